@@ -1,0 +1,27 @@
+"""``python -m bench [NAME ...]`` runs the named benchmarks (default: all)."""
+
+import argparse
+import sys
+
+from bench import data_bench
+
+BENCHMARKS = {"data": data_bench.main}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument(
+        "names",
+        nargs="*",
+        choices=[*BENCHMARKS, []],
+        help="benchmarks to run (default: all)",
+    )
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    args = parser.parse_args(argv)
+    for name in args.names or list(BENCHMARKS):
+        BENCHMARKS[name](quick=args.quick)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

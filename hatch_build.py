@@ -1,0 +1,172 @@
+"""Copy the pinned Vizzu engine from npm into ``ipyreport/static/vendor``.
+
+The engine is third-party code: it is pinned in ``package-lock.json`` and
+never committed. This hook (run by hatchling on every wheel, sdist and
+editable build, or by hand with ``python hatch_build.py``) asks npm for the
+exact tarball the lock names, checks it against the lock's ``integrity``
+hash, and extracts the files ipyreport ships. A stamp file records which
+tarball the copies came from, so an up-to-date tree is left alone.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent
+VENDOR = ROOT / "ipyreport" / "static" / "vendor"
+STAMP = VENDOR / "SOURCE.json"
+PACKAGE = "vizzu"
+# tarball member -> file name in ipyreport/static/vendor
+FILES = {
+    "package/dist/vizzu.min.js": "vizzu.min.js",
+    "package/dist/cvizzu.wasm": "cvizzu.wasm",
+    "package/LICENSE": "LICENSE.vizzu",
+}
+# Strings that would end or confuse the inline <script> the engine is pasted into.
+FORBIDDEN_IN_SCRIPT = (b"</script", b"<!--")
+
+
+class VendorError(RuntimeError):
+    """The engine could not be fetched or did not match the lock file."""
+
+
+def locked_package() -> dict[str, str]:
+    """Return the version and integrity hash that package-lock.json pins."""
+    lock_path = ROOT / "package-lock.json"
+    lock = json.loads(lock_path.read_text(encoding="utf-8"))
+    entry = lock.get("packages", {}).get(f"node_modules/{PACKAGE}")
+    if not entry or "integrity" not in entry:
+        msg = f"{lock_path} does not pin {PACKAGE!r}; run `npm install` to regenerate it"
+        raise VendorError(msg)
+    return {
+        "name": PACKAGE,
+        "version": entry["version"],
+        "integrity": entry["integrity"],
+    }
+
+
+def _integrity_of(data: bytes, algorithm: str) -> str:
+    digest = hashlib.new(algorithm, data).digest()
+    return f"{algorithm}-{base64.b64encode(digest).decode('ascii')}"
+
+
+def _fetch_tarball(spec: dict[str, str], workdir: Path) -> bytes:
+    npm = shutil.which("npm")
+    if npm is None:
+        msg = (
+            "npm is needed to fetch the Vizzu engine but was not found on PATH; "
+            "install Node.js (with npm), then run `./dev setup`"
+        )
+        raise VendorError(msg)
+    result = subprocess.run(
+        [
+            npm,
+            "pack",
+            f"{PACKAGE}@{spec['version']}",
+            "--json",
+            "--pack-destination",
+            str(workdir),
+        ],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        msg = f"`npm pack {PACKAGE}@{spec['version']}` failed:\n{result.stderr.strip()}"
+        raise VendorError(msg)
+    filename: str = json.loads(result.stdout)[0]["filename"]
+    return (workdir / filename).read_bytes()
+
+
+def _check_script_safe(name: str, data: bytes) -> None:
+    lowered = data.lower()
+    for needle in FORBIDDEN_IN_SCRIPT:
+        if needle in lowered:
+            msg = (
+                f"{name} contains {needle.decode()!r}, which would break the inline "
+                "<script> ipyreport pastes it into; this engine version needs an "
+                "escaping step before it can be shipped"
+            )
+            raise VendorError(msg)
+
+
+def is_current(spec: dict[str, Any]) -> bool:
+    """Whether the vendor folder already holds the files of this locked tarball."""
+    if not STAMP.exists() or not all((VENDOR / name).exists() for name in FILES.values()):
+        return False
+    stamp = json.loads(STAMP.read_text(encoding="utf-8"))
+    if stamp.get("integrity") != spec["integrity"]:
+        return False
+    return all(
+        _integrity_of((VENDOR / name).read_bytes(), "sha256") == digest
+        for name, digest in stamp.get("files", {}).items()
+    )
+
+
+def vendor() -> bool:
+    """Extract the locked engine files into the vendor folder; return True if copied."""
+    spec = locked_package()
+    if is_current(spec):
+        return False
+    with tempfile.TemporaryDirectory() as tmp:
+        tarball = _fetch_tarball(spec, Path(tmp))
+    algorithm = spec["integrity"].split("-", 1)[0]
+    actual = _integrity_of(tarball, algorithm)
+    if actual != spec["integrity"]:
+        msg = (
+            f"the {PACKAGE} {spec['version']} tarball npm returned has integrity {actual}, "
+            f"but package-lock.json pins {spec['integrity']}; refusing to ship it"
+        )
+        raise VendorError(msg)
+    VENDOR.mkdir(parents=True, exist_ok=True)
+    hashes = {}
+    with tarfile.open(fileobj=io.BytesIO(tarball), mode="r:gz") as archive:
+        for member, name in FILES.items():
+            extracted = archive.extractfile(member)
+            if extracted is None:
+                msg = f"{member} is missing from the {PACKAGE} {spec['version']} tarball"
+                raise VendorError(msg)
+            data = extracted.read()
+            if name.endswith(".js"):
+                _check_script_safe(name, data)
+            (VENDOR / name).write_bytes(data)
+            hashes[name] = _integrity_of(data, "sha256")
+    stamp = {**spec, "files": hashes}
+    STAMP.write_text(json.dumps(stamp, indent=2) + "\n", encoding="utf-8")
+    return True
+
+
+try:
+    from hatchling.builders.hooks.plugin.interface import BuildHookInterface
+except ImportError:  # run as a plain script, outside a build
+    pass
+else:
+
+    class VendorBuildHook(BuildHookInterface[Any]):
+        """Hatch hook: make sure the engine files exist before packaging."""
+
+        PLUGIN_NAME = "custom"
+
+        def initialize(self, version: str, build_data: dict[str, Any]) -> None:
+            vendor()
+
+
+if __name__ == "__main__":
+    try:
+        copied = vendor()
+    except VendorError as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(1)
+    state = "copied" if copied else "already up to date"
+    print(f"Vizzu engine {state} in {VENDOR.relative_to(ROOT)}")

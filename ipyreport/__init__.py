@@ -1,0 +1,42 @@
+"""ipyreport: turn tables into animated data stories that play offline.
+
+>>> import ipyreport
+>>> ipyreport.to_vizzu_data({"Region": ["North"], "Revenue": [10.5]})["series"][1]
+{'name': 'Revenue', 'type': 'measure', 'values': [10.5]}
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ipyreport._version import __version__
+
+if TYPE_CHECKING:
+    from ipyreport.data import DataError, encode, to_vizzu_data, to_vizzu_json
+
+__all__ = ["DataError", "__version__", "encode", "to_vizzu_data", "to_vizzu_json"]
+
+# Public names resolve on first use, so `import ipyreport` (and `%load_ext`)
+# stays fast and does not pull in pyarrow until data is touched.
+_LAZY = {
+    "DataError": "ipyreport.data",
+    "encode": "ipyreport.data",
+    "to_vizzu_data": "ipyreport.data",
+    "to_vizzu_json": "ipyreport.data",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        msg = f"module 'ipyreport' has no attribute {name!r}"
+        raise AttributeError(msg)
+    import importlib
+
+    value = getattr(importlib.import_module(module_name), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

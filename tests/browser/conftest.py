@@ -1,0 +1,82 @@
+"""Real-browser fixtures: Debian's Chromium, headless, driven by Playwright."""
+
+import shutil
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+# Flags that keep Chromium from phoning home, so any request we see is ours.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace("\\", "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Chromium is not installed; `./dev test` installs it from Debian's packages")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+class PageWatch:
+    """What a page asked of the network and said on its console."""
+
+    def __init__(self, page: Page, allowed_url: str) -> None:
+        self.page = page
+        self.allowed_url = allowed_url
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on(
+            "console",
+            lambda message: message.type == "error" and self.errors.append(message.text),
+        )
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def network_requests(self) -> list[str]:
+        """Requests that are neither the page itself nor in-memory blob/data URLs."""
+        return [
+            url
+            for url in self.requests
+            if url != self.allowed_url and not url.startswith(("blob:", "data:"))
+        ]
+
+
+@pytest.fixture
+def open_file(browser: Browser):
+    """Open a local HTML file from file:// and watch its requests and errors."""
+    contexts = []
+
+    def opener(path, *, reduced_motion="no-preference") -> PageWatch:
+        context = browser.new_context(
+            viewport={"width": 1000, "height": 640}, reduced_motion=reduced_motion
+        )
+        contexts.append(context)
+        page = context.new_page()
+        url = path.resolve().as_uri()
+        watch = PageWatch(page, url)
+        page.goto(url)
+        return watch
+
+    yield opener
+    for context in contexts:
+        context.close()
