@@ -41,9 +41,9 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``).
 
-    >>> main(["--version"])
-    Traceback (most recent call last):
-    SystemExit: 0
+    >>> main(["--version"])  # doctest: +ELLIPSIS
+    ipyreport ...
+    0
     """
     parser = _parser()
     try:
