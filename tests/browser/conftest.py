@@ -80,3 +80,17 @@ def open_file(browser: Browser):
     yield opener
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def vizzu(open_file, tmp_path):
+    """The harness page with Vizzu and steps.js loaded; checks it stayed offline and error-free."""
+    from .harness import harness_html
+
+    path = tmp_path / "harness.html"
+    path.write_text(harness_html(), encoding="utf-8")
+    watch = open_file(path)
+    watch.page.wait_for_function("window.harnessReady === true", timeout=20_000)
+    yield watch
+    assert watch.network_requests() == []
+    assert watch.errors == []

@@ -4,23 +4,11 @@ import datetime as dt
 import math
 
 import pyarrow as pa
-import pytest
 
 from ipyreport import samples
 from ipyreport.data import Dimension, encode
 
-from .harness import LOAD_DATA, harness_html
-
-
-@pytest.fixture
-def vizzu(open_file, tmp_path):
-    path = tmp_path / "harness.html"
-    path.write_text(harness_html(), encoding="utf-8")
-    watch = open_file(path)
-    watch.page.wait_for_function("window.harnessReady === true", timeout=20_000)
-    yield watch
-    assert watch.network_requests() == []
-    assert watch.errors == []
+from .harness import LOAD_DATA
 
 
 def load(vizzu, data):

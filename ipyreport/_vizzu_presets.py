@@ -1,0 +1,198 @@
+"""Vizzu 0.16's chart presets, as data: which argument goes on which channel.
+
+Each preset is described in Vizzu's own argument names (``x``, ``y``,
+``stackedBy``, ``angle``...), so that ipyvizzu ``Config.stackedArea({...})``
+presets can be turned into plain configs, and ``ipyreport.presets`` can map
+its own argument names onto them. Every config built here sets every
+channel (unused ones to ``None``), so animating from any chart to any other
+leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+CHANNELS = ("x", "y", "color", "lightness", "size", "noop", "label")
+# The optional arguments every Vizzu preset takes besides its channels.
+COMMON_OPTIONS = ("legend", "title", "subtitle", "caption", "reverse", "sort")
+
+
+@dataclass(frozen=True)
+class VizzuPreset:
+    """One preset: channels built from arguments, plus fixed settings."""
+
+    channels: Mapping[str, tuple[str, ...]]
+    geometry: str = "rectangle"
+    coord_system: str = "cartesian"
+    align: str = "none"
+    split: bool = False
+    ranges: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    @property
+    def arguments(self) -> list[str]:
+        """Argument names in first-use order."""
+        return list(dict.fromkeys(arg for args in self.channels.values() for arg in args))
+
+
+def _p(channels: Mapping[str, tuple[str, ...]], **settings: Any) -> VizzuPreset:
+    return VizzuPreset(channels=channels, **settings)
+
+
+COLUMN = {"x": ("x",), "y": ("y",), "label": ("y",)}
+STACKED_Y = {"x": ("x",), "y": ("y", "stackedBy"), "color": ("stackedBy",)}
+SPLIT_Y = {"x": ("x",), "y": ("y", "splittedBy"), "color": ("splittedBy",)}
+BAR = {"x": ("x",), "y": ("y",), "label": ("x",)}
+STACKED_X = {"x": ("x", "stackedBy"), "y": ("y",), "color": ("stackedBy",), "label": ("x",)}
+SPLIT_X = {"x": ("x", "splittedBy"), "y": ("y",), "color": ("splittedBy",), "label": ("x",)}
+MEKKO = {"x": ("x", "groupedBy"), "y": ("y", "stackedBy"), "color": ("stackedBy",), "label": ("x",)}
+POLAR = {"coord_system": "polar"}
+
+PRESETS: dict[str, VizzuPreset] = {
+    "column": _p(COLUMN),
+    "groupedColumn": _p({"x": ("groupedBy", "x"), "y": ("y",), "color": ("x",), "label": ("y",)}),
+    "stackedColumn": _p({**STACKED_Y, "label": ("y",)}),
+    "splittedColumn": _p({**SPLIT_Y, "label": ("y",)}, split=True),
+    "percentageColumn": _p({**STACKED_Y, "label": ("y",)}, align="stretch"),
+    "waterfall": _p({"x": ("x",), "y": ("y", "x"), "color": ("y",), "label": ("y",)}),
+    "mekko": _p(MEKKO),
+    "marimekko": _p(MEKKO, align="stretch"),
+    "bar": _p(BAR),
+    "groupedBar": _p({"x": ("x",), "y": ("groupedBy", "y"), "color": ("y",), "label": ("x",)}),
+    "stackedBar": _p(STACKED_X),
+    "splittedBar": _p(SPLIT_X, split=True),
+    "percentageBar": _p(STACKED_X, align="stretch"),
+    "lollipop": _p(COLUMN, geometry="circle"),
+    "scatter": _p({"x": ("x",), "y": ("y",), "noop": ("dividedBy",)}, geometry="circle"),
+    "bubbleplot": _p(
+        {
+            "x": ("x",),
+            "y": ("y",),
+            "color": ("color",),
+            "size": ("size",),
+            "noop": ("dividedBy",),
+            "label": ("dividedBy",),
+        },
+        geometry="circle",
+    ),
+    "area": _p({"x": ("x",), "y": ("y",)}, geometry="area"),
+    "stackedArea": _p(STACKED_Y, geometry="area"),
+    "percentageArea": _p(STACKED_Y, geometry="area", align="stretch"),
+    "splittedArea": _p(SPLIT_Y, geometry="area", split=True),
+    "stream": _p(STACKED_Y, geometry="area", align="center"),
+    "verticalStream": _p(
+        {"x": ("x", "stackedBy"), "y": ("y",), "color": ("stackedBy",)},
+        geometry="area",
+        align="center",
+    ),
+    "violin": _p(SPLIT_Y, geometry="area", align="center", split=True),
+    "verticalViolin": _p(
+        {"x": ("x", "splittedBy"), "y": ("y",), "color": ("splittedBy",)},
+        geometry="area",
+        align="center",
+        split=True,
+    ),
+    "line": _p({"x": ("x",), "y": ("y",), "color": ("dividedBy",)}, geometry="line"),
+    "verticalLine": _p({"x": ("x",), "y": ("y",), "color": ("dividedBy",)}, geometry="line"),
+    "pie": _p({"x": ("angle", "by"), "color": ("by",), "label": ("angle",)}, **POLAR),
+    "polarColumn": _p({"x": ("angle",), "y": ("radius",), "label": ("radius",)}, **POLAR),
+    "polarStackedColumn": _p(
+        {"x": ("angle",), "y": ("radius", "stackedBy"), "color": ("stackedBy",)}, **POLAR
+    ),
+    "variableRadiusPie": _p(
+        {"x": ("angle", "by"), "y": ("radius",), "color": ("by",), "label": ("radius",)}, **POLAR
+    ),
+    "radialBar": _p(
+        {"x": ("angle",), "y": ("radius",), "label": ("angle",)},
+        ranges={"y": {"min": "-50%"}},
+        **POLAR,
+    ),
+    "radialStackedBar": _p(
+        {
+            "x": ("angle", "stackedBy"),
+            "y": ("radius",),
+            "color": ("stackedBy",),
+            "label": ("angle",),
+        },
+        ranges={"y": {"min": "-50%"}},
+        **POLAR,
+    ),
+    "donut": _p(
+        {"x": ("angle", "stackedBy"), "color": ("stackedBy",)},
+        ranges={"y": {"min": "-200%", "max": "100%"}},
+        **POLAR,
+    ),
+    "nestedDonut": _p(
+        {
+            "x": ("angle", "stackedBy"),
+            "y": ("radius",),
+            "color": ("stackedBy",),
+            "label": ("angle",),
+        },
+        align="stretch",
+        ranges={"y": {"min": "-50%"}},
+        **POLAR,
+    ),
+    "polarScatter": _p(
+        {"x": ("angle",), "y": ("radius",), "noop": ("dividedBy",)}, geometry="circle", **POLAR
+    ),
+    "polarLine": _p(
+        {"x": ("angle",), "y": ("radius",), "color": ("dividedBy",)}, geometry="line", **POLAR
+    ),
+    "treemap": _p({"color": ("color",), "size": ("size", "color"), "label": ("color",)}),
+    "stackedTreemap": _p(
+        {
+            "color": ("color",),
+            "lightness": ("size",),
+            "size": ("size", "dividedBy"),
+            "label": ("dividedBy",),
+        }
+    ),
+    "heatmap": _p({"x": ("x",), "y": ("y",), "lightness": ("lightness",)}),
+    "bubble": _p({"color": ("color",), "size": ("size",), "label": ("color",)}, geometry="circle"),
+    "stackedBubble": _p({"color": ("color",), "size": ("size", "stackedBy")}, geometry="circle"),
+}
+
+
+def _names(value: str | Sequence[str] | None) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, (str, Mapping)):
+        return [value]
+    return list(value)
+
+
+def build_config(name: str, arguments: Mapping[str, Any]) -> dict[str, Any]:
+    """The complete Vizzu config a preset gives for these arguments.
+
+    >>> build_config("pie", {"angle": "Revenue", "by": "Region"})["channels"]["x"]
+    {'set': ['Revenue', 'Region'], 'range': {'min': 'auto', 'max': 'auto'}}
+    """
+    preset = PRESETS[name]
+    channels: dict[str, Any] = {}
+    for channel in CHANNELS:
+        series: list[Any] = []
+        for argument in preset.channels.get(channel, ()):
+            for entry in _names(arguments.get(argument)):
+                if entry not in series:
+                    series.append(entry)
+        spec: dict[str, Any] = {"set": series or None}
+        if channel in ("x", "y"):
+            spec["range"] = {"min": "auto", "max": "auto", **preset.ranges.get(channel, {})}
+        channels[channel] = spec
+    config: dict[str, Any] = {
+        "channels": channels,
+        "geometry": preset.geometry,
+        "coordSystem": preset.coord_system,
+        "align": preset.align,
+        "split": preset.split,
+        "orientation": "auto",
+    }
+    # Reset ordering too, so a chart never inherits the last one's sort.
+    config["sort"] = "none"
+    config["reverse"] = False
+    for option in COMMON_OPTIONS:
+        if option in arguments:
+            config[option] = arguments[option]
+    return config

@@ -1,0 +1,705 @@
+"""Chart presets and the animated transitions between them.
+
+Every function returns :class:`~ipyreport.step.Step` values: plain configs,
+filters and animation options that the player (HTML or notebook) animates
+between. Arguments use the same words for every chart kind, so a morph
+keeps its series while the chart changes around them:
+
+- ``x``: the dimension(s) marks are laid out by (bars, slices, rectangles,
+  the time axis of a line); for ``scatter`` and ``bubble_plot`` a measure;
+- ``y``: the measure shown (bar length, slice angle, rectangle area);
+  write ``"mean(Price)"`` for another aggregation than the sum;
+- ``color``: a dimension that breaks marks down (stacks, groups, slices,
+  lines) and colours them;
+- ``size``: a second measure (bubble size, mekko column width);
+- ``by``: a dimension that splits marks without colouring them (scatter);
+- ``label``: the series written on the marks (default as in Vizzu).
+
+>>> step = chart("stacked_column", x="Region", y="Revenue", color="Product")
+>>> step.config["channels"]["y"]["set"]
+['Revenue', 'Product']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ipyreport._errors import closest
+from ipyreport._vizzu_presets import build_config
+from ipyreport.data import Dimension, Measure, VizzuData, encode
+from ipyreport.step import AGGREGATORS, Filter, Step, StepError
+
+__all__ = ["KINDS", "chart", "morph", "timeline", "transition", "zoom", "zoom_range"]
+
+ROLES = ("x", "y", "color", "size", "by")
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How our role arguments fill one Vizzu preset's arguments."""
+
+    preset: str
+    arguments: Mapping[str, tuple[str, ...]]
+    required: tuple[str, ...] = ("x", "y")
+    measures: tuple[str, ...] = ("y", "size")
+    # "free": color may be any dimension; "in_x": it may only colour the x
+    # categories (the chart has one mark per x); "none": not accepted.
+    color: str = "free"
+    # False where color= names an axis instead (heatmap rows).
+    color_channel: bool = True
+
+
+def _k(preset: str, arguments: Mapping[str, tuple[str, ...]], **rest: Any) -> Kind:
+    return Kind(preset=preset, arguments=arguments, **rest)
+
+
+STACK = ("x", "y", "color")
+KINDS: dict[str, Kind] = {
+    "column": _k("column", {"x": ("x",), "y": ("y",)}, color="in_x"),
+    "stacked_column": _k(
+        "stackedColumn", {"x": ("x",), "y": ("y",), "stackedBy": ("color",)}, required=STACK
+    ),
+    "grouped_column": _k(
+        "groupedColumn", {"groupedBy": ("x",), "x": ("color",), "y": ("y",)}, required=STACK
+    ),
+    "percentage_column": _k(
+        "percentageColumn", {"x": ("x",), "y": ("y",), "stackedBy": ("color",)}, required=STACK
+    ),
+    "splitted_column": _k(
+        "splittedColumn", {"x": ("x",), "y": ("y",), "splittedBy": ("color",)}, required=STACK
+    ),
+    "bar": _k("bar", {"x": ("y",), "y": ("x",)}, color="in_x"),
+    "stacked_bar": _k(
+        "stackedBar", {"x": ("y",), "y": ("x",), "stackedBy": ("color",)}, required=STACK
+    ),
+    "grouped_bar": _k(
+        "groupedBar", {"x": ("y",), "groupedBy": ("x",), "y": ("color",)}, required=STACK
+    ),
+    "percentage_bar": _k(
+        "percentageBar", {"x": ("y",), "y": ("x",), "stackedBy": ("color",)}, required=STACK
+    ),
+    "splitted_bar": _k(
+        "splittedBar", {"x": ("y",), "y": ("x",), "splittedBy": ("color",)}, required=STACK
+    ),
+    "lollipop": _k("lollipop", {"x": ("x",), "y": ("y",)}, color="in_x"),
+    "waterfall": _k("waterfall", {"x": ("x",), "y": ("y",)}, color="none"),
+    "mekko": _k(
+        "mekko",
+        {"x": ("size",), "groupedBy": ("x",), "y": ("y",), "stackedBy": ("color",)},
+        required=("x", "y", "color", "size"),
+    ),
+    "marimekko": _k(
+        "marimekko",
+        {"x": ("size",), "groupedBy": ("x",), "y": ("y",), "stackedBy": ("color",)},
+        required=("x", "y", "color", "size"),
+    ),
+    "line": _k("line", {"x": ("x",), "y": ("y",), "dividedBy": ("color",)}),
+    "area": _k("area", {"x": ("x",), "y": ("y",)}, color="none"),
+    "stacked_area": _k(
+        "stackedArea", {"x": ("x",), "y": ("y",), "stackedBy": ("color",)}, required=STACK
+    ),
+    "percentage_area": _k(
+        "percentageArea", {"x": ("x",), "y": ("y",), "stackedBy": ("color",)}, required=STACK
+    ),
+    "splitted_area": _k(
+        "splittedArea", {"x": ("x",), "y": ("y",), "splittedBy": ("color",)}, required=STACK
+    ),
+    "stream": _k("stream", {"x": ("x",), "y": ("y",), "stackedBy": ("color",)}, required=STACK),
+    "violin": _k("violin", {"x": ("x",), "y": ("y",), "splittedBy": ("color",)}, required=STACK),
+    "scatter": _k(
+        "scatter",
+        {"x": ("x",), "y": ("y",), "dividedBy": ("by", "color")},
+        measures=("x", "y", "size"),
+    ),
+    "bubble_plot": _k(
+        "bubbleplot",
+        {"x": ("x",), "y": ("y",), "color": ("color",), "size": ("size",), "dividedBy": ("by",)},
+        measures=("x", "y", "size"),
+    ),
+    "pie": _k("pie", {"angle": ("y",), "by": ("x", "color")}),
+    "donut": _k("donut", {"angle": ("y",), "stackedBy": ("x", "color")}),
+    "nested_donut": _k(
+        "nestedDonut", {"angle": ("y",), "stackedBy": ("color",), "radius": ("x",)}, required=STACK
+    ),
+    "radial_bar": _k("radialBar", {"angle": ("y",), "radius": ("x",)}, color="in_x"),
+    "polar_column": _k("polarColumn", {"angle": ("x",), "radius": ("y",)}, color="in_x"),
+    "treemap": _k("treemap", {"size": ("y",), "color": ("x", "color")}),
+    "stacked_treemap": _k(
+        "stackedTreemap", {"size": ("y",), "dividedBy": ("x",), "color": ("color",)}, required=STACK
+    ),
+    "bubble": _k("bubble", {"size": ("y",), "color": ("x", "color")}),
+    "stacked_bubble": _k(
+        "stackedBubble", {"size": ("y",), "stackedBy": ("x",), "color": ("color",)}, required=STACK
+    ),
+    "heatmap": _k(
+        "heatmap",
+        {"x": ("x",), "y": ("color",), "lightness": ("y",)},
+        required=STACK,
+        color_channel=False,
+    ),
+}
+# Kinds whose colour channel names the x categories themselves by default.
+COLOR_FROM_X = {"treemap", "bubble", "pie", "donut"}
+
+
+def chart(
+    kind: str,
+    *,
+    x: str | Sequence[str] | None = None,
+    y: str | None = None,
+    color: str | None = None,
+    size: str | None = None,
+    by: str | Sequence[str] | None = None,
+    label: str | Sequence[str] | bool | None = None,
+    title: str | None = None,
+    subtitle: str | None = None,
+    legend: str | None = None,
+    sort: bool = False,
+    reverse: bool = False,
+    filter: Filter | Mapping[str, Any] | None = None,
+    style: Mapping[str, Any] | None = None,
+    duration: float | None = None,
+    data: Any = None,
+) -> Step:
+    """One chart as a step.
+
+    ``kind`` is one of :data:`KINDS` (Vizzu's preset names in snake case).
+    With ``data`` the columns and their roles are checked now; otherwise
+    when the step joins a story.
+
+    >>> chart("pie", x="Region", y="Revenue").config["coordSystem"]
+    'polar'
+    """
+    spec = _kind(kind)
+    roles = _roles(x=x, y=y, color=color, size=size, by=by)
+    missing = [role for role in spec.required if role not in roles]
+    if missing:
+        msg = f"{kind} charts need {', '.join(f'{r}=' for r in missing)} ({_usage(kind)})"
+        raise StepError(msg)
+    if color is not None and spec.color == "none":
+        similar = [name for name in KINDS if name.endswith(kind) and name != kind]
+        hint = f"; use {' or '.join(similar)} to break it down by {color!r}" if similar else ""
+        msg = f"{kind} charts do not take color={color!r}{hint}"
+        raise StepError(msg)
+    vizzu_data = None if data is None else as_vizzu_data(data)
+    if vizzu_data is not None:
+        _check_roles(kind, spec, roles, vizzu_data)
+    if color is not None and spec.color == "in_x" and color not in roles.get("x", []):
+        if vizzu_data is not None and _determined_by(vizzu_data, roles.get("x", []), color):
+            # Each x has one colour (a country's region): colour by it.
+            roles["x"] = [*roles["x"], color]
+        else:
+            _color_not_in_x(kind, roles, color)
+    arguments: dict[str, Any] = {}
+    for argument, sources in spec.arguments.items():
+        series = [entry for role in sources for entry in roles.get(role, [])]
+        if series:
+            arguments[argument] = [_series_entry(entry) for entry in series]
+    for option, value in (("title", title), ("subtitle", subtitle), ("legend", legend)):
+        if value is not None:
+            arguments[option] = value
+    if sort:
+        arguments["sort"] = "byValue"
+    if reverse:
+        arguments["reverse"] = True
+    config = build_config(spec.preset, arguments)
+    channels = config["channels"]
+    if color is not None and spec.color_channel:
+        channels["color"]["set"] = [color]
+    elif kind in COLOR_FROM_X and roles.get("x"):
+        channels["color"]["set"] = roles["x"][:1]
+    if label is False:
+        channels["label"]["set"] = None
+    elif label is not None and label is not True:
+        channels["label"]["set"] = [_series_entry(entry) for entry in _as_list(label)]
+    animation = {"duration": duration} if duration is not None else None
+    return Step(config=config, filter=filter, style=style, animation=animation)  # type: ignore[arg-type]
+
+
+def morph(
+    data: Any,
+    kinds: Sequence[str],
+    *,
+    x: str | Sequence[str] | None = None,
+    y: str | None = None,
+    color: str | None = None,
+    size: str | None = None,
+    by: str | Sequence[str] | None = None,
+    duration: float = 1.5,
+    titles: Sequence[str | None] | None = None,
+    filter: Filter | Mapping[str, Any] | None = None,
+) -> list[Step]:
+    """One step per chart kind over the same series, so marks morph into each other.
+
+    Each transition is staged: when the coordinate system or geometry
+    changes, marks first move, then bend or change shape (see
+    :func:`transition`).
+
+    >>> steps = morph(None, ["stacked_column", "grouped_column", "pie"], x="Region", y="Revenue", color="Product")
+    >>> [s.config["coordSystem"] for s in steps]
+    ['cartesian', 'cartesian', 'polar']
+    """
+    if not kinds:
+        msg = f"morph needs at least one chart kind; kinds are {', '.join(KINDS)}"
+        raise StepError(msg)
+    if titles is not None and len(titles) != len(kinds):
+        msg = f"morph got {len(titles)} titles for {len(kinds)} kinds; give one per kind"
+        raise StepError(msg)
+    steps: list[Step] = []
+    previous: Mapping[str, Any] | None = None
+    for index, kind in enumerate(kinds):
+        step = chart(
+            kind,
+            x=x,
+            y=y,
+            color=color,
+            size=size,
+            by=by,
+            title=titles[index] if titles else None,
+            filter=filter,
+            data=data,
+        )
+        step = step.with_animation(**transition(previous, step.config, duration))
+        steps.append(step)
+        previous = step.config
+    return steps
+
+
+def transition(
+    before: Mapping[str, Any] | None, after: Mapping[str, Any], duration: float
+) -> dict[str, Any]:
+    """Animation options that stage a change so the audience can follow it.
+
+    Marks move on their axes first; a change of coordinate system (say,
+    columns into a pie) follows once they are in place, and a change of
+    geometry (rectangles into areas or circles) happens in the middle.
+
+    >>> transition({"coordSystem": "cartesian"}, {"coordSystem": "polar"}, 2.0)["coordSystem"]
+    {'delay': 0.8, 'duration': 1.2}
+    """
+    options: dict[str, Any] = {"duration": duration}
+    if before is None:
+        return options
+    if before.get("coordSystem") != after.get("coordSystem"):
+        options["x"] = {"delay": 0, "duration": round(0.5 * duration, 3)}
+        options["y"] = {"delay": 0, "duration": round(0.5 * duration, 3)}
+        options["coordSystem"] = {
+            "delay": round(0.4 * duration, 3),
+            "duration": round(0.6 * duration, 3),
+        }
+    if before.get("geometry") != after.get("geometry"):
+        options["geometry"] = {
+            "delay": round(0.25 * duration, 3),
+            "duration": round(0.5 * duration, 3),
+        }
+    return options
+
+
+def zoom(
+    data: Any,
+    levels: Sequence[str],
+    path: Sequence[str],
+    *,
+    y: str,
+    kind: str = "column",
+    back: bool = True,
+    duration: float = 1.0,
+) -> list[Step]:
+    """Drill down a hierarchy along ``path`` and, with ``back``, up again.
+
+    ``levels`` are dimensions from coarse to fine (``["Region", "Country",
+    "Product"]``); ``path`` picks the category to enter at each level but the
+    last (``["Europe", "Germany"]``). Each level filters to the chosen
+    branch; the colour stays on the top level, so a region keeps its colour
+    all the way down, and the value axis rescales to what is shown.
+
+    >>> [s.config["channels"]["x"]["set"] for s in zoom(None, ["Region", "Country"], ["Europe"], y="Revenue")]
+    [['Region'], ['Country', 'Region'], ['Region']]
+    """
+    if len(levels) < 2:
+        msg = f"zoom needs at least two levels from coarse to fine, got {list(levels)}"
+        raise StepError(msg)
+    if len(path) != len(levels) - 1:
+        msg = (
+            f"zoom over {len(levels)} levels {list(levels)} needs a path of {len(levels) - 1} "
+            f"categories (one per level but the last), got {list(path)}"
+        )
+        raise StepError(msg)
+    vizzu_data = None if data is None else as_vizzu_data(data)
+    if vizzu_data is not None:
+        _check_path(vizzu_data, levels, path)
+    top = levels[0]
+    steps = []
+    depths = list(range(len(levels)))
+    if back:
+        depths += list(range(len(levels) - 2, -1, -1))
+    for depth in depths:
+        level = levels[depth]
+        keep = (
+            Filter.all_of(*(Filter.equals(levels[i], path[i]) for i in range(depth)))
+            if depth
+            else None
+        )
+        if keep is not None and len(keep.args) == 1:
+            keep = keep.args[0]
+        crumbs = " / ".join(path[:depth])
+        # The top level is constant inside a branch; keeping it on x as well
+        # as on colour lets the branch keep its colour all the way down.
+        step = chart(
+            kind,
+            x=[level, top] if depth else [top],
+            y=y,
+            color=None if KINDS[kind].color == "none" else top,
+            title=f"{y} by {level}" + (f" in {crumbs}" if crumbs else ""),
+            filter=keep,
+            data=vizzu_data,
+        )
+        steps.append(step.with_animation(duration=duration))
+    return steps
+
+
+def zoom_range(
+    data: Any,
+    *,
+    kind: str,
+    x: str | Sequence[str],
+    y: str,
+    low: float,
+    high: float,
+    axis: str = "y",
+    color: str | None = None,
+    by: str | Sequence[str] | None = None,
+    back: bool = True,
+    duration: float = 1.0,
+) -> list[Step]:
+    """Zoom an axis into the value range ``[low, high]`` of its measure, and back.
+
+    >>> steps = zoom_range(None, kind="scatter", x="Revenue", y="Profit", low=0, high=1e5, by="Country")
+    >>> steps[1].config["channels"]["y"]["range"]
+    {'min': 0, 'max': 100000.0}
+    """
+    if axis not in ("x", "y"):
+        msg = f"zoom_range axis must be 'x' or 'y', got {axis!r}"
+        raise StepError(msg)
+    if not (math.isfinite(low) and math.isfinite(high) and low < high):
+        msg = f"zoom_range needs finite low < high, got low={low!r}, high={high!r}"
+        raise StepError(msg)
+    base = chart(kind, x=x, y=y, color=color, by=by, data=data)
+    zoomed_config = {**base.config, "channels": {**base.config["channels"]}}
+    channel = dict(zoomed_config["channels"][axis])
+    channel["range"] = {"min": low, "max": high}
+    zoomed_config["channels"][axis] = channel
+    measure = _as_list(x)[0] if axis == "x" else y
+    steps = [
+        base.with_animation(duration=duration),
+        Step(
+            config=zoomed_config,
+            filter=Filter.between(_series_name(str(measure)), low, high)
+            if kind in ("scatter", "bubble_plot")
+            else None,
+            animation={"duration": duration},
+        ),
+    ]
+    if back:
+        steps.append(base.with_animation(duration=duration))
+    return steps
+
+
+def timeline(
+    data: Any,
+    *,
+    time: str,
+    kind: str = "bar",
+    x: str | Sequence[str] | None = None,
+    y: str,
+    color: str | None = None,
+    size: str | None = None,
+    by: str | Sequence[str] | None = None,
+    duration: float = 0.8,
+    cumulative: bool = False,
+    fill: bool = True,
+    sort: bool = False,
+) -> list[Step]:
+    """One step per value of ``time``: Gapminder-style playback.
+
+    ``time`` is a dimension: dates, timestamps, years (as a dimension:
+    ``encode(df, dimensions=["Year"])``) or ordered categories; the steps
+    follow its category order. Each step lasts ``duration`` seconds at a
+    steady pace. With ``cumulative`` each step adds up everything so far.
+
+    With ``fill`` (the default) gaps do not make marks flicker: a category
+    absent at one time keeps its place (a missing value, drawn empty, not a
+    dropped mark), and missing periods of a regular series (days, weeks,
+    months, quarters, years) are added, so steps are evenly spaced. The
+    filled table travels with the steps as their own dataset.
+
+    >>> from ipyreport import samples
+    >>> steps = timeline(samples.sales(), time="Month", x="Region", y="Revenue")
+    >>> len(steps), steps[0].config["title"], steps[15].config["title"]
+    (48, '2021-01-01', '2022-04-01')
+    """
+    vizzu_data = as_vizzu_data(data)
+    series = _get(vizzu_data, time, "time")
+    if not isinstance(series, Dimension):
+        msg = (
+            f"time={time!r} is a measure; a timeline steps through categories, so encode it "
+            f"as a dimension first: ipyreport.encode(source, dimensions=[{time!r}])"
+        )
+        raise StepError(msg)
+    mark_dims = [name for role in (x, color, by) for name in _as_list(role) if name]
+    keep = [time, *mark_dims, *(_series_name(m) for m in (y, size) if m)]
+    projected = VizzuData(
+        series=tuple(vizzu_data[name] for name in dict.fromkeys(keep)), num_rows=vizzu_data.num_rows
+    )
+    playback = fill_gaps(projected, time=time, marks=mark_dims) if fill else projected
+    times = list(_get(playback, time, "time").categories)  # type: ignore[union-attr]
+    steps = []
+    for index, moment in enumerate(times):
+        shown = times[: index + 1] if cumulative else [moment]
+        step = chart(
+            kind,
+            x=x,
+            y=y,
+            color=color,
+            size=size,
+            by=by,
+            title=moment,
+            sort=sort,
+            filter=Filter.isin(time, shown),
+            data=playback,
+        )
+        animation: dict[str, Any] = {
+            "duration": duration,
+            "easing": "linear" if index else "ease-in-out",
+        }
+        steps.append(
+            Step(config=step.config, filter=step.filter, animation=animation, data=playback)
+        )
+    return steps
+
+
+def fill_gaps(data: VizzuData, *, time: str, marks: Sequence[str]) -> VizzuData:
+    """Add the rows a smooth timeline needs, with missing measures.
+
+    Missing periods of a regular time series become categories, and every
+    combination of ``marks`` seen anywhere gets a row at every time it lacks
+    one. Existing rows are untouched, so totals are unchanged.
+    """
+    time_series = data[time]
+    if not isinstance(time_series, Dimension):  # pragma: no cover - checked by the caller
+        msg = f"{time!r} must be a dimension"
+        raise StepError(msg)
+    categories = _fill_periods(list(time_series.categories))
+    remap = np.array([categories.index(c) for c in time_series.categories], dtype=np.int32)
+    time_codes = remap[time_series.codes] if len(remap) else time_series.codes
+    mark_series = [data[name] for name in marks]
+    dims = [s for s in mark_series if isinstance(s, Dimension)]
+    if dims:
+        combos = np.stack([d.codes for d in dims], axis=1)
+        unique_combos = np.unique(combos, axis=0)
+    else:
+        combos = np.zeros((data.num_rows, 0), dtype=np.int32)
+        unique_combos = np.zeros((1, 0), dtype=np.int32)
+    present = {(int(t), *map(int, row)) for t, row in zip(time_codes, combos, strict=True)}
+    new_rows = [
+        (t, *map(int, combo))
+        for t in range(len(categories))
+        for combo in unique_combos
+        if (t, *map(int, combo)) not in present
+    ]
+    if not new_rows and len(categories) == len(time_series.categories):
+        return data
+    extra = np.array(new_rows, dtype=np.int32).reshape(len(new_rows), 1 + len(dims))
+    series: list[Dimension | Measure] = []
+    for item in data.series:
+        if item.name == time:
+            codes = np.concatenate([time_codes, extra[:, 0]]).astype(np.int32)
+            series.append(Dimension(name=time, categories=tuple(categories), codes=codes))
+        elif isinstance(item, Dimension) and item in dims:
+            column = 1 + dims.index(item)
+            series.append(
+                Dimension(
+                    name=item.name,
+                    categories=item.categories,
+                    codes=np.concatenate([item.codes, extra[:, column]]).astype(np.int32),
+                )
+            )
+        elif isinstance(item, Measure):
+            values = np.concatenate(
+                [item.values.astype(np.float64), np.full(len(new_rows), np.nan)]
+            )
+            series.append(Measure(name=item.name, values=values, unit=item.unit))
+        else:
+            msg = f"fill_gaps cannot fill {item.name!r}: keep only the time, mark dimensions and measures"
+            raise StepError(msg)
+    return VizzuData(series=tuple(series), num_rows=data.num_rows + len(new_rows))
+
+
+def _fill_periods(categories: list[str]) -> list[str]:
+    """The categories with missing periods of a regular date or integer series added."""
+    if len(categories) < 3:
+        return categories
+    dates = _parse_dates(categories)
+    if dates is not None:
+        if all(d.day == 1 for d in dates):
+            months = [d.year * 12 + d.month - 1 for d in dates]
+            step = math.gcd(*(b - a for a, b in itertools.pairwise(months)))
+            if step <= 0:
+                return categories
+            full = range(months[0], months[-1] + 1, step)
+            return [dt.date(m // 12, m % 12 + 1, 1).isoformat() for m in full]
+        days = [d.toordinal() for d in dates]
+        step = math.gcd(*(b - a for a, b in itertools.pairwise(days)))
+        if step <= 0:
+            return categories
+        return [dt.date.fromordinal(d).isoformat() for d in range(days[0], days[-1] + 1, step)]
+    integers = _parse_integers(categories)
+    if integers is not None:
+        step = math.gcd(*(b - a for a, b in itertools.pairwise(integers)))
+        if step <= 0 or (integers[-1] - integers[0]) // step > 10 * len(integers):
+            return categories
+        return [str(value) for value in range(integers[0], integers[-1] + 1, step)]
+    return categories
+
+
+def _parse_dates(categories: list[str]) -> list[dt.date] | None:
+    try:
+        dates = [dt.date.fromisoformat(c) for c in categories if len(c) == 10]
+    except ValueError:
+        return None
+    if len(dates) != len(categories) or dates != sorted(dates):
+        return None
+    return dates
+
+
+def _parse_integers(categories: list[str]) -> list[int] | None:
+    try:
+        values = [int(c) for c in categories]
+    except ValueError:
+        return None
+    if values != sorted(values) or len(set(values)) != len(values):
+        return None
+    return values
+
+
+# --- helpers ---------------------------------------------------------------
+
+
+def as_vizzu_data(data: Any) -> VizzuData:
+    """``data`` as :class:`VizzuData`, encoding any other source."""
+    return data if isinstance(data, VizzuData) else encode(data)
+
+
+def _kind(kind: str) -> Kind:
+    if kind not in KINDS:
+        msg = f"unknown chart kind {kind!r}{closest(kind, KINDS)}; kinds are {', '.join(KINDS)}"
+        raise StepError(msg)
+    return KINDS[kind]
+
+
+def _usage(kind: str) -> str:
+    spec = KINDS[kind]
+    parts = []
+    for role in ROLES:
+        used = (
+            role in {r for sources in spec.arguments.values() for r in sources} or role == "color"
+        )
+        if not used or (role == "color" and spec.color == "none"):
+            continue
+        what = "measure" if role in spec.measures else "dimension"
+        need = "" if role in spec.required else " (optional)"
+        parts.append(f"{role}: a {what}{need}")
+    return "; ".join(parts)
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return list(value)
+
+
+def _roles(**values: Any) -> dict[str, list[str]]:
+    return {role: _as_list(value) for role, value in values.items() if _as_list(value)}
+
+
+def _series_entry(entry: str) -> str | dict[str, str]:
+    """``"mean(Price)"`` becomes Vizzu's ``{"name": "Price", "aggregator": "mean"}``."""
+    for aggregator in AGGREGATORS:
+        if entry.startswith(f"{aggregator}(") and entry.endswith(")"):
+            return {"name": entry[len(aggregator) + 1 : -1], "aggregator": aggregator}
+    return entry
+
+
+def _series_name(entry: str) -> str:
+    parsed = _series_entry(entry)
+    return parsed["name"] if isinstance(parsed, dict) else parsed
+
+
+def _get(data: VizzuData, name: str, role: str) -> Dimension | Measure:
+    if name not in data.names:
+        msg = f"{role}={name!r} is not in the data{closest(name, data.names)}; series are {data.names}"
+        raise StepError(msg)
+    return data[name]
+
+
+def _check_roles(kind: str, spec: Kind, roles: Mapping[str, list[str]], data: VizzuData) -> None:
+    dimensions = [s.name for s in data.series if isinstance(s, Dimension)]
+    measures = [s.name for s in data.series if isinstance(s, Measure)]
+    for role, entries in roles.items():
+        for entry in entries:
+            name = _series_name(entry)
+            series = _get(data, name, role)
+            want_measure = role in spec.measures
+            if want_measure and not isinstance(series, Measure):
+                msg = f"{role}={name!r} of {kind} charts must be a measure, but {name!r} is a dimension; measures are {measures}"
+                raise StepError(msg)
+            if not want_measure and not isinstance(series, Dimension):
+                msg = f"{role}={name!r} of {kind} charts must be a dimension, but {name!r} is a measure; dimensions are {dimensions}"
+                raise StepError(msg)
+
+
+def _color_not_in_x(kind: str, roles: Mapping[str, list[str]], color: str) -> None:
+    msg = (
+        f"{kind} charts draw one mark per x, so color={color!r} can only colour the x "
+        f"categories {roles.get('x', [])} (or a dimension each of them has one value of); "
+        f"use stacked_{kind} or grouped_{kind} to break marks down by {color!r}"
+    )
+    raise StepError(msg)
+
+
+def _determined_by(data: VizzuData, names: Sequence[str], color: str) -> bool:
+    """Whether every combination of ``names`` has a single value of ``color``."""
+    if color not in data.names or not names or any(n not in data.names for n in names):
+        return False
+    series = [data[name] for name in [*names, color]]
+    if not all(isinstance(item, Dimension) for item in series):
+        return False
+    codes = np.stack([item.codes for item in series], axis=1)  # type: ignore[union-attr]
+    return len(np.unique(codes, axis=0)) == len(np.unique(codes[:, :-1], axis=0))
+
+
+def _check_path(data: VizzuData, levels: Sequence[str], path: Sequence[str]) -> None:
+    mask = np.ones(data.num_rows, dtype=bool)
+    for level, value in zip(levels, path, strict=False):
+        series = _get(data, level, "level")
+        if not isinstance(series, Dimension):
+            msg = f"zoom level {level!r} must be a dimension, but it is a measure"
+            raise StepError(msg)
+        inside = sorted({series.categories[c] for c in np.unique(series.codes[mask])})
+        if value not in inside:
+            msg = f"zoom path: {level!r} has no {value!r} here{closest(value, inside)}; choose one of {inside}"
+            raise StepError(msg)
+        mask &= series.codes == series.categories.index(value)
+    last = _get(data, levels[-1], "level")
+    if not isinstance(last, Dimension):
+        msg = f"zoom level {levels[-1]!r} must be a dimension, but it is a measure"
+        raise StepError(msg)

@@ -1,0 +1,365 @@
+"""One step of a story: a chart state to animate to, as plain JSON-ready values.
+
+A :class:`Step` holds a Vizzu config, an optional style, an optional
+declarative :class:`Filter`, animation options, and optionally a dataset of
+its own (presets such as ``timeline`` fill gaps in a copy of the data).
+Nothing here is JavaScript: the player compiles filters into functions
+without ``eval``.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from ipyreport._errors import closest
+from ipyreport._vizzu_presets import PRESETS, build_config
+from ipyreport.data import Dimension, VizzuData
+
+__all__ = ["Filter", "Step", "StepError", "check_step"]
+
+AGGREGATORS = ("sum", "count", "min", "max", "mean", "distinct")
+
+
+class StepError(ValueError):
+    """A step does not fit its data; the message names the field and the fix."""
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A declarative record filter: which rows a step shows.
+
+    Build them with the class methods and combine with ``&``, ``|`` and ``~``:
+
+    >>> f = Filter.isin("Region", ["Europe"]) & Filter.between("Revenue", 0, 100)
+    >>> f.to_dict()
+    {'and': [{'in': {'column': 'Region', 'values': ['Europe']}}, {'range': {'column': 'Revenue', 'min': 0, 'max': 100}}]}
+    """
+
+    op: str
+    args: tuple[Any, ...] = ()
+
+    @classmethod
+    def isin(cls, column: str, values: Iterable[str]) -> Filter:
+        """Rows whose dimension ``column`` is one of ``values``."""
+        return cls("in", (column, tuple(str(value) for value in values)))
+
+    @classmethod
+    def equals(cls, column: str, value: str) -> Filter:
+        """Rows whose dimension ``column`` equals ``value``."""
+        return cls.isin(column, [value])
+
+    @classmethod
+    def between(cls, column: str, low: float | None = None, high: float | None = None) -> Filter:
+        """Rows whose measure ``column`` lies in ``[low, high]`` (either end open when None)."""
+        for bound in (low, high):
+            if bound is not None and not (isinstance(bound, (int, float)) and math.isfinite(bound)):
+                msg = f"Filter.between({column!r}, ...) needs finite numbers or None, got {bound!r}"
+                raise StepError(msg)
+        return cls("range", (column, low, high))
+
+    @classmethod
+    def all_of(cls, *filters: Filter) -> Filter:
+        """Rows that pass every filter."""
+        return cls("and", filters)
+
+    @classmethod
+    def any_of(cls, *filters: Filter) -> Filter:
+        """Rows that pass at least one filter."""
+        return cls("or", filters)
+
+    @classmethod
+    def from_mapping(cls, spec: Mapping[str, Any]) -> Filter:
+        """``{"Region": ["Europe", "Asia"], "Revenue": [0, 100]}``: all conditions at once.
+
+        A list of text values keeps rows in the list; a pair of numbers
+        ``[low, high]`` keeps rows in that range.
+        """
+        parts = []
+        for column, values in spec.items():
+            items: list[Any] = [values] if isinstance(values, str) else list(values)
+            if len(items) == 2 and all(v is None or isinstance(v, (int, float)) for v in items):
+                parts.append(cls.between(column, items[0], items[1]))
+            else:
+                parts.append(cls.isin(column, items))
+        return parts[0] if len(parts) == 1 else cls.all_of(*parts)
+
+    def __and__(self, other: Filter) -> Filter:
+        return Filter.all_of(self, other)
+
+    def __or__(self, other: Filter) -> Filter:
+        return Filter.any_of(self, other)
+
+    def __invert__(self) -> Filter:
+        return Filter("not", (self,))
+
+    def columns(self) -> list[str]:
+        """Every column the filter reads."""
+        if self.op in ("in", "range"):
+            return [self.args[0]]
+        return [name for part in self.args for name in part.columns()]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form the player compiles."""
+        if self.op == "in":
+            return {"in": {"column": self.args[0], "values": list(self.args[1])}}
+        if self.op == "range":
+            column, low, high = self.args
+            return {"range": {"column": column, "min": low, "max": high}}
+        if self.op == "not":
+            return {"not": self.args[0].to_dict()}
+        return {self.op: [part.to_dict() for part in self.args]}
+
+
+@dataclass(frozen=True)
+class Step:
+    """A chart state to animate to.
+
+    ``config`` is a Vizzu config (channels, geometry, coordSystem, align,
+    split, sort, title...), ``style`` a Vizzu style, ``filter`` a
+    :class:`Filter` (or a mapping, see :meth:`Filter.from_mapping`),
+    ``animation`` Vizzu animation options (``duration``, ``delay``,
+    ``easing`` and per-part options such as ``x``, ``y``, ``color``,
+    ``show``, ``hide``). ipyvizzu ``Config``/``Style`` objects are accepted.
+
+    >>> Step(config={"x": "Region"}, animation={"duration": 1}).to_dict()
+    {'config': {'x': 'Region'}, 'animation': {'duration': 1}}
+    """
+
+    config: Mapping[str, Any] = field(default_factory=dict)
+    style: Mapping[str, Any] | None = None
+    filter: Filter | None = None
+    animation: Mapping[str, Any] | None = None
+    data: VizzuData | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "config", _plain_config(self.config))
+        if self.style is not None:
+            object.__setattr__(self, "style", _plain(self.style, "style"))
+        if self.animation is not None:
+            object.__setattr__(self, "animation", _plain_animation(self.animation))
+        if self.filter is not None and not isinstance(self.filter, Filter):
+            if isinstance(self.filter, Mapping):
+                object.__setattr__(self, "filter", Filter.from_mapping(self.filter))
+            else:
+                msg = f"Step(filter=...) takes a Filter or a mapping such as {{'Region': ['Europe']}}, got {self.filter!r}"
+                raise StepError(msg)
+
+    def with_animation(self, **options: Any) -> Step:
+        """A copy with these animation options added."""
+        return replace(self, animation={**(self.animation or {}), **options})
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form every output uses (``data`` is referenced by the story)."""
+        result: dict[str, Any] = {"config": dict(self.config)}
+        if self.style is not None:
+            result["style"] = dict(self.style)
+        if self.filter is not None:
+            result["filter"] = self.filter.to_dict()
+        if self.animation is not None:
+            result["animation"] = dict(self.animation)
+        return result
+
+    def to_ipyvizzu(self) -> list[Any]:
+        """The same step as ipyvizzu objects: ``[Data.filter, Config, Style]`` to pass to ``chart.animate``.
+
+        The filter becomes the equivalent JavaScript expression over records.
+        """
+        from ipyvizzu import Config, Data, Style
+
+        objects: list[Any] = []
+        if self.filter is not None:
+            objects.append(Data.filter(_filter_expression(self.filter)))
+        objects.append(Config(dict(self.config)))
+        if self.style is not None:
+            objects.append(Style(dict(self.style)))
+        return objects
+
+
+def _plain(value: Any, what: str) -> dict[str, Any]:
+    """Accept a mapping, or an ipyvizzu object carrying one."""
+    if hasattr(value, "build") and type(value).__module__.startswith("ipyvizzu"):
+        built = value.build()
+        inner = built.get(what, built) if isinstance(built, Mapping) else built
+        if type(inner).__name__ == "RawJavaScript":
+            msg = (
+                f"this ipyvizzu {what} is JavaScript code ({inner.raw!r}); pass the "
+                f"{what} as a dict, or use ipyreport.presets for chart presets"
+            )
+            raise StepError(msg)
+        return dict(inner)
+    if not isinstance(value, Mapping):
+        msg = f"a step's {what} must be a mapping (dict), got {type(value).__name__}"
+        raise StepError(msg)
+    return dict(value)
+
+
+def _plain_config(value: Any) -> dict[str, Any]:
+    if hasattr(value, "build") and type(value).__module__.startswith("ipyvizzu"):
+        inner = value.build().get("config")
+        if type(inner).__name__ == "RawJavaScript":
+            return config_from_preset_call(inner.raw)
+    return _plain(value, "config")
+
+
+PRESET_CALL = re.compile(r"^\s*lib\.presets\.(\w+)\((.*)\)\s*$", re.DOTALL)
+
+
+def config_from_preset_call(code: str) -> dict[str, Any]:
+    """The plain config of an ipyvizzu preset such as ``Config.stackedArea({...})``.
+
+    ipyvizzu writes these as ``lib.presets.NAME(ARGS)`` with ARGS the Python
+    ``repr`` of a dict; it is read back as a literal, never run.
+
+    >>> config_from_preset_call("lib.presets.pie({'angle': 'Revenue', 'by': 'Region'})")["coordSystem"]
+    'polar'
+    """
+    match = PRESET_CALL.match(code)
+    if match is None or match.group(1) not in PRESETS:
+        known = ", ".join(sorted(PRESETS))
+        msg = f"cannot read the ipyvizzu config {code!r}; expected a preset call lib.presets.NAME({{...}}) with NAME one of {known}"
+        raise StepError(msg)
+    try:
+        arguments = ast.literal_eval(match.group(2))
+    except (ValueError, SyntaxError) as error:
+        msg = f"the arguments of {code!r} are not a plain dict literal: {error}"
+        raise StepError(msg) from error
+    if not isinstance(arguments, Mapping):
+        msg = f"the arguments of {code!r} must be a dict"
+        raise StepError(msg)
+    return build_config(match.group(1), arguments)
+
+
+def _plain_animation(value: Any) -> dict[str, Any]:
+    if type(value).__module__.startswith("ipyvizzu") and hasattr(value, "build"):
+        return dict(value.build())
+    return _plain(value, "animation")
+
+
+def _filter_expression(spec: Filter) -> str:
+    """A JavaScript expression equivalent to ``spec``, for ipyvizzu users.
+
+    Values are written as JSON string literals, so quotes and markup in
+    category names stay data.
+    """
+    import json
+
+    if spec.op == "in":
+        column, values = spec.args
+        return (
+            "("
+            + " || ".join(
+                f"record[{json.dumps(column)}] == {json.dumps(value)}" for value in values
+            )
+            + ")"
+            if values
+            else "false"
+        )
+    if spec.op == "range":
+        column, low, high = spec.args
+        parts = []
+        if low is not None:
+            parts.append(f"record[{json.dumps(column)}] >= {low!r}")
+        if high is not None:
+            parts.append(f"record[{json.dumps(column)}] <= {high!r}")
+        return "(" + (" && ".join(parts) or "true") + ")"
+    if spec.op == "not":
+        return f"!{_filter_expression(spec.args[0])}"
+    joiner = " && " if spec.op == "and" else " || "
+    return "(" + joiner.join(_filter_expression(part) for part in spec.args) + ")"
+
+
+def channel_series(config: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Series names on each channel of a config (aggregators stripped).
+
+    >>> channel_series({"channels": {"x": {"set": ["Region"]}, "y": "Revenue"}})
+    {'x': ['Region'], 'y': ['Revenue']}
+    """
+    channels: dict[str, Any] = dict(config.get("channels") or {})
+    for name in ("x", "y", "color", "lightness", "size", "label", "noop"):
+        if name in config:
+            channels[name] = config[name]
+    result = {}
+    for name, channel in channels.items():
+        entries = channel.get("set") if isinstance(channel, Mapping) else channel
+        if entries is None:
+            continue
+        if isinstance(entries, (str, Mapping)):
+            entries = [entries]
+        result[name] = [_series_name(entry) for entry in entries]
+    return result
+
+
+def _series_name(entry: Any) -> str:
+    if isinstance(entry, Mapping):
+        return str(entry.get("name"))
+    text = str(entry)
+    for aggregator in AGGREGATORS:
+        if text.startswith(f"{aggregator}(") and text.endswith(")"):
+            return text[len(aggregator) + 1 : -1]
+    return text
+
+
+def check_step(step: Step, data: VizzuData, *, where: str = "step") -> None:
+    """Raise :class:`StepError` if the step names series or values its data lacks."""
+    names = data.names
+    for channel, series in channel_series(step.config).items():
+        for name in series:
+            if name and name not in names:
+                msg = f"{where}: channel {channel!r} uses {name!r}, which is not in the data{closest(name, names)}; series are {names}"
+                raise StepError(msg)
+    if step.filter is not None:
+        _check_filter(step.filter, data, where)
+
+
+def _check_filter(spec: Filter, data: VizzuData, where: str) -> None:
+    names = data.names
+    if spec.op in ("in", "range"):
+        column = spec.args[0]
+        if column not in names:
+            msg = f"{where}: the filter uses {column!r}, which is not in the data{closest(column, names)}; series are {names}"
+            raise StepError(msg)
+        series = data[column]
+        if spec.op == "in":
+            if not isinstance(series, Dimension):
+                msg = f"{where}: Filter.isin({column!r}, ...) needs a dimension, but {column!r} is a measure; use Filter.between for a range"
+                raise StepError(msg)
+            known = set(series.categories)
+            for value in spec.args[1]:
+                if value not in known:
+                    msg = f"{where}: the filter keeps {column!r} == {value!r}, which never occurs{closest(value, series.categories)}"
+                    raise StepError(msg)
+        elif isinstance(series, Dimension):
+            msg = f"{where}: Filter.between({column!r}, ...) needs a measure, but {column!r} is a dimension; use Filter.isin"
+            raise StepError(msg)
+        return
+    for part in spec.args:
+        _check_filter(part, data, where)
+
+
+def steps_of(items: Sequence[Step] | Step) -> list[Step]:
+    """Normalize one step or a sequence of steps to a list."""
+    return [items] if isinstance(items, Step) else list(items)
+
+
+def steps_json(data: VizzuData, steps: Sequence[Step]) -> bytes:
+    """``{"datasets": {...}, "steps": [...]}`` as JSON: the main data and every
+    dataset a step brings along (by identity, each written once).
+    """
+    import orjson
+
+    datasets: dict[int, tuple[str, VizzuData]] = {id(data): ("main", data)}
+    dumped = []
+    for step in steps:
+        entry = step.to_dict()
+        if step.data is not None:
+            key, _ = datasets.setdefault(id(step.data), (f"data{len(datasets)}", step.data))
+            if key != "main":
+                entry["data"] = key
+        dumped.append(entry)
+    parts = [orjson.dumps(key) + b":" + item.to_json() for key, item in datasets.values()]
+    return b'{"datasets":{' + b",".join(parts) + b'},"steps":' + orjson.dumps(dumped) + b"}"

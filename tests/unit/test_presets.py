@@ -1,0 +1,343 @@
+"""Chart presets, morphs, zooms and timelines build the configs they promise."""
+
+import json
+
+import numpy as np
+import pyarrow as pa
+import pytest
+from ipyvizzu import Config, Style
+
+from ipyreport import presets, samples
+from ipyreport.data import encode
+from ipyreport.step import Filter, Step, StepError, channel_series, check_step, steps_json
+
+SALES = encode(samples.sales())
+
+
+def channels(step):
+    return {name: spec["set"] for name, spec in step.config["channels"].items()}
+
+
+def test_stacked_column_matches_vizzus_preset():
+    step = presets.chart("stacked_column", x="Region", y="Revenue", color="Product")
+    assert channels(step) == {
+        "x": ["Region"],
+        "y": ["Revenue", "Product"],
+        "color": ["Product"],
+        "lightness": None,
+        "size": None,
+        "noop": None,
+        "label": ["Revenue"],
+    }
+    assert step.config["geometry"] == "rectangle"
+    assert step.config["align"] == "none"
+
+
+def test_every_config_sets_every_channel_and_resets_ranges_and_order():
+    for kind in ("column", "donut", "treemap"):
+        config = presets.chart(kind, x="Region", y="Revenue").config
+        assert set(config["channels"]) == {"x", "y", "color", "lightness", "size", "noop", "label"}
+        assert config["sort"] == "none"
+        assert config["reverse"] is False
+    assert presets.chart("donut", x="Region", y="Revenue").config["channels"]["y"]["range"] == {
+        "min": "-200%",
+        "max": "100%",
+    }
+    assert presets.chart("column", x="Region", y="Revenue").config["channels"]["y"]["range"] == {
+        "min": "auto",
+        "max": "auto",
+    }
+
+
+def test_bar_puts_the_measure_on_the_horizontal_axis():
+    step = presets.chart("bar", x="Country", y="Revenue", sort=True)
+    assert channels(step)["x"] == ["Revenue"]
+    assert channels(step)["y"] == ["Country"]
+    assert step.config["sort"] == "byValue"
+
+
+def test_pie_slices_by_x_and_color_and_colors_by_color():
+    step = presets.chart("pie", x="Region", y="Revenue", color="Product")
+    assert channels(step)["x"] == ["Revenue", "Region", "Product"]
+    assert channels(step)["color"] == ["Product"]
+    assert step.config["coordSystem"] == "polar"
+
+
+def test_aggregators_are_written_as_series_descriptors():
+    step = presets.chart("column", x="Region", y="mean(Revenue)", data=SALES)
+    assert channels(step)["y"] == [{"name": "Revenue", "aggregator": "mean"}]
+    assert channel_series(step.config)["y"] == ["Revenue"]
+
+
+def test_color_determined_by_x_joins_the_x_axis():
+    step = presets.chart("bar", x="Country", y="Revenue", color="Region", data=SALES)
+    assert channels(step)["y"] == ["Country", "Region"]
+    assert channels(step)["color"] == ["Region"]
+
+
+def test_unknown_kind_names_the_closest_and_all_kinds():
+    with pytest.raises(StepError) as caught:
+        presets.chart("stacked_colum", x="Region", y="Revenue")
+    message = str(caught.value)
+    assert message.startswith(
+        "unknown chart kind 'stacked_colum' (did you mean 'stacked_column'?); kinds are column, "
+    )
+    assert message.endswith("bubble, stacked_bubble, heatmap")
+
+
+def test_unknown_column_names_the_closest():
+    with pytest.raises(StepError) as caught:
+        presets.chart("column", x="Regoin", y="Revenue", data=SALES)
+    assert str(caught.value) == (
+        "x='Regoin' is not in the data (did you mean 'Region'?); series are "
+        "['Region', 'Country', 'Product', 'Channel', 'Month', 'Revenue', 'Units', 'Profit']"
+    )
+
+
+def test_measure_where_a_dimension_is_needed():
+    with pytest.raises(StepError) as caught:
+        presets.chart("column", x="Revenue", y="Units", data=SALES)
+    assert str(caught.value) == (
+        "x='Revenue' of column charts must be a dimension, but 'Revenue' is a measure; "
+        "dimensions are ['Region', 'Country', 'Product', 'Channel', 'Month']"
+    )
+
+
+def test_dimension_where_a_measure_is_needed():
+    with pytest.raises(StepError, match="y='Region' of column charts must be a measure"):
+        presets.chart("column", x="Country", y="Region", data=SALES)
+
+
+def test_missing_required_argument_says_what_the_kind_needs():
+    with pytest.raises(StepError) as caught:
+        presets.chart("stacked_column", x="Region", y="Revenue")
+    assert str(caught.value) == (
+        "stacked_column charts need color= (x: a dimension; y: a measure; color: a dimension)"
+    )
+
+
+def test_color_that_would_overlap_marks_is_an_error_with_alternatives():
+    with pytest.raises(StepError) as caught:
+        presets.chart("column", x="Region", y="Revenue", color="Product", data=SALES)
+    assert "use stacked_column or grouped_column to break marks down by 'Product'" in str(
+        caught.value
+    )
+
+
+def test_morph_keeps_the_same_series_in_every_kind():
+    steps = presets.morph(
+        SALES,
+        ["stacked_column", "grouped_column", "pie", "treemap"],
+        x="Region",
+        y="Revenue",
+        color="Product",
+    )
+    for step in steps:
+        used = {name for names in channel_series(step.config).values() for name in names}
+        assert used == {"Region", "Revenue", "Product"}
+        assert channels(step)["color"] == ["Product"]
+
+
+def test_morph_stages_coordinate_and_geometry_changes():
+    steps = presets.morph(
+        None,
+        ["stacked_column", "pie", "stacked_area"],
+        x="Region",
+        y="Revenue",
+        color="Product",
+        duration=2,
+    )
+    assert steps[0].animation == {"duration": 2}
+    assert steps[1].animation == {
+        "duration": 2,
+        "x": {"delay": 0, "duration": 1.0},
+        "y": {"delay": 0, "duration": 1.0},
+        "coordSystem": {"delay": 0.8, "duration": 1.2},
+    }
+    assert steps[2].animation["geometry"] == {"delay": 0.5, "duration": 1.0}
+    assert steps[2].animation["coordSystem"] == {"delay": 0.8, "duration": 1.2}
+
+
+def test_zoom_keeps_the_top_level_colour_at_every_depth():
+    steps = presets.zoom(
+        SALES, ["Region", "Country", "Product"], ["Europe", "Germany"], y="Revenue"
+    )
+    assert [channels(step)["color"] for step in steps] == [["Region"]] * 5
+    assert [channels(step)["x"] for step in steps] == [
+        ["Region"],
+        ["Country", "Region"],
+        ["Product", "Region"],
+        ["Country", "Region"],
+        ["Region"],
+    ]
+    assert [step.filter.to_dict() if step.filter else None for step in steps] == [
+        None,
+        {"in": {"column": "Region", "values": ["Europe"]}},
+        {
+            "and": [
+                {"in": {"column": "Region", "values": ["Europe"]}},
+                {"in": {"column": "Country", "values": ["Germany"]}},
+            ]
+        },
+        {"in": {"column": "Region", "values": ["Europe"]}},
+        None,
+    ]
+
+
+def test_zoom_path_must_follow_the_hierarchy():
+    assert len(presets.zoom(SALES, ["Region", "Country"], ["Europe"], y="Revenue", back=False)) == 2
+    with pytest.raises(StepError) as caught:
+        presets.zoom(SALES, ["Region", "Country", "Product"], ["Europe", "Japan"], y="Revenue")
+    assert str(caught.value) == (
+        "zoom path: 'Country' has no 'Japan' here; choose one of ['France', 'Germany', 'United Kingdom']"
+    )
+
+
+def test_zoom_range_sets_the_axis_range_and_filters_points():
+    steps = presets.zoom_range(
+        SALES, kind="scatter", x="Revenue", y="Profit", by="Country", low=0, high=5e4, axis="x"
+    )
+    assert steps[1].config["channels"]["x"]["range"] == {"min": 0, "max": 50000.0}
+    assert steps[1].filter == Filter.between("Revenue", 0, 50000.0)
+    assert steps[2].config == steps[0].config
+
+
+def test_timeline_has_one_evenly_paced_step_per_month_with_gaps_filled():
+    steps = presets.timeline(SALES, time="Month", x="Country", y="Revenue", duration=0.5)
+    assert len(steps) == 48
+    assert [step.config["title"] for step in steps[14:17]] == [
+        "2022-03-01",
+        "2022-04-01",
+        "2022-05-01",
+    ]
+    assert all(step.animation["duration"] == 0.5 for step in steps)
+    assert all(step.data is steps[0].data for step in steps)
+    assert steps[15].filter == Filter.isin("Month", ["2022-04-01"])
+
+
+def test_gap_filling_adds_missing_rows_and_keeps_totals():
+    filled = presets.timeline(SALES, time="Month", x="Country", y="Revenue")[0].data
+    # 12 countries in the two missing months, and Kenya's 17 months before it started
+    assert filled.num_rows == SALES.num_rows + 12 * 2 + 17
+    assert np.nansum(filled["Revenue"].values) == pytest.approx(
+        np.sum(SALES["Revenue"].values), rel=1e-12
+    )
+    months = filled["Month"]
+    countries = filled["Country"]
+    combos = {
+        (months.categories[m], countries.categories[c])
+        for m, c in zip(months.codes, countries.codes, strict=True)
+    }
+    assert len(combos) == 48 * 12
+
+
+def test_cumulative_timeline_filters_everything_so_far():
+    steps = presets.timeline(SALES, time="Month", x="Region", y="Revenue", cumulative=True)
+    assert steps[2].filter == Filter.isin("Month", ["2021-01-01", "2021-02-01", "2021-03-01"])
+
+
+def test_timeline_over_integer_years_fills_missing_years():
+    table = pa.table(
+        {
+            "Year": [2019, 2020, 2022, 2023],
+            "Team": ["a", "b", "a", "b"],
+            "Score": [1.0, 2.0, 3.0, 4.0],
+        }
+    )
+    steps = presets.timeline(encode(table, dimensions=["Year"]), time="Year", x="Team", y="Score")
+    assert [step.config["title"] for step in steps] == ["2019", "2020", "2021", "2022", "2023"]
+    assert steps[0].data.num_rows == 10
+
+
+def test_timeline_over_unordered_categories_keeps_them_as_they_are():
+    table = pa.table({"Stage": ["lead", "deal", "won"], "Amount": [3.0, 2.0, 1.0]})
+    steps = presets.timeline(table, time="Stage", kind="column", x="Stage", y="Amount")
+    assert [step.config["title"] for step in steps] == ["lead", "deal", "won"]
+
+
+def test_timeline_over_a_measure_says_how_to_make_it_a_dimension():
+    with pytest.raises(StepError, match=r"ipyreport.encode\(source, dimensions=\['Revenue'\]\)"):
+        presets.timeline(SALES, time="Revenue", x="Region", y="Units")
+
+
+def test_filters_combine_and_serialize():
+    spec = (
+        Filter.isin("Region", ["Europe"]) | Filter.equals("Region", "Africa")
+    ) & ~Filter.between("Revenue", high=0)
+    assert spec.to_dict() == {
+        "and": [
+            {
+                "or": [
+                    {"in": {"column": "Region", "values": ["Europe"]}},
+                    {"in": {"column": "Region", "values": ["Africa"]}},
+                ]
+            },
+            {"not": {"range": {"column": "Revenue", "min": None, "max": 0}}},
+        ]
+    }
+    assert spec.columns() == ["Region", "Region", "Revenue"]
+
+
+def test_filter_from_mapping():
+    assert Filter.from_mapping({"Region": "Europe", "Revenue": [0, 10]}) == Filter.all_of(
+        Filter.isin("Region", ["Europe"]), Filter.between("Revenue", 0, 10)
+    )
+
+
+def test_filter_range_rejects_non_finite_bounds():
+    with pytest.raises(StepError, match="needs finite numbers or None"):
+        Filter.between("Revenue", float("nan"), 1)
+
+
+def test_check_step_rejects_filter_values_that_never_occur():
+    step = Step(config={}, filter={"Region": ["Europa"]})
+    with pytest.raises(StepError) as caught:
+        check_step(step, SALES, where="slide 2, step 1")
+    assert str(caught.value) == (
+        "slide 2, step 1: the filter keeps 'Region' == 'Europa', which never occurs (did you mean 'Europe'?)"
+    )
+
+
+def test_check_step_rejects_unknown_channel_series():
+    with pytest.raises(StepError, match="channel 'y' uses 'Revenu', which is not in the data"):
+        check_step(Step(config={"x": "Region", "y": "Revenu"}), SALES)
+
+
+def test_ipyvizzu_config_presets_and_styles_are_accepted():
+    step = Step(
+        config=Config.stackedArea(
+            {"x": "Month", "y": "Revenue", "stackedBy": "Region", "title": None}
+        ),
+        style=Style({"plot": {"paddingLeft": "8em"}}),
+    )
+    assert step.config["geometry"] == "area"
+    assert step.config["title"] is None
+    assert step.config["channels"]["y"]["set"] == ["Revenue", "Region"]
+    assert step.style == {"plot": {"paddingLeft": "8em"}}
+
+
+def test_plain_ipyvizzu_config_is_accepted():
+    assert Step(config=Config({"x": "Region", "y": "Revenue"})).config == {
+        "x": "Region",
+        "y": "Revenue",
+    }
+
+
+def test_steps_turn_into_ipyvizzu_objects_with_an_equivalent_filter():
+    step = presets.chart(
+        "column", x="Region", y="Revenue", filter=Filter.isin("Region", ['a"b', "</script>"])
+    )
+    data_filter, config = step.to_ipyvizzu()
+    assert config.build() == {"config": step.config}
+    assert data_filter.build()["data"]["filter"].raw == (
+        'record => { return ((record["Region"] == "a\\"b" || record["Region"] == "</script>")) }'
+    )
+
+
+def test_steps_json_writes_each_dataset_once():
+    steps = presets.timeline(SALES, time="Month", x="Region", y="Revenue")[:3]
+    document = json.loads(
+        steps_json(SALES, [presets.chart("column", x="Region", y="Revenue"), *steps])
+    )
+    assert list(document["datasets"]) == ["main", "data1"]
+    assert [step.get("data") for step in document["steps"]] == [None, "data1", "data1", "data1"]
