@@ -189,9 +189,13 @@ def build_config(name: str, arguments: Mapping[str, Any]) -> dict[str, Any]:
         "split": preset.split,
         "orientation": "auto",
     }
-    # Reset ordering too, so a chart never inherits the last one's sort.
+    # Reset ordering and texts too, so a chart never inherits the last one's.
     config["sort"] = "none"
     config["reverse"] = False
+    config["title"] = None
+    config["subtitle"] = None
+    config["caption"] = None
+    config["legend"] = "auto"
     for option in COMMON_OPTIONS:
         if option in arguments:
             config[option] = arguments[option]

@@ -63,6 +63,19 @@ class Filter:
         return cls("range", (column, low, high))
 
     @classmethod
+    def raw(cls, code: str) -> Filter:
+        """An author's own JavaScript record filter, such as ipyvizzu's ``Data.filter(...)``.
+
+        It runs as written (``record => ...``); ipyreport never builds one
+        from data values. Prefer the declarative filters, which are checked
+        against the data.
+        """
+        if not isinstance(code, str) or not code.strip():
+            msg = f"Filter.raw needs JavaScript code such as \"record => record.Region == 'Europe'\", got {code!r}"
+            raise StepError(msg)
+        return cls("raw", (code,))
+
+    @classmethod
     def all_of(cls, *filters: Filter) -> Filter:
         """Rows that pass every filter."""
         return cls("and", filters)
@@ -98,9 +111,11 @@ class Filter:
         return Filter("not", (self,))
 
     def columns(self) -> list[str]:
-        """Every column the filter reads."""
+        """Every column the filter reads (a raw filter's are unknown: none)."""
         if self.op in ("in", "range"):
             return [self.args[0]]
+        if self.op in ("raw", "keep"):
+            return []
         return [name for part in self.args for name in part.columns()]
 
     def to_dict(self) -> dict[str, Any]:
@@ -112,7 +127,14 @@ class Filter:
             return {"range": {"column": column, "min": low, "max": high}}
         if self.op == "not":
             return {"not": self.args[0].to_dict()}
+        if self.op == "raw":
+            return {"raw": self.args[0]}
         return {self.op: [part.to_dict() for part in self.args]}
+
+
+# A step with this filter leaves the chart's current filter as it is (how
+# partial steps imported from ipyvizzu-story behave); ``None`` shows all rows.
+KEEP_FILTER = Filter("keep")
 
 
 @dataclass(frozen=True)
@@ -127,7 +149,7 @@ class Step:
     ``show``, ``hide``). ipyvizzu ``Config``/``Style`` objects are accepted.
 
     >>> Step(config={"x": "Region"}, animation={"duration": 1}).to_dict()
-    {'config': {'x': 'Region'}, 'animation': {'duration': 1}}
+    {'config': {'x': 'Region'}, 'filter': None, 'animation': {'duration': 1}}
     """
 
     config: Mapping[str, Any] = field(default_factory=dict)
@@ -154,15 +176,48 @@ class Step:
         return replace(self, animation={**(self.animation or {}), **options})
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form every output uses (``data`` is referenced by the story)."""
+        """The JSON form every output uses (``data`` is referenced by the story).
+
+        ``"filter": null`` shows every row; a missing ``"filter"`` keeps the
+        current one. ``"complete": true`` marks a step that sets the whole
+        chart state, so a player may jump straight to it.
+        """
         result: dict[str, Any] = {"config": dict(self.config)}
         if self.style is not None:
             result["style"] = dict(self.style)
-        if self.filter is not None:
-            result["filter"] = self.filter.to_dict()
+        if self.filter is not KEEP_FILTER:
+            result["filter"] = None if self.filter is None else self.filter.to_dict()
         if self.animation is not None:
             result["animation"] = dict(self.animation)
+        if self.is_complete():
+            result["complete"] = True
         return result
+
+    def is_complete(self) -> bool:
+        """Whether this step alone fixes the chart (all channels, layout and filter)."""
+        config = self.config
+        channels = config.get("channels")
+        return (
+            self.filter is not KEEP_FILTER
+            and isinstance(channels, Mapping)
+            and all(
+                name in channels
+                for name in ("x", "y", "color", "lightness", "size", "noop", "label")
+            )
+            and all(
+                key in config
+                for key in (
+                    "geometry",
+                    "coordSystem",
+                    "align",
+                    "split",
+                    "sort",
+                    "reverse",
+                    "title",
+                    "legend",
+                )
+            )
+        )
 
     def to_ipyvizzu(self) -> list[Any]:
         """The same step as ipyvizzu objects: ``[Data.filter, Config, Style]`` to pass to ``chart.animate``.
@@ -170,9 +225,16 @@ class Step:
         The filter becomes the equivalent JavaScript expression over records.
         """
         from ipyvizzu import Config, Data, Style
+        from ipyvizzu.json import RawJavaScript
 
         objects: list[Any] = []
-        if self.filter is not None:
+        if self.filter is None:
+            objects.append(Data.filter(None))
+        elif self.filter.op == "raw":
+            raw = Data()
+            raw.update({"filter": RawJavaScript(self.filter.args[0])})
+            objects.append(raw)
+        elif self.filter is not KEEP_FILTER:
             objects.append(Data.filter(_filter_expression(self.filter)))
         objects.append(Config(dict(self.config)))
         if self.style is not None:
@@ -269,6 +331,8 @@ def _filter_expression(spec: Filter) -> str:
         return "(" + (" && ".join(parts) or "true") + ")"
     if spec.op == "not":
         return f"!{_filter_expression(spec.args[0])}"
+    if spec.op == "raw":
+        return f"({spec.args[0]})(record)"
     joiner = " && " if spec.op == "and" else " || "
     return "(" + joiner.join(_filter_expression(part) for part in spec.args) + ")"
 
@@ -318,6 +382,8 @@ def check_step(step: Step, data: VizzuData, *, where: str = "step") -> None:
 
 def _check_filter(spec: Filter, data: VizzuData, where: str) -> None:
     names = data.names
+    if spec.op in ("raw", "keep"):
+        return  # the author's own JavaScript cannot be checked here
     if spec.op in ("in", "range"):
         column = spec.args[0]
         if column not in names:

@@ -21,12 +21,36 @@ function describeSeries(data) {
   return kinds;
 }
 
-// Compile a declarative filter ({in}, {range}, {and}, {or}, {not}) into a
-// record predicate. Names are checked first: a filter that throws inside
-// Vizzu poisons the chart's animation queue.
-export function compileFilter(spec, data) {
+function rawCodes(node, found) {
+  if (!node || typeof node !== "object") return found;
+  if (typeof node.raw === "string") found.add(node.raw);
+  for (const key of ["and", "or"]) if (node[key]) node[key].forEach((part) => rawCodes(part, found));
+  if (node.not) rawCodes(node.not, found);
+  return found;
+}
+
+// An author's own JavaScript filters (imported from ipyvizzu-story) load as
+// one module from a blob URL: no eval, so a strict CSP still holds.
+export async function loadRawFilters(steps) {
+  const codes = [...steps.reduce((found, step) => rawCodes(step.filter, found), new Set())];
+  if (!codes.length) return new Map();
+  const source = `export default [\n${codes.map((code) => `(${code}),`).join("\n")}\n];\n`;
+  const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+  const { default: functions } = await import(url);
+  return new Map(codes.map((code, i) => [code, functions[i]]));
+}
+
+// Compile a declarative filter ({in}, {range}, {and}, {or}, {not}, {raw})
+// into a record predicate. Names are checked first: a filter that throws
+// inside Vizzu poisons the chart's animation queue.
+export function compileFilter(spec, data, raw = new Map()) {
   const kinds = describeSeries(data);
   const build = (node) => {
+    if (typeof node.raw === "string") {
+      const own = raw.get(node.raw);
+      if (!own) throw new StepError("filter: a JavaScript filter was not loaded (call loadRawFilters first)");
+      return own;
+    }
     if (node.in) {
       const { column, values } = node.in;
       if (kinds.get(column) !== "dimension") throw new StepError(`filter: ${JSON.stringify(column)} is not a dimension of the data`);
@@ -69,13 +93,15 @@ export function compileFilter(spec, data) {
 
 // The animate() target and options for one step. `datasets` maps dataset
 // ids to prepared Vizzu data; `current` is the id the chart holds now.
-export function stepTarget(step, datasets, current) {
+// "filter": null shows every row; no "filter" key keeps the current one.
+export function stepTarget(step, datasets, current, raw = new Map()) {
   const datasetId = step.data ?? "main";
   const data = datasets[datasetId];
   if (!data) throw new StepError(`step refers to an unknown dataset ${JSON.stringify(datasetId)}`);
-  const filter = step.filter ? compileFilter(step.filter, data) : null;
-  const target = { config: step.config };
+  const target = { config: step.config ?? {} };
   if (step.style) target.style = step.style;
-  target.data = datasetId === current ? { filter } : { ...data, filter };
+  const update = datasetId === current ? {} : { ...data };
+  if ("filter" in step) update.filter = step.filter ? compileFilter(step.filter, data, raw) : null;
+  if (Object.keys(update).length) target.data = update;
   return { target, options: step.animation ?? {}, dataset: datasetId };
 }

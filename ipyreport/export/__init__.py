@@ -1,0 +1,1 @@
+"""Outputs: stories as self-contained HTML (and, later, PDF and video)."""

@@ -1,0 +1,179 @@
+"""A story as one self-contained HTML document that plays offline.
+
+The Vizzu module and its WebAssembly (both gzip-compressed, inflated by
+the browser's ``DecompressionStream``), the step runtime, the player and
+the story all travel inside the file. A strict Content-Security-Policy allows
+only the one bootstrap script (by hash), ``blob:`` modules and WebAssembly,
+so the page can reach no network and runs no injected script.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import gzip
+import hashlib
+import html
+import os
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from ipyreport import assets
+from ipyreport._version import __version__
+
+if TYPE_CHECKING:
+    from ipyreport.story import Story
+
+__all__ = ["iframe", "render"]
+
+BOOTSTRAP = """
+const text = (id) => document.getElementById(id).textContent;
+const moduleUrl = (source) => URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+const inflate = async (id) => {
+  const packed = Uint8Array.from(atob(text(id)), (c) => c.charCodeAt(0));
+  return new Response(new Blob([packed]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
+};
+const [engine, wasm] = await Promise.all([inflate("ipyreport-vizzu"), inflate("ipyreport-wasm")]);
+const { default: Vizzu } = await import(URL.createObjectURL(new Blob([engine], { type: "text/javascript" })));
+Vizzu.options({ wasmUrl: URL.createObjectURL(new Blob([wasm], { type: "application/wasm" })) });
+const steps = await import(moduleUrl(text("ipyreport-steps")));
+const player = await import(moduleUrl(text("ipyreport-player")));
+const story = JSON.parse(text("ipyreport-story"));
+await player.start({ Vizzu, steps, story, root: document.getElementById("ipyreport") });
+"""
+
+PAGE = """<!doctype html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="{csp}">
+<meta name="generator" content="ipyreport {version}">
+<title>{title}</title>
+<style>{css}</style>
+</head>
+<body>
+<main id="ipyreport" class="ipyreport" tabindex="0" aria-roledescription="data story" aria-label="{title}" data-theme="{theme}" data-table="false" data-presenter="false">
+<h1 class="ipyreport-title"></h1>
+<div class="ipyreport-stage">
+<div class="ipyreport-chart" role="img" aria-label="{title}"></div>
+<aside class="ipyreport-presenter" aria-label="Presenter view">
+<p class="ipyreport-timer" aria-label="Elapsed time">0:00</p>
+<h2>Notes</h2>
+<p class="ipyreport-notes"></p>
+<p class="ipyreport-next-title"></p>
+<div class="ipyreport-preview" aria-hidden="true"></div>
+</aside>
+</div>
+<table class="ipyreport-table"></table>
+<p class="ipyreport-alt" aria-live="polite"></p>
+<div class="ipyreport-controls" role="toolbar" aria-label="Story controls">
+<button type="button" class="ipyreport-prev" aria-label="Previous step">&larr; Back</button>
+<button type="button" class="ipyreport-play" aria-pressed="false" aria-keyshortcuts="P">Play</button>
+<span class="ipyreport-progress-text"></span>
+<progress class="ipyreport-progress" aria-label="Progress through the story"></progress>
+<button type="button" class="ipyreport-table-toggle" aria-pressed="false" aria-keyshortcuts="T">Data table</button>
+<button type="button" class="ipyreport-presenter-toggle" aria-pressed="false" aria-keyshortcuts="S">Presenter</button>
+<button type="button" class="ipyreport-next" aria-label="Next step">Next &rarr;</button>
+</div>
+<footer class="ipyreport-footer">{footer}</footer>
+<noscript>This story needs JavaScript to play.</noscript>
+</main>
+<script type="text/plain" id="ipyreport-vizzu">{vizzu}</script>
+<script type="text/plain" id="ipyreport-wasm">{wasm}</script>
+<script type="text/plain" id="ipyreport-steps">{steps}</script>
+<script type="text/plain" id="ipyreport-player">{player}</script>
+<script type="application/json" id="ipyreport-story">{story}</script>
+<script type="module">{bootstrap}</script>
+</body>
+</html>
+"""
+
+# JSON inside <script>: nothing here may close the element or start markup.
+JSON_ESCAPES = (
+    (b"<", b"\\u003c"),
+    (b">", b"\\u003e"),
+    (b"&", b"\\u0026"),
+    ("\u2028".encode(), b"\\u2028"),
+    ("\u2029".encode(), b"\\u2029"),
+)
+
+
+def script_json(document: bytes) -> str:
+    """JSON made safe to sit inside a ``<script>`` element.
+
+    >>> script_json(b'{"a":"</script>"}')
+    '{"a":"\\\\u003c/script\\\\u003e"}'
+    """
+    for raw, escaped in JSON_ESCAPES:
+        document = document.replace(raw, escaped)
+    return document.decode("utf-8")
+
+
+def _static(name: str) -> str:
+    return resources.files("ipyreport").joinpath(name).read_text(encoding="utf-8")
+
+
+def _raw_script(name: str, source: str) -> str:
+    lowered = source.lower()
+    if "</script" in lowered or "<!--" in lowered:
+        msg = f"{name} cannot be inlined: it contains '</script' or '<!--'"
+        raise ValueError(msg)
+    return source
+
+
+def _packed(data: bytes) -> str:
+    """Gzip (deterministic: no timestamp) and base64: inflated by the page itself."""
+    return base64.b64encode(gzip.compress(data, 9, mtime=0)).decode("ascii")
+
+
+def _csp() -> str:
+    digest = base64.b64encode(hashlib.sha256(BOOTSTRAP.encode("utf-8")).digest()).decode("ascii")
+    return (
+        "default-src 'none'; "
+        f"script-src 'sha256-{digest}' blob: 'wasm-unsafe-eval'; "
+        "connect-src data: blob:; img-src data: blob:; style-src 'unsafe-inline'; "
+        "base-uri 'none'; form-action 'none'"
+    )
+
+
+def _made_at() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = (
+        dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        if epoch
+        else dt.datetime.now(dt.timezone.utc)
+    )
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def render(story: Story) -> str:
+    """The complete HTML document for ``story``."""
+    document = story.to_json()
+    fingerprint = hashlib.sha256(document).hexdigest()[:12]
+    title = story.title or "Data story"
+    footer = f"Made with ipyreport {__version__} on {_made_at()} · story {fingerprint}"
+    engine = _packed(_raw_script("vizzu.min.js", assets.vizzu_module().decode("utf-8")).encode("utf-8"))
+    return PAGE.format(
+        lang=html.escape(story.lang, quote=True),
+        csp=_csp(),
+        version=__version__,
+        title=html.escape(title, quote=True),
+        theme=html.escape(story.theme, quote=True),
+        css=_static("export/player.css"),
+        footer=html.escape(footer),
+        vizzu=engine,
+        wasm=_packed(assets.vizzu_wasm()),
+        steps=_raw_script("steps.js", _static("static/steps.js")),
+        player=_raw_script("player.js", _static("export/player.js")),
+        story=script_json(document),
+        bootstrap=BOOTSTRAP,
+    )
+
+
+def iframe(document: str, *, title: str, height: int = 540) -> str:
+    """An ``<iframe srcdoc>`` that shows a rendered story inside a notebook."""
+    return (
+        f'<iframe srcdoc="{html.escape(document, quote=True)}" title="{html.escape(title, quote=True)}" '
+        f'style="width:100%;height:{height}px;border:0" sandbox="allow-scripts allow-same-origin"></iframe>'
+    )

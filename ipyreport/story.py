@@ -1,0 +1,254 @@
+"""Stories: slides of steps over data, with one serialization for every output.
+
+>>> from ipyreport import presets
+>>> story = Story({"Region": ["North", "South"], "Revenue": [3.0, 5.0]}, title="Sales",
+...               slides=[Slide(presets.chart("column", x="Region", y="Revenue"), title="By region")])
+>>> story.to_dict()["slides"][0]["title"]
+'By region'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from ipyreport._describe import alt_text, table, walk
+from ipyreport.data import Measure, VizzuData, encode
+from ipyreport.step import KEEP_FILTER, Filter, Step, StepError, check_step, config_from_preset_call
+
+__all__ = ["THEMES", "Slide", "Story"]
+
+# "auto" follows the viewer's light or dark preference.
+THEMES = ("auto", "light", "dark")
+
+
+class Slide:
+    """One slide: steps that play in turn, with a title, speaker notes and a text alternative.
+
+    Steps may be given one by one or as lists (what presets return).
+    """
+
+    def __init__(
+        self,
+        *steps: Step | Iterable[Step],
+        title: str | None = None,
+        notes: str | None = None,
+        alt: str | None = None,
+    ) -> None:
+        flat: list[Step] = []
+        for item in steps:
+            if isinstance(item, Step):
+                flat.append(item)
+            elif isinstance(item, Iterable) and not isinstance(item, (str, Mapping)):
+                flat.extend(_as_step(part) for part in item)
+            else:
+                flat.append(_as_step(item))
+        if not flat:
+            msg = f"slide {title!r} has no steps; give it at least one (for example presets.chart(...))"
+            raise StepError(msg)
+        self.steps: tuple[Step, ...] = tuple(flat)
+        self.title = title
+        self.notes = notes
+        self.alt = alt
+
+    def __repr__(self) -> str:
+        return f"Slide({len(self.steps)} steps, title={self.title!r})"
+
+
+def _imported_step(step: Mapping[str, Any], where: str) -> Step:
+    config: Any = step.get("config") or {}
+    if type(config).__name__ == "RawJavaScript":
+        config = config_from_preset_call(config.raw)
+    if "filter" not in step:
+        step_filter: Filter | None = KEEP_FILTER
+    elif step["filter"] is None:
+        step_filter = None
+    elif type(step["filter"]).__name__ == "RawJavaScript":
+        step_filter = Filter.raw(step["filter"].raw)
+    else:
+        msg = f"{where}: cannot read the filter {step['filter']!r}"
+        raise StepError(msg)
+    style = step.get("style")
+    return Step(
+        config=dict(config),
+        style=dict(style) if style else None,
+        filter=step_filter,
+        animation=step.get("animOptions"),
+    )
+
+
+def _as_step(item: Any) -> Step:
+    if isinstance(item, Step):
+        return item
+    msg = f"a slide holds Step values (from ipyreport.presets or Step(...)), got {type(item).__name__}"
+    raise StepError(msg)
+
+
+class Story:
+    """A titled sequence of slides over one table.
+
+    ``data`` is any source :func:`ipyreport.encode` reads (or an encoded
+    :class:`~ipyreport.data.VizzuData`). Every step is checked against the
+    data when the story is built, so a typo fails here, not in front of an
+    audience. ``style`` is a Vizzu style for the whole story (fonts,
+    palette, background); ``theme`` picks the light or dark defaults (or
+    follows the viewer); ``tooltips`` shows values on hover; ``loop`` makes
+    play mode start again at the end (kiosk mode).
+    """
+
+    def __init__(
+        self,
+        data: Any,
+        *,
+        title: str | None = None,
+        style: Mapping[str, Any] | None = None,
+        slides: Sequence[Slide] = (),
+        lang: str = "en",
+        theme: str = "auto",
+        tooltips: bool = True,
+        loop: bool = True,
+    ) -> None:
+        self.data = data if isinstance(data, VizzuData) else encode(data)
+        self.title = title
+        self.style = dict(style) if style is not None else None
+        self.slides = list(slides)
+        self.lang = lang
+        if theme not in THEMES:
+            msg = f"theme must be one of {', '.join(THEMES)}, got {theme!r}"
+            raise StepError(msg)
+        self.theme = theme
+        self.tooltips = tooltips
+        self.loop = loop
+        for number, slide in enumerate(self.slides, start=1):
+            if not isinstance(slide, Slide):
+                msg = f"slide {number} is a {type(slide).__name__}; wrap steps in Slide(...)"
+                raise StepError(msg)
+            for index, step in enumerate(slide.steps, start=1):
+                check_step(step, step.data or self.data, where=f"slide {number}, step {index}")
+
+    def _datasets(self) -> tuple[dict[int, str], list[tuple[str, VizzuData]]]:
+        keys = {id(self.data): "main"}
+        ordered = [("main", self.data)]
+        for slide in self.slides:
+            for step in slide.steps:
+                if step.data is not None and id(step.data) not in keys:
+                    key = f"data{len(ordered)}"
+                    keys[id(step.data)] = key
+                    ordered.append((key, step.data))
+        return keys, ordered
+
+    def _outline(self) -> dict[str, Any]:
+        """Everything but the datasets, as plain values, with each step's text alternative and table."""
+        keys, _ = self._datasets()
+        all_steps = [step for slide in self.slides for step in slide.steps]
+        states = iter(walk(all_steps, self.data))
+        slides = []
+        for slide in self.slides:
+            steps = []
+            for step in slide.steps:
+                entry = step.to_dict()
+                if step.data is not None and keys[id(step.data)] != "main":
+                    entry["data"] = keys[id(step.data)]
+                state = next(states)
+                rows = table(state)
+                entry["alt"] = slide.alt or alt_text(state, rows)
+                entry["table"] = rows
+                steps.append(entry)
+            slides.append(
+                {"title": slide.title, "notes": slide.notes, "alt": slide.alt, "steps": steps}
+            )
+        return {
+            "title": self.title,
+            "lang": self.lang,
+            "style": self.style,
+            "theme": self.theme,
+            "tooltips": self.tooltips,
+            "loop": self.loop,
+            "slides": slides,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The story as plain values: what every output (HTML, notebook) plays."""
+        _, datasets = self._datasets()
+        return {**self._outline(), "datasets": {key: data.to_dict() for key, data in datasets}}
+
+    def to_json(self) -> bytes:
+        """``to_dict()`` as compact JSON, with the data written straight from its buffers."""
+        _, datasets = self._datasets()
+        parts = b",".join(orjson.dumps(key) + b":" + data.to_json() for key, data in datasets)
+        outline = orjson.dumps(self._outline())
+        return outline[:-1] + b',"datasets":{' + parts + b"}}"
+
+    def to_html(self) -> str:
+        """One self-contained HTML document that plays the story offline."""
+        from ipyreport.export.html import render
+
+        return render(self)
+
+    def save_html(self, path: str | Path) -> Path:
+        """Write :meth:`to_html` to ``path`` (UTF-8) and return the path."""
+        target = Path(path)
+        target.write_text(self.to_html(), encoding="utf-8")
+        return target
+
+    def _repr_html_(self) -> str:
+        from ipyreport.export.html import iframe
+
+        return iframe(self.to_html(), title=self.title or "ipyreport story")
+
+    @classmethod
+    def from_ipyvizzu_story(cls, story: Any, *, title: str | None = None) -> Story:
+        """Import an ipyvizzu-story ``Story``: its data, style, slides, steps and animation options.
+
+        Steps keep ipyvizzu-story's meaning: configs update the chart, a step
+        without a filter keeps the current one, and ``Data.filter("...")``
+        expressions stay the author's JavaScript (a raw filter). Config
+        presets such as ``Config.stackedArea({...})`` become plain configs.
+        """
+        if not isinstance(story, Mapping) or "slides" not in story:
+            msg = f"expected an ipyvizzustory.Story, got {type(story).__name__}"
+            raise StepError(msg)
+        data = encode(story.get("data") or {})
+        slides = []
+        for number, slide in enumerate(story["slides"], start=1):
+            steps = [
+                _imported_step(step, f"slide {number}, step {index}")
+                for index, step in enumerate(slide, start=1)
+            ]
+            slides.append(Slide(*steps))
+        style = story.get("style")
+        return cls(data, title=title, style=dict(style) if style else None, slides=slides)
+
+    def to_ipyvizzu_story(self) -> Any:
+        """The same story as an ``ipyvizzustory.Story`` (declarative filters become JavaScript)."""
+        from ipyvizzu import Data, Style
+        from ipyvizzustory import Slide as StorySlide
+        from ipyvizzustory import Step as StoryStep
+        from ipyvizzustory import Story as IpyvizzuStory
+
+        data = Data()
+        for series in self.data.series:
+            if isinstance(series, Measure):
+                data.add_series(series.name, series.values.astype(float).tolist(), type="measure")
+            else:
+                data.add_series(series.name, series.labels(), type="dimension")
+        result = IpyvizzuStory(data=data, style=Style(self.style) if self.style else None)
+        for number, slide in enumerate(self.slides, start=1):
+            exported = StorySlide()
+            for index, step in enumerate(slide.steps, start=1):
+                if step.data is not None and step.data is not self.data:
+                    msg = (
+                        f"slide {number}, step {index} plays its own dataset (a timeline's filled "
+                        "data); an ipyvizzu-story story holds one table, so it cannot be exported"
+                    )
+                    raise StepError(msg)
+                exported.add_step(StoryStep(*step.to_ipyvizzu(), **dict(step.animation or {})))
+            result.add_slide(exported)
+        return result
+
+    def __repr__(self) -> str:
+        steps = sum(len(slide.steps) for slide in self.slides)
+        return f"Story({self.title!r}, {len(self.slides)} slides, {steps} steps, {self.data.num_rows:,} rows)"

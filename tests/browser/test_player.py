@@ -1,0 +1,360 @@
+"""The exported HTML story, opened from file:// in Chromium, as an audience sees it."""
+
+import json
+import time
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from ipyreport import presets, samples
+from ipyreport.data import encode
+from ipyreport.story import Slide, Story
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "player"
+SALES = encode(samples.sales())
+XSS = "a</script><script>window.pwned=1</script>"
+
+# How much of the chart canvas is not background, and a coarse fingerprint.
+INK = """() => {
+  const canvas = document.querySelector(".ipyreport-chart canvas");
+  const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
+  const background = [data[0], data[1], data[2]];
+  let ink = 0;
+  const cells = new Array(64).fill(0);
+  for (let i = 0; i < data.length; i += 4) {
+    if (Math.abs(data[i] - background[0]) + Math.abs(data[i + 1] - background[1]) + Math.abs(data[i + 2] - background[2]) > 30) {
+      ink += 1;
+      const p = i / 4;
+      cells[Math.floor((Math.floor(p / canvas.width) / canvas.height) * 8) * 8 + Math.floor(((p % canvas.width) / canvas.width) * 8)] += 1;
+    }
+  }
+  return { ink: ink / (canvas.width * canvas.height), cells, background };
+}"""
+
+
+def sales_story(**options):
+    return Story(
+        SALES,
+        title="Sales 2021 to 2024",
+        slides=[
+            Slide(
+                presets.morph(
+                    SALES,
+                    ["stacked_column", "grouped_column", "pie"],
+                    x="Region",
+                    y="Revenue",
+                    color="Product",
+                    duration=0.4,
+                ),
+                title="Revenue by region",
+                notes="Start with the big picture.",
+            ),
+            Slide(
+                presets.zoom(
+                    SALES, ["Region", "Country"], ["Europe"], y="Revenue", back=False, duration=0.4
+                ),
+                title="Europe up close",
+            ),
+            Slide(
+                presets.chart("line", x="Month", y="Revenue", color="Region", duration=0.4),
+                title="Over time",
+            ),
+        ],
+        **options,
+    )
+
+
+@pytest.fixture(scope="module")
+def sales_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("story") / "sales.html"
+    story = sales_story()
+    story.save_html(path)
+    return path, json.loads(story.to_json())
+
+
+def wait_ready(page, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if page.evaluate("() => document.getElementById('ipyreport').dataset.ready === 'true'"):
+            wait_idle(page)
+            return
+        time.sleep(0.05)
+    msg = "the story never became ready"
+    raise AssertionError(msg)
+
+
+def wait_idle(page, timeout=10.0):
+    # wait_for_function evaluates strings, which the page's CSP forbids.
+    deadline = time.monotonic() + timeout
+    while page.evaluate("() => document.getElementById('ipyreport').ipyreport?.busy ?? true"):
+        if time.monotonic() > deadline:
+            msg = "the player stayed busy"
+            raise AssertionError(msg)
+        time.sleep(0.05)
+
+
+def shown(page):
+    return page.evaluate(
+        """() => { const root = document.getElementById("ipyreport");
+        return { slide: Number(root.dataset.slide), step: Number(root.dataset.step), hash: location.hash,
+                 title: root.querySelector(".ipyreport-title").textContent,
+                 alt: root.querySelector(".ipyreport-alt").textContent,
+                 progress: root.querySelector(".ipyreport-progress-text").textContent }; }"""
+    )
+
+
+def expected_positions(document):
+    return [
+        (s + 1, k + 1, slide["title"], step["alt"], len(slide["steps"]))
+        for s, slide in enumerate(document["slides"])
+        for k, step in enumerate(slide["steps"])
+    ]
+
+
+def test_every_step_by_keyboard_shows_its_title_text_and_a_changing_chart(open_file, sales_file):
+    path, document = sales_file
+    watch = open_file(path)
+    page = watch.page
+    wait_ready(page)
+    page.focus("#ipyreport")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    previous = None
+    positions = expected_positions(document)
+    for number, (slide, step, title, alt, steps) in enumerate(positions):
+        if number:
+            page.keyboard.press("ArrowRight")
+            wait_idle(page)
+        state = shown(page)
+        assert (state["slide"], state["step"]) == (slide, step)
+        assert state["title"] == title
+        assert state["alt"] == alt
+        assert state["progress"] == f"Slide {slide} / 3"
+        assert state["hash"] == (f"#{slide}.{step}" if steps > 1 else f"#{slide}")
+        ink = page.evaluate(INK)
+        assert ink["ink"] > 0.01, f"slide {slide} step {step} looks blank"
+        assert ink["cells"] != previous, f"slide {slide} step {step} did not change the chart"
+        previous = ink["cells"]
+        page.screenshot(path=ARTIFACTS / f"slide-{slide}-step-{step}.png")
+    assert watch.errors == []
+    assert watch.network_requests() == []
+
+
+def test_a_link_to_slide_and_step_opens_there(browser, sales_file):
+    path, document = sales_file
+    page = browser.new_page()
+    page.goto(path.resolve().as_uri() + "#2.2")
+    wait_ready(page)
+    state = shown(page)
+    assert (state["slide"], state["step"], state["title"]) == (2, 2, "Europe up close")
+    assert state["alt"] == document["slides"][1]["steps"][1]["alt"]
+    assert page.evaluate(INK)["ink"] > 0.01
+    page.close()
+
+
+def test_back_home_and_end_jump_cleanly(open_file, sales_file):
+    path, _ = sales_file
+    watch = open_file(path)
+    page = watch.page
+    wait_ready(page)
+    page.focus("#ipyreport")
+    page.keyboard.press("End")
+    wait_idle(page)
+    assert shown(page)["hash"] == "#3"
+    end = page.evaluate(INK)
+    page.keyboard.press("ArrowLeft")
+    wait_idle(page)
+    assert shown(page)["hash"] == "#2.2"
+    page.keyboard.press("Home")
+    wait_idle(page)
+    assert shown(page)["hash"] == "#1.1"
+    page.keyboard.press("End")
+    wait_idle(page)
+    assert page.evaluate(INK)["cells"] == end["cells"]
+    assert watch.errors == []
+
+
+def test_fast_key_presses_never_leave_the_player_stuck(open_file, sales_file):
+    path, _ = sales_file
+    watch = open_file(path)
+    page = watch.page
+    wait_ready(page)
+    page.focus("#ipyreport")
+    for _ in range(4):
+        page.keyboard.press("ArrowRight")
+    wait_idle(page)
+    assert shown(page)["hash"] == "#2.2"
+    page.keyboard.press("PageUp")
+    page.keyboard.press("PageUp")
+    wait_idle(page)
+    assert shown(page)["hash"] == "#1.3"
+    assert page.evaluate(INK)["ink"] > 0.01
+    assert watch.errors == []
+
+
+def test_buttons_are_keyboard_reachable_and_work(open_file, sales_file):
+    path, _ = sales_file
+    watch = open_file(path)
+    page = watch.page
+    wait_ready(page)
+    page.focus(".ipyreport-next")
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    assert shown(page)["hash"] == "#1.2"
+    page.click(".ipyreport-prev")
+    wait_idle(page)
+    assert shown(page)["hash"] == "#1.1"
+    outline = page.evaluate(
+        "() => getComputedStyle(document.querySelector('.ipyreport-next')).outlineStyle"
+    )
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => document.activeElement.className")
+    assert focused.startswith("ipyreport-")
+    assert outline in ("none", "solid")
+
+
+def test_play_mode_advances_on_its_own(open_file, tmp_path):
+    story = Story(
+        SALES,
+        slides=[
+            Slide(presets.chart(kind, x="Region", y="Revenue", duration=0.1))
+            for kind in ("column", "pie", "treemap")
+        ],
+    )
+    path = story.save_html(tmp_path / "play.html")
+    watch = open_file(path)
+    page = watch.page
+    wait_ready(page)
+    page.focus("#ipyreport")
+    page.keyboard.press("p")
+    assert (
+        page.evaluate(
+            "() => document.querySelector('.ipyreport-play').getAttribute('aria-pressed')"
+        )
+        == "true"
+    )
+    time.sleep(2.6)
+    assert shown(page)["slide"] >= 2
+    page.keyboard.press("p")
+    assert page.evaluate("() => document.querySelector('.ipyreport-play').textContent") == "Play"
+
+
+def test_reduced_motion_jumps_instead_of_animating(open_file, tmp_path):
+    story = Story(
+        SALES,
+        slides=[
+            Slide(presets.morph(SALES, ["column", "pie"], x="Region", y="Revenue", duration=5))
+        ],
+    )
+    path = story.save_html(tmp_path / "motion.html")
+    watch = open_file(path, reduced_motion="reduce")
+    page = watch.page
+    wait_ready(page)
+    page.focus("#ipyreport")
+    started = time.monotonic()
+    page.keyboard.press("ArrowRight")
+    wait_idle(page)
+    assert time.monotonic() - started < 2.0, "a 5 s transition should not play with reduced motion"
+    assert shown(page)["hash"] == "#1.2"
+    assert page.evaluate(INK)["ink"] > 0.01
+
+
+def test_data_table_shows_the_numbers_behind_the_step(open_file, sales_file):
+    path, document = sales_file
+    watch = open_file(path)
+    page = watch.page
+    wait_ready(page)
+    page.focus("#ipyreport")
+    page.keyboard.press("t")
+    rows = page.evaluate(
+        """() => [...document.querySelectorAll(".ipyreport-table tbody tr")].map((tr) =>
+             [...tr.children].map((cell) => cell.textContent))"""
+    )
+    expected = document["slides"][0]["steps"][0]["table"]
+    assert len(rows) == len(expected["rows"]) == 16
+    assert rows[0][:2] == expected["rows"][0][:2]
+    assert page.is_visible(".ipyreport-table")
+
+
+def test_presenter_view_shows_notes_timer_and_next_preview(open_file, sales_file):
+    path, _ = sales_file
+    watch = open_file(path)
+    page = watch.page
+    wait_ready(page)
+    page.focus("#ipyreport")
+    page.keyboard.press("s")
+    time.sleep(1.5)
+    assert page.text_content(".ipyreport-notes") == "Start with the big picture."
+    assert page.text_content(".ipyreport-next-title") == "Next: Revenue by region (next step)"
+    assert page.text_content(".ipyreport-timer") in ("0:01", "0:02")
+    assert page.evaluate("() => !!document.querySelector('.ipyreport-preview canvas')")
+    assert watch.errors == []
+
+
+def test_markup_in_data_and_titles_is_shown_as_text_and_never_runs(open_file, tmp_path):
+    table = pa.table({"Name": [XSS, "plain"], "Value": [3.0, 1.0]})
+    story = Story(
+        table,
+        title='<img src=x onerror="window.pwned=2">',
+        slides=[Slide(presets.chart("column", x="Name", y="Value"), title=XSS, notes=XSS)],
+    )
+    page_text = story.to_html()
+    assert XSS not in page_text
+    path = tmp_path / "xss.html"
+    path.write_text(page_text, encoding="utf-8")
+    watch = open_file(path)
+    page = watch.page
+    wait_ready(page)
+    assert page.evaluate("() => window.pwned") is None
+    assert page.text_content(".ipyreport-title") == XSS
+    assert page.title() == '<img src=x onerror="window.pwned=2">'
+    page.keyboard.press("t")
+    cells = page.evaluate(
+        "() => [...document.querySelectorAll('.ipyreport-table tbody th')].map((c) => c.textContent)"
+    )
+    assert cells == [XSS, "plain"]
+    assert watch.network_requests() == []
+
+
+def test_dark_theme_paints_a_dark_chart(open_file, tmp_path):
+    path = sales_story(theme="dark").save_html(tmp_path / "dark.html")
+    watch = open_file(path)
+    wait_ready(watch.page)
+    background = watch.page.evaluate(INK)["background"]
+    assert sum(background) < 120
+
+
+def test_imported_ipyvizzu_story_plays_with_its_javascript_filter(open_file, tmp_path):
+    from ipyvizzu import Config, Data
+    from ipyvizzustory import Slide as StorySlide
+    from ipyvizzustory import Step as StoryStep
+    from ipyvizzustory import Story as IpyvizzuStory
+
+    data = Data()
+    data.add_series("Genre", ["Pop", "Rock", "Pop", "Jazz"], type="dimension")
+    data.add_series("Popularity", [10, 20, 30, 5], type="measure")
+    original = IpyvizzuStory(data=data)
+    first = StorySlide(
+        StoryStep(Data.filter("record.Genre == 'Pop'"), Config({"x": "Genre", "y": "Popularity"}))
+    )
+    first.add_step(StoryStep(Config.pie({"angle": "Popularity", "by": "Genre"}), duration=0.2))
+    original.add_slide(first)
+    original.add_slide(
+        StorySlide(StoryStep(Data.filter(None), Config.column({"x": "Genre", "y": "Popularity"})))
+    )
+    path = Story.from_ipyvizzu_story(original, title="Imported").save_html(
+        tmp_path / "imported.html"
+    )
+    watch = open_file(path)
+    page = watch.page
+    wait_ready(page)
+    page.focus("#ipyreport")
+    only_pop = page.evaluate(INK)
+    for _ in range(2):
+        page.keyboard.press("ArrowRight")
+        wait_idle(page)
+    all_genres = page.evaluate(INK)
+    assert only_pop["ink"] > 0.005
+    assert all_genres["ink"] > only_pop["ink"]
+    assert watch.errors == []
+    assert watch.network_requests() == []
