@@ -29,16 +29,16 @@ __all__ = ["iframe", "render"]
 BOOTSTRAP = """
 const text = (id) => document.getElementById(id).textContent;
 const moduleUrl = (source) => URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
-const inflate = async (id) => {
-  const packed = Uint8Array.from(atob(text(id)), (c) => c.charCodeAt(0));
-  return new Response(new Blob([packed]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
-};
+const decode = (id) => Uint8Array.fromBase64?.(text(id)) ?? Uint8Array.from(atob(text(id)), (c) => c.charCodeAt(0));
+const inflate = (id) =>
+  new Response(new Blob([decode(id)]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
 const [engine, wasm] = await Promise.all([inflate("ipyreport-vizzu"), inflate("ipyreport-wasm")]);
-const { default: Vizzu } = await import(URL.createObjectURL(new Blob([engine], { type: "text/javascript" })));
+const { default: Vizzu } = await import(moduleUrl(engine));
 Vizzu.options({ wasmUrl: URL.createObjectURL(new Blob([wasm], { type: "application/wasm" })) });
-const steps = await import(moduleUrl(text("ipyreport-steps")));
-const player = await import(moduleUrl(text("ipyreport-player")));
+const compiled = Vizzu.initialize();
+const [steps, player] = await Promise.all([import(moduleUrl(text("ipyreport-steps"))), import(moduleUrl(text("ipyreport-player")))]);
 const story = JSON.parse(text("ipyreport-story"));
+await compiled;
 await player.start({ Vizzu, steps, story, root: document.getElementById("ipyreport") });
 """
 
@@ -153,7 +153,9 @@ def render(story: Story) -> str:
     fingerprint = hashlib.sha256(document).hexdigest()[:12]
     title = story.title or "Data story"
     footer = f"Made with ipyreport {__version__} on {_made_at()} · story {fingerprint}"
-    engine = _packed(_raw_script("vizzu.min.js", assets.vizzu_module().decode("utf-8")).encode("utf-8"))
+    engine = _packed(
+        _raw_script("vizzu.min.js", assets.vizzu_module().decode("utf-8")).encode("utf-8")
+    )
     return PAGE.format(
         lang=html.escape(story.lang, quote=True),
         csp=_csp(),

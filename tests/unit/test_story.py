@@ -26,8 +26,16 @@ def small_story(**options):
         SALES,
         title="Sales",
         slides=[
-            Slide(presets.morph(SALES, ["column", "pie"], x="Region", y="Revenue"), title="One", notes="n1"),
-            Slide(presets.timeline(SALES, time="Month", x="Region", y="Revenue")[:2], title="Two", alt="Months"),
+            Slide(
+                presets.morph(SALES, ["column", "pie"], x="Region", y="Revenue"),
+                title="One",
+                notes="n1",
+            ),
+            Slide(
+                presets.timeline(SALES, time="Month", x="Region", y="Revenue")[:2],
+                title="Two",
+                alt="Months",
+            ),
         ],
         **options,
     )
@@ -57,19 +65,30 @@ def test_each_step_carries_a_text_alternative_and_its_table():
         "Asia Pacific 201M. Lowest: Africa 62.9M."
     )
     assert first["table"]["columns"] == ["Region", "Revenue"]
-    assert [row[0] for row in first["table"]["rows"]] == ["Americas", "Europe", "Asia Pacific", "Africa"]
+    assert [row[0] for row in first["table"]["rows"]] == [
+        "Americas",
+        "Europe",
+        "Asia Pacific",
+        "Africa",
+    ]
     totals = {row[0]: row[1] for row in first["table"]["rows"]}
     region = SALES["Region"]
     revenue = SALES["Revenue"].values
     for name, total in totals.items():
-        assert total == pytest.approx(revenue[region.codes == region.categories.index(name)].sum(), rel=1e-12)
+        assert total == pytest.approx(
+            revenue[region.codes == region.categories.index(name)].sum(), rel=1e-12
+        )
     assert document["slides"][1]["steps"][0]["alt"] == "Months"
 
 
 def test_table_follows_the_filter_and_the_aggregator():
     story = Story(
         SALES,
-        slides=[Slide(presets.chart("column", x="Country", y="mean(Units)", filter={"Region": ["Africa"]}))],
+        slides=[
+            Slide(
+                presets.chart("column", x="Country", y="mean(Units)", filter={"Region": ["Africa"]})
+            )
+        ],
     )
     table = story.to_dict()["slides"][0]["steps"][0]["table"]
     assert table["columns"] == ["Country", "mean(Units)"]
@@ -100,7 +119,7 @@ def test_unknown_theme_is_an_error():
 
 def test_html_is_a_complete_offline_document():
     page = small_story().to_html()
-    assert page.startswith("<!doctype html>\n<html lang=\"en\">")
+    assert page.startswith('<!doctype html>\n<html lang="en">')
     assert '<meta charset="utf-8">' in page
     assert '<meta name="viewport"' in page
     assert "<title>Sales</title>" in page
@@ -114,7 +133,9 @@ def test_csp_allows_only_the_bootstrap_script_by_its_hash():
     digest = base64.b64encode(hashlib.sha256(BOOTSTRAP.encode()).digest()).decode()
     assert f"script-src 'sha256-{digest}' blob: 'wasm-unsafe-eval'" in policy
     assert policy.startswith("default-src 'none';")
-    executable = re.findall(r"<script(?![^>]*type=\"(?:text/plain|application/json)\")[^>]*>(.*?)</script>", page, re.S)
+    executable = re.findall(
+        r"<script(?![^>]*type=\"(?:text/plain|application/json)\")[^>]*>(.*?)</script>", page, re.S
+    )
     assert executable == [BOOTSTRAP]
 
 
@@ -122,7 +143,10 @@ def test_json_in_the_page_cannot_end_the_script_element():
     assert script_json('{"a":"</script><!--&\u2028\u2029"}'.encode()) == (
         '{"a":"\\u003c/script\\u003e\\u003c!--\\u0026\\u2028\\u2029"}'
     )
-    story = Story(pa.table({"n": ["</script><script>alert(1)</script>"], "v": [1.0]}), slides=[Slide(presets.chart("column", x="n", y="v"))])
+    story = Story(
+        pa.table({"n": ["</script><script>alert(1)</script>"], "v": [1.0]}),
+        slides=[Slide(presets.chart("column", x="n", y="v"))],
+    )
     page = story.to_html()
     assert "<script>alert(1)" not in page
     assert page.count("</script>") == 6
@@ -152,8 +176,15 @@ def ipyvizzu_story():
     data.add_series("Genre", ["Pop", "Rock", "Pop"], type="dimension")
     data.add_series("Popularity", [10, 20, 30], type="measure")
     story = IpyvizzuStory(data=data, style=Style({"legend": {"width": "25%"}}))
-    slide = StorySlide(StoryStep(Data.filter("record.Genre == 'Pop'"), Config({"x": "Genre", "y": "Popularity"})))
-    slide.add_step(StoryStep(Config.stackedColumn({"x": "Genre", "y": "Popularity", "stackedBy": "Genre"}), duration=2))
+    slide = StorySlide(
+        StoryStep(Data.filter("record.Genre == 'Pop'"), Config({"x": "Genre", "y": "Popularity"}))
+    )
+    slide.add_step(
+        StoryStep(
+            Config.stackedColumn({"x": "Genre", "y": "Popularity", "stackedBy": "Genre"}),
+            duration=2,
+        )
+    )
     story.add_slide(slide)
     story.add_slide(StorySlide(StoryStep(Data.filter(None), Style({"title": {"fontSize": 30}}))))
     return story
@@ -185,12 +216,26 @@ def test_round_trip_through_ipyvizzu_story():
 
 
 def test_export_turns_declarative_filters_into_javascript():
-    story = Story(SALES, slides=[Slide(presets.chart("column", x="Region", y="Revenue", filter=Filter.isin("Region", ["Europe"])))])
+    story = Story(
+        SALES,
+        slides=[
+            Slide(
+                presets.chart(
+                    "column", x="Region", y="Revenue", filter=Filter.isin("Region", ["Europe"])
+                )
+            )
+        ],
+    )
     exported = story.to_ipyvizzu_story()
-    assert exported["slides"][0][0]["filter"].raw == 'record => { return ((record["Region"] == "Europe")) }'
+    assert (
+        exported["slides"][0][0]["filter"].raw
+        == 'record => { return ((record["Region"] == "Europe")) }'
+    )
 
 
 def test_export_refuses_steps_with_their_own_dataset():
-    story = Story(SALES, slides=[Slide(presets.timeline(SALES, time="Month", x="Region", y="Revenue")[:1])])
+    story = Story(
+        SALES, slides=[Slide(presets.timeline(SALES, time="Month", x="Region", y="Revenue")[:1])]
+    )
     with pytest.raises(StepError, match="slide 1, step 1 plays its own dataset"):
         story.to_ipyvizzu_story()
