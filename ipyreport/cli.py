@@ -7,13 +7,41 @@
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
+import time
 from collections.abc import Sequence
+from importlib import resources
 from pathlib import Path
 
 from ipyreport._version import __version__
 
 DEFAULT_DEMO_DIR = Path("build") / "demo"
+DEMO_ORDERS = 1_000_000
+
+
+class Progress:
+    """One line of progress on a terminal; plain lines (or nothing) elsewhere."""
+
+    def __init__(self, total: int, *, quiet: bool = False) -> None:
+        self.total = total
+        self.done = 0
+        self.live = sys.stderr.isatty() and not quiet
+        self.quiet = quiet
+
+    def update(self, label: str) -> None:
+        if self.live:
+            width = 24
+            filled = int(width * self.done / max(self.total, 1))
+            bar = "#" * filled + "-" * (width - filled)
+            sys.stderr.write(f"\r[{bar}] {self.done}/{self.total} {label[:60]:<60}")
+            sys.stderr.flush()
+
+    def advance(self) -> None:
+        self.done += 1
+        if self.live and self.done == self.total:
+            sys.stderr.write("\r" + " " * 100 + "\r")
+            sys.stderr.flush()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -23,10 +51,37 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"ipyreport {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    build = commands.add_parser("build", help="build story specs into self-contained HTML files")
+    build.add_argument(
+        "specs", nargs="+", type=Path, metavar="SPEC", help="story spec files (YAML)"
+    )
+    build.add_argument(
+        "-o",
+        "--out",
+        type=Path,
+        help="output file (one spec) or folder (default: next to each spec)",
+    )
+    build.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a spec field, e.g. --set data.path=q3.parquet (repeatable)",
+    )
+    build.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+
+    validate = commands.add_parser("validate", help="check story specs without building them")
+    validate.add_argument("specs", nargs="+", type=Path, metavar="SPEC")
+    validate.add_argument(
+        "--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE"
+    )
+
     demo = commands.add_parser(
         "demo",
-        help="build the bundled examples on the embedded sample data",
-        description="Build the bundled examples on the embedded sample data and print where they are.",
+        help="build the bundled example stories on the embedded sample data",
+        description="Build the bundled example stories on the embedded sample data and print where they are.",
     )
     demo.add_argument(
         "-o",
@@ -35,6 +90,14 @@ def _parser() -> argparse.ArgumentParser:
         default=DEFAULT_DEMO_DIR,
         help=f"output folder (default: {DEFAULT_DEMO_DIR})",
     )
+    demo.add_argument(
+        "--orders",
+        type=int,
+        default=DEMO_ORDERS,
+        help=f"rows of the generated orders dataset (default: {DEMO_ORDERS:,})",
+    )
+
+    commands.add_parser("schema", help="print the JSON Schema of the spec format")
     return parser
 
 
@@ -53,21 +116,123 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_usage(sys.stderr)
         return 2
-    if args.command == "demo":
-        return _demo(args.out)
-    return 2  # pragma: no cover - argparse rejects unknown commands first
+    if args.command == "schema":
+        from ipyreport.spec import schema_text
+
+        sys.stdout.write(schema_text())
+        return 0
+    if args.command == "validate":
+        return _validate(args.specs, args.overrides)
+    if args.command == "build":
+        if args.out is not None and len(args.specs) > 1 and args.out.suffix == ".html":
+            print(
+                "error: -o names one file but several specs were given; pass a folder",
+                file=sys.stderr,
+            )
+            return 2
+        return _build(args.specs, args.out, args.overrides, quiet=args.quiet)
+    return _demo(args.out, args.orders)
 
 
-def _demo(out: Path) -> int:
+def _validate(specs: Sequence[Path], overrides: Sequence[str]) -> int:
+    from ipyreport.spec import SpecError, build, load
+
+    failed = 0
+    for spec in specs:
+        try:
+            story = build(load(spec, overrides))
+        except SpecError as error:
+            print(error, file=sys.stderr)
+            failed += 1
+            continue
+        steps = sum(len(slide.steps) for slide in story.slides)
+        print(
+            f"{spec}: ok ({len(story.slides)} slides, {steps} steps, {story.data.num_rows:,} rows)"
+        )
+    return 1 if failed else 0
+
+
+def _target(spec: Path, out: Path | None, count: int) -> Path:
+    if out is None:
+        return spec.with_suffix(".html")
+    if count == 1 and out.suffix == ".html":
+        return out
+    return out / f"{spec.stem}.html"
+
+
+def _build(
+    specs: Sequence[Path], out: Path | None, overrides: Sequence[str], *, quiet: bool = False
+) -> int:
+    from ipyreport.spec import SpecError, build, load
+
+    progress = Progress(len(specs) * 3, quiet=quiet)
+    failed = 0
+    for spec in specs:
+        started = time.perf_counter()
+        try:
+            progress.update(f"reading {spec}")
+            loaded = load(spec, overrides)
+            progress.advance()
+            progress.update(f"aggregating {spec}")
+            story = build(loaded)
+            progress.advance()
+            target = _target(spec, out, len(specs))
+            progress.update(f"writing {target}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            story.save_html(target)
+            progress.advance()
+        except SpecError as error:
+            print(error, file=sys.stderr)
+            failed += 1
+            continue
+        if not quiet:
+            size = target.stat().st_size
+            print(
+                f"{target}  ({size / 1e6:.2f} MB, {story.data.num_rows:,} rows, {time.perf_counter() - started:.1f} s)"
+            )
+    return 1 if failed else 0
+
+
+def _example_specs() -> Path:
+    bundled = resources.files("ipyreport") / "examples" / "stories"
+    if bundled.is_dir():
+        return Path(str(bundled))
+    checkout = Path(__file__).resolve().parents[1] / "stories"
+    if checkout.is_dir():
+        return checkout
+    msg = "the example stories are missing from this installation; reinstall ipyreport"
+    raise FileNotFoundError(msg)
+
+
+def _demo(out: Path, orders: int) -> int:
     from ipyreport import samples
-    from ipyreport.data import encode
 
-    out.mkdir(parents=True, exist_ok=True)
-    table = samples.sales()
-    data = encode(table, units={"Revenue": "USD", "Profit": "USD"})
-    target = out / "sales.vizzu.json"
-    target.write_bytes(data.to_json())
-    print(
-        f"wrote {target} ({data.num_rows:,} rows, {len(data.series)} series, {target.stat().st_size:,} bytes)"
-    )
-    return 0
+    try:
+        source = _example_specs()
+    except FileNotFoundError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    specs_dir = out / "stories"
+    specs_dir.mkdir(parents=True, exist_ok=True)
+    specs = []
+    for spec in sorted(source.glob("*.yaml")):
+        shutil.copyfile(spec, specs_dir / spec.name)
+        specs.append(specs_dir / spec.name)
+    orders_dir = specs_dir / "data" / "orders"
+    if not orders_dir.is_dir() or _rows_in(orders_dir) != orders:
+        shutil.rmtree(orders_dir, ignore_errors=True)
+        print(f"generating {orders:,} sample orders in {orders_dir}", file=sys.stderr)
+        samples.write_orders(orders_dir, rows=orders)
+    status = _build(specs, out, [])
+    if status == 0:
+        print(f"\nopen them in a browser (they work offline): {out.resolve()}")
+    return status
+
+
+def _rows_in(folder: Path) -> int:
+    import pyarrow.dataset as ds
+
+    try:
+        return int(ds.dataset(folder, format="parquet").count_rows())
+    except (OSError, ValueError):
+        return -1

@@ -125,10 +125,16 @@ Series = Dimension | Measure
 
 @dataclass(frozen=True, eq=False)
 class VizzuData:
-    """Vizzu data, column by column, ready to serialize."""
+    """Vizzu data, column by column, ready to serialize.
+
+    ``placeholders_from`` marks rows from that index on as placeholders a
+    timeline added for gaps: their measures are missing, and players draw
+    them as empty (zero-size) marks so categories keep their places.
+    """
 
     series: tuple[Series, ...]
     num_rows: int
+    placeholders_from: int | None = None
 
     def __getitem__(self, name: str) -> Series:
         for series in self.series:

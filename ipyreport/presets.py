@@ -435,10 +435,12 @@ def timeline(
     steady pace. With ``cumulative`` each step adds up everything so far.
 
     With ``fill`` (the default) gaps do not make marks flicker: a category
-    absent at one time keeps its place (a missing value, drawn empty, not a
-    dropped mark), and missing periods of a regular series (days, weeks,
-    months, quarters, years) are added, so steps are evenly spaced. The
-    filled table travels with the steps as their own dataset.
+    absent at one time keeps its place (a placeholder row whose value is
+    missing; players draw it as an empty, zero-size mark, and the data table
+    and text alternative report it as missing), and missing periods of a
+    regular series (days, weeks, months, quarters, years) are added, so
+    steps are evenly spaced. The filled table travels with the steps as
+    their own dataset.
 
     >>> from ipyreport import samples
     >>> steps = timeline(samples.sales(), time="Month", x="Region", y="Revenue")
@@ -539,7 +541,11 @@ def fill_gaps(data: VizzuData, *, time: str, marks: Sequence[str]) -> VizzuData:
         else:
             msg = f"fill_gaps cannot fill {item.name!r}: keep only the time, mark dimensions and measures"
             raise StepError(msg)
-    return VizzuData(series=tuple(series), num_rows=data.num_rows + len(new_rows))
+    return VizzuData(
+        series=tuple(series),
+        num_rows=data.num_rows + len(new_rows),
+        placeholders_from=data.num_rows,
+    )
 
 
 def _fill_periods(categories: list[str]) -> list[str]:

@@ -17,12 +17,13 @@ benchmarks and large-data examples.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-__all__ = ["CHANNELS", "MISSING_MONTHS", "PRODUCTS", "REGIONS", "sales"]
+__all__ = ["CHANNELS", "MISSING_MONTHS", "PRODUCTS", "REGIONS", "sales", "write_orders"]
 
 REGIONS: dict[str, tuple[str, ...]] = {
     "Americas": ("United States", "Canada", "Brazil"),
@@ -203,3 +204,22 @@ def _build(
             "Profit": pa.array(profit, pa.float64()),
         }
     )
+
+
+def write_orders(folder: str | Path, *, rows: int, parts: int = 4, seed: int = 2024) -> list[Path]:
+    """Write ``rows`` sample orders as ``parts`` Parquet files in ``folder``.
+
+    The files are what a large-data story reads; each part is drawn with its
+    own seed, so the set is deterministic.
+    """
+    import pyarrow.parquet as pq
+
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for part in range(parts):
+        size = rows // parts + (1 if part < rows % parts else 0)
+        path = target / f"part-{part}.parquet"
+        pq.write_table(sales(rows=size, seed=seed + part), path)
+        written.append(path)
+    return written

@@ -428,4 +428,17 @@ def steps_json(data: VizzuData, steps: Sequence[Step]) -> bytes:
                 entry["data"] = key
         dumped.append(entry)
     parts = [orjson.dumps(key) + b":" + item.to_json() for key, item in datasets.values()]
-    return b'{"datasets":{' + b",".join(parts) + b'},"steps":' + orjson.dumps(dumped) + b"}"
+    placeholders = {
+        key: item.placeholders_from
+        for key, item in datasets.values()
+        if item.placeholders_from is not None
+    }
+    return (
+        b'{"datasets":{'
+        + b",".join(parts)
+        + b'},"placeholders":'
+        + orjson.dumps(placeholders)
+        + b',"steps":'
+        + orjson.dumps(dumped)
+        + b"}"
+    )

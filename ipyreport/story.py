@@ -96,7 +96,9 @@ class Story:
     audience. ``style`` is a Vizzu style for the whole story (fonts,
     palette, background); ``theme`` picks the light or dark defaults (or
     follows the viewer); ``tooltips`` shows values on hover; ``loop`` makes
-    play mode start again at the end (kiosk mode).
+    play mode start again at the end (kiosk mode); ``provenance`` records
+    how the story was made (a spec builds it), shown in the player's info
+    panel.
     """
 
     def __init__(
@@ -110,6 +112,7 @@ class Story:
         theme: str = "auto",
         tooltips: bool = True,
         loop: bool = True,
+        provenance: Mapping[str, Any] | None = None,
     ) -> None:
         self.data = data if isinstance(data, VizzuData) else encode(data)
         self.title = title
@@ -122,6 +125,7 @@ class Story:
         self.theme = theme
         self.tooltips = tooltips
         self.loop = loop
+        self.provenance = dict(provenance) if provenance is not None else None
         for number, slide in enumerate(self.slides, start=1):
             if not isinstance(slide, Slide):
                 msg = f"slide {number} is a {type(slide).__name__}; wrap steps in Slide(...)"
@@ -167,6 +171,12 @@ class Story:
             "theme": self.theme,
             "tooltips": self.tooltips,
             "loop": self.loop,
+            "provenance": self.provenance,
+            "placeholders": {
+                key: data.placeholders_from
+                for key, data in self._datasets()[1]
+                if data.placeholders_from is not None
+            },
             "slides": slides,
         }
 

@@ -53,7 +53,7 @@ PAGE = """<!doctype html>
 <style>{css}</style>
 </head>
 <body>
-<main id="ipyreport" class="ipyreport" tabindex="0" aria-roledescription="data story" aria-label="{title}" data-theme="{theme}" data-table="false" data-presenter="false">
+<main id="ipyreport" class="ipyreport" tabindex="0" aria-roledescription="data story" aria-label="{title}" data-theme="{theme}" data-table="false" data-presenter="false" data-info="false">
 <h1 class="ipyreport-title"></h1>
 <div class="ipyreport-stage">
 <div class="ipyreport-chart" role="img" aria-label="{title}"></div>
@@ -66,6 +66,7 @@ PAGE = """<!doctype html>
 </aside>
 </div>
 <table class="ipyreport-table"></table>
+<section class="ipyreport-info" aria-label="How this story was made"><h2>How this story was made</h2><pre class="ipyreport-provenance"></pre></section>
 <p class="ipyreport-alt" aria-live="polite"></p>
 <div class="ipyreport-controls" role="toolbar" aria-label="Story controls">
 <button type="button" class="ipyreport-prev" aria-label="Previous step">&larr; Back</button>
@@ -74,6 +75,7 @@ PAGE = """<!doctype html>
 <progress class="ipyreport-progress" aria-label="Progress through the story"></progress>
 <button type="button" class="ipyreport-table-toggle" aria-pressed="false" aria-keyshortcuts="T">Data table</button>
 <button type="button" class="ipyreport-presenter-toggle" aria-pressed="false" aria-keyshortcuts="S">Presenter</button>
+<button type="button" class="ipyreport-info-toggle" aria-pressed="false" aria-keyshortcuts="I">Info</button>
 <button type="button" class="ipyreport-next" aria-label="Next step">Next &rarr;</button>
 </div>
 <footer class="ipyreport-footer">{footer}</footer>

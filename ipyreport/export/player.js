@@ -1,7 +1,7 @@
 // The ipyreport story player: plays a story's slides and steps in a Vizzu chart.
 //
 // Keys: → ↓ PageDown Space next · ← ↑ PageUp back · Home End · P play/pause ·
-// F fullscreen · T data table · S presenter view. The URL hash (#3 or #3.2)
+// F fullscreen · T data table · S presenter view · I how it was made. The URL hash (#3 or #3.2)
 // follows the slide and step, and opening such a link starts there.
 // Every text from the story goes in through textContent, never as markup.
 
@@ -88,7 +88,7 @@ export async function start({ Vizzu, steps, story, root }) {
   const positions = flatten(story);
   const allSteps = story.slides.flatMap((slide) => slide.steps);
   const datasets = Object.fromEntries(
-    Object.entries(story.datasets).map(([key, data]) => [key, steps.prepareData(data)]),
+    Object.entries(story.datasets).map(([key, data]) => [key, steps.prepareData(data, story.placeholders?.[key])]),
   );
   const raw = await steps.loadRawFilters(allSteps);
   const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
@@ -286,6 +286,7 @@ export async function start({ Vizzu, steps, story, root }) {
     p: () => togglePlay(),
     f: () => (document.fullscreenElement ? document.exitFullscreen() : root.requestFullscreen?.()),
     t: () => toggle("table", ".ipyreport-table-toggle"),
+    i: () => toggle("info", ".ipyreport-info-toggle"),
     s: () => togglePresenter(),
   };
   root.addEventListener("keydown", (event) => {
@@ -301,6 +302,10 @@ export async function start({ Vizzu, steps, story, root }) {
   $(".ipyreport-play").addEventListener("click", () => togglePlay());
   $(".ipyreport-table-toggle").addEventListener("click", () => toggle("table", ".ipyreport-table-toggle"));
   $(".ipyreport-presenter-toggle").addEventListener("click", () => togglePresenter());
+  $(".ipyreport-info-toggle").addEventListener("click", () => toggle("info", ".ipyreport-info-toggle"));
+  $(".ipyreport-provenance").textContent = story.provenance
+    ? JSON.stringify(story.provenance, null, 2)
+    : "Built with the ipyreport Python API (no spec file).";
   window.addEventListener("hashchange", () => go(fromHash()));
 
   const api = {

@@ -2,12 +2,15 @@
 // Shared by the HTML player and the notebook widget; plain ES module, no build.
 
 // Vizzu reads a null measure as 0, which breaks counts, means and minima;
-// NaN is what it treats as missing.
-export function prepareData(data) {
+// NaN is what it treats as missing. Rows from `placeholdersFrom` on were
+// added to fill a timeline's gaps: drawn as 0 so each category keeps its
+// place (Vizzu drops a mark whose values are all NaN).
+export function prepareData(data, placeholdersFrom = null) {
+  const first = placeholdersFrom ?? Infinity;
   return {
     series: data.series.map((series) =>
       series.type === "measure"
-        ? { ...series, values: series.values.map((value) => (value === null ? NaN : value)) }
+        ? { ...series, values: series.values.map((value, row) => (value === null ? (row >= first ? 0 : NaN) : value)) }
         : series,
     ),
   };

@@ -58,7 +58,7 @@ LOAD_DATA = """async (json) => {
 RUN_STEPS = """async ({ json, duration }) => {
   const story = JSON.parse(json);
   const datasets = Object.fromEntries(
-    Object.entries(story.datasets).map(([key, data]) => [key, window.steps.prepareData(data)]),
+    Object.entries(story.datasets).map(([key, data]) => [key, window.steps.prepareData(data, story.placeholders[key])]),
   );
   const element = document.getElementById("chart");
   const chart = await new window.Vizzu(element).initializing;

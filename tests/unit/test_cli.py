@@ -1,9 +1,30 @@
 """The ipyreport command, run in process."""
 
 import json
+import textwrap
+
+import pytest
 
 from ipyreport import __version__
 from ipyreport.cli import main
+
+SPEC = textwrap.dedent(
+    """\
+    title: Small
+    data:
+      sample: sales
+    slides:
+      - steps:
+          - chart: {kind: column, x: Region, y: Revenue}
+    """
+)
+
+
+@pytest.fixture
+def spec(tmp_path):
+    path = tmp_path / "small.yaml"
+    path.write_text(SPEC)
+    return path
 
 
 def test_version(capsys):
@@ -21,9 +42,57 @@ def test_unknown_command_is_a_usage_error(capsys):
     assert "invalid choice: 'frobnicate'" in capsys.readouterr().err
 
 
-def test_demo_writes_the_sample_data_and_says_where(tmp_path, capsys):
-    assert main(["demo", "--out", str(tmp_path)]) == 0
-    target = tmp_path / "sales.vizzu.json"
-    assert capsys.readouterr().out.startswith(f"wrote {target} (6,420 rows, 8 series")
-    data = json.loads(target.read_bytes())
-    assert [series["name"] for series in data["series"]][:2] == ["Region", "Country"]
+def test_build_writes_next_to_the_spec_by_default(spec, capsys):
+    assert main(["build", str(spec)]) == 0
+    target = spec.with_suffix(".html")
+    assert target.read_text().startswith("<!doctype html>")
+    assert capsys.readouterr().out.startswith(f"{target}  (")
+
+
+def test_build_to_a_named_file_and_to_a_folder(spec, tmp_path):
+    assert main(["build", str(spec), "-o", str(tmp_path / "out.html"), "-q"]) == 0
+    assert (tmp_path / "out.html").exists()
+    assert main(["build", str(spec), str(spec), "-o", str(tmp_path / "many"), "-q"]) == 0
+    assert (tmp_path / "many" / "small.html").exists()
+
+
+def test_build_applies_overrides(spec, tmp_path):
+    out = tmp_path / "o.html"
+    assert main(["build", str(spec), "--set", "title=Quarter 3", "-o", str(out), "-q"]) == 0
+    assert "<title>Quarter 3</title>" in out.read_text()
+
+
+def test_build_failure_is_exit_1_with_the_message(spec, capsys):
+    spec.write_text(SPEC.replace("x: Region", "x: Regoin"))
+    assert main(["build", str(spec)]) == 1
+    assert (
+        "slides[0].steps[0].chart.x: x='Regoin' is not in the data (did you mean 'Region'?)"
+        in capsys.readouterr().err
+    )
+
+
+def test_one_output_file_for_several_specs_is_a_usage_error(spec, capsys):
+    assert main(["build", str(spec), str(spec), "-o", "x.html"]) == 2
+    assert "several specs" in capsys.readouterr().err
+
+
+def test_validate_reports_ok_and_failures(spec, tmp_path, capsys):
+    assert main(["validate", str(spec)]) == 0
+    assert capsys.readouterr().out == f"{spec}: ok (1 slides, 1 steps, 6,420 rows)\n"
+    assert main(["validate", str(tmp_path / "missing.yaml")]) == 1
+    assert "no such spec file" in capsys.readouterr().err
+
+
+def test_schema_prints_json_schema(capsys):
+    assert main(["schema"]) == 0
+    assert json.loads(capsys.readouterr().out)["title"] == "ipyreport story spec"
+
+
+def test_demo_builds_every_example_and_says_where(tmp_path, capsys):
+    assert main(["demo", "--out", str(tmp_path), "--orders", "20000"]) == 0
+    out = capsys.readouterr().out
+    built = sorted(p.name for p in tmp_path.glob("*.html"))
+    assert built == ["monthly-playback.html", "orders-at-scale.html", "sales-overview.html"]
+    for name in built:
+        assert str(tmp_path / name) in out
+    assert f"open them in a browser (they work offline): {tmp_path.resolve()}" in out

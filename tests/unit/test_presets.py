@@ -341,3 +341,10 @@ def test_steps_json_writes_each_dataset_once():
     )
     assert list(document["datasets"]) == ["main", "data1"]
     assert [step.get("data") for step in document["steps"]] == [None, "data1", "data1", "data1"]
+
+
+def test_gap_rows_are_marked_as_placeholders_after_the_real_rows():
+    filled = presets.timeline(SALES, time="Month", x="Country", y="Revenue")[0].data
+    assert filled.placeholders_from == SALES.num_rows
+    assert np.isnan(filled["Revenue"].values[SALES.num_rows :]).all()
+    assert not np.isnan(filled["Revenue"].values[: SALES.num_rows]).any()

@@ -1,0 +1,210 @@
+"""A small typed model of the story spec format: it validates parsed YAML and
+writes the JSON Schema editors use, from one description.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ipyreport._errors import closest
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a spec: where, and what to do."""
+
+    path: Path
+    message: str
+
+
+class Type:
+    """A value type: checks a value and describes itself as JSON Schema."""
+
+    description: str = ""
+
+    def check(self, value: Any, path: Path) -> list[Problem]:
+        raise NotImplementedError
+
+    def schema(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _described(self, schema: dict[str, Any]) -> dict[str, Any]:
+        if self.description:
+            schema["description"] = self.description
+        return schema
+
+
+@dataclass(frozen=True)
+class Scalar(Type):
+    kind: str  # "string", "integer", "number", "boolean"
+    description: str = ""
+    minimum: float | None = None
+
+    def check(self, value: Any, path: Path) -> list[Problem]:
+        python: dict[str, type | tuple[type, ...]] = {
+            "string": str,
+            "integer": int,
+            "number": (int, float),
+            "boolean": bool,
+        }
+        ok = isinstance(value, python[self.kind]) and (
+            self.kind == "boolean" or not isinstance(value, bool)
+        )
+        if not ok:
+            return [Problem(path, f"must be a {self.kind}, got {_show(value)}")]
+        if self.minimum is not None and value < self.minimum:
+            return [Problem(path, f"must be at least {self.minimum:g}, got {value!r}")]
+        return []
+
+    def schema(self) -> dict[str, Any]:
+        result: dict[str, Any] = {"type": self.kind}
+        if self.minimum is not None:
+            result["minimum"] = self.minimum
+        return self._described(result)
+
+
+@dataclass(frozen=True)
+class Enum(Type):
+    values: tuple[str, ...]
+    description: str = ""
+
+    def check(self, value: Any, path: Path) -> list[Problem]:
+        if value in self.values:
+            return []
+        hint = closest(str(value), self.values) if isinstance(value, str) else ""
+        return [Problem(path, f"{_show(value)} is not one of {', '.join(self.values)}{hint}")]
+
+    def schema(self) -> dict[str, Any]:
+        return self._described({"enum": list(self.values)})
+
+
+@dataclass(frozen=True)
+class ListOf(Type):
+    item: Type
+    description: str = ""
+    min_items: int = 0
+    # A single item may be written without the list brackets.
+    single: bool = False
+
+    def check(self, value: Any, path: Path) -> list[Problem]:
+        if self.single and not isinstance(value, list):
+            return self.item.check(value, path)
+        if not isinstance(value, list):
+            return [Problem(path, f"must be a list, got {_show(value)}")]
+        if len(value) < self.min_items:
+            return [Problem(path, f"needs at least {self.min_items} item(s)")]
+        problems = []
+        for index, item in enumerate(value):
+            problems += self.item.check(item, (*path, index))
+        return problems
+
+    def schema(self) -> dict[str, Any]:
+        listed: dict[str, Any] = {"type": "array", "items": self.item.schema()}
+        if self.min_items:
+            listed["minItems"] = self.min_items
+        if self.single:
+            return self._described({"anyOf": [self.item.schema(), listed]})
+        return self._described(listed)
+
+
+@dataclass(frozen=True)
+class AnyOf(Type):
+    options: tuple[Type, ...]
+    description: str = ""
+
+    def check(self, value: Any, path: Path) -> list[Problem]:
+        results = [option.check(value, path) for option in self.options]
+        if any(not problems for problems in results):
+            return []
+        return min(results, key=len)
+
+    def schema(self) -> dict[str, Any]:
+        return self._described({"anyOf": [option.schema() for option in self.options]})
+
+
+@dataclass(frozen=True)
+class FreeMap(Type):
+    """A mapping passed through as it is (Vizzu configs, styles, animation options)."""
+
+    description: str = ""
+
+    def check(self, value: Any, path: Path) -> list[Problem]:
+        if not isinstance(value, Mapping):
+            return [Problem(path, f"must be a mapping, got {_show(value)}")]
+        return []
+
+    def schema(self) -> dict[str, Any]:
+        return self._described({"type": "object"})
+
+
+@dataclass(frozen=True)
+class Record(Type):
+    """A mapping with known keys: unknown keys are errors with the closest match."""
+
+    fields: Mapping[str, Type]
+    required: tuple[str, ...] = ()
+    description: str = ""
+    # Exactly one of these keys must be present (e.g. the kind of data source).
+    one_of: tuple[str, ...] = ()
+    name: str = "field"
+
+    def check(self, value: Any, path: Path) -> list[Problem]:
+        if not isinstance(value, Mapping):
+            return [Problem(path, f"must be a mapping, got {_show(value)}")]
+        problems = []
+        for key in value:
+            if key not in self.fields:
+                known = ", ".join(self.fields)
+                problems.append(
+                    Problem(
+                        (*path, key),
+                        f"unknown {self.name} {key!r}{closest(str(key), self.fields)}; {self.name}s here are {known}",
+                    )
+                )
+        for key in self.required:
+            if key not in value:
+                problems.append(Problem(path, f"is missing the required {self.name} {key!r}"))
+        if self.one_of:
+            present = [key for key in self.one_of if key in value]
+            if len(present) != 1:
+                choices = ", ".join(self.one_of)
+                said = f"has {', '.join(present)}" if present else "has none"
+                problems.append(Problem(path, f"needs exactly one of {choices} ({said})"))
+        for key, item in value.items():
+            if key in self.fields:
+                problems += self.fields[key].check(item, (*path, key))
+        return problems
+
+    def schema(self) -> dict[str, Any]:
+        result: dict[str, Any] = {
+            "type": "object",
+            "properties": {key: item.schema() for key, item in self.fields.items()},
+            "additionalProperties": False,
+        }
+        if self.required:
+            result["required"] = list(self.required)
+        if self.one_of:
+            result["oneOf"] = [{"required": [key]} for key in self.one_of]
+        return self._described(result)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing (null)"
+    return repr(value)
+
+
+def format_path(path: Sequence[str | int]) -> str:
+    """``("slides", 0, "steps", 1, "chart", "x")`` -> ``slides[0].steps[1].chart.x``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(top level)"

@@ -1,0 +1,468 @@
+"""Story specs: YAML files under version control that build the same ``Story``
+the Python API builds.
+
+A spec names its data (the embedded sample, files, a DuckDB query over
+files, or a Python function), then slides of steps made with the presets::
+
+    title: Sales overview
+    data:
+      sample: sales
+    slides:
+      - title: Revenue by region
+        steps:
+          - morph: {kinds: [stacked_column, pie], x: Region, y: Revenue, color: Product}
+
+Every mistake is reported with the file, line and column, the field path,
+the bad value and what would be accepted.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import importlib
+import json
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path as FilePath
+from typing import Any
+
+import yaml
+
+from ipyreport import presets
+from ipyreport._schema import AnyOf, Enum, FreeMap, ListOf, Problem, Record, Scalar, format_path
+from ipyreport.data import DataError, encode
+from ipyreport.step import Filter, Step, StepError, check_step
+from ipyreport.story import THEMES, Slide, Story
+
+__all__ = ["SPEC", "SpecError", "build", "json_schema", "load", "set_value"]
+
+SAMPLES = ("sales", "orders")
+
+text = Scalar("string")
+number = Scalar("number")
+flag = Scalar("boolean")
+seconds = Scalar("number", description="seconds", minimum=0)
+names = ListOf(text, single=True, description="a column name, or a list of them")
+kind = Enum(tuple(presets.KINDS), description="chart kind")
+filter_spec = FreeMap(description="column -> allowed values (text) or [low, high] (numbers)")
+
+ROLES = {
+    "x": names,
+    "y": text,
+    "color": text,
+    "size": text,
+    "by": names,
+}
+
+STEP_KINDS: dict[str, Record | FreeMap] = {
+    "chart": Record(
+        {
+            "kind": kind,
+            **ROLES,
+            "label": AnyOf((names, flag)),
+            "title": text,
+            "subtitle": text,
+            "legend": Enum(("color", "lightness", "size", "auto")),
+            "sort": flag,
+            "reverse": flag,
+            "duration": seconds,
+        },
+        required=("kind",),
+        description="one chart (presets.chart)",
+    ),
+    "morph": Record(
+        {"kinds": ListOf(kind, min_items=1), **ROLES, "duration": seconds, "titles": ListOf(text)},
+        required=("kinds",),
+        description="one step per chart kind over the same series (presets.morph)",
+    ),
+    "zoom": Record(
+        {
+            "levels": ListOf(text, min_items=2),
+            "path": ListOf(text, min_items=1),
+            "y": text,
+            "kind": kind,
+            "back": flag,
+            "duration": seconds,
+        },
+        required=("levels", "path", "y"),
+        description="drill down a hierarchy and back (presets.zoom)",
+    ),
+    "zoom_range": Record(
+        {
+            "kind": kind,
+            "x": names,
+            "y": text,
+            "low": number,
+            "high": number,
+            "axis": Enum(("x", "y")),
+            "color": text,
+            "by": names,
+            "back": flag,
+            "duration": seconds,
+        },
+        required=("kind", "x", "y", "low", "high"),
+        description="zoom an axis into a value range (presets.zoom_range)",
+    ),
+    "timeline": Record(
+        {
+            "time": text,
+            "kind": kind,
+            **ROLES,
+            "duration": seconds,
+            "cumulative": flag,
+            "fill": flag,
+            "sort": flag,
+        },
+        required=("time", "y"),
+        description="one step per time value (presets.timeline)",
+    ),
+    "config": FreeMap(description="a raw Vizzu config"),
+}
+STEP = Record(
+    {**STEP_KINDS, "filter": filter_spec, "style": FreeMap(), "animation": FreeMap()},
+    one_of=tuple(STEP_KINDS),
+    name="step key",
+    description="a step: one preset (or a raw config), optionally with a filter, style or animation options",
+)
+SLIDE = Record(
+    {"title": text, "notes": text, "alt": text, "steps": ListOf(STEP, min_items=1)},
+    required=("steps",),
+    name="slide field",
+)
+DATA = Record(
+    {
+        "sample": Enum(SAMPLES, description="the embedded sample data"),
+        "rows": Scalar("integer", minimum=0, description="rows for the 'orders' sample"),
+        "seed": Scalar("integer"),
+        "path": text,
+        "sql": text,
+        "python": text,
+        "columns": ListOf(text),
+        "dimensions": ListOf(text),
+        "measures": ListOf(text),
+        "null_label": text,
+        "max_rows": AnyOf((Scalar("integer", minimum=1), Scalar("boolean"))),
+    },
+    one_of=("sample", "path", "sql", "python"),
+    name="data field",
+    description="where the data comes from: sample, path (file, folder or glob, relative to the spec), sql (DuckDB over files) or python (module:function)",
+)
+SPEC = Record(
+    {
+        "title": text,
+        "lang": text,
+        "theme": Enum(THEMES),
+        "style": FreeMap(description="a Vizzu style for the whole story"),
+        "tooltips": flag,
+        "loop": flag,
+        "data": DATA,
+        "slides": ListOf(SLIDE, min_items=1),
+    },
+    required=("data", "slides"),
+    name="top-level field",
+    description="an ipyreport story",
+)
+
+
+class SpecError(ValueError):
+    """A spec is invalid; the message names the file, line, field and fix."""
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A parsed spec with where each value was written."""
+
+    path: FilePath
+    value: dict[str, Any]
+    marks: dict[tuple[str | int, ...], tuple[int, int]]
+
+    def where(self, field: Sequence[str | int]) -> str:
+        """``file:line:column`` of the nearest written ancestor of ``field``."""
+        probe = tuple(field)
+        while probe not in self.marks and probe:
+            probe = probe[:-1]
+        line, column = self.marks.get(probe, (1, 1))
+        return f"{self.path}:{line}:{column}"
+
+    def error(self, field: Sequence[str | int], message: str) -> SpecError:
+        return SpecError(f"{self.where(field)}: {format_path(field)}: {message}")
+
+
+def load(path: str | FilePath, overrides: Sequence[str] = ()) -> Loaded:
+    """Parse and validate a spec file; apply ``--set key=value`` overrides first."""
+    file = FilePath(path)
+    try:
+        source = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        msg = f"{file}: no such spec file"
+        raise SpecError(msg) from None
+    return loads(source, file, overrides)
+
+
+def loads(source: str, path: str | FilePath = "<spec>", overrides: Sequence[str] = ()) -> Loaded:
+    """Parse and validate spec text (``path`` is used in messages and for relative data paths)."""
+    file = FilePath(path)
+    try:
+        node = yaml.compose(source, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{file}:{mark.line + 1}:{mark.column + 1}" if mark else str(file)
+        problem = getattr(error, "problem", None) or str(error)
+        msg = f"{where}: not valid YAML: {problem}"
+        raise SpecError(msg) from None
+    if node is None:
+        msg = f"{file}: the spec is empty; it needs at least data: and slides:"
+        raise SpecError(msg)
+    marks: dict[tuple[str | int, ...], tuple[int, int]] = {}
+    value = _to_python(node, (), marks)
+    if not isinstance(value, dict):
+        msg = (
+            f"{file}:1:1: a spec is a mapping with data: and slides:, got a {type(value).__name__}"
+        )
+        raise SpecError(msg)
+    loaded = Loaded(file, value, marks)
+    for override in overrides:
+        set_value(loaded.value, override)
+    problems = SPEC.check(loaded.value, ())
+    if problems:
+        raise _report(loaded, problems)
+    return loaded
+
+
+def _report(loaded: Loaded, problems: list[Problem]) -> SpecError:
+    lines = [f"{loaded.where(p.path)}: {format_path(p.path)}: {p.message}" for p in problems]
+    return SpecError("\n".join(lines))
+
+
+def _to_python(
+    node: yaml.Node,
+    path: tuple[str | int, ...],
+    marks: dict[tuple[str | int, ...], tuple[int, int]],
+) -> Any:
+    marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        result = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            here = (*path, key)
+            result[key] = _to_python(value_node, here, marks)
+            # Point at the key, where the reader looks for the field.
+            marks[here] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_to_python(item, (*path, index), marks) for index, item in enumerate(node.value)]
+    loader = yaml.SafeLoader("")
+    return loader.construct_object(node, deep=True)
+
+
+def set_value(spec: dict[str, Any], assignment: str) -> None:
+    """Apply ``key.sub=value`` (value read as YAML) to a parsed spec.
+
+    >>> spec = {"data": {"path": "q2.parquet"}}
+    >>> set_value(spec, "data.path=q3.parquet"); spec
+    {'data': {'path': 'q3.parquet'}}
+    """
+    if "=" not in assignment:
+        msg = f"--set {assignment!r}: write key=value, for example --set data.path=q3.parquet"
+        raise SpecError(msg)
+    dotted, raw = assignment.split("=", 1)
+    keys: list[str | int] = [int(part) if part.isdigit() else part for part in dotted.split(".")]
+    value = yaml.safe_load(raw) if raw else ""
+    target: Any = spec
+    for position, key in enumerate(keys[:-1]):
+        try:
+            target = target[key]
+        except (KeyError, IndexError, TypeError):
+            if isinstance(key, str) and isinstance(target, dict):
+                target[key] = {}
+                target = target[key]
+                continue
+            where = ".".join(map(str, keys[: position + 1]))
+            msg = f"--set {assignment!r}: the spec has no {where!r} to set inside"
+            raise SpecError(msg) from None
+    last = keys[-1]
+    if isinstance(target, list):
+        if not isinstance(last, int) or last >= len(target):
+            msg = f"--set {assignment!r}: index {last!r} is not in a list of {len(target)}"
+            raise SpecError(msg)
+        target[last] = value
+    elif isinstance(target, dict):
+        target[str(last)] = value
+    else:
+        msg = f"--set {assignment!r}: {dotted.rsplit('.', 1)[0]!r} is not a mapping"
+        raise SpecError(msg)
+
+
+# --- building ----------------------------------------------------------------
+
+
+def build(loaded: Loaded) -> Story:
+    """The story a validated spec describes, with its provenance recorded."""
+    spec = loaded.value
+    data = _read_data(loaded)
+    slides = []
+    for number, slide in enumerate(spec["slides"]):
+        steps: list[Step] = []
+        for index, step in enumerate(slide["steps"]):
+            steps.extend(_build_step(loaded, data, step, ("slides", number, "steps", index)))
+        slides.append(
+            Slide(*steps, title=slide.get("title"), notes=slide.get("notes"), alt=slide.get("alt"))
+        )
+    fingerprint = hashlib.sha256(data.to_json()).hexdigest()
+    provenance = {
+        "spec": str(loaded.path.name),
+        "resolved": copy.deepcopy(spec),
+        "data": {"rows": data.num_rows, "sha256": fingerprint},
+    }
+    try:
+        return Story(
+            data,
+            title=spec.get("title"),
+            style=spec.get("style"),
+            slides=slides,
+            lang=spec.get("lang", "en"),
+            theme=spec.get("theme", "auto"),
+            tooltips=spec.get("tooltips", True),
+            loop=spec.get("loop", True),
+            provenance=provenance,
+        )
+    except StepError as error:
+        raise _step_error(loaded, error) from None
+
+
+def _read_data(loaded: Loaded) -> Any:
+    spec = loaded.value["data"]
+    base = loaded.path.parent
+    options = {
+        key: spec[key] for key in ("columns", "dimensions", "measures", "null_label") if key in spec
+    }
+    if "max_rows" in spec:
+        options["max_rows"] = None if spec["max_rows"] is False else spec["max_rows"]
+    try:
+        if "sample" in spec:
+            from ipyreport import samples
+
+            rows = spec.get("rows")
+            if spec["sample"] == "orders":
+                source = samples.sales(rows=rows or 100_000, seed=spec.get("seed", 2024))
+            else:
+                if rows is not None:
+                    raise loaded.error(("data", "rows"), "rows only applies to the 'orders' sample")
+                source = samples.sales(seed=spec.get("seed", 2024))
+        elif "path" in spec:
+            source = str(base / spec["path"])
+        elif "sql" in spec:
+            source = _duckdb_query(loaded, spec["sql"], base)
+        else:
+            source = _python_source(loaded, spec["python"], base)
+        return encode(source, **options)
+    except DataError as error:
+        used = next((key for key in ("sample", "path", "sql", "python") if key in spec), None)
+        raise loaded.error(("data", used) if used else ("data",), str(error)) from None
+
+
+def _duckdb_query(loaded: Loaded, sql: str, base: FilePath) -> Any:
+    import duckdb
+
+    connection = duckdb.connect()
+    # Relative file names in the query are relative to the spec file.
+    connection.execute("SET file_search_path = ?", [str(base.resolve())])
+    try:
+        return connection.sql(sql).arrow()
+    except duckdb.Error as error:
+        hint = "file names in the query are relative to the spec's folder"
+        raise loaded.error(("data", "sql"), f"the query failed: {error} ({hint})") from None
+
+
+def _python_source(loaded: Loaded, target: str, base: FilePath) -> Any:
+    module_name, _, function_name = target.partition(":")
+    if not module_name or not function_name:
+        raise loaded.error(
+            ("data", "python"),
+            f"{target!r} must be module:function, for example mypackage.data:load",
+        )
+    sys.path.insert(0, str(base.resolve()))
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as error:
+        raise loaded.error(("data", "python"), f"cannot import {module_name!r}: {error}") from None
+    finally:
+        sys.path.remove(str(base.resolve()))
+    function = getattr(module, function_name, None)
+    if not callable(function):
+        raise loaded.error(("data", "python"), f"{module_name!r} has no function {function_name!r}")
+    return function()
+
+
+def _build_step(
+    loaded: Loaded, data: Any, spec: Mapping[str, Any], path: tuple[str | int, ...]
+) -> list[Step]:
+    (name,) = [key for key in STEP_KINDS if key in spec]
+    arguments = dict(spec[name])
+    step_filter = Filter.from_mapping(spec["filter"]) if "filter" in spec else None
+    try:
+        if name == "config":
+            return [
+                Step(
+                    config=arguments,
+                    filter=step_filter,
+                    style=spec.get("style"),
+                    animation=spec.get("animation"),
+                )
+            ]
+        if name == "chart":
+            made = [
+                presets.chart(
+                    arguments.pop("kind"),
+                    data=data,
+                    filter=step_filter,
+                    style=spec.get("style"),
+                    **arguments,
+                )
+            ]
+        elif name == "morph":
+            made = presets.morph(data, arguments.pop("kinds"), filter=step_filter, **arguments)
+        elif name == "zoom":
+            made = presets.zoom(data, arguments.pop("levels"), arguments.pop("path"), **arguments)
+        elif name == "zoom_range":
+            made = presets.zoom_range(data, **arguments)
+        else:
+            made = presets.timeline(data, **arguments)
+    except StepError as error:
+        raise _step_error(loaded, error, (*path, name)) from None
+    if "animation" in spec:
+        made = [step.with_animation(**spec["animation"]) for step in made]
+    for step in made:
+        try:
+            check_step(step, step.data or data, where="the step")
+        except StepError as error:
+            field = "filter" if "filter" in spec and "the filter" in str(error) else name
+            raise loaded.error((*path, field), str(error).removeprefix("the step: ")) from None
+    return made
+
+
+def _step_error(loaded: Loaded, error: StepError, path: Sequence[str | int] = ()) -> SpecError:
+    message = str(error)
+    field = message.split("=", 1)[0] if "=" in message.split(" ", 1)[0] else None
+    where = (*path, field) if field and path else tuple(path)
+    if not path and message.startswith("slide "):
+        # "slide 2, step 1: ..." from the story's own checks
+        return SpecError(f"{loaded.path}: {message}")
+    return loaded.error(where, message)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of the spec format (for editors: autocomplete and checks)."""
+    schema = SPEC.schema()
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "ipyreport story spec",
+        **schema,
+    }
+
+
+def schema_text() -> str:
+    """The JSON Schema as formatted text."""
+    return json.dumps(json_schema(), indent=2, sort_keys=False) + "\n"

@@ -1,0 +1,151 @@
+"""Story specs: validation messages, overrides, data sources, determinism, schema."""
+
+import json
+import textwrap
+from pathlib import Path
+
+import jsonschema
+import pyarrow.parquet as pq
+import pytest
+import yaml
+
+from ipyreport import samples
+from ipyreport.spec import SpecError, build, json_schema, load, loads
+
+ROOT = Path(__file__).resolve().parents[2]
+BROKEN = sorted((ROOT / "tests" / "specs" / "broken").glob("*.yaml"))
+EXAMPLES = sorted((ROOT / "stories").glob("*.yaml"))
+SMALL = textwrap.dedent(
+    """\
+    title: Small
+    data:
+      sample: sales
+    slides:
+      - title: One
+        steps:
+          - chart: {kind: column, x: Region, y: Revenue}
+    """
+)
+
+
+@pytest.mark.parametrize("spec", BROKEN, ids=[path.stem for path in BROKEN])
+def test_broken_specs_fail_with_the_golden_message(spec):
+    expected = spec.with_suffix(".txt").read_text().rstrip("\n")
+    with pytest.raises(SpecError) as caught:
+        build(load(spec))
+    assert str(caught.value) == expected.replace("{spec}", str(spec)).replace(
+        "{dir}", str(spec.parent)
+    )
+
+
+@pytest.mark.parametrize(
+    "spec", [p for p in EXAMPLES if p.stem != "orders-at-scale"], ids=lambda p: p.stem
+)
+def test_example_specs_build(spec):
+    story = build(load(spec))
+    assert story.slides
+
+
+def test_large_example_reads_generated_parquet_through_duckdb(tmp_path):
+    (tmp_path / "orders-at-scale.yaml").write_text(
+        (ROOT / "stories" / "orders-at-scale.yaml").read_text()
+    )
+    samples.write_orders(tmp_path / "data" / "orders", rows=20_000, parts=2)
+    story = build(load(tmp_path / "orders-at-scale.yaml"))
+    orders = story.data["Orders"].values
+    assert int(orders.sum()) == 20_000
+
+
+def test_overrides_change_any_field():
+    loaded = loads(SMALL, overrides=["title=Overridden", "slides.0.title=First", "data.seed=7"])
+    assert loaded.value["title"] == "Overridden"
+    assert loaded.value["slides"][0]["title"] == "First"
+    assert build(loaded).provenance["resolved"]["data"] == {"sample": "sales", "seed": 7}
+
+
+def test_overrides_are_validated_like_the_file():
+    with pytest.raises(SpecError) as caught:
+        loads(SMALL, "small.yaml", overrides=["theme=neon"])
+    assert str(caught.value) == "small.yaml:1:1: theme: 'neon' is not one of auto, light, dark"
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ("title", "--set 'title': write key=value, for example --set data.path=q3.parquet"),
+        ("slides.5.title=x", "--set 'slides.5.title=x': the spec has no 'slides.5' to set inside"),
+        ("title.x=1", "--set 'title.x=1': 'title' is not a mapping"),
+    ],
+)
+def test_bad_overrides_say_why(override, message):
+    with pytest.raises(SpecError) as caught:
+        loads(SMALL, overrides=[override])
+    assert str(caught.value) == message
+
+
+def test_data_from_files_relative_to_the_spec(tmp_path):
+    (tmp_path / "parts").mkdir()
+    table = samples.sales()
+    pq.write_table(table.slice(0, 3000), tmp_path / "parts" / "a.parquet")
+    pq.write_table(table.slice(3000), tmp_path / "parts" / "b.parquet")
+    spec = tmp_path / "story.yaml"
+    spec.write_text(SMALL.replace("sample: sales", "path: parts/*.parquet"))
+    assert build(load(spec)).data.num_rows == table.num_rows
+
+
+def test_data_from_a_python_function(tmp_path):
+    (tmp_path / "mydata.py").write_text(
+        "def load():\n    return {'Region': ['A', 'B'], 'Revenue': [1.0, 2.0]}\n"
+    )
+    spec = tmp_path / "story.yaml"
+    spec.write_text(SMALL.replace("sample: sales", "python: mydata:load"))
+    assert build(load(spec)).data["Region"].categories == ("A", "B")
+
+
+def test_a_failing_query_names_the_field(tmp_path):
+    spec = tmp_path / "story.yaml"
+    spec.write_text(SMALL.replace("sample: sales", "sql: select * from nowhere_table"))
+    with pytest.raises(
+        SpecError, match=r"story.yaml:3:3: data.sql: the query failed: Catalog Error"
+    ):
+        build(load(spec))
+
+
+def test_rebuilds_are_byte_identical_with_a_pinned_time(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    spec = tmp_path / "story.yaml"
+    spec.write_text(SMALL)
+    first = build(load(spec)).to_html()
+    second = build(load(spec)).to_html()
+    assert first == second
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1767225600 + 3600))
+    third = build(load(spec)).to_html()
+    assert third != first
+    assert third.replace("2026-01-01 01:00 UTC", "") == first.replace("2026-01-01 00:00 UTC", "")
+
+
+def test_the_built_file_records_its_resolved_spec_and_data_fingerprint(tmp_path):
+    spec = tmp_path / "story.yaml"
+    spec.write_text(SMALL)
+    story = build(load(spec, overrides=["title=From CLI"]))
+    provenance = json.loads(story.to_json())["provenance"]
+    assert provenance["spec"] == "story.yaml"
+    assert provenance["resolved"]["title"] == "From CLI"
+    assert provenance["data"]["rows"] == 6420
+    assert len(provenance["data"]["sha256"]) == 64
+
+
+def test_shipped_schema_is_the_generated_one():
+    shipped = json.loads((ROOT / "ipyreport" / "schema" / "story-spec.schema.json").read_text())
+    assert shipped == json_schema()
+
+
+@pytest.mark.parametrize("spec", EXAMPLES, ids=lambda p: p.stem)
+def test_schema_accepts_the_examples(spec):
+    jsonschema.validate(yaml.safe_load(spec.read_text()), json_schema())
+
+
+def test_schema_rejects_unknown_fields():
+    spec = yaml.safe_load((ROOT / "tests" / "specs" / "broken" / "unknown-key.yaml").read_text())
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(spec, json_schema())
