@@ -136,6 +136,11 @@ def main(*, quick: bool = False) -> list[dict[str, Any]]:
         for rows in sizes:
             results.append(run(rows, page, Path(tmp), repeats))
         browser.close()
+    tiny = Story({"a": ["x"], "v": [1.0]}, slides=[Slide(presets.chart("column", x="a", y="v"))])
+    fixed = len(tiny.to_html().encode("utf-8"))
+    print(
+        f"\nFixed cost of an exported story (engine, wasm, player; one-row story): {fixed / 1000:.0f} KB"
+    )
     print("\nExported story, same story and rows (python -m bench story)\n")
     print(
         "| source rows | ipyreport file | ipyvizzu-story 0.12 file | smaller | ipyreport first slide | baseline first chart | faster |"

@@ -13,8 +13,21 @@ from ipyreport._version import __version__
 
 if TYPE_CHECKING:
     from ipyreport.data import DataError, encode, to_vizzu_data, to_vizzu_json
+    from ipyreport.step import Filter, Step, StepError
+    from ipyreport.story import Slide, Story
 
-__all__ = ["DataError", "__version__", "encode", "to_vizzu_data", "to_vizzu_json"]
+__all__ = [
+    "DataError",
+    "Filter",
+    "Slide",
+    "Step",
+    "StepError",
+    "Story",
+    "__version__",
+    "encode",
+    "to_vizzu_data",
+    "to_vizzu_json",
+]
 
 # Public names resolve on first use, so `import ipyreport` (and `%load_ext`)
 # stays fast and does not pull in pyarrow until data is touched.
@@ -23,6 +36,11 @@ _LAZY = {
     "encode": "ipyreport.data",
     "to_vizzu_data": "ipyreport.data",
     "to_vizzu_json": "ipyreport.data",
+    "Filter": "ipyreport.step",
+    "Step": "ipyreport.step",
+    "StepError": "ipyreport.step",
+    "Slide": "ipyreport.story",
+    "Story": "ipyreport.story",
 }
 
 
