@@ -25,6 +25,7 @@ __all__ = [
     "Story",
     "__version__",
     "encode",
+    "load_ipython_extension",
     "to_vizzu_data",
     "to_vizzu_json",
 ]
@@ -42,6 +43,13 @@ _LAZY = {
     "Slide": "ipyreport.story",
     "Story": "ipyreport.story",
 }
+
+
+def load_ipython_extension(shell: Any) -> None:
+    """``%load_ext ipyreport``: register the ``%%ipyreport`` and ``%ipyreport`` magics."""
+    from ipyreport.notebook.magics import load_ipython_extension as register
+
+    register(shell)
 
 
 def __getattr__(name: str) -> Any:

@@ -31,6 +31,7 @@ from typing import Any
 import yaml
 
 from ipyreport import presets
+from ipyreport._errors import closest
 from ipyreport._schema import AnyOf, Enum, FreeMap, ListOf, Problem, Record, Scalar, format_path
 from ipyreport.data import DataError, encode
 from ipyreport.step import Filter, Step, StepError, check_step
@@ -139,15 +140,18 @@ DATA = Record(
         "path": text,
         "sql": text,
         "python": text,
+        "variable": Scalar(
+            "string", description="a variable of the notebook (only in the %%ipyreport cell magic)"
+        ),
         "columns": ListOf(text),
         "dimensions": ListOf(text),
         "measures": ListOf(text),
         "null_label": text,
         "max_rows": AnyOf((Scalar("integer", minimum=1), Scalar("boolean"))),
     },
-    one_of=("sample", "path", "sql", "python"),
+    one_of=("sample", "path", "sql", "python", "variable"),
     name="data field",
-    description="where the data comes from: sample, path (file, folder or glob, relative to the spec), sql (DuckDB over files) or python (module:function)",
+    description="where the data comes from: sample, path (file, folder or glob, relative to the spec), sql (DuckDB over files), python (module:function) or variable (in a notebook)",
 )
 SPEC = Record(
     {
@@ -298,10 +302,14 @@ def set_value(spec: dict[str, Any], assignment: str) -> None:
 # --- building ----------------------------------------------------------------
 
 
-def build(loaded: Loaded) -> Story:
-    """The story a validated spec describes, with its provenance recorded."""
+def build(loaded: Loaded, *, namespace: Mapping[str, Any] | None = None) -> Story:
+    """The story a validated spec describes, with its provenance recorded.
+
+    ``namespace`` holds the variables a ``data: {variable: name}`` may name
+    (the notebook's, in the cell magic).
+    """
     spec = loaded.value
-    data = _read_data(loaded)
+    data = _read_data(loaded, namespace)
     slides = []
     for number, slide in enumerate(spec["slides"]):
         steps: list[Step] = []
@@ -332,7 +340,7 @@ def build(loaded: Loaded) -> Story:
         raise _step_error(loaded, error) from None
 
 
-def _read_data(loaded: Loaded) -> Any:
+def _read_data(loaded: Loaded, namespace: Mapping[str, Any] | None) -> Any:
     spec = loaded.value["data"]
     base = loaded.path.parent
     options = {
@@ -355,11 +363,15 @@ def _read_data(loaded: Loaded) -> Any:
             source = str(base / spec["path"])
         elif "sql" in spec:
             source = _duckdb_query(loaded, spec["sql"], base)
+        elif "variable" in spec:
+            source = _variable(loaded, spec["variable"], namespace)
         else:
             source = _python_source(loaded, spec["python"], base)
         return encode(source, **options)
     except DataError as error:
-        used = next((key for key in ("sample", "path", "sql", "python") if key in spec), None)
+        used = next(
+            (key for key in ("sample", "path", "sql", "python", "variable") if key in spec), None
+        )
         raise loaded.error(("data", used) if used else ("data",), str(error)) from None
 
 
@@ -369,11 +381,29 @@ def _duckdb_query(loaded: Loaded, sql: str, base: FilePath) -> Any:
     connection = duckdb.connect()
     # Relative file names in the query are relative to the spec file.
     connection.execute("SET file_search_path = ?", [str(base.resolve())])
+    # Parallel float sums add in a varying order, so their last bits (and the
+    # built file) would change between runs; one thread keeps rebuilds identical.
+    connection.execute("SET threads = 1")
     try:
         return connection.sql(sql).arrow()
     except duckdb.Error as error:
         hint = "file names in the query are relative to the spec's folder"
         raise loaded.error(("data", "sql"), f"the query failed: {error} ({hint})") from None
+
+
+def _variable(loaded: Loaded, name: str, namespace: Mapping[str, Any] | None) -> Any:
+    if namespace is None:
+        raise loaded.error(
+            ("data", "variable"),
+            "variable: only works in the %%ipyreport cell magic; in a file use path, sql or python",
+        )
+    if name not in namespace:
+        names = [key for key in namespace if not key.startswith("_")]
+        raise loaded.error(
+            ("data", "variable"),
+            f"no variable named {name!r} in this notebook{closest(name, names)}",
+        )
+    return namespace[name]
 
 
 def _python_source(loaded: Loaded, target: str, base: FilePath) -> Any:

@@ -204,10 +204,33 @@ class Story:
         target.write_text(self.to_html(), encoding="utf-8")
         return target
 
-    def _repr_html_(self) -> str:
+    def player(self, **options: Any) -> Any:
+        """This story as a notebook widget (:class:`ipyreport.notebook.widget.StoryPlayer`)."""
+        from ipyreport.notebook.widget import StoryPlayer
+
+        return StoryPlayer(self, **options)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        """The live widget, a self-contained HTML fallback and plain text.
+
+        Front ends with a widget manager (JupyterLab, Notebook 7, VS Code)
+        show the widget; without one (nbconvert, a notebook saved without
+        widget state) the HTML player plays offline instead.
+        """
         from ipyreport.export.html import iframe
 
-        return iframe(self.to_html(), title=self.title or "ipyreport story")
+        bundle: dict[str, Any] = {}
+        try:
+            widget_bundle = self.player()._repr_mimebundle_(include=include, exclude=exclude)
+        except Exception as error:
+            bundle["text/plain"] = f"{self!r}\n(the notebook player could not start: {error})"
+        else:
+            # anywidget may answer (data, metadata); ipywidgets answers data.
+            data = widget_bundle[0] if isinstance(widget_bundle, tuple) else widget_bundle
+            bundle.update(data or {})
+        bundle["text/html"] = iframe(self.to_html(), title=self.title or "ipyreport story")
+        bundle["text/plain"] = repr(self)
+        return bundle
 
     @classmethod
     def from_ipyvizzu_story(cls, story: Any, *, title: str | None = None) -> Story:

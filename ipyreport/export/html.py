@@ -54,32 +54,7 @@ PAGE = """<!doctype html>
 </head>
 <body>
 <main id="ipyreport" class="ipyreport" tabindex="0" aria-roledescription="data story" aria-label="{title}" data-theme="{theme}" data-table="false" data-presenter="false" data-info="false">
-<h1 class="ipyreport-title"></h1>
-<div class="ipyreport-stage">
-<div class="ipyreport-chart" role="img" aria-label="{title}"></div>
-<aside class="ipyreport-presenter" aria-label="Presenter view">
-<p class="ipyreport-timer" aria-label="Elapsed time">0:00</p>
-<h2>Notes</h2>
-<p class="ipyreport-notes"></p>
-<p class="ipyreport-next-title"></p>
-<div class="ipyreport-preview" aria-hidden="true"></div>
-</aside>
-</div>
-<table class="ipyreport-table"></table>
-<section class="ipyreport-info" aria-label="How this story was made"><h2>How this story was made</h2><pre class="ipyreport-provenance"></pre></section>
-<p class="ipyreport-alt" aria-live="polite"></p>
-<div class="ipyreport-controls" role="toolbar" aria-label="Story controls">
-<button type="button" class="ipyreport-prev" aria-label="Previous step">&larr; Back</button>
-<button type="button" class="ipyreport-play" aria-pressed="false" aria-keyshortcuts="P">Play</button>
-<span class="ipyreport-progress-text"></span>
-<progress class="ipyreport-progress" aria-label="Progress through the story"></progress>
-<button type="button" class="ipyreport-table-toggle" aria-pressed="false" aria-keyshortcuts="T">Data table</button>
-<button type="button" class="ipyreport-presenter-toggle" aria-pressed="false" aria-keyshortcuts="S">Presenter</button>
-<button type="button" class="ipyreport-info-toggle" aria-pressed="false" aria-keyshortcuts="I">Info</button>
-<button type="button" class="ipyreport-next" aria-label="Next step">Next &rarr;</button>
-</div>
-<footer class="ipyreport-footer">{footer}</footer>
-<noscript>This story needs JavaScript to play.</noscript>
+{markup}<noscript>This story needs JavaScript to play.</noscript>
 </main>
 <script type="text/plain" id="ipyreport-vizzu">{vizzu}</script>
 <script type="text/plain" id="ipyreport-wasm">{wasm}</script>
@@ -165,7 +140,10 @@ def render(story: Story) -> str:
         title=html.escape(title, quote=True),
         theme=html.escape(story.theme, quote=True),
         css=_static("export/player.css"),
-        footer=html.escape(footer),
+        markup=_static("export/player.html").replace(
+            '<footer class="ipyreport-footer"></footer>',
+            f'<footer class="ipyreport-footer">{html.escape(footer)}</footer>',
+        ),
         vizzu=engine,
         wasm=_packed(assets.vizzu_wasm()),
         steps=_raw_script("steps.js", _static("static/steps.js")),

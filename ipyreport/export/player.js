@@ -83,7 +83,21 @@ function fillTable(element, rows, lang) {
   element.append(caption, head, body);
 }
 
-export async function start({ Vizzu, steps, story, root }) {
+// Options: `hash` (false inside a notebook: leave the page URL alone),
+// `start` ({slide, step}, 1-based, to open at), `onShown({index, slide,
+// step})` as each step starts showing, `onPlaying(bool)` when play mode changes,
+// `onMarkerClick({categories, values})` when a mark is clicked.
+export async function start({
+  Vizzu,
+  steps,
+  story,
+  root,
+  hash = true,
+  start = null,
+  onShown,
+  onPlaying,
+  onMarkerClick,
+}) {
   const $ = (selector) => root.querySelector(selector);
   const positions = flatten(story);
   const allSteps = story.slides.flatMap((slide) => slide.steps);
@@ -105,6 +119,10 @@ export async function start({ Vizzu, steps, story, root }) {
     // The engine's logo opens the vendor's web page: a network request.
     chart.on("click", (event) => {
       if (event.target?.tagName === "logo") event.preventDefault();
+      else if (event.target?.tagName === "plot-marker" && onMarkerClick) {
+        const { categories, values } = event.target;
+        onMarkerClick({ categories: { ...categories }, values: { ...values } });
+      }
     });
     chart.styled = false;
     return chart;
@@ -140,10 +158,11 @@ export async function start({ Vizzu, steps, story, root }) {
     $(".ipyreport-next-title").textContent = next
       ? `Next: ${story.slides[next.slide].title ?? `slide ${next.slide + 1}`}${next.slide === s ? " (next step)" : ""}`
       : "End of the story";
-    const hash = slide.steps.length > 1 ? `#${s + 1}.${k + 1}` : `#${s + 1}`;
-    if (window.location.hash !== hash) history.replaceState(null, "", hash);
+    const link = slide.steps.length > 1 ? `#${s + 1}.${k + 1}` : `#${s + 1}`;
+    if (hash && window.location.hash !== link) history.replaceState(null, "", link);
     root.dataset.slide = String(s + 1);
     root.dataset.step = String(k + 1);
+    onShown?.({ index, slide: s + 1, step: k + 1 });
     if (root.dataset.presenter === "true") updatePreview();
   }
 
@@ -194,7 +213,6 @@ export async function start({ Vizzu, steps, story, root }) {
       dataset = state.dataset;
       busy = false;
     }
-    root.dispatchEvent(new CustomEvent("ipyreport:shown", { detail: { index } }));
     if (pending !== null) {
       const queued = pending;
       pending = null;
@@ -233,7 +251,9 @@ export async function start({ Vizzu, steps, story, root }) {
   }
 
   function togglePlay(force) {
+    const was = playing;
     playing = force ?? !playing;
+    if (was !== playing) onPlaying?.(playing);
     const button = $(".ipyreport-play");
     button.textContent = playing ? "Pause" : "Play";
     button.setAttribute("aria-pressed", String(playing));
@@ -306,10 +326,16 @@ export async function start({ Vizzu, steps, story, root }) {
   $(".ipyreport-provenance").textContent = story.provenance
     ? JSON.stringify(story.provenance, null, 2)
     : "Built with the ipyreport Python API (no spec file).";
-  window.addEventListener("hashchange", () => go(fromHash()));
+  if (hash) window.addEventListener("hashchange", () => go(fromHash()));
 
   const api = {
     go,
+    // 1-based slide and step, as the URL hash and the notebook widget count.
+    goTo: (slide, step = 1) => {
+      const found = positions.findIndex((p) => p.slide === slide - 1 && p.step === step - 1);
+      return found < 0 ? Promise.resolve() : go(found);
+    },
+    togglePlay,
     next: forward,
     previous: back,
     get index() {
@@ -320,7 +346,8 @@ export async function start({ Vizzu, steps, story, root }) {
     },
   };
   root.ipyreport = api;
-  await go(fromHash());
+  const opening = start ? positions.findIndex((p) => p.slide === start.slide - 1 && p.step === start.step - 1) : -1;
+  await go(opening >= 0 ? opening : hash ? fromHash() : 0);
   // Milliseconds from navigation to the first drawn step (for benchmarks).
   root.dataset.readyMs = String(Math.round(performance.now()));
   root.dataset.ready = "true";

@@ -149,3 +149,11 @@ def test_schema_rejects_unknown_fields():
     spec = yaml.safe_load((ROOT / "tests" / "specs" / "broken" / "unknown-key.yaml").read_text())
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(spec, json_schema())
+
+
+def test_duckdb_sources_rebuild_byte_identically(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    (tmp_path / "orders.yaml").write_text((ROOT / "stories" / "orders-at-scale.yaml").read_text())
+    samples.write_orders(tmp_path / "data" / "orders", rows=50_000, parts=2)
+    first = build(load(tmp_path / "orders.yaml")).to_html()
+    assert build(load(tmp_path / "orders.yaml")).to_html() == first

@@ -1,0 +1,1 @@
+"""Jupyter integration: the story player widget and the %%ipyreport magics."""

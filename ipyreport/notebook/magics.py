@@ -1,0 +1,135 @@
+"""``%%ipyreport`` and ``%ipyreport``: stories from a notebook cell.
+
+The cell magic takes a story spec in YAML (the same format as spec files);
+its data may name a variable of the notebook::
+
+    %%ipyreport --name story --export sales.html
+    title: Sales
+    data: {variable: df}
+    slides:
+      - steps:
+          - chart: {kind: column, x: Region, y: Revenue}
+
+The line magic is for quick looks:
+``%ipyreport morph df x=Region y=Revenue kinds=column,pie``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+from typing import Any
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, line_cell_magic, magics_class
+
+PRESETS = ("chart", "morph", "zoom", "zoom_range", "timeline")
+LIST_ARGUMENTS = {"kinds", "levels", "path", "titles", "x", "by"}
+
+
+def _cell_options(line: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="%%ipyreport", add_help=False)
+    parser.add_argument("--export", metavar="PATH")
+    parser.add_argument("--name", metavar="VAR")
+    try:
+        options, extra = parser.parse_known_args(shlex.split(line))
+    except SystemExit:
+        msg = "usage: %%ipyreport [--export PATH] [--name VAR]"
+        raise UsageError(msg) from None
+    if extra:
+        msg = f"%%ipyreport: unknown option(s) {' '.join(extra)}; use --export PATH and --name VAR"
+        raise UsageError(msg)
+    return options
+
+
+def _value(text: str) -> Any:
+    import yaml
+
+    value = yaml.safe_load(text)
+    return value if value is not None else text
+
+
+@magics_class
+class StoryMagics(Magics):
+    """The ``ipyreport`` line and cell magics."""
+
+    @property
+    def namespace(self) -> dict[str, Any]:
+        """The notebook's variables."""
+        if self.shell is None:  # pragma: no cover - magics always run in a shell
+            msg = "%ipyreport needs an IPython shell"
+            raise UsageError(msg)
+        names: dict[str, Any] = self.shell.user_ns
+        return names
+
+    @line_cell_magic
+    def ipyreport(self, line: str, cell: str | None = None) -> Any:
+        """Build a story from a YAML spec (cell) or one preset (line)."""
+        if cell is None:
+            return self._line(line)
+        return self._cell(line, cell)
+
+    def _cell(self, line: str, cell: str) -> Any:
+        from ipyreport.spec import SpecError, build, loads
+
+        options = _cell_options(line)
+        try:
+            story = build(loads(cell, "<cell>"), namespace=self.namespace)
+        except SpecError as error:
+            raise UsageError(str(error)) from None
+        if options.export:
+            path = story.save_html(options.export)
+            print(f"wrote {path}")
+        if options.name:
+            self.namespace[options.name] = story
+        return story
+
+    def _line(self, line: str) -> Any:
+        from ipyreport import presets
+        from ipyreport.step import StepError
+        from ipyreport.story import Slide, Story
+
+        words = shlex.split(line)
+        if len(words) < 2 or words[0] not in PRESETS:
+            msg = (
+                f"usage: %ipyreport PRESET VARIABLE key=value ...; PRESET is one of {', '.join(PRESETS)}, "
+                "for example: %ipyreport morph df x=Region y=Revenue kinds=column,pie"
+            )
+            raise UsageError(msg)
+        preset, variable, *pairs = words
+        if variable not in self.namespace:
+            msg = f"%ipyreport: no variable named {variable!r} in this notebook"
+            raise UsageError(msg)
+        data = self.namespace[variable]
+        arguments: dict[str, Any] = {}
+        for pair in pairs:
+            key, sep, raw = pair.partition("=")
+            if not sep:
+                msg = f"%ipyreport: write key=value, got {pair!r}"
+                raise UsageError(msg)
+            arguments[key] = raw.split(",") if key in LIST_ARGUMENTS and "," in raw else _value(raw)
+        try:
+            vizzu_data = presets.as_vizzu_data(data)
+            if preset == "chart":
+                steps = [
+                    presets.chart(arguments.pop("kind", "column"), data=vizzu_data, **arguments)
+                ]
+            elif preset == "morph":
+                steps = presets.morph(vizzu_data, arguments.pop("kinds", ["column"]), **arguments)
+            elif preset == "zoom":
+                steps = presets.zoom(
+                    vizzu_data, arguments.pop("levels"), arguments.pop("path"), **arguments
+                )
+            elif preset == "zoom_range":
+                steps = presets.zoom_range(vizzu_data, **arguments)
+            else:
+                steps = presets.timeline(vizzu_data, **arguments)
+            return Story(vizzu_data, title=f"{preset} of {variable}", slides=[Slide(steps)])
+        except (StepError, KeyError, TypeError, ValueError) as error:
+            msg = f"%ipyreport {preset}: {error}"
+            raise UsageError(msg) from None
+
+
+def load_ipython_extension(shell: Any) -> None:
+    """Register the magics (``%load_ext ipyreport``)."""
+    shell.register_magics(StoryMagics)

@@ -1,0 +1,88 @@
+// The notebook player: the same player as the exported HTML, inside an
+// anywidget view. The engine (Vizzu module and wasm) comes from one hidden
+// engine widget per kernel and is loaded once per page, then shared.
+
+const RUNTIMES = Symbol.for("ipyreport.runtimes");
+
+async function engineModel(model) {
+  const reference = model.get("engine");
+  if (typeof reference !== "string") return reference;
+  return model.widget_manager.get_model(reference.replace(/^IPY_MODEL_/, ""));
+}
+
+function runtime(engine) {
+  const cache = (globalThis[RUNTIMES] ??= new Map());
+  const version = engine.get("version");
+  if (!cache.has(version)) {
+    cache.set(
+      version,
+      (async () => {
+        const url = (source, type) => URL.createObjectURL(new Blob([source], { type }));
+        const { default: Vizzu } = await import(url(engine.get("vizzu"), "text/javascript"));
+        const wasm = engine.get("wasm");
+        const bytes = new Uint8Array(wasm.buffer, wasm.byteOffset, wasm.byteLength);
+        // Mandatory here: anywidget imports modules from revoked blob URLs, so
+        // Vizzu cannot find its wasm next to itself.
+        Vizzu.options({ wasmUrl: url(bytes, "application/wasm") });
+        await Vizzu.initialize();
+        const steps = await import(url(engine.get("steps"), "text/javascript"));
+        const player = await import(url(engine.get("player"), "text/javascript"));
+        const style = document.createElement("style");
+        style.textContent = engine.get("css");
+        document.head.append(style);
+        return { Vizzu, steps, player, markup: engine.get("markup") };
+      })(),
+    );
+  }
+  return cache.get(version);
+}
+
+export default {
+  async render({ model, el }) {
+    const engine = await engineModel(model);
+    const { Vizzu, steps, player, markup } = await runtime(engine);
+    const story = JSON.parse(model.get("story"));
+    const root = document.createElement("div");
+    root.className = "ipyreport ipyreport-embedded";
+    root.tabIndex = 0;
+    root.setAttribute("aria-roledescription", "data story");
+    root.setAttribute("aria-label", story.title ?? "Data story");
+    Object.assign(root.dataset, { table: "false", presenter: "false", info: "false" });
+    root.style.setProperty("--ipyreport-height", `${model.get("height")}px`);
+    root.innerHTML = markup; // the package's own static markup; story text goes in as textContent
+    el.append(root);
+    let api = null;
+    const follow = () => api?.goTo(model.get("slide"), model.get("step"));
+    const play = () => api?.togglePlay(model.get("playing"));
+    model.on("change:slide", follow);
+    model.on("change:step", follow);
+    model.on("change:playing", play);
+    api = await player.start({
+      Vizzu,
+      steps,
+      story,
+      root,
+      hash: false,
+      start: { slide: model.get("slide"), step: model.get("step") },
+      onShown: ({ slide, step }) => {
+        if (model.get("slide") !== slide || model.get("step") !== step) {
+          model.set("slide", slide);
+          model.set("step", step);
+          model.save_changes();
+        }
+      },
+      onPlaying: (playing) => {
+        if (model.get("playing") !== playing) {
+          model.set("playing", playing);
+          model.save_changes();
+        }
+      },
+      onMarkerClick: (marker) => model.send({ type: "click", ...marker }),
+    });
+    return () => {
+      model.off("change:slide", follow);
+      model.off("change:step", follow);
+      model.off("change:playing", play);
+    };
+  },
+};

@@ -1,0 +1,164 @@
+"""The story player as a notebook widget (anywidget), offline.
+
+One hidden :class:`Engine` widget per kernel carries the Vizzu module and
+its wasm (about 430 KB, sent once); every :class:`StoryPlayer` refers to it,
+and the page loads the engine once for all players. ``slide`` and ``step``
+are two-way: set them from Python to move the story, read them to see where
+the viewer is. Clicking a mark sends its record back to Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+import anywidget
+import traitlets
+from ipywidgets import widget_serialization
+
+from ipyreport import assets
+from ipyreport._version import __version__
+
+if TYPE_CHECKING:
+    import ipywidgets
+
+    from ipyreport.story import Story
+
+__all__ = ["Engine", "StoryPlayer"]
+
+
+def _static(name: str) -> str:
+    return resources.files("ipyreport").joinpath(name).read_text(encoding="utf-8")
+
+
+class Engine(anywidget.AnyWidget):
+    """The Vizzu engine and the player code, sent to the page once per kernel."""
+
+    _esm = "export default { render() {} };"
+    version = traitlets.Unicode().tag(sync=True)
+    vizzu = traitlets.Unicode().tag(sync=True)
+    wasm = traitlets.Bytes().tag(sync=True)
+    steps = traitlets.Unicode().tag(sync=True)
+    player = traitlets.Unicode().tag(sync=True)
+    markup = traitlets.Unicode().tag(sync=True)
+    css = traitlets.Unicode().tag(sync=True)
+
+    _shared: Engine | None = None
+
+    @classmethod
+    def shared(cls) -> Engine:
+        """The kernel's one engine widget, made on first use."""
+        if cls._shared is None or cls._shared.comm is None:
+            cls._shared = cls(
+                version=f"{assets.VIZZU_VERSION}+{__version__}",
+                vizzu=assets.vizzu_module().decode("utf-8"),
+                wasm=assets.vizzu_wasm(),
+                steps=_static("static/steps.js"),
+                player=_static("export/player.js"),
+                markup=_static("export/player.html"),
+                css=_static("export/player.css"),
+            )
+        return cls._shared
+
+
+class StoryPlayer(anywidget.AnyWidget):
+    """A story playing in a notebook output.
+
+    >>> from ipyreport import Slide, Story, presets
+    >>> story = Story({"r": ["a", "b"], "v": [1.0, 2.0]}, slides=[Slide(presets.chart("column", x="r", y="v"))])
+    >>> StoryPlayer(story).slide
+    1
+    """
+
+    _esm = resources.files("ipyreport").joinpath("notebook/widget.js")
+    engine = traitlets.Instance(Engine).tag(sync=True, **widget_serialization)
+    story = traitlets.Unicode().tag(sync=True)
+    slide = traitlets.Int(1).tag(sync=True)
+    step = traitlets.Int(1).tag(sync=True)
+    playing = traitlets.Bool(False).tag(sync=True)
+    height = traitlets.Int(540).tag(sync=True)
+
+    def __init__(self, story: Story, **kwargs: Any) -> None:
+        self._story = story
+        self._steps_per_slide = [len(slide.steps) for slide in story.slides]
+        self._click_handlers: list[Callable[[dict[str, Any]], None]] = []
+        super().__init__(engine=Engine.shared(), story=story.to_json().decode("utf-8"), **kwargs)
+        self.on_msg(self._handle_message)
+
+    @traitlets.validate("slide")
+    def _valid_slide(self, proposal: dict[str, Any]) -> int:
+        value = int(proposal["value"])
+        if not 1 <= value <= len(self._steps_per_slide):
+            msg = f"slide must be from 1 to {len(self._steps_per_slide)}, got {value}"
+            raise traitlets.TraitError(msg)
+        return value
+
+    @traitlets.validate("step")
+    def _valid_step(self, proposal: dict[str, Any]) -> int:
+        value = int(proposal["value"])
+        count = self._steps_per_slide[self.slide - 1]
+        if not 1 <= value <= count:
+            msg = f"slide {self.slide} has steps 1 to {count}, got step {value}"
+            raise traitlets.TraitError(msg)
+        return value
+
+    def __repr__(self) -> str:
+        return f"StoryPlayer({self._story!r}, slide={self.slide}, step={self.step})"
+
+    def go(self, slide: int, step: int = 1) -> None:
+        """Show ``slide``, ``step`` (1-based) in every view of this player."""
+        with self.hold_trait_notifications():
+            self.slide = slide
+            self.step = step
+
+    def on_click(self, callback: Callable[[dict[str, Any]], None]) -> None:
+        """Call ``callback({"categories": {...}, "values": {...}})`` when a viewer clicks a mark."""
+        self._click_handlers.append(callback)
+
+    def _handle_message(self, _: Any, content: dict[str, Any], buffers: Any) -> None:
+        if content.get("type") == "click":
+            record = {
+                "categories": content.get("categories", {}),
+                "values": content.get("values", {}),
+            }
+            for handler in self._click_handlers:
+                handler(record)
+
+    def controls(self) -> ipywidgets.Widget:
+        """A slide dropdown and a step slider, linked both ways to this player."""
+        import ipywidgets
+
+        titles = [
+            (slide.title or f"Slide {n}", n) for n, slide in enumerate(self._story.slides, start=1)
+        ]
+        slides = ipywidgets.Dropdown(options=titles, value=self.slide, description="Slide")
+        steps = ipywidgets.IntSlider(
+            value=self.step, min=1, max=self._steps_per_slide[self.slide - 1], description="Step"
+        )
+
+        following = False  # True while the controls copy the player's position
+
+        def from_dropdown(change: dict[str, Any]) -> None:
+            if not following:
+                steps.max = self._steps_per_slide[change["new"] - 1]
+                self.go(change["new"], 1)
+
+        def from_slider(change: dict[str, Any]) -> None:
+            if not following:
+                self.go(self.slide, change["new"])
+
+        def from_player(_: Any) -> None:
+            nonlocal following
+            following = True
+            try:
+                slides.value = self.slide
+                steps.max = self._steps_per_slide[self.slide - 1]
+                steps.value = self.step
+            finally:
+                following = False
+
+        slides.observe(from_dropdown, names="value")
+        steps.observe(from_slider, names="value")
+        self.observe(from_player, names=["slide", "step"])
+        return ipywidgets.HBox([slides, steps])

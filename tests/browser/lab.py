@@ -1,0 +1,77 @@
+"""Start a throwaway JupyterLab on a free port (for browser tests and the notebook benchmark)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+TOKEN = "ipyreport-local-token"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def running_lab(root: Path, *, timeout: float = 60.0) -> Iterator[str]:
+    """Run JupyterLab serving ``root``; yield its base URL (use ``?token=TOKEN``)."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(root / ".config"),
+        "JUPYTER_RUNTIME_DIR": str(root / ".runtime"),
+    }
+    command = [
+        sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+        f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}", "--allow-root",
+        "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]  # fmt: skip
+    server = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    msg = f"JupyterLab did not start within {timeout:.0f} s"
+                    raise RuntimeError(msg) from None
+                time.sleep(0.3)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def wait_for(page, script: str, timeout: float = 60.0):  # type: ignore[no-untyped-def]
+    """Poll a JavaScript function in the page until it returns something truthy."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = page.evaluate(script)
+        if result:
+            return result
+        time.sleep(0.1)
+    msg = f"timed out waiting for {script}"
+    raise AssertionError(msg)
+
+
+def wait_for_kernel(page, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the open notebook's kernel reports itself idle."""
+    wait_for(
+        page,
+        "() => document.querySelector('.jp-Notebook-ExecutionIndicator')?.textContent.includes('Idle')",
+        timeout,
+    )

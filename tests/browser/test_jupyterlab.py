@@ -1,0 +1,74 @@
+"""The notebook player inside a real JupyterLab, started locally by the test."""
+
+from urllib.parse import urlparse
+
+import nbformat
+import pytest
+
+from .lab import TOKEN, running_lab, wait_for, wait_for_kernel
+
+SETUP = """\
+from ipyreport import Slide, Story, presets, samples
+sales = samples.sales()
+story = Story(sales, title="Lab test", slides=[
+    Slide(presets.morph(sales, ["column", "pie", "treemap"], x="Region", y="Revenue", duration=0.3), title="Morph"),
+])
+player = story.player()
+player"""
+READ_BACK = 'print(f"python sees slide {player.slide} step {player.step}")'
+MOVE = "player.go(1, 3)"
+INK = """() => { const c = document.querySelector('.ipyreport .ipyreport-chart canvas');
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0;
+  for (let i = 0; i < d.length; i += 4) if (d[i] + d[i + 1] + d[i + 2] < 740) n += 1;
+  return n / (c.width * c.height); }"""
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    root = tmp_path_factory.mktemp("lab")
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(code) for code in (SETUP, READ_BACK, MOVE)]
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(notebook, root / "player.ipynb")
+    with running_lab(root) as base:
+        yield base
+
+
+def run_cell(page, index):
+    page.click(f".jp-Notebook .jp-Cell >> nth={index}")
+    page.keyboard.press("Shift+Enter")
+
+
+def test_player_renders_in_jupyterlab_and_syncs_both_ways(browser, lab):
+    context = browser.new_context(viewport={"width": 1300, "height": 900})
+    page = context.new_page()
+    requests = []
+    errors = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{lab}/lab/tree/player.ipynb?token={TOKEN}")
+    wait_for_kernel(page)
+    run_cell(page, 0)
+    wait_for(page, "() => document.querySelector('.ipyreport')?.dataset.ready === 'true'")
+    assert page.evaluate(INK) > 0.01
+    assert page.text_content(".ipyreport .ipyreport-title") == "Morph"
+    # Keys reach the player, not JupyterLab's shortcuts.
+    page.click(".ipyreport .ipyreport-title")
+    page.keyboard.press("ArrowRight")
+    wait_for(page, "() => document.querySelector('.ipyreport').dataset.step === '2'")
+    run_cell(page, 1)
+    output = wait_for(
+        page,
+        "() => [...document.querySelectorAll('.jp-OutputArea-output')].map((o) => o.textContent).find((t) => t.includes('python sees'))",
+    )
+    assert "python sees slide 1 step 2" in output
+    run_cell(page, 2)
+    wait_for(page, "() => document.querySelector('.ipyreport').dataset.step === '3'")
+    assert errors == []
+    outside = {urlparse(url).hostname for url in requests if url.startswith("http")} - {"127.0.0.1"}
+    assert outside == set()
+    context.close()

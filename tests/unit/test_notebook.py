@@ -1,0 +1,141 @@
+"""The magics and the player widget, in an IPython shell."""
+
+import pytest
+from IPython.core.error import UsageError
+from IPython.testing.globalipapp import get_ipython
+from traitlets import TraitError
+
+from ipyreport import Slide, Story, presets, samples
+from ipyreport.notebook.widget import Engine, StoryPlayer
+
+SPEC = """\
+title: From a cell
+data: {variable: df}
+slides:
+  - title: One
+    steps:
+      - chart: {kind: column, x: Region, y: Revenue}
+      - chart: {kind: pie, x: Region, y: Revenue}
+  - steps:
+      - chart: {kind: treemap, x: Region, y: Revenue}
+"""
+
+
+@pytest.fixture(scope="module")
+def shell():
+    ip = get_ipython()
+    ip.run_line_magic("load_ext", "ipyreport")
+    ip.user_ns["df"] = samples.sales().to_pandas()
+    return ip
+
+
+@pytest.fixture
+def story():
+    sales = samples.sales()
+    return Story(
+        sales,
+        slides=[
+            Slide(presets.morph(sales, ["column", "pie"], x="Region", y="Revenue"), title="A"),
+            Slide(presets.chart("treemap", x="Region", y="Revenue"), title="B"),
+        ],
+    )
+
+
+def test_cell_magic_builds_the_story_from_a_notebook_variable(shell):
+    story = shell.run_cell_magic("ipyreport", "--name built", SPEC)
+    assert isinstance(story, Story)
+    assert shell.user_ns["built"] is story
+    assert [slide.title for slide in story.slides] == ["One", None]
+    assert story.data.num_rows == 6420
+
+
+def test_cell_magic_exports_html(shell, tmp_path):
+    target = tmp_path / "cell.html"
+    shell.run_cell_magic("ipyreport", f"--export {target}", SPEC)
+    assert target.read_text().startswith("<!doctype html>")
+
+
+def test_cell_magic_errors_are_short_messages_with_the_line(shell):
+    with pytest.raises(UsageError) as caught:
+        shell.run_cell_magic(
+            "ipyreport",
+            "",
+            SPEC.replace(
+                "x: Region, y: Revenue}\n      - chart: {kind: pie",
+                "x: Regoin, y: Revenue}\n      - chart: {kind: pie",
+            ),
+        )
+    assert str(caught.value).startswith(
+        "<cell>:6:31: slides[0].steps[0].chart.x: x='Regoin' is not in the data (did you mean 'Region'?)"
+    )
+
+
+def test_cell_magic_names_a_missing_variable(shell):
+    with pytest.raises(
+        UsageError, match=r"no variable named 'dff' in this notebook \(did you mean 'df'\?\)"
+    ):
+        shell.run_cell_magic("ipyreport", "", SPEC.replace("variable: df", "variable: dff"))
+
+
+def test_cell_magic_rejects_unknown_options(shell):
+    with pytest.raises(UsageError, match="unknown option"):
+        shell.run_cell_magic("ipyreport", "--exprot x.html", SPEC)
+
+
+def test_line_magic_morphs_a_dataframe(shell):
+    story = shell.run_line_magic("ipyreport", "morph df x=Region y=Revenue kinds=column,pie")
+    assert [step.config["coordSystem"] for step in story.slides[0].steps] == ["cartesian", "polar"]
+
+
+def test_line_magic_usage(shell):
+    with pytest.raises(UsageError, match="usage: %ipyreport PRESET VARIABLE"):
+        shell.run_line_magic("ipyreport", "")
+    with pytest.raises(UsageError, match="no variable named 'nope'"):
+        shell.run_line_magic("ipyreport", "chart nope x=a y=b")
+
+
+def test_story_shows_a_widget_an_html_fallback_and_text(story):
+    bundle = story._repr_mimebundle_()
+    assert set(bundle) == {"application/vnd.jupyter.widget-view+json", "text/html", "text/plain"}
+    assert bundle["text/plain"] == "Story(None, 2 slides, 3 steps, 6,420 rows)"
+    assert bundle["text/html"].startswith("<iframe srcdoc=")
+
+
+def test_players_share_one_engine_per_kernel(story):
+    first, second = StoryPlayer(story), StoryPlayer(story)
+    assert first.engine is second.engine is Engine.shared()
+    assert first.engine.wasm[:4] == b"\x00asm"
+
+
+def test_slide_and_step_are_validated_and_move_together(story):
+    player = story.player()
+    player.go(1, 2)
+    assert (player.slide, player.step) == (1, 2)
+    player.go(2)
+    assert (player.slide, player.step) == (2, 1)
+    with pytest.raises(TraitError, match="slide must be from 1 to 2, got 3"):
+        player.slide = 3
+    with pytest.raises(TraitError, match="slide 2 has steps 1 to 1, got step 2"):
+        player.step = 2
+
+
+def test_clicks_from_the_page_reach_python_handlers(story):
+    player = story.player()
+    seen = []
+    player.on_click(seen.append)
+    player._handle_message(
+        player,
+        {"type": "click", "categories": {"Region": "Europe"}, "values": {"Revenue": 1.5}},
+        [],
+    )
+    assert seen == [{"categories": {"Region": "Europe"}, "values": {"Revenue": 1.5}}]
+
+
+def test_controls_follow_the_player_and_move_it(story):
+    player = story.player()
+    slides, steps = player.controls().children
+    slides.value = 2
+    assert (player.slide, player.step) == (2, 1)
+    assert steps.max == 1
+    player.go(1, 2)
+    assert (slides.value, steps.value, steps.max) == (1, 2, 2)
