@@ -45,6 +45,8 @@ export default {
     const root = document.createElement("div");
     root.className = "ipyreport ipyreport-embedded";
     root.tabIndex = 0;
+    // Lumino (JupyterLab, Notebook 7) skips its keyboard shortcuts inside this.
+    root.dataset.lmSuppressShortcuts = "true";
     root.setAttribute("aria-roledescription", "data story");
     root.setAttribute("aria-label", story.title ?? "Data story");
     Object.assign(root.dataset, { table: "false", presenter: "false", info: "false" });

@@ -22,8 +22,11 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_lab(root: Path, *, timeout: float = 60.0) -> Iterator[str]:
-    """Run JupyterLab serving ``root``; yield its base URL (use ``?token=TOKEN``)."""
+def running_lab(root: Path, *, app: str = "jupyterlab", timeout: float = 60.0) -> Iterator[str]:
+    """Run JupyterLab (or ``app="notebook"``: Notebook 7) serving ``root``; yield its base URL.
+
+    Open pages with ``?token=TOKEN``.
+    """
     port = free_port()
     env = {
         **os.environ,
@@ -31,10 +34,14 @@ def running_lab(root: Path, *, timeout: float = 60.0) -> Iterator[str]:
         "JUPYTER_RUNTIME_DIR": str(root / ".runtime"),
     }
     command = [
-        sys.executable, "-m", "jupyterlab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+        sys.executable, "-m", app, "--no-browser", f"--port={port}", "--ip=127.0.0.1",
         f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}", "--allow-root",
-        "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ]  # fmt: skip
+    if app == "jupyterlab":
+        command += [
+            "--LabApp.news_url=",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        ]
     server = subprocess.Popen(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
