@@ -15,6 +15,7 @@ from typing import Any
 
 import orjson
 
+from ipyreport._compact import compact
 from ipyreport._describe import alt_text, table, walk
 from ipyreport.data import Measure, VizzuData, encode
 from ipyreport.step import KEEP_FILTER, Filter, Step, StepError, check_step, config_from_preset_call
@@ -58,6 +59,12 @@ class Slide:
         return f"Slide({len(self.steps)} steps, title={self.title!r})"
 
 
+def _placeholders(datasets: list[tuple[str, VizzuData]]) -> dict[str, int]:
+    return {
+        key: data.placeholders_from for key, data in datasets if data.placeholders_from is not None
+    }
+
+
 def _imported_step(step: Mapping[str, Any], where: str) -> Step:
     config: Any = step.get("config") or {}
     if type(config).__name__ == "RawJavaScript":
@@ -98,7 +105,9 @@ class Story:
     follows the viewer); ``tooltips`` shows values on hover; ``loop`` makes
     play mode start again at the end (kiosk mode); ``provenance`` records
     how the story was made (a spec builds it), shown in the player's info
-    panel.
+    panel. With ``compact`` (the default) each dataset is aggregated, on
+    export, exactly to what its steps draw (see ``ipyreport._compact``), so
+    a file grows with what is shown, not with the source's rows.
     """
 
     def __init__(
@@ -113,6 +122,7 @@ class Story:
         tooltips: bool = True,
         loop: bool = True,
         provenance: Mapping[str, Any] | None = None,
+        compact: bool = True,
     ) -> None:
         self.data = data if isinstance(data, VizzuData) else encode(data)
         self.title = title
@@ -126,6 +136,7 @@ class Story:
         self.tooltips = tooltips
         self.loop = loop
         self.provenance = dict(provenance) if provenance is not None else None
+        self.compact = compact
         for number, slide in enumerate(self.slides, start=1):
             if not isinstance(slide, Slide):
                 msg = f"slide {number} is a {type(slide).__name__}; wrap steps in Slide(...)"
@@ -143,6 +154,17 @@ class Story:
                     keys[id(step.data)] = key
                     ordered.append((key, step.data))
         return keys, ordered
+
+    def _export_datasets(self) -> list[tuple[str, VizzuData]]:
+        """The datasets as the outputs carry them: compacted when exact."""
+        keys, ordered = self._datasets()
+        if not self.compact:
+            return ordered
+        steps = [step for slide in self.slides for step in slide.steps]
+        by_key: dict[str, list[Any]] = {key: [] for key, _ in ordered}
+        for step, state in zip(steps, walk(steps, self.data), strict=True):
+            by_key[keys[id(step.data)] if step.data is not None else "main"].append(state)
+        return [(key, compact(data, by_key[key]) if by_key[key] else data) for key, data in ordered]
 
     def _outline(self) -> dict[str, Any]:
         """Everything but the datasets, as plain values, with each step's text alternative and table."""
@@ -172,24 +194,23 @@ class Story:
             "tooltips": self.tooltips,
             "loop": self.loop,
             "provenance": self.provenance,
-            "placeholders": {
-                key: data.placeholders_from
-                for key, data in self._datasets()[1]
-                if data.placeholders_from is not None
-            },
             "slides": slides,
         }
 
     def to_dict(self) -> dict[str, Any]:
         """The story as plain values: what every output (HTML, notebook) plays."""
-        _, datasets = self._datasets()
-        return {**self._outline(), "datasets": {key: data.to_dict() for key, data in datasets}}
+        datasets = self._export_datasets()
+        return {
+            **self._outline(),
+            "placeholders": _placeholders(datasets),
+            "datasets": {key: data.to_dict() for key, data in datasets},
+        }
 
     def to_json(self) -> bytes:
         """``to_dict()`` as compact JSON, with the data written straight from its buffers."""
-        _, datasets = self._datasets()
+        datasets = self._export_datasets()
         parts = b",".join(orjson.dumps(key) + b":" + data.to_json() for key, data in datasets)
-        outline = orjson.dumps(self._outline())
+        outline = orjson.dumps({**self._outline(), "placeholders": _placeholders(datasets)})
         return outline[:-1] + b',"datasets":{' + parts + b"}}"
 
     def to_html(self) -> str:

@@ -358,3 +358,24 @@ def test_imported_ipyvizzu_story_plays_with_its_javascript_filter(open_file, tmp
     assert all_genres["ink"] > only_pop["ink"]
     assert watch.errors == []
     assert watch.network_requests() == []
+
+
+def test_compacted_and_raw_data_draw_the_same_charts(open_file, tmp_path):
+    slides = sales_story().slides
+    fingerprints = []
+    for compact in (True, False):
+        story = Story(SALES, title="Same", slides=slides, compact=compact)
+        path = story.save_html(tmp_path / f"compact-{compact}.html")
+        watch = open_file(path, reduced_motion="reduce")
+        page = watch.page
+        wait_ready(page)
+        page.focus("#ipyreport")
+        seen = [page.evaluate(INK)["cells"]]
+        for _ in range(5):
+            page.keyboard.press("ArrowRight")
+            wait_idle(page)
+            seen.append(page.evaluate(INK)["cells"])
+        fingerprints.append(seen)
+    for step, (small, raw) in enumerate(zip(*fingerprints, strict=True)):
+        difference = sum(abs(a - b) for a, b in zip(small, raw, strict=True))
+        assert difference <= 0.01 * sum(raw), f"step {step + 1} looks different"
