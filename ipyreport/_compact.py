@@ -170,7 +170,8 @@ def _concatenate(first: Dimension | Measure, second: Dimension | Measure) -> Dim
             categories=first.categories,
             codes=np.concatenate([first.codes, second.codes]),
         )
-    assert isinstance(first, Measure) and isinstance(second, Measure)
+    assert isinstance(first, Measure)
+    assert isinstance(second, Measure)
     return Measure(
         name=first.name, values=np.concatenate([first.values, second.values]), unit=first.unit
     )

@@ -10,6 +10,7 @@ written straight from NumPy buffers.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -260,9 +261,21 @@ def _map_columns(table: pa.Table, task: Callable[[str], T]) -> list[T]:
     workers = min(len(names), os.cpu_count() or 1)
     if table.num_rows < PARALLEL_ROWS or workers < 2:
         return [task(name) for name in names]
-    # Arrow kernels release the GIL, so columns encode side by side.
+    # Arrow kernels release the GIL while JSON writing holds it: interleave
+    # text columns (Arrow-bound) with number columns (JSON-bound) so one
+    # thread's Arrow work overlaps the other's JSON.
+    text = [n for n in names if not _is_number(table.column(n).type)]
+    numbers = [n for n in names if _is_number(table.column(n).type)]
+    order = [n for pair in itertools.zip_longest(numbers, text) for n in pair if n is not None]
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(task, names))
+        done = dict(zip(order, pool.map(task, order), strict=True))
+    return [done[name] for name in names]
+
+
+def _is_number(kind: pa.DataType) -> bool:
+    return bool(
+        pa.types.is_floating(kind) or pa.types.is_integer(kind) or pa.types.is_decimal(kind)
+    )
 
 
 # --- roles -----------------------------------------------------------------
