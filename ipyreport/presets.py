@@ -34,6 +34,7 @@ import numpy as np
 from ipyreport._errors import closest
 from ipyreport._vizzu_presets import build_config
 from ipyreport.data import Dimension, Measure, VizzuData, encode
+from ipyreport.lazy import LazySource
 from ipyreport.step import AGGREGATORS, Filter, Step, StepError
 
 __all__ = ["KINDS", "chart", "morph", "timeline", "transition", "zoom", "zoom_range"]
@@ -192,7 +193,13 @@ def chart(
     if vizzu_data is not None:
         _check_roles(kind, spec, roles, vizzu_data)
     if color is not None and spec.color == "in_x" and color not in roles.get("x", []):
-        if vizzu_data is not None and _determined_by(vizzu_data, roles.get("x", []), color):
+        if isinstance(data, LazySource):
+            determined = data.determines(roles.get("x", []), color)
+        else:
+            determined = vizzu_data is not None and _determined_by(
+                vizzu_data, roles.get("x", []), color
+            )
+        if determined:
             # Each x has one colour (a country's region): colour by it.
             roles["x"] = [*roles["x"], color]
         else:
@@ -333,7 +340,7 @@ def zoom(
         )
         raise StepError(msg)
     vizzu_data = None if data is None else as_vizzu_data(data)
-    if vizzu_data is not None:
+    if vizzu_data is not None and vizzu_data.num_rows:
         _check_path(vizzu_data, levels, path)
     top = levels[0]
     steps = []
@@ -447,6 +454,21 @@ def timeline(
     >>> len(steps), steps[0].config["title"], steps[15].config["title"]
     (48, '2021-01-01', '2022-04-01')
     """
+    if isinstance(data, LazySource):
+        # Only what the playback draws leaves the engine: sums by time and marks.
+        wanted = [time, *(n for role in (x, color, by) for n in _as_list(role) if n)]
+        measures = {_series_name(m): "sum" for m in (y, size) if m}
+        for m in (y, size):
+            parsed = _series_entry(m) if m else None
+            if isinstance(parsed, dict) and parsed["aggregator"] not in ("sum", "min", "max"):
+                msg = f"a timeline over {data.label} reads sums by time; {m!r} needs the rows, so encode a smaller source instead"
+                raise StepError(msg)
+            if isinstance(parsed, dict):
+                measures[parsed["name"]] = parsed["aggregator"]
+        data = encode(
+            data.aggregate(list(dict.fromkeys(wanted)), measures),
+            dimensions=list(dict.fromkeys(wanted)),
+        )
     vizzu_data = as_vizzu_data(data)
     series = _get(vizzu_data, time, "time")
     if not isinstance(series, Dimension):
@@ -599,8 +621,16 @@ def _parse_integers(categories: list[str]) -> list[int] | None:
 
 
 def as_vizzu_data(data: Any) -> VizzuData:
-    """``data`` as :class:`VizzuData`, encoding any other source."""
-    return data if isinstance(data, VizzuData) else encode(data)
+    """``data`` as :class:`VizzuData`, encoding any other source.
+
+    A :class:`~ipyreport.lazy.LazySource` gives its schema (no rows): enough
+    to check names and roles; a story aggregates it later.
+    """
+    if isinstance(data, VizzuData):
+        return data
+    if isinstance(data, LazySource):
+        return data.schema()
+    return encode(data)
 
 
 def _kind(kind: str) -> Kind:

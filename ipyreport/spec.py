@@ -34,6 +34,7 @@ from ipyreport import presets
 from ipyreport._errors import closest
 from ipyreport._schema import AnyOf, Enum, FreeMap, ListOf, Problem, Record, Scalar, format_path
 from ipyreport.data import DataError, encode
+from ipyreport.lazy import DEFAULT_MEMORY_LIMIT, lazy
 from ipyreport.step import Filter, Step, StepError, check_step
 from ipyreport.story import THEMES, Slide, Story
 
@@ -318,14 +319,8 @@ def build(loaded: Loaded, *, namespace: Mapping[str, Any] | None = None) -> Stor
         slides.append(
             Slide(*steps, title=slide.get("title"), notes=slide.get("notes"), alt=slide.get("alt"))
         )
-    fingerprint = hashlib.sha256(data.to_json()).hexdigest()
-    provenance = {
-        "spec": str(loaded.path.name),
-        "resolved": copy.deepcopy(spec),
-        "data": {"rows": data.num_rows, "sha256": fingerprint},
-    }
     try:
-        return Story(
+        story = Story(
             data,
             title=spec.get("title"),
             style=spec.get("style"),
@@ -334,10 +329,19 @@ def build(loaded: Loaded, *, namespace: Mapping[str, Any] | None = None) -> Stor
             theme=spec.get("theme", "auto"),
             tooltips=spec.get("tooltips", True),
             loop=spec.get("loop", True),
-            provenance=provenance,
         )
     except StepError as error:
         raise _step_error(loaded, error) from None
+    except DataError as error:
+        raise loaded.error(("data",), str(error)) from None
+    # The data a stakeholder's copy was made from, as the story holds it.
+    fingerprint = hashlib.sha256(story.data.to_json()).hexdigest()
+    story.provenance = {
+        "spec": str(loaded.path.name),
+        "resolved": copy.deepcopy(spec),
+        "data": {"rows": story.data.num_rows, "sha256": fingerprint},
+    }
+    return story
 
 
 def _read_data(loaded: Loaded, namespace: Mapping[str, Any] | None) -> Any:
@@ -360,9 +364,12 @@ def _read_data(loaded: Loaded, namespace: Mapping[str, Any] | None) -> Any:
                     raise loaded.error(("data", "rows"), "rows only applies to the 'orders' sample")
                 source = samples.sales(seed=spec.get("seed", 2024))
         elif "path" in spec:
-            source = str(base / spec["path"])
+            # Files are read lazily: only what the slides draw leaves DuckDB.
+            return lazy(base / spec["path"], dimensions=spec.get("dimensions", ()))
         elif "sql" in spec:
-            source = _duckdb_query(loaded, spec["sql"], base)
+            return lazy(
+                _duckdb_query(loaded, spec["sql"], base), dimensions=spec.get("dimensions", ())
+            )
         elif "variable" in spec:
             source = _variable(loaded, spec["variable"], namespace)
         else:
@@ -384,11 +391,14 @@ def _duckdb_query(loaded: Loaded, sql: str, base: FilePath) -> Any:
     # Parallel float sums add in a varying order, so their last bits (and the
     # built file) would change between runs; one thread keeps rebuilds identical.
     connection.execute("SET threads = 1")
+    connection.execute("SET memory_limit = ?", [DEFAULT_MEMORY_LIMIT])
     try:
-        return connection.sql(sql).arrow()
+        relation = connection.sql(sql)
+        relation.limit(0).to_arrow_table()  # fail here, with the spec's line, if the query is wrong
     except duckdb.Error as error:
         hint = "file names in the query are relative to the spec's folder"
         raise loaded.error(("data", "sql"), f"the query failed: {error} ({hint})") from None
+    return relation
 
 
 def _variable(loaded: Loaded, name: str, namespace: Mapping[str, Any] | None) -> Any:

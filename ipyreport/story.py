@@ -15,9 +15,10 @@ from typing import Any
 
 import orjson
 
-from ipyreport._compact import compact
+from ipyreport._compact import compact, plan
 from ipyreport._describe import alt_text, table, walk
-from ipyreport.data import Measure, VizzuData, encode
+from ipyreport.data import DataError, Measure, VizzuData, encode
+from ipyreport.lazy import LazySource
 from ipyreport.step import KEEP_FILTER, Filter, Step, StepError, check_step, config_from_preset_call
 
 __all__ = ["THEMES", "Slide", "Story"]
@@ -57,6 +58,30 @@ class Slide:
 
     def __repr__(self) -> str:
         return f"Slide({len(self.steps)} steps, title={self.title!r})"
+
+
+def _aggregate_lazy(source: LazySource, slides: Sequence[Slide]) -> VizzuData:
+    """Read from ``source`` exactly what the slides' steps on it draw, and nothing else."""
+    schema = source.schema()
+    steps = [
+        step
+        for slide in slides
+        if isinstance(slide, Slide)
+        for step in slide.steps
+        if step.data is None
+    ]
+    if not steps:
+        return schema
+    wanted = plan(schema, walk(steps, schema))
+    if wanted.reason is not None:
+        msg = (
+            f"{source.label} is read lazily, so the story can only ask it for sums, minima and "
+            f"maxima by dimension, but {wanted.reason}; aggregate it yourself first (for example "
+            "with DuckDB) or pass a table small enough to encode"
+        )
+        raise DataError(msg)
+    table = source.aggregate(list(wanted.dimensions), wanted.measures)
+    return encode(table, dimensions=list(wanted.dimensions), max_rows=None)
 
 
 def _placeholders(datasets: list[tuple[str, VizzuData]]) -> dict[str, int]:
@@ -124,10 +149,13 @@ class Story:
         provenance: Mapping[str, Any] | None = None,
         compact: bool = True,
     ) -> None:
+        self.slides = list(slides)
+        self.source = data if isinstance(data, LazySource) else None
+        if isinstance(data, LazySource):
+            data = _aggregate_lazy(data, self.slides)
         self.data = data if isinstance(data, VizzuData) else encode(data)
         self.title = title
         self.style = dict(style) if style is not None else None
-        self.slides = list(slides)
         self.lang = lang
         if theme not in THEMES:
             msg = f"theme must be one of {', '.join(THEMES)}, got {theme!r}"

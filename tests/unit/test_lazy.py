@@ -1,0 +1,133 @@
+"""Sources read lazily: only aggregates leave the engine, and they are exact."""
+
+import ibis
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from ipyreport import Slide, Story, encode, presets, samples
+from ipyreport.data import DataError
+from ipyreport.lazy import lazy
+
+ORDERS = samples.sales(rows=50_000, seed=3)
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    path = tmp_path_factory.mktemp("orders")
+    samples.write_orders(path, rows=50_000, parts=3, seed=3)
+    return path
+
+
+def expected(table, by, column, function):
+    grouped = (
+        table.group_by(by, use_threads=False)
+        .aggregate([(column, function)])
+        .sort_by([(b, "ascending") for b in by])
+    )
+    return grouped.column(f"{column}_{function}").to_pylist()
+
+
+def test_roles_come_from_the_schema_without_reading_rows(folder):
+    source = lazy(folder)
+    assert source.roles == {
+        "Region": "dimension", "Country": "dimension", "Product": "dimension", "Channel": "dimension",
+        "Month": "dimension", "Revenue": "measure", "Units": "measure", "Profit": "measure",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("aggregator", "arrow"),
+    [
+        ("sum", "sum"),
+        ("min", "min"),
+        ("max", "max"),
+        ("count", "count"),
+        ("mean", "mean"),
+        ("distinct", "count_distinct"),
+    ],
+)
+def test_aggregates_equal_a_direct_group_by(folder, aggregator, arrow):
+    source = lazy(folder)
+    table = pa.concat_tables(
+        [samples.sales(rows=n, seed=3 + i) for i, n in enumerate((16_667, 16_667, 16_666))]
+    )
+    got = source.aggregate(["Region", "Channel"], {"Units": aggregator})
+    want = expected(table, ["Region", "Channel"], "Units", arrow)
+    assert got.column("Units").to_pylist() == pytest.approx(want, rel=1e-12)
+
+
+def test_ibis_tables_aggregate_in_their_backend(folder):
+    table = ibis.duckdb.connect().read_parquet(str(folder / "*.parquet"))
+    source = lazy(table)
+    got = source.aggregate(["Region"], {"Revenue": "sum"})
+    direct = lazy(folder).aggregate(["Region"], {"Revenue": "sum"})
+    assert got.column("Region").to_pylist() == direct.column("Region").to_pylist()
+    assert got.column("Revenue").to_pylist() == pytest.approx(
+        direct.column("Revenue").to_pylist(), rel=1e-12
+    )
+
+
+def test_a_lazy_story_reads_only_what_its_steps_draw_and_matches_the_eager_one(folder):
+    source = lazy(folder)
+    slides = lambda data: [  # noqa: E731
+        Slide(
+            presets.morph(
+                data, ["stacked_bar", "percentage_bar"], x="Region", y="Revenue", color="Channel"
+            )
+        ),
+        Slide(presets.chart("bar", x="Product", y="max(Profit)", filter={"Region": ["Europe"]})),
+    ]
+    story = Story(source, slides=slides(source))
+    assert sorted(story.data.names) == ["Channel", "Product", "Profit", "Region", "Revenue"]
+    assert story.data.num_rows == 4 * 3 * 4
+    eager = Story(encode(folder), slides=slides(encode(folder)), compact=False)
+    for mine, theirs in zip(story.to_dict()["slides"], eager.to_dict()["slides"], strict=True):
+        for step, other in zip(mine["steps"], theirs["steps"], strict=True):
+            rows = sorted(map(tuple, step["table"]["rows"]))
+            other_rows = sorted(map(tuple, other["table"]["rows"]))
+            assert [r[:-1] for r in rows] == [r[:-1] for r in other_rows]
+            assert [r[-1] for r in rows] == pytest.approx([r[-1] for r in other_rows], rel=1e-12)
+
+
+def test_a_lazy_story_refuses_what_it_cannot_aggregate_exactly(folder):
+    source = lazy(folder)
+    with pytest.raises(DataError) as caught:
+        Story(source, slides=[Slide(presets.chart("column", x="Region", y="mean(Revenue)"))])
+    assert (
+        "can only ask it for sums, minima and maxima by dimension, but mean(Revenue) does not decompose"
+        in str(caught.value)
+    )
+
+
+def test_a_lazy_timeline_fills_gaps_from_aggregates(folder):
+    source = lazy(folder)
+    steps = presets.timeline(source, time="Month", x="Region", y="Revenue")
+    assert len(steps) == 48
+    assert steps[0].data.num_rows == 48 * 4
+
+
+def test_color_determined_by_x_is_checked_in_the_engine(folder):
+    source = lazy(folder)
+    step = presets.chart("bar", x="Country", y="Revenue", color="Region", data=source)
+    assert step.config["channels"]["y"]["set"] == ["Country", "Region"]
+    with pytest.raises(presets.StepError, match="use stacked_bar or grouped_bar"):
+        presets.chart("bar", x="Region", y="Revenue", color="Channel", data=source)
+
+
+def test_missing_files_and_unknown_columns_are_clear_errors(tmp_path, folder):
+    with pytest.raises(DataError, match="does not exist"):
+        lazy(tmp_path / "none.parquet")
+    with pytest.raises(
+        DataError, match=r"'Regoin' is not a column of .* \(did you mean 'Region'\?\)"
+    ):
+        lazy(folder).aggregate(["Regoin"], {})
+
+
+def test_numbers_can_be_made_dimensions():
+    table = pa.table({"Year": [2020, 2021, 2021], "Sales": [1.0, 2.0, 3.0]})
+    source = lazy(table, dimensions=["Year"])
+    assert source.roles["Year"] == "dimension"
+    story = Story(source, slides=[Slide(presets.chart("column", x="Year", y="Sales"))])
+    assert story.data["Year"].categories == ("2020", "2021")
+    assert np.allclose(story.data["Sales"].values, [1.0, 5.0])
