@@ -44,26 +44,43 @@ DEFAULT_MEMORY_LIMIT = "256MB"
 
 
 class LazySource:
-    """A table known by its schema; rows are only ever read to aggregate them."""
+    """A table known by its schema; rows are only ever read to aggregate them.
+
+    ``engine`` is where the aggregation runs: ``"duckdb"`` (a relation),
+    ``"ibis"``, ``"polars"`` (a LazyFrame) or ``"spark"`` (a DataFrame).
+    """
 
     def __init__(
-        self, relation: Any, label: str, *, ibis_table: Any = None, dimensions: Sequence[str] = ()
+        self, engine: str, handle: Any, label: str, *, dimensions: Sequence[str] = ()
     ) -> None:
-        self._relation = relation
-        self._ibis = ibis_table
+        self.engine = engine
+        self._handle = handle
         self.label = label
-        schema = self._schema()
-        self.roles: dict[str, str] = {name: _role(schema.field(name).type) for name in schema.names}
+        self.roles: dict[str, str] = dict(self._schema())
         for name in dimensions:
             if name not in self.roles:
                 msg = f"dimensions= names {name!r}, which is not a column of {label}{closest(name, self.roles)}"
                 raise DataError(msg)
             self.roles[name] = "dimension"
 
-    def _schema(self) -> pa.Schema:
-        if self._ibis is not None:
-            return self._ibis.schema().to_pyarrow()
-        return self._relation.limit(0).to_arrow_table().schema
+    def _schema(self) -> list[tuple[str, str]]:
+        if self.engine == "ibis":
+            schema = self._handle.schema().to_pyarrow()
+            return [(name, _role(schema.field(name).type)) for name in schema.names]
+        if self.engine == "polars":
+            return [
+                (name, "measure" if kind.is_numeric() else "dimension")
+                for name, kind in self._handle.collect_schema().items()
+            ]
+        if self.engine == "spark":
+            from pyspark.sql.types import NumericType
+
+            return [
+                (f.name, "measure" if isinstance(f.dataType, NumericType) else "dimension")
+                for f in self._handle.schema.fields
+            ]
+        schema = self._handle.limit(0).to_arrow_table().schema
+        return [(name, _role(schema.field(name).type)) for name in schema.names]
 
     @property
     def names(self) -> list[str]:
@@ -83,42 +100,11 @@ class LazySource:
             if aggregator not in AGGREGATES:
                 msg = f"unknown aggregator {aggregator!r} for {name!r}; use one of {', '.join(AGGREGATES)}"
                 raise DataError(msg)
-        if self._ibis is not None:
-            return self._aggregate_ibis(dimensions, measures)
-        quoted = [_quote(name) for name in dimensions]
-        columns = [*quoted]
-        for name, aggregator in measures.items():
-            function = AGGREGATES[aggregator]
-            call = (
-                f"{function} {_quote(name)})"
-                if function.endswith("distinct")
-                else f"{function}({_quote(name)})"
-            )
-            columns.append(f"{call} as {_quote(name)}")
-        group = f" group by {', '.join(quoted)} order by {', '.join(quoted)}" if quoted else ""
-        query = f"select {', '.join(columns)} from source{group}"
-        return self._relation.query("source", query).to_arrow_table()
-
-    def _aggregate_ibis(self, dimensions: Sequence[str], measures: Mapping[str, str]) -> pa.Table:
-        table = self._ibis
-        metrics = {}
-        for name, aggregator in measures.items():
-            column = table[name]
-            metrics[name] = {
-                "sum": column.sum,
-                "min": column.min,
-                "max": column.max,
-                "count": column.count,
-                "mean": column.mean,
-                "distinct": column.nunique,
-            }[aggregator]()
-        if dimensions:
-            result = (
-                table.group_by(list(dimensions)).aggregate(**metrics).order_by(list(dimensions))
-            )
-        else:
-            result = table.aggregate(**metrics)
-        return result.to_pyarrow()
+        run = {"ibis": _aggregate_ibis, "polars": _aggregate_polars, "spark": _aggregate_spark}.get(
+            self.engine, _aggregate_duckdb
+        )
+        table: pa.Table = run(self._handle, list(dimensions), dict(measures))
+        return table
 
     def schema(self) -> VizzuData:
         """A data object with no rows: the names and roles, for checking steps."""
@@ -150,22 +136,108 @@ class LazySource:
         return f"LazySource({self.label})"
 
 
+def _aggregate_duckdb(relation: Any, dimensions: list[str], measures: dict[str, str]) -> pa.Table:
+    quoted = [_quote(name) for name in dimensions]
+    columns = [*quoted]
+    for name, aggregator in measures.items():
+        function = AGGREGATES[aggregator]
+        call = (
+            f"{function} {_quote(name)})"
+            if function.endswith("distinct")
+            else f"{function}({_quote(name)})"
+        )
+        columns.append(f"{call} as {_quote(name)}")
+    group = f" group by {', '.join(quoted)} order by {', '.join(quoted)}" if quoted else ""
+    query = f"select {', '.join(columns)} from source{group}"
+    return relation.query("source", query).to_arrow_table()
+
+
+def _aggregate_ibis(table: Any, dimensions: list[str], measures: dict[str, str]) -> pa.Table:
+    methods = {
+        "sum": "sum",
+        "min": "min",
+        "max": "max",
+        "count": "count",
+        "mean": "mean",
+        "distinct": "nunique",
+    }
+    metrics = {
+        name: getattr(table[name], methods[aggregator])() for name, aggregator in measures.items()
+    }
+    if dimensions:
+        return table.group_by(dimensions).aggregate(**metrics).order_by(dimensions).to_pyarrow()
+    return table.aggregate(**metrics).to_pyarrow()
+
+
+def _aggregate_polars(frame: Any, dimensions: list[str], measures: dict[str, str]) -> pa.Table:
+    import polars as pl
+
+    methods = {
+        "sum": "sum",
+        "min": "min",
+        "max": "max",
+        "count": "count",
+        "mean": "mean",
+        "distinct": "n_unique",
+    }
+    metrics = [
+        getattr(pl.col(name), methods[aggregator])().alias(name)
+        for name, aggregator in measures.items()
+    ]
+    if dimensions:
+        grouped = (
+            frame.group_by(dimensions).agg(metrics)
+            if metrics
+            else frame.select(dimensions).unique()
+        )
+        return grouped.sort(dimensions).collect().to_arrow()
+    return frame.select(metrics).collect().to_arrow()
+
+
+def _aggregate_spark(frame: Any, dimensions: list[str], measures: dict[str, str]) -> pa.Table:
+    from pyspark.sql import functions as f
+
+    methods = {
+        "sum": f.sum,
+        "min": f.min,
+        "max": f.max,
+        "count": f.count,
+        "mean": f.mean,
+        "distinct": f.countDistinct,
+    }
+    metrics = [methods[aggregator](name).alias(name) for name, aggregator in measures.items()]
+    if dimensions:
+        grouped = (
+            frame.groupBy(*dimensions).agg(*metrics)
+            if metrics
+            else frame.select(*dimensions).distinct()
+        )
+        return grouped.orderBy(*dimensions).toArrow()
+    return frame.agg(*metrics).toArrow()
+
+
 def lazy(
     source: Any, *, dimensions: Sequence[str] = (), memory_limit: str = DEFAULT_MEMORY_LIMIT
 ) -> LazySource:
     """Wrap ``source`` so that only aggregates of it are ever read.
 
-    Files, folders and globs (Parquet, CSV, Arrow IPC) are scanned by DuckDB
-    with ``memory_limit``; DuckDB relations stay in their database; Ibis
-    tables aggregate in their own backend; Arrow tables, datasets and
-    anything with ``__arrow_c_stream__`` are scanned by DuckDB in place.
+    Files, folders and globs (Parquet, CSV) are scanned by DuckDB with
+    ``memory_limit``; DuckDB relations stay in their database; Ibis tables
+    aggregate in their own backend (DuckDB, Spark, Trino, BigQuery...),
+    polars LazyFrames in polars and Spark DataFrames in Spark; pandas and
+    Arrow tables are scanned by DuckDB in place.
     ``dimensions`` makes numeric columns (years, say) dimensions.
     """
     if isinstance(source, LazySource):
         return source
     module = type(source).__module__.split(".", 1)[0]
     if module == "ibis":
-        return LazySource(None, "the Ibis table", ibis_table=source, dimensions=dimensions)
+        return LazySource("ibis", source, "the Ibis table", dimensions=dimensions)
+    if module == "polars":
+        frame = source.lazy() if hasattr(source, "lazy") else source
+        return LazySource("polars", frame, "the polars frame", dimensions=dimensions)
+    if module == "pyspark":
+        return LazySource("spark", source, "the Spark DataFrame", dimensions=dimensions)
     import duckdb
 
     connection = duckdb.connect()
@@ -173,13 +245,17 @@ def lazy(
     # Parallel float sums add in a varying order; one thread keeps every
     # rebuild byte-identical.
     connection.execute("SET threads = 1")
+    # DuckDB shows a progress bar (in a terminal or a notebook) for reads over two seconds.
+    connection.execute("SET enable_progress_bar = true")
     if isinstance(source, duckdb.DuckDBPyRelation):
-        return LazySource(source, "the DuckDB relation", dimensions=dimensions)
+        return LazySource("duckdb", source, "the DuckDB relation", dimensions=dimensions)
     if isinstance(source, (str, os.PathLike)):
         relation = connection.sql(f"select * from {_scan(source)}")
-        return LazySource(relation, repr(os.fspath(source)), dimensions=dimensions)
+        return LazySource("duckdb", relation, repr(os.fspath(source)), dimensions=dimensions)
     if module == "pandas":
-        return LazySource(connection.from_df(source), "the DataFrame", dimensions=dimensions)
+        return LazySource(
+            "duckdb", connection.from_df(source), "the DataFrame", dimensions=dimensions
+        )
     if isinstance(source, (pa.Table, pa.RecordBatchReader)) or hasattr(
         source, "__arrow_c_stream__"
     ):
@@ -188,7 +264,9 @@ def lazy(
             if isinstance(source, pa.Table)
             else pa.RecordBatchReader.from_stream(source).read_all()
         )
-        return LazySource(connection.from_arrow(table), "the Arrow table", dimensions=dimensions)
+        return LazySource(
+            "duckdb", connection.from_arrow(table), "the Arrow table", dimensions=dimensions
+        )
     msg = f"cannot read {type(source).__name__} lazily; pass files, a folder, a glob, a DuckDB relation, an Ibis table or an Arrow table"
     raise DataError(msg)
 

@@ -17,12 +17,14 @@ import orjson
 
 from ipyreport._compact import compact, plan
 from ipyreport._describe import alt_text, table, walk
-from ipyreport.data import DataError, Measure, VizzuData, encode
+from ipyreport.data import DataError, Dimension, Measure, VizzuData, encode
 from ipyreport.lazy import LazySource
 from ipyreport.step import KEEP_FILTER, Filter, Step, StepError, check_step, config_from_preset_call
 
 __all__ = ["THEMES", "Slide", "Story"]
 
+# More marks than this cannot be read (or drawn smoothly) in one chart.
+MAX_MARKS = 20_000
 # "auto" follows the viewer's light or dark preference.
 THEMES = ("auto", "light", "dark")
 
@@ -82,6 +84,20 @@ def _aggregate_lazy(source: LazySource, slides: Sequence[Slide]) -> VizzuData:
         raise DataError(msg)
     table = source.aggregate(list(wanted.dimensions), wanted.measures)
     return encode(table, dimensions=list(wanted.dimensions), max_rows=None)
+
+
+def _check_marks(rows: dict[str, Any] | None, data: VizzuData, where: str) -> None:
+    if rows is None or rows["total"] <= MAX_MARKS:
+        return
+    dims = rows["columns"][: len(rows["columns"]) - rows["measures"]]
+    series = [data[name] for name in dims]
+    sizes = {item.name: len(item.categories) for item in series if isinstance(item, Dimension)}
+    finest = max(sizes, key=lambda name: sizes[name])
+    msg = (
+        f"{where} draws {rows['total']:,} marks, more than the {MAX_MARKS:,} a chart can show; "
+        f"drop {finest!r} ({sizes[finest]:,} categories) from it or filter it"
+    )
+    raise DataError(msg)
 
 
 def _placeholders(datasets: list[tuple[str, VizzuData]]) -> dict[str, int]:
@@ -200,14 +216,15 @@ class Story:
         all_steps = [step for slide in self.slides for step in slide.steps]
         states = iter(walk(all_steps, self.data))
         slides = []
-        for slide in self.slides:
+        for number, slide in enumerate(self.slides, start=1):
             steps = []
-            for step in slide.steps:
+            for index, step in enumerate(slide.steps, start=1):
                 entry = step.to_dict()
                 if step.data is not None and keys[id(step.data)] != "main":
                     entry["data"] = keys[id(step.data)]
                 state = next(states)
                 rows = table(state)
+                _check_marks(rows, state.data, f"slide {number}, step {index}")
                 entry["alt"] = slide.alt or alt_text(state, rows)
                 entry["table"] = rows
                 steps.append(entry)

@@ -1,5 +1,8 @@
 """Sources read lazily: only aggregates leave the engine, and they are exact."""
 
+import shutil
+import warnings
+
 import ibis
 import numpy as np
 import pyarrow as pa
@@ -131,3 +134,56 @@ def test_numbers_can_be_made_dimensions():
     story = Story(source, slides=[Slide(presets.chart("column", x="Year", y="Sales"))])
     assert story.data["Year"].categories == ("2020", "2021")
     assert np.allclose(story.data["Sales"].values, [1.0, 5.0])
+
+
+def test_polars_lazy_frames_aggregate_in_polars():
+    import polars as pl
+
+    frame = pl.from_arrow(ORDERS).lazy()
+    got = lazy(frame).aggregate(["Region"], {"Revenue": "sum", "Units": "max"})
+    want = lazy(ORDERS).aggregate(["Region"], {"Revenue": "sum", "Units": "max"})
+    assert got.column("Region").to_pylist() == want.column("Region").to_pylist()
+    assert got.column("Revenue").to_pylist() == pytest.approx(
+        want.column("Revenue").to_pylist(), rel=1e-12
+    )
+    assert got.column("Units").to_pylist() == want.column("Units").to_pylist()
+
+
+def test_spark_dataframes_aggregate_in_spark():
+    if shutil.which("java") is None:
+        pytest.skip("Spark needs Java, which this machine does not have")
+    pyspark = pytest.importorskip(
+        "pyspark", reason="pyspark is not installed (pip install pyspark)"
+    )
+    # PySpark warns that it does not fully support pandas 3; no pandas is used here.
+    warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)
+    spark = (
+        pyspark.sql.SparkSession.builder.master("local[1]")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .getOrCreate()
+    )
+    try:
+        rows = ORDERS.select(["Region", "Channel", "Revenue"]).slice(0, 5000).to_pylist()
+        frame = spark.createDataFrame(rows, schema="Region string, Channel string, Revenue double")
+        got = lazy(frame).aggregate(["Region"], {"Revenue": "sum"})
+        want = lazy(ORDERS.slice(0, 5000)).aggregate(["Region"], {"Revenue": "sum"})
+        assert got.column("Region").to_pylist() == want.column("Region").to_pylist()
+        assert got.column("Revenue").to_pylist() == pytest.approx(
+            want.column("Revenue").to_pylist(), rel=1e-9
+        )
+    finally:
+        spark.stop()
+
+
+def test_too_many_marks_name_the_step_and_the_dimension_to_drop():
+    table = pa.table({"Id": [str(i) for i in range(25_000)], "Value": [1.0] * 25_000})
+    story = Story(
+        encode(table, max_rows=None), slides=[Slide(presets.chart("column", x="Id", y="Value"))]
+    )
+    with pytest.raises(DataError) as caught:
+        story.to_json()
+    assert str(caught.value) == (
+        "slide 1, step 1 draws 25,000 marks, more than the 20,000 a chart can show; "
+        "drop 'Id' (25,000 categories) from it or filter it"
+    )
