@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ipyreport.data import Dimension, Measure, VizzuData
-from ipyreport.step import KEEP_FILTER, Filter, Step
+from ipyreport.step import KEEP_FILTER, Filter, Step, data_of
 
 CHANNELS = ("x", "y", "color", "lightness", "size", "noop", "label")
 MAX_TABLE_ROWS = 100
@@ -43,7 +43,7 @@ class ChartState:
     data: VizzuData
 
 
-def walk(steps: Sequence[Step], main: VizzuData, resolve: Any = None) -> list[ChartState]:
+def walk(steps: Sequence[Step], main: VizzuData) -> list[ChartState]:
     """The chart state after each step, applying partial configs like Vizzu does."""
     states = []
     channels: dict[str, list[Any]] = {}
@@ -62,7 +62,7 @@ def walk(steps: Sequence[Step], main: VizzuData, resolve: Any = None) -> list[Ch
         if step.filter is not KEEP_FILTER:
             current_filter = step.filter
         if step.data is not None:
-            data = step.data if resolve is None else resolve(step.data)
+            data = data_of(step, main)
         states.append(ChartState(dict(channels), dict(config), current_filter, data))
     return states
 

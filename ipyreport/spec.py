@@ -33,9 +33,9 @@ import yaml
 from ipyreport import presets
 from ipyreport._errors import closest
 from ipyreport._schema import AnyOf, Enum, FreeMap, ListOf, Problem, Record, Scalar, format_path
-from ipyreport.data import DataError, encode
+from ipyreport.data import DataError, VizzuData, encode
 from ipyreport.lazy import DEFAULT_MEMORY_LIMIT, lazy
-from ipyreport.step import Filter, Step, StepError, check_step
+from ipyreport.step import Filter, Step, StepError, check_step, data_of
 from ipyreport.story import THEMES, Slide, Story
 
 __all__ = ["SPEC", "SpecError", "build", "json_schema", "load", "set_value"]
@@ -474,9 +474,10 @@ def _build_step(
         raise _step_error(loaded, error, (*path, name)) from None
     if "animation" in spec:
         made = [step.with_animation(**spec["animation"]) for step in made]
-    for step in made:
+    # A lazy source is checked by the story, once it holds the aggregated values.
+    for step in made if isinstance(data, VizzuData) else []:
         try:
-            check_step(step, step.data or data, where="the step")
+            check_step(step, data_of(step, data), where="the step")
         except StepError as error:
             field = "filter" if "filter" in spec and "the filter" in str(error) else name
             raise loaded.error((*path, field), str(error).removeprefix("the step: ")) from None

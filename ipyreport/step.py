@@ -156,7 +156,7 @@ class Step:
     style: Mapping[str, Any] | None = None
     filter: Filter | None = None
     animation: Mapping[str, Any] | None = None
-    data: VizzuData | None = field(default=None, compare=False, repr=False)
+    data: VizzuData | str | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "config", _plain_config(self.config))
@@ -170,6 +170,10 @@ class Step:
             else:
                 msg = f"Step(filter=...) takes a Filter or a mapping such as {{'Region': ['Europe']}}, got {self.filter!r}"
                 raise StepError(msg)
+
+    def using(self, table: str) -> Step:
+        """A copy that draws the story's table named ``table`` (see ``Story(tables=...)``)."""
+        return replace(self, data=table)
 
     def with_animation(self, **options: Any) -> Step:
         """A copy with these animation options added."""
@@ -412,6 +416,14 @@ def steps_of(items: Sequence[Step] | Step) -> list[Step]:
     return [items] if isinstance(items, Step) else list(items)
 
 
+def data_of(step: Step, default: VizzuData) -> VizzuData:
+    """The data a step draws: its own dataset, or ``default`` (the story's main data)."""
+    if isinstance(step.data, str):
+        msg = f"this step names the table {step.data!r}; only a Story with tables={{{step.data!r}: ...}} can draw it"
+        raise StepError(msg)
+    return default if step.data is None else step.data
+
+
 def steps_json(data: VizzuData, steps: Sequence[Step]) -> bytes:
     """``{"datasets": {...}, "steps": [...]}`` as JSON: the main data and every
     dataset a step brings along (by identity, each written once).
@@ -423,7 +435,8 @@ def steps_json(data: VizzuData, steps: Sequence[Step]) -> bytes:
     for step in steps:
         entry = step.to_dict()
         if step.data is not None:
-            key, _ = datasets.setdefault(id(step.data), (f"data{len(datasets)}", step.data))
+            own = data_of(step, data)
+            key, _ = datasets.setdefault(id(own), (f"data{len(datasets)}", own))
             if key != "main":
                 entry["data"] = key
         dumped.append(entry)

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,15 @@ from ipyreport._compact import compact, plan
 from ipyreport._describe import alt_text, table, walk
 from ipyreport.data import DataError, Dimension, Measure, VizzuData, encode
 from ipyreport.lazy import LazySource
-from ipyreport.step import KEEP_FILTER, Filter, Step, StepError, check_step, config_from_preset_call
+from ipyreport.step import (
+    KEEP_FILTER,
+    Filter,
+    Step,
+    StepError,
+    check_step,
+    config_from_preset_call,
+    data_of,
+)
 
 __all__ = ["THEMES", "Slide", "Story"]
 
@@ -164,8 +173,19 @@ class Story:
         loop: bool = True,
         provenance: Mapping[str, Any] | None = None,
         compact: bool = True,
+        tables: Mapping[str, Any] | None = None,
     ) -> None:
-        self.slides = list(slides)
+        self.tables = {
+            name: table if isinstance(table, VizzuData) else encode(table)
+            for name, table in (tables or {}).items()
+        }
+        for name in self.tables:
+            if name == "main" or name.startswith("data"):
+                msg = (
+                    f"table name {name!r} is reserved; name it after what it holds, such as 'costs'"
+                )
+                raise StepError(msg)
+        self.slides = [self._bind(slide) if isinstance(slide, Slide) else slide for slide in slides]
         self.source = data if isinstance(data, LazySource) else None
         if isinstance(data, LazySource):
             data = _aggregate_lazy(data, self.slides)
@@ -186,17 +206,30 @@ class Story:
                 msg = f"slide {number} is a {type(slide).__name__}; wrap steps in Slide(...)"
                 raise StepError(msg)
             for index, step in enumerate(slide.steps, start=1):
-                check_step(step, step.data or self.data, where=f"slide {number}, step {index}")
+                check_step(step, data_of(step, self.data), where=f"slide {number}, step {index}")
+
+    def _bind(self, slide: Slide) -> Slide:
+        """The slide with steps that name a table pointing at that table."""
+        steps = []
+        for step in slide.steps:
+            if isinstance(step.data, str):
+                if step.data not in self.tables:
+                    msg = f"a step uses the table {step.data!r}, but the story's tables are {sorted(self.tables)}; pass Story(tables={{{step.data!r}: ...}})"
+                    raise StepError(msg)
+                step = replace(step, data=self.tables[step.data])
+            steps.append(step)
+        return Slide(*steps, title=slide.title, notes=slide.notes, alt=slide.alt)
 
     def _datasets(self) -> tuple[dict[int, str], list[tuple[str, VizzuData]]]:
         keys = {id(self.data): "main"}
+        named = {id(table): name for name, table in self.tables.items()}
         ordered = [("main", self.data)]
         for slide in self.slides:
             for step in slide.steps:
                 if step.data is not None and id(step.data) not in keys:
-                    key = f"data{len(ordered)}"
+                    key = named.get(id(step.data)) or f"data{len(ordered)}"
                     keys[id(step.data)] = key
-                    ordered.append((key, step.data))
+                    ordered.append((key, data_of(step, self.data)))
         return keys, ordered
 
     def _export_datasets(self) -> list[tuple[str, VizzuData]]:

@@ -240,3 +240,34 @@ def test_export_refuses_steps_with_their_own_dataset():
     )
     with pytest.raises(StepError, match="slide 1, step 1 plays its own dataset"):
         story.to_ipyvizzu_story()
+
+
+def test_named_tables_let_steps_draw_other_data():
+    costs = {"Item": ["Rent", "Staff", "Stock"], "Cost": [10.0, 50.0, 30.0]}
+    story = Story(
+        SALES,
+        tables={"costs": costs},
+        slides=[
+            Slide(presets.chart("column", x="Region", y="Revenue")),
+            Slide(presets.chart("pie", x="Item", y="Cost", data=encode(costs)).using("costs")),
+        ],
+    )
+    document = story.to_dict()
+    assert list(document["datasets"]) == ["main", "costs"]
+    assert document["slides"][1]["steps"][0]["data"] == "costs"
+    assert document["slides"][1]["steps"][0]["table"]["rows"] == [
+        ["Rent", 10.0],
+        ["Staff", 50.0],
+        ["Stock", 30.0],
+    ]
+
+
+def test_an_unknown_table_name_is_an_error():
+    with pytest.raises(
+        StepError, match=r"uses the table 'cost', but the story's tables are \['costs'\]"
+    ):
+        Story(
+            SALES,
+            tables={"costs": {"Item": ["a"], "Cost": [1.0]}},
+            slides=[Slide(Step(config={"x": "Item"}).using("cost"))],
+        )
