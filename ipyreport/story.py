@@ -212,12 +212,13 @@ class Story:
         """The slide with steps that name a table pointing at that table."""
         steps = []
         for step in slide.steps:
-            if isinstance(step.data, str):
-                if step.data not in self.tables:
-                    msg = f"a step uses the table {step.data!r}, but the story's tables are {sorted(self.tables)}; pass Story(tables={{{step.data!r}: ...}})"
-                    raise StepError(msg)
-                step = replace(step, data=self.tables[step.data])
-            steps.append(step)
+            if not isinstance(step.data, str):
+                steps.append(step)
+                continue
+            if step.data not in self.tables:
+                msg = f"a step uses the table {step.data!r}, but the story's tables are {sorted(self.tables)}; pass Story(tables={{{step.data!r}: ...}})"
+                raise StepError(msg)
+            steps.append(replace(step, data=self.tables[step.data]))
         return Slide(*steps, title=slide.title, notes=slide.notes, alt=slide.alt)
 
     def _datasets(self) -> tuple[dict[int, str], list[tuple[str, VizzuData]]]:
