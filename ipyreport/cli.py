@@ -70,6 +70,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="override a spec field, e.g. --set data.path=q3.parquet (repeatable)",
     )
+    build.add_argument(
+        "--pdf", action="store_true", help="also write a PDF handout next to each HTML file"
+    )
+    build.add_argument(
+        "--steps", action="store_true", help="with --pdf: a page per step, not per slide"
+    )
     build.add_argument("-q", "--quiet", action="store_true", help="print only errors")
 
     validate = commands.add_parser("validate", help="check story specs without building them")
@@ -130,7 +136,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 2
-        return _build(args.specs, args.out, args.overrides, quiet=args.quiet)
+        return _build(
+            args.specs, args.out, args.overrides, quiet=args.quiet, pdf=args.pdf, steps=args.steps
+        )
     return _demo(args.out, args.orders)
 
 
@@ -161,7 +169,13 @@ def _target(spec: Path, out: Path | None, count: int) -> Path:
 
 
 def _build(
-    specs: Sequence[Path], out: Path | None, overrides: Sequence[str], *, quiet: bool = False
+    specs: Sequence[Path],
+    out: Path | None,
+    overrides: Sequence[str],
+    *,
+    quiet: bool = False,
+    pdf: bool = False,
+    steps: bool = False,
 ) -> int:
     from ipyreport.spec import SpecError, build, load
 
@@ -180,8 +194,10 @@ def _build(
             progress.update(f"writing {target}")
             target.parent.mkdir(parents=True, exist_ok=True)
             story.save_html(target)
+            if pdf:
+                story.save_pdf(target.with_suffix(".pdf"), steps=steps)
             progress.advance()
-        except SpecError as error:
+        except (SpecError, RuntimeError) as error:
             print(error, file=sys.stderr)
             failed += 1
             continue
@@ -190,6 +206,8 @@ def _build(
             print(
                 f"{target}  ({size / 1e6:.2f} MB, {story.data.num_rows:,} rows, {time.perf_counter() - started:.1f} s)"
             )
+            if pdf:
+                print(f"{target.with_suffix('.pdf')}  (handout)")
     return 1 if failed else 0
 
 

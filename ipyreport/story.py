@@ -304,6 +304,15 @@ class Story:
         target.write_text(self.to_html(), encoding="utf-8")
         return target
 
+    def save_pdf(self, path: str | Path, *, steps: bool = False, size: str = "16:9") -> Path:
+        """Write a PDF handout: a page per slide (or per step), notes, and the data tables.
+
+        Drawn by headless Chromium from the same HTML; ``size`` is ``"16:9"`` or ``"A4"``.
+        """
+        from ipyreport.export.pdf import save_pdf
+
+        return save_pdf(self, path, steps=steps, size=size)
+
     def player(self, **options: Any) -> Any:
         """This story as a notebook widget (:class:`ipyreport.notebook.widget.StoryPlayer`)."""
         from ipyreport.notebook.widget import StoryPlayer

@@ -1,0 +1,195 @@
+"""A story as a PDF handout, drawn by headless Chromium from the same HTML.
+
+Each slide becomes one page (its final state, or every step with
+``steps=True``): the slide title and the speaker notes as real text, the
+chart as a sharp image (drawn at twice the page resolution by the very
+player the HTML file uses), and an appendix with the data table behind
+every page. Chromium comes from the system (Debian's ``chromium``) and is
+driven by Playwright, an optional dependency: ``pip install 'ipyreport[pdf]'``.
+"""
+
+from __future__ import annotations
+
+import html
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ipyreport.story import Story
+
+__all__ = ["PAGE_SIZES", "save_pdf"]
+
+# Page size name -> (width, height) in inches (A4 landscape is 297 x 210 mm).
+PAGE_SIZES = {"16:9": (10.0, 5.625), "A4": (297 / 25.4, 210 / 25.4)}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+
+SHOW = """async ([slide, step]) => {
+  const root = document.getElementById("ipyreport");
+  await root.ipyreport.goTo(slide, step);
+  while (root.ipyreport.busy) await new Promise((done) => setTimeout(done, 20));
+  return root.querySelector(".ipyreport-chart canvas").toDataURL("image/png");
+}"""
+
+HANDOUT_CSS = """
+@page {{ size: {width:.4f}in {height:.4f}in; margin: 0.35in; }}
+body {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d2430; margin: 0; }}
+section {{ break-after: page; height: calc({height:.4f}in - 0.7in); display: flex; flex-direction: column; }}
+section:last-child {{ break-after: auto; height: auto; }}
+h1 {{ font-size: 18pt; margin: 0 0 0.1in; }}
+h2 {{ font-size: 13pt; margin: 0.15in 0 0.05in; }}
+.chart {{ flex: 1 1 auto; min-height: 0; display: flex; justify-content: center; }}
+.chart img {{ max-width: 100%; max-height: 100%; object-fit: contain; }}
+.notes {{ font-size: 10pt; margin: 0.08in 0 0; white-space: pre-wrap; }}
+.alt {{ font-size: 8pt; color: #5a6373; margin: 0.04in 0 0; }}
+table {{ border-collapse: collapse; font-size: 8pt; margin-bottom: 0.1in; break-inside: auto; }}
+th, td {{ padding: 1pt 6pt; border-bottom: 0.5pt solid #c5ccd8; text-align: left; }}
+td {{ text-align: right; font-variant-numeric: tabular-nums; }}
+footer {{ font-size: 7pt; color: #5a6373; }}
+"""
+
+
+def _chromium() -> str:
+    executable = (
+        shutil.which("chromium")
+        or shutil.which("chromium-browser")
+        or shutil.which("google-chrome")
+    )
+    if executable is None:
+        msg = "PDF handouts are drawn by Chromium, which was not found; install it (Debian: apt-get install chromium)"
+        raise RuntimeError(msg)
+    return executable
+
+
+def save_pdf(story: Story, path: str | Path, *, steps: bool = False, size: str = "16:9") -> Path:
+    """Write ``story`` as a PDF handout to ``path`` and return the path."""
+    if size not in PAGE_SIZES:
+        msg = f"size must be one of {', '.join(PAGE_SIZES)}, got {size!r}"
+        raise ValueError(msg)
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as error:
+        msg = "PDF handouts need Playwright: pip install 'ipyreport[pdf]'"
+        raise RuntimeError(msg) from error
+    width, height = PAGE_SIZES[size]
+    document = story.to_dict()
+    pages = [
+        (s, k)
+        for s, slide in enumerate(document["slides"], start=1)
+        for k in (range(1, len(slide["steps"]) + 1) if steps else [len(slide["steps"])])
+    ]
+    target = Path(path)
+    with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
+        player_file = Path(folder) / "story.html"
+        player_file.write_text(story.to_html(), encoding="utf-8")
+        browser = playwright.chromium.launch(
+            executable_path=_chromium(), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            # The chart is drawn at the page's aspect ratio and twice its resolution.
+            context = browser.new_context(
+                viewport={"width": int(width * 96), "height": int(height * 96)},
+                device_scale_factor=2,
+                reduced_motion="reduce",
+            )
+            page = context.new_page()
+            page.goto(player_file.resolve().as_uri())
+            _wait_ready(page)
+            images = [page.evaluate(SHOW, [s, k]) for s, k in pages]
+            handout = browser.new_page()
+            handout.set_content(_handout(document, pages, images, width, height))
+            if size == "A4":
+                handout.pdf(path=str(target), format="A4", landscape=True, print_background=True)
+            else:
+                handout.pdf(
+                    path=str(target),
+                    width=f"{width:.4f}in",
+                    height=f"{height:.4f}in",
+                    print_background=True,
+                )
+        finally:
+            browser.close()
+    return target
+
+
+def _wait_ready(page: Any, timeout: float = 30.0) -> None:
+    # wait_for_function evaluates strings, which the story's CSP forbids.
+    deadline = time.monotonic() + timeout
+    while not page.evaluate("() => document.getElementById('ipyreport').dataset.ready === 'true'"):
+        if time.monotonic() > deadline:
+            msg = "the story did not start in Chromium within 30 s"
+            raise RuntimeError(msg)
+        time.sleep(0.05)
+
+
+def _handout(
+    document: dict[str, Any],
+    pages: list[tuple[int, int]],
+    images: list[str],
+    width: float,
+    height: float,
+) -> str:
+    title = html.escape(document.get("title") or "Data story")
+    parts = [
+        f'<!doctype html><html lang="{html.escape(document.get("lang") or "en")}"><head><meta charset="utf-8">',
+        f"<title>{title}</title><style>{HANDOUT_CSS.format(width=width, height=height)}</style></head><body>",
+    ]
+    for (s, k), image in zip(pages, images, strict=True):
+        slide = document["slides"][s - 1]
+        step = slide["steps"][k - 1]
+        heading = html.escape(slide.get("title") or document.get("title") or f"Slide {s}")
+        if len(pages) > len(document["slides"]):
+            heading += f" <small>(step {k} of {len(slide['steps'])})</small>"
+        notes = f'<p class="notes">{html.escape(slide["notes"])}</p>' if slide.get("notes") else ""
+        parts.append(
+            f'<section><h1>{heading}</h1><div class="chart"><img src="{image}" alt="{html.escape(step.get("alt") or "")}"></div>'
+            f'{notes}<p class="alt">{html.escape(step.get("alt") or "")}</p></section>'
+        )
+    parts.append("<section><h1>Data behind the charts</h1>")
+    for s, k in pages:
+        slide = document["slides"][s - 1]
+        rows = slide["steps"][k - 1].get("table")
+        heading = html.escape(slide.get("title") or f"Slide {s}")
+        parts.append(
+            f"<h2>{heading}{f' — step {k}' if len(pages) > len(document['slides']) else ''}</h2>"
+        )
+        parts.append(_table(rows))
+    provenance = document.get("provenance") or {}
+    made = html.escape(str(provenance.get("spec") or "the ipyreport Python API"))
+    parts.append(f"<footer>Made with ipyreport from {made}.</footer></section></body></html>")
+    return "".join(parts)
+
+
+def _table(rows: dict[str, Any] | None) -> str:
+    if not rows:
+        return "<p>No table for this step (it uses a custom JavaScript filter).</p>"
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in rows["columns"])
+    dims = len(rows["columns"]) - rows["measures"]
+    body = []
+    for row in rows["rows"]:
+        cells = [
+            f"<th>{html.escape(str(v))}</th>" if i < dims else f"<td>{_number(v)}</td>"
+            for i, v in enumerate(row)
+        ]
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    more = (
+        f"<p>First {len(rows['rows'])} of {rows['total']} rows.</p>"
+        if rows["total"] > len(rows["rows"])
+        else ""
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{more}"
+
+
+def _number(value: Any) -> str:
+    if value is None:
+        return "\u2013"  # an en dash marks a missing value
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    return html.escape(str(value))

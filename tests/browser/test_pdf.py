@@ -1,0 +1,79 @@
+"""PDF handouts: a page per slide (or step), real text, sharp non-blank charts, tables."""
+
+import io
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from ipyreport import Slide, Story, encode, presets, samples
+from ipyreport.cli import main
+
+SALES = encode(samples.sales())
+
+
+def story():
+    return Story(
+        SALES,
+        title="Handout",
+        slides=[
+            Slide(
+                presets.morph(SALES, ["column", "pie"], x="Region", y="Revenue"),
+                title="Revenue by region",
+                notes="Say hello.",
+            ),
+            Slide(
+                presets.chart("bar", x="Country", y="Revenue", color="Region", data=SALES),
+                title="By country",
+            ),
+        ],
+    )
+
+
+def ink(image_bytes):
+    picture = Image.open(io.BytesIO(image_bytes)).convert("L")
+    dark = sum(1 for value in picture.get_flattened_data() if value < 246)
+    return dark / (picture.width * picture.height)
+
+
+@pytest.mark.parametrize(
+    ("steps", "titles"),
+    [
+        (False, ["Revenue by region", "By country"]),
+        (True, ["Revenue by region", "Revenue by region", "By country"]),
+    ],
+)
+def test_handout_has_a_page_per_slide_or_step_and_an_appendix(tmp_path, steps, titles):
+    path = story().save_pdf(tmp_path / "handout.pdf", steps=steps)
+    reader = PdfReader(path)
+    texts = [page.extract_text() for page in reader.pages]
+    slide_pages = len(titles)
+    for text, title in zip(texts, titles, strict=False):
+        assert text.startswith(title)
+    assert "Say hello." in texts[0]
+    appendix = "\n".join(texts[slide_pages:])
+    assert texts[slide_pages].startswith("Data behind the charts")
+    assert "Americas" in appendix
+    assert "United States" in appendix
+    for page in reader.pages[:slide_pages]:
+        (image,) = page.images
+        assert ink(image.data) > 0.02
+        assert image.image.width >= 1500  # drawn at twice the page's resolution
+    assert all(not page.images for page in reader.pages[slide_pages:])
+
+
+def test_a4_pages_are_a4_landscape(tmp_path):
+    path = story().save_pdf(tmp_path / "a4.pdf", size="A4")
+    box = PdfReader(path).pages[0].mediabox
+    # 297 x 210 mm is 841.9 x 595.3 pt; Chromium rounds to whole CSS pixels.
+    assert float(box.width) == pytest.approx(841.9, abs=1)
+    assert float(box.height) == pytest.approx(595.3, abs=1)
+
+
+def test_cli_build_writes_the_pdf_next_to_the_html(tmp_path):
+    spec = tmp_path / "s.yaml"
+    spec.write_text(
+        "data: {sample: sales}\nslides:\n  - title: One\n    steps:\n      - chart: {kind: column, x: Region, y: Revenue}\n"
+    )
+    assert main(["build", str(spec), "--pdf", "-q"]) == 0
+    assert len(PdfReader(tmp_path / "s.pdf").pages) == 2
