@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from ipyreport._describe import CHANNELS, ChartState, _name_and_aggregator
+from ipyreport._describe import ChartState, channel_series
 from ipyreport.data import Dimension, Measure, VizzuData
 from ipyreport.step import Filter
 
@@ -42,28 +42,15 @@ def plan(data: VizzuData, states: Sequence[ChartState]) -> Plan:
     dimensions: list[str] = []
     measures: dict[str, str] = {}
     for state in states:
-        shown = [
-            _name_and_aggregator(entry)[0]
-            for channel in CHANNELS
-            for entry in state.channels.get(channel, [])
-        ]
-        if not any(name in data.names and isinstance(data[name], Measure) for name in shown):
+        dims, used = channel_series(state)
+        if not used:
             return Plan((), {}, "a chart without a measure counts records")
-        for channel in CHANNELS:
-            for entry in state.channels.get(channel, []):
-                name, aggregator = _name_and_aggregator(entry)
-                if name not in data.names:
-                    continue
-                if isinstance(data[name], Dimension):
-                    if name not in dimensions:
-                        dimensions.append(name)
-                    continue
-                if aggregator not in DECOMPOSABLE:
-                    return Plan((), {}, f"{aggregator}({name}) does not decompose over groups")
-                if measures.setdefault(name, aggregator) != aggregator:
-                    return Plan(
-                        (), {}, f"{name!r} is used with both {measures[name]} and {aggregator}"
-                    )
+        dimensions.extend(name for name in dims if name not in dimensions)
+        for name, aggregator in used:
+            if aggregator not in DECOMPOSABLE:
+                return Plan((), {}, f"{aggregator}({name}) does not decompose over groups")
+            if measures.setdefault(name, aggregator) != aggregator:
+                return Plan((), {}, f"{name!r} is used with both {measures[name]} and {aggregator}")
         if state.filter is not None:
             reason = _filter_columns(state.filter, data, dimensions)
             if reason:

@@ -86,25 +86,33 @@ def _name_and_aggregator(entry: Any) -> tuple[str, str]:
     return text, "sum"
 
 
+def channel_series(
+    state: ChartState, *, labels: bool = True
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """The dimensions, and the (measure, aggregator) pairs, on a chart's channels, in order."""
+    dims: list[str] = []
+    measures: list[tuple[str, str]] = []
+    for channel in CHANNELS:
+        if channel == "label" and not labels:
+            continue
+        for entry in state.channels.get(channel, []):
+            name, aggregator = _name_and_aggregator(entry)
+            if name not in state.data.names:
+                continue
+            if isinstance(state.data[name], Dimension):
+                if name not in dims:
+                    dims.append(name)
+            elif (name, aggregator) not in measures:
+                measures.append((name, aggregator))
+    return dims, measures
+
+
 def table(state: ChartState) -> dict[str, Any] | None:
     """The numbers the chart draws: one row per mark, dimensions then measures."""
     if state.filter is not None and _has_raw(state.filter):
         return None
     data = state.data
-    dims: list[str] = []
-    measures: list[tuple[str, str]] = []
-    for channel in CHANNELS:
-        if channel == "label":
-            continue
-        for entry in state.channels.get(channel, []):
-            name, aggregator = _name_and_aggregator(entry)
-            if name not in data.names:
-                continue
-            if isinstance(data[name], Dimension):
-                if name not in dims:
-                    dims.append(name)
-            elif (name, aggregator) not in measures:
-                measures.append((name, aggregator))
+    dims, measures = channel_series(state, labels=False)
     if not dims and not measures:
         return None
     mask = _mask(state.filter, data)
