@@ -41,6 +41,7 @@ class ChartState:
     config: dict[str, Any]
     filter: Filter | None
     data: VizzuData
+    palette: str | None = None  # the style's plot.marker.colorPalette, when set
 
 
 def walk(steps: Sequence[Step], main: VizzuData) -> list[ChartState]:
@@ -49,8 +50,11 @@ def walk(steps: Sequence[Step], main: VizzuData) -> list[ChartState]:
     channels: dict[str, list[Any]] = {}
     config: dict[str, Any] = {}
     current_filter: Filter | None = None
+    palette: str | None = None
     data = main
     for step in steps:
+        marker = ((step.style or {}).get("plot") or {}).get("marker") or {}
+        palette = marker.get("colorPalette", palette)
         for key, value in step.config.items():
             if key == "channels":
                 for name, channel in value.items():
@@ -63,7 +67,7 @@ def walk(steps: Sequence[Step], main: VizzuData) -> list[ChartState]:
             current_filter = step.filter
         if step.data is not None:
             data = data_of(step, main)
-        states.append(ChartState(dict(channels), dict(config), current_filter, data))
+        states.append(ChartState(dict(channels), dict(config), current_filter, data, palette))
     return states
 
 

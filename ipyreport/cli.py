@@ -103,6 +103,14 @@ def _parser() -> argparse.ArgumentParser:
         help=f"rows of the generated orders dataset (default: {DEMO_ORDERS:,})",
     )
 
+    checker = commands.add_parser(
+        "check", help="warn about transitions that would confuse an audience"
+    )
+    checker.add_argument("specs", nargs="+", type=Path, metavar="SPEC")
+    checker.add_argument(
+        "--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE"
+    )
+
     commands.add_parser("schema", help="print the JSON Schema of the spec format")
     return parser
 
@@ -129,6 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "validate":
         return _validate(args.specs, args.overrides)
+    if args.command == "check":
+        return _check(args.specs, args.overrides)
     if args.command == "build":
         if args.out is not None and len(args.specs) > 1 and args.out.suffix == ".html":
             print(
@@ -157,6 +167,24 @@ def _validate(specs: Sequence[Path], overrides: Sequence[str]) -> int:
         print(
             f"{spec}: ok ({len(story.slides)} slides, {steps} steps, {story.data.num_rows:,} rows)"
         )
+    return 1 if failed else 0
+
+
+def _check(specs: Sequence[Path], overrides: Sequence[str]) -> int:
+    from ipyreport.spec import SpecError, build, load
+
+    failed = 0
+    for spec in specs:
+        try:
+            findings = build(load(spec, overrides)).check()
+        except SpecError as error:
+            print(error, file=sys.stderr)
+            failed += 1
+            continue
+        for finding in findings:
+            print(f"{spec}: {finding}")
+        if not findings:
+            print(f"{spec}: no findings")
     return 1 if failed else 0
 
 
@@ -189,6 +217,8 @@ def _build(
             progress.advance()
             progress.update(f"aggregating {spec}")
             story = build(loaded)
+            for finding in story.check():
+                print(f"warning: {spec}: {finding}", file=sys.stderr)
             progress.advance()
             target = _target(spec, out, len(specs))
             progress.update(f"writing {target}")

@@ -24,7 +24,7 @@ import importlib
 import json
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path as FilePath
 from typing import Any
 
@@ -474,6 +474,8 @@ def _build_step(
         raise _step_error(loaded, error, (*path, name)) from None
     if "animation" in spec:
         made = [step.with_animation(**spec["animation"]) for step in made]
+    if "style" in spec and name != "chart":
+        made = [replace(step, style=spec["style"]) for step in made]
     # A lazy source is checked by the story, once it holds the aggregated values.
     for step in made if isinstance(data, VizzuData) else []:
         try:

@@ -304,6 +304,12 @@ class Story:
         target.write_text(self.to_html(), encoding="utf-8")
         return target
 
+    def check(self) -> list[Any]:
+        """Transitions that would confuse an audience (see :mod:`ipyreport.check`)."""
+        from ipyreport.check import check
+
+        return check(self)
+
     def save_pdf(self, path: str | Path, *, steps: bool = False, size: str = "16:9") -> Path:
         """Write a PDF handout: a page per slide (or per step), notes, and the data tables.
 

@@ -1,0 +1,239 @@
+"""The story checker: transitions that would confuse an audience, found before they meet one.
+
+``Story.check()`` (and ``ipyreport check SPEC``, which ``build`` also runs)
+walks the steps the way the player shows them and reports, with the slide,
+the step and a suggestion:
+
+- ``flicker``: a category that disappears and comes back on the next step;
+- ``colors``: the colour channel switches to another dimension with the same
+  palette, so the same colours now mean other things;
+- ``everything``: a step changes geometry, coordinates, series and filter
+  at once, so nothing stays put for the eye to follow;
+- ``axis``: a value axis jumps by more than 4x between two otherwise alike
+  steps;
+- ``empty``: a step shows nothing, usually because its filter keeps no rows;
+- ``marks``: more marks than a chart can show legibly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ipyreport._describe import ChartState, channel_series, table, walk
+
+if TYPE_CHECKING:
+    from ipyreport.story import Story
+
+__all__ = ["MAX_LEGIBLE_MARKS", "Finding", "check"]
+
+MAX_LEGIBLE_MARKS = 1_000
+AXIS_JUMP = 4.0
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One warning: where (1-based slide and step), what kind, what and what to do."""
+
+    slide: int
+    step: int
+    kind: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"slide {self.slide}, step {self.step}: {self.message}"
+
+
+@dataclass(frozen=True)
+class _Shown:
+    slide: int
+    step: int
+    state: ChartState
+    rows: dict[str, Any] | None
+
+
+def check(story: Story) -> list[Finding]:
+    """Every finding for ``story``, in the order the audience would meet them."""
+    positions = [
+        (s, k)
+        for s, slide in enumerate(story.slides, start=1)
+        for k in range(1, len(slide.steps) + 1)
+    ]
+    steps = [step for slide in story.slides for step in slide.steps]
+    shown = [
+        _Shown(s, k, state, table(state))
+        for (s, k), state in zip(positions, walk(steps, story.data), strict=True)
+    ]
+    findings: list[Finding] = []
+    for index, current in enumerate(shown):
+        before = shown[index - 1] if index else None
+        after = shown[index + 1] if index + 1 < len(shown) else None
+        findings += _empty(current) + _marks(current)
+        if before is not None:
+            findings += (
+                _colors(before, current) + _everything(before, current) + _axis(before, current)
+            )
+            if after is not None:
+                findings += _flicker(before, current, after)
+    return findings
+
+
+def _where(shown: _Shown, kind: str, message: str) -> Finding:
+    return Finding(shown.slide, shown.step, kind, message)
+
+
+def _categories(shown: _Shown) -> dict[str, set[str]]:
+    """Per dimension, the categories that have a mark with a value."""
+    rows = shown.rows
+    if not rows:
+        return {}
+    count = len(rows["columns"]) - rows["measures"]
+    found: dict[str, set[str]] = {name: set() for name in rows["columns"][:count]}
+    # A timeline's placeholder rows are drawn (as empty marks), so they count.
+    placeholders = shown.state.data.placeholders_from is not None
+    for row in rows["rows"]:
+        if rows["measures"] and not placeholders and all(value is None for value in row[count:]):
+            continue
+        for name, value in zip(rows["columns"][:count], row[:count], strict=True):
+            found[name].add(value)
+    return found
+
+
+def _flicker(before: _Shown, current: _Shown, after: _Shown) -> list[Finding]:
+    findings: list[Finding] = []
+    if not _series(before.state) == _series(current.state) == _series(after.state):
+        return findings  # a different chart (a drill-down, say) may show other categories
+    then, now, later = _categories(before), _categories(current), _categories(after)
+    for name in now.keys() & then.keys() & later.keys():
+        gone = sorted((then[name] & later[name]) - now[name])
+        if gone:
+            listed = ", ".join(repr(c) for c in gone[:3]) + (" and more" if len(gone) > 3 else "")
+            findings.append(
+                _where(
+                    current,
+                    "flicker",
+                    f"{listed} of {name!r} disappear(s) here and come(s) back on the next step; "
+                    "keep the categories in place (presets.timeline fills such gaps) or leave them out throughout",
+                )
+            )
+    return findings
+
+
+def _color_dimension(state: ChartState) -> list[str]:
+    dims, _ = channel_series(
+        ChartState({"color": state.channels.get("color", [])}, {}, None, state.data)
+    )
+    return dims
+
+
+def _colors(before: _Shown, current: _Shown) -> list[Finding]:
+    old, new = _color_dimension(before.state), _color_dimension(current.state)
+    if old and new and old != new and before.state.palette == current.state.palette:
+        return [
+            _where(
+                current,
+                "colors",
+                f"colours switch from {', '.join(old)} to {', '.join(new)}, so the same colours now mean "
+                "other things; keep one colour dimension across these steps, or give each its own palette in the style",
+            )
+        ]
+    return []
+
+
+def _series(state: ChartState) -> set[str]:
+    dims, measures = channel_series(state)
+    return set(dims) | {name for name, _ in measures}
+
+
+def _everything(before: _Shown, current: _Shown) -> list[Finding]:
+    old, new = before.state, current.state
+    changes = [
+        old.config.get("geometry") != new.config.get("geometry"),
+        old.config.get("coordSystem") != new.config.get("coordSystem"),
+        _series(old) != _series(new),
+        old.filter != new.filter,
+    ]
+    if not all(changes):
+        return []
+    return [
+        _where(
+            current,
+            "everything",
+            "geometry, coordinates, series and filter all change at once, so nothing stays put for the eye "
+            "to follow; split it into two steps (for example change the filter first)",
+        )
+    ]
+
+
+def _axis_top(shown: _Shown, channel: str) -> tuple[str, float] | None:
+    rows = shown.rows
+    entries = shown.state.channels.get(channel) or []
+    measures = [
+        name
+        for name, _ in channel_series(ChartState({channel: entries}, {}, None, shown.state.data))[1]
+    ]
+    if not rows or len(measures) != 1:
+        return None
+    position = len(rows["columns"]) - rows["measures"]
+    values = [abs(row[position]) for row in rows["rows"] if row[position] is not None]
+    return (measures[0], max(values)) if values else None
+
+
+def _axis(before: _Shown, current: _Shown) -> list[Finding]:
+    findings: list[Finding] = []
+    if _series(before.state) != _series(current.state):
+        return findings
+    for channel in ("x", "y"):
+        old, new = _axis_top(before, channel), _axis_top(current, channel)
+        if not old or not new or old[0] != new[0] or min(old[1], new[1]) <= 0:
+            continue
+        ratio = max(old[1], new[1]) / min(old[1], new[1])
+        if ratio > AXIS_JUMP:
+            findings.append(
+                _where(
+                    current,
+                    "axis",
+                    f"the {channel} axis ({old[0]}) jumps {ratio:.0f}x from the previous step; fix its range "
+                    f"(config channels.{channel}.range) or show the change in smaller steps",
+                )
+            )
+    return findings
+
+
+def _empty(current: _Shown) -> list[Finding]:
+    rows = current.rows
+    if rows is None or not rows["measures"]:
+        return []
+    count = len(rows["columns"]) - rows["measures"]
+    if rows["rows"] and current.state.data.placeholders_from is not None:
+        return []  # a period with no data in a timeline is shown on purpose, as a gap
+    if any(any(value is not None for value in row[count:]) for row in rows["rows"]):
+        return []
+    cause = " (its filter keeps no rows)" if current.state.filter is not None else ""
+    return [
+        _where(
+            current,
+            "empty",
+            f"the chart shows nothing{cause}; check the filter values or drop the step",
+        )
+    ]
+
+
+def _marks(current: _Shown) -> list[Finding]:
+    rows = current.rows
+    if rows is None or rows["total"] <= MAX_LEGIBLE_MARKS:
+        return []
+    return [
+        _where(
+            current,
+            "marks",
+            f"{rows['total']:,} marks are more than a chart can show legibly ({MAX_LEGIBLE_MARKS:,}); "
+            "aggregate to a coarser dimension, filter, or show the top values",
+        )
+    ]
+
+
+def report(findings: Sequence[Finding]) -> str:
+    """The findings as lines of text."""
+    return "\n".join(str(finding) for finding in findings)

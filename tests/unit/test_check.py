@@ -1,0 +1,158 @@
+"""The story checker: each finding fires on the story that has the problem, and only there."""
+
+import pytest
+
+from ipyreport import Filter, Slide, Story, encode, presets, samples
+from ipyreport.cli import main
+
+SALES = encode(samples.sales())
+
+
+def kinds(story):
+    return [finding.kind for finding in story.check()]
+
+
+def test_a_well_made_story_has_no_findings():
+    story = Story(
+        SALES,
+        slides=[
+            Slide(
+                presets.morph(
+                    SALES,
+                    ["stacked_column", "grouped_column", "pie"],
+                    x="Region",
+                    y="Revenue",
+                    color="Product",
+                )
+            ),
+            Slide(presets.chart("treemap", x="Region", y="Revenue", color="Product")),
+        ],
+    )
+    assert story.check() == []
+
+
+def test_a_category_that_blinks_out_and_back_is_flicker():
+    steps = [
+        presets.chart("column", x="Country", y="Revenue"),
+        presets.chart(
+            "column", x="Country", y="Revenue", filter=~Filter.isin("Country", ["Kenya"])
+        ),
+        presets.chart("column", x="Country", y="Revenue"),
+    ]
+    findings = Story(SALES, slides=[Slide(steps)]).check()
+    assert [(f.kind, f.slide, f.step) for f in findings] == [("flicker", 1, 2)]
+    assert findings[0].message.startswith(
+        "'Kenya' of 'Country' disappear(s) here and come(s) back on the next step"
+    )
+
+
+def test_a_timeline_with_filled_gaps_does_not_flicker():
+    steps = presets.timeline(SALES, time="Month", x="Country", y="Revenue", color="Region")[:20]
+    assert "flicker" not in kinds(Story(SALES, slides=[Slide(steps)]))
+
+
+def test_a_timeline_without_filling_flickers():
+    steps = presets.timeline(SALES, time="Month", x="Region", y="Revenue", fill=False)[14:17]
+    assert "flicker" not in kinds(
+        Story(SALES, slides=[Slide(steps)])
+    )  # months missing entirely are not steps
+    kenya = presets.timeline(SALES, time="Month", kind="bar", x="Country", y="Revenue", fill=False)
+    assert "flicker" not in kinds(Story(SALES, slides=[Slide(kenya[:20])]))
+
+
+def test_a_drill_down_is_not_flicker():
+    steps = presets.zoom(SALES, ["Region", "Country"], ["Europe"], y="Revenue")
+    assert kinds(Story(SALES, slides=[Slide(steps)])) == []
+
+
+def test_a_new_palette_for_a_new_colour_dimension_is_fine():
+    palette = {"plot": {"marker": {"colorPalette": "#1b9e77 #d95f02 #7570b3 #e7298a"}}}
+    story = Story(
+        SALES,
+        slides=[
+            Slide(presets.chart("stacked_column", x="Channel", y="Revenue", color="Region")),
+            Slide(
+                presets.chart(
+                    "stacked_column", x="Channel", y="Revenue", color="Product", style=palette
+                )
+            ),
+        ],
+    )
+    assert story.check() == []
+
+
+def test_colours_that_change_meaning_are_reported():
+    story = Story(
+        SALES,
+        slides=[
+            Slide(presets.chart("stacked_column", x="Channel", y="Revenue", color="Region")),
+            Slide(presets.chart("stacked_column", x="Channel", y="Revenue", color="Product")),
+        ],
+    )
+    findings = story.check()
+    assert [(f.kind, f.slide) for f in findings] == [("colors", 2)]
+    assert "colours switch from Region to Product" in findings[0].message
+
+
+def test_changing_everything_at_once_is_reported():
+    story = Story(
+        SALES,
+        slides=[
+            Slide(
+                presets.chart("scatter", x="Revenue", y="Profit", by="Country"),
+                presets.chart("pie", x="Region", y="Revenue", filter={"Channel": ["Online"]}),
+            )
+        ],
+    )
+    assert kinds(story) == ["everything"]
+
+
+def test_an_axis_that_jumps_is_reported():
+    steps = [
+        presets.chart("column", x="Region", y="Revenue", filter={"Month": ["2021-01-01"]}),
+        presets.chart("column", x="Region", y="Revenue"),
+    ]
+    findings = Story(SALES, slides=[Slide(steps)]).check()
+    assert [f.kind for f in findings] == ["axis"]
+    assert findings[0].message.startswith("the y axis (Revenue) jumps 64x from the previous step")
+
+
+def test_a_step_that_shows_nothing_is_reported():
+    step = presets.chart(
+        "column",
+        x="Country",
+        y="Revenue",
+        filter=Filter.isin("Region", ["Europe"]) & Filter.isin("Country", ["Japan"]),
+    )
+    findings = Story(SALES, slides=[Slide(step)]).check()
+    assert [str(f) for f in findings] == [
+        "slide 1, step 1: the chart shows nothing (its filter keeps no rows); check the filter values or drop the step"
+    ]
+
+
+def test_too_many_marks_are_reported():
+    big = encode({"Id": [str(i) for i in range(1500)], "Value": [1.0] * 1500})
+    findings = Story(big, slides=[Slide(presets.chart("column", x="Id", y="Value"))]).check()
+    assert [f.kind for f in findings] == ["marks"]
+    assert findings[0].message.startswith(
+        "1,500 marks are more than a chart can show legibly (1,000)"
+    )
+
+
+def test_cli_check_prints_findings(tmp_path, capsys):
+    spec = tmp_path / "s.yaml"
+    spec.write_text(
+        "data: {sample: sales}\nslides:\n"
+        "  - steps:\n      - chart: {kind: stacked_column, x: Channel, y: Revenue, color: Region}\n"
+        "  - steps:\n      - chart: {kind: stacked_column, x: Channel, y: Revenue, color: Product}\n"
+    )
+    assert main(["check", str(spec)]) == 0
+    assert capsys.readouterr().out.startswith(
+        f"{spec}: slide 2, step 1: colours switch from Region to Product"
+    )
+
+
+@pytest.mark.parametrize("example", ["sales-overview", "monthly-playback"])
+def test_bundled_examples_have_no_findings(example, capsys):
+    assert main(["check", f"stories/{example}.yaml"]) == 0
+    assert capsys.readouterr().out.endswith("no findings\n")
