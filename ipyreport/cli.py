@@ -76,6 +76,11 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--steps", action="store_true", help="with --pdf: a page per step, not per slide"
     )
+    build.add_argument(
+        "--video",
+        action="store_true",
+        help="also record an MP4 of the transitions next to each HTML file",
+    )
     build.add_argument("-q", "--quiet", action="store_true", help="print only errors")
 
     validate = commands.add_parser("validate", help="check story specs without building them")
@@ -147,7 +152,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             return 2
         return _build(
-            args.specs, args.out, args.overrides, quiet=args.quiet, pdf=args.pdf, steps=args.steps
+            args.specs,
+            args.out,
+            args.overrides,
+            quiet=args.quiet,
+            pdf=args.pdf,
+            steps=args.steps,
+            video=args.video,
         )
     return _demo(args.out, args.orders)
 
@@ -204,6 +215,7 @@ def _build(
     quiet: bool = False,
     pdf: bool = False,
     steps: bool = False,
+    video: bool = False,
 ) -> int:
     from ipyreport.spec import SpecError, build, load
 
@@ -226,6 +238,8 @@ def _build(
             story.save_html(target)
             if pdf:
                 story.save_pdf(target.with_suffix(".pdf"), steps=steps)
+            if video:
+                story.save_video(target.with_suffix(".mp4"))
             progress.advance()
         except (SpecError, RuntimeError) as error:
             print(error, file=sys.stderr)
@@ -238,6 +252,8 @@ def _build(
             )
             if pdf:
                 print(f"{target.with_suffix('.pdf')}  (handout)")
+            if video:
+                print(f"{target.with_suffix('.mp4')}  (video)")
     return 1 if failed else 0
 
 

@@ -319,6 +319,19 @@ class Story:
 
         return save_pdf(self, path, steps=steps, size=size)
 
+    def save_video(
+        self,
+        path: str | Path,
+        *,
+        fps: int = 25,
+        size: tuple[int, int] = (1280, 720),
+        hold: float = 1.0,
+    ) -> Path:
+        """Record the story's transitions frame by frame to an ``.mp4`` or ``.gif`` file."""
+        from ipyreport.export.video import save_video
+
+        return save_video(self, path, fps=fps, size=size, hold=hold)
+
     def player(self, **options: Any) -> Any:
         """This story as a notebook widget (:class:`ipyreport.notebook.widget.StoryPlayer`)."""
         from ipyreport.notebook.widget import StoryPlayer

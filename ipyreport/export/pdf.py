@@ -11,16 +11,21 @@ driven by Playwright, an optional dependency: ``pip install 'ipyreport[pdf]'``.
 from __future__ import annotations
 
 import html
+import importlib.util
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from ipyreport.story import Story
 
 __all__ = ["PAGE_SIZES", "save_pdf"]
+
+T = TypeVar("T")
 
 # Page size name -> (width, height) in inches (A4 landscape is 297 x 210 mm).
 PAGE_SIZES = {"16:9": (10.0, 5.625), "A4": (297 / 25.4, 210 / 25.4)}
@@ -56,6 +61,13 @@ footer {{ font-size: 7pt; color: #5a6373; }}
 """
 
 
+def in_own_thread(function: Callable[[], T]) -> T:
+    """Run ``function`` on a fresh thread: Playwright's sync API refuses to run
+    where an asyncio loop is already running (a notebook, another Playwright)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function).result()
+
+
 def _chromium() -> str:
     executable = (
         shutil.which("chromium")
@@ -73,12 +85,9 @@ def save_pdf(story: Story, path: str | Path, *, steps: bool = False, size: str =
     if size not in PAGE_SIZES:
         msg = f"size must be one of {', '.join(PAGE_SIZES)}, got {size!r}"
         raise ValueError(msg)
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as error:
+    if importlib.util.find_spec("playwright") is None:
         msg = "PDF handouts need Playwright: pip install 'ipyreport[pdf]'"
-        raise RuntimeError(msg) from error
-    width, height = PAGE_SIZES[size]
+        raise RuntimeError(msg)
     document = story.to_dict()
     pages = [
         (s, k)
@@ -86,6 +95,16 @@ def save_pdf(story: Story, path: str | Path, *, steps: bool = False, size: str =
         for k in (range(1, len(slide["steps"]) + 1) if steps else [len(slide["steps"])])
     ]
     target = Path(path)
+    in_own_thread(lambda: _draw(story, document, pages, target, size=size))
+    return target
+
+
+def _draw(
+    story: Story, document: dict[str, Any], pages: list[tuple[int, int]], target: Path, *, size: str
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    width, height = PAGE_SIZES[size]
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
         player_file = Path(folder) / "story.html"
         player_file.write_text(story.to_html(), encoding="utf-8")
@@ -116,7 +135,6 @@ def save_pdf(story: Story, path: str | Path, *, steps: bool = False, size: str =
                 )
         finally:
             browser.close()
-    return target
 
 
 def _wait_ready(page: Any, timeout: float = 30.0) -> None:

@@ -328,8 +328,34 @@ export async function start({
     : "Built with the ipyreport Python API (no spec file).";
   if (hash) window.addEventListener("hashchange", () => go(fromHash()));
 
+  // Frame-accurate capture (video): play the step after the current one
+  // paused, seek through it, and read the canvas at each of `count` + 1
+  // evenly spaced points; the player then stands on that step.
+  async function capture(count) {
+    const target = index + 1;
+    const state = { dataset };
+    const next = steps.stepTarget(allSteps[target], datasets, state.dataset, raw);
+    const canvas = root.querySelector(".ipyreport-chart canvas");
+    const animation = chart.animate(next.target, { ...next.options, playState: "paused" });
+    const control = await animation.activated;
+    const frames = [];
+    for (let frame = 0; frame <= count; frame += 1) {
+      control.seek(`${(frame / count) * 100}%`);
+      chart.feature.rendering.update();
+      frames.push(canvas.toDataURL("image/png"));
+    }
+    control.play();
+    await animation;
+    dataset = next.dataset;
+    index = target;
+    render();
+    return frames;
+  }
+
   const api = {
     go,
+    capture,
+    snapshot: () => root.querySelector(".ipyreport-chart canvas").toDataURL("image/png"),
     // 1-based slide and step, as the URL hash and the notebook widget count.
     goTo: (slide, step = 1) => {
       const found = positions.findIndex((p) => p.slide === slide - 1 && p.step === step - 1);

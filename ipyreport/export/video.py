@@ -1,0 +1,142 @@
+"""A story as a video (MP4) or an animated GIF, recorded frame by frame.
+
+The player plays each transition paused and seeks through it, reading the
+chart at every frame, so the result is smooth and identical however slow
+the machine is (no screen recording against the clock). The first step is
+held for ``hold`` seconds, then every transition plays at its own duration
+and its end is held. MP4 is encoded with the ffmpeg that ``imageio-ffmpeg``
+ships; GIF with Pillow. Optional: ``pip install 'ipyreport[video]'``.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ipyreport.export.pdf import CHROMIUM_ARGS, _chromium, _wait_ready, in_own_thread
+
+if TYPE_CHECKING:
+    from ipyreport.story import Story
+
+__all__ = ["frame_plan", "save_video"]
+
+DEFAULT_STEP_SECONDS = 1.0
+
+
+def frame_plan(story: Story, *, fps: int, hold: float) -> list[int]:
+    """Frames of each step: the held first step, then each transition (ends included) plus its hold."""
+    held = round(hold * fps)
+    plan = [max(held, 1)]
+    steps = [step for slide in story.slides for step in slide.steps]
+    for step in steps[1:]:
+        duration = (step.animation or {}).get("duration", DEFAULT_STEP_SECONDS)
+        seconds = float(duration) if isinstance(duration, (int, float)) else DEFAULT_STEP_SECONDS
+        plan.append(max(round(seconds * fps), 1) + 1 + held)
+    return plan
+
+
+def _frames(story: Story, *, fps: int, size: tuple[int, int], hold: float) -> Iterator[bytes]:
+    """PNG bytes of every frame, in order."""
+    from playwright.sync_api import sync_playwright
+
+    steps = [step for slide in story.slides for step in slide.steps]
+    held = round(hold * fps)
+    with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
+        player_file = Path(folder) / "story.html"
+        player_file.write_text(story.to_html(), encoding="utf-8")
+        browser = playwright.chromium.launch(
+            executable_path=_chromium(), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            page = browser.new_context(
+                viewport={"width": size[0], "height": size[1]}, reduced_motion="reduce"
+            ).new_page()
+            page.goto(player_file.resolve().as_uri())
+            _wait_ready(page)
+            page.evaluate(
+                "() => document.getElementById('ipyreport').classList.add('ipyreport-capture')"
+            )
+            page.evaluate(
+                "async () => { await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))); }"
+            )
+            first = _png(
+                page.evaluate("() => document.getElementById('ipyreport').ipyreport.snapshot()")
+            )
+            for _ in range(max(held, 1)):
+                yield first
+            for step in steps[1:]:
+                duration = (step.animation or {}).get("duration", DEFAULT_STEP_SECONDS)
+                seconds = (
+                    float(duration) if isinstance(duration, (int, float)) else DEFAULT_STEP_SECONDS
+                )
+                count = max(round(seconds * fps), 1)
+                urls = page.evaluate(
+                    "(count) => document.getElementById('ipyreport').ipyreport.capture(count)",
+                    count,
+                )
+                pictures = [_png(url) for url in urls]
+                yield from pictures
+                for _ in range(held):
+                    yield pictures[-1]
+        finally:
+            browser.close()
+
+
+def _png(url: str) -> bytes:
+    return base64.b64decode(url.split(",", 1)[1])
+
+
+def save_video(
+    story: Story,
+    path: str | Path,
+    *,
+    fps: int = 25,
+    size: tuple[int, int] = (1280, 720),
+    hold: float = 1.0,
+) -> Path:
+    """Record ``story`` to ``path`` (``.mp4`` or ``.gif``) and return the path."""
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in (".mp4", ".gif"):
+        msg = f"save_video writes .mp4 or .gif files, got {target.name!r}"
+        raise ValueError(msg)
+    try:
+        from PIL import Image
+    except ImportError as error:
+        msg = "videos need Pillow and imageio-ffmpeg: pip install 'ipyreport[video]'"
+        raise RuntimeError(msg) from error
+    frames = in_own_thread(lambda: list(_frames(story, fps=fps, size=size, hold=hold)))
+    pictures = (Image.open(io.BytesIO(data)).convert("RGB") for data in frames)
+    if suffix == ".gif":
+        first = next(pictures)
+        first.save(
+            target, save_all=True, append_images=list(pictures), duration=round(1000 / fps), loop=0
+        )
+        return target
+    try:
+        import imageio_ffmpeg
+    except ImportError as error:
+        msg = "MP4 videos need imageio-ffmpeg: pip install 'ipyreport[video]'"
+        raise RuntimeError(msg) from error
+    first = next(pictures)
+    width, height = first.width // 2 * 2, first.height // 2 * 2  # H.264 needs even sides
+    writer: Any = imageio_ffmpeg.write_frames(
+        str(target),
+        (width, height),
+        fps=fps,
+        codec="libx264",
+        pix_fmt_in="rgb24",
+        macro_block_size=2,
+        quality=8,
+    )
+    writer.send(None)
+    try:
+        for picture in (first, *pictures):
+            writer.send(picture.crop((0, 0, width, height)).tobytes())
+    finally:
+        writer.close()
+    return target

@@ -1,0 +1,119 @@
+"""Videos: frame-accurate, the planned frame count, ends equal to the steps' own pictures."""
+
+import base64
+import io
+import subprocess
+import time
+
+import imageio_ffmpeg
+import numpy as np
+from PIL import Image
+
+from ipyreport import Slide, Story, encode, presets, samples
+from ipyreport.cli import main
+from ipyreport.export.video import frame_plan
+from ipyreport.spec import build, load
+
+SALES = encode(samples.sales())
+SIZE = (640, 360)
+FPS = 10
+
+
+def story():
+    return Story(
+        SALES,
+        slides=[
+            Slide(presets.morph(SALES, ["column", "pie"], x="Region", y="Revenue", duration=0.5)),
+            Slide(presets.chart("treemap", x="Region", y="Revenue", duration=0.4)),
+        ],
+    )
+
+
+def video_frames(path, width, height):
+    # Decoded by the same ffmpeg (imageio-ffmpeg's reader leaves its pipes open).
+    command = [
+        imageio_ffmpeg.get_ffmpeg_exe(),
+        "-v",
+        "error",
+        "-i",
+        str(path),
+        "-f",
+        "rawvideo",
+        "-pix_fmt",
+        "rgb24",
+        "-",
+    ]
+    raw = subprocess.run(command, capture_output=True, check=True).stdout
+    frames = np.frombuffer(raw, np.uint8).reshape(-1, height, width, 3)
+    return [frame.astype(int) for frame in frames]
+
+
+def step_picture(browser, tmp_path, slide, step):
+    """The chart of one step as the player draws it, at the video's size."""
+    path = story().save_html(tmp_path / "still.html")
+    page = browser.new_context(
+        viewport={"width": SIZE[0], "height": SIZE[1]}, reduced_motion="reduce"
+    ).new_page()
+    page.goto(
+        path.resolve().as_uri() + f"#{slide}.{step}"
+        if slide == 1
+        else path.resolve().as_uri() + f"#{slide}"
+    )
+    deadline = time.monotonic() + 20
+    while page.evaluate("() => document.getElementById('ipyreport').dataset.ready !== 'true'"):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    page.evaluate("() => document.getElementById('ipyreport').classList.add('ipyreport-capture')")
+    page.evaluate(
+        "async () => { await document.getElementById('ipyreport').ipyreport.goTo(1, 1);"
+        f" await document.getElementById('ipyreport').ipyreport.goTo({slide}, {step}); }}"
+    )
+    while page.evaluate("() => document.getElementById('ipyreport').ipyreport.busy"):
+        time.sleep(0.05)
+    url = page.evaluate("() => document.getElementById('ipyreport').ipyreport.snapshot()")
+    page.close()
+    picture = Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).convert("RGB")
+    return np.asarray(picture).astype(int)
+
+
+def close(frame, picture):
+    height, width = frame.shape[:2]
+    return np.abs(frame - picture[:height, :width]).mean() < 6
+
+
+def test_mp4_has_the_planned_frames_and_its_ends_match_the_steps(browser, tmp_path):
+    path = story().save_video(tmp_path / "story.mp4", fps=FPS, size=SIZE, hold=0.3)
+    frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(path))
+    planned = sum(frame_plan(story(), fps=FPS, hold=0.3))
+    assert frames == planned == 3 + (5 + 1 + 3) + (4 + 1 + 3)
+    assert seconds == planned / FPS
+    first, last = step_picture(browser, tmp_path, 1, 1), step_picture(browser, tmp_path, 2, 1)
+    height, width = first.shape[0] // 2 * 2, first.shape[1] // 2 * 2  # H.264 keeps even sides
+    decoded = video_frames(path, width, height)
+    assert len(decoded) == planned
+    assert close(decoded[0], first)
+    assert close(decoded[-1], last)
+    # Mid-transition frames differ from both ends: the morph is recorded, not jumped.
+    middle = decoded[3 + 3]
+    assert not close(middle, decoded[0])
+    assert not close(middle, decoded[-1])
+
+
+def test_gif_lasts_as_long_as_planned(tmp_path):
+    path = story().save_video(tmp_path / "story.gif", fps=FPS, size=SIZE, hold=0.3)
+    total = 0
+    with Image.open(path) as image:
+        for index in range(image.n_frames):
+            image.seek(index)
+            total += image.info["duration"]
+    assert total == sum(frame_plan(story(), fps=FPS, hold=0.3)) * 1000 // FPS
+
+
+def test_cli_build_records_a_video(tmp_path):
+    spec = tmp_path / "s.yaml"
+    spec.write_text(
+        "data: {sample: sales}\nslides:\n  - steps:\n      - morph: {kinds: [column, pie], x: Region, y: Revenue, duration: 0.3}\n"
+    )
+    assert main(["build", str(spec), "--video", "-q"]) == 0
+    frames, _ = imageio_ffmpeg.count_frames_and_secs(str(tmp_path / "s.mp4"))
+    assert frames == sum(frame_plan(build(load(spec)), fps=25, hold=1.0))
