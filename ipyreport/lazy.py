@@ -30,6 +30,10 @@ from ipyreport._errors import DataError, closest
 from ipyreport._sources import FILE_FORMATS
 from ipyreport.data import Dimension, Measure, VizzuData
 
+# A filter in its JSON form ({"in": ...}, {"range": ...}, {"and": [...]}, ...),
+# as ipyreport.step.Filter.to_dict() writes it.
+FilterSpec = Mapping[str, Any]
+
 __all__ = ["AGGREGATES", "LazySource", "lazy"]
 
 AGGREGATES = {
@@ -87,8 +91,14 @@ class LazySource:
         """Column names in order."""
         return list(self.roles)
 
-    def aggregate(self, dimensions: Sequence[str], measures: Mapping[str, str]) -> pa.Table:
-        """One row per combination of ``dimensions``, each measure aggregated as asked.
+    def aggregate(
+        self,
+        dimensions: Sequence[str],
+        measures: Mapping[str, str],
+        where: FilterSpec | None = None,
+    ) -> pa.Table:
+        """One row per combination of ``dimensions``, each measure aggregated as asked,
+        over the rows ``where`` keeps (a declarative filter, run in the engine).
 
         Groups come back ordered by the dimensions, so rebuilds are identical.
         """
@@ -103,7 +113,12 @@ class LazySource:
         run = {"ibis": _aggregate_ibis, "polars": _aggregate_polars, "spark": _aggregate_spark}.get(
             self.engine, _aggregate_duckdb
         )
-        table: pa.Table = run(self._handle, list(dimensions), dict(measures))
+        if where is not None:
+            for name in _filter_columns(where):
+                if name not in self.roles:
+                    msg = f"the filter reads {name!r}, which is not a column of {self.label}{closest(name, self.roles)}"
+                    raise DataError(msg)
+        table: pa.Table = run(self._handle, list(dimensions), dict(measures), where)
         return table
 
     def schema(self) -> VizzuData:
@@ -136,7 +151,79 @@ class LazySource:
         return f"LazySource({self.label})"
 
 
-def _aggregate_duckdb(relation: Any, dimensions: list[str], measures: dict[str, str]) -> pa.Table:
+def _filter_columns(spec: FilterSpec) -> list[str]:
+    if "in" in spec:
+        return [spec["in"]["column"]]
+    if "range" in spec:
+        return [spec["range"]["column"]]
+    if "not" in spec:
+        return _filter_columns(spec["not"])
+    return [name for part in spec.get("and", spec.get("or", [])) for name in _filter_columns(part)]
+
+
+def _unsupported(spec: FilterSpec) -> DataError:
+    return DataError(
+        f"the filter {dict(spec)!r} cannot run in the engine; use the declarative filters (Filter.isin, Filter.between)"
+    )
+
+
+def _sql_filter(spec: FilterSpec) -> str:
+    """A filter as a DuckDB condition; category values compare as text, as charts show them."""
+    if "in" in spec:
+        column, values = spec["in"]["column"], spec["in"]["values"]
+        listed = ", ".join("'" + str(value).replace("'", "''") + "'" for value in values)
+        return f"CAST({_quote(column)} AS VARCHAR) IN ({listed})" if values else "FALSE"
+    if "range" in spec:
+        column, low, high = spec["range"]["column"], spec["range"]["min"], spec["range"]["max"]
+        parts = [
+            f"{_quote(column)} >= {float(low)!r}" if low is not None else "",
+            f"{_quote(column)} <= {float(high)!r}" if high is not None else "",
+        ]
+        return "(" + " AND ".join(p for p in parts if p) + ")" if any(parts) else "TRUE"
+    if "not" in spec:
+        return f"NOT ({_sql_filter(spec['not'])})"
+    for op in ("and", "or"):
+        if op in spec:
+            joined = f" {op.upper()} ".join(f"({_sql_filter(part)})" for part in spec[op])
+            return joined or ("TRUE" if op == "and" else "FALSE")
+    raise _unsupported(spec)
+
+
+def _expression(spec: FilterSpec, column: Any) -> Any:
+    """A filter as an expression of a dataframe library (ibis, polars, Spark): ``column(name, as_text)``."""
+    if "in" in spec:
+        values = list(spec["in"]["values"])
+        text = column(spec["in"]["column"], True)
+        # polars spells it is_in; ibis and Spark isin (a Spark column answers any attribute).
+        return (
+            text.is_in(values) if type(text).__module__.startswith("polars") else text.isin(values)
+        )
+    if "range" in spec:
+        name, low, high = spec["range"]["column"], spec["range"]["min"], spec["range"]["max"]
+        parts = []
+        if low is not None:
+            parts.append(column(name, False) >= low)
+        if high is not None:
+            parts.append(column(name, False) <= high)
+        return _combine("and", parts)
+    if "not" in spec:
+        return ~_expression(spec["not"], column)
+    for op in ("and", "or"):
+        if op in spec:
+            return _combine(op, [_expression(part, column) for part in spec[op]])
+    raise _unsupported(spec)
+
+
+def _combine(op: str, parts: list[Any]) -> Any:
+    result = parts[0]
+    for part in parts[1:]:
+        result = (result & part) if op == "and" else (result | part)
+    return result
+
+
+def _aggregate_duckdb(
+    relation: Any, dimensions: list[str], measures: dict[str, str], where: FilterSpec | None
+) -> pa.Table:
     quoted = [_quote(name) for name in dimensions]
     columns = [*quoted]
     for name, aggregator in measures.items():
@@ -148,11 +235,18 @@ def _aggregate_duckdb(relation: Any, dimensions: list[str], measures: dict[str, 
         )
         columns.append(f"{call} as {_quote(name)}")
     group = f" group by {', '.join(quoted)} order by {', '.join(quoted)}" if quoted else ""
-    query = f"select {', '.join(columns)} from source{group}"
+    condition = f" where {_sql_filter(where)}" if where is not None else ""
+    query = f"select {', '.join(columns)} from source{condition}{group}"
     return relation.query("source", query).to_arrow_table()
 
 
-def _aggregate_ibis(table: Any, dimensions: list[str], measures: dict[str, str]) -> pa.Table:
+def _aggregate_ibis(
+    table: Any, dimensions: list[str], measures: dict[str, str], where: FilterSpec | None
+) -> pa.Table:
+    if where is not None:
+        table = table.filter(
+            _expression(where, lambda n, text: table[n].cast("string") if text else table[n])
+        )
     methods = {
         "sum": "sum",
         "min": "min",
@@ -169,8 +263,15 @@ def _aggregate_ibis(table: Any, dimensions: list[str], measures: dict[str, str])
     return table.aggregate(**metrics).to_pyarrow()
 
 
-def _aggregate_polars(frame: Any, dimensions: list[str], measures: dict[str, str]) -> pa.Table:
+def _aggregate_polars(
+    frame: Any, dimensions: list[str], measures: dict[str, str], where: FilterSpec | None
+) -> pa.Table:
     import polars as pl
+
+    if where is not None:
+        frame = frame.filter(
+            _expression(where, lambda n, text: pl.col(n).cast(pl.String) if text else pl.col(n))
+        )
 
     methods = {
         "sum": "sum",
@@ -194,8 +295,15 @@ def _aggregate_polars(frame: Any, dimensions: list[str], measures: dict[str, str
     return frame.select(metrics).collect().to_arrow()
 
 
-def _aggregate_spark(frame: Any, dimensions: list[str], measures: dict[str, str]) -> pa.Table:
+def _aggregate_spark(
+    frame: Any, dimensions: list[str], measures: dict[str, str], where: FilterSpec | None
+) -> pa.Table:
     from pyspark.sql import functions as f
+
+    if where is not None:
+        frame = frame.filter(
+            _expression(where, lambda n, text: f.col(n).cast("string") if text else f.col(n))
+        )
 
     methods = {
         "sum": f.sum,

@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 
 from ipyreport._compact import compact, plan
-from ipyreport._describe import alt_text, table, walk
+from ipyreport._describe import alt_text, channel_series, table, walk
 from ipyreport.data import DataError, Dimension, Measure, VizzuData, encode
 from ipyreport.lazy import LazySource
 from ipyreport.step import (
@@ -71,28 +71,88 @@ class Slide:
         return f"Slide({len(self.steps)} steps, title={self.title!r})"
 
 
-def _aggregate_lazy(source: LazySource, slides: Sequence[Slide]) -> VizzuData:
-    """Read from ``source`` exactly what the slides' steps on it draw, and nothing else."""
+def _aggregate_lazy(source: LazySource, slides: Sequence[Slide]) -> tuple[VizzuData, list[Slide]]:
+    """Read from ``source`` exactly what the slides' steps on it draw, and nothing else.
+
+    Steps whose sums, minima and maxima decompose share one table grouped by
+    every dimension they use. A step that needs its rows — a mean, a count,
+    a distinct count — gets a table of its own, filtered in the engine and
+    grouped by exactly its marks, so its numbers are exact too.
+    """
     schema = source.schema()
-    steps = [
-        step
-        for slide in slides
-        if isinstance(slide, Slide)
-        for step in slide.steps
-        if step.data is None
-    ]
-    if not steps:
-        return schema
-    wanted = plan(schema, walk(steps, schema))
+    steps = [step for slide in slides for step in slide.steps]
+    states = walk(steps, schema)
+    shared = [state for step, state in zip(steps, states, strict=True) if step.data is None]
+    wanted = plan(schema, shared)
+    own: dict[int, Step] = {}
     if wanted.reason is not None:
-        msg = (
-            f"{source.label} is read lazily, so the story can only ask it for sums, minima and "
-            f"maxima by dimension, but {wanted.reason}; aggregate it yourself first (for example "
-            "with DuckDB) or pass a table small enough to encode"
+        shared = []
+        for step, state in zip(steps, states, strict=True):
+            if step.data is not None:
+                continue
+            if plan(schema, [state]).reason is None:
+                shared.append(state)
+            else:
+                own[id(step)] = _own_table_step(source, step, state)
+        wanted = plan(schema, shared)
+        if wanted.reason is not None:
+            # Decomposable steps that disagree among themselves (sum here, max there): each alone.
+            for step, state in zip(steps, states, strict=True):
+                if step.data is None and id(step) not in own:
+                    own[id(step)] = _own_table_step(source, step, state)
+            shared = []
+    main = schema
+    if shared:
+        table = source.aggregate(list(wanted.dimensions), wanted.measures)
+        main = encode(table, dimensions=list(wanted.dimensions), max_rows=None)
+    rebuilt = [
+        Slide(
+            *(own.get(id(step), step) for step in slide.steps),
+            title=slide.title,
+            notes=slide.notes,
+            alt=slide.alt,
         )
+        for slide in slides
+    ]
+    return main, rebuilt
+
+
+def _own_table_step(source: LazySource, step: Step, state: Any) -> Step:
+    """``step`` drawing a table grouped by exactly its marks and already filtered."""
+    dims, measures = channel_series(state)
+    aggregators: dict[str, str] = {}
+    for name, aggregator in measures:
+        if aggregators.setdefault(name, aggregator) != aggregator:
+            msg = f"a step shows {name!r} both as {aggregators[name]} and {aggregator}; split it into two steps"
+            raise DataError(msg)
+    if state.filter is not None and _uses_javascript(state.filter):
+        msg = f"{source.label} is read lazily, so its steps cannot use a JavaScript filter; use Filter.isin or Filter.between"
         raise DataError(msg)
-    table = source.aggregate(list(wanted.dimensions), wanted.measures)
-    return encode(table, dimensions=list(wanted.dimensions), max_rows=None)
+    where = state.filter.to_dict() if state.filter is not None else None
+    table = source.aggregate(dims, aggregators, where=where)
+    data = encode(table, dimensions=dims, max_rows=None)
+    # One row per mark now holds the finished number: Vizzu only has to show it.
+    return replace(step, config=_without_aggregators(step.config), filter=None, data=data)
+
+
+def _uses_javascript(spec: Filter) -> bool:
+    return spec.op in ("raw", "keep") or any(
+        _uses_javascript(part) for part in spec.args if isinstance(part, Filter)
+    )
+
+
+def _without_aggregators(config: Mapping[str, Any]) -> dict[str, Any]:
+    def plain(value: Any) -> Any:
+        if isinstance(value, Mapping) and "aggregator" in value and "name" in value:
+            return value["name"]
+        if isinstance(value, Mapping):
+            return {key: plain(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [plain(item) for item in value]
+        return value
+
+    result: dict[str, Any] = plain(config)
+    return result
 
 
 def _check_marks(rows: dict[str, Any] | None, data: VizzuData, where: str) -> None:
@@ -188,7 +248,7 @@ class Story:
         self.slides = [self._bind(slide) if isinstance(slide, Slide) else slide for slide in slides]
         self.source = data if isinstance(data, LazySource) else None
         if isinstance(data, LazySource):
-            data = _aggregate_lazy(data, self.slides)
+            data, self.slides = _aggregate_lazy(data, self.slides)
         self.data = data if isinstance(data, VizzuData) else encode(data)
         self.title = title
         self.style = dict(style) if style is not None else None

@@ -379,3 +379,35 @@ def test_compacted_and_raw_data_draw_the_same_charts(open_file, tmp_path):
     for step, (small, raw) in enumerate(zip(*fingerprints, strict=True)):
         difference = sum(abs(a - b) for a, b in zip(small, raw, strict=True))
         assert difference <= 0.01 * sum(raw), f"step {step + 1} looks different"
+
+
+def test_a_lazy_story_with_means_plays_across_its_own_tables(open_file, tmp_path):
+    from ipyreport import Filter
+    from ipyreport.lazy import lazy
+
+    samples.write_orders(tmp_path / "orders", rows=20_000, parts=2)
+    source = lazy(tmp_path / "orders")
+    story = Story(
+        source,
+        slides=[
+            Slide(presets.chart("column", x="Region", y="Revenue")),
+            Slide(
+                presets.chart(
+                    "column", x="Region", y="mean(Units)", filter=Filter.isin("Channel", ["Online"])
+                )
+            ),
+            Slide(presets.chart("bar", x="Product", y="count(Units)")),
+        ],
+    )
+    watch = open_file(story.save_html(tmp_path / "lazy.html"), reduced_motion="reduce")
+    page = watch.page
+    wait_ready(page)
+    page.focus("#ipyreport")
+    seen = [page.evaluate(INK)["cells"]]
+    for _ in range(2):
+        page.keyboard.press("ArrowRight")
+        wait_idle(page)
+        assert page.evaluate(INK)["ink"] > 0.01
+        seen.append(page.evaluate(INK)["cells"])
+    assert seen[0] != seen[1] != seen[2]
+    assert watch.errors == []

@@ -3,12 +3,14 @@
 import shutil
 import warnings
 
+import duckdb
 import ibis
 import numpy as np
+import polars as pl
 import pyarrow as pa
 import pytest
 
-from ipyreport import Slide, Story, encode, presets, samples
+from ipyreport import Filter, Slide, Story, encode, presets, samples
 from ipyreport.data import DataError
 from ipyreport.lazy import lazy
 
@@ -93,14 +95,74 @@ def test_a_lazy_story_reads_only_what_its_steps_draw_and_matches_the_eager_one(f
             assert [r[-1] for r in rows] == pytest.approx([r[-1] for r in other_rows], rel=1e-12)
 
 
-def test_a_lazy_story_refuses_what_it_cannot_aggregate_exactly(folder):
+def test_means_and_counts_get_tables_of_their_own_filtered_in_the_engine(folder):
     source = lazy(folder)
-    with pytest.raises(DataError) as caught:
-        Story(source, slides=[Slide(presets.chart("column", x="Region", y="mean(Revenue)"))])
-    assert (
-        "can only ask it for sums, minima and maxima by dimension, but mean(Revenue) does not decompose"
-        in str(caught.value)
+    story = Story(
+        source,
+        slides=[
+            Slide(presets.chart("column", x="Region", y="Revenue")),
+            Slide(
+                presets.chart(
+                    "column", x="Region", y="mean(Units)", filter=Filter.isin("Channel", ["Online"])
+                )
+            ),
+            Slide(presets.chart("bar", x="Product", y="count(Units)")),
+        ],
     )
+    document = story.to_dict()
+    assert list(document["datasets"]) == ["main", "data1", "data2"]
+    pattern = f"{folder}/*.parquet"
+    means = duckdb.sql(
+        f"select Region, avg(Units) from read_parquet('{pattern}') where Channel = 'Online' group by 1 order by 1"
+    ).fetchall()
+    counts = duckdb.sql(
+        f"select Product, count(Units) from read_parquet('{pattern}') group by 1 order by 1"
+    ).fetchall()
+    mean_step, count_step = document["slides"][1]["steps"][0], document["slides"][2]["steps"][0]
+    assert mean_step["filter"] is None  # applied in the engine
+    assert mean_step["config"]["channels"]["y"]["set"] == ["Units"]  # one finished number per mark
+    assert [row[0] for row in mean_step["table"]["rows"]] == [region for region, _ in means]
+    assert [row[1] for row in mean_step["table"]["rows"]] == pytest.approx(
+        [mean for _, mean in means], rel=1e-12
+    )
+    assert [tuple(row) for row in count_step["table"]["rows"]] == [(p, float(n)) for p, n in counts]
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "polars", "ibis"])
+def test_filters_run_in_every_engine(folder, engine):
+    sources = {
+        "duckdb": lambda: lazy(folder),
+        "polars": lambda: lazy(pl.scan_parquet(str(folder / "*.parquet"))),
+        "ibis": lambda: lazy(ibis.duckdb.connect().read_parquet(str(folder / "*.parquet"))),
+    }
+    where = (
+        Filter.isin("Region", ["Europe", "Africa"]) & ~Filter.isin("Channel", ["Retail"])
+    ) | Filter.between("Units", 40)
+    got = sources[engine]().aggregate(["Region"], {"Units": "count"}, where=where.to_dict())
+    pattern = f"{folder}/*.parquet"
+    want = duckdb.sql(
+        f"select Region, count(Units) from read_parquet('{pattern}') "
+        "where (Region in ('Europe', 'Africa') and Channel <> 'Retail') or Units >= 40 group by 1 order by 1"
+    ).fetchall()
+    assert (
+        list(zip(got.column("Region").to_pylist(), got.column("Units").to_pylist(), strict=True))
+        == want
+    )
+
+
+def test_a_lazy_story_refuses_javascript_filters(folder):
+    source = lazy(folder)
+    with pytest.raises(DataError, match="cannot use a JavaScript filter"):
+        Story(
+            source,
+            slides=[
+                Slide(
+                    presets.chart(
+                        "column", x="Region", y="mean(Revenue)", filter=Filter.raw("r => true")
+                    )
+                )
+            ],
+        )
 
 
 def test_a_lazy_timeline_fills_gaps_from_aggregates(folder):
@@ -166,8 +228,9 @@ def test_spark_dataframes_aggregate_in_spark():
     try:
         rows = ORDERS.select(["Region", "Channel", "Revenue"]).slice(0, 5000).to_pylist()
         frame = spark.createDataFrame(rows, schema="Region string, Channel string, Revenue double")
-        got = lazy(frame).aggregate(["Region"], {"Revenue": "sum"})
-        want = lazy(ORDERS.slice(0, 5000)).aggregate(["Region"], {"Revenue": "sum"})
+        online = Filter.isin("Channel", ["Online"]).to_dict()
+        got = lazy(frame).aggregate(["Region"], {"Revenue": "sum"}, where=online)
+        want = lazy(ORDERS.slice(0, 5000)).aggregate(["Region"], {"Revenue": "sum"}, where=online)
         assert got.column("Region").to_pylist() == want.column("Region").to_pylist()
         assert got.column("Revenue").to_pylist() == pytest.approx(
             want.column("Revenue").to_pylist(), rel=1e-9
