@@ -48,6 +48,18 @@ def video_frames(path, width, height):
     return [frame.astype(int) for frame in frames]
 
 
+def settle(page):
+    """Wait until the chart has re-laid itself out for the capture layout."""
+    size = None
+    while (
+        now := page.evaluate(
+            "() => { const c = document.querySelector('.ipyreport-chart canvas'); return [c.width, c.height]; }"
+        )
+    ) != size:
+        size = now
+        time.sleep(0.15)
+
+
 def step_picture(browser, tmp_path, slide, step):
     """The chart of one step as the player draws it, at the video's size."""
     path = story().save_html(tmp_path / "still.html")
@@ -64,6 +76,7 @@ def step_picture(browser, tmp_path, slide, step):
         assert time.monotonic() < deadline
         time.sleep(0.05)
     page.evaluate("() => document.getElementById('ipyreport').classList.add('ipyreport-capture')")
+    settle(page)
     page.evaluate(
         "async () => { await document.getElementById('ipyreport').ipyreport.goTo(1, 1);"
         f" await document.getElementById('ipyreport').ipyreport.goTo({slide}, {step}); }}"
