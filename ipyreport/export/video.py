@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import io
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 __all__ = ["frame_plan", "save_video"]
 
 DEFAULT_STEP_SECONDS = 1.0
+CANVAS_SIZE = "() => { const c = document.querySelector('.ipyreport-chart canvas'); return [c.width, c.height]; }"
 
 
 def frame_plan(story: Story, *, fps: int, hold: float) -> list[int]:
@@ -60,9 +62,7 @@ def _frames(story: Story, *, fps: int, size: tuple[int, int], hold: float) -> It
             page.evaluate(
                 "() => document.getElementById('ipyreport').classList.add('ipyreport-capture')"
             )
-            page.evaluate(
-                "async () => { await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))); }"
-            )
+            _settle(page)
             first = _png(
                 page.evaluate("() => document.getElementById('ipyreport').ipyreport.snapshot()")
             )
@@ -84,6 +84,14 @@ def _frames(story: Story, *, fps: int, size: tuple[int, int], hold: float) -> It
                     yield pictures[-1]
         finally:
             browser.close()
+
+
+def _settle(page: Any) -> None:
+    """Wait until the chart has re-laid itself out to fill the page (its canvas stops changing size)."""
+    size = None
+    while (now := page.evaluate(CANVAS_SIZE)) != size:
+        size = now
+        time.sleep(0.15)
 
 
 def _png(url: str) -> bytes:
