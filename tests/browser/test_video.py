@@ -11,7 +11,7 @@ from PIL import Image
 
 from ipyreport import Slide, Story, encode, presets, samples
 from ipyreport.cli import main
-from ipyreport.export.video import frame_plan
+from ipyreport.export.video import _settle, frame_plan
 from ipyreport.spec import build, load
 
 SALES = encode(samples.sales())
@@ -48,18 +48,6 @@ def video_frames(path, width, height):
     return [frame.astype(int) for frame in frames]
 
 
-def settle(page):
-    """Wait until the chart has re-laid itself out for the capture layout."""
-    size = None
-    while (
-        now := page.evaluate(
-            "() => { const c = document.querySelector('.ipyreport-chart canvas'); return [c.width, c.height]; }"
-        )
-    ) != size:
-        size = now
-        time.sleep(0.15)
-
-
 def step_picture(browser, tmp_path, slide, step):
     """The chart of one step as the player draws it, at the video's size."""
     path = story().save_html(tmp_path / "still.html")
@@ -76,7 +64,7 @@ def step_picture(browser, tmp_path, slide, step):
         assert time.monotonic() < deadline
         time.sleep(0.05)
     page.evaluate("() => document.getElementById('ipyreport').classList.add('ipyreport-capture')")
-    settle(page)
+    _settle(page)  # the recorder's own wait for the capture layout
     page.evaluate(
         "async () => { await document.getElementById('ipyreport').ipyreport.goTo(1, 1);"
         f" await document.getElementById('ipyreport').ipyreport.goTo({slide}, {step}); }}"
