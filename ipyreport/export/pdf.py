@@ -12,20 +12,15 @@ from __future__ import annotations
 
 import html
 import importlib.util
-import shutil
-import tempfile
-import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
+
+from ipyreport.export._browser import in_own_thread, story_page
 
 if TYPE_CHECKING:
     from ipyreport.story import Story
 
 __all__ = ["PAGE_SIZES", "save_pdf"]
-
-T = TypeVar("T")
 
 # Page size name -> (width, height) in inches (A4 landscape is 297 x 210 mm).
 PAGE_SIZES = {"16:9": (10.0, 5.625), "A4": (297 / 25.4, 210 / 25.4)}
@@ -61,25 +56,6 @@ footer {{ font-size: 7pt; color: #5a6373; }}
 """
 
 
-def in_own_thread(function: Callable[[], T]) -> T:
-    """Run ``function`` on a fresh thread: Playwright's sync API refuses to run
-    where an asyncio loop is already running (a notebook, another Playwright)."""
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(function).result()
-
-
-def _chromium() -> str:
-    executable = (
-        shutil.which("chromium")
-        or shutil.which("chromium-browser")
-        or shutil.which("google-chrome")
-    )
-    if executable is None:
-        msg = "PDF handouts are drawn by Chromium, which was not found; install it (Debian: apt-get install chromium)"
-        raise RuntimeError(msg)
-    return executable
-
-
 def save_pdf(story: Story, path: str | Path, *, steps: bool = False, size: str = "16:9") -> Path:
     """Write ``story`` as a PDF handout to ``path`` and return the path."""
     if size not in PAGE_SIZES:
@@ -102,49 +78,24 @@ def save_pdf(story: Story, path: str | Path, *, steps: bool = False, size: str =
 def _draw(
     story: Story, document: dict[str, Any], pages: list[tuple[int, int]], target: Path, *, size: str
 ) -> None:
-    from playwright.sync_api import sync_playwright
-
     width, height = PAGE_SIZES[size]
-    with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
-        player_file = Path(folder) / "story.html"
-        player_file.write_text(story.to_html(), encoding="utf-8")
-        browser = playwright.chromium.launch(
-            executable_path=_chromium(), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            # The chart is drawn at the page's aspect ratio and twice its resolution.
-            context = browser.new_context(
-                viewport={"width": int(width * 96), "height": int(height * 96)},
-                device_scale_factor=2,
-                reduced_motion="reduce",
+    # The chart is drawn at the page's aspect ratio and twice its resolution.
+    with story_page(story, width=int(width * 96), height=int(height * 96), scale=2) as (
+        browser,
+        page,
+    ):
+        images = [page.evaluate(SHOW, [s, k]) for s, k in pages]
+        handout = browser.new_page()
+        handout.set_content(_handout(document, pages, images, width, height))
+        if size == "A4":
+            handout.pdf(path=str(target), format="A4", landscape=True, print_background=True)
+        else:
+            handout.pdf(
+                path=str(target),
+                width=f"{width:.4f}in",
+                height=f"{height:.4f}in",
+                print_background=True,
             )
-            page = context.new_page()
-            page.goto(player_file.resolve().as_uri())
-            _wait_ready(page)
-            images = [page.evaluate(SHOW, [s, k]) for s, k in pages]
-            handout = browser.new_page()
-            handout.set_content(_handout(document, pages, images, width, height))
-            if size == "A4":
-                handout.pdf(path=str(target), format="A4", landscape=True, print_background=True)
-            else:
-                handout.pdf(
-                    path=str(target),
-                    width=f"{width:.4f}in",
-                    height=f"{height:.4f}in",
-                    print_background=True,
-                )
-        finally:
-            browser.close()
-
-
-def _wait_ready(page: Any, timeout: float = 30.0) -> None:
-    # wait_for_function evaluates strings, which the story's CSP forbids.
-    deadline = time.monotonic() + timeout
-    while not page.evaluate("() => document.getElementById('ipyreport').dataset.ready === 'true'"):
-        if time.monotonic() > deadline:
-            msg = "the story did not start in Chromium within 30 s"
-            raise RuntimeError(msg)
-        time.sleep(0.05)
 
 
 def _handout(

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import base64
 import io
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ipyreport.export.pdf import CHROMIUM_ARGS, _chromium, _wait_ready, in_own_thread
+from ipyreport.export._browser import in_own_thread, story_page
 
 if TYPE_CHECKING:
     from ipyreport.story import Story
@@ -43,47 +42,31 @@ def frame_plan(story: Story, *, fps: int, hold: float) -> list[int]:
 
 def _frames(story: Story, *, fps: int, size: tuple[int, int], hold: float) -> Iterator[bytes]:
     """PNG bytes of every frame, in order."""
-    from playwright.sync_api import sync_playwright
-
     steps = [step for slide in story.slides for step in slide.steps]
     held = round(hold * fps)
-    with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
-        player_file = Path(folder) / "story.html"
-        player_file.write_text(story.to_html(), encoding="utf-8")
-        browser = playwright.chromium.launch(
-            executable_path=_chromium(), headless=True, args=CHROMIUM_ARGS
+    with story_page(story, width=size[0], height=size[1]) as (_, page):
+        page.evaluate(
+            "() => document.getElementById('ipyreport').classList.add('ipyreport-capture')"
         )
-        try:
-            page = browser.new_context(
-                viewport={"width": size[0], "height": size[1]}, reduced_motion="reduce"
-            ).new_page()
-            page.goto(player_file.resolve().as_uri())
-            _wait_ready(page)
-            page.evaluate(
-                "() => document.getElementById('ipyreport').classList.add('ipyreport-capture')"
+        _settle(page)
+        first = _png(
+            page.evaluate("() => document.getElementById('ipyreport').ipyreport.snapshot()")
+        )
+        for _ in range(max(held, 1)):
+            yield first
+        for step in steps[1:]:
+            duration = (step.animation or {}).get("duration", DEFAULT_STEP_SECONDS)
+            seconds = (
+                float(duration) if isinstance(duration, (int, float)) else DEFAULT_STEP_SECONDS
             )
-            _settle(page)
-            first = _png(
-                page.evaluate("() => document.getElementById('ipyreport').ipyreport.snapshot()")
+            count = max(round(seconds * fps), 1)
+            urls = page.evaluate(
+                "(count) => document.getElementById('ipyreport').ipyreport.capture(count)", count
             )
-            for _ in range(max(held, 1)):
-                yield first
-            for step in steps[1:]:
-                duration = (step.animation or {}).get("duration", DEFAULT_STEP_SECONDS)
-                seconds = (
-                    float(duration) if isinstance(duration, (int, float)) else DEFAULT_STEP_SECONDS
-                )
-                count = max(round(seconds * fps), 1)
-                urls = page.evaluate(
-                    "(count) => document.getElementById('ipyreport').ipyreport.capture(count)",
-                    count,
-                )
-                pictures = [_png(url) for url in urls]
-                yield from pictures
-                for _ in range(held):
-                    yield pictures[-1]
-        finally:
-            browser.close()
+            pictures = [_png(url) for url in urls]
+            yield from pictures
+            for _ in range(held):
+                yield pictures[-1]
 
 
 def _settle(page: Any) -> None:
