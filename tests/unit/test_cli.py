@@ -1,6 +1,8 @@
 """The ipyreport command, run in process."""
 
+import io
 import json
+import sys
 import textwrap
 
 import pytest
@@ -96,3 +98,22 @@ def test_demo_builds_every_example_and_says_where(tmp_path, capsys):
     for name in built:
         assert str(tmp_path / name) in out
     assert f"open them in a browser (they work offline): {tmp_path.resolve()}" in out
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_build_shows_a_progress_bar_on_a_terminal_and_nothing_otherwise(spec, monkeypatch, capsys):
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["build", str(spec)]) == 0
+    shown = terminal.getvalue()
+    assert "[--------" in shown  # reading
+    assert "writing" in shown
+    assert shown.endswith("\r")  # the line is cleared when done
+    monkeypatch.undo()
+    capsys.readouterr()
+    assert main(["build", str(spec)]) == 0
+    assert capsys.readouterr().err == ""
