@@ -94,6 +94,14 @@ def wait_idle(page, timeout=10.0):
         time.sleep(0.05)
 
 
+def open_story(open_file, path, **options):
+    """Open an exported story, wait until its first step is drawn, and give it the keyboard."""
+    watch = open_file(path, **options)
+    wait_ready(watch.page)
+    watch.page.focus("#ipyreport")
+    return watch, watch.page
+
+
 def shown(page):
     return page.evaluate(
         """() => { const root = document.getElementById("ipyreport");
@@ -114,10 +122,7 @@ def expected_positions(document):
 
 def test_every_step_by_keyboard_shows_its_title_text_and_a_changing_chart(open_file, sales_file):
     path, document = sales_file
-    watch = open_file(path)
-    page = watch.page
-    wait_ready(page)
-    page.focus("#ipyreport")
+    watch, page = open_story(open_file, path)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     previous = None
     positions = expected_positions(document)
@@ -154,10 +159,7 @@ def test_a_link_to_slide_and_step_opens_there(browser, sales_file):
 
 def test_back_home_and_end_jump_cleanly(open_file, sales_file):
     path, _ = sales_file
-    watch = open_file(path)
-    page = watch.page
-    wait_ready(page)
-    page.focus("#ipyreport")
+    watch, page = open_story(open_file, path)
     page.keyboard.press("End")
     wait_idle(page)
     assert shown(page)["hash"] == "#3"
@@ -176,10 +178,7 @@ def test_back_home_and_end_jump_cleanly(open_file, sales_file):
 
 def test_fast_key_presses_never_leave_the_player_stuck(open_file, sales_file):
     path, _ = sales_file
-    watch = open_file(path)
-    page = watch.page
-    wait_ready(page)
-    page.focus("#ipyreport")
+    watch, page = open_story(open_file, path)
     for _ in range(4):
         page.keyboard.press("ArrowRight")
     wait_idle(page)
@@ -222,10 +221,7 @@ def test_play_mode_advances_on_its_own(open_file, tmp_path):
         ],
     )
     path = story.save_html(tmp_path / "play.html")
-    watch = open_file(path)
-    page = watch.page
-    wait_ready(page)
-    page.focus("#ipyreport")
+    _watch, page = open_story(open_file, path)
     page.keyboard.press("p")
     assert (
         page.evaluate(
@@ -247,10 +243,7 @@ def test_reduced_motion_jumps_instead_of_animating(open_file, tmp_path):
         ],
     )
     path = story.save_html(tmp_path / "motion.html")
-    watch = open_file(path, reduced_motion="reduce")
-    page = watch.page
-    wait_ready(page)
-    page.focus("#ipyreport")
+    _watch, page = open_story(open_file, path, reduced_motion="reduce")
     started = time.monotonic()
     page.keyboard.press("ArrowRight")
     wait_idle(page)
@@ -261,10 +254,7 @@ def test_reduced_motion_jumps_instead_of_animating(open_file, tmp_path):
 
 def test_data_table_shows_the_numbers_behind_the_step(open_file, sales_file):
     path, document = sales_file
-    watch = open_file(path)
-    page = watch.page
-    wait_ready(page)
-    page.focus("#ipyreport")
+    _watch, page = open_story(open_file, path)
     page.keyboard.press("t")
     rows = page.evaluate(
         """() => [...document.querySelectorAll(".ipyreport-table tbody tr")].map((tr) =>
@@ -278,10 +268,7 @@ def test_data_table_shows_the_numbers_behind_the_step(open_file, sales_file):
 
 def test_presenter_view_shows_notes_timer_and_next_preview(open_file, sales_file):
     path, _ = sales_file
-    watch = open_file(path)
-    page = watch.page
-    wait_ready(page)
-    page.focus("#ipyreport")
+    watch, page = open_story(open_file, path)
     page.keyboard.press("s")
     time.sleep(1.5)
     assert page.text_content(".ipyreport-notes") == "Start with the big picture."
@@ -345,10 +332,7 @@ def test_imported_ipyvizzu_story_plays_with_its_javascript_filter(open_file, tmp
     path = Story.from_ipyvizzu_story(original, title="Imported").save_html(
         tmp_path / "imported.html"
     )
-    watch = open_file(path)
-    page = watch.page
-    wait_ready(page)
-    page.focus("#ipyreport")
+    watch, page = open_story(open_file, path)
     only_pop = page.evaluate(INK)
     for _ in range(2):
         page.keyboard.press("ArrowRight")
@@ -366,10 +350,7 @@ def test_compacted_and_raw_data_draw_the_same_charts(open_file, tmp_path):
     for compact in (True, False):
         story = Story(SALES, title="Same", slides=slides, compact=compact)
         path = story.save_html(tmp_path / f"compact-{compact}.html")
-        watch = open_file(path, reduced_motion="reduce")
-        page = watch.page
-        wait_ready(page)
-        page.focus("#ipyreport")
+        _watch, page = open_story(open_file, path, reduced_motion="reduce")
         seen = [page.evaluate(INK)["cells"]]
         for _ in range(5):
             page.keyboard.press("ArrowRight")
@@ -399,10 +380,9 @@ def test_a_lazy_story_with_means_plays_across_its_own_tables(open_file, tmp_path
             Slide(presets.chart("bar", x="Product", y="count(Units)")),
         ],
     )
-    watch = open_file(story.save_html(tmp_path / "lazy.html"), reduced_motion="reduce")
-    page = watch.page
-    wait_ready(page)
-    page.focus("#ipyreport")
+    watch, page = open_story(
+        open_file, story.save_html(tmp_path / "lazy.html"), reduced_motion="reduce"
+    )
     seen = [page.evaluate(INK)["cells"]]
     for _ in range(2):
         page.keyboard.press("ArrowRight")
