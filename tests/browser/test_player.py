@@ -221,7 +221,7 @@ def test_play_mode_advances_on_its_own(open_file, tmp_path):
         ],
     )
     path = story.save_html(tmp_path / "play.html")
-    _watch, page = open_story(open_file, path)
+    watch, page = open_story(open_file, path)
     page.keyboard.press("p")
     assert (
         page.evaluate(
@@ -233,6 +233,7 @@ def test_play_mode_advances_on_its_own(open_file, tmp_path):
     assert shown(page)["slide"] >= 2
     page.keyboard.press("p")
     assert page.evaluate("() => document.querySelector('.ipyreport-play').textContent") == "Play"
+    assert watch.errors == []
 
 
 def test_reduced_motion_jumps_instead_of_animating(open_file, tmp_path):
@@ -243,18 +244,19 @@ def test_reduced_motion_jumps_instead_of_animating(open_file, tmp_path):
         ],
     )
     path = story.save_html(tmp_path / "motion.html")
-    _watch, page = open_story(open_file, path, reduced_motion="reduce")
+    watch, page = open_story(open_file, path, reduced_motion="reduce")
     started = time.monotonic()
     page.keyboard.press("ArrowRight")
     wait_idle(page)
     assert time.monotonic() - started < 2.0, "a 5 s transition should not play with reduced motion"
     assert shown(page)["hash"] == "#1.2"
     assert page.evaluate(INK)["ink"] > 0.01
+    assert watch.errors == []
 
 
 def test_data_table_shows_the_numbers_behind_the_step(open_file, sales_file):
     path, document = sales_file
-    _watch, page = open_story(open_file, path)
+    watch, page = open_story(open_file, path)
     page.keyboard.press("t")
     rows = page.evaluate(
         """() => [...document.querySelectorAll(".ipyreport-table tbody tr")].map((tr) =>
@@ -264,6 +266,7 @@ def test_data_table_shows_the_numbers_behind_the_step(open_file, sales_file):
     assert len(rows) == len(expected["rows"]) == 16
     assert rows[0][:2] == expected["rows"][0][:2]
     assert page.is_visible(".ipyreport-table")
+    assert watch.errors == []
 
 
 def test_presenter_view_shows_notes_timer_and_next_preview(open_file, sales_file):
@@ -350,12 +353,13 @@ def test_compacted_and_raw_data_draw_the_same_charts(open_file, tmp_path):
     for compact in (True, False):
         story = Story(SALES, title="Same", slides=slides, compact=compact)
         path = story.save_html(tmp_path / f"compact-{compact}.html")
-        _watch, page = open_story(open_file, path, reduced_motion="reduce")
+        watch, page = open_story(open_file, path, reduced_motion="reduce")
         seen = [page.evaluate(INK)["cells"]]
         for _ in range(5):
             page.keyboard.press("ArrowRight")
             wait_idle(page)
             seen.append(page.evaluate(INK)["cells"])
+        assert watch.errors == []
         fingerprints.append(seen)
     for step, (small, raw) in enumerate(zip(*fingerprints, strict=True)):
         difference = sum(abs(a - b) for a, b in zip(small, raw, strict=True))
