@@ -21,10 +21,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-import nbformat
 from playwright.sync_api import sync_playwright
 
-from tests.browser.lab import TOKEN, running_lab, wait_for, wait_for_kernel
+from tests.browser.lab import TOKEN, running_lab, wait_for, wait_for_kernel, write_notebook
 
 PROBE = """
 import time
@@ -56,14 +55,7 @@ def fresh_process_seconds(statement: str, runs: int = 5) -> float:
 
 def lab_seconds() -> tuple[float, float, float]:
     root = Path(tempfile.mkdtemp())
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_code_cell(c) for c in (PRINT_CELL, STORY_CELL, STORY_CELL)]
-    notebook.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nbformat.write(notebook, root / "bench.ipynb")
+    write_notebook(root / "bench.ipynb", [PRINT_CELL, STORY_CELL, STORY_CELL])
     with running_lab(root) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=shutil.which("chromium"), args=["--no-sandbox"]

@@ -422,36 +422,3 @@ def data_of(step: Step, default: VizzuData) -> VizzuData:
         msg = f"this step names the table {step.data!r}; only a Story with tables={{{step.data!r}: ...}} can draw it"
         raise StepError(msg)
     return default if step.data is None else step.data
-
-
-def steps_json(data: VizzuData, steps: Sequence[Step]) -> bytes:
-    """``{"datasets": {...}, "steps": [...]}`` as JSON: the main data and every
-    dataset a step brings along (by identity, each written once).
-    """
-    import orjson
-
-    datasets: dict[int, tuple[str, VizzuData]] = {id(data): ("main", data)}
-    dumped = []
-    for step in steps:
-        entry = step.to_dict()
-        if step.data is not None:
-            own = data_of(step, data)
-            key, _ = datasets.setdefault(id(own), (f"data{len(datasets)}", own))
-            if key != "main":
-                entry["data"] = key
-        dumped.append(entry)
-    parts = [orjson.dumps(key) + b":" + item.to_json() for key, item in datasets.values()]
-    placeholders = {
-        key: item.placeholders_from
-        for key, item in datasets.values()
-        if item.placeholders_from is not None
-    }
-    return (
-        b'{"datasets":{'
-        + b",".join(parts)
-        + b'},"placeholders":'
-        + orjson.dumps(placeholders)
-        + b',"steps":'
-        + orjson.dumps(dumped)
-        + b"}"
-    )

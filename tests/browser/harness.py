@@ -7,7 +7,7 @@ the engine, the shared ``steps.js`` and a chart.
 import base64
 from importlib import resources
 
-from ipyreport import assets
+from ipyreport import Slide, Story, assets
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>vizzu harness</title>
@@ -65,7 +65,7 @@ RUN_STEPS = """async ({ json, duration }) => {
   chart.on("logo-draw", (event) => event.preventDefault());
   let current = null;
   const results = [];
-  for (const step of story.steps) {
+  for (const step of story.slides.flatMap((slide) => slide.steps)) {
     const { target, options, dataset } = window.steps.stepTarget(step, datasets, current);
     current = dataset;
     await chart.animate(target, { ...options, duration });
@@ -88,6 +88,11 @@ RUN_STEPS = """async ({ json, duration }) => {
   }
   return results;
 }"""
+
+
+def story_json(data, steps) -> str:
+    """Steps as the player receives them: one story slide, data kept row for row."""
+    return Story(data, slides=[Slide(*steps)], compact=False).to_json().decode()
 
 
 def _b64(data: bytes) -> str:

@@ -9,10 +9,24 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 TOKEN = "ipyreport-local-token"
+
+
+def write_notebook(path: Path, cells: Sequence[str]) -> None:
+    """A notebook of code ``cells`` for the default Python kernel."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(code) for code in cells]
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(notebook, path)
 
 
 def free_port() -> int:

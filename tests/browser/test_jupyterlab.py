@@ -2,10 +2,9 @@
 
 from urllib.parse import urlparse
 
-import nbformat
 import pytest
 
-from .lab import TOKEN, running_lab, wait_for, wait_for_kernel
+from .lab import TOKEN, running_lab, wait_for, wait_for_kernel, write_notebook
 
 SETUP = """\
 from ipyreport import Slide, Story, presets, samples
@@ -29,14 +28,7 @@ FRONT_ENDS = {"jupyterlab": "/lab/tree/player.ipynb", "notebook": "/notebooks/pl
 @pytest.fixture(scope="module", params=list(FRONT_ENDS))
 def lab(request, tmp_path_factory):
     root = tmp_path_factory.mktemp(request.param)
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_code_cell(code) for code in (SETUP, READ_BACK, MOVE)]
-    notebook.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    nbformat.write(notebook, root / "player.ipynb")
+    write_notebook(root / "player.ipynb", [SETUP, READ_BACK, MOVE])
     with running_lab(root, app=request.param) as base:
         yield base + FRONT_ENDS[request.param]
 

@@ -5,9 +5,9 @@ import pytest
 
 from ipyreport import presets, samples
 from ipyreport.data import encode
-from ipyreport.step import Filter, steps_json
+from ipyreport.step import Filter
 
-from .harness import RUN_STEPS
+from .harness import RUN_STEPS, story_json
 
 SALES = encode(samples.sales())
 
@@ -27,9 +27,7 @@ def arguments(kind):
 
 
 def play(vizzu, steps, duration=0.05):
-    return vizzu.page.evaluate(
-        RUN_STEPS, {"json": steps_json(SALES, steps).decode(), "duration": duration}
-    )
+    return vizzu.page.evaluate(RUN_STEPS, {"json": story_json(SALES, steps), "duration": duration})
 
 
 # An empty chart with only its title inks about 0.14% of the canvas; the
@@ -134,9 +132,7 @@ def test_filters_with_quotes_markup_and_unicode_select_exactly_their_rows(vizzu)
     )
     assert kept == TRICKY[:3]
     step = presets.chart("column", x="Name", y="Value", filter=spec, data=data)
-    results = vizzu.page.evaluate(
-        RUN_STEPS, {"json": steps_json(data, [step]).decode(), "duration": 0.05}
-    )
+    results = vizzu.page.evaluate(RUN_STEPS, {"json": story_json(data, [step]), "duration": 0.05})
     assert results[0]["ink"] > MIN_INK
     assert vizzu.page.evaluate("window.alerted") is None
 

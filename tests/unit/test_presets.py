@@ -1,7 +1,5 @@
 """Chart presets, morphs, zooms and timelines build the configs they promise."""
 
-import json
-
 import numpy as np
 import pyarrow as pa
 import pytest
@@ -9,7 +7,7 @@ from ipyvizzu import Config, Style
 
 from ipyreport import presets, samples
 from ipyreport.data import encode
-from ipyreport.step import Filter, Step, StepError, channel_series, check_step, steps_json
+from ipyreport.step import Filter, Step, StepError, channel_series, check_step
 
 SALES = encode(samples.sales())
 
@@ -332,15 +330,6 @@ def test_steps_turn_into_ipyvizzu_objects_with_an_equivalent_filter():
     assert data_filter.build()["data"]["filter"].raw == (
         'record => { return ((record["Region"] == "a\\"b" || record["Region"] == "</script>")) }'
     )
-
-
-def test_steps_json_writes_each_dataset_once():
-    steps = presets.timeline(SALES, time="Month", x="Region", y="Revenue")[:3]
-    document = json.loads(
-        steps_json(SALES, [presets.chart("column", x="Region", y="Revenue"), *steps])
-    )
-    assert list(document["datasets"]) == ["main", "data1"]
-    assert [step.get("data") for step in document["steps"]] == [None, "data1", "data1", "data1"]
 
 
 def test_gap_rows_are_marked_as_placeholders_after_the_real_rows():
