@@ -14,9 +14,10 @@ from ipyreport._version import __version__
 if TYPE_CHECKING:
     from ipyreport.data import DataError, encode, to_vizzu_data, to_vizzu_json
     from ipyreport.step import Filter, Step, StepError
-    from ipyreport.story import Slide, Story
+    from ipyreport.story import Dashboard, Slide, Story
 
 __all__ = [
+    "Dashboard",
     "DataError",
     "Filter",
     "Slide",
@@ -40,6 +41,7 @@ _LAZY = {
     "Filter": "ipyreport.step",
     "Step": "ipyreport.step",
     "StepError": "ipyreport.step",
+    "Dashboard": "ipyreport.story",
     "Slide": "ipyreport.story",
     "Story": "ipyreport.story",
 }

@@ -46,6 +46,11 @@ def plan(data: VizzuData, states: Sequence[ChartState]) -> Plan:
         if not used:
             return Plan((), {}, "a chart without a measure counts records")
         dimensions.extend(name for name in dims if name not in dimensions)
+        dimensions.extend(
+            name
+            for name in state.reads
+            if name not in dimensions and name in data.names and isinstance(data[name], Dimension)
+        )
         for name, aggregator in used:
             if aggregator not in DECOMPOSABLE:
                 return Plan((), {}, f"{aggregator}({name}) does not decompose over groups")

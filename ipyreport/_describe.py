@@ -42,6 +42,9 @@ class ChartState:
     filter: Filter | None
     data: VizzuData
     palette: str | None = None  # the style's plot.marker.colorPalette, when set
+    # Dimensions the player may filter the chart by besides its own filter
+    # (a dashboard's cross-filter), so compaction keeps them.
+    reads: tuple[str, ...] = ()
 
 
 def walk(steps: Sequence[Step], main: VizzuData) -> list[ChartState]:

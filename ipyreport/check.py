@@ -12,7 +12,12 @@ the step and a suggestion:
 - ``axis``: a value axis jumps by more than 4x between two otherwise alike
   steps;
 - ``empty``: a step shows nothing, usually because its filter keeps no rows;
-- ``marks``: more marks than a chart can show legibly.
+- ``marks``: more marks than a chart can show legibly;
+- ``crossfilter``: a dashboard chart whose data lacks a dimension that
+  clicks filter the other charts by, so it cannot follow them.
+
+Each chart is checked along what it plays: the main chart across the
+ordinary slides, and each dashboard chart through its own steps.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ipyreport._describe import ChartState, channel_series, table, walk
+from ipyreport._slides import chains
 
 if TYPE_CHECKING:
     from ipyreport.story import Story
@@ -34,15 +40,17 @@ AXIS_JUMP = 4.0
 
 @dataclass(frozen=True)
 class Finding:
-    """One warning: where (1-based slide and step), what kind, what and what to do."""
+    """One warning: where (1-based slide, step and dashboard chart), what kind, what and what to do."""
 
     slide: int
     step: int
     kind: str
     message: str
+    chart: int | None = None
 
     def __str__(self) -> str:
-        return f"slide {self.slide}, step {self.step}: {self.message}"
+        chart = f", chart {self.chart}" if self.chart is not None else ""
+        return f"slide {self.slide}{chart}, step {self.step}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -51,36 +59,51 @@ class _Shown:
     step: int
     state: ChartState
     rows: dict[str, Any] | None
+    chart: int | None = None
 
 
 def check(story: Story) -> list[Finding]:
     """Every finding for ``story``, in the order the audience would meet them."""
-    positions = [
-        (s, k)
-        for s, slide in enumerate(story.slides, start=1)
-        for k in range(1, len(slide.steps) + 1)
-    ]
-    steps = [step for slide in story.slides for step in slide.steps]
-    shown = [
-        _Shown(s, k, state, table(state))
-        for (s, k), state in zip(positions, walk(steps, story.data), strict=True)
-    ]
     findings: list[Finding] = []
-    for index, current in enumerate(shown):
-        before = shown[index - 1] if index else None
-        after = shown[index + 1] if index + 1 < len(shown) else None
-        findings += _empty(current) + _marks(current)
-        if before is not None:
-            findings += (
-                _colors(before, current) + _everything(before, current) + _axis(before, current)
-            )
-            if after is not None:
-                findings += _flicker(before, current, after)
-    return findings
+    for chain in chains(story.slides):
+        states = walk([played.item for played in chain], story.data)
+        shown = [
+            _Shown(played.slide, played.step, state, table(state), played.chart)
+            for played, state in zip(chain, states, strict=True)
+        ]
+        for index, current in enumerate(shown):
+            before = shown[index - 1] if index else None
+            after = shown[index + 1] if index + 1 < len(shown) else None
+            findings += _empty(current) + _marks(current)
+            findings += _crossfilter(current, story.cross_filters.get(current.slide, ()))
+            if before is not None:
+                findings += (
+                    _colors(before, current) + _everything(before, current) + _axis(before, current)
+                )
+                if after is not None:
+                    findings += _flicker(before, current, after)
+    return sorted(findings, key=lambda found: (found.slide, found.step, found.chart or 0))
 
 
 def _where(shown: _Shown, kind: str, message: str) -> Finding:
-    return Finding(shown.slide, shown.step, kind, message)
+    return Finding(shown.slide, shown.step, kind, message, shown.chart)
+
+
+def _crossfilter(current: _Shown, names: Sequence[str]) -> list[Finding]:
+    if current.chart is None:
+        return []
+    missing = [name for name in names if name not in current.state.data.names]
+    if not missing:
+        return []
+    return [
+        _where(
+            current,
+            "crossfilter",
+            f"clicks in the other charts filter by {', '.join(missing)}, which this chart's data "
+            "does not have, so it keeps showing everything; draw it from the story's data or "
+            "leave those dimensions out of cross_filter",
+        )
+    ]
 
 
 def _categories(shown: _Shown) -> dict[str, set[str]]:

@@ -174,7 +174,7 @@ def _validate(specs: Sequence[Path], overrides: Sequence[str]) -> int:
             print(error, file=sys.stderr)
             failed += 1
             continue
-        steps = sum(len(slide.steps) for slide in story.slides)
+        steps = sum(slide.length for slide in story.slides)
         print(
             f"{spec}: ok ({len(story.slides)} slides, {steps} steps, {story.data.num_rows:,} rows)"
         )

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,8 @@ from typing import Any
 import orjson
 
 from ipyreport._compact import compact, plan
-from ipyreport._describe import alt_text, channel_series, table, walk
+from ipyreport._describe import ChartState, alt_text, channel_series, table, walk
+from ipyreport._slides import AnySlide, Dashboard, Played, Slide, chains, map_steps
 from ipyreport.data import DataError, Dimension, Measure, VizzuData, encode
 from ipyreport.lazy import LazySource
 from ipyreport.step import (
@@ -30,7 +31,7 @@ from ipyreport.step import (
     data_of,
 )
 
-__all__ = ["THEMES", "Slide", "Story"]
+__all__ = ["THEMES", "Dashboard", "Slide", "Story"]
 
 # More marks than this cannot be read (or drawn smoothly) in one chart.
 MAX_MARKS = 20_000
@@ -38,40 +39,54 @@ MAX_MARKS = 20_000
 THEMES = ("auto", "light", "dark")
 
 
-class Slide:
-    """One slide: steps that play in turn, with a title, speaker notes and a text alternative.
+def _cross_filters(slides: Sequence[AnySlide], main: VizzuData) -> dict[int, tuple[str, ...]]:
+    """Per dashboard (by 1-based slide number), the dimensions a click filters the other charts by."""
+    result: dict[int, tuple[str, ...]] = {}
+    for number, slide in enumerate(slides, start=1):
+        if not isinstance(slide, Dashboard) or slide.cross_filter is False:
+            continue
+        states = [state for chart in slide.charts for state in walk(chart, main)]
+        if slide.cross_filter is True:
+            names: list[str] = []
+            for state in states:
+                dims, _ = channel_series(state, labels=False)
+                names.extend(name for name in dims if name not in names)
+            result[number] = tuple(names)
+            continue
+        known: list[str] = []
+        for data in [main, *(state.data for state in states)]:
+            known.extend(
+                series.name
+                for series in data.series
+                if isinstance(series, Dimension) and series.name not in known
+            )
+        for name in slide.cross_filter:
+            if name not in known:
+                msg = (
+                    f"slide {number}: cross_filter names {name!r}, which is not a dimension of "
+                    f"the data; its dimensions are {known}"
+                )
+                raise StepError(msg)
+        result[number] = slide.cross_filter
+    return result
 
-    Steps may be given one by one or as lists (what presets return).
-    """
 
-    def __init__(
-        self,
-        *steps: Step | Iterable[Step],
-        title: str | None = None,
-        notes: str | None = None,
-        alt: str | None = None,
-    ) -> None:
-        flat: list[Step] = []
-        for item in steps:
-            if isinstance(item, Step):
-                flat.append(item)
-            elif isinstance(item, Iterable) and not isinstance(item, (str, Mapping)):
-                flat.extend(_as_step(part) for part in item)
-            else:
-                flat.append(_as_step(item))
-        if not flat:
-            msg = f"slide {title!r} has no steps; give it at least one (for example presets.chart(...))"
-            raise StepError(msg)
-        self.steps: tuple[Step, ...] = tuple(flat)
-        self.title = title
-        self.notes = notes
-        self.alt = alt
-
-    def __repr__(self) -> str:
-        return f"Slide({len(self.steps)} steps, title={self.title!r})"
+def _played_states(
+    slides: Sequence[AnySlide], main: VizzuData, cross: Mapping[int, tuple[str, ...]]
+) -> list[tuple[Played, ChartState]]:
+    """Every step with the state of its chart after it, chart by chart (see ``chains``)."""
+    result = []
+    for chain in chains(slides):
+        for played, state in zip(chain, walk([p.item for p in chain], main), strict=True):
+            names = cross.get(played.slide, ()) if played.chart is not None else ()
+            reads = tuple(name for name in names if name in state.data.names)
+            result.append((played, replace(state, reads=reads) if reads else state))
+    return result
 
 
-def _aggregate_lazy(source: LazySource, slides: Sequence[Slide]) -> tuple[VizzuData, list[Slide]]:
+def _aggregate_lazy(
+    source: LazySource, slides: Sequence[AnySlide]
+) -> tuple[VizzuData, list[AnySlide]]:
     """Read from ``source`` exactly what the slides' steps on it draw, and nothing else.
 
     Steps whose sums, minima and maxima decompose share one table grouped by
@@ -80,51 +95,52 @@ def _aggregate_lazy(source: LazySource, slides: Sequence[Slide]) -> tuple[VizzuD
     grouped by exactly its marks, so its numbers are exact too.
     """
     schema = source.schema()
-    steps = [step for slide in slides for step in slide.steps]
-    states = walk(steps, schema)
-    shared = [state for step, state in zip(steps, states, strict=True) if step.data is None]
+    played = _played_states(slides, schema, _cross_filters(slides, schema))
+    shared = [state for p, state in played if p.item.data is None]
     wanted = plan(schema, shared)
     own: dict[int, Step] = {}
     if wanted.reason is not None:
         shared = []
-        for step, state in zip(steps, states, strict=True):
-            if step.data is not None:
+        for p, state in played:
+            if p.item.data is not None:
                 continue
             if plan(schema, [state]).reason is None:
                 shared.append(state)
             else:
-                own[id(step)] = _own_table_step(source, step, state)
+                own[id(p.item)] = _own_table_step(source, p, state)
         wanted = plan(schema, shared)
         if wanted.reason is not None:
             # Decomposable steps that disagree among themselves (sum here, max there): each alone.
-            for step, state in zip(steps, states, strict=True):
-                if step.data is None and id(step) not in own:
-                    own[id(step)] = _own_table_step(source, step, state)
+            for p, state in played:
+                if p.item.data is None and id(p.item) not in own:
+                    own[id(p.item)] = _own_table_step(source, p, state)
             shared = []
     main = schema
     if shared:
         table = source.aggregate(list(wanted.dimensions), wanted.measures)
         main = encode(table, dimensions=list(wanted.dimensions), max_rows=None)
-    rebuilt = [
-        Slide(
-            *(own.get(id(step), step) for step in slide.steps),
-            title=slide.title,
-            notes=slide.notes,
-            alt=slide.alt,
-        )
-        for slide in slides
-    ]
+    rebuilt = [map_steps(slide, lambda step: own.get(id(step), step)) for slide in slides]
     return main, rebuilt
 
 
-def _own_table_step(source: LazySource, step: Step, state: Any) -> Step:
-    """``step`` drawing a table grouped by exactly its marks and already filtered."""
+def _own_table_step(source: LazySource, played: Played, state: ChartState) -> Step:
+    """The step drawing a table grouped by exactly its marks and already filtered."""
+    step = played.item
     dims, measures = channel_series(state)
     aggregators: dict[str, str] = {}
     for name, aggregator in measures:
         if aggregators.setdefault(name, aggregator) != aggregator:
-            msg = f"a step shows {name!r} both as {aggregators[name]} and {aggregator}; split it into two steps"
+            msg = f"{played.where} shows {name!r} both as {aggregators[name]} and {aggregator}; split it into two steps"
             raise DataError(msg)
+    missing = [name for name in state.reads if name not in dims]
+    if missing:
+        shown = ", ".join(f"{aggregator}({name})" for name, aggregator in measures)
+        msg = (
+            f"{played.where} shows {shown} from {source.label}, which is computed per mark in the "
+            f"database, so clicks cannot filter it by {missing}; show a sum, min or max, add "
+            f"{missing[0]!r} to the chart, or give the dashboard cross_filter={dims or False}"
+        )
+        raise DataError(msg)
     if state.filter is not None and _uses_javascript(state.filter):
         msg = f"{source.label} is read lazily, so its steps cannot use a JavaScript filter; use Filter.isin or Filter.between"
         raise DataError(msg)
@@ -197,13 +213,6 @@ def _imported_step(step: Mapping[str, Any], where: str) -> Step:
     )
 
 
-def _as_step(item: Any) -> Step:
-    if isinstance(item, Step):
-        return item
-    msg = f"a slide holds Step values (from ipyreport.presets or Step(...)), got {type(item).__name__}"
-    raise StepError(msg)
-
-
 class Story:
     """A titled sequence of slides over one table.
 
@@ -226,7 +235,7 @@ class Story:
         *,
         title: str | None = None,
         style: Mapping[str, Any] | None = None,
-        slides: Sequence[Slide] = (),
+        slides: Sequence[Slide | Dashboard] = (),
         lang: str = "en",
         theme: str = "auto",
         tooltips: bool = True,
@@ -245,7 +254,11 @@ class Story:
                     f"table name {name!r} is reserved; name it after what it holds, such as 'costs'"
                 )
                 raise StepError(msg)
-        self.slides = [self._bind(slide) if isinstance(slide, Slide) else slide for slide in slides]
+        for number, slide in enumerate(slides, start=1):
+            if not isinstance(slide, (Slide, Dashboard)):
+                msg = f"slide {number} is a {type(slide).__name__}; wrap steps in Slide(...) or Dashboard(...)"
+                raise StepError(msg)
+        self.slides: list[AnySlide] = [map_steps(slide, self._bind) for slide in slides]
         self.source = data if isinstance(data, LazySource) else None
         if isinstance(data, LazySource):
             data, self.slides = _aggregate_lazy(data, self.slides)
@@ -261,32 +274,26 @@ class Story:
         self.loop = loop
         self.provenance = dict(provenance) if provenance is not None else None
         self.compact = compact
-        for number, slide in enumerate(self.slides, start=1):
-            if not isinstance(slide, Slide):
-                msg = f"slide {number} is a {type(slide).__name__}; wrap steps in Slide(...)"
-                raise StepError(msg)
-            for index, step in enumerate(slide.steps, start=1):
-                check_step(step, data_of(step, self.data), where=f"slide {number}, step {index}")
+        for chain in chains(self.slides):
+            for played in chain:
+                check_step(played.item, data_of(played.item, self.data), where=played.where)
+        self.cross_filters = _cross_filters(self.slides, self.data)
 
-    def _bind(self, slide: Slide) -> Slide:
-        """The slide with steps that name a table pointing at that table."""
-        steps = []
-        for step in slide.steps:
-            if not isinstance(step.data, str):
-                steps.append(step)
-                continue
-            if step.data not in self.tables:
-                msg = f"a step uses the table {step.data!r}, but the story's tables are {sorted(self.tables)}; pass Story(tables={{{step.data!r}: ...}})"
-                raise StepError(msg)
-            steps.append(replace(step, data=self.tables[step.data]))
-        return Slide(*steps, title=slide.title, notes=slide.notes, alt=slide.alt)
+    def _bind(self, step: Step) -> Step:
+        """``step``, pointing at the story's table when it names one."""
+        if not isinstance(step.data, str):
+            return step
+        if step.data not in self.tables:
+            msg = f"a step uses the table {step.data!r}, but the story's tables are {sorted(self.tables)}; pass Story(tables={{{step.data!r}: ...}})"
+            raise StepError(msg)
+        return replace(step, data=self.tables[step.data])
 
     def _datasets(self) -> tuple[dict[int, str], list[tuple[str, VizzuData]]]:
         keys = {id(self.data): "main"}
         named = {id(table): name for name, table in self.tables.items()}
         ordered = [("main", self.data)]
-        for slide in self.slides:
-            for step in slide.steps:
+        for chain in chains(self.slides):
+            for step in (played.item for played in chain):
                 if step.data is not None and id(step.data) not in keys:
                     key = named.get(id(step.data)) or f"data{len(ordered)}"
                     keys[id(step.data)] = key
@@ -298,32 +305,75 @@ class Story:
         keys, ordered = self._datasets()
         if not self.compact:
             return ordered
-        steps = [step for slide in self.slides for step in slide.steps]
         by_key: dict[str, list[Any]] = {key: [] for key, _ in ordered}
-        for step, state in zip(steps, walk(steps, self.data), strict=True):
-            by_key[keys[id(step.data)] if step.data is not None else "main"].append(state)
+        for played, state in self._states():
+            data = played.item.data
+            by_key[keys[id(data)] if data is not None else "main"].append(state)
         return [(key, compact(data, by_key[key]) if by_key[key] else data) for key, data in ordered]
+
+    def _states(self) -> list[tuple[Played, ChartState]]:
+        return _played_states(self.slides, self.data, self.cross_filters)
 
     def _outline(self) -> dict[str, Any]:
         """Everything but the datasets, as plain values, with each step's text alternative and table."""
         keys, _ = self._datasets()
-        all_steps = [step for slide in self.slides for step in slide.steps]
-        states = iter(walk(all_steps, self.data))
-        slides = []
+        shown = {
+            (played.slide, played.chart, played.step): (played, state)
+            for played, state in self._states()
+        }
+
+        def entry(played: Played, state: ChartState) -> dict[str, Any]:
+            result = played.item.to_dict()
+            data = played.item.data
+            if data is not None and keys[id(data)] != "main":
+                result["data"] = keys[id(data)]
+            rows = table(state)
+            _check_marks(rows, state.data, played.where)
+            result["alt"] = alt_text(state, rows)
+            result["table"] = rows
+            return result
+
+        slides: list[dict[str, Any]] = []
         for number, slide in enumerate(self.slides, start=1):
-            steps = []
-            for index, step in enumerate(slide.steps, start=1):
-                entry = step.to_dict()
-                if step.data is not None and keys[id(step.data)] != "main":
-                    entry["data"] = keys[id(step.data)]
-                state = next(states)
-                rows = table(state)
-                _check_marks(rows, state.data, f"slide {number}, step {index}")
-                entry["alt"] = slide.alt or alt_text(state, rows)
-                entry["table"] = rows
-                steps.append(entry)
+            text = {"title": slide.title, "notes": slide.notes, "alt": slide.alt}
+            if isinstance(slide, Slide):
+                steps = [entry(*shown[number, None, k]) for k in range(1, slide.length + 1)]
+                for step in steps:
+                    step["alt"] = slide.alt or step["alt"]
+                slides.append({**text, "steps": steps})
+                continue
+            charts = len(slide.charts)
+            frames = []
+            for k in range(1, slide.length + 1):
+                # A chart with fewer steps holds its last one: no entry, same description.
+                current = [
+                    entry(*shown[number, c, min(k, len(steps))])
+                    for c, steps in enumerate(slide.charts, start=1)
+                ]
+                alts = [step.pop("alt") for step in current]
+                tables = [step.pop("table") for step in current]
+                described = " ".join(
+                    f"Chart {c} of {charts}: {alt}" for c, alt in enumerate(alts, start=1)
+                )
+                frames.append(
+                    {
+                        "charts": [
+                            step if k <= len(steps) else None
+                            for step, steps in zip(current, slide.charts, strict=True)
+                        ],
+                        "alts": alts,
+                        "tables": tables,
+                        "alt": slide.alt or f"A dashboard of {charts} charts. {described}",
+                    }
+                )
             slides.append(
-                {"title": slide.title, "notes": slide.notes, "alt": slide.alt, "steps": steps}
+                {
+                    **text,
+                    "kind": "dashboard",
+                    "columns": slide.columns,
+                    "crossFilter": list(self.cross_filters.get(number, ())),
+                    "steps": frames,
+                }
             )
         return {
             "title": self.title,
@@ -445,6 +495,10 @@ class Story:
 
     def to_ipyvizzu_story(self) -> Any:
         """The same story as an ``ipyvizzustory.Story`` (declarative filters become JavaScript)."""
+        for number, slide in enumerate(self.slides, start=1):
+            if isinstance(slide, Dashboard):
+                msg = f"slide {number} is a dashboard; an ipyvizzu-story story shows one chart at a time, so it cannot be exported"
+                raise StepError(msg)
         from ipyvizzu import Data, Style
         from ipyvizzustory import Slide as StorySlide
         from ipyvizzustory import Step as StoryStep
@@ -458,6 +512,7 @@ class Story:
                 data.add_series(series.name, series.labels(), type="dimension")
         result = IpyvizzuStory(data=data, style=Style(self.style) if self.style else None)
         for number, slide in enumerate(self.slides, start=1):
+            assert isinstance(slide, Slide)
             exported = StorySlide()
             for index, step in enumerate(slide.steps, start=1):
                 if step.data is not None and step.data is not self.data:
@@ -471,5 +526,5 @@ class Story:
         return result
 
     def __repr__(self) -> str:
-        steps = sum(len(slide.steps) for slide in self.slides)
+        steps = sum(slide.length for slide in self.slides)
         return f"Story({self.title!r}, {len(self.slides)} slides, {steps} steps, {self.data.num_rows:,} rows)"

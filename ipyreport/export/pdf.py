@@ -35,7 +35,7 @@ SHOW = """async ([slide, step]) => {
   const root = document.getElementById("ipyreport");
   await root.ipyreport.goTo(slide, step);
   while (root.ipyreport.busy) await new Promise((done) => setTimeout(done, 20));
-  return root.querySelector(".ipyreport-chart canvas").toDataURL("image/png");
+  return root.ipyreport.snapshot();
 }"""
 
 HANDOUT_CSS = """
@@ -45,6 +45,7 @@ section {{ break-after: page; height: calc({height:.4f}in - 0.7in); display: fle
 section:last-child {{ break-after: auto; height: auto; }}
 h1 {{ font-size: 18pt; margin: 0 0 0.1in; }}
 h2 {{ font-size: 13pt; margin: 0.15in 0 0.05in; }}
+h3 {{ font-size: 10pt; margin: 0.08in 0 0.03in; }}
 .chart {{ flex: 1 1 auto; min-height: 0; display: flex; justify-content: center; }}
 .chart img {{ max-width: 100%; max-height: 100%; object-fit: contain; }}
 .notes {{ font-size: 10pt; margin: 0.08in 0 0; white-space: pre-wrap; }}
@@ -124,12 +125,16 @@ def _handout(
     parts.append("<section><h1>Data behind the charts</h1>")
     for s, k in pages:
         slide = document["slides"][s - 1]
-        rows = slide["steps"][k - 1].get("table")
+        step = slide["steps"][k - 1]
         heading = html.escape(slide.get("title") or f"Slide {s}")
         parts.append(
             f"<h2>{heading}{f' — step {k}' if len(pages) > len(document['slides']) else ''}</h2>"
         )
-        parts.append(_table(rows))
+        tables = step["tables"] if "tables" in step else [step.get("table")]
+        for number, rows in enumerate(tables, start=1):
+            if len(tables) > 1:
+                parts.append(f"<h3>Chart {number}</h3>")
+            parts.append(_table(rows))
     provenance = document.get("provenance") or {}
     made = html.escape(str(provenance.get("spec") or "the ipyreport Python API"))
     parts.append(f"<footer>Made with ipyreport from {made}.</footer></section></body></html>")

@@ -4,6 +4,13 @@
 // F fullscreen · T data table · S presenter view · I how it was made. The URL hash (#3 or #3.2)
 // follows the slide and step, and opening such a link starts there.
 // Every text from the story goes in through textContent, never as markup.
+//
+// Ordinary slides all play on one chart, which morphs from slide to slide.
+// A dashboard slide brings two to four charts of its own, laid out in a
+// grid; they step together, and a click on a mark filters the other charts
+// to its categories (Escape, the Clear button or a second click undoes it).
+// Each chart is a "track": the entries it plays (null where it holds) and
+// the state it is in, so any track can be brought to any step.
 
 const HOLD_SECONDS = 2; // how long play mode rests on each step
 const CHANNELS = ["x", "y", "color", "lightness", "size", "noop", "label"];
@@ -36,6 +43,8 @@ function merge(base, extra) {
   return result;
 }
 
+const isBoard = (slide) => slide.kind === "dashboard";
+
 function flatten(story) {
   const positions = [];
   story.slides.forEach((slide, s) => slide.steps.forEach((_, k) => positions.push({ slide: s, step: k })));
@@ -47,7 +56,36 @@ function formatter(lang) {
   return (value) => (typeof value === "number" ? number.format(value) : value === null ? "–" : String(value));
 }
 
-function fillTable(element, rows, lang) {
+// The last entry at or before `k` that a track plays (-1: none yet).
+function lastAt(entries, k) {
+  for (let j = Math.min(k, entries.length - 1); j >= 0; j -= 1) if (entries[j]) return j;
+  return -1;
+}
+
+const both = (a, b) => (a && b ? { and: [a, b] } : a ?? b ?? null);
+
+function seconds(entry) {
+  const duration = entry?.animation?.duration;
+  return typeof duration === "number" ? duration : 1;
+}
+
+function categoriesOf(data, name) {
+  const series = data.series.find((item) => item.name === name && item.type === "dimension");
+  if (!series) return null;
+  return series.categories ?? [...new Set(series.values)];
+}
+
+function fillTables(container, tables, lang, names) {
+  container.replaceChildren();
+  tables.forEach((rows, i) => {
+    const element = document.createElement("table");
+    element.className = "ipyreport-table";
+    fillTable(element, rows, lang, names?.[i]);
+    container.append(element);
+  });
+}
+
+function fillTable(element, rows, lang, name) {
   element.replaceChildren();
   if (!rows) {
     const note = document.createElement("caption");
@@ -57,8 +95,8 @@ function fillTable(element, rows, lang) {
   }
   const format = formatter(lang);
   const caption = document.createElement("caption");
-  caption.textContent =
-    rows.total > rows.rows.length ? `Data behind this chart (first ${rows.rows.length} of ${rows.total} rows)` : "Data behind this chart";
+  const what = name ? `Data behind ${name}` : "Data behind this chart";
+  caption.textContent = rows.total > rows.rows.length ? `${what} (first ${rows.rows.length} of ${rows.total} rows)` : what;
   const head = document.createElement("thead");
   const headRow = document.createElement("tr");
   for (const column of rows.columns) {
@@ -86,7 +124,8 @@ function fillTable(element, rows, lang) {
 // Options: `hash` (false inside a notebook: leave the page URL alone),
 // `start` ({slide, step}, 1-based, to open at), `onShown({index, slide,
 // step})` as each step starts showing, `onPlaying(bool)` when play mode changes,
-// `onMarkerClick({categories, values})` when a mark is clicked.
+// `onMarkerClick({categories, values, chart})` when a mark is clicked (`chart`:
+// 1-based within a dashboard, null on the main chart).
 export async function start({
   Vizzu,
   steps,
@@ -100,11 +139,14 @@ export async function start({
 }) {
   const $ = (selector) => root.querySelector(selector);
   const positions = flatten(story);
-  const allSteps = story.slides.flatMap((slide) => slide.steps);
+  const mainEntries = story.slides.flatMap((slide) => (isBoard(slide) ? slide.steps.map(() => null) : slide.steps));
+  const allEntries = story.slides.flatMap((slide) =>
+    isBoard(slide) ? slide.steps.flatMap((frame) => frame.charts.filter(Boolean)) : slide.steps,
+  );
   const datasets = Object.fromEntries(
     Object.entries(story.datasets).map(([key, data]) => [key, steps.prepareData(data, story.placeholders?.[key])]),
   );
-  const raw = await steps.loadRawFilters(allSteps);
+  const raw = await steps.loadRawFilters(allEntries);
   const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
   const darkScheme = window.matchMedia("(prefers-color-scheme: dark)");
   const theme = story.theme === "auto" || !story.theme ? (darkScheme.matches ? "dark" : "light") : story.theme;
@@ -114,31 +156,192 @@ export async function start({
   // so the first frame is already the finished one.
   const baseStyle = merge(THEMES[theme], story.style ?? {});
 
-  async function makeChart(element) {
+  async function makeChart(element, onClick) {
     const chart = await new Vizzu(element).initializing;
     // The engine's logo opens the vendor's web page: a network request.
     chart.on("click", (event) => {
       if (event.target?.tagName === "logo") event.preventDefault();
-      else if (event.target?.tagName === "plot-marker" && onMarkerClick) {
+      else if (event.target?.tagName === "plot-marker") {
         const { categories, values } = event.target;
-        onMarkerClick({ categories: { ...categories }, values: { ...values } });
+        onClick?.({ categories: { ...categories }, values: { ...values } });
       }
     });
-    chart.styled = false;
+    if (story.tooltips !== false) chart.feature("tooltip", true);
     return chart;
   }
 
-  const chart = await makeChart($(".ipyreport-chart"));
-  if (story.tooltips !== false) chart.feature("tooltip", true);
+  const track = (chart, entries) => ({ chart, entries, at: -1, dataset: null, filter: null, styled: false, extra: null });
+  const main = track(
+    await makeChart($(".ipyreport-chart"), (marker) => onMarkerClick?.({ ...marker, chart: null })),
+    mainEntries,
+  );
   let preview = null; // the presenter view's next-step chart, made on first use
+  const boards = new Map(); // slide index -> its dashboard, made on first visit
 
   let index = -1;
-  let dataset = null;
   let busy = false;
   let pending = null;
   let playing = false;
   let timer = null;
   let startedAt = null;
+
+  // The animate() target for `entry` on `track`, with the track's state moved on.
+  function targetFor(on, entry) {
+    if ("filter" in entry) on.filter = entry.filter;
+    if (on.board) on.extra = on.board.filterFor(on, entry.data ?? "main");
+    const step = on.extra ? { ...entry, filter: both(on.filter, on.extra) } : entry;
+    const next = steps.stepTarget(step, datasets, on.dataset, raw);
+    on.dataset = next.dataset;
+    if (!on.styled) {
+      next.target.style = merge(baseStyle, next.target.style ?? {});
+      on.styled = true;
+    }
+    return next;
+  }
+
+  async function apply(on, entry, options) {
+    const next = targetFor(on, entry);
+    const animation = reducedMotion.matches || options === 0 ? 0 : { ...next.options, ...(options ?? {}) };
+    await on.chart.animate(next.target, animation);
+  }
+
+  // Bring a track to its entry at `k`: animated when it comes straight from
+  // the entry before; otherwise replayed, without animation, from the last
+  // entry that fixes the whole chart, so a jump never leaves it half-drawn.
+  async function show(on, k, { instant = false } = {}) {
+    const last = lastAt(on.entries, k);
+    if (last < 0 || last === on.at) return;
+    const direct = lastAt(on.entries, k - 1) === on.at;
+    if (!direct) {
+      let from = last;
+      while (from > 0 && !on.entries[from]?.complete) from -= 1;
+      for (let j = from; j < last; j += 1) if (on.entries[j]) await apply(on, on.entries[j], 0);
+    }
+    on.at = last;
+    await apply(on, on.entries[last], instant ? 0 : direct ? undefined : { duration: 0.4 });
+  }
+
+  // --- dashboards ---------------------------------------------------------
+
+  function selectionText(board) {
+    const where = board.selection?.where;
+    if (!where) return "";
+    const shown = Object.entries(where)
+      .map(([name, value]) => `${name} = ${value}`)
+      .join(", ");
+    const left = board.tracks
+      .map((on, i) => (board.selection.from !== i && !board.filterFor(on, on.dataset) ? i + 1 : null))
+      .filter((n) => n !== null);
+    const note = left.length ? ` Chart ${left.join(", ")} cannot be filtered by this and shows everything.` : "";
+    return `Filtered to ${shown}.${note} Press Escape or Clear to show everything.`;
+  }
+
+  async function boardFor(s) {
+    if (boards.has(s)) return boards.get(s);
+    const slide = story.slides[s];
+    const element = document.createElement("div");
+    element.className = "ipyreport-board";
+    element.setAttribute("role", "group");
+    element.setAttribute("aria-label", `Dashboard of ${slide.steps[0].charts.length} charts`);
+    const board = { element, tracks: [], selection: null, selects: new Map() };
+    const bar = document.createElement("div");
+    bar.className = "ipyreport-filters";
+    for (const name of slide.crossFilter ?? []) {
+      const categories = Object.values(datasets)
+        .map((data) => categoriesOf(data, name))
+        .find(Boolean);
+      if (!categories) continue;
+      const label = document.createElement("label");
+      label.textContent = `${name} `;
+      const select = document.createElement("select");
+      select.name = name;
+      for (const value of ["", ...categories]) {
+        const option = document.createElement("option");
+        option.value = value;
+        option.textContent = value === "" ? "All" : value;
+        select.append(option);
+      }
+      select.addEventListener("change", () =>
+        setSelection(board, select.value === "" ? null : { from: -1, where: { [name]: select.value } }),
+      );
+      label.append(select);
+      bar.append(label);
+      board.selects.set(name, select);
+    }
+    const clear = document.createElement("button");
+    clear.type = "button";
+    clear.className = "ipyreport-clear-filter";
+    clear.textContent = "Clear filter";
+    clear.disabled = true;
+    clear.addEventListener("click", () => setSelection(board, null));
+    const status = document.createElement("span");
+    status.className = "ipyreport-filter-status";
+    status.setAttribute("aria-live", "polite");
+    if (board.selects.size) bar.append(clear, status);
+    board.clear = clear;
+    board.status = status;
+    const grid = document.createElement("div");
+    grid.className = "ipyreport-grid";
+    grid.style.setProperty("--ipyreport-columns", String(slide.columns ?? 2));
+    element.append(...(board.selects.size ? [bar] : []), grid);
+    $(".ipyreport-canvas").append(element);
+    const crossFilter = new Set(slide.crossFilter ?? []);
+    // The cross-filter for one chart showing `datasetId`: none for the chart clicked.
+    board.filterFor = (on, datasetId) => {
+      const where = board.selection?.where;
+      const data = datasets[datasetId ?? "main"];
+      if (!where || !data || board.selection.from === on.index) return null;
+      const parts = Object.entries(where)
+        .filter(([name]) => categoriesOf(data, name))
+        .map(([column, value]) => ({ in: { column, values: [value] } }));
+      return parts.length ? (parts.length === 1 ? parts[0] : { and: parts }) : null;
+    };
+    const count = slide.steps[0].charts.length;
+    for (let c = 0; c < count; c += 1) {
+      const panel = document.createElement("div");
+      panel.className = "ipyreport-panel";
+      panel.setAttribute("role", "img");
+      const holder = document.createElement("div");
+      panel.append(holder);
+      grid.append(panel);
+      const chart = await makeChart(holder, (marker) => {
+        onMarkerClick?.({ ...marker, chart: c + 1 });
+        const where = Object.fromEntries(Object.entries(marker.categories).filter(([name]) => crossFilter.has(name)));
+        if (!Object.keys(where).length) return;
+        const same =
+          board.selection?.from === c && JSON.stringify(board.selection.where) === JSON.stringify(where);
+        setSelection(board, same ? null : { from: c, where });
+      });
+      board.tracks.push({ ...track(chart, slide.steps.map((frame) => frame.charts[c])), board, index: c });
+    }
+    boards.set(s, board);
+    return board;
+  }
+
+  async function setSelection(board, selection) {
+    board.selection = selection;
+    for (const [name, select] of board.selects) select.value = selection?.where?.[name] ?? "";
+    board.clear.disabled = !selection;
+    board.element.dataset.filtered = String(Boolean(selection));
+    await Promise.all(
+      board.tracks.map(async (on) => {
+        const extra = board.filterFor(on, on.dataset);
+        if (JSON.stringify(extra) === JSON.stringify(on.extra)) return;
+        on.extra = extra;
+        if (on.at < 0) return;
+        const data = datasets[on.dataset];
+        const spec = both(on.filter, extra);
+        const target = { data: { filter: spec ? steps.compileFilter(spec, data, raw) : null } };
+        await on.chart.animate(target, reducedMotion.matches ? 0 : { duration: 0.5 });
+      }),
+    );
+    board.status.textContent = selectionText(board);
+    root.dataset.crossFilter = selection ? JSON.stringify(selection.where) : "";
+  }
+
+  const currentBoard = () => (index >= 0 ? boards.get(positions[index].slide) : undefined);
+
+  // -------------------------------------------------------------------------
 
   function render() {
     const { slide: s, step: k } = positions[index];
@@ -152,11 +355,24 @@ export async function start({
     $(".ipyreport-alt").textContent = step.alt ?? "";
     $(".ipyreport-prev").disabled = index === 0;
     $(".ipyreport-next").disabled = index === positions.length - 1;
-    fillTable($(".ipyreport-table"), step.table, story.lang);
+    const board = boards.get(s);
+    root.dataset.board = String(Boolean(board));
+    for (const [other, { element }] of boards) element.hidden = other !== s;
+    if (board) {
+      board.tracks.forEach((_, c) => {
+        const panel = board.element.querySelectorAll(".ipyreport-panel")[c];
+        panel.setAttribute("aria-label", step.alts[c] ?? "");
+      });
+      const names = step.alts.map((_, c) => `chart ${c + 1}`);
+      fillTables($(".ipyreport-tables"), step.tables, story.lang, names);
+    } else {
+      fillTables($(".ipyreport-tables"), [step.table], story.lang);
+    }
     $(".ipyreport-notes").textContent = slide.notes ?? "";
     const next = positions[index + 1];
+    const nextSlide = next && story.slides[next.slide];
     $(".ipyreport-next-title").textContent = next
-      ? `Next: ${story.slides[next.slide].title ?? `slide ${next.slide + 1}`}${next.slide === s ? " (next step)" : ""}`
+      ? `Next: ${nextSlide.title ?? `slide ${next.slide + 1}`}${next.slide === s ? " (next step)" : ""}${isBoard(nextSlide) ? " (dashboard)" : ""}`
       : "End of the story";
     const link = slide.steps.length > 1 ? `#${s + 1}.${k + 1}` : `#${s + 1}`;
     if (hash && window.location.hash !== link) history.replaceState(null, "", link);
@@ -166,23 +382,8 @@ export async function start({
     if (root.dataset.presenter === "true") updatePreview();
   }
 
-  async function apply(target, step, options, state) {
-    const next = steps.stepTarget(step, datasets, state.dataset, raw);
-    state.dataset = next.dataset;
-    if (!target.styled) {
-      next.target.style = merge(baseStyle, next.target.style ?? {});
-      target.styled = true;
-    }
-    const animation = reducedMotion.matches || options === 0 ? 0 : { ...next.options, ...(options ?? {}) };
-    await target.animate(next.target, animation);
-  }
-
-  // Replay, without animation, from the last step at or before `target`
-  // that fixes the whole chart, so a jump never leaves a half-drawn chart.
-  async function replayTo(target, on, state) {
-    let from = target;
-    while (from > 0 && !allSteps[from].complete) from -= 1;
-    for (let i = from; i < target; i += 1) await apply(on, allSteps[i], 0, state);
+  function running() {
+    return [main, ...(currentBoard()?.tracks ?? [])];
   }
 
   async function go(target) {
@@ -191,26 +392,27 @@ export async function start({
       // A fast key press finishes the running animation at once, then
       // goes where the viewer asked; it never stacks up or gets stuck.
       pending = target;
-      try {
-        chart.animation.seek("100%");
-      } catch {
-        // no animation running: the queued target is handled right after
+      for (const on of running()) {
+        try {
+          on.chart.animation.seek("100%");
+        } catch {
+          // no animation running: the queued target is handled right after
+        }
       }
       return;
     }
     if (target === index) return;
     busy = true;
-    const state = { dataset };
-    const forward = target === index + 1;
     try {
-      if (!forward) await replayTo(target, chart, state);
+      const { slide: s, step: k } = positions[target];
+      const board = isBoard(story.slides[s]) ? await boardFor(s) : null;
       index = target;
       render();
-      await apply(chart, allSteps[index], forward ? undefined : { duration: 0.4 }, state);
+      if (board) await Promise.all(board.tracks.map((on) => show(on, k)));
+      else await show(main, target);
     } catch (error) {
       console.error("ipyreport: could not show this step", error);
     } finally {
-      dataset = state.dataset;
       busy = false;
     }
     if (pending !== null) {
@@ -221,14 +423,16 @@ export async function start({
   }
 
   async function updatePreview() {
-    if (!preview) preview = { chart: await makeChart($(".ipyreport-preview")), busy: false };
+    const target = Math.min(index + 1, positions.length - 1);
+    // A dashboard's charts are too small to preview; the next-step title names it.
+    const element = $(".ipyreport-preview");
+    element.dataset.board = String(isBoard(story.slides[positions[target].slide]));
+    if (element.dataset.board === "true") return;
+    if (!preview) preview = { on: track(await makeChart(element), mainEntries), busy: false };
     if (preview.busy) return;
     preview.busy = true;
     try {
-      const target = Math.min(index + 1, positions.length - 1);
-      const state = { dataset: null };
-      await replayTo(target, preview.chart, state);
-      await apply(preview.chart, allSteps[target], 0, state);
+      await show(preview.on, target, { instant: true });
     } catch (error) {
       console.error("ipyreport: could not draw the preview", error);
     } finally {
@@ -246,8 +450,10 @@ export async function start({
   }
 
   function stepSeconds() {
-    const duration = allSteps[index].animation?.duration;
-    return (typeof duration === "number" ? duration : 1) + HOLD_SECONDS;
+    const { slide: s, step: k } = positions[index];
+    const step = story.slides[s].steps[k];
+    const playing = isBoard(story.slides[s]) ? step.charts.filter(Boolean) : [step];
+    return Math.max(...playing.map(seconds)) + HOLD_SECONDS;
   }
 
   function togglePlay(force) {
@@ -308,9 +514,15 @@ export async function start({
     t: () => toggle("table", ".ipyreport-table-toggle"),
     i: () => toggle("info", ".ipyreport-info-toggle"),
     s: () => togglePresenter(),
+    Escape: () => {
+      const board = currentBoard();
+      if (board?.selection) setSelection(board, null);
+    },
   };
   root.addEventListener("keydown", (event) => {
     if (event.target.closest?.("button") && (event.key === " " || event.key === "Enter")) return;
+    if (event.target.closest?.("select") && event.key !== "Escape") return; // a dashboard's filter list
+    if (event.key === "Escape" && !currentBoard()?.selection) return; // Escape is the page's otherwise
     const action = keys[event.key] ?? keys[event.key.toLowerCase()];
     if (!action || event.altKey || event.ctrlKey || event.metaKey) return;
     event.preventDefault();
@@ -328,34 +540,68 @@ export async function start({
     : "Built with the ipyreport Python API (no spec file).";
   if (hash) window.addEventListener("hashchange", () => go(fromHash()));
 
+  // What the viewer sees of the charts, as a PNG data URL the size of the
+  // main chart's canvas: that canvas, or a dashboard's charts where they stand.
+  function snapshot() {
+    const base = root.querySelector(".ipyreport-chart canvas");
+    const board = currentBoard();
+    if (!board) return base.toDataURL("image/png");
+    const picture = document.createElement("canvas");
+    picture.width = base.width;
+    picture.height = base.height;
+    const context = picture.getContext("2d");
+    context.fillStyle = getComputedStyle(root).backgroundColor;
+    context.fillRect(0, 0, picture.width, picture.height);
+    const frame = base.getBoundingClientRect();
+    const scale = base.width / frame.width;
+    for (const canvas of board.element.querySelectorAll("canvas")) {
+      const box = canvas.getBoundingClientRect();
+      const [x, y] = [(box.left - frame.left) * scale, (box.top - frame.top) * scale];
+      context.drawImage(canvas, x, y, box.width * scale, box.height * scale);
+    }
+    return picture.toDataURL("image/png");
+  }
+
   // Frame-accurate capture (video): play the step after the current one
-  // paused, seek through it, and read the canvas at each of `count` + 1
-  // evenly spaced points; the player then stands on that step.
+  // paused, seek through it, and read the charts at each of `count` + 1
+  // evenly spaced points; the player then stands on that step. On a
+  // dashboard every chart moves by the same clock; a shorter one rests at its end.
   async function capture(count) {
     const target = index + 1;
-    const state = { dataset };
-    const next = steps.stepTarget(allSteps[target], datasets, state.dataset, raw);
-    const canvas = root.querySelector(".ipyreport-chart canvas");
-    const animation = chart.animate(next.target, { ...next.options, playState: "paused" });
-    const control = await animation.activated;
-    const frames = [];
-    for (let frame = 0; frame <= count; frame += 1) {
-      control.seek(`${(frame / count) * 100}%`);
-      chart.feature.rendering.update();
-      frames.push(canvas.toDataURL("image/png"));
-    }
-    control.play();
-    await animation;
-    dataset = next.dataset;
+    const { slide: s, step: k } = positions[target];
+    const board = isBoard(story.slides[s]) ? await boardFor(s) : null;
+    const tracks = board ? board.tracks.filter((on) => on.entries[k]) : [main];
+    const at = board ? k : target;
     index = target;
     render();
+    const playing = [];
+    for (const on of tracks) {
+      const entry = on.entries[at];
+      const next = targetFor(on, entry);
+      on.at = at;
+      const animation = on.chart.animate(next.target, { ...next.options, playState: "paused" });
+      playing.push({ on, animation, control: await animation.activated, seconds: seconds(entry) });
+    }
+    const longest = Math.max(...playing.map((item) => item.seconds));
+    const frames = [];
+    for (let frame = 0; frame <= count; frame += 1) {
+      for (const { on, control, seconds: own } of playing) {
+        control.seek(`${Math.min(100, ((frame / count) * longest * 100) / own)}%`);
+        on.chart.feature.rendering.update();
+      }
+      frames.push(snapshot());
+    }
+    for (const { control, animation } of playing) {
+      control.play();
+      await animation;
+    }
     return frames;
   }
 
   const api = {
     go,
     capture,
-    snapshot: () => root.querySelector(".ipyreport-chart canvas").toDataURL("image/png"),
+    snapshot,
     // 1-based slide and step, as the URL hash and the notebook widget count.
     goTo: (slide, step = 1) => {
       const found = positions.findIndex((p) => p.slide === slide - 1 && p.step === step - 1);

@@ -17,32 +17,49 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ipyreport._slides import Dashboard
 from ipyreport.export._browser import in_own_thread, story_page
+from ipyreport.step import Step
 
 if TYPE_CHECKING:
     from ipyreport.story import Story
 
-__all__ = ["frame_plan", "save_video"]
+__all__ = ["durations", "frame_plan", "save_video"]
 
 DEFAULT_STEP_SECONDS = 1.0
 CANVAS_SIZE = "() => { const c = document.querySelector('.ipyreport-chart canvas'); return [c.width, c.height]; }"
+
+
+def _seconds(step: Step) -> float:
+    duration = (step.animation or {}).get("duration", DEFAULT_STEP_SECONDS)
+    return float(duration) if isinstance(duration, (int, float)) else DEFAULT_STEP_SECONDS
+
+
+def durations(story: Story) -> list[float]:
+    """Seconds each step's transition takes, in playing order (a dashboard's: its longest chart's)."""
+    result: list[float] = []
+    for slide in story.slides:
+        if isinstance(slide, Dashboard):
+            result.extend(
+                max(_seconds(chart[k]) for chart in slide.charts if k < len(chart))
+                for k in range(slide.length)
+            )
+        else:
+            result.extend(_seconds(step) for step in slide.steps)
+    return result
 
 
 def frame_plan(story: Story, *, fps: int, hold: float) -> list[int]:
     """Frames of each step: the held first step, then each transition (ends included) plus its hold."""
     held = round(hold * fps)
     plan = [max(held, 1)]
-    steps = [step for slide in story.slides for step in slide.steps]
-    for step in steps[1:]:
-        duration = (step.animation or {}).get("duration", DEFAULT_STEP_SECONDS)
-        seconds = float(duration) if isinstance(duration, (int, float)) else DEFAULT_STEP_SECONDS
+    for seconds in durations(story)[1:]:
         plan.append(max(round(seconds * fps), 1) + 1 + held)
     return plan
 
 
 def _frames(story: Story, *, fps: int, size: tuple[int, int], hold: float) -> Iterator[bytes]:
     """PNG bytes of every frame, in order."""
-    steps = [step for slide in story.slides for step in slide.steps]
     held = round(hold * fps)
     with story_page(story, width=size[0], height=size[1]) as (_, page):
         page.evaluate(
@@ -54,11 +71,7 @@ def _frames(story: Story, *, fps: int, size: tuple[int, int], hold: float) -> It
         )
         for _ in range(max(held, 1)):
             yield first
-        for step in steps[1:]:
-            duration = (step.animation or {}).get("duration", DEFAULT_STEP_SECONDS)
-            seconds = (
-                float(duration) if isinstance(duration, (int, float)) else DEFAULT_STEP_SECONDS
-            )
+        for seconds in durations(story)[1:]:
             count = max(round(seconds * fps), 1)
             urls = page.evaluate(
                 "(count) => document.getElementById('ipyreport').ipyreport.capture(count)", count

@@ -81,7 +81,7 @@ class StoryPlayer(anywidget.AnyWidget):
 
     def __init__(self, story: Story, **kwargs: Any) -> None:
         self._story = story
-        self._steps_per_slide = [len(slide.steps) for slide in story.slides]
+        self._steps_per_slide = [slide.length for slide in story.slides]
         self._click_handlers: list[Callable[[dict[str, Any]], None]] = []
         super().__init__(engine=Engine.shared(), story=story.to_json().decode("utf-8"), **kwargs)
         self.on_msg(self._handle_message)
@@ -113,7 +113,10 @@ class StoryPlayer(anywidget.AnyWidget):
             self.step = step
 
     def on_click(self, callback: Callable[[dict[str, Any]], None]) -> None:
-        """Call ``callback({"categories": {...}, "values": {...}})`` when a viewer clicks a mark."""
+        """Call ``callback({"categories": {...}, "values": {...}, "chart": n})`` when a viewer clicks a mark.
+
+        ``chart`` is the 1-based chart of a dashboard slide, or ``None`` on an ordinary slide.
+        """
         self._click_handlers.append(callback)
 
     def _handle_message(self, _: Any, content: dict[str, Any], buffers: Any) -> None:
@@ -121,6 +124,7 @@ class StoryPlayer(anywidget.AnyWidget):
             record = {
                 "categories": content.get("categories", {}),
                 "values": content.get("values", {}),
+                "chart": content.get("chart"),
             }
             for handler in self._click_handlers:
                 handler(record)

@@ -128,7 +128,15 @@ def test_clicks_from_the_page_reach_python_handlers(story):
         {"type": "click", "categories": {"Region": "Europe"}, "values": {"Revenue": 1.5}},
         [],
     )
-    assert seen == [{"categories": {"Region": "Europe"}, "values": {"Revenue": 1.5}}]
+    player._handle_message(
+        player,
+        {"type": "click", "categories": {"Region": "Asia"}, "values": {}, "chart": 2},
+        [],
+    )
+    assert seen == [
+        {"categories": {"Region": "Europe"}, "values": {"Revenue": 1.5}, "chart": None},
+        {"categories": {"Region": "Asia"}, "values": {}, "chart": 2},
+    ]
 
 
 def test_controls_follow_the_player_and_move_it(story):

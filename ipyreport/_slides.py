@@ -1,0 +1,196 @@
+"""Slides: the steps one chart plays, or a dashboard of charts that step together.
+
+A story's ordinary slides all play on one chart, which morphs from slide
+to slide. A :class:`Dashboard` brings its own two to four charts; each
+plays its own steps, in lockstep with the others. :func:`chains` lists
+what every chart plays, in order, so the description, the checker, the
+compaction and the outputs all walk the charts the way the player does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ipyreport.step import Step, StepError
+
+__all__ = ["Dashboard", "Played", "Slide", "chains", "map_steps"]
+
+MIN_CHARTS = 2
+MAX_CHARTS = 4
+
+
+def _steps(items: Iterable[Any], what: str) -> tuple[Step, ...]:
+    flat: list[Step] = []
+    for item in items:
+        if isinstance(item, Step):
+            flat.append(item)
+        elif isinstance(item, Iterable) and not isinstance(item, (str, Mapping)):
+            flat.extend(_as_step(part) for part in item)
+        else:
+            flat.append(_as_step(item))
+    if not flat:
+        msg = f"{what} has no steps; give it at least one (for example presets.chart(...))"
+        raise StepError(msg)
+    return tuple(flat)
+
+
+def _as_step(item: Any) -> Step:
+    if isinstance(item, Step):
+        return item
+    msg = f"a slide holds Step values (from ipyreport.presets or Step(...)), got {type(item).__name__}"
+    raise StepError(msg)
+
+
+class Slide:
+    """One slide: steps that play in turn, with a title, speaker notes and a text alternative.
+
+    Steps may be given one by one or as lists (what presets return).
+    """
+
+    def __init__(
+        self,
+        *steps: Step | Iterable[Step],
+        title: str | None = None,
+        notes: str | None = None,
+        alt: str | None = None,
+    ) -> None:
+        self.steps: tuple[Step, ...] = _steps(steps, f"slide {title!r}")
+        self.title = title
+        self.notes = notes
+        self.alt = alt
+
+    @property
+    def length(self) -> int:
+        """How many times the viewer presses Next to get through the slide."""
+        return len(self.steps)
+
+    def __repr__(self) -> str:
+        return f"Slide({len(self.steps)} steps, title={self.title!r})"
+
+
+class Dashboard:
+    """A slide of two to four charts over the same data that step and filter together.
+
+    Each chart is a step or a list of steps (what presets return). Step *k*
+    of the slide plays step *k* of every chart at once; a chart with fewer
+    steps holds its last one. Clicking a mark filters the other charts to
+    that mark's categories (a second click on it, Escape or the Clear
+    button removes the filter; a keyboard user picks a category from a
+    list instead). ``cross_filter`` is ``True`` for every dimension the
+    charts show, a list of dimension names, or ``False``. ``columns`` sets
+    the grid (default: side by side for two or three charts, 2 x 2 for four).
+
+    >>> from ipyreport import presets
+    >>> board = Dashboard(
+    ...     presets.chart("line", x="Month", y="Revenue"),
+    ...     presets.chart("bar", x="Revenue", y="Region"),
+    ...     title="Overview",
+    ... )
+    >>> board.length, board.columns
+    (1, 2)
+    """
+
+    def __init__(
+        self,
+        *charts: Step | Iterable[Step],
+        title: str | None = None,
+        notes: str | None = None,
+        alt: str | None = None,
+        columns: int | None = None,
+        cross_filter: bool | Sequence[str] = True,
+    ) -> None:
+        if not MIN_CHARTS <= len(charts) <= MAX_CHARTS:
+            msg = (
+                f"dashboard {title!r} has {len(charts)} chart(s); it holds {MIN_CHARTS} to "
+                f"{MAX_CHARTS} (use Slide for one chart, or two dashboards for more)"
+            )
+            raise StepError(msg)
+        self.charts: tuple[tuple[Step, ...], ...] = tuple(
+            _steps([chart], f"chart {number} of dashboard {title!r}")
+            for number, chart in enumerate(charts, start=1)
+        )
+        if columns is None:
+            columns = 2 if len(charts) == 4 else len(charts)
+        if not isinstance(columns, int) or isinstance(columns, bool) or not 1 <= columns <= 4:
+            msg = f"dashboard {title!r}: columns must be 1 to 4, got {columns!r}"
+            raise StepError(msg)
+        if isinstance(cross_filter, str) or not (
+            isinstance(cross_filter, bool) or all(isinstance(name, str) for name in cross_filter)
+        ):
+            msg = (
+                f"dashboard {title!r}: cross_filter is True, False or a list of dimension names, "
+                f"got {cross_filter!r}"
+            )
+            raise StepError(msg)
+        self.title = title
+        self.notes = notes
+        self.alt = alt
+        self.columns = columns
+        self.cross_filter: bool | tuple[str, ...] = (
+            cross_filter if isinstance(cross_filter, bool) else tuple(cross_filter)
+        )
+
+    @property
+    def length(self) -> int:
+        """How many times the viewer presses Next to get through the slide."""
+        return max(len(chart) for chart in self.charts)
+
+    def __repr__(self) -> str:
+        return f"Dashboard({len(self.charts)} charts, {self.length} steps, title={self.title!r})"
+
+
+AnySlide = Slide | Dashboard
+
+
+@dataclass(frozen=True)
+class Played:
+    """A step where it plays: 1-based slide and step, and the dashboard chart (``None``: the main chart)."""
+
+    slide: int
+    step: int
+    chart: int | None
+    item: Step
+
+    @property
+    def where(self) -> str:
+        """The position as messages name it: ``slide 3, chart 2, step 1``."""
+        chart = f", chart {self.chart}" if self.chart is not None else ""
+        return f"slide {self.slide}{chart}, step {self.step}"
+
+
+def chains(slides: Sequence[AnySlide]) -> list[list[Played]]:
+    """What each chart plays, in order: the main chart across the ordinary slides, then each dashboard chart."""
+    main: list[Played] = []
+    boards: list[list[Played]] = []
+    for number, slide in enumerate(slides, start=1):
+        if isinstance(slide, Dashboard):
+            for chart, steps in enumerate(slide.charts, start=1):
+                boards.append(
+                    [Played(number, k, chart, step) for k, step in enumerate(steps, start=1)]
+                )
+        else:
+            main.extend(
+                Played(number, k, None, step) for k, step in enumerate(slide.steps, start=1)
+            )
+    return [main, *boards] if main else boards
+
+
+def map_steps(slide: AnySlide, change: Callable[[Step], Step]) -> AnySlide:
+    """The same slide with every step passed through ``change``."""
+    if isinstance(slide, Dashboard):
+        return Dashboard(
+            *([change(step) for step in chart] for chart in slide.charts),
+            title=slide.title,
+            notes=slide.notes,
+            alt=slide.alt,
+            columns=slide.columns,
+            cross_filter=slide.cross_filter,
+        )
+    return Slide(
+        *(change(step) for step in slide.steps),
+        title=slide.title,
+        notes=slide.notes,
+        alt=slide.alt,
+    )
