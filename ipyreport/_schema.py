@@ -87,6 +87,7 @@ class ListOf(Type):
     item: Type
     description: str = ""
     min_items: int = 0
+    max_items: int | None = None
     # A single item may be written without the list brackets.
     single: bool = False
 
@@ -97,6 +98,8 @@ class ListOf(Type):
             return [Problem(path, f"must be a list, got {_show(value)}")]
         if len(value) < self.min_items:
             return [Problem(path, f"needs at least {self.min_items} item(s)")]
+        if self.max_items is not None and len(value) > self.max_items:
+            return [Problem(path, f"holds at most {self.max_items} items, got {len(value)}")]
         problems = []
         for index, item in enumerate(value):
             problems += self.item.check(item, (*path, index))
@@ -106,6 +109,8 @@ class ListOf(Type):
         listed: dict[str, Any] = {"type": "array", "items": self.item.schema()}
         if self.min_items:
             listed["minItems"] = self.min_items
+        if self.max_items is not None:
+            listed["maxItems"] = self.max_items
         if self.single:
             return self._described({"anyOf": [self.item.schema(), listed]})
         return self._described(listed)

@@ -36,7 +36,7 @@ from ipyreport._schema import AnyOf, Enum, FreeMap, ListOf, Problem, Record, Sca
 from ipyreport.data import DataError, VizzuData, encode
 from ipyreport.lazy import DEFAULT_MEMORY_LIMIT, lazy
 from ipyreport.step import Filter, Step, StepError, check_step, data_of
-from ipyreport.story import THEMES, Slide, Story
+from ipyreport.story import THEMES, Dashboard, Slide, Story
 
 __all__ = ["SPEC", "SpecError", "build", "json_schema", "load", "set_value"]
 
@@ -128,10 +128,33 @@ STEP = Record(
     name="step key",
     description="a step: one preset (or a raw config), optionally with a filter, style or animation options",
 )
+CHART = ListOf(
+    STEP,
+    min_items=1,
+    single=True,
+    description="one chart of a dashboard: a step, or a list of steps that play in turn",
+)
 SLIDE = Record(
-    {"title": text, "notes": text, "alt": text, "steps": ListOf(STEP, min_items=1)},
-    required=("steps",),
+    {
+        "title": text,
+        "notes": text,
+        "alt": text,
+        "steps": ListOf(STEP, min_items=1),
+        "charts": ListOf(
+            CHART,
+            min_items=2,
+            max_items=4,
+            description="a dashboard: two to four charts in a grid that step together",
+        ),
+        "columns": Scalar("integer", minimum=1, description="a dashboard's grid columns (1-4)"),
+        "cross_filter": AnyOf(
+            (flag, ListOf(text)),
+            description="a dashboard: clicking a mark filters the other charts by these dimensions (true: all shown)",
+        ),
+    },
+    one_of=("steps", "charts"),
     name="slide field",
+    description="a slide of steps on one chart, or a dashboard of charts",
 )
 DATA = Record(
     {
@@ -311,14 +334,9 @@ def build(loaded: Loaded, *, namespace: Mapping[str, Any] | None = None) -> Stor
     """
     spec = loaded.value
     data = _read_data(loaded, namespace)
-    slides = []
-    for number, slide in enumerate(spec["slides"]):
-        steps: list[Step] = []
-        for index, step in enumerate(slide["steps"]):
-            steps.extend(_build_step(loaded, data, step, ("slides", number, "steps", index)))
-        slides.append(
-            Slide(*steps, title=slide.get("title"), notes=slide.get("notes"), alt=slide.get("alt"))
-        )
+    slides = [
+        _build_slide(loaded, data, slide, number) for number, slide in enumerate(spec["slides"])
+    ]
     try:
         story = Story(
             data,
@@ -484,6 +502,41 @@ def _build_step(
             field = "filter" if "filter" in spec and "the filter" in str(error) else name
             raise loaded.error((*path, field), str(error).removeprefix("the step: ")) from None
     return made
+
+
+def _build_slide(
+    loaded: Loaded, data: Any, slide: dict[str, Any], number: int
+) -> Slide | Dashboard:
+    text = {"title": slide.get("title"), "notes": slide.get("notes"), "alt": slide.get("alt")}
+    if "steps" in slide:
+        for key in ("columns", "cross_filter"):
+            if key in slide:
+                message = f"{key} applies to dashboards; list the slide's charts under charts: instead of steps:"
+                raise loaded.error(("slides", number, key), message)
+        steps: list[Step] = []
+        for index, step in enumerate(slide["steps"]):
+            steps.extend(_build_step(loaded, data, step, ("slides", number, "steps", index)))
+        return Slide(*steps, **text)
+    charts = []
+    for c, chart in enumerate(slide["charts"]):
+        path: tuple[str | int, ...] = ("slides", number, "charts", c)
+        items = chart if isinstance(chart, list) else [chart]
+        made: list[Step] = []
+        for index, step in enumerate(items):
+            made.extend(
+                _build_step(loaded, data, step, (*path, index) if isinstance(chart, list) else path)
+            )
+        charts.append(made)
+    try:
+        return Dashboard(
+            *charts,
+            **text,
+            columns=slide.get("columns"),
+            cross_filter=slide.get("cross_filter", True),
+        )
+    except StepError as error:
+        field = "columns" if "columns" in str(error) else "cross_filter"
+        raise loaded.error(("slides", number, field), str(error)) from None
 
 
 def _step_error(loaded: Loaded, error: StepError, path: Sequence[str | int] = ()) -> SpecError:
