@@ -184,6 +184,7 @@ export async function start({
   let playing = false;
   let timer = null;
   let startedAt = null;
+  let filtering = 0; // cross-filter animations running
 
   // The animate() target for `entry` on `track`, with the track's state moved on.
   function targetFor(on, entry) {
@@ -323,6 +324,17 @@ export async function start({
     for (const [name, select] of board.selects) select.value = selection?.where?.[name] ?? "";
     board.clear.disabled = !selection;
     board.element.dataset.filtered = String(Boolean(selection));
+    filtering += 1;
+    try {
+      await refilter(board);
+    } finally {
+      filtering -= 1;
+    }
+    board.status.textContent = selectionText(board);
+    root.dataset.crossFilter = selection ? JSON.stringify(selection.where) : "";
+  }
+
+  async function refilter(board) {
     await Promise.all(
       board.tracks.map(async (on) => {
         const extra = board.filterFor(on, on.dataset);
@@ -335,8 +347,6 @@ export async function start({
         await on.chart.animate(target, reducedMotion.matches ? 0 : { duration: 0.5 });
       }),
     );
-    board.status.textContent = selectionText(board);
-    root.dataset.crossFilter = selection ? JSON.stringify(selection.where) : "";
   }
 
   const currentBoard = () => (index >= 0 ? boards.get(positions[index].slide) : undefined);
@@ -614,7 +624,7 @@ export async function start({
       return index;
     },
     get busy() {
-      return busy || pending !== null;
+      return busy || pending !== null || filtering > 0;
     },
   };
   root.ipyreport = api;

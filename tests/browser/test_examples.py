@@ -4,7 +4,8 @@ import pytest
 
 from ipyreport.cli import main
 
-from .test_player import INK, shown, wait_idle, wait_ready
+from .pages import wait_idle, wait_ready
+from .test_player import INK, shown
 
 EXAMPLES = ["monthly-playback", "orders-at-scale", "sales-overview"]
 

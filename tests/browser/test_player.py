@@ -11,14 +11,25 @@ from ipyreport import presets, samples
 from ipyreport.data import encode
 from ipyreport.story import Slide, Story
 
+from .pages import open_story, wait_idle, wait_ready
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "player"
 SALES = encode(samples.sales())
 XSS = "a</script><script>window.pwned=1</script>"
 
 # How much of the chart canvas is not background, and a coarse fingerprint.
-INK = """() => {
-  const canvas = document.querySelector(".ipyreport-chart canvas");
-  const { data } = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height);
+# How much of what the viewer sees of the charts differs from the background,
+# overall and in an 8 x 8 grid of cells (a dashboard's charts count together).
+INK = """async () => {
+  const image = new Image();
+  image.src = document.getElementById("ipyreport").ipyreport.snapshot();
+  await image.decode();
+  const canvas = document.createElement("canvas");
+  canvas.width = image.width;
+  canvas.height = image.height;
+  const context = canvas.getContext("2d");
+  context.drawImage(image, 0, 0);
+  const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
   const background = [data[0], data[1], data[2]];
   let ink = 0;
   const cells = new Array(64).fill(0);
@@ -71,35 +82,6 @@ def sales_file(tmp_path_factory):
     story = sales_story()
     story.save_html(path)
     return path, json.loads(story.to_json())
-
-
-def wait_ready(page, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if page.evaluate("() => document.getElementById('ipyreport').dataset.ready === 'true'"):
-            wait_idle(page)
-            return
-        time.sleep(0.05)
-    msg = "the story never became ready"
-    raise AssertionError(msg)
-
-
-def wait_idle(page, timeout=10.0):
-    # wait_for_function evaluates strings, which the page's CSP forbids.
-    deadline = time.monotonic() + timeout
-    while page.evaluate("() => document.getElementById('ipyreport').ipyreport?.busy ?? true"):
-        if time.monotonic() > deadline:
-            msg = "the player stayed busy"
-            raise AssertionError(msg)
-        time.sleep(0.05)
-
-
-def open_story(open_file, path, **options):
-    """Open an exported story, wait until its first step is drawn, and give it the keyboard."""
-    watch = open_file(path, **options)
-    wait_ready(watch.page)
-    watch.page.focus("#ipyreport")
-    return watch, watch.page
 
 
 def shown(page):

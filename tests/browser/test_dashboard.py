@@ -1,0 +1,263 @@
+"""Dashboard slides in the HTML player: every chart drawn, stepping together, filtering each other."""
+
+import io
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from ipyreport import Dashboard, Slide, Story, encode, presets, samples
+
+from .pages import open_story, wait_idle
+
+SALES = encode(samples.sales())
+# The engine's first palette colour, in which single-colour marks are drawn.
+MARK = np.array([65, 113, 205])
+
+
+def regions(**options):
+    return presets.chart("column", x="Region", y="Revenue", title="Regions", **options)
+
+
+def trend(**options):
+    return presets.chart("line", x="Month", y="Revenue", title="Trend", **options)
+
+
+def products(**options):
+    return presets.chart("column", x="Product", y="Units", title="Products", **options)
+
+
+def board_story(first=None, third=None):
+    """Slide 1 on the main chart, the dashboard as slide 2, a two-step dashboard as slide 3."""
+    return Story(
+        SALES,
+        title="Sales",
+        slides=[
+            Slide(presets.chart("pie", x="Channel", y="Revenue"), title="Channels"),
+            Dashboard(
+                first or trend(),
+                regions(),
+                third or products(),
+                title="Overview",
+                cross_filter=["Region", "Product"],
+            ),
+            Dashboard(
+                [regions(), presets.chart("pie", x="Region", y="Revenue")],
+                products(),
+                title="Two steps",
+            ),
+        ],
+    )
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("dashboard")
+    live = board_story().save_html(folder / "board.html")
+    # The same dashboard with the other two charts filtered to the Americas from the start.
+    americas = {"Region": ["Americas"]}
+    reference = board_story(trend(filter=americas), products(filter=americas)).save_html(
+        folder / "americas.html"
+    )
+    return live, reference
+
+
+def panel(page, number):
+    """What the viewer sees of one dashboard chart, as an RGB array."""
+    shot = page.locator(".ipyreport-board:not([hidden]) .ipyreport-panel").nth(number).screenshot()
+    return np.asarray(Image.open(io.BytesIO(shot)).convert("RGB")).astype(int)
+
+
+def panels(page):
+    return [
+        panel(page, n)
+        for n in range(page.locator(".ipyreport-board:not([hidden]) .ipyreport-panel").count())
+    ]
+
+
+def differs(a, b):
+    """The share of pixels that differ visibly between two pictures."""
+    return float((np.abs(a - b).sum(axis=2) > 30).mean())
+
+
+def tallest_mark(page, number):
+    """Page coordinates of the middle of the tallest mark in a column chart."""
+    box = page.locator(".ipyreport-board:not([hidden]) .ipyreport-panel").nth(number).bounding_box()
+    picture = panel(page, number)
+    mark = (np.abs(picture - MARK) < 25).all(axis=2)
+    column = int(mark.sum(axis=0).argmax())
+    rows = np.nonzero(mark[:, column])[0]
+    scale = box["width"] / picture.shape[1]
+    return box["x"] + column * scale, box["y"] + float(np.median(rows)) * scale
+
+
+def state(page):
+    return page.evaluate(
+        """() => { const root = document.getElementById("ipyreport");
+        return { slide: Number(root.dataset.slide), step: Number(root.dataset.step),
+                 title: root.querySelector(".ipyreport-title").textContent,
+                 alt: root.querySelector(".ipyreport-alt").textContent,
+                 filter: root.dataset.crossFilter ?? "",
+                 status: root.querySelector(".ipyreport-board:not([hidden]) .ipyreport-filter-status")?.textContent ?? "",
+                 labels: [...root.querySelectorAll(".ipyreport-board:not([hidden]) .ipyreport-panel")]
+                   .map((p) => p.getAttribute("aria-label")),
+                 mainVisible: getComputedStyle(root.querySelector(".ipyreport-chart")).visibility === "visible" }; }"""
+    )
+
+
+def click_and_settle(page, x, y):
+    page.mouse.click(x, y)
+    page.mouse.move(1, 1)  # away from the marks, so no tooltip stays in the picture
+    wait_idle(page)
+    page.wait_for_timeout(300)  # the tooltip fades out
+
+
+def test_a_dashboard_draws_every_chart_offline_with_its_text(open_file, files):
+    live, _ = files
+    watch, page = open_story(open_file, live)
+    page.keyboard.press("ArrowRight")
+    wait_idle(page)
+    shown = state(page)
+    assert (shown["slide"], shown["step"], shown["title"]) == (2, 1, "Overview")
+    assert not shown["mainVisible"]
+    document = json.loads(board_story().to_json())
+    frame = document["slides"][1]["steps"][0]
+    assert shown["alt"] == frame["alt"]
+    assert shown["labels"] == frame["alts"]
+    pictures = panels(page)
+    assert len(pictures) == 3
+    for number, picture in enumerate(pictures, start=1):
+        ink = (np.abs(picture - picture[0, 0]).sum(axis=2) > 30).mean()
+        assert ink > 0.02, f"chart {number} looks blank"
+    # three different charts, not one drawn three times
+    assert differs(pictures[0], pictures[1]) > 0.02
+    assert differs(pictures[1], pictures[2]) > 0.02
+    assert watch.network_requests() == []
+    assert watch.errors == []
+
+
+def test_clicking_a_mark_filters_the_other_charts_to_it(open_file, files):
+    live, reference = files
+    watch, page = open_story(open_file, live, reduced_motion="reduce")
+    page.keyboard.press("ArrowRight")
+    wait_idle(page)
+    page.mouse.move(1, 1)
+    before = panels(page)
+    click_and_settle(page, *tallest_mark(page, 1))
+    shown = state(page)
+    assert shown["filter"] == '{"Region":"Americas"}'
+    assert (
+        shown["status"]
+        == "Filtered to Region = Americas. Press Escape or Clear to show everything."
+    )
+    after = panels(page)
+    # The other two charts now look exactly like the same charts filtered to the Americas.
+    check, check_page = open_story(open_file, reference, reduced_motion="reduce")
+    check_page.keyboard.press("ArrowRight")
+    wait_idle(check_page)
+    check_page.mouse.move(1, 1)
+    expected = panels(check_page)
+    for number in (0, 2):
+        assert differs(after[number], before[number]) > 0.01, f"chart {number + 1} did not change"
+        assert differs(after[number], expected[number]) < 0.002, (
+            f"chart {number + 1} is not the filtered chart"
+        )
+    # The clicked chart keeps showing every region, so the viewer can pick another.
+    assert differs(after[1], before[1]) < 0.002
+    # A second click on the same mark shows everything again.
+    click_and_settle(page, *tallest_mark(page, 1))
+    assert state(page)["filter"] == ""
+    again = panels(page)
+    for number in (0, 2):
+        assert differs(again[number], before[number]) < 0.002
+    assert watch.errors == []
+    assert check.errors == []
+    assert watch.network_requests() == []
+
+
+def test_a_keyboard_user_filters_from_the_list_and_escape_clears(open_file, files):
+    live, _ = files
+    watch, page = open_story(open_file, live, reduced_motion="reduce")
+    page.keyboard.press("ArrowRight")
+    wait_idle(page)
+    page.mouse.move(1, 1)
+    before = panels(page)
+    page.focus(".ipyreport-board:not([hidden]) select[name=Product]")
+    page.select_option(".ipyreport-board:not([hidden]) select[name=Product]", "Phones")
+    wait_idle(page)
+    assert state(page)["filter"] == '{"Product":"Phones"}'
+    page.keyboard.press("ArrowDown")  # inside the list, arrows pick the next product, not a slide
+    wait_idle(page)
+    shown = state(page)
+    assert (shown["slide"], shown["filter"]) == (2, '{"Product":"Tablets"}')
+    assert shown["status"].startswith("Filtered to Product = Tablets.")
+    filtered = panels(page)
+    assert all(differs(a, b) > 0.01 for a, b in zip(before, filtered, strict=True))
+    page.keyboard.press("Escape")
+    wait_idle(page)
+    assert state(page)["filter"] == ""
+    assert (
+        page.eval_on_selector(".ipyreport-board:not([hidden]) select[name=Product]", "s => s.value")
+        == ""
+    )
+    assert all(differs(a, b) < 0.002 for a, b in zip(before, panels(page), strict=True))
+    assert watch.errors == []
+
+
+def test_charts_step_together_and_a_finished_chart_holds(open_file, files):
+    live, _ = files
+    watch, page = open_story(open_file, live, reduced_motion="reduce")
+    page.keyboard.press("End")
+    page.keyboard.press("ArrowLeft")
+    wait_idle(page)
+    page.mouse.move(1, 1)
+    assert (state(page)["slide"], state(page)["step"]) == (3, 1)
+    first = panels(page)
+    page.keyboard.press("ArrowRight")
+    wait_idle(page)
+    assert (state(page)["slide"], state(page)["step"]) == (3, 2)
+    second = panels(page)
+    assert differs(first[0], second[0]) > 0.05  # columns became a pie
+    assert differs(first[1], second[1]) < 0.002  # the chart without a second step holds
+    page.keyboard.press("ArrowLeft")
+    wait_idle(page)
+    assert differs(first[0], panels(page)[0]) < 0.002
+    assert watch.errors == []
+
+
+def test_the_main_chart_comes_back_as_it_was_after_a_dashboard(open_file, files):
+    live, _ = files
+    watch, page = open_story(open_file, live, reduced_motion="reduce")
+    chart = page.locator(".ipyreport-chart")
+    start = np.asarray(Image.open(io.BytesIO(chart.screenshot())).convert("RGB")).astype(int)
+    page.keyboard.press("ArrowRight")
+    wait_idle(page)
+    page.keyboard.press("ArrowLeft")
+    wait_idle(page)
+    shown = state(page)
+    assert (shown["slide"], shown["title"], shown["mainVisible"]) == (1, "Channels", True)
+    back = np.asarray(Image.open(io.BytesIO(chart.screenshot())).convert("RGB")).astype(int)
+    assert differs(start, back) < 0.002
+    assert watch.errors == []
+
+
+def test_the_data_table_shows_one_table_per_chart(open_file, files):
+    live, _ = files
+    watch, page = open_story(open_file, live, reduced_motion="reduce")
+    page.keyboard.press("ArrowRight")
+    wait_idle(page)
+    page.keyboard.press("t")
+    captions = page.eval_on_selector_all(
+        ".ipyreport-tables table caption", "cs => cs.map((c) => c.textContent)"
+    )
+    assert captions == [
+        "Data behind chart 1",
+        "Data behind chart 2",
+        "Data behind chart 3",
+    ]
+    rows = page.eval_on_selector_all(
+        ".ipyreport-tables table:nth-child(2) tbody th", "cs => cs.map((c) => c.textContent)"
+    )
+    assert rows == ["Americas", "Europe", "Asia Pacific", "Africa"]
+    assert watch.errors == []
