@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from ipyreport import Slide, Story, encode, presets, samples
+from ipyreport import Dashboard, Slide, Story, encode, presets, samples
 from ipyreport.cli import main
 
 SALES = encode(samples.sales())
@@ -77,3 +77,34 @@ def test_cli_build_writes_the_pdf_next_to_the_html(tmp_path):
     )
     assert main(["build", str(spec), "--pdf", "-q"]) == 0
     assert len(PdfReader(tmp_path / "s.pdf").pages) == 2
+
+
+def test_a_dashboard_page_shows_all_its_charts_and_a_table_for_each(tmp_path):
+    board = Story(
+        SALES,
+        slides=[
+            Dashboard(
+                presets.chart("line", x="Month", y="Revenue"),
+                presets.chart("column", x="Region", y="Revenue"),
+                presets.chart("pie", x="Product", y="Units"),
+                title="Overview",
+                notes="Three views.",
+            )
+        ],
+    )
+    reader = PdfReader(board.save_pdf(tmp_path / "board.pdf"))
+    first = reader.pages[0]
+    assert first.extract_text().startswith("Overview")
+    assert "Three views." in first.extract_text()
+    (image,) = first.images
+    picture = image.image.convert("L")
+    # Ink in each third of the page's width: three charts side by side, none cut off.
+    third = picture.width // 3
+    for number in range(3):
+        cell = picture.crop((number * third, 0, (number + 1) * third, picture.height))
+        buffer = io.BytesIO()
+        cell.save(buffer, format="PNG")
+        assert ink(buffer.getvalue()) > 0.02, f"chart {number + 1} is blank on the page"
+    appendix = "\n".join(page.extract_text() for page in reader.pages[1:])
+    for heading in ("Chart 1", "Chart 2", "Chart 3", "Americas", "Accessories"):
+        assert heading in appendix

@@ -9,7 +9,7 @@ import imageio_ffmpeg
 import numpy as np
 from PIL import Image
 
-from ipyreport import Slide, Story, encode, presets, samples
+from ipyreport import Dashboard, Slide, Story, encode, presets, samples
 from ipyreport.cli import main
 from ipyreport.export.video import _settle, frame_plan
 from ipyreport.spec import build, load
@@ -48,9 +48,22 @@ def video_frames(path, width, height):
     return [frame.astype(int) for frame in frames]
 
 
-def step_picture(browser, tmp_path, slide, step):
-    """The chart of one step as the player draws it, at the video's size."""
-    path = story().save_html(tmp_path / "still.html")
+def board_story():
+    return Story(
+        SALES,
+        slides=[
+            Slide(presets.chart("column", x="Region", y="Revenue", duration=0.3)),
+            Dashboard(
+                presets.chart("line", x="Month", y="Revenue", duration=0.4),
+                presets.chart("pie", x="Product", y="Units", duration=0.2),
+            ),
+        ],
+    )
+
+
+def step_picture(browser, tmp_path, slide, step, made=story):
+    """The charts of one step as the player draws them, at the video's size."""
+    path = made().save_html(tmp_path / "still.html")
     page = browser.new_context(
         viewport={"width": SIZE[0], "height": SIZE[1]}, reduced_motion="reduce"
     ).new_page()
@@ -118,3 +131,26 @@ def test_cli_build_records_a_video(tmp_path):
     assert main(["build", str(spec), "--video", "-q"]) == 0
     frames, _ = imageio_ffmpeg.count_frames_and_secs(str(tmp_path / "s.mp4"))
     assert frames == sum(frame_plan(build(load(spec)), fps=25, hold=1.0))
+
+
+def test_a_dashboard_is_recorded_chart_by_chart_to_its_final_picture(browser, tmp_path):
+    path = board_story().save_video(tmp_path / "board.mp4", fps=FPS, size=SIZE, hold=0.2)
+    planned = sum(frame_plan(board_story(), fps=FPS, hold=0.2))
+    # the dashboard's step lasts as long as its longest chart (0.4 s)
+    assert planned == 2 + (4 + 1 + 2)
+    last = step_picture(browser, tmp_path, 2, 1, made=board_story)
+    height, width = last.shape[0] // 2 * 2, last.shape[1] // 2 * 2
+    decoded = video_frames(path, width, height)
+    assert len(decoded) == planned
+    assert close(decoded[-1], last)
+    # Both charts appear step by step: a quarter of the way in, the picture is neither
+    # the column chart before nor the finished dashboard, and it only gets closer.
+    transition = decoded[2 : 2 + 4 + 1]
+    early = transition[1]
+    assert not close(early, decoded[-1])
+    assert not close(early, decoded[0])
+    distances = [np.abs(frame - decoded[-1]).mean() for frame in transition]
+    assert distances == sorted(distances, reverse=True)
+    left, right = early[:, : width // 2], early[:, width // 2 :]
+    assert (np.abs(left - left[0, 0]).sum(axis=2) > 30).mean() > 0.01
+    assert (np.abs(right - right[0, 0]).sum(axis=2) > 30).mean() > 0.01
