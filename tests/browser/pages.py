@@ -1,6 +1,13 @@
-"""Waiting on an exported story in a page, the way every browser test does."""
+"""Waiting on a story in a page, and looking at its dashboard charts, as the browser tests do."""
 
+import io
 import time
+
+import numpy as np
+from PIL import Image
+
+# The engine's first palette colour, in which single-colour marks are drawn.
+MARK = np.array([65, 113, 205])
 
 
 def wait_ready(page, timeout=20.0):
@@ -30,3 +37,20 @@ def open_story(open_file, path, **options):
     wait_ready(watch.page)
     watch.page.focus("#ipyreport")
     return watch, watch.page
+
+
+def panel(page, number):
+    """What the viewer sees of one dashboard chart, as an RGB array."""
+    shot = page.locator(".ipyreport-board:not([hidden]) .ipyreport-panel").nth(number).screenshot()
+    return np.asarray(Image.open(io.BytesIO(shot)).convert("RGB")).astype(int)
+
+
+def tallest_mark(page, number):
+    """Page coordinates of the middle of the tallest mark in a column chart."""
+    box = page.locator(".ipyreport-board:not([hidden]) .ipyreport-panel").nth(number).bounding_box()
+    picture = panel(page, number)
+    mark = (np.abs(picture - MARK) < 25).all(axis=2)
+    column = int(mark.sum(axis=0).argmax())
+    rows = np.nonzero(mark[:, column])[0]
+    scale = box["width"] / picture.shape[1]
+    return box["x"] + column * scale, box["y"] + float(np.median(rows)) * scale

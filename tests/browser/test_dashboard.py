@@ -9,11 +9,9 @@ from PIL import Image
 
 from ipyreport import Dashboard, Slide, Story, encode, presets, samples
 
-from .pages import open_story, wait_idle
+from .pages import open_story, panel, tallest_mark, wait_idle
 
 SALES = encode(samples.sales())
-# The engine's first palette colour, in which single-colour marks are drawn.
-MARK = np.array([65, 113, 205])
 
 
 def regions(**options):
@@ -63,12 +61,6 @@ def files(tmp_path_factory):
     return live, reference
 
 
-def panel(page, number):
-    """What the viewer sees of one dashboard chart, as an RGB array."""
-    shot = page.locator(".ipyreport-board:not([hidden]) .ipyreport-panel").nth(number).screenshot()
-    return np.asarray(Image.open(io.BytesIO(shot)).convert("RGB")).astype(int)
-
-
 def panels(page):
     return [
         panel(page, n)
@@ -79,17 +71,6 @@ def panels(page):
 def differs(a, b):
     """The share of pixels that differ visibly between two pictures."""
     return float((np.abs(a - b).sum(axis=2) > 30).mean())
-
-
-def tallest_mark(page, number):
-    """Page coordinates of the middle of the tallest mark in a column chart."""
-    box = page.locator(".ipyreport-board:not([hidden]) .ipyreport-panel").nth(number).bounding_box()
-    picture = panel(page, number)
-    mark = (np.abs(picture - MARK) < 25).all(axis=2)
-    column = int(mark.sum(axis=0).argmax())
-    rows = np.nonzero(mark[:, column])[0]
-    scale = box["width"] / picture.shape[1]
-    return box["x"] + column * scale, box["y"] + float(np.median(rows)) * scale
 
 
 def state(page):

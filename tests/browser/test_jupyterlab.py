@@ -5,17 +5,32 @@ from urllib.parse import urlparse
 import pytest
 
 from .lab import TOKEN, running_lab, wait_for, wait_for_kernel, write_notebook
+from .pages import tallest_mark
 
 SETUP = """\
-from ipyreport import Slide, Story, presets, samples
+from ipyreport import Dashboard, Slide, Story, presets, samples
 sales = samples.sales()
 story = Story(sales, title="Lab test", slides=[
     Slide(presets.morph(sales, ["column", "pie", "treemap"], x="Region", y="Revenue", duration=0.3), title="Morph"),
+    Dashboard(
+        presets.chart("line", x="Month", y="Revenue"),
+        presets.chart("column", x="Region", y="Revenue"),
+        presets.chart("column", x="Product", y="Units"),
+        title="Board",
+    ),
 ])
 player = story.player()
+clicks = []
+player.on_click(clicks.append)
 player"""
 READ_BACK = 'print(f"python sees slide {player.slide} step {player.step}")'
 MOVE = "player.go(1, 3)"
+TO_BOARD = "player.go(2, 1)"
+READ_CLICKS = 'print("python saw", [(c["chart"], c["categories"]) for c in clicks])'
+PANELS_INK = """() => [...document.querySelectorAll('.ipyreport-board:not([hidden]) .ipyreport-panel canvas')].map((c) => {
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0;
+  for (let i = 0; i < d.length; i += 4) if (d[i] + d[i + 1] + d[i + 2] < 740) n += 1;
+  return n / (c.width * c.height); })"""
 INK = """() => { const c = document.querySelector('.ipyreport .ipyreport-chart canvas');
   const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0;
   for (let i = 0; i < d.length; i += 4) if (d[i] + d[i + 1] + d[i + 2] < 740) n += 1;
@@ -28,7 +43,7 @@ FRONT_ENDS = {"jupyterlab": "/lab/tree/player.ipynb", "notebook": "/notebooks/pl
 @pytest.fixture(scope="module", params=list(FRONT_ENDS))
 def lab(request, tmp_path_factory):
     root = tmp_path_factory.mktemp(request.param)
-    write_notebook(root / "player.ipynb", [SETUP, READ_BACK, MOVE])
+    write_notebook(root / "player.ipynb", [SETUP, READ_BACK, MOVE, TO_BOARD, READ_CLICKS])
     with running_lab(root, app=request.param) as base:
         yield base + FRONT_ENDS[request.param]
 
@@ -83,6 +98,25 @@ def test_player_renders_and_syncs_both_ways(browser, lab):
     assert "python sees slide 1 step 2" in output
     run_cell(page, 2)
     wait_for(page, "() => document.querySelector('.ipyreport').dataset.step === '3'")
+    # A dashboard slide: every chart drawn, and a click filters the others and reaches Python.
+    run_cell(page, 3)
+    wait_for(page, "() => document.querySelector('.ipyreport').dataset.slide === '2'")
+    wait_for(
+        page, f"() => ({PANELS_INK})().length === 3 && ({PANELS_INK})().every((ink) => ink > 0.01)"
+    )
+    wait_for(page, "() => document.querySelector('.ipyreport').ipyreport.busy === false")
+    page.wait_for_timeout(1200)  # the charts' own entrance animation
+    page.mouse.click(*tallest_mark(page, 1))
+    wait_for(
+        page,
+        "() => document.querySelector('.ipyreport').dataset.crossFilter === '{\"Region\":\"Americas\"}'",
+    )
+    run_cell(page, 4)
+    output = wait_for(
+        page,
+        "() => [...document.querySelectorAll('.jp-OutputArea-output')].map((o) => o.textContent).find((t) => t.includes('python saw'))",
+    )
+    assert "python saw [(2, {'Region': 'Americas'})]" in output
     # The front ends log errors of their own; none may come from the player.
     assert [e for e in errors if "ipyreport" in e or "vizzu" in e.lower()] == []
     outside = {urlparse(url).hostname for url in requests if url.startswith("http")} - {"127.0.0.1"}
