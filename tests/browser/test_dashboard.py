@@ -87,6 +87,15 @@ def state(page):
     )
 
 
+def open_dashboard(open_file, path, **options):
+    """The story opened at its dashboard (slide 2), drawn, with the mouse out of the way."""
+    watch, page = open_story(open_file, path, **options)
+    page.keyboard.press("ArrowRight")
+    wait_idle(page)
+    page.mouse.move(1, 1)
+    return watch, page
+
+
 def click_and_settle(page, x, y):
     page.mouse.click(x, y)
     page.mouse.move(1, 1)  # away from the marks, so no tooltip stays in the picture
@@ -96,9 +105,7 @@ def click_and_settle(page, x, y):
 
 def test_a_dashboard_draws_every_chart_offline_with_its_text(open_file, files):
     live, _ = files
-    watch, page = open_story(open_file, live)
-    page.keyboard.press("ArrowRight")
-    wait_idle(page)
+    watch, page = open_dashboard(open_file, live)
     shown = state(page)
     assert (shown["slide"], shown["step"], shown["title"]) == (2, 1, "Overview")
     assert not shown["mainVisible"]
@@ -120,10 +127,7 @@ def test_a_dashboard_draws_every_chart_offline_with_its_text(open_file, files):
 
 def test_clicking_a_mark_filters_the_other_charts_to_it(open_file, files):
     live, reference = files
-    watch, page = open_story(open_file, live, reduced_motion="reduce")
-    page.keyboard.press("ArrowRight")
-    wait_idle(page)
-    page.mouse.move(1, 1)
+    watch, page = open_dashboard(open_file, live, reduced_motion="reduce")
     before = panels(page)
     click_and_settle(page, *tallest_mark(page, 1))
     shown = state(page)
@@ -134,10 +138,7 @@ def test_clicking_a_mark_filters_the_other_charts_to_it(open_file, files):
     )
     after = panels(page)
     # The other two charts now look exactly like the same charts filtered to the Americas.
-    check, check_page = open_story(open_file, reference, reduced_motion="reduce")
-    check_page.keyboard.press("ArrowRight")
-    wait_idle(check_page)
-    check_page.mouse.move(1, 1)
+    check, check_page = open_dashboard(open_file, reference, reduced_motion="reduce")
     expected = panels(check_page)
     for number in (0, 2):
         assert differs(after[number], before[number]) > 0.01, f"chart {number + 1} did not change"
@@ -159,10 +160,7 @@ def test_clicking_a_mark_filters_the_other_charts_to_it(open_file, files):
 
 def test_a_keyboard_user_filters_from_the_list_and_escape_clears(open_file, files):
     live, _ = files
-    watch, page = open_story(open_file, live, reduced_motion="reduce")
-    page.keyboard.press("ArrowRight")
-    wait_idle(page)
-    page.mouse.move(1, 1)
+    watch, page = open_dashboard(open_file, live, reduced_motion="reduce")
     before = panels(page)
     page.focus(".ipyreport-board:not([hidden]) select[name=Product]")
     page.select_option(".ipyreport-board:not([hidden]) select[name=Product]", "Phones")
@@ -225,9 +223,7 @@ def test_the_main_chart_comes_back_as_it_was_after_a_dashboard(open_file, files)
 
 def test_the_data_table_shows_one_table_per_chart(open_file, files):
     live, _ = files
-    watch, page = open_story(open_file, live, reduced_motion="reduce")
-    page.keyboard.press("ArrowRight")
-    wait_idle(page)
+    watch, page = open_dashboard(open_file, live, reduced_motion="reduce")
     page.keyboard.press("t")
     captions = page.eval_on_selector_all(
         ".ipyreport-tables table caption", "cs => cs.map((c) => c.textContent)"
