@@ -367,6 +367,7 @@ export async function start({
     $(".ipyreport-next").disabled = index === positions.length - 1;
     const board = boards.get(s);
     root.dataset.board = String(Boolean(board));
+    root.dataset.crossFilter = board?.selection ? JSON.stringify(board.selection.where) : "";
     for (const [other, { element }] of boards) element.hidden = other !== s;
     if (board) {
       board.tracks.forEach((_, c) => {

@@ -147,6 +147,14 @@ def test_clicking_a_mark_filters_the_other_charts_to_it(open_file, files):
         )
     # The clicked chart keeps showing every region, so the viewer can pick another.
     assert differs(after[1], before[1]) < 0.002
+    # The filter belongs to the dashboard: it is still there after a visit to another slide.
+    page.keyboard.press("ArrowLeft")
+    wait_idle(page)
+    assert state(page)["filter"] == ""
+    page.keyboard.press("ArrowRight")
+    wait_idle(page)
+    page.mouse.move(1, 1)
+    assert state(page)["filter"] == '{"Region":"Americas"}'
     # A second click on the same mark shows everything again.
     click_and_settle(page, *tallest_mark(page, 1))
     assert state(page)["filter"] == ""
