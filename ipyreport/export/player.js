@@ -13,6 +13,7 @@
 // the state it is in, so any track can be brought to any step.
 
 const HOLD_SECONDS = 2; // how long play mode rests on each step
+const DIMMED = 0.3; // opacity of the marks a dashboard click did not pick
 const CHANNELS = ["x", "y", "color", "lightness", "size", "noop", "label"];
 
 const INK = { light: "#1d2430", dark: "#e8ecf2" };
@@ -313,6 +314,16 @@ export async function start({
           board.selection?.from === c && JSON.stringify(board.selection.where) === JSON.stringify(where);
         setSelection(board, same ? null : { from: c, where });
       });
+      // The clicked chart keeps every mark, with the picked ones in full colour.
+      const picked = (categories) =>
+        Object.entries(board.selection.where).every(([name, value]) => categories?.[name] === value);
+      const dim = (event) => {
+        if (board.selection?.from !== c) return;
+        const marker = event.target?.tagName === "plot-marker" ? event.target : event.target?.parent;
+        event.renderingContext.globalAlpha = picked(marker?.categories) ? 1 : DIMMED;
+      };
+      chart.on("plot-marker-draw", dim);
+      chart.on("plot-marker-label-draw", dim);
       board.tracks.push({ ...track(chart, slide.steps.map((frame) => frame.charts[c])), board, index: c });
     }
     boards.set(s, board);
@@ -335,6 +346,7 @@ export async function start({
   }
 
   async function refilter(board) {
+    for (const on of board.tracks) if (on.at >= 0) on.chart.feature.rendering.update();
     await Promise.all(
       board.tracks.map(async (on) => {
         const extra = board.filterFor(on, on.dataset);
