@@ -80,7 +80,9 @@ class Dashboard:
     button removes the filter; a keyboard user picks a category from a
     list instead). ``cross_filter`` is ``True`` for every dimension the
     charts show, a list of dimension names, or ``False``. ``columns`` sets
-    the grid (default: side by side for two or three charts, 2 x 2 for four).
+    the grid (default 2: two charts side by side, three with the first
+    across the top, four in 2 x 2); when the charts do not fill the last
+    row, the first chart spans the spare cells, so a trend gets the width.
 
     >>> from ipyreport import presets
     >>> board = Dashboard(
@@ -112,7 +114,7 @@ class Dashboard:
             for number, chart in enumerate(charts, start=1)
         )
         if columns is None:
-            columns = 2 if len(charts) == 4 else len(charts)
+            columns = 2
         if not isinstance(columns, int) or isinstance(columns, bool) or not 1 <= columns <= 4:
             msg = f"dashboard {title!r}: columns must be 1 to 4, got {columns!r}"
             raise StepError(msg)

@@ -284,7 +284,7 @@ export async function start({
     board.status = status;
     const grid = document.createElement("div");
     grid.className = "ipyreport-grid";
-    grid.style.setProperty("--ipyreport-columns", String(slide.columns ?? 2));
+    grid.style.setProperty("--ipyreport-columns", String(Math.min(slide.columns ?? 2, slide.steps[0].charts.length)));
     element.append(...(board.selects.size ? [bar] : []), grid);
     $(".ipyreport-canvas").append(element);
     const crossFilter = new Set(slide.crossFilter ?? []);
@@ -299,9 +299,13 @@ export async function start({
       return parts.length ? (parts.length === 1 ? parts[0] : { and: parts }) : null;
     };
     const count = slide.steps[0].charts.length;
+    const columns = Math.min(slide.columns ?? 2, count);
     for (let c = 0; c < count; c += 1) {
       const panel = document.createElement("div");
       panel.className = "ipyreport-panel";
+      // Charts that leave the last row short: the first one spans the spare cells.
+      const spare = (columns - (count % columns)) % columns;
+      if (c === 0 && spare) panel.style.gridColumn = `span ${spare + 1}`;
       panel.setAttribute("role", "img");
       const holder = document.createElement("div");
       panel.append(holder);

@@ -89,6 +89,7 @@ def test_a_dashboard_page_shows_all_its_charts_and_a_table_for_each(tmp_path):
                 presets.chart("pie", x="Product", y="Units"),
                 title="Overview",
                 notes="Three views.",
+                columns=3,
             )
         ],
     )

@@ -44,10 +44,10 @@ def test_a_dashboard_holds_two_to_four_charts():
         Dashboard(trend(), regions(), products(), trend(), regions())
 
 
-def test_the_grid_defaults_to_side_by_side_and_two_by_two_for_four():
+def test_the_grid_has_two_columns_unless_told_otherwise():
     assert Dashboard(trend(), regions()).columns == 2
-    assert Dashboard(trend(), regions(), products()).columns == 3
-    assert Dashboard(trend(), regions(), products(), trend()).columns == 2
+    assert Dashboard(trend(), regions(), products()).columns == 2
+    assert Dashboard(trend(), regions(), products(), columns=3).columns == 3
     with pytest.raises(StepError, match="columns must be 1 to 4, got 5"):
         Dashboard(trend(), regions(), columns=5)
 
