@@ -126,7 +126,8 @@ function fillTable(element, rows, lang, name) {
 // `start` ({slide, step}, 1-based, to open at), `onShown({index, slide,
 // step})` as each step starts showing, `onPlaying(bool)` when play mode changes,
 // `onMarkerClick({categories, values, chart})` when a mark is clicked (`chart`:
-// 1-based within a dashboard, null on the main chart).
+// 1-based within a dashboard, null on the main chart), `onSelection(where)` when
+// the cross-filter in view changes ({dimension: category}, {} for none).
 export async function start({
   Vizzu,
   steps,
@@ -137,6 +138,7 @@ export async function start({
   onShown,
   onPlaying,
   onMarkerClick,
+  onSelection,
 }) {
   const $ = (selector) => root.querySelector(selector);
   const positions = flatten(story);
@@ -347,6 +349,7 @@ export async function start({
     }
     board.status.textContent = selectionText(board);
     root.dataset.crossFilter = selection ? JSON.stringify(selection.where) : "";
+    onSelection?.(selection?.where ?? {});
   }
 
   async function refilter(board) {
@@ -383,7 +386,9 @@ export async function start({
     $(".ipyreport-next").disabled = index === positions.length - 1;
     const board = boards.get(s);
     root.dataset.board = String(Boolean(board));
-    root.dataset.crossFilter = board?.selection ? JSON.stringify(board.selection.where) : "";
+    const where = board?.selection?.where ?? {};
+    if (JSON.stringify(where) !== (root.dataset.crossFilter || "{}")) onSelection?.(where);
+    root.dataset.crossFilter = board?.selection ? JSON.stringify(where) : "";
     for (const [other, { element }] of boards) element.hidden = other !== s;
     if (board) {
       board.tracks.forEach((_, c) => {
@@ -635,6 +640,14 @@ export async function start({
       return found < 0 ? Promise.resolve() : go(found);
     },
     togglePlay,
+    // Filter the dashboard in view to {dimension: category} ({} or null: show everything).
+    select: (where) => {
+      const board = currentBoard();
+      if (!board) return Promise.resolve();
+      const wanted = where && Object.keys(where).length ? { from: -1, where: { ...where } } : null;
+      if (JSON.stringify(wanted?.where ?? null) === JSON.stringify(board.selection?.where ?? null)) return Promise.resolve();
+      return setSelection(board, wanted);
+    },
     next: forward,
     previous: back,
     get index() {

@@ -54,11 +54,15 @@ export default {
     root.innerHTML = markup; // the package's own static markup; story text goes in as textContent
     el.append(root);
     let api = null;
-    const follow = () => api?.goTo(model.get("slide"), model.get("step"));
+    let moving = Promise.resolve();
+    const follow = () => (moving = api?.goTo(model.get("slide"), model.get("step")) ?? moving);
     const play = () => api?.togglePlay(model.get("playing"));
+    // A selection made with a move (player.go(2); player.selection = ...) waits for the move.
+    const select = () => moving.then(() => api?.select(model.get("selection")));
     model.on("change:slide", follow);
     model.on("change:step", follow);
     model.on("change:playing", play);
+    model.on("change:selection", select);
     api = await player.start({
       Vizzu,
       steps,
@@ -80,11 +84,19 @@ export default {
         }
       },
       onMarkerClick: (marker) => model.send({ type: "click", ...marker }),
+      onSelection: (where) => {
+        if (JSON.stringify(model.get("selection") ?? {}) !== JSON.stringify(where)) {
+          model.set("selection", where);
+          model.save_changes();
+        }
+      },
     });
+    if (Object.keys(model.get("selection") ?? {}).length) await select();
     return () => {
       model.off("change:slide", follow);
       model.off("change:step", follow);
       model.off("change:playing", play);
+      model.off("change:selection", select);
     };
   },
 };

@@ -78,6 +78,10 @@ class StoryPlayer(anywidget.AnyWidget):
     step = traitlets.Int(1).tag(sync=True)
     playing = traitlets.Bool(False).tag(sync=True)
     height = traitlets.Int(540).tag(sync=True)
+    # The cross-filter of the dashboard in view, {dimension: category}; {} shows everything.
+    selection = traitlets.Dict(value_trait=traitlets.Unicode(), key_trait=traitlets.Unicode()).tag(
+        sync=True
+    )
 
     def __init__(self, story: Story, **kwargs: Any) -> None:
         self._story = story
@@ -91,6 +95,24 @@ class StoryPlayer(anywidget.AnyWidget):
         value = int(proposal["value"])
         if not 1 <= value <= len(self._steps_per_slide):
             msg = f"slide must be from 1 to {len(self._steps_per_slide)}, got {value}"
+            raise traitlets.TraitError(msg)
+        return value
+
+    @traitlets.validate("selection")
+    def _valid_selection(self, proposal: dict[str, Any]) -> dict[str, str]:
+        from ipyreport._slides import Dashboard
+
+        value = dict(proposal["value"])
+        if not value:
+            return value
+        slide = self._story.slides[self.slide - 1]
+        names = self._story.cross_filters.get(self.slide, ())
+        if not isinstance(slide, Dashboard):
+            msg = f"slide {self.slide} is not a dashboard, so it has no cross-filter; go to a dashboard slide first"
+            raise traitlets.TraitError(msg)
+        unknown = [name for name in value if name not in names]
+        if unknown:
+            msg = f"slide {self.slide} cross-filters by {list(names)}, not by {unknown}"
             raise traitlets.TraitError(msg)
         return value
 

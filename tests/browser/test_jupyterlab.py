@@ -26,7 +26,10 @@ player"""
 READ_BACK = 'print(f"python sees slide {player.slide} step {player.step}")'
 MOVE = "player.go(1, 3)"
 TO_BOARD = "player.go(2, 1)"
-READ_CLICKS = 'print("python saw", [(c["chart"], c["categories"]) for c in clicks])'
+READ_CLICKS = (
+    'print("python saw", [(c["chart"], c["categories"]) for c in clicks], player.selection)'
+)
+SELECT = 'player.selection = {"Product": "Phones"}'
 PANELS_INK = """() => [...document.querySelectorAll('.ipyreport-board:not([hidden]) .ipyreport-panel canvas')].map((c) => {
   const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0;
   for (let i = 0; i < d.length; i += 4) if (d[i] + d[i + 1] + d[i + 2] < 740) n += 1;
@@ -43,7 +46,7 @@ FRONT_ENDS = {"jupyterlab": "/lab/tree/player.ipynb", "notebook": "/notebooks/pl
 @pytest.fixture(scope="module", params=list(FRONT_ENDS))
 def lab(request, tmp_path_factory):
     root = tmp_path_factory.mktemp(request.param)
-    write_notebook(root / "player.ipynb", [SETUP, READ_BACK, MOVE, TO_BOARD, READ_CLICKS])
+    write_notebook(root / "player.ipynb", [SETUP, READ_BACK, MOVE, TO_BOARD, READ_CLICKS, SELECT])
     with running_lab(root, app=request.param) as base:
         yield base + FRONT_ENDS[request.param]
 
@@ -116,7 +119,13 @@ def test_player_renders_and_syncs_both_ways(browser, lab):
         page,
         "() => [...document.querySelectorAll('.jp-OutputArea-output')].map((o) => o.textContent).find((t) => t.includes('python saw'))",
     )
-    assert "python saw [(2, {'Region': 'Americas'})]" in output
+    assert "python saw [(2, {'Region': 'Americas'})] {'Region': 'Americas'}" in output
+    # ... and Python filters the dashboard in view.
+    run_cell(page, 5)
+    wait_for(
+        page,
+        "() => document.querySelector('.ipyreport').dataset.crossFilter === '{\"Product\":\"Phones\"}'",
+    )
     # The front ends log errors of their own; none may come from the player.
     assert [e for e in errors if "ipyreport" in e or "vizzu" in e.lower()] == []
     outside = {urlparse(url).hostname for url in requests if url.startswith("http")} - {"127.0.0.1"}

@@ -5,7 +5,7 @@ from IPython.core.error import UsageError
 from IPython.testing.globalipapp import get_ipython
 from traitlets import TraitError
 
-from ipyreport import Slide, Story, presets, samples
+from ipyreport import Dashboard, Slide, Story, presets, samples
 from ipyreport.notebook.widget import Engine, StoryPlayer
 
 SPEC = """\
@@ -147,3 +147,28 @@ def test_controls_follow_the_player_and_move_it(story):
     assert steps.max == 1
     player.go(1, 2)
     assert (slides.value, steps.value, steps.max) == (1, 2, 2)
+
+
+def test_the_cross_filter_is_a_trait_checked_against_the_dashboard_in_view():
+    board = Story(
+        samples.sales(),
+        slides=[
+            Slide(presets.chart("column", x="Region", y="Revenue")),
+            Dashboard(
+                presets.chart("column", x="Region", y="Revenue"),
+                presets.chart("pie", x="Product", y="Units"),
+            ),
+        ],
+    )
+    player = board.player()
+    assert player.selection == {}
+    with pytest.raises(TraitError, match="slide 1 is not a dashboard"):
+        player.selection = {"Region": "Europe"}
+    player.go(2)
+    player.selection = {"Region": "Europe"}
+    assert player.selection == {"Region": "Europe"}
+    with pytest.raises(TraitError) as error:
+        player.selection = {"Channel": "Online"}
+    assert str(error.value) == "slide 2 cross-filters by ['Region', 'Product'], not by ['Channel']"
+    player.selection = {}
+    assert player.selection == {}
