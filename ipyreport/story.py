@@ -352,6 +352,10 @@ class Story:
                 ]
                 alts = [step.pop("alt") for step in current]
                 tables = [step.pop("table") for step in current]
+                names = [
+                    step["config"].get("title") or f"chart {c}"
+                    for c, step in enumerate(current, start=1)
+                ]
                 described = " ".join(
                     f"Chart {c} of {charts}: {alt}" for c, alt in enumerate(alts, start=1)
                 )
@@ -363,6 +367,7 @@ class Story:
                         ],
                         "alts": alts,
                         "tables": tables,
+                        "names": names,
                         "alt": slide.alt or f"A dashboard of {charts} charts. {described}",
                     }
                 )

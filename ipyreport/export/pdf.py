@@ -131,9 +131,9 @@ def _handout(
             f"<h2>{heading}{f' — step {k}' if len(pages) > len(document['slides']) else ''}</h2>"
         )
         tables = step["tables"] if "tables" in step else [step.get("table")]
-        for number, rows in enumerate(tables, start=1):
-            if len(tables) > 1:
-                parts.append(f"<h3>Chart {number}</h3>")
+        for name, rows in zip(step.get("names") or [None], tables, strict=False):
+            if name:
+                parts.append(f"<h3>{html.escape(name[:1].upper() + name[1:])}</h3>")
             parts.append(_table(rows))
     provenance = document.get("provenance") or {}
     made = html.escape(str(provenance.get("spec") or "the ipyreport Python API"))

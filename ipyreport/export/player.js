@@ -395,8 +395,7 @@ export async function start({
         const panel = board.element.querySelectorAll(".ipyreport-panel")[c];
         panel.setAttribute("aria-label", step.alts[c] ?? "");
       });
-      const names = step.alts.map((_, c) => `chart ${c + 1}`);
-      fillTables($(".ipyreport-tables"), step.tables, story.lang, names);
+      fillTables($(".ipyreport-tables"), step.tables, story.lang, step.names);
     } else {
       fillTables($(".ipyreport-tables"), [step.table], story.lang);
     }

@@ -247,11 +247,7 @@ def test_the_data_table_shows_one_table_per_chart(open_file, files):
     captions = page.eval_on_selector_all(
         ".ipyreport-tables table caption", "cs => cs.map((c) => c.textContent)"
     )
-    assert captions == [
-        "Data behind chart 1",
-        "Data behind chart 2",
-        "Data behind chart 3",
-    ]
+    assert captions == ["Data behind Trend", "Data behind Regions", "Data behind Products"]
     rows = page.eval_on_selector_all(
         ".ipyreport-tables table:nth-child(2) tbody th", "cs => cs.map((c) => c.textContent)"
     )
