@@ -10,6 +10,7 @@ written straight from NumPy buffers.
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -267,9 +268,15 @@ def _map_columns(table: pa.Table, task: Callable[[str], T]) -> list[T]:
     text = [n for n in names if not _is_number(table.column(n).type)]
     numbers = [n for n in names if _is_number(table.column(n).type)]
     order = [n for pair in itertools.zip_longest(numbers, text) for n in pair if n is not None]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        done = dict(zip(order, pool.map(task, order), strict=True))
+    done = dict(zip(order, _pool().map(task, order), strict=True))
     return [done[name] for name in names]
+
+
+@functools.cache
+def _pool() -> ThreadPoolExecutor:
+    """Worker threads for column encoding, started once: starting them costs
+    about as much as encoding 100,000 rows."""
+    return ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="ipyreport")
 
 
 def _is_number(kind: pa.DataType) -> bool:
