@@ -22,6 +22,7 @@ import copy
 import hashlib
 import importlib
 import json
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -543,6 +544,12 @@ def _step_error(loaded: Loaded, error: StepError, path: Sequence[str | int] = ()
     message = str(error)
     field = message.split("=", 1)[0] if "=" in message.split(" ", 1)[0] else None
     where = (*path, field) if field and path else tuple(path)
+    board = re.match(r"slide (\d+): (cross_filter .*)", message)
+    if not path and board:
+        # a dashboard's cross_filter, checked against the data by the story
+        return loaded.error(
+            ("slides", int(board[1]) - 1, "cross_filter"), board[2].removeprefix("cross_filter ")
+        )
     if not path and message.startswith("slide "):
         # "slide 2, step 1: ..." from the story's own checks
         return SpecError(f"{loaded.path}: {message}")

@@ -18,6 +18,7 @@ import orjson
 
 from ipyreport._compact import compact, plan
 from ipyreport._describe import ChartState, alt_text, channel_series, table, walk
+from ipyreport._errors import closest
 from ipyreport._slides import AnySlide, Dashboard, Played, Slide, chains, map_steps
 from ipyreport.data import DataError, Dimension, Measure, VizzuData, encode
 from ipyreport.lazy import LazySource
@@ -64,7 +65,7 @@ def _cross_filters(slides: Sequence[AnySlide], main: VizzuData) -> dict[int, tup
             if name not in known:
                 msg = (
                     f"slide {number}: cross_filter names {name!r}, which is not a dimension of "
-                    f"the data; its dimensions are {known}"
+                    f"the data{closest(name, known)}; its dimensions are {known}"
                 )
                 raise StepError(msg)
         result[number] = slide.cross_filter

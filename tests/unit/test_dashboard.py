@@ -95,8 +95,8 @@ def test_an_unknown_cross_filter_dimension_names_the_known_ones():
     with pytest.raises(StepError) as error:
         board_story(Dashboard(trend(), regions(), cross_filter=["Regoin"]))
     assert str(error.value) == (
-        "slide 1: cross_filter names 'Regoin', which is not a dimension of the data; its "
-        "dimensions are ['Region', 'Country', 'Product', 'Channel', 'Month']"
+        "slide 1: cross_filter names 'Regoin', which is not a dimension of the data (did you "
+        "mean 'Region'?); its dimensions are ['Region', 'Country', 'Product', 'Channel', 'Month']"
     )
 
 
