@@ -240,14 +240,9 @@ export async function start({
     return `Filtered to ${shown}.${note} Press Escape or Clear to show everything.`;
   }
 
-  async function boardFor(s) {
-    if (boards.has(s)) return boards.get(s);
-    const slide = story.slides[s];
-    const element = document.createElement("div");
-    element.className = "ipyreport-board";
-    element.setAttribute("role", "group");
-    element.setAttribute("aria-label", `Dashboard of ${slide.steps[0].charts.length} charts`);
-    const board = { element, tracks: [], selection: null, selects: new Map() };
+  // The lists (one per cross-filter dimension), Clear button and status line
+  // above a dashboard: what keyboard and screen-reader users filter with.
+  function filterBar(board, slide) {
     const bar = document.createElement("div");
     bar.className = "ipyreport-filters";
     for (const name of slide.crossFilter ?? []) {
@@ -272,24 +267,52 @@ export async function start({
       bar.append(label);
       board.selects.set(name, select);
     }
-    const clear = document.createElement("button");
-    clear.type = "button";
-    clear.className = "ipyreport-clear-filter";
-    clear.textContent = "Clear filter";
-    clear.disabled = true;
-    clear.addEventListener("click", () => setSelection(board, null));
-    const status = document.createElement("span");
-    status.className = "ipyreport-filter-status";
-    status.setAttribute("aria-live", "polite");
-    if (board.selects.size) bar.append(clear, status);
-    board.clear = clear;
-    board.status = status;
-    const grid = document.createElement("div");
-    grid.className = "ipyreport-grid";
-    grid.style.setProperty("--ipyreport-columns", String(Math.min(slide.columns ?? 2, slide.steps[0].charts.length)));
-    element.append(...(board.selects.size ? [bar] : []), grid);
-    $(".ipyreport-canvas").append(element);
+    board.clear = document.createElement("button");
+    board.clear.type = "button";
+    board.clear.className = "ipyreport-clear-filter";
+    board.clear.textContent = "Clear filter";
+    board.clear.disabled = true;
+    board.clear.addEventListener("click", () => setSelection(board, null));
+    board.status = document.createElement("span");
+    board.status.className = "ipyreport-filter-status";
+    board.status.setAttribute("aria-live", "polite");
+    bar.append(board.clear, board.status);
+    return board.selects.size ? bar : null;
+  }
+
+  // Chart `c` of a dashboard: a click on a mark filters the other charts to
+  // its categories; this chart keeps every mark, the picked ones in full colour.
+  async function boardChart(board, slide, c, holder) {
     const crossFilter = new Set(slide.crossFilter ?? []);
+    const chart = await makeChart(holder, (marker) => {
+      onMarkerClick?.({ ...marker, chart: c + 1 });
+      const where = Object.fromEntries(Object.entries(marker.categories).filter(([name]) => crossFilter.has(name)));
+      if (!Object.keys(where).length) return;
+      const same = board.selection?.from === c && JSON.stringify(board.selection.where) === JSON.stringify(where);
+      setSelection(board, same ? null : { from: c, where });
+    });
+    const picked = (categories) =>
+      Object.entries(board.selection.where).every(([name, value]) => categories?.[name] === value);
+    const dim = (event) => {
+      if (board.selection?.from !== c) return;
+      const marker = event.target?.tagName === "plot-marker" ? event.target : event.target?.parent;
+      event.renderingContext.globalAlpha = picked(marker?.categories) ? 1 : DIMMED;
+    };
+    chart.on("plot-marker-draw", dim);
+    chart.on("plot-marker-label-draw", dim);
+    return { ...track(chart, slide.steps.map((frame) => frame.charts[c])), board, index: c };
+  }
+
+  async function boardFor(s) {
+    if (boards.has(s)) return boards.get(s);
+    const slide = story.slides[s];
+    const count = slide.steps[0].charts.length;
+    const columns = Math.min(slide.columns ?? 2, count);
+    const element = document.createElement("div");
+    element.className = "ipyreport-board";
+    element.setAttribute("role", "group");
+    element.setAttribute("aria-label", `Dashboard of ${count} charts`);
+    const board = { element, tracks: [], selection: null, selects: new Map() };
     // The cross-filter for one chart showing `datasetId`: none for the chart clicked.
     board.filterFor = (on, datasetId) => {
       const where = board.selection?.where;
@@ -300,37 +323,23 @@ export async function start({
         .map(([column, value]) => ({ in: { column, values: [value] } }));
       return parts.length ? (parts.length === 1 ? parts[0] : { and: parts }) : null;
     };
-    const count = slide.steps[0].charts.length;
-    const columns = Math.min(slide.columns ?? 2, count);
+    const bar = filterBar(board, slide);
+    const grid = document.createElement("div");
+    grid.className = "ipyreport-grid";
+    grid.style.setProperty("--ipyreport-columns", String(columns));
+    element.append(...(bar ? [bar] : []), grid);
+    $(".ipyreport-canvas").append(element);
+    // Charts that leave the last row short: the first one spans the spare cells.
+    const spare = (columns - (count % columns)) % columns;
     for (let c = 0; c < count; c += 1) {
       const panel = document.createElement("div");
       panel.className = "ipyreport-panel";
-      // Charts that leave the last row short: the first one spans the spare cells.
-      const spare = (columns - (count % columns)) % columns;
-      if (c === 0 && spare) panel.style.gridColumn = `span ${spare + 1}`;
       panel.setAttribute("role", "img");
+      if (c === 0 && spare) panel.style.gridColumn = `span ${spare + 1}`;
       const holder = document.createElement("div");
       panel.append(holder);
       grid.append(panel);
-      const chart = await makeChart(holder, (marker) => {
-        onMarkerClick?.({ ...marker, chart: c + 1 });
-        const where = Object.fromEntries(Object.entries(marker.categories).filter(([name]) => crossFilter.has(name)));
-        if (!Object.keys(where).length) return;
-        const same =
-          board.selection?.from === c && JSON.stringify(board.selection.where) === JSON.stringify(where);
-        setSelection(board, same ? null : { from: c, where });
-      });
-      // The clicked chart keeps every mark, with the picked ones in full colour.
-      const picked = (categories) =>
-        Object.entries(board.selection.where).every(([name, value]) => categories?.[name] === value);
-      const dim = (event) => {
-        if (board.selection?.from !== c) return;
-        const marker = event.target?.tagName === "plot-marker" ? event.target : event.target?.parent;
-        event.renderingContext.globalAlpha = picked(marker?.categories) ? 1 : DIMMED;
-      };
-      chart.on("plot-marker-draw", dim);
-      chart.on("plot-marker-label-draw", dim);
-      board.tracks.push({ ...track(chart, slide.steps.map((frame) => frame.charts[c])), board, index: c });
+      board.tracks.push(await boardChart(board, slide, c, holder));
     }
     boards.set(s, board);
     return board;
