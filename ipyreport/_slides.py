@@ -4,18 +4,31 @@ A story's ordinary slides all play on one chart, which morphs from slide
 to slide. A :class:`Dashboard` brings its own two to four charts; each
 plays its own steps, in lockstep with the others. :func:`chains` lists
 what every chart plays, in order, so the description, the checker, the
-compaction and the outputs all walk the charts the way the player does.
+compaction and the outputs all walk the charts the way the player does;
+:func:`played_states` gives each step its chart's state, and
+:func:`cross_filters` the dimensions each dashboard's clicks filter by.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from ipyreport._describe import ChartState, channel_series, walk
+from ipyreport._errors import closest
+from ipyreport.data import Dimension, VizzuData
 from ipyreport.step import Step, StepError
 
-__all__ = ["Dashboard", "Played", "Slide", "chains", "map_steps"]
+__all__ = [
+    "Dashboard",
+    "Played",
+    "Slide",
+    "chains",
+    "cross_filters",
+    "map_steps",
+    "played_states",
+]
 
 MIN_CHARTS = 2
 MAX_CHARTS = 4
@@ -196,3 +209,48 @@ def map_steps(slide: AnySlide, change: Callable[[Step], Step]) -> AnySlide:
         notes=slide.notes,
         alt=slide.alt,
     )
+
+
+def cross_filters(slides: Sequence[AnySlide], main: VizzuData) -> dict[int, tuple[str, ...]]:
+    """Per dashboard (by 1-based slide number), the dimensions a click filters the other charts by."""
+    result: dict[int, tuple[str, ...]] = {}
+    for number, slide in enumerate(slides, start=1):
+        if not isinstance(slide, Dashboard) or slide.cross_filter is False:
+            continue
+        states = [state for chart in slide.charts for state in walk(chart, main)]
+        if slide.cross_filter is True:
+            names: list[str] = []
+            for state in states:
+                dims, _ = channel_series(state, labels=False)
+                names.extend(name for name in dims if name not in names)
+            result[number] = tuple(names)
+            continue
+        known: list[str] = []
+        for data in [main, *(state.data for state in states)]:
+            known.extend(
+                series.name
+                for series in data.series
+                if isinstance(series, Dimension) and series.name not in known
+            )
+        for name in slide.cross_filter:
+            if name not in known:
+                msg = (
+                    f"slide {number}: cross_filter names {name!r}, which is not a dimension of "
+                    f"the data{closest(name, known)}; its dimensions are {known}"
+                )
+                raise StepError(msg)
+        result[number] = slide.cross_filter
+    return result
+
+
+def played_states(
+    slides: Sequence[AnySlide], main: VizzuData, cross: Mapping[int, tuple[str, ...]]
+) -> list[tuple[Played, ChartState]]:
+    """Every step with the state of its chart after it, chart by chart (see ``chains``)."""
+    result = []
+    for chain in chains(slides):
+        for played, state in zip(chain, walk([p.item for p in chain], main), strict=True):
+            names = cross.get(played.slide, ()) if played.chart is not None else ()
+            reads = tuple(name for name in names if name in state.data.names)
+            result.append((played, replace(state, reads=reads) if reads else state))
+    return result

@@ -16,10 +16,19 @@ from typing import Any
 
 import orjson
 
-from ipyreport._compact import compact, plan
-from ipyreport._describe import ChartState, alt_text, channel_series, table, walk
-from ipyreport._errors import closest
-from ipyreport._slides import AnySlide, Dashboard, Played, Slide, chains, map_steps
+from ipyreport._compact import compact
+from ipyreport._describe import ChartState, alt_text, table
+from ipyreport._reading import aggregate_lazy
+from ipyreport._slides import (
+    AnySlide,
+    Dashboard,
+    Played,
+    Slide,
+    chains,
+    cross_filters,
+    map_steps,
+    played_states,
+)
 from ipyreport.data import DataError, Dimension, Measure, VizzuData, encode
 from ipyreport.lazy import LazySource
 from ipyreport.step import (
@@ -38,138 +47,6 @@ __all__ = ["THEMES", "Dashboard", "Slide", "Story"]
 MAX_MARKS = 20_000
 # "auto" follows the viewer's light or dark preference.
 THEMES = ("auto", "light", "dark")
-
-
-def _cross_filters(slides: Sequence[AnySlide], main: VizzuData) -> dict[int, tuple[str, ...]]:
-    """Per dashboard (by 1-based slide number), the dimensions a click filters the other charts by."""
-    result: dict[int, tuple[str, ...]] = {}
-    for number, slide in enumerate(slides, start=1):
-        if not isinstance(slide, Dashboard) or slide.cross_filter is False:
-            continue
-        states = [state for chart in slide.charts for state in walk(chart, main)]
-        if slide.cross_filter is True:
-            names: list[str] = []
-            for state in states:
-                dims, _ = channel_series(state, labels=False)
-                names.extend(name for name in dims if name not in names)
-            result[number] = tuple(names)
-            continue
-        known: list[str] = []
-        for data in [main, *(state.data for state in states)]:
-            known.extend(
-                series.name
-                for series in data.series
-                if isinstance(series, Dimension) and series.name not in known
-            )
-        for name in slide.cross_filter:
-            if name not in known:
-                msg = (
-                    f"slide {number}: cross_filter names {name!r}, which is not a dimension of "
-                    f"the data{closest(name, known)}; its dimensions are {known}"
-                )
-                raise StepError(msg)
-        result[number] = slide.cross_filter
-    return result
-
-
-def _played_states(
-    slides: Sequence[AnySlide], main: VizzuData, cross: Mapping[int, tuple[str, ...]]
-) -> list[tuple[Played, ChartState]]:
-    """Every step with the state of its chart after it, chart by chart (see ``chains``)."""
-    result = []
-    for chain in chains(slides):
-        for played, state in zip(chain, walk([p.item for p in chain], main), strict=True):
-            names = cross.get(played.slide, ()) if played.chart is not None else ()
-            reads = tuple(name for name in names if name in state.data.names)
-            result.append((played, replace(state, reads=reads) if reads else state))
-    return result
-
-
-def _aggregate_lazy(
-    source: LazySource, slides: Sequence[AnySlide]
-) -> tuple[VizzuData, list[AnySlide]]:
-    """Read from ``source`` exactly what the slides' steps on it draw, and nothing else.
-
-    Steps whose sums, minima and maxima decompose share one table grouped by
-    every dimension they use. A step that needs its rows — a mean, a count,
-    a distinct count — gets a table of its own, filtered in the engine and
-    grouped by exactly its marks, so its numbers are exact too.
-    """
-    schema = source.schema()
-    played = _played_states(slides, schema, _cross_filters(slides, schema))
-    shared = [state for p, state in played if p.item.data is None]
-    wanted = plan(schema, shared)
-    own: dict[int, Step] = {}
-    if wanted.reason is not None:
-        shared = []
-        for p, state in played:
-            if p.item.data is not None:
-                continue
-            if plan(schema, [state]).reason is None:
-                shared.append(state)
-            else:
-                own[id(p.item)] = _own_table_step(source, p, state)
-        wanted = plan(schema, shared)
-        if wanted.reason is not None:
-            # Decomposable steps that disagree among themselves (sum here, max there): each alone.
-            for p, state in played:
-                if p.item.data is None and id(p.item) not in own:
-                    own[id(p.item)] = _own_table_step(source, p, state)
-            shared = []
-    main = schema
-    if shared:
-        table = source.aggregate(list(wanted.dimensions), wanted.measures)
-        main = encode(table, dimensions=list(wanted.dimensions), max_rows=None)
-    rebuilt = [map_steps(slide, lambda step: own.get(id(step), step)) for slide in slides]
-    return main, rebuilt
-
-
-def _own_table_step(source: LazySource, played: Played, state: ChartState) -> Step:
-    """The step drawing a table grouped by exactly its marks and already filtered."""
-    step = played.item
-    dims, measures = channel_series(state)
-    aggregators: dict[str, str] = {}
-    for name, aggregator in measures:
-        if aggregators.setdefault(name, aggregator) != aggregator:
-            msg = f"{played.where} shows {name!r} both as {aggregators[name]} and {aggregator}; split it into two steps"
-            raise DataError(msg)
-    missing = [name for name in state.reads if name not in dims]
-    if missing:
-        shown = ", ".join(f"{aggregator}({name})" for name, aggregator in measures)
-        msg = (
-            f"{played.where} shows {shown} from {source.label}, which is computed per mark in the "
-            f"database, so clicks cannot filter it by {missing}; show a sum, min or max, add "
-            f"{missing[0]!r} to the chart, or give the dashboard cross_filter={dims or False}"
-        )
-        raise DataError(msg)
-    if state.filter is not None and _uses_javascript(state.filter):
-        msg = f"{source.label} is read lazily, so its steps cannot use a JavaScript filter; use Filter.isin or Filter.between"
-        raise DataError(msg)
-    where = state.filter.to_dict() if state.filter is not None else None
-    table = source.aggregate(dims, aggregators, where=where)
-    data = encode(table, dimensions=dims, max_rows=None)
-    # One row per mark now holds the finished number: Vizzu only has to show it.
-    return replace(step, config=_without_aggregators(step.config), filter=None, data=data)
-
-
-def _uses_javascript(spec: Filter) -> bool:
-    return spec.op in ("raw", "keep") or any(
-        _uses_javascript(part) for part in spec.args if isinstance(part, Filter)
-    )
-
-
-def _without_aggregators(config: Mapping[str, Any]) -> dict[str, Any]:
-    def plain(value: Any) -> Any:
-        if isinstance(value, Mapping) and "aggregator" in value and "name" in value:
-            return value["name"]
-        if isinstance(value, Mapping):
-            return {key: plain(item) for key, item in value.items()}
-        if isinstance(value, list):
-            return [plain(item) for item in value]
-        return value
-
-    result: dict[str, Any] = plain(config)
-    return result
 
 
 def _check_marks(rows: dict[str, Any] | None, data: VizzuData, where: str) -> None:
@@ -262,7 +139,7 @@ class Story:
         self.slides: list[AnySlide] = [map_steps(slide, self._bind) for slide in slides]
         self.source = data if isinstance(data, LazySource) else None
         if isinstance(data, LazySource):
-            data, self.slides = _aggregate_lazy(data, self.slides)
+            data, self.slides = aggregate_lazy(data, self.slides)
         self.data = data if isinstance(data, VizzuData) else encode(data)
         self.title = title
         self.style = dict(style) if style is not None else None
@@ -278,7 +155,7 @@ class Story:
         for chain in chains(self.slides):
             for played in chain:
                 check_step(played.item, data_of(played.item, self.data), where=played.where)
-        self.cross_filters = _cross_filters(self.slides, self.data)
+        self.cross_filters = cross_filters(self.slides, self.data)
 
     def _bind(self, step: Step) -> Step:
         """``step``, pointing at the story's table when it names one."""
@@ -313,7 +190,7 @@ class Story:
         return [(key, compact(data, by_key[key]) if by_key[key] else data) for key, data in ordered]
 
     def _states(self) -> list[tuple[Played, ChartState]]:
-        return _played_states(self.slides, self.data, self.cross_filters)
+        return played_states(self.slides, self.data, self.cross_filters)
 
     def _outline(self) -> dict[str, Any]:
         """Everything but the datasets, as plain values, with each step's text alternative and table."""

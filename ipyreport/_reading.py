@@ -1,0 +1,103 @@
+"""What a story reads from a lazy source: exactly the aggregates its charts draw.
+
+Steps whose sums, minima and maxima decompose share one table grouped by
+every dimension they use (and every dimension a dashboard's clicks filter
+by); a step that needs its rows — a mean, a count, a distinct count — gets a
+table of its own, filtered in the engine and grouped by exactly its marks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+from ipyreport._compact import plan
+from ipyreport._describe import ChartState, channel_series
+from ipyreport._slides import AnySlide, Played, cross_filters, map_steps, played_states
+from ipyreport.data import DataError, VizzuData, encode
+from ipyreport.lazy import LazySource
+from ipyreport.step import Filter, Step
+
+__all__ = ["aggregate_lazy"]
+
+
+def aggregate_lazy(
+    source: LazySource, slides: Sequence[AnySlide]
+) -> tuple[VizzuData, list[AnySlide]]:
+    """The story's main data read from ``source``, and the slides with their own-table steps."""
+    schema = source.schema()
+    played = played_states(slides, schema, cross_filters(slides, schema))
+    shared = [state for p, state in played if p.item.data is None]
+    wanted = plan(schema, shared)
+    own: dict[int, Step] = {}
+    if wanted.reason is not None:
+        shared = []
+        for p, state in played:
+            if p.item.data is not None:
+                continue
+            if plan(schema, [state]).reason is None:
+                shared.append(state)
+            else:
+                own[id(p.item)] = _own_table_step(source, p, state)
+        wanted = plan(schema, shared)
+        if wanted.reason is not None:
+            # Decomposable steps that disagree among themselves (sum here, max there): each alone.
+            for p, state in played:
+                if p.item.data is None and id(p.item) not in own:
+                    own[id(p.item)] = _own_table_step(source, p, state)
+            shared = []
+    main = schema
+    if shared:
+        table = source.aggregate(list(wanted.dimensions), wanted.measures)
+        main = encode(table, dimensions=list(wanted.dimensions), max_rows=None)
+    rebuilt = [map_steps(slide, lambda step: own.get(id(step), step)) for slide in slides]
+    return main, rebuilt
+
+
+def _own_table_step(source: LazySource, played: Played, state: ChartState) -> Step:
+    """The step drawing a table grouped by exactly its marks and already filtered."""
+    step = played.item
+    dims, measures = channel_series(state)
+    aggregators: dict[str, str] = {}
+    for name, aggregator in measures:
+        if aggregators.setdefault(name, aggregator) != aggregator:
+            msg = f"{played.where} shows {name!r} both as {aggregators[name]} and {aggregator}; split it into two steps"
+            raise DataError(msg)
+    missing = [name for name in state.reads if name not in dims]
+    if missing:
+        shown = ", ".join(f"{aggregator}({name})" for name, aggregator in measures)
+        msg = (
+            f"{played.where} shows {shown} from {source.label}, which is computed per mark in the "
+            f"database, so clicks cannot filter it by {missing}; show a sum, min or max, add "
+            f"{missing[0]!r} to the chart, or give the dashboard cross_filter={dims or False}"
+        )
+        raise DataError(msg)
+    if state.filter is not None and _uses_javascript(state.filter):
+        msg = f"{source.label} is read lazily, so its steps cannot use a JavaScript filter; use Filter.isin or Filter.between"
+        raise DataError(msg)
+    where = state.filter.to_dict() if state.filter is not None else None
+    table = source.aggregate(dims, aggregators, where=where)
+    data = encode(table, dimensions=dims, max_rows=None)
+    # One row per mark now holds the finished number: Vizzu only has to show it.
+    return replace(step, config=_without_aggregators(step.config), filter=None, data=data)
+
+
+def _uses_javascript(spec: Filter) -> bool:
+    return spec.op in ("raw", "keep") or any(
+        _uses_javascript(part) for part in spec.args if isinstance(part, Filter)
+    )
+
+
+def _without_aggregators(config: Mapping[str, Any]) -> dict[str, Any]:
+    def plain(value: Any) -> Any:
+        if isinstance(value, Mapping) and "aggregator" in value and "name" in value:
+            return value["name"]
+        if isinstance(value, Mapping):
+            return {key: plain(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [plain(item) for item in value]
+        return value
+
+    result: dict[str, Any] = plain(config)
+    return result
