@@ -77,11 +77,11 @@ def running_lab(root: Path, *, app: str = "jupyterlab", timeout: float = 60.0) -
         server.wait(timeout=20)
 
 
-def wait_for(page, script: str, timeout: float = 60.0):  # type: ignore[no-untyped-def]
-    """Poll a JavaScript function in the page until it returns something truthy."""
+def wait_for(page, script: str, timeout: float = 60.0, arg=None):  # type: ignore[no-untyped-def]
+    """Poll a JavaScript function in the page (given ``arg``) until it returns something truthy."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        result = page.evaluate(script)
+        result = page.evaluate(script, arg)
         if result:
             return result
         time.sleep(0.1)

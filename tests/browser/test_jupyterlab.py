@@ -1,5 +1,6 @@
 """The notebook player inside a real JupyterLab and Notebook 7, started locally by the test."""
 
+import json
 from urllib.parse import urlparse
 
 import pytest
@@ -76,6 +77,20 @@ def run_first_cell_until_the_player_is_ready(page, attempts=3):
     raise AssertionError(msg)
 
 
+def printed(page, start):
+    """The output of the cell that printed a line beginning with ``start``."""
+    return wait_for(
+        page,
+        "(start) => [...document.querySelectorAll('.jp-OutputArea-output')]"
+        ".map((o) => o.textContent).find((t) => t.includes(start))",
+        arg=start,
+    )
+
+
+def cross_filter_is(where):
+    return f"() => document.querySelector('.ipyreport').dataset.crossFilter === {json.dumps(where)}"
+
+
 def test_player_renders_and_syncs_both_ways(browser, lab):
     context = browser.new_context(viewport={"width": 1300, "height": 900})
     page = context.new_page()
@@ -94,11 +109,7 @@ def test_player_renders_and_syncs_both_ways(browser, lab):
     page.keyboard.press("ArrowRight")
     wait_for(page, "() => document.querySelector('.ipyreport').dataset.step === '2'")
     run_cell(page, 1)
-    output = wait_for(
-        page,
-        "() => [...document.querySelectorAll('.jp-OutputArea-output')].map((o) => o.textContent).find((t) => t.includes('python sees'))",
-    )
-    assert "python sees slide 1 step 2" in output
+    assert "python sees slide 1 step 2" in printed(page, "python sees")
     run_cell(page, 2)
     wait_for(page, "() => document.querySelector('.ipyreport').dataset.step === '3'")
     # A dashboard slide: every chart drawn, and a click filters the others and reaches Python.
@@ -110,22 +121,13 @@ def test_player_renders_and_syncs_both_ways(browser, lab):
     wait_for(page, "() => document.querySelector('.ipyreport').ipyreport.busy === false")
     page.wait_for_timeout(1200)  # the charts' own entrance animation
     page.mouse.click(*tallest_mark(page, 1))
-    wait_for(
-        page,
-        "() => document.querySelector('.ipyreport').dataset.crossFilter === '{\"Region\":\"Americas\"}'",
-    )
+    wait_for(page, cross_filter_is('{"Region":"Americas"}'))
     run_cell(page, 4)
-    output = wait_for(
-        page,
-        "() => [...document.querySelectorAll('.jp-OutputArea-output')].map((o) => o.textContent).find((t) => t.includes('python saw'))",
-    )
-    assert "python saw [(2, {'Region': 'Americas'})] {'Region': 'Americas'}" in output
+    expected = "python saw [(2, {'Region': 'Americas'})] {'Region': 'Americas'}"
+    assert expected in printed(page, "python saw")
     # ... and Python filters the dashboard in view.
     run_cell(page, 5)
-    wait_for(
-        page,
-        "() => document.querySelector('.ipyreport').dataset.crossFilter === '{\"Product\":\"Phones\"}'",
-    )
+    wait_for(page, cross_filter_is('{"Product":"Phones"}'))
     # The front ends log errors of their own; none may come from the player.
     assert [e for e in errors if "ipyreport" in e or "vizzu" in e.lower()] == []
     outside = {urlparse(url).hostname for url in requests if url.startswith("http")} - {"127.0.0.1"}
