@@ -1,8 +1,8 @@
 """A story as one self-contained HTML document that plays offline.
 
-The Vizzu module and its WebAssembly (both gzip-compressed, inflated by
-the browser's ``DecompressionStream``), the step runtime, the player and
-the story all travel inside the file. A strict Content-Security-Policy allows
+The Vizzu module, its WebAssembly, the step runtime and the player (all
+gzip-compressed, inflated by the browser's ``DecompressionStream``) and the
+story travel inside the file. A strict Content-Security-Policy allows
 only the one bootstrap script (by hash), ``blob:`` modules and WebAssembly,
 so the page can reach no network and runs no injected script.
 """
@@ -32,11 +32,13 @@ const moduleUrl = (source) => URL.createObjectURL(new Blob([source], { type: "te
 const decode = (id) => Uint8Array.fromBase64?.(text(id)) ?? Uint8Array.from(atob(text(id)), (c) => c.charCodeAt(0));
 const inflate = (id) =>
   new Response(new Blob([decode(id)]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
-const [engine, wasm] = await Promise.all([inflate("ipyreport-vizzu"), inflate("ipyreport-wasm")]);
+const [engine, wasm, stepsModule, playerModule] = await Promise.all(
+  ["ipyreport-vizzu", "ipyreport-wasm", "ipyreport-steps", "ipyreport-player"].map(inflate),
+);
 const { default: Vizzu } = await import(moduleUrl(engine));
 Vizzu.options({ wasmUrl: URL.createObjectURL(new Blob([wasm], { type: "application/wasm" })) });
 const compiled = Vizzu.initialize();
-const [steps, player] = await Promise.all([import(moduleUrl(text("ipyreport-steps"))), import(moduleUrl(text("ipyreport-player")))]);
+const [steps, player] = await Promise.all([import(moduleUrl(stepsModule)), import(moduleUrl(playerModule))]);
 const story = JSON.parse(text("ipyreport-story"));
 await compiled;
 await player.start({ Vizzu, steps, story, root: document.getElementById("ipyreport") });
@@ -146,8 +148,8 @@ def render(story: Story) -> str:
         ),
         vizzu=engine,
         wasm=_packed(assets.vizzu_wasm()),
-        steps=_raw_script("steps.js", _static("static/steps.js")),
-        player=_raw_script("player.js", _static("export/player.js")),
+        steps=_packed(_static("static/steps.js").encode("utf-8")),
+        player=_packed(_static("export/player.js").encode("utf-8")),
         story=script_json(document),
         bootstrap=BOOTSTRAP,
     )
