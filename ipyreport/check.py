@@ -14,7 +14,9 @@ the step and a suggestion:
 - ``empty``: a step shows nothing, usually because its filter keeps no rows;
 - ``marks``: more marks than a chart can show legibly;
 - ``crossfilter``: a dashboard chart whose data lacks a dimension that
-  clicks filter the other charts by, so it cannot follow them.
+  clicks filter the other charts by, so it cannot follow them;
+- ``colors`` also fires when two charts side by side on a dashboard colour
+  by different dimensions with one palette.
 
 Each chart is checked along what it plays: the main chart across the
 ordinary slides, and each dashboard chart through its own steps.
@@ -27,7 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ipyreport._describe import ChartState, channel_series, table, walk
-from ipyreport._slides import chains
+from ipyreport._slides import Dashboard, chains
 
 if TYPE_CHECKING:
     from ipyreport.story import Story
@@ -82,7 +84,43 @@ def check(story: Story) -> list[Finding]:
                 )
                 if after is not None:
                     findings += _flicker(before, current, after)
+    for number, slide in enumerate(story.slides, start=1):
+        if isinstance(slide, Dashboard):
+            findings += _side_by_side_colors(number, slide, story)
     return sorted(findings, key=lambda found: (found.slide, found.step, found.chart or 0))
+
+
+def _side_by_side_colors(number: int, board: Dashboard, story: Story) -> list[Finding]:
+    """Charts of one dashboard whose same colours mean different dimensions."""
+    walked = [walk(chart, story.data) for chart in board.charts]
+    findings: list[Finding] = []
+    reported: set[tuple[int, int]] = set()
+    for k in range(board.length):
+        states = [chart[min(k, len(chart) - 1)] for chart in walked]
+        for second, state in enumerate(states):
+            for first in range(second):
+                old, new = _color_dimension(states[first]), _color_dimension(state)
+                if (
+                    not old
+                    or not new
+                    or old == new
+                    or states[first].palette != state.palette
+                    or (first, second) in reported
+                ):
+                    continue
+                reported.add((first, second))
+                findings.append(
+                    Finding(
+                        number,
+                        k + 1,
+                        "colors",
+                        f"this chart colours by {', '.join(new)} and chart {first + 1} beside it by "
+                        f"{', '.join(old)} with the same palette, so one colour means two things on "
+                        "this slide; colour both by one dimension, or give one its own palette in its style",
+                        second + 1,
+                    )
+                )
+    return findings
 
 
 def _where(shown: _Shown, kind: str, message: str) -> Finding:

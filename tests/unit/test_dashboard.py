@@ -310,3 +310,35 @@ def test_values_are_unchanged_by_compaction_for_every_region():
         assert np.allclose(
             [mine[key] for key in sorted(mine)], [theirs[key] for key in sorted(mine)], rtol=1e-12
         )
+
+
+def test_charts_side_by_side_that_colour_by_different_dimensions_are_reported():
+    story = board_story(
+        Dashboard(
+            presets.chart("stacked_column", x="Region", y="Revenue", color="Product"),
+            presets.chart("pie", x="Channel", y="Units"),
+            presets.chart("stacked_bar", x="Region", y="Units", color="Channel"),
+        )
+    )
+    findings = story.check()
+    assert [(f.slide, f.step, f.chart, f.kind) for f in findings] == [
+        (1, 1, 2, "colors"),
+        (1, 1, 3, "colors"),
+    ]
+    assert str(findings[1]).startswith(
+        "slide 1, chart 3, step 1: this chart colours by Channel and chart 1 beside it by Product"
+    )
+
+
+def test_charts_side_by_side_with_one_colour_dimension_or_own_palettes_are_fine():
+    same = Dashboard(
+        presets.chart("stacked_column", x="Region", y="Revenue", color="Product"),
+        presets.chart("pie", x="Product", y="Units"),
+    )
+    palette = {"plot": {"marker": {"colorPalette": "#1b9e77 #d95f02 #7570b3"}}}
+    own = Dashboard(
+        presets.chart("stacked_column", x="Region", y="Revenue", color="Product"),
+        presets.chart("pie", x="Channel", y="Units", style=palette),
+    )
+    assert board_story(same).check() == []
+    assert board_story(own).check() == []
