@@ -17,6 +17,16 @@ const DIMMED = 0.3; // opacity of the marks a dashboard click did not pick
 const CHANNELS = ["x", "y", "color", "lightness", "size", "noop", "label"];
 
 const INK = { light: "#1d2430", dark: "#e8ecf2" };
+// Dark: light text, and the engine's light-grey stripes, lines and guides
+// turned into dark greys, so nothing glares.
+const DARK_AXIS = {
+  color: "#5a6373ff",
+  label: { color: INK.dark },
+  title: { color: INK.dark },
+  interlacing: { color: "#1c222bff" },
+  ticks: { color: "#5a6373ff" },
+  guides: { color: "#2a313dff" },
+};
 const THEMES = {
   light: { backgroundColor: "#ffffffff" },
   dark: {
@@ -25,9 +35,9 @@ const THEMES = {
     subtitle: { color: INK.dark },
     legend: { title: { color: INK.dark }, label: { color: INK.dark } },
     plot: {
-      xAxis: { label: { color: INK.dark }, title: { color: INK.dark } },
-      yAxis: { label: { color: INK.dark }, title: { color: INK.dark } },
-      marker: { label: { color: INK.dark } },
+      xAxis: DARK_AXIS,
+      yAxis: DARK_AXIS,
+      marker: { label: { color: INK.dark }, guides: { color: "#2a313dff" } },
     },
   },
 };

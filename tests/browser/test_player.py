@@ -1,11 +1,14 @@
 """The exported HTML story, opened from file:// in Chromium, as an audience sees it."""
 
+import io
 import json
 import time
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pytest
+from PIL import Image
 
 from ipyreport import presets, samples
 from ipyreport.data import encode
@@ -294,6 +297,11 @@ def test_dark_theme_paints_a_dark_chart(open_file, tmp_path):
     wait_ready(watch.page)
     background = watch.page.evaluate(INK)["background"]
     assert sum(background) < 120
+    # No light stripes or lines glare from the dark chart: only text and marks are bright.
+    shot = watch.page.locator(".ipyreport-chart").screenshot()
+    picture = np.asarray(Image.open(io.BytesIO(shot)).convert("L"))
+    assert (picture > 200).mean() < 0.03  # was 19% with the engine's light stripes
+    assert watch.errors == []
 
 
 def test_imported_ipyvizzu_story_plays_with_its_javascript_filter(open_file, tmp_path):
