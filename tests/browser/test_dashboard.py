@@ -9,7 +9,7 @@ from PIL import Image
 
 from ipyreport import Dashboard, Slide, Story, encode, presets, samples
 
-from .pages import MARK, open_story, panel, tallest_mark, wait_idle
+from .pages import MARK, open_story, panel, tallest_mark, wait_idle, wait_ready
 
 SALES = encode(samples.sales())
 
@@ -253,3 +253,20 @@ def test_the_data_table_shows_one_table_per_chart(open_file, files):
     )
     assert rows == ["Americas", "Europe", "Asia Pacific", "Africa"]
     assert watch.errors == []
+
+
+def test_on_a_narrow_screen_the_charts_stack(browser, files):
+    live, _ = files
+    page = browser.new_context(
+        viewport={"width": 420, "height": 900}, reduced_motion="reduce"
+    ).new_page()
+    page.goto(live.resolve().as_uri() + "#2")
+    wait_ready(page)
+    boxes = [
+        page.locator(".ipyreport-board:not([hidden]) .ipyreport-panel").nth(n).bounding_box()
+        for n in range(3)
+    ]
+    assert len({round(box["x"]) for box in boxes}) == 1
+    assert boxes[0]["y"] < boxes[1]["y"] < boxes[2]["y"]
+    assert all(box["width"] > 300 for box in boxes)
+    page.close()
