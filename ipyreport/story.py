@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 
 from ipyreport._compact import compact
-from ipyreport._describe import ChartState, alt_text, table
+from ipyreport._describe import ChartState, alt_text, channel_series, table
 from ipyreport._reading import aggregate_lazy
 from ipyreport._slides import (
     AnySlide,
@@ -234,6 +234,11 @@ class Story:
                     step["config"].get("title") or f"chart {c}"
                     for c, step in enumerate(current, start=1)
                 ]
+                # The dimensions each chart draws by: a pick from the lists highlights them there.
+                shows = [
+                    channel_series(shown[number, c, min(k, len(steps))][1], labels=False)[0]
+                    for c, steps in enumerate(slide.charts, start=1)
+                ]
                 described = " ".join(
                     f"Chart {c} of {charts}: {alt}" for c, alt in enumerate(alts, start=1)
                 )
@@ -246,6 +251,7 @@ class Story:
                         "alts": alts,
                         "tables": tables,
                         "names": names,
+                        "shows": shows,
                         "alt": slide.alt or f"A dashboard of {charts} charts. {described}",
                     }
                 )

@@ -244,7 +244,7 @@ export async function start({
       .map(([name, value]) => `${name} = ${value}`)
       .join(", ");
     const left = board.tracks
-      .map((on, i) => (board.selection.from !== i && !board.filterFor(on, on.dataset) ? i + 1 : null))
+      .map((on, i) => (!board.picks(on) && !board.filterFor(on, on.dataset) ? i + 1 : null))
       .filter((n) => n !== null);
     const note = left.length ? ` Chart ${left.join(", ")} cannot be filtered by this and shows everything.` : "";
     return `Filtered to ${shown}.${note} Press Escape or Clear to show everything.`;
@@ -304,7 +304,7 @@ export async function start({
     const picked = (categories) =>
       Object.entries(board.selection.where).every(([name, value]) => categories?.[name] === value);
     const dim = (event) => {
-      if (board.selection?.from !== c) return;
+      if (!board.picks(board.tracks[c])) return;
       const marker = event.target?.tagName === "plot-marker" ? event.target : event.target?.parent;
       event.renderingContext.globalAlpha = picked(marker?.categories) ? 1 : DIMMED;
     };
@@ -323,11 +323,20 @@ export async function start({
     element.setAttribute("role", "group");
     element.setAttribute("aria-label", `Dashboard of ${count} charts`);
     const board = { element, tracks: [], selection: null, selects: new Map() };
-    // The cross-filter for one chart showing `datasetId`: none for the chart clicked.
+    // Whether a chart shows the selection itself (highlighted, not filtered): the
+    // chart clicked, or for a pick from the lists every chart drawn by those dimensions.
+    board.picks = (on) => {
+      const selection = board.selection;
+      if (!selection || !on) return false;
+      if (selection.from >= 0) return selection.from === on.index;
+      const shown = slide.steps[Math.max(on.at, 0)].shows?.[on.index] ?? [];
+      return Object.keys(selection.where).every((name) => shown.includes(name));
+    };
+    // The cross-filter for one chart showing `datasetId`: none for a chart that picks.
     board.filterFor = (on, datasetId) => {
       const where = board.selection?.where;
       const data = datasets[datasetId ?? "main"];
-      if (!where || !data || board.selection.from === on.index) return null;
+      if (!where || !data || board.picks(on)) return null;
       const parts = Object.entries(where)
         .filter(([name]) => categoriesOf(data, name))
         .map(([column, value]) => ({ in: { column, values: [value] } }));
@@ -627,8 +636,8 @@ export async function start({
     const playing = [];
     for (const on of tracks) {
       const entry = on.entries[at];
-      const next = targetFor(on, entry);
       on.at = at;
+      const next = targetFor(on, entry);
       const animation = on.chart.animate(next.target, { ...next.options, playState: "paused" });
       playing.push({ on, animation, control: await animation.activated, seconds: seconds(entry) });
     }

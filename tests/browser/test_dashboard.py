@@ -192,6 +192,10 @@ def test_a_keyboard_user_filters_from_the_list_and_escape_clears(open_file, file
     assert shown["status"].startswith("Filtered to Product = Tablets.")
     filtered = panels(page)
     assert all(differs(a, b) > 0.01 for a, b in zip(before, filtered, strict=True))
+    # The chart drawn by Product highlights Tablets, as if it had been clicked; the others filter.
+    faded = MARK * 0.3 + 255 * 0.7
+    assert (np.abs(filtered[2] - faded) < 12).all(axis=2).mean() > 0.02
+    assert (np.abs(filtered[2] - MARK) < 25).all(axis=2).mean() > 0.005
     page.keyboard.press("Escape")
     wait_idle(page)
     assert state(page)["filter"] == ""

@@ -76,6 +76,8 @@ def test_charts_step_together_and_a_shorter_chart_holds_its_last_step():
     # the held chart is still described, with its last table
     assert second["tables"][1] == first["tables"][1]
     assert second["alts"][1] == first["alts"][1]
+    assert second["shows"] == [["Region"], ["Product"]]
+    assert second["names"] == ["chart 1", "Products"]  # the pie has no title of its own
     assert second["alt"].startswith("A dashboard of 2 charts. Chart 1 of 2: A pie chart")
     assert "Chart 2 of 2: Products. A bar chart of Units by Product" in second["alt"]
 
