@@ -431,7 +431,7 @@ export async function start({
     const next = positions[index + 1];
     const nextSlide = next && story.slides[next.slide];
     $(".ipyreport-next-title").textContent = next
-      ? `Next: ${nextSlide.title ?? `slide ${next.slide + 1}`}${next.slide === s ? " (next step)" : ""}${isBoard(nextSlide) ? " (dashboard)" : ""}`
+      ? `Next: ${nextSlide.title ?? `slide ${next.slide + 1}`}${next.slide === s ? " (next step)" : isBoard(nextSlide) ? " (dashboard)" : ""}`
       : "End of the story";
     const link = slide.steps.length > 1 ? `#${s + 1}.${k + 1}` : `#${s + 1}`;
     if (hash && window.location.hash !== link) history.replaceState(null, "", link);

@@ -274,3 +274,41 @@ def test_on_a_narrow_screen_the_charts_stack(browser, files):
     assert boxes[0]["y"] < boxes[1]["y"] < boxes[2]["y"]
     assert all(box["width"] > 300 for box in boxes)
     page.close()
+
+
+def test_fast_key_presses_through_dashboards_land_on_the_right_step(open_file, files):
+    live, _ = files
+    watch, page = open_story(open_file, live)
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")  # into the dashboard, on to the next one, its step 2
+    wait_idle(page)
+    assert (state(page)["slide"], state(page)["step"]) == (3, 2)
+    page.keyboard.press("Home")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowLeft")
+    wait_idle(page)
+    shown = state(page)
+    assert (shown["slide"], shown["title"]) == (2, "Overview")
+    page.mouse.move(1, 1)
+    assert all(
+        (np.abs(picture - picture[0, 0]).sum(axis=2) > 30).mean() > 0.02 for picture in panels(page)
+    )
+    assert watch.errors == []
+
+
+def test_the_presenter_view_names_a_dashboard_next_instead_of_previewing_it(open_file, files):
+    live, _ = files
+    watch, page = open_story(open_file, live, reduced_motion="reduce")
+    page.keyboard.press("s")
+    wait_idle(page)
+    assert page.text_content(".ipyreport-next-title") == "Next: Overview (dashboard)"
+    assert (
+        page.eval_on_selector(".ipyreport-preview", "p => getComputedStyle(p).visibility")
+        == "hidden"
+    )
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")  # on the last dashboard's first step
+    wait_idle(page)
+    assert page.text_content(".ipyreport-next-title") == "Next: Two steps (next step)"
+    assert watch.errors == []
