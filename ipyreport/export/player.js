@@ -415,7 +415,7 @@ export async function start({
     const board = boards.get(s);
     root.dataset.board = String(Boolean(board));
     const where = board?.selection?.where ?? {};
-    if (JSON.stringify(where) !== (root.dataset.crossFilter || "{}")) onSelection?.(where);
+    const selectionChanged = JSON.stringify(where) !== (root.dataset.crossFilter || "{}");
     root.dataset.crossFilter = board?.selection ? JSON.stringify(where) : "";
     for (const [other, { element }] of boards) element.hidden = other !== s;
     if (board) {
@@ -438,6 +438,8 @@ export async function start({
     root.dataset.slide = String(s + 1);
     root.dataset.step = String(k + 1);
     onShown?.({ index, slide: s + 1, step: k + 1 });
+    // After the position: a notebook checks a selection against the slide it is on.
+    if (selectionChanged) onSelection?.(where);
     if (root.dataset.presenter === "true") updatePreview();
   }
 

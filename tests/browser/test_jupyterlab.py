@@ -31,6 +31,10 @@ READ_CLICKS = (
     'print("python saw", [(c["chart"], c["categories"]) for c in clicks], player.selection)'
 )
 SELECT = 'player.selection = {"Product": "Phones"}'
+LEAVE = "player.go(1, 1)"
+LEFT = 'print("after leaving:", player.selection)'
+RETURN = "player.go(2, 1)"
+RETURNED = 'print("after returning:", player.selection)'
 PANELS_INK = """() => [...document.querySelectorAll('.ipyreport-board:not([hidden]) .ipyreport-panel canvas')].map((c) => {
   const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0;
   for (let i = 0; i < d.length; i += 4) if (d[i] + d[i + 1] + d[i + 2] < 740) n += 1;
@@ -47,7 +51,10 @@ FRONT_ENDS = {"jupyterlab": "/lab/tree/player.ipynb", "notebook": "/notebooks/pl
 @pytest.fixture(scope="module", params=list(FRONT_ENDS))
 def lab(request, tmp_path_factory):
     root = tmp_path_factory.mktemp(request.param)
-    write_notebook(root / "player.ipynb", [SETUP, READ_BACK, MOVE, TO_BOARD, READ_CLICKS, SELECT])
+    write_notebook(
+        root / "player.ipynb",
+        [SETUP, READ_BACK, MOVE, TO_BOARD, READ_CLICKS, SELECT, LEFT, RETURNED],
+    )
     with running_lab(root, app=request.param) as base:
         yield base + FRONT_ENDS[request.param]
 
@@ -128,6 +135,18 @@ def test_player_renders_and_syncs_both_ways(browser, lab):
     # ... and Python filters the dashboard in view.
     run_cell(page, 5)
     wait_for(page, cross_filter_is('{"Product":"Phones"}'))
+    # The selection belongs to the dashboard: when the viewer steps away Python sees
+    # none, and when the viewer comes back, it again.
+    page.click(".ipyreport .ipyreport-title")
+    page.keyboard.press("ArrowLeft")
+    wait_for(page, "() => document.querySelector('.ipyreport').dataset.slide === '1'")
+    run_cell(page, 6)
+    assert "after leaving: {}" in printed(page, "after leaving:")
+    page.click(".ipyreport .ipyreport-title")
+    page.keyboard.press("ArrowRight")
+    wait_for(page, cross_filter_is('{"Product":"Phones"}'))
+    run_cell(page, 7)
+    assert "after returning: {'Product': 'Phones'}" in printed(page, "after returning:")
     # The front ends log errors of their own; none may come from the player.
     assert [e for e in errors if "ipyreport" in e or "vizzu" in e.lower()] == []
     outside = {urlparse(url).hostname for url in requests if url.startswith("http")} - {"127.0.0.1"}
