@@ -558,11 +558,23 @@ def _step_error(loaded: Loaded, error: StepError, path: Sequence[str | int] = ()
 
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of the spec format (for editors: autocomplete and checks)."""
-    schema = SPEC.schema()
+    step = STEP.schema()
+
+    def shared(node: Any) -> Any:
+        # A step appears under slides and under each dashboard chart: written once.
+        if node == step:
+            return {"$ref": "#/$defs/step"}
+        if isinstance(node, dict):
+            return {key: shared(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [shared(value) for value in node]
+        return node
+
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "ipyreport story spec",
-        **schema,
+        **shared(SPEC.schema()),
+        "$defs": {"step": step},
     }
 
 
