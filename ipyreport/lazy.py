@@ -329,8 +329,8 @@ def lazy(
 ) -> LazySource:
     """Wrap ``source`` so that only aggregates of it are ever read.
 
-    Files, folders and globs (Parquet, CSV) are scanned by DuckDB with
-    ``memory_limit``; DuckDB relations stay in their database; Ibis tables
+    Files, folders and globs (Parquet, CSV, Arrow IPC) are scanned by DuckDB
+    with ``memory_limit``; DuckDB relations stay in their database; Ibis tables
     aggregate in their own backend (DuckDB, Spark, Trino, BigQuery...),
     polars LazyFrames in polars and Spark DataFrames in Spark; pandas and
     Arrow tables are scanned by DuckDB in place.
@@ -358,7 +358,12 @@ def lazy(
     if isinstance(source, duckdb.DuckDBPyRelation):
         return LazySource("duckdb", source, "the DuckDB relation", dimensions=dimensions)
     if isinstance(source, (str, os.PathLike)):
-        relation = connection.sql(f"select * from {_scan(source)}")
+        scan = _scan(source)
+        relation = (
+            connection.sql(f"select * from {scan}")
+            if isinstance(scan, str)
+            else connection.from_arrow(scan)
+        )
         return LazySource("duckdb", relation, repr(os.fspath(source)), dimensions=dimensions)
     if module == "pandas":
         return LazySource(
@@ -379,7 +384,9 @@ def lazy(
     raise DataError(msg)
 
 
-def _scan(path: str | os.PathLike[str]) -> str:
+def _scan(path: str | os.PathLike[str]) -> str | Any:
+    """The DuckDB table function that scans ``path``, or for Arrow IPC files an
+    Arrow dataset, which DuckDB scans batch by batch with projections pushed down."""
     text = os.fspath(path)
     target = Path(text)
     if glob.has_magic(text):
@@ -403,8 +410,14 @@ def _scan(path: str | os.PathLike[str]) -> str:
         return f"read_parquet({literal}, hive_partitioning = true)"
     if kind == "csv":
         return f"read_csv({literal}, hive_partitioning = true)"
-    msg = f"cannot scan {text!r} lazily: use Parquet or CSV files (Arrow IPC files can be read eagerly with ipyreport.encode)"
-    raise DataError(msg)
+    if kind != "ipc":
+        msg = f"cannot scan {text!r} lazily: use Parquet, CSV or Arrow IPC files"
+        raise DataError(msg)
+    import pyarrow.dataset as ds
+
+    if target.is_dir() and not glob.has_magic(text):
+        return ds.dataset(text, format="ipc", partitioning="hive", exclude_invalid_files=True)
+    return ds.dataset(sorted(glob.glob(pattern, recursive=True)), format="ipc")
 
 
 def _quote(name: str) -> str:

@@ -250,3 +250,33 @@ def test_too_many_marks_name_the_step_and_the_dimension_to_drop():
         "slide 1, step 1 draws 25,000 marks, more than the 20,000 a chart can show; "
         "drop 'Id' (25,000 categories) from it or filter it"
     )
+
+
+@pytest.mark.parametrize("layout", ["file", "folder", "glob"])
+def test_arrow_ipc_files_are_scanned_lazily_and_exactly(tmp_path, layout):
+    from pyarrow import feather
+
+    table = samples.sales(rows=20_000, seed=4)
+    (tmp_path / "part").mkdir()
+    feather.write_feather(table.slice(0, 12_000), tmp_path / "part" / "a.arrow")
+    feather.write_feather(table.slice(12_000), tmp_path / "part" / "b.arrow")
+    source = {
+        "file": tmp_path / "part" / "a.arrow",
+        "folder": tmp_path / "part",
+        "glob": str(tmp_path / "part" / "*.arrow"),
+    }[layout]
+    rows = table.slice(0, 12_000) if layout == "file" else table
+    grouped = lazy(source).aggregate(
+        ["Region"], {"Revenue": "sum"}, where={"in": {"column": "Channel", "values": ["Online"]}}
+    )
+    online = rows.filter(pa.compute.equal(rows["Channel"], "Online"))
+    assert grouped["Region"].to_pylist() == sorted(set(online["Region"].to_pylist()))
+    assert grouped["Revenue"].to_pylist() == pytest.approx(
+        expected(online, ["Region"], "Revenue", "sum"), rel=1e-12
+    )
+
+
+def test_unknown_file_types_are_not_scanned(tmp_path):
+    (tmp_path / "notes.txt").write_text("hello")
+    with pytest.raises(DataError, match="use Parquet, CSV or Arrow IPC files"):
+        lazy(tmp_path / "notes.txt")
