@@ -14,6 +14,7 @@
 
 const HOLD_SECONDS = 2; // how long play mode rests on each step
 const DIMMED = 0.3; // opacity of the marks a dashboard click did not pick
+const MAX_TABLE_ROWS = 100; // as many rows as the story's own tables hold
 const CHANNELS = ["x", "y", "color", "lightness", "size", "noop", "label"];
 
 const INK = { light: "#1d2430", dark: "#e8ecf2" };
@@ -86,6 +87,27 @@ function categoriesOf(data, name) {
   return series.categories ?? [...new Set(series.values)];
 }
 
+// The table of a cross-filtered chart: the marks it drew, in the shape of its
+// unfiltered table (`shape`) and in the data's category order.
+function drawnTable(drawn, shape, data, filtered) {
+  const count = shape.columns.length - shape.measures;
+  const dims = shape.columns.slice(0, count);
+  const measures = shape.columns.slice(count);
+  const position = (name, value) => (categoriesOf(data, name) ?? []).indexOf(value);
+  const rows = drawn.map((mark) => [
+    ...dims.map((name) => mark.categories[name] ?? null),
+    ...measures.map((name) => (Number.isFinite(mark.values[name]) ? mark.values[name] : null)),
+  ]);
+  rows.sort((a, b) => {
+    for (let i = 0; i < count; i += 1) {
+      const order = position(dims[i], a[i]) - position(dims[i], b[i]);
+      if (order) return order;
+    }
+    return 0;
+  });
+  return { columns: shape.columns, rows: rows.slice(0, MAX_TABLE_ROWS), total: rows.length, measures: shape.measures, filtered };
+}
+
 function fillTables(container, tables, lang, names) {
   container.replaceChildren();
   tables.forEach((rows, i) => {
@@ -106,7 +128,7 @@ function fillTable(element, rows, lang, name) {
   }
   const format = formatter(lang);
   const caption = document.createElement("caption");
-  const what = name ? `Data behind ${name}` : "Data behind this chart";
+  const what = `${name ? `Data behind ${name}` : "Data behind this chart"}${rows.filtered ? `, ${rows.filtered}` : ""}`;
   caption.textContent = rows.total > rows.rows.length ? `${what} (first ${rows.rows.length} of ${rows.total} rows)` : what;
   const head = document.createElement("thead");
   const headRow = document.createElement("tr");
@@ -308,9 +330,22 @@ export async function start({
       const marker = event.target?.tagName === "plot-marker" ? event.target : event.target?.parent;
       event.renderingContext.globalAlpha = picked(marker?.categories) ? 1 : DIMMED;
     };
-    chart.on("plot-marker-draw", dim);
+    // What the chart last drew, mark by mark: the numbers behind a filtered chart.
+    const on = { ...track(chart, slide.steps.map((frame) => frame.charts[c])), board, index: c, drawn: [] };
+    let drawing = [];
+    chart.on("draw-begin", () => {
+      drawing = [];
+    });
+    chart.on("plot-marker-draw", (event) => {
+      dim(event);
+      const { categories, values } = event.target;
+      drawing.push({ categories: { ...categories }, values: { ...values } });
+    });
+    chart.on("draw-complete", () => {
+      on.drawn = drawing;
+    });
     chart.on("plot-marker-label-draw", dim);
-    return { ...track(chart, slide.steps.map((frame) => frame.charts[c])), board, index: c };
+    return on;
   }
 
   async function boardFor(s) {
@@ -377,6 +412,7 @@ export async function start({
     }
     board.status.textContent = selectionText(board);
     root.dataset.crossFilter = selection ? JSON.stringify(selection.where) : "";
+    describeBoard(board);
     onSelection?.(selection?.where ?? {});
   }
 
@@ -397,6 +433,50 @@ export async function start({
   }
 
   const currentBoard = () => (index >= 0 ? boards.get(positions[index].slide) : undefined);
+
+  const picked = (board) =>
+    Object.entries(board.selection?.where ?? {})
+      .map(([name, value]) => `${name} = ${value}`)
+      .join(", ");
+
+  // Each chart's table: the story's own, or for a chart the cross-filter
+  // narrows, the numbers it now draws.
+  function boardTables(board, frame) {
+    return board.tracks.map((on, c) => {
+      const shape = frame.tables[c];
+      if (!shape || !on.extra) return shape;
+      return drawnTable(on.drawn, shape, datasets[on.dataset], `filtered to ${picked(board)}`);
+    });
+  }
+
+  // A filtered chart in words: what it is filtered to and its top values.
+  function filteredText(name, table) {
+    const format = formatter(story.lang);
+    const count = table.columns.length - table.measures;
+    const top = table.rows
+      .filter((row) => row[count] !== null && row[count] !== undefined)
+      .sort((a, b) => b[count] - a[count])
+      .slice(0, 3)
+      .map((row) => `${row.slice(0, count).join(" ")} ${format(row[count])}`)
+      .join(", ");
+    const values = top ? `Highest ${table.columns[count]}: ${top}.` : "No values are shown.";
+    return `${name}, ${table.filtered}. ${values}`;
+  }
+
+  // After a cross-filter or a step has finished drawing: tables and chart
+  // descriptions follow what the dashboard now shows.
+  function describeBoard(board) {
+    if (board !== currentBoard()) return;
+    const frame = story.slides[positions[index].slide].steps[positions[index].step];
+    for (const on of board.tracks) on.chart.feature.rendering.update();
+    const tables = boardTables(board, frame);
+    fillTables($(".ipyreport-tables"), tables, story.lang, frame.names);
+    const panels = board.element.querySelectorAll(".ipyreport-panel");
+    tables.forEach((table, c) => {
+      const text = table?.filtered ? filteredText(frame.names[c], table) : frame.alts[c];
+      panels[c].setAttribute("aria-label", text ?? "");
+    });
+  }
 
   // -------------------------------------------------------------------------
 
@@ -423,7 +503,7 @@ export async function start({
         const panel = board.element.querySelectorAll(".ipyreport-panel")[c];
         panel.setAttribute("aria-label", step.alts[c] ?? "");
       });
-      fillTables($(".ipyreport-tables"), step.tables, story.lang, step.names);
+      fillTables($(".ipyreport-tables"), boardTables(board, step), story.lang, step.names);
     } else {
       fillTables($(".ipyreport-tables"), [step.table], story.lang);
     }
@@ -469,8 +549,10 @@ export async function start({
       const board = isBoard(story.slides[s]) ? await boardFor(s) : null;
       index = target;
       render();
-      if (board) await Promise.all(board.tracks.map((on) => show(on, k)));
-      else await show(main, target);
+      if (board) {
+        await Promise.all(board.tracks.map((on) => show(on, k)));
+        if (board.selection) describeBoard(board);
+      } else await show(main, target);
     } catch (error) {
       console.error("ipyreport: could not show this step", error);
     } finally {
@@ -663,6 +745,7 @@ export async function start({
     go,
     capture,
     snapshot,
+    drawn: () => (currentBoard()?.tracks ?? []).map((on) => on.drawn),
     // 1-based slide and step, as the URL hash and the notebook widget count.
     goTo: (slide, step = 1) => {
       const found = positions.findIndex((p) => p.slide === slide - 1 && p.step === step - 1);

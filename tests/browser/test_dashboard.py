@@ -4,6 +4,8 @@ import io
 import json
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute
 import pytest
 from PIL import Image
 
@@ -311,4 +313,45 @@ def test_the_presenter_view_names_a_dashboard_next_instead_of_previewing_it(open
     page.keyboard.press("ArrowRight")  # on the last dashboard's first step
     wait_idle(page)
     assert page.text_content(".ipyreport-next-title") == "Next: Two steps (next step)"
+    assert watch.errors == []
+
+
+def test_tables_and_descriptions_follow_the_cross_filter(open_file, files):
+    live, _ = files
+    watch, page = open_dashboard(open_file, live, reduced_motion="reduce")
+    click_and_settle(page, *tallest_mark(page, 1))
+    page.keyboard.press("t")
+    tables = page.evaluate(
+        """() => [...document.querySelectorAll(".ipyreport-tables table")].map((t) => ({
+            caption: t.querySelector("caption").textContent,
+            rows: [...t.querySelectorAll("tbody tr")].map((tr) => [...tr.children].map((c) => c.textContent)),
+        }))"""
+    )
+    assert [table["caption"] for table in tables] == [
+        "Data behind Trend, filtered to Region = Americas",
+        "Data behind Regions",
+        "Data behind Products, filtered to Region = Americas",
+    ]
+    # The filtered numbers are the source rows' own, filtered and summed.
+    rows = samples.sales()
+    americas = rows.filter(pa.compute.equal(rows["Region"], "Americas"))
+    units = americas.group_by("Product").aggregate([("Units", "sum")])
+    want = dict(zip(units["Product"].to_pylist(), units["Units_sum"].to_pylist(), strict=True))
+    shown = {product: float(value.replace(",", "")) for product, value in tables[2]["rows"]}
+    assert shown.keys() == want.keys()
+    assert [shown[key] for key in want] == pytest.approx(list(want.values()), rel=1e-6)
+    months = americas.group_by("Month").aggregate([("Revenue", "sum")])
+    assert len(tables[0]["rows"]) == months.num_rows  # every month the Americas sold in
+    labels = state(page)["labels"]
+    assert labels[2].startswith(
+        "Products, filtered to Region = Americas. Highest Units: Accessories "
+    )
+    assert not labels[1].startswith("Regions, filtered")
+    # Cleared, the tables are the story's own again.
+    page.keyboard.press("Escape")
+    wait_idle(page)
+    captions = page.eval_on_selector_all(
+        ".ipyreport-tables table caption", "cs => cs.map((c) => c.textContent)"
+    )
+    assert captions == ["Data behind Trend", "Data behind Regions", "Data behind Products"]
     assert watch.errors == []
