@@ -316,9 +316,10 @@ def test_the_presenter_view_names_a_dashboard_next_instead_of_previewing_it(open
     assert watch.errors == []
 
 
-def test_tables_and_descriptions_follow_the_cross_filter(open_file, files):
+@pytest.mark.parametrize("motion", ["reduce", "no-preference"])
+def test_tables_and_descriptions_follow_the_cross_filter(open_file, files, motion):
     live, _ = files
-    watch, page = open_dashboard(open_file, live, reduced_motion="reduce")
+    watch, page = open_dashboard(open_file, live, reduced_motion=motion)
     click_and_settle(page, *tallest_mark(page, 1))
     page.keyboard.press("t")
     tables = page.evaluate(
