@@ -745,7 +745,6 @@ export async function start({
     go,
     capture,
     snapshot,
-    drawn: () => (currentBoard()?.tracks ?? []).map((on) => on.drawn),
     // 1-based slide and step, as the URL hash and the notebook widget count.
     goTo: (slide, step = 1) => {
       const found = positions.findIndex((p) => p.slide === slide - 1 && p.step === step - 1);
