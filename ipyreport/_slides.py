@@ -5,7 +5,8 @@ to slide. A :class:`Dashboard` brings its own two to four charts; each
 plays its own steps, in lockstep with the others. :func:`chains` lists
 what every chart plays, in order, so the description, the checker, the
 compaction and the outputs all walk the charts the way the player does;
-:func:`played_states` gives each step its chart's state, and
+:func:`chain_states` and :func:`played_states` give each step its chart's
+state, and
 :func:`cross_filters` the dimensions each dashboard's clicks filter by.
 """
 
@@ -24,6 +25,7 @@ __all__ = [
     "Dashboard",
     "Played",
     "Slide",
+    "chain_states",
     "chains",
     "cross_filters",
     "map_steps",
@@ -243,14 +245,23 @@ def cross_filters(slides: Sequence[AnySlide], main: VizzuData) -> dict[int, tupl
     return result
 
 
-def played_states(
+def chain_states(
     slides: Sequence[AnySlide], main: VizzuData, cross: Mapping[int, tuple[str, ...]]
-) -> list[tuple[Played, ChartState]]:
-    """Every step with the state of its chart after it, chart by chart (see ``chains``)."""
+) -> list[list[tuple[Played, ChartState]]]:
+    """Each chart's steps (see ``chains``) with the state of the chart after each."""
     result = []
     for chain in chains(slides):
+        states = []
         for played, state in zip(chain, walk([p.item for p in chain], main), strict=True):
             names = cross.get(played.slide, ()) if played.chart is not None else ()
             reads = tuple(name for name in names if name in state.data.names)
-            result.append((played, replace(state, reads=reads) if reads else state))
+            states.append((played, replace(state, reads=reads) if reads else state))
+        result.append(states)
     return result
+
+
+def played_states(
+    slides: Sequence[AnySlide], main: VizzuData, cross: Mapping[int, tuple[str, ...]]
+) -> list[tuple[Played, ChartState]]:
+    """Every step with the state of its chart after it, chart by chart."""
+    return [pair for chain in chain_states(slides, main, cross) for pair in chain]

@@ -28,8 +28,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ipyreport._describe import ChartState, channel_series, table, walk
-from ipyreport._slides import Dashboard, chains
+from ipyreport._describe import ChartState, channel_series, table
+from ipyreport._slides import Dashboard, chain_states
 
 if TYPE_CHECKING:
     from ipyreport.story import Story
@@ -67,11 +67,11 @@ class _Shown:
 def check(story: Story) -> list[Finding]:
     """Every finding for ``story``, in the order the audience would meet them."""
     findings: list[Finding] = []
-    for chain in chains(story.slides):
-        states = walk([played.item for played in chain], story.data)
+    charts = chain_states(story.slides, story.data, story.cross_filters)
+    for chain in charts:
         shown = [
             _Shown(played.slide, played.step, state, table(state), played.chart)
-            for played, state in zip(chain, states, strict=True)
+            for played, state in chain
         ]
         for index, current in enumerate(shown):
             before = shown[index - 1] if index else None
@@ -84,15 +84,25 @@ def check(story: Story) -> list[Finding]:
                 )
                 if after is not None:
                     findings += _flicker(before, current, after)
+    state_at = {
+        (played.slide, played.chart, played.step): state
+        for chain in charts
+        for played, state in chain
+    }
     for number, slide in enumerate(story.slides, start=1):
         if isinstance(slide, Dashboard):
-            findings += _side_by_side_colors(number, slide, story)
+            walked = [
+                [state_at[number, c, k] for k in range(1, len(steps) + 1)]
+                for c, steps in enumerate(slide.charts, start=1)
+            ]
+            findings += _side_by_side_colors(number, slide, walked)
     return sorted(findings, key=lambda found: (found.slide, found.step, found.chart or 0))
 
 
-def _side_by_side_colors(number: int, board: Dashboard, story: Story) -> list[Finding]:
-    """Charts of one dashboard whose same colours mean different dimensions."""
-    walked = [walk(chart, story.data) for chart in board.charts]
+def _side_by_side_colors(
+    number: int, board: Dashboard, walked: Sequence[Sequence[ChartState]]
+) -> list[Finding]:
+    """Charts of one dashboard (``walked``: each chart's states) whose same colours mean different dimensions."""
     findings: list[Finding] = []
     reported: set[tuple[int, int]] = set()
     for k in range(board.length):

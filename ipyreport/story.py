@@ -221,37 +221,42 @@ class Story:
                 slides.append({**text, "steps": steps})
                 continue
             charts = len(slide.charts)
+            # Each chart's steps, described once: a chart with fewer steps holds
+            # its last one (no entry in later frames, the same description).
+            played = [
+                [
+                    (entry(*shown[number, c, k]), shown[number, c, k][1])
+                    for k in range(1, len(steps) + 1)
+                ]
+                for c, steps in enumerate(slide.charts, start=1)
+            ]
             frames = []
-            for k in range(1, slide.length + 1):
-                # A chart with fewer steps holds its last one: no entry, same description.
-                current = [
-                    entry(*shown[number, c, min(k, len(steps))])
-                    for c, steps in enumerate(slide.charts, start=1)
-                ]
-                alts = [step.pop("alt") for step in current]
-                tables = [step.pop("table") for step in current]
-                names = [
-                    step["config"].get("title") or f"chart {c}"
-                    for c, step in enumerate(current, start=1)
-                ]
-                # The dimensions each chart draws by: a pick from the lists highlights them there.
-                shows = [
-                    channel_series(shown[number, c, min(k, len(steps))][1], labels=False)[0]
-                    for c, steps in enumerate(slide.charts, start=1)
-                ]
+            for k in range(slide.length):
+                current = [chart[min(k, len(chart) - 1)] for chart in played]
+                alts = [step["alt"] for step, _ in current]
                 described = " ".join(
                     f"Chart {c} of {charts}: {alt}" for c, alt in enumerate(alts, start=1)
                 )
                 frames.append(
                     {
                         "charts": [
-                            step if k <= len(steps) else None
-                            for step, steps in zip(current, slide.charts, strict=True)
+                            {
+                                key: value
+                                for key, value in step.items()
+                                if key not in ("alt", "table")
+                            }
+                            if k < len(chart)
+                            else None
+                            for (step, _), chart in zip(current, played, strict=True)
                         ],
                         "alts": alts,
-                        "tables": tables,
-                        "names": names,
-                        "shows": shows,
+                        "tables": [step["table"] for step, _ in current],
+                        "names": [
+                            step["config"].get("title") or f"chart {c}"
+                            for c, (step, _) in enumerate(current, start=1)
+                        ],
+                        # The dimensions each chart draws by: a pick from the lists highlights them there.
+                        "shows": [channel_series(state, labels=False)[0] for _, state in current],
                         "alt": slide.alt or f"A dashboard of {charts} charts. {described}",
                     }
                 )
