@@ -259,12 +259,16 @@ export async function start({
 
   // --- dashboards ---------------------------------------------------------
 
-  function selectionText(board) {
-    const where = board.selection?.where;
-    if (!where) return "";
-    const shown = Object.entries(where)
+  // The selection in words: "Region = Europe, Product = Phones".
+  function pickedText(board) {
+    return Object.entries(board.selection?.where ?? {})
       .map(([name, value]) => `${name} = ${value}`)
       .join(", ");
+  }
+
+  function selectionText(board) {
+    if (!board.selection) return "";
+    const shown = pickedText(board);
     const left = board.tracks
       .map((on, i) => (!board.picks(on) && !board.filterFor(on, on.dataset) ? i + 1 : null))
       .filter((n) => n !== null);
@@ -434,10 +438,6 @@ export async function start({
 
   const currentBoard = () => (index >= 0 ? boards.get(positions[index].slide) : undefined);
 
-  const picked = (board) =>
-    Object.entries(board.selection?.where ?? {})
-      .map(([name, value]) => `${name} = ${value}`)
-      .join(", ");
 
   // Each chart's table: the story's own, or for a chart the cross-filter
   // narrows, the numbers it now draws.
@@ -445,7 +445,7 @@ export async function start({
     return board.tracks.map((on, c) => {
       const shape = frame.tables[c];
       if (!shape || !on.extra) return shape;
-      return drawnTable(on.drawn, shape, datasets[on.dataset], `filtered to ${picked(board)}`);
+      return drawnTable(on.drawn, shape, datasets[on.dataset], `filtered to ${pickedText(board)}`);
     });
   }
 
