@@ -9,6 +9,9 @@ against a direct DuckDB group-by over all rows. The baseline hands the same
 1M rows to ipyvizzu 0.18 as a pandas DataFrame: once as it ships
 (``add_df`` samples to 100,000 rows; how far its per-region totals are from
 the truth is reported) and once with ``max_rows`` raised (time, payload).
+The 1M orders are also rewritten as Arrow IPC files and the story built over
+them twice: read lazily, and read eagerly with ``ipyreport.encode`` (the
+baseline, and before lazy IPC the only way).
 """
 
 from __future__ import annotations
@@ -33,8 +36,10 @@ BUILD = textwrap.dedent(
     import json, sys, time
     start = time.perf_counter()
     from ipyreport import Slide, Story, presets
+    from ipyreport import encode
     from ipyreport.lazy import lazy
-    source = lazy(sys.argv[1])
+    # "eager" reads every row into memory first (the only way for Arrow IPC files before).
+    source = encode(sys.argv[1], max_rows=None) if sys.argv[3:] == ["eager"] else lazy(sys.argv[1])
     story = Story(source, title="Orders", slides=[
         Slide(presets.morph(source, ["stacked_bar", "percentage_bar"], x="Region", y="Revenue", color="Channel")),
         Slide(presets.chart("bar", x="Country", y="Revenue", color="Region", data=source)),
@@ -51,9 +56,9 @@ BUILD = textwrap.dedent(
 )
 
 
-def build(folder: Path, out: Path) -> dict[str, Any]:
+def build(folder: Path, out: Path, *, eager: bool = False) -> dict[str, Any]:
     result = subprocess.run(
-        [sys.executable, "-c", BUILD, str(folder), str(out)],
+        [sys.executable, "-c", BUILD, str(folder), str(out), *(["eager"] if eager else [])],
         capture_output=True,
         text=True,
         check=True,
@@ -90,6 +95,39 @@ def exact(folder: Path, measured: dict[str, Any]) -> bool:
     )
 
 
+def same_table(first: dict[str, Any], second: dict[str, Any]) -> bool:
+    """The same marks with the same numbers (to 1e-9), whatever the category order."""
+    count = len(first["columns"]) - first["measures"]
+
+    def marks(rows: dict[str, Any]) -> dict[tuple[Any, ...], list[float]]:
+        return {tuple(row[:count]): row[count:] for row in rows["rows"]}
+
+    mine, theirs = marks(first), marks(second)
+    return (
+        first["columns"] == second["columns"]
+        and mine.keys() == theirs.keys()
+        and all(
+            abs(a - b) <= 1e-9 * abs(b)
+            for key in mine
+            for a, b in zip(mine[key], theirs[key], strict=True)
+        )
+    )
+
+
+def arrow_ipc(folder: Path, target: Path) -> Path:
+    """The Parquet orders rewritten as Arrow IPC files, one per Parquet file."""
+    target.mkdir()
+    for number, part in enumerate(sorted(folder.glob("*.parquet"))):
+        ds.write_dataset(
+            ds.dataset(part),
+            target,
+            format="ipc",
+            basename_template=f"part-{number}-{{i}}.arrow",
+            existing_data_behavior="overwrite_or_ignore",
+        )
+    return target
+
+
 def ipyvizzu_baseline(folder: Path) -> dict[str, Any]:
     from ipyvizzu import Data
     from ipyvizzu.json import RawJavaScriptEncoder
@@ -120,6 +158,7 @@ def main(*, quick: bool = False) -> list[dict[str, Any]]:
     sizes = [1_000_000] if quick else [1_000_000, 10_000_000]
     results = []
     baseline = None
+    ipc_runs: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for rows in sizes:
             folder = Path(tmp) / f"orders-{rows}"
@@ -136,12 +175,25 @@ def main(*, quick: bool = False) -> list[dict[str, Any]]:
             )
             if rows == 1_000_000:
                 baseline = ipyvizzu_baseline(folder)
+                ipc = arrow_ipc(folder, Path(tmp) / "orders-ipc")
+                ipc_runs = {
+                    mode: build(ipc, Path(tmp) / f"ipc-{mode}.html", eager=mode == "eager")
+                    for mode in ("lazy", "eager")
+                }
     print("\nLarge data, story over Parquet orders (python -m bench large)\n")
     print("| orders | build (fresh process) | peak RSS | HTML | every total exact |")
     print("|---:|---:|---:|---:|---|")
     for r in results:
         print(
             f"| {r['rows']:,} | {r['seconds']:.1f} s | {r['rss_mb']:.0f} MB | {r['bytes'] / 1e6:.2f} MB | {'yes' if r['exact'] else 'NO'} |"
+        )
+    if ipc_runs:
+        lazy_run, eager_run = ipc_runs["lazy"], ipc_runs["eager"]
+        print(
+            f"\nThe same 1,000,000 orders as Arrow IPC files: read lazily {lazy_run['seconds']:.1f} s, "
+            f"{lazy_run['rss_mb']:.0f} MB peak RSS; read eagerly with ipyreport.encode (the baseline) "
+            f"{eager_run['seconds']:.1f} s, {eager_run['rss_mb']:.0f} MB; same numbers: "
+            f"{'yes' if all(same_table(lazy_run[k], eager_run[k]) for k in ('first', 'by_country')) else 'NO'}."
         )
     if baseline:
         print(
