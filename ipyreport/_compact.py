@@ -21,8 +21,8 @@ import numpy as np
 import numpy.typing as npt
 
 from ipyreport._describe import ChartState, channel_series
+from ipyreport._filters import Filter
 from ipyreport.data import Dimension, Measure, VizzuData
-from ipyreport.step import Filter
 
 # Aggregators whose re-aggregation over groups gives the same result.
 DECOMPOSABLE = ("sum", "min", "max")
@@ -64,21 +64,13 @@ def plan(data: VizzuData, states: Sequence[ChartState]) -> Plan:
 
 
 def _filter_columns(spec: Filter, data: VizzuData, dimensions: list[str]) -> str | None:
-    if spec.op == "raw":
+    if spec.uses_javascript:
         return "a JavaScript filter may read any column"
-    if spec.op == "keep":
-        return None
-    if spec.op in ("in", "range"):
-        name = spec.args[0]
+    for name in spec.columns():
         if isinstance(data[name], Measure):
             return f"a filter reads {name!r} row by row"
         if name not in dimensions:
             dimensions.append(name)
-        return None
-    for part in spec.args:
-        reason = _filter_columns(part, data, dimensions)
-        if reason:
-            return reason
     return None
 
 

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ipyreport._filters import KEEP_FILTER, Filter
+from ipyreport._filters import mask as filter_mask
 from ipyreport.data import Dimension, Measure, VizzuData
-from ipyreport.step import KEEP_FILTER, Filter, Step, data_of
+from ipyreport.step import Step, data_of
 
 CHANNELS = ("x", "y", "color", "lightness", "size", "noop", "label")
 MAX_TABLE_ROWS = 100
@@ -116,13 +117,13 @@ def channel_series(
 
 def table(state: ChartState) -> dict[str, Any] | None:
     """The numbers the chart draws: one row per mark, dimensions then measures."""
-    if state.filter is not None and _has_raw(state.filter):
+    if state.filter is not None and state.filter.uses_javascript:
         return None
     data = state.data
     dims, measures = channel_series(state, labels=False)
     if not dims and not measures:
         return None
-    mask = _mask(state.filter, data)
+    mask = filter_mask(state.filter, data)
     arrays = {}
     for name in dims:
         series = data[name]
@@ -193,35 +194,6 @@ def _plain(column: pa.ChunkedArray) -> list[Any]:
 
 def _label(name: str, aggregator: str) -> str:
     return name if aggregator == "sum" else f"{aggregator}({name})"
-
-
-def _has_raw(spec: Filter) -> bool:
-    if spec.op == "raw":
-        return True
-    return any(_has_raw(part) for part in spec.args if isinstance(part, Filter))
-
-
-def _mask(spec: Filter | None, data: VizzuData) -> npt.NDArray[np.bool_]:
-    if spec is None or spec.op == "keep":
-        return np.ones(data.num_rows, dtype=bool)
-    if spec.op == "in":
-        series = data[spec.args[0]]
-        assert isinstance(series, Dimension)
-        wanted = [series.categories.index(v) for v in spec.args[1] if v in series.categories]
-        return np.isin(series.codes, wanted)
-    if spec.op == "range":
-        series = data[spec.args[0]]
-        assert isinstance(series, Measure)
-        values = series.values.astype(np.float64)
-        low = -np.inf if spec.args[1] is None else spec.args[1]
-        high = np.inf if spec.args[2] is None else spec.args[2]
-        return (values >= low) & (values <= high)
-    if spec.op == "not":
-        return ~_mask(spec.args[0], data)
-    parts = [_mask(part, data) for part in spec.args]
-    if spec.op == "and":
-        return np.logical_and.reduce(parts) if parts else np.ones(data.num_rows, dtype=bool)
-    return np.logical_or.reduce(parts) if parts else np.zeros(data.num_rows, dtype=bool)
 
 
 def chart_type(config: Mapping[str, Any], channels: Mapping[str, list[Any]]) -> str:

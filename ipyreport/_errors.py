@@ -1,4 +1,11 @@
-"""Errors ipyreport raises, and the helper that suggests the closest name."""
+"""Errors ipyreport raises, and the helper that suggests the closest name.
+
+Every mistake a user can make is an :class:`IpyreportError`; its message
+names what is wrong, where, and the fix. Errors raised while a story is
+being built also carry where in the story they happened (``slide``,
+``chart``, ``step``, 1-based), so a spec can point at the line that wrote
+that step and the command line can print one line instead of a traceback.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +13,36 @@ import difflib
 from collections.abc import Iterable
 
 
-class DataError(ValueError):
+class IpyreportError(ValueError):
+    """A user's mistake: bad data, a step that does not fit it, or a bad spec."""
+
+    slide: int | None = None
+    chart: int | None = None
+    step: int | None = None
+
+    def located(
+        self, slide: int, step: int | None = None, chart: int | None = None
+    ) -> IpyreportError:
+        """This error, marked as raised at ``slide``/``chart``/``step`` (kept if already set)."""
+        if self.slide is None:
+            self.slide, self.step, self.chart = slide, step, chart
+        return self
+
+
+class DataError(IpyreportError):
     """The data cannot be turned into Vizzu data as asked; the message says why and how to fix it."""
 
 
 class RowLimitError(DataError):
     """The data has more rows than the safety limit allows."""
+
+
+class StepError(IpyreportError):
+    """A step does not fit its data; the message names the field and the fix."""
+
+
+class SpecError(IpyreportError):
+    """A spec is invalid; the message names the file, line, field and fix."""
 
 
 def closest(name: str, choices: Iterable[str]) -> str:

@@ -14,12 +14,13 @@ from typing import Any
 
 from ipyreport._compact import plan
 from ipyreport._describe import ChartState, channel_series
+from ipyreport._filters import Filter, check_labels
 from ipyreport._slides import AnySlide, Played, cross_filters, map_steps, played_states
-from ipyreport.data import DataError, VizzuData, encode
+from ipyreport.data import DataError, VizzuData
 from ipyreport.lazy import LazySource
-from ipyreport.step import Filter, Step
+from ipyreport.step import Step
 
-__all__ = ["aggregate_lazy"]
+__all__ = ["aggregate_lazy", "check_lazy_filter"]
 
 
 def aggregate_lazy(
@@ -49,8 +50,7 @@ def aggregate_lazy(
             shared = []
     main = schema
     if shared:
-        table = source.aggregate(list(wanted.dimensions), wanted.measures)
-        main = encode(table, dimensions=list(wanted.dimensions), max_rows=None)
+        main = source.read(list(wanted.dimensions), wanted.measures)
     rebuilt = [map_steps(slide, lambda step: own.get(id(step), step)) for slide in slides]
     return main, rebuilt
 
@@ -73,20 +73,21 @@ def _own_table_step(source: LazySource, played: Played, state: ChartState) -> St
             f"{missing[0]!r} to the chart, or give the dashboard cross_filter={dims or False}"
         )
         raise DataError(msg)
-    if state.filter is not None and _uses_javascript(state.filter):
-        msg = f"{source.label} is read lazily, so its steps cannot use a JavaScript filter; use Filter.isin or Filter.between"
+    if state.filter is not None and state.filter.uses_javascript:
+        msg = f"{played.where}: {source.label} is read lazily, so its steps cannot use a JavaScript filter; use Filter.isin or Filter.between"
         raise DataError(msg)
-    where = state.filter.to_dict() if state.filter is not None else None
-    table = source.aggregate(dims, aggregators, where=where)
-    data = encode(table, dimensions=dims, max_rows=None)
+    if state.filter is not None:
+        check_lazy_filter(source, state.filter, played.where)
+    data = source.read(dims, aggregators, where=state.filter)
     # One row per mark now holds the finished number: Vizzu only has to show it.
     return replace(step, config=_without_aggregators(step.config), filter=None, data=data)
 
 
-def _uses_javascript(spec: Filter) -> bool:
-    return spec.op in ("raw", "keep") or any(
-        _uses_javascript(part) for part in spec.args if isinstance(part, Filter)
-    )
+def check_lazy_filter(source: LazySource, spec: Filter, where: str) -> None:
+    """Raise :class:`StepError` unless every label ``spec`` keeps is a category of ``source``."""
+    for leaf in spec.leaves():
+        if leaf.op == "in" and leaf.args[0] in source.roles:
+            check_labels(leaf.args[0], leaf.args[1], source.labels(leaf.args[0]), where)
 
 
 def _without_aggregators(config: Mapping[str, Any]) -> dict[str, Any]:

@@ -35,6 +35,7 @@ __all__ = [
     "Measure",
     "RowLimitError",
     "VizzuData",
+    "category_values",
     "encode",
     "to_vizzu_data",
     "to_vizzu_json",
@@ -597,6 +598,70 @@ def _format_time(values: pa.Array) -> pa.Array:
     with contextlib.suppress(pa.ArrowInvalid):  # sub-second values keep their unit
         values = pc.cast(values, pa.time32("s"))
     return pc.cast(values, pa.string())
+
+
+def category_values(
+    name: str, labels: Sequence[str], kind: pa.DataType, null_label: str = DEFAULT_NULL_LABEL
+) -> tuple[pa.Array, bool]:
+    """The values of type ``kind`` whose labels are ``labels``, and whether the null label is one.
+
+    The inverse of how a dimension's categories are written (text as is,
+    ``true``/``false``, numbers, ISO 8601 dates, times and timestamps at
+    any precision, an instant's offset or its column's zone), so an engine
+    can compare typed values instead of text. A label no value of the type
+    could have is a :class:`DataError`.
+
+    >>> values, missing = category_values("Day", ["2021-01-01", "(missing)"], pa.date32())
+    >>> values.to_pylist(), missing
+    ([datetime.date(2021, 1, 1)], True)
+    """
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    present = [label for label in labels if label != null_label]
+    missing = len(present) < len(labels)
+    values = []
+    for label in present:
+        try:
+            values.append(_parse_label(label, kind))
+        except (ValueError, TypeError, ArithmeticError) as error:
+            msg = f"the filter keeps {name!r} == {label!r}, which a {kind} column cannot hold ({error})"
+            raise DataError(msg) from None
+    return pa.array(values, kind), missing
+
+
+def _parse_label(label: str, kind: pa.DataType) -> Any:
+    import datetime as dt
+    import decimal
+
+    if _is_text(kind) or pa.types.is_null(kind):
+        return label
+    if pa.types.is_boolean(kind):
+        if label not in ("true", "false"):
+            msg = "booleans are labelled true or false"
+            raise ValueError(msg)
+        return label == "true"
+    if pa.types.is_integer(kind):
+        return int(label)
+    if pa.types.is_floating(kind):
+        return float(label)
+    if pa.types.is_decimal(kind):
+        return decimal.Decimal(label)
+    if pa.types.is_date(kind):
+        return dt.date.fromisoformat(label)
+    if pa.types.is_time(kind):
+        return dt.time.fromisoformat(label)
+    if pa.types.is_timestamp(kind):
+        import pandas as pd
+
+        stamp = pd.Timestamp(label)
+        if kind.tz is not None and stamp.tzinfo is None:
+            stamp = stamp.tz_localize(kind.tz)
+        elif kind.tz is None and stamp.tzinfo is not None:
+            msg = "the column's timestamps have no time zone"
+            raise ValueError(msg)
+        return stamp
+    msg = f"{kind} columns are not categories"
+    raise TypeError(msg)
 
 
 def _with_null_label(

@@ -19,20 +19,18 @@ from __future__ import annotations
 
 import glob
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
+from ipyreport import _filters
 from ipyreport._errors import DataError, closest
+from ipyreport._filters import Filter
 from ipyreport._sources import FILE_FORMATS
-from ipyreport.data import Dimension, Measure, VizzuData
-
-# A filter in its JSON form ({"in": ...}, {"range": ...}, {"and": [...]}, ...),
-# as ipyreport.step.Filter.to_dict() writes it.
-FilterSpec = Mapping[str, Any]
+from ipyreport.data import DEFAULT_NULL_LABEL, Dimension, Measure, VizzuData, encode
 
 __all__ = ["AGGREGATES", "LazySource", "lazy"]
 
@@ -55,36 +53,41 @@ class LazySource:
     """
 
     def __init__(
-        self, engine: str, handle: Any, label: str, *, dimensions: Sequence[str] = ()
+        self,
+        engine: str,
+        handle: Any,
+        label: str,
+        *,
+        dimensions: Sequence[str] = (),
+        null_label: str = DEFAULT_NULL_LABEL,
     ) -> None:
         self.engine = engine
         self._handle = handle
         self.label = label
-        self.roles: dict[str, str] = dict(self._schema())
+        self.null_label = null_label
+        self.types: dict[str, pa.DataType] = dict(self._schema())
+        self.roles: dict[str, str] = {name: _role(kind) for name, kind in self.types.items()}
         for name in dimensions:
             if name not in self.roles:
                 msg = f"dimensions= names {name!r}, which is not a column of {label}{closest(name, self.roles)}"
                 raise DataError(msg)
             self.roles[name] = "dimension"
+        self._orders: dict[str, list[str]] = {}
+        self._labels: dict[str, tuple[str, ...]] = {}
 
-    def _schema(self) -> list[tuple[str, str]]:
+    def _schema(self) -> list[tuple[str, pa.DataType]]:
+        """Each column's Arrow type, read without reading rows."""
         if self.engine == "ibis":
             schema = self._handle.schema().to_pyarrow()
-            return [(name, _role(schema.field(name).type)) for name in schema.names]
-        if self.engine == "polars":
-            return [
-                (name, "measure" if kind.is_numeric() else "dimension")
-                for name, kind in self._handle.collect_schema().items()
-            ]
-        if self.engine == "spark":
-            from pyspark.sql.types import NumericType
+        elif self.engine == "polars":
+            import polars as pl
 
-            return [
-                (f.name, "measure" if isinstance(f.dataType, NumericType) else "dimension")
-                for f in self._handle.schema.fields
-            ]
-        schema = self._handle.limit(0).to_arrow_table().schema
-        return [(name, _role(schema.field(name).type)) for name in schema.names]
+            schema = pl.DataFrame(schema=self._handle.collect_schema()).to_arrow().schema
+        elif self.engine == "spark":
+            schema = self._handle.limit(0).toArrow().schema
+        else:
+            schema = self._handle.limit(0).to_arrow_table().schema
+        return [(name, schema.field(name).type) for name in schema.names]
 
     @property
     def names(self) -> list[str]:
@@ -95,7 +98,7 @@ class LazySource:
         self,
         dimensions: Sequence[str],
         measures: Mapping[str, str],
-        where: FilterSpec | None = None,
+        where: Filter | None = None,
     ) -> pa.Table:
         """One row per combination of ``dimensions``, each measure aggregated as asked,
         over the rows ``where`` keeps (a declarative filter, run in the engine).
@@ -110,16 +113,69 @@ class LazySource:
             if aggregator not in AGGREGATES:
                 msg = f"unknown aggregator {aggregator!r} for {name!r}; use one of {', '.join(AGGREGATES)}"
                 raise DataError(msg)
-        run = {"ibis": _aggregate_ibis, "polars": _aggregate_polars, "spark": _aggregate_spark}.get(
-            self.engine, _aggregate_duckdb
-        )
+        run: Callable[..., pa.Table] = {
+            "ibis": _aggregate_ibis,
+            "polars": _aggregate_polars,
+            "spark": _aggregate_spark,
+        }.get(self.engine, _aggregate_duckdb)
+        condition = None
         if where is not None:
-            for name in _filter_columns(where):
+            for name in where.columns():
                 if name not in self.roles:
                     msg = f"the filter reads {name!r}, which is not a column of {self.label}{closest(name, self.roles)}"
                     raise DataError(msg)
-        table: pa.Table = run(self._handle, list(dimensions), dict(measures), where)
+            condition = self._condition(where)
+        table: pa.Table = run(self._handle, list(dimensions), dict(measures), condition)
         return table
+
+    def _condition(self, where: Filter) -> Any:
+        """The filter in the engine's own terms: SQL text, or a column expression."""
+        if self.engine == "duckdb":
+            return _filters.sql(where, self.types, self.null_label)
+        if self.engine == "polars":
+            import polars as pl
+
+            column: Any = pl.col
+        elif self.engine == "spark":
+            from pyspark.sql import functions as f
+
+            column = f.col
+        else:
+            handle = self._handle
+
+            def column(name: str) -> Any:
+                return handle[name]
+
+        return _filters.expression(where, self.engine, column, self.types, self.null_label)
+
+    def read(
+        self, dimensions: Sequence[str], measures: Mapping[str, str], where: Filter | None = None
+    ) -> VizzuData:
+        """:meth:`aggregate`, encoded as Vizzu data the way an eager story encodes it:
+        the same labels, the same null label, text categories in order of first appearance.
+        """
+        table = self.aggregate(dimensions, measures, where)
+        data = encode(table, dimensions=list(dimensions), null_label=self.null_label, max_rows=None)
+        return in_order(data, self.appearance([n for n in dimensions if _is_text(self.types[n])]))
+
+    def labels(self, name: str) -> tuple[str, ...]:
+        """The categories of a dimension, as an eager story would label them."""
+        if name not in self._labels:
+            series = self.read([name], {})[name]
+            assert isinstance(series, Dimension)
+            self._labels[name] = series.categories
+        return self._labels[name]
+
+    def appearance(self, names: Sequence[str]) -> dict[str, list[str]]:
+        """Each text column's values in order of first appearance in the source.
+
+        DuckDB and polars number the rows as they scan them; an Ibis table or
+        a Spark DataFrame has no row order, so its categories stay sorted.
+        """
+        wanted = [name for name in dict.fromkeys(names) if name not in self._orders]
+        if wanted and self.engine in ("duckdb", "polars"):
+            self._orders.update(_first_appearance(self.engine, self._handle, wanted))
+        return {name: self._orders[name] for name in names if name in self._orders}
 
     def schema(self) -> VizzuData:
         """A data object with no rows: the names and roles, for checking steps."""
@@ -139,90 +195,88 @@ class LazySource:
             self.aggregate([*names, other], {}).num_rows == self.aggregate(list(names), {}).num_rows
         )
 
-    def categories(self, name: str, *, limit: int = 10_000) -> list[str]:
-        """Distinct values of a dimension, as text (for checking filters and paths)."""
-        table = self.aggregate([name], {})
-        if table.num_rows > limit:
-            msg = f"{name!r} has more than {limit:,} distinct values; it is too fine to chart as categories"
-            raise DataError(msg)
-        return [str(value) if value is not None else "" for value in table.column(0).to_pylist()]
-
     def __repr__(self) -> str:
         return f"LazySource({self.label})"
 
 
-def _filter_columns(spec: FilterSpec) -> list[str]:
-    if "in" in spec:
-        return [spec["in"]["column"]]
-    if "range" in spec:
-        return [spec["range"]["column"]]
-    if "not" in spec:
-        return _filter_columns(spec["not"])
-    return [name for part in spec.get("and", spec.get("or", [])) for name in _filter_columns(part)]
+def _first_appearance(engine: str, handle: Any, names: list[str]) -> dict[str, list[str]]:
+    """Per column, its non-null values ordered by the first row holding each."""
+    if engine == "polars":
+        import polars as pl
 
-
-def _unsupported(spec: FilterSpec) -> DataError:
-    return DataError(
-        f"the filter {dict(spec)!r} cannot run in the engine; use the declarative filters (Filter.isin, Filter.between)"
-    )
-
-
-def _sql_filter(spec: FilterSpec) -> str:
-    """A filter as a DuckDB condition; category values compare as text, as charts show them."""
-    if "in" in spec:
-        column, values = spec["in"]["column"], spec["in"]["values"]
-        listed = ", ".join("'" + str(value).replace("'", "''") + "'" for value in values)
-        return f"CAST({_quote(column)} AS VARCHAR) IN ({listed})" if values else "FALSE"
-    if "range" in spec:
-        column, low, high = spec["range"]["column"], spec["range"]["min"], spec["range"]["max"]
-        parts = [
-            f"{_quote(column)} >= {float(low)!r}" if low is not None else "",
-            f"{_quote(column)} <= {float(high)!r}" if high is not None else "",
-        ]
-        return "(" + " AND ".join(p for p in parts if p) + ")" if any(parts) else "TRUE"
-    if "not" in spec:
-        return f"NOT ({_sql_filter(spec['not'])})"
-    for op in ("and", "or"):
-        if op in spec:
-            joined = f" {op.upper()} ".join(f"({_sql_filter(part)})" for part in spec[op])
-            return joined or ("TRUE" if op == "and" else "FALSE")
-    raise _unsupported(spec)
-
-
-def _expression(spec: FilterSpec, column: Any) -> Any:
-    """A filter as an expression of a dataframe library (ibis, polars, Spark): ``column(name, as_text)``."""
-    if "in" in spec:
-        values = list(spec["in"]["values"])
-        text = column(spec["in"]["column"], True)
-        # polars spells it is_in; ibis and Spark isin (a Spark column answers any attribute).
-        return (
-            text.is_in(values) if type(text).__module__.startswith("polars") else text.isin(values)
-        )
-    if "range" in spec:
-        name, low, high = spec["range"]["column"], spec["range"]["min"], spec["range"]["max"]
-        parts = []
-        if low is not None:
-            parts.append(column(name, False) >= low)
-        if high is not None:
-            parts.append(column(name, False) <= high)
-        return _combine("and", parts)
-    if "not" in spec:
-        return ~_expression(spec["not"], column)
-    for op in ("and", "or"):
-        if op in spec:
-            return _combine(op, [_expression(part, column) for part in spec[op]])
-    raise _unsupported(spec)
-
-
-def _combine(op: str, parts: list[Any]) -> Any:
-    result = parts[0]
-    for part in parts[1:]:
-        result = (result & part) if op == "and" else (result | part)
+        numbered = handle.with_row_index("__row")
+        result = {}
+        for name in names:
+            firsts = (
+                numbered.filter(pl.col(name).is_not_null())
+                .group_by(name)
+                .agg(pl.col("__row").min())
+                .sort("__row")
+                .collect()
+            )
+            result[name] = [str(value) for value in firsts.get_column(name).to_list()]
+        return result
+    sets = ", ".join(f"({_quote(name)})" for name in names)
+    columns = ", ".join(_quote(name) for name in names)
+    rows = handle.query(
+        "source",
+        f"select {columns}, min(__row) as __first from "
+        f"(select {columns}, row_number() over () as __row from source) "
+        f"group by grouping sets ({sets}) order by __first",
+    ).to_arrow_table()
+    result = {}
+    for name in names:
+        values = rows.column(name).to_pylist()
+        result[name] = [str(value) for value in values if value is not None]
     return result
 
 
+def in_order(data: VizzuData, orders: Mapping[str, Sequence[str]]) -> VizzuData:
+    """``data`` with the named dimensions' categories put in the given order
+    (the null label and unlisted categories after), rows sorted to match."""
+    if not orders or data.num_rows == 0:
+        return data
+    series: list[Dimension | Measure] = []
+    for item in data.series:
+        order = orders.get(item.name)
+        if order is None or not isinstance(item, Dimension):
+            series.append(item)
+            continue
+        rank = {label: index for index, label in enumerate(order)}
+        ranked = sorted(
+            range(len(item.categories)),
+            key=lambda code: (rank.get(item.categories[code], len(rank)), code),
+        )
+        position = np.empty(len(ranked), dtype=np.int32)
+        position[ranked] = np.arange(len(ranked), dtype=np.int32)
+        series.append(
+            Dimension(
+                name=item.name,
+                categories=tuple(item.categories[code] for code in ranked),
+                codes=position[item.codes],
+            )
+        )
+    keys = [s.codes for s in reversed(series) if isinstance(s, Dimension)]
+    rows = np.lexsort(keys) if keys else np.arange(data.num_rows)
+    return VizzuData(
+        series=tuple(
+            Dimension(name=s.name, categories=s.categories, codes=s.codes[rows])
+            if isinstance(s, Dimension)
+            else Measure(name=s.name, values=s.values[rows], unit=s.unit)
+            for s in series
+        ),
+        num_rows=data.num_rows,
+    )
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    return bool(
+        pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind)
+    )
+
+
 def _aggregate_duckdb(
-    relation: Any, dimensions: list[str], measures: dict[str, str], where: FilterSpec | None
+    relation: Any, dimensions: list[str], measures: dict[str, str], where: str | None
 ) -> pa.Table:
     quoted = [_quote(name) for name in dimensions]
     columns = [*quoted]
@@ -235,18 +289,16 @@ def _aggregate_duckdb(
         )
         columns.append(f"{call} as {_quote(name)}")
     group = f" group by {', '.join(quoted)} order by {', '.join(quoted)}" if quoted else ""
-    condition = f" where {_sql_filter(where)}" if where is not None else ""
+    condition = f" where {where}" if where is not None else ""
     query = f"select {', '.join(columns)} from source{condition}{group}"
     return relation.query("source", query).to_arrow_table()
 
 
 def _aggregate_ibis(
-    table: Any, dimensions: list[str], measures: dict[str, str], where: FilterSpec | None
+    table: Any, dimensions: list[str], measures: dict[str, str], where: Any
 ) -> pa.Table:
     if where is not None:
-        table = table.filter(
-            _expression(where, lambda n, text: table[n].cast("string") if text else table[n])
-        )
+        table = table.filter(where)
     methods = {
         "sum": "sum",
         "min": "min",
@@ -264,14 +316,12 @@ def _aggregate_ibis(
 
 
 def _aggregate_polars(
-    frame: Any, dimensions: list[str], measures: dict[str, str], where: FilterSpec | None
+    frame: Any, dimensions: list[str], measures: dict[str, str], where: Any
 ) -> pa.Table:
     import polars as pl
 
     if where is not None:
-        frame = frame.filter(
-            _expression(where, lambda n, text: pl.col(n).cast(pl.String) if text else pl.col(n))
-        )
+        frame = frame.filter(where)
 
     methods = {
         "sum": "sum",
@@ -296,14 +346,12 @@ def _aggregate_polars(
 
 
 def _aggregate_spark(
-    frame: Any, dimensions: list[str], measures: dict[str, str], where: FilterSpec | None
+    frame: Any, dimensions: list[str], measures: dict[str, str], where: Any
 ) -> pa.Table:
     from pyspark.sql import functions as f
 
     if where is not None:
-        frame = frame.filter(
-            _expression(where, lambda n, text: f.col(n).cast("string") if text else f.col(n))
-        )
+        frame = frame.filter(where)
 
     methods = {
         "sum": f.sum,
@@ -325,7 +373,11 @@ def _aggregate_spark(
 
 
 def lazy(
-    source: Any, *, dimensions: Sequence[str] = (), memory_limit: str = DEFAULT_MEMORY_LIMIT
+    source: Any,
+    *,
+    dimensions: Sequence[str] = (),
+    null_label: str = DEFAULT_NULL_LABEL,
+    memory_limit: str = DEFAULT_MEMORY_LIMIT,
 ) -> LazySource:
     """Wrap ``source`` so that only aggregates of it are ever read.
 
@@ -334,18 +386,25 @@ def lazy(
     aggregate in their own backend (DuckDB, Spark, Trino, BigQuery...),
     polars LazyFrames in polars and Spark DataFrames in Spark; pandas and
     Arrow tables are scanned by DuckDB in place.
-    ``dimensions`` makes numeric columns (years, say) dimensions.
+    ``dimensions`` makes numeric columns (years, say) dimensions;
+    ``null_label`` names missing dimension values, as in :func:`ipyreport.encode`.
     """
     if isinstance(source, LazySource):
         return source
     module = type(source).__module__.split(".", 1)[0]
     if module == "ibis":
-        return LazySource("ibis", source, "the Ibis table", dimensions=dimensions)
+        return LazySource(
+            "ibis", source, "the Ibis table", dimensions=dimensions, null_label=null_label
+        )
     if module == "polars":
         frame = source.lazy() if hasattr(source, "lazy") else source
-        return LazySource("polars", frame, "the polars frame", dimensions=dimensions)
+        return LazySource(
+            "polars", frame, "the polars frame", dimensions=dimensions, null_label=null_label
+        )
     if module == "pyspark":
-        return LazySource("spark", source, "the Spark DataFrame", dimensions=dimensions)
+        return LazySource(
+            "spark", source, "the Spark DataFrame", dimensions=dimensions, null_label=null_label
+        )
     import duckdb
 
     connection = duckdb.connect()
@@ -355,8 +414,12 @@ def lazy(
     connection.execute("SET threads = 1")
     # DuckDB shows a progress bar (in a terminal or a notebook) for reads over two seconds.
     connection.execute("SET enable_progress_bar = true")
+    # Instants come back in one zone whatever the machine's, so labels do not drift.
+    connection.execute("SET TimeZone = 'UTC'")
     if isinstance(source, duckdb.DuckDBPyRelation):
-        return LazySource("duckdb", source, "the DuckDB relation", dimensions=dimensions)
+        return LazySource(
+            "duckdb", source, "the DuckDB relation", dimensions=dimensions, null_label=null_label
+        )
     if isinstance(source, (str, os.PathLike)):
         scan = _scan(source)
         relation = (
@@ -364,10 +427,20 @@ def lazy(
             if isinstance(scan, str)
             else connection.from_arrow(scan)
         )
-        return LazySource("duckdb", relation, repr(os.fspath(source)), dimensions=dimensions)
+        return LazySource(
+            "duckdb",
+            relation,
+            repr(os.fspath(source)),
+            dimensions=dimensions,
+            null_label=null_label,
+        )
     if module == "pandas":
         return LazySource(
-            "duckdb", connection.from_df(source), "the DataFrame", dimensions=dimensions
+            "duckdb",
+            connection.from_df(source),
+            "the DataFrame",
+            dimensions=dimensions,
+            null_label=null_label,
         )
     if isinstance(source, (pa.Table, pa.RecordBatchReader)) or hasattr(
         source, "__arrow_c_stream__"
@@ -378,7 +451,11 @@ def lazy(
             else pa.RecordBatchReader.from_stream(source).read_all()
         )
         return LazySource(
-            "duckdb", connection.from_arrow(table), "the Arrow table", dimensions=dimensions
+            "duckdb",
+            connection.from_arrow(table),
+            "the Arrow table",
+            dimensions=dimensions,
+            null_label=null_label,
         )
     msg = f"cannot read {type(source).__name__} lazily; pass files, a folder, a glob, a DuckDB relation, an Ibis table or an Arrow table"
     raise DataError(msg)

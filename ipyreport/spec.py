@@ -32,7 +32,7 @@ from typing import Any
 import yaml
 
 from ipyreport import presets
-from ipyreport._errors import closest
+from ipyreport._errors import SpecError, closest
 from ipyreport._schema import AnyOf, Enum, FreeMap, ListOf, Problem, Record, Scalar, format_path
 from ipyreport.data import DataError, VizzuData, encode
 from ipyreport.lazy import DEFAULT_MEMORY_LIMIT, lazy
@@ -193,10 +193,6 @@ SPEC = Record(
     name="top-level field",
     description="an ipyreport story",
 )
-
-
-class SpecError(ValueError):
-    """A spec is invalid; the message names the file, line, field and fix."""
 
 
 @dataclass(frozen=True)

@@ -10,131 +10,20 @@ without ``eval``.
 from __future__ import annotations
 
 import ast
-import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ipyreport._errors import closest
+from ipyreport._errors import StepError, closest
+from ipyreport._filters import KEEP_FILTER, Filter, javascript
+from ipyreport._filters import check as check_filter
 from ipyreport._vizzu_presets import PRESETS, build_config
-from ipyreport.data import Dimension, VizzuData
+from ipyreport.data import VizzuData
 
-__all__ = ["Filter", "Step", "StepError", "check_step"]
+__all__ = ["KEEP_FILTER", "Filter", "Step", "StepError", "check_step"]
 
 AGGREGATORS = ("sum", "count", "min", "max", "mean", "distinct")
-
-
-class StepError(ValueError):
-    """A step does not fit its data; the message names the field and the fix."""
-
-
-@dataclass(frozen=True)
-class Filter:
-    """A declarative record filter: which rows a step shows.
-
-    Build them with the class methods and combine with ``&``, ``|`` and ``~``:
-
-    >>> f = Filter.isin("Region", ["Europe"]) & Filter.between("Revenue", 0, 100)
-    >>> f.to_dict()
-    {'and': [{'in': {'column': 'Region', 'values': ['Europe']}}, {'range': {'column': 'Revenue', 'min': 0, 'max': 100}}]}
-    """
-
-    op: str
-    args: tuple[Any, ...] = ()
-
-    @classmethod
-    def isin(cls, column: str, values: Iterable[str]) -> Filter:
-        """Rows whose dimension ``column`` is one of ``values``."""
-        return cls("in", (column, tuple(str(value) for value in values)))
-
-    @classmethod
-    def equals(cls, column: str, value: str) -> Filter:
-        """Rows whose dimension ``column`` equals ``value``."""
-        return cls.isin(column, [value])
-
-    @classmethod
-    def between(cls, column: str, low: float | None = None, high: float | None = None) -> Filter:
-        """Rows whose measure ``column`` lies in ``[low, high]`` (either end open when None)."""
-        for bound in (low, high):
-            if bound is not None and not (isinstance(bound, (int, float)) and math.isfinite(bound)):
-                msg = f"Filter.between({column!r}, ...) needs finite numbers or None, got {bound!r}"
-                raise StepError(msg)
-        return cls("range", (column, low, high))
-
-    @classmethod
-    def raw(cls, code: str) -> Filter:
-        """An author's own JavaScript record filter, such as ipyvizzu's ``Data.filter(...)``.
-
-        It runs as written (``record => ...``); ipyreport never builds one
-        from data values. Prefer the declarative filters, which are checked
-        against the data.
-        """
-        if not isinstance(code, str) or not code.strip():
-            msg = f"Filter.raw needs JavaScript code such as \"record => record.Region == 'Europe'\", got {code!r}"
-            raise StepError(msg)
-        return cls("raw", (code,))
-
-    @classmethod
-    def all_of(cls, *filters: Filter) -> Filter:
-        """Rows that pass every filter."""
-        return cls("and", filters)
-
-    @classmethod
-    def any_of(cls, *filters: Filter) -> Filter:
-        """Rows that pass at least one filter."""
-        return cls("or", filters)
-
-    @classmethod
-    def from_mapping(cls, spec: Mapping[str, Any]) -> Filter:
-        """``{"Region": ["Europe", "Asia"], "Revenue": [0, 100]}``: all conditions at once.
-
-        A list of text values keeps rows in the list; a pair of numbers
-        ``[low, high]`` keeps rows in that range.
-        """
-        parts = []
-        for column, values in spec.items():
-            items: list[Any] = [values] if isinstance(values, str) else list(values)
-            if len(items) == 2 and all(v is None or isinstance(v, (int, float)) for v in items):
-                parts.append(cls.between(column, items[0], items[1]))
-            else:
-                parts.append(cls.isin(column, items))
-        return parts[0] if len(parts) == 1 else cls.all_of(*parts)
-
-    def __and__(self, other: Filter) -> Filter:
-        return Filter.all_of(self, other)
-
-    def __or__(self, other: Filter) -> Filter:
-        return Filter.any_of(self, other)
-
-    def __invert__(self) -> Filter:
-        return Filter("not", (self,))
-
-    def columns(self) -> list[str]:
-        """Every column the filter reads (a raw filter's are unknown: none)."""
-        if self.op in ("in", "range"):
-            return [self.args[0]]
-        if self.op in ("raw", "keep"):
-            return []
-        return [name for part in self.args for name in part.columns()]
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON form the player compiles."""
-        if self.op == "in":
-            return {"in": {"column": self.args[0], "values": list(self.args[1])}}
-        if self.op == "range":
-            column, low, high = self.args
-            return {"range": {"column": column, "min": low, "max": high}}
-        if self.op == "not":
-            return {"not": self.args[0].to_dict()}
-        if self.op == "raw":
-            return {"raw": self.args[0]}
-        return {self.op: [part.to_dict() for part in self.args]}
-
-
-# A step with this filter leaves the chart's current filter as it is (how
-# partial steps imported from ipyvizzu-story behave); ``None`` shows all rows.
-KEEP_FILTER = Filter("keep")
 
 
 @dataclass(frozen=True)
@@ -239,7 +128,7 @@ class Step:
             raw.update({"filter": RawJavaScript(self.filter.args[0])})
             objects.append(raw)
         elif self.filter is not KEEP_FILTER:
-            objects.append(Data.filter(_filter_expression(self.filter)))
+            objects.append(Data.filter(javascript(self.filter)))
         objects.append(Config(dict(self.config)))
         if self.style is not None:
             objects.append(Style(dict(self.style)))
@@ -306,41 +195,6 @@ def _plain_animation(value: Any) -> dict[str, Any]:
     return _plain(value, "animation")
 
 
-def _filter_expression(spec: Filter) -> str:
-    """A JavaScript expression equivalent to ``spec``, for ipyvizzu users.
-
-    Values are written as JSON string literals, so quotes and markup in
-    category names stay data.
-    """
-    import json
-
-    if spec.op == "in":
-        column, values = spec.args
-        return (
-            "("
-            + " || ".join(
-                f"record[{json.dumps(column)}] == {json.dumps(value)}" for value in values
-            )
-            + ")"
-            if values
-            else "false"
-        )
-    if spec.op == "range":
-        column, low, high = spec.args
-        parts = []
-        if low is not None:
-            parts.append(f"record[{json.dumps(column)}] >= {low!r}")
-        if high is not None:
-            parts.append(f"record[{json.dumps(column)}] <= {high!r}")
-        return "(" + (" && ".join(parts) or "true") + ")"
-    if spec.op == "not":
-        return f"!{_filter_expression(spec.args[0])}"
-    if spec.op == "raw":
-        return f"({spec.args[0]})(record)"
-    joiner = " && " if spec.op == "and" else " || "
-    return "(" + joiner.join(_filter_expression(part) for part in spec.args) + ")"
-
-
 def channel_series(config: Mapping[str, Any]) -> dict[str, list[str]]:
     """Series names on each channel of a config (aggregators stripped).
 
@@ -381,39 +235,7 @@ def check_step(step: Step, data: VizzuData, *, where: str = "step") -> None:
                 msg = f"{where}: channel {channel!r} uses {name!r}, which is not in the data{closest(name, names)}; series are {names}"
                 raise StepError(msg)
     if step.filter is not None:
-        _check_filter(step.filter, data, where)
-
-
-def _check_filter(spec: Filter, data: VizzuData, where: str) -> None:
-    names = data.names
-    if spec.op in ("raw", "keep"):
-        return  # the author's own JavaScript cannot be checked here
-    if spec.op in ("in", "range"):
-        column = spec.args[0]
-        if column not in names:
-            msg = f"{where}: the filter uses {column!r}, which is not in the data{closest(column, names)}; series are {names}"
-            raise StepError(msg)
-        series = data[column]
-        if spec.op == "in":
-            if not isinstance(series, Dimension):
-                msg = f"{where}: Filter.isin({column!r}, ...) needs a dimension, but {column!r} is a measure; use Filter.between for a range"
-                raise StepError(msg)
-            known = set(series.categories)
-            for value in spec.args[1]:
-                if value not in known:
-                    msg = f"{where}: the filter keeps {column!r} == {value!r}, which never occurs{closest(value, series.categories)}"
-                    raise StepError(msg)
-        elif isinstance(series, Dimension):
-            msg = f"{where}: Filter.between({column!r}, ...) needs a measure, but {column!r} is a dimension; use Filter.isin"
-            raise StepError(msg)
-        return
-    for part in spec.args:
-        _check_filter(part, data, where)
-
-
-def steps_of(items: Sequence[Step] | Step) -> list[Step]:
-    """Normalize one step or a sequence of steps to a list."""
-    return [items] if isinstance(items, Step) else list(items)
+        check_filter(step.filter, data, where)
 
 
 def data_of(step: Step, default: VizzuData) -> VizzuData:

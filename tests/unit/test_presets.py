@@ -273,7 +273,7 @@ def test_filters_combine_and_serialize():
             {"not": {"range": {"column": "Revenue", "min": None, "max": 0}}},
         ]
     }
-    assert spec.columns() == ["Region", "Region", "Revenue"]
+    assert spec.columns() == ["Region", "Revenue"]
 
 
 def test_filter_from_mapping():
