@@ -60,12 +60,20 @@ class LazySource:
         *,
         dimensions: Sequence[str] = (),
         null_label: str = DEFAULT_NULL_LABEL,
+        schema: pa.Schema | None = None,
     ) -> None:
         self.engine = engine
         self._handle = handle
         self.label = label
         self.null_label = null_label
         self.types: dict[str, pa.DataType] = dict(self._schema())
+        # An engine may hand instants back in its own zone; the source's own
+        # zone (an Arrow schema's, when known) is what an eager story labels by.
+        self._zones: dict[str, pa.DataType] = {}
+        for field in schema if schema is not None else ():
+            name, kind = field.name, field.type
+            if name in self.types and pa.types.is_timestamp(kind) and kind.tz is not None:
+                self._zones[name] = self.types[name] = kind
         self.roles: dict[str, str] = {name: _role(kind) for name, kind in self.types.items()}
         for name in dimensions:
             if name not in self.roles:
@@ -126,6 +134,12 @@ class LazySource:
                     raise DataError(msg)
             condition = self._condition(where)
         table: pa.Table = run(self._handle, list(dimensions), dict(measures), condition)
+        for name in dimensions:
+            if name in self._zones:
+                position = table.column_names.index(name)
+                table = table.set_column(
+                    position, name, table.column(position).cast(self._zones[name])
+                )
         return table
 
     def _condition(self, where: Filter) -> Any:
@@ -391,20 +405,21 @@ def lazy(
     """
     if isinstance(source, LazySource):
         return source
+
+    def wrap(engine: str, handle: Any, label: str, schema: pa.Schema | None = None) -> LazySource:
+        return LazySource(
+            engine, handle, label, dimensions=dimensions, null_label=null_label, schema=schema
+        )
+
     module = type(source).__module__.split(".", 1)[0]
     if module == "ibis":
-        return LazySource(
-            "ibis", source, "the Ibis table", dimensions=dimensions, null_label=null_label
-        )
+        return wrap("ibis", source, "the Ibis table")
     if module == "polars":
-        frame = source.lazy() if hasattr(source, "lazy") else source
-        return LazySource(
-            "polars", frame, "the polars frame", dimensions=dimensions, null_label=null_label
+        return wrap(
+            "polars", source.lazy() if hasattr(source, "lazy") else source, "the polars frame"
         )
     if module == "pyspark":
-        return LazySource(
-            "spark", source, "the Spark DataFrame", dimensions=dimensions, null_label=null_label
-        )
+        return wrap("spark", source, "the Spark DataFrame")
     import duckdb
 
     connection = duckdb.connect()
@@ -414,33 +429,22 @@ def lazy(
     connection.execute("SET threads = 1")
     # DuckDB shows a progress bar (in a terminal or a notebook) for reads over two seconds.
     connection.execute("SET enable_progress_bar = true")
-    # Instants come back in one zone whatever the machine's, so labels do not drift.
+    # Instants come back in one zone whatever the machine's; the source's own
+    # zone, when its schema says, is put back on what is read.
     connection.execute("SET TimeZone = 'UTC'")
     if isinstance(source, duckdb.DuckDBPyRelation):
-        return LazySource(
-            "duckdb", source, "the DuckDB relation", dimensions=dimensions, null_label=null_label
-        )
+        return wrap("duckdb", source, "the DuckDB relation")
     if isinstance(source, (str, os.PathLike)):
-        scan = _scan(source)
+        scan, schema = _scan(source)
         relation = (
             connection.sql(f"select * from {scan}")
             if isinstance(scan, str)
             else connection.from_arrow(scan)
         )
-        return LazySource(
-            "duckdb",
-            relation,
-            repr(os.fspath(source)),
-            dimensions=dimensions,
-            null_label=null_label,
-        )
+        return wrap("duckdb", relation, repr(os.fspath(source)), schema)
     if module == "pandas":
-        return LazySource(
-            "duckdb",
-            connection.from_df(source),
-            "the DataFrame",
-            dimensions=dimensions,
-            null_label=null_label,
+        return wrap(
+            "duckdb", connection.from_df(source), "the DataFrame", pa.Schema.from_pandas(source)
         )
     if isinstance(source, (pa.Table, pa.RecordBatchReader)) or hasattr(
         source, "__arrow_c_stream__"
@@ -450,20 +454,15 @@ def lazy(
             if isinstance(source, pa.Table)
             else pa.RecordBatchReader.from_stream(source).read_all()
         )
-        return LazySource(
-            "duckdb",
-            connection.from_arrow(table),
-            "the Arrow table",
-            dimensions=dimensions,
-            null_label=null_label,
-        )
+        return wrap("duckdb", connection.from_arrow(table), "the Arrow table", table.schema)
     msg = f"cannot read {type(source).__name__} lazily; pass files, a folder, a glob, a DuckDB relation, an Ibis table or an Arrow table"
     raise DataError(msg)
 
 
-def _scan(path: str | os.PathLike[str]) -> str | Any:
+def _scan(path: str | os.PathLike[str]) -> tuple[str | Any, pa.Schema | None]:
     """The DuckDB table function that scans ``path``, or for Arrow IPC files an
-    Arrow dataset, which DuckDB scans batch by batch with projections pushed down."""
+    Arrow dataset, which DuckDB scans batch by batch with projections pushed down;
+    and the files' own Arrow schema where they carry one."""
     text = os.fspath(path)
     target = Path(text)
     if glob.has_magic(text):
@@ -484,17 +483,23 @@ def _scan(path: str | os.PathLike[str]) -> str | Any:
     literal = "'" + pattern.replace("'", "''") + "'"
     kind = FILE_FORMATS.get(suffix)
     if kind == "parquet":
-        return f"read_parquet({literal}, hive_partitioning = true)"
+        import pyarrow.parquet as pq
+
+        first = sorted(glob.glob(pattern, recursive=True))[:1]
+        schema = pq.read_schema(first[0]) if first else None
+        return f"read_parquet({literal}, hive_partitioning = true)", schema
     if kind == "csv":
-        return f"read_csv({literal}, hive_partitioning = true)"
+        return f"read_csv({literal}, hive_partitioning = true)", None
     if kind != "ipc":
         msg = f"cannot scan {text!r} lazily: use Parquet, CSV or Arrow IPC files"
         raise DataError(msg)
     import pyarrow.dataset as ds
 
     if target.is_dir() and not glob.has_magic(text):
-        return ds.dataset(text, format="ipc", partitioning="hive", exclude_invalid_files=True)
-    return ds.dataset(sorted(glob.glob(pattern, recursive=True)), format="ipc")
+        dataset = ds.dataset(text, format="ipc", partitioning="hive", exclude_invalid_files=True)
+    else:
+        dataset = ds.dataset(sorted(glob.glob(pattern, recursive=True)), format="ipc")
+    return dataset, dataset.schema
 
 
 def _quote(name: str) -> str:
