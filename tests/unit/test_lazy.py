@@ -10,8 +10,6 @@ import polars as pl
 import pyarrow as pa
 import pytest
 
-from ipyreport import encode
-
 from ipyreport import Filter, Slide, Story, encode, presets, samples
 from ipyreport.data import DataError
 from ipyreport.lazy import lazy
