@@ -9,74 +9,23 @@ would compute from the raw rows — from far fewer rows. Anything that does
 not decompose like that (means, counts, distinct counts, a measure used
 with two aggregators, a filter on a measure's raw values, or a JavaScript
 filter whose columns are unknown) keeps the dataset as it is, and
-:func:`plan` says why.
+:func:`ipyreport._plan.needs` says why.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from ipyreport._describe import ChartState, channel_series
-from ipyreport._filters import Filter
+from ipyreport._plan import ChartState, Needs, needs
 from ipyreport.data import Dimension, Measure, VizzuData
-
-# Aggregators whose re-aggregation over groups gives the same result.
-DECOMPOSABLE = ("sum", "min", "max")
-
-
-@dataclass(frozen=True)
-class Plan:
-    """How a dataset can be compacted: group by ``dimensions``, one aggregator per measure."""
-
-    dimensions: tuple[str, ...]
-    measures: dict[str, str]
-    reason: str | None = None  # why it cannot be compacted, when it cannot
-
-
-def plan(data: VizzuData, states: Sequence[ChartState]) -> Plan:
-    """What the steps showing ``data`` need from it."""
-    dimensions: list[str] = []
-    measures: dict[str, str] = {}
-    for state in states:
-        dims, used = channel_series(state)
-        if not used:
-            return Plan((), {}, "a chart without a measure counts records")
-        dimensions.extend(name for name in dims if name not in dimensions)
-        dimensions.extend(
-            name
-            for name in state.reads
-            if name not in dimensions and name in data.names and isinstance(data[name], Dimension)
-        )
-        for name, aggregator in used:
-            if aggregator not in DECOMPOSABLE:
-                return Plan((), {}, f"{aggregator}({name}) does not decompose over groups")
-            if measures.setdefault(name, aggregator) != aggregator:
-                return Plan((), {}, f"{name!r} is used with both {measures[name]} and {aggregator}")
-        if state.filter is not None:
-            reason = _filter_columns(state.filter, data, dimensions)
-            if reason:
-                return Plan((), {}, reason)
-    return Plan(tuple(dimensions), measures)
-
-
-def _filter_columns(spec: Filter, data: VizzuData, dimensions: list[str]) -> str | None:
-    if spec.uses_javascript:
-        return "a JavaScript filter may read any column"
-    for name in spec.columns():
-        if isinstance(data[name], Measure):
-            return f"a filter reads {name!r} row by row"
-        if name not in dimensions:
-            dimensions.append(name)
-    return None
 
 
 def compact(data: VizzuData, states: Sequence[ChartState]) -> VizzuData:
     """``data`` grouped and aggregated to what ``states`` draw, or ``data`` itself if that is not exact."""
-    wanted = plan(data, states)
+    wanted = needs(data, states)
     if wanted.reason is not None:
         return data
     cut = data.placeholders_from if data.placeholders_from is not None else data.num_rows
@@ -94,7 +43,7 @@ def compact(data: VizzuData, states: Sequence[ChartState]) -> VizzuData:
     )
 
 
-def _aggregate(data: VizzuData, wanted: Plan, rows: slice) -> VizzuData:
+def _aggregate(data: VizzuData, wanted: Needs, rows: slice) -> VizzuData:
     dims = [data[name] for name in wanted.dimensions]
     if dims:
         keys = np.stack([d.codes[rows] for d in dims if isinstance(d, Dimension)], axis=1)

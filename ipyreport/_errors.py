@@ -20,6 +20,11 @@ class IpyreportError(ValueError):
     chart: int | None = None
     step: int | None = None
 
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        # The argument or spec field at fault, when one is (``x``, ``cross_filter``).
+        self.field = field
+
     def located(
         self, slide: int, step: int | None = None, chart: int | None = None
     ) -> IpyreportError:

@@ -12,15 +12,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from ipyreport._compact import plan
-from ipyreport._describe import ChartState, channel_series
-from ipyreport._filters import Filter, check_labels
-from ipyreport._slides import AnySlide, Played, cross_filters, map_steps, played_states
+from ipyreport._plan import ChartState, Played, channel_series, cross_filters, needs, played_states
+from ipyreport._slides import AnySlide, map_steps
 from ipyreport.data import DataError, VizzuData
 from ipyreport.lazy import LazySource
 from ipyreport.step import Step
 
-__all__ = ["aggregate_lazy", "check_lazy_filter"]
+__all__ = ["aggregate_lazy"]
 
 
 def aggregate_lazy(
@@ -30,18 +28,18 @@ def aggregate_lazy(
     schema = source.schema()
     played = played_states(slides, schema, cross_filters(slides, schema))
     shared = [state for p, state in played if p.item.data is None]
-    wanted = plan(schema, shared)
+    wanted = needs(schema, shared)
     own: dict[int, Step] = {}
     if wanted.reason is not None:
         shared = []
         for p, state in played:
             if p.item.data is not None:
                 continue
-            if plan(schema, [state]).reason is None:
+            if needs(schema, [state]).reason is None:
                 shared.append(state)
             else:
                 own[id(p.item)] = _own_table_step(source, p, state)
-        wanted = plan(schema, shared)
+        wanted = needs(schema, shared)
         if wanted.reason is not None:
             # Decomposable steps that disagree among themselves (sum here, max there): each alone.
             for p, state in played:
@@ -77,17 +75,10 @@ def _own_table_step(source: LazySource, played: Played, state: ChartState) -> St
         msg = f"{played.where}: {source.label} is read lazily, so its steps cannot use a JavaScript filter; use Filter.isin or Filter.between"
         raise DataError(msg)
     if state.filter is not None:
-        check_lazy_filter(source, state.filter, played.where)
+        source.check(state.filter, played.where)
     data = source.read(dims, aggregators, where=state.filter)
     # One row per mark now holds the finished number: Vizzu only has to show it.
     return replace(step, config=_without_aggregators(step.config), filter=None, data=data)
-
-
-def check_lazy_filter(source: LazySource, spec: Filter, where: str) -> None:
-    """Raise :class:`StepError` unless every label ``spec`` keeps is a category of ``source``."""
-    for leaf in spec.leaves():
-        if leaf.op == "in" and leaf.args[0] in source.roles:
-            check_labels(leaf.args[0], leaf.args[1], source.labels(leaf.args[0]), where)
 
 
 def _without_aggregators(config: Mapping[str, Any]) -> dict[str, Any]:

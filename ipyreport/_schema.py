@@ -4,6 +4,7 @@ writes the JSON Schema editors use, from one description.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +44,7 @@ class Scalar(Type):
     kind: str  # "string", "integer", "number", "boolean"
     description: str = ""
     minimum: float | None = None
+    maximum: float | None = None
 
     def check(self, value: Any, path: Path) -> list[Problem]:
         python: dict[str, type | tuple[type, ...]] = {
@@ -56,14 +58,20 @@ class Scalar(Type):
         )
         if not ok:
             return [Problem(path, f"must be a {self.kind}, got {_show(value)}")]
+        if self.kind == "number" and not math.isfinite(value):
+            return [Problem(path, f"must be a finite number, got {value!r}")]
         if self.minimum is not None and value < self.minimum:
             return [Problem(path, f"must be at least {self.minimum:g}, got {value!r}")]
+        if self.maximum is not None and value > self.maximum:
+            return [Problem(path, f"must be at most {self.maximum:g}, got {value!r}")]
         return []
 
     def schema(self) -> dict[str, Any]:
         result: dict[str, Any] = {"type": self.kind}
         if self.minimum is not None:
             result["minimum"] = self.minimum
+        if self.maximum is not None:
+            result["maximum"] = self.maximum
         return self._described(result)
 
 

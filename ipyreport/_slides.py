@@ -2,35 +2,18 @@
 
 A story's ordinary slides all play on one chart, which morphs from slide
 to slide. A :class:`Dashboard` brings its own two to four charts; each
-plays its own steps, in lockstep with the others. :func:`chains` lists
-what every chart plays, in order, so the description, the checker, the
-compaction and the outputs all walk the charts the way the player does;
-:func:`chain_states` and :func:`played_states` give each step its chart's
-state, and
-:func:`cross_filters` the dimensions each dashboard's clicks filter by.
+plays its own steps, in lockstep with the others. What every chart plays,
+step by step, is worked out once, by the story's plan (:mod:`ipyreport._plan`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
 from typing import Any
 
-from ipyreport._describe import ChartState, channel_series, walk
-from ipyreport._errors import closest
-from ipyreport.data import Dimension, VizzuData
 from ipyreport.step import Step, StepError
 
-__all__ = [
-    "Dashboard",
-    "Played",
-    "Slide",
-    "chain_states",
-    "chains",
-    "cross_filters",
-    "map_steps",
-    "played_states",
-]
+__all__ = ["AnySlide", "Dashboard", "Slide", "map_steps"]
 
 MIN_CHARTS = 2
 MAX_CHARTS = 4
@@ -161,39 +144,6 @@ class Dashboard:
 AnySlide = Slide | Dashboard
 
 
-@dataclass(frozen=True)
-class Played:
-    """A step where it plays: 1-based slide and step, and the dashboard chart (``None``: the main chart)."""
-
-    slide: int
-    step: int
-    chart: int | None
-    item: Step
-
-    @property
-    def where(self) -> str:
-        """The position as messages name it: ``slide 3, chart 2, step 1``."""
-        chart = f", chart {self.chart}" if self.chart is not None else ""
-        return f"slide {self.slide}{chart}, step {self.step}"
-
-
-def chains(slides: Sequence[AnySlide]) -> list[list[Played]]:
-    """What each chart plays, in order: the main chart across the ordinary slides, then each dashboard chart."""
-    main: list[Played] = []
-    boards: list[list[Played]] = []
-    for number, slide in enumerate(slides, start=1):
-        if isinstance(slide, Dashboard):
-            for chart, steps in enumerate(slide.charts, start=1):
-                boards.append(
-                    [Played(number, k, chart, step) for k, step in enumerate(steps, start=1)]
-                )
-        else:
-            main.extend(
-                Played(number, k, None, step) for k, step in enumerate(slide.steps, start=1)
-            )
-    return [main, *boards] if main else boards
-
-
 def map_steps(slide: AnySlide, change: Callable[[Step], Step]) -> AnySlide:
     """The same slide with every step passed through ``change``."""
     if isinstance(slide, Dashboard):
@@ -211,57 +161,3 @@ def map_steps(slide: AnySlide, change: Callable[[Step], Step]) -> AnySlide:
         notes=slide.notes,
         alt=slide.alt,
     )
-
-
-def cross_filters(slides: Sequence[AnySlide], main: VizzuData) -> dict[int, tuple[str, ...]]:
-    """Per dashboard (by 1-based slide number), the dimensions a click filters the other charts by."""
-    result: dict[int, tuple[str, ...]] = {}
-    for number, slide in enumerate(slides, start=1):
-        if not isinstance(slide, Dashboard) or slide.cross_filter is False:
-            continue
-        states = [state for chart in slide.charts for state in walk(chart, main)]
-        if slide.cross_filter is True:
-            names: list[str] = []
-            for state in states:
-                dims, _ = channel_series(state, labels=False)
-                names.extend(name for name in dims if name not in names)
-            result[number] = tuple(names)
-            continue
-        known: list[str] = []
-        for data in [main, *(state.data for state in states)]:
-            known.extend(
-                series.name
-                for series in data.series
-                if isinstance(series, Dimension) and series.name not in known
-            )
-        for name in slide.cross_filter:
-            if name not in known:
-                msg = (
-                    f"slide {number}: cross_filter names {name!r}, which is not a dimension of "
-                    f"the data{closest(name, known)}; its dimensions are {known}"
-                )
-                raise StepError(msg)
-        result[number] = slide.cross_filter
-    return result
-
-
-def chain_states(
-    slides: Sequence[AnySlide], main: VizzuData, cross: Mapping[int, tuple[str, ...]]
-) -> list[list[tuple[Played, ChartState]]]:
-    """Each chart's steps (see ``chains``) with the state of the chart after each."""
-    result = []
-    for chain in chains(slides):
-        states = []
-        for played, state in zip(chain, walk([p.item for p in chain], main), strict=True):
-            names = cross.get(played.slide, ()) if played.chart is not None else ()
-            reads = tuple(name for name in names if name in state.data.names)
-            states.append((played, replace(state, reads=reads) if reads else state))
-        result.append(states)
-    return result
-
-
-def played_states(
-    slides: Sequence[AnySlide], main: VizzuData, cross: Mapping[int, tuple[str, ...]]
-) -> list[tuple[Played, ChartState]]:
-    """Every step with the state of its chart after it, chart by chart."""
-    return [pair for chain in chain_states(slides, main, cross) for pair in chain]

@@ -28,8 +28,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ipyreport._describe import ChartState, channel_series, table
-from ipyreport._slides import Dashboard, chain_states
+from ipyreport._plan import ChartState, channel_series
+from ipyreport._slides import Dashboard
 
 if TYPE_CHECKING:
     from ipyreport.story import Story
@@ -67,32 +67,26 @@ class _Shown:
 def check(story: Story) -> list[Finding]:
     """Every finding for ``story``, in the order the audience would meet them."""
     findings: list[Finding] = []
-    charts = chain_states(story.slides, story.data, story.cross_filters)
-    for chain in charts:
+    plan = story.plan
+    for chain in plan.charts:
         shown = [
-            _Shown(played.slide, played.step, state, table(state), played.chart)
-            for played, state in chain
+            _Shown(p.played.slide, p.played.step, p.state, p.table, p.played.chart) for p in chain
         ]
         for index, current in enumerate(shown):
             before = shown[index - 1] if index else None
             after = shown[index + 1] if index + 1 < len(shown) else None
             findings += _empty(current) + _marks(current)
-            findings += _crossfilter(current, story.cross_filters.get(current.slide, ()))
+            findings += _crossfilter(current, plan.cross_filters.get(current.slide, ()))
             if before is not None:
                 findings += (
                     _colors(before, current) + _everything(before, current) + _axis(before, current)
                 )
                 if after is not None:
                     findings += _flicker(before, current, after)
-    state_at = {
-        (played.slide, played.chart, played.step): state
-        for chain in charts
-        for played, state in chain
-    }
     for number, slide in enumerate(story.slides, start=1):
         if isinstance(slide, Dashboard):
             walked = [
-                [state_at[number, c, k] for k in range(1, len(steps) + 1)]
+                [plan.at(number, c, k).state for k in range(1, len(steps) + 1)]
                 for c, steps in enumerate(slide.charts, start=1)
             ]
             findings += _side_by_side_colors(number, slide, walked)

@@ -152,6 +152,20 @@ class VizzuData:
         """Series names in order."""
         return [series.name for series in self.series]
 
+    def take(self, rows: npt.NDArray[np.intp]) -> VizzuData:
+        """These rows, in this order; categories stay as they are (and so do colours).
+
+        >>> encode({"a": ["x", "y"], "m": [1, 2]}).take(np.array([1]))["a"].labels()
+        ['y']
+        """
+        series: list[Series] = [
+            Dimension(name=s.name, categories=s.categories, codes=s.codes[rows])
+            if isinstance(s, Dimension)
+            else Measure(name=s.name, values=s.values[rows], unit=s.unit)
+            for s in self.series
+        ]
+        return VizzuData(series=tuple(series), num_rows=len(rows))
+
     def to_dict(self) -> dict[str, Any]:
         """The Vizzu 0.16 data object ``{"series": [...]}``, ready for any JSON library."""
         return {"series": [series.to_dict() for series in self.series]}

@@ -27,7 +27,7 @@ import numpy as np
 import pyarrow as pa
 
 from ipyreport import _filters
-from ipyreport._errors import DataError, closest
+from ipyreport._errors import DataError, StepError, closest
 from ipyreport._filters import Filter
 from ipyreport._sources import FILE_FORMATS
 from ipyreport.data import DEFAULT_NULL_LABEL, Dimension, Measure, VizzuData, encode
@@ -172,6 +172,18 @@ class LazySource:
         data = encode(table, dimensions=list(dimensions), null_label=self.null_label, max_rows=None)
         return in_order(data, self.appearance([n for n in dimensions if _is_text(self.types[n])]))
 
+    def check(self, where: Filter, place: str) -> None:
+        """Raise :class:`StepError` unless every column and label ``where`` names is in the source."""
+        for leaf in where.leaves():
+            if leaf.op not in ("in", "range"):
+                continue
+            name = leaf.args[0]
+            if name not in self.roles:
+                msg = f"{place}: the filter uses {name!r}, which is not in the data{closest(name, self.roles)}; series are {self.names}"
+                raise StepError(msg)
+            if leaf.op == "in":
+                _filters.check_labels(name, leaf.args[1], self.labels(name), place)
+
     def labels(self, name: str) -> tuple[str, ...]:
         """The categories of a dimension, as an eager story would label them."""
         if name not in self._labels:
@@ -272,15 +284,7 @@ def in_order(data: VizzuData, orders: Mapping[str, Sequence[str]]) -> VizzuData:
         )
     keys = [s.codes for s in reversed(series) if isinstance(s, Dimension)]
     rows = np.lexsort(keys) if keys else np.arange(data.num_rows)
-    return VizzuData(
-        series=tuple(
-            Dimension(name=s.name, categories=s.categories, codes=s.codes[rows])
-            if isinstance(s, Dimension)
-            else Measure(name=s.name, values=s.values[rows], unit=s.unit)
-            for s in series
-        ),
-        num_rows=data.num_rows,
-    )
+    return VizzuData(series=tuple(series), num_rows=data.num_rows).take(rows)
 
 
 def _is_text(kind: pa.DataType) -> bool:

@@ -25,19 +25,32 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from ipyreport._errors import closest
+from ipyreport._filters import check as check_filter
+from ipyreport._filters import mask
+from ipyreport._schema import AnyOf, Enum, ListOf, Record, Scalar, Type
 from ipyreport._vizzu_presets import build_config
 from ipyreport.data import Dimension, Measure, VizzuData, encode
 from ipyreport.lazy import LazySource
 from ipyreport.step import AGGREGATORS, Filter, Step, StepError
 
-__all__ = ["KINDS", "chart", "morph", "timeline", "transition", "zoom", "zoom_range"]
+__all__ = [
+    "KINDS",
+    "REGISTRY",
+    "chart",
+    "make",
+    "morph",
+    "timeline",
+    "transition",
+    "zoom",
+    "zoom_range",
+]
 
 ROLES = ("x", "y", "color", "size", "by")
 
@@ -318,6 +331,7 @@ def zoom(
     kind: str = "column",
     back: bool = True,
     duration: float = 1.0,
+    filter: Filter | Mapping[str, Any] | None = None,
 ) -> list[Step]:
     """Drill down a hierarchy along ``path`` and, with ``back``, up again.
 
@@ -326,6 +340,7 @@ def zoom(
     last (``["Europe", "Germany"]``). Each level filters to the chosen
     branch; the colour stays on the top level, so a region keeps its colour
     all the way down, and the value axis rescales to what is shown.
+    ``filter`` narrows every step to the rows it keeps.
 
     >>> [s.config["channels"]["x"]["set"] for s in zoom(None, ["Region", "Country"], ["Europe"], y="Revenue")]
     [['Region'], ['Country', 'Region'], ['Region']]
@@ -339,6 +354,7 @@ def zoom(
             f"categories (one per level but the last), got {list(path)}"
         )
         raise StepError(msg)
+    user = as_filter(filter)
     vizzu_data = None if data is None else as_vizzu_data(data)
     if vizzu_data is not None and vizzu_data.num_rows:
         _check_path(vizzu_data, levels, path)
@@ -356,6 +372,8 @@ def zoom(
         )
         if keep is not None and len(keep.args) == 1:
             keep = keep.args[0]
+        if user is not None:
+            keep = user if keep is None else user & keep
         crumbs = " / ".join(path[:depth])
         # The top level is constant inside a branch; keeping it on x as well
         # as on colour lets the branch keep its colour all the way down.
@@ -385,8 +403,11 @@ def zoom_range(
     by: str | Sequence[str] | None = None,
     back: bool = True,
     duration: float = 1.0,
+    filter: Filter | Mapping[str, Any] | None = None,
 ) -> list[Step]:
     """Zoom an axis into the value range ``[low, high]`` of its measure, and back.
+
+    ``filter`` narrows every step to the rows it keeps.
 
     >>> steps = zoom_range(None, kind="scatter", x="Revenue", y="Profit", low=0, high=1e5, by="Country")
     >>> steps[1].config["channels"]["y"]["range"]
@@ -398,21 +419,23 @@ def zoom_range(
     if not (math.isfinite(low) and math.isfinite(high) and low < high):
         msg = f"zoom_range needs finite low < high, got low={low!r}, high={high!r}"
         raise StepError(msg)
-    base = chart(kind, x=x, y=y, color=color, by=by, data=data)
+    user = as_filter(filter)
+    base = chart(kind, x=x, y=y, color=color, by=by, data=data, filter=user)
     zoomed_config = {**base.config, "channels": {**base.config["channels"]}}
     channel = dict(zoomed_config["channels"][axis])
     channel["range"] = {"min": low, "max": high}
     zoomed_config["channels"][axis] = channel
     measure = _as_list(x)[0] if axis == "x" else y
+    inside = (
+        Filter.between(_series_name(str(measure)), low, high)
+        if kind in ("scatter", "bubble_plot")
+        else None
+    )
+    if user is not None:
+        inside = user if inside is None else user & inside
     steps = [
         base.with_animation(duration=duration),
-        Step(
-            config=zoomed_config,
-            filter=Filter.between(_series_name(str(measure)), low, high)
-            if kind in ("scatter", "bubble_plot")
-            else None,
-            animation={"duration": duration},
-        ),
+        Step(config=zoomed_config, filter=inside, animation={"duration": duration}),
     ]
     if back:
         steps.append(base.with_animation(duration=duration))
@@ -433,6 +456,7 @@ def timeline(
     cumulative: bool = False,
     fill: bool = True,
     sort: bool = False,
+    filter: Filter | Mapping[str, Any] | None = None,
 ) -> list[Step]:
     """One step per value of ``time``: Gapminder-style playback.
 
@@ -447,13 +471,15 @@ def timeline(
     and text alternative report it as missing), and missing periods of a
     regular series (days, weeks, months, quarters, years) are added, so
     steps are evenly spaced. The filled table travels with the steps as
-    their own dataset.
+    their own dataset. ``filter`` plays only the rows it keeps (applied
+    before the gaps are filled, in the engine for a lazy source).
 
     >>> from ipyreport import samples
     >>> steps = timeline(samples.sales(), time="Month", x="Region", y="Revenue")
     >>> len(steps), steps[0].config["title"], steps[15].config["title"]
     (48, '2021-01-01', '2022-04-01')
     """
+    user = as_filter(filter)
     if isinstance(data, LazySource):
         # Only what the playback draws leaves the engine: sums by time and marks.
         wanted = [time, *(n for role in (x, color, by) for n in _as_list(role) if n)]
@@ -465,11 +491,18 @@ def timeline(
                 raise StepError(msg)
             if isinstance(parsed, dict):
                 measures[parsed["name"]] = parsed["aggregator"]
-        data = encode(
-            data.aggregate(list(dict.fromkeys(wanted)), measures),
-            dimensions=list(dict.fromkeys(wanted)),
-        )
+        for name in wanted:
+            if name not in data.roles:
+                msg = f"{'time' if name == time else 'a mark'}={name!r} is not in the data{closest(name, data.names)}; series are {data.names}"
+                raise StepError(msg)
+        if user is not None:
+            data.check(user, "the timeline's filter")
+        data = data.read(list(dict.fromkeys(wanted)), measures, where=user)
+        user = None
     vizzu_data = as_vizzu_data(data)
+    if user is not None:
+        check_filter(user, vizzu_data, "the timeline's filter")
+        vizzu_data = vizzu_data.take(np.flatnonzero(mask(user, vizzu_data)))
     series = _get(vizzu_data, time, "time")
     if not isinstance(series, Dimension):
         msg = (
@@ -617,7 +650,153 @@ def _parse_integers(categories: list[str]) -> list[int] | None:
     return values
 
 
+# --- the registry: one table for the Python API, specs, magics and the schema ---
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A preset as every front-end sees it: the function and its parameters' types."""
+
+    function: Callable[..., Step | list[Step]]
+    parameters: Record
+
+
+_text = Scalar("string")
+_flag = Scalar("boolean")
+_number = Scalar("number")
+_seconds = Scalar("number", description="seconds", minimum=0)
+_names = ListOf(_text, single=True, description="a column name, or a list of them")
+_kind_type = Enum(tuple(KINDS), description="chart kind")
+_role_types: dict[str, Type] = {
+    "x": _names,
+    "y": _text,
+    "color": _text,
+    "size": _text,
+    "by": _names,
+}
+
+REGISTRY: dict[str, Preset] = {
+    "chart": Preset(
+        chart,
+        Record(
+            {
+                "kind": _kind_type,
+                **_role_types,
+                "label": AnyOf((_names, _flag)),
+                "title": _text,
+                "subtitle": _text,
+                "legend": Enum(("color", "lightness", "size", "auto")),
+                "sort": _flag,
+                "reverse": _flag,
+                "duration": _seconds,
+            },
+            required=("kind",),
+            description="one chart (presets.chart)",
+        ),
+    ),
+    "morph": Preset(
+        morph,
+        Record(
+            {
+                "kinds": ListOf(_kind_type, min_items=1),
+                **_role_types,
+                "duration": _seconds,
+                "titles": ListOf(_text),
+            },
+            required=("kinds",),
+            description="one step per chart kind over the same series (presets.morph)",
+        ),
+    ),
+    "zoom": Preset(
+        zoom,
+        Record(
+            {
+                "levels": ListOf(_text, min_items=2),
+                "path": ListOf(_text, min_items=1),
+                "y": _text,
+                "kind": _kind_type,
+                "back": _flag,
+                "duration": _seconds,
+            },
+            required=("levels", "path", "y"),
+            description="drill down a hierarchy and back (presets.zoom)",
+        ),
+    ),
+    "zoom_range": Preset(
+        zoom_range,
+        Record(
+            {
+                "kind": _kind_type,
+                "x": _names,
+                "y": _text,
+                "low": _number,
+                "high": _number,
+                "axis": Enum(("x", "y")),
+                "color": _text,
+                "by": _names,
+                "back": _flag,
+                "duration": _seconds,
+            },
+            required=("kind", "x", "y", "low", "high"),
+            description="zoom an axis into a value range (presets.zoom_range)",
+        ),
+    ),
+    "timeline": Preset(
+        timeline,
+        Record(
+            {
+                "time": _text,
+                "kind": _kind_type,
+                **_role_types,
+                "duration": _seconds,
+                "cumulative": _flag,
+                "fill": _flag,
+                "sort": _flag,
+            },
+            required=("time", "y"),
+            description="one step per time value (presets.timeline)",
+        ),
+    ),
+}
+
+
+def make(
+    name: str,
+    data: Any,
+    arguments: Mapping[str, Any],
+    *,
+    filter: Filter | Mapping[str, Any] | None = None,
+) -> list[Step]:
+    """Run the preset ``name`` with checked ``arguments``: what specs and magics call.
+
+    >>> [s.config["geometry"] for s in make("morph", None, {"kinds": ["column", "pie"], "x": "Region", "y": "Revenue"})]
+    ['rectangle', 'rectangle']
+    """
+    if name not in REGISTRY:
+        msg = f"unknown preset {name!r}{closest(name, REGISTRY)}; presets are {', '.join(REGISTRY)}"
+        raise StepError(msg)
+    preset = REGISTRY[name]
+    problems = preset.parameters.check(arguments, ())
+    if problems:
+        first = problems[0]
+        field = ".".join(str(part) for part in first.path)
+        msg = f"{name}{'.' + field if field else ''}: {first.message}"
+        raise StepError(msg)
+    made = preset.function(data=data, filter=filter, **arguments)
+    return [made] if isinstance(made, Step) else list(made)
+
+
 # --- helpers ---------------------------------------------------------------
+
+
+def as_filter(value: Filter | Mapping[str, Any] | None) -> Filter | None:
+    """A filter from a :class:`Filter`, a mapping (see :meth:`Filter.from_mapping`) or None."""
+    if value is None or isinstance(value, Filter):
+        return value
+    if isinstance(value, Mapping):
+        return Filter.from_mapping(value)
+    msg = f"filter= takes a Filter or a mapping such as {{'Region': ['Europe']}}, got {value!r}"
+    raise StepError(msg)
 
 
 def as_vizzu_data(data: Any) -> VizzuData:

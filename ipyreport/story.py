@@ -17,50 +17,24 @@ from typing import Any
 import orjson
 
 from ipyreport._compact import compact
-from ipyreport._describe import ChartState, alt_text, channel_series, table
+from ipyreport._describe import alt_text
+from ipyreport._plan import Planned, StoryPlan, channel_series, plan_story
 from ipyreport._reading import aggregate_lazy
-from ipyreport._slides import (
-    AnySlide,
-    Dashboard,
-    Played,
-    Slide,
-    chains,
-    cross_filters,
-    map_steps,
-    played_states,
-)
-from ipyreport.data import DataError, Dimension, Measure, VizzuData, encode
+from ipyreport._slides import AnySlide, Dashboard, Slide, map_steps
+from ipyreport.data import Measure, VizzuData, encode
 from ipyreport.lazy import LazySource
 from ipyreport.step import (
     KEEP_FILTER,
     Filter,
     Step,
     StepError,
-    check_step,
     config_from_preset_call,
-    data_of,
 )
 
 __all__ = ["THEMES", "Dashboard", "Slide", "Story"]
 
-# More marks than this cannot be read (or drawn smoothly) in one chart.
-MAX_MARKS = 20_000
 # "auto" follows the viewer's light or dark preference.
 THEMES = ("auto", "light", "dark")
-
-
-def _check_marks(rows: dict[str, Any] | None, data: VizzuData, where: str) -> None:
-    if rows is None or rows["total"] <= MAX_MARKS:
-        return
-    dims = rows["columns"][: len(rows["columns"]) - rows["measures"]]
-    series = [data[name] for name in dims]
-    sizes = {item.name: len(item.categories) for item in series if isinstance(item, Dimension)}
-    finest = max(sizes, key=lambda name: sizes[name])
-    msg = (
-        f"{where} draws {rows['total']:,} marks, more than the {MAX_MARKS:,} a chart can show; "
-        f"drop {finest!r} ({sizes[finest]:,} categories) from it or filter it"
-    )
-    raise DataError(msg)
 
 
 def _placeholders(datasets: list[tuple[str, VizzuData]]) -> dict[str, int]:
@@ -152,10 +126,9 @@ class Story:
         self.loop = loop
         self.provenance = dict(provenance) if provenance is not None else None
         self.compact = compact
-        for chain in chains(self.slides):
-            for played in chain:
-                check_step(played.item, data_of(played.item, self.data), where=played.where)
-        self.cross_filters = cross_filters(self.slides, self.data)
+        # Walked once: every output, the checker and the description read this.
+        self.plan: StoryPlan = plan_story(self.slides, self.data, self.tables)
+        self.cross_filters = self.plan.cross_filters
 
     def _bind(self, step: Step) -> Step:
         """``step``, pointing at the story's table when it names one."""
@@ -166,56 +139,34 @@ class Story:
             raise StepError(msg)
         return replace(step, data=self.tables[step.data])
 
-    def _datasets(self) -> tuple[dict[int, str], list[tuple[str, VizzuData]]]:
-        keys = {id(self.data): "main"}
-        named = {id(table): name for name, table in self.tables.items()}
-        ordered = [("main", self.data)]
-        for chain in chains(self.slides):
-            for step in (played.item for played in chain):
-                if step.data is not None and id(step.data) not in keys:
-                    key = named.get(id(step.data)) or f"data{len(ordered)}"
-                    keys[id(step.data)] = key
-                    ordered.append((key, data_of(step, self.data)))
-        return keys, ordered
-
     def _export_datasets(self) -> list[tuple[str, VizzuData]]:
         """The datasets as the outputs carry them: compacted when exact."""
-        keys, ordered = self._datasets()
+        datasets = list(self.plan.datasets)
         if not self.compact:
-            return ordered
-        by_key: dict[str, list[Any]] = {key: [] for key, _ in ordered}
-        for played, state in self._states():
-            data = played.item.data
-            by_key[keys[id(data)] if data is not None else "main"].append(state)
-        return [(key, compact(data, by_key[key]) if by_key[key] else data) for key, data in ordered]
-
-    def _states(self) -> list[tuple[Played, ChartState]]:
-        return played_states(self.slides, self.data, self.cross_filters)
+            return datasets
+        result = []
+        for key, data in datasets:
+            states = [p.state for p in self.plan.steps() if p.dataset == key]
+            result.append((key, compact(data, states) if states else data))
+        return result
 
     def _outline(self) -> dict[str, Any]:
         """Everything but the datasets, as plain values, with each step's text alternative and table."""
-        keys, _ = self._datasets()
-        shown = {
-            (played.slide, played.chart, played.step): (played, state)
-            for played, state in self._states()
-        }
+        plan = self.plan
 
-        def entry(played: Played, state: ChartState) -> dict[str, Any]:
-            result = played.item.to_dict()
-            data = played.item.data
-            if data is not None and keys[id(data)] != "main":
-                result["data"] = keys[id(data)]
-            rows = table(state)
-            _check_marks(rows, state.data, played.where)
-            result["alt"] = alt_text(state, rows)
-            result["table"] = rows
+        def entry(planned: Planned) -> dict[str, Any]:
+            result = planned.played.item.to_dict()
+            if planned.dataset != "main":
+                result["data"] = planned.dataset
+            result["alt"] = alt_text(planned.state, planned.table)
+            result["table"] = planned.table
             return result
 
         slides: list[dict[str, Any]] = []
         for number, slide in enumerate(self.slides, start=1):
             text = {"title": slide.title, "notes": slide.notes, "alt": slide.alt}
             if isinstance(slide, Slide):
-                steps = [entry(*shown[number, None, k]) for k in range(1, slide.length + 1)]
+                steps = [entry(plan.at(number, None, k)) for k in range(1, slide.length + 1)]
                 for step in steps:
                     step["alt"] = slide.alt or step["alt"]
                 slides.append({**text, "steps": steps})
@@ -225,7 +176,7 @@ class Story:
             # its last one (no entry in later frames, the same description).
             played = [
                 [
-                    (entry(*shown[number, c, k]), shown[number, c, k][1])
+                    (entry(plan.at(number, c, k)), plan.at(number, c, k).state)
                     for k in range(1, len(steps) + 1)
                 ]
                 for c, steps in enumerate(slide.charts, start=1)

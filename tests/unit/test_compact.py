@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from ipyreport import Slide, Story, encode, presets, samples
-from ipyreport._compact import compact, plan
-from ipyreport._describe import table, walk
+from ipyreport._compact import compact
+from ipyreport._plan import needs as plan
+from ipyreport._plan import table, walk
 from ipyreport.step import Filter, Step
 
 SALES = encode(samples.sales())

@@ -1,0 +1,466 @@
+"""The story's plan: what every chart plays, step by step, and what each dataset must hold.
+
+A story is walked once, here. :func:`plan_story` follows each chart
+through its steps the way a player does — the main chart across the
+ordinary slides, each dashboard chart through its own steps — applying
+partial configs and filters like Vizzu, and records for every step the
+chart's state after it, the dataset it draws and the numbers it draws
+(one row per mark). It checks on the way what would only fail later: a
+series or label the data lacks, a dashboard's cross-filter, more marks
+than a chart can show. From the same states :func:`needs` says what a
+dataset must hold — the dimensions to group by and how each measure is
+aggregated, or why every row is needed — which export-time compaction
+and lazy reading both follow.
+
+Everything downstream takes the plan: the document's descriptions and
+tables, the checker, compaction and lazy reading.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ipyreport._errors import DataError, IpyreportError, StepError, closest
+from ipyreport._filters import KEEP_FILTER, Filter
+from ipyreport._filters import mask as filter_mask
+from ipyreport._slides import AnySlide, Dashboard
+from ipyreport.data import Dimension, Measure, VizzuData
+from ipyreport.step import Step, check_step, data_of
+
+__all__ = [
+    "MAX_MARKS",
+    "ChartState",
+    "Needs",
+    "Planned",
+    "Played",
+    "StoryPlan",
+    "chains",
+    "channel_series",
+    "cross_filters",
+    "needs",
+    "plan_story",
+    "table",
+    "walk",
+]
+
+CHANNELS = ("x", "y", "color", "lightness", "size", "noop", "label")
+MAX_TABLE_ROWS = 100
+# More marks than this cannot be read (or drawn smoothly) in one chart.
+MAX_MARKS = 20_000
+ARROW_AGGREGATES = {
+    "sum": "sum",
+    "mean": "mean",
+    "min": "min",
+    "max": "max",
+    "count": "count",
+    "distinct": "count_distinct",
+}
+
+
+# --- the chart's state, step by step ------------------------------------------
+
+
+@dataclass
+class ChartState:
+    """The chart as a player holds it after some steps: config, filter, dataset."""
+
+    channels: dict[str, list[Any]]
+    config: dict[str, Any]
+    filter: Filter | None
+    data: VizzuData
+    palette: str | None = None  # the style's plot.marker.colorPalette, when set
+    # Dimensions the player may filter the chart by besides its own filter
+    # (a dashboard's cross-filter), so compaction keeps them.
+    reads: tuple[str, ...] = ()
+
+
+def walk(steps: Sequence[Step], main: VizzuData) -> list[ChartState]:
+    """The chart state after each step, applying partial configs like Vizzu does."""
+    states = []
+    channels: dict[str, list[Any]] = {}
+    config: dict[str, Any] = {}
+    current_filter: Filter | None = None
+    palette: str | None = None
+    data = main
+    for step in steps:
+        marker = ((step.style or {}).get("plot") or {}).get("marker") or {}
+        palette = marker.get("colorPalette", palette)
+        for key, value in step.config.items():
+            if key == "channels":
+                for name, channel in value.items():
+                    channels[name] = _entries(channel)
+            elif key in CHANNELS:
+                channels[key] = _entries(value)
+            else:
+                config[key] = value
+        if step.filter is not KEEP_FILTER:
+            current_filter = step.filter
+        if step.data is not None:
+            data = data_of(step, main)
+        states.append(ChartState(dict(channels), dict(config), current_filter, data, palette))
+    return states
+
+
+def _entries(channel: Any) -> list[Any]:
+    entries = channel.get("set", None) if isinstance(channel, Mapping) else channel
+    if entries is None:
+        return []
+    if isinstance(entries, (str, Mapping)):
+        return [entries]
+    return list(entries)
+
+
+def name_and_aggregator(entry: Any) -> tuple[str, str]:
+    if isinstance(entry, Mapping):
+        return str(entry.get("name")), str(entry.get("aggregator") or "sum")
+    text = str(entry)
+    for aggregator in ARROW_AGGREGATES:
+        if text.startswith(f"{aggregator}(") and text.endswith(")"):
+            return text[len(aggregator) + 1 : -1], aggregator
+    return text, "sum"
+
+
+def channel_series(
+    state: ChartState, *, labels: bool = True
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """The dimensions, and the (measure, aggregator) pairs, on a chart's channels, in order."""
+    dims: list[str] = []
+    measures: list[tuple[str, str]] = []
+    for channel in CHANNELS:
+        if channel == "label" and not labels:
+            continue
+        for entry in state.channels.get(channel, []):
+            name, aggregator = name_and_aggregator(entry)
+            if name not in state.data.names:
+                continue
+            if isinstance(state.data[name], Dimension):
+                if name not in dims:
+                    dims.append(name)
+            elif (name, aggregator) not in measures:
+                measures.append((name, aggregator))
+    return dims, measures
+
+
+def table(state: ChartState) -> dict[str, Any] | None:
+    """The numbers the chart draws: one row per mark, dimensions then measures."""
+    if state.filter is not None and state.filter.uses_javascript:
+        return None
+    data = state.data
+    dims, measures = channel_series(state, labels=False)
+    if not dims and not measures:
+        return None
+    mask = filter_mask(state.filter, data)
+    arrays = {}
+    for name in dims:
+        series = data[name]
+        assert isinstance(series, Dimension)
+        arrays[name] = pa.DictionaryArray.from_arrays(
+            pa.array(series.codes[mask]), pa.array(series.categories, pa.string())
+        )
+    for name, _ in measures:
+        series = data[name]
+        assert isinstance(series, Measure)
+        values = series.values[mask].astype(np.float64)
+        arrays[name] = pa.array(values, pa.float64(), mask=np.isnan(values))
+    rows_table = pa.table(arrays) if arrays else pa.table({})
+    aggregations = [(name, ARROW_AGGREGATES.get(agg, "sum")) for name, agg in measures]
+    if dims:
+        grouped = rows_table.group_by(dims, use_threads=False).aggregate(aggregations)
+        sort_keys = [(name, "ascending") for name in dims]
+        order = pc.sort_indices(_category_order(grouped, dims, data), sort_keys=sort_keys)
+        grouped = grouped.take(order)
+        columns = dims + [label(name, agg) for name, agg in measures]
+        result_names = dims + [
+            f"{name}_{ARROW_AGGREGATES.get(agg, 'sum')}" for name, agg in measures
+        ]
+    else:
+        grouped = pa.table(
+            {f"{name}_{agg}": [_scalar(rows_table[name], agg)] for name, agg in measures}
+        )
+        columns = [label(name, agg) for name, agg in measures]
+        result_names = [f"{name}_{agg}" for name, agg in measures]
+    total = grouped.num_rows
+    shown = grouped.slice(0, MAX_TABLE_ROWS)
+    rows = [list(row) for row in zip(*(_plain(shown[n]) for n in result_names), strict=True)]
+    return {"columns": columns, "rows": rows, "total": total, "measures": len(measures)}
+
+
+def _category_order(grouped: pa.Table, dims: Sequence[str], data: VizzuData) -> pa.Table:
+    """Each dimension's position in its category list, so rows follow the chart's order."""
+    columns = {}
+    for name in dims:
+        series = data[name]
+        assert isinstance(series, Dimension)
+        position = {category: index for index, category in enumerate(series.categories)}
+        labels = grouped[name].cast(pa.string()).to_pylist()
+        columns[name] = pa.array([position[label] for label in labels], pa.int32())
+    return pa.table(columns)
+
+
+def _scalar(column: pa.ChunkedArray, aggregator: str) -> float | None:
+    function = {
+        "sum": pc.sum,
+        "mean": pc.mean,
+        "min": pc.min,
+        "max": pc.max,
+        "count": pc.count,
+        "distinct": pc.count_distinct,
+    }
+    value = function.get(aggregator, pc.sum)(column).as_py()
+    return None if value is None else float(value)
+
+
+def _plain(column: pa.ChunkedArray) -> list[Any]:
+    if pa.types.is_dictionary(column.type):
+        labels: list[Any] = column.cast(pa.string()).to_pylist()
+        return labels
+    values = column.to_pylist()
+    return [None if isinstance(v, float) and not np.isfinite(v) else v for v in values]
+
+
+def label(name: str, aggregator: str) -> str:
+    return name if aggregator == "sum" else f"{aggregator}({name})"
+
+
+# --- what each chart plays ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Played:
+    """A step where it plays: 1-based slide and step, and the dashboard chart (``None``: the main chart)."""
+
+    slide: int
+    step: int
+    chart: int | None
+    item: Step
+
+    @property
+    def where(self) -> str:
+        """The position as messages name it: ``slide 3, chart 2, step 1``."""
+        chart = f", chart {self.chart}" if self.chart is not None else ""
+        return f"slide {self.slide}{chart}, step {self.step}"
+
+
+def chains(slides: Sequence[AnySlide]) -> list[list[Played]]:
+    """What each chart plays, in order: the main chart across the ordinary slides, then each dashboard chart."""
+    main: list[Played] = []
+    boards: list[list[Played]] = []
+    for number, slide in enumerate(slides, start=1):
+        if isinstance(slide, Dashboard):
+            for chart, steps in enumerate(slide.charts, start=1):
+                boards.append(
+                    [Played(number, k, chart, step) for k, step in enumerate(steps, start=1)]
+                )
+        else:
+            main.extend(
+                Played(number, k, None, step) for k, step in enumerate(slide.steps, start=1)
+            )
+    return [main, *boards] if main else boards
+
+
+def cross_filters(slides: Sequence[AnySlide], main: VizzuData) -> dict[int, tuple[str, ...]]:
+    """Per dashboard (by 1-based slide number), the dimensions a click filters the other charts by."""
+    result: dict[int, tuple[str, ...]] = {}
+    for number, slide in enumerate(slides, start=1):
+        if not isinstance(slide, Dashboard) or slide.cross_filter is False:
+            continue
+        states = [state for chart in slide.charts for state in walk(chart, main)]
+        if slide.cross_filter is True:
+            names: list[str] = []
+            for state in states:
+                dims, _ = channel_series(state, labels=False)
+                names.extend(name for name in dims if name not in names)
+            result[number] = tuple(names)
+            continue
+        known: list[str] = []
+        for data in [main, *(state.data for state in states)]:
+            known.extend(
+                series.name
+                for series in data.series
+                if isinstance(series, Dimension) and series.name not in known
+            )
+        for name in slide.cross_filter:
+            if name not in known:
+                msg = (
+                    f"slide {number}: cross_filter names {name!r}, which is not a dimension of "
+                    f"the data{closest(name, known)}; its dimensions are {known}"
+                )
+                raise StepError(msg, field="cross_filter").located(number)
+        result[number] = slide.cross_filter
+    return result
+
+
+def chain_states(
+    slides: Sequence[AnySlide], main: VizzuData, cross: Mapping[int, tuple[str, ...]]
+) -> list[list[tuple[Played, ChartState]]]:
+    """Each chart's steps (see ``chains``) with the state of the chart after each."""
+    result = []
+    for chain in chains(slides):
+        states = []
+        for played, state in zip(chain, walk([p.item for p in chain], main), strict=True):
+            names = cross.get(played.slide, ()) if played.chart is not None else ()
+            reads = tuple(name for name in names if name in state.data.names)
+            states.append((played, replace(state, reads=reads) if reads else state))
+        result.append(states)
+    return result
+
+
+def played_states(
+    slides: Sequence[AnySlide], main: VizzuData, cross: Mapping[int, tuple[str, ...]]
+) -> list[tuple[Played, ChartState]]:
+    """Every step with the state of its chart after it, chart by chart."""
+    return [pair for chain in chain_states(slides, main, cross) for pair in chain]
+
+
+# --- what each dataset must hold ----------------------------------------------
+
+
+# Aggregators whose re-aggregation over groups gives the same result.
+DECOMPOSABLE = ("sum", "min", "max")
+
+
+@dataclass(frozen=True)
+class Needs:
+    """What a dataset must hold for its steps: grouped by ``dimensions``, one aggregator
+    per measure — or, with a ``reason``, every row."""
+
+    dimensions: tuple[str, ...]
+    measures: dict[str, str]
+    reason: str | None = None  # why it cannot be compacted, when it cannot
+
+
+def needs(data: VizzuData, states: Sequence[ChartState]) -> Needs:
+    """What the steps showing ``data`` need from it."""
+    dimensions: list[str] = []
+    measures: dict[str, str] = {}
+    for state in states:
+        dims, used = channel_series(state)
+        if not used:
+            return Needs((), {}, "a chart without a measure counts records")
+        dimensions.extend(name for name in dims if name not in dimensions)
+        dimensions.extend(
+            name
+            for name in state.reads
+            if name not in dimensions and name in data.names and isinstance(data[name], Dimension)
+        )
+        for name, aggregator in used:
+            if aggregator not in DECOMPOSABLE:
+                return Needs((), {}, f"{aggregator}({name}) does not decompose over groups")
+            if measures.setdefault(name, aggregator) != aggregator:
+                return Needs(
+                    (), {}, f"{name!r} is used with both {measures[name]} and {aggregator}"
+                )
+        if state.filter is not None:
+            reason = _filter_columns(state.filter, data, dimensions)
+            if reason:
+                return Needs((), {}, reason)
+    return Needs(tuple(dimensions), measures)
+
+
+def _filter_columns(spec: Filter, data: VizzuData, dimensions: list[str]) -> str | None:
+    if spec.uses_javascript:
+        return "a JavaScript filter may read any column"
+    for name in spec.columns():
+        if isinstance(data[name], Measure):
+            return f"a filter reads {name!r} row by row"
+        if name not in dimensions:
+            dimensions.append(name)
+    return None
+
+
+# --- the plan -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One step where it plays, its chart's state after it, the numbers it draws and its dataset."""
+
+    played: Played
+    state: ChartState
+    table: dict[str, Any] | None
+    dataset: str
+
+
+@dataclass(frozen=True)
+class StoryPlan:
+    """Every chart's steps with their states and tables, and the datasets they draw."""
+
+    charts: tuple[tuple[Planned, ...], ...]
+    cross_filters: Mapping[int, tuple[str, ...]]
+    datasets: tuple[tuple[str, VizzuData], ...]
+
+    def steps(self) -> list[Planned]:
+        """Every step, chart by chart."""
+        return [step for chart in self.charts for step in chart]
+
+    @functools.cached_property
+    def _index(self) -> dict[tuple[int, int | None, int], Planned]:
+        return {(p.played.slide, p.played.chart, p.played.step): p for p in self.steps()}
+
+    def at(self, slide: int, chart: int | None, step: int) -> Planned:
+        """The step at 1-based ``slide`` and ``step`` (``chart``: a dashboard's chart, or None)."""
+        return self._index[slide, chart, step]
+
+    def needs(self, key: str) -> Needs | None:
+        """What the dataset ``key`` must hold for the steps that draw it (None: no step does)."""
+        data = dict(self.datasets)[key]
+        states = [planned.state for planned in self.steps() if planned.dataset == key]
+        return needs(data, states) if states else None
+
+
+def plan_story(
+    slides: Sequence[AnySlide], main: VizzuData, tables: Mapping[str, VizzuData] | None = None
+) -> StoryPlan:
+    """Walk ``slides`` over ``main`` (and the named ``tables`` steps may draw) once.
+
+    Raises the first mistake found, located at its slide, chart and step.
+    """
+    keys = {id(main): "main"}
+    named = {id(data): name for name, data in (tables or {}).items()}
+    datasets: list[tuple[str, VizzuData]] = [("main", main)]
+    for chain in chains(slides):
+        for played in chain:
+            step = played.item
+            try:
+                check_step(step, data_of(step, main), where=played.where)
+            except IpyreportError as error:
+                raise error.located(played.slide, played.step, played.chart) from None
+            if step.data is not None and id(step.data) not in keys:
+                key = named.get(id(step.data)) or f"data{len(datasets)}"
+                keys[id(step.data)] = key
+                datasets.append((key, data_of(step, main)))
+    cross = cross_filters(slides, main)
+    charts = []
+    for states in chain_states(slides, main, cross):
+        planned = []
+        for played, state in states:
+            rows = table(state)
+            try:
+                _check_marks(rows, state.data, played.where)
+            except IpyreportError as error:
+                raise error.located(played.slide, played.step, played.chart) from None
+            key = keys[id(played.item.data)] if played.item.data is not None else "main"
+            planned.append(Planned(played, state, rows, key))
+        charts.append(tuple(planned))
+    return StoryPlan(tuple(charts), cross, tuple(datasets))
+
+
+def _check_marks(rows: dict[str, Any] | None, data: VizzuData, where: str) -> None:
+    if rows is None or rows["total"] <= MAX_MARKS:
+        return
+    dims = rows["columns"][: len(rows["columns"]) - rows["measures"]]
+    series = [data[name] for name in dims]
+    sizes = {item.name: len(item.categories) for item in series if isinstance(item, Dimension)}
+    finest = max(sizes, key=lambda name: sizes[name])
+    msg = (
+        f"{where} draws {rows['total']:,} marks, more than the {MAX_MARKS:,} a chart can show; "
+        f"drop {finest!r} ({sizes[finest]:,} categories) from it or filter it"
+    )
+    raise DataError(msg)
