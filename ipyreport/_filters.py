@@ -191,18 +191,18 @@ def check(spec: Filter, data: VizzuData, where: str) -> None:
         column = leaf.args[0]
         if column not in names:
             msg = f"{where}: the filter uses {column!r}, which is not in the data{closest(column, names)}; series are {names}"
-            raise StepError(msg)
+            raise StepError(msg, field="filter")
         series = data[column]
         if leaf.op == "in":
             if not isinstance(series, Dimension):
                 msg = f"{where}: Filter.isin({column!r}, ...) needs a dimension, but {column!r} is a measure; use Filter.between for a range"
-                raise StepError(msg)
+                raise StepError(msg, field="filter")
             if data.num_rows == 0 and not series.categories:
                 continue  # a lazy source's schema: its labels are checked when it is read
             check_labels(column, leaf.args[1], series.categories, where)
         elif isinstance(series, Dimension):
             msg = f"{where}: Filter.between({column!r}, ...) needs a measure, but {column!r} is a dimension; use Filter.isin"
-            raise StepError(msg)
+            raise StepError(msg, field="filter")
 
 
 def check_labels(column: str, values: Iterable[str], categories: Iterable[str], where: str) -> None:
@@ -216,7 +216,7 @@ def check_labels(column: str, values: Iterable[str], categories: Iterable[str], 
                 shown = known[:10] + (["..."] if len(known) > 10 else [])
                 hint = f"; its categories are {shown}"
             msg = f"{where}: the filter keeps {column!r} == {value!r}, which never occurs{hint}"
-            raise StepError(msg)
+            raise StepError(msg, field="filter")
 
 
 # --- NumPy: the encoded data (eager stories, tables, descriptions) -----------

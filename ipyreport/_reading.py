@@ -12,9 +12,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from ipyreport._errors import DataError, IpyreportError
 from ipyreport._plan import ChartState, Played, channel_series, cross_filters, needs, played_states
 from ipyreport._slides import AnySlide, map_steps
-from ipyreport.data import DataError, VizzuData
+from ipyreport.data import VizzuData
 from ipyreport.lazy import LazySource
 from ipyreport.step import Step
 
@@ -55,6 +56,13 @@ def aggregate_lazy(
 
 def _own_table_step(source: LazySource, played: Played, state: ChartState) -> Step:
     """The step drawing a table grouped by exactly its marks and already filtered."""
+    try:
+        return _read_own_table(source, played, state)
+    except IpyreportError as error:
+        raise error.located(played.slide, played.step, played.chart) from None
+
+
+def _read_own_table(source: LazySource, played: Played, state: ChartState) -> Step:
     step = played.item
     dims, measures = channel_series(state)
     aggregators: dict[str, str] = {}

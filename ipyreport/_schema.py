@@ -57,7 +57,8 @@ class Scalar(Type):
             self.kind == "boolean" or not isinstance(value, bool)
         )
         if not ok:
-            return [Problem(path, f"must be a {self.kind}, got {_show(value)}")]
+            article = "an" if self.kind == "integer" else "a"
+            return [Problem(path, f"must be {article} {self.kind}, got {_show(value)}")]
         if self.kind == "number" and not math.isfinite(value):
             return [Problem(path, f"must be a finite number, got {value!r}")]
         if self.minimum is not None and value < self.minimum:
@@ -77,14 +78,16 @@ class Scalar(Type):
 
 @dataclass(frozen=True)
 class Enum(Type):
-    values: tuple[str, ...]
+    values: tuple[Any, ...]
     description: str = ""
 
     def check(self, value: Any, path: Path) -> list[Problem]:
-        if value in self.values:
+        # Strict: true is not 1, and 0 is not false.
+        if any(type(value) is type(allowed) and value == allowed for allowed in self.values):
             return []
-        hint = closest(str(value), self.values) if isinstance(value, str) else ""
-        return [Problem(path, f"{_show(value)} is not one of {', '.join(self.values)}{hint}")]
+        words = [str(v) for v in self.values]
+        hint = closest(str(value), words) if isinstance(value, str) else ""
+        return [Problem(path, f"{_show(value)} is not one of {', '.join(words)}{hint}")]
 
     def schema(self) -> dict[str, Any]:
         return self._described({"enum": list(self.values)})
@@ -215,9 +218,42 @@ def _show(value: Any) -> str:
     return repr(value)
 
 
+# Lists whose items a reader counts in words, from 1, as the player and messages do.
+_COUNTED = {"slides": "slide", "steps": "step", "charts": "chart"}
+
+
 def format_path(path: Sequence[str | int]) -> str:
-    """``("slides", 0, "steps", 1, "chart", "x")`` -> ``slides[0].steps[1].chart.x``."""
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "(top level)"
+    """A field's place in the user's words, counting from 1.
+
+    >>> format_path(("slides", 0, "steps", 1, "chart", "x"))
+    'slide 1, step 2, chart.x'
+    >>> format_path(("slides", 2, "charts", 1, 0, "morph", "kinds", 1))
+    'slide 3, chart 2, step 1, morph.kinds item 2'
+    >>> format_path(("data", "path"))
+    'data.path'
+    """
+    parts: list[str] = []
+    field = ""
+    index = 0
+    while index < len(path):
+        part = path[index]
+        following = path[index + 1] if index + 1 < len(path) else None
+        if isinstance(part, str) and part in _COUNTED and isinstance(following, int):
+            if field:
+                parts.append(field)
+                field = ""
+            parts.append(f"{_COUNTED[part]} {following + 1}")
+            index += 2
+            # A dashboard chart written as a list of steps.
+            if part == "charts" and index < len(path) and isinstance(path[index], int):
+                parts.append(f"step {int(path[index]) + 1}")
+                index += 1
+            continue
+        if isinstance(part, int):
+            field += f" item {part + 1}"
+        else:
+            field += f".{part}" if field else str(part)
+        index += 1
+    if field:
+        parts.append(field)
+    return ", ".join(parts) or "(top level)"

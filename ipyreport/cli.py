@@ -164,13 +164,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _validate(specs: Sequence[Path], overrides: Sequence[str]) -> int:
-    from ipyreport.spec import SpecError, build, load
+    """Everything ``build`` does but writing: a spec that validates also builds."""
+    from ipyreport._errors import IpyreportError
+    from ipyreport.spec import build, load
 
     failed = 0
     for spec in specs:
         try:
             story = build(load(spec, overrides))
-        except SpecError as error:
+        except IpyreportError as error:
             print(error, file=sys.stderr)
             failed += 1
             continue
@@ -182,13 +184,14 @@ def _validate(specs: Sequence[Path], overrides: Sequence[str]) -> int:
 
 
 def _check(specs: Sequence[Path], overrides: Sequence[str]) -> int:
-    from ipyreport.spec import SpecError, build, load
+    from ipyreport._errors import IpyreportError
+    from ipyreport.spec import build, load
 
     failed = 0
     for spec in specs:
         try:
             findings = build(load(spec, overrides)).check()
-        except SpecError as error:
+        except IpyreportError as error:
             print(error, file=sys.stderr)
             failed += 1
             continue
@@ -217,7 +220,8 @@ def _build(
     steps: bool = False,
     video: bool = False,
 ) -> int:
-    from ipyreport.spec import SpecError, build, load
+    from ipyreport._errors import IpyreportError
+    from ipyreport.spec import build, load
 
     progress = Progress(len(specs) * 3, quiet=quiet)
     failed = 0
@@ -241,7 +245,7 @@ def _build(
             if video:
                 story.save_video(target.with_suffix(".mp4"))
             progress.advance()
-        except (SpecError, RuntimeError) as error:
+        except (IpyreportError, RuntimeError, OSError) as error:
             print(error, file=sys.stderr)
             failed += 1
             continue

@@ -28,6 +28,7 @@ from ipyreport._errors import DataError, RowLimitError, closest
 from ipyreport._sources import read_table
 
 __all__ = [
+    "AGGREGATORS",
     "DEFAULT_MAX_ROWS",
     "DEFAULT_NULL_LABEL",
     "DataError",
@@ -41,6 +42,8 @@ __all__ = [
     "to_vizzu_json",
 ]
 
+# How a measure is summed up over the rows of a mark, as Vizzu names it.
+AGGREGATORS = ("sum", "count", "min", "max", "mean", "distinct")
 DEFAULT_MAX_ROWS = 1_000_000
 DEFAULT_NULL_LABEL = "(missing)"
 # Integers beyond this lose precision as JavaScript numbers.
@@ -257,8 +260,7 @@ def _column_encoder(
     table = read_table(source, columns=columns, max_rows=max_rows)
     _check_names(table.column_names, forced)
     roles = {
-        name: forced.get(name) or _infer_role(table.column(name).type)
-        for name in table.column_names
+        name: forced.get(name) or infer_role(table.column(name).type) for name in table.column_names
     }
     digits = _per_measure(precision, roles, "precision", _check_digits)
     unit_of = _per_measure(units, roles, "units", _check_unit)
@@ -280,8 +282,8 @@ def _map_columns(table: pa.Table, task: Callable[[str], T]) -> list[T]:
     # Arrow kernels release the GIL while JSON writing holds it: interleave
     # text columns (Arrow-bound) with number columns (JSON-bound) so one
     # thread's Arrow work overlaps the other's JSON.
-    text = [n for n in names if not _is_number(table.column(n).type)]
-    numbers = [n for n in names if _is_number(table.column(n).type)]
+    text = [n for n in names if not is_number(table.column(n).type)]
+    numbers = [n for n in names if is_number(table.column(n).type)]
     order = [n for pair in itertools.zip_longest(numbers, text) for n in pair if n is not None]
     done = dict(zip(order, _pool().map(task, order), strict=True))
     return [done[name] for name in names]
@@ -294,7 +296,7 @@ def _pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="ipyreport")
 
 
-def _is_number(kind: pa.DataType) -> bool:
+def is_number(kind: pa.DataType) -> bool:
     return bool(
         pa.types.is_floating(kind) or pa.types.is_integer(kind) or pa.types.is_decimal(kind)
     )
@@ -343,7 +345,7 @@ def _check_names(names: Sequence[str], forced: Mapping[str, Role]) -> None:
             raise DataError(msg)
 
 
-def _infer_role(arrow_type: pa.DataType) -> Role:
+def infer_role(arrow_type: pa.DataType) -> Role:
     if pa.types.is_dictionary(arrow_type):
         return "dimension"
     if (
@@ -498,7 +500,7 @@ def _round_significant(values: npt.NDArray[np.float64], digits: int) -> npt.NDAr
 
 def _encode_dimension(name: str, column: pa.ChunkedArray, null_label: str) -> Dimension:
     kind = column.type
-    if pa.types.is_dictionary(kind) and _is_text(kind.value_type):
+    if pa.types.is_dictionary(kind) and is_text(kind.value_type):
         codes, categories = _dictionary_codes(column)
     else:
         column = _decode_dictionary(column)
@@ -506,7 +508,7 @@ def _encode_dimension(name: str, column: pa.ChunkedArray, null_label: str) -> Di
         if pa.types.is_string_view(kind):
             column = pc.cast(column, pa.large_string())
             kind = column.type
-        if _is_text(kind):
+        if is_text(kind):
             codes, categories = _dictionary_codes(pc.dictionary_encode(column))
         elif pa.types.is_null(kind):
             codes, categories = np.full(len(column), -1, dtype=np.int32), []
@@ -519,7 +521,7 @@ def _encode_dimension(name: str, column: pa.ChunkedArray, null_label: str) -> Di
     return _with_null_label(name, codes, categories, null_label)
 
 
-def _is_text(kind: pa.DataType) -> bool:
+def is_text(kind: pa.DataType) -> bool:
     return bool(
         pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind)
     )
@@ -647,7 +649,7 @@ def _parse_label(label: str, kind: pa.DataType) -> Any:
     import datetime as dt
     import decimal
 
-    if _is_text(kind) or pa.types.is_null(kind):
+    if is_text(kind) or pa.types.is_null(kind):
         return label
     if pa.types.is_boolean(kind):
         if label not in ("true", "false"):

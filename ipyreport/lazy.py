@@ -30,10 +30,20 @@ from ipyreport import _filters
 from ipyreport._errors import DataError, StepError, closest
 from ipyreport._filters import Filter
 from ipyreport._sources import FILE_FORMATS
-from ipyreport.data import DEFAULT_NULL_LABEL, Dimension, Measure, VizzuData, encode
+from ipyreport.data import (
+    DEFAULT_NULL_LABEL,
+    Dimension,
+    Measure,
+    VizzuData,
+    encode,
+    infer_role,
+    is_number,
+    is_text,
+)
 
 __all__ = ["AGGREGATES", "LazySource", "lazy"]
 
+# Each aggregator as DuckDB spells it.
 AGGREGATES = {
     "sum": "sum",
     "min": "min",
@@ -58,7 +68,9 @@ class LazySource:
         handle: Any,
         label: str,
         *,
+        columns: Sequence[str] | None = None,
         dimensions: Sequence[str] = (),
+        measures: Sequence[str] = (),
         null_label: str = DEFAULT_NULL_LABEL,
         schema: pa.Schema | None = None,
     ) -> None:
@@ -67,6 +79,18 @@ class LazySource:
         self.label = label
         self.null_label = null_label
         self.types: dict[str, pa.DataType] = dict(self._schema())
+        if columns is not None:
+            self._select(columns)
+        self.roles: dict[str, str] = {name: infer_role(kind) for name, kind in self.types.items()}
+        for names, role in ((dimensions, "dimension"), (measures, "measure")):
+            for name in names:
+                if name not in self.roles:
+                    msg = f"{role}s= names {name!r}, which is not a column of {label}{closest(name, self.roles)}"
+                    raise DataError(msg)
+                if role == "measure" and not is_number(self.types[name]):
+                    msg = f"measures= names {name!r}, a {self.types[name]} column; measures are numbers"
+                    raise DataError(msg)
+                self.roles[name] = role
         # An engine may hand instants back in its own zone; the source's own
         # zone (an Arrow schema's, when known) is what an eager story labels by.
         self._zones: dict[str, pa.DataType] = {}
@@ -74,14 +98,24 @@ class LazySource:
             name, kind = field.name, field.type
             if name in self.types and pa.types.is_timestamp(kind) and kind.tz is not None:
                 self._zones[name] = self.types[name] = kind
-        self.roles: dict[str, str] = {name: _role(kind) for name, kind in self.types.items()}
-        for name in dimensions:
-            if name not in self.roles:
-                msg = f"dimensions= names {name!r}, which is not a column of {label}{closest(name, self.roles)}"
-                raise DataError(msg)
-            self.roles[name] = "dimension"
         self._orders: dict[str, list[str]] = {}
         self._labels: dict[str, tuple[str, ...]] = {}
+
+    def _select(self, columns: Sequence[str]) -> None:
+        """Keep only ``columns``, in that order, as ``encode(columns=...)`` does."""
+        if isinstance(columns, str):
+            msg = f"columns= takes a list of column names, got the string {columns!r}; write columns=[{columns!r}]"
+            raise DataError(msg)
+        for name in columns:
+            if name not in self.types:
+                msg = f"columns= names {name!r}, which is not a column of {self.label}{closest(name, self.types)}"
+                raise DataError(msg)
+        wanted = list(dict.fromkeys(columns))
+        if self.engine == "duckdb":
+            self._handle = self._handle.project(", ".join(_quote(name) for name in wanted))
+        else:
+            self._handle = self._handle.select(*wanted)
+        self.types = {name: self.types[name] for name in wanted}
 
     def _schema(self) -> list[tuple[str, pa.DataType]]:
         """Each column's Arrow type, read without reading rows."""
@@ -170,7 +204,7 @@ class LazySource:
         """
         table = self.aggregate(dimensions, measures, where)
         data = encode(table, dimensions=list(dimensions), null_label=self.null_label, max_rows=None)
-        return in_order(data, self.appearance([n for n in dimensions if _is_text(self.types[n])]))
+        return in_order(data, self.appearance([n for n in dimensions if is_text(self.types[n])]))
 
     def check(self, where: Filter, place: str) -> None:
         """Raise :class:`StepError` unless every column and label ``where`` names is in the source."""
@@ -180,7 +214,7 @@ class LazySource:
             name = leaf.args[0]
             if name not in self.roles:
                 msg = f"{place}: the filter uses {name!r}, which is not in the data{closest(name, self.roles)}; series are {self.names}"
-                raise StepError(msg)
+                raise StepError(msg, field="filter")
             if leaf.op == "in":
                 _filters.check_labels(name, leaf.args[1], self.labels(name), place)
 
@@ -287,12 +321,6 @@ def in_order(data: VizzuData, orders: Mapping[str, Sequence[str]]) -> VizzuData:
     return VizzuData(series=tuple(series), num_rows=data.num_rows).take(rows)
 
 
-def _is_text(kind: pa.DataType) -> bool:
-    return bool(
-        pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind)
-    )
-
-
 def _aggregate_duckdb(
     relation: Any, dimensions: list[str], measures: dict[str, str], where: str | None
 ) -> pa.Table:
@@ -393,7 +421,9 @@ def _aggregate_spark(
 def lazy(
     source: Any,
     *,
+    columns: Sequence[str] | None = None,
     dimensions: Sequence[str] = (),
+    measures: Sequence[str] = (),
     null_label: str = DEFAULT_NULL_LABEL,
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
 ) -> LazySource:
@@ -404,15 +434,23 @@ def lazy(
     aggregate in their own backend (DuckDB, Spark, Trino, BigQuery...),
     polars LazyFrames in polars and Spark DataFrames in Spark; pandas and
     Arrow tables are scanned by DuckDB in place.
-    ``dimensions`` makes numeric columns (years, say) dimensions;
-    ``null_label`` names missing dimension values, as in :func:`ipyreport.encode`.
+    ``columns``, ``dimensions``, ``measures`` and ``null_label`` mean what
+    they mean for :func:`ipyreport.encode`: pick columns, force roles (years
+    as dimensions, say), name missing dimension values.
     """
     if isinstance(source, LazySource):
         return source
 
     def wrap(engine: str, handle: Any, label: str, schema: pa.Schema | None = None) -> LazySource:
         return LazySource(
-            engine, handle, label, dimensions=dimensions, null_label=null_label, schema=schema
+            engine,
+            handle,
+            label,
+            columns=columns,
+            dimensions=dimensions,
+            measures=measures,
+            null_label=null_label,
+            schema=schema,
         )
 
     module = type(source).__module__.split(".", 1)[0]
@@ -508,9 +546,3 @@ def _scan(path: str | os.PathLike[str]) -> tuple[str | Any, pa.Schema | None]:
 
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
-
-
-def _role(kind: pa.DataType) -> str:
-    if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
-        return "measure"
-    return "dimension"

@@ -36,9 +36,9 @@ from ipyreport._filters import check as check_filter
 from ipyreport._filters import mask
 from ipyreport._schema import AnyOf, Enum, ListOf, Record, Scalar, Type
 from ipyreport._vizzu_presets import build_config
-from ipyreport.data import Dimension, Measure, VizzuData, encode
+from ipyreport.data import AGGREGATORS, Dimension, Measure, VizzuData, encode
 from ipyreport.lazy import LazySource
-from ipyreport.step import AGGREGATORS, Filter, Step, StepError
+from ipyreport.step import Filter, Step, StepError
 
 __all__ = [
     "KINDS",
@@ -201,7 +201,7 @@ def chart(
         similar = [name for name in KINDS if name.endswith(kind) and name != kind]
         hint = f"; use {' or '.join(similar)} to break it down by {color!r}" if similar else ""
         msg = f"{kind} charts do not take color={color!r}{hint}"
-        raise StepError(msg)
+        raise StepError(msg, field="color")
     vizzu_data = None if data is None else as_vizzu_data(data)
     if vizzu_data is not None:
         _check_roles(kind, spec, roles, vizzu_data)
@@ -271,7 +271,7 @@ def morph(
         raise StepError(msg)
     if titles is not None and len(titles) != len(kinds):
         msg = f"morph got {len(titles)} titles for {len(kinds)} kinds; give one per kind"
-        raise StepError(msg)
+        raise StepError(msg, field="titles")
     steps: list[Step] = []
     previous: Mapping[str, Any] | None = None
     for index, kind in enumerate(kinds):
@@ -347,7 +347,7 @@ def zoom(
     """
     if len(levels) < 2:
         msg = f"zoom needs at least two levels from coarse to fine, got {list(levels)}"
-        raise StepError(msg)
+        raise StepError(msg, field="levels")
     if len(path) != len(levels) - 1:
         msg = (
             f"zoom over {len(levels)} levels {list(levels)} needs a path of {len(levels) - 1} "
@@ -415,10 +415,10 @@ def zoom_range(
     """
     if axis not in ("x", "y"):
         msg = f"zoom_range axis must be 'x' or 'y', got {axis!r}"
-        raise StepError(msg)
+        raise StepError(msg, field="axis")
     if not (math.isfinite(low) and math.isfinite(high) and low < high):
         msg = f"zoom_range needs finite low < high, got low={low!r}, high={high!r}"
-        raise StepError(msg)
+        raise StepError(msg, field="high")
     user = as_filter(filter)
     base = chart(kind, x=x, y=y, color=color, by=by, data=data, filter=user)
     zoomed_config = {**base.config, "channels": {**base.config["channels"]}}
@@ -493,15 +493,24 @@ def timeline(
                 measures[parsed["name"]] = parsed["aggregator"]
         for name in wanted:
             if name not in data.roles:
-                msg = f"{'time' if name == time else 'a mark'}={name!r} is not in the data{closest(name, data.names)}; series are {data.names}"
-                raise StepError(msg)
+                role = (
+                    "time"
+                    if name == time
+                    else next(
+                        r
+                        for r, v in (("x", x), ("color", color), ("by", by))
+                        if name in _as_list(v)
+                    )
+                )
+                msg = f"{role}={name!r} is not in the data{closest(name, data.names)}; series are {data.names}"
+                raise StepError(msg, field=role)
         if user is not None:
-            data.check(user, "the timeline's filter")
+            data.check(user, "timeline")
         data = data.read(list(dict.fromkeys(wanted)), measures, where=user)
         user = None
     vizzu_data = as_vizzu_data(data)
     if user is not None:
-        check_filter(user, vizzu_data, "the timeline's filter")
+        check_filter(user, vizzu_data, "timeline")
         vizzu_data = vizzu_data.take(np.flatnonzero(mask(user, vizzu_data)))
     series = _get(vizzu_data, time, "time")
     if not isinstance(series, Dimension):
@@ -815,7 +824,7 @@ def as_vizzu_data(data: Any) -> VizzuData:
 def _kind(kind: str) -> Kind:
     if kind not in KINDS:
         msg = f"unknown chart kind {kind!r}{closest(kind, KINDS)}; kinds are {', '.join(KINDS)}"
-        raise StepError(msg)
+        raise StepError(msg, field="kind")
     return KINDS[kind]
 
 
@@ -862,7 +871,7 @@ def _series_name(entry: str) -> str:
 def _get(data: VizzuData, name: str, role: str) -> Dimension | Measure:
     if name not in data.names:
         msg = f"{role}={name!r} is not in the data{closest(name, data.names)}; series are {data.names}"
-        raise StepError(msg)
+        raise StepError(msg, field=role)
     return data[name]
 
 
@@ -876,10 +885,10 @@ def _check_roles(kind: str, spec: Kind, roles: Mapping[str, list[str]], data: Vi
             want_measure = role in spec.measures
             if want_measure and not isinstance(series, Measure):
                 msg = f"{role}={name!r} of {kind} charts must be a measure, but {name!r} is a dimension; measures are {measures}"
-                raise StepError(msg)
+                raise StepError(msg, field=role)
             if not want_measure and not isinstance(series, Dimension):
                 msg = f"{role}={name!r} of {kind} charts must be a dimension, but {name!r} is a measure; dimensions are {dimensions}"
-                raise StepError(msg)
+                raise StepError(msg, field=role)
 
 
 def _color_not_in_x(kind: str, roles: Mapping[str, list[str]], color: str) -> None:
@@ -912,7 +921,7 @@ def _check_path(data: VizzuData, levels: Sequence[str], path: Sequence[str]) -> 
         inside = sorted({series.categories[c] for c in np.unique(series.codes[mask])})
         if value not in inside:
             msg = f"zoom path: {level!r} has no {value!r} here{closest(value, inside)}; choose one of {inside}"
-            raise StepError(msg)
+            raise StepError(msg, field="path")
         mask &= series.codes == series.categories.index(value)
     last = _get(data, levels[-1], "level")
     if not isinstance(last, Dimension):

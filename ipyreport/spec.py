@@ -22,7 +22,6 @@ import copy
 import hashlib
 import importlib
 import json
-import re
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -32,11 +31,11 @@ from typing import Any
 import yaml
 
 from ipyreport import presets
-from ipyreport._errors import SpecError, closest
+from ipyreport._errors import IpyreportError, SpecError, closest
 from ipyreport._schema import AnyOf, Enum, FreeMap, ListOf, Problem, Record, Scalar, format_path
-from ipyreport.data import DataError, VizzuData, encode
+from ipyreport.data import VizzuData, encode
 from ipyreport.lazy import DEFAULT_MEMORY_LIMIT, lazy
-from ipyreport.step import Filter, Step, StepError, check_step, data_of
+from ipyreport.step import Filter, Step, check_step, data_of
 from ipyreport.story import THEMES, Dashboard, Slide, Story
 
 __all__ = ["SPEC", "SpecError", "build", "json_schema", "load", "set_value"]
@@ -44,83 +43,14 @@ __all__ = ["SPEC", "SpecError", "build", "json_schema", "load", "set_value"]
 SAMPLES = ("sales", "orders")
 
 text = Scalar("string")
-number = Scalar("number")
 flag = Scalar("boolean")
-seconds = Scalar("number", description="seconds", minimum=0)
-names = ListOf(text, single=True, description="a column name, or a list of them")
-kind = Enum(tuple(presets.KINDS), description="chart kind")
-filter_spec = FreeMap(description="column -> allowed values (text) or [low, high] (numbers)")
+filter_spec = FreeMap(
+    description="column -> a label or a list of labels (the categories as shown), or [low, high] for a measure"
+)
 
-ROLES = {
-    "x": names,
-    "y": text,
-    "color": text,
-    "size": text,
-    "by": names,
-}
-
+# The preset step kinds and their parameters come from the presets' own table.
 STEP_KINDS: dict[str, Record | FreeMap] = {
-    "chart": Record(
-        {
-            "kind": kind,
-            **ROLES,
-            "label": AnyOf((names, flag)),
-            "title": text,
-            "subtitle": text,
-            "legend": Enum(("color", "lightness", "size", "auto")),
-            "sort": flag,
-            "reverse": flag,
-            "duration": seconds,
-        },
-        required=("kind",),
-        description="one chart (presets.chart)",
-    ),
-    "morph": Record(
-        {"kinds": ListOf(kind, min_items=1), **ROLES, "duration": seconds, "titles": ListOf(text)},
-        required=("kinds",),
-        description="one step per chart kind over the same series (presets.morph)",
-    ),
-    "zoom": Record(
-        {
-            "levels": ListOf(text, min_items=2),
-            "path": ListOf(text, min_items=1),
-            "y": text,
-            "kind": kind,
-            "back": flag,
-            "duration": seconds,
-        },
-        required=("levels", "path", "y"),
-        description="drill down a hierarchy and back (presets.zoom)",
-    ),
-    "zoom_range": Record(
-        {
-            "kind": kind,
-            "x": names,
-            "y": text,
-            "low": number,
-            "high": number,
-            "axis": Enum(("x", "y")),
-            "color": text,
-            "by": names,
-            "back": flag,
-            "duration": seconds,
-        },
-        required=("kind", "x", "y", "low", "high"),
-        description="zoom an axis into a value range (presets.zoom_range)",
-    ),
-    "timeline": Record(
-        {
-            "time": text,
-            "kind": kind,
-            **ROLES,
-            "duration": seconds,
-            "cumulative": flag,
-            "fill": flag,
-            "sort": flag,
-        },
-        required=("time", "y"),
-        description="one step per time value (presets.timeline)",
-    ),
+    **{name: preset.parameters for name, preset in presets.REGISTRY.items()},
     "config": FreeMap(description="a raw Vizzu config"),
 }
 STEP = Record(
@@ -147,7 +77,9 @@ SLIDE = Record(
             max_items=4,
             description="a dashboard: two to four charts in a grid that step together",
         ),
-        "columns": Scalar("integer", minimum=1, description="a dashboard's grid columns (1-4)"),
+        "columns": Scalar(
+            "integer", minimum=1, maximum=4, description="a dashboard's grid columns (1-4)"
+        ),
         "cross_filter": AnyOf(
             (flag, ListOf(text)),
             description="a dashboard: clicking a mark filters the other charts by these dimensions (true: all shown)",
@@ -172,7 +104,10 @@ DATA = Record(
         "dimensions": ListOf(text),
         "measures": ListOf(text),
         "null_label": text,
-        "max_rows": AnyOf((Scalar("integer", minimum=1), Scalar("boolean"))),
+        "max_rows": AnyOf(
+            (Scalar("integer", minimum=1), Enum((False,))),
+            description="most rows read into memory (false: no limit); not for path or sql, which are read lazily",
+        ),
     },
     one_of=("sample", "path", "sql", "python", "variable"),
     name="data field",
@@ -294,7 +229,12 @@ def set_value(spec: dict[str, Any], assignment: str) -> None:
         raise SpecError(msg)
     dotted, raw = assignment.split("=", 1)
     keys: list[str | int] = [int(part) if part.isdigit() else part for part in dotted.split(".")]
-    value = yaml.safe_load(raw) if raw else ""
+    try:
+        value = yaml.safe_load(raw) if raw else ""
+    except yaml.YAMLError as error:
+        problem = getattr(error, "problem", None) or str(error)
+        msg = f"--set {assignment!r}: the value is not valid YAML ({problem}); quote text, for example --set 'title=\"[draft] Q3\"'"
+        raise SpecError(msg) from None
     target: Any = spec
     for position, key in enumerate(keys[:-1]):
         try:
@@ -323,16 +263,25 @@ def set_value(spec: dict[str, Any], assignment: str) -> None:
 # --- building ----------------------------------------------------------------
 
 
+# Where each built step was written: (slide, dashboard chart or None, step), 1-based -> spec path.
+Origins = dict[tuple[int, int | None, int], tuple[str | int, ...]]
+
+
 def build(loaded: Loaded, *, namespace: Mapping[str, Any] | None = None) -> Story:
     """The story a validated spec describes, with its provenance recorded.
 
+    Everything a story is checked for happens here (names, roles, filter
+    labels, mark limits, cross-filters), so a spec that builds also exports;
+    each mistake is a :class:`SpecError` pointing at the line that wrote it.
     ``namespace`` holds the variables a ``data: {variable: name}`` may name
     (the notebook's, in the cell magic).
     """
     spec = loaded.value
     data = _read_data(loaded, namespace)
+    origins: Origins = {}
     slides = [
-        _build_slide(loaded, data, slide, number) for number, slide in enumerate(spec["slides"])
+        _build_slide(loaded, data, slide, number, origins)
+        for number, slide in enumerate(spec["slides"], start=1)
     ]
     try:
         story = Story(
@@ -345,10 +294,8 @@ def build(loaded: Loaded, *, namespace: Mapping[str, Any] | None = None) -> Stor
             tooltips=spec.get("tooltips", True),
             loop=spec.get("loop", True),
         )
-    except StepError as error:
-        raise _step_error(loaded, error) from None
-    except DataError as error:
-        raise loaded.error(("data",), str(error)) from None
+    except IpyreportError as error:
+        raise _located(loaded, error, origins) from None
     # The data a stakeholder's copy was made from, as the story holds it.
     fingerprint = hashlib.sha256(story.data.to_json()).hexdigest()
     story.provenance = {
@@ -359,16 +306,44 @@ def build(loaded: Loaded, *, namespace: Mapping[str, Any] | None = None) -> Stor
     return story
 
 
+def _located(loaded: Loaded, error: IpyreportError, origins: Origins) -> SpecError:
+    """A story's error at the line that wrote the step (or slide) it names."""
+    message = str(error)
+    if error.slide is None:
+        return loaded.error(("data",), message)
+    slide_path: tuple[str | int, ...] = ("slides", error.slide - 1)
+    if error.field is not None and error.step is None:
+        said = message.split(": ", 1)[-1].removeprefix(f"{error.field} ")
+        return loaded.error((*slide_path, error.field), said)
+    path = origins.get((error.slide, error.chart, error.step or 1), slide_path)
+    if error.field is not None:
+        path = (*path, error.field)
+    return SpecError(f"{loaded.where(path)}: {message}")
+
+
 def _read_data(loaded: Loaded, namespace: Mapping[str, Any] | None) -> Any:
     spec = loaded.value["data"]
     base = loaded.path.parent
+    used = next(key for key in ("sample", "path", "sql", "python", "variable") if key in spec)
     options = {
         key: spec[key] for key in ("columns", "dimensions", "measures", "null_label") if key in spec
     }
-    if "max_rows" in spec:
-        options["max_rows"] = None if spec["max_rows"] is False else spec["max_rows"]
     try:
-        if "sample" in spec:
+        if used in ("path", "sql"):
+            if "max_rows" in spec:
+                raise loaded.error(
+                    ("data", "max_rows"),
+                    f"max_rows limits the rows read into memory, but {used}: data is read "
+                    "lazily (only the aggregates the slides draw leave the database); remove it",
+                )
+            # Only what the slides draw leaves DuckDB.
+            source = (
+                base / spec["path"] if used == "path" else _duckdb_query(loaded, spec["sql"], base)
+            )
+            return lazy(source, **options)
+        if "max_rows" in spec:
+            options["max_rows"] = None if spec["max_rows"] is False else spec["max_rows"]
+        if used == "sample":
             from ipyreport import samples
 
             rows = spec.get("rows")
@@ -378,23 +353,15 @@ def _read_data(loaded: Loaded, namespace: Mapping[str, Any] | None) -> Any:
                 if rows is not None:
                     raise loaded.error(("data", "rows"), "rows only applies to the 'orders' sample")
                 source = samples.sales(seed=spec.get("seed", 2024))
-        elif "path" in spec:
-            # Files are read lazily: only what the slides draw leaves DuckDB.
-            return lazy(base / spec["path"], dimensions=spec.get("dimensions", ()))
-        elif "sql" in spec:
-            return lazy(
-                _duckdb_query(loaded, spec["sql"], base), dimensions=spec.get("dimensions", ())
-            )
-        elif "variable" in spec:
+        elif used == "variable":
             source = _variable(loaded, spec["variable"], namespace)
         else:
             source = _python_source(loaded, spec["python"], base)
         return encode(source, **options)
-    except DataError as error:
-        used = next(
-            (key for key in ("sample", "path", "sql", "python", "variable") if key in spec), None
-        )
-        raise loaded.error(("data", used) if used else ("data",), str(error)) from None
+    except SpecError:
+        raise
+    except IpyreportError as error:
+        raise loaded.error(("data", used), str(error)) from None
 
 
 def _duckdb_query(loaded: Loaded, sql: str, base: FilePath) -> Any:
@@ -456,74 +423,65 @@ def _build_step(
 ) -> list[Step]:
     (name,) = [key for key in STEP_KINDS if key in spec]
     arguments = dict(spec[name])
-    step_filter = Filter.from_mapping(spec["filter"]) if "filter" in spec else None
+    try:
+        step_filter = Filter.from_mapping(spec["filter"]) if "filter" in spec else None
+    except IpyreportError as error:
+        raise loaded.error((*path, "filter"), str(error)) from None
     try:
         if name == "config":
-            return [
-                Step(
-                    config=arguments,
-                    filter=step_filter,
-                    style=spec.get("style"),
-                    animation=spec.get("animation"),
-                )
-            ]
-        if name == "chart":
-            made = [
-                presets.chart(
-                    arguments.pop("kind"),
-                    data=data,
-                    filter=step_filter,
-                    style=spec.get("style"),
-                    **arguments,
-                )
-            ]
-        elif name == "morph":
-            made = presets.morph(data, arguments.pop("kinds"), filter=step_filter, **arguments)
-        elif name == "zoom":
-            made = presets.zoom(data, arguments.pop("levels"), arguments.pop("path"), **arguments)
-        elif name == "zoom_range":
-            made = presets.zoom_range(data, **arguments)
+            made = [Step(config=arguments, filter=step_filter)]
         else:
-            made = presets.timeline(data, **arguments)
-    except StepError as error:
-        raise _step_error(loaded, error, (*path, name)) from None
-    if "animation" in spec:
-        made = [step.with_animation(**spec["animation"]) for step in made]
-    if "style" in spec and name != "chart":
-        made = [replace(step, style=spec["style"]) for step in made]
+            made = presets.make(name, data, arguments, filter=step_filter)
+        if "animation" in spec:
+            made = [step.with_animation(**spec["animation"]) for step in made]
+        if "style" in spec:
+            made = [replace(step, style=spec["style"]) for step in made]
+    except IpyreportError as error:
+        if error.field == "filter" and "filter" in spec:
+            said = str(error).removeprefix(f"{name}: ")
+            raise loaded.error((*path, "filter"), said) from None
+        field = error.field if error.field in arguments else None
+        where = (*path, name, field) if field else (*path, name)
+        raise loaded.error(where, str(error)) from None
     # A lazy source is checked by the story, once it holds the aggregated values.
     for step in made if isinstance(data, VizzuData) else []:
         try:
             check_step(step, data_of(step, data), where="the step")
-        except StepError as error:
+        except IpyreportError as error:
             field = "filter" if "filter" in spec and "the filter" in str(error) else name
             raise loaded.error((*path, field), str(error).removeprefix("the step: ")) from None
     return made
 
 
 def _build_slide(
-    loaded: Loaded, data: Any, slide: dict[str, Any], number: int
+    loaded: Loaded, data: Any, slide: dict[str, Any], number: int, origins: Origins
 ) -> Slide | Dashboard:
     text = {"title": slide.get("title"), "notes": slide.get("notes"), "alt": slide.get("alt")}
+    here: tuple[str | int, ...] = ("slides", number - 1)
     if "steps" in slide:
         for key in ("columns", "cross_filter"):
             if key in slide:
                 message = f"{key} applies to dashboards; list the slide's charts under charts: instead of steps:"
-                raise loaded.error(("slides", number, key), message)
+                raise loaded.error((*here, key), message)
         steps: list[Step] = []
         for index, step in enumerate(slide["steps"]):
-            steps.extend(_build_step(loaded, data, step, ("slides", number, "steps", index)))
+            path = (*here, "steps", index)
+            made = _build_step(loaded, data, step, path)
+            for offset in range(len(made)):
+                origins[number, None, len(steps) + offset + 1] = path
+            steps.extend(made)
         return Slide(*steps, **text)
     charts = []
     for c, chart in enumerate(slide["charts"]):
-        path: tuple[str | int, ...] = ("slides", number, "charts", c)
         items = chart if isinstance(chart, list) else [chart]
-        made: list[Step] = []
+        chart_steps: list[Step] = []
         for index, step in enumerate(items):
-            made.extend(
-                _build_step(loaded, data, step, (*path, index) if isinstance(chart, list) else path)
-            )
-        charts.append(made)
+            path = (*here, "charts", c, index) if isinstance(chart, list) else (*here, "charts", c)
+            built = _build_step(loaded, data, step, path)
+            for offset in range(len(built)):
+                origins[number, c + 1, len(chart_steps) + offset + 1] = path
+            chart_steps.extend(built)
+        charts.append(chart_steps)
     try:
         return Dashboard(
             *charts,
@@ -531,25 +489,8 @@ def _build_slide(
             columns=slide.get("columns"),
             cross_filter=slide.get("cross_filter", True),
         )
-    except StepError as error:
-        field = "columns" if "columns" in str(error) else "cross_filter"
-        raise loaded.error(("slides", number, field), str(error)) from None
-
-
-def _step_error(loaded: Loaded, error: StepError, path: Sequence[str | int] = ()) -> SpecError:
-    message = str(error)
-    field = message.split("=", 1)[0] if "=" in message.split(" ", 1)[0] else None
-    where = (*path, field) if field and path else tuple(path)
-    board = re.match(r"slide (\d+): (cross_filter .*)", message)
-    if not path and board:
-        # a dashboard's cross_filter, checked against the data by the story
-        return loaded.error(
-            ("slides", int(board[1]) - 1, "cross_filter"), board[2].removeprefix("cross_filter ")
-        )
-    if not path and message.startswith("slide "):
-        # "slide 2, step 1: ..." from the story's own checks
-        return SpecError(f"{loaded.path}: {message}")
-    return loaded.error(where, message)
+    except IpyreportError as error:
+        raise loaded.error((*here, error.field or "charts"), str(error)) from None
 
 
 def json_schema() -> dict[str, Any]:

@@ -19,11 +19,9 @@ from ipyreport._errors import StepError, closest
 from ipyreport._filters import KEEP_FILTER, Filter, javascript
 from ipyreport._filters import check as check_filter
 from ipyreport._vizzu_presets import PRESETS, build_config
-from ipyreport.data import VizzuData
+from ipyreport.data import AGGREGATORS, VizzuData
 
 __all__ = ["KEEP_FILTER", "Filter", "Step", "StepError", "check_step"]
-
-AGGREGATORS = ("sum", "count", "min", "max", "mean", "distinct")
 
 
 @dataclass(frozen=True)

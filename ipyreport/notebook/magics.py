@@ -23,9 +23,6 @@ from typing import Any
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class
 
-PRESETS = ("chart", "morph", "zoom", "zoom_range", "timeline")
-LIST_ARGUMENTS = {"kinds", "levels", "path", "titles", "x", "by"}
-
 
 def _cell_options(line: str) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="%%ipyreport", add_help=False)
@@ -49,6 +46,15 @@ def _value(text: str) -> Any:
     return value if value is not None else text
 
 
+def _list_kind(kind: Any) -> Any:
+    """The list type a preset parameter accepts (``kinds=column,pie``), or None."""
+    from ipyreport._schema import AnyOf, ListOf
+
+    if isinstance(kind, AnyOf):
+        return next((option for option in kind.options if isinstance(option, ListOf)), None)
+    return kind if isinstance(kind, ListOf) else None
+
+
 @magics_class
 class StoryMagics(Magics):
     """The ``ipyreport`` line and cell magics."""
@@ -70,12 +76,13 @@ class StoryMagics(Magics):
         return self._cell(line, cell)
 
     def _cell(self, line: str, cell: str) -> Any:
-        from ipyreport.spec import SpecError, build, loads
+        from ipyreport._errors import IpyreportError
+        from ipyreport.spec import build, loads
 
         options = _cell_options(line)
         try:
             story = build(loads(cell, "<cell>"), namespace=self.namespace)
-        except SpecError as error:
+        except IpyreportError as error:
             raise UsageError(str(error)) from None
         if options.export:
             path = story.save_html(options.export)
@@ -86,13 +93,13 @@ class StoryMagics(Magics):
 
     def _line(self, line: str) -> Any:
         from ipyreport import presets
-        from ipyreport.step import StepError
+        from ipyreport._errors import IpyreportError
         from ipyreport.story import Slide, Story
 
         words = shlex.split(line)
-        if len(words) < 2 or words[0] not in PRESETS:
+        if len(words) < 2 or words[0] not in presets.REGISTRY:
             msg = (
-                f"usage: %ipyreport PRESET VARIABLE key=value ...; PRESET is one of {', '.join(PRESETS)}, "
+                f"usage: %ipyreport PRESET VARIABLE key=value ...; PRESET is one of {', '.join(presets.REGISTRY)}, "
                 "for example: %ipyreport morph df x=Region y=Revenue kinds=column,pie"
             )
             raise UsageError(msg)
@@ -107,25 +114,20 @@ class StoryMagics(Magics):
             if not sep:
                 msg = f"%ipyreport: write key=value, got {pair!r}"
                 raise UsageError(msg)
-            arguments[key] = raw.split(",") if key in LIST_ARGUMENTS and "," in raw else _value(raw)
+            listed = _list_kind(presets.REGISTRY[preset].parameters.fields.get(key))
+            if listed is not None and ("," in raw or not listed.single):
+                arguments[key] = raw.split(",")
+            else:
+                arguments[key] = _value(raw)
         try:
             vizzu_data = presets.as_vizzu_data(data)
             if preset == "chart":
-                steps = [
-                    presets.chart(arguments.pop("kind", "column"), data=vizzu_data, **arguments)
-                ]
-            elif preset == "morph":
-                steps = presets.morph(vizzu_data, arguments.pop("kinds", ["column"]), **arguments)
-            elif preset == "zoom":
-                steps = presets.zoom(
-                    vizzu_data, arguments.pop("levels"), arguments.pop("path"), **arguments
-                )
-            elif preset == "zoom_range":
-                steps = presets.zoom_range(vizzu_data, **arguments)
-            else:
-                steps = presets.timeline(vizzu_data, **arguments)
+                arguments.setdefault("kind", "column")
+            if preset == "morph":
+                arguments.setdefault("kinds", ["column"])
+            steps = presets.make(preset, vizzu_data, arguments)
             return Story(vizzu_data, title=f"{preset} of {variable}", slides=[Slide(steps)])
-        except (StepError, KeyError, TypeError, ValueError) as error:
+        except IpyreportError as error:
             msg = f"%ipyreport {preset}: {error}"
             raise UsageError(msg) from None
 

@@ -68,7 +68,7 @@ def test_build_failure_is_exit_1_with_the_message(spec, capsys):
     spec.write_text(SPEC.replace("x: Region", "x: Regoin"))
     assert main(["build", str(spec)]) == 1
     assert (
-        "slides[0].steps[0].chart.x: x='Regoin' is not in the data (did you mean 'Region'?)"
+        "slide 1, step 1, chart.x: x='Regoin' is not in the data (did you mean 'Region'?)"
         in capsys.readouterr().err
     )
 

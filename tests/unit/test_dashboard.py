@@ -285,14 +285,14 @@ def test_a_spec_slide_with_charts_is_a_dashboard(tmp_path):
     [
         (
             ("    cross_filter: [Region]\n", "    cross_filter: [Region]\n    columns: 9\n"),
-            "board.yaml:10:5: slides[0].columns: dashboard 'Board': columns must be 1 to 4, got 9",
+            "board.yaml:10:5: slide 1, columns: must be at most 4, got 9",
         ),
         (
             (
                 "    charts:\n",
                 "    steps: [{chart: {kind: pie, x: Region, y: Revenue}}]\n    charts:\n",
             ),
-            "board.yaml:4:5: slides[0]: needs exactly one of steps, charts (has steps, charts)",
+            "board.yaml:4:5: slide 1: needs exactly one of steps, charts (has steps, charts)",
         ),
     ],
 )

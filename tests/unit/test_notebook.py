@@ -66,7 +66,7 @@ def test_cell_magic_errors_are_short_messages_with_the_line(shell):
             ),
         )
     assert str(caught.value).startswith(
-        "<cell>:6:31: slides[0].steps[0].chart.x: x='Regoin' is not in the data (did you mean 'Region'?)"
+        "<cell>:6:31: slide 1, step 1, chart.x: x='Regoin' is not in the data (did you mean 'Region'?)"
     )
 
 
