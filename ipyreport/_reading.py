@@ -13,9 +13,17 @@ from dataclasses import replace
 from typing import Any
 
 from ipyreport._errors import DataError, IpyreportError
-from ipyreport._plan import ChartState, Played, channel_series, cross_filters, needs, played_states
+from ipyreport._plan import (
+    ChartState,
+    Played,
+    channel_series,
+    cross_filters,
+    label,
+    needs,
+    played_states,
+)
 from ipyreport._slides import AnySlide, map_steps
-from ipyreport.data import VizzuData
+from ipyreport.data import Measure, VizzuData
 from ipyreport.lazy import LazySource
 from ipyreport.step import Step
 
@@ -85,14 +93,26 @@ def _read_own_table(source: LazySource, played: Played, state: ChartState) -> St
     if state.filter is not None:
         source.check(state.filter, played.where)
     data = source.read(dims, aggregators, where=state.filter)
-    # One row per mark now holds the finished number: Vizzu only has to show it.
-    return replace(step, config=_without_aggregators(step.config), filter=None, data=data)
+    # One row per mark now holds the finished number, named as the chart
+    # names it ("mean(Units)"), so axes, tooltips and tables read as they
+    # would over the rows: Vizzu only has to show it.
+    finished = tuple(
+        replace(series, name=label(series.name, aggregators[series.name]))
+        if isinstance(series, Measure)
+        else series
+        for series in data.series
+    )
+    data = VizzuData(series=finished, num_rows=data.num_rows)
+    return replace(step, config=_finished(step.config), filter=None, data=data)
 
 
-def _without_aggregators(config: Mapping[str, Any]) -> dict[str, Any]:
+def _finished(config: Mapping[str, Any]) -> dict[str, Any]:
+    """``config`` drawing the finished numbers: ``{"name": "Units", "aggregator": "mean"}``
+    becomes ``{"name": "mean(Units)"}``, the series that holds them."""
+
     def plain(value: Any) -> Any:
         if isinstance(value, Mapping) and "aggregator" in value and "name" in value:
-            return value["name"]
+            return {"name": label(str(value["name"]), str(value["aggregator"]))}
         if isinstance(value, Mapping):
             return {key: plain(item) for key, item in value.items()}
         if isinstance(value, list):

@@ -235,8 +235,9 @@ def _check_rows(rows: int, max_rows: int | None, *, at_least: bool = False) -> N
     count = f"at least {rows:,}" if at_least else f"{rows:,}"
     msg = (
         f"the data has {count} rows, more than the limit of max_rows={max_rows:,}; "
-        "ipyreport never samples, so aggregate the data to what the chart shows "
-        "first, or raise the limit explicitly with max_rows=... (None for no limit)"
+        "ipyreport never samples, so read it with ipyreport.lazy.lazy(...) (only the "
+        "aggregates the story draws leave the engine), aggregate it yourself, or raise "
+        "the limit explicitly with max_rows=... (None for no limit)"
     )
     raise RowLimitError(msg)
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,7 +38,7 @@ from ipyreport._filters import mask
 from ipyreport._schema import AnyOf, Enum, ListOf, Record, Scalar, Type
 from ipyreport._vizzu_presets import build_config
 from ipyreport.data import AGGREGATORS, Dimension, Measure, VizzuData, encode
-from ipyreport.lazy import LazySource
+from ipyreport.lazy import LazySource, lazy
 from ipyreport.step import Filter, Step, StepError
 
 __all__ = [
@@ -202,6 +203,7 @@ def chart(
         hint = f"; use {' or '.join(similar)} to break it down by {color!r}" if similar else ""
         msg = f"{kind} charts do not take color={color!r}{hint}"
         raise StepError(msg, field="color")
+    data = as_source(data)
     vizzu_data = None if data is None else as_vizzu_data(data)
     if vizzu_data is not None:
         _check_roles(kind, spec, roles, vizzu_data)
@@ -480,6 +482,7 @@ def timeline(
     (48, '2021-01-01', '2022-04-01')
     """
     user = as_filter(filter)
+    data = as_source(data)
     if isinstance(data, LazySource):
         # Only what the playback draws leaves the engine: sums by time and marks.
         wanted = [time, *(n for role in (x, color, by) for n in _as_list(role) if n)]
@@ -808,12 +811,21 @@ def as_filter(value: Filter | Mapping[str, Any] | None) -> Filter | None:
     raise StepError(msg)
 
 
+def as_source(data: Any) -> Any:
+    """``data``, with a path, folder or glob opened lazily (as a story opens it)."""
+    if isinstance(data, (str, os.PathLike)):
+        return lazy(data)
+    return data
+
+
 def as_vizzu_data(data: Any) -> VizzuData:
     """``data`` as :class:`VizzuData`, encoding any other source.
 
-    A :class:`~ipyreport.lazy.LazySource` gives its schema (no rows): enough
-    to check names and roles; a story aggregates it later.
+    A :class:`~ipyreport.lazy.LazySource` (or a path, read lazily) gives its
+    schema (no rows): enough to check names and roles; a story aggregates it
+    later.
     """
+    data = as_source(data)
     if isinstance(data, VizzuData):
         return data
     if isinstance(data, LazySource):

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -22,7 +23,7 @@ from ipyreport._plan import Planned, StoryPlan, channel_series, plan_story
 from ipyreport._reading import aggregate_lazy
 from ipyreport._slides import AnySlide, Dashboard, Slide, map_steps
 from ipyreport.data import Measure, VizzuData, encode
-from ipyreport.lazy import LazySource
+from ipyreport.lazy import LazySource, lazy
 from ipyreport.step import (
     KEEP_FILTER,
     Filter,
@@ -69,7 +70,9 @@ class Story:
     """A titled sequence of slides over one table.
 
     ``data`` is any source :func:`ipyreport.encode` reads (or an encoded
-    :class:`~ipyreport.data.VizzuData`). Every step is checked against the
+    :class:`~ipyreport.data.VizzuData`); a path, folder or glob is read
+    lazily, like :func:`ipyreport.lazy.lazy`, so only what the slides draw
+    leaves the file. Every step is checked against the
     data when the story is built, so a typo fails here, not in front of an
     audience. ``style`` is a Vizzu style for the whole story (fonts,
     palette, background); ``theme`` picks the light or dark defaults (or
@@ -111,6 +114,9 @@ class Story:
                 msg = f"slide {number} is a {type(slide).__name__}; wrap steps in Slide(...) or Dashboard(...)"
                 raise StepError(msg)
         self.slides: list[AnySlide] = [map_steps(slide, self._bind) for slide in slides]
+        if isinstance(data, (str, os.PathLike)):
+            # Files, folders and globs are read like lazy() reads them.
+            data = lazy(data)
         self.source = data if isinstance(data, LazySource) else None
         if isinstance(data, LazySource):
             data, self.slides = aggregate_lazy(data, self.slides)

@@ -124,7 +124,8 @@ def test_means_and_counts_get_tables_of_their_own_filtered_in_the_engine(folder)
     counts.sort(key=lambda row: eager["Product"].categories.index(row[0]))
     mean_step, count_step = document["slides"][1]["steps"][0], document["slides"][2]["steps"][0]
     assert mean_step["filter"] is None  # applied in the engine
-    assert mean_step["config"]["channels"]["y"]["set"] == ["Units"]  # one finished number per mark
+    # One finished number per mark, named as the chart names it.
+    assert mean_step["config"]["channels"]["y"]["set"] == [{"name": "mean(Units)"}]
     assert [row[0] for row in mean_step["table"]["rows"]] == [region for region, _ in means]
     assert [row[1] for row in mean_step["table"]["rows"]] == pytest.approx(
         [mean for _, mean in means], rel=1e-12

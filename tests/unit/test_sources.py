@@ -171,8 +171,9 @@ def test_too_many_rows_is_an_error_never_a_sample():
         encode(pa.table({"m": list(range(11))}), max_rows=10)
     assert str(caught.value) == (
         "the data has 11 rows, more than the limit of max_rows=10; ipyreport never "
-        "samples, so aggregate the data to what the chart shows first, or raise the "
-        "limit explicitly with max_rows=... (None for no limit)"
+        "samples, so read it with ipyreport.lazy.lazy(...) (only the aggregates the story "
+        "draws leave the engine), aggregate it yourself, or raise the limit explicitly "
+        "with max_rows=... (None for no limit)"
     )
 
 
