@@ -23,6 +23,7 @@ from ipyreport._plan import Planned, StoryPlan, channel_series, plan_story
 from ipyreport._reading import aggregate_lazy
 from ipyreport._slides import AnySlide, Dashboard, Slide, map_steps
 from ipyreport.data import Measure, VizzuData, encode
+from ipyreport.document import Document
 from ipyreport.lazy import LazySource, lazy
 from ipyreport.step import (
     KEEP_FILTER,
@@ -237,17 +238,19 @@ class Story:
             "slides": slides,
         }
 
-    def to_dict(self) -> dict[str, Any]:
-        """The story as plain values: what every output (HTML, notebook) plays."""
+    def to_dict(self) -> Document:
+        """The story document as plain values (see :mod:`ipyreport.document`)."""
         datasets = self._export_datasets()
-        return {
-            **self._outline(),
+        document: Document = {
+            **self._outline(),  # type: ignore[typeddict-item]
             "placeholders": _placeholders(datasets),
             "datasets": {key: data.to_dict() for key, data in datasets},
         }
+        return document
 
     def to_json(self) -> bytes:
-        """``to_dict()`` as compact JSON, with the data written straight from its buffers."""
+        """The story document as compact JSON, the data written straight from its buffers:
+        what every output (HTML, notebook widget, PDF, video) renders."""
         datasets = self._export_datasets()
         parts = b",".join(orjson.dumps(key) + b":" + data.to_json() for key, data in datasets)
         outline = orjson.dumps({**self._outline(), "placeholders": _placeholders(datasets)})
@@ -257,7 +260,7 @@ class Story:
         """One self-contained HTML document that plays the story offline."""
         from ipyreport.export.html import render
 
-        return render(self)
+        return render(self.to_json())
 
     def save_html(self, path: str | Path) -> Path:
         """Write :meth:`to_html` to ``path`` (UTF-8) and return the path."""
@@ -278,7 +281,7 @@ class Story:
         """
         from ipyreport.export.pdf import save_pdf
 
-        return save_pdf(self, path, steps=steps, size=size)
+        return save_pdf(self.to_json(), path, steps=steps, size=size)
 
     def save_video(
         self,
@@ -291,7 +294,7 @@ class Story:
         """Record the story's transitions frame by frame to an ``.mp4`` or ``.gif`` file."""
         from ipyreport.export.video import save_video
 
-        return save_video(self, path, fps=fps, size=size, hold=hold)
+        return save_video(self.to_json(), path, fps=fps, size=size, hold=hold)
 
     def player(self, **options: Any) -> Any:
         """This story as a notebook widget (:class:`ipyreport.notebook.widget.StoryPlayer`)."""

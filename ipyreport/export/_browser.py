@@ -9,10 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
-
-if TYPE_CHECKING:
-    from ipyreport.story import Story
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 CHROMIUM_ARGS = [
@@ -45,14 +42,16 @@ def chromium() -> str:
 
 @contextlib.contextmanager
 def story_page(
-    story: Story, *, width: int, height: int, scale: float = 1
+    document: bytes, *, width: int, height: int, scale: float = 1
 ) -> Iterator[tuple[Any, Any]]:
-    """``(browser, page)`` with ``story`` loaded, ready, and moving without animation."""
+    """``(browser, page)`` with the story ``document`` playing, ready, and moving without animation."""
     from playwright.sync_api import sync_playwright
+
+    from ipyreport.export.html import render
 
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
         player_file = Path(folder) / "story.html"
-        player_file.write_text(story.to_html(), encoding="utf-8")
+        player_file.write_text(render(document), encoding="utf-8")
         browser = playwright.chromium.launch(
             executable_path=chromium(), headless=True, args=CHROMIUM_ARGS
         )

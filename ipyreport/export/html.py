@@ -16,13 +16,10 @@ import hashlib
 import html
 import os
 from importlib import resources
-from typing import TYPE_CHECKING
 
 from ipyreport import assets
 from ipyreport._version import __version__
-
-if TYPE_CHECKING:
-    from ipyreport.story import Story
+from ipyreport.document import load
 
 __all__ = ["iframe", "render"]
 
@@ -126,21 +123,21 @@ def _made_at() -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def render(story: Story) -> str:
-    """The complete HTML document for ``story``."""
-    document = story.to_json()
+def render(document: bytes) -> str:
+    """The complete HTML page that plays a story document (``Story.to_json()``)."""
+    settings = load(document)
     fingerprint = hashlib.sha256(document).hexdigest()[:12]
-    title = story.title or "Data story"
+    title = settings["title"] or "Data story"
     footer = f"Made with ipyreport {__version__} on {_made_at()} · story {fingerprint}"
     engine = _packed(
         _raw_script("vizzu.min.js", assets.vizzu_module().decode("utf-8")).encode("utf-8")
     )
     return PAGE.format(
-        lang=html.escape(story.lang, quote=True),
+        lang=html.escape(settings["lang"], quote=True),
         csp=_csp(),
         version=__version__,
         title=html.escape(title, quote=True),
-        theme=html.escape(story.theme, quote=True),
+        theme=html.escape(settings["theme"], quote=True),
         css=_static("export/player.css"),
         markup=_static("export/player.html").replace(
             '<footer class="ipyreport-footer"></footer>',

@@ -13,12 +13,10 @@ from __future__ import annotations
 import html
 import importlib.util
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from ipyreport.document import Document, load
 from ipyreport.export._browser import in_own_thread, story_page
-
-if TYPE_CHECKING:
-    from ipyreport.story import Story
 
 __all__ = ["PAGE_SIZES", "save_pdf"]
 
@@ -57,37 +55,37 @@ footer {{ font-size: 7pt; color: #5a6373; }}
 """
 
 
-def save_pdf(story: Story, path: str | Path, *, steps: bool = False, size: str = "16:9") -> Path:
-    """Write ``story`` as a PDF handout to ``path`` and return the path."""
+def save_pdf(document: bytes, path: str | Path, *, steps: bool = False, size: str = "16:9") -> Path:
+    """Write a story document (``Story.to_json()``) as a PDF handout to ``path`` and return the path."""
     if size not in PAGE_SIZES:
         msg = f"size must be one of {', '.join(PAGE_SIZES)}, got {size!r}"
         raise ValueError(msg)
     if importlib.util.find_spec("playwright") is None:
         msg = "PDF handouts need Playwright: pip install 'ipyreport[pdf]'"
         raise RuntimeError(msg)
-    document = story.to_dict()
+    contents = load(document)
     pages = [
         (s, k)
-        for s, slide in enumerate(document["slides"], start=1)
+        for s, slide in enumerate(contents["slides"], start=1)
         for k in (range(1, len(slide["steps"]) + 1) if steps else [len(slide["steps"])])
     ]
     target = Path(path)
-    in_own_thread(lambda: _draw(story, document, pages, target, size=size))
+    in_own_thread(lambda: _draw(document, contents, pages, target, size=size))
     return target
 
 
 def _draw(
-    story: Story, document: dict[str, Any], pages: list[tuple[int, int]], target: Path, *, size: str
+    document: bytes, contents: Document, pages: list[tuple[int, int]], target: Path, *, size: str
 ) -> None:
     width, height = PAGE_SIZES[size]
     # The chart is drawn at the page's aspect ratio and twice its resolution.
-    with story_page(story, width=int(width * 96), height=int(height * 96), scale=2) as (
+    with story_page(document, width=int(width * 96), height=int(height * 96), scale=2) as (
         browser,
         page,
     ):
         images = [page.evaluate(SHOW, [s, k]) for s, k in pages]
         handout = browser.new_page()
-        handout.set_content(_handout(document, pages, images, width, height))
+        handout.set_content(_handout(contents, pages, images, width, height))
         if size == "A4":
             handout.pdf(path=str(target), format="A4", landscape=True, print_background=True)
         else:
@@ -100,7 +98,7 @@ def _draw(
 
 
 def _handout(
-    document: dict[str, Any],
+    document: Document,
     pages: list[tuple[int, int]],
     images: list[str],
     width: float,
@@ -117,7 +115,11 @@ def _handout(
         heading = html.escape(slide.get("title") or document.get("title") or f"Slide {s}")
         if len(pages) > len(document["slides"]):
             heading += f" <small>(step {k} of {len(slide['steps'])})</small>"
-        notes = f'<p class="notes">{html.escape(slide["notes"])}</p>' if slide.get("notes") else ""
+        notes = (
+            f'<p class="notes">{html.escape(slide.get("notes") or "")}</p>'
+            if slide.get("notes")
+            else ""
+        )
         parts.append(
             f'<section><h1>{heading}</h1><div class="chart"><img src="{image}" alt="{html.escape(step.get("alt") or "")}"></div>'
             f'{notes}<p class="alt">{html.escape(step.get("alt") or "")}</p></section>'

@@ -15,53 +15,29 @@ import io
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ipyreport._slides import Dashboard
+from ipyreport.document import load, step_seconds
 from ipyreport.export._browser import in_own_thread, story_page
-from ipyreport.step import Step
 
-if TYPE_CHECKING:
-    from ipyreport.story import Story
+__all__ = ["frame_plan", "save_video"]
 
-__all__ = ["durations", "frame_plan", "save_video"]
-
-DEFAULT_STEP_SECONDS = 1.0
 CANVAS_SIZE = "() => { const c = document.querySelector('.ipyreport-chart canvas'); return [c.width, c.height]; }"
 
 
-def _seconds(step: Step) -> float:
-    duration = (step.animation or {}).get("duration", DEFAULT_STEP_SECONDS)
-    return float(duration) if isinstance(duration, (int, float)) else DEFAULT_STEP_SECONDS
-
-
-def durations(story: Story) -> list[float]:
-    """Seconds each step's transition takes, in playing order (a dashboard's: its longest chart's)."""
-    result: list[float] = []
-    for slide in story.slides:
-        if isinstance(slide, Dashboard):
-            result.extend(
-                max(_seconds(chart[k]) for chart in slide.charts if k < len(chart))
-                for k in range(slide.length)
-            )
-        else:
-            result.extend(_seconds(step) for step in slide.steps)
-    return result
-
-
-def frame_plan(story: Story, *, fps: int, hold: float) -> list[int]:
+def frame_plan(document: bytes, *, fps: int, hold: float) -> list[int]:
     """Frames of each step: the held first step, then each transition (ends included) plus its hold."""
     held = round(hold * fps)
     plan = [max(held, 1)]
-    for seconds in durations(story)[1:]:
+    for seconds in step_seconds(load(document))[1:]:
         plan.append(max(round(seconds * fps), 1) + 1 + held)
     return plan
 
 
-def _frames(story: Story, *, fps: int, size: tuple[int, int], hold: float) -> Iterator[bytes]:
+def _frames(document: bytes, *, fps: int, size: tuple[int, int], hold: float) -> Iterator[bytes]:
     """PNG bytes of every frame, in order."""
     held = round(hold * fps)
-    with story_page(story, width=size[0], height=size[1]) as (_, page):
+    with story_page(document, width=size[0], height=size[1]) as (_, page):
         page.evaluate(
             "() => document.getElementById('ipyreport').classList.add('ipyreport-capture')"
         )
@@ -71,7 +47,7 @@ def _frames(story: Story, *, fps: int, size: tuple[int, int], hold: float) -> It
         )
         for _ in range(max(held, 1)):
             yield first
-        for seconds in durations(story)[1:]:
+        for seconds in step_seconds(load(document))[1:]:
             count = max(round(seconds * fps), 1)
             urls = page.evaluate(
                 "(count) => document.getElementById('ipyreport').ipyreport.capture(count)", count
@@ -95,14 +71,14 @@ def _png(url: str) -> bytes:
 
 
 def save_video(
-    story: Story,
+    document: bytes,
     path: str | Path,
     *,
     fps: int = 25,
     size: tuple[int, int] = (1280, 720),
     hold: float = 1.0,
 ) -> Path:
-    """Record ``story`` to ``path`` (``.mp4`` or ``.gif``) and return the path."""
+    """Record a story document (``Story.to_json()``) to ``path`` (``.mp4`` or ``.gif``)."""
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix not in (".mp4", ".gif"):
@@ -113,7 +89,7 @@ def save_video(
     except ImportError as error:
         msg = "videos need Pillow and imageio-ffmpeg: pip install 'ipyreport[video]'"
         raise RuntimeError(msg) from error
-    frames = in_own_thread(lambda: list(_frames(story, fps=fps, size=size, hold=hold)))
+    frames = in_own_thread(lambda: list(_frames(document, fps=fps, size=size, hold=hold)))
     pictures = (Image.open(io.BytesIO(data)).convert("RGB") for data in frames)
     if suffix == ".gif":
         first = next(pictures)

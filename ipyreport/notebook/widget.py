@@ -17,7 +17,7 @@ import anywidget
 import traitlets
 from ipywidgets import widget_serialization
 
-from ipyreport import assets
+from ipyreport import assets, document
 from ipyreport._version import __version__
 
 if TYPE_CHECKING:
@@ -83,11 +83,15 @@ class StoryPlayer(anywidget.AnyWidget):
         sync=True
     )
 
-    def __init__(self, story: Story, **kwargs: Any) -> None:
-        self._story = story
-        self._steps_per_slide = [slide.length for slide in story.slides]
+    def __init__(self, story: Story | bytes, **kwargs: Any) -> None:
+        # The widget plays the story document, as every output does.
+        text = story if isinstance(story, bytes) else story.to_json()
+        self._document = document.load(text)
+        self._name = repr(story) if not isinstance(story, bytes) else repr(self._document["title"])
+        self._steps_per_slide = document.slide_lengths(self._document)
+        self._cross_filters = document.cross_filters(self._document)
         self._click_handlers: list[Callable[[dict[str, Any]], None]] = []
-        super().__init__(engine=Engine.shared(), story=story.to_json().decode("utf-8"), **kwargs)
+        super().__init__(engine=Engine.shared(), story=text.decode("utf-8"), **kwargs)
         self.on_msg(self._handle_message)
 
     @traitlets.validate("slide")
@@ -100,14 +104,11 @@ class StoryPlayer(anywidget.AnyWidget):
 
     @traitlets.validate("selection")
     def _valid_selection(self, proposal: dict[str, Any]) -> dict[str, str]:
-        from ipyreport._slides import Dashboard
-
         value = dict(proposal["value"])
         if not value:
             return value
-        slide = self._story.slides[self.slide - 1]
-        names = self._story.cross_filters.get(self.slide, ())
-        if not isinstance(slide, Dashboard):
+        names = self._cross_filters.get(self.slide)
+        if names is None:
             msg = f"slide {self.slide} is not a dashboard, so it has no cross-filter; go to a dashboard slide first"
             raise traitlets.TraitError(msg)
         unknown = [name for name in value if name not in names]
@@ -126,7 +127,7 @@ class StoryPlayer(anywidget.AnyWidget):
         return value
 
     def __repr__(self) -> str:
-        return f"StoryPlayer({self._story!r}, slide={self.slide}, step={self.step})"
+        return f"StoryPlayer({self._name}, slide={self.slide}, step={self.step})"
 
     def go(self, slide: int, step: int = 1) -> None:
         """Show ``slide``, ``step`` (1-based) in every view of this player."""
@@ -156,7 +157,8 @@ class StoryPlayer(anywidget.AnyWidget):
         import ipywidgets
 
         titles = [
-            (slide.title or f"Slide {n}", n) for n, slide in enumerate(self._story.slides, start=1)
+            (slide.get("title") or f"Slide {n}", n)
+            for n, slide in enumerate(self._document["slides"], start=1)
         ]
         slides = ipywidgets.Dropdown(options=titles, value=self.slide, description="Slide")
         steps = ipywidgets.IntSlider(

@@ -98,7 +98,7 @@ def close(frame, picture):
 def test_mp4_has_the_planned_frames_and_its_ends_match_the_steps(browser, tmp_path):
     path = story().save_video(tmp_path / "story.mp4", fps=FPS, size=SIZE, hold=0.3)
     frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(path))
-    planned = sum(frame_plan(story(), fps=FPS, hold=0.3))
+    planned = sum(frame_plan(story().to_json(), fps=FPS, hold=0.3))
     assert frames == planned == 3 + (5 + 1 + 3) + (4 + 1 + 3)
     assert seconds == planned / FPS
     first, last = step_picture(browser, tmp_path, 1, 1), step_picture(browser, tmp_path, 2, 1)
@@ -120,7 +120,7 @@ def test_gif_lasts_as_long_as_planned(tmp_path):
         for index in range(image.n_frames):
             image.seek(index)
             total += image.info["duration"]
-    assert total == sum(frame_plan(story(), fps=FPS, hold=0.3)) * 1000 // FPS
+    assert total == sum(frame_plan(story().to_json(), fps=FPS, hold=0.3)) * 1000 // FPS
 
 
 def test_cli_build_records_a_video(tmp_path):
@@ -130,12 +130,12 @@ def test_cli_build_records_a_video(tmp_path):
     )
     assert main(["build", str(spec), "--video", "-q"]) == 0
     frames, _ = imageio_ffmpeg.count_frames_and_secs(str(tmp_path / "s.mp4"))
-    assert frames == sum(frame_plan(build(load(spec)), fps=25, hold=1.0))
+    assert frames == sum(frame_plan(build(load(spec)).to_json(), fps=25, hold=1.0))
 
 
 def test_a_dashboard_is_recorded_chart_by_chart_to_its_final_picture(browser, tmp_path):
     path = board_story().save_video(tmp_path / "board.mp4", fps=FPS, size=SIZE, hold=0.2)
-    planned = sum(frame_plan(board_story(), fps=FPS, hold=0.2))
+    planned = sum(frame_plan(board_story().to_json(), fps=FPS, hold=0.2))
     # the dashboard's step lasts as long as its longest chart (0.4 s)
     assert planned == 2 + (4 + 1 + 2)
     last = step_picture(browser, tmp_path, 2, 1, made=board_story)

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from ipyreport import Dashboard, Slide, StepError, Story, encode, presets, samples
 from ipyreport.data import DataError
-from ipyreport.export.video import durations, frame_plan
+from ipyreport.document import step_seconds
+from ipyreport.export.video import frame_plan
 from ipyreport.lazy import lazy
 from ipyreport.spec import SpecError, build, load
 
@@ -241,8 +242,8 @@ def test_video_plans_a_dashboard_step_by_its_longest_chart():
             [products(), presets.chart("pie", x="Product", y="Units", duration=2)],
         ),
     )
-    assert durations(story) == [1.0, 1.0, 3.0]
-    assert frame_plan(story, fps=10, hold=0.5) == [5, 10 + 1 + 5, 30 + 1 + 5]
+    assert step_seconds(story.to_dict()) == [1.0, 1.0, 3.0]
+    assert frame_plan(story.to_json(), fps=10, hold=0.5) == [5, 10 + 1 + 5, 30 + 1 + 5]
 
 
 def test_ipyvizzu_story_export_refuses_a_dashboard_by_name():

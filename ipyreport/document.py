@@ -1,0 +1,161 @@
+"""The story document: the one JSON every output renders.
+
+:meth:`ipyreport.Story.to_json` writes it once; the HTML player, the
+notebook widget, the PDF handout and the video read it and nothing else,
+the way Vega-Altair's outputs render ``Chart.to_dict()``. Its shape is
+written down twice, as types here (for the code that reads it) and as a
+JSON Schema shipped next to the package
+(``ipyreport/schema/story-document.schema.json``, for anyone else), and a
+test checks documents against the schema.
+
+A document holds the story's settings (title, language, theme, style,
+tooltips, loop, provenance), its slides — each a list of steps, or a
+dashboard whose steps are frames of its charts — and its datasets in
+Vizzu's data format. Every step carries what it shows for people who
+cannot see it: a text alternative and the table of numbers it draws.
+
+>>> from ipyreport import Slide, Story, presets
+>>> story = Story({"r": ["a", "b"], "v": [1.0, 2.0]}, slides=[Slide(presets.chart("column", x="r", y="v"))])
+>>> document = story.to_dict()
+>>> slide_lengths(document), step_seconds(document)
+([1], [1.0])
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from importlib import resources
+from typing import Any, TypedDict
+
+import orjson
+
+__all__ = [
+    "Document",
+    "Frame",
+    "SlideEntry",
+    "StepEntry",
+    "Table",
+    "cross_filters",
+    "load",
+    "schema",
+    "slide_lengths",
+    "step_seconds",
+]
+
+# A step without a duration plays for Vizzu's default, one second.
+DEFAULT_STEP_SECONDS = 1.0
+
+
+class Table(TypedDict):
+    """The numbers a step draws: one row per mark, dimensions first (at most 100 rows kept)."""
+
+    columns: list[str]
+    rows: list[list[Any]]
+    total: int
+    measures: int
+
+
+class StepEntry(TypedDict, total=False):
+    """One step: what the player animates to, and what it shows in words and numbers."""
+
+    config: dict[str, Any]
+    style: dict[str, Any]
+    filter: dict[str, Any] | None  # absent: keep the chart's filter; null: show every row
+    animation: dict[str, Any]
+    complete: bool
+    data: str  # a dataset other than "main"
+    alt: str
+    table: Table | None
+
+
+class Frame(TypedDict):
+    """One step of a dashboard: each chart's step (None: it holds its last one)."""
+
+    charts: list[StepEntry | None]
+    alts: list[str]
+    tables: list[Table | None]
+    names: list[str]
+    shows: list[list[str]]
+    alt: str
+
+
+class SlideEntry(TypedDict, total=False):
+    """A slide: ``steps`` are steps, or frames when ``kind`` is ``"dashboard"``."""
+
+    title: str | None
+    notes: str | None
+    alt: str | None
+    kind: str
+    columns: int
+    crossFilter: list[str]
+    steps: list[Any]
+
+
+class Document(TypedDict):
+    """The whole story, as every output reads it."""
+
+    title: str | None
+    lang: str
+    style: dict[str, Any] | None
+    theme: str
+    tooltips: bool
+    loop: bool
+    provenance: dict[str, Any] | None
+    slides: list[SlideEntry]
+    placeholders: dict[str, int]
+    datasets: dict[str, Any]
+
+
+def load(document: Document | bytes | str) -> Document:
+    """A document from its JSON text or bytes (or itself)."""
+    if isinstance(document, (bytes, str)):
+        loaded: Document = orjson.loads(document)
+        return loaded
+    return document
+
+
+def schema() -> dict[str, Any]:
+    """The document's JSON Schema (draft 2020-12)."""
+    text = resources.files("ipyreport").joinpath("schema/story-document.schema.json").read_text()
+    result: dict[str, Any] = json.loads(text)
+    return result
+
+
+def is_dashboard(slide: Mapping[str, Any]) -> bool:
+    """Whether a slide entry is a dashboard (its steps are frames)."""
+    return slide.get("kind") == "dashboard"
+
+
+def slide_lengths(document: Document) -> list[int]:
+    """How many steps each slide has."""
+    return [len(slide["steps"]) for slide in document["slides"]]
+
+
+def cross_filters(document: Document) -> dict[int, list[str]]:
+    """Per dashboard (1-based slide number), the dimensions a click filters by."""
+    return {
+        number: list(slide.get("crossFilter", []))
+        for number, slide in enumerate(document["slides"], start=1)
+        if is_dashboard(slide)
+    }
+
+
+def _seconds(step: Mapping[str, Any] | None) -> float | None:
+    if step is None:
+        return None
+    duration = (step.get("animation") or {}).get("duration", DEFAULT_STEP_SECONDS)
+    return float(duration) if isinstance(duration, (int, float)) else DEFAULT_STEP_SECONDS
+
+
+def step_seconds(document: Document) -> list[float]:
+    """Seconds each step's transition takes, in playing order (a dashboard frame: its longest chart's)."""
+    result: list[float] = []
+    for slide in document["slides"]:
+        for step in slide["steps"]:
+            if is_dashboard(slide):
+                playing = [s for s in map(_seconds, step["charts"]) if s is not None]
+                result.append(max(playing, default=DEFAULT_STEP_SECONDS))
+            else:
+                result.append(_seconds(step) or DEFAULT_STEP_SECONDS)
+    return result

@@ -1,0 +1,87 @@
+"""The story document: every output renders it, and it keeps to its JSON Schema."""
+
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from ipyreport import Dashboard, Filter, Slide, Step, Story, document, presets, samples
+from ipyreport.lazy import lazy
+from ipyreport.spec import build, load
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = [p for p in sorted((ROOT / "stories").glob("*.yaml")) if p.stem != "orders-at-scale"]
+VALIDATOR = jsonschema.Draft202012Validator(document.schema())
+
+
+def every_feature() -> Story:
+    sales = samples.sales()
+    return Story(
+        sales,
+        title="Everything",
+        slides=[
+            Slide(presets.chart("column", x="Region", y="Revenue"), title="Plain", notes="n"),
+            Slide(
+                presets.chart("column", x="Region", y="mean(Units)", filter={"Channel": "Online"})
+            ),
+            Slide(presets.timeline(sales, time="Month", x="Region", y="Revenue")),
+            Slide(Step(config={"x": "Region"}, filter=Filter.raw("r => true"))),
+            Dashboard(
+                presets.chart("line", x="Month", y="Revenue"),
+                [
+                    presets.chart("bar", x="Revenue", y="Product"),
+                    presets.chart("pie", x="Product", y="Revenue"),
+                ],
+                title="Board",
+            ),
+        ],
+    )
+
+
+def test_the_schema_is_a_valid_json_schema():
+    jsonschema.Draft202012Validator.check_schema(document.schema())
+
+
+@pytest.mark.parametrize("spec", EXAMPLES, ids=lambda p: p.stem)
+def test_example_documents_keep_to_the_schema(spec):
+    VALIDATOR.validate(build(load(spec)).to_dict())
+
+
+def test_a_document_with_every_feature_keeps_to_the_schema():
+    made = every_feature().to_dict()
+    VALIDATOR.validate(made)
+    kinds = [slide.get("kind", "slide") for slide in made["slides"]]
+    assert kinds == ["slide", "slide", "slide", "slide", "dashboard"]
+    assert "data1" in made["datasets"] and made["placeholders"]
+
+
+def test_a_lazily_read_document_keeps_to_the_schema():
+    story = Story(
+        lazy(samples.sales()),
+        slides=[
+            Slide(
+                presets.chart("column", x="Region", y="mean(Units)", filter={"Channel": "Online"})
+            )
+        ],
+    )
+    VALIDATOR.validate(story.to_dict())
+
+
+def test_the_schema_refuses_what_a_player_could_not_play():
+    made = every_feature().to_dict()
+    made["slides"][0]["steps"][0]["filter"] = {"in": {"column": "Region", "values": [5]}}
+    with pytest.raises(jsonschema.ValidationError):
+        VALIDATOR.validate(made)
+
+
+def test_json_and_dict_are_the_same_document():
+    story = every_feature()
+    assert document.load(story.to_json()) == story.to_dict()
+
+
+def test_durations_and_lengths_are_read_from_the_document():
+    made = every_feature().to_dict()
+    assert document.slide_lengths(made) == [1, 1, 48, 1, 2]
+    seconds = document.step_seconds(made)
+    assert seconds[2:50] == [0.8] * 48 and len(seconds) == 53
+    assert document.cross_filters(made) == {5: ["Month", "Product"]}
