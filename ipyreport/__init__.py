@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ipyreport._version import __version__
 
 if TYPE_CHECKING:
+    from ipyreport._errors import IpyreportError
     from ipyreport.data import DataError, encode, to_vizzu_data, to_vizzu_json
     from ipyreport.step import Filter, Step, StepError
     from ipyreport.story import Dashboard, Slide, Story
@@ -20,6 +21,7 @@ __all__ = [
     "Dashboard",
     "DataError",
     "Filter",
+    "IpyreportError",
     "Slide",
     "Step",
     "StepError",
@@ -34,6 +36,7 @@ __all__ = [
 # Public names resolve on first use, so `import ipyreport` (and `%load_ext`)
 # stays fast and does not pull in pyarrow until data is touched.
 _LAZY = {
+    "IpyreportError": "ipyreport._errors",
     "DataError": "ipyreport.data",
     "encode": "ipyreport.data",
     "to_vizzu_data": "ipyreport.data",

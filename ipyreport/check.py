@@ -297,8 +297,3 @@ def _marks(current: _Shown) -> list[Finding]:
             "aggregate to a coarser dimension, filter, or show the top values",
         )
     ]
-
-
-def report(findings: Sequence[Finding]) -> str:
-    """The findings as lines of text."""
-    return "\n".join(str(finding) for finding in findings)

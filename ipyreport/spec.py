@@ -448,7 +448,7 @@ def _build_step(
         try:
             check_step(step, data_of(step, data), where="the step")
         except IpyreportError as error:
-            field = "filter" if "filter" in spec and "the filter" in str(error) else name
+            field = "filter" if "filter" in spec and error.field == "filter" else name
             raise loaded.error((*path, field), str(error).removeprefix("the step: ")) from None
     return made
 

@@ -22,12 +22,6 @@ __all__ = ["PAGE_SIZES", "save_pdf"]
 
 # Page size name -> (width, height) in inches (A4 landscape is 297 x 210 mm).
 PAGE_SIZES = {"16:9": (10.0, 5.625), "A4": (297 / 25.4, 210 / 25.4)}
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 
 SHOW = """async ([slide, step]) => {
   const root = document.getElementById("ipyreport");

@@ -15,7 +15,6 @@
 const HOLD_SECONDS = 2; // how long play mode rests on each step
 const DIMMED = 0.3; // opacity of the marks a dashboard click did not pick
 const MAX_TABLE_ROWS = 100; // as many rows as the story's own tables hold
-const CHANNELS = ["x", "y", "color", "lightness", "size", "noop", "label"];
 
 const INK = { light: "#1d2430", dark: "#e8ecf2" };
 // Dark: light text, and the engine's light-grey stripes, lines and guides
