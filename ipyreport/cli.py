@@ -13,6 +13,7 @@ import time
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from ipyreport._version import __version__
 
@@ -82,12 +83,14 @@ def _parser() -> argparse.ArgumentParser:
         help="also record an MP4 of the transitions next to each HTML file",
     )
     build.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    _access_options(build)
 
     validate = commands.add_parser("validate", help="check story specs without building them")
     validate.add_argument("specs", nargs="+", type=Path, metavar="SPEC")
     validate.add_argument(
         "--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE"
     )
+    _access_options(validate)
 
     demo = commands.add_parser(
         "demo",
@@ -115,9 +118,33 @@ def _parser() -> argparse.ArgumentParser:
     checker.add_argument(
         "--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE"
     )
+    _access_options(checker)
 
     commands.add_parser("schema", help="print the JSON Schema of the spec format")
     return parser
+
+
+def _access_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--allow-path",
+        dest="allowed",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="DIR",
+        help="let specs read data in DIR too (by default only in the spec's own folder)",
+    )
+    command.add_argument(
+        "--allow-code",
+        action="store_true",
+        help="let specs run Python code (data: {python: module:function}); only for specs you trust",
+    )
+
+
+def _access(spec: Path, args: argparse.Namespace) -> Any:
+    from ipyreport._access import Access
+
+    return Access.for_spec(spec, folders=args.allowed, code=args.allow_code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -141,9 +168,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.write(schema_text())
         return 0
     if args.command == "validate":
-        return _validate(args.specs, args.overrides)
+        return _validate(args.specs, args.overrides, args)
     if args.command == "check":
-        return _check(args.specs, args.overrides)
+        return _check(args.specs, args.overrides, args)
     if args.command == "build":
         if args.out is not None and len(args.specs) > 1 and args.out.suffix == ".html":
             print(
@@ -159,11 +186,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             pdf=args.pdf,
             steps=args.steps,
             video=args.video,
+            options=args,
         )
     return _demo(args.out, args.orders)
 
 
-def _validate(specs: Sequence[Path], overrides: Sequence[str]) -> int:
+def _validate(specs: Sequence[Path], overrides: Sequence[str], args: argparse.Namespace) -> int:
     """Everything ``build`` does but writing: a spec that validates also builds."""
     from ipyreport._errors import IpyreportError
     from ipyreport.spec import build, load
@@ -171,7 +199,7 @@ def _validate(specs: Sequence[Path], overrides: Sequence[str]) -> int:
     failed = 0
     for spec in specs:
         try:
-            story = build(load(spec, overrides))
+            story = build(load(spec, overrides), access=_access(spec, args))
         except IpyreportError as error:
             print(error, file=sys.stderr)
             failed += 1
@@ -183,14 +211,14 @@ def _validate(specs: Sequence[Path], overrides: Sequence[str]) -> int:
     return 1 if failed else 0
 
 
-def _check(specs: Sequence[Path], overrides: Sequence[str]) -> int:
+def _check(specs: Sequence[Path], overrides: Sequence[str], args: argparse.Namespace) -> int:
     from ipyreport._errors import IpyreportError
     from ipyreport.spec import build, load
 
     failed = 0
     for spec in specs:
         try:
-            findings = build(load(spec, overrides)).check()
+            findings = build(load(spec, overrides), access=_access(spec, args)).check()
         except IpyreportError as error:
             print(error, file=sys.stderr)
             failed += 1
@@ -219,7 +247,9 @@ def _build(
     pdf: bool = False,
     steps: bool = False,
     video: bool = False,
+    options: argparse.Namespace | None = None,
 ) -> int:
+    from ipyreport._access import Access
     from ipyreport._errors import IpyreportError
     from ipyreport.spec import build, load
 
@@ -232,7 +262,8 @@ def _build(
             loaded = load(spec, overrides)
             progress.advance()
             progress.update(f"aggregating {spec}")
-            story = build(loaded)
+            access = _access(spec, options) if options is not None else Access.for_spec(spec)
+            story = build(loaded, access=access)
             for finding in story.check():
                 print(f"warning: {spec}: {finding}", file=sys.stderr)
             progress.advance()

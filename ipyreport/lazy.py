@@ -426,6 +426,7 @@ def lazy(
     measures: Sequence[str] = (),
     null_label: str = DEFAULT_NULL_LABEL,
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
+    connection: Any = None,
 ) -> LazySource:
     """Wrap ``source`` so that only aggregates of it are ever read.
 
@@ -436,7 +437,9 @@ def lazy(
     Arrow tables are scanned by DuckDB in place.
     ``columns``, ``dimensions``, ``measures`` and ``null_label`` mean what
     they mean for :func:`ipyreport.encode`: pick columns, force roles (years
-    as dimensions, say), name missing dimension values.
+    as dimensions, say), name missing dimension values. ``connection`` is the
+    DuckDB connection that scans files (default: a new one, with
+    ``memory_limit``), for example one that may read only some folders.
     """
     if isinstance(source, LazySource):
         return source
@@ -464,16 +467,17 @@ def lazy(
         return wrap("spark", source, "the Spark DataFrame")
     import duckdb
 
-    connection = duckdb.connect()
-    connection.execute("SET memory_limit = ?", [memory_limit])
-    # Parallel float sums add in a varying order; one thread keeps every
-    # rebuild byte-identical.
-    connection.execute("SET threads = 1")
-    # DuckDB shows a progress bar (in a terminal or a notebook) for reads over two seconds.
-    connection.execute("SET enable_progress_bar = true")
-    # Instants come back in one zone whatever the machine's; the source's own
-    # zone, when its schema says, is put back on what is read.
-    connection.execute("SET TimeZone = 'UTC'")
+    if connection is None:
+        connection = duckdb.connect()
+        connection.execute("SET memory_limit = ?", [memory_limit])
+        # Parallel float sums add in a varying order; one thread keeps every
+        # rebuild byte-identical.
+        connection.execute("SET threads = 1")
+        # DuckDB shows a progress bar (in a terminal or a notebook) for reads over two seconds.
+        connection.execute("SET enable_progress_bar = true")
+        # Instants come back in one zone whatever the machine's; the source's own
+        # zone, when its schema says, is put back on what is read.
+        connection.execute("SET TimeZone = 'UTC'")
     if isinstance(source, duckdb.DuckDBPyRelation):
         return wrap("duckdb", source, "the DuckDB relation")
     if isinstance(source, (str, os.PathLike)):

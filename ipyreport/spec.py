@@ -31,6 +31,7 @@ from typing import Any
 import yaml
 
 from ipyreport import presets
+from ipyreport._access import Access, locked_connection, select_only
 from ipyreport._errors import IpyreportError, SpecError, closest
 from ipyreport._schema import AnyOf, Enum, FreeMap, ListOf, Problem, Record, Scalar, format_path
 from ipyreport.data import VizzuData, encode
@@ -38,7 +39,7 @@ from ipyreport.lazy import DEFAULT_MEMORY_LIMIT, lazy
 from ipyreport.step import Filter, Step, check_step, data_of
 from ipyreport.story import THEMES, Dashboard, Slide, Story
 
-__all__ = ["SPEC", "SpecError", "build", "json_schema", "load", "set_value"]
+__all__ = ["SPEC", "Access", "SpecError", "build", "json_schema", "load", "set_value"]
 
 SAMPLES = ("sales", "orders")
 
@@ -267,17 +268,23 @@ def set_value(spec: dict[str, Any], assignment: str) -> None:
 Origins = dict[tuple[int, int | None, int], tuple[str | int, ...]]
 
 
-def build(loaded: Loaded, *, namespace: Mapping[str, Any] | None = None) -> Story:
+def build(
+    loaded: Loaded, *, namespace: Mapping[str, Any] | None = None, access: Access | None = None
+) -> Story:
     """The story a validated spec describes, with its provenance recorded.
 
     Everything a story is checked for happens here (names, roles, filter
     labels, mark limits, cross-filters), so a spec that builds also exports;
     each mistake is a :class:`SpecError` pointing at the line that wrote it.
     ``namespace`` holds the variables a ``data: {variable: name}`` may name
-    (the notebook's, in the cell magic).
+    (the notebook's, in the cell magic). ``access`` says which folders the
+    data may come from and whether ``python:`` may run (default: the spec's
+    own folder, no code; see :mod:`ipyreport._access`).
     """
     spec = loaded.value
-    data = _read_data(loaded, namespace)
+    if access is None:
+        access = Access.for_spec(loaded.path)
+    data = _read_data(loaded, namespace, access)
     origins: Origins = {}
     slides = [
         _build_slide(loaded, data, slide, number, origins)
@@ -321,7 +328,7 @@ def _located(loaded: Loaded, error: IpyreportError, origins: Origins) -> SpecErr
     return SpecError(f"{loaded.where(path)}: {message}")
 
 
-def _read_data(loaded: Loaded, namespace: Mapping[str, Any] | None) -> Any:
+def _read_data(loaded: Loaded, namespace: Mapping[str, Any] | None, access: Access) -> Any:
     spec = loaded.value["data"]
     base = loaded.path.parent
     used = next(key for key in ("sample", "path", "sql", "python", "variable") if key in spec)
@@ -337,10 +344,13 @@ def _read_data(loaded: Loaded, namespace: Mapping[str, Any] | None) -> Any:
                     "lazily (only the aggregates the slides draw leave the database); remove it",
                 )
             # Only what the slides draw leaves DuckDB.
-            source = (
-                base / spec["path"] if used == "path" else _duckdb_query(loaded, spec["sql"], base)
-            )
-            return lazy(source, **options)
+            connection = locked_connection(access, DEFAULT_MEMORY_LIMIT)
+            if used == "path":
+                target = base / spec["path"]
+                if not access.allows(target):
+                    raise loaded.error(("data", "path"), _outside(spec["path"], loaded))
+                return lazy(target, connection=connection, **options)
+            return lazy(_duckdb_query(loaded, spec["sql"], base, connection), **options)
         if "max_rows" in spec:
             options["max_rows"] = None if spec["max_rows"] is False else spec["max_rows"]
         if used == "sample":
@@ -356,6 +366,13 @@ def _read_data(loaded: Loaded, namespace: Mapping[str, Any] | None) -> Any:
         elif used == "variable":
             source = _variable(loaded, spec["variable"], namespace)
         else:
+            if not access.code:
+                raise loaded.error(
+                    ("data", "python"),
+                    f"{spec['python']!r} runs Python code, which a spec may do only when you "
+                    "trust it: pass --allow-code to ipyreport (or access=Access.for_spec(path, "
+                    "code=True) to spec.build)",
+                )
             source = _python_source(loaded, spec["python"], base)
         return encode(source, **options)
     except SpecError:
@@ -364,19 +381,29 @@ def _read_data(loaded: Loaded, namespace: Mapping[str, Any] | None) -> Any:
         raise loaded.error(("data", used), str(error)) from None
 
 
-def _duckdb_query(loaded: Loaded, sql: str, base: FilePath) -> Any:
+def _outside(path: str, loaded: Loaded) -> str:
+    return (
+        f"{path!r} is outside the spec's folder, so a shared spec cannot read it; keep the data "
+        f"next to the spec, or allow its folder with --allow-path DIR"
+    )
+
+
+def _duckdb_query(loaded: Loaded, sql: str, base: FilePath, connection: Any) -> Any:
     import duckdb
 
-    connection = duckdb.connect()
-    # Relative file names in the query are relative to the spec file.
-    connection.execute("SET file_search_path = ?", [str(base.resolve())])
-    # Parallel float sums add in a varying order, so their last bits (and the
-    # built file) would change between runs; one thread keeps rebuilds identical.
-    connection.execute("SET threads = 1")
-    connection.execute("SET memory_limit = ?", [DEFAULT_MEMORY_LIMIT])
     try:
-        relation = connection.sql(sql)
+        query = select_only(connection, sql, base)
+        relation = connection.sql(query)
         relation.limit(0).to_arrow_table()  # fail here, with the spec's line, if the query is wrong
+    except SpecError as error:
+        raise loaded.error(("data", "sql"), str(error)) from None
+    except duckdb.PermissionException as error:
+        reason = str(error).split(": ", 1)[-1]
+        message = (
+            f"the query reads outside the spec's folder ({reason}); keep the data next to the "
+            "spec, or allow its folder with --allow-path DIR"
+        )
+        raise loaded.error(("data", "sql"), message) from None
     except duckdb.Error as error:
         hint = "file names in the query are relative to the spec's folder"
         raise loaded.error(("data", "sql"), f"the query failed: {error} ({hint})") from None

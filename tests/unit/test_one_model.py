@@ -18,7 +18,7 @@ from ipyreport.data import RowLimitError
 from ipyreport.lazy import lazy
 from ipyreport.spec import build, loads
 
-DATA = Path(__file__).resolve().parents[1] / "specs" / "data"
+DATA = Path(__file__).resolve().parents[1] / "specs" / "broken" / "data"
 
 TABLE = pa.table(
     {
@@ -143,8 +143,9 @@ def test_validate_fails_where_build_would(tmp_path, capsys):
             """
         )
     )
-    assert main(["validate", str(spec)]) == 1
-    assert main(["build", str(spec), "-o", str(tmp_path / "out.html")]) == 1
+    allow = ["--allow-path", str(DATA)]
+    assert main(["validate", str(spec), *allow]) == 1
+    assert main(["build", str(spec), "-o", str(tmp_path / "out.html"), *allow]) == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert err.count("draws 25,000 marks, more than the 20,000 a chart can show") == 2

@@ -11,7 +11,8 @@ import pytest
 import yaml
 
 from ipyreport import encode, samples
-from ipyreport.spec import SpecError, build, json_schema, load, loads
+from ipyreport.cli import main
+from ipyreport.spec import Access, SpecError, build, json_schema, load, loads
 
 ROOT = Path(__file__).resolve().parents[2]
 BROKEN = sorted((ROOT / "tests" / "specs" / "broken").glob("*.yaml"))
@@ -107,7 +108,81 @@ def test_data_from_a_python_function(tmp_path):
     )
     spec = tmp_path / "story.yaml"
     spec.write_text(SMALL.replace("sample: sales", "python: mydata:load"))
-    assert build(load(spec)).data["Region"].categories == ("A", "B")
+    trusted = Access.for_spec(spec, code=True)
+    assert build(load(spec), access=trusted).data["Region"].categories == ("A", "B")
+
+
+def test_python_data_runs_only_when_code_is_allowed(tmp_path, capsys):
+    (tmp_path / "mydata.py").write_text(
+        "import pathlib\npathlib.Path('ran').touch()\ndef load():\n    return {'a': ['x'], 'v': [1.0]}\n"
+    )
+    spec = tmp_path / "story.yaml"
+    spec.write_text(SMALL.replace("sample: sales", "python: mydata:load"))
+    assert main(["validate", str(spec)]) == 1
+    assert not (tmp_path / "ran").exists()
+    assert capsys.readouterr().err == (
+        f"{spec}:3:3: data.python: 'mydata:load' runs Python code, which a spec may do only "
+        "when you trust it: pass --allow-code to ipyreport (or access=Access.for_spec(path, "
+        "code=True) to spec.build)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("sql", "message"),
+    [
+        ("COPY (SELECT 42 AS a) TO 'x.csv'", "the query is refused: it must be a single SELECT"),
+        ("SELECT 1 AS a; SELECT 2 AS a", "the query holds 2 statements"),
+        ("SELECT * FROM read_text('/etc/hostname')", "the query reads outside the spec's folder"),
+        (
+            "SELECT * FROM read_csv('https://example.com/a.csv')",
+            "the query reads outside the spec's folder",
+        ),
+        (
+            "SELECT * FROM read_csv('../secret/secret.csv')",
+            "the query reads outside the spec's folder",
+        ),
+        ("INSTALL httpfs", "the query is refused"),
+        ("ATTACH 'other.duckdb'", "the query is refused"),
+    ],
+    ids=["copy", "two", "read_text", "https", "parent", "install", "attach"],
+)
+def test_a_spec_query_cannot_reach_outside_its_folder(tmp_path, sql, message):
+    (tmp_path / "secret").mkdir()
+    (tmp_path / "secret" / "secret.csv").write_text("Region,Revenue\nX,1\n")
+    (tmp_path / "story").mkdir()
+    spec = tmp_path / "story" / "story.yaml"
+    spec.write_text(SMALL.replace("sample: sales", "sql: " + json.dumps(sql)))
+    with pytest.raises(SpecError) as caught:
+        build(load(spec))
+    assert str(caught.value).startswith(f"{spec}:3:3: data.sql: {message}")
+    assert sorted(p.name for p in (tmp_path / "story").iterdir()) == [
+        "story.yaml"
+    ]  # nothing written
+
+
+def test_a_spec_reads_files_next_to_it_and_allowed_folders(tmp_path):
+    (tmp_path / "shared").mkdir()
+    pq.write_table(samples.sales(), tmp_path / "shared" / "sales.parquet")
+    (tmp_path / "story").mkdir()
+    spec = tmp_path / "story" / "story.yaml"
+    for data in ("path: ../shared/sales.parquet", "sql: select * from '../shared/sales.parquet'"):
+        spec.write_text(SMALL.replace("sample: sales", data))
+        with pytest.raises(SpecError, match="outside the spec's folder"):
+            build(load(spec))
+        allowed = Access.for_spec(spec, folders=[tmp_path / "shared"])
+        story = build(load(spec), access=allowed)
+        assert story.data["Region"].categories == encode(samples.sales())["Region"].categories
+
+
+def test_a_symbolic_link_cannot_lead_a_spec_outside_its_folder(tmp_path):
+    (tmp_path / "secret").mkdir()
+    pq.write_table(samples.sales(), tmp_path / "secret" / "sales.parquet")
+    (tmp_path / "story").mkdir()
+    (tmp_path / "story" / "sales.parquet").symlink_to(tmp_path / "secret" / "sales.parquet")
+    spec = tmp_path / "story" / "story.yaml"
+    spec.write_text(SMALL.replace("sample: sales", "path: sales.parquet"))
+    with pytest.raises(SpecError, match="outside the spec's folder"):
+        build(load(spec))
 
 
 def test_a_failing_query_names_the_field(tmp_path):

@@ -1,0 +1,150 @@
+"""What a spec may reach: the files in its folder (and folders the user allows), and no code.
+
+A spec is data that people share; building one must not read a file the
+author should not see, write anything, reach a network or run code unless
+the person building it says so. :class:`Access` says what is allowed:
+``folders`` (the spec's own, plus any given with ``--allow-path``) and
+``code`` (``python:`` data sources, ``--allow-code``).
+
+SQL runs in a DuckDB connection that can read only inside those folders
+and cannot write, attach, install or load extensions, or change its own
+settings; the query must be a single ``SELECT``, and relative file names
+in it are taken relative to the spec's folder.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ipyreport._errors import SpecError
+
+__all__ = ["Access", "locked_connection", "select_only"]
+
+
+@dataclass(frozen=True)
+class Access:
+    """The folders a spec's data may come from, and whether it may run code.
+
+    ``folders=None`` allows every file (what a notebook's own cell may read).
+    """
+
+    folders: tuple[Path, ...] | None
+    code: bool = False
+
+    @classmethod
+    def everything(cls) -> Access:
+        """Anything: for specs a user writes in their own notebook."""
+        return cls(folders=None, code=True)
+
+    @classmethod
+    def for_spec(
+        cls, spec: Path, *, folders: Sequence[str | os.PathLike[str]] = (), code: bool = False
+    ) -> Access:
+        """The spec's own folder, plus ``folders``; code only when ``code``."""
+        roots = [spec.parent, *map(Path, folders)]
+        return cls(folders=tuple(root.resolve() for root in roots), code=code)
+
+    def allows(self, path: Path) -> bool:
+        """Whether ``path`` (a file, folder or glob) lies inside an allowed folder."""
+        if self.folders is None:
+            return True
+        fixed = Path(*_fixed_part(path)).resolve()
+        if not any(fixed.is_relative_to(root) for root in self.folders):
+            return False
+        # Symbolic links inside an allowed folder must not lead out of it.
+        matches = glob.glob(str(path), recursive=True) if glob.has_magic(str(path)) else [path]
+        return all(
+            any(Path(match).resolve().is_relative_to(root) for root in self.folders)
+            for match in matches
+        )
+
+
+def _fixed_part(path: Path) -> list[str]:
+    parts = []
+    for part in path.parts:
+        if glob.has_magic(part):
+            break
+        parts.append(part)
+    return parts or ["."]
+
+
+def locked_connection(access: Access, memory_limit: str) -> Any:
+    """A DuckDB connection that reads only inside ``access.folders`` and changes nothing."""
+    import duckdb
+
+    connection = duckdb.connect()
+    connection.execute("SET memory_limit = ?", [memory_limit])
+    # Parallel float sums add in a varying order; one thread keeps rebuilds identical.
+    connection.execute("SET threads = 1")
+    connection.execute("SET TimeZone = 'UTC'")
+    connection.execute("SET enable_progress_bar = true")
+    if access.folders is not None:
+        folders = [str(folder) + os.sep for folder in access.folders]
+        connection.execute("SET allowed_directories = ?", [folders])
+        connection.execute("SET enable_external_access = false")
+    connection.execute("SET autoinstall_known_extensions = false")
+    connection.execute("SET autoload_known_extensions = false")
+    connection.execute("SET lock_configuration = true")
+    return connection
+
+
+def select_only(connection: Any, sql: str, base: Path) -> str:
+    """``sql`` checked to be one ``SELECT``, with relative file names made absolute from ``base``.
+
+    Raises :class:`SpecError` (without a location; the caller adds it).
+    """
+    parsed = json.loads(connection.execute("SELECT json_serialize_sql(?)", [sql]).fetchall()[0][0])
+    if parsed.get("error"):
+        problem = parsed.get("error_message", "")
+        if "Only SELECT" in problem:
+            problem = "it must be a single SELECT; a spec's query cannot write, attach, install or change settings"
+        msg = f"the query is refused: {problem}"
+        raise SpecError(msg)
+    if len(parsed["statements"]) != 1:
+        msg = f"the query holds {len(parsed['statements'])} statements; a spec's query is a single SELECT"
+        raise SpecError(msg)
+    _anchor(parsed, base.resolve(), inside=False)
+    rewritten: str = connection.execute(
+        "SELECT json_deserialize_sql(?)", [json.dumps(parsed)]
+    ).fetchall()[0][0]
+    return rewritten
+
+
+def _absolute(text: str, base: Path) -> str:
+    if "://" in text or os.path.isabs(text):
+        return text
+    candidate = base / text
+    if candidate.exists() or (glob.has_magic(text) and glob.glob(str(candidate), recursive=True)):
+        return os.path.normpath(candidate)
+    return text
+
+
+def _anchor(node: Any, base: Path, *, inside: bool) -> None:
+    """Make file names in table functions and file-like table names absolute, in place."""
+    if isinstance(node, list):
+        for item in node:
+            _anchor(item, base, inside=inside)
+        return
+    if not isinstance(node, dict):
+        return
+    literal = node.get("literal")
+    if (
+        inside
+        and node.get("class") == "CONSTANT"
+        and isinstance(literal, dict)
+        and literal.get("kind") == "STRING"
+    ):
+        literal["text"] = _absolute(literal["text"], base)
+    if node.get("type") == "BASE_TABLE" and "." in str(node.get("table_name")):
+        name = _absolute(node["table_name"], base)
+        node["table_name"] = name
+        if isinstance(node.get("qualified_name"), dict):
+            node["qualified_name"]["path"] = [name]
+    for value in node.values():
+        _anchor(value, base, inside=inside or node.get("type") == "TABLE_FUNCTION")
