@@ -35,29 +35,26 @@ def aggregate_lazy(
 ) -> tuple[VizzuData, list[AnySlide]]:
     """The story's main data read from ``source``, and the slides with their own-table steps."""
     schema = source.schema()
-    played = played_states(slides, schema, cross_filters(slides, schema))
-    shared = [state for p, state in played if p.item.data is None]
-    wanted = needs(schema, shared)
-    own: dict[int, Step] = {}
-    if wanted.reason is not None:
-        shared = []
-        for p, state in played:
-            if p.item.data is not None:
-                continue
-            if needs(schema, [state]).reason is None:
-                shared.append(state)
-            else:
-                own[id(p.item)] = _own_table_step(source, p, state)
-        wanted = needs(schema, shared)
-        if wanted.reason is not None:
+    played = [
+        (p, state)
+        for p, state in played_states(slides, schema, cross_filters(slides, schema))
+        if p.item.data is None
+    ]
+    shared = [state for _, state in played]
+    alone: list[tuple[Played, ChartState]] = []
+    if needs(schema, shared).reason is not None:
+        # Steps that need their rows (a mean, a count) get tables of their own.
+        alone = [(p, state) for p, state in played if needs(schema, [state]).reason is not None]
+        shared = [state for p, state in played if needs(schema, [state]).reason is None]
+        if needs(schema, shared).reason is not None:
             # Decomposable steps that disagree among themselves (sum here, max there): each alone.
-            for p, state in played:
-                if p.item.data is None and id(p.item) not in own:
-                    own[id(p.item)] = _own_table_step(source, p, state)
-            shared = []
+            alone, shared = played, []
     main = schema
     if shared:
+        # Read first: it sees every category, so the others can follow its order.
+        wanted = needs(schema, shared)
         main = source.read(list(wanted.dimensions), wanted.measures)
+    own = {id(p.item): _own_table_step(source, p, state) for p, state in alone}
     rebuilt = [map_steps(slide, lambda step: own.get(id(step), step)) for slide in slides]
     return main, rebuilt
 

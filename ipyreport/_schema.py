@@ -151,10 +151,48 @@ class FreeMap(Type):
     def check(self, value: Any, path: Path) -> list[Problem]:
         if not isinstance(value, Mapping):
             return [Problem(path, f"must be a mapping, got {_show(value)}")]
-        return []
+        return json_problems(value, path)
 
     def schema(self) -> dict[str, Any]:
         return self._described({"type": "object"})
+
+
+# Integers beyond this are not exact as JavaScript numbers.
+_SAFE_INTEGER = 2**53
+
+
+def json_problems(value: Any, path: Path = ()) -> list[Problem]:
+    """What in ``value`` a player could not be handed as JSON exactly as written.
+
+    >>> json_problems({"plot": {"marker": {"size": 1e400}}})
+    [Problem(path=('plot', 'marker', 'size'), message='must be a finite number, got inf')]
+    """
+    if isinstance(value, Mapping):
+        problems = []
+        for key, item in value.items():
+            if not isinstance(key, str):
+                problems.append(Problem(path, f"keys must be text, got {key!r}"))
+                continue
+            problems += json_problems(item, (*path, key))
+        return problems
+    if isinstance(value, (list, tuple)):
+        return [p for index, item in enumerate(value) for p in json_problems(item, (*path, index))]
+    if value is None or isinstance(value, (str, bool)):
+        return []
+    if isinstance(value, int):
+        if abs(value) > _SAFE_INTEGER:
+            return [Problem(path, f"{value} is too large to be exact in a browser (beyond 2**53)")]
+        return []
+    if isinstance(value, float):
+        return (
+            []
+            if math.isfinite(value)
+            else [Problem(path, f"must be a finite number, got {value!r}")]
+        )
+    hint = "; write it in quotes" if type(value).__name__ in ("date", "datetime") else ""
+    return [
+        Problem(path, f"a {type(value).__name__} value cannot be handed to the chart engine{hint}")
+    ]
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,8 @@ AGGREGATES = {
     "distinct": "count(distinct",
 }
 DEFAULT_MEMORY_LIMIT = "256MB"
+# The column that numbers each group's first row, when asked for.
+FIRST_ROW = "__ipyreport_first_row"
 
 
 class LazySource:
@@ -141,11 +143,15 @@ class LazySource:
         dimensions: Sequence[str],
         measures: Mapping[str, str],
         where: Filter | None = None,
+        *,
+        number_rows: bool = False,
     ) -> pa.Table:
         """One row per combination of ``dimensions``, each measure aggregated as asked,
         over the rows ``where`` keeps (a declarative filter, run in the engine).
 
         Groups come back ordered by the dimensions, so rebuilds are identical.
+        With ``number_rows`` (DuckDB only) a last column, ``FIRST_ROW``, holds
+        the number of each group's first row in the source.
         """
         for name in [*dimensions, *measures]:
             if name not in self.roles:
@@ -167,7 +173,17 @@ class LazySource:
                     msg = f"the filter reads {name!r}, which is not a column of {self.label}{closest(name, self.roles)}"
                     raise DataError(msg)
             condition = self._condition(where)
-        table: pa.Table = run(self._handle, list(dimensions), dict(measures), condition)
+        # NaN is a missing value, as in an eager story: left out of sums,
+        # means, minima, maxima and counts.
+        floats = {name for name in measures if pa.types.is_floating(self.types[name])}
+        table: pa.Table = run(
+            self._handle,
+            list(dimensions),
+            dict(measures),
+            condition,
+            floats=floats,
+            number_rows=number_rows,
+        )
         for name in dimensions:
             if name in self._zones:
                 position = table.column_names.index(name)
@@ -202,9 +218,20 @@ class LazySource:
         """:meth:`aggregate`, encoded as Vizzu data the way an eager story encodes it:
         the same labels, the same null label, text categories in order of first appearance.
         """
-        table = self.aggregate(dimensions, measures, where)
+        text = [name for name in dimensions if is_text(self.types[name])]
+        # An unfiltered read sees every category: it can number the rows as it
+        # scans and learn their first appearance on the way, with no scan of its own.
+        number_rows = (
+            self.engine == "duckdb"
+            and where is None
+            and any(name not in self._orders for name in text)
+        )
+        table = self.aggregate(dimensions, measures, where, number_rows=number_rows)
+        if number_rows:
+            self._orders.update(_orders_from_groups(table, text))
+            table = table.drop_columns([FIRST_ROW])
         data = encode(table, dimensions=list(dimensions), null_label=self.null_label, max_rows=None)
-        return in_order(data, self.appearance([n for n in dimensions if is_text(self.types[n])]))
+        return in_order(data, self.appearance(text))
 
     def check(self, where: Filter, place: str) -> None:
         """Raise :class:`StepError` unless every column and label ``where`` names is in the source."""
@@ -321,30 +348,63 @@ def in_order(data: VizzuData, orders: Mapping[str, Sequence[str]]) -> VizzuData:
     return VizzuData(series=tuple(series), num_rows=data.num_rows).take(rows)
 
 
+def _orders_from_groups(table: pa.Table, names: Sequence[str]) -> dict[str, list[str]]:
+    """Each text column's values by first appearance: a value first appears in the
+    earliest first row of the groups that hold it."""
+    firsts = table.column(FIRST_ROW).to_numpy()
+    result = {}
+    for name in names:
+        earliest: dict[str, int] = {}
+        for value, first in zip(table.column(name).to_pylist(), firsts, strict=True):
+            if value is not None and first < earliest.get(value, first + 1):
+                earliest[value] = int(first)
+        result[name] = sorted(earliest, key=earliest.__getitem__)
+    return result
+
+
 def _aggregate_duckdb(
-    relation: Any, dimensions: list[str], measures: dict[str, str], where: str | None
+    relation: Any,
+    dimensions: list[str],
+    measures: dict[str, str],
+    where: str | None,
+    *,
+    floats: set[str],
+    number_rows: bool,
 ) -> pa.Table:
     quoted = [_quote(name) for name in dimensions]
     columns = [*quoted]
     for name, aggregator in measures.items():
         function = AGGREGATES[aggregator]
-        call = (
-            f"{function} {_quote(name)})"
-            if function.endswith("distinct")
-            else f"{function}({_quote(name)})"
-        )
+        value = f"nullif({_quote(name)}, 'NaN'::DOUBLE)" if name in floats else _quote(name)
+        call = f"{function} {value})" if function.endswith("distinct") else f"{function}({value})"
         columns.append(f"{call} as {_quote(name)}")
+    source = "source"
+    if number_rows:
+        columns.append(f"min(__row) as {_quote(FIRST_ROW)}")
+        source = "(select *, row_number() over () as __row from source)"
     group = f" group by {', '.join(quoted)} order by {', '.join(quoted)}" if quoted else ""
     condition = f" where {where}" if where is not None else ""
-    query = f"select {', '.join(columns)} from source{condition}{group}"
+    query = f"select {', '.join(columns)} from {source}{condition}{group}"
     return relation.query("source", query).to_arrow_table()
 
 
 def _aggregate_ibis(
-    table: Any, dimensions: list[str], measures: dict[str, str], where: Any
+    table: Any,
+    dimensions: list[str],
+    measures: dict[str, str],
+    where: Any,
+    *,
+    floats: set[str],
+    number_rows: bool,
 ) -> pa.Table:
+    import ibis
+
     if where is not None:
         table = table.filter(where)
+    if floats:
+        table = table.mutate(
+            **{name: table[name].isnan().ifelse(ibis.null(), table[name]) for name in floats}
+        )
     methods = {
         "sum": "sum",
         "min": "min",
@@ -362,12 +422,20 @@ def _aggregate_ibis(
 
 
 def _aggregate_polars(
-    frame: Any, dimensions: list[str], measures: dict[str, str], where: Any
+    frame: Any,
+    dimensions: list[str],
+    measures: dict[str, str],
+    where: Any,
+    *,
+    floats: set[str],
+    number_rows: bool,
 ) -> pa.Table:
     import polars as pl
 
     if where is not None:
         frame = frame.filter(where)
+    if floats:
+        frame = frame.with_columns([pl.col(name).fill_nan(None) for name in floats])
 
     methods = {
         "sum": "sum",
@@ -377,8 +445,15 @@ def _aggregate_polars(
         "mean": "mean",
         "distinct": "n_unique",
     }
+    # Nulls are missing values, not a distinct value of their own; a group with
+    # no values has no sum (polars would say 0).
     metrics = [
-        getattr(pl.col(name), methods[aggregator])().alias(name)
+        pl.when(pl.col(name).count() > 0)
+        .then(getattr(pl.col(name).drop_nulls(), methods[aggregator])())
+        .otherwise(None)
+        .alias(name)
+        if aggregator == "sum"
+        else getattr(pl.col(name).drop_nulls(), methods[aggregator])().alias(name)
         for name, aggregator in measures.items()
     ]
     if dimensions:
@@ -392,12 +467,20 @@ def _aggregate_polars(
 
 
 def _aggregate_spark(
-    frame: Any, dimensions: list[str], measures: dict[str, str], where: Any
+    frame: Any,
+    dimensions: list[str],
+    measures: dict[str, str],
+    where: Any,
+    *,
+    floats: set[str],
+    number_rows: bool,
 ) -> pa.Table:
     from pyspark.sql import functions as f
 
     if where is not None:
         frame = frame.filter(where)
+    for name in floats:
+        frame = frame.withColumn(name, f.when(f.isnan(f.col(name)), None).otherwise(f.col(name)))
 
     methods = {
         "sum": f.sum,

@@ -159,6 +159,15 @@ def load(path: str | FilePath, overrides: Sequence[str] = ()) -> Loaded:
     except FileNotFoundError:
         msg = f"{file}: no such spec file"
         raise SpecError(msg) from None
+    except IsADirectoryError:
+        msg = f"{file}: is a folder; name a spec file inside it, such as {file / 'story.yaml'}"
+        raise SpecError(msg) from None
+    except UnicodeDecodeError as error:
+        msg = f"{file}: is not UTF-8 text (byte {error.start} cannot be read); save it as UTF-8"
+        raise SpecError(msg) from None
+    except OSError as error:
+        msg = f"{file}: cannot be read ({error.strerror})"
+        raise SpecError(msg) from None
     return loads(source, file, overrides)
 
 
@@ -166,6 +175,7 @@ def loads(source: str, path: str | FilePath = "<spec>", overrides: Sequence[str]
     """Parse and validate spec text (``path`` is used in messages and for relative data paths)."""
     file = FilePath(path)
     try:
+        _check_shape(source, file)
         node = yaml.compose(source, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
@@ -177,7 +187,13 @@ def loads(source: str, path: str | FilePath = "<spec>", overrides: Sequence[str]
         msg = f"{file}: the spec is empty; it needs at least data: and slides:"
         raise SpecError(msg)
     marks: dict[tuple[str | int, ...], tuple[int, int]] = {}
-    value = _to_python(node, (), marks)
+    try:
+        value = _to_python(node, (), marks)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{file}:{mark.line + 1}:{mark.column + 1}" if mark else str(file)
+        msg = f"{where}: {getattr(error, 'problem', None) or error}"
+        raise SpecError(msg) from None
     if not isinstance(value, dict):
         msg = (
             f"{file}:1:1: a spec is a mapping with data: and slides:, got a {type(value).__name__}"
@@ -190,6 +206,29 @@ def loads(source: str, path: str | FilePath = "<spec>", overrides: Sequence[str]
     if problems:
         raise _report(loaded, problems)
     return loaded
+
+
+# Deeper than any story needs; far below what Python's recursion can read.
+MAX_DEPTH = 64
+
+
+def _check_shape(source: str, file: FilePath) -> None:
+    """Refuse what YAML allows but a spec never needs, before anything is built from it:
+    aliases (which can grow a small file into gigabytes) and deep nesting."""
+    depth = 0
+    for event in yaml.parse(source, Loader=yaml.SafeLoader):
+        mark = event.start_mark
+        where = f"{file}:{mark.line + 1}:{mark.column + 1}" if mark else str(file)
+        if isinstance(event, yaml.AliasEvent):
+            msg = f"{where}: YAML aliases (*{event.anchor}) are not allowed in a spec; write the value out"
+            raise SpecError(msg)
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                msg = f"{where}: the spec nests deeper than {MAX_DEPTH} levels; no story needs that"
+                raise SpecError(msg)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
 
 
 def _report(loaded: Loaded, problems: list[Problem]) -> SpecError:
@@ -206,6 +245,11 @@ def _to_python(
     if isinstance(node, yaml.MappingNode):
         result = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise yaml.MarkedYAMLError(
+                    problem="a key must be a name, not a list or a mapping",
+                    problem_mark=key_node.start_mark,
+                )
             key = key_node.value
             here = (*path, key)
             result[key] = _to_python(value_node, here, marks)

@@ -18,6 +18,7 @@ from typing import Any
 from ipyreport._errors import StepError, closest
 from ipyreport._filters import KEEP_FILTER, Filter, javascript
 from ipyreport._filters import check as check_filter
+from ipyreport._schema import format_path, json_problems
 from ipyreport._vizzu_presets import PRESETS, build_config
 from ipyreport.data import AGGREGATORS, VizzuData
 
@@ -51,6 +52,12 @@ class Step:
             object.__setattr__(self, "style", _plain(self.style, "style"))
         if self.animation is not None:
             object.__setattr__(self, "animation", _plain_animation(self.animation))
+        for part in ("config", "style", "animation"):
+            problems = json_problems(getattr(self, part) or {}, (part,))
+            if problems:
+                first = problems[0]
+                msg = f"a step's {format_path(first.path)}: {first.message}"
+                raise StepError(msg, field=part)
         if self.filter is not None and not isinstance(self.filter, Filter):
             if isinstance(self.filter, Mapping):
                 object.__setattr__(self, "filter", Filter.from_mapping(self.filter))

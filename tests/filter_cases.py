@@ -19,6 +19,8 @@ from ipyreport._filters import Filter, mask
 from ipyreport.data import Dimension, VizzuData, encode
 
 NULL_LABEL = "(missing)"
+# Numeric columns the cases read as dimensions.
+DIMENSIONS_FORCED = ("price", "size")
 ZONES = [None, "UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata"]
 # Text that has broken filters before: quotes, markup, unicode, spaces at the ends.
 TEXT = st.sampled_from(
@@ -88,7 +90,7 @@ def tables(draw) -> tuple[pa.Table, tuple[str, ...]]:
         for _ in range(rows)
     ]
     columns["value"] = pa.array(_maybe_null(values, draw), pa.float64())
-    return pa.table(columns), ("price", "size")
+    return pa.table(columns), DIMENSIONS_FORCED
 
 
 def _leaf(draw, data: VizzuData) -> Filter:

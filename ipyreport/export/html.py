@@ -18,6 +18,7 @@ import os
 from importlib import resources
 
 from ipyreport import assets
+from ipyreport._errors import IpyreportError
 from ipyreport._version import __version__
 from ipyreport.document import load
 
@@ -115,11 +116,17 @@ def _csp() -> str:
 
 def _made_at() -> str:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = (
-        dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-        if epoch
-        else dt.datetime.now(dt.timezone.utc)
-    )
+    if epoch:
+        try:
+            moment = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            msg = (
+                f"SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01 UTC (such as "
+                f"1767225600), got {epoch!r}; fix or unset it"
+            )
+            raise IpyreportError(msg) from None
+    else:
+        moment = dt.datetime.now(dt.timezone.utc)
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 

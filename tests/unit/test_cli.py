@@ -117,3 +117,44 @@ def test_build_shows_a_progress_bar_on_a_terminal_and_nothing_otherwise(spec, mo
     capsys.readouterr()
     assert main(["build", str(spec)]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_a_folder_named_as_a_spec_is_one_line(tmp_path, capsys):
+    assert main(["validate", str(tmp_path)]) == 1
+    assert capsys.readouterr().err == (
+        f"{tmp_path}: is a folder; name a spec file inside it, such as {tmp_path / 'story.yaml'}\n"
+    )
+
+
+def test_an_unclosed_override_is_one_line(spec, capsys):
+    assert main(["build", str(spec), "--set", "title=[unclosed"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("--set 'title=[unclosed': the value is not valid YAML")
+    assert "Traceback" not in err
+
+
+def test_a_bad_source_date_epoch_is_one_line(spec, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "abc")
+    assert main(["build", str(spec), "-o", str(tmp_path / "out.html")]) == 1
+    assert capsys.readouterr().err == (
+        "SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01 UTC (such as 1767225600), "
+        "got 'abc'; fix or unset it\n"
+    )
+    assert not (tmp_path / "out.html").exists()
+
+
+def test_an_alias_bomb_fails_fast_and_small(tmp_path, capsys):
+    import resource
+    import time
+
+    spec = tmp_path / "bomb.yaml"
+    layers = ["a: &a [" + ", ".join(['"lol"'] * 9) + "]"]
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True):
+        layers.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
+    spec.write_text("\n".join(layers) + "\ndata: {sample: sales}\nslides: [*i]\n")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    assert main(["validate", str(spec)]) == 1
+    assert time.perf_counter() - started < 1.0
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100_000  # KB
+    assert "YAML aliases (*a) are not allowed in a spec" in capsys.readouterr().err
