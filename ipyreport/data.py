@@ -544,7 +544,8 @@ def _dictionary_codes(
     if column.num_chunks == 0:
         return np.empty(0, dtype=np.int32), [] if as_text else pa.array([], column.type.value_type)
     dictionary = column.chunk(0).dictionary
-    indices = pa.chunked_array([chunk.indices for chunk in column.chunks])
+    # Unsigned indices (polars Enum and Categorical) cannot hold -1 until widened.
+    indices = pc.cast(pa.chunked_array([chunk.indices for chunk in column.chunks]), pa.int64())
     codes = pc.fill_null(indices, -1).to_numpy().astype(np.int32, copy=False)
     if dictionary.null_count:
         # A null stored inside the dictionary is a missing value too.
@@ -579,13 +580,37 @@ def _sorted_formatter(name: str, kind: pa.DataType) -> Callable[[pa.Array], pa.A
     if pa.types.is_time(kind):
         return _format_time
     if pa.types.is_date(kind) or pa.types.is_timestamp(kind):
-        return _format_temporal
+        return lambda values: _format_temporal(_in_calendar(name, values))
     msg = (
         f"column {name!r} has type {kind}, which ipyreport cannot chart; supported "
         "types are numbers, text, categoricals, booleans, dates, timestamps and "
         f"times, so drop it with columns=[...] or convert it"
     )
     raise DataError(msg)
+
+
+# ISO 8601 writes years 0001 to 9999 with four digits; a player parses nothing else.
+_FIRST_DAY = -719_162  # 0001-01-01, in days from 1970-01-01
+_LAST_DAY = 2_932_896  # 9999-12-31
+
+
+def _in_calendar(name: str, values: pa.Array) -> pa.Array:
+    """``values``, or a :class:`DataError` if one lies outside years 1 to 9999."""
+    kind = values.type
+    if pa.types.is_timestamp(kind):
+        per_day = 86_400 * {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}[kind.unit]
+        days = pc.divide(pc.cast(pc.cast(values, pa.timestamp(kind.unit)), pa.int64()), per_day)
+    else:
+        days = pc.cast(pc.cast(values, pa.date32()), pa.int32())
+    bounds = pc.min_max(days)
+    low, high = bounds["min"].as_py(), bounds["max"].as_py()
+    if low is not None and (low < _FIRST_DAY - 1 or high > _LAST_DAY):
+        msg = (
+            f"column {name!r} holds a {kind} value outside the years 1 to 9999, which dates "
+            "cannot be written in; filter it out, or make it a measure if it is a count of time"
+        )
+        raise DataError(msg)
+    return values
 
 
 def _format_temporal(values: pa.Array) -> pa.Array:

@@ -36,6 +36,7 @@ __all__ = [
     "SlideEntry",
     "StepEntry",
     "Table",
+    "categories",
     "cross_filters",
     "load",
     "schema",
@@ -139,6 +140,16 @@ def cross_filters(document: Document) -> dict[int, list[str]]:
         for number, slide in enumerate(document["slides"], start=1)
         if is_dashboard(slide)
     }
+
+
+def categories(document: Document, name: str) -> set[str]:
+    """Every category of the dimension ``name`` in any of the document's datasets."""
+    found: set[str] = set()
+    for data in document["datasets"].values():
+        for series in data["series"]:
+            if series["name"] == name and series["type"] == "dimension":
+                found.update(series["categories"])
+    return found
 
 
 def _seconds(step: Mapping[str, Any] | None) -> float | None:

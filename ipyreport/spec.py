@@ -252,6 +252,12 @@ def _to_python(
                 )
             key = key_node.value
             here = (*path, key)
+            if key in result:
+                first = marks[here][0]
+                raise yaml.MarkedYAMLError(
+                    problem=f"{key!r} is written twice (first on line {first}); keep one",
+                    problem_mark=key_node.start_mark,
+                )
             result[key] = _to_python(value_node, here, marks)
             # Point at the key, where the reader looks for the field.
             marks[here] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)

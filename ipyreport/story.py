@@ -110,6 +110,11 @@ class Story:
                     f"table name {name!r} is reserved; name it after what it holds, such as 'costs'"
                 )
                 raise StepError(msg)
+        if not slides:
+            msg = (
+                "a story needs at least one slide: Story(data, slides=[Slide(presets.chart(...))])"
+            )
+            raise StepError(msg)
         for number, slide in enumerate(slides, start=1):
             if not isinstance(slide, (Slide, Dashboard)):
                 msg = f"slide {number} is a {type(slide).__name__}; wrap steps in Slide(...) or Dashboard(...)"

@@ -160,8 +160,12 @@ def render(document: bytes) -> str:
 
 
 def iframe(document: str, *, title: str, height: int = 540) -> str:
-    """An ``<iframe srcdoc>`` that shows a rendered story inside a notebook."""
+    """An ``<iframe srcdoc>`` that shows a rendered story inside a notebook.
+
+    The frame may run the player's scripts but gets an origin of its own, so
+    nothing in it can reach the notebook page around it.
+    """
     return (
         f'<iframe srcdoc="{html.escape(document, quote=True)}" title="{html.escape(title, quote=True)}" '
-        f'style="width:100%;height:{height}px;border:0" sandbox="allow-scripts allow-same-origin"></iframe>'
+        f'style="width:100%;height:{height}px;border:0" sandbox="allow-scripts" allow="fullscreen"></iframe>'
     )

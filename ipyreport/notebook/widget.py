@@ -18,6 +18,7 @@ import traitlets
 from ipywidgets import widget_serialization
 
 from ipyreport import assets, document
+from ipyreport._errors import closest
 from ipyreport._version import __version__
 
 if TYPE_CHECKING:
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
     from ipyreport.story import Story
 
 __all__ = ["Engine", "StoryPlayer"]
+
+# Less than this shows no chart at all.
+MIN_HEIGHT = 100
 
 
 def _static(name: str) -> str:
@@ -115,7 +119,30 @@ class StoryPlayer(anywidget.AnyWidget):
         if unknown:
             msg = f"slide {self.slide} cross-filters by {list(names)}, not by {unknown}"
             raise traitlets.TraitError(msg)
+        for name, label in value.items():
+            known = document.categories(self._document, name)
+            if label not in known:
+                hint = closest(label, known) or f"; its categories are {sorted(known)[:10]}"
+                msg = f"{name!r} has no category {label!r}{hint}"
+                raise traitlets.TraitError(msg)
         return value
+
+    @traitlets.validate("height")
+    def _valid_height(self, proposal: dict[str, Any]) -> int:
+        value = int(proposal["value"])
+        if value < MIN_HEIGHT:
+            msg = f"height is the player's height in pixels, at least {MIN_HEIGHT}; got {value}"
+            raise traitlets.TraitError(msg)
+        return value
+
+    @traitlets.observe("slide")
+    def _moved(self, change: dict[str, Any]) -> None:
+        """A new slide starts within its steps, and shows no other slide's cross-filter."""
+        names = self._cross_filters.get(self.slide)
+        if self.selection and (names is None or any(n not in names for n in self.selection)):
+            self.selection = {}
+        if self.step > self._steps_per_slide[self.slide - 1]:
+            self.step = 1
 
     @traitlets.validate("step")
     def _valid_step(self, proposal: dict[str, Any]) -> int:

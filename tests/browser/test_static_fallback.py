@@ -52,4 +52,9 @@ def test_nbconvert_html_keeps_a_playable_story(browser, tmp_path):
         return n / (c.width * c.height); }"""
     )
     assert ink > 0.01
+    # The frame's sandbox means something: the story cannot reach the notebook page.
+    reach = frame.evaluate(
+        "() => { try { return window.parent.document.title; } catch { return 'refused'; } }"
+    )
+    assert reach == "refused"
     page.close()

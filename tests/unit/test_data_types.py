@@ -355,3 +355,23 @@ def test_measures_keep_numpy_values():
     series = encode({"m": [1.0, 2.0]})["m"]
     assert isinstance(series, Measure)
     assert series.values.tolist() == [1.0, 2.0]
+
+
+def test_polars_enums_and_categoricals_with_nulls_keep_their_order():
+    import polars as pl
+
+    frame = pl.DataFrame(
+        {
+            "size": pl.Series(["M", None, "S"], dtype=pl.Enum(["S", "M", "L"])),
+            "shop": pl.Series(["north", "south", None], dtype=pl.Categorical),
+        }
+    )
+    data = encode(frame)
+    assert data["size"].labels() == ["M", "(missing)", "S"]
+    assert data["size"].categories[:2] == ("S", "M")  # the enum's own order
+    assert data["shop"].labels() == ["north", "south", "(missing)"]
+
+
+def test_a_timestamp_outside_years_1_to_9999_is_an_error_not_a_garbage_label():
+    with pytest.raises(DataError, match="outside the years 1 to 9999"):
+        encode(pa.table({"t": pa.array([-(2**62), 0], pa.timestamp("s"))}))

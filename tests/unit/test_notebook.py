@@ -172,3 +172,30 @@ def test_the_cross_filter_is_a_trait_checked_against_the_dashboard_in_view():
     assert str(error.value) == "slide 2 cross-filters by ['Region', 'Product'], not by ['Channel']"
     player.selection = {}
     assert player.selection == {}
+
+
+def test_a_move_never_leaves_the_player_in_an_impossible_state():
+    board = Story(
+        samples.sales(),
+        slides=[
+            Slide(presets.morph(None, ["column", "bar", "pie"], x="Region", y="Revenue")),
+            Dashboard(
+                presets.chart("column", x="Region", y="Revenue"),
+                presets.chart("pie", x="Product", y="Units"),
+            ),
+            Slide(presets.chart("column", x="Region", y="Revenue")),
+        ],
+    )
+    player = board.player()
+    player.step = 3
+    player.slide = 2  # a slide of one step: it starts at its step 1
+    assert (player.slide, player.step) == (2, 1)
+    player.selection = {"Region": "Europe"}
+    player.slide = 3  # leaving the dashboard leaves its cross-filter behind
+    assert player.selection == {}
+    player.go(2)
+    with pytest.raises(TraitError) as error:
+        player.selection = {"Region": "Europa"}
+    assert str(error.value) == "'Region' has no category 'Europa' (did you mean 'Europe'?)"
+    with pytest.raises(TraitError, match="at least 100; got -5"):
+        player.height = -5

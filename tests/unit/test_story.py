@@ -271,3 +271,8 @@ def test_an_unknown_table_name_is_an_error():
             tables={"costs": {"Item": ["a"], "Cost": [1.0]}},
             slides=[Slide(Step(config={"x": "Item"}).using("cost"))],
         )
+
+
+def test_a_story_without_slides_is_an_error():
+    with pytest.raises(StepError, match="a story needs at least one slide"):
+        Story({"a": ["x"], "v": [1.0]}, slides=[])
