@@ -7,6 +7,7 @@ and the top values. The player announces it next to the data table.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -46,16 +47,16 @@ def alt_text(state: ChartState, rows: dict[str, Any] | None) -> str:
             if name not in state.data.names:
                 continue
             if isinstance(state.data[name], Measure):
-                measures.append(label(name, aggregator))
+                measures.append(isolate(label(name, aggregator)))
             else:
-                dims.append(name)
+                dims.append(isolate(name))
     kind = chart_type(state.config, state.channels)
     what = f"A {kind}"
     if measures:
         what += f" of {', '.join(dict.fromkeys(measures))}"
     if dims:
         what += f" by {', '.join(dict.fromkeys(dims))}"
-    sentences = [f"{title}." if title else "", what + "."]
+    sentences = [f"{isolate(str(title))}." if title else "", what + "."]
     if rows and rows["rows"] and rows["measures"]:
         dim_count = len(rows["columns"]) - rows["measures"]
         value_at = dim_count
@@ -66,20 +67,41 @@ def alt_text(state: ChartState, rows: dict[str, Any] | None) -> str:
         )
         if dim_count and ranked:
             top = ", ".join(
-                f"{' '.join(map(str, row[:dim_count]))} {_short(row[value_at])}"
-                for row in ranked[:TOP_VALUES]
+                f"{_labels(row[:dim_count])} {_short(row[value_at])}" for row in ranked[:TOP_VALUES]
             )
-            sentences.append(f"Highest {rows['columns'][value_at]}: {top}.")
+            sentences.append(f"Highest {isolate(rows['columns'][value_at])}: {top}.")
             if len(ranked) > TOP_VALUES:
                 low = ranked[-1]
-                sentences.append(
-                    f"Lowest: {' '.join(map(str, low[:dim_count]))} {_short(low[value_at])}."
-                )
+                sentences.append(f"Lowest: {_labels(low[:dim_count])} {_short(low[value_at])}.")
         elif ranked:
-            sentences.append(f"Total {rows['columns'][value_at]}: {_short(ranked[0][value_at])}.")
+            total = _short(ranked[0][value_at])
+            sentences.append(f"Total {isolate(rows['columns'][value_at])}: {total}.")
         else:
             sentences.append("No values are shown here.")
     return " ".join(s for s in sentences if s)
+
+
+# Bidirectional classes of right-to-left letters and of the explicit controls.
+_NOT_LEFT_TO_RIGHT = {"R", "AL", "RLE", "RLO", "LRE", "LRO", "PDF", "RLI", "LRI", "FSI", "PDI"}
+
+
+def isolate(text: str) -> str:
+    """``text`` from the data, kept from turning the sentence around it.
+
+    Text with right-to-left letters or direction controls (U+202E, say) is
+    wrapped in FIRST STRONG ISOLATE ... POP DIRECTIONAL ISOLATE, the plain-text
+    form of HTML's ``<bdi>``; any other text is returned as it is.
+
+    >>> isolate("Europe"), isolate("\u202eevil")
+    ('Europe', '\u2068\u202eevil\u2069')
+    """
+    if any(unicodedata.bidirectional(char) in _NOT_LEFT_TO_RIGHT for char in text):
+        return f"\u2068{text}\u2069"
+    return text
+
+
+def _labels(values: Any) -> str:
+    return " ".join(isolate(str(value)) for value in values)
 
 
 def _short(value: float) -> str:

@@ -43,7 +43,7 @@ h3 {{ font-size: 10pt; margin: 0.08in 0 0.03in; }}
 .notes {{ font-size: 10pt; margin: 0.08in 0 0; white-space: pre-wrap; }}
 .alt {{ font-size: 8pt; color: #5a6373; margin: 0.04in 0 0; }}
 table {{ border-collapse: collapse; font-size: 8pt; margin-bottom: 0.1in; break-inside: auto; }}
-th, td {{ padding: 1pt 6pt; border-bottom: 0.5pt solid #c5ccd8; text-align: left; }}
+th, td {{ unicode-bidi: isolate; padding: 1pt 6pt; border-bottom: 0.5pt solid #c5ccd8; text-align: left; }}
 td {{ text-align: right; font-variant-numeric: tabular-nums; }}
 footer {{ font-size: 7pt; color: #5a6373; }}
 """

@@ -16,6 +16,15 @@ const HOLD_SECONDS = 2; // how long play mode rests on each step
 const DIMMED = 0.3; // opacity of the marks a dashboard click did not pick
 const MAX_TABLE_ROWS = 100; // as many rows as the story's own tables hold
 
+// Text from the data with right-to-left letters or direction controls is
+// isolated (FIRST STRONG ISOLATE ... POP DIRECTIONAL ISOLATE, as <bdi> would),
+// so it cannot turn the sentence around it; the same rule as _describe.isolate.
+const NOT_LEFT_TO_RIGHT = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\u200f\u202a-\u202e\u2066-\u2069]/;
+const isolate = (text) => (NOT_LEFT_TO_RIGHT.test(String(text)) ? `\u2068${text}\u2069` : String(text));
+// Direction controls in the info panel are shown as escapes, never obeyed.
+const visibleControls = (text) =>
+  text.replace(/[\u202a-\u202e\u2066-\u2069\u200e\u200f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+
 const INK = { light: "#1d2430", dark: "#e8ecf2" };
 // Dark: light text, and the engine's light-grey stripes, lines and guides
 // turned into dark greys, so nothing glares.
@@ -261,7 +270,7 @@ export async function start({
   // The selection in words: "Region = Europe, Product = Phones".
   function pickedText(board) {
     return Object.entries(board.selection?.where ?? {})
-      .map(([name, value]) => `${name} = ${value}`)
+      .map(([name, value]) => `${isolate(name)} = ${isolate(value)}`)
       .join(", ");
   }
 
@@ -456,9 +465,9 @@ export async function start({
       .filter((row) => row[count] !== null && row[count] !== undefined)
       .sort((a, b) => b[count] - a[count])
       .slice(0, 3)
-      .map((row) => `${row.slice(0, count).join(" ")} ${format(row[count])}`)
+      .map((row) => `${row.slice(0, count).map(isolate).join(" ")} ${format(row[count])}`)
       .join(", ");
-    const values = top ? `Highest ${table.columns[count]}: ${top}.` : "No values are shown.";
+    const values = top ? `Highest ${isolate(table.columns[count])}: ${top}.` : "No values are shown.";
     return `${name}, ${table.filtered}. ${values}`;
   }
 
@@ -678,7 +687,7 @@ export async function start({
   $(".ipyreport-presenter-toggle").addEventListener("click", () => togglePresenter());
   $(".ipyreport-info-toggle").addEventListener("click", () => toggle("info", ".ipyreport-info-toggle"));
   $(".ipyreport-provenance").textContent = story.provenance
-    ? JSON.stringify(story.provenance, null, 2)
+    ? visibleControls(JSON.stringify(story.provenance, null, 2))
     : "Built with the ipyreport Python API (no spec file).";
   if (hash) window.addEventListener("hashchange", () => go(fromHash()));
 

@@ -385,3 +385,16 @@ def test_a_lazy_story_with_means_plays_across_its_own_tables(open_file, tmp_path
         seen.append(page.evaluate(INK)["cells"])
     assert seen[0] != seen[1] != seen[2]
     assert watch.errors == []
+
+
+def test_direction_controls_in_the_info_panel_are_shown_not_obeyed(open_file, tmp_path):
+    story = Story(
+        {"Region": ["\u202eevil", "North"], "Revenue": [1.0, 3.0]},
+        slides=[Slide(presets.chart("column", x="Region", y="Revenue"))],
+    )
+    story.provenance = {"spec": "\u202eevil.yaml"}
+    watch, page = open_story(open_file, story.save_html(tmp_path / "bidi.html"))
+    shown = page.evaluate("() => document.querySelector('.ipyreport-provenance').textContent")
+    assert "\\u202eevil.yaml" in shown
+    assert "\u202e" not in shown
+    assert watch.errors == []

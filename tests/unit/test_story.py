@@ -276,3 +276,15 @@ def test_an_unknown_table_name_is_an_error():
 def test_a_story_without_slides_is_an_error():
     with pytest.raises(StepError, match="a story needs at least one slide"):
         Story({"a": ["x"], "v": [1.0]}, slides=[])
+
+
+def test_text_from_the_data_cannot_turn_the_description_around():
+    story = Story(
+        {"Region": ["\u202eevil", "North", "עברית"], "Revenue": [1.0, 3.0, 2.0]},
+        slides=[Slide(presets.chart("column", x="Region", y="Revenue"))],
+    )
+    alt = story.to_dict()["slides"][0]["steps"][0]["alt"]
+    assert alt == (
+        "A bar chart of Revenue by Region. Highest Revenue: North 3, "
+        "\u2068עברית\u2069 2, \u2068\u202eevil\u2069 1."
+    )
