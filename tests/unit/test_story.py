@@ -280,11 +280,14 @@ def test_a_story_without_slides_is_an_error():
 
 def test_text_from_the_data_cannot_turn_the_description_around():
     story = Story(
-        {"Region": ["\u202eevil", "North", "עברית"], "Revenue": [1.0, 3.0, 2.0]},
+        {
+            "Region": ["\u202eevil", "North", "\u05e2\u05d1\u05e8\u05d9\u05ea"],
+            "Revenue": [1.0, 3.0, 2.0],
+        },
         slides=[Slide(presets.chart("column", x="Region", y="Revenue"))],
     )
     alt = story.to_dict()["slides"][0]["steps"][0]["alt"]
     assert alt == (
         "A bar chart of Revenue by Region. Highest Revenue: North 3, "
-        "\u2068עברית\u2069 2, \u2068\u202eevil\u2069 1."
+        "\u2068\u05e2\u05d1\u05e8\u05d9\u05ea\u2069 2, \u2068\u202eevil\u2069 1."
     )
