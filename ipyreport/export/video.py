@@ -78,45 +78,56 @@ def save_video(
     size: tuple[int, int] = (1280, 720),
     hold: float = 1.0,
 ) -> Path:
-    """Record a story document (``Story.to_json()``) to ``path`` (``.mp4`` or ``.gif``)."""
+    """Record a story document (``Story.to_json()``) to ``path`` (``.mp4`` or ``.gif``).
+
+    Frames stream from the page to the encoder one at a time, so memory stays
+    the same however long the story is.
+    """
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix not in (".mp4", ".gif"):
         msg = f"save_video writes .mp4 or .gif files, got {target.name!r}"
         raise ValueError(msg)
     try:
-        from PIL import Image
+        import imageio_ffmpeg  # noqa: F401
+        from PIL import Image  # noqa: F401
     except ImportError as error:
         msg = "videos need Pillow and imageio-ffmpeg: pip install 'ipyreport[video]'"
         raise RuntimeError(msg) from error
-    frames = in_own_thread(lambda: list(_frames(document, fps=fps, size=size, hold=hold)))
-    pictures = (Image.open(io.BytesIO(data)).convert("RGB") for data in frames)
-    if suffix == ".gif":
-        first = next(pictures)
-        first.save(
-            target, save_all=True, append_images=list(pictures), duration=round(1000 / fps), loop=0
-        )
-        return target
+    in_own_thread(lambda: _record(document, target, fps=fps, size=size, hold=hold))
+    return target
+
+
+def _record(document: bytes, target: Path, *, fps: int, size: tuple[int, int], hold: float) -> None:
+    """Encode every frame as it is drawn (ffmpeg: H.264 for MP4, a palette per frame for GIF)."""
+    import imageio_ffmpeg
+    from PIL import Image
+
+    writer: Any = None
+    width = height = 0
     try:
-        import imageio_ffmpeg
-    except ImportError as error:
-        msg = "MP4 videos need imageio-ffmpeg: pip install 'ipyreport[video]'"
-        raise RuntimeError(msg) from error
-    first = next(pictures)
-    width, height = first.width // 2 * 2, first.height // 2 * 2  # H.264 needs even sides
-    writer: Any = imageio_ffmpeg.write_frames(
-        str(target),
-        (width, height),
-        fps=fps,
-        codec="libx264",
-        pix_fmt_in="rgb24",
-        macro_block_size=2,
-        quality=8,
-    )
-    writer.send(None)
-    try:
-        for picture in (first, *pictures):
+        for data in _frames(document, fps=fps, size=size, hold=hold):
+            picture = Image.open(io.BytesIO(data)).convert("RGB")
+            if writer is None:
+                width, height = picture.width // 2 * 2, picture.height // 2 * 2  # H.264: even sides
+                writer = imageio_ffmpeg.write_frames(
+                    str(target),
+                    (width, height),
+                    fps=fps,
+                    pix_fmt_in="rgb24",
+                    macro_block_size=2,
+                    **_encoding(target.suffix.lower()),
+                )
+                writer.send(None)
             writer.send(picture.crop((0, 0, width, height)).tobytes())
     finally:
-        writer.close()
-    return target
+        if writer is not None:
+            writer.close()
+
+
+def _encoding(suffix: str) -> dict[str, Any]:
+    if suffix == ".gif":
+        # One palette per frame, made from that frame alone, so nothing waits for the end.
+        palette = "split[a][b];[a]palettegen=stats_mode=single[p];[b][p]paletteuse=new=1"
+        return {"codec": "gif", "output_params": ["-vf", palette, "-loop", "0"]}
+    return {"codec": "libx264", "quality": 8}
