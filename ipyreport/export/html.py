@@ -114,19 +114,23 @@ def _csp() -> str:
     )
 
 
-def _made_at() -> str:
+def source_date() -> dt.datetime | None:
+    """The build time pinned by ``SOURCE_DATE_EPOCH`` (reproducible builds), or None."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            moment = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-        except (ValueError, OverflowError, OSError):
-            msg = (
-                f"SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01 UTC (such as "
-                f"1767225600), got {epoch!r}; fix or unset it"
-            )
-            raise IpyreportError(msg) from None
-    else:
-        moment = dt.datetime.now(dt.timezone.utc)
+    if not epoch:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    except (ValueError, OverflowError, OSError):
+        msg = (
+            f"SOURCE_DATE_EPOCH must be whole seconds since 1970-01-01 UTC (such as "
+            f"1767225600), got {epoch!r}; fix or unset it"
+        )
+        raise IpyreportError(msg) from None
+
+
+def _made_at() -> str:
+    moment = source_date() or dt.datetime.now(dt.timezone.utc)
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import html
 import importlib.util
+import re
 from pathlib import Path
 from typing import Any
 
 from ipyreport.document import Document, load
 from ipyreport.export._browser import in_own_thread, story_page
+from ipyreport.export.html import source_date
 
 __all__ = ["PAGE_SIZES", "save_pdf"]
 
@@ -81,14 +83,29 @@ def _draw(
         handout = browser.new_page()
         handout.set_content(_handout(contents, pages, images, width, height))
         if size == "A4":
-            handout.pdf(path=str(target), format="A4", landscape=True, print_background=True)
+            pdf = handout.pdf(format="A4", landscape=True, print_background=True)
         else:
-            handout.pdf(
-                path=str(target),
-                width=f"{width:.4f}in",
-                height=f"{height:.4f}in",
-                print_background=True,
+            pdf = handout.pdf(
+                width=f"{width:.4f}in", height=f"{height:.4f}in", print_background=True
             )
+    target.write_bytes(_pinned(pdf))
+
+
+def _pinned(pdf: bytes) -> bytes:
+    """``pdf`` with its creation and modification dates set to ``SOURCE_DATE_EPOCH``, if set.
+
+    The dates are rewritten in place at the same length, so no offset moves.
+    """
+    moment = source_date()
+    if moment is None:
+        return pdf
+    stamp = moment.strftime("D:%Y%m%d%H%M%S+00'00'").encode("ascii")
+
+    def pin(match: re.Match[bytes]) -> bytes:
+        old = match.group(2)
+        return match.group(1) + (stamp if len(stamp) == len(old) else old) + b")"
+
+    return re.sub(rb"(/(?:CreationDate|ModDate) \()(D:[^)]*)\)", pin, pdf)
 
 
 def _handout(

@@ -109,3 +109,12 @@ def test_a_dashboard_page_shows_all_its_charts_and_a_table_for_each(tmp_path):
     appendix = "\n".join(page.extract_text() for page in reader.pages[1:])
     for heading in ("Chart 1", "Chart 2", "Chart 3", "Americas", "Accessories"):
         assert heading in appendix
+
+
+def test_a_pinned_build_time_makes_the_pdf_byte_identical(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    first = story().save_pdf(tmp_path / "a.pdf").read_bytes()
+    second = story().save_pdf(tmp_path / "b.pdf").read_bytes()
+    assert first == second
+    metadata = PdfReader(tmp_path / "a.pdf").metadata
+    assert metadata["/CreationDate"] == metadata["/ModDate"] == "D:20260101000000+00'00'"
