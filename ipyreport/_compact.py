@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ipyreport._plan import ChartState, Needs, needs
-from ipyreport.data import Dimension, Measure, VizzuData
+from ipyreport.data import Dimension, Measure, VizzuData, is_whole
 
 
 def compact(data: VizzuData, states: Sequence[ChartState]) -> VizzuData:
@@ -68,11 +68,10 @@ def _aggregate(data: VizzuData, wanted: Needs, rows: slice) -> VizzuData:
         measure = data[name]
         assert isinstance(measure, Measure)
         values = measure.values[rows].astype(np.float64)
-        series.append(
-            Measure(
-                name=name, values=_reduce(values, inverse, count, aggregator), unit=measure.unit
-            )
-        )
+        reduced = _reduce(values, inverse, count, aggregator)
+        if aggregator == "sum" and is_whole(measure.values):
+            reduced = _exact_sums(values, inverse, reduced)
+        series.append(Measure(name=name, values=reduced, unit=measure.unit))
     return VizzuData(series=tuple(series), num_rows=count)
 
 
@@ -94,6 +93,19 @@ def _reduce(
     # A group with no values stays missing, as Vizzu would show it.
     result[seen == 0] = np.nan
     return result
+
+
+def _exact_sums(
+    values: npt.NDArray[np.float64], groups: npt.NDArray[np.intp], sums: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """Sums of whole numbers added as integers (exact), missing where ``sums`` is missing.
+
+    The story's plan has already refused any sum past 2**53, so each fits a float exactly.
+    """
+    present = ~np.isnan(values)
+    exact = np.zeros(len(sums), dtype=np.int64)
+    np.add.at(exact, groups[present], values[present].astype(np.int64))
+    return np.where(np.isnan(sums), np.nan, exact.astype(np.float64))
 
 
 def _concatenate(first: Dimension | Measure, second: Dimension | Measure) -> Dimension | Measure:

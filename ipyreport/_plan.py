@@ -31,7 +31,7 @@ from ipyreport._errors import DataError, IpyreportError, StepError, closest
 from ipyreport._filters import KEEP_FILTER, Filter
 from ipyreport._filters import mask as filter_mask
 from ipyreport._slides import AnySlide, Dashboard
-from ipyreport.data import Dimension, Measure, VizzuData
+from ipyreport.data import MAX_SAFE_INTEGER, Dimension, Measure, VizzuData, inexact_sum, is_whole
 from ipyreport.step import Step, check_step, data_of
 
 __all__ = [
@@ -54,6 +54,8 @@ CHANNELS = ("x", "y", "color", "lightness", "size", "noop", "label")
 MAX_TABLE_ROWS = 100
 # More marks than this cannot be read (or drawn smoothly) in one chart.
 MAX_MARKS = 20_000
+# Prefix of the columns that add whole numbers exactly, as integers.
+EXACT = "\x00exact:"
 ARROW_AGGREGATES = {
     "sum": "sum",
     "mean": "mean",
@@ -164,13 +166,20 @@ def table(state: ChartState) -> dict[str, Any] | None:
         arrays[name] = pa.DictionaryArray.from_arrays(
             pa.array(series.codes[mask]), pa.array(series.categories, pa.string())
         )
-    for name, _ in measures:
+    exact: list[str] = []  # sums of whole numbers, added as integers
+    for name, aggregator in measures:
         series = data[name]
         assert isinstance(series, Measure)
         values = series.values[mask].astype(np.float64)
-        arrays[name] = pa.array(values, pa.float64(), mask=np.isnan(values))
+        missing = np.isnan(values)
+        arrays[name] = pa.array(values, pa.float64(), mask=missing)
+        if aggregator == "sum" and is_whole(series.values) and name not in exact:
+            exact.append(name)
+            whole = np.where(missing, 0, values).astype(np.int64)
+            arrays[EXACT + name] = pa.array(whole, pa.int64(), mask=missing)
     rows_table = pa.table(arrays) if arrays else pa.table({})
     aggregations = [(name, ARROW_AGGREGATES.get(agg, "sum")) for name, agg in measures]
+    aggregations += [(EXACT + name, "sum") for name in exact]
     if dims:
         grouped = rows_table.group_by(dims, use_threads=False).aggregate(aggregations)
         sort_keys = [(name, "ascending") for name in dims]
@@ -186,6 +195,20 @@ def table(state: ChartState) -> dict[str, Any] | None:
         )
         columns = [label(name, agg) for name, agg in measures]
         result_names = [f"{name}_{agg}" for name, agg in measures]
+    for name in exact:
+        # The integer sum is the exact value; the float sum tells an integer
+        # overflow (far past 2**53) from a true result.
+        precise = (
+            grouped[f"{EXACT}{name}_sum"]
+            if dims
+            else pa.array([pc.sum(rows_table[EXACT + name]).as_py()], pa.int64())
+        )
+        rough = pc.max(pc.abs(grouped[f"{name}_sum"])).as_py() or 0
+        largest = pc.max(pc.abs_checked(precise)).as_py() if rough < 2.0**62 else rough
+        if largest is not None and largest > MAX_SAFE_INTEGER:
+            raise inexact_sum(name, largest)
+        column = f"{name}_sum"
+        grouped = grouped.set_column(grouped.column_names.index(column), column, precise)
     total = grouped.num_rows
     shown = grouped.slice(0, MAX_TABLE_ROWS)
     rows = [list(row) for row in zip(*(_plain(shown[n]) for n in result_names), strict=True)]

@@ -444,6 +444,20 @@ def _check_safe_integers(name: str, column: pa.ChunkedArray) -> None:
         raise DataError(msg)
 
 
+def inexact_sum(name: str, value: int | float) -> DataError:
+    """The error for a sum of whole numbers that a browser's numbers cannot hold exactly."""
+    msg = (
+        f"the sum of {name!r} reaches {value:,}, beyond ±2**53, which a browser's numbers "
+        f"cannot hold exactly; scale {name!r} down (to thousands, say) or show its mean or maximum"
+    )
+    return DataError(msg)
+
+
+def is_whole(values: npt.NDArray[Any]) -> bool:
+    """Whether a measure holds only whole numbers (integers, or floats without fractions)."""
+    return values.dtype.kind in "iu" or (values.dtype.kind == "f" and _all_whole(values))
+
+
 def _check_finite(name: str, values: npt.NDArray[np.float64]) -> None:
     infinite = np.flatnonzero(np.isinf(values))
     if infinite.size:

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ipyreport import _filters
 from ipyreport._errors import DataError, StepError, closest
@@ -32,10 +33,12 @@ from ipyreport._filters import Filter
 from ipyreport._sources import FILE_FORMATS
 from ipyreport.data import (
     DEFAULT_NULL_LABEL,
+    MAX_SAFE_INTEGER,
     Dimension,
     Measure,
     VizzuData,
     encode,
+    inexact_sum,
     infer_role,
     is_number,
     is_text,
@@ -184,6 +187,15 @@ class LazySource:
             floats=floats,
             number_rows=number_rows,
         )
+        for name, aggregator in measures.items():
+            kind = self.types[name]
+            if aggregator == "sum" and (pa.types.is_integer(kind) or pa.types.is_boolean(kind)):
+                # Engines add integers exactly (DuckDB into 128 bits): exact here, or an error.
+                position = table.column_names.index(name)
+                largest = pc.max(pc.abs_checked(table.column(position))).as_py()
+                if largest is not None and largest > MAX_SAFE_INTEGER:
+                    raise inexact_sum(name, int(largest))
+                table = table.set_column(position, name, table.column(position).cast(pa.int64()))
         for name in dimensions:
             if name in self._zones:
                 position = table.column_names.index(name)
@@ -375,7 +387,11 @@ def _aggregate_duckdb(
     columns = [*quoted]
     for name, aggregator in measures.items():
         function = AGGREGATES[aggregator]
-        value = f"nullif({_quote(name)}, 'NaN'::DOUBLE)" if name in floats else _quote(name)
+        column = _quote(name)
+        # (isnan, not nullif: NaN read from a file need not equal the literal NaN)
+        value = (
+            f"(CASE WHEN isnan({column}) THEN NULL ELSE {column} END)" if name in floats else column
+        )
         call = f"{function} {value})" if function.endswith("distinct") else f"{function}({value})"
         columns.append(f"{call} as {_quote(name)}")
     source = "source"

@@ -14,7 +14,7 @@ import pytest
 
 from ipyreport import Filter, Slide, Story, encode, presets, samples
 from ipyreport.cli import main
-from ipyreport.data import RowLimitError
+from ipyreport.data import DataError, RowLimitError
 from ipyreport.lazy import lazy
 from ipyreport.spec import build, loads
 
@@ -150,3 +150,35 @@ def test_validate_fails_where_build_would(tmp_path, capsys):
     assert "Traceback" not in err
     assert err.count("draws 25,000 marks, more than the 20,000 a chart can show") == 2
     assert not (tmp_path / "out.html").exists()
+
+
+@pytest.mark.parametrize("source", ["eager", "duckdb", "polars"])
+def test_integer_sums_are_exact_or_the_same_error_everywhere(source):
+    import polars as pl
+
+    near = pa.table({"k": ["a", "a", "b"], "v": pa.array([2**52, 3, None], pa.int64())})
+    past = pa.table({"k": ["a", "a", "b"], "v": pa.array([2**52, 2**52 + 1, 5], pa.int64())})
+
+    def read(table):
+        return {"eager": table, "duckdb": lazy(table), "polars": lazy(pl.from_arrow(table))}[source]
+
+    slides = [Slide(presets.chart("column", x="k", y="v"))]
+    exact = Story(read(near), slides=slides).plan.steps()[0].table["rows"]
+    assert exact == [["a", 2**52 + 3], ["b", None]]
+    with pytest.raises(DataError) as caught:
+        Story(read(past), slides=slides)
+    assert str(caught.value) == (
+        "the sum of 'v' reaches 9,007,199,254,740,993, beyond ±2**53, which a browser's numbers "
+        "cannot hold exactly; scale 'v' down (to thousands, say) or show its mean or maximum"
+    )
+
+
+def test_nan_is_missing_in_every_engine_as_in_memory(tmp_path):
+    table = pa.table({"k": ["a", "a", "b"], "v": [1.0, float("nan"), float("nan")]})
+    pq.write_table(table, tmp_path / "t.parquet")
+    for aggregator in ("sum", "mean", "min", "max", "count"):
+        slides = [Slide(presets.chart("column", x="k", y=f"{aggregator}(v)"))]
+        eager = Story(table, slides=slides).plan.steps()[0].table["rows"]
+        from_file = Story(lazy(tmp_path / "t.parquet"), slides=slides).plan.steps()[0].table["rows"]
+        assert from_file == eager
+        assert eager[1][1] in (None, 0)  # b has no values: missing (a count of none is 0)
