@@ -30,7 +30,7 @@ import pyarrow.compute as pc
 from ipyreport import _filters
 from ipyreport._errors import DataError, StepError, closest
 from ipyreport._filters import Filter
-from ipyreport._sources import FILE_FORMATS
+from ipyreport._sources import FILE_FORMATS, csv_scan
 from ipyreport.data import (
     DEFAULT_NULL_LABEL,
     MAX_SAFE_INTEGER,
@@ -634,7 +634,7 @@ def _scan(path: str | os.PathLike[str]) -> tuple[str | Any, pa.Schema | None]:
         schema = pq.read_schema(first[0]) if first else None
         return f"read_parquet({literal}, hive_partitioning = true)", schema
     if kind == "csv":
-        return f"read_csv({literal}, hive_partitioning = true)", None
+        return csv_scan(pattern), None
     if kind != "ipc":
         msg = f"cannot scan {text!r} lazily: use Parquet, CSV or Arrow IPC files"
         raise DataError(msg)

@@ -182,3 +182,15 @@ def test_nan_is_missing_in_every_engine_as_in_memory(tmp_path):
         from_file = Story(lazy(tmp_path / "t.parquet"), slides=slides).plan.steps()[0].table["rows"]
         assert from_file == eager
         assert eager[1][1] in (None, 0)  # b has no values: missing (a count of none is 0)
+
+
+def test_a_csv_file_reads_the_same_in_memory_and_lazily(tmp_path):
+    path = tmp_path / "codes.csv"
+    path.write_text("code,region,v\n007,NA,1.5\n012,Europe,2\n,N/A,3\n")
+    eager = encode(path)
+    lazily = lazy(path).read(["code", "region"], {"v": "sum"})
+    for name in ("code", "region"):
+        assert eager[name].categories == lazily[name].categories
+    assert eager["code"].categories == ("007", "012", "(missing)")  # zeros kept, text stays text
+    # A region called NA is a region, not a missing value.
+    assert eager["region"].categories == ("NA", "Europe", "N/A")
