@@ -101,9 +101,140 @@ def _check_script_safe(name: str, data: bytes) -> None:
             raise VendorError(msg)
 
 
+# The engine's own types (its .d.ts files) as JSON Schema, for checking what
+# a story will hand the engine before it reaches a browser.
+SCHEMA = "vizzu-schema.json"
+TYPES = {
+    "config": ("config.d.ts", "Chart"),
+    "style": ("styles.d.ts", "Chart"),
+    "animation": ("anim.d.ts", "Options"),
+}
+GENERATOR = ROOT / "node_modules" / ".bin" / "ts-json-schema-generator"
+# Template-literal types the generator can only call "string", written out.
+DURATION = {
+    "anyOf": [
+        {"type": "number", "minimum": 0},
+        {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*(s|ms)?\s*$"},
+    ]
+}
+EASING = {
+    "anyOf": [
+        {
+            "enum": [
+                "none",
+                "linear",
+                "step-start",
+                "step-end",
+                "ease",
+                "ease-in",
+                "ease-out",
+                "ease-in-out",
+            ]
+        },
+        {"type": "string", "pattern": r"^cubic-bezier\(\s*-?[\d.]+\s*(,\s*-?[\d.]+\s*){3}\)$"},
+    ]
+}
+
+
+def _engine_types(archive: tarfile.TarFile, version: str) -> bytes:
+    """JSON Schemas of the engine's config, style and animation options, from its .d.ts."""
+    if not GENERATOR.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            msg = "npm is needed to read the Vizzu engine's types; install Node.js (with npm)"
+            raise VendorError(msg)
+        subprocess.run(
+            [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
+            cwd=ROOT,
+            check=True,
+        )
+    schemas: dict[str, Any] = {"vizzu": version}
+    with tempfile.TemporaryDirectory() as tmp:
+        for member in archive.getmembers():
+            if (
+                member.isfile()
+                and member.name.startswith("package/dist/")
+                and member.name.endswith(".d.ts")
+            ):
+                target = Path(tmp) / member.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                source = archive.extractfile(member)
+                assert source is not None
+                target.write_bytes(source.read())
+        for part, (file, type_name) in TYPES.items():
+            result = subprocess.run(
+                [
+                    str(GENERATOR),
+                    "--path",
+                    str(Path(tmp) / "package" / "dist" / "types" / file),
+                    "--type",
+                    type_name,
+                    "--no-type-check",
+                    "--expose",
+                    "none",
+                ],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if result.returncode != 0:
+                msg = f"reading the engine's {file} failed:\n{result.stderr.strip()}"
+                raise VendorError(msg)
+            schemas[part] = _as_engine_reads(json.loads(result.stdout))
+    _with_shorthands(schemas["config"])
+    return (json.dumps(schemas, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def _as_engine_reads(node: Any) -> Any:
+    """Fit the typed schema to what the engine accepts: a series may be named by a
+    plain string, and durations and easings follow their template-literal types."""
+    if isinstance(node, list):
+        return [_as_engine_reads(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    properties = node.get("properties")
+    if node.get("type") == "object" and properties and set(properties) <= {"name", "aggregator"}:
+        return {"anyOf": [{"type": "string"}, {k: _as_engine_reads(v) for k, v in node.items()}]}
+    result = {}
+    for key, value in node.items():
+        if key != "properties":
+            result[key] = _as_engine_reads(value)
+            continue
+        fields = {}
+        for name, field in value.items():
+            described = {"description": field["description"]} if "description" in field else {}
+            if name in ("duration", "delay") and field.get("type") == ["string", "number"]:
+                fields[name] = {**DURATION, **described}
+            elif name == "easing" and field.get("type") == "string":
+                fields[name] = {**EASING, **described}
+            else:
+                fields[name] = _as_engine_reads(field)
+        result[key] = fields
+    return result
+
+
+def _with_shorthands(config: dict[str, Any]) -> None:
+    """Channels written the short ways the engine reads (its docs say so; its types do not):
+    ``x: "Region"``, ``x: ["Region", "Product"]``, ``set: "Region"``, and the channels
+    directly on the config (``{"x": "Region"}``)."""
+    chart = config["definitions"]["Chart"]["properties"]
+    channels = chart["channels"]["properties"]
+    for name, channel in list(channels.items()):
+        fields = channel.get("properties", {})
+        listed = next(option for option in fields["set"]["anyOf"] if option.get("type") == "array")
+        single = listed["items"]
+        for key in ("set", "attach", "detach"):
+            if key in fields:
+                fields[key] = {"anyOf": [fields[key], single]}
+        shorthand = {"anyOf": [channel, single, listed, {"type": "null"}]}
+        channels[name] = shorthand
+        chart[name] = shorthand
+
+
 def is_current(spec: dict[str, Any]) -> bool:
     """Whether the vendor folder already holds the files of this locked tarball."""
-    if not STAMP.exists() or not all((VENDOR / name).exists() for name in FILES.values()):
+    names = [*FILES.values(), SCHEMA]
+    if not STAMP.exists() or not all((VENDOR / name).exists() for name in names):
         return False
     stamp = json.loads(STAMP.read_text(encoding="utf-8"))
     if stamp.get("integrity") != spec["integrity"]:
@@ -142,6 +273,9 @@ def vendor() -> bool:
                 _check_script_safe(name, data)
             (VENDOR / name).write_bytes(data)
             hashes[name] = _integrity_of(data, "sha256")
+        types = _engine_types(archive, spec["version"])
+    (VENDOR / SCHEMA).write_bytes(types)
+    hashes[SCHEMA] = _integrity_of(types, "sha256")
     stamp = {**spec, "files": hashes}
     STAMP.write_text(json.dumps(stamp, indent=2) + "\n", encoding="utf-8")
     return True

@@ -18,6 +18,7 @@ __all__ = [
     "AssetsMissingError",
     "vendor_dir",
     "vizzu_module",
+    "vizzu_types",
     "vizzu_wasm",
 ]
 
@@ -85,3 +86,15 @@ def vizzu_wasm() -> bytes:
     b'\\x00asm'
     """
     return _read("cvizzu.wasm")
+
+
+@functools.cache
+def vizzu_types() -> dict[str, object]:
+    """JSON Schemas of the engine's config, style and animation options, made from its own
+    ``.d.ts`` files at build time.
+
+    >>> sorted(vizzu_types())
+    ['animation', 'config', 'style', 'vizzu']
+    """
+    types: dict[str, object] = json.loads(_read("vizzu-schema.json"))
+    return types

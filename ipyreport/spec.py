@@ -367,7 +367,8 @@ def _located(loaded: Loaded, error: IpyreportError, origins: Origins) -> SpecErr
     """A story's error at the line that wrote the step (or slide) it names."""
     message = str(error)
     if error.slide is None:
-        return loaded.error(("data",), message)
+        top = error.field if error.field in loaded.value else "data"
+        return loaded.error((top,), message)
     slide_path: tuple[str | int, ...] = ("slides", error.slide - 1)
     if error.field is not None and error.step is None:
         said = message.split(": ", 1)[-1].removeprefix(f"{error.field} ")
@@ -525,7 +526,7 @@ def _build_step(
         try:
             check_step(step, data_of(step, data), where="the step")
         except IpyreportError as error:
-            field = "filter" if "filter" in spec and error.field == "filter" else name
+            field = error.field if error.field is not None and error.field in spec else name
             raise loaded.error((*path, field), str(error).removeprefix("the step: ")) from None
     return made
 

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ipyreport._engine import engine_problem
 from ipyreport._errors import StepError, closest
 from ipyreport._filters import KEEP_FILTER, Filter, javascript
 from ipyreport._filters import check as check_filter
@@ -232,7 +233,14 @@ def _series_name(entry: Any) -> str:
 
 
 def check_step(step: Step, data: VizzuData, *, where: str = "step") -> None:
-    """Raise :class:`StepError` if the step names series or values its data lacks."""
+    """Raise :class:`StepError` if the engine would refuse the step, or it names series or
+    values its data lacks."""
+    for part in ("config", "style", "animation"):
+        value = getattr(step, part)
+        problem = engine_problem(part, value) if value else None
+        if problem is not None:
+            msg = f"{where}: the chart engine cannot take this {part}: {problem}"
+            raise StepError(msg, field=part)
     names = data.names
     for channel, series in channel_series(step.config).items():
         for name in series:

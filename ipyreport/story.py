@@ -19,6 +19,7 @@ import orjson
 
 from ipyreport._compact import compact
 from ipyreport._describe import alt_text
+from ipyreport._engine import engine_problem, language_problem
 from ipyreport._plan import Planned, StoryPlan, channel_series, plan_story
 from ipyreport._reading import aggregate_lazy
 from ipyreport._slides import AnySlide, Dashboard, Slide, map_steps
@@ -129,6 +130,13 @@ class Story:
         self.data = data if isinstance(data, VizzuData) else encode(data)
         self.title = title
         self.style = dict(style) if style is not None else None
+        problem = engine_problem("style", self.style) if self.style else None
+        if problem is not None:
+            msg = f"the story's style: the chart engine cannot take it: {problem}"
+            raise StepError(msg, field="style")
+        problem = language_problem(lang)
+        if problem is not None:
+            raise StepError(problem, field="lang")
         self.lang = lang
         if theme not in THEMES:
             msg = f"theme must be one of {', '.join(THEMES)}, got {theme!r}"

@@ -73,7 +73,19 @@ def test_wrong_engine_version_is_refused(vendor_copy):
 
 def test_stamp_hashes_match_the_files():
     source = json.loads((assets.vendor_dir() / "SOURCE.json").read_text())
-    assert sorted(source["files"]) == ["LICENSE.vizzu", "cvizzu.wasm", "vizzu.min.js"]
+    assert sorted(source["files"]) == [
+        "LICENSE.vizzu",
+        "cvizzu.wasm",
+        "vizzu-schema.json",
+        "vizzu.min.js",
+    ]
     for name, recorded in source["files"].items():
         digest = hashlib.sha256((assets.vendor_dir() / name).read_bytes()).digest()
         assert recorded == "sha256-" + base64.b64encode(digest).decode()
+
+
+def test_the_engine_types_come_from_its_own_declarations():
+    types = assets.vizzu_types()
+    assert types["vizzu"] == assets.VIZZU_VERSION
+    geometry = types["config"]["definitions"]["Chart"]["properties"]["geometry"]
+    assert geometry["enum"] == ["rectangle", "circle", "area", "line"]
