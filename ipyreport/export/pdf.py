@@ -29,7 +29,7 @@ SHOW = """async ([slide, step]) => {
   const root = document.getElementById("ipyreport");
   await root.ipyreport.goTo(slide, step);
   while (root.ipyreport.busy) await new Promise((done) => setTimeout(done, 20));
-  return root.ipyreport.snapshot();
+  return { image: root.ipyreport.snapshot(), error: root.dataset.error ?? null };
 }"""
 
 HANDOUT_CSS = """
@@ -79,7 +79,14 @@ def _draw(
         browser,
         page,
     ):
-        images = [page.evaluate(SHOW, [s, k]) for s, k in pages]
+        images = []
+        for s, k in pages:
+            shown = page.evaluate(SHOW, [s, k])
+            if shown["error"]:
+                # A page that shows another step's picture would mislead: stop here.
+                msg = f"slide {s}, step {k} could not be drawn: {shown['error']}"
+                raise RuntimeError(msg)
+            images.append(shown["image"])
         handout = browser.new_page()
         handout.set_content(_handout(contents, pages, images, width, height))
         if size == "A4":

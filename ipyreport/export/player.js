@@ -535,6 +535,25 @@ export async function start({
     return [main, ...(currentBoard()?.tracks ?? [])];
   }
 
+  // A step the engine refused: say so on that step, and start the main chart
+  // again (a refused animation leaves it unusable), so the next step plays.
+  async function refused(error) {
+    const message = `This step could not be drawn (${error?.message ?? error}). The story goes on with the next step.`;
+    const box = $(".ipyreport-error");
+    box.textContent = message;
+    box.hidden = false;
+    root.dataset.error = message;
+    if (isBoard(story.slides[positions[index].slide])) return;
+    try {
+      main.chart.detach();
+    } catch {
+      // already unusable: a new chart replaces it either way
+    }
+    $(".ipyreport-chart").replaceChildren();
+    main.chart = await makeChart($(".ipyreport-chart"), (marker) => onMarkerClick?.({ ...marker, chart: null }));
+    Object.assign(main, { at: -1, dataset: null, filter: null, styled: false, extra: null });
+  }
+
   async function go(target) {
     target = Math.max(0, Math.min(positions.length - 1, target));
     if (busy) {
@@ -556,6 +575,8 @@ export async function start({
       const { slide: s, step: k } = positions[target];
       const board = isBoard(story.slides[s]) ? await boardFor(s) : null;
       index = target;
+      $(".ipyreport-error").hidden = true;
+      delete root.dataset.error;
       render();
       if (board) {
         await Promise.all(board.tracks.map((on) => show(on, k)));
@@ -563,6 +584,7 @@ export async function start({
       } else await show(main, target);
     } catch (error) {
       console.error("ipyreport: could not show this step", error);
+      await refused(error);
     } finally {
       busy = false;
     }
@@ -726,12 +748,19 @@ export async function start({
     index = target;
     render();
     const playing = [];
-    for (const on of tracks) {
-      const entry = on.entries[at];
-      on.at = at;
-      const next = targetFor(on, entry);
-      const animation = on.chart.animate(next.target, { ...next.options, playState: "paused" });
-      playing.push({ on, animation, control: await animation.activated, seconds: seconds(entry) });
+    try {
+      for (const on of tracks) {
+        const entry = on.entries[at];
+        on.at = at;
+        const next = targetFor(on, entry);
+        const animation = on.chart.animate(next.target, { ...next.options, playState: "paused" });
+        // A refused step rejects the animation and is never activated: race the two.
+        const control = await Promise.race([animation.activated, animation.then(() => null)]);
+        playing.push({ on, animation, control, seconds: seconds(entry) });
+      }
+    } catch (error) {
+      await refused(error);
+      return { error: root.dataset.error };
     }
     const longest = Math.max(...playing.map((item) => item.seconds));
     const frames = [];

@@ -47,11 +47,16 @@ def _frames(document: bytes, *, fps: int, size: tuple[int, int], hold: float) ->
         )
         for _ in range(max(held, 1)):
             yield first
-        for seconds in step_seconds(load(document))[1:]:
+        for number, seconds in enumerate(step_seconds(load(document))[1:], start=2):
             count = max(round(seconds * fps), 1)
             urls = page.evaluate(
                 "(count) => document.getElementById('ipyreport').ipyreport.capture(count)", count
             )
+            refused = urls.get("error") if isinstance(urls, dict) else None
+            if refused:
+                # A video that goes on with the wrong picture would mislead: stop here.
+                msg = f"step {number} of the story could not be drawn: {refused}"
+                raise RuntimeError(msg)
             pictures = [_png(url) for url in urls]
             yield from pictures
             for _ in range(held):

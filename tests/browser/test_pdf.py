@@ -118,3 +118,25 @@ def test_a_pinned_build_time_makes_the_pdf_byte_identical(tmp_path, monkeypatch)
     assert first == second
     metadata = PdfReader(tmp_path / "a.pdf").metadata
     assert metadata["/CreationDate"] == metadata["/ModDate"] == "D:20260101000000+00'00'"
+
+
+def refused_document():
+    import json
+
+    document = json.loads(story().to_json())
+    document["slides"][1]["steps"][0]["config"]["channels"]["y"]["set"] = ["NoSuchSeries"]
+    return json.dumps(document).encode()
+
+
+def test_a_step_the_engine_refuses_stops_the_pdf_and_the_video_with_its_reason(tmp_path):
+    from ipyreport.export.pdf import save_pdf
+    from ipyreport.export.video import save_video
+
+    reason = "could not be drawn: This step could not be drawn (error: dataframe error: series not found: NoSuchSeries)"
+    with pytest.raises(
+        RuntimeError, match=r"slide 2, step 1 " + reason.replace("(", r"\(").replace(")", r"\)")
+    ):
+        save_pdf(refused_document(), tmp_path / "refused.pdf")
+    assert not (tmp_path / "refused.pdf").exists()
+    with pytest.raises(RuntimeError, match=r"step 3 of the story could not be drawn"):
+        save_video(refused_document(), tmp_path / "refused.mp4", fps=5, size=(640, 360), hold=0.2)

@@ -398,3 +398,34 @@ def test_direction_controls_in_the_info_panel_are_shown_not_obeyed(open_file, tm
     assert "\\u202eevil.yaml" in shown
     assert "\u202e" not in shown
     assert watch.errors == []
+
+
+def test_a_step_the_engine_refuses_is_said_on_that_step_and_the_story_goes_on(open_file, tmp_path):
+    from ipyreport.export.html import render
+
+    story = Story(
+        SALES,
+        slides=[
+            Slide(presets.chart("column", x="Region", y="Revenue"), title="One"),
+            Slide(presets.chart("bar", x="Country", y="Revenue"), title="Two"),
+            Slide(presets.chart("pie", x="Product", y="Revenue"), title="Three"),
+        ],
+    )
+    document = json.loads(story.to_json())
+    # A document the engine refuses where no check could see it (hand-edited, say).
+    document["slides"][1]["steps"][0]["config"]["channels"]["y"]["set"] = ["NoSuchSeries"]
+    path = tmp_path / "refused.html"
+    path.write_text(render(json.dumps(document).encode()), encoding="utf-8")
+    watch, page = open_story(open_file, path, reduced_motion="reduce")
+    page.keyboard.press("ArrowRight")
+    wait_idle(page)
+    error = page.locator(".ipyreport-error")
+    assert error.is_visible()
+    assert error.text_content().startswith("This step could not be drawn")
+    assert page.evaluate("() => document.getElementById('ipyreport').dataset.error") is not None
+    page.keyboard.press("ArrowRight")
+    wait_idle(page)
+    assert not error.is_visible()
+    assert page.locator(".ipyreport-title").text_content() == "Three"
+    assert page.evaluate(INK)["ink"] > 0.01  # the pie is drawn: the chart is usable again
+    assert all("could not show this step" in message for message in watch.errors)
