@@ -240,3 +240,28 @@ def test_duckdb_sources_rebuild_byte_identically(tmp_path, monkeypatch):
     samples.write_orders(tmp_path / "data" / "orders", rows=50_000, parts=2)
     first = build(load(tmp_path / "orders.yaml")).to_html()
     assert build(load(tmp_path / "orders.yaml")).to_html() == first
+
+
+def test_an_absolute_path_outside_the_folder_is_refused(tmp_path):
+    (tmp_path / "story").mkdir()
+    pq.write_table(samples.sales(), tmp_path / "sales.parquet")
+    spec = tmp_path / "story" / "story.yaml"
+    spec.write_text(SMALL.replace("sample: sales", f"path: {tmp_path / 'sales.parquet'}"))
+    with pytest.raises(SpecError, match="is outside the spec's folder"):
+        build(load(spec))
+
+
+def test_path_data_honours_the_options_python_data_does(tmp_path):
+    (tmp_path / "sales.csv").write_text("Region,Year,Revenue,Note\nNorth,2023,1.5,a\n,2024,2.5,b\n")
+    spec = tmp_path / "story.yaml"
+    options = "{path: sales.csv, null_label: '(none)', columns: [Region, Year, Revenue], dimensions: [Year]}"
+    spec.write_text(SMALL.replace("data:\n  sample: sales", "data: " + options))
+    story = build(load(spec))
+    assert story.data["Region"].categories == ("North", "(none)")
+    assert "Note" not in story.source.roles
+    assert story.source.roles["Year"] == "dimension"
+    spec.write_text(
+        SMALL.replace("data:\n  sample: sales", "data: {path: sales.csv, max_rows: 10}")
+    )
+    with pytest.raises(SpecError, match="max_rows limits the rows read into memory"):
+        build(load(spec))
