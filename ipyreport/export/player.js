@@ -543,7 +543,21 @@ export async function start({
     box.textContent = message;
     box.hidden = false;
     root.dataset.error = message;
-    if (isBoard(story.slides[positions[index].slide])) return;
+    const s = positions[index].slide;
+    if (isBoard(story.slides[s])) {
+      // The dashboard is made again, from its first step, on the next move to it.
+      const board = boards.get(s);
+      for (const on of board?.tracks ?? []) {
+        try {
+          on.chart.detach();
+        } catch {
+          // already unusable
+        }
+      }
+      board?.element.remove();
+      boards.delete(s);
+      return;
+    }
     try {
       main.chart.detach();
     } catch {

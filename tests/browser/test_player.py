@@ -429,3 +429,36 @@ def test_a_step_the_engine_refuses_is_said_on_that_step_and_the_story_goes_on(op
     assert page.locator(".ipyreport-title").text_content() == "Three"
     assert page.evaluate(INK)["ink"] > 0.01  # the pie is drawn: the chart is usable again
     assert all("could not show this step" in message for message in watch.errors)
+
+
+def test_a_refused_dashboard_step_is_said_and_the_dashboard_goes_on(open_file, tmp_path):
+    from ipyreport import Dashboard
+    from ipyreport.export.html import render
+
+    story = Story(
+        SALES,
+        slides=[
+            Slide(presets.chart("column", x="Region", y="Revenue"), title="One"),
+            Dashboard(
+                presets.morph(SALES, ["column", "bar", "pie"], x="Region", y="Revenue"),
+                presets.morph(SALES, ["column", "bar", "pie"], x="Product", y="Units"),
+                title="Board",
+            ),
+        ],
+    )
+    document = json.loads(story.to_json())
+    document["slides"][1]["steps"][1]["charts"][1]["config"]["channels"]["x"]["set"] = ["Nope"]
+    path = tmp_path / "refused-board.html"
+    path.write_text(render(json.dumps(document).encode()), encoding="utf-8")
+    watch, page = open_story(open_file, path, reduced_motion="reduce")
+    for _ in range(2):
+        page.keyboard.press("ArrowRight")
+        wait_idle(page)
+    assert page.locator(".ipyreport-error").is_visible()
+    page.keyboard.press("ArrowRight")
+    wait_idle(page)
+    assert not page.locator(".ipyreport-error").is_visible()
+    assert page.evaluate("() => document.getElementById('ipyreport').dataset.step") == "3"
+    canvases = page.locator(".ipyreport-board canvas")
+    assert canvases.count() == 2  # one dashboard, made again, both charts drawn
+    assert all("could not show this step" in message for message in watch.errors)
