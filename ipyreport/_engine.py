@@ -2,7 +2,9 @@
 own types, and the story's language tag.
 
 The engine's ``.d.ts`` files are turned into JSON Schemas when the package is
-built (``hatch_build.py``); a value the engine would refuse is found here,
+built (``hatch_build.py``) and read here by a small checker of the few
+schema words they use (a full JSON Schema library costs seconds to import);
+a value the engine would refuse is found here,
 when the story is built, with the field at fault and what is allowed, rather
 than in front of an audience, where one refused step would stop every step
 after it.
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from ipyreport import assets
@@ -25,12 +28,85 @@ LANGUAGE_TAG = re.compile(
 )
 
 
-@functools.cache
-def _validator(part: str) -> Any:
-    import jsonschema
+_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "number": (int, float),
+    "integer": (int,),
+    "boolean": (bool,),
+    "object": (dict,),
+    "array": (list, tuple),
+    "null": (type(None),),
+}
 
-    schema = assets.vizzu_types()[part]
-    return jsonschema.Draft7Validator(schema)
+
+@dataclass(frozen=True)
+class _Problem:
+    path: tuple[str | int, ...]
+    message: str
+
+
+def _of_type(value: Any, kind: str) -> bool:
+    if isinstance(value, bool) and kind in ("number", "integer"):
+        return False
+    return isinstance(value, _TYPES[kind])
+
+
+def _check(
+    value: Any, schema: dict[str, Any], root: dict[str, Any], path: tuple[str | int, ...]
+) -> _Problem | None:
+    """The first way ``value`` breaks ``schema`` (the JSON Schema subset the engine's types use)."""
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        return _check(value, root["definitions"][name], root, path)
+    if "anyOf" in schema:
+        problems = []
+        for option in schema["anyOf"]:
+            problem = _check(value, option, root, path)
+            if problem is None:
+                return None
+            problems.append(problem)
+        # The alternative that got furthest says most about what was meant.
+        return max(problems, key=lambda problem: len(problem.path))
+    kinds = schema.get("type")
+    if kinds is not None:
+        kinds = [kinds] if isinstance(kinds, str) else kinds
+        if not any(_of_type(value, kind) for kind in kinds):
+            return _Problem(path, f"{value!r} is not {' or '.join(_article(k) for k in kinds)}")
+    if "const" in schema and value != schema["const"]:
+        return _Problem(path, f"{value!r} is not {schema['const']!r}")
+    if "enum" in schema and value not in schema["enum"]:
+        return _Problem(path, f"{value!r} is not one of {schema['enum']}")
+    if "pattern" in schema and isinstance(value, str) and not re.search(schema["pattern"], value):
+        return _Problem(path, f"{value!r} is not in the form the engine reads")
+    if "minimum" in schema and _of_type(value, "number") and value < schema["minimum"]:
+        return _Problem(path, f"{value!r} is less than {schema['minimum']}")
+    if isinstance(value, dict):
+        properties = schema.get("properties", {})
+        for key in schema.get("required", []):
+            if key not in value:
+                return _Problem(path, f"{key!r} is required")
+        for key, item in value.items():
+            if key in properties:
+                problem = _check(item, properties[key], root, (*path, key))
+                if problem is not None:
+                    return problem
+            elif schema.get("additionalProperties") is False:
+                known = ", ".join(sorted(properties))
+                return _Problem(
+                    path, f"{key!r} is not something the engine knows here; it knows {known}"
+                )
+    if isinstance(value, (list, tuple)) and "items" in schema:
+        for index, item in enumerate(value):
+            problem = _check(item, schema["items"], root, (*path, index))
+            if problem is not None:
+                return problem
+    return None
+
+
+def _article(kind: str) -> str:
+    return {"array": "a list", "object": "a mapping", "null": "null", "integer": "an integer"}.get(
+        kind, f"a {kind}"
+    )
 
 
 def engine_problem(part: str, value: Any) -> str | None:
@@ -41,23 +117,28 @@ def engine_problem(part: str, value: Any) -> str | None:
     >>> engine_problem("animation", {"duration": "2s", "easing": "ease-in"}) is None
     True
     """
-    import jsonschema
-
-    errors = list(_validator(part).iter_errors(value))
-    if not errors:
+    schema = _schema(part)
+    problem = _check(value, schema, schema, ())
+    if problem is None:
         return None
-    error = jsonschema.exceptions.best_match(errors)
-    while error.context:  # the closest of the alternatives the engine would take
-        error = jsonschema.exceptions.best_match(error.context)
-    where = ".".join(str(key) for key in error.absolute_path)
-    if error.validator == "additionalProperties":
-        allowed = sorted(error.schema.get("properties", {}))
-        message = f"{error.message}; the engine knows {', '.join(allowed)}"
-    elif error.validator == "pattern" and where.endswith(("duration", "delay")):
-        message = f"{error.instance!r} is not a duration: write seconds (1.5), '1.5s' or '500ms'"
-    else:
-        message = error.message
+    message = problem.message
+    if problem.path and problem.path[-1] in ("duration", "delay"):
+        written = _at(value, problem.path)
+        message = f"{written!r} is not a duration: write seconds (1.5), '1.5s' or '500ms'"
+    where = ".".join(str(key) for key in problem.path)
     return f"{where}: {message}" if where else message
+
+
+def _at(value: Any, path: tuple[str | int, ...]) -> Any:
+    for key in path:
+        value = value[key]
+    return value
+
+
+@functools.cache
+def _schema(part: str) -> dict[str, Any]:
+    schema: dict[str, Any] = assets.vizzu_types()[part]  # type: ignore[assignment]
+    return schema
 
 
 def language_problem(tag: Any) -> str | None:
