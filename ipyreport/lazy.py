@@ -397,7 +397,9 @@ def _aggregate_duckdb(
     source = "source"
     if number_rows:
         columns.append(f"min(__row) as {_quote(FIRST_ROW)}")
-        source = "(select *, row_number() over () as __row from source)"
+        needed = ", ".join(dict.fromkeys([*quoted, *(_quote(name) for name in measures)]))
+        # Only the columns read, so the scan below keeps its projection.
+        source = f"(select {needed}, row_number() over () as __row from source)"
     group = f" group by {', '.join(quoted)} order by {', '.join(quoted)}" if quoted else ""
     condition = f" where {where}" if where is not None else ""
     query = f"select {', '.join(columns)} from {source}{condition}{group}"
