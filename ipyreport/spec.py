@@ -399,7 +399,7 @@ def _read_data(loaded: Loaded, namespace: Mapping[str, Any] | None, access: Acce
             if used == "path":
                 target = base / spec["path"]
                 if not access.allows(target):
-                    raise loaded.error(("data", "path"), _outside(spec["path"], loaded))
+                    raise loaded.error(("data", "path"), _outside(spec["path"]))
                 return lazy(target, connection=connection, **options)
             return lazy(_duckdb_query(loaded, spec["sql"], base, connection), **options)
         if "max_rows" in spec:
@@ -432,7 +432,7 @@ def _read_data(loaded: Loaded, namespace: Mapping[str, Any] | None, access: Acce
         raise loaded.error(("data", used), str(error)) from None
 
 
-def _outside(path: str, loaded: Loaded) -> str:
+def _outside(path: str) -> str:
     return (
         f"{path!r} is outside the spec's folder, so a shared spec cannot read it; keep the data "
         f"next to the spec, or allow its folder with --allow-path DIR"
