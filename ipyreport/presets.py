@@ -459,6 +459,7 @@ def timeline(
     fill: bool = True,
     sort: bool = False,
     filter: Filter | Mapping[str, Any] | None = None,
+    rescale: bool = False,
 ) -> list[Step]:
     """One step per value of ``time``: Gapminder-style playback.
 
@@ -474,7 +475,10 @@ def timeline(
     regular series (days, weeks, months, quarters, years) are added, so
     steps are evenly spaced. The filled table travels with the steps as
     their own dataset. ``filter`` plays only the rows it keeps (applied
-    before the gaps are filled, in the engine for a lazy source).
+    before the gaps are filled, in the engine for a lazy source). The value
+    axis stays the same for every step — from zero to the largest bar (stack)
+    of the whole timeline, rounded — so growth shows as growth; ``rescale``
+    lets each step fit its own values instead.
 
     >>> from ipyreport import samples
     >>> steps = timeline(samples.sales(), time="Month", x="Region", y="Revenue")
@@ -529,6 +533,9 @@ def timeline(
     )
     playback = fill_gaps(projected, time=time, marks=mark_dims) if fill else projected
     times = list(_get(playback, time, "time").categories)  # type: ignore[union-attr]
+    extent = _timeline_extent(
+        playback, time, [n for n in _as_list(x) if n], y, cumulative=cumulative
+    )
     steps = []
     for index, moment in enumerate(times):
         shown = times[: index + 1] if cumulative else [moment]
@@ -548,10 +555,66 @@ def timeline(
             "duration": duration,
             "easing": "linear" if index else "ease-in-out",
         }
-        steps.append(
-            Step(config=step.config, filter=step.filter, animation=animation, data=playback)
-        )
+        config = step.config if rescale else _fixed_axis(step.config, y, extent)
+        steps.append(Step(config=config, filter=step.filter, animation=animation, data=playback))
     return steps
+
+
+def _timeline_extent(
+    data: VizzuData, time: str, x: Sequence[str], y: str, *, cumulative: bool
+) -> tuple[float, float] | None:
+    """The lowest and highest a timeline's bars reach over all its steps (stacks included)."""
+    parsed = _series_entry(y)
+    if isinstance(parsed, dict) and parsed["aggregator"] not in ("sum",):
+        return None  # a mean or a count does not stack: leave the axis to the engine
+    measure = data[_series_name(y)]
+    when = data[time]
+    assert isinstance(measure, Measure)
+    assert isinstance(when, Dimension)
+    values = measure.values.astype(np.float64)
+    present = ~np.isnan(values)
+    if not present.any():
+        return None
+    keys = [when.codes] + [s.codes for s in (data[n] for n in x) if isinstance(s, Dimension)]
+    stacked = np.stack(keys, axis=1)[present]
+    groups, inverse = np.unique(stacked, axis=0, return_inverse=True)
+    totals = np.bincount(inverse.reshape(-1), weights=values[present], minlength=len(groups))
+    if cumulative:
+        # Each step adds everything so far: running totals along time, per mark.
+        order = np.lexsort([groups[:, 0], *(groups[:, i] for i in range(len(keys) - 1, 0, -1))])
+        groups, totals = groups[order], totals[order]
+        marks = [tuple(row[1:]) for row in groups]
+        running: dict[tuple[int, ...], float] = {}
+        for position, mark in enumerate(marks):
+            running[mark] = running.get(mark, 0.0) + totals[position]
+            totals[position] = running[mark]
+    return min(0.0, float(totals.min())), max(0.0, float(totals.max()))
+
+
+def _nice(value: float) -> float:
+    """A round number at least ``value`` (1, 2, 2.5 or 5 times a power of ten)."""
+    if value <= 0:
+        return 0.0
+    power = 10.0 ** math.floor(math.log10(value))
+    return float(next(step * power for step in (1, 2, 2.5, 5, 10) if step * power >= value))
+
+
+def _fixed_axis(
+    config: Mapping[str, Any], y: str, extent: tuple[float, float] | None
+) -> dict[str, Any]:
+    """``config`` with the axis that carries ``y`` fixed to ``extent``, rounded out."""
+    result = {**config, "channels": {**config["channels"]}}
+    if extent is None:
+        return result
+    name = _series_name(y)
+    for axis in ("x", "y"):
+        channel = dict(result["channels"].get(axis) or {})
+        shown = [e["name"] if isinstance(e, Mapping) else e for e in channel.get("set") or []]
+        if name in shown:
+            low, high = extent
+            channel["range"] = {"min": -_nice(-low) if low < 0 else 0, "max": _nice(high)}
+            result["channels"][axis] = channel
+    return result
 
 
 def fill_gaps(data: VizzuData, *, time: str, marks: Sequence[str]) -> VizzuData:
@@ -764,6 +827,7 @@ REGISTRY: dict[str, Preset] = {
                 "cumulative": _flag,
                 "fill": _flag,
                 "sort": _flag,
+                "rescale": _flag,
             },
             required=("time", "y"),
             description="one step per time value (presets.timeline)",

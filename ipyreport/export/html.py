@@ -39,7 +39,7 @@ const compiled = Vizzu.initialize();
 const [steps, player] = await Promise.all([import(moduleUrl(stepsModule)), import(moduleUrl(playerModule))]);
 const story = JSON.parse(text("ipyreport-story"));
 await compiled;
-await player.start({ Vizzu, steps, story, root: document.getElementById("ipyreport") });
+await player.start({ Vizzu, steps, story, root: document.getElementById("ipyreport"), page: true });
 """
 
 PAGE = """<!doctype html>

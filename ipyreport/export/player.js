@@ -174,6 +174,7 @@ export async function start({
   story,
   root,
   hash = true,
+  page = false,
   start = null,
   onShown,
   onPlaying,
@@ -706,7 +707,10 @@ export async function start({
       if (board?.selection) setSelection(board, null);
     },
   };
-  root.addEventListener("keydown", (event) => {
+  // In an exported file the story is the page: it takes the keyboard from the
+  // moment it opens (a presenter's first press of the clicker), wherever focus
+  // is; in a notebook, only while it has the focus.
+  (page ? document : root).addEventListener("keydown", (event) => {
     if (event.target.closest?.("button") && (event.key === " " || event.key === "Enter")) return;
     if (event.target.closest?.("select") && event.key !== "Escape") return; // a dashboard's filter list
     if (event.key === "Escape" && !currentBoard()?.selection) return; // Escape is the page's otherwise
@@ -825,5 +829,6 @@ export async function start({
   // Milliseconds from navigation to the first drawn step (for benchmarks).
   root.dataset.readyMs = String(Math.round(performance.now()));
   root.dataset.ready = "true";
+  if (page) root.focus({ preventScroll: true });
   return api;
 }

@@ -462,3 +462,41 @@ def test_a_refused_dashboard_step_is_said_and_the_dashboard_goes_on(open_file, t
     canvases = page.locator(".ipyreport-board canvas")
     assert canvases.count() == 2  # one dashboard, made again, both charts drawn
     assert all("could not show this step" in message for message in watch.errors)
+
+
+@pytest.mark.parametrize("key", ["ArrowRight", "Space", "PageDown"])
+def test_a_clicker_works_the_moment_the_file_opens(open_file, sales_file, key):
+    path, _ = sales_file
+    watch = open_file(path)
+    wait_ready(watch.page)  # no click, no focus given by the test
+    watch.page.keyboard.press(key)
+    wait_idle(watch.page)
+    assert watch.page.evaluate("() => document.getElementById('ipyreport').dataset.step") == "2"
+    # Focus moved elsewhere on the page: the story still hears the clicker.
+    watch.page.evaluate("() => document.activeElement.blur()")
+    watch.page.keyboard.press(key)
+    wait_idle(watch.page)
+    assert watch.page.evaluate("() => document.getElementById('ipyreport').dataset.step") == "3"
+    assert watch.errors == []
+
+
+def test_a_dashboard_list_keeps_its_arrow_keys(open_file, tmp_path):
+    from ipyreport import Dashboard
+
+    story = Story(
+        SALES,
+        slides=[
+            Dashboard(
+                presets.chart("column", x="Region", y="Revenue"),
+                presets.chart("bar", x="Revenue", y="Product"),
+            )
+        ],
+    )
+    _, page = open_story(open_file, story.save_html(tmp_path / "board.html"))
+    page.focus(".ipyreport-board select")
+    page.keyboard.press("ArrowDown")  # the list moves, the story does not
+    wait_idle(page)
+    assert (
+        page.evaluate("() => document.querySelector('.ipyreport-board select').selectedIndex") == 1
+    )
+    assert page.evaluate("() => document.getElementById('ipyreport').dataset.step") == "1"

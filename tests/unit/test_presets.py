@@ -1,5 +1,7 @@
 """Chart presets, morphs, zooms and timelines build the configs they promise."""
 
+import json
+
 import numpy as np
 import pyarrow as pa
 import pytest
@@ -337,3 +339,27 @@ def test_gap_rows_are_marked_as_placeholders_after_the_real_rows():
     assert filled.placeholders_from == SALES.num_rows
     assert np.isnan(filled["Revenue"].values[SALES.num_rows :]).all()
     assert not np.isnan(filled["Revenue"].values[: SALES.num_rows]).any()
+
+
+def test_a_timeline_keeps_one_value_axis_so_growth_shows():
+    steps = presets.timeline(samples.sales(), time="Month", x="Region", y="Revenue")
+    ranges = {json.dumps(step.config["channels"]["x"]["range"]) for step in steps}
+    assert len(ranges) == 1  # the same axis at every step
+    (axis,) = ranges
+    sales = samples.sales()
+    totals = {}
+    for month, region, revenue in zip(
+        sales["Month"].to_pylist(),
+        sales["Region"].to_pylist(),
+        sales["Revenue"].to_pylist(),
+        strict=True,
+    ):
+        totals[month, region] = totals.get((month, region), 0) + revenue
+    largest = max(totals.values())
+    assert largest <= json.loads(axis)["max"] < 2.5 * largest  # the largest bar fits, rounded
+    rescaled = presets.timeline(
+        samples.sales(), time="Month", x="Region", y="Revenue", rescale=True
+    )
+    assert all(
+        step.config["channels"]["x"]["range"] == {"min": "auto", "max": "auto"} for step in rescaled
+    )
