@@ -421,9 +421,7 @@ def _is_missing(engine: str, col: Any, kind: pa.DataType) -> Any:
 
 
 def _fill_false(engine: str, condition: Any) -> Any:
-    if engine == "polars":
-        return condition.fill_null(False)
-    if engine == "ibis":
+    if engine in ("polars", "ibis"):
         return condition.fill_null(False)
     from pyspark.sql import functions as f
 

@@ -431,11 +431,9 @@ class StoryPlan:
         """The step at 1-based ``slide`` and ``step`` (``chart``: a dashboard's chart, or None)."""
         return self._index[slide, chart, step]
 
-    def needs(self, key: str) -> Needs | None:
-        """What the dataset ``key`` must hold for the steps that draw it (None: no step does)."""
-        data = dict(self.datasets)[key]
-        states = [planned.state for planned in self.steps() if planned.dataset == key]
-        return needs(data, states) if states else None
+    def states(self, key: str) -> list[ChartState]:
+        """The states of every step that draws the dataset ``key``."""
+        return [planned.state for planned in self.steps() if planned.dataset == key]
 
 
 def plan_story(

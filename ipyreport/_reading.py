@@ -44,8 +44,9 @@ def aggregate_lazy(
     alone: list[tuple[Played, ChartState]] = []
     if needs(schema, shared).reason is not None:
         # Steps that need their rows (a mean, a count) get tables of their own.
-        alone = [(p, state) for p, state in played if needs(schema, [state]).reason is not None]
-        shared = [state for p, state in played if needs(schema, [state]).reason is None]
+        rows = [needs(schema, [state]).reason is not None for _, state in played]
+        alone = [pair for pair, own in zip(played, rows, strict=True) if own]
+        shared = [state for (_, state), own in zip(played, rows, strict=True) if not own]
         if needs(schema, shared).reason is not None:
             # Decomposable steps that disagree among themselves (sum here, max there): each alone.
             alone, shared = played, []

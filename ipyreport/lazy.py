@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ipyreport import _filters
-from ipyreport._errors import DataError, StepError, closest
+from ipyreport._errors import DataError, closest
 from ipyreport._filters import Filter
 from ipyreport._sources import FILE_FORMATS, csv_scan
 from ipyreport.data import (
@@ -246,16 +246,11 @@ class LazySource:
         return in_order(data, self.appearance(text))
 
     def check(self, where: Filter, place: str) -> None:
-        """Raise :class:`StepError` unless every column and label ``where`` names is in the source."""
-        for leaf in where.leaves():
-            if leaf.op not in ("in", "range"):
-                continue
-            name = leaf.args[0]
-            if name not in self.roles:
-                msg = f"{place}: the filter uses {name!r}, which is not in the data{closest(name, self.roles)}; series are {self.names}"
-                raise StepError(msg, field="filter")
-            if leaf.op == "in":
-                _filters.check_labels(name, leaf.args[1], self.labels(name), place)
+        """Raise :class:`StepError` unless every column and label ``where`` names is in the
+        source: the in-memory check, over the labels of just the columns it filters by."""
+        kept = [leaf.args[0] for leaf in where.leaves() if leaf.op == "in"]
+        labelled = [name for name in kept if self.roles.get(name) == "dimension"]
+        _filters.check(where, self.schema(labelled=labelled), place)
 
     def labels(self, name: str) -> tuple[str, ...]:
         """The categories of a dimension, as an eager story would label them."""
@@ -276,13 +271,15 @@ class LazySource:
             self._orders.update(_first_appearance(self.engine, self._handle, wanted))
         return {name: self._orders[name] for name in names if name in self._orders}
 
-    def schema(self) -> VizzuData:
-        """A data object with no rows: the names and roles, for checking steps."""
+    def schema(self, *, labelled: Sequence[str] = ()) -> VizzuData:
+        """A data object with no rows: the names and roles, for checking steps (and the
+        categories of the ``labelled`` dimensions, read from the source)."""
         series: list[Dimension | Measure] = []
         for name, role in self.roles.items():
             if role == "dimension":
+                categories = self.labels(name) if name in labelled else ()
                 series.append(
-                    Dimension(name=name, categories=(), codes=np.empty(0, dtype=np.int32))
+                    Dimension(name=name, categories=categories, codes=np.empty(0, dtype=np.int32))
                 )
             else:
                 series.append(Measure(name=name, values=np.empty(0)))

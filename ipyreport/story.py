@@ -166,7 +166,7 @@ class Story:
             return datasets
         result = []
         for key, data in datasets:
-            states = [p.state for p in self.plan.steps() if p.dataset == key]
+            states = self.plan.states(key)
             result.append((key, compact(data, states) if states else data))
         return result
 
