@@ -268,6 +268,7 @@ def morph(
     >>> [s.config["coordSystem"] for s in steps]
     ['cartesian', 'cartesian', 'polar']
     """
+    data = as_source(data)  # a path is opened once, not once per kind
     if not kinds:
         msg = f"morph needs at least one chart kind; kinds are {', '.join(KINDS)}"
         raise StepError(msg)
@@ -567,10 +568,10 @@ def _timeline_extent(
     parsed = _series_entry(y)
     if isinstance(parsed, dict) and parsed["aggregator"] not in ("sum",):
         return None  # a mean or a count does not stack: leave the axis to the engine
-    measure = data[_series_name(y)]
+    measure = data[_series_name(y)] if _series_name(y) in data.names else None
     when = data[time]
-    assert isinstance(measure, Measure)
-    assert isinstance(when, Dimension)
+    if not isinstance(measure, Measure) or not isinstance(when, Dimension):
+        return None  # the chart itself says what is wrong with y
     values = measure.values.astype(np.float64)
     present = ~np.isnan(values)
     if not present.any():

@@ -363,3 +363,9 @@ def test_a_timeline_keeps_one_value_axis_so_growth_shows():
     assert all(
         step.config["channels"]["x"]["range"] == {"min": "auto", "max": "auto"} for step in rescaled
     )
+
+
+def test_a_timeline_whose_y_is_a_dimension_is_a_message_not_a_crash():
+    # Found by the spec fuzz test: the fixed axis was worked out before y was checked.
+    with pytest.raises(StepError, match=r"bar charts need x= \(x: a dimension; y: a measure"):
+        presets.timeline(samples.sales(), time="Region", y="Region")
