@@ -14,6 +14,7 @@ from ipyreport._version import __version__
 if TYPE_CHECKING:
     from ipyreport._errors import IpyreportError
     from ipyreport.data import DataError, encode, to_vizzu_data, to_vizzu_json
+    from ipyreport.formats import Format
     from ipyreport.step import Filter, Step, StepError
     from ipyreport.story import Dashboard, Slide, Story
 
@@ -21,6 +22,7 @@ __all__ = [
     "Dashboard",
     "DataError",
     "Filter",
+    "Format",
     "IpyreportError",
     "Slide",
     "Step",
@@ -42,6 +44,7 @@ _LAZY = {
     "to_vizzu_data": "ipyreport.data",
     "to_vizzu_json": "ipyreport.data",
     "Filter": "ipyreport.step",
+    "Format": "ipyreport.formats",
     "Step": "ipyreport.step",
     "StepError": "ipyreport.step",
     "Dashboard": "ipyreport.story",

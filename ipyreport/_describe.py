@@ -13,6 +13,7 @@ from typing import Any
 
 from ipyreport._plan import ChartState, label, name_and_aggregator
 from ipyreport.data import Measure
+from ipyreport.formats import Display, resolve
 
 TOP_VALUES = 3
 
@@ -36,8 +37,9 @@ def chart_type(config: Mapping[str, Any], channels: Mapping[str, list[Any]]) -> 
     return "percentage bar chart" if stretched else "bar chart"
 
 
-def alt_text(state: ChartState, rows: dict[str, Any] | None) -> str:
-    """One or two sentences: chart type, what it shows, and its top values."""
+def alt_text(state: ChartState, rows: dict[str, Any] | None, display: Display | None = None) -> str:
+    """One or two sentences: chart type, what it shows, and its top values, in the story's formats."""
+    display = display or resolve({}, [], "en")
     title = state.config.get("title")
     measures: list[str] = []
     dims: list[str] = []
@@ -60,21 +62,28 @@ def alt_text(state: ChartState, rows: dict[str, Any] | None) -> str:
     if rows and rows["rows"] and rows["measures"]:
         dim_count = len(rows["columns"]) - rows["measures"]
         value_at = dim_count
+        column = rows["columns"][value_at]
+
+        def shown(row: list[Any]) -> str:
+            labels = " ".join(
+                isolate(display.label(name, str(value)))
+                for name, value in zip(rows["columns"], row[:dim_count], strict=False)
+            )
+            return f"{labels} {display.number(column, row[value_at])}"
+
         ranked = sorted(
             (row for row in rows["rows"] if row[value_at] is not None),
             key=lambda row: row[value_at],
             reverse=True,
         )
         if dim_count and ranked:
-            top = ", ".join(
-                f"{_labels(row[:dim_count])} {_short(row[value_at])}" for row in ranked[:TOP_VALUES]
-            )
+            top = ", ".join(shown(row) for row in ranked[:TOP_VALUES])
             sentences.append(f"Highest {isolate(rows['columns'][value_at])}: {top}.")
             if len(ranked) > TOP_VALUES:
                 low = ranked[-1]
-                sentences.append(f"Lowest: {_labels(low[:dim_count])} {_short(low[value_at])}.")
+                sentences.append(f"Lowest: {shown(low)}.")
         elif ranked:
-            total = _short(ranked[0][value_at])
+            total = display.number(column, ranked[0][value_at])
             sentences.append(f"Total {isolate(rows['columns'][value_at])}: {total}.")
         else:
             sentences.append("No values are shown here.")
@@ -98,16 +107,3 @@ def isolate(text: str) -> str:
     if any(unicodedata.bidirectional(char) in _NOT_LEFT_TO_RIGHT for char in text):
         return f"\u2068{text}\u2069"
     return text
-
-
-def _labels(values: Any) -> str:
-    return " ".join(isolate(str(value)) for value in values)
-
-
-def _short(value: float) -> str:
-    """3 significant digits with a k/M/B suffix: 323764017.77 -> '324M'."""
-    magnitude = abs(value)
-    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if magnitude >= limit:
-            return f"{value / limit:.3g}{suffix}"
-    return f"{value:.3g}"

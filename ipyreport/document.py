@@ -30,6 +30,8 @@ from typing import Any, TypedDict
 
 import orjson
 
+from ipyreport.formats import NumberFormat
+
 __all__ = [
     "Document",
     "Frame",
@@ -103,6 +105,9 @@ class Document(TypedDict):
     tooltips: bool
     loop: bool
     provenance: dict[str, Any] | None
+    formats: dict[str, NumberFormat]
+    plainFormat: NumberFormat
+    labels: dict[str, dict[str, str]]
     slides: list[SlideEntry]
     placeholders: dict[str, int]
     datasets: dict[str, Any]

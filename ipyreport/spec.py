@@ -120,6 +120,9 @@ SPEC = Record(
         "lang": text,
         "theme": Enum(THEMES),
         "style": FreeMap(description="a Vizzu style for the whole story"),
+        "formats": FreeMap(
+            description="how columns read: a measure's currency or unit ('$', '€', '%', 'units', or {prefix, suffix, decimals, scale}), a date column's precision ('year', 'quarter', 'month', 'day', 'iso')"
+        ),
         "tooltips": flag,
         "loop": flag,
         "data": DATA,
@@ -350,6 +353,7 @@ def build(
             theme=spec.get("theme", "auto"),
             tooltips=spec.get("tooltips", True),
             loop=spec.get("loop", True),
+            formats=spec.get("formats"),
         )
     except IpyreportError as error:
         raise _located(loaded, error, origins) from None

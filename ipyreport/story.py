@@ -25,6 +25,7 @@ from ipyreport._reading import aggregate_lazy
 from ipyreport._slides import AnySlide, Dashboard, Slide, map_steps
 from ipyreport.data import Measure, VizzuData, encode
 from ipyreport.document import Document
+from ipyreport.formats import resolve
 from ipyreport.lazy import LazySource, lazy
 from ipyreport.step import (
     KEEP_FILTER,
@@ -84,6 +85,9 @@ class Story:
     panel. With ``compact`` (the default) each dataset is aggregated, on
     export, exactly to what its steps draw (see ``ipyreport._compact``), so
     a file grows with what is shown, not with the source's rows.
+    ``formats`` maps measures and date columns to how they read (see
+    :class:`ipyreport.Format`): ``{"Revenue": "$", "Month": "quarter"}``;
+    every output uses them.
     """
 
     def __init__(
@@ -100,6 +104,7 @@ class Story:
         provenance: Mapping[str, Any] | None = None,
         compact: bool = True,
         tables: Mapping[str, Any] | None = None,
+        formats: Mapping[str, Any] | None = None,
     ) -> None:
         self.tables = {
             name: table if isinstance(table, VizzuData) else encode(table)
@@ -149,6 +154,7 @@ class Story:
         # Walked once: every output, the checker and the description read this.
         self.plan: StoryPlan = plan_story(self.slides, self.data, self.tables)
         self.cross_filters = self.plan.cross_filters
+        self.display = resolve(formats or {}, [data for _, data in self.plan.datasets], lang)
 
     def _bind(self, step: Step) -> Step:
         """``step``, pointing at the story's table when it names one."""
@@ -178,7 +184,10 @@ class Story:
             result = planned.played.item.to_dict()
             if planned.dataset != "main":
                 result["data"] = planned.dataset
-            result["alt"] = alt_text(planned.state, planned.table)
+            title = result["config"].get("title")
+            if isinstance(title, str):
+                result["config"]["title"] = self.display.title(title)
+            result["alt"] = alt_text(planned.state, planned.table, self.display)
             result["table"] = planned.table
             return result
 
@@ -248,6 +257,9 @@ class Story:
             "tooltips": self.tooltips,
             "loop": self.loop,
             "provenance": self.provenance,
+            "formats": dict(self.display.numbers),
+            "plainFormat": self.display.plain,
+            "labels": {name: dict(shown) for name, shown in self.display.labels.items()},
             "slides": slides,
         }
 

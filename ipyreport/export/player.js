@@ -71,11 +71,6 @@ function flatten(story) {
   return positions;
 }
 
-function formatter(lang) {
-  const number = new Intl.NumberFormat(lang, { maximumFractionDigits: 2 });
-  return (value) => (typeof value === "number" ? number.format(value) : value === null ? "–" : String(value));
-}
-
 // The last entry at or before `k` that a track plays (-1: none yet).
 function lastAt(entries, k) {
   for (let j = Math.min(k, entries.length - 1); j >= 0; j -= 1) if (entries[j]) return j;
@@ -116,17 +111,17 @@ function drawnTable(drawn, shape, data, filtered) {
   return { columns: shape.columns, rows: rows.slice(0, MAX_TABLE_ROWS), total: rows.length, measures: shape.measures, filtered };
 }
 
-function fillTables(container, tables, lang, names) {
+function fillTables(container, tables, shown, names) {
   container.replaceChildren();
   tables.forEach((rows, i) => {
     const element = document.createElement("table");
     element.className = "ipyreport-table";
-    fillTable(element, rows, lang, names?.[i]);
+    fillTable(element, rows, shown, names?.[i]);
     container.append(element);
   });
 }
 
-function fillTable(element, rows, lang, name) {
+function fillTable(element, rows, shown, name) {
   element.replaceChildren();
   if (!rows) {
     const note = document.createElement("caption");
@@ -134,7 +129,6 @@ function fillTable(element, rows, lang, name) {
     element.append(note);
     return;
   }
-  const format = formatter(lang);
   const caption = document.createElement("caption");
   const what = `${name ? `Data behind ${name}` : "Data behind this chart"}${rows.filtered ? `, ${rows.filtered}` : ""}`;
   caption.textContent = rows.total > rows.rows.length ? `${what} (first ${rows.rows.length} of ${rows.total} rows)` : what;
@@ -154,7 +148,8 @@ function fillTable(element, rows, lang, name) {
     row.forEach((value, i) => {
       const cell = document.createElement(i < numeric ? "th" : "td");
       if (i < numeric) cell.scope = "row";
-      cell.textContent = format(value);
+      const column = rows.columns[i];
+      cell.textContent = i < numeric ? (value === null ? "–" : shown.label(column, value)) : shown.number(column, value);
       tr.append(cell);
     });
     body.append(tr);
@@ -198,10 +193,12 @@ export async function start({
 
   // The theme and the story's style go out with a chart's first step,
   // so the first frame is already the finished one.
-  const baseStyle = merge(THEMES[theme], story.style ?? {});
+  const baseStyle = merge(merge(THEMES[theme], steps.PLAIN_NUMBER_STYLE), story.style ?? {});
+  const shown = steps.display(story);
 
-  async function makeChart(element, onClick) {
+  async function makeChart(element, onClick, { beforeLabel } = {}) {
     const chart = await new Vizzu(element).initializing;
+    steps.readableLabels(chart, story, { before: beforeLabel });
     // The engine's logo opens the vendor's web page: a network request.
     chart.on("click", (event) => {
       if (event.target?.tagName === "logo") event.preventDefault();
@@ -271,7 +268,7 @@ export async function start({
   // The selection in words: "Region = Europe, Product = Phones".
   function pickedText(board) {
     return Object.entries(board.selection?.where ?? {})
-      .map(([name, value]) => `${isolate(name)} = ${isolate(value)}`)
+      .map(([name, value]) => `${isolate(name)} = ${isolate(shown.label(name, value))}`)
       .join(", ");
   }
 
@@ -302,7 +299,7 @@ export async function start({
       for (const value of ["", ...categories]) {
         const option = document.createElement("option");
         option.value = value;
-        option.textContent = value === "" ? "All" : value;
+        option.textContent = value === "" ? "All" : shown.label(name, value);
         select.append(option);
       }
       select.addEventListener("change", () =>
@@ -329,13 +326,17 @@ export async function start({
   // its categories; this chart keeps every mark, the picked ones in full colour.
   async function boardChart(board, slide, c, holder) {
     const crossFilter = new Set(slide.crossFilter ?? []);
-    const chart = await makeChart(holder, (marker) => {
-      onMarkerClick?.({ ...marker, chart: c + 1 });
-      const where = Object.fromEntries(Object.entries(marker.categories).filter(([name]) => crossFilter.has(name)));
-      if (!Object.keys(where).length) return;
-      const same = board.selection?.from === c && JSON.stringify(board.selection.where) === JSON.stringify(where);
-      setSelection(board, same ? null : { from: c, where });
-    });
+    const chart = await makeChart(
+      holder,
+      (marker) => {
+        onMarkerClick?.({ ...marker, chart: c + 1 });
+        const where = Object.fromEntries(Object.entries(marker.categories).filter(([name]) => crossFilter.has(name)));
+        if (!Object.keys(where).length) return;
+        const same = board.selection?.from === c && JSON.stringify(board.selection.where) === JSON.stringify(where);
+        setSelection(board, same ? null : { from: c, where });
+      },
+      { beforeLabel: (event) => dim(event) },
+    );
     const picked = (categories) =>
       Object.entries(board.selection.where).every(([name, value]) => categories?.[name] === value);
     const dim = (event) => {
@@ -357,7 +358,6 @@ export async function start({
     chart.on("draw-complete", () => {
       on.drawn = drawing;
     });
-    chart.on("plot-marker-label-draw", dim);
     return on;
   }
 
@@ -460,13 +460,15 @@ export async function start({
 
   // A filtered chart in words: what it is filtered to and its top values.
   function filteredText(name, table) {
-    const format = formatter(story.lang);
     const count = table.columns.length - table.measures;
     const top = table.rows
       .filter((row) => row[count] !== null && row[count] !== undefined)
       .sort((a, b) => b[count] - a[count])
       .slice(0, 3)
-      .map((row) => `${row.slice(0, count).map(isolate).join(" ")} ${format(row[count])}`)
+      .map((row) => {
+        const labels = row.slice(0, count).map((value, i) => isolate(shown.label(table.columns[i], value)));
+        return `${labels.join(" ")} ${shown.number(table.columns[count], row[count])}`;
+      })
       .join(", ");
     const values = top ? `Highest ${isolate(table.columns[count])}: ${top}.` : "No values are shown.";
     return `${name}, ${table.filtered}. ${values}`;
@@ -479,7 +481,7 @@ export async function start({
     const frame = story.slides[positions[index].slide].steps[positions[index].step];
     for (const on of board.tracks) on.chart.feature.rendering.update();
     const tables = boardTables(board, frame);
-    fillTables($(".ipyreport-tables"), tables, story.lang, frame.names);
+    fillTables($(".ipyreport-tables"), tables, shown, frame.names);
     const panels = board.element.querySelectorAll(".ipyreport-panel");
     tables.forEach((table, c) => {
       const text = table?.filtered ? filteredText(frame.names[c], table) : frame.alts[c];
@@ -512,9 +514,9 @@ export async function start({
         const panel = board.element.querySelectorAll(".ipyreport-panel")[c];
         panel.setAttribute("aria-label", step.alts[c] ?? "");
       });
-      fillTables($(".ipyreport-tables"), boardTables(board, step), story.lang, step.names);
+      fillTables($(".ipyreport-tables"), boardTables(board, step), shown, step.names);
     } else {
-      fillTables($(".ipyreport-tables"), [step.table], story.lang);
+      fillTables($(".ipyreport-tables"), [step.table], shown);
     }
     $(".ipyreport-notes").textContent = slide.notes ?? "";
     const next = positions[index + 1];
@@ -800,6 +802,8 @@ export async function start({
     go,
     capture,
     snapshot,
+    // The labels each chart in view drew in its last frame: [{group, box, text}] per chart.
+    labels: () => running().map((on) => on.chart.drawnLabels ?? []),
     // 1-based slide and step, as the URL hash and the notebook widget count.
     goTo: (slide, step = 1) => {
       const found = positions.findIndex((p) => p.slide === slide - 1 && p.step === step - 1);

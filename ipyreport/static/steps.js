@@ -108,3 +108,173 @@ export function stepTarget(step, datasets, current, raw = new Map()) {
   if (Object.keys(update).length) target.data = update;
   return { target, options: step.animation ?? {}, dataset: datasetId };
 }
+
+// --- how numbers and dates read ----------------------------------------------
+// The JavaScript translation of ipyreport.formats.format_number: a story's
+// `formats` (one per measure) are resolved in Python; this applies them.
+// A browser test runs both over the same numbers.
+
+// toFixed on a non-negative number: the exact value rounded, a tie going up.
+export function formatNumber(value, format, trim = false) {
+  if (value === null || value === undefined || !Number.isFinite(value)) return "–";
+  let magnitude = Math.abs(value);
+  let symbol = "";
+  let digits = format.fixed ?? (Number.isInteger(magnitude) ? 0 : 2);
+  const scales = format.scales;
+  if (format.always) {
+    const [factor, word] = scales[0];
+    [magnitude, digits, symbol] = [magnitude / factor, format.decimals, word];
+  } else {
+    for (let i = scales.length - 1; i >= 0; i -= 1) {
+      const [factor, word] = scales[i];
+      const scaled = magnitude / factor;
+      // The smallest scale starts at its factor; a larger one as soon as the
+      // rounded number reads 1 (999,960 is 1.0M, not 1000.0K).
+      if (magnitude >= factor || (i > 0 && Number(scaled.toFixed(format.decimals)) >= 1)) {
+        [magnitude, digits, symbol] = [scaled, format.decimals, word];
+        break;
+      }
+    }
+  }
+  let text = magnitude.toFixed(digits);
+  if (trim && text.includes(".")) text = text.replace(/0+$/, "").replace(/\.$/, "");
+  let [whole, fraction = ""] = text.split(".");
+  if (whole.length > 3) {
+    const head = whole.length % 3 || 3;
+    let grouped = whole.slice(0, head);
+    for (let i = head; i < whole.length; i += 3) grouped += format.group + whole.slice(i, i + 3);
+    whole = grouped;
+  }
+  const number = whole + (fraction ? format.point + fraction : "");
+  const sign = value < 0 && /[1-9]/.test(text) ? "-" : "";
+  return `${sign}${format.prefix}${number}${symbol}${format.suffix}`;
+}
+
+const COUNTING = new Set(["count", "distinct"]);
+const AGGREGATE = /^(sum|count|min|max|mean|distinct)\((.*)\)$/;
+
+// What a story shows for a number of a channel entry or table column
+// ("Revenue", "mean(Units)", "count(Orders)") and for a category.
+export function display(story) {
+  const formats = story.formats ?? {};
+  const plain = story.plainFormat ?? { prefix: "", suffix: "", decimals: 1, fixed: null, scales: [], always: false, group: ",", point: "." };
+  const labels = story.labels ?? {};
+  const formatOf = (column) => {
+    const [, aggregator, name] = AGGREGATE.exec(column) ?? [null, "sum", column];
+    return COUNTING.has(aggregator) ? plain : formats[name] ?? plain;
+  };
+  return {
+    formatOf,
+    number: (column, value, trim = false) => formatNumber(value, formatOf(column), trim),
+    label: (dimension, value) => labels[dimension]?.[value] ?? String(value),
+    isMeasure: (column) => {
+      const [, , name] = AGGREGATE.exec(column) ?? [null, "sum", column];
+      return name in formats;
+    },
+  };
+}
+
+// The engine's own number texts, plain, so the hooks below read the value back.
+export const PLAIN_NUMBERS = { numberFormat: "none", maxFractionDigits: 12 };
+export const PLAIN_NUMBER_STYLE = {
+  plot: { marker: { label: PLAIN_NUMBERS }, xAxis: { label: PLAIN_NUMBERS }, yAxis: { label: PLAIN_NUMBERS } },
+  legend: { label: PLAIN_NUMBERS },
+};
+
+// The canvas box a text takes, as [left, top, right, bottom].
+function boxOf(transform, x, y, width, height) {
+  const [[a, c, e], [b, d, f]] = transform;
+  const xs = [];
+  const ys = [];
+  for (const [px, py] of [[x, y], [x + width, y], [x, y + height], [x + width, y + height]]) {
+    xs.push(a * px + c * py + e);
+    ys.push(b * px + d * py + f);
+  }
+  return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+}
+
+const overlaps = (p, q) => p[0] < q[2] - 1 && q[0] < p[2] - 1 && p[1] < q[3] - 1 && q[1] < p[3] - 1;
+
+// Every text a chart draws from the data goes through the story's formats
+// (numbers on labels, axes and legends; dates at their precision), and a
+// label that would overlap one already drawn in the same frame (axis ticks,
+// small marks' labels) is left out rather than drawn on top. `before(event)`
+// runs just before a marker label is drawn (a dashboard dims it there).
+// The texts and boxes drawn in the last complete frame are kept on `chart.drawnLabels`.
+export function readableLabels(chart, story, { before } = {}) {
+  const shown = display(story);
+  let frame = new Map();
+  let channels = {};
+  chart.drawnLabels = [];
+  // The engine names a channel's series {name, aggregator}; marks key values as "mean(Units)".
+  const key = (entry) => (entry.aggregator && entry.aggregator !== "sum" ? `${entry.aggregator}(${entry.name})` : entry.name);
+  chart.on("draw-begin", () => {
+    frame = new Map();
+    channels = Object.fromEntries(
+      Object.entries(chart.config?.channels ?? {}).map(([name, channel]) => [name, (channel?.set ?? []).map(key)]),
+    );
+  });
+  chart.on("draw-complete", () => {
+    chart.drawnLabels = [...frame.entries()].flatMap(([group, drawn]) => drawn.map(({ box, text }) => ({ group, box, text })));
+  });
+  const channelSet = (channel) => channels[channel] ?? [];
+  const measureOn = (channel) => channelSet(channel).find((entry) => shown.isMeasure(entry)) ?? null;
+
+  function draw(event, group, text, anchor) {
+    event.preventDefault();
+    const context = event.renderingContext;
+    const { outerRect, innerRect } = event.detail;
+    const width = context.measureText(text).width;
+    const x = innerRect.pos.x + (innerRect.size.x - width) * anchor;
+    const box = boxOf(outerRect.transform, x, innerRect.pos.y, width, innerRect.size.y);
+    const drawn = frame.get(group) ?? [];
+    if (drawn.some((other) => overlaps(box, other.box))) return;
+    drawn.push({ box, text });
+    frame.set(group, drawn);
+    const [[a, c, e], [b, d, f]] = outerRect.transform;
+    context.save();
+    context.transform(a, b, c, d, e, f);
+    context.textBaseline = "top"; // as the engine draws, pixel for pixel
+    context.fillText(text, x, innerRect.pos.y);
+    context.restore();
+  }
+
+  const categoryText = (categories) =>
+    Object.entries(categories ?? {})
+      .map(([name, value]) => shown.label(name, value))
+      .join(", ");
+
+  const numberText = (measure, text) => {
+    const value = Number.parseFloat(text);
+    // Percentages of a stretched chart and anything else not a plain number stay the engine's.
+    if (!measure || /%/.test(text) || !Number.isFinite(value)) return text;
+    return shown.number(measure, value, true);
+  };
+
+  chart.on("plot-marker-label-draw", (event) => {
+    const marker = event.target.parent;
+    const set = channelSet("label");
+    const measures = set.filter((entry) => shown.isMeasure(entry));
+    const dims = set.filter((entry) => !shown.isMeasure(entry));
+    // Mid-transition from labels of other series: the engine's text stands.
+    const known = measures.every((m) => m in (marker?.values ?? {})) && dims.every((d) => d in (marker?.categories ?? {}));
+    const text = known && set.length
+      ? [...measures.map((m) => shown.number(m, marker.values[m])), ...dims.map((d) => shown.label(d, marker.categories[d]))].join(", ")
+      : event.detail.text;
+    before?.(event);
+    draw(event, "marker", text, (event.detail.align + 1) / 2);
+  });
+  chart.on("plot-axis-label-draw", (event) => {
+    const axis = event.target.parent?.id ?? "x";
+    const text = event.target.categories
+      ? categoryText(event.target.categories)
+      : numberText(measureOn(axis), event.detail.text);
+    draw(event, `axis-${axis}`, text, axis === "y" ? 1 : 0.5);
+  });
+  chart.on("legend-label-draw", (event) => {
+    const text = event.target.categories
+      ? categoryText(event.target.categories)
+      : numberText(measureOn(event.target.parent?.channel), event.detail.text);
+    draw(event, "legend", text, 0);
+  });
+}

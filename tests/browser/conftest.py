@@ -66,9 +66,13 @@ def open_file(browser: Browser):
     """Open a local HTML file from file:// and watch its requests and errors."""
     contexts = []
 
-    def opener(path, *, reduced_motion="no-preference") -> PageWatch:
+    def opener(
+        path, *, reduced_motion="no-preference", size=(1000, 640), color_scheme="light"
+    ) -> PageWatch:
         context = browser.new_context(
-            viewport={"width": 1000, "height": 640}, reduced_motion=reduced_motion
+            viewport={"width": size[0], "height": size[1]},
+            reduced_motion=reduced_motion,
+            color_scheme=color_scheme,
         )
         contexts.append(context)
         page = context.new_page()

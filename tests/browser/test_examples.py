@@ -1,5 +1,7 @@
 """The example stories the demo builds play from start to end in a browser."""
 
+import re
+
 import pytest
 
 from ipyreport.cli import main
@@ -17,10 +19,31 @@ def demo(tmp_path_factory):
     return out
 
 
+# A number as the engine writes it unformatted: five or more digits in a row,
+# or a long fraction ("323764017.77", "88777003.02").
+RAW_NUMBER = re.compile(r"\d{5,}|\.\d{3,}")
+
+
+def unreadable(labels):
+    """Problems with the labels a chart drew: two overlapping in one group, or a raw number."""
+    problems = []
+    for chart, drawn in enumerate(labels, start=1):
+        for i, first in enumerate(drawn):
+            if RAW_NUMBER.search(first["text"]):
+                problems.append(f"chart {chart}: unformatted {first['text']!r}")
+            for second in drawn[i + 1 :]:
+                a, b = first["box"], second["box"]
+                apart = a[2] - 1 <= b[0] or b[2] - 1 <= a[0] or a[3] - 1 <= b[1] or b[3] - 1 <= a[1]
+                if first["group"] == second["group"] and not apart:
+                    problems.append(f"chart {chart}: {first['text']!r} overlaps {second['text']!r}")
+    return problems
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (390, 844)], ids=["desktop", "phone"])
 @pytest.mark.parametrize("name", EXAMPLES)
-def test_example_story_plays_every_step(open_file, demo, name):
+def test_example_story_plays_every_step(open_file, demo, name, size):
     # Reduced motion makes each step a jump, so a 50-step story plays quickly.
-    watch = open_file(demo / f"{name}.html", reduced_motion="reduce")
+    watch = open_file(demo / f"{name}.html", reduced_motion="reduce", size=size)
     page = watch.page
     wait_ready(page)
     page.focus("#ipyreport")
@@ -34,6 +57,9 @@ def test_example_story_plays_every_step(open_file, demo, name):
         seen.append((state["slide"], state["step"]))
         assert page.evaluate(INK)["ink"] > 0.005, f"{name} step {index + 1} looks blank"
         assert state["alt"], f"{name} step {index + 1} has no text alternative"
+        labels = page.evaluate("() => document.getElementById('ipyreport').ipyreport.labels()")
+        assert sum(map(len, labels)) > 0, f"{name} step {index + 1} drew no labels"
+        assert unreadable(labels) == [], f"{name} step {index + 1}"
     assert len(set(seen)) == total
     assert watch.errors == []
     assert watch.network_requests() == []

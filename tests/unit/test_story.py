@@ -62,8 +62,8 @@ def test_each_step_carries_a_text_alternative_and_its_table():
     document = small_story().to_dict()
     first = document["slides"][0]["steps"][0]
     assert first["alt"] == (
-        "A bar chart of Revenue by Region. Highest Revenue: Americas 324M, Europe 237M, "
-        "Asia Pacific 201M. Lowest: Africa 62.9M."
+        "A bar chart of Revenue by Region. Highest Revenue: Americas 323.8M, Europe 237.2M, "
+        "Asia Pacific 200.5M. Lowest: Africa 62.9M."
     )
     assert first["table"]["columns"] == ["Region", "Revenue"]
     assert [row[0] for row in first["table"]["rows"]] == [

@@ -1,0 +1,483 @@
+"""How numbers and dates read: one format per measure or date column.
+
+A :class:`Format` belongs to a measure (currency or unit, decimals, scale)
+or to a date column (its precision). The story resolves every format once,
+for its language, into plain values the document carries (``formats`` and
+``labels``); every place that shows a number or a date uses them: the
+chart's labels, axes and legends (the player's ``formatNumber`` in
+``static/steps.js`` is the JavaScript translation of :func:`format_number`,
+and a browser test runs both over the same numbers), data tables, text
+alternatives, the PDF and the video.
+
+Defaults come from the data: large numbers take a short scale
+(``323.8M``), whole numbers show no decimals, dates show at the precision
+their values have (``Jan 2021`` for month starts, ``2021`` for years).
+
+>>> resolved = resolve_number(Format(prefix="$"), "en")
+>>> format_number(323764017.77, resolved), format_number(845.5, resolved), format_number(1200, resolved)
+('$323.8M', '$845.50', '$1.2K')
+>>> date_labels(["2021-01-01", "2021-02-01"], None, "en")
+{'2021-01-01': 'Jan 2021', '2021-02-01': 'Feb 2021'}
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, TypedDict
+
+from ipyreport._errors import StepError, closest
+from ipyreport.data import AGGREGATORS, Dimension, Measure, VizzuData
+
+__all__ = [
+    "DATE_PRECISIONS",
+    "SCALES",
+    "Display",
+    "Format",
+    "NumberFormat",
+    "date_labels",
+    "format_number",
+    "measure_of",
+    "parse_format",
+    "resolve",
+    "resolve_number",
+]
+
+SCALES = ("auto", "none", "K", "M", "bn", "tn")
+DATE_PRECISIONS = ("year", "quarter", "month", "day", "iso")
+CURRENCIES = ("$", "€", "£", "¥", "₹", "CHF", "kr")
+MISSING = "\u2013"  # an en dash: how a missing number reads, in every output
+
+_FACTORS = {"K": 1e3, "M": 1e6, "bn": 1e9, "tn": 1e12}
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class _Locale:
+    group: str
+    point: str
+    scales: tuple[str, str, str, str]  # thousands, millions, billions, trillions
+    currency_after: bool
+    months: tuple[str, ...]
+    month: str  # patterns with {year} {quarter} {month} {day}
+    quarter: str
+    day: str
+
+
+# The words and separators of each language the formats speak; another
+# language is one entry. A language not listed reads as English.
+LOCALES: dict[str, _Locale] = {
+    "en": _Locale(
+        ",",
+        ".",
+        ("K", "M", "bn", "tn"),
+        False,
+        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+        "{month} {year}",
+        "{year} Q{quarter}",
+        "{month} {day}, {year}",
+    ),
+    "de": _Locale(
+        ".",
+        ",",
+        ("\u00a0Tsd.", "\u00a0Mio.", "\u00a0Mrd.", "\u00a0Bio."),
+        True,
+        (
+            "Jan.",
+            "Feb.",
+            "März",
+            "Apr.",
+            "Mai",
+            "Juni",
+            "Juli",
+            "Aug.",
+            "Sept.",
+            "Okt.",
+            "Nov.",
+            "Dez.",
+        ),
+        "{month} {year}",
+        "Q{quarter} {year}",
+        "{day}. {month} {year}",
+    ),
+    "fr": _Locale(
+        "\u202f",
+        ",",
+        ("\u00a0k", "\u00a0M", "\u00a0Md", "\u00a0Bn"),
+        True,
+        (
+            "janv.",
+            "févr.",
+            "mars",
+            "avr.",
+            "mai",
+            "juin",
+            "juil.",
+            "août",
+            "sept.",
+            "oct.",
+            "nov.",
+            "déc.",
+        ),
+        "{month} {year}",
+        "T{quarter} {year}",
+        "{day} {month} {year}",
+    ),
+    "es": _Locale(
+        ".",
+        ",",
+        ("\u00a0mil", "\u00a0M", "\u00a0mil\u00a0M", "\u00a0B"),
+        True,
+        ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"),
+        "{month} {year}",
+        "T{quarter} {year}",
+        "{day} {month} {year}",
+    ),
+}
+
+
+def locale(lang: str) -> _Locale:
+    """The words and separators for a BCP 47 language tag (English when not listed)."""
+    return LOCALES.get(lang.split("-", maxsplit=1)[0].lower(), LOCALES["en"])
+
+
+@dataclass(frozen=True)
+class Format:
+    """How a measure's numbers or a date column's values read.
+
+    For a measure: ``prefix`` and ``suffix`` (a currency or unit),
+    ``decimals`` (default: one on scaled numbers, none on whole numbers,
+    two otherwise) and ``scale`` (``"auto"`` picks K/M/bn/tn per number,
+    ``"none"`` writes every digit, ``"M"`` puts every number in millions).
+    For a date column: ``date`` is ``"year"``, ``"quarter"``, ``"month"``,
+    ``"day"`` or ``"iso"`` (default: the precision the values have).
+
+    A string is a shorthand (see :func:`parse_format`): ``"$"``, ``"€"``,
+    ``"%"``, ``"units"``, ``"month"``.
+
+    >>> Format(prefix="$", decimals=0)
+    Format(prefix='$', suffix='', decimals=0, scale='auto', date=None)
+    """
+
+    prefix: str = ""
+    suffix: str = ""
+    decimals: int | None = None
+    scale: str = "auto"
+    date: str | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("prefix", "suffix"):
+            if not isinstance(getattr(self, name), str):
+                msg = f"a format's {name} is text such as '$' or ' units', got {getattr(self, name)!r}"
+                raise StepError(msg, field=name)
+        if self.decimals is not None and (
+            isinstance(self.decimals, bool)
+            or not isinstance(self.decimals, int)
+            or not 0 <= self.decimals <= 10
+        ):
+            msg = f"a format's decimals is a whole number from 0 to 10, got {self.decimals!r}"
+            raise StepError(msg, field="decimals")
+        if self.scale not in SCALES:
+            msg = f"a format's scale is one of {', '.join(SCALES)}, got {self.scale!r}{closest(str(self.scale), SCALES)}"
+            raise StepError(msg, field="scale")
+        if self.date is not None and self.date not in DATE_PRECISIONS:
+            msg = f"a date format is one of {', '.join(DATE_PRECISIONS)}, got {self.date!r}{closest(str(self.date), DATE_PRECISIONS)}"
+            raise StepError(msg, field="date")
+
+
+def parse_format(value: Any, lang: str = "en") -> Format:
+    """A :class:`Format` from itself, a mapping of its fields, or a shorthand.
+
+    Shorthands: a currency (``"$"``, ``"€"``, ``"£"``, ``"¥"``, ``"₹"``,
+    ``"CHF"``, ``"kr"``) goes before the number in English and after it in
+    languages that write it there; ``"%"`` is a percent sign after an
+    unscaled number; a date precision (``"month"``...) formats a date
+    column; ``"plain"`` writes every digit; any other text is a unit after
+    the number.
+
+    >>> parse_format("€", "de"), parse_format("units").suffix
+    (Format(prefix='', suffix='\\xa0€', decimals=None, scale='auto', date=None), ' units')
+    """
+    if isinstance(value, Format):
+        return value
+    if isinstance(value, Mapping):
+        known = {f.name for f in fields(Format)}
+        for key in value:
+            if key not in known:
+                msg = f"a format has no field {key!r}{closest(str(key), known)}; fields are {sorted(known)}"
+                raise StepError(msg, field=str(key))
+        return Format(**value)
+    if not isinstance(value, str) or not value.strip():
+        msg = f"a format is a Format, a mapping or a shorthand such as '$', '%' or 'month', got {value!r}"
+        raise StepError(msg)
+    if value in CURRENCIES:
+        if locale(lang).currency_after:
+            return Format(suffix=f"\u00a0{value}")
+        return Format(prefix=value if len(value) == 1 else f"{value}\u00a0")
+    if value == "%":
+        return Format(suffix="%", scale="none")
+    if value in DATE_PRECISIONS:
+        return Format(date=value)
+    if value == "plain":
+        return Format(scale="none")
+    return Format(suffix=f" {value.strip()}")
+
+
+class NumberFormat(TypedDict):
+    """A measure's format resolved for the story's language, as the document carries it."""
+
+    prefix: str
+    suffix: str
+    decimals: int  # on scaled numbers
+    fixed: int | None  # on unscaled numbers (None: none for whole numbers, two otherwise)
+    scales: list[list[Any]]  # [factor, word], smallest first
+    always: bool  # every number in the one scale
+    group: str
+    point: str
+
+
+def resolve_number(fmt: Format, lang: str) -> NumberFormat:
+    """``fmt`` with the language's separators and scale words filled in."""
+    words = locale(lang)
+    every = [[_FACTORS[key], word] for key, word in zip(_FACTORS, words.scales, strict=True)]
+    if fmt.scale == "auto":
+        scales = every
+    elif fmt.scale == "none":
+        scales = []
+    else:
+        scales = [pair for pair in every if pair[0] == _FACTORS[fmt.scale]]
+    return {
+        "prefix": fmt.prefix,
+        "suffix": fmt.suffix,
+        "decimals": 1 if fmt.decimals is None else fmt.decimals,
+        "fixed": fmt.decimals,
+        "scales": scales,
+        "always": fmt.scale not in ("auto", "none"),
+        "group": words.group,
+        "point": words.point,
+    }
+
+
+def _fixed(value: float, digits: int) -> str:
+    # Exactly JavaScript's Number.prototype.toFixed on a non-negative number:
+    # the exact binary value rounded, a tie going up.
+    step = Decimal(1).scaleb(-digits)
+    return f"{Decimal(value).quantize(step, rounding=ROUND_HALF_UP):f}"
+
+
+def format_number(value: float | None, fmt: NumberFormat, *, trim: bool = False) -> str:
+    """``value`` as the audience reads it; ``trim`` drops trailing zeros (axis ticks).
+
+    >>> plain = resolve_number(Format(), "en")
+    >>> format_number(1234567, plain), format_number(-0.125, plain), format_number(None, plain)
+    ('1.2M', '-0.13', '\u2013')
+    >>> format_number(2_000_000, plain, trim=True), format_number(999_960, plain)
+    ('2M', '1.0M')
+    """
+    if value is None or not math.isfinite(value):
+        return MISSING
+    magnitude = abs(float(value))
+    symbol = ""
+    digits = fmt["fixed"] if fmt["fixed"] is not None else (0 if magnitude.is_integer() else 2)
+    scales = fmt["scales"]
+    if fmt["always"]:
+        factor, symbol = scales[0]
+        magnitude, digits = magnitude / factor, fmt["decimals"]
+    else:
+        for factor, word in reversed(scales):
+            scaled = magnitude / factor
+            # The smallest scale starts at its factor; a larger one as soon as
+            # the rounded number reads 1 (999,960 is 1.0M, not 1000.0K).
+            if magnitude >= factor or (
+                factor != scales[0][0] and float(_fixed(scaled, fmt["decimals"])) >= 1
+            ):
+                magnitude, digits, symbol = scaled, fmt["decimals"], word
+                break
+    text = _fixed(magnitude, digits)
+    if trim and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    whole, _, fraction = text.partition(".")
+    if len(whole) > 3:
+        head = len(whole) % 3 or 3
+        whole = whole[:head] + "".join(
+            fmt["group"] + whole[i : i + 3] for i in range(head, len(whole), 3)
+        )
+    number = whole + (fmt["point"] + fraction if fraction else "")
+    sign = "-" if value < 0 and text.strip("0.") else ""
+    return f"{sign}{fmt['prefix']}{number}{symbol}{fmt['suffix']}"
+
+
+def date_precision(labels: Iterable[str]) -> str | None:
+    """The precision ISO dates have (``None``: not all dates)."""
+    seen = list(labels)
+    if not seen or not all(_ISO_DATE.match(label) for label in seen):
+        return None
+    if all(label.endswith("-01-01") for label in seen):
+        return "year"
+    if all(label.endswith("-01") for label in seen):
+        return "month"
+    return "day"
+
+
+def date_labels(
+    labels: Iterable[str], precision: str | None, lang: str, *, name: str = "the column"
+) -> dict[str, str]:
+    """How each ISO date label reads at ``precision`` (default: the values' own).
+
+    Labels that are not ISO dates (the null label) keep their text. A
+    precision that would give two dates the same words is an error.
+    """
+    labels = list(labels)
+    dates = [label for label in labels if _ISO_DATE.match(label)]
+    if precision is None:
+        precision = date_precision(dates)
+    if precision is None or precision == "iso":
+        return {}
+    words = locale(lang)
+    result: dict[str, str] = {}
+    taken: dict[str, str] = {}
+    for label in dates:
+        year, month, day = (int(part) for part in label.split("-"))
+        text = {
+            "year": str(year),
+            "quarter": words.quarter.format(year=year, quarter=(month - 1) // 3 + 1),
+            "month": words.month.format(year=year, month=words.months[month - 1]),
+            "day": words.day.format(year=year, month=words.months[month - 1], day=day),
+        }[precision]
+        if text in taken:
+            msg = (
+                f"{name} has {taken[text]} and {label}, which would both read {text!r} "
+                f"as {precision}s; use a finer format such as 'day' or 'iso'"
+            )
+            raise StepError(msg, field=name)
+        taken[text] = label
+        result[label] = text
+    return result
+
+
+# Aggregators whose result counts rows or categories: a plain number, not the measure's unit.
+_COUNTING = ("count", "distinct")
+
+
+def measure_of(column: str) -> tuple[str, str]:
+    """The measure and aggregator a channel or table column names: ``"mean(Units)"`` → ``("Units", "mean")``.
+
+    >>> measure_of("Revenue"), measure_of("count(Revenue)")
+    (('Revenue', 'sum'), ('Revenue', 'count'))
+    """
+    for aggregator in AGGREGATORS:
+        if column.startswith(f"{aggregator}(") and column.endswith(")"):
+            return column[len(aggregator) + 1 : -1], aggregator
+    return column, "sum"
+
+
+@dataclass(frozen=True)
+class Display:
+    """Every format of a story, resolved: what a number or a category reads as.
+
+    Built from a document's ``formats``, ``plainFormat`` and ``labels``, so
+    every output reads numbers and dates the same way.
+    """
+
+    numbers: Mapping[str, NumberFormat]
+    plain: NumberFormat
+    labels: Mapping[str, Mapping[str, str]]
+
+    @classmethod
+    def of(cls, document: Mapping[str, Any]) -> Display:
+        """The display of a story document (documents without formats read plainly)."""
+        lang = str(document.get("lang") or "en")
+        return cls(
+            numbers=document.get("formats") or {},
+            plain=document.get("plainFormat") or resolve_number(Format(), lang),
+            labels=document.get("labels") or {},
+        )
+
+    def number(self, column: str, value: float | None) -> str:
+        """``value`` of the table column or channel entry ``column`` (``"mean(Units)"`` too)."""
+        name, aggregator = measure_of(column)
+        fmt = self.plain if aggregator in _COUNTING else self.numbers.get(name, self.plain)
+        return format_number(value, fmt)
+
+    def title(self, text: str) -> str:
+        """A chart title: one that is a date category (a timeline's moment) reads like the date.
+
+        >>> Display({}, resolve_number(Format(), "en"), {"Month": {"2021-01-01": "Jan 2021"}}).title("2021-01-01")
+        'Jan 2021'
+        """
+        for shown in self.labels.values():
+            if text in shown:
+                return shown[text]
+        return text
+
+    def label(self, dimension: str, label: str) -> str:
+        """How a category of ``dimension`` reads (a date at its precision)."""
+        return self.labels.get(dimension, {}).get(label, label)
+
+
+def resolve(formats: Mapping[str, Any], datasets: Iterable[VizzuData], lang: str) -> Display:
+    """Every measure's and date column's format in ``datasets``, resolved for ``lang``.
+
+    ``formats`` maps column names to a :class:`Format`, a mapping or a
+    shorthand; a measure without one reads by its unit (if it has one) and
+    the defaults, a dimension of ISO dates at its values' precision.
+
+    >>> from ipyreport import encode
+    >>> data = encode({"Month": ["2021-01-01", "2021-02-01"], "Revenue": [5e6, 1e3]})
+    >>> display = resolve({"Revenue": "$"}, [data], "en")
+    >>> display.number("Revenue", 5e6), display.label("Month", "2021-01-01")
+    ('$5.0M', 'Jan 2021')
+    """
+    measures: dict[str, Measure] = {}
+    dimensions: dict[str, list[str]] = {}
+    for data in datasets:
+        for series in data.series:
+            if isinstance(series, Measure):
+                measures.setdefault(series.name, series)
+            elif isinstance(series, Dimension):
+                dimensions.setdefault(series.name, []).extend(series.categories)
+    parsed: dict[str, Format] = {}
+    for name, value in formats.items():
+        if name not in measures and name not in dimensions:
+            known = [*measures, *dimensions]
+            msg = f"formats: no column named {name!r}{closest(str(name), known)}; columns are {sorted(known)}"
+            raise StepError(msg, field="formats")
+        try:
+            fmt = parse_format(value, lang)
+        except StepError as error:
+            msg = f"formats: {name!r}: {error.args[0]}"
+            raise StepError(msg, field="formats") from None
+        if name in measures and fmt.date is not None:
+            msg = f"formats: {name!r} is a measure; {fmt.date!r} formats dates; give it a number format such as '$' or 'units'"
+            raise StepError(msg, field="formats")
+        if name in dimensions and fmt.date is None:
+            msg = f"formats: {name!r} is a dimension; number formats are for measures; a date column takes 'year', 'quarter', 'month', 'day' or 'iso'"
+            raise StepError(msg, field="formats")
+        parsed[name] = fmt
+    numbers = {
+        name: resolve_number(
+            parsed.get(name) or (Format(suffix=f" {series.unit}") if series.unit else Format()),
+            lang,
+        )
+        for name, series in measures.items()
+    }
+    labels = {}
+    for name, categories in dimensions.items():
+        wanted = parsed.get(name)
+        unique = list(dict.fromkeys(categories))
+        if (
+            wanted is not None
+            and date_precision(unique) is None
+            and not any(_ISO_DATE.match(label) for label in unique)
+        ):
+            msg = f"formats: {name!r} holds no dates (such as {unique[0]!r}); date formats are for date columns"
+            raise StepError(msg, field="formats")
+        if wanted is None and date_precision(unique) is None:
+            continue
+        shown = date_labels(unique, wanted.date if wanted else None, lang, name=name)
+        if shown:
+            labels[name] = shown
+    return Display(numbers=numbers, plain=resolve_number(Format(), lang), labels=labels)
