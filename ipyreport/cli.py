@@ -274,7 +274,12 @@ def _build(
             if pdf:
                 story.save_pdf(target.with_suffix(".pdf"), steps=steps)
             if video:
-                story.save_video(target.with_suffix(".mp4"))
+                story.save_video(
+                    target.with_suffix(".mp4"),
+                    progress=lambda done, total: progress.update(
+                        f"recording {target.with_suffix('.mp4').name}: frame {done} of {total}"
+                    ),
+                )
             progress.advance()
         except (IpyreportError, RuntimeError, OSError) as error:
             print(error, file=sys.stderr)

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -315,11 +315,15 @@ class Story:
         fps: int = 25,
         size: tuple[int, int] = (1280, 720),
         hold: float = 1.0,
+        progress: Callable[[int, int], None] | None = None,
     ) -> Path:
-        """Record the story's transitions frame by frame to an ``.mp4`` or ``.gif`` file."""
+        """Record the story's transitions frame by frame to an ``.mp4`` or ``.gif`` file
+        (``progress(done, total)`` hears of each frame)."""
         from ipyreport.export.video import save_video
 
-        return save_video(self.to_json(), path, fps=fps, size=size, hold=hold)
+        return save_video(
+            self.to_json(), path, fps=fps, size=size, hold=hold, progress=progress
+        )
 
     def player(self, **options: Any) -> Any:
         """This story as a notebook widget (:class:`ipyreport.notebook.widget.StoryPlayer`)."""

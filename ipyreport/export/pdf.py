@@ -19,6 +19,7 @@ from typing import Any
 from ipyreport.document import Document, load
 from ipyreport.export._browser import in_own_thread, story_page
 from ipyreport.export.html import source_date
+from ipyreport.formats import MISSING, Display
 
 __all__ = ["PAGE_SIZES", "save_pdf"]
 
@@ -142,6 +143,7 @@ def _handout(
             f'<section><h1>{heading}</h1><div class="chart"><img src="{image}" alt="{html.escape(step.get("alt") or "")}"></div>'
             f'{notes}<p class="alt">{html.escape(step.get("alt") or "")}</p></section>'
         )
+    display = Display.of(document)
     parts.append("<section><h1>Data behind the charts</h1>")
     for s, k in pages:
         slide = document["slides"][s - 1]
@@ -154,22 +156,25 @@ def _handout(
         for name, rows in zip(step.get("names") or [None], tables, strict=False):
             if name:
                 parts.append(f"<h3>{html.escape(name[:1].upper() + name[1:])}</h3>")
-            parts.append(_table(rows))
+            parts.append(_table(rows, display))
     provenance = document.get("provenance") or {}
     made = html.escape(str(provenance.get("spec") or "the ipyreport Python API"))
     parts.append(f"<footer>Made with ipyreport from {made}.</footer></section></body></html>")
     return "".join(parts)
 
 
-def _table(rows: dict[str, Any] | None) -> str:
+def _table(rows: dict[str, Any] | None, display: Display) -> str:
     if not rows:
         return "<p>No table for this step (it uses a custom JavaScript filter).</p>"
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in rows["columns"])
     dims = len(rows["columns"]) - rows["measures"]
     body = []
+    columns = rows["columns"]
     for row in rows["rows"]:
         cells = [
-            f"<th>{html.escape(str(v))}</th>" if i < dims else f"<td>{_number(v)}</td>"
+            f"<th>{html.escape(display.label(columns[i], str(v)) if v is not None else MISSING)}</th>"
+            if i < dims
+            else f"<td>{html.escape(display.number(columns[i], v))}</td>"
             for i, v in enumerate(row)
         ]
         body.append(f"<tr>{''.join(cells)}</tr>")
@@ -179,11 +184,3 @@ def _table(rows: dict[str, Any] | None) -> str:
         else ""
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{more}"
-
-
-def _number(value: Any) -> str:
-    if value is None:
-        return "\u2013"  # an en dash marks a missing value
-    if isinstance(value, float):
-        return f"{value:,.2f}"
-    return html.escape(str(value))

@@ -734,22 +734,34 @@ export async function start({
   if (hash) window.addEventListener("hashchange", () => go(fromHash()));
 
   // What the viewer sees of the charts, as a PNG data URL the size of the
-  // main chart's canvas: that canvas, or a dashboard's charts where they stand.
-  function snapshot() {
+  // main chart's canvas: that canvas, or a dashboard's charts where they
+  // stand. `titled` adds a band above with the slide's title (video frames).
+  function snapshot({ titled = false } = {}) {
     const base = root.querySelector(".ipyreport-chart canvas");
     const board = currentBoard();
-    if (!board) return base.toDataURL("image/png");
+    if (!board && !titled) return base.toDataURL("image/png");
+    const band = titled ? Math.round(base.height * 0.1) : 0;
     const picture = document.createElement("canvas");
     picture.width = base.width;
-    picture.height = base.height;
+    picture.height = base.height + band;
     const context = picture.getContext("2d");
-    context.fillStyle = getComputedStyle(root).backgroundColor;
+    const style = getComputedStyle(root);
+    context.fillStyle = style.backgroundColor;
     context.fillRect(0, 0, picture.width, picture.height);
+    if (titled) {
+      const { slide: s } = positions[index];
+      const title = story.slides[s].title ?? story.title ?? "";
+      context.fillStyle = style.color;
+      context.font = `bold ${Math.round(band * 0.45)}px ${style.fontFamily}`;
+      context.textBaseline = "middle";
+      context.fillText(title, Math.round(band * 0.4), band / 2, picture.width - band * 0.8);
+    }
     const frame = base.getBoundingClientRect();
     const scale = base.width / frame.width;
-    for (const canvas of board.element.querySelectorAll("canvas")) {
+    const canvases = board ? board.element.querySelectorAll("canvas") : [base];
+    for (const canvas of canvases) {
       const box = canvas.getBoundingClientRect();
-      const [x, y] = [(box.left - frame.left) * scale, (box.top - frame.top) * scale];
+      const [x, y] = [(box.left - frame.left) * scale, (box.top - frame.top) * scale + band];
       context.drawImage(canvas, x, y, box.width * scale, box.height * scale);
     }
     return picture.toDataURL("image/png");
@@ -759,7 +771,7 @@ export async function start({
   // paused, seek through it, and read the charts at each of `count` + 1
   // evenly spaced points; the player then stands on that step. On a
   // dashboard every chart moves by the same clock; a shorter one rests at its end.
-  async function capture(count) {
+  async function capture(count, { titled = false } = {}) {
     const target = index + 1;
     const { slide: s, step: k } = positions[target];
     const board = isBoard(story.slides[s]) ? await boardFor(s) : null;
@@ -789,7 +801,7 @@ export async function start({
         control.seek(`${Math.min(100, ((frame / count) * longest * 100) / own)}%`);
         on.chart.feature.rendering.update();
       }
-      frames.push(snapshot());
+      frames.push(snapshot({ titled }));
     }
     for (const { control, animation } of playing) {
       control.play();

@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import io
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,14 +43,17 @@ def _frames(document: bytes, *, fps: int, size: tuple[int, int], hold: float) ->
         )
         _settle(page)
         first = _png(
-            page.evaluate("() => document.getElementById('ipyreport').ipyreport.snapshot()")
+            page.evaluate(
+                "() => document.getElementById('ipyreport').ipyreport.snapshot({titled: true})"
+            )
         )
         for _ in range(max(held, 1)):
             yield first
         for number, seconds in enumerate(step_seconds(load(document))[1:], start=2):
             count = max(round(seconds * fps), 1)
             urls = page.evaluate(
-                "(count) => document.getElementById('ipyreport').ipyreport.capture(count)", count
+                "(count) => document.getElementById('ipyreport').ipyreport.capture(count, {titled: true})",
+                count,
             )
             refused = urls.get("error") if isinstance(urls, dict) else None
             if refused:
@@ -82,11 +85,13 @@ def save_video(
     fps: int = 25,
     size: tuple[int, int] = (1280, 720),
     hold: float = 1.0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Path:
     """Record a story document (``Story.to_json()``) to ``path`` (``.mp4`` or ``.gif``).
 
-    Frames stream from the page to the encoder one at a time, so memory stays
-    the same however long the story is.
+    Each frame carries the slide's title above its charts. Frames stream from
+    the page to the encoder one at a time, so memory stays the same however
+    long the story is; ``progress(done, total)`` hears of every frame encoded.
     """
     target = Path(path)
     suffix = target.suffix.lower()
@@ -99,19 +104,30 @@ def save_video(
     except ImportError as error:
         msg = "videos need Pillow and imageio-ffmpeg: pip install 'ipyreport[video]'"
         raise RuntimeError(msg) from error
-    in_own_thread(lambda: _record(document, target, fps=fps, size=size, hold=hold))
+    in_own_thread(
+        lambda: _record(document, target, fps=fps, size=size, hold=hold, progress=progress)
+    )
     return target
 
 
-def _record(document: bytes, target: Path, *, fps: int, size: tuple[int, int], hold: float) -> None:
+def _record(
+    document: bytes,
+    target: Path,
+    *,
+    fps: int,
+    size: tuple[int, int],
+    hold: float,
+    progress: Callable[[int, int], None] | None,
+) -> None:
     """Encode every frame as it is drawn (ffmpeg: H.264 for MP4, a palette per frame for GIF)."""
     import imageio_ffmpeg
     from PIL import Image
 
     writer: Any = None
     width = height = 0
+    total = sum(frame_plan(document, fps=fps, hold=hold))
     try:
-        for data in _frames(document, fps=fps, size=size, hold=hold):
+        for done, data in enumerate(_frames(document, fps=fps, size=size, hold=hold), start=1):
             picture = Image.open(io.BytesIO(data)).convert("RGB")
             if writer is None:
                 width, height = picture.width // 2 * 2, picture.height // 2 * 2  # H.264: even sides
@@ -125,6 +141,8 @@ def _record(document: bytes, target: Path, *, fps: int, size: tuple[int, int], h
                 )
                 writer.send(None)
             writer.send(picture.crop((0, 0, width, height)).tobytes())
+            if progress is not None:
+                progress(done, total)
     finally:
         if writer is not None:
             writer.close()

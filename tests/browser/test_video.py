@@ -23,8 +23,11 @@ def story():
     return Story(
         SALES,
         slides=[
-            Slide(presets.morph(SALES, ["column", "pie"], x="Region", y="Revenue", duration=0.5)),
-            Slide(presets.chart("treemap", x="Region", y="Revenue", duration=0.4)),
+            Slide(
+                presets.morph(SALES, ["column", "pie"], x="Region", y="Revenue", duration=0.5),
+                title="Where revenue comes from",
+            ),
+            Slide(presets.chart("treemap", x="Region", y="Revenue", duration=0.4), title="Shares"),
         ],
     )
 
@@ -84,7 +87,9 @@ def step_picture(browser, tmp_path, slide, step, made=story):
     )
     while page.evaluate("() => document.getElementById('ipyreport').ipyreport.busy"):
         time.sleep(0.05)
-    url = page.evaluate("() => document.getElementById('ipyreport').ipyreport.snapshot()")
+    url = page.evaluate(
+        "() => document.getElementById('ipyreport').ipyreport.snapshot({titled: true})"
+    )
     page.close()
     picture = Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).convert("RGB")
     return np.asarray(picture).astype(int)
@@ -96,9 +101,17 @@ def close(frame, picture):
 
 
 def test_mp4_has_the_planned_frames_and_its_ends_match_the_steps(browser, tmp_path):
-    path = story().save_video(tmp_path / "story.mp4", fps=FPS, size=SIZE, hold=0.3)
+    heard = []
+    path = story().save_video(
+        tmp_path / "story.mp4",
+        fps=FPS,
+        size=SIZE,
+        hold=0.3,
+        progress=lambda done, total: heard.append((done, total)),
+    )
     frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(path))
     planned = sum(frame_plan(story().to_json(), fps=FPS, hold=0.3))
+    assert heard == [(done, planned) for done in range(1, planned + 1)]
     assert frames == planned == 3 + (5 + 1 + 3) + (4 + 1 + 3)
     assert seconds == planned / FPS
     first, last = step_picture(browser, tmp_path, 1, 1), step_picture(browser, tmp_path, 2, 1)
@@ -107,6 +120,12 @@ def test_mp4_has_the_planned_frames_and_its_ends_match_the_steps(browser, tmp_pa
     assert len(decoded) == planned
     assert close(decoded[0], first)
     assert close(decoded[-1], last)
+    # Each frame carries its slide's title in a band above the chart.
+    band = first.shape[0] - SIZE[1]
+    assert band > 0
+    first_title, last_title = decoded[0][:band], decoded[-1][:band]
+    assert (np.abs(first_title - first_title[0, 0]).sum(axis=2) > 200).mean() > 0.01
+    assert np.abs(first_title - last_title).mean() > 1
     # Mid-transition frames differ from both ends: the morph is recorded, not jumped.
     middle = decoded[3 + 3]
     assert not close(middle, decoded[0])
@@ -151,6 +170,7 @@ def test_a_dashboard_is_recorded_chart_by_chart_to_its_final_picture(browser, tm
     assert not close(early, decoded[0])
     distances = [np.abs(frame - decoded[-1]).mean() for frame in transition]
     assert distances == sorted(distances, reverse=True)
-    left, right = early[:, : width // 2], early[:, width // 2 :]
-    assert (np.abs(left - left[0, 0]).sum(axis=2) > 30).mean() > 0.01
-    assert (np.abs(right - right[0, 0]).sum(axis=2) > 30).mean() > 0.01
+    chart = early[height - SIZE[1] :]  # below the title band
+    left, right = chart[:, : width // 2], chart[:, width // 2 :]
+    assert (np.abs(left - left[0, 0]).sum(axis=2) > 30).mean() > 0.005
+    assert (np.abs(right - right[0, 0]).sum(axis=2) > 30).mean() > 0.005
