@@ -58,7 +58,7 @@ def alt_text(state: ChartState, rows: dict[str, Any] | None, display: Display | 
         what += f" of {', '.join(dict.fromkeys(measures))}"
     if dims:
         what += f" by {', '.join(dict.fromkeys(dims))}"
-    sentences = [f"{isolate(str(title))}." if title else "", what + "."]
+    sentences = [f"{isolate(display.title(str(title)))}." if title else "", what + "."]
     if rows and rows["rows"] and rows["measures"]:
         dim_count = len(rows["columns"]) - rows["measures"]
         value_at = dim_count

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from ipyreport.step import Step, StepError
+from ipyreport.step import Step, StepError, hold_problem
 
 __all__ = ["AnySlide", "Dashboard", "Slide", "map_steps"]
 
@@ -45,6 +45,7 @@ class Slide:
     """One slide: steps that play in turn, with a title, speaker notes and a text alternative.
 
     Steps may be given one by one or as lists (what presets return).
+    ``hold`` is how long play mode rests on each of its steps (seconds).
     """
 
     def __init__(
@@ -53,11 +54,13 @@ class Slide:
         title: str | None = None,
         notes: str | None = None,
         alt: str | None = None,
+        hold: float | None = None,
     ) -> None:
         self.steps: tuple[Step, ...] = _steps(steps, f"slide {title!r}")
         self.title = title
         self.notes = notes
         self.alt = alt
+        self.hold = _hold(hold, title)
 
     @property
     def length(self) -> int:
@@ -100,7 +103,9 @@ class Dashboard:
         alt: str | None = None,
         columns: int | None = None,
         cross_filter: bool | Sequence[str] = True,
+        hold: float | None = None,
     ) -> None:
+        self.hold = _hold(hold, title)
         if not MIN_CHARTS <= len(charts) <= MAX_CHARTS:
             msg = (
                 f"dashboard {title!r} has {len(charts)} chart(s); it holds {MIN_CHARTS} to "
@@ -154,10 +159,20 @@ def map_steps(slide: AnySlide, change: Callable[[Step], Step]) -> AnySlide:
             alt=slide.alt,
             columns=slide.columns,
             cross_filter=slide.cross_filter,
+            hold=slide.hold,
         )
     return Slide(
         *(change(step) for step in slide.steps),
         title=slide.title,
         notes=slide.notes,
         alt=slide.alt,
+        hold=slide.hold,
     )
+
+
+def _hold(hold: float | None, title: str | None) -> float | None:
+    problem = hold_problem(hold)
+    if problem:
+        msg = f"slide {title!r}: hold: {problem}"
+        raise StepError(msg, field="hold")
+    return hold

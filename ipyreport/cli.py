@@ -274,10 +274,11 @@ def _build(
             if pdf:
                 story.save_pdf(target.with_suffix(".pdf"), steps=steps)
             if video:
+                movie = target.with_suffix(".mp4")
                 story.save_video(
-                    target.with_suffix(".mp4"),
-                    progress=lambda done, total: progress.update(
-                        f"recording {target.with_suffix('.mp4').name}: frame {done} of {total}"
+                    movie,
+                    progress=lambda done, total, name=movie.name: progress.update(
+                        f"recording {name}: frame {done} of {total}"
                     ),
                 )
             progress.advance()

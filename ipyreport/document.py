@@ -68,6 +68,7 @@ class StepEntry(TypedDict, total=False):
     animation: dict[str, Any]
     complete: bool
     data: str  # a dataset other than "main"
+    hold: float
     alt: str
     table: Table | None
 
@@ -90,6 +91,7 @@ class SlideEntry(TypedDict, total=False):
     notes: str | None
     alt: str | None
     kind: str
+    hold: float
     columns: int
     crossFilter: list[str]
     steps: list[Any]
@@ -104,6 +106,7 @@ class Document(TypedDict):
     theme: str
     tooltips: bool
     loop: bool
+    hold: float  # seconds play mode rests on a step (a slide's or step's own "hold" wins)
     provenance: dict[str, Any] | None
     formats: dict[str, NumberFormat]
     plainFormat: NumberFormat

@@ -461,6 +461,7 @@ def timeline(
     sort: bool = False,
     filter: Filter | Mapping[str, Any] | None = None,
     rescale: bool = False,
+    hold: float = 0.25,
 ) -> list[Step]:
     """One step per value of ``time``: Gapminder-style playback.
 
@@ -479,7 +480,8 @@ def timeline(
     before the gaps are filled, in the engine for a lazy source). The value
     axis stays the same for every step — from zero to the largest bar (stack)
     of the whole timeline, rounded — so growth shows as growth; ``rescale``
-    lets each step fit its own values instead.
+    lets each step fit its own values instead. In play mode each moment
+    rests ``hold`` seconds (24 monthly steps play in about 25 s).
 
     >>> from ipyreport import samples
     >>> steps = timeline(samples.sales(), time="Month", x="Region", y="Revenue")
@@ -557,7 +559,9 @@ def timeline(
             "easing": "linear" if index else "ease-in-out",
         }
         config = step.config if rescale else _fixed_axis(step.config, y, extent)
-        steps.append(Step(config=config, filter=step.filter, animation=animation, data=playback))
+        steps.append(
+            Step(config=config, filter=step.filter, animation=animation, data=playback, hold=hold)
+        )
     return steps
 
 
@@ -826,6 +830,7 @@ REGISTRY: dict[str, Preset] = {
                 **_role_types,
                 "duration": _seconds,
                 "cumulative": _flag,
+                "hold": _seconds,
                 "fill": _flag,
                 "sort": _flag,
                 "rescale": _flag,

@@ -37,7 +37,7 @@ from ipyreport._schema import AnyOf, Enum, FreeMap, ListOf, Problem, Record, Sca
 from ipyreport.data import VizzuData, encode
 from ipyreport.lazy import DEFAULT_MEMORY_LIMIT, lazy
 from ipyreport.step import Filter, Step, check_step, data_of
-from ipyreport.story import THEMES, Dashboard, Slide, Story
+from ipyreport.story import DEFAULT_HOLD, THEMES, Dashboard, Slide, Story
 
 __all__ = ["SPEC", "Access", "SpecError", "build", "json_schema", "load", "set_value"]
 
@@ -50,12 +50,19 @@ filter_spec = FreeMap(
 )
 
 # The preset step kinds and their parameters come from the presets' own table.
+HOLD = Scalar("number", minimum=0, maximum=3600, description="seconds play mode rests on each step")
 STEP_KINDS: dict[str, Record | FreeMap] = {
     **{name: preset.parameters for name, preset in presets.REGISTRY.items()},
     "config": FreeMap(description="a raw Vizzu config"),
 }
 STEP = Record(
-    {**STEP_KINDS, "filter": filter_spec, "style": FreeMap(), "animation": FreeMap()},
+    {
+        **STEP_KINDS,
+        "filter": filter_spec,
+        "style": FreeMap(),
+        "animation": FreeMap(),
+        "hold": HOLD,
+    },
     one_of=tuple(STEP_KINDS),
     name="step key",
     description="a step: one preset (or a raw config), optionally with a filter, style or animation options",
@@ -71,6 +78,7 @@ SLIDE = Record(
         "title": text,
         "notes": text,
         "alt": text,
+        "hold": HOLD,
         "steps": ListOf(STEP, min_items=1),
         "charts": ListOf(
             CHART,
@@ -125,6 +133,7 @@ SPEC = Record(
         ),
         "tooltips": flag,
         "loop": flag,
+        "hold": HOLD,
         "data": DATA,
         "slides": ListOf(SLIDE, min_items=1),
     },
@@ -354,6 +363,7 @@ def build(
             tooltips=spec.get("tooltips", True),
             loop=spec.get("loop", True),
             formats=spec.get("formats"),
+            hold=spec.get("hold", DEFAULT_HOLD),
         )
     except IpyreportError as error:
         raise _located(loaded, error, origins) from None
@@ -518,6 +528,8 @@ def _build_step(
             made = [step.with_animation(**spec["animation"]) for step in made]
         if "style" in spec:
             made = [replace(step, style=spec["style"]) for step in made]
+        if "hold" in spec:
+            made = [replace(step, hold=spec["hold"]) for step in made]
     except IpyreportError as error:
         if error.field == "filter" and "filter" in spec:
             said = str(error).removeprefix(f"{name}: ")
@@ -538,7 +550,12 @@ def _build_step(
 def _build_slide(
     loaded: Loaded, data: Any, slide: dict[str, Any], number: int, origins: Origins
 ) -> Slide | Dashboard:
-    text = {"title": slide.get("title"), "notes": slide.get("notes"), "alt": slide.get("alt")}
+    text = {
+        "title": slide.get("title"),
+        "notes": slide.get("notes"),
+        "alt": slide.get("alt"),
+        "hold": slide.get("hold"),
+    }
     here: tuple[str | int, ...] = ("slides", number - 1)
     if "steps" in slide:
         for key in ("columns", "cross_filter"):

@@ -23,7 +23,22 @@ from ipyreport._schema import format_path, json_problems
 from ipyreport._vizzu_presets import PRESETS, build_config
 from ipyreport.data import AGGREGATORS, VizzuData
 
-__all__ = ["KEEP_FILTER", "Filter", "Step", "StepError", "check_step"]
+__all__ = ["KEEP_FILTER", "Filter", "Step", "StepError", "check_step", "hold_problem"]
+
+MAX_HOLD = 3600.0
+
+
+def hold_problem(hold: object) -> str | None:
+    """What is wrong with a play-mode rest in seconds (``None``: nothing, or not given).
+
+    >>> hold_problem(0.5), hold_problem(-1)
+    (None, 'seconds from 0 to 3600, got -1')
+    """
+    if hold is None:
+        return None
+    if isinstance(hold, bool) or not isinstance(hold, (int, float)) or not 0 <= hold <= MAX_HOLD:
+        return f"seconds from 0 to {MAX_HOLD:g}, got {hold!r}"
+    return None
 
 
 @dataclass(frozen=True)
@@ -36,6 +51,8 @@ class Step:
     ``animation`` Vizzu animation options (``duration``, ``delay``,
     ``easing`` and per-part options such as ``x``, ``y``, ``color``,
     ``show``, ``hide``). ipyvizzu ``Config``/``Style`` objects are accepted.
+    ``hold`` is how long play mode rests on the step after its transition
+    (default: the slide's, else the story's).
 
     >>> Step(config={"x": "Region"}, animation={"duration": 1}).to_dict()
     {'config': {'x': 'Region'}, 'filter': None, 'animation': {'duration': 1}}
@@ -46,8 +63,13 @@ class Step:
     filter: Filter | None = None
     animation: Mapping[str, Any] | None = None
     data: VizzuData | str | None = field(default=None, compare=False, repr=False)
+    hold: float | None = None
 
     def __post_init__(self) -> None:
+        problem = hold_problem(self.hold)
+        if problem:
+            msg = f"a step's hold: {problem}"
+            raise StepError(msg, field="hold")
         object.__setattr__(self, "config", _plain_config(self.config))
         if self.style is not None:
             object.__setattr__(self, "style", _plain(self.style, "style"))
@@ -90,6 +112,8 @@ class Step:
             result["animation"] = dict(self.animation)
         if self.is_complete():
             result["complete"] = True
+        if self.hold is not None:
+            result["hold"] = self.hold
         return result
 
     def is_complete(self) -> bool:

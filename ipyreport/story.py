@@ -33,12 +33,14 @@ from ipyreport.step import (
     Step,
     StepError,
     config_from_preset_call,
+    hold_problem,
 )
 
 __all__ = ["THEMES", "Dashboard", "Slide", "Story"]
 
 # "auto" follows the viewer's light or dark preference.
 THEMES = ("auto", "light", "dark")
+DEFAULT_HOLD = 2.0  # seconds play mode rests on a step
 
 
 def _placeholders(datasets: list[tuple[str, VizzuData]]) -> dict[str, int]:
@@ -87,7 +89,9 @@ class Story:
     a file grows with what is shown, not with the source's rows.
     ``formats`` maps measures and date columns to how they read (see
     :class:`ipyreport.Format`): ``{"Revenue": "$", "Month": "quarter"}``;
-    every output uses them.
+    every output uses them. ``hold`` is how long play mode rests on each
+    step after its transition (seconds; a slide or step can set its own,
+    and a timeline's moments rest briefly by default).
     """
 
     def __init__(
@@ -105,7 +109,13 @@ class Story:
         compact: bool = True,
         tables: Mapping[str, Any] | None = None,
         formats: Mapping[str, Any] | None = None,
+        hold: float = DEFAULT_HOLD,
     ) -> None:
+        problem = hold_problem(hold)
+        if problem:
+            msg = f"the story's hold: {problem}"
+            raise StepError(msg, field="hold")
+        self.hold = hold
         self.tables = {
             name: table if isinstance(table, VizzuData) else encode(table)
             for name, table in (tables or {}).items()
@@ -193,7 +203,9 @@ class Story:
 
         slides: list[dict[str, Any]] = []
         for number, slide in enumerate(self.slides, start=1):
-            text = {"title": slide.title, "notes": slide.notes, "alt": slide.alt}
+            text: dict[str, Any] = {"title": slide.title, "notes": slide.notes, "alt": slide.alt}
+            if slide.hold is not None:
+                text["hold"] = slide.hold
             if isinstance(slide, Slide):
                 steps = [entry(plan.at(number, None, k)) for k in range(1, slide.length + 1)]
                 for step in steps:
@@ -256,6 +268,7 @@ class Story:
             "theme": self.theme,
             "tooltips": self.tooltips,
             "loop": self.loop,
+            "hold": self.hold,
             "provenance": self.provenance,
             "formats": dict(self.display.numbers),
             "plainFormat": self.display.plain,
@@ -321,9 +334,7 @@ class Story:
         (``progress(done, total)`` hears of each frame)."""
         from ipyreport.export.video import save_video
 
-        return save_video(
-            self.to_json(), path, fps=fps, size=size, hold=hold, progress=progress
-        )
+        return save_video(self.to_json(), path, fps=fps, size=size, hold=hold, progress=progress)
 
     def player(self, **options: Any) -> Any:
         """This story as a notebook widget (:class:`ipyreport.notebook.widget.StoryPlayer`)."""

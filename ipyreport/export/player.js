@@ -12,7 +12,7 @@
 // Each chart is a "track": the entries it plays (null where it holds) and
 // the state it is in, so any track can be brought to any step.
 
-const HOLD_SECONDS = 2; // how long play mode rests on each step
+const HOLD_SECONDS = 2; // how long play mode rests on a step when the story does not say
 const DIMMED = 0.3; // opacity of the marks a dashboard click did not pick
 const MAX_TABLE_ROWS = 100; // as many rows as the story's own tables hold
 
@@ -639,11 +639,16 @@ export async function start({
     return found < 0 ? 0 : found;
   }
 
-  function stepSeconds() {
+  // How long play mode rests on a step once its transition has played: the
+  // step's own hold, else its slide's, else the story's (a dashboard frame:
+  // its charts' longest).
+  function restSeconds() {
     const { slide: s, step: k } = positions[index];
-    const step = story.slides[s].steps[k];
-    const playing = isBoard(story.slides[s]) ? step.charts.filter(Boolean) : [step];
-    return Math.max(...playing.map(seconds)) + HOLD_SECONDS;
+    const slide = story.slides[s];
+    const step = slide.steps[k];
+    const playing = isBoard(slide) ? step.charts.filter(Boolean) : [step];
+    const rest = (entry) => entry?.hold ?? slide.hold ?? story.hold ?? HOLD_SECONDS;
+    return playing.length ? Math.max(...playing.map(rest)) : rest(null);
   }
 
   function togglePlay(force) {
@@ -659,9 +664,9 @@ export async function start({
       const atEnd = index + 1 >= positions.length;
       if (atEnd && story.loop === false) return togglePlay(false);
       await go(atEnd ? 0 : index + 1);
-      timer = setTimeout(tick, stepSeconds() * 1000);
+      timer = setTimeout(tick, restSeconds() * 1000);
     };
-    if (playing) timer = setTimeout(tick, stepSeconds() * 1000);
+    if (playing) timer = setTimeout(tick, restSeconds() * 1000);
   }
 
   function toggle(name, button) {

@@ -221,6 +221,42 @@ def test_play_mode_advances_on_its_own(open_file, tmp_path):
     assert watch.errors == []
 
 
+def slides_reached(page, seconds):
+    """Every slide play mode shows within ``seconds`` of pressing P."""
+    reached = set()
+    page.keyboard.press("p")
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        reached.add(shown(page)["slide"])
+        time.sleep(0.05)
+    return reached
+
+
+def test_play_mode_rests_as_long_as_the_story_slide_and_step_say(open_file, tmp_path):
+    # Story: 0.1 s; slide 2 rests 5 s on its own; the last slide's step 0.1 s again.
+    slides = [
+        Slide(presets.chart("column", x="Region", y="Revenue", duration=0.1)),
+        Slide(presets.chart("pie", x="Region", y="Revenue", duration=0.1), hold=5),
+        Slide(presets.chart("treemap", x="Region", y="Revenue", duration=0.1)),
+    ]
+    path = Story(SALES, slides=slides, hold=0.1, loop=False).save_html(tmp_path / "hold.html")
+    watch, page = open_story(open_file, path)
+    # 0.2 s on slide 1, then 5.1 s on slide 2: after 2.5 s it is still on slide 2.
+    assert slides_reached(page, 2.5) == {1, 2}
+    assert watch.errors == []
+
+
+def test_a_timeline_plays_its_moments_briskly(open_file, tmp_path):
+    # 6 monthly moments of 0.2 s: with the timeline's short rest all play within 3 s;
+    # with the story's 2 s rest on each they would take over 10 s.
+    steps = presets.timeline(SALES, time="Month", x="Region", y="Revenue", duration=0.2)[:6]
+    path = Story(SALES, slides=[Slide(*steps)], loop=False).save_html(tmp_path / "months.html")
+    watch, page = open_story(open_file, path)
+    reached = slides_reached(page, 3.5)
+    assert shown(page)["step"] == 6, reached
+    assert watch.errors == []
+
+
 def test_reduced_motion_jumps_instead_of_animating(open_file, tmp_path):
     story = Story(
         SALES,
