@@ -10,7 +10,7 @@ import argparse
 import shutil
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -275,12 +275,7 @@ def _build(
                 story.save_pdf(target.with_suffix(".pdf"), steps=steps)
             if video:
                 movie = target.with_suffix(".mp4")
-                story.save_video(
-                    movie,
-                    progress=lambda done, total, name=movie.name: progress.update(
-                        f"recording {name}: frame {done} of {total}"
-                    ),
-                )
+                story.save_video(movie, progress=_recording(progress, movie.name))
             progress.advance()
         except (IpyreportError, RuntimeError, OSError) as error:
             print(error, file=sys.stderr)
@@ -296,6 +291,13 @@ def _build(
             if video:
                 print(f"{target.with_suffix('.mp4')}  (video)")
     return 1 if failed else 0
+
+
+def _recording(progress: Progress, name: str) -> Callable[[int, int], None]:
+    def heard(done: int, total: int) -> None:
+        progress.update(f"recording {name}: frame {done} of {total}")
+
+    return heard
 
 
 def _example_specs() -> Path:
