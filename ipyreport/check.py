@@ -5,8 +5,10 @@ walks the steps the way the player shows them and reports, with the slide,
 the step and a suggestion:
 
 - ``flicker``: a category that disappears and comes back on the next step;
-- ``colors``: the colour channel switches to another dimension with the same
-  palette, so the same colours now mean other things;
+- ``colors``: the colour channel switches to another dimension whose
+  categories are drawn in colours the first one used (a story gives each
+  colour dimension its own colours, so this takes a palette set by hand,
+  or more categories than the palette has colours);
 - ``everything``: a step changes geometry, coordinates, series and filter
   at once, so nothing stays put for the eye to follow;
 - ``axis``: a value axis jumps by more than 4x between two otherwise alike
@@ -16,7 +18,7 @@ the step and a suggestion:
 - ``crossfilter``: a dashboard chart whose data lacks a dimension that
   clicks filter the other charts by, so it cannot follow them;
 - ``colors`` also fires when two charts side by side on a dashboard colour
-  by different dimensions with one palette.
+  different dimensions with shared colours.
 
 Each chart is checked along what it plays: the main chart across the
 ordinary slides, and each dashboard chart through its own steps.
@@ -24,10 +26,11 @@ ordinary slides, and each dashboard chart through its own steps.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ipyreport._colors import DEFAULT_PALETTE
 from ipyreport._plan import ChartState, channel_series
 from ipyreport._slides import Dashboard
 
@@ -79,7 +82,9 @@ def check(story: Story) -> list[Finding]:
             findings += _crossfilter(current, plan.cross_filters.get(current.slide, ()))
             if before is not None:
                 findings += (
-                    _colors(before, current) + _everything(before, current) + _axis(before, current)
+                    _colors(before, current, story.colors)
+                    + _everything(before, current)
+                    + _axis(before, current)
                 )
                 if after is not None:
                     findings += _flicker(before, current, after)
@@ -89,12 +94,33 @@ def check(story: Story) -> list[Finding]:
                 [plan.at(number, c, k).state for k in range(1, len(steps) + 1)]
                 for c, steps in enumerate(slide.charts, start=1)
             ]
-            findings += _side_by_side_colors(number, slide, walked)
+            findings += _side_by_side_colors(number, slide, walked, story.colors)
     return sorted(findings, key=lambda found: (found.slide, found.step, found.chart or 0))
 
 
+def _shared_colors(
+    first: ChartState, second: ChartState, colors: Mapping[str, Mapping[str, str]]
+) -> bool:
+    """Whether two states colour different dimensions with some colour in common."""
+
+    def used(state: ChartState) -> set[str]:
+        dims = _color_dimension(state)
+        if state.palette is not None or not dims or dims[0] not in colors:
+            # The engine's own order: the palette from its first colour.
+            palette = (state.palette or " ".join(DEFAULT_PALETTE)).split()
+            count = len(state.data[dims[0]].categories) if dims else 0  # type: ignore[union-attr]
+            return {palette[i % len(palette)].upper()[:7] for i in range(count)}
+        return {color.upper()[:7] for color in colors[dims[0]].values()}
+
+    old, new = _color_dimension(first), _color_dimension(second)
+    return bool(old and new and old != new and used(first) & used(second))
+
+
 def _side_by_side_colors(
-    number: int, board: Dashboard, walked: Sequence[Sequence[ChartState]]
+    number: int,
+    board: Dashboard,
+    walked: Sequence[Sequence[ChartState]],
+    colors: Mapping[str, Mapping[str, str]],
 ) -> list[Finding]:
     """Charts of one dashboard (``walked``: each chart's states) whose same colours mean different dimensions."""
     findings: list[Finding] = []
@@ -104,13 +130,7 @@ def _side_by_side_colors(
         for second, state in enumerate(states):
             for first in range(second):
                 old, new = _color_dimension(states[first]), _color_dimension(state)
-                if (
-                    not old
-                    or not new
-                    or old == new
-                    or states[first].palette != state.palette
-                    or (first, second) in reported
-                ):
+                if not _shared_colors(states[first], state, colors) or (first, second) in reported:
                     continue
                 reported.add((first, second))
                 findings.append(
@@ -119,8 +139,8 @@ def _side_by_side_colors(
                         k + 1,
                         "colors",
                         f"this chart colours by {', '.join(new)} and chart {first + 1} beside it by "
-                        f"{', '.join(old)} with the same palette, so one colour means two things on "
-                        "this slide; colour both by one dimension, or give one its own palette in its style",
+                        f"{', '.join(old)} in shared colours, so one colour means two things on "
+                        "this slide; colour both by one dimension, or give one its own colours (Story colors=)",
                         second + 1,
                     )
                 )
@@ -192,15 +212,17 @@ def _color_dimension(state: ChartState) -> list[str]:
     return dims
 
 
-def _colors(before: _Shown, current: _Shown) -> list[Finding]:
+def _colors(
+    before: _Shown, current: _Shown, colors: Mapping[str, Mapping[str, str]]
+) -> list[Finding]:
     old, new = _color_dimension(before.state), _color_dimension(current.state)
-    if old and new and old != new and before.state.palette == current.state.palette:
+    if _shared_colors(before.state, current.state, colors):
         return [
             _where(
                 current,
                 "colors",
                 f"colours switch from {', '.join(old)} to {', '.join(new)}, so the same colours now mean "
-                "other things; keep one colour dimension across these steps, or give each its own palette in the style",
+                "other things; keep one colour dimension across these steps, or give each its own colours (Story colors=)",
             )
         ]
     return []

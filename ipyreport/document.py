@@ -111,6 +111,7 @@ class Document(TypedDict):
     formats: dict[str, NumberFormat]
     plainFormat: NumberFormat
     labels: dict[str, dict[str, str]]
+    colors: dict[str, dict[str, str]]  # per dimension that colours marks, each category's colour
     slides: list[SlideEntry]
     placeholders: dict[str, int]
     datasets: dict[str, Any]

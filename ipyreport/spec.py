@@ -131,6 +131,9 @@ SPEC = Record(
         "formats": FreeMap(
             description="how columns read: a measure's currency or unit ('$', '€', '%', 'units', or {prefix, suffix, decimals, scale}), a date column's precision ('year', 'quarter', 'month', 'day', 'iso')"
         ),
+        "colors": FreeMap(
+            description="a dimension's colours: a palette in category order ('#1b9e77 #d95f02') or {category: colour}"
+        ),
         "tooltips": flag,
         "loop": flag,
         "hold": HOLD,
@@ -363,6 +366,7 @@ def build(
             tooltips=spec.get("tooltips", True),
             loop=spec.get("loop", True),
             formats=spec.get("formats"),
+            colors=spec.get("colors"),
             hold=spec.get("hold", DEFAULT_HOLD),
         )
     except IpyreportError as error:

@@ -17,6 +17,7 @@ from typing import Any
 
 import orjson
 
+from ipyreport._colors import DEFAULT_PALETTE, assign, color_dimensions, palette_of
 from ipyreport._compact import compact
 from ipyreport._describe import alt_text
 from ipyreport._engine import engine_problem, language_problem
@@ -89,7 +90,11 @@ class Story:
     a file grows with what is shown, not with the source's rows.
     ``formats`` maps measures and date columns to how they read (see
     :class:`ipyreport.Format`): ``{"Revenue": "$", "Month": "quarter"}``;
-    every output uses them. ``hold`` is how long play mode rests on each
+    every output uses them. Each dimension that colours marks keeps one
+    colour per category across the whole story (its own run of the
+    palette); ``colors`` sets some yourself: ``{"Region": {"Europe":
+    "#1b9e77"}}`` or ``{"Product": "#1b9e77 #d95f02 #7570b3 #e7298a"}``.
+    ``hold`` is how long play mode rests on each
     step after its transition (seconds; a slide or step can set its own,
     and a timeline's moments rest briefly by default).
     """
@@ -109,6 +114,7 @@ class Story:
         compact: bool = True,
         tables: Mapping[str, Any] | None = None,
         formats: Mapping[str, Any] | None = None,
+        colors: Mapping[str, Any] | None = None,
         hold: float = DEFAULT_HOLD,
     ) -> None:
         problem = hold_problem(hold)
@@ -165,6 +171,17 @@ class Story:
         self.plan: StoryPlan = plan_story(self.slides, self.data, self.tables)
         self.cross_filters = self.plan.cross_filters
         self.display = resolve(formats or {}, [data for _, data in self.plan.datasets], lang)
+        marker = ((self.style or {}).get("plot") or {}).get("marker") or {}
+        palette = palette_of(marker.get("colorPalette") or DEFAULT_PALETTE, "the story's palette")
+        in_order = sorted(
+            self.plan.steps(), key=lambda p: (p.played.slide, p.played.chart or 0, p.played.step)
+        )
+        self.colors = assign(
+            color_dimensions(planned.state for planned in in_order),
+            [data for _, data in self.plan.datasets],
+            colors or {},
+            palette,
+        )
 
     def _bind(self, step: Step) -> Step:
         """``step``, pointing at the story's table when it names one."""
@@ -273,6 +290,7 @@ class Story:
             "formats": dict(self.display.numbers),
             "plainFormat": self.display.plain,
             "labels": {name: dict(shown) for name, shown in self.display.labels.items()},
+            "colors": self.colors,
             "slides": slides,
         }
 

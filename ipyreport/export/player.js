@@ -233,6 +233,7 @@ export async function start({
     if (on.board) on.extra = on.board.filterFor(on, entry.data ?? "main");
     const step = on.extra ? { ...entry, filter: both(on.filter, on.extra) } : entry;
     const next = steps.stepTarget(step, datasets, on.dataset, raw);
+    next.target = steps.withColors(next.target, entry, datasets[next.dataset], story.colors);
     on.dataset = next.dataset;
     if (!on.styled) {
       next.target.style = merge(baseStyle, next.target.style ?? {});

@@ -109,6 +109,29 @@ export function stepTarget(step, datasets, current, raw = new Map()) {
   return { target, options: step.animation ?? {}, dataset: datasetId };
 }
 
+// --- one colour per category ------------------------------------------------
+// The engine colours a mark by its category's place in the data; the story
+// gives each category one colour for all its slides (`story.colors`). A step
+// that colours by one such dimension gets the palette that puts each
+// category's colour at its place, unless its own style sets a palette.
+export function withColors(target, step, data, colors) {
+  const config = step.config ?? {};
+  const channel = config.channels?.color ?? config.color;
+  if (channel === undefined) return target;
+  const set = channel && typeof channel === "object" && !Array.isArray(channel) ? channel.set : channel;
+  const names = (Array.isArray(set) ? set : set ? [set] : []).map((entry) => (typeof entry === "string" ? entry : entry?.name));
+  const dims = names.filter((name) => data.series.some((s) => s.name === name && s.type === "dimension"));
+  if (dims.length !== 1 || !colors?.[dims[0]] || step.style?.plot?.marker?.colorPalette) return target;
+  const series = data.series.find((s) => s.name === dims[0] && s.type === "dimension");
+  const categories = series.categories ?? [...new Set(series.values)];
+  const own = colors[dims[0]];
+  const palette = categories.map((category) => own[category] ?? "#888888").join(" ");
+  const style = target.style ?? {};
+  const plot = style.plot ?? {};
+  const marker = { ...(plot.marker ?? {}), colorPalette: palette };
+  return { ...target, style: { ...style, plot: { ...plot, marker } } };
+}
+
 // --- how numbers and dates read ----------------------------------------------
 // The JavaScript translation of ipyreport.formats.format_number: a story's
 // `formats` (one per measure) are resolved in Python; this applies them.

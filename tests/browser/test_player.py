@@ -536,3 +536,48 @@ def test_a_dashboard_list_keeps_its_arrow_keys(open_file, tmp_path):
         page.evaluate("() => document.querySelector('.ipyreport-board select').selectedIndex") == 1
     )
     assert page.evaluate("() => document.getElementById('ipyreport').dataset.step") == "1"
+
+
+def colors_in(page):
+    """Each distinct colour covering at least 0.3% of the chart, as #RRGGBB."""
+    shot = page.locator(".ipyreport-chart").screenshot()
+    pixels = np.asarray(Image.open(io.BytesIO(shot)).convert("RGB")).reshape(-1, 3)
+    found, counts = np.unique(pixels, axis=0, return_counts=True)
+    return {
+        "#{:02X}{:02X}{:02X}".format(*map(int, c))
+        for c, n in zip(found, counts, strict=True)
+        if n > 0.003 * len(pixels)
+    }
+
+
+def test_a_category_keeps_its_colour_on_every_slide(open_file, tmp_path):
+    slides = [
+        Slide(presets.chart("stacked_column", x="Channel", y="Revenue", color="Region")),
+        Slide(presets.chart("stacked_column", x="Channel", y="Revenue", color="Product")),
+        # Two regions only: the engine alone would paint them in the first two colours.
+        Slide(
+            presets.chart(
+                "column",
+                x="Region",
+                y="Revenue",
+                color="Region",
+                filter={"Region": ["Africa", "Europe"]},
+            )
+        ),
+    ]
+    story = Story(SALES, slides=slides)
+    regions, products = story.colors["Region"], story.colors["Product"]
+    watch, page = open_story(
+        open_file, story.save_html(tmp_path / "colours.html"), reduced_motion="reduce"
+    )
+    seen = [colors_in(page)]
+    for _ in range(2):
+        page.keyboard.press("ArrowRight")
+        wait_idle(page)
+        seen.append(colors_in(page))
+    assert set(regions.values()) <= seen[0]
+    assert set(products.values()) <= seen[1]
+    assert not set(regions.values()) & seen[1]
+    assert {regions["Africa"], regions["Europe"]} <= seen[2]
+    assert not {regions["Americas"], regions["Asia Pacific"]} & seen[2]
+    assert watch.errors == []

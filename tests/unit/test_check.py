@@ -81,15 +81,29 @@ def test_a_new_palette_for_a_new_colour_dimension_is_fine():
     assert story.check() == []
 
 
-def test_colours_that_change_meaning_are_reported():
-    story = Story(
+SHARED = "#1b9e77 #d95f02 #7570b3 #e7298a"
+
+
+def region_then_product(**options):
+    return Story(
         SALES,
         slides=[
             Slide(presets.chart("stacked_column", x="Channel", y="Revenue", color="Region")),
             Slide(presets.chart("stacked_column", x="Channel", y="Revenue", color="Product")),
         ],
+        **options,
     )
-    findings = story.check()
+
+
+def test_a_story_keeps_each_colour_dimension_in_colours_of_its_own():
+    story = region_then_product()
+    regions, products = story.colors["Region"].values(), story.colors["Product"].values()
+    assert not set(regions) & set(products)
+    assert story.check() == []
+
+
+def test_colours_that_change_meaning_are_reported():
+    findings = region_then_product(colors={"Region": SHARED, "Product": SHARED}).check()
     assert [(f.kind, f.slide) for f in findings] == [("colors", 2)]
     assert "colours switch from Region to Product" in findings[0].message
 
@@ -142,7 +156,7 @@ def test_too_many_marks_are_reported():
 def test_cli_check_prints_findings(tmp_path, capsys):
     spec = tmp_path / "s.yaml"
     spec.write_text(
-        "data: {sample: sales}\nslides:\n"
+        f"data: {{sample: sales}}\ncolors: {{Region: '{SHARED}', Product: '{SHARED}'}}\nslides:\n"
         "  - steps:\n      - chart: {kind: stacked_column, x: Channel, y: Revenue, color: Region}\n"
         "  - steps:\n      - chart: {kind: stacked_column, x: Channel, y: Revenue, color: Product}\n"
     )

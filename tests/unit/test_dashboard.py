@@ -318,13 +318,15 @@ def test_values_are_unchanged_by_compaction_for_every_region():
 
 
 def test_charts_side_by_side_that_colour_by_different_dimensions_are_reported():
-    story = board_story(
-        Dashboard(
-            presets.chart("stacked_column", x="Region", y="Revenue", color="Product"),
-            presets.chart("pie", x="Channel", y="Units"),
-            presets.chart("stacked_bar", x="Region", y="Units", color="Channel"),
-        )
+    board = Dashboard(
+        presets.chart("stacked_column", x="Region", y="Revenue", color="Product"),
+        presets.chart("pie", x="Channel", y="Units"),
+        presets.chart("stacked_bar", x="Region", y="Units", color="Channel"),
     )
+    # Given their own colours (the default), products and channels read apart.
+    assert board_story(board).check() == []
+    shared = "#1b9e77 #d95f02 #7570b3 #e7298a"
+    story = Story(SALES, slides=[board], colors={"Product": shared, "Channel": shared})
     findings = story.check()
     assert [(f.slide, f.step, f.chart, f.kind) for f in findings] == [
         (1, 1, 2, "colors"),
