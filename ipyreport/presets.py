@@ -335,14 +335,16 @@ def zoom(
     back: bool = True,
     duration: float = 1.0,
     filter: Filter | Mapping[str, Any] | None = None,
+    color: str | None = None,
 ) -> list[Step]:
     """Drill down a hierarchy along ``path`` and, with ``back``, up again.
 
     ``levels`` are dimensions from coarse to fine (``["Region", "Country",
     "Product"]``); ``path`` picks the category to enter at each level but the
     last (``["Europe", "Germany"]``). Each level filters to the chosen
-    branch; the colour stays on the top level, so a region keeps its colour
-    all the way down, and the value axis rescales to what is shown.
+    branch; the colour stays on the top level (or on ``color``, another
+    dimension), so a region keeps its colour all the way down, and the value
+    axis rescales to what is shown.
     ``filter`` narrows every step to the rows it keeps.
 
     >>> [s.config["channels"]["x"]["set"] for s in zoom(None, ["Region", "Country"], ["Europe"], y="Revenue")]
@@ -384,7 +386,7 @@ def zoom(
             kind,
             x=[level, top] if depth else [top],
             y=y,
-            color=None if KINDS[kind].color == "none" else top,
+            color=None if KINDS[kind].color == "none" else (color or top),
             title=f"{y} by {level}" + (f" in {crumbs}" if crumbs else ""),
             filter=keep,
             data=vizzu_data,
@@ -797,6 +799,7 @@ REGISTRY: dict[str, Preset] = {
                 "kind": _kind_type,
                 "back": _flag,
                 "duration": _seconds,
+                "color": _text,
             },
             required=("levels", "path", "y"),
             description="drill down a hierarchy and back (presets.zoom)",

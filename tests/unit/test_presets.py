@@ -369,3 +369,15 @@ def test_a_timeline_whose_y_is_a_dimension_is_a_message_not_a_crash():
     # Found by the spec fuzz test: the fixed axis was worked out before y was checked.
     with pytest.raises(StepError, match=r"bar charts need x= \(x: a dimension; y: a measure"):
         presets.timeline(samples.sales(), time="Region", y="Region")
+
+
+def test_zoom_colours_by_the_dimension_asked_for():
+    steps = presets.zoom(
+        samples.sales(),
+        ["Region", "Country"],
+        ["Europe"],
+        y="Revenue",
+        kind="stacked_column",
+        color="Product",
+    )
+    assert [step.config["channels"]["color"]["set"] for step in steps] == [["Product"]] * 3
