@@ -14,6 +14,7 @@ from typing import Any
 from ipyreport._plan import ChartState, label, name_and_aggregator
 from ipyreport.data import Measure
 from ipyreport.formats import Display, resolve
+from ipyreport.step import Filter, Highlight
 
 TOP_VALUES = 3
 
@@ -37,8 +38,14 @@ def chart_type(config: Mapping[str, Any], channels: Mapping[str, list[Any]]) -> 
     return "percentage bar chart" if stretched else "bar chart"
 
 
-def alt_text(state: ChartState, rows: dict[str, Any] | None, display: Display | None = None) -> str:
-    """One or two sentences: chart type, what it shows, and its top values, in the story's formats."""
+def alt_text(
+    state: ChartState,
+    rows: dict[str, Any] | None,
+    display: Display | None = None,
+    highlight: Highlight | None = None,
+) -> str:
+    """One or two sentences: chart type, what it shows, and its top values, in the story's
+    formats; then what the step points at and its note."""
     display = display or resolve({}, [], "en")
     title = state.config.get("title")
     measures: list[str] = []
@@ -87,7 +94,30 @@ def alt_text(state: ChartState, rows: dict[str, Any] | None, display: Display | 
             sentences.append(f"Total {isolate(rows['columns'][value_at])}: {total}.")
         else:
             sentences.append("No values are shown here.")
+    if highlight is not None:
+        sentences.append(f"Highlighted: {_pointed_at(highlight.filter, display)}.")
+        if highlight.note:
+            note = highlight.note.strip()
+            sentences.append(isolate(note) + ("" if note.endswith((".", "!", "?")) else "."))
     return " ".join(s for s in sentences if s)
+
+
+def _pointed_at(where: Filter, display: Display) -> str:
+    """A highlight's marks in words: ``Europe, Asia Pacific``; ``Revenue from $1.0M``."""
+    if where.op == "in":
+        column, values = where.args
+        return ", ".join(isolate(display.label(column, value)) for value in values)
+    if where.op == "range":
+        column, low, high = where.args
+        if low is not None and high is not None:
+            return f"{isolate(column)} from {display.number(column, low)} to {display.number(column, high)}"
+        if low is not None:
+            return f"{isolate(column)} from {display.number(column, low)}"
+        return f"{isolate(column)} up to {display.number(column, high)}"
+    if where.op == "not":
+        return f"all but {_pointed_at(where.args[0], display)}"
+    joiner = " and " if where.op == "and" else " or "
+    return joiner.join(_pointed_at(part, display) for part in where.args)
 
 
 # Bidirectional classes of right-to-left letters and of the explicit controls.

@@ -465,12 +465,31 @@ def plan_story(
             rows = table(state)
             try:
                 _check_marks(rows, state.data, played.where)
+                _check_highlight(played.item, state, played.where)
             except IpyreportError as error:
                 raise error.located(played.slide, played.step, played.chart) from None
             key = keys[id(played.item.data)] if played.item.data is not None else "main"
             planned.append(Planned(played, state, rows, key))
         charts.append(tuple(planned))
     return StoryPlan(tuple(charts), cross, tuple(datasets))
+
+
+def _check_highlight(step: Step, state: ChartState, where: str) -> None:
+    """A highlight names what the chart's marks show: their dimensions, or a measure they draw."""
+    if step.highlight is None:
+        return
+    if step.highlight.filter.uses_javascript:
+        msg = f"{where}: highlight takes categories or value ranges, not JavaScript; write it as {{'Region': 'Europe'}}"
+        raise StepError(msg, field="highlight")
+    dims, measures = channel_series(state, labels=False)
+    shown = [*dims, *(label(name, aggregator) for name, aggregator in measures)]
+    for column in step.highlight.filter.columns():
+        if column not in shown:
+            msg = (
+                f"{where}: highlight names {column!r}, but this chart's marks show {shown}; "
+                f"highlight by one of those, or draw {column!r} on a channel"
+            )
+            raise StepError(msg, field="highlight")
 
 
 def _check_marks(rows: dict[str, Any] | None, data: VizzuData, where: str) -> None:

@@ -202,9 +202,11 @@ class Record(Type):
     fields: Mapping[str, Type]
     required: tuple[str, ...] = ()
     description: str = ""
-    # Exactly one of these keys must be present (e.g. the kind of data source).
+    # Exactly one of these keys must be present (e.g. the kind of data source)...
     one_of: tuple[str, ...] = ()
     name: str = "field"
+    # ...or, when none is, this one stands alone (a highlight step, or a highlight on any step).
+    otherwise: str = ""
 
     def check(self, value: Any, path: Path) -> list[Problem]:
         if not isinstance(value, Mapping):
@@ -224,8 +226,11 @@ class Record(Type):
                 problems.append(Problem(path, f"is missing the required {self.name} {key!r}"))
         if self.one_of:
             present = [key for key in self.one_of if key in value]
-            if len(present) != 1:
-                choices = ", ".join(self.one_of)
+            alone = not present and self.otherwise in value
+            if len(present) != 1 and not alone:
+                choices = ", ".join(
+                    (*self.one_of, self.otherwise) if self.otherwise else self.one_of
+                )
                 said = f"has {', '.join(present)}" if present else "has none"
                 problems.append(Problem(path, f"needs exactly one of {choices} ({said})"))
         for key, item in value.items():
@@ -243,6 +248,9 @@ class Record(Type):
             result["required"] = list(self.required)
         if self.one_of:
             result["oneOf"] = [{"required": [key]} for key in self.one_of]
+            if self.otherwise:
+                none = {"anyOf": [{"required": [key]} for key in self.one_of]}
+                result["oneOf"].append({"required": [self.otherwise], "not": none})
         return self._described(result)
 
 

@@ -35,16 +35,17 @@ import numpy as np
 from ipyreport._errors import closest
 from ipyreport._filters import check as check_filter
 from ipyreport._filters import mask
-from ipyreport._schema import AnyOf, Enum, ListOf, Record, Scalar, Type
+from ipyreport._schema import AnyOf, Enum, FreeMap, ListOf, Record, Scalar, Type
 from ipyreport._vizzu_presets import build_config
 from ipyreport.data import AGGREGATORS, Dimension, Measure, VizzuData, encode
 from ipyreport.lazy import LazySource, lazy
-from ipyreport.step import Filter, Step, StepError
+from ipyreport.step import KEEP_FILTER, Filter, Highlight, Step, StepError
 
 __all__ = [
     "KINDS",
     "REGISTRY",
     "chart",
+    "highlight",
     "make",
     "morph",
     "timeline",
@@ -447,6 +448,36 @@ def zoom_range(
     return steps
 
 
+def highlight(
+    data: Any = None,
+    *,
+    where: Filter | Mapping[str, Any],
+    note: str | None = None,
+    duration: float = 0.5,
+    filter: Filter | Mapping[str, Any] | None = None,
+) -> Step:
+    """A step that keeps the chart and points at some of its marks.
+
+    The marks ``where`` keeps (categories such as ``{"Region": "Europe"}``,
+    or a range of the value they draw) stay in full colour, the rest dim,
+    and ``note`` appears beside them; the next step takes both away. The
+    text alternative reads the note out, and the PDF prints it. Any step can
+    carry a highlight too: ``step.highlighting({"Region": "Europe"}, note=...)``.
+
+    >>> step = highlight(where={"Region": "Europe"}, note="Europe grew fastest")
+    >>> step.config, step.to_dict()["highlight"]["note"]
+    ({}, 'Europe grew fastest')
+    """
+    del data  # the step draws what the chart already shows
+    user = as_filter(filter)
+    return Step(
+        config={},
+        filter=KEEP_FILTER if user is None else user,
+        animation={"duration": duration},
+        highlight=Highlight(where, note),
+    )
+
+
 def timeline(
     data: Any,
     *,
@@ -822,6 +853,20 @@ REGISTRY: dict[str, Preset] = {
             },
             required=("kind", "x", "y", "low", "high"),
             description="zoom an axis into a value range (presets.zoom_range)",
+        ),
+    ),
+    "highlight": Preset(
+        highlight,
+        Record(
+            {
+                "where": FreeMap(
+                    description="the marks to point at: {dimension: label or [labels]} or {measure: [low, high]}"
+                ),
+                "note": _text,
+                "duration": _seconds,
+            },
+            required=("where",),
+            description="keep the chart, point at some of its marks with a note (presets.highlight)",
         ),
     ),
     "timeline": Preset(

@@ -63,9 +63,10 @@ STEP = Record(
         "animation": FreeMap(),
         "hold": HOLD,
     },
-    one_of=tuple(STEP_KINDS),
+    one_of=tuple(kind for kind in STEP_KINDS if kind != "highlight"),
+    otherwise="highlight",
     name="step key",
-    description="a step: one preset (or a raw config), optionally with a filter, style or animation options",
+    description="a step: one preset (or a raw config), optionally with a filter, style, animation options, hold or a highlight of its marks",
 )
 CHART = ListOf(
     STEP,
@@ -517,7 +518,8 @@ def _python_source(loaded: Loaded, target: str, base: FilePath) -> Any:
 def _build_step(
     loaded: Loaded, data: Any, spec: Mapping[str, Any], path: tuple[str | int, ...]
 ) -> list[Step]:
-    (name,) = [key for key in STEP_KINDS if key in spec]
+    # A highlight alone is a step of its own; beside a preset it points at that preset's marks.
+    (name,) = [key for key in STEP_KINDS if key in spec and key != "highlight"] or ["highlight"]
     arguments = dict(spec[name])
     try:
         step_filter = Filter.from_mapping(spec["filter"]) if "filter" in spec else None
@@ -534,6 +536,8 @@ def _build_step(
             made = [replace(step, style=spec["style"]) for step in made]
         if "hold" in spec:
             made = [replace(step, hold=spec["hold"]) for step in made]
+        if "highlight" in spec and name != "highlight":
+            made = [replace(step, highlight=spec["highlight"]) for step in made]
     except IpyreportError as error:
         if error.field == "filter" and "filter" in spec:
             said = str(error).removeprefix(f"{name}: ")

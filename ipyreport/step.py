@@ -23,7 +23,15 @@ from ipyreport._schema import format_path, json_problems
 from ipyreport._vizzu_presets import PRESETS, build_config
 from ipyreport.data import AGGREGATORS, VizzuData
 
-__all__ = ["KEEP_FILTER", "Filter", "Step", "StepError", "check_step", "hold_problem"]
+__all__ = [
+    "KEEP_FILTER",
+    "Filter",
+    "Highlight",
+    "Step",
+    "StepError",
+    "check_step",
+    "hold_problem",
+]
 
 MAX_HOLD = 3600.0
 
@@ -39,6 +47,53 @@ def hold_problem(hold: object) -> str | None:
     if isinstance(hold, bool) or not isinstance(hold, (int, float)) or not 0 <= hold <= MAX_HOLD:
         return f"seconds from 0 to {MAX_HOLD:g}, got {hold!r}"
     return None
+
+
+MAX_NOTE = 280  # characters: a note is a sentence, not a paragraph
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """Marks a step points at: those ``where`` keeps stay in full colour, the rest dim,
+    and ``note`` (a sentence) is shown next to them.
+
+    ``where`` is a :class:`Filter` or a mapping such as ``{"Region": "Europe"}``.
+
+    >>> Highlight({"Region": "Europe"}, note="Europe leads").to_dict()
+    {'filter': {'in': {'column': 'Region', 'values': ['Europe']}}, 'note': 'Europe leads'}
+    """
+
+    where: Filter | Mapping[str, Any]
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.where, Filter):
+            object.__setattr__(self, "where", Filter.from_mapping(self.where))
+        if self.note is not None and (not isinstance(self.note, str) or len(self.note) > MAX_NOTE):
+            msg = f"a highlight's note is a sentence of at most {MAX_NOTE} characters, got {self.note!r:.60}"
+            raise StepError(msg, field="note")
+
+    @classmethod
+    def from_mapping(cls, value: Mapping[str, Any]) -> Highlight:
+        """``{"where": {...}, "note": "..."}``, its keys checked."""
+        for key in value:
+            if key not in ("where", "note"):
+                msg = f"a highlight has no field {key!r}{closest(str(key), ['where', 'note'])}; it takes where and note"
+                raise StepError(msg, field="highlight")
+        if "where" not in value:
+            msg = "a highlight needs where: the marks to point at, such as {'Region': 'Europe'}"
+            raise StepError(msg, field="highlight")
+        return cls(value["where"], value.get("note"))
+
+    @property
+    def filter(self) -> Filter:
+        """The marks highlighted, as a filter."""
+        assert isinstance(self.where, Filter)
+        return self.where
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form the players read."""
+        return {"filter": self.filter.to_dict(), "note": self.note}
 
 
 @dataclass(frozen=True)
@@ -64,8 +119,14 @@ class Step:
     animation: Mapping[str, Any] | None = None
     data: VizzuData | str | None = field(default=None, compare=False, repr=False)
     hold: float | None = None
+    highlight: Highlight | None = None
 
     def __post_init__(self) -> None:
+        if self.highlight is not None and not isinstance(self.highlight, Highlight):
+            if not isinstance(self.highlight, Mapping):
+                msg = f"Step(highlight=...) takes a Highlight or a mapping such as {{'where': {{'Region': 'Europe'}}, 'note': '...'}}, got {self.highlight!r}"
+                raise StepError(msg, field="highlight")
+            object.__setattr__(self, "highlight", Highlight.from_mapping(self.highlight))
         problem = hold_problem(self.hold)
         if problem:
             msg = f"a step's hold: {problem}"
@@ -114,7 +175,13 @@ class Step:
             result["complete"] = True
         if self.hold is not None:
             result["hold"] = self.hold
+        if self.highlight is not None:
+            result["highlight"] = self.highlight.to_dict()
         return result
+
+    def highlighting(self, where: Filter | Mapping[str, Any], note: str | None = None) -> Step:
+        """A copy that points at the marks ``where`` keeps, with ``note`` beside them."""
+        return replace(self, highlight=Highlight(where, note))
 
     def is_complete(self) -> bool:
         """Whether this step alone fixes the chart (all channels, layout and filter)."""
@@ -273,6 +340,8 @@ def check_step(step: Step, data: VizzuData, *, where: str = "step") -> None:
                 raise StepError(msg)
     if step.filter is not None:
         check_filter(step.filter, data, where)
+    if step.highlight is not None:
+        check_filter(step.highlight.filter, data, f"{where}: highlight")
 
 
 def data_of(step: Step, default: VizzuData) -> VizzuData:

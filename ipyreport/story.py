@@ -214,7 +214,9 @@ class Story:
             title = result["config"].get("title")
             if isinstance(title, str):
                 result["config"]["title"] = self.display.title(title)
-            result["alt"] = alt_text(planned.state, planned.table, self.display)
+            result["alt"] = alt_text(
+                planned.state, planned.table, self.display, planned.played.item.highlight
+            )
             result["table"] = planned.table
             return result
 

@@ -198,7 +198,35 @@ export async function start({
 
   async function makeChart(element, onClick, { beforeLabel } = {}) {
     const chart = await new Vizzu(element).initializing;
-    steps.readableLabels(chart, story, { before: beforeLabel });
+    // A step's highlight: the marks it does not point at dim (their labels too),
+    // and the tops of those it does are kept for placing its note.
+    chart.pointing = null;
+    let tops = [];
+    chart.pointedAt = [];
+    const pointedOut = (marker) =>
+      chart.pointing && marker && !chart.pointing.test({ ...marker.categories, ...marker.values });
+    chart.on("draw-begin", () => {
+      tops = [];
+    });
+    chart.on("plot-marker-draw", (event) => {
+      if (!chart.pointing) return;
+      if (pointedOut(event.target)) event.renderingContext.globalAlpha *= DIMMED;
+      else tops.push(event.target.position?.top);
+    });
+    chart.on("draw-complete", () => {
+      chart.pointedAt = tops.filter(Boolean);
+    });
+    steps.readableLabels(chart, story, {
+      before: (event) => {
+        if (pointedOut(event.target.parent)) event.renderingContext.globalAlpha *= DIMMED;
+        beforeLabel?.(event);
+      },
+    });
+    chart.note = document.createElement("p");
+    chart.note.className = "ipyreport-note";
+    chart.note.setAttribute("role", "note");
+    chart.note.hidden = true;
+    element.append(chart.note);
     // The engine's logo opens the vendor's web page: a network request.
     chart.on("click", (event) => {
       if (event.target?.tagName === "logo") event.preventDefault();
@@ -235,6 +263,11 @@ export async function start({
     const next = steps.stepTarget(step, datasets, on.dataset, raw);
     next.target = steps.withColors(next.target, entry, datasets[next.dataset], story.colors);
     on.dataset = next.dataset;
+    const pointing = entry.highlight;
+    on.chart.pointing = pointing
+      ? { test: steps.compileFilter(pointing.filter, datasets[next.dataset], raw), note: pointing.note }
+      : null;
+    on.chart.note.dataset.shown = "false";
     if (!on.styled) {
       next.target.style = merge(baseStyle, next.target.style ?? {});
       on.styled = true;
@@ -246,6 +279,28 @@ export async function start({
     const next = targetFor(on, entry);
     const animation = reducedMotion.matches || options === 0 ? 0 : { ...next.options, ...(options ?? {}) };
     await on.chart.animate(next.target, animation);
+    placeNote(on.chart);
+  }
+
+  // The note of a highlighted step, just above and right of the highest
+  // mark it points at, kept inside the chart.
+  function placeNote(chart) {
+    const note = chart.note;
+    const text = chart.pointing?.note;
+    note.hidden = !text;
+    if (!text) return;
+    note.textContent = text;
+    const box = note.parentElement.getBoundingClientRect();
+    const top = chart.pointedAt.reduce((best, point) => (!best || point.y < best.y ? point : best), null);
+    const anchor = top ?? { x: box.width / 2, y: box.height / 3 };
+    const [width, height] = [note.offsetWidth, note.offsetHeight];
+    let x = anchor.x + 12;
+    if (x + width > box.width - 8) x = Math.max(8, anchor.x - width - 12);
+    // Clear of the mark's own value label above it.
+    const y = Math.min(Math.max(8, anchor.y - height - 28), box.height - height - 8);
+    note.style.left = `${x}px`;
+    note.style.top = `${y}px`;
+    note.dataset.shown = "true";
   }
 
   // Bring a track to its entry at `k`: animated when it comes straight from
@@ -343,7 +398,7 @@ export async function start({
     const dim = (event) => {
       if (!board.picks(board.tracks[c])) return;
       const marker = event.target?.tagName === "plot-marker" ? event.target : event.target?.parent;
-      event.renderingContext.globalAlpha = picked(marker?.categories) ? 1 : DIMMED;
+      if (!picked(marker?.categories)) event.renderingContext.globalAlpha *= DIMMED;
     };
     // What the chart last drew, mark by mark: the numbers behind a filtered chart.
     const on = { ...track(chart, slide.steps.map((frame) => frame.charts[c])), board, index: c, drawn: [] };
@@ -745,7 +800,10 @@ export async function start({
   function snapshot({ titled = false } = {}) {
     const base = root.querySelector(".ipyreport-chart canvas");
     const board = currentBoard();
-    if (!board && !titled) return base.toDataURL("image/png");
+    const notes = [...(board ? board.element : root.querySelector(".ipyreport-chart")).querySelectorAll(".ipyreport-note")].filter(
+      (note) => !note.hidden && note.dataset.shown === "true",
+    );
+    if (!board && !titled && !notes.length) return base.toDataURL("image/png");
     const band = titled ? Math.round(base.height * 0.1) : 0;
     const picture = document.createElement("canvas");
     picture.width = base.width;
@@ -769,6 +827,33 @@ export async function start({
       const box = canvas.getBoundingClientRect();
       const [x, y] = [(box.left - frame.left) * scale, (box.top - frame.top) * scale + band];
       context.drawImage(canvas, x, y, box.width * scale, box.height * scale);
+    }
+    // A highlight's note, as the viewer sees it over the chart.
+    for (const note of notes) {
+      const box = note.getBoundingClientRect();
+      const look = getComputedStyle(note);
+      const [x, y] = [(box.left - frame.left) * scale, (box.top - frame.top) * scale + band];
+      context.fillStyle = look.backgroundColor;
+      context.strokeStyle = look.borderTopColor;
+      context.fillRect(x, y, box.width * scale, box.height * scale);
+      context.strokeRect(x, y, box.width * scale, box.height * scale);
+      context.fillStyle = look.borderLeftColor;
+      context.fillRect(x, y, 4 * scale, box.height * scale);
+      context.fillStyle = look.color;
+      const size = parseFloat(look.fontSize) * scale;
+      context.font = `${size}px ${look.fontFamily}`;
+      context.textBaseline = "top";
+      // Wrapped as the page wraps it: as many words per line as fit.
+      const room = (box.width - 20) * scale;
+      const lines = [];
+      for (const word of note.textContent.split(/\s+/)) {
+        const longer = lines.length ? `${lines.at(-1)} ${word}` : word;
+        if (lines.length && context.measureText(longer).width <= room) lines[lines.length - 1] = longer;
+        else lines.push(word);
+      }
+      const lineHeight = size * 1.3;
+      const top = y + (box.height * scale - lineHeight * lines.length) / 2;
+      lines.forEach((line, i) => context.fillText(line, x + 12 * scale, top + i * lineHeight + size * 0.15));
     }
     return picture.toDataURL("image/png");
   }

@@ -140,3 +140,20 @@ def test_a_step_the_engine_refuses_stops_the_pdf_and_the_video_with_its_reason(t
     assert not (tmp_path / "refused.pdf").exists()
     with pytest.raises(RuntimeError, match=r"step 3 of the story could not be drawn"):
         save_video(refused_document(), tmp_path / "refused.mp4", fps=5, size=(640, 360), hold=0.2)
+
+
+def test_a_highlight_note_is_printed_on_its_page(tmp_path):
+    story = Story(
+        SALES,
+        slides=[
+            Slide(
+                presets.chart("column", x="Region", y="Revenue"),
+                presets.highlight(where={"Region": "Europe"}, note="Europe came second"),
+            )
+        ],
+        formats={"Revenue": "$"},
+    )
+    path = story.save_pdf(tmp_path / "notes.pdf", steps=True)
+    pages = [" ".join(page.extract_text().split()) for page in PdfReader(path).pages]
+    assert "Highlighted: Europe. Europe came second." in pages[1]
+    assert "$237.2M" in pages[-1]  # the appendix table reads numbers in the story's format

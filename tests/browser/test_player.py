@@ -14,7 +14,7 @@ from ipyreport import presets, samples
 from ipyreport.data import encode
 from ipyreport.story import Slide, Story
 
-from .pages import open_story, wait_idle, wait_ready
+from .pages import MARK, open_story, wait_idle, wait_ready
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "player"
 SALES = encode(samples.sales())
@@ -580,4 +580,63 @@ def test_a_category_keeps_its_colour_on_every_slide(open_file, tmp_path):
     assert not set(regions.values()) & seen[1]
     assert {regions["Africa"], regions["Europe"]} <= seen[2]
     assert not {regions["Americas"], regions["Asia Pacific"]} & seen[2]
+    assert watch.errors == []
+
+
+NOTE = """() => { const note = document.querySelector(".ipyreport-chart .ipyreport-note");
+  const box = note.getBoundingClientRect();
+  return { hidden: note.hidden, shown: note.dataset.shown, text: note.textContent,
+           box: [box.left, box.top, box.right, box.bottom] }; }"""
+
+
+def column_centres(picture, count=4):
+    """The colour at the middle of each of ``count`` equally spaced columns, low in the plot."""
+    height, width = picture.shape[:2]
+    return [
+        picture[int(height * 0.75), int(width * (0.12 + 0.78 * (i + 0.5) / count))]
+        for i in range(count)
+    ]
+
+
+def test_a_highlight_dims_the_other_marks_and_shows_its_note(open_file, tmp_path):
+    story = Story(
+        SALES,
+        slides=[
+            Slide(
+                presets.chart("column", x="Region", y="Revenue"),
+                presets.highlight(
+                    where={"Region": "Europe"}, note="Europe: second only to the Americas"
+                ),
+                presets.chart("column", x="Region", y="Revenue"),
+            )
+        ],
+    )
+    watch, page = open_story(
+        open_file, story.save_html(tmp_path / "highlight.html"), reduced_motion="reduce"
+    )
+    assert page.evaluate(NOTE)["hidden"]
+    page.keyboard.press("ArrowRight")
+    wait_idle(page)
+    note = page.evaluate(NOTE)
+    assert not note["hidden"]
+    assert note["shown"] == "true"
+    assert note["text"] == "Europe: second only to the Americas"
+    chart_box = page.locator(".ipyreport-chart").bounding_box()
+    assert chart_box["x"] <= note["box"][0] < note["box"][2] <= chart_box["x"] + chart_box["width"]
+    picture = np.asarray(
+        Image.open(io.BytesIO(page.locator(".ipyreport-chart").screenshot())).convert("RGB")
+    ).astype(int)
+    americas, europe, asia, africa = column_centres(picture)
+    assert np.abs(europe - MARK).max() < 25  # Europe in full colour
+    for dimmed in (americas, asia, africa):
+        assert np.abs(dimmed - MARK).max() > 60  # the others faded towards the background
+        assert dimmed.sum() > MARK.sum()
+    assert "Highlighted: Europe. Europe: second only to the Americas." in shown(page)["alt"]
+    page.keyboard.press("ArrowRight")
+    wait_idle(page)
+    assert page.evaluate(NOTE)["hidden"]
+    picture = np.asarray(
+        Image.open(io.BytesIO(page.locator(".ipyreport-chart").screenshot())).convert("RGB")
+    ).astype(int)
+    assert all(np.abs(colour - MARK).max() < 25 for colour in column_centres(picture))
     assert watch.errors == []
