@@ -51,6 +51,16 @@ const THEMES = {
   },
 };
 
+// A chart narrower than this (a phone, a stacked dashboard chart) gets
+// smaller type and a slimmer legend, so the marks keep most of the width.
+const NARROW_PX = 480;
+const NARROW = {
+  fontSize: "11px",
+  title: { fontSize: "15px" },
+  legend: { maxWidth: "22%", label: { fontSize: "9px" }, title: { fontSize: "9px" } },
+  plot: { marker: { label: { fontSize: "9px" } }, xAxis: { label: { fontSize: "9px" } }, yAxis: { label: { fontSize: "9px" } } },
+};
+
 function merge(base, extra) {
   const result = { ...base };
   for (const [key, value] of Object.entries(extra)) {
@@ -269,7 +279,8 @@ export async function start({
       : null;
     on.chart.note.dataset.shown = "false";
     if (!on.styled) {
-      next.target.style = merge(baseStyle, next.target.style ?? {});
+      const narrow = on.chart.note.parentElement.clientWidth < NARROW_PX;
+      next.target.style = merge(narrow ? merge(baseStyle, NARROW) : baseStyle, next.target.style ?? {});
       on.styled = true;
     }
     return next;

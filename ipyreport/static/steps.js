@@ -204,19 +204,40 @@ export const PLAIN_NUMBER_STYLE = {
   legend: { label: PLAIN_NUMBERS },
 };
 
-// The canvas box a text takes, as [left, top, right, bottom].
-function boxOf(transform, x, y, width, height) {
+// The canvas corners of a text, in order around it.
+function cornersOf(transform, x, y, width, height) {
   const [[a, c, e], [b, d, f]] = transform;
-  const xs = [];
-  const ys = [];
-  for (const [px, py] of [[x, y], [x + width, y], [x, y + height], [x + width, y + height]]) {
-    xs.push(a * px + c * py + e);
-    ys.push(b * px + d * py + f);
-  }
-  return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+  return [[x, y], [x + width, y], [x + width, y + height], [x, y + height]].map(([px, py]) => [
+    a * px + c * py + e,
+    b * px + d * py + f,
+  ]);
 }
 
-const overlaps = (p, q) => p[0] < q[2] - 1 && q[0] < p[2] - 1 && p[1] < q[3] - 1 && q[1] < p[3] - 1;
+// [left, top, right, bottom] around corners.
+const boxAround = (corners) => [
+  Math.min(...corners.map((p) => p[0])),
+  Math.min(...corners.map((p) => p[1])),
+  Math.max(...corners.map((p) => p[0])),
+  Math.max(...corners.map((p) => p[1])),
+];
+
+// Whether two drawn texts come closer than `gap` pixels, each a quadrilateral
+// (a rotated label's true outline, not its bounding box): no edge of either
+// separates them by that much.
+function crowds(p, q, gap) {
+  for (const shape of [p, q]) {
+    for (let i = 0; i < 4; i += 1) {
+      const [x1, y1] = shape[i];
+      const [x2, y2] = shape[(i + 1) % 4];
+      const [nx, ny] = [y1 - y2, x2 - x1];
+      const reach = (corners) => corners.map(([x, y]) => x * nx + y * ny);
+      const [a, b] = [reach(p), reach(q)];
+      const room = gap * Math.hypot(nx, ny);
+      if (Math.max(...a) + room <= Math.min(...b) || Math.max(...b) + room <= Math.min(...a)) return false;
+    }
+  }
+  return true;
+}
 
 // Every text a chart draws from the data goes through the story's formats
 // (numbers on labels, axes and legends; dates at their precision), and a
@@ -238,7 +259,9 @@ export function readableLabels(chart, story, { before } = {}) {
     );
   });
   chart.on("draw-complete", () => {
-    chart.drawnLabels = [...frame.entries()].flatMap(([group, drawn]) => drawn.map(({ box, text }) => ({ group, box, text })));
+    chart.drawnLabels = [...frame.entries()].flatMap(([group, drawn]) =>
+      drawn.map(({ corners, text }) => ({ group, corners, box: boxAround(corners), text })),
+    );
   });
   const channelSet = (channel) => channels[channel] ?? [];
   const measureOn = (channel) => channelSet(channel).find((entry) => shown.isMeasure(entry)) ?? null;
@@ -249,10 +272,12 @@ export function readableLabels(chart, story, { before } = {}) {
     const { outerRect, innerRect } = event.detail;
     const width = context.measureText(text).width;
     const x = innerRect.pos.x + (innerRect.size.x - width) * anchor;
-    const box = boxOf(outerRect.transform, x, innerRect.pos.y, width, innerRect.size.y);
+    const corners = cornersOf(outerRect.transform, x, innerRect.pos.y, width, innerRect.size.y);
     const drawn = frame.get(group) ?? [];
-    if (drawn.some((other) => overlaps(box, other.box))) return;
-    drawn.push({ box, text });
+    // Axis labels keep a few pixels apart, so a long axis reads as words, not a fence.
+    const gap = group.startsWith("axis") ? 4 : 1;
+    if (drawn.some((other) => crowds(corners, other.corners, gap))) return;
+    drawn.push({ corners, text });
     frame.set(group, drawn);
     const [[a, c, e], [b, d, f]] = outerRect.transform;
     context.save();

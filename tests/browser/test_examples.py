@@ -24,6 +24,19 @@ def demo(tmp_path_factory):
 RAW_NUMBER = re.compile(r"\d{5,}|\.\d{3,}")
 
 
+def overlapping(p, q):
+    """Whether two drawn texts (four corners each, rotated or not) overlap: no edge separates them."""
+    for shape in (p, q):
+        for (x1, y1), (x2, y2) in zip(shape, shape[1:] + shape[:1], strict=True):
+            normal = (y1 - y2, x2 - x1)
+            a = [x * normal[0] + y * normal[1] for x, y in p]
+            b = [x * normal[0] + y * normal[1] for x, y in q]
+            slack = (normal[0] ** 2 + normal[1] ** 2) ** 0.5
+            if max(a) <= min(b) + slack or max(b) <= min(a) + slack:
+                return False
+    return True
+
+
 def unreadable(labels):
     """Problems with the labels a chart drew: two overlapping in one group, or a raw number."""
     problems = []
@@ -32,9 +45,9 @@ def unreadable(labels):
             if RAW_NUMBER.search(first["text"]):
                 problems.append(f"chart {chart}: unformatted {first['text']!r}")
             for second in drawn[i + 1 :]:
-                a, b = first["box"], second["box"]
-                apart = a[2] - 1 <= b[0] or b[2] - 1 <= a[0] or a[3] - 1 <= b[1] or b[3] - 1 <= a[1]
-                if first["group"] == second["group"] and not apart:
+                if first["group"] == second["group"] and overlapping(
+                    first["corners"], second["corners"]
+                ):
                     problems.append(f"chart {chart}: {first['text']!r} overlaps {second['text']!r}")
     return problems
 
