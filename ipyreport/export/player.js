@@ -254,7 +254,8 @@ export async function start({
     await makeChart($(".ipyreport-chart"), (marker) => onMarkerClick?.({ ...marker, chart: null })),
     mainEntries,
   );
-  let preview = null; // the presenter view's next-step chart, made on first use
+  const previews = new Map(); // element -> the presenter's next-step chart there, made on first use
+  let presenter = null; // the presenter's own window, while it is open
   const boards = new Map(); // slide index -> its dashboard, made on first visit
 
   let index = -1;
@@ -599,6 +600,7 @@ export async function start({
     // After the position: a notebook checks a selection against the slide it is on.
     if (selectionChanged) onSelection?.(where);
     if (root.dataset.presenter === "true") updatePreview();
+    if (presenter) updatePresenter();
   }
 
   function running() {
@@ -679,13 +681,15 @@ export async function start({
     }
   }
 
-  async function updatePreview() {
+  // The next step, drawn by a chart of its own in `element` (the presenter
+  // panel's, or an off-screen one whose picture goes to the presenter window).
+  async function updatePreview(element = $(".ipyreport-preview")) {
     const target = Math.min(index + 1, positions.length - 1);
     // A dashboard's charts are too small to preview; the next-step title names it.
-    const element = $(".ipyreport-preview");
     element.dataset.board = String(isBoard(story.slides[positions[target].slide]));
     if (element.dataset.board === "true") return;
-    if (!preview) preview = { on: track(await makeChart(element), mainEntries), busy: false };
+    if (!previews.has(element)) previews.set(element, { on: track(await makeChart(element), mainEntries), busy: false });
+    const preview = previews.get(element);
     if (preview.busy) return;
     preview.busy = true;
     try {
@@ -695,6 +699,108 @@ export async function start({
     } finally {
       preview.busy = false;
     }
+  }
+
+  // --- the presenter's window ----------------------------------------------
+  // Opened by S from an exported file, as presentation tools do: notes, timer,
+  // the next step and Back/Next in a second window, while the audience sees
+  // the story alone. It is built and driven from here (no script of its own,
+  // nothing fetched), and it follows this window and steers it, both ways.
+
+  const PRESENTER_CSS = `
+    body { margin: 0; font-family: system-ui, sans-serif; background: #14181f; color: #e8ecf2; }
+    main { display: grid; grid-template-columns: 1fr 1fr; grid-template-rows: auto 1fr auto; gap: 1rem; height: 100vh; box-sizing: border-box; padding: 1rem; }
+    header { grid-column: 1 / -1; display: flex; gap: 2rem; align-items: baseline; }
+    .timer { font-size: 2.5rem; font-variant-numeric: tabular-nums; }
+    .where { font-size: 1.1rem; opacity: 0.8; }
+    h1 { font-size: 1.4rem; margin: 0 0 0.5rem; }
+    h2 { font-size: 1rem; margin: 0 0 0.5rem; opacity: 0.8; }
+    .notes { font-size: 1.4rem; line-height: 1.45; white-space: pre-wrap; overflow: auto; }
+    canvas { width: 100%; height: auto; background: #fff; border-radius: 4px; }
+    nav { grid-column: 1 / -1; display: flex; gap: 1rem; }
+    button { font: inherit; font-size: 1.1rem; padding: 0.5rem 1.5rem; border-radius: 4px; border: 1px solid #5a6373; background: #222a36; color: inherit; }
+    button:focus-visible { outline: 3px solid #7ea2ff; }
+  `;
+
+  function openPresenter() {
+    const win = window.open("", "ipyreport-presenter", "popup,width=1000,height=640");
+    if (!win) return false;
+    const doc = win.document;
+    doc.title = `Presenter: ${story.title ?? "data story"}`;
+    doc.documentElement.lang = story.lang ?? "en";
+    const make = (tag, className, text) => {
+      const element = doc.createElement(tag);
+      if (className) element.className = className;
+      if (text) element.textContent = text;
+      return element;
+    };
+    const style = make("style");
+    style.textContent = PRESENTER_CSS;
+    const view = {
+      win,
+      timer: make("span", "timer", "0:00"),
+      where: make("span", "where"),
+      title: make("h1", "current"),
+      notes: make("p", "notes"),
+      next: make("h2", "next"),
+      picture: make("canvas", "next-picture"),
+      back: make("button", "back", "← Back"),
+      forward: make("button", "forward", "Next →"),
+    };
+    view.timer.setAttribute("aria-label", "Elapsed time");
+    view.picture.setAttribute("aria-hidden", "true");
+    const header = make("header");
+    header.append(view.timer, view.where);
+    const now = make("section");
+    now.append(view.title, make("h2", "", "Notes"), view.notes);
+    const coming = make("section");
+    coming.append(view.next, view.picture);
+    const nav = make("nav");
+    nav.setAttribute("aria-label", "Story controls");
+    nav.append(view.back, view.forward);
+    const main = make("main");
+    main.append(header, now, coming, nav);
+    doc.head.replaceChildren(style);
+    doc.body.replaceChildren(main);
+    view.back.addEventListener("click", back);
+    view.forward.addEventListener("click", forward);
+    doc.addEventListener("keydown", onKey);
+    win.addEventListener("pagehide", () => {
+      if (presenter?.win === win) closePresenter();
+    });
+    // Drawn here, off-screen, at a fixed size; its picture is copied over.
+    view.host = document.createElement("div");
+    view.host.className = "ipyreport-offscreen";
+    root.append(view.host);
+    presenter = view;
+    updatePresenter();
+    return true;
+  }
+
+  function closePresenter() {
+    const view = presenter;
+    presenter = null;
+    $(".ipyreport-presenter-toggle").setAttribute("aria-pressed", "false");
+    if (view && !view.win.closed) view.win.close();
+  }
+
+  async function updatePresenter() {
+    const view = presenter;
+    if (!view || view.win.closed) return;
+    const { slide: s, step: k } = positions[index];
+    const slide = story.slides[s];
+    view.where.textContent = `Slide ${s + 1} of ${story.slides.length}, step ${k + 1} of ${slide.steps.length}`;
+    view.title.textContent = slide.title ?? story.title ?? "";
+    view.notes.textContent = slide.notes ?? "No notes for this slide.";
+    view.next.textContent = $(".ipyreport-next-title").textContent;
+    view.back.disabled = index === 0;
+    view.forward.disabled = index === positions.length - 1;
+    await updatePreview(view.host);
+    const drawn = view.host.querySelector("canvas");
+    if (presenter !== view || !drawn || view.host.dataset.board === "true") return;
+    view.picture.width = drawn.width;
+    view.picture.height = drawn.height;
+    view.picture.getContext("2d").drawImage(drawn, 0, 0);
   }
 
   function fromHash() {
@@ -743,7 +849,17 @@ export async function start({
     return on;
   }
 
+  // S: in an exported file, the presenter's own window (the panel beside the
+  // chart if the browser refuses a window); in a notebook, the panel.
   function togglePresenter() {
+    if (presenter) return closePresenter();
+    if (page && root.dataset.presenter !== "true") {
+      startedAt ??= Date.now();
+      if (openPresenter()) {
+        $(".ipyreport-presenter-toggle").setAttribute("aria-pressed", "true");
+        return;
+      }
+    }
     if (toggle("presenter", ".ipyreport-presenter-toggle")) {
       startedAt ??= Date.now();
       updatePreview();
@@ -753,7 +869,9 @@ export async function start({
   setInterval(() => {
     if (startedAt === null) return;
     const seconds = Math.floor((Date.now() - startedAt) / 1000);
-    $(".ipyreport-timer").textContent = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+    const text = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+    $(".ipyreport-timer").textContent = text;
+    if (presenter && !presenter.win.closed) presenter.timer.textContent = text;
   }, 500);
 
   // Relative moves count from where the viewer is heading, so three quick
@@ -772,7 +890,8 @@ export async function start({
     Home: () => go(0),
     End: () => go(positions.length - 1),
     p: () => togglePlay(),
-    f: () => (document.fullscreenElement ? document.exitFullscreen() : root.requestFullscreen?.()),
+    // A refused request (from the presenter's window, say) changes nothing.
+    f: () => (document.fullscreenElement ? document.exitFullscreen() : root.requestFullscreen?.())?.catch?.(() => {}),
     t: () => toggle("table", ".ipyreport-table-toggle"),
     i: () => toggle("info", ".ipyreport-info-toggle"),
     s: () => togglePresenter(),
@@ -784,7 +903,7 @@ export async function start({
   // In an exported file the story is the page: it takes the keyboard from the
   // moment it opens (a presenter's first press of the clicker), wherever focus
   // is; in a notebook, only while it has the focus.
-  (page ? document : root).addEventListener("keydown", (event) => {
+  function onKey(event) {
     if (event.target.closest?.("button") && (event.key === " " || event.key === "Enter")) return;
     if (event.target.closest?.("select") && event.key !== "Escape") return; // a dashboard's filter list
     if (event.key === "Escape" && !currentBoard()?.selection) return; // Escape is the page's otherwise
@@ -793,7 +912,8 @@ export async function start({
     event.preventDefault();
     event.stopPropagation();
     action();
-  });
+  }
+  (page ? document : root).addEventListener("keydown", onKey);
   $(".ipyreport-prev").addEventListener("click", back);
   $(".ipyreport-next").addEventListener("click", forward);
   $(".ipyreport-play").addEventListener("click", () => togglePlay());

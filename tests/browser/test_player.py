@@ -290,9 +290,13 @@ def test_data_table_shows_the_numbers_behind_the_step(open_file, sales_file):
     assert watch.errors == []
 
 
-def test_presenter_view_shows_notes_timer_and_next_preview(open_file, sales_file):
+def test_without_a_second_window_the_presenter_view_is_a_panel(open_file, sales_file):
     path, _ = sales_file
-    watch, page = open_story(open_file, path)
+    watch = open_file(path)
+    watch.page.add_init_script("window.open = () => null")  # as a browser that blocks windows
+    watch.page.reload()
+    wait_ready(watch.page)
+    page = watch.page
     page.keyboard.press("s")
     time.sleep(1.5)
     assert page.text_content(".ipyreport-notes") == "Start with the big picture."
@@ -640,3 +644,47 @@ def test_a_highlight_dims_the_other_marks_and_shows_its_note(open_file, tmp_path
     ).astype(int)
     assert all(np.abs(colour - MARK).max() < 25 for colour in column_centres(picture))
     assert watch.errors == []
+
+
+PRESENTER = """() => ({ timer: document.querySelector(".timer").textContent,
+  where: document.querySelector(".where").textContent,
+  notes: document.querySelector(".notes").textContent,
+  next: document.querySelector(".next").textContent })"""
+
+
+def test_the_presenter_view_opens_in_its_own_window_and_follows_both_ways(open_file, sales_file):
+    watch, page = open_story(open_file, sales_file[0])
+    with page.context.expect_page() as opened:
+        page.keyboard.press("s")
+    presenter = opened.value
+    presenter.wait_for_load_state()
+    deadline = time.monotonic() + 10
+    while presenter.evaluate(PRESENTER)["where"] == "" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    first = presenter.evaluate(PRESENTER)
+    assert first["where"].startswith("Slide 1 of")
+    assert first["notes"] == "Start with the big picture."
+    assert first["next"].startswith("Next:")
+    # The audience sees no notes.
+    assert not page.locator(".ipyreport-notes").is_visible()
+    # The presenter's keys move the audience's story...
+    presenter.keyboard.press("ArrowRight")
+    wait_idle(page)
+    assert shown(page)["step"] == 2
+    # ...and the audience's window moves the presenter's view.
+    page.keyboard.press("ArrowRight")
+    wait_idle(page)
+    deadline = time.monotonic() + 5
+    while "step 3" not in presenter.evaluate(PRESENTER)["where"] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "step 3" in presenter.evaluate(PRESENTER)["where"]
+    time.sleep(1.1)
+    assert presenter.evaluate(PRESENTER)["timer"] != "0:00"
+    # The next step's picture is drawn in the presenter's window.
+    picture = presenter.locator("canvas").screenshot()
+    pixels = np.asarray(Image.open(io.BytesIO(picture)).convert("RGB")).astype(int)
+    assert (np.abs(pixels - pixels[0, 0]).sum(axis=2) > 30).mean() > 0.02
+    with presenter.expect_event("close"):
+        presenter.keyboard.press("s")  # S again closes it
+    assert watch.errors == []
+    assert watch.network_requests() == []
