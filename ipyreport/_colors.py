@@ -52,7 +52,7 @@ DEFAULT_PALETTE = [
     "#4C7450",
 ]
 
-_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$")
+_COLOR = re.compile(r"^(?:#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})|rgba?\([0-9., ]+\))$")
 
 
 def palette_of(value: Any, where: str) -> list[str]:

@@ -31,6 +31,7 @@ from typing import Any, TypedDict
 import orjson
 
 from ipyreport.formats import NumberFormat
+from ipyreport.themes import Brand
 
 __all__ = [
     "Document",
@@ -90,7 +91,8 @@ class SlideEntry(TypedDict, total=False):
     title: str | None
     notes: str | None
     alt: str | None
-    kind: str
+    kind: str  # "dashboard", or "cover" (a theme's title or closing slide: no chart)
+    subtitle: str | None
     hold: float
     columns: int
     crossFilter: list[str]
@@ -112,6 +114,7 @@ class Document(TypedDict):
     plainFormat: NumberFormat
     labels: dict[str, dict[str, str]]
     colors: dict[str, dict[str, str]]  # per dimension that colours marks, each category's colour
+    brand: Brand | None  # the story's theme, its files embedded
     slides: list[SlideEntry]
     placeholders: dict[str, int]
     datasets: dict[str, Any]

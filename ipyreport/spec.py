@@ -37,7 +37,7 @@ from ipyreport._schema import AnyOf, Enum, FreeMap, ListOf, Problem, Record, Sca
 from ipyreport.data import VizzuData, encode
 from ipyreport.lazy import DEFAULT_MEMORY_LIMIT, lazy
 from ipyreport.step import Filter, Step, check_step, data_of
-from ipyreport.story import DEFAULT_HOLD, THEMES, Dashboard, Slide, Story
+from ipyreport.story import DEFAULT_HOLD, Dashboard, Slide, Story
 
 __all__ = ["SPEC", "Access", "SpecError", "build", "json_schema", "load", "set_value"]
 
@@ -127,7 +127,10 @@ SPEC = Record(
     {
         "title": text,
         "lang": text,
-        "theme": Enum(THEMES),
+        "theme": Scalar(
+            "string",
+            description="auto, light or dark; a shipped brand theme (boardroom, midnight); or a theme file (.yaml/.json) next to the spec",
+        ),
         "style": FreeMap(description="a Vizzu style for the whole story"),
         "formats": FreeMap(
             description="how columns read: a measure's currency or unit ('$', '€', '%', 'units', or {prefix, suffix, decimals, scale}), a date column's precision ('year', 'quarter', 'month', 'day', 'iso')"
@@ -363,7 +366,7 @@ def build(
             style=spec.get("style"),
             slides=slides,
             lang=spec.get("lang", "en"),
-            theme=spec.get("theme", "auto"),
+            theme=_theme(loaded, spec.get("theme", "auto"), access),
             tooltips=spec.get("tooltips", True),
             loop=spec.get("loop", True),
             formats=spec.get("formats"),
@@ -553,6 +556,16 @@ def _build_step(
             field = error.field if error.field is not None and error.field in spec else name
             raise loaded.error((*path, field), str(error).removeprefix("the step: ")) from None
     return made
+
+
+def _theme(loaded: Loaded, value: str, access: Access) -> Any:
+    """A theme name as it is, or a theme file found next to the spec (and allowed)."""
+    if not value.lower().endswith((".yaml", ".yml", ".json")):
+        return value
+    path = loaded.path.parent / value
+    if not access.allows(path):
+        raise loaded.error(("theme",), _outside(value))
+    return path
 
 
 def _build_slide(

@@ -36,6 +36,7 @@ from ipyreport.step import (
     config_from_preset_call,
     hold_problem,
 )
+from ipyreport.themes import Theme, brand, engine_style, theme_of
 
 __all__ = ["THEMES", "Dashboard", "Slide", "Story"]
 
@@ -70,6 +71,18 @@ def _imported_step(step: Mapping[str, Any], where: str) -> Step:
         filter=step_filter,
         animation=step.get("animOptions"),
     )
+
+
+def _merged(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    """``base`` with ``extra`` laid over it, key by key (styles nest)."""
+    result = dict(base)
+    for key, value in extra.items():
+        inner = result.get(key)
+        if isinstance(value, Mapping) and isinstance(inner, Mapping):
+            result[key] = _merged(inner, value)
+        else:
+            result[key] = value
+    return result
 
 
 class Story:
@@ -159,10 +172,10 @@ class Story:
         if problem is not None:
             raise StepError(problem, field="lang")
         self.lang = lang
-        if theme not in THEMES:
-            msg = f"theme must be one of {', '.join(THEMES)}, got {theme!r}"
-            raise StepError(msg)
-        self.theme = theme
+        self.look: Theme | None = None if theme in THEMES else theme_of(theme)
+        self.theme = self.look.base if self.look else theme
+        if self.look is not None:
+            self.style = _merged(engine_style(self.look), self.style or {})
         self.tooltips = tooltips
         self.loop = loop
         self.provenance = dict(provenance) if provenance is not None else None
@@ -171,6 +184,7 @@ class Story:
         self.plan: StoryPlan = plan_story(self.slides, self.data, self.tables)
         self.cross_filters = self.plan.cross_filters
         self.display = resolve(formats or {}, [data for _, data in self.plan.datasets], lang)
+        # A palette set by the story's style or theme, else the engine's.
         marker = ((self.style or {}).get("plot") or {}).get("marker") or {}
         palette = palette_of(marker.get("colorPalette") or DEFAULT_PALETTE, "the story's palette")
         in_order = sorted(
@@ -280,6 +294,27 @@ class Story:
                     "steps": frames,
                 }
             )
+        look = brand(self.look, self.title) if self.look else None
+        # The closing slide first, so the title slide's insertion does not move it.
+        for place, cover in (
+            (len(slides), look and look["closingSlide"]),
+            (0, look and look["titleSlide"]),
+        ):
+            if cover:
+                words = ". ".join(text for text in (cover["title"], cover["subtitle"]) if text)
+                slides.insert(
+                    place,
+                    {
+                        "title": cover["title"],
+                        "notes": None,
+                        "alt": None,
+                        "kind": "cover",
+                        "subtitle": cover["subtitle"],
+                        "steps": [
+                            {"alt": f"{'Title' if place == 0 else 'Closing'} slide: {words}."}
+                        ],
+                    },
+                )
         return {
             "title": self.title,
             "lang": self.lang,
@@ -293,6 +328,7 @@ class Story:
             "plainFormat": self.display.plain,
             "labels": {name: dict(shown) for name, shown in self.display.labels.items()},
             "colors": self.colors,
+            "brand": look,
             "slides": slides,
         }
 

@@ -109,7 +109,7 @@ def _csp() -> str:
     return (
         "default-src 'none'; "
         f"script-src 'sha256-{digest}' blob: 'wasm-unsafe-eval'; "
-        "connect-src data: blob:; img-src data: blob:; style-src 'unsafe-inline'; "
+        "connect-src data: blob:; img-src data: blob:; font-src data:; style-src 'unsafe-inline'; "
         "base-uri 'none'; form-action 'none'"
     )
 

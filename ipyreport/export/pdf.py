@@ -147,6 +147,8 @@ def _handout(
     parts.append("<section><h1>Data behind the charts</h1>")
     for s, k in pages:
         slide = document["slides"][s - 1]
+        if slide.get("kind") == "cover":
+            continue  # a title or closing slide has no data behind it
         step = slide["steps"][k - 1]
         heading = html.escape(slide.get("title") or f"Slide {s}")
         parts.append(

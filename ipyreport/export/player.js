@@ -74,6 +74,8 @@ function merge(base, extra) {
 }
 
 const isBoard = (slide) => slide.kind === "dashboard";
+// A theme's title or closing slide: words on the page, no chart.
+const isCover = (slide) => slide.kind === "cover";
 
 function flatten(story) {
   const positions = [];
@@ -167,6 +169,29 @@ function fillTable(element, rows, shown, name) {
   element.append(caption, head, body);
 }
 
+// A brand theme: its colours and type on the page, its font file loaded
+// before the first chart draws (the engine measures text as it lays out), its logo.
+async function applyBrand(root, brand) {
+  if (!brand) return;
+  const vars = { "--ipyreport-bg": brand.background, "--ipyreport-fg": brand.foreground, "--ipyreport-accent": brand.accent };
+  for (const [name, value] of Object.entries(vars)) if (value) root.style.setProperty(name, value);
+  if (brand.font) root.style.fontFamily = brand.font;
+  if (brand.fontFace && brand.font) {
+    const family = brand.font.split(",")[0].trim().replace(/^["']|["']$/g, "");
+    const face = new FontFace(family, `url(${brand.fontFace})`);
+    try {
+      document.fonts.add(await face.load());
+    } catch (error) {
+      console.warn("ipyreport: the theme's font file could not be read; the system font is used", error);
+    }
+  }
+  const logo = root.querySelector(".ipyreport-logo");
+  if (brand.logo && logo) {
+    logo.src = brand.logo;
+    logo.hidden = false;
+  }
+}
+
 // Options: `hash` (false inside a notebook: leave the page URL alone),
 // `start` ({slide, step}, 1-based, to open at), `onShown({index, slide,
 // step})` as each step starts showing, `onPlaying(bool)` when play mode changes,
@@ -188,9 +213,11 @@ export async function start({
 }) {
   const $ = (selector) => root.querySelector(selector);
   const positions = flatten(story);
-  const mainEntries = story.slides.flatMap((slide) => (isBoard(slide) ? slide.steps.map(() => null) : slide.steps));
+  const mainEntries = story.slides.flatMap((slide) =>
+    isBoard(slide) || isCover(slide) ? slide.steps.map(() => null) : slide.steps,
+  );
   const allEntries = story.slides.flatMap((slide) =>
-    isBoard(slide) ? slide.steps.flatMap((frame) => frame.charts.filter(Boolean)) : slide.steps,
+    isCover(slide) ? [] : isBoard(slide) ? slide.steps.flatMap((frame) => frame.charts.filter(Boolean)) : slide.steps,
   );
   const datasets = Object.fromEntries(
     Object.entries(story.datasets).map(([key, data]) => [key, steps.prepareData(data, story.placeholders?.[key])]),
@@ -200,6 +227,7 @@ export async function start({
   const darkScheme = window.matchMedia("(prefers-color-scheme: dark)");
   const theme = story.theme === "auto" || !story.theme ? (darkScheme.matches ? "dark" : "light") : story.theme;
   root.dataset.theme = theme;
+  await applyBrand(root, story.brand);
 
   // The theme and the story's style go out with a chart's first step,
   // so the first frame is already the finished one.
@@ -563,7 +591,10 @@ export async function start({
     const { slide: s, step: k } = positions[index];
     const slide = story.slides[s];
     const step = slide.steps[k];
-    $(".ipyreport-title").textContent = slide.title ?? story.title ?? "";
+    $(".ipyreport-title").textContent = isCover(slide) ? "" : slide.title ?? story.title ?? "";
+    root.dataset.cover = String(isCover(slide));
+    $(".ipyreport-cover-title").textContent = isCover(slide) ? slide.title ?? "" : "";
+    $(".ipyreport-cover-subtitle").textContent = isCover(slide) ? slide.subtitle ?? "" : "";
     $(".ipyreport-progress-text").textContent = `Slide ${s + 1} / ${story.slides.length}`;
     const bar = $(".ipyreport-progress");
     bar.max = positions.length;
@@ -584,7 +615,7 @@ export async function start({
       });
       fillTables($(".ipyreport-tables"), boardTables(board, step), shown, step.names);
     } else {
-      fillTables($(".ipyreport-tables"), [step.table], shown);
+      fillTables($(".ipyreport-tables"), isCover(slide) ? [] : [step.table], shown);
     }
     $(".ipyreport-notes").textContent = slide.notes ?? "";
     const next = positions[index + 1];
@@ -667,7 +698,7 @@ export async function start({
       if (board) {
         await Promise.all(board.tracks.map((on) => show(on, k)));
         if (board.selection) describeBoard(board);
-      } else await show(main, target);
+      } else if (!isCover(story.slides[s])) await show(main, target);
     } catch (error) {
       console.error("ipyreport: could not show this step", error);
       await refused(error);
@@ -934,7 +965,8 @@ export async function start({
     const notes = [...(board ? board.element : root.querySelector(".ipyreport-chart")).querySelectorAll(".ipyreport-note")].filter(
       (note) => !note.hidden && note.dataset.shown === "true",
     );
-    if (!board && !titled && !notes.length) return base.toDataURL("image/png");
+    const cover = isCover(story.slides[positions[index].slide]);
+    if (!board && !titled && !notes.length && !cover) return base.toDataURL("image/png");
     const band = titled ? Math.round(base.height * 0.1) : 0;
     const picture = document.createElement("canvas");
     picture.width = base.width;
@@ -945,7 +977,7 @@ export async function start({
     context.fillRect(0, 0, picture.width, picture.height);
     if (titled) {
       const { slide: s } = positions[index];
-      const title = story.slides[s].title ?? story.title ?? "";
+      const title = isCover(story.slides[s]) ? "" : story.slides[s].title ?? story.title ?? "";
       context.fillStyle = style.color;
       context.font = `bold ${Math.round(band * 0.45)}px ${style.fontFamily}`;
       context.textBaseline = "middle";
@@ -953,6 +985,18 @@ export async function start({
     }
     const frame = base.getBoundingClientRect();
     const scale = base.width / frame.width;
+    if (cover) {
+      // The cover's words where the page shows them.
+      for (const element of [$(".ipyreport-cover-title"), $(".ipyreport-cover-subtitle")]) {
+        const box = element.getBoundingClientRect();
+        const look = getComputedStyle(element);
+        context.fillStyle = look.color;
+        context.font = `${look.fontWeight} ${parseFloat(look.fontSize) * scale}px ${look.fontFamily}`;
+        context.textBaseline = "top";
+        context.fillText(element.textContent, (box.left - frame.left) * scale, (box.top - frame.top) * scale + band, picture.width * 0.84);
+      }
+      return picture.toDataURL("image/png");
+    }
     const canvases = board ? board.element.querySelectorAll("canvas") : [base];
     for (const canvas of canvases) {
       const box = canvas.getBoundingClientRect();
@@ -997,10 +1041,11 @@ export async function start({
     const target = index + 1;
     const { slide: s, step: k } = positions[target];
     const board = isBoard(story.slides[s]) ? await boardFor(s) : null;
-    const tracks = board ? board.tracks.filter((on) => on.entries[k]) : [main];
+    const tracks = isCover(story.slides[s]) ? [] : board ? board.tracks.filter((on) => on.entries[k]) : [main];
     const at = board ? k : target;
     index = target;
     render();
+    if (!tracks.length) return new Array(count + 1).fill(snapshot({ titled }));
     const playing = [];
     try {
       for (const on of tracks) {

@@ -1,5 +1,6 @@
 """The exported HTML story, opened from file:// in Chromium, as an audience sees it."""
 
+import base64
 import io
 import json
 import time
@@ -686,5 +687,68 @@ def test_the_presenter_view_opens_in_its_own_window_and_follows_both_ways(open_f
     assert (np.abs(pixels - pixels[0, 0]).sum(axis=2) > 30).mean() > 0.02
     with presenter.expect_event("close"):
         presenter.keyboard.press("s")  # S again closes it
+    assert watch.errors == []
+    assert watch.network_requests() == []
+
+
+SYSTEM_FONTS = [
+    Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"),
+    Path("/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf"),
+]
+# One red pixel.
+RED_PIXEL = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC"
+)
+
+
+def test_a_brand_theme_dresses_the_story_with_its_covers_font_and_logo(open_file, tmp_path):
+    font = next((path for path in SYSTEM_FONTS if path.is_file()), None)
+    if font is None:
+        pytest.skip("no font file to embed on this machine")
+    (tmp_path / "brand.ttf").write_bytes(font.read_bytes())
+    (tmp_path / "logo.png").write_bytes(RED_PIXEL)
+    (tmp_path / "brand.yaml").write_text(
+        "base: light\nbackground: '#fbfaf7'\nforeground: '#1f2a37'\naccent: '#0f4c81'\n"
+        "font: '\"Brand Serif\", serif'\nfont_file: brand.ttf\nlogo: logo.png\n"
+        "title_slide: {subtitle: Board review}\nclosing_slide: true\n"
+    )
+    story = Story(
+        SALES,
+        title="Sales in review",
+        slides=[Slide(presets.chart("column", x="Region", y="Revenue"), title="By region")],
+        theme=tmp_path / "brand.yaml",
+    )
+    watch, page = open_story(
+        open_file, story.save_html(tmp_path / "brand.html"), reduced_motion="reduce"
+    )
+    look = page.evaluate(
+        """() => { const root = document.getElementById("ipyreport");
+        const logo = root.querySelector(".ipyreport-logo");
+        return { background: getComputedStyle(root).backgroundColor, cover: root.dataset.cover,
+                 title: root.querySelector(".ipyreport-cover-title").textContent,
+                 subtitle: root.querySelector(".ipyreport-cover-subtitle").textContent,
+                 chart: getComputedStyle(root.querySelector(".ipyreport-chart")).visibility,
+                 logo: !logo.hidden && logo.naturalWidth > 0,
+                 font: document.fonts.check('16px "Brand Serif"'),
+                 family: getComputedStyle(root).fontFamily }; }"""
+    )
+    assert look == {
+        "background": "rgb(251, 250, 247)",
+        "cover": "true",
+        "title": "Sales in review",
+        "subtitle": "Board review",
+        "chart": "hidden",
+        "logo": True,
+        "font": True,
+        "family": '"Brand Serif", serif',
+    }
+    assert shown(page)["alt"] == "Title slide: Sales in review. Board review."
+    page.keyboard.press("ArrowRight")
+    wait_idle(page)
+    assert shown(page)["title"] == "By region"
+    assert page.evaluate(INK)["ink"] > 0.005
+    page.keyboard.press("ArrowRight")
+    wait_idle(page)
+    assert page.text_content(".ipyreport-cover-title") == "Thank you"
     assert watch.errors == []
     assert watch.network_requests() == []

@@ -1,0 +1,272 @@
+"""Brand themes: a story's palette, type, colours, logo and cover slides.
+
+A :class:`Theme` is a dict, a YAML or JSON file, or one of the themes that
+ship with ipyreport (``"boardroom"``, light; ``"midnight"``, dark). It
+builds on the light or dark defaults (``base``) and sets what a brand sets:
+the palette categories are coloured from, the font (a system font stack,
+or a font file of your own, embedded in the export so it stays offline),
+the background, text and accent colours, a logo shown in a corner, and an
+optional title slide and closing slide. The story document carries the
+resolved theme (``brand``), so the HTML player, the notebook widget, the
+PDF and the video apply it the same way.
+
+>>> boardroom = theme_of("boardroom")
+>>> boardroom.base, boardroom.palette[:2]
+('light', ('#0F4C81', '#E07A1F'))
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, TypedDict
+
+import yaml
+
+from ipyreport._colors import palette_of
+from ipyreport._errors import StepError, closest
+
+__all__ = ["BASES", "BRAND_THEMES", "Brand", "Theme", "theme_of"]
+
+BASES = ("auto", "light", "dark")
+_FONT_TYPES = {".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf", ".otf": "font/otf"}
+_IMAGE_TYPES = {
+    ".png": "image/png",
+    ".svg": "image/svg+xml",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+}
+MAX_ASSET_BYTES = 2_000_000  # a logo or a font, embedded in every file
+EMBEDDED_FONT = "ipyreport-brand"  # the family a font file is known by when the theme names none
+
+
+@dataclass(frozen=True)
+class Cover:
+    """A title or closing slide: large title, a line under it."""
+
+    title: str
+    subtitle: str | None = None
+
+
+@dataclass(frozen=True)
+class Theme:
+    """How a story looks. Every field is optional; see the module docs.
+
+    ``font_file`` and ``logo`` are paths (relative to the theme file when
+    it comes from one); ``title_slide`` and ``closing_slide`` are ``True``
+    (the story's title / "Thank you"), text, or ``{title, subtitle}``.
+    """
+
+    name: str = "custom"
+    base: str = "light"
+    palette: tuple[str, ...] = ()
+    font: str | None = None
+    font_file: str | None = None
+    background: str | None = None
+    foreground: str | None = None
+    accent: str | None = None
+    logo: str | None = None
+    title_slide: Any = None
+    closing_slide: Any = None
+    folder: Path = field(default=Path(), compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.base not in BASES:
+            msg = f"theme {self.name!r}: base is one of {', '.join(BASES)}, got {self.base!r}"
+            raise StepError(msg, field="theme")
+        if self.palette:
+            object.__setattr__(
+                self,
+                "palette",
+                tuple(palette_of(list(self.palette), f"theme {self.name!r}: palette")),
+            )
+        for name in ("background", "foreground", "accent"):
+            value = getattr(self, name)
+            if value is not None:
+                palette_of([value], f"theme {self.name!r}: {name}")
+        if self.font is not None and (
+            not isinstance(self.font, str) or any(c in self.font for c in ";{}<>")
+        ):
+            msg = f"theme {self.name!r}: font is a CSS font list such as 'Georgia, serif', got {self.font!r}"
+            raise StepError(msg, field="theme")
+
+
+class Brand(TypedDict):
+    """A theme as the document carries it: everything a player needs, files embedded."""
+
+    name: str
+    base: str
+    palette: list[str]
+    font: str | None
+    fontFace: str | None  # a data: URL of the font file
+    background: str | None
+    foreground: str | None
+    accent: str | None
+    logo: str | None  # a data: URL
+    titleSlide: dict[str, str | None] | None
+    closingSlide: dict[str, str | None] | None
+
+
+BRAND_THEMES: dict[str, Theme] = {
+    # Quiet and legible on a projector: off-white, ink-blue type, a calm palette.
+    "boardroom": Theme(
+        name="boardroom",
+        base="light",
+        palette=(
+            "#0F4C81",
+            "#E07A1F",
+            "#2A9D8F",
+            "#C8553D",
+            "#6C5B7B",
+            "#8AB17D",
+            "#D4A72C",
+            "#577590",
+            "#B56576",
+            "#4D908E",
+        ),
+        font='"Segoe UI", "Helvetica Neue", Helvetica, Arial, sans-serif',
+        background="#FBFAF7",
+        foreground="#1F2A37",
+        accent="#0F4C81",
+    ),
+    # For dark rooms and screens: deep navy, bright but balanced marks.
+    "midnight": Theme(
+        name="midnight",
+        base="dark",
+        palette=(
+            "#4CC9F0",
+            "#F77F00",
+            "#B5E48C",
+            "#F72585",
+            "#9B5DE5",
+            "#FFD166",
+            "#06D6A0",
+            "#EF476F",
+            "#8ECAE6",
+            "#90BE6D",
+        ),
+        font='"Inter", "Segoe UI", "Helvetica Neue", Arial, sans-serif',
+        background="#0B1320",
+        foreground="#E6EDF3",
+        accent="#FFD166",
+    ),
+}
+
+
+def theme_of(value: Any) -> Theme:
+    """A :class:`Theme` from itself, a mapping, a shipped theme's name, or a ``.yaml``/``.json`` file."""
+    if isinstance(value, Theme):
+        return value
+    if isinstance(value, Mapping):
+        return _from_mapping(value, Path(), "custom")
+    if isinstance(value, str) and value in BRAND_THEMES:
+        return BRAND_THEMES[value]
+    path = Path(str(value))
+    if path.suffix.lower() in (".yaml", ".yml", ".json"):
+        if not path.is_file():
+            msg = f"theme file {str(path)!r} does not exist"
+            raise StepError(msg, field="theme")
+        text = path.read_text(encoding="utf-8")
+        try:
+            loaded = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+        except (ValueError, yaml.YAMLError) as error:
+            msg = f"theme file {str(path)!r} is not valid {path.suffix[1:].upper()}: {error}"
+            raise StepError(msg, field="theme") from None
+        if not isinstance(loaded, Mapping):
+            msg = f"theme file {str(path)!r} holds {type(loaded).__name__}; write a mapping of theme fields"
+            raise StepError(msg, field="theme")
+        return _from_mapping(loaded, path.parent, path.stem)
+    known = [*BASES, *BRAND_THEMES]
+    msg = f"theme is one of {', '.join(known)}, a Theme, a mapping or a .yaml/.json file, got {value!r}{closest(str(value), known)}"
+    raise StepError(msg, field="theme")
+
+
+def _from_mapping(value: Mapping[str, Any], folder: Path, name: str) -> Theme:
+    known = [f.name for f in fields(Theme) if f.name != "folder"]
+    for key in value:
+        if key not in known:
+            msg = f"theme {name!r}: no field {key!r}{closest(str(key), known)}; fields are {', '.join(known)}"
+            raise StepError(msg, field="theme")
+    values = dict(value)
+    if "palette" in values:
+        values["palette"] = tuple(palette_of(values["palette"], f"theme {name!r}: palette"))
+    return Theme(**{"name": name, **values, "folder": folder})
+
+
+def _embedded(theme: Theme, name: str, kinds: Mapping[str, str]) -> str | None:
+    value = getattr(theme, name)
+    if value is None:
+        return None
+    path = Path(value) if Path(value).is_absolute() else theme.folder / value
+    kind = kinds.get(path.suffix.lower())
+    if kind is None:
+        msg = f"theme {theme.name!r}: {name} {value!r} must be one of {', '.join(kinds)}"
+        raise StepError(msg, field="theme")
+    if not path.is_file():
+        msg = f"theme {theme.name!r}: {name} {str(path)!r} does not exist"
+        raise StepError(msg, field="theme")
+    data = path.read_bytes()
+    if len(data) > MAX_ASSET_BYTES:
+        msg = f"theme {theme.name!r}: {name} {str(path)!r} is {len(data):,} bytes; every exported file carries it, so keep it under {MAX_ASSET_BYTES:,}"
+        raise StepError(msg, field="theme")
+    return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def _cover(value: Any, default: str, what: str, name: str) -> dict[str, str | None] | None:
+    if value in (None, False):
+        return None
+    if value is True:
+        return {"title": default, "subtitle": None}
+    if isinstance(value, str):
+        return {"title": value, "subtitle": None}
+    if isinstance(value, Mapping) and set(value) <= {"title", "subtitle"}:
+        cover = Cover(**value) if "title" in value else Cover(default, value.get("subtitle"))
+        return {"title": cover.title, "subtitle": cover.subtitle}
+    msg = f"theme {name!r}: {what} is true, a title, or {{title, subtitle}}, got {value!r}"
+    raise StepError(msg, field="theme")
+
+
+def font_family(theme: Theme) -> str | None:
+    """The CSS font list the theme's text uses (a font file's own family first)."""
+    if theme.font_file and not theme.font:
+        return f'"{EMBEDDED_FONT}", sans-serif'
+    return theme.font
+
+
+def brand(theme: Theme, story_title: str | None) -> Brand:
+    """The theme as the document carries it, its files read and embedded."""
+    return {
+        "name": theme.name,
+        "base": theme.base,
+        "palette": list(theme.palette),
+        "font": font_family(theme),
+        "fontFace": _embedded(theme, "font_file", _FONT_TYPES),
+        "background": theme.background,
+        "foreground": theme.foreground,
+        "accent": theme.accent,
+        "logo": _embedded(theme, "logo", _IMAGE_TYPES),
+        "titleSlide": _cover(theme.title_slide, story_title or "", "title_slide", theme.name),
+        "closingSlide": _cover(theme.closing_slide, "Thank you", "closing_slide", theme.name),
+    }
+
+
+def engine_style(theme: Theme) -> dict[str, Any]:
+    """The Vizzu style a theme sets (under the story's own style)."""
+    style: dict[str, Any] = {}
+    if theme.background:
+        style["backgroundColor"] = theme.background
+    if font_family(theme):
+        style["fontFamily"] = font_family(theme)
+    if theme.foreground:
+        ink = {"color": theme.foreground}
+        style["title"] = ink
+        style["subtitle"] = ink
+        style["legend"] = {"title": ink, "label": ink}
+        axis = {"label": ink, "title": ink}
+        style["plot"] = {"xAxis": axis, "yAxis": axis}
+    if theme.palette:
+        style.setdefault("plot", {})["marker"] = {"colorPalette": " ".join(theme.palette)}
+    return style
