@@ -828,7 +828,9 @@ export async function start({
     view.forward.disabled = index === positions.length - 1;
     await updatePreview(view.host);
     const drawn = view.host.querySelector("canvas");
-    if (presenter !== view || !drawn || view.host.dataset.board === "true") return;
+    // A dashboard next is named, not pictured (its charts would be too small).
+    view.picture.hidden = view.host.dataset.board === "true";
+    if (presenter !== view || !drawn || view.picture.hidden) return;
     view.picture.width = drawn.width;
     view.picture.height = drawn.height;
     view.picture.getContext("2d").drawImage(drawn, 0, 0);

@@ -2,6 +2,7 @@
 
 import io
 import json
+import time
 
 import numpy as np
 import pyarrow as pa
@@ -303,17 +304,22 @@ def test_fast_key_presses_through_dashboards_land_on_the_right_step(open_file, f
 def test_the_presenter_view_names_a_dashboard_next_instead_of_previewing_it(open_file, files):
     live, _ = files
     watch, page = open_story(open_file, live, reduced_motion="reduce")
-    page.keyboard.press("s")
+    with page.context.expect_page() as opened:
+        page.keyboard.press("s")
+    presenter = opened.value
     wait_idle(page)
-    assert page.text_content(".ipyreport-next-title") == "Next: Overview (dashboard)"
-    assert (
-        page.eval_on_selector(".ipyreport-preview", "p => getComputedStyle(p).visibility")
-        == "hidden"
-    )
+    next_step = "() => [document.querySelector('.next').textContent, document.querySelector('canvas').hidden]"
+    deadline = time.monotonic() + 5
+    while presenter.evaluate(next_step)[0] == "" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert presenter.evaluate(next_step) == ["Next: Overview (dashboard)", True]
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")  # on the last dashboard's first step
     wait_idle(page)
-    assert page.text_content(".ipyreport-next-title") == "Next: Two steps (next step)"
+    deadline = time.monotonic() + 5
+    while "Two steps" not in presenter.evaluate(next_step)[0] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert presenter.evaluate(next_step)[0] == "Next: Two steps (next step)"
     assert watch.errors == []
 
 

@@ -686,7 +686,7 @@ def test_the_presenter_view_opens_in_its_own_window_and_follows_both_ways(open_f
     pixels = np.asarray(Image.open(io.BytesIO(picture)).convert("RGB")).astype(int)
     assert (np.abs(pixels - pixels[0, 0]).sum(axis=2) > 30).mean() > 0.02
     with presenter.expect_event("close"):
-        presenter.keyboard.press("s")  # S again closes it
+        page.keyboard.press("s")  # S again closes it
     assert watch.errors == []
     assert watch.network_requests() == []
 
