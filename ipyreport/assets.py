@@ -18,6 +18,7 @@ __all__ = [
     "AssetsMissingError",
     "vendor_dir",
     "vizzu_module",
+    "vizzu_packed",
     "vizzu_types",
     "vizzu_wasm",
 ]
@@ -77,6 +78,16 @@ def vizzu_module() -> bytes:
     True
     """
     return _read("vizzu.min.js")
+
+
+def vizzu_packed(name: str) -> bytes:
+    """An engine file (``"vizzu.min.js"`` or ``"cvizzu.wasm"``) as the gzip the build made of it.
+
+    >>> import gzip
+    >>> gzip.decompress(vizzu_packed("cvizzu.wasm")) == vizzu_wasm()
+    True
+    """
+    return _read(f"{name}.gz")
 
 
 def vizzu_wasm() -> bytes:

@@ -21,13 +21,16 @@ from ipyreport import assets
 from ipyreport._errors import IpyreportError
 from ipyreport._version import __version__
 from ipyreport.document import load
+from ipyreport.export._dense import DECODE_JS, encode
 
 __all__ = ["iframe", "render"]
 
-BOOTSTRAP = """
+BOOTSTRAP = (
+    DECODE_JS
+    + """
 const text = (id) => document.getElementById(id).textContent;
 const moduleUrl = (source) => URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
-const decode = (id) => Uint8Array.fromBase64?.(text(id)) ?? Uint8Array.from(atob(text(id)), (c) => c.charCodeAt(0));
+const decode = (id) => dense(text(id), Number(document.getElementById(id).dataset.length));
 const inflate = (id) =>
   new Response(new Blob([decode(id)]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
 const [engine, wasm, stepsModule, playerModule] = await Promise.all(
@@ -41,6 +44,7 @@ const story = JSON.parse(text("ipyreport-story"));
 await compiled;
 await player.start({ Vizzu, steps, story, root: document.getElementById("ipyreport"), page: true });
 """
+)
 
 PAGE = """<!doctype html>
 <html lang="{lang}">
@@ -56,10 +60,10 @@ PAGE = """<!doctype html>
 <main id="ipyreport" class="ipyreport" tabindex="0" aria-roledescription="data story" aria-label="{title}" data-theme="{theme}" data-table="false" data-presenter="false" data-info="false">
 {markup}<noscript>This story needs JavaScript to play.</noscript>
 </main>
-<script type="text/plain" id="ipyreport-vizzu">{vizzu}</script>
-<script type="text/plain" id="ipyreport-wasm">{wasm}</script>
-<script type="text/plain" id="ipyreport-steps">{steps}</script>
-<script type="text/plain" id="ipyreport-player">{player}</script>
+<script type="text/plain" id="ipyreport-vizzu" {vizzu}</script>
+<script type="text/plain" id="ipyreport-wasm" {wasm}</script>
+<script type="text/plain" id="ipyreport-steps" {steps}</script>
+<script type="text/plain" id="ipyreport-player" {player}</script>
 <script type="application/json" id="ipyreport-story">{story}</script>
 <script type="module">{bootstrap}</script>
 </body>
@@ -100,8 +104,14 @@ def _raw_script(name: str, source: str) -> str:
 
 
 def _packed(data: bytes) -> str:
-    """Gzip (deterministic: no timestamp) and base64: inflated by the page itself."""
-    return base64.b64encode(gzip.compress(data, 9, mtime=0)).decode("ascii")
+    """The rest of a script element holding ``data`` gzipped (deterministic: no timestamp)."""
+    return _dense_script(gzip.compress(data, 9, mtime=0))
+
+
+def _dense_script(packed: bytes) -> str:
+    """The rest of a script element: the gzip's length, then the gzip densely
+    written (see ``_dense``); the page inflates it itself."""
+    return f'data-length="{len(packed)}">{encode(packed)}'
 
 
 def _csp() -> str:
@@ -140,9 +150,8 @@ def render(document: bytes) -> str:
     fingerprint = hashlib.sha256(document).hexdigest()[:12]
     title = settings["title"] or "Data story"
     footer = f"Made with ipyreport {__version__} on {_made_at()} · story {fingerprint}"
-    engine = _packed(
-        _raw_script("vizzu.min.js", assets.vizzu_module().decode("utf-8")).encode("utf-8")
-    )
+    _raw_script("vizzu.min.js", assets.vizzu_module().decode("utf-8"))
+    engine = _dense_script(assets.vizzu_packed("vizzu.min.js"))
     return PAGE.format(
         lang=html.escape(settings["lang"], quote=True),
         csp=_csp(),
@@ -155,7 +164,7 @@ def render(document: bytes) -> str:
             f'<footer class="ipyreport-footer">{html.escape(footer)}</footer>',
         ),
         vizzu=engine,
-        wasm=_packed(assets.vizzu_wasm()),
+        wasm=_dense_script(assets.vizzu_packed("cvizzu.wasm")),
         steps=_packed(_static("static/steps.js").encode("utf-8")),
         player=_packed(_static("export/player.js").encode("utf-8")),
         story=script_json(document),

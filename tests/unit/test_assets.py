@@ -76,8 +76,10 @@ def test_stamp_hashes_match_the_files():
     assert sorted(source["files"]) == [
         "LICENSE.vizzu",
         "cvizzu.wasm",
+        "cvizzu.wasm.gz",
         "vizzu-schema.json",
         "vizzu.min.js",
+        "vizzu.min.js.gz",
     ]
     for name, recorded in source["files"].items():
         digest = hashlib.sha256((assets.vendor_dir() / name).read_bytes()).digest()
