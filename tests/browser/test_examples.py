@@ -1,4 +1,4 @@
-"""The example stories the demo builds play from start to end in a browser."""
+"""The example stories the demo builds play from start to end in a browser, look as reviewed, and read."""
 
 import re
 
@@ -6,6 +6,7 @@ import pytest
 
 from ipyreport.cli import main
 
+from .goldens import VARIANTS, compare, compare_words, photograph
 from .pages import wait_idle, wait_ready
 from .test_player import INK, shown
 
@@ -52,19 +53,23 @@ def unreadable(labels):
     return problems
 
 
-@pytest.mark.parametrize("size", [(1280, 720), (390, 844)], ids=["desktop", "phone"])
+@pytest.mark.parametrize("variant", list(VARIANTS))
 @pytest.mark.parametrize("name", EXAMPLES)
-def test_example_story_plays_every_step(open_file, demo, name, size):
+def test_example_story_plays_every_step_readably_and_as_reviewed(open_file, demo, name, variant):
+    size, scheme = VARIANTS[variant]
     # Reduced motion makes each step a jump, so a 50-step story plays quickly.
-    watch = open_file(demo / f"{name}.html", reduced_motion="reduce", size=size)
+    watch = open_file(
+        demo / f"{name}.html", reduced_motion="reduce", size=size, color_scheme=scheme
+    )
     page = watch.page
     wait_ready(page)
-    page.focus("#ipyreport")
     total = page.evaluate("() => document.querySelector('.ipyreport-progress').max")
     seen = []
+    looks = []
+    words = []
     for index in range(total):
         if index:
-            page.keyboard.press("ArrowRight")
+            page.keyboard.press("ArrowRight")  # no click first: the clicker works from the start
             wait_idle(page)
         state = shown(page)
         seen.append((state["slide"], state["step"]))
@@ -73,6 +78,10 @@ def test_example_story_plays_every_step(open_file, demo, name, size):
         labels = page.evaluate("() => document.getElementById('ipyreport').ipyreport.labels()")
         assert sum(map(len, labels)) > 0, f"{name} step {index + 1} drew no labels"
         assert unreadable(labels) == [], f"{name} step {index + 1}"
+        words.append(sorted(label["text"] for drawn in labels for label in drawn))
+        looks.append(compare(photograph(page), name, variant, index + 1))
     assert len(set(seen)) == total
+    assert [look for look in looks if look] == []
+    assert compare_words(words, name, variant) is None, compare_words(words, name, variant)
     assert watch.errors == []
     assert watch.network_requests() == []
