@@ -26,6 +26,8 @@ const visibleControls = (text) =>
   text.replace(/[\u202a-\u202e\u2066-\u2069\u200e\u200f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 
 const INK = { light: "#1d2430", dark: "#e8ecf2" };
+// A slate that reads as ink, not as any category.
+const PLAIN_MARKS = { light: "#5b6b7f", dark: "#9aa8ba" };
 // Dark: light text, and the engine's light-grey stripes, lines and guides
 // turned into dark greys, so nothing glares.
 const DARK_AXIS = {
@@ -233,6 +235,8 @@ export async function start({
   // so the first frame is already the finished one.
   const baseStyle = merge(merge(THEMES[theme], steps.PLAIN_NUMBER_STYLE), story.style ?? {});
   const shown = steps.display(story);
+  // Marks that mean no category, when categories own the palette's colours.
+  const plainMarks = Object.keys(story.colors ?? {}).length ? PLAIN_MARKS[theme] : null;
 
   async function makeChart(element, onClick, { beforeLabel } = {}) {
     const chart = await new Vizzu(element).initializing;
@@ -300,7 +304,7 @@ export async function start({
     if (on.board) on.extra = on.board.filterFor(on, entry.data ?? "main");
     const step = on.extra ? { ...entry, filter: both(on.filter, on.extra) } : entry;
     const next = steps.stepTarget(step, datasets, on.dataset, raw);
-    next.target = steps.withColors(next.target, entry, datasets[next.dataset], story.colors);
+    next.target = steps.withColors(next.target, entry, datasets[next.dataset], story.colors, plainMarks);
     on.dataset = next.dataset;
     const pointing = entry.highlight;
     on.chart.pointing = pointing

@@ -113,19 +113,26 @@ export function stepTarget(step, datasets, current, raw = new Map()) {
 // The engine colours a mark by its category's place in the data; the story
 // gives each category one colour for all its slides (`story.colors`). A step
 // that colours by one such dimension gets the palette that puts each
-// category's colour at its place, unless its own style sets a palette.
-export function withColors(target, step, data, colors) {
+// category's colour at its place, unless its own style sets a palette. A step
+// that colours by nothing draws its marks in `plain` (when given): a story
+// whose categories own the palette's colours must not lend one of them to
+// marks that mean no category.
+export function withColors(target, step, data, colors, plain = null) {
   const config = step.config ?? {};
   const channel = config.channels?.color ?? config.color;
   if (channel === undefined) return target;
   const set = channel && typeof channel === "object" && !Array.isArray(channel) ? channel.set : channel;
   const names = (Array.isArray(set) ? set : set ? [set] : []).map((entry) => (typeof entry === "string" ? entry : entry?.name));
   const dims = names.filter((name) => data.series.some((s) => s.name === name && s.type === "dimension"));
-  if (dims.length !== 1 || !colors?.[dims[0]] || step.style?.plot?.marker?.colorPalette) return target;
-  const series = data.series.find((s) => s.name === dims[0] && s.type === "dimension");
-  const categories = series.categories ?? [...new Set(series.values)];
-  const own = colors[dims[0]];
-  const palette = categories.map((category) => own[category] ?? "#888888").join(" ");
+  if (step.style?.plot?.marker?.colorPalette) return target;
+  let palette;
+  if (!names.length && plain) palette = plain;
+  else if (dims.length === 1 && colors?.[dims[0]]) {
+    const series = data.series.find((s) => s.name === dims[0] && s.type === "dimension");
+    const categories = series.categories ?? [...new Set(series.values)];
+    const own = colors[dims[0]];
+    palette = categories.map((category) => own[category] ?? "#888888").join(" ");
+  } else return target;
   const style = target.style ?? {};
   const plot = style.plot ?? {};
   const marker = { ...(plot.marker ?? {}), colorPalette: palette };

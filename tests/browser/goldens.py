@@ -39,7 +39,7 @@ FAR_SHARE = 0.01
 # The README's pictures: (story, variant, step), 1-based.
 README = [
     ("sales-overview", "desktop-light", 1),
-    ("sales-overview", "desktop-dark", 14),
+    ("sales-overview", "desktop-dark", 12),
     ("monthly-playback", "desktop-light", 20),
     ("sales-overview", "phone-light", 5),
 ]

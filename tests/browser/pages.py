@@ -6,8 +6,10 @@ import time
 import numpy as np
 from PIL import Image
 
-# The engine's first palette colour, in which single-colour marks are drawn.
+# The engine's first palette colour, in which single-colour marks are drawn...
 MARK = np.array([65, 113, 205])
+# ...unless the story's categories own the palette: then they are slate (light theme).
+PLAIN = np.array([0x5B, 0x6B, 0x7F])
 
 
 def wait_ready(page, timeout=20.0):
@@ -49,7 +51,8 @@ def tallest_mark(page, number):
     """Page coordinates of the middle of the tallest mark in a column chart."""
     box = page.locator(".ipyreport-board:not([hidden]) .ipyreport-panel").nth(number).bounding_box()
     picture = panel(page, number)
-    mark = (np.abs(picture - MARK) < 25).all(axis=2)
+    marks = [(np.abs(picture - colour) < 25).all(axis=2) for colour in (MARK, PLAIN)]
+    mark = max(marks, key=lambda found: int(found.sum()))
     column = int(mark.sum(axis=0).argmax())
     rows = np.nonzero(mark[:, column])[0]
     scale = box["width"] / picture.shape[1]

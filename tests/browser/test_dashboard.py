@@ -13,7 +13,7 @@ from PIL import Image
 from ipyreport import Dashboard, Slide, Story, encode, presets, samples
 from ipyreport.formats import Format, format_number, resolve_number
 
-from .pages import MARK, open_story, panel, tallest_mark, wait_idle, wait_ready
+from .pages import PLAIN, open_story, panel, tallest_mark, wait_idle, wait_ready
 
 SALES = encode(samples.sales())
 
@@ -157,9 +157,9 @@ def test_clicking_a_mark_filters_the_other_charts_to_it(open_file, files):
         )
     # The clicked chart keeps every region, so the viewer can pick another; the
     # picked one stays in full colour and the others fade.
-    full = (np.abs(after[1] - MARK) < 25).all(axis=2).mean()
-    assert 0.2 < full / (np.abs(before[1] - MARK) < 25).all(axis=2).mean() < 0.6
-    faded = MARK * 0.3 + 255 * 0.7
+    full = (np.abs(after[1] - PLAIN) < 25).all(axis=2).mean()
+    assert 0.2 < full / (np.abs(before[1] - PLAIN) < 25).all(axis=2).mean() < 0.6
+    faded = PLAIN * 0.3 + 255 * 0.7
     was_faded = (np.abs(before[1] - faded) < 12).all(axis=2).mean()  # edges, antialiased
     assert (np.abs(after[1] - faded) < 12).all(axis=2).mean() > max(0.02, 5 * was_faded)
     # The filter belongs to the dashboard: it is still there after a visit to another slide.
@@ -197,9 +197,9 @@ def test_a_keyboard_user_filters_from_the_list_and_escape_clears(open_file, file
     filtered = panels(page)
     assert all(differs(a, b) > 0.005 for a, b in zip(before, filtered, strict=True))
     # The chart drawn by Product highlights Tablets, as if it had been clicked; the others filter.
-    faded = MARK * 0.3 + 255 * 0.7
+    faded = PLAIN * 0.3 + 255 * 0.7
     assert (np.abs(filtered[2] - faded) < 12).all(axis=2).mean() > 0.02
-    assert (np.abs(filtered[2] - MARK) < 25).all(axis=2).mean() > 0.005
+    assert (np.abs(filtered[2] - PLAIN) < 25).all(axis=2).mean() > 0.005
     page.keyboard.press("Escape")
     wait_idle(page)
     assert state(page)["filter"] == ""
