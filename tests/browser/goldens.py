@@ -85,7 +85,7 @@ def golden_path(story: str, variant: str, step: int) -> Path:
     return GOLDENS / story / f"{variant}-{step:02d}.png"
 
 
-def compare(png: bytes, story: str, variant: str, step: int) -> str | None:
+def compare(png: bytes, story: str, variant: str, step: int, page=None) -> str | None:
     """What is wrong with this picture against its golden one (``None``: within tolerance).
 
     When updating, the picture becomes the golden one instead (and the
@@ -99,7 +99,9 @@ def compare(png: bytes, story: str, variant: str, step: int) -> str | None:
         small.quantize(64, dither=Image.Dither.NONE).save(path, optimize=True)
         if (story, variant, step) in README:
             PICTURES.mkdir(parents=True, exist_ok=True)
-            Image.open(io.BytesIO(png)).save(
+            # As a reader sees it, footer and all.
+            full = page.screenshot(animations="disabled") if page is not None else png
+            Image.open(io.BytesIO(full)).save(
                 PICTURES / f"{story}-{variant}-{step:02d}.png", optimize=True
             )
         return None

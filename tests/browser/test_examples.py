@@ -79,7 +79,7 @@ def test_example_story_plays_every_step_readably_and_as_reviewed(open_file, demo
         assert sum(map(len, labels)) > 0, f"{name} step {index + 1} drew no labels"
         assert unreadable(labels) == [], f"{name} step {index + 1}"
         words.append(sorted(label["text"] for drawn in labels for label in drawn))
-        looks.append(compare(photograph(page), name, variant, index + 1))
+        looks.append(compare(photograph(page), name, variant, index + 1, page))
     assert len(set(seen)) == total
     assert [look for look in looks if look] == []
     assert compare_words(words, name, variant) is None, compare_words(words, name, variant)

@@ -569,6 +569,8 @@ def test_a_category_keeps_its_colour_on_every_slide(open_file, tmp_path):
                 filter={"Region": ["Africa", "Europe"]},
             )
         ),
+        # Colouring by nothing, the marks take no category's colour.
+        Slide(presets.chart("column", x="Channel", y="Units")),
     ]
     story = Story(SALES, slides=slides)
     regions, products = story.colors["Region"], story.colors["Product"]
@@ -576,7 +578,7 @@ def test_a_category_keeps_its_colour_on_every_slide(open_file, tmp_path):
         open_file, story.save_html(tmp_path / "colours.html"), reduced_motion="reduce"
     )
     seen = [colors_in(page)]
-    for _ in range(2):
+    for _ in range(3):
         page.keyboard.press("ArrowRight")
         wait_idle(page)
         seen.append(colors_in(page))
@@ -585,6 +587,8 @@ def test_a_category_keeps_its_colour_on_every_slide(open_file, tmp_path):
     assert not set(regions.values()) & seen[1]
     assert {regions["Africa"], regions["Europe"]} <= seen[2]
     assert not {regions["Americas"], regions["Asia Pacific"]} & seen[2]
+    assert not (set(regions.values()) | set(products.values())) & seen[3]
+    assert "#5B6B7F" in seen[3]
     assert watch.errors == []
 
 
