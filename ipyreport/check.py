@@ -18,7 +18,11 @@ the step and a suggestion:
 - ``crossfilter``: a dashboard chart whose data lacks a dimension that
   clicks filter the other charts by, so it cannot follow them;
 - ``colors`` also fires when two charts side by side on a dashboard colour
-  different dimensions with shared colours.
+  different dimensions with shared colours;
+- ``labels``: more value labels than fit side by side on a slide (the
+  player hides the ones that would overlap), or a pie of many small slices;
+- ``format``: a measure in the thousands or more shown without a unit or
+  currency, so ``323.8M`` could be anything.
 
 Each chart is checked along what it plays: the main chart across the
 ordinary slides, and each dashboard chart through its own steps.
@@ -33,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 from ipyreport._colors import DEFAULT_PALETTE
 from ipyreport._plan import ChartState, channel_series
 from ipyreport._slides import Dashboard
+from ipyreport.formats import measure_of
 
 if TYPE_CHECKING:
     from ipyreport.story import Story
@@ -71,6 +76,7 @@ def check(story: Story) -> list[Finding]:
     """Every finding for ``story``, in the order the audience would meet them."""
     findings: list[Finding] = []
     plan = story.plan
+    told: set[str] = set()  # measures already reported as needing a unit
     for chain in plan.charts:
         shown = [
             _Shown(p.played.slide, p.played.step, p.state, p.table, p.played.chart) for p in chain
@@ -78,7 +84,8 @@ def check(story: Story) -> list[Finding]:
         for index, current in enumerate(shown):
             before = shown[index - 1] if index else None
             after = shown[index + 1] if index + 1 < len(shown) else None
-            findings += _empty(current) + _marks(current)
+            findings += _empty(current) + _marks(current) + _crowded_labels(current, story)
+            findings += _unformatted(current, story, told)
             findings += _crossfilter(current, plan.cross_filters.get(current.slide, ()))
             if before is not None:
                 findings += (
@@ -305,6 +312,72 @@ def _empty(current: _Shown) -> list[Finding]:
             f"the chart shows nothing{cause}; check the filter values or drop the step",
         )
     ]
+
+
+# A nominal slide: the width value labels share, and a label character's width.
+SLIDE_WIDTH_PX = 1100
+LABEL_CHAR_PX = 6.5
+MAX_LABELLED_SLICES = 12
+UNIT_WORTHY = 10_000  # a measure this large reads as a bare "12.3K" without a unit
+
+
+def _crowded_labels(current: _Shown, story: Story) -> list[Finding]:
+    rows = current.rows
+    labelled = current.state.channels.get("label")
+    if rows is None or not labelled or not rows["rows"] or not rows["measures"]:
+        return []
+    value_at = len(rows["columns"]) - rows["measures"]
+    column = rows["columns"][value_at]
+    if current.state.config.get("coordSystem") == "polar":
+        if rows["total"] > MAX_LABELLED_SLICES:
+            message = (
+                f"{rows['total']} labelled slices: the small ones' labels will not fit and are left out; "
+                "label the largest few, or group the rest as 'Other'"
+            )
+            return [_where(current, "labels", message)]
+        return []
+    widest = max(len(story.display.number(column, row[value_at])) for row in rows["rows"])
+    need = rows["total"] * (widest * LABEL_CHAR_PX + 8)
+    if rows["total"] > 1 and need > SLIDE_WIDTH_PX:
+        message = (
+            f"{rows['total']} value labels need about {need:,.0f} px side by side, more than a slide has; "
+            "the player hides the ones that would overlap: drop label=, or show fewer marks"
+        )
+        return [_where(current, "labels", message)]
+    return []
+
+
+def _unformatted(current: _Shown, story: Story, told: set[str]) -> list[Finding]:
+    rows = current.rows
+    if rows is None or not rows["measures"]:
+        return []
+    found = []
+    for index, column in enumerate(rows["columns"][len(rows["columns"]) - rows["measures"] :]):
+        name, aggregator = measure_of(column)
+        at = len(rows["columns"]) - rows["measures"] + index
+        largest = max((abs(row[at]) for row in rows["rows"] if row[at] is not None), default=0)
+        fmt = story.display.numbers.get(name)
+        if (
+            name in told
+            or aggregator in ("count", "distinct")
+            or name in story.formatted
+            or fmt is None
+            or fmt["prefix"]
+            or fmt["suffix"]
+            or largest < UNIT_WORTHY
+        ):
+            continue
+        told.add(name)
+        example = story.display.number(column, largest)
+        found.append(
+            _where(
+                current,
+                "format",
+                f"{name} reads as {example} with no unit; say what it counts: "
+                f"formats={{{name!r}: '$'}} (or '€', '%', 'units', ...)",
+            )
+        )
+    return found
 
 
 def _marks(current: _Shown) -> list[Finding]:

@@ -184,6 +184,7 @@ class Story:
         self.plan: StoryPlan = plan_story(self.slides, self.data, self.tables)
         self.cross_filters = self.plan.cross_filters
         self.display = resolve(formats or {}, [data for _, data in self.plan.datasets], lang)
+        self.formatted = frozenset(formats or ())  # the columns the author gave a format
         # A palette set by the story's style or theme, else the engine's.
         marker = ((self.style or {}).get("plot") or {}).get("marker") or {}
         palette = palette_of(marker.get("colorPalette") or DEFAULT_PALETTE, "the story's palette")

@@ -8,8 +8,13 @@ from ipyreport.cli import main
 SALES = encode(samples.sales())
 
 
+def checked(story):
+    """The story's findings but the unit reminders ("format"), which these tests are not about."""
+    return [finding for finding in story.check() if finding.kind != "format"]
+
+
 def kinds(story):
-    return [finding.kind for finding in story.check()]
+    return [finding.kind for finding in checked(story)]
 
 
 def test_a_well_made_story_has_no_findings():
@@ -22,11 +27,12 @@ def test_a_well_made_story_has_no_findings():
                     ["stacked_column", "grouped_column", "pie"],
                     x="Region",
                     y="Revenue",
-                    color="Product",
+                    color="Region",
                 )
             ),
             Slide(presets.chart("treemap", x="Region", y="Revenue", color="Product")),
         ],
+        formats={"Revenue": "$"},
     )
     assert story.check() == []
 
@@ -39,7 +45,7 @@ def test_a_category_that_blinks_out_and_back_is_flicker():
         ),
         presets.chart("column", x="Country", y="Revenue"),
     ]
-    findings = Story(SALES, slides=[Slide(steps)]).check()
+    findings = checked(Story(SALES, slides=[Slide(steps)]))
     assert [(f.kind, f.slide, f.step) for f in findings] == [("flicker", 1, 2)]
     assert findings[0].message.startswith(
         "'Kenya' of 'Country' disappear(s) here and come(s) back on the next step"
@@ -78,7 +84,7 @@ def test_a_new_palette_for_a_new_colour_dimension_is_fine():
             ),
         ],
     )
-    assert story.check() == []
+    assert checked(story) == []
 
 
 SHARED = "#1b9e77 #d95f02 #7570b3 #e7298a"
@@ -99,11 +105,11 @@ def test_a_story_keeps_each_colour_dimension_in_colours_of_its_own():
     story = region_then_product()
     regions, products = story.colors["Region"].values(), story.colors["Product"].values()
     assert not set(regions) & set(products)
-    assert story.check() == []
+    assert checked(story) == []
 
 
 def test_colours_that_change_meaning_are_reported():
-    findings = region_then_product(colors={"Region": SHARED, "Product": SHARED}).check()
+    findings = checked(region_then_product(colors={"Region": SHARED, "Product": SHARED}))
     assert [(f.kind, f.slide) for f in findings] == [("colors", 2)]
     assert "colours switch from Region to Product" in findings[0].message
 
@@ -126,7 +132,7 @@ def test_an_axis_that_jumps_is_reported():
         presets.chart("column", x="Region", y="Revenue", filter={"Month": ["2021-01-01"]}),
         presets.chart("column", x="Region", y="Revenue"),
     ]
-    findings = Story(SALES, slides=[Slide(steps)]).check()
+    findings = checked(Story(SALES, slides=[Slide(steps)]))
     assert [f.kind for f in findings] == ["axis"]
     assert findings[0].message.startswith("the y axis (Revenue) jumps 64x from the previous step")
 
@@ -138,7 +144,7 @@ def test_a_step_that_shows_nothing_is_reported():
         y="Revenue",
         filter=Filter.isin("Region", ["Europe"]) & Filter.isin("Country", ["Japan"]),
     )
-    findings = Story(SALES, slides=[Slide(step)]).check()
+    findings = checked(Story(SALES, slides=[Slide(step)]))
     assert [str(f) for f in findings] == [
         "slide 1, step 1: the chart shows nothing (its filter keeps no rows); check the filter values or drop the step"
     ]
@@ -146,8 +152,8 @@ def test_a_step_that_shows_nothing_is_reported():
 
 def test_too_many_marks_are_reported():
     big = encode({"Id": [str(i) for i in range(1500)], "Value": [1.0] * 1500})
-    findings = Story(big, slides=[Slide(presets.chart("column", x="Id", y="Value"))]).check()
-    assert [f.kind for f in findings] == ["marks"]
+    findings = checked(Story(big, slides=[Slide(presets.chart("column", x="Id", y="Value"))]))
+    assert [f.kind for f in findings] == ["marks", "labels"]
     assert findings[0].message.startswith(
         "1,500 marks are more than a chart can show legibly (1,000)"
     )
@@ -156,7 +162,7 @@ def test_too_many_marks_are_reported():
 def test_cli_check_prints_findings(tmp_path, capsys):
     spec = tmp_path / "s.yaml"
     spec.write_text(
-        f"data: {{sample: sales}}\ncolors: {{Region: '{SHARED}', Product: '{SHARED}'}}\nslides:\n"
+        f"data: {{sample: sales}}\nformats: {{Revenue: $}}\ncolors: {{Region: '{SHARED}', Product: '{SHARED}'}}\nslides:\n"
         "  - steps:\n      - chart: {kind: stacked_column, x: Channel, y: Revenue, color: Region}\n"
         "  - steps:\n      - chart: {kind: stacked_column, x: Channel, y: Revenue, color: Product}\n"
     )
@@ -170,3 +176,44 @@ def test_cli_check_prints_findings(tmp_path, capsys):
 def test_bundled_examples_have_no_findings(example, capsys):
     assert main(["check", f"stories/{example}.yaml"]) == 0
     assert capsys.readouterr().out.endswith("no findings\n")
+
+
+def test_more_value_labels_than_fit_are_reported():
+    crowded = Story(SALES, slides=[Slide(presets.chart("column", x="Month", y="Revenue"))])
+    findings = [f for f in crowded.check() if f.kind == "labels"]
+    assert len(findings) == 1
+    assert findings[0].message.startswith("46 value labels need about")  # two months are missing
+    roomy = Story(
+        SALES,
+        slides=[Slide(presets.chart("column", x="Region", y="Revenue"))],
+        formats={"Revenue": "$"},
+    )
+    assert roomy.check() == []
+
+
+def test_a_pie_of_many_labelled_slices_is_reported():
+    pie = Story(
+        SALES,
+        slides=[Slide(presets.chart("pie", x="Month", y="Revenue"))],
+        formats={"Revenue": "$"},
+    )
+    assert [f.kind for f in pie.check()] == ["labels"]
+
+
+def test_a_large_measure_without_a_unit_is_reported_once():
+    story = Story(
+        SALES,
+        slides=[
+            Slide(presets.chart("column", x="Region", y="Revenue")),
+            Slide(presets.chart("bar", x="Region", y="Revenue")),
+        ],
+    )
+    findings = [f for f in story.check() if f.kind == "format"]
+    assert [(f.slide, f.message) for f in findings] == [
+        (
+            1,
+            "Revenue reads as 323.8M with no unit; say what it counts: formats={'Revenue': '$'} (or '€', '%', 'units', ...)",
+        )
+    ]
+    with_unit = Story(SALES, slides=story.slides, formats={"Revenue": "€"})
+    assert [f for f in with_unit.check() if f.kind == "format"] == []

@@ -13,6 +13,7 @@ from ipyreport.cli import main
 SPEC = textwrap.dedent(
     """\
     title: Small
+    formats: {Revenue: $}
     data:
       sample: sales
     slides:
