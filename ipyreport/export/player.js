@@ -171,6 +171,10 @@ function fillTable(element, rows, shown, name) {
   element.append(caption, head, body);
 }
 
+// Chart engines the players on this page have made and not yet let go of
+// (a test checks that destroy() brings it back down).
+export const live = { charts: 0 };
+
 // A brand theme: its colours and type on the page, its font file loaded
 // before the first chart draws (the engine measures text as it lays out), its logo.
 async function applyBrand(root, brand) {
@@ -200,6 +204,21 @@ async function applyBrand(root, brand) {
 // `onMarkerClick({categories, values, chart})` when a mark is clicked (`chart`:
 // 1-based within a dashboard, null on the main chart), `onSelection(where)` when
 // the cross-filter in view changes ({dimension: category}, {} for none).
+/**
+ * @param {{
+ *   Vizzu: typeof import("vizzu").default,
+ *   steps: typeof import("../static/steps.js"),
+ *   story: any,
+ *   root: HTMLElement & { ipyreport?: any },
+ *   hash?: boolean,
+ *   page?: boolean,
+ *   start?: { slide: number, step: number } | null,
+ *   onShown?: (where: { index: number, slide: number, step: number }) => void,
+ *   onPlaying?: (playing: boolean) => void,
+ *   onMarkerClick?: (marker: { categories: object, values: object, chart: number | null }) => void,
+ *   onSelection?: (where: object) => void,
+ * }} options
+ */
 export async function start({
   Vizzu,
   steps,
@@ -238,8 +257,19 @@ export async function start({
   // Marks that mean no category, when categories own the palette's colours.
   const plainMarks = Object.keys(story.colors ?? {}).length ? PLAIN_MARKS[theme] : null;
 
+  /**
+   * A chart engine in `element`, with the story's labels, highlight and click handling.
+   * @param {HTMLElement} element
+   * @param {(marker: { categories: object, values: object }) => void} [onClick]
+   * @param {{ beforeLabel?: (event: any) => void }} [options]
+   * @returns {Promise<any>}
+   */
   async function makeChart(element, onClick, { beforeLabel } = {}) {
+    // The engine's event names are typed as an enum its JavaScript users cannot
+    // name, and the player keeps its own state on the chart: so `any` here.
+    /** @type {any} */
     const chart = await new Vizzu(element).initializing;
+    live.charts += 1;
     // A step's highlight: the marks it does not point at dim (their labels too),
     // and the tops of those it does are kept for placing its note.
     chart.pointing = null;
@@ -292,6 +322,7 @@ export async function start({
 
   let index = -1;
   let busy = false;
+  let destroyed = false; // destroy() was called: nothing moves any more
   let pending = null;
   let playing = false;
   let timer = null;
@@ -660,6 +691,7 @@ export async function start({
         } catch {
           // already unusable
         }
+        live.charts -= 1;
       }
       board?.element.remove();
       boards.delete(s);
@@ -670,12 +702,14 @@ export async function start({
     } catch {
       // already unusable: a new chart replaces it either way
     }
+    live.charts -= 1;
     $(".ipyreport-chart").replaceChildren();
     main.chart = await makeChart($(".ipyreport-chart"), (marker) => onMarkerClick?.({ ...marker, chart: null }));
     Object.assign(main, { at: -1, dataset: null, filter: null, styled: false, extra: null });
   }
 
   async function go(target) {
+    if (destroyed) return;
     target = Math.max(0, Math.min(positions.length - 1, target));
     if (busy) {
       // A fast key press finishes the running animation at once, then
@@ -903,7 +937,7 @@ export async function start({
     }
   }
 
-  setInterval(() => {
+  const clock = setInterval(() => {
     if (startedAt === null) return;
     const seconds = Math.floor((Date.now() - startedAt) / 1000);
     const text = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
@@ -960,12 +994,14 @@ export async function start({
   $(".ipyreport-provenance").textContent = story.provenance
     ? visibleControls(JSON.stringify(story.provenance, null, 2))
     : "Built with the ipyreport Python API (no spec file).";
-  if (hash) window.addEventListener("hashchange", () => go(fromHash()));
+  const onHash = () => go(fromHash());
+  if (hash) window.addEventListener("hashchange", onHash);
 
   // What the viewer sees of the charts, as a PNG data URL the size of the
   // main chart's canvas: that canvas, or a dashboard's charts where they
   // stand. `titled` adds a band above with the slide's title (video frames).
   function snapshot({ titled = false } = {}) {
+    /** @type {HTMLCanvasElement} */
     const base = root.querySelector(".ipyreport-chart canvas");
     const board = currentBoard();
     const notes = [...(board ? board.element : root.querySelector(".ipyreport-chart")).querySelectorAll(".ipyreport-note")].filter(
@@ -1083,7 +1119,36 @@ export async function start({
     return frames;
   }
 
+  // Stop everything this player started: timers, listeners outside its own
+  // element, the presenter's window, and every chart engine it made. A
+  // notebook calls it when a view of the story goes away.
+  function destroy() {
+    if (destroyed) return;
+    destroyed = true;
+    playing = false;
+    clearTimeout(timer);
+    clearInterval(clock);
+    pending = null;
+    (page ? document : root).removeEventListener("keydown", onKey);
+    if (hash) window.removeEventListener("hashchange", onHash);
+    closePresenter();
+    const charts = [main.chart, ...[...boards.values()].flatMap((board) => board.tracks.map((on) => on.chart))];
+    charts.push(...[...previews.values()].map((preview) => preview.on.chart));
+    for (const chart of charts) {
+      try {
+        chart.detach();
+      } catch {
+        // already detached (a refused step replaced it)
+      }
+    }
+    live.charts -= charts.length;
+    boards.clear();
+    previews.clear();
+    if (root.ipyreport === api) delete root.ipyreport;
+  }
+
   const api = {
+    destroy,
     go,
     capture,
     snapshot,
@@ -1107,6 +1172,10 @@ export async function start({
     previous: back,
     get index() {
       return index;
+    },
+    // Chart engines made by the players on this page and not yet let go of.
+    get live() {
+      return { ...live };
     },
     get busy() {
       return busy || pending !== null || filtering > 0;

@@ -92,7 +92,9 @@ export default {
       },
     });
     if (Object.keys(model.get("selection") ?? {}).length) await select();
+    // The view went away (cell cleared, output closed): stop its timers and engines.
     return () => {
+      api?.destroy();
       model.off("change:slide", follow);
       model.off("change:step", follow);
       model.off("change:playing", play);

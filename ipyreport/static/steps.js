@@ -252,6 +252,11 @@ function crowds(p, q, gap) {
 // small marks' labels) is left out rather than drawn on top. `before(event)`
 // runs just before a marker label is drawn (a dashboard dims it there).
 // The texts and boxes drawn in the last complete frame are kept on `chart.drawnLabels`.
+/**
+ * @param {any} chart a Vizzu chart
+ * @param {{ formats?: object, plainFormat?: object, labels?: object }} story
+ * @param {{ before?: (event: any) => void }} [options]
+ */
 export function readableLabels(chart, story, { before } = {}) {
   const shown = display(story);
   let frame = new Map();

@@ -756,3 +756,24 @@ def test_a_brand_theme_dresses_the_story_with_its_covers_font_and_logo(open_file
     assert page.text_content(".ipyreport-cover-title") == "Thank you"
     assert watch.errors == []
     assert watch.network_requests() == []
+
+
+def test_destroy_stops_timers_keys_and_engines(open_file, sales_file):
+    watch, page = open_story(open_file, sales_file[0])
+    page.keyboard.press("p")  # play mode running
+    page.keyboard.press("t")
+    result = page.evaluate(
+        """async () => { const root = document.getElementById("ipyreport");
+        const api = root.ipyreport;
+        const before = api.live.charts;
+        api.destroy();
+        return { before, after: api.live.charts, gone: root.ipyreport === undefined,
+                 canvases: root.querySelectorAll("canvas").length }; }"""
+    )
+    assert result["before"] >= 1
+    assert result == {"before": result["before"], "after": 0, "gone": True, "canvases": 0}
+    where = shown(page)
+    page.keyboard.press("ArrowRight")  # keys no longer move it...
+    time.sleep(2.5)  # ...and neither does play mode
+    assert shown(page) == where
+    assert watch.errors == []
