@@ -92,6 +92,7 @@ class StoryMagics(Magics):
         return story
 
     def _line(self, line: str) -> Any:
+        # %ipyreport PRESET VARIABLE key=value ... [format=Revenue:$,Units:units] [theme=boardroom]
         from ipyreport import presets
         from ipyreport._errors import IpyreportError
         from ipyreport.story import Slide, Story
@@ -109,11 +110,24 @@ class StoryMagics(Magics):
             raise UsageError(msg)
         data = self.namespace[variable]
         arguments: dict[str, Any] = {}
+        story_options: dict[str, Any] = {}
         for pair in pairs:
             key, sep, raw = pair.partition("=")
             if not sep:
                 msg = f"%ipyreport: write key=value, got {pair!r}"
                 raise UsageError(msg)
+            if key == "format":  # format=Revenue:$,Units:units
+                formats = story_options.setdefault("formats", {})
+                for item in raw.split(","):
+                    column, colon, shorthand = item.partition(":")
+                    if not colon:
+                        msg = f"%ipyreport: write format=COLUMN:FORMAT (such as format=Revenue:$), got {item!r}"
+                        raise UsageError(msg)
+                    formats[column] = shorthand
+                continue
+            if key == "theme":
+                story_options["theme"] = raw
+                continue
             listed = _list_kind(presets.REGISTRY[preset].parameters.fields.get(key))
             if listed is not None and ("," in raw or not listed.single):
                 arguments[key] = raw.split(",")
@@ -126,7 +140,9 @@ class StoryMagics(Magics):
             if preset == "morph":
                 arguments.setdefault("kinds", ["column"])
             steps = presets.make(preset, vizzu_data, arguments)
-            return Story(vizzu_data, title=f"{preset} of {variable}", slides=[Slide(steps)])
+            return Story(
+                vizzu_data, title=f"{preset} of {variable}", slides=[Slide(steps)], **story_options
+            )
         except IpyreportError as error:
             msg = f"%ipyreport {preset}: {error}"
             raise UsageError(msg) from None

@@ -87,6 +87,20 @@ def test_line_magic_morphs_a_dataframe(shell):
     assert [step.config["coordSystem"] for step in story.slides[0].steps] == ["cartesian", "polar"]
 
 
+def test_line_magic_takes_formats_and_a_theme(shell):
+    story = shell.run_line_magic(
+        "ipyreport", "chart df x=Region y=Revenue format=Revenue:$,Month:month theme=boardroom"
+    )
+    document = story.to_dict()
+    assert document["formats"]["Revenue"]["prefix"] == "$"
+    assert document["brand"]["name"] == "boardroom"
+    assert "Americas $323.8M" in document["slides"][0]["steps"][0]["alt"]
+    with pytest.raises(
+        UsageError, match=r"write format=COLUMN:FORMAT \(such as format=Revenue:\$\), got 'Revenue'"
+    ):
+        shell.run_line_magic("ipyreport", "chart df x=Region y=Revenue format=Revenue")
+
+
 def test_line_magic_usage(shell):
     with pytest.raises(UsageError, match="usage: %ipyreport PRESET VARIABLE"):
         shell.run_line_magic("ipyreport", "")
