@@ -35,6 +35,16 @@ LEAVE = "player.go(1, 1)"
 LEFT = 'print("after leaving:", player.selection)'
 RETURN = "player.go(2, 1)"
 RETURNED = 'print("after returning:", player.selection)'
+MORE_VIEWS = """\
+import ipywidgets
+from IPython.display import display
+views = ipywidgets.Output()
+display(views)
+with views:
+    for _ in range(4):
+        display(player)"""
+CLOSE_VIEWS = "views.clear_output()"
+LIVE = "() => document.querySelector('.ipyreport').ipyreport.live.charts"
 PANELS_INK = """() => [...document.querySelectorAll('.ipyreport-board:not([hidden]) .ipyreport-panel canvas')].map((c) => {
   const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0;
   for (let i = 0; i < d.length; i += 4) if (d[i] + d[i + 1] + d[i + 2] < 740) n += 1;
@@ -53,7 +63,18 @@ def lab(request, tmp_path_factory):
     root = tmp_path_factory.mktemp(request.param)
     write_notebook(
         root / "player.ipynb",
-        [SETUP, READ_BACK, MOVE, TO_BOARD, READ_CLICKS, SELECT, LEFT, RETURNED],
+        [
+            SETUP,
+            READ_BACK,
+            MOVE,
+            TO_BOARD,
+            READ_CLICKS,
+            SELECT,
+            LEFT,
+            RETURNED,
+            MORE_VIEWS,
+            CLOSE_VIEWS,
+        ],
     )
     with running_lab(root, app=request.param) as base:
         yield base + FRONT_ENDS[request.param]
@@ -96,6 +117,24 @@ def printed(page, start):
 
 def cross_filter_is(where):
     return f"() => document.querySelector('.ipyreport').dataset.crossFilter === {json.dumps(where)}"
+
+
+def views_that_go_away_let_go_of_their_engines(page):
+    """Four more views of the player, then closed: the page holds the engines of one again."""
+    single = page.evaluate(LIVE)
+    run_cell(page, 8)
+    wait_for(
+        page, "() => document.querySelectorAll('.ipyreport[data-ready=\"true\"]').length === 5"
+    )
+    wait_for(
+        page,
+        "() => [...document.querySelectorAll('.ipyreport')].every((r) => r.ipyreport?.busy === false)",
+    )
+    opened = page.evaluate(LIVE)
+    assert opened >= single + 4
+    run_cell(page, 9)
+    wait_for(page, "() => document.querySelectorAll('.ipyreport').length === 1")
+    wait_for(page, f"() => ({LIVE})() === {single}")
 
 
 def test_player_renders_and_syncs_both_ways(browser, lab):
@@ -147,6 +186,7 @@ def test_player_renders_and_syncs_both_ways(browser, lab):
     wait_for(page, cross_filter_is('{"Product":"Phones"}'))
     run_cell(page, 7)
     assert "after returning: {'Product': 'Phones'}" in printed(page, "after returning:")
+    views_that_go_away_let_go_of_their_engines(page)
     # The front ends log errors of their own; none may come from the player.
     assert [e for e in errors if "ipyreport" in e or "vizzu" in e.lower()] == []
     outside = {urlparse(url).hostname for url in requests if url.startswith("http")} - {"127.0.0.1"}
