@@ -204,10 +204,13 @@ export function display(story) {
   };
 }
 
-// The engine's own number texts, plain, so the hooks below read the value back.
+// The engine's own number texts on axes and legends, plain, so the hooks below
+// read the value back. Mark labels are rewritten from the marks' own values, so
+// the engine only lays them out: short texts like ours keep them next to their marks.
 export const PLAIN_NUMBERS = { numberFormat: "none", maxFractionDigits: 12 };
+const SHORT_NUMBERS = { numberFormat: "prefixed", maxFractionDigits: 1 };
 export const PLAIN_NUMBER_STYLE = {
-  plot: { marker: { label: PLAIN_NUMBERS }, xAxis: { label: PLAIN_NUMBERS }, yAxis: { label: PLAIN_NUMBERS } },
+  plot: { marker: { label: SHORT_NUMBERS }, xAxis: { label: PLAIN_NUMBERS }, yAxis: { label: PLAIN_NUMBERS } },
   legend: { label: PLAIN_NUMBERS },
 };
 
@@ -322,7 +325,12 @@ export function readableLabels(chart, story, { before } = {}) {
       ? [...measures.map((m) => shown.number(m, marker.values[m])), ...dims.map((d) => shown.label(d, marker.categories[d]))].join(", ")
       : event.detail.text;
     before?.(event);
-    draw(event, "marker", text, (event.detail.align + 1) / 2);
+    // A label beside its mark (after a bar's end) starts where the engine's box
+    // starts, next to the mark; one over or inside its mark stays centred.
+    const { outerRect, innerRect, align } = event.detail;
+    const left = outerRect.transform[0][2] + innerRect.pos.x;
+    const beside = marker?.position?.center && outerRect.transform[1][0] === 0 && left > marker.position.center.x + 1;
+    draw(event, "marker", text, beside ? 0 : (align + 1) / 2);
   });
   chart.on("plot-axis-label-draw", (event) => {
     const axis = event.target.parent?.id ?? "x";
