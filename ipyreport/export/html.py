@@ -36,13 +36,19 @@ const inflate = (id) =>
 const [engine, wasm, stepsModule, playerModule] = await Promise.all(
   ["ipyreport-vizzu", "ipyreport-wasm", "ipyreport-steps", "ipyreport-player"].map(inflate),
 );
+// The player's parts, each its own module, handed to it by name.
+const parts = [...document.querySelectorAll("script[data-part]")];
+const sources = await Promise.all(parts.map((element) => inflate(element.id)));
+const modules = Object.fromEntries(
+  await Promise.all(parts.map(async (element, i) => [element.dataset.part, await import(moduleUrl(sources[i]))])),
+);
 const { default: Vizzu } = await import(moduleUrl(engine));
 Vizzu.options({ wasmUrl: URL.createObjectURL(new Blob([wasm], { type: "application/wasm" })) });
 const compiled = Vizzu.initialize();
 const [steps, player] = await Promise.all([import(moduleUrl(stepsModule)), import(moduleUrl(playerModule))]);
 const story = JSON.parse(text("ipyreport-story"));
 await compiled;
-await player.start({ Vizzu, steps, story, root: document.getElementById("ipyreport"), page: true });
+await player.start({ Vizzu, steps, modules, story, root: document.getElementById("ipyreport"), page: true });
 """
 )
 
@@ -64,6 +70,7 @@ PAGE = """<!doctype html>
 <script type="text/plain" id="ipyreport-wasm" {wasm}</script>
 <script type="text/plain" id="ipyreport-steps" {steps}</script>
 <script type="text/plain" id="ipyreport-player" {player}</script>
+{parts}
 <script type="application/json" id="ipyreport-story">{story}</script>
 <script type="module">{bootstrap}</script>
 </body>
@@ -89,6 +96,15 @@ def script_json(document: bytes) -> str:
     for raw, escaped in JSON_ESCAPES:
         document = document.replace(raw, escaped)
     return document.decode("utf-8")
+
+
+# The player's parts, each an ES module in export/ that player.js is handed by name.
+PLAYER_PARTS = ("words", "look", "tables", "presenter")
+
+
+def player_parts() -> dict[str, str]:
+    """Each part of the player (besides ``player.js``) by name, as its source."""
+    return {name: _static(f"export/{name}.js") for name in PLAYER_PARTS}
 
 
 def _static(name: str) -> str:
@@ -167,6 +183,11 @@ def render(document: bytes) -> str:
         wasm=_dense_script(assets.vizzu_packed("cvizzu.wasm")),
         steps=_packed(_static("static/steps.js").encode("utf-8")),
         player=_packed(_static("export/player.js").encode("utf-8")),
+        parts="\n".join(
+            f'<script type="text/plain" id="ipyreport-part-{name}" data-part="{name}" '
+            f"{_packed(source.encode('utf-8'))}</script>"
+            for name, source in player_parts().items()
+        ),
         story=script_json(document),
         bootstrap=BOOTSTRAP,
     )

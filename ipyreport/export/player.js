@@ -14,66 +14,6 @@
 
 const HOLD_SECONDS = 2; // how long play mode rests on a step when the story does not say
 const DIMMED = 0.3; // opacity of the marks a dashboard click did not pick
-const MAX_TABLE_ROWS = 100; // as many rows as the story's own tables hold
-
-// Text from the data with right-to-left letters or direction controls is
-// isolated (FIRST STRONG ISOLATE ... POP DIRECTIONAL ISOLATE, as <bdi> would),
-// so it cannot turn the sentence around it; the same rule as _describe.isolate.
-const NOT_LEFT_TO_RIGHT = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\u200f\u202a-\u202e\u2066-\u2069]/;
-const isolate = (text) => (NOT_LEFT_TO_RIGHT.test(String(text)) ? `\u2068${text}\u2069` : String(text));
-// Direction controls in the info panel are shown as escapes, never obeyed.
-const visibleControls = (text) =>
-  text.replace(/[\u202a-\u202e\u2066-\u2069\u200e\u200f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-
-const INK = { light: "#1d2430", dark: "#e8ecf2" };
-// A slate that reads as ink, not as any category.
-const PLAIN_MARKS = { light: "#5b6b7f", dark: "#9aa8ba" };
-// Dark: light text, and the engine's light-grey stripes, lines and guides
-// turned into dark greys, so nothing glares.
-const DARK_AXIS = {
-  color: "#5a6373ff",
-  label: { color: INK.dark },
-  title: { color: INK.dark },
-  interlacing: { color: "#1c222bff" },
-  ticks: { color: "#5a6373ff" },
-  guides: { color: "#2a313dff" },
-};
-const THEMES = {
-  light: { backgroundColor: "#ffffffff" },
-  dark: {
-    backgroundColor: "#14181fff",
-    title: { color: INK.dark },
-    subtitle: { color: INK.dark },
-    legend: { title: { color: INK.dark }, label: { color: INK.dark } },
-    plot: {
-      xAxis: DARK_AXIS,
-      yAxis: DARK_AXIS,
-      marker: { label: { color: INK.dark }, guides: { color: "#2a313dff" } },
-    },
-  },
-};
-
-// A chart narrower than this (a phone, a stacked dashboard chart) gets
-// smaller type and a slimmer legend, so the marks keep most of the width.
-const NARROW_PX = 480;
-const NARROW = {
-  fontSize: "11px",
-  title: { fontSize: "15px" },
-  legend: { maxWidth: "22%", label: { fontSize: "9px" }, title: { fontSize: "9px" } },
-  plot: { marker: { label: { fontSize: "9px" } }, xAxis: { label: { fontSize: "9px" } }, yAxis: { label: { fontSize: "9px" } } },
-};
-
-function merge(base, extra) {
-  const result = { ...base };
-  for (const [key, value] of Object.entries(extra)) {
-    const inner = result[key];
-    result[key] =
-      value && typeof value === "object" && !Array.isArray(value) && inner && typeof inner === "object"
-        ? merge(inner, value)
-        : value;
-  }
-  return result;
-}
 
 const isBoard = (slide) => slide.kind === "dashboard";
 // A theme's title or closing slide: words on the page, no chart.
@@ -98,105 +38,9 @@ function seconds(entry) {
   return typeof duration === "number" ? duration : 1;
 }
 
-function categoriesOf(data, name) {
-  const series = data.series.find((item) => item.name === name && item.type === "dimension");
-  if (!series) return null;
-  return series.categories ?? [...new Set(series.values)];
-}
-
-// The table of a cross-filtered chart: the marks it drew, in the shape of its
-// unfiltered table (`shape`) and in the data's category order.
-function drawnTable(drawn, shape, data, filtered) {
-  const count = shape.columns.length - shape.measures;
-  const dims = shape.columns.slice(0, count);
-  const measures = shape.columns.slice(count);
-  const position = (name, value) => (categoriesOf(data, name) ?? []).indexOf(value);
-  const rows = drawn.map((mark) => [
-    ...dims.map((name) => mark.categories[name] ?? null),
-    ...measures.map((name) => (Number.isFinite(mark.values[name]) ? mark.values[name] : null)),
-  ]);
-  rows.sort((a, b) => {
-    for (let i = 0; i < count; i += 1) {
-      const order = position(dims[i], a[i]) - position(dims[i], b[i]);
-      if (order) return order;
-    }
-    return 0;
-  });
-  return { columns: shape.columns, rows: rows.slice(0, MAX_TABLE_ROWS), total: rows.length, measures: shape.measures, filtered };
-}
-
-function fillTables(container, tables, shown, names) {
-  container.replaceChildren();
-  tables.forEach((rows, i) => {
-    const element = document.createElement("table");
-    element.className = "ipyreport-table";
-    fillTable(element, rows, shown, names?.[i]);
-    container.append(element);
-  });
-}
-
-function fillTable(element, rows, shown, name) {
-  element.replaceChildren();
-  if (!rows) {
-    const note = document.createElement("caption");
-    note.textContent = "No table for this step (it uses a custom JavaScript filter).";
-    element.append(note);
-    return;
-  }
-  const caption = document.createElement("caption");
-  const what = `${name ? `Data behind ${name}` : "Data behind this chart"}${rows.filtered ? `, ${rows.filtered}` : ""}`;
-  caption.textContent = rows.total > rows.rows.length ? `${what} (first ${rows.rows.length} of ${rows.total} rows)` : what;
-  const head = document.createElement("thead");
-  const headRow = document.createElement("tr");
-  for (const column of rows.columns) {
-    const cell = document.createElement("th");
-    cell.scope = "col";
-    cell.textContent = column;
-    headRow.append(cell);
-  }
-  head.append(headRow);
-  const body = document.createElement("tbody");
-  const numeric = rows.columns.length - rows.measures;
-  for (const row of rows.rows) {
-    const tr = document.createElement("tr");
-    row.forEach((value, i) => {
-      const cell = document.createElement(i < numeric ? "th" : "td");
-      if (i < numeric) cell.scope = "row";
-      const column = rows.columns[i];
-      cell.textContent = i < numeric ? (value === null ? "–" : shown.label(column, value)) : shown.number(column, value);
-      tr.append(cell);
-    });
-    body.append(tr);
-  }
-  element.append(caption, head, body);
-}
-
 // Chart engines the players on this page have made and not yet let go of
 // (a test checks that destroy() brings it back down).
 export const live = { charts: 0 };
-
-// A brand theme: its colours and type on the page, its font file loaded
-// before the first chart draws (the engine measures text as it lays out), its logo.
-async function applyBrand(root, brand) {
-  if (!brand) return;
-  const vars = { "--ipyreport-bg": brand.background, "--ipyreport-fg": brand.foreground, "--ipyreport-accent": brand.accent };
-  for (const [name, value] of Object.entries(vars)) if (value) root.style.setProperty(name, value);
-  if (brand.font) root.style.fontFamily = brand.font;
-  if (brand.fontFace && brand.font) {
-    const family = brand.font.split(",")[0].trim().replace(/^["']|["']$/g, "");
-    const face = new FontFace(family, `url(${brand.fontFace})`);
-    try {
-      document.fonts.add(await face.load());
-    } catch (error) {
-      console.warn("ipyreport: the theme's font file could not be read; the system font is used", error);
-    }
-  }
-  const logo = root.querySelector(".ipyreport-logo");
-  if (brand.logo && logo) {
-    logo.src = brand.logo;
-    logo.hidden = false;
-  }
-}
 
 // Options: `hash` (false inside a notebook: leave the page URL alone),
 // `start` ({slide, step}, 1-based, to open at), `onShown({index, slide,
@@ -208,6 +52,12 @@ async function applyBrand(root, brand) {
  * @param {{
  *   Vizzu: typeof import("vizzu").default,
  *   steps: typeof import("../static/steps.js"),
+ *   modules: {
+ *     words: typeof import("./words.js"),
+ *     look: typeof import("./look.js"),
+ *     tables: typeof import("./tables.js"),
+ *     presenter: typeof import("./presenter.js"),
+ *   },
  *   story: any,
  *   root: HTMLElement & { ipyreport?: any },
  *   hash?: boolean,
@@ -222,6 +72,7 @@ async function applyBrand(root, brand) {
 export async function start({
   Vizzu,
   steps,
+  modules,
   story,
   root,
   hash = true,
@@ -233,6 +84,10 @@ export async function start({
   onSelection,
 }) {
   const $ = (selector) => root.querySelector(selector);
+  const { isolate, visibleControls } = modules.words;
+  const { THEMES, NARROW, NARROW_PX, PLAIN_MARKS, merge, applyBrand } = modules.look;
+  const { categoriesOf, drawnTable, fillTables } = modules.tables;
+  const presenterParts = modules.presenter;
   const positions = flatten(story);
   const mainEntries = story.slides.flatMap((slide) =>
     isBoard(slide) || isCover(slide) ? slide.steps.map(() => null) : slide.steps,
@@ -776,64 +631,10 @@ export async function start({
   // the story alone. It is built and driven from here (no script of its own,
   // nothing fetched), and it follows this window and steers it, both ways.
 
-  const PRESENTER_CSS = `
-    body { margin: 0; font-family: system-ui, sans-serif; background: #14181f; color: #e8ecf2; }
-    main { display: grid; grid-template-columns: 1fr 1fr; grid-template-rows: auto 1fr auto; gap: 1rem; height: 100vh; box-sizing: border-box; padding: 1rem; }
-    header { grid-column: 1 / -1; display: flex; gap: 2rem; align-items: baseline; }
-    .timer { font-size: 2.5rem; font-variant-numeric: tabular-nums; }
-    .where { font-size: 1.1rem; opacity: 0.8; }
-    h1 { font-size: 1.4rem; margin: 0 0 0.5rem; }
-    h2 { font-size: 1rem; margin: 0 0 0.5rem; opacity: 0.8; }
-    .notes { font-size: 1.4rem; line-height: 1.45; white-space: pre-wrap; overflow: auto; }
-    canvas { width: 100%; height: auto; background: #fff; border-radius: 4px; }
-    nav { grid-column: 1 / -1; display: flex; gap: 1rem; }
-    button { font: inherit; font-size: 1.1rem; padding: 0.5rem 1.5rem; border-radius: 4px; border: 1px solid #5a6373; background: #222a36; color: inherit; }
-    button:focus-visible { outline: 3px solid #7ea2ff; }
-  `;
-
   function openPresenter() {
     const win = window.open("", "ipyreport-presenter", "popup,width=1000,height=640");
     if (!win) return false;
-    const doc = win.document;
-    doc.title = `Presenter: ${story.title ?? "data story"}`;
-    doc.documentElement.lang = story.lang ?? "en";
-    const make = (tag, className, text) => {
-      const element = doc.createElement(tag);
-      if (className) element.className = className;
-      if (text) element.textContent = text;
-      return element;
-    };
-    const style = make("style");
-    style.textContent = PRESENTER_CSS;
-    const view = {
-      win,
-      timer: make("span", "timer", "0:00"),
-      where: make("span", "where"),
-      title: make("h1", "current"),
-      notes: make("p", "notes"),
-      next: make("h2", "next"),
-      picture: make("canvas", "next-picture"),
-      back: make("button", "back", "← Back"),
-      forward: make("button", "forward", "Next →"),
-    };
-    view.timer.setAttribute("aria-label", "Elapsed time");
-    view.picture.setAttribute("aria-hidden", "true");
-    const header = make("header");
-    header.append(view.timer, view.where);
-    const now = make("section");
-    now.append(view.title, make("h2", "", "Notes"), view.notes);
-    const coming = make("section");
-    coming.append(view.next, view.picture);
-    const nav = make("nav");
-    nav.setAttribute("aria-label", "Story controls");
-    nav.append(view.back, view.forward);
-    const main = make("main");
-    main.append(header, now, coming, nav);
-    doc.head.replaceChildren(style);
-    doc.body.replaceChildren(main);
-    view.back.addEventListener("click", back);
-    view.forward.addEventListener("click", forward);
-    doc.addEventListener("keydown", onKey);
+    const view = presenterParts.furnish(win, story, { back, forward, onKey });
     win.addEventListener("pagehide", () => {
       if (presenter?.win === win) closePresenter();
     });

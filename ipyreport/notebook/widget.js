@@ -27,10 +27,16 @@ function runtime(engine) {
         await Vizzu.initialize();
         const steps = await import(url(engine.get("steps"), "text/javascript"));
         const player = await import(url(engine.get("player"), "text/javascript"));
+        // The player's parts, each its own module, handed to it by name.
+        const modules = Object.fromEntries(
+          await Promise.all(
+            Object.entries(engine.get("parts")).map(async ([name, source]) => [name, await import(url(source, "text/javascript"))]),
+          ),
+        );
         const style = document.createElement("style");
         style.textContent = engine.get("css");
         document.head.append(style);
-        return { Vizzu, steps, player, markup: engine.get("markup") };
+        return { Vizzu, steps, player, modules, markup: engine.get("markup") };
       })(),
     );
   }
@@ -40,7 +46,7 @@ function runtime(engine) {
 export default {
   async render({ model, el }) {
     const engine = await engineModel(model);
-    const { Vizzu, steps, player, markup } = await runtime(engine);
+    const { Vizzu, steps, player, modules, markup } = await runtime(engine);
     const story = JSON.parse(model.get("story"));
     const root = document.createElement("div");
     root.className = "ipyreport ipyreport-embedded";
@@ -66,6 +72,7 @@ export default {
     api = await player.start({
       Vizzu,
       steps,
+      modules,
       story,
       root,
       hash: false,

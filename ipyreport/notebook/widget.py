@@ -20,6 +20,7 @@ from ipywidgets import widget_serialization
 from ipyreport import assets, document
 from ipyreport._errors import closest
 from ipyreport._version import __version__
+from ipyreport.export.html import player_parts
 
 if TYPE_CHECKING:
     import ipywidgets
@@ -45,6 +46,7 @@ class Engine(anywidget.AnyWidget):
     wasm = traitlets.Bytes().tag(sync=True)
     steps = traitlets.Unicode().tag(sync=True)
     player = traitlets.Unicode().tag(sync=True)
+    parts = traitlets.Dict(value_trait=traitlets.Unicode()).tag(sync=True)
     markup = traitlets.Unicode().tag(sync=True)
     css = traitlets.Unicode().tag(sync=True)
 
@@ -60,6 +62,7 @@ class Engine(anywidget.AnyWidget):
                 wasm=assets.vizzu_wasm(),
                 steps=_static("static/steps.js"),
                 player=_static("export/player.js"),
+                parts=player_parts(),
                 markup=_static("export/player.html"),
                 css=_static("export/player.css"),
             )

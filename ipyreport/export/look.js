@@ -1,0 +1,74 @@
+// How a story looks: the light and dark defaults, a narrow chart's type, a brand theme.
+
+export const INK = { light: "#1d2430", dark: "#e8ecf2" };
+// A slate that reads as ink, not as any category.
+export const PLAIN_MARKS = { light: "#5b6b7f", dark: "#9aa8ba" };
+// Dark: light text, and the engine's light-grey stripes, lines and guides
+// turned into dark greys, so nothing glares.
+export const DARK_AXIS = {
+  color: "#5a6373ff",
+  label: { color: INK.dark },
+  title: { color: INK.dark },
+  interlacing: { color: "#1c222bff" },
+  ticks: { color: "#5a6373ff" },
+  guides: { color: "#2a313dff" },
+};
+export const THEMES = {
+  light: { backgroundColor: "#ffffffff" },
+  dark: {
+    backgroundColor: "#14181fff",
+    title: { color: INK.dark },
+    subtitle: { color: INK.dark },
+    legend: { title: { color: INK.dark }, label: { color: INK.dark } },
+    plot: {
+      xAxis: DARK_AXIS,
+      yAxis: DARK_AXIS,
+      marker: { label: { color: INK.dark }, guides: { color: "#2a313dff" } },
+    },
+  },
+};
+
+// A chart narrower than this (a phone, a stacked dashboard chart) gets
+// smaller type and a slimmer legend, so the marks keep most of the width.
+export const NARROW_PX = 480;
+export const NARROW = {
+  fontSize: "11px",
+  title: { fontSize: "15px" },
+  legend: { maxWidth: "22%", label: { fontSize: "9px" }, title: { fontSize: "9px" } },
+  plot: { marker: { label: { fontSize: "9px" } }, xAxis: { label: { fontSize: "9px" } }, yAxis: { label: { fontSize: "9px" } } },
+};
+
+export function merge(base, extra) {
+  const result = { ...base };
+  for (const [key, value] of Object.entries(extra)) {
+    const inner = result[key];
+    result[key] =
+      value && typeof value === "object" && !Array.isArray(value) && inner && typeof inner === "object"
+        ? merge(inner, value)
+        : value;
+  }
+  return result;
+}
+
+// A brand theme: its colours and type on the page, its font file loaded
+// before the first chart draws (the engine measures text as it lays out), its logo.
+export async function applyBrand(root, brand) {
+  if (!brand) return;
+  const vars = { "--ipyreport-bg": brand.background, "--ipyreport-fg": brand.foreground, "--ipyreport-accent": brand.accent };
+  for (const [name, value] of Object.entries(vars)) if (value) root.style.setProperty(name, value);
+  if (brand.font) root.style.fontFamily = brand.font;
+  if (brand.fontFace && brand.font) {
+    const family = brand.font.split(",")[0].trim().replace(/^["']|["']$/g, "");
+    const face = new FontFace(family, `url(${brand.fontFace})`);
+    try {
+      document.fonts.add(await face.load());
+    } catch (error) {
+      console.warn("ipyreport: the theme's font file could not be read; the system font is used", error);
+    }
+  }
+  const logo = root.querySelector(".ipyreport-logo");
+  if (brand.logo && logo) {
+    logo.src = brand.logo;
+    logo.hidden = false;
+  }
+}
