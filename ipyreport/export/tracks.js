@@ -1,0 +1,161 @@
+// Tracks: a chart engine and the entries it plays (null where it holds), with
+// the state it is in, so any track can be brought to any step. The main chart,
+// each dashboard chart and the presenter's preview are tracks.
+
+// Chart engines the players on this page have made and not yet let go of
+// (a test checks that destroy() brings it back down).
+export const live = { charts: 0 };
+
+export const DIMMED = 0.3; // opacity of marks a highlight (or a dashboard click) does not pick
+
+// The last entry at or before `k` that a track plays (-1: none yet).
+export function lastAt(entries, k) {
+  for (let j = Math.min(k, entries.length - 1); j >= 0; j -= 1) if (entries[j]) return j;
+  return -1;
+}
+
+export const both = (a, b) => (a && b ? { and: [a, b] } : a ?? b ?? null);
+
+export function seconds(entry) {
+  const duration = entry?.animation?.duration;
+  return typeof duration === "number" ? duration : 1;
+}
+
+/**
+ * What the player makes tracks with: the story and everything read from it once.
+ * @param {{
+ *   Vizzu: typeof import("vizzu").default,
+ *   steps: typeof import("../static/steps.js"),
+ *   look: typeof import("./look.js"),
+ *   story: any,
+ *   datasets: object,
+ *   raw: Map<string, Function>,
+ *   baseStyle: object,
+ *   plainMarks: string | null,
+ *   reducedMotion: MediaQueryList,
+ * }} context
+ */
+export function tracks({ Vizzu, steps, look, story, datasets, raw, baseStyle, plainMarks, reducedMotion }) {
+  const { NARROW, NARROW_PX, merge } = look;
+  /**
+   * A chart engine in `element`, with the story's labels, highlight and click handling.
+   * @param {HTMLElement} element
+   * @param {(marker: { categories: object, values: object }) => void} [onClick]
+   * @param {{ beforeLabel?: (event: any) => void }} [options]
+   * @returns {Promise<any>}
+   */
+  async function makeChart(element, onClick, { beforeLabel } = {}) {
+    // The engine's event names are typed as an enum its JavaScript users cannot
+    // name, and the player keeps its own state on the chart: so `any` here.
+    /** @type {any} */
+    const chart = await new Vizzu(element).initializing;
+    live.charts += 1;
+    // A step's highlight: the marks it does not point at dim (their labels too),
+    // and the tops of those it does are kept for placing its note.
+    chart.pointing = null;
+    let tops = [];
+    chart.pointedAt = [];
+    const pointedOut = (marker) =>
+      chart.pointing && marker && !chart.pointing.test({ ...marker.categories, ...marker.values });
+    chart.on("draw-begin", () => {
+      tops = [];
+    });
+    chart.on("plot-marker-draw", (event) => {
+      if (!chart.pointing) return;
+      if (pointedOut(event.target)) event.renderingContext.globalAlpha *= DIMMED;
+      else tops.push(event.target.position?.top);
+    });
+    chart.on("draw-complete", () => {
+      chart.pointedAt = tops.filter(Boolean);
+    });
+    steps.readableLabels(chart, story, {
+      before: (event) => {
+        if (pointedOut(event.target.parent)) event.renderingContext.globalAlpha *= DIMMED;
+        beforeLabel?.(event);
+      },
+    });
+    chart.note = document.createElement("p");
+    chart.note.className = "ipyreport-note";
+    chart.note.setAttribute("role", "note");
+    chart.note.hidden = true;
+    element.append(chart.note);
+    // The engine's logo opens the vendor's web page: a network request.
+    chart.on("click", (event) => {
+      if (event.target?.tagName === "logo") event.preventDefault();
+      else if (event.target?.tagName === "plot-marker") {
+        const { categories, values } = event.target;
+        onClick?.({ categories: { ...categories }, values: { ...values } });
+      }
+    });
+    if (story.tooltips !== false) chart.feature("tooltip", true);
+    return chart;
+  }
+
+  const track = (chart, entries) => ({ chart, entries, at: -1, dataset: null, filter: null, styled: false, extra: null });
+  // The animate() target for `entry` on `track`, with the track's state moved on.
+  function targetFor(on, entry) {
+    if ("filter" in entry) on.filter = entry.filter;
+    if (on.board) on.extra = on.board.filterFor(on, entry.data ?? "main");
+    const step = on.extra ? { ...entry, filter: both(on.filter, on.extra) } : entry;
+    const next = steps.stepTarget(step, datasets, on.dataset, raw);
+    next.target = steps.withColors(next.target, entry, datasets[next.dataset], story.colors, plainMarks);
+    on.dataset = next.dataset;
+    const pointing = entry.highlight;
+    on.chart.pointing = pointing
+      ? { test: steps.compileFilter(pointing.filter, datasets[next.dataset], raw), note: pointing.note }
+      : null;
+    on.chart.note.dataset.shown = "false";
+    if (!on.styled) {
+      const narrow = on.chart.note.parentElement.clientWidth < NARROW_PX;
+      next.target.style = merge(narrow ? merge(baseStyle, NARROW) : baseStyle, next.target.style ?? {});
+      on.styled = true;
+    }
+    return next;
+  }
+
+  async function apply(on, entry, options) {
+    const next = targetFor(on, entry);
+    const animation = reducedMotion.matches || options === 0 ? 0 : { ...next.options, ...(options ?? {}) };
+    await on.chart.animate(next.target, animation);
+    placeNote(on.chart);
+  }
+
+  // The note of a highlighted step, just above and right of the highest
+  // mark it points at, kept inside the chart.
+  function placeNote(chart) {
+    const note = chart.note;
+    const text = chart.pointing?.note;
+    note.hidden = !text;
+    if (!text) return;
+    note.textContent = text;
+    const box = note.parentElement.getBoundingClientRect();
+    const top = chart.pointedAt.reduce((best, point) => (!best || point.y < best.y ? point : best), null);
+    const anchor = top ?? { x: box.width / 2, y: box.height / 3 };
+    const [width, height] = [note.offsetWidth, note.offsetHeight];
+    let x = anchor.x + 12;
+    if (x + width > box.width - 8) x = Math.max(8, anchor.x - width - 12);
+    // Clear of the mark's own value label above it.
+    const y = Math.min(Math.max(8, anchor.y - height - 28), box.height - height - 8);
+    note.style.left = `${x}px`;
+    note.style.top = `${y}px`;
+    note.dataset.shown = "true";
+  }
+
+  // Bring a track to its entry at `k`: animated when it comes straight from
+  // the entry before; otherwise replayed, without animation, from the last
+  // entry that fixes the whole chart, so a jump never leaves it half-drawn.
+  async function show(on, k, { instant = false } = {}) {
+    const last = lastAt(on.entries, k);
+    if (last < 0 || last === on.at) return;
+    const direct = lastAt(on.entries, k - 1) === on.at;
+    if (!direct) {
+      let from = last;
+      while (from > 0 && !on.entries[from]?.complete) from -= 1;
+      for (let j = from; j < last; j += 1) if (on.entries[j]) await apply(on, on.entries[j], 0);
+    }
+    on.at = last;
+    await apply(on, on.entries[last], instant ? 0 : direct ? undefined : { duration: 0.4 });
+  }
+
+  return { makeChart, track, targetFor, apply, show };
+}
