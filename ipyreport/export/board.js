@@ -1,0 +1,271 @@
+// Dashboards: two to four charts of one slide that step together, and a
+// click on a mark (or a pick from the lists above them) that filters the
+// other charts to its categories; each chart is a track of its own.
+
+/**
+ * What the player makes dashboards with.
+ * @param {{
+ *   story: any,
+ *   root: HTMLElement,
+ *   steps: typeof import("../static/steps.js"),
+ *   words: typeof import("./words.js"),
+ *   tables: typeof import("./tables.js"),
+ *   tracks: ReturnType<typeof import("./tracks.js").tracks>,
+ *   DIMMED: number,
+ *   both: (a: any, b: any) => any,
+ *   datasets: object,
+ *   raw: Map<string, Function>,
+ *   shown: ReturnType<typeof import("../static/steps.js").display>,
+ *   reducedMotion: MediaQueryList,
+ *   where: () => ({ slide: number, step: number } | null),
+ *   onMarkerClick?: (marker: any) => void,
+ *   onSelection?: (where: object) => void,
+ * }} context
+ */
+export function dashboards({ story, root, steps, words, tables, tracks, DIMMED, both, datasets, raw, shown, reducedMotion, where, onMarkerClick, onSelection }) {
+  const $ = (selector) => root.querySelector(selector);
+  const { isolate } = words;
+  const { categoriesOf, drawnTable, fillTables } = tables;
+  const { makeChart, track } = tracks;
+  const boards = new Map(); // slide index -> its dashboard, made on first visit
+  let filtering = 0; // cross-filter animations running
+
+
+  // The selection in words: "Region = Europe, Product = Phones".
+  function pickedText(board) {
+    return Object.entries(board.selection?.where ?? {})
+      .map(([name, value]) => `${isolate(name)} = ${isolate(shown.label(name, value))}`)
+      .join(", ");
+  }
+
+  function selectionText(board) {
+    if (!board.selection) return "";
+    const shown = pickedText(board);
+    const left = board.tracks
+      .map((on, i) => (!board.picks(on) && !board.filterFor(on, on.dataset) ? i + 1 : null))
+      .filter((n) => n !== null);
+    const note = left.length ? ` Chart ${left.join(", ")} cannot be filtered by this and shows everything.` : "";
+    return `Filtered to ${shown}.${note} Press Escape or Clear to show everything.`;
+  }
+
+  // The lists (one per cross-filter dimension), Clear button and status line
+  // above a dashboard: what keyboard and screen-reader users filter with.
+  function filterBar(board, slide) {
+    const bar = document.createElement("div");
+    bar.className = "ipyreport-filters";
+    for (const name of slide.crossFilter ?? []) {
+      const categories = Object.values(datasets)
+        .map((data) => categoriesOf(data, name))
+        .find(Boolean);
+      if (!categories) continue;
+      const label = document.createElement("label");
+      label.textContent = `${name} `;
+      const select = document.createElement("select");
+      select.name = name;
+      for (const value of ["", ...categories]) {
+        const option = document.createElement("option");
+        option.value = value;
+        option.textContent = value === "" ? "All" : shown.label(name, value);
+        select.append(option);
+      }
+      select.addEventListener("change", () =>
+        setSelection(board, select.value === "" ? null : { from: -1, where: { [name]: select.value } }),
+      );
+      label.append(select);
+      bar.append(label);
+      board.selects.set(name, select);
+    }
+    board.clear = document.createElement("button");
+    board.clear.type = "button";
+    board.clear.className = "ipyreport-clear-filter";
+    board.clear.textContent = "Clear filter";
+    board.clear.disabled = true;
+    board.clear.addEventListener("click", () => setSelection(board, null));
+    board.status = document.createElement("span");
+    board.status.className = "ipyreport-filter-status";
+    board.status.setAttribute("aria-live", "polite");
+    bar.append(board.clear, board.status);
+    return board.selects.size ? bar : null;
+  }
+
+  // Chart `c` of a dashboard: a click on a mark filters the other charts to
+  // its categories; this chart keeps every mark, the picked ones in full colour.
+  async function boardChart(board, slide, c, holder) {
+    const crossFilter = new Set(slide.crossFilter ?? []);
+    const chart = await makeChart(
+      holder,
+      (marker) => {
+        onMarkerClick?.({ ...marker, chart: c + 1 });
+        const where = Object.fromEntries(Object.entries(marker.categories).filter(([name]) => crossFilter.has(name)));
+        if (!Object.keys(where).length) return;
+        const same = board.selection?.from === c && JSON.stringify(board.selection.where) === JSON.stringify(where);
+        setSelection(board, same ? null : { from: c, where });
+      },
+      { beforeLabel: (event) => dim(event) },
+    );
+    const picked = (categories) =>
+      Object.entries(board.selection.where).every(([name, value]) => categories?.[name] === value);
+    const dim = (event) => {
+      if (!board.picks(board.tracks[c])) return;
+      const marker = event.target?.tagName === "plot-marker" ? event.target : event.target?.parent;
+      if (!picked(marker?.categories)) event.renderingContext.globalAlpha *= DIMMED;
+    };
+    // What the chart last drew, mark by mark: the numbers behind a filtered chart.
+    const on = { ...track(chart, slide.steps.map((frame) => frame.charts[c])), board, index: c, drawn: [] };
+    let drawing = [];
+    chart.on("draw-begin", () => {
+      drawing = [];
+    });
+    chart.on("plot-marker-draw", (event) => {
+      dim(event);
+      const { categories, values } = event.target;
+      drawing.push({ categories: { ...categories }, values: { ...values } });
+    });
+    chart.on("draw-complete", () => {
+      on.drawn = drawing;
+    });
+    return on;
+  }
+
+  async function boardFor(s) {
+    if (boards.has(s)) return boards.get(s);
+    const slide = story.slides[s];
+    const count = slide.steps[0].charts.length;
+    const columns = Math.min(slide.columns ?? 2, count);
+    const element = document.createElement("div");
+    element.className = "ipyreport-board";
+    element.setAttribute("role", "group");
+    element.setAttribute("aria-label", `Dashboard of ${count} charts`);
+    const board = { element, tracks: [], selection: null, selects: new Map() };
+    // Whether a chart shows the selection itself (highlighted, not filtered): the
+    // chart clicked, or for a pick from the lists every chart drawn by those dimensions.
+    board.picks = (on) => {
+      const selection = board.selection;
+      if (!selection || !on) return false;
+      if (selection.from >= 0) return selection.from === on.index;
+      const shown = slide.steps[Math.max(on.at, 0)].shows?.[on.index] ?? [];
+      return Object.keys(selection.where).every((name) => shown.includes(name));
+    };
+    // The cross-filter for one chart showing `datasetId`: none for a chart that picks.
+    board.filterFor = (on, datasetId) => {
+      const where = board.selection?.where;
+      const data = datasets[datasetId ?? "main"];
+      if (!where || !data || board.picks(on)) return null;
+      const parts = Object.entries(where)
+        .filter(([name]) => categoriesOf(data, name))
+        .map(([column, value]) => ({ in: { column, values: [value] } }));
+      return parts.length ? (parts.length === 1 ? parts[0] : { and: parts }) : null;
+    };
+    const bar = filterBar(board, slide);
+    const grid = document.createElement("div");
+    grid.className = "ipyreport-grid";
+    grid.style.setProperty("--ipyreport-columns", String(columns));
+    element.append(...(bar ? [bar] : []), grid);
+    $(".ipyreport-canvas").append(element);
+    // Charts that leave the last row short: the first one spans the spare cells.
+    const spare = (columns - (count % columns)) % columns;
+    for (let c = 0; c < count; c += 1) {
+      const panel = document.createElement("div");
+      panel.className = "ipyreport-panel";
+      panel.setAttribute("role", "img");
+      if (c === 0 && spare) panel.style.gridColumn = `span ${spare + 1}`;
+      const holder = document.createElement("div");
+      panel.append(holder);
+      grid.append(panel);
+      board.tracks.push(await boardChart(board, slide, c, holder));
+    }
+    boards.set(s, board);
+    return board;
+  }
+
+  async function setSelection(board, selection) {
+    board.selection = selection;
+    for (const [name, select] of board.selects) select.value = selection?.where?.[name] ?? "";
+    board.clear.disabled = !selection;
+    board.element.dataset.filtered = String(Boolean(selection));
+    filtering += 1;
+    try {
+      await refilter(board);
+    } finally {
+      filtering -= 1;
+    }
+    board.status.textContent = selectionText(board);
+    root.dataset.crossFilter = selection ? JSON.stringify(selection.where) : "";
+    describeBoard(board);
+    onSelection?.(selection?.where ?? {});
+  }
+
+  async function refilter(board) {
+    for (const on of board.tracks) if (on.at >= 0) on.chart.feature.rendering.update();
+    await Promise.all(
+      board.tracks.map(async (on) => {
+        const extra = board.filterFor(on, on.dataset);
+        if (JSON.stringify(extra) === JSON.stringify(on.extra)) return;
+        on.extra = extra;
+        if (on.at < 0) return;
+        const data = datasets[on.dataset];
+        const spec = both(on.filter, extra);
+        const target = { data: { filter: spec ? steps.compileFilter(spec, data, raw) : null } };
+        await on.chart.animate(target, reducedMotion.matches ? 0 : { duration: 0.5 });
+      }),
+    );
+  }
+
+  const currentBoard = () => {
+    const at = where();
+    return at ? boards.get(at.slide) : undefined;
+  };
+
+
+  // Each chart's table: the story's own, or for a chart the cross-filter
+  // narrows, the numbers it now draws.
+  function boardTables(board, frame) {
+    return board.tracks.map((on, c) => {
+      const shape = frame.tables[c];
+      if (!shape || !on.extra) return shape;
+      return drawnTable(on.drawn, shape, datasets[on.dataset], `filtered to ${pickedText(board)}`);
+    });
+  }
+
+  // A filtered chart in words: what it is filtered to and its top values.
+  function filteredText(name, table) {
+    const count = table.columns.length - table.measures;
+    const top = table.rows
+      .filter((row) => row[count] !== null && row[count] !== undefined)
+      .sort((a, b) => b[count] - a[count])
+      .slice(0, 3)
+      .map((row) => {
+        const labels = row.slice(0, count).map((value, i) => isolate(shown.label(table.columns[i], value)));
+        return `${labels.join(" ")} ${shown.number(table.columns[count], row[count])}`;
+      })
+      .join(", ");
+    const values = top ? `Highest ${isolate(table.columns[count])}: ${top}.` : "No values are shown.";
+    return `${name}, ${table.filtered}. ${values}`;
+  }
+
+  // After a cross-filter or a step has finished drawing: tables and chart
+  // descriptions follow what the dashboard now shows.
+  function describeBoard(board) {
+    if (board !== currentBoard()) return;
+    const at = where();
+    const frame = story.slides[at.slide].steps[at.step];
+    for (const on of board.tracks) on.chart.feature.rendering.update();
+    const tables = boardTables(board, frame);
+    fillTables($(".ipyreport-tables"), tables, shown, frame.names);
+    const panels = board.element.querySelectorAll(".ipyreport-panel");
+    tables.forEach((table, c) => {
+      const text = table?.filtered ? filteredText(frame.names[c], table) : frame.alts[c];
+      panels[c].setAttribute("aria-label", text ?? "");
+    });
+  }
+
+  return {
+    boards,
+    boardFor,
+    setSelection,
+    currentBoard,
+    boardTables,
+    describeBoard,
+    busy: () => filtering > 0,
+  };
+}
