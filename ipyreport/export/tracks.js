@@ -37,6 +37,38 @@ export function seconds(entry) {
  */
 export function tracks({ Vizzu, steps, look, story, datasets, raw, baseStyle, plainMarks, reducedMotion }) {
   const { NARROW, NARROW_PX, merge } = look;
+  const shown = steps.display(story);
+
+  // The mark under the pointer, in words and the story's formats (the
+  // engine's own tooltip would write 323764017.77).
+  function tooltip(chart, element) {
+    const tip = document.createElement("div");
+    tip.className = "ipyreport-tip";
+    tip.setAttribute("aria-hidden", "true"); // the data table and descriptions say it for everyone
+    tip.hidden = true;
+    element.append(tip);
+    chart.on("pointermove", (event) => {
+      const target = event.target;
+      const marker = target?.tagName === "plot-marker" ? target : target?.tagName === "plot-marker-label" ? target.parent : null;
+      if (!marker) {
+        tip.hidden = true;
+        return;
+      }
+      const lines = [
+        ...Object.entries(marker.categories ?? {}).map(([name, value]) => `${name}: ${shown.label(name, value)}`),
+        ...Object.entries(marker.values ?? {}).map(([name, value]) => `${name}: ${shown.number(name, value)}`),
+      ];
+      tip.textContent = lines.join("\n");
+      tip.hidden = false;
+      const { x, y } = event.detail.position;
+      const room = element.clientWidth;
+      tip.style.left = `${Math.min(x + 14, Math.max(0, room - tip.offsetWidth - 4))}px`;
+      tip.style.top = `${Math.max(0, y - tip.offsetHeight - 10)}px`;
+    });
+    chart.on("pointerleave", () => {
+      tip.hidden = true;
+    });
+  }
   /**
    * A chart engine in `element`, with the story's labels, highlight and click handling.
    * @param {HTMLElement} element
@@ -87,7 +119,7 @@ export function tracks({ Vizzu, steps, look, story, datasets, raw, baseStyle, pl
         onClick?.({ categories: { ...categories }, values: { ...values } });
       }
     });
-    if (story.tooltips !== false) chart.feature("tooltip", true);
+    if (story.tooltips !== false) tooltip(chart, element);
     return chart;
   }
 

@@ -777,3 +777,31 @@ def test_destroy_stops_timers_keys_and_engines(open_file, sales_file):
     time.sleep(2.5)  # ...and neither does play mode
     assert shown(page) == where
     assert watch.errors == []
+
+
+def test_the_tooltip_reads_the_mark_in_the_story_formats(open_file, tmp_path):
+    story = Story(
+        SALES,
+        slides=[Slide(presets.chart("column", x="Region", y="Revenue"))],
+        formats={"Revenue": "$"},
+    )
+    watch, page = open_story(
+        open_file, story.save_html(tmp_path / "tip.html"), reduced_motion="reduce"
+    )
+    box = page.locator(".ipyreport-chart").bounding_box()
+    # The first column (Americas, the tallest) spans the left eighth or so of the plot.
+    page.mouse.move(box["x"] + box["width"] * 0.17, box["y"] + box["height"] * 0.7)
+    deadline = time.monotonic() + 5
+    tip = ""
+    while not tip and time.monotonic() < deadline:
+        tip = page.evaluate(
+            "() => { const t = document.querySelector('.ipyreport-chart .ipyreport-tip'); return t.hidden ? '' : t.textContent; }"
+        )
+        time.sleep(0.05)
+    assert tip == "Region: Americas\nRevenue: $323.8M"
+    page.mouse.move(box["x"] + 2, box["y"] + 2)  # off the marks: gone
+    deadline = time.monotonic() + 5
+    while page.evaluate("() => !document.querySelector('.ipyreport-chart .ipyreport-tip').hidden"):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert watch.errors == []
