@@ -98,6 +98,11 @@ def _from_pandas(frame: Any, columns: Sequence[str] | None) -> pa.Table:
     frame = frame.rename(columns=str)
     if columns is not None:
         frame = frame[_known(columns, list(frame.columns), "the DataFrame")]
+    # A period is the date it starts on (a month reads "Jan 2021"; a quarter's
+    # start needs formats={"Quarter": "quarter"} to read "2021 Q1").
+    periods = [name for name in frame.columns if isinstance(frame[name].dtype, pd.PeriodDtype)]
+    if periods:
+        frame = frame.assign(**{name: frame[name].dt.start_time.dt.date for name in periods})
     # Columns are mostly zero-copy; conversion threads cost more than they save.
     return pa.Table.from_pandas(frame, preserve_index=False, nthreads=1)
 

@@ -125,3 +125,27 @@ def test_a_measure_unit_is_its_default_suffix():
         slides=[Slide(presets.chart("column", x="Region", y="Weight"))],
     ).to_dict()
     assert "a 1.5K kg" in document["slides"][0]["steps"][0]["alt"]
+
+
+def test_a_pandas_period_is_the_date_it_starts_on():
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "Month": pd.period_range("2021-01", periods=3, freq="M"),
+            "Quarter": pd.PeriodIndex(["2021Q1", None, "2021Q3"], freq="Q"),
+            "Revenue": [1.0, 2.0, 3.0],
+        }
+    )
+    story = Story(
+        frame,
+        slides=[Slide(presets.chart("column", x="Month", y="Revenue"))],
+        formats={"Quarter": "quarter"},
+    )
+    document = story.to_dict()
+    assert document["labels"]["Month"] == {
+        "2021-01-01": "Jan 2021",
+        "2021-02-01": "Feb 2021",
+        "2021-03-01": "Mar 2021",
+    }
+    assert document["labels"]["Quarter"] == {"2021-01-01": "2021 Q1", "2021-07-01": "2021 Q3"}
