@@ -14,6 +14,7 @@ import datetime as dt
 import gzip
 import hashlib
 import html
+import json
 import os
 from importlib import resources
 
@@ -33,19 +34,21 @@ const moduleUrl = (source) => URL.createObjectURL(new Blob([source], { type: "te
 const decode = (id) => dense(text(id), Number(document.getElementById(id).dataset.length));
 const inflate = (id) =>
   new Response(new Blob([decode(id)]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
-const [engine, wasm, stepsModule, playerModule] = await Promise.all(
-  ["ipyreport-vizzu", "ipyreport-wasm", "ipyreport-steps", "ipyreport-player"].map(inflate),
-);
-// The player's parts, each its own module, handed to it by name.
-const parts = [...document.querySelectorAll("script[data-part]")];
-const sources = await Promise.all(parts.map((element) => inflate(element.id)));
-const modules = Object.fromEntries(
-  await Promise.all(parts.map(async (element, i) => [element.dataset.part, await import(moduleUrl(sources[i]))])),
-);
+const [engine, wasm, code] = await Promise.all(["ipyreport-vizzu", "ipyreport-wasm", "ipyreport-code"].map(inflate));
 const { default: Vizzu } = await import(moduleUrl(engine));
 Vizzu.options({ wasmUrl: URL.createObjectURL(new Blob([wasm], { type: "application/wasm" })) });
 const compiled = Vizzu.initialize();
-const [steps, player] = await Promise.all([import(moduleUrl(stepsModule)), import(moduleUrl(playerModule))]);
+// The player's style, the step runtime, the player and its parts travel as one
+// compressed {name: source}; each script is a module of its own, and the parts
+// are handed to the player by name. The page stays hidden until it is styled.
+const { css, ...sources } = JSON.parse(new TextDecoder().decode(code));
+const style = document.createElement("style");
+style.textContent = css;
+document.head.append(style);
+const loaded = Object.fromEntries(
+  await Promise.all(Object.entries(sources).map(async ([name, source]) => [name, await import(moduleUrl(source))])),
+);
+const { steps, player, ...modules } = loaded;
 const story = JSON.parse(text("ipyreport-story"));
 await compiled;
 await player.start({ Vizzu, steps, modules, story, root: document.getElementById("ipyreport"), page: true });
@@ -60,17 +63,16 @@ PAGE = """<!doctype html>
 <meta http-equiv="Content-Security-Policy" content="{csp}">
 <meta name="generator" content="ipyreport {version}">
 <title>{title}</title>
-<style>{css}</style>
+<style>.ipyreport {{ visibility: hidden; }}</style>
 </head>
 <body>
 <main id="ipyreport" class="ipyreport" tabindex="0" aria-roledescription="data story" aria-label="{title}" data-theme="{theme}" data-table="false" data-presenter="false" data-info="false">
-{markup}<noscript>This story needs JavaScript to play.</noscript>
+{markup}
 </main>
+<noscript>This story needs JavaScript to play.</noscript>
 <script type="text/plain" id="ipyreport-vizzu" {vizzu}</script>
 <script type="text/plain" id="ipyreport-wasm" {wasm}</script>
-<script type="text/plain" id="ipyreport-steps" {steps}</script>
-<script type="text/plain" id="ipyreport-player" {player}</script>
-{parts}
+<script type="text/plain" id="ipyreport-code" {code}</script>
 <script type="application/json" id="ipyreport-story">{story}</script>
 <script type="module">{bootstrap}</script>
 </body>
@@ -174,19 +176,21 @@ def render(document: bytes) -> str:
         version=__version__,
         title=html.escape(title, quote=True),
         theme=html.escape(settings["theme"], quote=True),
-        css=_static("export/player.css"),
         markup=_static("export/player.html").replace(
             '<footer class="ipyreport-footer"></footer>',
             f'<footer class="ipyreport-footer">{html.escape(footer)}</footer>',
         ),
         vizzu=engine,
         wasm=_dense_script(assets.vizzu_packed("cvizzu.wasm")),
-        steps=_packed(_static("static/steps.js").encode("utf-8")),
-        player=_packed(_static("export/player.js").encode("utf-8")),
-        parts="\n".join(
-            f'<script type="text/plain" id="ipyreport-part-{name}" data-part="{name}" '
-            f"{_packed(source.encode('utf-8'))}</script>"
-            for name, source in player_parts().items()
+        code=_packed(
+            json.dumps(
+                {
+                    "css": _static("export/player.css"),
+                    "steps": _static("static/steps.js"),
+                    "player": _static("export/player.js"),
+                    **player_parts(),
+                }
+            ).encode("utf-8")
         ),
         story=script_json(document),
         bootstrap=BOOTSTRAP,
