@@ -336,6 +336,8 @@ def _crowded_labels(current: _Shown, story: Story) -> list[Finding]:
             )
             return [_where(current, "labels", message)]
         return []
+    if value_at != 1:
+        return []  # stacked or grouped marks share their bar's room: the player thins them
     widest = max(len(story.display.number(column, row[value_at])) for row in rows["rows"])
     need = rows["total"] * (widest * LABEL_CHAR_PX + 8)
     if rows["total"] > 1 and need > SLIDE_WIDTH_PX:
