@@ -26,7 +26,7 @@ from ipyreport._errors import StepError, closest
 from ipyreport._plan import ChartState, channel_series
 from ipyreport.data import Dimension, VizzuData
 
-__all__ = ["DEFAULT_PALETTE", "assign", "color_dimensions", "palette_of"]
+__all__ = ["DEFAULT_PALETTE", "assign", "color_dimension", "color_dimensions", "palette_of"]
 
 # The engine's own default palette (vizzu 0.16), repeats removed.
 DEFAULT_PALETTE = [
@@ -70,13 +70,19 @@ def palette_of(value: Any, where: str) -> list[str]:
     return list(colors)
 
 
+def color_dimension(state: ChartState) -> list[str]:
+    """The dimensions on a state's colour channel."""
+    dims, _ = channel_series(
+        ChartState({"color": state.channels.get("color", [])}, {}, None, state.data)
+    )
+    return dims
+
+
 def color_dimensions(states: Iterable[ChartState]) -> list[str]:
     """The dimensions marks are coloured by, in the order the story first does."""
     found: list[str] = []
     for state in states:
-        dims, _ = channel_series(
-            ChartState({"color": state.channels.get("color", [])}, {}, None, state.data)
-        )
+        dims = color_dimension(state)
         if len(dims) == 1 and dims[0] not in found:
             found.append(dims[0])
     return found

@@ -32,6 +32,7 @@ from ipyreport._filters import KEEP_FILTER, Filter
 from ipyreport._filters import mask as filter_mask
 from ipyreport._slides import AnySlide, Dashboard
 from ipyreport.data import MAX_SAFE_INTEGER, Dimension, Measure, VizzuData, inexact_sum, is_whole
+from ipyreport.formats import measure_of
 from ipyreport.step import Step, check_step, data_of
 
 __all__ = [
@@ -122,11 +123,7 @@ def _entries(channel: Any) -> list[Any]:
 def name_and_aggregator(entry: Any) -> tuple[str, str]:
     if isinstance(entry, Mapping):
         return str(entry.get("name")), str(entry.get("aggregator") or "sum")
-    text = str(entry)
-    for aggregator in ARROW_AGGREGATES:
-        if text.startswith(f"{aggregator}(") and text.endswith(")"):
-            return text[len(aggregator) + 1 : -1], aggregator
-    return text, "sum"
+    return measure_of(str(entry))
 
 
 def channel_series(

@@ -34,7 +34,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ipyreport._colors import DEFAULT_PALETTE
+from ipyreport._colors import DEFAULT_PALETTE, color_dimension
 from ipyreport._plan import ChartState, channel_series
 from ipyreport._slides import Dashboard
 from ipyreport.formats import measure_of
@@ -111,15 +111,15 @@ def _shared_colors(
     """Whether two states colour different dimensions with some colour in common."""
 
     def used(state: ChartState) -> set[str]:
-        dims = _color_dimension(state)
+        dims = color_dimension(state)
         if state.palette is not None or not dims or dims[0] not in colors:
             # The engine's own order: the palette from its first colour.
-            palette = (state.palette or " ".join(DEFAULT_PALETTE)).split()
+            palette = state.palette.split() if state.palette else list(DEFAULT_PALETTE)
             count = len(state.data[dims[0]].categories) if dims else 0  # type: ignore[union-attr]
             return {palette[i % len(palette)].upper()[:7] for i in range(count)}
         return {color.upper()[:7] for color in colors[dims[0]].values()}
 
-    old, new = _color_dimension(first), _color_dimension(second)
+    old, new = color_dimension(first), color_dimension(second)
     return bool(old and new and old != new and used(first) & used(second))
 
 
@@ -136,7 +136,7 @@ def _side_by_side_colors(
         states = [chart[min(k, len(chart) - 1)] for chart in walked]
         for second, state in enumerate(states):
             for first in range(second):
-                old, new = _color_dimension(states[first]), _color_dimension(state)
+                old, new = color_dimension(states[first]), color_dimension(state)
                 if not _shared_colors(states[first], state, colors) or (first, second) in reported:
                     continue
                 reported.add((first, second))
@@ -212,17 +212,10 @@ def _flicker(before: _Shown, current: _Shown, after: _Shown) -> list[Finding]:
     return findings
 
 
-def _color_dimension(state: ChartState) -> list[str]:
-    dims, _ = channel_series(
-        ChartState({"color": state.channels.get("color", [])}, {}, None, state.data)
-    )
-    return dims
-
-
 def _colors(
     before: _Shown, current: _Shown, colors: Mapping[str, Mapping[str, str]]
 ) -> list[Finding]:
-    old, new = _color_dimension(before.state), _color_dimension(current.state)
+    old, new = color_dimension(before.state), color_dimension(current.state)
     if _shared_colors(before.state, current.state, colors):
         return [
             _where(
