@@ -173,6 +173,8 @@ class Story:
             raise StepError(problem, field="lang")
         self.lang = lang
         self.look: Theme | None = None if theme in THEMES else theme_of(theme)
+        # Read once: its logo and font file are embedded in every output.
+        self.brand = brand(self.look, self.title) if self.look else None
         self.theme = self.look.base if self.look else theme
         if self.look is not None:
             self.style = _merged(engine_style(self.look), self.style or {})
@@ -295,7 +297,7 @@ class Story:
                     "steps": frames,
                 }
             )
-        look = brand(self.look, self.title) if self.look else None
+        look = self.brand
         # The closing slide first, so the title slide's insertion does not move it.
         for place, cover in (
             (len(slides), look and look["closingSlide"]),

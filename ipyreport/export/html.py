@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import gzip
 import hashlib
 import html
@@ -126,6 +127,17 @@ def _packed(data: bytes) -> str:
     return _dense_script(gzip.compress(data, 9, mtime=0))
 
 
+@functools.cache
+def _engine_scripts() -> tuple[str, str]:
+    """The engine's module and wasm as script contents: the same for every story,
+    so written once per process (densely writing 180 KB takes a while)."""
+    _raw_script("vizzu.min.js", assets.vizzu_module().decode("utf-8"))
+    return (
+        _dense_script(assets.vizzu_packed("vizzu.min.js")),
+        _dense_script(assets.vizzu_packed("cvizzu.wasm")),
+    )
+
+
 def _dense_script(packed: bytes) -> str:
     """The rest of a script element: the gzip's length, then the gzip densely
     written (see ``_dense``); the page inflates it itself."""
@@ -168,8 +180,7 @@ def render(document: bytes) -> str:
     fingerprint = hashlib.sha256(document).hexdigest()[:12]
     title = settings["title"] or "Data story"
     footer = f"Made with ipyreport {__version__} on {_made_at()} · story {fingerprint}"
-    _raw_script("vizzu.min.js", assets.vizzu_module().decode("utf-8"))
-    engine = _dense_script(assets.vizzu_packed("vizzu.min.js"))
+    engine, wasm = _engine_scripts()
     return PAGE.format(
         lang=html.escape(settings["lang"], quote=True),
         csp=_csp(),
@@ -181,7 +192,7 @@ def render(document: bytes) -> str:
             f'<footer class="ipyreport-footer">{html.escape(footer)}</footer>',
         ),
         vizzu=engine,
-        wasm=_dense_script(assets.vizzu_packed("cvizzu.wasm")),
+        wasm=wasm,
         code=_packed(
             json.dumps(
                 {

@@ -110,6 +110,7 @@ export async function start({
     steps,
     look: modules.look,
     story,
+    shown,
     datasets,
     raw,
     baseStyle,

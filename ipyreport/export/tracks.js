@@ -28,6 +28,7 @@ export function seconds(entry) {
  *   steps: typeof import("../static/steps.js"),
  *   look: typeof import("./look.js"),
  *   story: any,
+ *   shown: ReturnType<typeof import("../static/steps.js").display>,
  *   datasets: object,
  *   raw: Map<string, Function>,
  *   baseStyle: object,
@@ -35,9 +36,8 @@ export function seconds(entry) {
  *   reducedMotion: MediaQueryList,
  * }} context
  */
-export function tracks({ Vizzu, steps, look, story, datasets, raw, baseStyle, plainMarks, reducedMotion }) {
+export function tracks({ Vizzu, steps, look, story, shown, datasets, raw, baseStyle, plainMarks, reducedMotion }) {
   const { NARROW, NARROW_PX, merge } = look;
-  const shown = steps.display(story);
 
   // The mark under the pointer, in words and the story's formats (the
   // engine's own tooltip would write 323764017.77).
@@ -100,7 +100,7 @@ export function tracks({ Vizzu, steps, look, story, datasets, raw, baseStyle, pl
     chart.on("draw-complete", () => {
       chart.pointedAt = tops.filter(Boolean);
     });
-    steps.readableLabels(chart, story, {
+    steps.readableLabels(chart, shown, {
       before: (event) => {
         if (pointedOut(event.target.parent)) event.renderingContext.globalAlpha *= DIMMED;
         beforeLabel?.(event);

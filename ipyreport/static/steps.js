@@ -257,11 +257,10 @@ function crowds(p, q, gap) {
 // The texts and boxes drawn in the last complete frame are kept on `chart.drawnLabels`.
 /**
  * @param {any} chart a Vizzu chart
- * @param {{ formats?: object, plainFormat?: object, labels?: object }} story
+ * @param {ReturnType<typeof display>} shown the story's formats (see display)
  * @param {{ before?: (event: any) => void }} [options]
  */
-export function readableLabels(chart, story, { before } = {}) {
-  const shown = display(story);
+export function readableLabels(chart, shown, { before } = {}) {
   let frame = new Map();
   let channels = {};
   chart.drawnLabels = [];
