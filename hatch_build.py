@@ -72,25 +72,22 @@ def _fetch_tarball(spec: dict[str, str], workdir: Path) -> bytes:
             "install Node.js (with npm), then run `./dev setup`"
         )
         raise VendorError(msg)
-    result = subprocess.run(
-        [
-            npm,
-            "pack",
-            f"{PACKAGE}@{spec['version']}",
-            "--json",
-            "--pack-destination",
-            str(workdir),
-        ],
+    packed = _json_output(
+        [npm, "pack", f"{PACKAGE}@{spec['version']}", "--json", "--pack-destination", str(workdir)],
+        f"`npm pack {PACKAGE}@{spec['version']}`",
         cwd=workdir,
-        capture_output=True,
-        text=True,
-        check=False,
     )
-    if result.returncode != 0:
-        msg = f"`npm pack {PACKAGE}@{spec['version']}` failed:\n{result.stderr.strip()}"
-        raise VendorError(msg)
-    filename: str = json.loads(result.stdout)[0]["filename"]
+    filename: str = packed[0]["filename"]
     return (workdir / filename).read_bytes()
+
+
+def _json_output(command: list[str], what: str, cwd: Path | None = None) -> Any:
+    """What ``command`` prints, read as JSON; a failure says what failed and why."""
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        msg = f"{what} failed:\n{result.stderr.strip()}"
+        raise VendorError(msg)
+    return json.loads(result.stdout)
 
 
 def _check_script_safe(name: str, data: bytes) -> None:
@@ -166,7 +163,7 @@ def _engine_types(archive: tarfile.TarFile, version: str) -> bytes:
                 assert source is not None
                 target.write_bytes(source.read())
         for part, (file, type_name) in TYPES.items():
-            result = subprocess.run(
+            typed = _json_output(
                 [
                     str(GENERATOR),
                     "--path",
@@ -177,14 +174,9 @@ def _engine_types(archive: tarfile.TarFile, version: str) -> bytes:
                     "--expose",
                     "none",
                 ],
-                capture_output=True,
-                text=True,
-                check=False,
+                f"reading the engine's {file}",
             )
-            if result.returncode != 0:
-                msg = f"reading the engine's {file} failed:\n{result.stderr.strip()}"
-                raise VendorError(msg)
-            schemas[part] = _as_engine_reads(json.loads(result.stdout))
+            schemas[part] = _as_engine_reads(typed)
     _with_shorthands(schemas["config"])
     return (json.dumps(schemas, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
