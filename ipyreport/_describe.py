@@ -1,19 +1,28 @@
 """What each step shows, in words, for people who cannot see the chart.
 
 From a step's state and the numbers it draws (both from the story's plan,
-see :mod:`ipyreport._plan`), a sentence naming the chart type, its series
-and the top values. The player announces it next to the data table.
+see :mod:`ipyreport._plan`), a caption at three levels: what the chart is
+(its type and series), its key numbers (the highest and lowest marks, the
+total) and what changed since the chart's previous step (the largest
+movers, a category that overtook another). Deterministic, in the story's
+formats, with the sentences in one table per language (``words/en.json``).
+The player announces it next to the data table; templates quote it as
+``{caption}``.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import unicodedata
 from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 
 from ipyreport._plan import ChartState, label, name_and_aggregator
 from ipyreport.data import Measure
-from ipyreport.formats import Display, resolve
+from ipyreport.formats import Display, measure_of, resolve
 from ipyreport.step import Filter, Highlight
 
 TOP_VALUES = 3
@@ -38,16 +47,57 @@ def chart_type(config: Mapping[str, Any], channels: Mapping[str, list[Any]]) -> 
     return "percentage bar chart" if stretched else "bar chart"
 
 
-def alt_text(
+@functools.cache
+def words(lang: str) -> Mapping[str, Any]:
+    """The caption words of a BCP 47 language (``words/<language>.json``; English when none).
+
+    Another language is one file: the same keys, its own sentences.
+    """
+    code = lang.split("-", maxsplit=1)[0].lower()
+    folder = resources.files("ipyreport") / "words"
+    chosen = folder / f"{code}.json"
+    if not chosen.is_file():
+        chosen = folder / "en.json"
+    table: Mapping[str, Any] = json.loads(chosen.read_text(encoding="utf-8"))
+    return table
+
+
+@dataclass(frozen=True)
+class Caption:
+    """A step in words, at three levels: what the chart is, its key numbers, what changed."""
+
+    what: str
+    stats: str
+    change: str
+
+    def text(self) -> str:
+        return " ".join(part for part in (self.what, self.stats, self.change) if part)
+
+    def parts(self) -> dict[str | None, str]:
+        """The parts as ``{caption}`` and ``{caption.what}``... name them."""
+        return {None: self.text(), "what": self.what, "stats": self.stats, "change": self.change}
+
+
+def caption(
     state: ChartState,
     rows: dict[str, Any] | None,
-    display: Display | None = None,
-    highlight: Highlight | None = None,
-) -> str:
-    """One or two sentences: chart type, what it shows, and its top values, in the story's
-    formats; then what the step points at and its note."""
-    display = display or resolve({}, [], "en")
-    title = state.config.get("title")
+    display: Display,
+    lang: str = "en",
+    previous: tuple[ChartState, dict[str, Any] | None] | None = None,
+) -> Caption:
+    """The step's caption, deterministic, from the numbers it draws (see :class:`Caption`).
+
+    ``previous`` is the same chart's state and numbers one step before, if any.
+    """
+    said = words(lang)
+    return Caption(
+        _what(state, said),
+        _stats(rows, display, said),
+        _change(state, rows, previous, display, said) if previous else "",
+    )
+
+
+def _what(state: ChartState, said: Mapping[str, Any]) -> str:
     measures: list[str] = []
     dims: list[str] = []
     for channel in ("x", "y", "color", "size", "lightness"):
@@ -59,65 +109,234 @@ def alt_text(
                 measures.append(isolate(label(name, aggregator)))
             else:
                 dims.append(isolate(name))
-    kind = chart_type(state.config, state.channels)
-    what = f"A {kind}"
-    if measures:
-        what += f" of {', '.join(dict.fromkeys(measures))}"
+    kind = said["kinds"].get(chart_type(state.config, state.channels))
+    if not measures and not dims:
+        return ""
+    joined = str(said["and"])
     if dims:
-        what += f" by {', '.join(dict.fromkeys(dims))}"
-    sentences = [f"{isolate(display.title(str(title)))}." if title else "", what + "."]
-    if rows and rows["rows"] and rows["measures"]:
-        dim_count = len(rows["columns"]) - rows["measures"]
-        value_at = dim_count
-        column = rows["columns"][value_at]
-
-        def shown(row: list[Any]) -> str:
-            labels = " ".join(
-                isolate(display.label(name, str(value)))
-                for name, value in zip(rows["columns"], row[:dim_count], strict=False)
+        return (
+            str(said["what"])
+            .format(
+                kind=kind,
+                measures=joined.join(dict.fromkeys(measures)) or "?",
+                dimensions=joined.join(dict.fromkeys(dims)),
             )
-            return f"{labels} {display.number(column, row[value_at])}"
-
-        ranked = sorted(
-            (row for row in rows["rows"] if row[value_at] is not None),
-            key=lambda row: row[value_at],
-            reverse=True,
+            .replace(" of ? ", " ")
         )
-        if dim_count and ranked:
-            top = ", ".join(shown(row) for row in ranked[:TOP_VALUES])
-            sentences.append(f"Highest {isolate(rows['columns'][value_at])}: {top}.")
-            if len(ranked) > TOP_VALUES:
-                low = ranked[-1]
-                sentences.append(f"Lowest: {shown(low)}.")
-        elif ranked:
-            total = display.number(column, ranked[0][value_at])
-            sentences.append(f"Total {isolate(rows['columns'][value_at])}: {total}.")
+    return str(said["what_plain"]).format(kind=kind, measures=joined.join(dict.fromkeys(measures)))
+
+
+def _by_first(rows: dict[str, Any]) -> tuple[str, str, list[tuple[str, Any]]] | None:
+    """The marks' first measure per category of the first dimension (summed over the
+    others when the measure is a sum and every mark is listed), in the chart's order."""
+    dim_count = len(rows["columns"]) - rows["measures"]
+    if not dim_count or not rows["measures"]:
+        return None
+    column = rows["columns"][dim_count]
+    _, aggregator = measure_of(column)
+    if dim_count == 1 or aggregator != "sum" or rows["total"] > len(rows["rows"]):
+        labels = [" ".join(str(value) for value in row[:dim_count]) for row in rows["rows"]]
+        return (
+            rows["columns"][0] if dim_count == 1 else "",
+            column,
+            [(text, row[dim_count]) for text, row in zip(labels, rows["rows"], strict=True)],
+        )
+    totals: dict[str, Any] = {}
+    for row in rows["rows"]:
+        value = row[dim_count]
+        if value is not None:
+            totals[row[0]] = totals.get(row[0], 0) + value
         else:
-            sentences.append("No values are shown here.")
+            totals.setdefault(row[0], None)
+    return rows["columns"][0], column, list(totals.items())
+
+
+def _entry(dimension: str, text: str, display: Display) -> str:
+    if dimension:
+        return isolate(display.label(dimension, text))
+    return text
+
+
+def _stats(rows: dict[str, Any] | None, display: Display, said: Mapping[str, Any]) -> str:
+    if not rows or not rows["rows"] or not rows["measures"]:
+        return ""
+    dim_count = len(rows["columns"]) - rows["measures"]
+    column = rows["columns"][dim_count]
+    values = [row[dim_count] for row in rows["rows"] if row[dim_count] is not None]
+    if not values:
+        return str(said["none"])
+    if not dim_count:
+        return str(said["total"]).format(
+            measure=isolate(column), value=display.number(column, values[0])
+        )
+    grouped = _by_first(rows)
+    assert grouped is not None
+    dimension, _, pairs = grouped
+    if not dimension:
+        # Marks named by several dimensions: their labels, each as it reads.
+        names = rows["columns"][:dim_count]
+        pairs = [
+            (
+                " ".join(
+                    isolate(display.label(name, str(value)))
+                    for name, value in zip(names, row[:dim_count], strict=True)
+                ),
+                row[dim_count],
+            )
+            for row in rows["rows"]
+        ]
+    ranked = sorted(
+        (pair for pair in pairs if pair[1] is not None), key=lambda pair: pair[1], reverse=True
+    )
+
+    def entry(pair: tuple[str, Any]) -> str:
+        return str(said["entry"]).format(
+            label=_entry(dimension, pair[0], display), value=display.number(column, pair[1])
+        )
+
+    sentences = [
+        str(said["highest"]).format(
+            measure=isolate(column),
+            values=str(said["and"]).join(entry(p) for p in ranked[:TOP_VALUES]),
+        )
+    ]
+    if len(ranked) > TOP_VALUES:
+        sentences.append(str(said["lowest"]).format(value=entry(ranked[-1])))
+    _, aggregator = measure_of(column)
+    if aggregator == "sum" and len(ranked) > 1 and rows["total"] <= len(rows["rows"]):
+        total = sum(row[dim_count] for row in rows["rows"] if row[dim_count] is not None)
+        sentences.append(str(said["together"]).format(value=display.number(column, total)))
+    return " ".join(sentences)
+
+
+def _signed(display: Display, column: str, value: float) -> str:
+    text = display.number(column, abs(value))
+    return ("+" if value > 0 else "\u2212" if value < 0 else "") + text
+
+
+def _change(
+    state: ChartState,
+    rows: dict[str, Any] | None,
+    previous: tuple[ChartState, dict[str, Any] | None],
+    display: Display,
+    said: Mapping[str, Any],
+) -> str:
+    before_state, before = previous
+    if not rows or not before or not rows["measures"] or not before["measures"]:
+        return ""
+    now, was = _by_first(rows), _by_first(before)
+    if now is None or was is None:
+        return ""
+    (dimension, column, pairs), (old_dimension, old_column, old_pairs) = now, was
+    if column != old_column:
+        return str(said["remeasured"]).format(now=isolate(column), was=isolate(old_column))
+    if dimension != old_dimension:
+        if not dimension or not old_dimension:
+            return ""
+        return str(said["regrouped"]).format(now=isolate(dimension), was=isolate(old_dimension))
+    old = {name: value for name, value in old_pairs if value is not None}
+    shared = [
+        (name, value, old[name]) for name, value in pairs if value is not None and name in old
+    ]
+    if not shared:
+        return ""
+    moves = [(name, value - earlier) for name, value, earlier in shared]
+    if all(move == 0 for _, move in moves) and len(shared) == len(pairs) == len(old_pairs):
+        kind_now = chart_type(state.config, state.channels)
+        kind_was = chart_type(before_state.config, before_state.channels)
+        return str(said["same"]) if kind_now != kind_was else ""
+    movers = []
+    up = max(moves, key=lambda move: move[1])
+    down = min(moves, key=lambda move: move[1])
+    if up[1] > 0:
+        movers.append(
+            str(said["rose"]).format(
+                label=_entry(dimension, up[0], display), change=_signed(display, column, up[1])
+            )
+        )
+    if down[1] < 0:
+        movers.append(
+            str(said["fell"]).format(
+                label=_entry(dimension, down[0], display), change=_signed(display, column, down[1])
+            )
+        )
+    sentences = (
+        [str(said["since"]).format(movers=str(said["movers_and"]).join(movers))] if movers else []
+    )
+    ahead_now = sorted(shared, key=lambda item: item[1], reverse=True)
+    rank_before = {
+        name: rank
+        for rank, (name, _, _) in enumerate(sorted(shared, key=lambda item: item[2], reverse=True))
+    }
+    for position, (name, _, _) in enumerate(ahead_now):
+        passed = [
+            other
+            for other, _, _ in ahead_now[position + 1 :]
+            if rank_before[other] < rank_before[name]
+        ]
+        if passed:
+            sentences.append(
+                str(said["overtook"]).format(
+                    first=_entry(dimension, name, display),
+                    second=_entry(dimension, passed[0], display),
+                )
+            )
+            break
+    return " ".join(sentences)
+
+
+def alt_text(
+    state: ChartState,
+    rows: dict[str, Any] | None,
+    *,
+    display: Display | None = None,
+    highlight: Highlight | None = None,
+    described: Caption | None = None,
+    lang: str = "en",
+    title: str | None = None,
+) -> str:
+    """The step's text alternative: its title (as shown; default the config's), its caption,
+    then what it points at and its note."""
+    display = display or resolve({}, [], "en")
+    said = words(lang)
+    described = described or caption(state, rows, display, lang)
+    if title is None and isinstance(state.config.get("title"), str):
+        title = display.title(state.config["title"])
+    sentences = [str(said["title"]).format(title=isolate(title)) if title else ""]
+    sentences.append(described.text())
     if highlight is not None:
-        sentences.append(f"Highlighted: {_pointed_at(highlight.filter, display)}.")
+        sentences.append(
+            str(said["highlighted"]).format(what=_pointed_at(highlight.filter, display, said))
+        )
         if highlight.note:
             note = highlight.note.strip()
             sentences.append(isolate(note) + ("" if note.endswith((".", "!", "?")) else "."))
     return " ".join(s for s in sentences if s)
 
 
-def _pointed_at(where: Filter, display: Display) -> str:
+def _pointed_at(where: Filter, display: Display, said: Mapping[str, Any]) -> str:
     """A highlight's marks in words: ``Europe, Asia Pacific``; ``Revenue from $1.0M``."""
     if where.op == "in":
         column, values = where.args
-        return ", ".join(isolate(display.label(column, value)) for value in values)
+        return str(said["and"]).join(isolate(display.label(column, value)) for value in values)
     if where.op == "range":
         column, low, high = where.args
-        if low is not None and high is not None:
-            return f"{isolate(column)} from {display.number(column, low)} to {display.number(column, high)}"
-        if low is not None:
-            return f"{isolate(column)} from {display.number(column, low)}"
-        return f"{isolate(column)} up to {display.number(column, high)}"
+        key = (
+            "range_both"
+            if low is not None and high is not None
+            else "range_low"
+            if low is not None
+            else "range_high"
+        )
+        return str(said[key]).format(
+            column=isolate(column),
+            low=display.number(column, low) if low is not None else "",
+            high=display.number(column, high) if high is not None else "",
+        )
     if where.op == "not":
-        return f"all but {_pointed_at(where.args[0], display)}"
-    joiner = " and " if where.op == "and" else " or "
-    return joiner.join(_pointed_at(part, display) for part in where.args)
+        return str(said["all_but"]).format(what=_pointed_at(where.args[0], display, said))
+    joiner = str(said["both"] if where.op == "and" else said["either"])
+    return joiner.join(_pointed_at(part, display, said) for part in where.args)
 
 
 # Bidirectional classes of right-to-left letters and of the explicit controls.

@@ -82,6 +82,8 @@ class ChartState:
     # Dimensions the player may filter the chart by besides its own filter
     # (a dashboard's cross-filter), so compaction keeps them.
     reads: tuple[str, ...] = ()
+    # A stand-in for what a text's expressions read (see ipyreport._narrate), not a chart.
+    text: bool = False
 
 
 def walk(steps: Sequence[Step], main: VizzuData) -> list[ChartState]:
@@ -362,7 +364,7 @@ def needs(data: VizzuData, states: Sequence[ChartState]) -> Needs:
     measures: dict[str, str] = {}
     for state in states:
         dims, used = channel_series(state)
-        if not used:
+        if not used and not state.text:
             return Needs((), {}, "a chart without a measure counts records")
         dimensions.extend(name for name in dims if name not in dimensions)
         dimensions.extend(

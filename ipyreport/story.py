@@ -21,7 +21,13 @@ from ipyreport._colors import DEFAULT_PALETTE, assign, color_dimensions, palette
 from ipyreport._compact import compact
 from ipyreport._describe import alt_text
 from ipyreport._engine import engine_problem, language_problem
-from ipyreport._plan import Planned, StoryPlan, channel_series, plan_story
+from ipyreport._narrate import Narration, narrate, pushed_states
+from ipyreport._plan import (
+    Planned,
+    StoryPlan,
+    channel_series,
+    plan_story,
+)
 from ipyreport._reading import aggregate_lazy
 from ipyreport._slides import AnySlide, Dashboard, Slide, map_steps
 from ipyreport.data import Measure, VizzuData, encode
@@ -83,6 +89,28 @@ def _merged(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]
         else:
             result[key] = value
     return result
+
+
+def _add_covers(slides: list[dict[str, Any]], look: Mapping[str, Any] | None) -> None:
+    """A theme's title and closing slides, around ``slides``."""
+    # The closing slide first, so the title slide's insertion does not move it.
+    for place, cover in (
+        (len(slides), look and look["closingSlide"]),
+        (0, look and look["titleSlide"]),
+    ):
+        if cover:
+            words = ". ".join(text for text in (cover["title"], cover["subtitle"]) if text)
+            slides.insert(
+                place,
+                {
+                    "title": cover["title"],
+                    "notes": None,
+                    "alt": None,
+                    "kind": "cover",
+                    "subtitle": cover["subtitle"],
+                    "steps": [{"alt": f"{'Title' if place == 0 else 'Closing'} slide: {words}."}],
+                },
+            )
 
 
 class Story:
@@ -159,6 +187,8 @@ class Story:
             # Files, folders and globs are read like lazy() reads them.
             data = lazy(data)
         self.source = data if isinstance(data, LazySource) else None
+        # A lazy story's texts query its source, under each step's own filter.
+        lazy_text = (data, pushed_states(data, self.slides)) if self.source else None
         if isinstance(data, LazySource):
             data, self.slides = aggregate_lazy(data, self.slides)
         self.data = data if isinstance(data, VizzuData) else encode(data)
@@ -187,6 +217,8 @@ class Story:
         self.cross_filters = self.plan.cross_filters
         self.display = resolve(formats or {}, [data for _, data in self.plan.datasets], lang)
         self.formatted = frozenset(formats or ())  # the columns the author gave a format
+        # Every text's expressions, computed once from the data its step draws.
+        self.narration: Narration = narrate(self.plan, self.slides, self.display, lang, lazy_text)
         # A palette set by the story's style or theme, else the engine's.
         marker = ((self.style or {}).get("plot") or {}).get("marker") or {}
         palette = palette_of(marker.get("colorPalette") or DEFAULT_PALETTE, "the story's palette")
@@ -217,6 +249,7 @@ class Story:
         result = []
         for key, data in datasets:
             states = self.plan.states(key)
+            states += [state for name, state in self.narration.states if name == key]
             result.append((key, compact(data, states) if states else data))
         return result
 
@@ -224,28 +257,60 @@ class Story:
         """Everything but the datasets, as plain values, with each step's text alternative and table."""
         plan = self.plan
 
+        narration = self.narration
+
         def entry(planned: Planned) -> dict[str, Any]:
-            result = planned.played.item.to_dict()
+            played = planned.played
+            position = (played.slide, played.chart, played.step)
+            result = played.item.to_dict()
             if planned.dataset != "main":
                 result["data"] = planned.dataset
+            texts = narration.steps.get(position, {})
             title = result["config"].get("title")
-            if isinstance(title, str):
+            if "title" in texts:
+                result["config"]["title"] = texts["title"].text
+            elif isinstance(title, str):
                 result["config"]["title"] = self.display.title(title)
-            result["alt"] = alt_text(
-                planned.state, planned.table, self.display, planned.played.item.highlight
+            highlight = played.item.highlight
+            if "note" in texts and highlight is not None:
+                highlight = replace(highlight, note=texts["note"].text)
+                result["highlight"]["note"] = highlight.note
+            result["alt"] = (
+                texts["alt"].text
+                if "alt" in texts
+                else alt_text(
+                    planned.state,
+                    planned.table,
+                    display=self.display,
+                    highlight=highlight,
+                    described=narration.captions[position],
+                    lang=self.lang,
+                    title=narration.titles[position] or "",
+                )
             )
+            if texts:
+                result["text"] = {name: rendered.parts for name, rendered in texts.items()}
             result["table"] = planned.table
             return result
 
         slides: list[dict[str, Any]] = []
         for number, slide in enumerate(self.slides, start=1):
+            own = narration.slides.get(number, {})
             text: dict[str, Any] = {"title": slide.title, "notes": slide.notes, "alt": slide.alt}
+            bound: dict[str, Any] = {}
+            for name, rendered in own.items():
+                text[name] = rendered if isinstance(rendered, str) else rendered.text
+                if not isinstance(rendered, str):
+                    bound[name] = rendered.parts
+            if bound:
+                text["text"] = bound
             if slide.hold is not None:
                 text["hold"] = slide.hold
             if isinstance(slide, Slide):
                 steps = [entry(plan.at(number, None, k)) for k in range(1, slide.length + 1)]
                 for step in steps:
-                    step["alt"] = slide.alt or step["alt"]
+                    if slide.alt and "alt" not in step.get("text", {}):
+                        step["alt"] = slide.alt
                 slides.append({**text, "steps": steps})
                 continue
             charts = len(slide.charts)
@@ -298,26 +363,7 @@ class Story:
                 }
             )
         look = self.brand
-        # The closing slide first, so the title slide's insertion does not move it.
-        for place, cover in (
-            (len(slides), look and look["closingSlide"]),
-            (0, look and look["titleSlide"]),
-        ):
-            if cover:
-                words = ". ".join(text for text in (cover["title"], cover["subtitle"]) if text)
-                slides.insert(
-                    place,
-                    {
-                        "title": cover["title"],
-                        "notes": None,
-                        "alt": None,
-                        "kind": "cover",
-                        "subtitle": cover["subtitle"],
-                        "steps": [
-                            {"alt": f"{'Title' if place == 0 else 'Closing'} slide: {words}."}
-                        ],
-                    },
-                )
+        _add_covers(slides, look)
         return {
             "title": self.title,
             "lang": self.lang,

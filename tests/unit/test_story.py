@@ -63,7 +63,7 @@ def test_each_step_carries_a_text_alternative_and_its_table():
     first = document["slides"][0]["steps"][0]
     assert first["alt"] == (
         "A bar chart of Revenue by Region. Highest Revenue: Americas 323.8M, Europe 237.2M, "
-        "Asia Pacific 200.5M. Lowest: Africa 62.9M."
+        "Asia Pacific 200.5M. Lowest: Africa 62.9M. Together 824.4M."
     )
     assert first["table"]["columns"] == ["Region", "Revenue"]
     assert [row[0] for row in first["table"]["rows"]] == [
@@ -292,5 +292,5 @@ def test_text_from_the_data_cannot_turn_the_description_around():
     alt = story.to_dict()["slides"][0]["steps"][0]["alt"]
     assert alt == (
         "A bar chart of Revenue by Region. Highest Revenue: North 3, "
-        "\u2068\u05e2\u05d1\u05e8\u05d9\u05ea\u2069 2, \u2068\u202eevil\u2069 1."
+        "\u2068\u05e2\u05d1\u05e8\u05d9\u05ea\u2069 2, \u2068\u202eevil\u2069 1. Together 6."
     )
