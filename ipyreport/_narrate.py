@@ -33,6 +33,7 @@ from ipyreport._filters import mask as filter_mask
 from ipyreport._plan import (
     ChartState,
     Planned,
+    Played,
     StoryPlan,
     channel_series,
     cross_filters,
@@ -273,9 +274,9 @@ def _rank(scope: Scope, node: Mapping[str, Any], used: str) -> Value:
     where = _where(scope, node["where"], used, value)
     which = node["which"]
     if which in ("first", "last"):
-        groups = _run(scope, Query(dimension, None, "count", where), value)
-        if groups:
-            value.value = groups[0 if which == "first" else -1][0]
+        drawn = _run(scope, Query(dimension, None, "count", where), value)
+        if drawn:
+            value.value = drawn[0 if which == "first" else -1][0]
         return value
     by = node["by"]
     measure = (by["column"], by["fn"]) if by else scope.measure
@@ -284,12 +285,16 @@ def _rank(scope: Scope, node: Mapping[str, Any], used: str) -> Value:
         raise StepError(msg)
     _columns(scope, measure[0], role="measure", used=used)
     query = Query(dimension, measure[0], measure[1], where)
-    groups = [(label, n) for label, n in _run(scope, query, value) if n is not None]
-    if groups:
-        best = max if which == "top" else min
+    labels: list[str | None] = []
+    numbers: list[float] = []
+    for label, number in _run(scope, query, value):
+        if number is not None:
+            labels.append(label)
+            numbers.append(number)
+    if numbers:
         # Ties go to the first category in the chart's order.
-        target = best(number for _, number in groups)
-        value.value = next(label for label, number in groups if number == target)
+        target = max(numbers) if which == "top" else min(numbers)
+        value.value = labels[numbers.index(target)]
     return value
 
 
@@ -566,6 +571,34 @@ class Narration:
     slides: dict[int, dict[str, Rendered | str]]  # a slide's "title" and "notes" ("auto": captions)
     states: list[tuple[str, ChartState]]  # per dataset, what dashboard texts re-read under a click
     titles: dict[Position, str | None]  # the chart's title as shown after each step
+
+
+def board_text_states(
+    slides: Sequence[AnySlide], played: Sequence[tuple[Played, ChartState]], main: VizzuData
+) -> list[ChartState]:
+    """What the texts of dashboards that filter on a click read, as stand-in charts (see
+    :func:`text_state`): the data the player re-reads them over must keep it."""
+    result: list[ChartState] = []
+    cross = cross_filters(slides, main)
+    for number, slide in enumerate(slides, start=1):
+        if number not in cross or not isinstance(slide, Dashboard):
+            continue
+        where = f"slide {number}"
+        own = [
+            t
+            for name in ("title", "notes")
+            for t in templates_of(getattr(slide, name), where, name)
+        ]
+        states = [state for p, state in played if p.slide == number]
+        if own and states:
+            stand_in = text_state(own, replace(states[0], filter=None), cross[number])
+            result.extend([stand_in] if stand_in else [])
+        for p, state in played:
+            if p.slide == number:
+                titles = templates_of(_own_title(p.item), p.where, "title")
+                stand_in = text_state(titles, state, cross[number]) if titles else None
+                result.extend([stand_in] if stand_in else [])
+    return result
 
 
 def pushed_states(source: LazySource, slides: Sequence[AnySlide]) -> dict[Position, ChartState]:

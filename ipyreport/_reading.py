@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from ipyreport._errors import DataError, IpyreportError
+from ipyreport._narrate import board_text_states
 from ipyreport._plan import (
     ChartState,
     Played,
@@ -51,6 +52,16 @@ def aggregate_lazy(
             # Decomposable steps that disagree among themselves (sum here, max there): each alone.
             alone, shared = played, []
     main = schema
+    texts = board_text_states(slides, played, schema)
+    if texts and needs(schema, [*shared, *texts]).reason is not None:
+        reason = needs(schema, [*shared, *texts]).reason
+        msg = (
+            f"a dashboard's text quotes numbers that its clicks re-read, but {reason} over "
+            f"{source.label}, which is read lazily; quote sums, minima, maxima or categories "
+            "there, or give the dashboard cross_filter=False"
+        )
+        raise DataError(msg)
+    shared = [*shared, *texts]
     if shared:
         # Read first: it sees every category, so the others can follow its order.
         wanted = needs(schema, shared)

@@ -91,6 +91,18 @@ def _merged(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]
     return result
 
 
+def _named_tables(tables: Mapping[str, Any]) -> dict[str, VizzuData]:
+    """The tables steps may name, encoded; their names must not look like the story's own."""
+    for name in tables:
+        if name == "main" or name.startswith("data"):
+            msg = f"table name {name!r} is reserved; name it after what it holds, such as 'costs'"
+            raise StepError(msg)
+    return {
+        name: table if isinstance(table, VizzuData) else encode(table)
+        for name, table in tables.items()
+    }
+
+
 def _add_covers(slides: list[dict[str, Any]], look: Mapping[str, Any] | None) -> None:
     """A theme's title and closing slides, around ``slides``."""
     # The closing slide first, so the title slide's insertion does not move it.
@@ -163,16 +175,7 @@ class Story:
             msg = f"the story's hold: {problem}"
             raise StepError(msg, field="hold")
         self.hold = hold
-        self.tables = {
-            name: table if isinstance(table, VizzuData) else encode(table)
-            for name, table in (tables or {}).items()
-        }
-        for name in self.tables:
-            if name == "main" or name.startswith("data"):
-                msg = (
-                    f"table name {name!r} is reserved; name it after what it holds, such as 'costs'"
-                )
-                raise StepError(msg)
+        self.tables = _named_tables(tables or {})
         if not slides:
             msg = (
                 "a story needs at least one slide: Story(data, slides=[Slide(presets.chart(...))])"
