@@ -51,14 +51,23 @@ __all__ = [
     "AGGREGATES",
     "CAPTION_PARTS",
     "RANKS",
+    "TEMPLATE_HELP",
     "Expression",
     "Template",
     "TemplateError",
     "TextFormat",
     "is_template",
+    "literal",
     "parse",
 ]
 
+# How the JSON Schema describes a text that may hold expressions.
+TEMPLATE_HELP = (
+    "text; {expressions} in braces are computed from the data the step draws: "
+    "{sum(Revenue)}, {count(Country)}, {Region.top}, {Month.first}, "
+    "{change(Revenue, Month) | pct:+}, {share(Revenue, Region=Europe)}, {caption}; "
+    "{{ and }} are literal braces"
+)
 AGGREGATES = ("sum", "mean", "min", "max", "count")
 RANKS = ("top", "bottom", "first", "last")
 CAPTION_PARTS = ("what", "stats", "change")
@@ -109,12 +118,22 @@ class Template:
 
 
 def is_template(text: str | None) -> bool:
-    """Whether ``text`` holds an expression (braces that are not doubled).
+    """Whether ``text`` is read as a template: it holds a brace (``{{`` and ``}}`` are
+    literal braces, so text written by :func:`literal` reads as itself).
 
-    >>> is_template("Revenue {sum(Revenue)}"), is_template("a {{literal}} brace")
-    (True, False)
+    >>> is_template("Revenue {sum(Revenue)}"), is_template("a {{literal}} brace"), is_template("plain")
+    (True, True, False)
     """
-    return bool(text) and "{" in re.sub(r"\{\{|\}\}", "", text or "")
+    return bool(text) and ("{" in (text or "") or "}" in (text or ""))
+
+
+def literal(text: str) -> str:
+    """``text`` as a template that reads as itself: braces doubled (labels from the data).
+
+    >>> literal("a{b}")
+    'a{{b}}'
+    """
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 _TOKEN = re.compile(

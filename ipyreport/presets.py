@@ -36,6 +36,7 @@ from ipyreport._errors import closest
 from ipyreport._filters import check as check_filter
 from ipyreport._filters import mask
 from ipyreport._schema import AnyOf, Enum, FreeMap, ListOf, Record, Scalar, Type
+from ipyreport._templates import TEMPLATE_HELP, literal
 from ipyreport._vizzu_presets import build_config
 from ipyreport.data import AGGREGATORS, Dimension, Measure, VizzuData, encode
 from ipyreport.lazy import LazySource, lazy
@@ -388,7 +389,7 @@ def zoom(
             x=[level, top] if depth else [top],
             y=y,
             color=None if KINDS[kind].color == "none" else (color or top),
-            title=f"{y} by {level}" + (f" in {crumbs}" if crumbs else ""),
+            title=literal(f"{y} by {level}" + (f" in {crumbs}" if crumbs else "")),
             filter=keep,
             data=vizzu_data,
         )
@@ -582,7 +583,7 @@ def timeline(
             color=color,
             size=size,
             by=by,
-            title=moment,
+            title=literal(moment),
             sort=sort,
             filter=Filter.isin(time, shown),
             data=playback,
@@ -775,6 +776,8 @@ class Preset:
 
 
 _text = Scalar("string")
+# Text the audience reads; {expressions} in it are computed from the step's data.
+_words = Scalar("string", description=TEMPLATE_HELP)
 _flag = Scalar("boolean")
 _number = Scalar("number")
 _seconds = Scalar("number", description="seconds", minimum=0)
@@ -796,7 +799,7 @@ REGISTRY: dict[str, Preset] = {
                 "kind": _kind_type,
                 **_role_types,
                 "label": AnyOf((_names, _flag)),
-                "title": _text,
+                "title": _words,
                 "subtitle": _text,
                 "legend": Enum(("color", "lightness", "size", "auto")),
                 "sort": _flag,
@@ -814,7 +817,7 @@ REGISTRY: dict[str, Preset] = {
                 "kinds": ListOf(_kind_type, min_items=1),
                 **_role_types,
                 "duration": _seconds,
-                "titles": ListOf(_text),
+                "titles": ListOf(_words),
             },
             required=("kinds",),
             description="one step per chart kind over the same series (presets.morph)",
@@ -862,7 +865,7 @@ REGISTRY: dict[str, Preset] = {
                 "where": FreeMap(
                     description="the marks to point at: {dimension: label or [labels]} or {measure: [low, high]}"
                 ),
-                "note": _text,
+                "note": _words,
                 "duration": _seconds,
             },
             required=("where",),

@@ -34,6 +34,7 @@ from ipyreport import presets
 from ipyreport._access import Access, locked_connection, select_only
 from ipyreport._errors import IpyreportError, SpecError, closest
 from ipyreport._schema import AnyOf, Enum, FreeMap, ListOf, Problem, Record, Scalar, format_path
+from ipyreport._templates import TEMPLATE_HELP, TemplateError
 from ipyreport.data import VizzuData, encode
 from ipyreport.lazy import DEFAULT_MEMORY_LIMIT, lazy
 from ipyreport.step import Filter, Step, check_step, data_of
@@ -44,6 +45,7 @@ __all__ = ["SPEC", "Access", "SpecError", "build", "json_schema", "load", "set_v
 SAMPLES = ("sales", "orders")
 
 text = Scalar("string")
+words = Scalar("string", description=TEMPLATE_HELP)
 flag = Scalar("boolean")
 filter_spec = FreeMap(
     description="column -> a label or a list of labels (the categories as shown), or [low, high] for a measure"
@@ -76,9 +78,12 @@ CHART = ListOf(
 )
 SLIDE = Record(
     {
-        "title": text,
-        "notes": text,
-        "alt": text,
+        "title": words,
+        "notes": Scalar(
+            "string",
+            description=f"speaker notes, or 'auto' for the slide's captions; {TEMPLATE_HELP}",
+        ),
+        "alt": words,
         "hold": HOLD,
         "steps": ListOf(STEP, min_items=1),
         "charts": ListOf(
@@ -386,7 +391,39 @@ def build(
 
 
 def _located(loaded: Loaded, error: IpyreportError, origins: Origins) -> SpecError:
-    """A story's error at the line that wrote the step (or slide) it names."""
+    """A story's error at the line that wrote the step (or slide) it names (a template's,
+    at the line and column of the expression at fault)."""
+    located = _located_field(loaded, error, origins)
+    if isinstance(error, TemplateError):
+        written, _, said = str(located).partition(": ")
+        line = int(written.rsplit(":", 2)[-2]) if written.count(":") >= 2 else 1
+        place = _text_position(loaded.path, error, line)
+        if place is not None:
+            return SpecError(f"{loaded.path}:{place[0]}:{place[1]}: {said}")
+    return located
+
+
+def _text_position(path: FilePath, error: TemplateError, line: int) -> tuple[int, int] | None:
+    """Where in the spec file the template's faulty character is: the text from it to the
+    end of its line, found at or after ``line`` (where the field is written)."""
+    rest = error.text[error.offset :].split("\n", 1)[0]
+    before = error.text[: error.offset].rsplit("\n", 1)[-1][-12:]
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    # Folded text joins lines: look for the text around the mistake, then from it on.
+    for lead, piece in ((before, (before + rest)[:40]), ("", rest[:40]), ("", rest[:8])):
+        if not piece.strip():
+            continue
+        for number in range(line - 1, min(len(lines), line + 200)):
+            column = lines[number].find(piece)
+            if column >= 0:
+                return number + 1, column + len(lead) + 1
+    return None
+
+
+def _located_field(loaded: Loaded, error: IpyreportError, origins: Origins) -> SpecError:
     message = str(error)
     if error.slide is None:
         top = error.field if error.field in loaded.value else "data"

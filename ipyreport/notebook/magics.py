@@ -11,7 +11,8 @@ its data may name a variable of the notebook::
           - chart: {kind: column, x: Region, y: Revenue}
 
 The line magic is for quick looks:
-``%ipyreport morph df x=Region y=Revenue kinds=column,pie``.
+``%ipyreport morph df x=Region y=Revenue kinds=column,pie``; text takes
+templates as written (``title="{Region.top} leads"``, ``notes=auto``).
 """
 
 from __future__ import annotations
@@ -55,6 +56,18 @@ def _list_kind(kind: Any) -> Any:
     return kind if isinstance(kind, ListOf) else None
 
 
+def _formats(raw: str) -> dict[str, str]:
+    """``Revenue:$,Units:units`` as ``{"Revenue": "$", "Units": "units"}``."""
+    formats = {}
+    for item in raw.split(","):
+        column, colon, shorthand = item.partition(":")
+        if not colon:
+            msg = f"%ipyreport: write format=COLUMN:FORMAT (such as format=Revenue:$), got {item!r}"
+            raise UsageError(msg)
+        formats[column] = shorthand
+    return formats
+
+
 @magics_class
 class StoryMagics(Magics):
     """The ``ipyreport`` line and cell magics."""
@@ -95,6 +108,7 @@ class StoryMagics(Magics):
         # %ipyreport PRESET VARIABLE key=value ... [format=Revenue:$,Units:units] [theme=boardroom]
         from ipyreport import presets
         from ipyreport._errors import IpyreportError
+        from ipyreport._schema import Scalar
         from ipyreport.story import Slide, Story
 
         words = shlex.split(line)
@@ -111,26 +125,27 @@ class StoryMagics(Magics):
         data = self.namespace[variable]
         arguments: dict[str, Any] = {}
         story_options: dict[str, Any] = {}
+        slide_options: dict[str, Any] = {}
         for pair in pairs:
             key, sep, raw = pair.partition("=")
             if not sep:
                 msg = f"%ipyreport: write key=value, got {pair!r}"
                 raise UsageError(msg)
             if key == "format":  # format=Revenue:$,Units:units
-                formats = story_options.setdefault("formats", {})
-                for item in raw.split(","):
-                    column, colon, shorthand = item.partition(":")
-                    if not colon:
-                        msg = f"%ipyreport: write format=COLUMN:FORMAT (such as format=Revenue:$), got {item!r}"
-                        raise UsageError(msg)
-                    formats[column] = shorthand
+                story_options.setdefault("formats", {}).update(_formats(raw))
                 continue
             if key == "theme":
                 story_options["theme"] = raw
                 continue
-            listed = _list_kind(presets.REGISTRY[preset].parameters.fields.get(key))
+            if key == "notes":  # the slide's notes: text, a template, or auto
+                slide_options["notes"] = raw
+                continue
+            kind = presets.REGISTRY[preset].parameters.fields.get(key)
+            listed = _list_kind(kind)
             if listed is not None and ("," in raw or not listed.single):
                 arguments[key] = raw.split(",")
+            elif isinstance(kind, Scalar) and kind.kind == "string":
+                arguments[key] = raw  # text as written: "{Region.top} leads" is a template
             else:
                 arguments[key] = _value(raw)
         try:
@@ -141,7 +156,10 @@ class StoryMagics(Magics):
                 arguments.setdefault("kinds", ["column"])
             steps = presets.make(preset, vizzu_data, arguments)
             return Story(
-                vizzu_data, title=f"{preset} of {variable}", slides=[Slide(steps)], **story_options
+                vizzu_data,
+                title=f"{preset} of {variable}",
+                slides=[Slide(steps, **slide_options)],
+                **story_options,
             )
         except IpyreportError as error:
             msg = f"%ipyreport {preset}: {error}"
