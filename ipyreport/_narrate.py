@@ -452,7 +452,7 @@ def render(
         parts.append(
             {
                 "source": part.source,
-                "expr": part.node,
+                "expr": _explicit(part.node, scope.measure),
                 "format": how,
                 "value": raw if value.kind != "text" else None,
                 "text": text,
@@ -463,6 +463,20 @@ def render(
             }
         )
     return Rendered("".join(words), parts)
+
+
+def _explicit(node: Mapping[str, Any], measure: tuple[str, str] | None) -> dict[str, Any]:
+    """``node`` with the chart's measure written into every bare ``D.top``, so a player
+    re-evaluating it needs nothing but the tree."""
+    result = dict(node)
+    if node.get("op") == "rank" and node["which"] in ("top", "bottom") and not node["by"]:
+        result["by"] = {"column": measure[0], "fn": measure[1]} if measure else None
+    if "where" in node:
+        result["where"] = [
+            [column, _explicit(wanted, measure) if "op" in wanted else wanted]
+            for column, wanted in node["where"]
+        ]
+    return result
 
 
 def parse_located(text: str, used: str, fields: str | None) -> Template:

@@ -70,6 +70,7 @@ class StepEntry(TypedDict, total=False):
     complete: bool
     data: str  # a dataset other than "main"
     hold: float
+    text: dict[str, list[Any]]  # templated texts: literal pieces and computed expressions
     alt: str
     table: Table | None
 
@@ -94,6 +95,7 @@ class SlideEntry(TypedDict, total=False):
     kind: str  # "dashboard", or "cover" (a theme's title or closing slide: no chart)
     subtitle: str | None
     hold: float
+    text: dict[str, list[Any]]  # templated title and notes: pieces and computed expressions
     columns: int
     crossFilter: list[str]
     steps: list[Any]

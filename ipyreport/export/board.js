@@ -243,11 +243,44 @@ export function dashboards({ story, root, steps, words, tables, tracks, DIMMED, 
     return `${name}, ${table.filtered}. ${values}`;
   }
 
-  // After a cross-filter or a step has finished drawing: tables and chart
-  // descriptions follow what the dashboard now shows.
+  // Words bound to the data, read again under the click: the numbers in a
+  // dashboard's title and notes and in its charts' titles follow the filter.
+  const readText = (parts, datasetId, filter) =>
+    steps.evaluateText(parts, datasets[datasetId], {
+      filter,
+      shownAs: shown,
+      raw,
+      isolateText: isolate,
+      placeholdersFrom: story.placeholders?.[datasetId] ?? null,
+    });
+
+  function slideWords(s, name) {
+    const slide = story.slides[s];
+    const board = boards.get(s);
+    const parts = slide.text?.[name];
+    if (!parts || !board?.selection) return slide[name];
+    return readText(parts, "main", board.filterFor(undefined, "main"));
+  }
+
+  function chartWords(on) {
+    const entry = on.entries[on.at];
+    const parts = entry?.text?.title;
+    if (!parts) return;
+    const dataset = entry.data ?? "main";
+    const title = on.extra ? readText(parts, dataset, both(on.filter, on.extra)) : entry.config.title;
+    on.chart.animate({ config: { title } }, 0).catch(() => {});
+  }
+
+  // After a cross-filter or a step has finished drawing: tables, chart
+  // descriptions and the words bound to the data follow what the dashboard now shows.
   function describeBoard(board) {
     if (board !== currentBoard()) return;
     const at = where();
+    const slide = story.slides[at.slide];
+    for (const [name, selector] of [["title", ".ipyreport-title"], ["notes", ".ipyreport-notes"]]) {
+      if (slide.text?.[name]) $(selector).textContent = slideWords(at.slide, name) ?? "";
+    }
+    for (const on of board.tracks) if (on.at >= 0) chartWords(on);
     const frame = story.slides[at.slide].steps[at.step];
     for (const on of board.tracks) on.chart.feature.rendering.update();
     const tables = boardTables(board, frame);
@@ -266,6 +299,7 @@ export function dashboards({ story, root, steps, words, tables, tracks, DIMMED, 
     currentBoard,
     boardTables,
     describeBoard,
+    slideWords,
     busy: () => filtering > 0,
   };
 }

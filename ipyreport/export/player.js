@@ -152,6 +152,31 @@ export async function start({
   let startedAt = null;
 
 
+  // The info panel lists every number the words on screen quote: the
+  // expression, what it reads, and the query over the story's data behind it.
+  function traceWords(slide, step) {
+    const list = $(".ipyreport-trace");
+    list.replaceChildren();
+    const texts = [slide.text, ...(isBoard(slide) ? step.charts.map((chart) => chart?.text) : [step.text])];
+    for (const text of texts) {
+      for (const parts of Object.values(text ?? {})) {
+        for (const part of parts) {
+          if (typeof part === "string" || part.expr.op === "caption") continue;
+          const term = document.createElement("dt");
+          term.textContent = `{${visibleControls(part.source)}} = ${visibleControls(part.text)}`;
+          const detail = document.createElement("dd");
+          for (const query of part.queries) {
+            const code = document.createElement("code");
+            code.textContent = visibleControls(query.sql);
+            detail.append(code, document.createElement("br"));
+          }
+          list.append(term, detail);
+        }
+      }
+    }
+    $(".ipyreport-trace-title").hidden = !list.children.length;
+  }
+
   function render() {
     const { slide: s, step: k } = positions[index];
     const slide = story.slides[s];
@@ -183,6 +208,7 @@ export async function start({
       fillTables($(".ipyreport-tables"), isCover(slide) ? [] : [step.table], shown);
     }
     $(".ipyreport-notes").textContent = slide.notes ?? "";
+    traceWords(slide, step);
     const next = positions[index + 1];
     const nextSlide = next && story.slides[next.slide];
     $(".ipyreport-next-title").textContent = next

@@ -345,3 +345,119 @@ export function readableLabels(chart, shown, { before } = {}) {
     draw(event, "legend", text, 0);
   });
 }
+
+// --- words bound to the data ---------------------------------------------------
+// The JavaScript translation of ipyreport._narrate.evaluate: a text's
+// expressions (trees the story computed once, kept in the document) read again
+// over `data` under `filter`, as a dashboard's click narrows it. Numbers read in
+// the format each expression carries. A browser test holds both to the same text.
+
+function records(data, placeholdersFrom) {
+  const rows = Math.min(placeholdersFrom ?? Infinity, data.series[0]?.values.length ?? 0);
+  const columns = data.series.map((series) =>
+    series.categories ? series.values.map((code) => series.categories[code]) : series.values,
+  );
+  const result = new Array(rows);
+  for (let i = 0; i < rows; i += 1) {
+    const record = {};
+    data.series.forEach((series, c) => (record[series.name] = columns[c][i]));
+    result[i] = record;
+  }
+  return result;
+}
+
+function aggregate(values, fn) {
+  const present = values.filter((value) => value !== null && !Number.isNaN(value));
+  if (fn === "count") return present.length;
+  if (!present.length) return null;
+  if (fn === "sum") return present.reduce((a, b) => a + b, 0);
+  if (fn === "mean") return present.reduce((a, b) => a + b, 0) / present.length;
+  return fn === "min" ? Math.min(...present) : Math.max(...present);
+}
+
+// One group per category of `dimension` the kept rows hold (in the data's
+// category order), or one group; `measure` aggregated by `fn` in each.
+function grouped(data, rows, dimension, measure, fn, where, raw) {
+  const keep = where ? compileFilter(where, data, raw) : () => true;
+  const kept = rows.filter((record) => keep(record));
+  if (!dimension) return [[null, aggregate(kept.map((r) => r[measure]), fn)]];
+  const series = data.series.find((s) => s.name === dimension);
+  const order = series.categories ?? [...new Set(series.values)];
+  const groups = new Map();
+  for (const record of kept) {
+    const key = record[dimension];
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(measure ? record[measure] : null);
+  }
+  return order.filter((label) => groups.has(label)).map((label) => [label, measure ? aggregate(groups.get(label), fn) : null]);
+}
+
+function evaluateNode(node, context) {
+  const { data, rows, filter, raw } = context;
+  const where = (conditions) => {
+    const parts = filter ? [filter] : [];
+    for (const [column, wanted] of conditions) {
+      const label = "text" in wanted ? wanted.text : evaluateNode(wanted, context);
+      parts.push({ in: { column, values: label === null ? [] : [label] } });
+    }
+    return parts.length ? (parts.length === 1 ? parts[0] : { and: parts }) : null;
+  };
+  const run = (dimension, measure, fn, spec) => grouped(data, rows, dimension, measure, fn, spec, raw);
+  if (node.op === "rank") {
+    const spec = where(node.where);
+    if (node.which === "first" || node.which === "last") {
+      const drawn = run(node.dimension, null, "count", spec);
+      return drawn.length ? drawn[node.which === "first" ? 0 : drawn.length - 1][0] : null;
+    }
+    const groups = run(node.dimension, node.by.column, node.by.fn, spec).filter(([, n]) => n !== null);
+    if (!groups.length) return null;
+    const numbers = groups.map(([, n]) => n);
+    const target = node.which === "top" ? Math.max(...numbers) : Math.min(...numbers);
+    return groups[numbers.indexOf(target)][0];
+  }
+  if (node.op === "aggregate") {
+    const spec = where(node.where);
+    const isDimension = data.series.find((s) => s.name === node.column)?.type === "dimension";
+    if (node.fn === "count" && isDimension) return run(node.column, null, "count", spec).length;
+    return run(null, node.column, node.fn, spec)[0][1];
+  }
+  if (node.op === "change") {
+    const groups = run(node.along, node.column, "sum", where(node.where)).filter(([, n]) => n !== null);
+    if (groups.length < 2 || !groups[0][1]) return null;
+    const first = groups[0][1];
+    return (groups[groups.length - 1][1] - first) / Math.abs(first);
+  }
+  if (node.op === "share") {
+    const whole = run(null, node.column, "sum", filter)[0][1];
+    const part = run(null, node.column, "sum", where(node.where))[0][1];
+    return whole ? (part ?? 0) / whole : null;
+  }
+  throw new StepError(`text: unknown expression ${JSON.stringify(node.op)}`);
+}
+
+// How one computed value reads: its expression's format, as _narrate.shown.
+export function readValue(value, how, shownAs, isolateText = (text) => text) {
+  if ("category" in how) return value === null ? "–" : isolateText(shownAs.label(how.category, value));
+  if (!how.number) return String(value ?? "");
+  const scaled = value === null ? null : value * how.scale;
+  let text = formatNumber(scaled, how.number);
+  if (how.signed && scaled !== null && scaled > 0 && /[1-9]/.test(text)) text = `+${text}`;
+  return text;
+}
+
+/**
+ * A templated text (its parts from the document) over `data` under `filter`.
+ * @param {any[]} parts
+ * @param {any} data
+ * @param {{ filter?: any, shownAs: any, raw?: Map<string, Function>, placeholdersFrom?: number | null, isolateText?: (text: string) => string }} options
+ */
+export function evaluateText(parts, data, { filter = null, shownAs, raw = new Map(), placeholdersFrom = null, isolateText = (text) => text }) {
+  const context = { data, rows: records(data, placeholdersFrom), filter, raw };
+  return parts
+    .map((part) => {
+      if (typeof part === "string") return part;
+      if (part.expr.op === "caption") return part.text;
+      return readValue(evaluateNode(part.expr, context), part.format, shownAs, isolateText);
+    })
+    .join("");
+}
