@@ -240,7 +240,14 @@ def _change(
     ]
     if not shared:
         return ""
-    moves = [(name, value - earlier) for name, value, earlier in shared]
+    # Differences within rounding of the sums are no change.
+    moves = [
+        (
+            name,
+            0 if abs(value - earlier) <= 1e-9 * max(abs(value), abs(earlier)) else value - earlier,
+        )
+        for name, value, earlier in shared
+    ]
     if all(move == 0 for _, move in moves) and len(shared) == len(pairs) == len(old_pairs):
         kind_now = chart_type(state.config, state.channels)
         kind_was = chart_type(before_state.config, before_state.channels)

@@ -615,6 +615,22 @@ def board_text_states(
     return result
 
 
+def quoted_columns(slides: Sequence[AnySlide]) -> list[str]:
+    """Every column the story's texts name (what a lazy story must also label)."""
+    names: list[str] = []
+    for number, slide in enumerate(slides, start=1):
+        texts = [slide.title, slide.notes, slide.alt]
+        charts = slide.charts if isinstance(slide, Dashboard) else (slide.steps,)
+        for step in (step for chart in charts for step in chart):
+            texts += [_own_title(step), step.highlight.note if step.highlight else None]
+        for text in texts:
+            for template in templates_of(None if text == AUTO else text, f"slide {number}", "text"):
+                for expression in template.expressions:
+                    dims, measures = needs_of(expression.node, None)
+                    names += dims + [name for name, _ in measures]
+    return list(dict.fromkeys(names))
+
+
 def pushed_states(source: LazySource, slides: Sequence[AnySlide]) -> dict[Position, ChartState]:
     """Each step of a lazy story over its source's schema, with its own filter: what its
     texts' queries run under (before the story reads what its charts draw)."""
@@ -684,6 +700,23 @@ class _Narrator:
         rows = Eager(state.data)
         return Scope(rows, state.filter, chart_measure(state), self.display, self.lang, parts)
 
+    def slide_scope(self, number: int, length: int, parts: Mapping[str | None, str]) -> Scope:
+        """A slide's own text reads every row its steps draw: the rows any of their filters
+        keeps, in the dataset its first step draws (a timeline's every moment)."""
+        first = self.scope((number, None, 1), self.plan.at(number, None, 1).state, parts)
+        filters: list[Filter] = []
+        for k in range(1, length + 1):
+            planned = self.plan.at(number, None, k)
+            here = self.scope((number, None, k), planned.state, parts)
+            if here.rows.data is not first.rows.data:
+                continue
+            if here.filter is None:
+                return first if first.filter is None else replace(first, filter=None)
+            if here.filter not in filters:
+                filters.append(here.filter)
+        union = filters[0] if len(filters) == 1 else Filter.any_of(*filters)
+        return replace(first, filter=union)
+
     def board_scope(self, state: ChartState, parts: Mapping[str | None, str]) -> Scope:
         """A dashboard's own text reads all its data (a click narrows it in the player)."""
         rows = self.rows() if self.source is not None else Eager(self.plan.datasets[0][1])
@@ -715,7 +748,9 @@ class _Narrator:
                     if board and cross:
                         _no_caption(template, played.where, name)
                     here = self.scope(position, planned.state, self.captions[position].parts())
-                    rendered[name] = render(template, here, played.where, fields=field_name)
+                    rendered[name] = render(
+                        template, here, f"{played.where}, {_FIELD_WORDS[name]}", fields=field_name
+                    )
                     if board and cross and name == "title":
                         stand_in = text_state([template], planned.state, cross)
                         if stand_in is not None:
@@ -744,9 +779,9 @@ class _Narrator:
                     here = (
                         self.board_scope(first.state, parts)
                         if board
-                        else self.scope((number, None, 1), first.state, parts)
+                        else self.slide_scope(number, slide.length, parts)
                     )
-                    own[name] = render(template, here, f"slide {number}", fields=name)
+                    own[name] = render(template, here, f"slide {number}, {name}", fields=name)
                     if board and cross:
                         stand_in = text_state([template], replace(first.state, filter=None), cross)
                         if stand_in is not None:
@@ -791,6 +826,9 @@ class _Narrator:
                     )
                 titles[position] = shown_title
         return titles
+
+
+_FIELD_WORDS = {"title": "chart title", "note": "highlight note", "alt": "alt"}
 
 
 def _no_caption(template: Template, where: str, name: str) -> None:

@@ -22,7 +22,11 @@ the step and a suggestion:
 - ``labels``: more value labels than fit side by side on a slide (the
   player hides the ones that would overlap), or a pie of many small slices;
 - ``format``: a measure in the thousands or more shown without a unit or
-  currency, so ``323.8M`` could be anything.
+  currency, so ``323.8M`` could be anything;
+- ``typed``: a number typed by hand into a title, note or annotation of a
+  step that draws a measure: it goes stale when the data changes, so the
+  finding gives the expression that computes it (``{sum(Revenue,
+  Region=Europe)}``), or says that nothing the step draws reads like it.
 
 Each chart is checked along what it plays: the main chart across the
 ordinary slides, and each dashboard chart through its own steps.
@@ -30,13 +34,16 @@ ordinary slides, and each dashboard chart through its own steps.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ipyreport._colors import DEFAULT_PALETTE, color_dimension
+from ipyreport._errors import IpyreportError
 from ipyreport._plan import ChartState, channel_series
 from ipyreport._slides import Dashboard
+from ipyreport._templates import is_template, parse
 from ipyreport.formats import measure_of
 
 if TYPE_CHECKING:
@@ -95,6 +102,7 @@ def check(story: Story) -> list[Finding]:
                 )
                 if after is not None:
                     findings += _flicker(before, current, after)
+    findings += _typed_numbers(story)
     for number, slide in enumerate(story.slides, start=1):
         if isinstance(slide, Dashboard):
             walked = [
@@ -387,3 +395,132 @@ def _marks(current: _Shown) -> list[Finding]:
             "aggregate to a coarser dimension, filter, or show the top values",
         )
     ]
+
+
+# A number as people type it: an optional currency, digits with separators, a
+# scale word or a percent sign ("$1.2M", "12%", "1,234", "3.5bn").
+_TYPED = re.compile(
+    r"(?<![\w.\-/:])(?P<prefix>[$€£¥])?(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"\s?(?P<scale>K|M|bn|tn|%|k)?(?![\w.]*\d)(?![A-Za-z])(?![\-/:]\d)"
+)
+_SCALE = {"K": 1e3, "k": 1e3, "M": 1e6, "bn": 1e9, "tn": 1e12}
+
+
+def _typed_numbers(story: Story) -> list[Finding]:
+    """Numbers typed by hand into the words of steps that draw a measure."""
+    findings: list[Finding] = []
+    plan = story.plan
+    for number, slide in enumerate(story.slides, start=1):
+        board = isinstance(slide, Dashboard)
+        first = plan.at(number, 1 if board else None, 1)
+        for name in ("title", "notes", "alt"):
+            text = getattr(slide, name)
+            if text and text != "auto":
+                findings += _typed_in(text, f"the slide's {name}", first.table, (number, 1, None))
+    for planned in plan.steps():
+        played = planned.played
+        own = played.item.config.get("title")
+        highlight = played.item.highlight
+        for name, text in (
+            ("title", own),
+            ("highlight note", highlight.note if highlight else None),
+        ):
+            if isinstance(text, str) and text:
+                findings += _typed_in(
+                    text,
+                    f"the chart's {name}",
+                    planned.table,
+                    (played.slide, played.step, played.chart),
+                )
+    return findings
+
+
+def _literal(text: str) -> str:
+    """The words of ``text`` that are not expressions."""
+    try:
+        template = parse(text) if is_template(text) else None
+    except IpyreportError:
+        return ""  # the story would not have been built
+    if template is None:
+        return text
+    return " ".join(part for part in template.parts if isinstance(part, str))
+
+
+def _typed_in(
+    text: str, field: str, rows: dict[str, Any] | None, at: tuple[int, int, int | None]
+) -> list[Finding]:
+    """The hand-typed numbers of ``text``, read at (slide, step, dashboard chart) ``at``."""
+    slide, step, chart = at
+    if not rows or not rows["measures"] or not rows["rows"]:
+        return []
+    findings = []
+    for match in _TYPED.finditer(_literal(text)):
+        digits = match["number"].replace(",", "")
+        value = float(digits)
+        scale = match["scale"]
+        if (
+            not match["prefix"]
+            and not scale
+            and (value < 10 or (value.is_integer() and 1900 <= value <= 2100))
+        ):
+            continue  # a small count or a year
+        typed = match.group(0).strip()
+        wanted = value / 100 if scale == "%" else value * _SCALE.get(scale or "", 1.0)
+        decimals = len(digits.partition(".")[2])
+        tolerance = (
+            0.5 * 10 ** (-decimals) * (_SCALE.get(scale or "", 1.0) if scale != "%" else 0.01)
+        )
+        source = _source_of(wanted, tolerance, rows, percent=scale == "%")
+        if source:
+            fix = f"write {{{source}}} so it follows the data"
+        else:
+            fix = (
+                "no number this step draws reads like it, so it may be stale; compute it with "
+                "an expression such as {sum(Revenue)}, {share(Revenue, Region=Europe)} or "
+                "{change(Revenue, Month)}"
+            )
+        findings.append(
+            Finding(slide, step, "typed", f"{field} quotes {typed!r} by hand; {fix}", chart)
+        )
+    return findings
+
+
+def _source_of(
+    wanted: float, tolerance: float, rows: dict[str, Any], *, percent: bool
+) -> str | None:
+    """The expression that gives ``wanted``: a total, a mark's value or its share."""
+    dim_count = len(rows["columns"]) - rows["measures"]
+    names = rows["columns"][:dim_count]
+    for offset, column in enumerate(rows["columns"][dim_count:]):
+        measure, aggregator = measure_of(column)
+        values = [row[dim_count + offset] for row in rows["rows"]]
+        present = [v for v in values if v is not None]
+        total = sum(present)
+        candidates: list[tuple[float, str]] = []
+        if aggregator == "sum" and not percent:
+            candidates.append((total, f"sum({measure})"))
+        for row, value in zip(rows["rows"], values, strict=True):
+            if value is None:
+                continue
+            where = ", ".join(
+                f"{name}={_quoted(str(label))}" for name, label in zip(names, row, strict=False)
+            )
+            if percent and total:
+                candidates.append((value / total, f"share({measure}, {where})"))
+            elif not percent:
+                candidates.append(
+                    (
+                        value,
+                        f"{aggregator}({measure}, {where})"
+                        if where
+                        else f"{aggregator}({measure})",
+                    )
+                )
+        for candidate, source in candidates:
+            if abs(candidate - wanted) <= tolerance + 1e-9 * abs(wanted):
+                return source
+    return None
+
+
+def _quoted(label: str) -> str:
+    return label if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", label) else '"' + label + '"'

@@ -21,7 +21,7 @@ from ipyreport._colors import DEFAULT_PALETTE, assign, color_dimensions, palette
 from ipyreport._compact import compact
 from ipyreport._describe import alt_text
 from ipyreport._engine import engine_problem, language_problem
-from ipyreport._narrate import Narration, narrate, pushed_states
+from ipyreport._narrate import Narration, narrate, pushed_states, quoted_columns
 from ipyreport._plan import (
     Planned,
     StoryPlan,
@@ -32,7 +32,7 @@ from ipyreport._reading import aggregate_lazy
 from ipyreport._slides import AnySlide, Dashboard, Slide, map_steps
 from ipyreport.data import Measure, VizzuData, encode
 from ipyreport.document import Document
-from ipyreport.formats import resolve
+from ipyreport.formats import Display, resolve
 from ipyreport.lazy import LazySource, lazy
 from ipyreport.step import (
     KEEP_FILTER,
@@ -218,7 +218,7 @@ class Story:
         # Walked once: every output, the checker and the description read this.
         self.plan: StoryPlan = plan_story(self.slides, self.data, self.tables)
         self.cross_filters = self.plan.cross_filters
-        self.display = resolve(formats or {}, [data for _, data in self.plan.datasets], lang)
+        self.display = self._display(formats or {}, lang)
         self.formatted = frozenset(formats or ())  # the columns the author gave a format
         # Every text's expressions, computed once from the data its step draws.
         self.narration: Narration = narrate(self.plan, self.slides, self.display, lang, lazy_text)
@@ -234,6 +234,16 @@ class Story:
             colors or {},
             palette,
         )
+
+    def _display(self, formats: Mapping[str, Any], lang: str) -> Display:
+        """Every format of the story, resolved over what it draws and what its words quote."""
+        read = [data for _, data in self.plan.datasets]
+        if self.source is not None:
+            # Dates the words quote read like the chart's, though no chart draws them.
+            roles = self.source.roles
+            quoted = [n for n in quoted_columns(self.slides) if roles.get(n) == "dimension"]
+            read.append(self.source.schema(labelled=quoted))
+        return resolve(formats, read, lang)
 
     def _bind(self, step: Step) -> Step:
         """``step``, pointing at the story's table when it names one."""
