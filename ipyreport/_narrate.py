@@ -744,7 +744,9 @@ class _Narrator:
         for name, text in texts.items():
             field_name = "highlight" if name == "note" else name
             try:
-                for template in templates_of(text, played.where, field_name):
+                for template in templates_of(
+                    text, f"{played.where}, {_FIELD_WORDS[name]}", field_name
+                ):
                     if board and cross:
                         _no_caption(template, played.where, name)
                     here = self.scope(position, planned.state, self.captions[position].parts())
@@ -772,7 +774,7 @@ class _Narrator:
             text = getattr(slide, name)
             try:
                 for template in templates_of(
-                    None if text == AUTO else text, f"slide {number}", name
+                    None if text == AUTO else text, f"slide {number}, {name}", name
                 ):
                     if board and cross:
                         _no_caption(template, f"slide {number}", name)

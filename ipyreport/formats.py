@@ -26,7 +26,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any, TypedDict
 
 from ipyreport._errors import StepError, closest
@@ -263,9 +263,15 @@ def resolve_number(fmt: Format, lang: str) -> NumberFormat:
 
 def _fixed(value: float, digits: int) -> str:
     # Exactly JavaScript's Number.prototype.toFixed on a non-negative number:
-    # the exact binary value rounded, a tie going up.
+    # the exact binary value rounded, a tie going up; from 1e21 on, the
+    # shortest text that reads back as the number, with an exponent.
+    if value >= 1e21:
+        return repr(float(value))
     step = Decimal(1).scaleb(-digits)
-    return f"{Decimal(value).quantize(step, rounding=ROUND_HALF_UP):f}"
+    return f"{Decimal(value).quantize(step, rounding=ROUND_HALF_UP, context=_WIDE):f}"
+
+
+_WIDE = Context(prec=60)
 
 
 def format_number(value: float | None, fmt: NumberFormat, *, trim: bool = False) -> str:
@@ -300,7 +306,7 @@ def format_number(value: float | None, fmt: NumberFormat, *, trim: bool = False)
     if trim and "." in text:
         text = text.rstrip("0").rstrip(".")
     whole, _, fraction = text.partition(".")
-    if len(whole) > 3:
+    if len(whole) > 3 and "e" not in text:
         head = len(whole) % 3 or 3
         whole = whole[:head] + "".join(
             fmt["group"] + whole[i : i + 3] for i in range(head, len(whole), 3)

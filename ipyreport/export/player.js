@@ -656,6 +656,8 @@ export async function start({
     snapshot,
     // The labels each chart in view drew in its last frame: [{group, box, text}] per chart.
     labels: () => running().map((on) => on.chart.drawnLabels ?? []),
+    // Each running chart's title as the engine holds it now.
+    titles: () => running().map((on) => on.chart.config?.title ?? null),
     // 1-based slide and step, as the URL hash and the notebook widget count.
     goTo: (slide, step = 1) => {
       const found = positions.findIndex((p) => p.slide === slide - 1 && p.step === step - 1);

@@ -169,7 +169,7 @@ export function formatNumber(value, format, trim = false) {
   let text = magnitude.toFixed(digits);
   if (trim && text.includes(".")) text = text.replace(/0+$/, "").replace(/\.$/, "");
   let [whole, fraction = ""] = text.split(".");
-  if (whole.length > 3) {
+  if (whole.length > 3 && !text.includes("e")) {
     const head = whole.length % 3 || 3;
     let grouped = whole.slice(0, head);
     for (let i = head; i < whole.length; i += 3) grouped += format.group + whole.slice(i, i + 3);

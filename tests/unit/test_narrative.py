@@ -43,7 +43,10 @@ def total(column: str, **where: str) -> float:
 
 def test_an_aggregate_reads_in_its_measures_format():
     assert one_note("{sum(Revenue)}") == "$824.4M"
-    assert one_note("{sum(Revenue, Region=Europe)}") == f"${total('Revenue', Region='Europe') / 1e6:.1f}M"
+    assert (
+        one_note("{sum(Revenue, Region=Europe)}")
+        == f"${total('Revenue', Region='Europe') / 1e6:.1f}M"
+    )
     assert one_note("{sum(Units)} units") == f"{total('Units') / 1e6:.1f}M units"
 
 
@@ -57,9 +60,15 @@ def test_count_counts_the_categories_a_step_draws_and_the_values_of_a_measure():
 def test_top_bottom_first_and_last_name_categories_as_they_read():
     assert one_note("{Region.top}, {Region.bottom}") == "Americas, Africa"
     assert one_note("{Month.first} to {Month.last}") == "Jan 2021 to Dec 2024"
-    means = SALES.group_by("Product").aggregate([("Profit", "mean")]).sort_by([("Profit_mean", "descending")])
+    means = (
+        SALES.group_by("Product")
+        .aggregate([("Profit", "mean")])
+        .sort_by([("Profit_mean", "descending")])
+    )
     best_mean = means["Product"][0].as_py()
-    assert one_note("{Product.top(Units)}, {Product.top(mean(Profit))}") == f"Accessories, {best_mean}"
+    assert (
+        one_note("{Product.top(Units)}, {Product.top(mean(Profit))}") == f"Accessories, {best_mean}"
+    )
 
 
 def test_top_ranks_by_the_charts_own_measure_unless_told():
@@ -98,7 +107,12 @@ def test_numbers_read_in_the_storys_language():
         SALES,
         lang="de",
         formats={"Revenue": "€"},
-        slides=[Slide(presets.chart("column", x="Region", y="Revenue"), notes="{sum(Revenue)}, {share(Revenue, Region=Europe)}")],
+        slides=[
+            Slide(
+                presets.chart("column", x="Region", y="Revenue"),
+                notes="{sum(Revenue)}, {share(Revenue, Region=Europe)}",
+            )
+        ],
     )
     assert german.to_dict()["slides"][0]["notes"] == "824,4\u00a0Mio.\u00a0€, 28,8%"
 
@@ -107,8 +121,20 @@ def test_each_text_reads_the_rows_its_step_draws():
     story = sales_story(
         slides=[
             Slide(
-                presets.chart("column", x="Country", y="Revenue", filter={"Region": "Africa"}, title="{sum(Revenue)}"),
-                presets.chart("column", x="Country", y="Revenue", filter={"Region": "Europe"}, title="{sum(Revenue)}"),
+                presets.chart(
+                    "column",
+                    x="Country",
+                    y="Revenue",
+                    filter={"Region": "Africa"},
+                    title="{sum(Revenue)}",
+                ),
+                presets.chart(
+                    "column",
+                    x="Country",
+                    y="Revenue",
+                    filter={"Region": "Europe"},
+                    title="{sum(Revenue)}",
+                ),
             )
         ]
     )
@@ -122,14 +148,24 @@ def test_each_text_reads_the_rows_its_step_draws():
 def test_a_slides_own_text_reads_every_row_its_steps_draw():
     # A timeline's steps each draw one month; its slide's notes read them all.
     steps = presets.timeline(SALES, time="Month", kind="bar", x="Country", y="Revenue")
-    notes = notes_of(sales_story(slides=[Slide(steps, notes="{Month.first} to {Month.last}: {sum(Revenue)}")]))
+    notes = notes_of(
+        sales_story(slides=[Slide(steps, notes="{Month.first} to {Month.last}: {sum(Revenue)}")])
+    )
     assert notes == ["Jan 2021 to Dec 2024: $824.4M"]
 
 
 def test_a_highlight_note_and_a_slides_alt_are_templates_too():
-    step = presets.highlight(where={"Region": "Europe"}, note="Europe: {sum(Revenue, Region=Europe)}")
+    step = presets.highlight(
+        where={"Region": "Europe"}, note="Europe: {sum(Revenue, Region=Europe)}"
+    )
     story = sales_story(
-        slides=[Slide(presets.chart("column", x="Region", y="Revenue"), step, alt="{count(Region)} regions")]
+        slides=[
+            Slide(
+                presets.chart("column", x="Region", y="Revenue"),
+                step,
+                alt="{count(Region)} regions",
+            )
+        ]
     )
     steps = story.to_dict()["slides"][0]["steps"]
     assert steps[1]["highlight"]["note"] == "Europe: $237.2M"
@@ -137,7 +173,9 @@ def test_a_highlight_note_and_a_slides_alt_are_templates_too():
 
 
 def test_notes_auto_are_the_slides_captions():
-    story = sales_story(slides=[Slide(presets.chart("bar", x="Revenue", y="Product"), notes="auto")])
+    story = sales_story(
+        slides=[Slide(presets.chart("bar", x="Revenue", y="Product"), notes="auto")]
+    )
     document = story.to_dict()
     assert document["slides"][0]["notes"] == (
         "A bar chart of Revenue by Product. Highest Revenue: Laptops $346.8M, Phones $271.7M, "
@@ -156,12 +194,19 @@ def test_captions_say_what_changed_since_the_previous_step():
 
 
 def test_an_overtaking_category_is_named():
-    data = {"Quarter": ["Q1", "Q1", "Q2", "Q2"], "Team": ["A", "B", "A", "B"], "Sales": [5.0, 3.0, 4.0, 6.0]}
+    data = {
+        "Quarter": ["Q1", "Q1", "Q2", "Q2"],
+        "Team": ["A", "B", "A", "B"],
+        "Sales": [5.0, 3.0, 4.0, 6.0],
+    }
     steps = [
-        presets.chart("column", x="Team", y="Sales", filter={"Quarter": quarter}) for quarter in ("Q1", "Q2")
+        presets.chart("column", x="Team", y="Sales", filter={"Quarter": quarter})
+        for quarter in ("Q1", "Q2")
     ]
     alt = Story(data, slides=[Slide(*steps)]).to_dict()["slides"][0]["steps"][1]["alt"]
-    assert alt.endswith("Since the previous step: B rose most (+3); A fell most (\u22121). B overtook A.")
+    assert alt.endswith(
+        "Since the previous step: B rose most (+3); A fell most (\u22121). B overtook A."
+    )
 
 
 # --- mistakes -----------------------------------------------------------------
@@ -186,9 +231,14 @@ def test_a_template_that_cannot_be_read_says_where_and_what_was_meant(text, mess
 
 
 def test_a_name_the_data_lacks_is_an_error_with_the_closest_column():
-    with pytest.raises(StepError, match=r"slide 1, notes: \{sum\(Revenu\)\} names 'Revenu', which is not a column \(did you mean 'Revenue'\?\)"):
+    with pytest.raises(
+        StepError,
+        match=r"slide 1, notes: \{sum\(Revenu\)\} names 'Revenu', which is not a column \(did you mean 'Revenue'\?\)",
+    ):
         one_note("{sum(Revenu)}")
-    with pytest.raises(StepError, match=r"'Region' == 'Eurpe', which never occurs \(did you mean 'Europe'\?\)"):
+    with pytest.raises(
+        StepError, match=r"'Region' == 'Eurpe', which never occurs \(did you mean 'Europe'\?\)"
+    ):
         one_note("{sum(Revenue, Region=Eurpe)}")
     with pytest.raises(StepError, match=r"'Region' is a dimension; this takes a measure"):
         one_note("{sum(Region)}")
@@ -213,7 +263,10 @@ def test_labels_from_the_data_in_preset_titles_stay_literal():
     titles = [s["config"]["title"] for s in story.to_dict()["slides"][0]["steps"]]
     assert titles == ["Sales by Group", "Sales by Team in {g}", "Sales by Group"]
     timeline = presets.timeline(data, time="Team", kind="bar", x="Team", y="Sales")
-    titles = [s["config"]["title"] for s in Story(data, slides=[Slide(timeline)]).to_dict()["slides"][0]["steps"]]
+    titles = [
+        s["config"]["title"]
+        for s in Story(data, slides=[Slide(timeline)]).to_dict()["slides"][0]["steps"]
+    ]
     assert titles == ["{a}", "b}"]
 
 
@@ -232,7 +285,7 @@ SENTENCES = {
     "trend": "{change(Revenue, Month) | pct:3} since {Month.first}",
     # A ratio of Europe's own numbers: 5% more at both ends is the same change.
     "europe trend": "{change(Revenue, Month, Region=Europe) | pct:3}",
-    "asia trend": "{change(Revenue, Month, Region=\"Asia Pacific\")}",
+    "asia trend": '{change(Revenue, Month, Region="Asia Pacific")}',
     "top product units": "{Product.top(Units)}",
 }
 DEPENDS_ON_EUROPE = {"total", "europe", "africa share", "europe share", "trend"}
@@ -250,11 +303,29 @@ def sentence_story(data, formats=None):
         for name, text in SENTENCES.items()
     ]
     # Captions: one of a chart that draws Europe's revenue, one of a chart that does not.
-    slides.append(Slide(presets.chart("column", x="Region", y="Revenue"), title="caption revenue", notes="{caption.stats}"))
-    slides.append(Slide(presets.chart("bar", x="Units", y="Product"), title="caption units", notes="{caption.stats}"))
     slides.append(
         Slide(
-            presets.chart("column", x="Country", y="Revenue", filter={"Region": "Africa"}, title="{sum(Revenue)}"),
+            presets.chart("column", x="Region", y="Revenue"),
+            title="caption revenue",
+            notes="{caption.stats}",
+        )
+    )
+    slides.append(
+        Slide(
+            presets.chart("bar", x="Units", y="Product"),
+            title="caption units",
+            notes="{caption.stats}",
+        )
+    )
+    slides.append(
+        Slide(
+            presets.chart(
+                "column",
+                x="Country",
+                y="Revenue",
+                filter={"Region": "Africa"},
+                title="{sum(Revenue)}",
+            ),
             title="africa chart",
             notes="{caption}",
         )
@@ -268,12 +339,15 @@ def test_five_percent_more_for_one_region_changes_every_sentence_that_quotes_it_
     changed = {
         old["title"]
         for old, new in zip(before, after, strict=True)
-        if old["notes"] != new["notes"] or old["steps"][0]["config"].get("title") != new["steps"][0]["config"].get("title")
+        if old["notes"] != new["notes"]
+        or old["steps"][0]["config"].get("title") != new["steps"][0]["config"].get("title")
     }
     assert changed == DEPENDS_ON_EUROPE | {"caption revenue"}
     # And the change is the data's: 5% more for Europe.
     europe = {slide["title"]: slide for slide in after}["europe"]
-    assert europe["text"]["notes"][0]["value"] == pytest.approx(total("Revenue", Region="Europe") * 1.05)
+    assert europe["text"]["notes"][0]["value"] == pytest.approx(
+        total("Revenue", Region="Europe") * 1.05
+    )
 
 
 # --- traced: each number keeps the query that produced it ---------------------------
@@ -287,10 +361,18 @@ def test_every_number_keeps_its_expression_and_the_sql_that_reproduces_it():
             if isinstance(part, str) or part["expr"]["op"] == "caption":
                 continue
             for query in part["queries"]:
-                got = duckdb.connect().execute(query["sql"].replace("FROM data", "FROM SALES")).fetchall()
+                got = (
+                    duckdb.connect()
+                    .execute(query["sql"].replace("FROM data", "FROM SALES"))
+                    .fetchall()
+                )
                 assert len(got) == len(query["rows"]) or len(query["rows"]) == 12
-                if not query["rows"] or len(query["rows"][0]) == 2 and query["rows"][0][0] is None:
-                    assert [row[-1] for row in got] == pytest.approx([row[-1] for row in query["rows"]])
+                if not query["rows"] or (
+                    len(query["rows"][0]) == 2 and query["rows"][0][0] is None
+                ):
+                    assert [row[-1] for row in got] == pytest.approx(
+                        [row[-1] for row in query["rows"]]
+                    )
                     checked += 1
                     continue
                 expected = {tuple(row[:-1]): row[-1] for row in query["rows"]}
@@ -309,7 +391,10 @@ def test_lazy_sources_compute_the_same_words_in_their_engine(tmp_path):
     lazy = sentence_story(str(path))
     assert notes_of(lazy) == notes_of(eager)
     leader = {s["title"]: s for s in lazy.to_dict()["slides"]}["leader"]["text"]["notes"]
-    assert leader[0]["queries"][0]["sql"] == 'SELECT "Region", sum("Revenue") FROM data GROUP BY "Region"'
+    assert (
+        leader[0]["queries"][0]["sql"]
+        == 'SELECT "Region", sum("Revenue") FROM data GROUP BY "Region"'
+    )
 
 
 def test_a_dashboards_words_keep_what_they_read_in_the_compacted_data():
@@ -321,7 +406,8 @@ def test_a_dashboards_words_keep_what_they_read_in_the_compacted_data():
     )
     document = sales_story(slides=[board]).to_dict()
     names = [series["name"] for series in document["datasets"]["main"]["series"]]
-    assert "Product" in names and "Units" in names
+    assert "Product" in names
+    assert "Units" in names
     rows = len(document["datasets"]["main"]["series"][0]["values"])
     assert rows < SALES.num_rows  # still compacted: sums by Month, Region and Product
     assert document["slides"][0]["text"]["notes"][0]["expr"] == {
@@ -342,11 +428,83 @@ def test_a_mean_in_a_lazy_dashboards_text_that_clicks_reread_is_refused(tmp_path
         notes="{mean(Units)} units per row",
         cross_filter=["Region"],
     )
-    with pytest.raises(Exception, match="a dashboard's text quotes numbers that its clicks re-read"):
+    with pytest.raises(
+        Exception, match="a dashboard's text quotes numbers that its clicks re-read"
+    ):
         sales_story(str(path), slides=[board])
 
 
 def test_missing_values_are_no_values():
     data = {"Team": ["A", "A", "B"], "Sales": [1.0, np.nan, None]}
-    story = Story(data, slides=[Slide(presets.chart("column", x="Team", y="Sales"), notes="{count(Sales)} {mean(Sales)} {sum(Sales, Team=B)}")])
+    story = Story(
+        data,
+        slides=[
+            Slide(
+                presets.chart("column", x="Team", y="Sales"),
+                notes="{count(Sales)} {mean(Sales)} {sum(Sales, Team=B)}",
+            )
+        ],
+    )
     assert story.to_dict()["slides"][0]["notes"] == "1 1 \u2013"
+
+
+# --- the checker and specs ----------------------------------------------------------
+
+
+def test_the_checker_finds_numbers_typed_by_hand_and_gives_the_expression():
+    story = sales_story(
+        slides=[
+            Slide(
+                presets.chart("column", x="Region", y="Revenue", title="Americas: $323.8M"),
+                notes="Europe brings 28.8% of $824.4M in 2021-2024; we grew 12% on {Month.first}.",
+            )
+        ]
+    )
+    typed = [str(found) for found in story.check() if found.kind == "typed"]
+    assert typed == [
+        "slide 1, step 1: the slide's notes quotes '28.8%' by hand; write {share(Revenue, Region=Europe)} so it follows the data",
+        "slide 1, step 1: the slide's notes quotes '$824.4M' by hand; write {sum(Revenue)} so it follows the data",
+        "slide 1, step 1: the slide's notes quotes '12%' by hand; no number this step draws reads like it, so it may be "
+        "stale; compute it with an expression such as {sum(Revenue)}, {share(Revenue, Region=Europe)} or {change(Revenue, Month)}",
+        "slide 1, step 1: the chart's title quotes '$323.8M' by hand; write {sum(Revenue, Region=Americas)} so it follows the data",
+    ]
+
+
+def test_computed_numbers_and_years_are_not_typed_by_hand():
+    story = sales_story(
+        slides=[
+            Slide(
+                presets.chart("column", x="Region", y="Revenue"),
+                notes="In 2024 {sum(Revenue)} in 4 regions",
+            )
+        ]
+    )
+    assert [found for found in story.check() if found.kind == "typed"] == []
+
+
+def test_a_spec_template_mistake_points_at_its_line_and_column(tmp_path):
+    from ipyreport.spec import SpecError, build, load
+
+    spec = tmp_path / "story.yaml"
+    spec.write_text(
+        "data: {sample: sales}\n"
+        "slides:\n"
+        "  - title: By region\n"
+        "    notes: >\n"
+        "      The top region is {Region.top} with\n"
+        "      {sum(Revenue, Region=Eurpe)} in all.\n"
+        "    steps:\n"
+        '      - chart: {kind: column, x: Region, y: Revenue, title: "Leader {Region.tpo}"}\n'
+    )
+    with pytest.raises(SpecError) as error:
+        build(load(spec))
+    assert str(error.value).startswith(
+        f"{spec}:8:77: slide 1, step 1, chart title: after 'Region'. comes one of top"
+    )
+    spec.write_text(spec.read_text().replace("tpo", "top"))
+    with pytest.raises(SpecError) as error:
+        build(load(spec))
+    assert str(error.value).startswith(
+        f"{spec}:6:7: slide 1, notes: {{sum(Revenue, Region=Eurpe)}}: the filter keeps 'Region' == 'Eurpe', "
+        "which never occurs (did you mean 'Europe'?)"
+    )

@@ -110,7 +110,9 @@ def captions_of(story) -> str:
     lines = []
     for (slide, chart, step), caption in story.narration.captions.items():
         where = f"slide {slide}" + (f", chart {chart}" if chart else "") + f", step {step}"
-        lines.append(f"{where}\n  what:   {caption.what}\n  stats:  {caption.stats}\n  change: {caption.change}\n")
+        lines.append(
+            f"{where}\n  what:   {caption.what}\n  stats:  {caption.stats}\n  change: {caption.change}\n"
+        )
     return "\n".join(lines)
 
 
