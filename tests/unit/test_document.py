@@ -22,6 +22,14 @@ def every_feature() -> Story:
         slides=[
             Slide(presets.chart("column", x="Region", y="Revenue"), title="Plain", notes="n"),
             Slide(
+                presets.chart("column", x="Region", y="Revenue", title="{Region.top} leads"),
+                presets.highlight(where={"Region": "Europe"}, note="{share(Revenue, Region=Europe)}"),
+                title="{count(Country)} countries",
+                notes="{caption}",
+                alt="{sum(Revenue)} in all",
+            ),
+            Slide(presets.chart("bar", x="Revenue", y="Product"), notes="auto"),
+            Slide(
                 presets.chart("column", x="Region", y="mean(Units)", filter={"Channel": "Online"})
             ),
             Slide(presets.timeline(sales, time="Month", x="Region", y="Revenue")),
@@ -32,7 +40,7 @@ def every_feature() -> Story:
                     presets.chart("bar", x="Revenue", y="Product"),
                     presets.chart("pie", x="Product", y="Revenue"),
                 ],
-                title="Board",
+                title="Board: {sum(Revenue)}",
             ),
         ],
     )
@@ -51,7 +59,9 @@ def test_a_document_with_every_feature_keeps_to_the_schema():
     made = every_feature().to_dict()
     VALIDATOR.validate(made)
     kinds = [slide.get("kind", "slide") for slide in made["slides"]]
-    assert kinds == ["slide", "slide", "slide", "slide", "dashboard"]
+    assert kinds == ["slide", "slide", "slide", "slide", "slide", "slide", "dashboard"]
+    assert set(made["slides"][1]["text"]) == {"title", "notes"}
+    assert set(made["slides"][1]["steps"][1]["text"]) == {"note", "alt"}
     assert "data1" in made["datasets"]
     assert made["placeholders"]
 
@@ -82,8 +92,8 @@ def test_json_and_dict_are_the_same_document():
 
 def test_durations_and_lengths_are_read_from_the_document():
     made = every_feature().to_dict()
-    assert document.slide_lengths(made) == [1, 1, 48, 1, 2]
+    assert document.slide_lengths(made) == [1, 2, 1, 1, 48, 1, 2]
     seconds = document.step_seconds(made)
-    assert seconds[2:50] == [0.8] * 48
-    assert len(seconds) == 53
-    assert document.cross_filters(made) == {5: ["Month", "Product"]}
+    assert seconds[5:53] == [0.8] * 48
+    assert len(seconds) == 56
+    assert document.cross_filters(made) == {7: ["Month", "Product"]}
