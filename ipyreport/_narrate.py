@@ -609,7 +609,11 @@ def board_text_states(
             result.extend([stand_in] if stand_in else [])
         for p, state in played:
             if p.slide == number:
-                titles = templates_of(_own_title(p.item), p.where, "title")
+                titles = [
+                    t
+                    for key in CHART_TEXTS
+                    for t in templates_of(_own_title(p.item, key), p.where, key)
+                ]
                 stand_in = text_state(titles, state, cross[number]) if titles else None
                 result.extend([stand_in] if stand_in else [])
     return result
@@ -622,7 +626,8 @@ def quoted_columns(slides: Sequence[AnySlide]) -> list[str]:
         texts = [slide.title, slide.notes, slide.alt]
         charts = slide.charts if isinstance(slide, Dashboard) else (slide.steps,)
         for step in (step for chart in charts for step in chart):
-            texts += [_own_title(step), step.highlight.note if step.highlight else None]
+            texts += [_own_title(step, key) for key in CHART_TEXTS]
+            texts += [step.highlight.note if step.highlight else None]
         for text in texts:
             for template in templates_of(None if text == AUTO else text, f"slide {number}", "text"):
                 for expression in template.expressions:
@@ -737,6 +742,8 @@ class _Narrator:
         board = isinstance(slide, Dashboard)
         texts = {
             "title": _own_title(played.item),
+            "subtitle": _own_title(played.item, "subtitle"),
+            "caption": _own_title(played.item, "caption"),
             "note": played.item.highlight.note if played.item.highlight else None,
             "alt": None if board else slide.alt,
         }
@@ -753,7 +760,7 @@ class _Narrator:
                     rendered[name] = render(
                         template, here, f"{played.where}, {_FIELD_WORDS[name]}", fields=field_name
                     )
-                    if board and cross and name == "title":
+                    if board and cross and name in CHART_TEXTS:
                         stand_in = text_state([template], planned.state, cross)
                         if stand_in is not None:
                             self.states.append((planned.dataset, stand_in))
@@ -830,7 +837,15 @@ class _Narrator:
         return titles
 
 
-_FIELD_WORDS = {"title": "chart title", "note": "highlight note", "alt": "alt"}
+_FIELD_WORDS = {
+    "title": "chart title",
+    "subtitle": "chart subtitle",
+    "caption": "chart caption",
+    "note": "highlight note",
+    "alt": "alt",
+}
+# The texts a chart's config draws.
+CHART_TEXTS = ("title", "subtitle", "caption")
 
 
 def _no_caption(template: Template, where: str, name: str) -> None:
@@ -846,6 +861,7 @@ def _no_caption(template: Template, where: str, name: str) -> None:
 AUTO = "auto"  # notes="auto": the slide's captions
 
 
-def _own_title(step: Step) -> str | None:
-    title = step.config.get("title")
+def _own_title(step: Step, key: str = "title") -> str | None:
+    """A chart's own ``title`` (or ``subtitle``, ``caption``) text, when the step sets one."""
+    title = step.config.get(key)
     return title if isinstance(title, str) else None

@@ -266,45 +266,52 @@ class Story:
             result.append((key, compact(data, states) if states else data))
         return result
 
+    def _entry(self, planned: Planned) -> dict[str, Any]:
+        """One step as the document carries it: its words read, its caption, its table."""
+        narration = self.narration
+        played = planned.played
+        position = (played.slide, played.chart, played.step)
+        result = played.item.to_dict()
+        if planned.dataset != "main":
+            result["data"] = planned.dataset
+        texts = narration.steps.get(position, {})
+        title = result["config"].get("title")
+        for key in ("subtitle", "caption"):
+            if key in texts:
+                result["config"][key] = texts[key].text
+        if "title" in texts:
+            result["config"]["title"] = texts["title"].text
+        elif isinstance(title, str):
+            result["config"]["title"] = self.display.title(title)
+        highlight = played.item.highlight
+        if "note" in texts and highlight is not None:
+            highlight = replace(highlight, note=texts["note"].text)
+            result["highlight"]["note"] = highlight.note
+        result["alt"] = (
+            texts["alt"].text
+            if "alt" in texts
+            else alt_text(
+                planned.state,
+                planned.table,
+                display=self.display,
+                highlight=highlight,
+                described=narration.captions[position],
+                lang=self.lang,
+                title=narration.titles[position] or "",
+            )
+        )
+        if texts:
+            result["text"] = {name: rendered.parts for name, rendered in texts.items()}
+        result["table"] = planned.table
+        return result
+
     def _outline(self) -> dict[str, Any]:
         """Everything but the datasets, as plain values, with each step's text alternative and table."""
         plan = self.plan
 
         narration = self.narration
 
-        def entry(planned: Planned) -> dict[str, Any]:
-            played = planned.played
-            position = (played.slide, played.chart, played.step)
-            result = played.item.to_dict()
-            if planned.dataset != "main":
-                result["data"] = planned.dataset
-            texts = narration.steps.get(position, {})
-            title = result["config"].get("title")
-            if "title" in texts:
-                result["config"]["title"] = texts["title"].text
-            elif isinstance(title, str):
-                result["config"]["title"] = self.display.title(title)
-            highlight = played.item.highlight
-            if "note" in texts and highlight is not None:
-                highlight = replace(highlight, note=texts["note"].text)
-                result["highlight"]["note"] = highlight.note
-            result["alt"] = (
-                texts["alt"].text
-                if "alt" in texts
-                else alt_text(
-                    planned.state,
-                    planned.table,
-                    display=self.display,
-                    highlight=highlight,
-                    described=narration.captions[position],
-                    lang=self.lang,
-                    title=narration.titles[position] or "",
-                )
-            )
-            if texts:
-                result["text"] = {name: rendered.parts for name, rendered in texts.items()}
-            result["table"] = planned.table
-            return result
+        entry = self._entry
 
         slides: list[dict[str, Any]] = []
         for number, slide in enumerate(self.slides, start=1):

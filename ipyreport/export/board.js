@@ -264,11 +264,13 @@ export function dashboards({ story, root, steps, words, tables, tracks, DIMMED, 
 
   function chartWords(on) {
     const entry = on.entries[on.at];
-    const parts = entry?.text?.title;
-    if (!parts) return;
-    const dataset = entry.data ?? "main";
-    const title = on.extra ? readText(parts, dataset, both(on.filter, on.extra)) : entry.config.title;
-    on.chart.animate({ config: { title } }, 0).catch(() => {});
+    const dataset = entry?.data ?? "main";
+    const config = {};
+    for (const key of ["title", "subtitle", "caption"]) {
+      const parts = entry?.text?.[key];
+      if (parts) config[key] = on.extra ? readText(parts, dataset, both(on.filter, on.extra)) : entry.config[key];
+    }
+    if (Object.keys(config).length) on.chart.animate({ config }, 0).catch(() => {});
   }
 
   // After a cross-filter or a step has finished drawing: tables, chart

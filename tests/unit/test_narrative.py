@@ -508,3 +508,10 @@ def test_a_spec_template_mistake_points_at_its_line_and_column(tmp_path):
         f"{spec}:6:7: slide 1, notes: {{sum(Revenue, Region=Eurpe)}}: the filter keeps 'Region' == 'Eurpe', "
         "which never occurs (did you mean 'Europe'?)"
     )
+
+
+def test_a_charts_subtitle_is_a_template_too():
+    step = presets.chart("column", x="Region", y="Revenue", subtitle="{count(Country)} countries")
+    document = sales_story(slides=[Slide(step)]).to_dict()
+    assert document["slides"][0]["steps"][0]["config"]["subtitle"] == "12 countries"
+    assert document["slides"][0]["steps"][0]["text"]["subtitle"][0]["value"] == 12

@@ -25,4 +25,6 @@ def test_the_readme_examples_run_in_order(tmp_path, monkeypatch):
             assert isinstance(namespace["story"].slides[-1], Dashboard)
             assert (tmp_path / "sales.html").stat().st_size > 100_000
     assert isinstance(namespace["story"], Story)
+    # Words bound to the data read as the README says.
+    assert namespace["notes"] == "Americas brings 39.3% of $824.4M; revenue +170.7% since Jan 2021."
     assert namespace["payload"].startswith(b'{"series":')
