@@ -23,7 +23,9 @@ def every_feature() -> Story:
             Slide(presets.chart("column", x="Region", y="Revenue"), title="Plain", notes="n"),
             Slide(
                 presets.chart("column", x="Region", y="Revenue", title="{Region.top} leads"),
-                presets.highlight(where={"Region": "Europe"}, note="{share(Revenue, Region=Europe)}"),
+                presets.highlight(
+                    where={"Region": "Europe"}, note="{share(Revenue, Region=Europe)}"
+                ),
                 title="{count(Country)} countries",
                 notes="{caption}",
                 alt="{sum(Revenue)} in all",
