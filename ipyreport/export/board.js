@@ -17,12 +17,13 @@
  *   raw: Map<string, Function>,
  *   shown: ReturnType<typeof import("../static/steps.js").display>,
  *   reducedMotion: MediaQueryList,
+ *   explore: ReturnType<typeof import("./explore.js").explorer>,
  *   where: () => ({ slide: number, step: number } | null),
  *   onMarkerClick?: (marker: any) => void,
  *   onSelection?: (where: object) => void,
  * }} context
  */
-export function dashboards({ story, root, steps, words, tables, tracks, DIMMED, both, datasets, raw, shown, reducedMotion, where, onMarkerClick, onSelection }) {
+export function dashboards({ story, root, steps, words, tables, tracks, DIMMED, both, datasets, raw, shown, reducedMotion, explore, where, onMarkerClick, onSelection }) {
   const $ = (selector) => root.querySelector(selector);
   const { isolate } = words;
   const { categoriesOf, drawnTable, fillTables } = tables;
@@ -173,6 +174,11 @@ export function dashboards({ story, root, steps, words, tables, tracks, DIMMED, 
       panel.append(holder);
       grid.append(panel);
       board.tracks.push(await boardChart(board, slide, c, holder));
+      // Tab reaches each chart; Enter explores its marks.
+      explore.attach(panel, () => board.tracks[c]?.chart, () => {
+        const at = where();
+        return story.slides[s].steps[at?.step ?? 0].names[c] ?? `chart ${c + 1}`;
+      });
     }
     boards.set(s, board);
     return board;

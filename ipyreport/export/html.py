@@ -102,7 +102,7 @@ def script_json(document: bytes) -> str:
 
 
 # The player's parts, each an ES module in export/ that player.js is handed by name.
-PLAYER_PARTS = ("words", "look", "tables", "presenter", "tracks", "board")
+PLAYER_PARTS = ("words", "look", "tables", "presenter", "tracks", "board", "explore")
 
 
 def player_parts() -> dict[str, str]:

@@ -1,7 +1,8 @@
 // The ipyreport story player: plays a story's slides and steps in a Vizzu chart.
 //
 // Keys: → ↓ PageDown Space next · ← ↑ PageUp back · Home End · P play/pause ·
-// F fullscreen · T data table · S presenter view · I how it was made. The URL hash (#3 or #3.2)
+// F fullscreen · T data table · S presenter view · I how it was made · H hear
+// the chart · Enter on a focused chart explores its marks (see explore.js). The URL hash (#3 or #3.2)
 // follows the slide and step, and opening such a link starts there.
 // Every text from the story goes in through textContent, never as markup.
 //
@@ -50,6 +51,7 @@ function flatten(story) {
  *     presenter: typeof import("./presenter.js"),
  *     tracks: typeof import("./tracks.js"),
  *     board: typeof import("./board.js"),
+ *     explore: typeof import("./explore.js"),
  *   },
  *   story: any,
  *   root: HTMLElement & { ipyreport?: any },
@@ -118,6 +120,7 @@ export async function start({
     reducedMotion,
   });
 
+  const explore = modules.explore.explorer({ root, steps, words: modules.words, shown, story, DIMMED });
   const { boards, boardFor, setSelection, currentBoard, boardTables, describeBoard, busy: filteringNow } =
     modules.board.dashboards({
       story,
@@ -132,6 +135,7 @@ export async function start({
       raw,
       shown,
       reducedMotion,
+      explore,
       where: () => (index >= 0 ? positions[index] : null),
       onMarkerClick,
       onSelection,
@@ -140,6 +144,22 @@ export async function start({
     await makeChart($(".ipyreport-chart"), (marker) => onMarkerClick?.({ ...marker, chart: null })),
     mainEntries,
   );
+  explore.attach(
+    $(".ipyreport-chart"),
+    () => main.chart,
+    () => story.slides[positions[index].slide].title ?? "the chart",
+  );
+  // H plays the chart with the focus (a dashboard's, or the main one) as tones.
+  let heard = null;
+  function hear() {
+    const panel = document.activeElement?.closest?.(".ipyreport-panel");
+    const board = currentBoard();
+    const panels = board ? [...board.element.querySelectorAll(".ipyreport-panel")] : [];
+    const on = board ? board.tracks[Math.max(panels.indexOf(panel), 0)] : main;
+    const element = board ? panels[Math.max(panels.indexOf(panel), 0)] : $(".ipyreport-chart");
+    heard = on.chart;
+    explore.play(on.chart, element);
+  }
   const previews = new Map(); // element -> the presenter's next-step chart there, made on first use
   let presenter = null; // the presenter's own window, while it is open
 
@@ -281,6 +301,7 @@ export async function start({
       return;
     }
     if (target === index) return;
+    explore.stop();
     busy = true;
     try {
       const { slide: s, step: k } = positions[target];
@@ -468,6 +489,7 @@ export async function start({
     t: () => toggle("table", ".ipyreport-table-toggle"),
     i: () => toggle("info", ".ipyreport-info-toggle"),
     s: () => togglePresenter(),
+    h: () => hear(),
     Escape: () => {
       const board = currentBoard();
       if (board?.selection) setSelection(board, null);
@@ -479,6 +501,10 @@ export async function start({
   function onKey(event) {
     if (event.target.closest?.("button") && (event.key === " " || event.key === "Enter")) return;
     if (event.target.closest?.("select") && event.key !== "Escape") return; // a dashboard's filter list
+    if (event.key === "Escape" && explore.stop()) {
+      event.preventDefault();
+      return; // it stopped the sound
+    }
     if (event.key === "Escape" && !currentBoard()?.selection) return; // Escape is the page's otherwise
     const action = keys[event.key] ?? keys[event.key.toLowerCase()];
     if (!action || event.altKey || event.ctrlKey || event.metaKey) return;
@@ -656,6 +682,8 @@ export async function start({
     snapshot,
     // The labels each chart in view drew in its last frame: [{group, box, text}] per chart.
     labels: () => running().map((on) => on.chart.drawnLabels ?? []),
+    // The tones H played last: [{label, value, frequency}] in the order heard.
+    tones: () => heard?.tones ?? [],
     // Each running chart's title as the engine holds it now.
     titles: () => running().map((on) => on.chart.config?.title ?? null),
     // 1-based slide and step, as the URL hash and the notebook widget count.

@@ -100,6 +100,25 @@ export function tracks({ Vizzu, steps, look, story, shown, datasets, raw, baseSt
     chart.on("draw-complete", () => {
       chart.pointedAt = tops.filter(Boolean);
     });
+    // The marks of the last frame drawn, for exploring by keyboard; a mark
+    // being explored keeps its colour while the others dim.
+    chart.exploring = null;
+    chart.marks = [];
+    let drawing = [];
+    chart.on("draw-begin", () => {
+      drawing = [];
+    });
+    chart.on("plot-marker-draw", (event) => {
+      const marker = event.target;
+      if (chart.exploring !== null && marker.index !== chart.exploring) event.renderingContext.globalAlpha *= DIMMED;
+      // A mark filtered out is drawn invisibly while it fades.
+      if (event.renderingContext.globalAlpha <= 0.01) return;
+      const { categories, values, index, position } = marker;
+      drawing.push({ categories: { ...categories }, values: { ...values }, index, center: position?.center });
+    });
+    chart.on("draw-complete", () => {
+      chart.marks = drawing;
+    });
     steps.readableLabels(chart, shown, {
       before: (event) => {
         if (pointedOut(event.target.parent)) event.renderingContext.globalAlpha *= DIMMED;
