@@ -168,7 +168,7 @@ export function dashboards({ story, root, steps, words, tables, tracks, DIMMED, 
     for (let c = 0; c < count; c += 1) {
       const panel = document.createElement("div");
       panel.className = "ipyreport-panel";
-      panel.setAttribute("role", "img");
+      panel.setAttribute("role", "group");
       if (c === 0 && spare) panel.style.gridColumn = `span ${spare + 1}`;
       const holder = document.createElement("div");
       panel.append(holder);

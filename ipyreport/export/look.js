@@ -1,25 +1,35 @@
 // How a story looks: the light and dark defaults, a narrow chart's type, a brand theme.
 
 export const INK = { light: "#1d2430", dark: "#e8ecf2" };
+// Quieter text (axes, legends, subtitles), still 4.5:1 or more on the background.
+export const SOFT_INK = { light: "#4a5568", dark: "#b4bfcc" };
+export const BACKGROUND = { light: "#ffffff", dark: "#14181f" };
 // A slate that reads as ink, not as any category.
 export const PLAIN_MARKS = { light: "#5b6b7f", dark: "#9aa8ba" };
 // Dark: light text, and the engine's light-grey stripes, lines and guides
 // turned into dark greys, so nothing glares.
 export const DARK_AXIS = {
   color: "#5a6373ff",
-  label: { color: INK.dark },
-  title: { color: INK.dark },
+  label: { color: SOFT_INK.dark },
+  title: { color: SOFT_INK.dark },
   interlacing: { color: "#1c222bff" },
   ticks: { color: "#5a6373ff" },
   guides: { color: "#2a313dff" },
 };
+const LIGHT_AXIS = { label: { color: SOFT_INK.light }, title: { color: SOFT_INK.light } };
 export const THEMES = {
-  light: { backgroundColor: "#ffffffff" },
+  light: {
+    backgroundColor: "#ffffffff",
+    title: { color: INK.light },
+    subtitle: { color: SOFT_INK.light },
+    legend: { title: { color: SOFT_INK.light }, label: { color: SOFT_INK.light } },
+    plot: { xAxis: LIGHT_AXIS, yAxis: LIGHT_AXIS, marker: { label: { color: INK.light } } },
+  },
   dark: {
     backgroundColor: "#14181fff",
     title: { color: INK.dark },
-    subtitle: { color: INK.dark },
-    legend: { title: { color: INK.dark }, label: { color: INK.dark } },
+    subtitle: { color: SOFT_INK.dark },
+    legend: { title: { color: SOFT_INK.dark }, label: { color: SOFT_INK.dark } },
     plot: {
       xAxis: DARK_AXIS,
       yAxis: DARK_AXIS,

@@ -118,6 +118,10 @@ export async function start({
     baseStyle,
     plainMarks,
     reducedMotion,
+    ink: {
+      ink: story.brand?.foreground ?? modules.look.INK[theme],
+      paper: story.brand?.background ?? modules.look.BACKGROUND[theme],
+    },
   });
 
   const explore = modules.explore.explorer({ root, steps, words: modules.words, shown, story, DIMMED });
@@ -201,7 +205,10 @@ export async function start({
     const { slide: s, step: k } = positions[index];
     const slide = story.slides[s];
     const step = slide.steps[k];
-    $(".ipyreport-title").textContent = isCover(slide) ? "" : slide.title ?? story.title ?? "";
+    const heading = isCover(slide) ? "" : slide.title ?? story.title ?? "";
+    // A story without titles still has a heading, for screen readers only.
+    $(".ipyreport-title").textContent = heading || "Data story";
+    $(".ipyreport-title").classList.toggle("ipyreport-unseen", !heading);
     root.dataset.cover = String(isCover(slide));
     $(".ipyreport-cover-title").textContent = isCover(slide) ? slide.title ?? "" : "";
     $(".ipyreport-cover-subtitle").textContent = isCover(slide) ? slide.subtitle ?? "" : "";
@@ -210,6 +217,11 @@ export async function start({
     bar.max = positions.length;
     bar.value = index + 1;
     $(".ipyreport-alt").textContent = step.alt ?? "";
+    // The chart's name says what it is and how to explore it; the alt text below it describes it.
+    $(".ipyreport-chart").setAttribute(
+      "aria-label",
+      `${slide.title ?? story.title ?? "Chart"}: ${step.alt ?? ""} Press Enter to explore its marks, H to hear them.`,
+    );
     $(".ipyreport-prev").disabled = index === 0;
     $(".ipyreport-next").disabled = index === positions.length - 1;
     const board = boards.get(s);
@@ -684,6 +696,8 @@ export async function start({
     labels: () => running().map((on) => on.chart.drawnLabels ?? []),
     // The tones H played last: [{label, value, frequency}] in the order heard.
     tones: () => heard?.tones ?? [],
+    // The main chart's style as the engine resolved it (its colours, for contrast checks).
+    style: () => main.chart.getComputedStyle(),
     // Each running chart's title as the engine holds it now.
     titles: () => running().map((on) => on.chart.config?.title ?? null),
     // 1-based slide and step, as the URL hash and the notebook widget count.

@@ -34,9 +34,10 @@ export function seconds(entry) {
  *   baseStyle: object,
  *   plainMarks: string | null,
  *   reducedMotion: MediaQueryList,
+ *   ink: { ink: string, paper: string },
  * }} context
  */
-export function tracks({ Vizzu, steps, look, story, shown, datasets, raw, baseStyle, plainMarks, reducedMotion }) {
+export function tracks({ Vizzu, steps, look, story, shown, datasets, raw, baseStyle, plainMarks, reducedMotion, ink }) {
   const { NARROW, NARROW_PX, merge } = look;
 
   // The mark under the pointer, in words and the story's formats (the
@@ -120,6 +121,7 @@ export function tracks({ Vizzu, steps, look, story, shown, datasets, raw, baseSt
       chart.marks = drawing;
     });
     steps.readableLabels(chart, shown, {
+      ...ink,
       before: (event) => {
         if (pointedOut(event.target.parent)) event.renderingContext.globalAlpha *= DIMMED;
         beforeLabel?.(event);

@@ -255,12 +255,14 @@ function crowds(p, q, gap) {
 // small marks' labels) is left out rather than drawn on top. `before(event)`
 // runs just before a marker label is drawn (a dashboard dims it there).
 // The texts and boxes drawn in the last complete frame are kept on `chart.drawnLabels`.
+// A value label is written in `ink` on a halo of `paper` (the theme's text and
+// background colours), so it keeps their contrast on any mark or backdrop.
 /**
  * @param {any} chart a Vizzu chart
  * @param {ReturnType<typeof display>} shown the story's formats (see display)
- * @param {{ before?: (event: any) => void }} [options]
+ * @param {{ before?: (event: any) => void, ink?: string, paper?: string }} [options]
  */
-export function readableLabels(chart, shown, { before } = {}) {
+export function readableLabels(chart, shown, { before, ink, paper } = {}) {
   let frame = new Map();
   let channels = {};
   chart.drawnLabels = [];
@@ -280,7 +282,7 @@ export function readableLabels(chart, shown, { before } = {}) {
   const channelSet = (channel) => channels[channel] ?? [];
   const measureOn = (channel) => channelSet(channel).find((entry) => shown.isMeasure(entry)) ?? null;
 
-  function draw(event, group, text, anchor) {
+  function draw(event, group, text, anchor, haloed = false) {
     event.preventDefault();
     const context = event.renderingContext;
     const { outerRect, innerRect } = event.detail;
@@ -297,6 +299,13 @@ export function readableLabels(chart, shown, { before } = {}) {
     context.save();
     context.transform(a, b, c, d, e, f);
     context.textBaseline = "top"; // as the engine draws, pixel for pixel
+    if (haloed && ink && paper) {
+      context.strokeStyle = paper;
+      context.lineWidth = 3;
+      context.lineJoin = "round";
+      context.strokeText(text, x, innerRect.pos.y);
+      context.fillStyle = ink;
+    }
     context.fillText(text, x, innerRect.pos.y);
     context.restore();
   }
@@ -329,7 +338,7 @@ export function readableLabels(chart, shown, { before } = {}) {
     const { outerRect, innerRect, align } = event.detail;
     const left = outerRect.transform[0][2] + innerRect.pos.x;
     const beside = marker?.position?.center && outerRect.transform[1][0] === 0 && left > marker.position.center.x + 1;
-    draw(event, "marker", text, beside ? 0 : (align + 1) / 2);
+    draw(event, "marker", text, beside ? 0 : (align + 1) / 2, true);
   });
   chart.on("plot-axis-label-draw", (event) => {
     const axis = event.target.parent?.id ?? "x";

@@ -2,6 +2,8 @@
 
 import io
 import time
+from functools import cache
+from pathlib import Path
 
 import numpy as np
 from PIL import Image
@@ -57,3 +59,26 @@ def tallest_mark(page, number):
     rows = np.nonzero(mark[:, column])[0]
     scale = box["width"] / picture.shape[1]
     return box["x"] + column * scale, box["y"] + float(np.median(rows)) * scale
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@cache
+def _axe_source() -> str:
+    return AXE.read_text(encoding="utf-8")
+
+
+def axe_violations(page) -> list[str]:
+    """What axe-core (installed by npm, pinned) finds wrong in the page: ``rule: element`` per node.
+
+    The script goes in through the browser's debugging channel, which the page's
+    strict content-security policy does not govern; the page itself fetches nothing.
+    """
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(_axe_source())
+    found = page.evaluate(
+        """async () => (await window.axe.run(document, { resultTypes: ["violations"] })).violations
+             .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(" ")}`))"""
+    )
+    return list(found)

@@ -1,4 +1,5 @@
-"""The example stories the demo builds play from start to end in a browser, look as reviewed, and read."""
+"""The example stories the demo builds play from start to end in a browser, look as reviewed,
+read, and pass axe-core's accessibility rules at every step."""
 
 import re
 
@@ -7,7 +8,7 @@ import pytest
 from ipyreport.cli import main
 
 from .goldens import VARIANTS, compare, compare_words, photograph
-from .pages import wait_idle, wait_ready
+from .pages import axe_violations, wait_idle, wait_ready
 from .test_player import INK, shown
 
 EXAMPLES = ["monthly-playback", "orders-at-scale", "sales-overview"]
@@ -67,6 +68,7 @@ def test_example_story_plays_every_step_readably_and_as_reviewed(open_file, demo
     seen = []
     looks = []
     words = []
+    violations = []
     for index in range(total):
         if index:
             page.keyboard.press("ArrowRight")  # no click first: the clicker works from the start
@@ -79,8 +81,10 @@ def test_example_story_plays_every_step_readably_and_as_reviewed(open_file, demo
         assert sum(map(len, labels)) > 0, f"{name} step {index + 1} drew no labels"
         assert unreadable(labels) == [], f"{name} step {index + 1}"
         words.append(sorted(label["text"] for drawn in labels for label in drawn))
+        violations += [f"step {index + 1}: {found}" for found in axe_violations(page)]
         looks.append(compare(photograph(page), name, variant, index + 1, page))
     assert len(set(seen)) == total
+    assert violations == []  # axe-core at every step, light and dark, desktop and phone
     assert [look for look in looks if look] == []
     assert compare_words(words, name, variant) is None, compare_words(words, name, variant)
     assert watch.errors == []

@@ -1,0 +1,148 @@
+"""Every theme meets WCAG 2.2 AA contrast as the player draws it (4.5:1 for text, 3:1 for
+marks and the focus outline), and the player works at 200% zoom and on a 390 px phone."""
+
+from __future__ import annotations
+
+import pytest
+
+from ipyreport import Slide, Story, presets, samples
+from ipyreport._colors import DEFAULT_PALETTE
+from ipyreport.themes import BRAND_THEMES
+
+from .pages import axe_violations, open_story, wait_idle
+
+TEXT = 4.5
+GRAPHICS = 3.0
+THEMES = [("auto", "light"), ("auto", "dark"), *((name, "light") for name in BRAND_THEMES)]
+
+
+def luminance(color: str) -> float:
+    color = color.strip()
+    if color.startswith("rgb"):
+        parts = [
+            float(p) for p in color[color.index("(") + 1 : -1].replace("/", ",").split(",")[:3]
+        ]
+    else:
+        digits = color.lstrip("#")
+        if len(digits) in (3, 4):
+            digits = "".join(c * 2 for c in digits[:3])
+        parts = [int(digits[i : i + 2], 16) for i in (0, 2, 4)]
+
+    def channel(value: float) -> float:
+        value /= 255
+        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (channel(p) for p in parts)
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast(first: str, second: str) -> float:
+    a, b = sorted((luminance(first), luminance(second)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+def test_the_contrast_formula_reads_as_wcag_does():
+    assert contrast("#000000", "#ffffff") == pytest.approx(21.0)
+    assert contrast("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
+    assert contrast("rgb(255, 255, 255)", "#fff") == pytest.approx(1.0)
+
+
+def test_the_default_palette_keeps_3_to_1_against_both_default_backgrounds():
+    for color in DEFAULT_PALETTE:
+        assert contrast(color, "#ffffff") >= GRAPHICS, color
+        assert contrast(color, "#14181f") >= GRAPHICS, color
+
+
+@pytest.fixture(scope="module")
+def themed(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("themes")
+    sales = samples.sales()
+    paths = {}
+    for theme, _ in THEMES:
+        story = Story(
+            sales,
+            theme=theme,
+            formats={"Revenue": "$"},
+            slides=[
+                Slide(presets.chart("stacked_column", x="Region", y="Revenue", color="Product"))
+            ],
+        )
+        paths[theme] = story.save_html(folder / f"{theme}.html")
+    return paths
+
+
+@pytest.mark.parametrize(("theme", "scheme"), THEMES, ids=[f"{t}-{s}" for t, s in THEMES])
+def test_each_theme_draws_text_marks_and_focus_with_enough_contrast(
+    open_file, themed, theme, scheme
+):
+    watch, page = open_story(open_file, themed[theme], size=(1280, 720), color_scheme=scheme)
+    style = page.evaluate("() => document.getElementById('ipyreport').ipyreport.style()")
+    page_colors = page.evaluate(
+        """() => {
+          const root = getComputedStyle(document.getElementById("ipyreport"));
+          return { bg: root.getPropertyValue("--ipyreport-bg"), fg: root.getPropertyValue("--ipyreport-fg"),
+                   accent: root.getPropertyValue("--ipyreport-accent") };
+        }"""
+    )
+    background = style["backgroundColor"]
+    texts = {
+        "title": style["title"]["color"],
+        "subtitle": style["subtitle"]["color"],
+        "legend label": style["legend"]["label"]["color"],
+        "legend title": style["legend"]["title"]["color"],
+        "x axis label": style["plot"]["xAxis"]["label"]["color"],
+        "y axis label": style["plot"]["yAxis"]["label"]["color"],
+        "x axis title": style["plot"]["xAxis"]["title"]["color"],
+        "y axis title": style["plot"]["yAxis"]["title"]["color"],
+        "page text": page_colors["fg"],
+    }
+    low = {
+        name: round(contrast(color, background), 2)
+        for name, color in texts.items()
+        if contrast(color, background) < TEXT
+    }
+    assert low == {}
+    palette = style["plot"]["marker"]["colorPalette"].split()
+    assert palette
+    weak = {
+        color: round(contrast(color, background), 2)
+        for color in palette
+        if contrast(color, background) < GRAPHICS
+    }
+    assert weak == {}
+    assert contrast(page_colors["accent"], page_colors["bg"]) >= GRAPHICS  # the focus outline
+    assert (
+        contrast(page_colors["bg"], background) < 1.2
+    )  # the page and the chart share a background
+    assert axe_violations(page) == []
+    assert watch.errors == []
+
+
+@pytest.mark.parametrize("size", [(640, 360), (390, 844)], ids=["200% zoom", "phone"])
+def test_the_player_is_usable_at_200_percent_zoom_and_390_px(open_file, themed, size):
+    # A 1280x720 screen at 200% zoom lays the page out in 640x360 CSS pixels.
+    watch, page = open_story(open_file, themed["auto"], size=size)
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0  # nothing to scroll sideways
+    for control in (
+        ".ipyreport-prev",
+        ".ipyreport-play",
+        ".ipyreport-next",
+        ".ipyreport-table-toggle",
+    ):
+        box = page.locator(control).bounding_box()
+        assert box is not None, control
+        assert box["x"] >= 0, control
+        assert box["x"] + box["width"] <= size[0] + 1, control
+    chart = page.locator(".ipyreport-chart").bounding_box()
+    assert chart["width"] > size[0] * 0.8
+    assert chart["height"] > 150
+    page.focus(".ipyreport-chart")
+    page.keyboard.press("Enter")
+    assert "Revenue $" in page.locator(".ipyreport-live").text_content()
+    page.keyboard.press("Escape")
+    page.keyboard.press("t")  # the data table opens and fits too
+    wait_idle(page)
+    assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
+    assert axe_violations(page) == []
+    assert watch.errors == []
