@@ -564,9 +564,15 @@ def timeline(
         )
         raise StepError(msg)
     mark_dims = [name for role in (x, color, by) for name in _as_list(role) if name]
+    roles = {
+        name: role
+        for role, value in (("size", size), ("y", y), ("by", by), ("color", color), ("x", x))
+        for name in (_series_name(entry) for entry in _as_list(value) if entry)
+    }
     keep = [time, *mark_dims, *(_series_name(m) for m in (y, size) if m)]
     projected = VizzuData(
-        series=tuple(vizzu_data[name] for name in dict.fromkeys(keep)), num_rows=vizzu_data.num_rows
+        series=tuple(_get(vizzu_data, name, roles.get(name, "time")) for name in dict.fromkeys(keep)),
+        num_rows=vizzu_data.num_rows,
     )
     playback = fill_gaps(projected, time=time, marks=mark_dims) if fill else projected
     times = list(_get(playback, time, "time").categories)  # type: ignore[union-attr]

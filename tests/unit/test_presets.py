@@ -381,3 +381,12 @@ def test_zoom_colours_by_the_dimension_asked_for():
         color="Product",
     )
     assert [step.config["channels"]["color"]["set"] for step in steps] == [["Product"]] * 3
+
+
+def test_a_timeline_by_a_series_the_data_lacks_names_it():
+    # Found by the spec fuzz test: this was a bare KeyError.
+    from ipyreport import samples
+    from ipyreport.step import StepError
+
+    with pytest.raises(StepError, match=r"by='Nope' is not in the data"):
+        presets.timeline(samples.sales(), time="Region", y="Revenue", by="Nope")
