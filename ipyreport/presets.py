@@ -571,7 +571,9 @@ def timeline(
     }
     keep = [time, *mark_dims, *(_series_name(m) for m in (y, size) if m)]
     projected = VizzuData(
-        series=tuple(_get(vizzu_data, name, roles.get(name, "time")) for name in dict.fromkeys(keep)),
+        series=tuple(
+            _get(vizzu_data, name, roles.get(name, "time")) for name in dict.fromkeys(keep)
+        ),
         num_rows=vizzu_data.num_rows,
     )
     playback = fill_gaps(projected, time=time, marks=mark_dims) if fill else projected

@@ -52,6 +52,29 @@ export function explorer({ root, steps, words, shown, story, DIMMED }) {
 
   const nameOf = (entry) => (typeof entry === "string" ? entry : entry?.name);
 
+  // A pie's centre: its slices' centres lie on a circle around it (a least
+  // squares fit; the plain mean leans towards the largest slice).
+  function circleCenter(points) {
+    const n = points.length;
+    const mean = points.reduce((m, p) => ({ x: m.x + p.x / n, y: m.y + p.y / n }), { x: 0, y: 0 });
+    if (n < 3) return mean;
+    let [suu, svv, suv, suuu, svvv, suvv, svuu] = [0, 0, 0, 0, 0, 0, 0];
+    for (const p of points) {
+      const [u, v] = [p.x - mean.x, p.y - mean.y];
+      suu += u * u;
+      svv += v * v;
+      suv += u * v;
+      suuu += u * u * u;
+      svvv += v * v * v;
+      suvv += u * v * v;
+      svuu += v * u * u;
+    }
+    const det = suu * svv - suv * suv;
+    if (Math.abs(det) < 1e-9) return mean;
+    const [a, b] = [(suuu + suvv) / 2, (svvv + svuu) / 2];
+    return { x: mean.x + (a * svv - b * suv) / det, y: mean.y + (b * suu - a * suv) / det };
+  }
+
   // The chart's marks as a grid, in the order the eye reads them: groups
   // along the axis (the categories of the dimension drawn there: left to
   // right, or top to bottom for bars; clockwise from twelve for a pie;
@@ -86,7 +109,7 @@ export function explorer({ root, steps, words, shown, story, DIMMED }) {
       x: group.reduce((sum, mark) => sum + mark.center.x, 0) / group.length,
       y: group.reduce((sum, mark) => sum + mark.center.y, 0) / group.length,
     });
-    const all = middle(marks);
+    const all = polar ? circleCenter(marks.map((mark) => mark.center)) : middle(marks);
     const angle = (point) => (Math.atan2(point.x - all.x, all.y - point.y) + 2 * Math.PI) % (2 * Math.PI);
     const place = polar
       ? (group) => angle(middle(group))
@@ -165,39 +188,48 @@ export function explorer({ root, steps, words, shown, story, DIMMED }) {
     exploring = null;
   }
 
-  // A chart element the viewer can Tab to and explore.
+  // Chart elements the viewer can Tab to and explore. Their keys are read at
+  // the window, before the page's own handlers (a notebook's arrow-key
+  // navigation would take them first), and only while a chart has the focus.
+  const attached = new Map(); // element -> { getChart, name }
+  function onKey(event) {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    const element = event.target instanceof Element ? event.target : null;
+    const entry = element && attached.get(element);
+    if (!entry) return;
+    const chart = entry.getChart();
+    if (!chart) return;
+    const active = exploring?.element === element;
+    const moves = {
+      ArrowRight: [1, 0],
+      ArrowLeft: [-1, 0],
+      ArrowDown: [0, 1],
+      ArrowUp: [0, -1],
+    };
+    if (!active && event.key === "Enter") {
+      stopSound();
+      exploring = { chart, element, at: null };
+      move(exploring, 0, 0, "first");
+      say(`Exploring ${entry.name()}. Arrows move between marks, Escape stops. ${region.textContent}`);
+    } else if (active && event.key in moves) {
+      move(exploring, ...moves[event.key]);
+    } else if (active && (event.key === "Home" || event.key === "End")) {
+      move(exploring, 0, 0, event.key === "Home" ? "first" : "last");
+    } else if (active && event.key === "Escape") {
+      stop();
+      say("Stopped exploring.");
+    } else {
+      return;
+    }
+    event.preventDefault();
+    event.stopPropagation();
+  }
+  window.addEventListener("keydown", onKey, true);
+
   function attach(element, getChart, name) {
     element.tabIndex = 0;
     element.setAttribute("aria-roledescription", "chart");
-    element.addEventListener("keydown", (event) => {
-      if (event.altKey || event.ctrlKey || event.metaKey) return;
-      const chart = getChart();
-      if (!chart) return;
-      const active = exploring?.element === element;
-      const moves = {
-        ArrowRight: [1, 0],
-        ArrowLeft: [-1, 0],
-        ArrowDown: [0, 1],
-        ArrowUp: [0, -1],
-      };
-      if (!active && event.key === "Enter") {
-        stopSound();
-        exploring = { chart, element, at: null };
-        move(exploring, 0, 0, "first");
-        say(`Exploring ${name()}. Arrows move between marks, Escape stops. ${region.textContent}`);
-      } else if (active && event.key in moves) {
-        move(exploring, ...moves[event.key]);
-      } else if (active && (event.key === "Home" || event.key === "End")) {
-        move(exploring, 0, 0, event.key === "Home" ? "first" : "last");
-      } else if (active && event.key === "Escape") {
-        stop();
-        say("Stopped exploring.");
-      } else {
-        return;
-      }
-      event.preventDefault();
-      event.stopPropagation();
-    });
+    attached.set(element, { getChart, name });
     element.addEventListener("focusout", () => {
       if (exploring?.element === element) stop();
     });
@@ -275,6 +307,11 @@ export function explorer({ root, steps, words, shown, story, DIMMED }) {
   return {
     attach,
     play,
+    destroy: () => {
+      stopSound();
+      window.removeEventListener("keydown", onKey, true);
+      attached.clear();
+    },
     stop: () => {
       const was = Boolean(exploring) || Boolean(sound);
       stop();

@@ -670,6 +670,7 @@ export async function start({
     clearInterval(clock);
     pending = null;
     (page ? document : root).removeEventListener("keydown", onKey);
+    explore.destroy();
     if (hash) window.removeEventListener("hashchange", onHash);
     closePresenter();
     const charts = [main.chart, ...[...boards.values()].flatMap((board) => board.tracks.map((on) => on.chart))];
