@@ -137,6 +137,25 @@ def views_that_go_away_let_go_of_their_engines(page):
     wait_for(page, f"() => ({LIVE})() === {single}")
 
 
+def explore_by_keyboard(page):
+    """Exploring the marks works in the widget too (Tab from the story reaches the
+    chart), and leaves the story's step alone."""
+    page.click(".ipyreport .ipyreport-title")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    wait_for(
+        page,
+        "() => document.querySelector('.ipyreport .ipyreport-live').textContent.includes('(1 of ')",
+    )
+    page.keyboard.press("ArrowRight")
+    wait_for(
+        page,
+        "() => document.querySelector('.ipyreport .ipyreport-live').textContent.includes('(2 of ')",
+    )
+    page.keyboard.press("Escape")
+    assert page.evaluate("() => document.querySelector('.ipyreport').dataset.step") == "2"
+
+
 def test_player_renders_and_syncs_both_ways(browser, lab):
     context = browser.new_context(viewport={"width": 1300, "height": 900})
     page = context.new_page()
@@ -154,22 +173,7 @@ def test_player_renders_and_syncs_both_ways(browser, lab):
     page.click(".ipyreport .ipyreport-title")
     page.keyboard.press("ArrowRight")
     wait_for(page, "() => document.querySelector('.ipyreport').dataset.step === '2'")
-    # Exploring the marks works in the widget too (Tab from the story reaches the
-    # chart), and leaves the story's step alone.
-    page.click(".ipyreport .ipyreport-title")
-    page.keyboard.press("Tab")
-    page.keyboard.press("Enter")
-    wait_for(
-        page,
-        "() => document.querySelector('.ipyreport .ipyreport-live').textContent.includes('(1 of ')",
-    )
-    page.keyboard.press("ArrowRight")
-    wait_for(
-        page,
-        "() => document.querySelector('.ipyreport .ipyreport-live').textContent.includes('(2 of ')",
-    )
-    page.keyboard.press("Escape")
-    assert page.evaluate("() => document.querySelector('.ipyreport').dataset.step") == "2"
+    explore_by_keyboard(page)
     run_cell(page, 1)
     assert "python sees slide 1 step 2" in printed(page, "python sees")
     run_cell(page, 2)
