@@ -12,7 +12,7 @@ PDF and the video apply it the same way.
 
 >>> boardroom = theme_of("boardroom")
 >>> boardroom.base, boardroom.palette[:2]
-('light', ('#0F4C81', '#E07A1F'))
+('light', ('#0F4C81', '#C2610E'))
 """
 
 from __future__ import annotations
@@ -147,6 +147,7 @@ BRAND_THEMES: dict[str, Theme] = {
             "#A0005A",
             "#4B4B00",
         ),
+        font='"Atkinson Hyperlegible", "Verdana", "Segoe UI", Arial, sans-serif',
         background="#FFFFFF",
         foreground="#000000",
         accent="#0B3D91",

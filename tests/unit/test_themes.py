@@ -62,7 +62,7 @@ def test_a_theme_file_embeds_its_logo_and_font(tmp_path):
 @pytest.mark.parametrize(
     ("theme", "message"),
     [
-        ("boardrom", "theme is one of auto, light, dark, boardroom, midnight"),
+        ("boardrom", "theme is one of auto, light, dark, boardroom, high-contrast, midnight"),
         ({"pallete": ["#111111"]}, "no field 'pallete' (did you mean 'palette'?)"),
         ({"palette": ["red-ish"]}, "'red-ish' is not a colour"),
         ({"base": "sepia"}, "base is one of auto, light, dark, got 'sepia'"),
