@@ -115,7 +115,8 @@ def test_an_empty_slide_is_an_error():
 
 def test_unknown_theme_is_an_error():
     with pytest.raises(
-        StepError, match="theme is one of auto, light, dark, boardroom, high-contrast, midnight, a Theme"
+        StepError,
+        match="theme is one of auto, light, dark, boardroom, high-contrast, midnight, a Theme",
     ):
         small_story(theme="neon")
 
