@@ -1,7 +1,7 @@
 """Text bound to the data: the template language of titles, notes and annotations.
 
 A template is text with expressions in braces. Each expression is computed
-from the data its step draws (see :mod:`ipyreport._narrate`), so the words
+from the data its step draws (see :mod:`ipyreport._expressions`), so the words
 follow the data and never go stale::
 
     {Region.top} leads with {sum(Revenue, Region=Region.top)}

@@ -356,7 +356,7 @@ export function readableLabels(chart, shown, { before, ink, paper } = {}) {
 }
 
 // --- words bound to the data ---------------------------------------------------
-// The JavaScript translation of ipyreport._narrate.evaluate: a text's
+// The JavaScript translation of ipyreport._expressions.evaluate: a text's
 // expressions (trees the story computed once, kept in the document) read again
 // over `data` under `filter`, as a dashboard's click narrows it. Numbers read in
 // the format each expression carries. A browser test holds both to the same text.
@@ -444,7 +444,7 @@ function evaluateNode(node, context) {
   throw new StepError(`text: unknown expression ${JSON.stringify(node.op)}`);
 }
 
-// How one computed value reads: its expression's format, as _narrate.shown.
+// How one computed value reads: its expression's format, as _expressions.shown.
 export function readValue(value, how, shownAs, isolateText = (text) => text) {
   if ("category" in how) return value === null ? "–" : isolateText(shownAs.label(how.category, value));
   if (!how.number) return String(value ?? "");

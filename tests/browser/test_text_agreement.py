@@ -1,5 +1,5 @@
 """The player reads a text's expressions as the story did: ``evaluateText`` (static/steps.js)
-against ``ipyreport._narrate`` on random data, filters and expressions."""
+against ``ipyreport._expressions`` on random data, filters and expressions."""
 
 from __future__ import annotations
 
