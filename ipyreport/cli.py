@@ -78,6 +78,11 @@ def _parser() -> argparse.ArgumentParser:
         "--steps", action="store_true", help="with --pdf: a page per step, not per slide"
     )
     build.add_argument(
+        "--pptx",
+        action="store_true",
+        help="also write a PowerPoint deck (native charts, notes, Morph) next to each HTML file",
+    )
+    build.add_argument(
         "--video",
         action="store_true",
         help="also record an MP4 of the transitions next to each HTML file",
@@ -186,6 +191,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             pdf=args.pdf,
             steps=args.steps,
             video=args.video,
+            pptx=args.pptx,
             options=args,
         )
     return _demo(args.out, args.orders)
@@ -247,6 +253,7 @@ def _build(
     pdf: bool = False,
     steps: bool = False,
     video: bool = False,
+    pptx: bool = False,
     options: argparse.Namespace | None = None,
 ) -> int:
     from ipyreport._access import Access
@@ -273,6 +280,8 @@ def _build(
             story.save_html(target)
             if pdf:
                 story.save_pdf(target.with_suffix(".pdf"), steps=steps)
+            if pptx:
+                story.save_pptx(target.with_suffix(".pptx"))
             if video:
                 movie = target.with_suffix(".mp4")
                 story.save_video(movie, progress=_recording(progress, movie.name))
@@ -288,6 +297,8 @@ def _build(
             )
             if pdf:
                 print(f"{target.with_suffix('.pdf')}  (handout)")
+            if pptx:
+                print(f"{target.with_suffix('.pptx')}  (PowerPoint)")
             if video:
                 print(f"{target.with_suffix('.mp4')}  (video)")
     return 1 if failed else 0

@@ -1,0 +1,542 @@
+"""A story as a PowerPoint deck: native, editable charts, notes, alt text and Morph.
+
+One slide per step (or per story slide, ``per="slide"``): the slide's title,
+its speaker notes, and its chart as a native PowerPoint chart — the step's
+numbers in the embedded workbook, in the story's colours and number
+formats — wherever PowerPoint has the kind (column and bar in their
+clustered, stacked and 100% forms, line, area, pie, scatter, bubble). Other
+kinds (treemaps, Marimekko, streams, radial charts...) are pictures made by
+the same player as the HTML file, and the notes say so. The step's text
+alternative is the chart's alt text. Consecutive steps of one chart are
+joined by PowerPoint's Morph transition; a dashboard is one slide with its
+charts side by side; the data appendix is tables.
+
+The deck reads the story document (titles, notes, alt text, formats,
+colours, the numbers each step draws) and the story's plan (each chart's
+state after each step, for the kind of chart); it walks no slides itself.
+Needs ``python-pptx`` (``pip install 'ipyreport[pptx]'``), and Chromium
+only when some chart is a picture.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ipyreport._describe import isolate
+from ipyreport._plan import ChartState, StoryPlan, name_and_aggregator
+from ipyreport.data import Measure
+from ipyreport.document import load
+from ipyreport.formats import Display, NumberFormat
+
+if TYPE_CHECKING:
+    from ipyreport.document import Document
+
+__all__ = ["NATIVE_KINDS", "save_pptx"]
+
+# PowerPoint chart kinds a step can become (python-pptx's XL_CHART_TYPE names).
+NATIVE_KINDS = (
+    "COLUMN_CLUSTERED",
+    "COLUMN_STACKED",
+    "COLUMN_STACKED_100",
+    "BAR_CLUSTERED",
+    "BAR_STACKED",
+    "BAR_STACKED_100",
+    "LINE_MARKERS",
+    "AREA",
+    "AREA_STACKED",
+    "AREA_STACKED_100",
+    "PIE",
+    "XY_SCATTER",
+    "BUBBLE",
+)
+# The shape every step's chart is named, so Morph moves one into the next.
+CHART_NAME = "!!ipyreport chart"
+WIDTH, HEIGHT = 13.333, 7.5  # inches: a 16:9 slide
+TABLE_ROWS = 14  # data rows per appendix slide
+
+_P = "http://schemas.openxmlformats.org/presentationml/2006/main"
+_MORPH = (
+    '<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+    '<mc:Choice xmlns:p159="http://schemas.microsoft.com/office/powerpoint/2015/09/main" Requires="p159">'
+    f'<p:transition xmlns:p="{_P}" spd="slow"><p159:morph option="byObject"/></p:transition>'
+    "</mc:Choice>"
+    f'<mc:Fallback><p:transition xmlns:p="{_P}" spd="slow"><p:fade/></p:transition></mc:Fallback>'
+    "</mc:AlternateContent>"
+)
+
+
+@dataclass(frozen=True)
+class Native:
+    """How a step becomes a PowerPoint chart: its kind and where its numbers are in the table."""
+
+    kind: str
+    category: str | None  # the dimension along the axis (None: a scatter plot's points)
+    series: str | None  # the dimension that splits it into series
+    values: tuple[str, ...]  # table columns: one measure, or x, y (and size) for points
+
+
+def native(state: ChartState, table: Mapping[str, Any] | None) -> Native | None:
+    """The PowerPoint chart a step's state can be, or ``None`` (a picture)."""
+    if not table or table["total"] > len(table["rows"]) or not table["measures"]:
+        return None
+    config = state.config
+    channels = {
+        name: [_name(entry) for entry in state.channels.get(name, [])]
+        for name in ("x", "y", "color", "size")
+    }
+    labels = {
+        name: [_column(entry) for entry in state.channels.get(name, [])]
+        for name in ("x", "y", "size")
+    }
+    data = state.data
+
+    def measures(channel: str) -> list[str]:
+        return [
+            label
+            for name, label in zip(channels[channel], labels[channel], strict=True)
+            if name in data.names and isinstance(data[name], Measure)
+        ]
+
+    def dims(channel: str) -> list[str]:
+        return [
+            name
+            for name in channels[channel]
+            if name in data.names and not isinstance(data[name], Measure)
+        ]
+
+    geometry = config.get("geometry", "rectangle")
+    polar = config.get("coordSystem") == "polar"
+    align = config.get("align")
+    if config.get("split") or align == "center":
+        return None
+    columns = table["columns"]
+    if polar:
+        if (
+            geometry != "rectangle"
+            or measures("y")
+            or len(dims("x")) != 1
+            or len(measures("x")) != 1
+        ):
+            return None
+        return Native("PIE", dims("x")[0], None, (measures("x")[0],))
+    if geometry == "circle":
+        if len(measures("x")) == 1 and len(measures("y")) == 1 and not dims("x") and not dims("y"):
+            color = dims("color")
+            points = (measures("x")[0], measures("y")[0], *measures("size")[:1])
+            if not all(point in columns for point in points):
+                return None
+            return Native(
+                "BUBBLE" if len(points) == 3 else "XY_SCATTER",
+                None,
+                color[0] if color else None,
+                points,
+            )
+        return None
+    horizontal = bool(measures("x")) and not measures("y")
+    axis, value = ("y", "x") if horizontal else ("x", "y")
+    along, stacked = dims(axis), dims(value)
+    if (
+        len(measures(value)) != 1
+        or measures(axis)
+        or not along
+        or len(along) > 2
+        or len(stacked) > 1
+    ):
+        return None
+    if set(along) & set(stacked):
+        return None  # a waterfall
+    measure = measures(value)[0]
+    if geometry == "line":
+        if stacked or len(along) != 1:
+            return None
+        color = dims("color")
+        return Native(
+            "LINE_MARKERS",
+            along[0],
+            color[0] if color and color[0] != along[0] else None,
+            (measure,),
+        )
+    if len(along) == 2 and stacked:
+        return None
+    share = "_100" if align == "stretch" else ""
+    if geometry == "area":
+        if len(along) != 1:
+            return None
+        return Native(
+            ("AREA_STACKED" + share) if stacked else "AREA",
+            along[0],
+            stacked[0] if stacked else None,
+            (measure,),
+        )
+    base = "BAR" if horizontal else "COLUMN"
+    if len(along) == 2:
+        return Native(f"{base}_CLUSTERED", along[0], along[1], (measure,))
+    if stacked:
+        return Native(f"{base}_STACKED{share}", along[0], stacked[0], (measure,))
+    return Native(f"{base}_CLUSTERED", along[0], None, (measure,))
+
+
+def _name(entry: Any) -> str:
+    return name_and_aggregator(entry)[0]
+
+
+def _column(entry: Any) -> str:
+    name, aggregator = name_and_aggregator(entry)
+    return name if aggregator == "sum" else f"{aggregator}({name})"
+
+
+def excel_format(fmt: NumberFormat, largest: float) -> str:
+    """An Excel number format that reads like ``fmt`` for numbers up to ``largest``.
+
+    >>> from ipyreport.formats import Format, resolve_number
+    >>> excel_format(resolve_number(Format(prefix="$"), "en"), 3.2e8)
+    '"$"#,##0.0,,"M"'
+    """
+    scales = fmt["scales"]
+    factor, word = 1.0, ""
+    for scale, scale_word in scales:
+        if largest >= scale:
+            factor, word = scale, scale_word
+    commas = "," * round(math.log10(factor) / 3) if factor > 1 else ""
+    digits = (
+        fmt["decimals"]
+        if factor > 1
+        else (
+            fmt["fixed"] if fmt["fixed"] is not None else (0 if float(largest).is_integer() else 2)
+        )
+    )
+    number = "#,##0" + ("." + "0" * digits if digits else "")
+
+    def quoted(text: str) -> str:
+        return f'"{text}"' if text else ""
+
+    return f"{quoted(fmt['prefix'])}{number}{commas}{quoted(word.strip() and word)}{quoted(fmt['suffix'])}"
+
+
+def save_pptx(document: bytes, plan: StoryPlan, path: str | Path, *, per: str = "step") -> Path:
+    """Write the story ``document`` (``Story.to_json()``) with its ``plan`` as a ``.pptx``."""
+    if per not in ("step", "slide"):
+        msg = f"per must be 'step' or 'slide', got {per!r}"
+        raise ValueError(msg)
+    if importlib.util.find_spec("pptx") is None:
+        msg = "PowerPoint decks need python-pptx: pip install 'ipyreport[pptx]'"
+        raise RuntimeError(msg)
+    contents = load(document)
+    deck = _Deck(contents, plan, per)
+    pictures = deck.pictures_needed()
+    images = _pictures(document, pictures) if pictures else {}
+    target = Path(path)
+    deck.write(target, images)
+    return target
+
+
+def _pictures(document: bytes, wanted: Sequence[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+    """The player's picture of each (slide, step), 1-based in the document."""
+    import base64
+
+    from ipyreport.export._browser import in_own_thread, story_page
+    from ipyreport.export.pdf import SHOW
+
+    def draw() -> dict[tuple[int, int], bytes]:
+        found = {}
+        with story_page(document, width=1280, height=720, scale=2) as (_, page):
+            for slide, step in wanted:
+                shown = page.evaluate(SHOW, [slide, step])
+                if shown["error"]:
+                    msg = f"slide {slide}, step {step} could not be drawn: {shown['error']}"
+                    raise RuntimeError(msg)
+                found[slide, step] = base64.b64decode(shown["image"].split(",", 1)[1])
+        return found
+
+    return in_own_thread(draw)
+
+
+class _Deck:
+    """The deck a document and its plan make, slide by slide."""
+
+    def __init__(self, contents: Document, plan: StoryPlan, per: str) -> None:
+        self.contents = contents
+        self.plan = plan
+        self.per = per
+        self.display = Display.of(contents)
+        self.colors: Mapping[str, Mapping[str, str]] = contents.get("colors") or {}
+        # Document slides (covers included) and the plan's numbers for the others.
+        self.numbers: list[int | None] = []
+        count = 0
+        for slide in contents["slides"]:
+            if slide.get("kind") == "cover":
+                self.numbers.append(None)
+            else:
+                count += 1
+                self.numbers.append(count)
+
+    def steps_of(self, index: int) -> list[int]:
+        total = len(self.contents["slides"][index]["steps"])
+        return list(range(1, total + 1)) if self.per == "step" else [total]
+
+    def charts(
+        self, index: int, step: int
+    ) -> list[tuple[ChartState, dict[str, Any] | None, Native | None]]:
+        """The charts a document slide shows at ``step``: its state, numbers and native kind."""
+        number = self.numbers[index]
+        slide = self.contents["slides"][index]
+        if number is None:
+            return []
+        if slide.get("kind") == "dashboard":
+            result = []
+            for chart in range(1, len(slide["steps"][0]["charts"]) + 1):
+                # A chart with fewer steps holds its last one.
+                last = max(
+                    k
+                    for k in range(1, step + 1)
+                    if slide["steps"][k - 1]["charts"][chart - 1] is not None
+                )
+                planned = self.plan.at(number, chart, last)
+                result.append((planned.state, planned.table, native(planned.state, planned.table)))
+            return result
+        planned = self.plan.at(number, None, step)
+        return [(planned.state, planned.table, native(planned.state, planned.table))]
+
+    def pictures_needed(self) -> list[tuple[int, int]]:
+        wanted = []
+        for index in range(len(self.contents["slides"])):
+            for step in self.steps_of(index):
+                charts = self.charts(index, step)
+                if any(kind is None for _, _, kind in charts):
+                    wanted.append((index + 1, step))
+        return wanted
+
+    def write(self, target: Path, images: Mapping[tuple[int, int], bytes]) -> None:
+        from pptx import Presentation
+        from pptx.util import Inches
+
+        deck = Presentation()
+        deck.slide_width, deck.slide_height = Inches(WIDTH), Inches(HEIGHT)
+        deck.core_properties.title = self.contents.get("title") or "ipyreport story"
+        previous_chart = False
+        tables: list[tuple[str, dict[str, Any]]] = []
+        for index, slide in enumerate(self.contents["slides"]):
+            for step in self.steps_of(index):
+                page = deck.slides.add_slide(deck.slide_layouts[5])  # title only
+                page.shapes.title.text = slide.get("title") or self.contents.get("title") or ""
+                entry = slide["steps"][step - 1]
+                charts = self.charts(index, step)
+                notes = [slide.get("notes") or ""]
+                if slide.get("kind") == "cover":
+                    page.shapes.title.text = slide.get("title") or ""
+                    if slide.get("subtitle"):
+                        box = page.shapes.add_textbox(
+                            Inches(0.8), Inches(3.6), Inches(11.7), Inches(1.0)
+                        )
+                        box.text_frame.text = slide["subtitle"]
+                    previous_chart = False
+                    continue
+                alts = entry.get("alts") or [entry.get("alt", "")]
+                boxes = _grid(len(charts))
+                for c, ((state, table, kind), box, alt) in enumerate(
+                    zip(charts, boxes, alts, strict=False)
+                ):
+                    name = CHART_NAME if len(charts) == 1 else f"{CHART_NAME} {c + 1}"
+                    if kind is None:
+                        image = images[index + 1, step]
+                        shape = page.shapes.add_picture(io.BytesIO(image), *box)
+                        notes.append(
+                            "The chart is a picture: PowerPoint has no chart of this kind."
+                        )
+                    else:
+                        assert table is not None  # a native chart has its numbers
+                        shape = self.chart(page, state, table, kind, box)
+                    shape.name = name
+                    _describe_shape(shape, alt)
+                    if table:
+                        title = (
+                            (entry.get("names") or [None])[c]
+                            if len(charts) > 1
+                            else entry.get("config", {}).get("title")
+                        )
+                        tables.append(
+                            (f"{slide.get('title') or 'Slide'} — {title or f'step {step}'}", table)
+                        )
+                if previous_chart and slide.get("kind") != "dashboard":
+                    _morph(page)
+                previous_chart = slide.get("kind") != "dashboard"
+                page.notes_slide.notes_text_frame.text = "\n\n".join(note for note in notes if note)
+        self.appendix(deck, tables)
+        deck.save(str(target))
+
+    def chart(
+        self, page: Any, state: ChartState, table: dict[str, Any], kind: Native, box: Sequence[Any]
+    ) -> Any:
+        """A native chart of the step's numbers on ``page``, in the story's colours and formats."""
+        from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+
+        data, series_names = self.chart_data(table, kind)
+        frame = page.shapes.add_chart(getattr(XL_CHART_TYPE, kind.kind), *box, data)
+        chart = frame.chart
+        chart.has_legend = bool(kind.series) or kind.kind == "PIE"
+        if chart.has_legend:
+            chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+            chart.legend.include_in_layout = False
+        title = state.config.get("title")
+        chart.has_title = bool(title)
+        if title:
+            chart.chart_title.text_frame.text = self.display.title(str(title))
+        self.paint(chart, kind, table, series_names)
+        return frame
+
+    def chart_data(self, table: dict[str, Any], kind: Native) -> tuple[Any, list[str]]:
+        """The chart's workbook: the step's numbers by category and series (or points)."""
+        from pptx.chart.data import BubbleChartData, CategoryChartData, XyChartData
+
+        columns, rows = table["columns"], table["rows"]
+        at = {name: columns.index(name) for name in columns}
+        label = self.display.label
+        series_names: list[str] = []
+        if kind.category is None:
+            data: Any = BubbleChartData() if kind.kind == "BUBBLE" else XyChartData()
+            groups: dict[str, Any] = {}
+            for row in rows:
+                key = str(row[at[kind.series]]) if kind.series else kind.values[1]
+                if key not in groups:
+                    shown = isolate(label(kind.series, key)) if kind.series else key
+                    groups[key] = data.add_series(shown)
+                    series_names.append(key)
+                point = [row[at[column]] for column in kind.values]
+                if all(value is not None for value in point):
+                    groups[key].add_data_point(*point)
+            return data, series_names
+        categories = list(dict.fromkeys(str(row[at[kind.category]]) for row in rows))
+        measure = kind.values[0]
+        series = kind.series
+        series_names = (
+            list(dict.fromkeys(str(row[at[series]]) for row in rows)) if series else [measure]
+        )
+        cells = {
+            (str(row[at[kind.category]]), str(row[at[series]]) if series else measure): row[
+                at[measure]
+            ]
+            for row in rows
+        }
+        largest = max((abs(v) for v in cells.values() if v is not None), default=0.0)
+        data = CategoryChartData(number_format=excel_format(self._format(measure), largest))
+        data.categories = [label(kind.category, category) for category in categories]
+        for name in series_names:
+            shown = label(series, name) if series else measure
+            data.add_series(shown, [cells.get((category, name)) for category in categories])
+        return data, series_names
+
+    def paint(self, chart: Any, kind: Native, table: dict[str, Any], names: list[str]) -> None:
+        """Each series (or a pie's slices) in its category's colour from the story."""
+        from pptx.dml.color import RGBColor
+
+        def fill(target: Any, color: str | None) -> None:
+            if color:
+                target.format.fill.solid()
+                target.format.fill.fore_color.rgb = RGBColor.from_string(
+                    color.lstrip("#")[:6].upper()
+                )
+
+        plot = chart.plots[0]
+        own = self.colors.get(kind.series, {}) if kind.series else {}
+        for series, name in zip(plot.series, names, strict=False):
+            fill(series, own.get(name))
+        category = kind.category
+        if kind.kind == "PIE" and category and category in self.colors:
+            at = table["columns"].index(category)
+            categories = list(dict.fromkeys(str(row[at]) for row in table["rows"]))
+            for point, name in zip(plot.series[0].points, categories, strict=False):
+                fill(point, self.colors[category].get(name))
+
+    def _format(self, column: str) -> NumberFormat:
+        return self.display.numbers.get(column, self.display.plain)
+
+    def appendix(self, deck: Any, tables: Sequence[tuple[str, dict[str, Any]]]) -> None:
+        """The numbers behind the charts, as tables (each shown once)."""
+        from pptx.util import Inches, Pt
+
+        seen = set()
+        for title, table in tables:
+            key = repr((table["columns"], table["rows"]))
+            if key in seen:
+                continue
+            seen.add(key)
+            rows = table["rows"]
+            dims = len(table["columns"]) - table["measures"]
+            for start in range(0, max(len(rows), 1), TABLE_ROWS):
+                part = rows[start : start + TABLE_ROWS]
+                page = deck.slides.add_slide(deck.slide_layouts[5])
+                page.shapes.title.text = f"Data: {title}"
+                shape = page.shapes.add_table(
+                    len(part) + 1,
+                    len(table["columns"]),
+                    Inches(0.6),
+                    Inches(1.5),
+                    Inches(12.1),
+                    Inches(0.35 * (len(part) + 1)),
+                )
+                grid = shape.table
+                for c, column in enumerate(table["columns"]):
+                    grid.cell(0, c).text = column
+                for r, row in enumerate(part, start=1):
+                    for c, (column, value) in enumerate(zip(table["columns"], row, strict=True)):
+                        text = (
+                            self.display.label(column, str(value))
+                            if c < dims
+                            else self.display.number(column, value)
+                        )
+                        grid.cell(r, c).text = text
+                for cell in (
+                    grid.cell(r, c)
+                    for r in range(len(part) + 1)
+                    for c in range(len(table["columns"]))
+                ):
+                    for paragraph in cell.text_frame.paragraphs:
+                        paragraph.font.size = Pt(11)
+
+
+def _grid(count: int) -> list[tuple[Any, Any, Any, Any]]:
+    """Where charts go: one filling the slide, or two to four side by side."""
+    from pptx.util import Inches
+
+    top, height = 1.4, HEIGHT - 1.7
+    if count <= 1:
+        return [(Inches(0.5), Inches(top), Inches(WIDTH - 1.0), Inches(height))]
+    columns = 2
+    rows = math.ceil(count / columns)
+    width = (WIDTH - 1.0) / columns
+    cell = height / rows
+    return [
+        (
+            Inches(0.5 + (i % columns) * width),
+            Inches(top + (i // columns) * cell),
+            Inches(width - 0.1),
+            Inches(cell - 0.1),
+        )
+        for i in range(count)
+    ]
+
+
+def _describe_shape(shape: Any, alt: str) -> None:
+    """The shape's alt text (``descr``), as PowerPoint's Alt Text pane shows it."""
+    properties = shape._element.xpath("./*[1]/p:cNvPr")
+    if properties:
+        properties[0].set("descr", alt)
+
+
+def _morph(page: Any) -> None:
+    """PowerPoint's Morph transition into ``page``: its chart moves from the last one."""
+    from lxml import etree
+
+    slide = page._element
+    transition = etree.fromstring(_MORPH)
+    after = slide.find(f"{{{_P}}}clrMapOvr")
+    if after is not None:
+        after.addnext(transition)
+    else:
+        slide.append(transition)
