@@ -78,6 +78,12 @@ def _parser() -> argparse.ArgumentParser:
         "--steps", action="store_true", help="with --pdf: a page per step, not per slide"
     )
     build.add_argument(
+        "--layout",
+        choices=("slides", "scroll"),
+        default="slides",
+        help="slides (default), or scroll: an article whose chart follows the reader's scrolling",
+    )
+    build.add_argument(
         "--pptx",
         action="store_true",
         help="also write a PowerPoint deck (native charts, notes, Morph) next to each HTML file",
@@ -192,6 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             steps=args.steps,
             video=args.video,
             pptx=args.pptx,
+            layout=args.layout,
             options=args,
         )
     return _demo(args.out, args.orders)
@@ -254,6 +261,7 @@ def _build(
     steps: bool = False,
     video: bool = False,
     pptx: bool = False,
+    layout: str = "slides",
     options: argparse.Namespace | None = None,
 ) -> int:
     from ipyreport._access import Access
@@ -277,7 +285,7 @@ def _build(
             target = _target(spec, out, len(specs))
             progress.update(f"writing {target}")
             target.parent.mkdir(parents=True, exist_ok=True)
-            story.save_html(target)
+            story.save_html(target, layout=layout)
             if pdf:
                 story.save_pdf(target.with_suffix(".pdf"), steps=steps)
             if pptx:

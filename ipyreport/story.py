@@ -419,16 +419,17 @@ class Story:
         outline = orjson.dumps({**self._outline(), "placeholders": _placeholders(datasets)})
         return outline[:-1] + b',"datasets":{' + parts + b"}}"
 
-    def to_html(self) -> str:
-        """One self-contained HTML document that plays the story offline."""
+    def to_html(self, *, layout: str = "slides") -> str:
+        """One self-contained HTML document that plays the story offline: slides, or
+        (``layout="scroll"``) an article whose chart follows the reader's scrolling."""
         from ipyreport.export.html import render
 
-        return render(self.to_json())
+        return render(self.to_json(), layout=layout)
 
-    def save_html(self, path: str | Path) -> Path:
+    def save_html(self, path: str | Path, *, layout: str = "slides") -> Path:
         """Write :meth:`to_html` to ``path`` (UTF-8) and return the path."""
         target = Path(path)
-        target.write_text(self.to_html(), encoding="utf-8")
+        target.write_text(self.to_html(layout=layout), encoding="utf-8")
         return target
 
     def check(self) -> list[Any]:

@@ -23,7 +23,7 @@ from importlib import resources
 from ipyreport import assets
 from ipyreport._errors import IpyreportError
 from ipyreport._version import __version__
-from ipyreport.document import load
+from ipyreport.document import Document, load
 from ipyreport.export._dense import DECODE_JS, encode
 
 __all__ = ["iframe", "render"]
@@ -50,10 +50,14 @@ document.head.append(style);
 const loaded = Object.fromEntries(
   await Promise.all(Object.entries(sources).map(async ([name, source]) => [name, await import(moduleUrl(source))])),
 );
-const { steps, player, ...modules } = loaded;
+const { steps, player, article, ...modules } = loaded;
 const story = JSON.parse(text("ipyreport-story"));
 await compiled;
-await player.start({ Vizzu, steps, modules, story, root: document.getElementById("ipyreport"), page: true });
+const root = document.getElementById("ipyreport");
+// An article is scrolled: the page keeps its keys and its URL, its blocks move the story.
+const scrolled = root.dataset.layout === "scroll";
+const api = await player.start({ Vizzu, steps, modules, story, root, page: !scrolled, hash: !scrolled });
+if (scrolled) article.follow({ root, api });
 """
 )
 
@@ -68,7 +72,7 @@ PAGE = """<!doctype html>
 <style>.ipyreport {{ visibility: hidden; }}</style>
 </head>
 <body>
-<main id="ipyreport" class="ipyreport" tabindex="0" aria-roledescription="data story" aria-label="{title}" data-theme="{theme}" data-table="false" data-presenter="false" data-info="false">
+<main id="ipyreport" class="ipyreport" tabindex="0" aria-roledescription="data story" aria-label="{title}" data-theme="{theme}" data-layout="{layout}" data-table="false" data-presenter="false" data-info="false">
 {markup}
 </main>
 <noscript>This story needs JavaScript to play.</noscript>
@@ -187,8 +191,16 @@ def _made_at() -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def render(document: bytes) -> str:
-    """The complete HTML page that plays a story document (``Story.to_json()``)."""
+LAYOUTS = ("slides", "scroll")
+
+
+def render(document: bytes, *, layout: str = "slides") -> str:
+    """The complete HTML page that plays a story document (``Story.to_json()``): slides
+    that step by key or click, or (``layout="scroll"``) an article the reader scrolls,
+    its text beside a chart that follows it."""
+    if layout not in LAYOUTS:
+        msg = f"layout is one of {', '.join(LAYOUTS)}, got {layout!r}"
+        raise ValueError(msg)
     settings = load(document)
     fingerprint = hashlib.sha256(document).hexdigest()[:12]
     title = settings["title"] or "Data story"
@@ -200,10 +212,8 @@ def render(document: bytes) -> str:
         version=__version__,
         title=html.escape(title, quote=True),
         theme=html.escape(settings["theme"], quote=True),
-        markup=_static("export/player.html").replace(
-            '<footer class="ipyreport-footer"></footer>',
-            f'<footer class="ipyreport-footer">{html.escape(footer)}</footer>',
-        ),
+        layout=layout,
+        markup=_markup(settings, footer, layout),
         vizzu=engine,
         wasm=wasm,
         code=_packed(
@@ -213,12 +223,63 @@ def render(document: bytes) -> str:
                     "steps": _lean(_static("static/steps.js")),
                     "player": _lean(_static("export/player.js")),
                     **{name: _lean(source) for name, source in player_parts().items()},
+                    **(
+                        {"article": _lean(_static("export/article.js"))}
+                        if layout == "scroll"
+                        else {}
+                    ),
                 }
             ).encode("utf-8")
         ),
         story=script_json(document),
         bootstrap=BOOTSTRAP,
     )
+
+
+def _markup(document: Document, footer: str, layout: str) -> str:
+    """The player's markup; for an article, the story's words in blocks beside it."""
+    player = _static("export/player.html").replace(
+        '<footer class="ipyreport-footer"></footer>',
+        f'<footer class="ipyreport-footer">{html.escape(footer)}</footer>',
+    )
+    if layout != "scroll":
+        return player
+    esc = html.escape
+    parts = [
+        '<div class="ipyreport-article-bar"><progress class="ipyreport-article-progress" '
+        'aria-label="Progress through the story" value="0" max="1"></progress>'
+        '<button type="button" class="ipyreport-print">Print with pictures</button></div>',
+        '<div class="ipyreport-article"><article class="ipyreport-blocks">',
+    ]
+    if document["title"]:
+        parts.append(f'<h1 class="ipyreport-article-title">{esc(document["title"])}</h1>')
+    for s, slide in enumerate(document["slides"], start=1):
+        for k, step in enumerate(slide["steps"], start=1):
+            name = f"{s}.{k}"
+            words = []
+            said = {key: str(slide.get(key) or "") for key in ("title", "subtitle", "notes")}
+            if k == 1 and said["title"]:
+                words.append(f"<h2>{esc(said['title'])}</h2>")
+            if k == 1 and said["subtitle"]:
+                words.append(f"<p>{esc(said['subtitle'])}</p>")
+            if k == 1 and said["notes"]:
+                words.append(f'<p class="ipyreport-block-notes">{esc(said["notes"])}</p>')
+            titles = [chart["config"].get("title") for chart in step.get("charts") or [] if chart]
+            titles.append((step.get("config") or {}).get("title"))
+            for title in dict.fromkeys(t for t in titles if t):
+                words.append(f"<h3>{esc(str(title))}</h3>")
+            note = (step.get("highlight") or {}).get("note")
+            if note:
+                words.append(f'<p class="ipyreport-block-note">{esc(note)}</p>')
+            parts.append(
+                f'<section class="ipyreport-block" id="{name}" data-slide="{s}" data-step="{k}">'
+                f'<a class="ipyreport-anchor" href="#{name}" aria-label="Link to step {name}">#{name}</a>'
+                f"{''.join(words)}"
+                f'<img class="ipyreport-block-picture" alt="{esc(step.get("alt") or "", quote=True)}" hidden>'
+                "</section>"
+            )
+    parts.append(f'</article><div class="ipyreport-sticky">{player}</div></div>')
+    return "".join(parts)
 
 
 def iframe(document: str, *, title: str, height: int = 540) -> str:

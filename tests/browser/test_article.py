@@ -1,0 +1,182 @@
+"""The story as a scrolled article: the chart follows the block at the middle of the screen,
+slowly or fast, after a resize, with reduced motion, from a link, and prints its pictures."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from ipyreport.cli import main
+
+from .pages import axe_violations, wait_idle, wait_ready
+from .test_player import INK
+
+ROOT = Path(__file__).resolve().parents[2]
+PICTURES = ROOT / "docs" / "pictures"
+
+
+@pytest.fixture(scope="module")
+def article(tmp_path_factory):
+    out = tmp_path_factory.mktemp("article")
+    spec = ROOT / "stories" / "sales-overview.yaml"
+    assert (
+        main(["build", str(spec), "-o", str(out / "article.html"), "--layout", "scroll", "-q"]) == 0
+    )
+    return out / "article.html"
+
+
+def at(page) -> str:
+    return page.evaluate(
+        "() => { const r = document.getElementById('ipyreport'); return `${r.dataset.slide}.${r.dataset.step}`; }"
+    )
+
+
+def blocks(page) -> list[str]:
+    return page.evaluate(
+        "() => [...document.querySelectorAll('.ipyreport-block')].map((b) => b.id)"
+    )
+
+
+def settle(page):
+    page.wait_for_timeout(200)  # the next frame's scroll check
+    wait_idle(page)
+
+
+def scroll_to(page, name: str):
+    page.evaluate(
+        "(name) => document.getElementById(name).scrollIntoView({ block: 'center' })", name
+    )
+    settle(page)
+
+
+def open_article(open_file, path, **options):
+    watch = open_file(path, **options)
+    wait_ready(watch.page)
+    return watch, watch.page
+
+
+def test_scrolling_slowly_plays_each_blocks_step(open_file, article):
+    watch, page = open_article(open_file, article, size=(1280, 720))
+    names = blocks(page)
+    assert names[:3] == ["1.1", "1.2", "1.3"]
+    assert at(page) == "1.1"
+    pictures = []
+    for name in names:
+        scroll_to(page, name)
+        assert at(page) == name
+        assert page.evaluate(INK)["ink"] > 0.005, f"{name} looks blank"
+        assert page.evaluate(
+            f"() => document.getElementById('{name}').classList.contains('ipyreport-active')"
+        )
+        pictures.append(
+            page.evaluate("() => document.getElementById('ipyreport').ipyreport.snapshot()")
+        )
+        progress = page.evaluate(
+            "() => document.querySelector('.ipyreport-article-progress').value"
+        )
+        assert progress == names.index(name) + 1
+    # Every block changes the picture (a zoom coming back up may repeat an earlier one).
+    assert all(a != b for a, b in zip(pictures, pictures[1:], strict=False))
+    # And back up: backwards plays the steps in reverse.
+    scroll_to(page, "2.1")
+    assert at(page) == "2.1"
+    assert watch.network_requests() == []
+    assert watch.errors == []
+
+
+def test_a_fast_scroll_lands_on_the_last_blocks_step(open_file, article):
+    watch, page = open_article(open_file, article, size=(1280, 720))
+    page.evaluate("() => window.scrollTo(0, document.documentElement.scrollHeight)")
+    settle(page)
+    assert at(page) == blocks(page)[-1]
+    page.keyboard.press("Home")  # the page's own key: it scrolls, the story follows
+    settle(page)
+    assert at(page) == "1.1"
+    assert watch.errors == []
+
+
+def test_after_a_resize_the_block_at_the_middle_is_still_the_step_shown(open_file, article):
+    watch, page = open_article(open_file, article, size=(1280, 720))
+    scroll_to(page, "3.2")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(400)
+    settle(page)
+    middle = page.evaluate(
+        """() => { const blocks = [...document.querySelectorAll('.ipyreport-block')];
+             let found = blocks[0];
+             for (const b of blocks) if (b.getBoundingClientRect().top <= innerHeight / 2) found = b;
+             return found.id; }"""
+    )
+    assert at(page) == middle
+    assert page.evaluate(INK)["ink"] > 0.005
+    assert watch.errors == []
+
+
+def test_with_reduced_motion_a_block_jumps_to_its_step(open_file, article):
+    watch, page = open_article(open_file, article, size=(1280, 720), reduced_motion="reduce")
+    started = time.monotonic()
+    scroll_to(page, "2.3")
+    assert at(page) == "2.3"
+    assert time.monotonic() - started < 1.5
+    assert watch.errors == []
+
+
+def test_a_link_opens_at_its_block_and_a_dashboard_filters_inside_the_article(open_file, article):
+    watch = open_file(Path(str(article)), size=(1280, 720))
+    page = watch.page
+    page.goto(article.resolve().as_uri() + "#5.1")
+    wait_ready(page)
+    settle(page)
+    assert at(page) == "5.1"
+    page.select_option("select[name=Region]", "Europe")
+    wait_idle(page)
+    assert (
+        page.evaluate("() => document.getElementById('ipyreport').dataset.crossFilter")
+        == '{"Region":"Europe"}'
+    )
+    assert axe_violations(page) == []
+    assert watch.network_requests() == []
+
+
+def test_printing_shows_every_steps_picture_beside_its_words(open_file, article):
+    watch, page = open_article(open_file, article, size=(1280, 720), reduced_motion="reduce")
+    page.evaluate("() => { window.print = () => { window.printed = true; }; }")
+    page.click(".ipyreport-print")
+    deadline = time.monotonic() + 60
+    while not page.evaluate("() => window.printed === true"):
+        assert time.monotonic() < deadline, "printing never started"
+        time.sleep(0.1)
+    sources = page.evaluate(
+        "() => [...document.querySelectorAll('.ipyreport-block-picture')].map((img) => img.src)"
+    )
+    assert all(source.startswith("data:image/png") for source in sources)
+    page.emulate_media(media="print")
+    shown = page.evaluate(
+        "() => [...document.querySelectorAll('.ipyreport-block-picture')].map((img) => getComputedStyle(img).display)"
+    )
+    assert set(shown) == {"block"}
+    assert (
+        page.evaluate("() => getComputedStyle(document.querySelector('.ipyreport-sticky')).display")
+        == "none"
+    )
+    assert watch.errors == []
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (390, 844)], ids=["desktop", "phone"])
+def test_the_article_reads_on_a_desktop_and_a_phone(open_file, article, size):
+    watch, page = open_article(open_file, article, size=size)
+    scroll_to(page, "2.1")
+    assert page.evaluate(INK)["ink"] > 0.005
+    block = page.locator("[id='2.1']").bounding_box()
+    assert block["x"] >= 0
+    assert block["x"] + block["width"] <= size[0]
+    assert page.evaluate("() => document.documentElement.scrollWidth - innerWidth") <= 0
+    assert axe_violations(page) == []
+    if os.environ.get("IPYREPORT_UPDATE_GOLDENS"):
+        page.screenshot(
+            path=str(PICTURES / f"article-{'desktop' if size[0] > 600 else 'phone'}.png")
+        )
+    assert watch.errors == []
