@@ -3,6 +3,7 @@ slowly or fast, after a resize, with reduced motion, from a link, and prints its
 
 from __future__ import annotations
 
+import itertools
 import os
 import time
 from pathlib import Path
@@ -79,7 +80,7 @@ def test_scrolling_slowly_plays_each_blocks_step(open_file, article):
         )
         assert progress == names.index(name) + 1
     # Every block changes the picture (a zoom coming back up may repeat an earlier one).
-    assert all(a != b for a, b in zip(pictures, pictures[1:], strict=False))
+    assert all(a != b for a, b in itertools.pairwise(pictures))
     # And back up: backwards plays the steps in reverse.
     scroll_to(page, "2.1")
     assert at(page) == "2.1"
