@@ -147,8 +147,16 @@ class Pushed:
 
     source: LazySource
     data: VizzuData  # the source's schema
+    # Each query runs once: a story's words often ask the same thing twice.
+    answered: dict[str, list[Group]] = field(default_factory=dict)
 
     def grouped(self, query: Query) -> list[Group]:
+        key = repr(query)
+        if key not in self.answered:
+            self.answered[key] = self._run(query)
+        return self.answered[key]
+
+    def _run(self, query: Query) -> list[Group]:
         dims = [query.dimension] if query.dimension else []
         measures = {query.measure: query.fn} if query.measure else {}
         read = self.source.read(dims, measures, where=query.where)
