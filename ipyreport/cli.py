@@ -273,6 +273,18 @@ def _build(
     for spec in specs:
         started = time.perf_counter()
         try:
+            if spec.suffix == ".ipynb":
+                # A notebook becomes an article: its markdown and the stories it showed.
+                from ipyreport.export.notebook_article import save_notebook_article
+
+                target = _target(spec, out, len(specs))
+                target.parent.mkdir(parents=True, exist_ok=True)
+                save_notebook_article(spec, target)
+                for _ in range(3):
+                    progress.advance()
+                if not quiet:
+                    print(f"{target}  (article from {spec.name})")
+                continue
             progress.update(f"reading {spec}")
             loaded = load(spec, overrides)
             progress.advance()

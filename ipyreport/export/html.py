@@ -18,6 +18,7 @@ import html
 import json
 import os
 import re
+from collections.abc import Sequence
 from importlib import resources
 
 from ipyreport import assets
@@ -51,13 +52,16 @@ const loaded = Object.fromEntries(
   await Promise.all(Object.entries(sources).map(async ([name, source]) => [name, await import(moduleUrl(source))])),
 );
 const { steps, player, article, ...modules } = loaded;
-const story = JSON.parse(text("ipyreport-story"));
 await compiled;
-const root = document.getElementById("ipyreport");
-// An article is scrolled: the page keeps its keys and its URL, its blocks move the story.
-const scrolled = root.dataset.layout === "scroll";
-const api = await player.start({ Vizzu, steps, modules, story, root, page: !scrolled, hash: !scrolled });
-if (scrolled) article.follow({ root, api });
+// Each story on the page (an article made from a notebook has several) plays in
+// its own root. An article is scrolled: the page keeps its keys and its URL,
+// and its blocks move the story.
+for (const root of document.querySelectorAll("[data-ipyreport-story]")) {
+  const story = JSON.parse(text(root.dataset.ipyreportStory));
+  const scrolled = root.dataset.layout === "scroll";
+  const api = await player.start({ Vizzu, steps, modules, story, root, page: !scrolled, hash: !scrolled });
+  if (scrolled) article.follow({ root, api });
+}
 """
 )
 
@@ -72,7 +76,7 @@ PAGE = """<!doctype html>
 <style>.ipyreport {{ visibility: hidden; }}</style>
 </head>
 <body>
-<main id="ipyreport" class="ipyreport" tabindex="0" aria-roledescription="data story" aria-label="{title}" data-theme="{theme}" data-layout="{layout}" data-table="false" data-presenter="false" data-info="false">
+<main id="ipyreport" class="ipyreport" tabindex="0" aria-roledescription="data story" aria-label="{title}" data-theme="{theme}" data-layout="{layout}" data-ipyreport-story="ipyreport-story" data-table="false" data-presenter="false" data-info="false">
 {markup}
 </main>
 <noscript>This story needs JavaScript to play.</noscript>
@@ -216,28 +220,102 @@ def render(document: bytes, *, layout: str = "slides") -> str:
         markup=_markup(settings, footer, layout),
         vizzu=engine,
         wasm=wasm,
-        code=_packed(
-            json.dumps(
-                {
-                    "css": _static("export/player.css"),
-                    "steps": _lean(_static("static/steps.js")),
-                    "player": _lean(_static("export/player.js")),
-                    **{name: _lean(source) for name, source in player_parts().items()},
-                    **(
-                        {"article": _lean(_static("export/article.js"))}
-                        if layout == "scroll"
-                        else {}
-                    ),
-                }
-            ).encode("utf-8")
-        ),
+        code=_code(article=layout == "scroll"),
         story=script_json(document),
         bootstrap=BOOTSTRAP,
     )
 
 
-def _markup(document: Document, footer: str, layout: str) -> str:
-    """The player's markup; for an article, the story's words in blocks beside it."""
+def _code(*, article: bool) -> str:
+    """The player's style, step runtime, player and parts as one packed bundle."""
+    sources = {
+        "css": _static("export/player.css"),
+        "steps": _lean(_static("static/steps.js")),
+        "player": _lean(_static("export/player.js")),
+        **{name: _lean(source) for name, source in player_parts().items()},
+    }
+    if article:
+        sources["article"] = _lean(_static("export/article.js"))
+    return _packed(json.dumps(sources).encode("utf-8"))
+
+
+CHAPTERS = """<!doctype html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="{csp}">
+<meta name="generator" content="ipyreport {version}">
+<title>{title}</title>
+<style>
+.ipyreport {{ visibility: hidden; }}
+body {{ margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d2430; background: #fff; }}
+.ipyreport-prose {{ max-width: 42rem; margin: 0 auto; padding: 1rem; line-height: 1.55; }}
+.ipyreport-prose img {{ display: none; }}
+</style>
+</head>
+<body>
+<main class="ipyreport-notebook">
+{content}
+</main>
+<script type="text/plain" id="ipyreport-vizzu" {vizzu}</script>
+<script type="text/plain" id="ipyreport-wasm" {wasm}</script>
+<script type="text/plain" id="ipyreport-code" {code}</script>
+{stories}
+<script type="module">{bootstrap}</script>
+</body>
+</html>
+"""
+
+
+def render_chapters(parts: Sequence[str | bytes], *, title: str, lang: str = "en") -> str:
+    """One article from prose and stories in turn (a notebook's markdown cells and the
+    stories its code cells showed): ``str`` parts are safe HTML, ``bytes`` story
+    documents, each scrolled beside its own chart."""
+    content = []
+    scripts = []
+    stories = 0
+    for part in parts:
+        if isinstance(part, str):
+            content.append(f'<div class="ipyreport-prose">{part}</div>')
+            continue
+        stories += 1
+        settings = load(part)
+        fingerprint = hashlib.sha256(part).hexdigest()[:12]
+        footer = f"Made with ipyreport {__version__} on {_made_at()} · story {fingerprint}"
+        root = "ipyreport" if stories == 1 else f"ipyreport-{stories}"
+        label = html.escape(settings["title"] or f"Data story {stories}", quote=True)
+        content.append(
+            f'<section id="{root}" class="ipyreport" tabindex="-1" aria-roledescription="data story" '
+            f'aria-label="{label}" data-theme="{html.escape(settings["theme"], quote=True)}" '
+            f'data-layout="scroll" data-ipyreport-story="ipyreport-story-{stories}" '
+            'data-table="false" data-presenter="false" data-info="false">'
+            f"{_markup(settings, footer, 'scroll', prefix=f'{stories}-')}</section>"
+        )
+        scripts.append(
+            f'<script type="application/json" id="ipyreport-story-{stories}">{script_json(part)}</script>'
+        )
+    if not stories:
+        msg = "an article needs at least one story"
+        raise ValueError(msg)
+    engine, wasm = _engine_scripts()
+    return CHAPTERS.format(
+        lang=html.escape(lang, quote=True),
+        csp=_csp(),
+        version=__version__,
+        title=html.escape(title, quote=True),
+        content="\n".join(content),
+        vizzu=engine,
+        wasm=wasm,
+        code=_code(article=True),
+        stories="\n".join(scripts),
+        bootstrap=BOOTSTRAP,
+    )
+
+
+def _markup(document: Document, footer: str, layout: str, prefix: str = "") -> str:
+    """The player's markup; for an article, the story's words in blocks beside it
+    (``prefix`` keeps block ids apart when one page holds several stories)."""
     player = _static("export/player.html").replace(
         '<footer class="ipyreport-footer"></footer>',
         f'<footer class="ipyreport-footer">{html.escape(footer)}</footer>',
@@ -255,7 +333,7 @@ def _markup(document: Document, footer: str, layout: str) -> str:
         parts.append(f'<h1 class="ipyreport-article-title">{esc(document["title"])}</h1>')
     for s, slide in enumerate(document["slides"], start=1):
         for k, step in enumerate(slide["steps"], start=1):
-            name = f"{s}.{k}"
+            name = f"{prefix}{s}.{k}"
             words = []
             said = {key: str(slide.get(key) or "") for key in ("title", "subtitle", "notes")}
             if k == 1 and said["title"]:

@@ -181,3 +181,39 @@ def test_the_article_reads_on_a_desktop_and_a_phone(open_file, article, size):
             path=str(PICTURES / f"article-{'desktop' if size[0] > 600 else 'phone'}.png")
         )
     assert watch.errors == []
+
+
+def test_a_notebook_becomes_an_article_of_its_words_and_stories(open_file, tmp_path):
+    target = tmp_path / "quickstart.html"
+    notebook = ROOT / "notebooks" / "quickstart.ipynb"
+    assert main(["build", str(notebook), "-o", str(target), "-q"]) == 0
+    watch = open_file(target, size=(1280, 720))
+    page = watch.page
+    deadline = time.monotonic() + 30
+    while page.evaluate(
+        "() => [...document.querySelectorAll('[data-ipyreport-story]')].some((r) => r.dataset.ready !== 'true')"
+    ):
+        assert time.monotonic() < deadline, "the stories never became ready"
+        time.sleep(0.1)
+    roots = page.evaluate(
+        "() => [...document.querySelectorAll('[data-ipyreport-story]')].map((r) => r.id)"
+    )
+    assert roots == ["ipyreport", "ipyreport-2"]  # the two stories the notebook showed
+    prose = page.locator(".ipyreport-prose h1").first.text_content()
+    assert prose == "Quickstart: from a DataFrame to a story"
+    names = page.evaluate(
+        "() => [...document.querySelectorAll('.ipyreport-block')].map((b) => b.id)"
+    )
+    last_of_first = [name for name in names if name.startswith("1-")][-1]
+    page.evaluate(
+        "(name) => document.getElementById(name).scrollIntoView({ block: 'center' })", last_of_first
+    )
+    page.wait_for_timeout(300)
+    wait_idle(page)
+    slide, step = last_of_first.removeprefix("1-").split(".")
+    shown = page.evaluate(
+        "() => { const r = document.getElementById('ipyreport'); return [r.dataset.slide, r.dataset.step]; }"
+    )
+    assert shown == [slide, step]
+    assert watch.network_requests() == []
+    assert watch.errors == []

@@ -159,3 +159,36 @@ def test_an_alias_bomb_fails_fast_and_small(tmp_path, capsys):
     assert time.perf_counter() - started < 1.0
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100_000  # KB
     assert "YAML aliases (*a) are not allowed in a spec" in capsys.readouterr().err
+
+
+def test_a_notebook_without_saved_stories_is_refused_with_the_fix(tmp_path, capsys):
+    import json
+
+    notebook = tmp_path / "empty.ipynb"
+    cells = [
+        {"cell_type": "markdown", "metadata": {}, "source": ["# Title <script>alert(1)</script>"]},
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "execution_count": None,
+            "outputs": [],
+            "source": ["1 + 1"],
+        },
+    ]
+    notebook.write_text(
+        json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    )
+    assert main(["build", str(notebook), "-o", str(tmp_path / "out.html")]) == 1
+    assert (
+        "no story is shown in its saved outputs; run it and save it with its outputs"
+        in capsys.readouterr().err
+    )
+
+
+def test_a_notebooks_markdown_is_escaped_in_its_article():
+    from ipyreport.export.notebook_article import _markdown
+
+    rendered = _markdown()("Some **bold** words.\n\n<script>alert(1)</script>")
+    assert "<strong>bold</strong>" in rendered
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered
+    assert "<script>" not in rendered
