@@ -24,7 +24,7 @@ import importlib.util
 import io
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +55,7 @@ NATIVE_KINDS = (
     "XY_SCATTER",
     "BUBBLE",
 )
+PLAIN, FIRST = "#5b6b7f", "#4171CD"  # look.js PLAIN_MARKS.light and the palette's first
 # The shape every step's chart is named, so Morph moves one into the next.
 CHART_NAME = "!!ipyreport chart"
 WIDTH, HEIGHT = 13.333, 7.5  # inches: a 16:9 slide
@@ -79,10 +80,18 @@ class Native:
     category: str | None  # the dimension along the axis (None: a scatter plot's points)
     series: str | None  # the dimension that splits it into series
     values: tuple[str, ...]  # table columns: one measure, or x, y (and size) for points
+    by_value: bool = False  # categories sorted by their value, smallest first (as the engine sorts)
 
 
 def native(state: ChartState, table: Mapping[str, Any] | None) -> Native | None:
     """The PowerPoint chart a step's state can be, or ``None`` (a picture)."""
+    found = _native(state, table)
+    if found is not None and found.category is not None and state.config.get("sort") == "byValue":
+        return replace(found, by_value=True)
+    return found
+
+
+def _native(state: ChartState, table: Mapping[str, Any] | None) -> Native | None:
     if not table or table["total"] > len(table["rows"]) or not table["measures"]:
         return None
     config = state.config
@@ -275,6 +284,17 @@ class _Deck:
             else:
                 count += 1
                 self.numbers.append(count)
+        # The main chart's title as shown after each step: a step that sets none
+        # keeps the one before, as the engine does (dashboards name their charts).
+        self.titles: dict[tuple[int, int], str | None] = {}
+        shown: str | None = None
+        for index, slide in enumerate(contents["slides"]):
+            if slide.get("kind") in ("cover", "dashboard"):
+                continue
+            for step, entry in enumerate(slide["steps"], start=1):
+                if "title" in entry.get("config", {}):
+                    shown = entry["config"]["title"]
+                self.titles[index, step] = shown
 
     def steps_of(self, index: int) -> list[int]:
         total = len(self.contents["slides"][index]["steps"])
@@ -324,12 +344,12 @@ class _Deck:
         for index, slide in enumerate(self.contents["slides"]):
             for step in self.steps_of(index):
                 page = deck.slides.add_slide(deck.slide_layouts[5])  # title only
-                page.shapes.title.text = slide.get("title") or self.contents.get("title") or ""
+                _place_title(page, slide.get("title") or self.contents.get("title") or "")
                 entry = slide["steps"][step - 1]
                 charts = self.charts(index, step)
                 notes = [slide.get("notes") or ""]
                 if slide.get("kind") == "cover":
-                    page.shapes.title.text = slide.get("title") or ""
+                    _place_title(page, slide.get("title") or "")
                     if slide.get("subtitle"):
                         box = page.shapes.add_textbox(
                             Inches(0.8), Inches(3.6), Inches(11.7), Inches(1.0)
@@ -339,7 +359,7 @@ class _Deck:
                     continue
                 alts = entry.get("alts") or [entry.get("alt", "")]
                 boxes = _grid(len(charts))
-                for c, ((state, table, kind), box, alt) in enumerate(
+                for c, ((_state, table, kind), box, alt) in enumerate(
                     zip(charts, boxes, alts, strict=False)
                 ):
                     name = CHART_NAME if len(charts) == 1 else f"{CHART_NAME} {c + 1}"
@@ -351,7 +371,13 @@ class _Deck:
                         )
                     else:
                         assert table is not None  # a native chart has its numbers
-                        shape = self.chart(page, state, table, kind, box)
+                        frame_title = (
+                            self.titles.get((index, step))
+                            if len(charts) == 1
+                            else (entry["charts"][c] or {}).get("config", {}).get("title")
+                            or _held_title(slide, step, c)
+                        )
+                        shape = self.chart(page, table, kind, box, frame_title)
                     shape.name = name
                     _describe_shape(shape, alt)
                     if table:
@@ -371,10 +397,16 @@ class _Deck:
         deck.save(str(target))
 
     def chart(
-        self, page: Any, state: ChartState, table: dict[str, Any], kind: Native, box: Sequence[Any]
+        self,
+        page: Any,
+        table: dict[str, Any],
+        kind: Native,
+        box: Sequence[Any],
+        title: str | None,
     ) -> Any:
         """A native chart of the step's numbers on ``page``, in the story's colours and formats."""
         from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+        from pptx.util import Inches, Pt
 
         data, series_names = self.chart_data(table, kind)
         frame = page.shapes.add_chart(getattr(XL_CHART_TYPE, kind.kind), *box, data)
@@ -383,11 +415,12 @@ class _Deck:
         if chart.has_legend:
             chart.legend.position = XL_LEGEND_POSITION.BOTTOM
             chart.legend.include_in_layout = False
-        title = state.config.get("title")
         chart.has_title = bool(title)
         if title:
-            chart.chart_title.text_frame.text = self.display.title(str(title))
+            chart.chart_title.text_frame.text = title
+        chart.font.size = Pt(12 if box[2] > Inches(8) else 10)
         self.paint(chart, kind, table, series_names)
+        self.axes(chart, kind, table)
         return frame
 
     def chart_data(self, table: dict[str, Any], kind: Native) -> tuple[Any, list[str]]:
@@ -413,6 +446,11 @@ class _Deck:
             return data, series_names
         categories = list(dict.fromkeys(str(row[at[kind.category]]) for row in rows))
         measure = kind.values[0]
+        if kind.by_value:
+            totals = dict.fromkeys(categories, 0.0)
+            for row in rows:
+                totals[str(row[at[kind.category]])] += row[at[measure]] or 0
+            categories.sort(key=lambda category: totals[category])
         series = kind.series
         series_names = (
             list(dict.fromkeys(str(row[at[series]]) for row in rows)) if series else [measure]
@@ -435,23 +473,52 @@ class _Deck:
         """Each series (or a pie's slices) in its category's colour from the story."""
         from pptx.dml.color import RGBColor
 
+        line = kind.kind.startswith("LINE")
+
         def fill(target: Any, color: str | None) -> None:
-            if color:
-                target.format.fill.solid()
-                target.format.fill.fore_color.rgb = RGBColor.from_string(
-                    color.lstrip("#")[:6].upper()
-                )
+            if not color:
+                return
+            rgb = RGBColor.from_string(color.lstrip("#")[:6].upper())
+            if line:
+                target.format.line.color.rgb = rgb
+                target.marker.format.fill.solid()
+                target.marker.format.fill.fore_color.rgb = rgb
+                return
+            target.format.fill.solid()
+            target.format.fill.fore_color.rgb = rgb
 
         plot = chart.plots[0]
         own = self.colors.get(kind.series, {}) if kind.series else {}
         for series, name in zip(plot.series, names, strict=False):
-            fill(series, own.get(name))
+            # Marks coloured by nothing: the engine's first colour, or slate once
+            # the story's categories own the palette (as the player draws them).
+            fill(series, own.get(name) if kind.series else (PLAIN if self.colors else FIRST))
         category = kind.category
         if kind.kind == "PIE" and category and category in self.colors:
             at = table["columns"].index(category)
             categories = list(dict.fromkeys(str(row[at]) for row in table["rows"]))
             for point, name in zip(plot.series[0].points, categories, strict=False):
                 fill(point, self.colors[category].get(name))
+
+    def axes(self, chart: Any, kind: Native, table: dict[str, Any]) -> None:
+        """Value axes in their measure's format, as the story's labels read."""
+        if kind.kind == "PIE":
+            return
+        columns, rows = table["columns"], table["rows"]
+
+        def largest(column: str) -> float:
+            at = columns.index(column)
+            return max((abs(row[at]) for row in rows if row[at] is not None), default=0.0)
+
+        def label(axis: Any, column: str) -> None:
+            axis.tick_labels.number_format = excel_format(self._format(column), largest(column))
+            axis.tick_labels.number_format_is_linked = False
+
+        if kind.category is None:
+            label(chart.category_axis, kind.values[0])  # a scatter plot's x axis holds values
+            label(chart.value_axis, kind.values[1])
+        elif not kind.kind.endswith("_100"):
+            label(chart.value_axis, kind.values[0])
 
     def _format(self, column: str) -> NumberFormat:
         return self.display.numbers.get(column, self.display.plain)
@@ -471,7 +538,7 @@ class _Deck:
             for start in range(0, max(len(rows), 1), TABLE_ROWS):
                 part = rows[start : start + TABLE_ROWS]
                 page = deck.slides.add_slide(deck.slide_layouts[5])
-                page.shapes.title.text = f"Data: {title}"
+                _place_title(page, f"Data: {title}")
                 shape = page.shapes.add_table(
                     len(part) + 1,
                     len(table["columns"]),
@@ -500,6 +567,32 @@ class _Deck:
                         paragraph.font.size = Pt(11)
 
 
+def _held_title(slide: Mapping[str, Any], step: int, chart: int) -> str | None:
+    """A dashboard chart's title at ``step``: its own, or the last one it set."""
+    for k in range(step, 0, -1):
+        entry = slide["steps"][k - 1]["charts"][chart]
+        if entry is not None and "title" in entry.get("config", {}):
+            title = entry["config"]["title"]
+            return str(title) if title else None
+    return None
+
+
+def _place_title(page: Any, text: str) -> None:
+    """The slide's title across the top of a 16:9 slide (the template's is 4:3)."""
+    from pptx.util import Inches, Pt
+
+    title = page.shapes.title
+    title.left, title.top, title.width, title.height = (
+        Inches(0.5),
+        Inches(0.25),
+        Inches(WIDTH - 1.0),
+        Inches(1.0),
+    )
+    title.text = text
+    for paragraph in title.text_frame.paragraphs:
+        paragraph.font.size = Pt(30)
+
+
 def _grid(count: int) -> list[tuple[Any, Any, Any, Any]]:
     """Where charts go: one filling the slide, or two to four side by side."""
     from pptx.util import Inches
@@ -511,15 +604,12 @@ def _grid(count: int) -> list[tuple[Any, Any, Any, Any]]:
     rows = math.ceil(count / columns)
     width = (WIDTH - 1.0) / columns
     cell = height / rows
-    return [
-        (
-            Inches(0.5 + (i % columns) * width),
-            Inches(top + (i // columns) * cell),
-            Inches(width - 0.1),
-            Inches(cell - 0.1),
-        )
-        for i in range(count)
-    ]
+    # As the player lays a dashboard out: a short last row gives the first chart the width.
+    spare = (columns - count % columns) % columns
+    boxes = [(0.5, top, WIDTH - 1.0 if spare else width, cell)]
+    for i in range(1 + spare, count + spare):
+        boxes.append((0.5 + (i % columns) * width, top + (i // columns) * cell, width, cell))
+    return [(Inches(x), Inches(y), Inches(w - 0.1), Inches(h - 0.1)) for x, y, w, h in boxes]
 
 
 def _describe_shape(shape: Any, alt: str) -> None:

@@ -139,11 +139,14 @@ def summary(path: Path) -> str:
         parts = [f"{number}. {slide.shapes.title.text}"]
         for shape in slide.shapes:
             if shape.has_chart:
-                plot = shape.chart.plots[0]
+                chart = shape.chart
+                plot = chart.plots[0]
                 names = [series.name for series in plot.series]
-                parts.append(
-                    f"{shape.chart.chart_type.name} {names} x{len(list(plot.series[0].values))}"
-                )
+                title = chart.chart_title.text_frame.text if chart.has_title else ""
+                scatter = chart.chart_type.name in ("XY_SCATTER", "BUBBLE")
+                categories = [] if scatter else list(plot.categories)[:4]
+                count = len(list(plot.series[0].values))
+                parts.append(f"{chart.chart_type.name} {title!r} {names} x{count} {categories}")
             elif shape.shape_type == 13:
                 parts.append("picture")
             elif shape.has_table:
