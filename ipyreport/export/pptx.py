@@ -4,7 +4,7 @@ One slide per step (or per story slide, ``per="slide"``): the slide's title,
 its speaker notes, and its chart as a native PowerPoint chart — the step's
 numbers in the embedded workbook, in the story's colours and number
 formats — wherever PowerPoint has the kind (column and bar in their
-clustered, stacked and 100% forms, line, area, pie, scatter, bubble). Other
+clustered, stacked and 100% forms, line, area, pie, doughnut, scatter, bubble). Other
 kinds (treemaps, Marimekko, streams, radial charts...) are pictures made by
 the same player as the HTML file, and the notes say so. The step's text
 alternative is the chart's alt text. Consecutive steps of one chart are
@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ipyreport._describe import isolate
-from ipyreport._plan import ChartState, StoryPlan, name_and_aggregator
+from ipyreport._plan import ChartState, Planned, StoryPlan, name_and_aggregator
 from ipyreport.data import Measure
 from ipyreport.document import load
 from ipyreport.formats import Display, NumberFormat
@@ -52,6 +52,7 @@ NATIVE_KINDS = (
     "AREA_STACKED",
     "AREA_STACKED_100",
     "PIE",
+    "DOUGHNUT",
     "XY_SCATTER",
     "BUBBLE",
 )
@@ -318,10 +319,10 @@ class _Deck:
                     if slide["steps"][k - 1]["charts"][chart - 1] is not None
                 )
                 planned = self.plan.at(number, chart, last)
-                result.append((planned.state, planned.table, native(planned.state, planned.table)))
+                result.append((planned.state, planned.table, _kind_of(planned)))
             return result
         planned = self.plan.at(number, None, step)
-        return [(planned.state, planned.table, native(planned.state, planned.table))]
+        return [(planned.state, planned.table, _kind_of(planned))]
 
     def pictures_needed(self) -> list[tuple[int, int]]:
         wanted = []
@@ -411,7 +412,7 @@ class _Deck:
         data, series_names = self.chart_data(table, kind)
         frame = page.shapes.add_chart(getattr(XL_CHART_TYPE, kind.kind), *box, data)
         chart = frame.chart
-        chart.has_legend = bool(kind.series) or kind.kind == "PIE"
+        chart.has_legend = bool(kind.series) or kind.kind in ("PIE", "DOUGHNUT")
         if chart.has_legend:
             chart.legend.position = XL_LEGEND_POSITION.BOTTOM
             chart.legend.include_in_layout = False
@@ -494,7 +495,7 @@ class _Deck:
             # the story's categories own the palette (as the player draws them).
             fill(series, own.get(name) if kind.series else (PLAIN if self.colors else FIRST))
         category = kind.category
-        if kind.kind == "PIE" and category and category in self.colors:
+        if kind.kind in ("PIE", "DOUGHNUT") and category and category in self.colors:
             at = table["columns"].index(category)
             categories = list(dict.fromkeys(str(row[at]) for row in table["rows"]))
             for point, name in zip(plot.series[0].points, categories, strict=False):
@@ -502,7 +503,7 @@ class _Deck:
 
     def axes(self, chart: Any, kind: Native, table: dict[str, Any]) -> None:
         """Value axes in their measure's format, as the story's labels read."""
-        if kind.kind == "PIE":
+        if kind.kind in ("PIE", "DOUGHNUT"):
             return
         columns, rows = table["columns"], table["rows"]
 
@@ -565,6 +566,19 @@ class _Deck:
                 ):
                     for paragraph in cell.text_frame.paragraphs:
                         paragraph.font.size = Pt(11)
+
+
+def _kind_of(planned: Planned) -> Native | None:
+    """The step's PowerPoint chart; a pie with a hole (its radius starting below zero) is a doughnut."""
+    found = native(planned.state, planned.table)
+    if found is None or found.kind != "PIE":
+        return found
+    channels = planned.played.item.config.get("channels") or {}
+    y = channels.get("y") if isinstance(channels, Mapping) else None
+    low = ((y or {}).get("range") or {}).get("min") if isinstance(y, Mapping) else None
+    if isinstance(low, str) and low.startswith("-"):
+        return replace(found, kind="DOUGHNUT")
+    return found
 
 
 def _held_title(slide: Mapping[str, Any], step: int, chart: int) -> str | None:

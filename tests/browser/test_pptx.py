@@ -176,3 +176,24 @@ def test_the_examples_decks_read_as_the_golden_files(tmp_path, name):
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(text, encoding="utf-8")
     assert text == golden.read_text(encoding="utf-8")
+
+
+def test_per_slide_gives_a_slide_per_story_slide_and_a_donut_is_a_doughnut(tmp_path):
+    story = Story(
+        SALES,
+        slides=[
+            Slide(
+                presets.morph(SALES, ["column", "pie"], x="Region", y="Revenue"), title="Two steps"
+            ),
+            Slide(presets.chart("donut", x="Product", y="Revenue"), title="Ring"),
+        ],
+    )
+    pptx = Presentation(str(story.save_pptx(tmp_path / "deck.pptx", per="slide")))
+    chart_slides = [slide for slide in pptx.slides if charts(slide)]
+    assert [slide.shapes.title.text for slide in chart_slides] == ["Two steps", "Ring"]
+    assert [charts(slide)[0].chart.chart_type for slide in chart_slides] == [
+        XL_CHART_TYPE.PIE,
+        XL_CHART_TYPE.DOUGHNUT,
+    ]
+    with pytest.raises(ValueError, match="per must be 'step' or 'slide'"):
+        story.save_pptx(tmp_path / "x.pptx", per="page")
