@@ -88,7 +88,7 @@ class Dashboard:
     >>> from ipyreport import presets
     >>> board = Dashboard(
     ...     presets.chart("line", x="Month", y="Revenue"),
-    ...     presets.chart("bar", x="Revenue", y="Region"),
+    ...     presets.chart("bar", x="Region", y="Revenue"),
     ...     title="Overview",
     ... )
     >>> board.length, board.columns
