@@ -37,7 +37,6 @@ from ipyreport._plan import (
     Played,
     StoryPlan,
     cross_filters,
-    played_states,
 )
 from ipyreport._slides import AnySlide, Dashboard
 from ipyreport._templates import Template
@@ -51,7 +50,6 @@ __all__ = [
     "Narration",
     "board_text_states",
     "narrate",
-    "pushed_states",
     "quoted_columns",
     "text_state",
 ]
@@ -191,17 +189,6 @@ def quoted_columns(slides: Sequence[AnySlide]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def pushed_states(source: LazySource, slides: Sequence[AnySlide]) -> dict[Position, ChartState]:
-    """Each step of a lazy story over its source's schema, with its own filter: what its
-    texts' queries run under (before the story reads what its charts draw)."""
-    schema = source.schema()
-    return {
-        (p.slide, p.chart, p.step): state
-        for p, state in played_states(slides, schema, cross_filters(slides, schema))
-        if p.item.data is None
-    }
-
-
 def narrate(
     plan: StoryPlan,
     slides: Sequence[AnySlide],
@@ -212,7 +199,7 @@ def narrate(
     """The story's words: captions for every step, templates read in their step's data.
 
     ``lazy`` is the source a lazy story reads and each step's state over its
-    schema (see :func:`pushed_states`), so queries run in its engine.
+    schema (see :func:`ipyreport._reading.aggregate_lazy`), so queries run in its engine.
     """
     return _Narrator(plan, display, lang, lazy).narrate(slides)
 

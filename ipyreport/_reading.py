@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from ipyreport._errors import DataError, IpyreportError
-from ipyreport._narrate import board_text_states
+from ipyreport._narrate import Position, board_text_states
 from ipyreport._plan import (
     ChartState,
     Played,
@@ -33,8 +33,10 @@ __all__ = ["aggregate_lazy"]
 
 def aggregate_lazy(
     source: LazySource, slides: Sequence[AnySlide]
-) -> tuple[VizzuData, list[AnySlide]]:
-    """The story's main data read from ``source``, and the slides with their own-table steps."""
+) -> tuple[VizzuData, list[AnySlide], dict[Position, ChartState]]:
+    """The story's main data read from ``source``, the slides with their own-table steps, and
+    each step drawn from the source with its state over the schema — its own filter — which
+    its words' queries run under (see :func:`ipyreport._narrate.narrate`)."""
     schema = source.schema()
     played = [
         (p, state)
@@ -68,7 +70,8 @@ def aggregate_lazy(
         main = source.read(list(wanted.dimensions), wanted.measures)
     own = {id(p.item): _own_table_step(source, p, state) for p, state in alone}
     rebuilt = [map_steps(slide, lambda step: own.get(id(step), step)) for slide in slides]
-    return main, rebuilt
+    originals = {(p.slide, p.chart, p.step): state for p, state in played}
+    return main, rebuilt, originals
 
 
 def _own_table_step(source: LazySource, played: Played, state: ChartState) -> Step:

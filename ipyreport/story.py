@@ -21,7 +21,7 @@ from ipyreport._colors import DEFAULT_PALETTE, assign, color_dimensions, palette
 from ipyreport._compact import compact
 from ipyreport._describe import alt_text
 from ipyreport._engine import engine_problem, language_problem
-from ipyreport._narrate import Narration, narrate, pushed_states, quoted_columns
+from ipyreport._narrate import Narration, narrate, quoted_columns
 from ipyreport._plan import (
     Planned,
     StoryPlan,
@@ -190,10 +190,12 @@ class Story:
             # Files, folders and globs are read like lazy() reads them.
             data = lazy(data)
         self.source = data if isinstance(data, LazySource) else None
-        # A lazy story's texts query its source, under each step's own filter.
-        lazy_text = (data, pushed_states(data, self.slides)) if self.source else None
+        lazy_text = None
         if isinstance(data, LazySource):
-            data, self.slides = aggregate_lazy(data, self.slides)
+            # Its texts query the source too, under each step's own filter.
+            source = data
+            data, self.slides, originals = aggregate_lazy(source, self.slides)
+            lazy_text = (source, originals)
         self.data = data if isinstance(data, VizzuData) else encode(data)
         self.title = title
         self.style = dict(style) if style is not None else None
