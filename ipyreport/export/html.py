@@ -65,7 +65,9 @@ for (const root of document.querySelectorAll("[data-ipyreport-story]")) {
 """
 )
 
-PAGE = """<!doctype html>
+# What every page the player makes shares: its head (the policy, hidden until
+# styled), the engine, the player's code, and the bootstrap that starts it.
+_HEAD = """<!doctype html>
 <html lang="{lang}">
 <head>
 <meta charset="utf-8">
@@ -73,21 +75,30 @@ PAGE = """<!doctype html>
 <meta http-equiv="Content-Security-Policy" content="{csp}">
 <meta name="generator" content="ipyreport {version}">
 <title>{title}</title>
-<style>.ipyreport {{ visibility: hidden; }}</style>
+<style>.ipyreport {{ visibility: hidden; }}{page_style}</style>
 </head>
 <body>
-<main id="ipyreport" class="ipyreport" tabindex="0" aria-roledescription="data story" aria-label="{title}" data-theme="{theme}" data-layout="{layout}" data-ipyreport-story="ipyreport-story" data-table="false" data-presenter="false" data-info="false">
-{markup}
-</main>
-<noscript>This story needs JavaScript to play.</noscript>
-<script type="text/plain" id="ipyreport-vizzu" {vizzu}</script>
+"""
+_ENGINE = """<script type="text/plain" id="ipyreport-vizzu" {vizzu}</script>
 <script type="text/plain" id="ipyreport-wasm" {wasm}</script>
 <script type="text/plain" id="ipyreport-code" {code}</script>
-<script type="application/json" id="ipyreport-story">{story}</script>
-<script type="module">{bootstrap}</script>
+"""
+_END = """<script type="module">{bootstrap}</script>
 </body>
 </html>
 """
+PAGE = (
+    _HEAD
+    + """<main id="ipyreport" class="ipyreport" tabindex="0" aria-roledescription="data story" aria-label="{title}" data-theme="{theme}" data-layout="{layout}" data-ipyreport-story="ipyreport-story" data-table="false" data-presenter="false" data-info="false">
+{markup}
+</main>
+<noscript>This story needs JavaScript to play.</noscript>
+"""
+    + _ENGINE
+    + """<script type="application/json" id="ipyreport-story">{story}</script>
+"""
+    + _END
+)
 
 # JSON inside <script>: nothing here may close the element or start markup.
 JSON_ESCAPES = (
@@ -206,9 +217,7 @@ def render(document: bytes, *, layout: str = "slides") -> str:
         msg = f"layout is one of {', '.join(LAYOUTS)}, got {layout!r}"
         raise ValueError(msg)
     settings = load(document)
-    fingerprint = hashlib.sha256(document).hexdigest()[:12]
     title = settings["title"] or "Data story"
-    footer = f"Made with ipyreport {__version__} on {_made_at()} · story {fingerprint}"
     engine, wasm = _engine_scripts()
     return PAGE.format(
         lang=html.escape(settings["lang"], quote=True),
@@ -217,7 +226,8 @@ def render(document: bytes, *, layout: str = "slides") -> str:
         title=html.escape(title, quote=True),
         theme=html.escape(settings["theme"], quote=True),
         layout=layout,
-        markup=_markup(settings, footer, layout),
+        page_style="",
+        markup=_markup(settings, _footer(document), layout),
         vizzu=engine,
         wasm=wasm,
         code=_code(article=layout == "scroll"),
@@ -239,33 +249,22 @@ def _code(*, article: bool) -> str:
     return _packed(json.dumps(sources).encode("utf-8"))
 
 
-CHAPTERS = """<!doctype html>
-<html lang="{lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="{csp}">
-<meta name="generator" content="ipyreport {version}">
-<title>{title}</title>
-<style>
-.ipyreport {{ visibility: hidden; }}
-body {{ margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d2430; background: #fff; }}
-.ipyreport-prose {{ max-width: 42rem; margin: 0 auto; padding: 1rem; line-height: 1.55; }}
-.ipyreport-prose img {{ display: none; }}
-</style>
-</head>
-<body>
-<main class="ipyreport-notebook">
+# A notebook's article: its prose between the stories.
+CHAPTERS_STYLE = """
+body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d2430; background: #fff; }
+.ipyreport-prose { max-width: 42rem; margin: 0 auto; padding: 1rem; line-height: 1.55; }
+.ipyreport-prose img { display: none; }
+"""
+CHAPTERS = (
+    _HEAD
+    + """<main class="ipyreport-notebook">
 {content}
 </main>
-<script type="text/plain" id="ipyreport-vizzu" {vizzu}</script>
-<script type="text/plain" id="ipyreport-wasm" {wasm}</script>
-<script type="text/plain" id="ipyreport-code" {code}</script>
-{stories}
-<script type="module">{bootstrap}</script>
-</body>
-</html>
 """
+    + _ENGINE
+    + "{stories}\n"
+    + _END
+)
 
 
 def render_chapters(parts: Sequence[str | bytes], *, title: str, lang: str = "en") -> str:
@@ -281,8 +280,6 @@ def render_chapters(parts: Sequence[str | bytes], *, title: str, lang: str = "en
             continue
         stories += 1
         settings = load(part)
-        fingerprint = hashlib.sha256(part).hexdigest()[:12]
-        footer = f"Made with ipyreport {__version__} on {_made_at()} · story {fingerprint}"
         root = "ipyreport" if stories == 1 else f"ipyreport-{stories}"
         label = html.escape(settings["title"] or f"Data story {stories}", quote=True)
         content.append(
@@ -290,7 +287,7 @@ def render_chapters(parts: Sequence[str | bytes], *, title: str, lang: str = "en
             f'aria-label="{label}" data-theme="{html.escape(settings["theme"], quote=True)}" '
             f'data-layout="scroll" data-ipyreport-story="ipyreport-story-{stories}" '
             'data-table="false" data-presenter="false" data-info="false">'
-            f"{_markup(settings, footer, 'scroll', prefix=f'{stories}-')}</section>"
+            f"{_markup(settings, _footer(part), 'scroll', prefix=f'{stories}-')}</section>"
         )
         scripts.append(
             f'<script type="application/json" id="ipyreport-story-{stories}">{script_json(part)}</script>'
@@ -304,6 +301,7 @@ def render_chapters(parts: Sequence[str | bytes], *, title: str, lang: str = "en
         csp=_csp(),
         version=__version__,
         title=html.escape(title, quote=True),
+        page_style=CHAPTERS_STYLE,
         content="\n".join(content),
         vizzu=engine,
         wasm=wasm,
@@ -311,6 +309,12 @@ def render_chapters(parts: Sequence[str | bytes], *, title: str, lang: str = "en
         stories="\n".join(scripts),
         bootstrap=BOOTSTRAP,
     )
+
+
+def _footer(document: bytes) -> str:
+    """When and by what a story's page was made, and a short hash of the story."""
+    fingerprint = hashlib.sha256(document).hexdigest()[:12]
+    return f"Made with ipyreport {__version__} on {_made_at()} · story {fingerprint}"
 
 
 def _markup(document: Document, footer: str, layout: str, prefix: str = "") -> str:
