@@ -53,6 +53,13 @@ def test_the_default_palette_keeps_3_to_1_against_both_default_backgrounds():
         assert contrast(color, "#14181f") >= GRAPHICS, color
 
 
+def test_the_high_contrast_theme_keeps_6_5_to_1_for_every_mark():
+    theme = BRAND_THEMES["high-contrast"]
+    assert contrast(theme.foreground, theme.background) >= 7
+    for color in theme.palette:
+        assert contrast(color, theme.background) >= 6.5, color
+
+
 @pytest.fixture(scope="module")
 def themed(tmp_path_factory):
     folder = tmp_path_factory.mktemp("themes")
