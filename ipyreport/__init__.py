@@ -67,6 +67,9 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(msg)
     import importlib
 
+    from ipyreport.notebook import _warm
+
+    _warm.wait()  # after `%load_ext`, the warm-up may be importing this right now
     value = getattr(importlib.import_module(module_name), name)
     globals()[name] = value
     return value

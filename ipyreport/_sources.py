@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import glob
 import os
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
-import pyarrow.dataset as ds
 
 from ipyreport._errors import DataError, RowLimitError, closest
+
+if TYPE_CHECKING:
+    import pyarrow.dataset as ds
 
 # File suffix -> pyarrow.dataset format name.
 FILE_FORMATS = {
@@ -52,7 +55,10 @@ def _open(source: Any, columns: Sequence[str] | None) -> pa.Table | pa.RecordBat
         return source
     if isinstance(source, (str, os.PathLike)):
         return _open_path(source, columns)
-    if isinstance(source, ds.Dataset):
+    # pyarrow.dataset brings pandas with it (0.3 s): imported only when a folder or
+    # file is read, and a Dataset can only exist once something imported it.
+    datasets = sys.modules.get("pyarrow.dataset")
+    if datasets is not None and isinstance(source, datasets.Dataset):
         return _scan(source, columns, str(source))
     module = type(source).__module__.split(".", 1)[0]
     if module == "pandas":
@@ -179,6 +185,8 @@ def _vizzu_type_of(values: list[Any]) -> str:
 
 
 def _open_path(path: str | os.PathLike[str], columns: Sequence[str] | None) -> pa.RecordBatchReader:
+    import pyarrow.dataset as ds
+
     text = os.fspath(path)
     if glob.has_magic(text):
         matches = sorted(glob.glob(text, recursive=True))

@@ -15,41 +15,43 @@ browser test).
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
+
 __all__ = ["DECODE_JS", "ILLEGAL", "encode"]
 
 ILLEGAL = (0x00, 0x0D, 0x3C)  # NUL, CR, "<"
 PAIR = 0x100  # a two-byte character carrying an illegal group and the next one
 LAST = 0x280  # an illegal group with nothing after it
+_ILLEGAL_GROUP = re.compile("[" + "".join(map(chr, ILLEGAL)) + "]")
+_SHIFTS = np.arange(49, -1, -7, dtype=np.uint64)
 
 
 def encode(data: bytes) -> str:
     """``data`` as text of characters the HTML parser keeps exactly (see the module docs)."""
-    groups: list[int] = []
-    bits = 0
-    count = 0
-    for byte in data:
-        bits = (bits << 8) | byte
-        count += 8
-        while count >= 7:
-            count -= 7
-            groups.append((bits >> count) & 0x7F)
-        bits &= (1 << count) - 1
-    if count:
-        groups.append((bits << (7 - count)) & 0x7F)
+    count = -(-len(data) * 8 // 7)  # groups, the last one padded with zero bits
+    rows = np.frombuffer(data + bytes(-len(data) % 7), dtype=np.uint8).reshape(-1, 7)
+    # Each 7 bytes are 56 bits, that is 8 groups.
+    bits = np.zeros(len(rows), dtype=np.uint64)
+    for column in range(7):
+        bits = (bits << np.uint64(8)) | rows[:, column]
+    groups = ((bits[:, None] >> _SHIFTS) & np.uint64(0x7F)).astype(np.uint8).ravel()[:count]
+    flat = groups.tobytes()
+    text = flat.decode("ascii")
     out: list[str] = []
-    i = 0
-    while i < len(groups):
-        group = groups[i]
-        if group in ILLEGAL:
-            which = ILLEGAL.index(group)
-            if i + 1 < len(groups):
-                out.append(chr(PAIR + (which << 7) + groups[i + 1]))
-                i += 2
-                continue
-            out.append(chr(LAST + which))
+    at = 0
+    while (found := _ILLEGAL_GROUP.search(text, at)) is not None:
+        where = found.start()
+        out.append(text[at:where])
+        which = ILLEGAL.index(flat[where])
+        if where + 1 < count:
+            out.append(chr(PAIR + (which << 7) + flat[where + 1]))
+            at = where + 2
         else:
-            out.append(chr(group))
-        i += 1
+            out.append(chr(LAST + which))
+            at = where + 1
+    out.append(text[at:])
     return "".join(out)
 
 

@@ -84,6 +84,9 @@ class StoryMagics(Magics):
     @line_cell_magic
     def ipyreport(self, line: str, cell: str | None = None) -> Any:
         """Build a story from a YAML spec (cell) or one preset (line)."""
+        from ipyreport.notebook import _warm
+
+        _warm.wait()
         if cell is None:
             return self._line(line)
         return self._cell(line, cell)
@@ -167,5 +170,8 @@ class StoryMagics(Magics):
 
 
 def load_ipython_extension(shell: Any) -> None:
-    """Register the magics (``%load_ext ipyreport``)."""
+    """Register the magics (``%load_ext ipyreport``) and make the first story's work ready."""
+    from ipyreport.notebook import _warm
+
     shell.register_magics(StoryMagics)
+    _warm.start()

@@ -1,6 +1,8 @@
 // The notebook player: the same player as the exported HTML, inside an
 // anywidget view. The engine (Vizzu module and wasm) comes from one hidden
-// engine widget per kernel and is loaded once per page, then shared.
+// engine widget per kernel and is loaded once per page, then shared. This
+// module serves both widgets: the engine model starts loading the engine as
+// soon as the page has it, before any story asks for it.
 
 const RUNTIMES = Symbol.for("ipyreport.runtimes");
 
@@ -10,6 +12,24 @@ async function engineModel(model) {
   return model.widget_manager.get_model(reference.replace(/^IPY_MODEL_/, ""));
 }
 
+// A page's first chart pays for setting up the engine's canvas and text;
+// a throwaway chart out of sight pays it while nobody waits.
+async function firstDraw(Vizzu) {
+  const scratch = document.createElement("div");
+  scratch.setAttribute("aria-hidden", "true");
+  scratch.style.cssText = "position: fixed; left: -10000px; top: 0; width: 320px; height: 200px";
+  document.body.append(scratch);
+  try {
+    const chart = new Vizzu(scratch);
+    await chart.initializing;
+    const data = { series: [{ name: "x", type: "dimension", values: ["a", "b"] }, { name: "y", type: "measure", values: [1, 2] }] };
+    await chart.animate({ data, config: { x: "x", y: "y", title: "a" } }, { duration: 0 });
+    chart.detach();
+  } finally {
+    scratch.remove();
+  }
+}
+
 function runtime(engine) {
   const cache = (globalThis[RUNTIMES] ??= new Map());
   const version = engine.get("version");
@@ -17,6 +37,7 @@ function runtime(engine) {
     cache.set(
       version,
       (async () => {
+        performance.mark("ipyreport:engine-start");
         const url = (source, type) => URL.createObjectURL(new Blob([source], { type }));
         const { default: Vizzu } = await import(url(engine.get("vizzu"), "text/javascript"));
         const wasm = engine.get("wasm");
@@ -36,6 +57,8 @@ function runtime(engine) {
         const style = document.createElement("style");
         style.textContent = engine.get("css");
         document.head.append(style);
+        await firstDraw(Vizzu);
+        performance.mark("ipyreport:engine-ready");
         return { Vizzu, steps, player, modules, markup: engine.get("markup") };
       })(),
     );
@@ -43,8 +66,16 @@ function runtime(engine) {
   return cache.get(version);
 }
 
+const isEngine = (model) => typeof model.get("wasm") === "object" && model.get("story") === undefined;
+
 export default {
+  initialize({ model }) {
+    // A story's render awaits the same load and reports its failure.
+    if (isEngine(model)) runtime(model).catch(() => {});
+  },
   async render({ model, el }) {
+    if (isEngine(model)) return;
+    performance.mark("ipyreport:render");
     const engine = await engineModel(model);
     const { Vizzu, steps, player, modules, markup } = await runtime(engine);
     const story = JSON.parse(model.get("story"));

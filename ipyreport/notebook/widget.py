@@ -40,7 +40,8 @@ def _static(name: str) -> str:
 class Engine(anywidget.AnyWidget):
     """The Vizzu engine and the player code, sent to the page once per kernel."""
 
-    _esm = "export default { render() {} };"
+    # The player's module: for this model it only starts loading the engine.
+    _esm = resources.files("ipyreport").joinpath("notebook/widget.js")
     version = traitlets.Unicode().tag(sync=True)
     vizzu = traitlets.Unicode().tag(sync=True)
     wasm = traitlets.Bytes().tag(sync=True)
