@@ -212,3 +212,37 @@ def test_player_renders_and_syncs_both_ways(browser, lab):
     outside = {urlparse(url).hostname for url in requests if url.startswith("http")} - {"127.0.0.1"}
     assert outside == set()
     context.close()
+
+
+STORY = """\
+from ipyreport import Slide, Story, presets
+Story({"Region": ["North", "South", "East"], "Revenue": [3.0, 5.0, 4.0]},
+      slides=[Slide(presets.chart("column", x="Region", y="Revenue", duration=0))])"""
+ENGINE_LOADS = "() => performance.getEntriesByName('ipyreport:engine-start').length"
+ENGINE_READY = "() => performance.getEntriesByName('ipyreport:engine-ready').length === 1"
+
+
+def test_load_ext_has_the_engine_loaded_in_the_page_before_the_first_story(browser, tmp_path):
+    """`%load_ext ipyreport` sends the engine from its warm-up: the page loads it while no
+    story exists yet, and the first story uses that load instead of making its own."""
+    write_notebook(tmp_path / "warm.ipynb", ["%load_ext ipyreport", STORY])
+    with running_lab(tmp_path) as base:
+        page = browser.new_page(viewport={"width": 1300, "height": 900})
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(f"{base}/lab/tree/warm.ipynb?token={TOKEN}")
+        wait_for_kernel(page)
+        for _ in range(3):  # the front end may drop the first keystroke while it settles
+            run_cell(page, 0)
+            try:
+                wait_for(page, ENGINE_READY, timeout=20)
+                break
+            except AssertionError:
+                continue
+        assert page.evaluate("() => document.querySelector('.ipyreport')") is None
+        run_cell(page, 1)
+        wait_for(page, "() => document.querySelector('.ipyreport')?.dataset.ready === 'true'")
+        assert page.evaluate(INK) > 0.01
+        assert page.evaluate(ENGINE_LOADS) == 1
+        assert errors == []
+        page.close()

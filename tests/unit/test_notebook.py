@@ -213,3 +213,30 @@ def test_a_move_never_leaves_the_player_in_an_impossible_state():
     assert str(error.value) == "'Region' has no category 'Europa' (did you mean 'Europe'?)"
     with pytest.raises(TraitError, match="at least 100; got -5"):
         player.height = -5
+
+
+WARM_PROBE = """
+import sys
+from IPython.core.interactiveshell import InteractiveShell
+from ipyreport.export import html
+from ipyreport.notebook import _warm, widget
+InteractiveShell.instance().run_line_magic("load_ext", "ipyreport")
+_warm.wait()
+print(sorted(m for m in ("ipyreport.story", "pyarrow.acero", "anywidget") if m in sys.modules))
+print(html._engine_scripts.cache_info().currsize, widget.Engine._shared is not None)
+"""
+
+
+def test_load_ext_warms_the_first_story_in_the_background():
+    """In a fresh process, `%load_ext` leaves the story modules imported, the engine's
+    inlined scripts written and the engine widget made, for the first story to use."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", WARM_PROBE], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.splitlines() == [
+        "['anywidget', 'ipyreport.story', 'pyarrow.acero']",
+        "1 True",
+    ]
