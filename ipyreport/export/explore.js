@@ -194,7 +194,9 @@ export function explorer({ root, steps, words, shown, story, DIMMED }) {
   const attached = new Map(); // element -> { getChart, name }
   function onKey(event) {
     if (event.altKey || event.ctrlKey || event.metaKey) return;
-    const element = event.target instanceof Element ? event.target : null;
+    // Inside a shadow root the window sees the host as the target; the path has the chart.
+    const origin = event.composedPath()[0];
+    const element = origin instanceof Element ? origin : null;
     const entry = element && attached.get(element);
     if (!entry) return;
     const chart = entry.getChart();

@@ -156,7 +156,8 @@ export async function start({
   // H plays the chart with the focus (a dashboard's, or the main one) as tones.
   let heard = null;
   function hear() {
-    const panel = document.activeElement?.closest?.(".ipyreport-panel");
+    // In a shadow root (marimo's cell outputs) the document sees only the host focused.
+    const panel = root.getRootNode().activeElement?.closest?.(".ipyreport-panel");
     const board = currentBoard();
     const panels = board ? [...board.element.querySelectorAll(".ipyreport-panel")] : [];
     const on = board ? board.tracks[Math.max(panels.indexOf(panel), 0)] : main;

@@ -54,16 +54,25 @@ function runtime(engine) {
             Object.entries(engine.get("parts")).map(async ([name, source]) => [name, await import(url(source, "text/javascript"))]),
           ),
         );
-        const style = document.createElement("style");
-        style.textContent = engine.get("css");
-        document.head.append(style);
         await firstDraw(Vizzu);
         performance.mark("ipyreport:engine-ready");
-        return { Vizzu, steps, player, modules, markup: engine.get("markup") };
+        return { Vizzu, steps, player, modules, markup: engine.get("markup"), css: engine.get("css") };
       })(),
     );
   }
   return cache.get(version);
+}
+
+// The player's style, once per document or shadow root (marimo shows each output in its own).
+const styled = new WeakSet();
+function addStyle(el, css) {
+  const root = el.getRootNode();
+  const host = root instanceof ShadowRoot ? root : document.head;
+  if (styled.has(host)) return;
+  styled.add(host);
+  const style = document.createElement("style");
+  style.textContent = css;
+  host.append(style);
 }
 
 const isEngine = (model) => typeof model.get("wasm") === "object" && model.get("story") === undefined;
@@ -77,7 +86,8 @@ export default {
     if (isEngine(model)) return;
     performance.mark("ipyreport:render");
     const engine = await engineModel(model);
-    const { Vizzu, steps, player, modules, markup } = await runtime(engine);
+    const { Vizzu, steps, player, modules, markup, css } = await runtime(engine);
+    addStyle(el, css);
     const story = JSON.parse(model.get("story"));
     const root = document.createElement("div");
     root.className = "ipyreport ipyreport-embedded";

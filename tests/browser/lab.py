@@ -1,9 +1,11 @@
-"""Start a throwaway JupyterLab on a free port (for browser tests and the notebook benchmark)."""
+"""Local servers on free ports for browser tests and the notebook benchmark: JupyterLab,
+Notebook 7, and any app server (marimo, Panel, Streamlit), each stopped by its process id."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -36,6 +38,53 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
+def serving(
+    command: Sequence[str],
+    ready: str,
+    *,
+    port: int,
+    name: str,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    timeout: float = 60.0,
+) -> Iterator[str]:
+    """Run a local server (``command``, listening on ``port``) until it answers ``ready``
+    (a path); yield its base URL; stop it by its process id afterwards."""
+    server = subprocess.Popen(
+        list(command),
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group: whatever it starts stops with it
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                urllib.request.urlopen(base + ready, timeout=2)
+                break
+            except OSError:
+                if server.poll() is not None:
+                    msg = f"{name} exited with code {server.returncode} before answering {ready}"
+                    raise RuntimeError(msg) from None
+                if time.monotonic() > deadline:
+                    msg = f"{name} did not start within {timeout:.0f} s"
+                    raise RuntimeError(msg) from None
+                time.sleep(0.3)
+        yield base
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=20)
+
+
+@contextlib.contextmanager
 def running_lab(root: Path, *, app: str = "jupyterlab", timeout: float = 60.0) -> Iterator[str]:
     """Run JupyterLab (or ``app="notebook"``: Notebook 7) serving ``root``; yield its base URL.
 
@@ -43,7 +92,6 @@ def running_lab(root: Path, *, app: str = "jupyterlab", timeout: float = 60.0) -
     """
     port = free_port()
     env = {
-        **os.environ,
         "JUPYTER_CONFIG_DIR": str(root / ".config"),
         "JUPYTER_RUNTIME_DIR": str(root / ".runtime"),
     }
@@ -56,25 +104,10 @@ def running_lab(root: Path, *, app: str = "jupyterlab", timeout: float = 60.0) -
             "--LabApp.news_url=",
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         ]
-    server = subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    msg = f"JupyterLab did not start within {timeout:.0f} s"
-                    raise RuntimeError(msg) from None
-                time.sleep(0.3)
+    with serving(
+        command, f"/api/status?token={TOKEN}", port=port, name=app, env=env, timeout=timeout
+    ) as base:
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 def wait_for(page, script: str, timeout: float = 60.0, arg=None):  # type: ignore[no-untyped-def]
