@@ -55,11 +55,12 @@ const { steps, player, article, ...modules } = loaded;
 await compiled;
 // Each story on the page (an article made from a notebook has several) plays in
 // its own root. An article is scrolled: the page keeps its keys and its URL,
-// and its blocks move the story.
+// and its blocks move the story. A page shown from srcdoc (a notebook's fallback,
+// a Streamlit frame) has no address of its own to link a slide with.
 for (const root of document.querySelectorAll("[data-ipyreport-story]")) {
   const story = JSON.parse(text(root.dataset.ipyreportStory));
   const scrolled = root.dataset.layout === "scroll";
-  const api = await player.start({ Vizzu, steps, modules, story, root, page: !scrolled, hash: !scrolled });
+  const api = await player.start({ Vizzu, steps, modules, story, root, page: !scrolled, hash: !scrolled && location.href !== "about:srcdoc" });
   if (scrolled) article.follow({ root, api });
 }
 """

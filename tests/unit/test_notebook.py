@@ -240,3 +240,11 @@ def test_load_ext_warms_the_first_story_in_the_background():
         "['anywidget', 'ipyreport.story', 'pyarrow.acero']",
         "1 True",
     ]
+
+
+def test_streamlit_refuses_a_height_that_shows_nothing(story):
+    import ipyreport.streamlit
+    from ipyreport import IpyreportError
+
+    with pytest.raises(IpyreportError, match=r"at least 100; got 40"):
+        ipyreport.streamlit.story(story, height=40)
