@@ -478,6 +478,12 @@ class Story:
 
         return StoryPlayer(self, **options)
 
+    def __panel__(self) -> Any:
+        """What ``pn.panel(story)`` shows in a Panel app: :class:`ipyreport.panel.StoryPlayer`."""
+        from ipyreport.panel import StoryPlayer
+
+        return StoryPlayer(self)
+
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         """The live widget, a self-contained HTML fallback and plain text.
 

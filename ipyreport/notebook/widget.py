@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     from ipyreport.story import Story
 
-__all__ = ["Engine", "StoryPlayer"]
+__all__ = ["Engine", "StoryPlayer", "engine_state"]
 
 # Less than this shows no chart at all.
 MIN_HEIGHT = 100
@@ -35,6 +35,20 @@ MIN_HEIGHT = 100
 
 def _static(name: str) -> str:
     return resources.files("ipyreport").joinpath(name).read_text(encoding="utf-8")
+
+
+def engine_state() -> dict[str, Any]:
+    """What a page needs to play stories: the Vizzu module and wasm, and the player's code."""
+    return {
+        "version": f"{assets.VIZZU_VERSION}+{__version__}",
+        "vizzu": assets.vizzu_module().decode("utf-8"),
+        "wasm": assets.vizzu_wasm(),
+        "steps": _static("static/steps.js"),
+        "player": _static("export/player.js"),
+        "parts": player_parts(),
+        "markup": _static("export/player.html"),
+        "css": _static("export/player.css"),
+    }
 
 
 class Engine(anywidget.AnyWidget):
@@ -57,16 +71,7 @@ class Engine(anywidget.AnyWidget):
     def shared(cls) -> Engine:
         """The kernel's one engine widget, made on first use."""
         if cls._shared is None or cls._shared.comm is None:
-            cls._shared = cls(
-                version=f"{assets.VIZZU_VERSION}+{__version__}",
-                vizzu=assets.vizzu_module().decode("utf-8"),
-                wasm=assets.vizzu_wasm(),
-                steps=_static("static/steps.js"),
-                player=_static("export/player.js"),
-                parts=player_parts(),
-                markup=_static("export/player.html"),
-                css=_static("export/player.css"),
-            )
+            cls._shared = cls(**engine_state())
         return cls._shared
 
 

@@ -248,3 +248,16 @@ def test_streamlit_refuses_a_height_that_shows_nothing(story):
 
     with pytest.raises(IpyreportError, match=r"at least 100; got 40"):
         ipyreport.streamlit.story(story, height=40)
+
+
+def test_pn_panel_of_a_story_is_its_two_way_player(story):
+    import panel as pn
+
+    import ipyreport.panel
+
+    player = pn.panel(story)
+    assert isinstance(player, ipyreport.panel.StoryPlayer)
+    player.go(2)
+    assert (player.slide, player.step) == (2, 1)
+    with pytest.raises(ValueError, match="slide"):
+        player.slide = 3

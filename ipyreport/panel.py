@@ -1,0 +1,109 @@
+"""Stories in Panel apps: ``pn.panel(story)``, or :class:`StoryPlayer` to use its position.
+
+>>> import ipyreport.panel
+>>> ipyreport.panel.StoryPlayer.param.slide.default
+1
+
+In an app (``panel serve app.py``)::
+
+    import panel as pn
+    player = ipyreport.panel.StoryPlayer(story)
+    pn.Column(player, pn.bind(lambda s: f"slide {s}", player.param.slide)).servable()
+
+The player is the notebook widget's own module, run by Panel through a thin
+adapter, so it plays offline with the same keys, and ``slide``, ``step``,
+``playing`` and ``selection`` are two-way parameters: set them to move the
+story, watch them to follow the viewer.
+"""
+
+from __future__ import annotations
+
+import base64
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from ipyreport import document
+from ipyreport._errors import IpyreportError
+
+try:
+    import param
+    from panel.custom import JSComponent
+except ImportError:
+    msg = "ipyreport.panel needs Panel; install it with: pip install 'ipyreport[panel]'"
+    raise IpyreportError(msg) from None
+
+if TYPE_CHECKING:
+    from ipyreport.story import Story
+
+__all__ = ["StoryPlayer"]
+
+# Panel's model, seen as the anywidget model the notebook player's module expects.
+_ADAPTER = """
+const asEngine = (engine) => ({
+  get(name) {
+    if (name !== "wasm") return engine[name];
+    const bytes = Uint8Array.from(atob(engine.wasm), (c) => c.charCodeAt(0));
+    return new DataView(bytes.buffer);
+  },
+});
+
+export function render({ model, el }) {
+  const widgetModel = {
+    get: (name) => (name === "engine" ? asEngine(model.engine) : name === "height" ? model.player_height : model[name]),
+    set: (name, value) => { model[name] = value; },
+    save_changes() {},
+    on: (event, callback) => model.on(event.replace(/^change:/, ""), callback),
+    off() {},
+    send: (message) => model.send_msg(message),
+  };
+  const view = document.createElement("div");
+  const stopped = player.render({ model: widgetModel, el: view });
+  model.on("remove", () => stopped.then((stop) => stop?.()));
+  el.append(view);
+}
+"""
+
+
+def _module() -> str:
+    source = resources.files("ipyreport").joinpath("notebook/widget.js").read_text("utf-8")
+    if source.count("export default {") != 1:
+        msg = "notebook/widget.js must have one `export default {` for the Panel adapter"
+        raise IpyreportError(msg)
+    return source.replace("export default {", "const player = {") + _ADAPTER
+
+
+class StoryPlayer(JSComponent):
+    """A story playing in a Panel app, its position two-way."""
+
+    story = param.String(doc="The story document (JSON).")
+    engine = param.Dict(doc="The engine and player code the page loads once.")
+    slide = param.Integer(default=1, bounds=(1, None), doc="The slide in view (1-based).")
+    step = param.Integer(default=1, bounds=(1, None), doc="The step of that slide (1-based).")
+    playing = param.Boolean(default=False, doc="Whether the story plays by itself.")
+    selection = param.Dict(default={}, doc="The cross-filter of the dashboard in view.")
+    player_height = param.Integer(
+        default=540, bounds=(100, None), doc="The player's height in pixels."
+    )
+
+    _esm = _module()
+
+    def __init__(self, story: Story | bytes, **params: Any) -> None:
+        from ipyreport.notebook.widget import engine_state
+
+        text = story if isinstance(story, bytes) else story.to_json()
+        self._steps_per_slide = document.slide_lengths(document.load(text))
+        engine = engine_state()
+        engine["wasm"] = base64.b64encode(engine["wasm"]).decode("ascii")
+        params.setdefault("sizing_mode", "stretch_width")
+        super().__init__(story=text.decode("utf-8"), engine=engine, **params)  # type: ignore[no-untyped-call]
+        self.param.slide.bounds = (1, len(self._steps_per_slide))
+
+    @param.depends("slide", "step", watch=True)
+    def _within_the_slide(self) -> None:
+        count = self._steps_per_slide[self.slide - 1]
+        if self.step > count:
+            self.step = 1
+
+    def go(self, slide: int, step: int = 1) -> None:
+        """Show ``slide``, ``step`` (1-based) in every view of this player."""
+        self.param.update(slide=slide, step=step)
