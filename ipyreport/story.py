@@ -490,18 +490,21 @@ class Story:
         Front ends with a widget manager (JupyterLab, Notebook 7, VS Code)
         show the widget; without one (nbconvert, a notebook saved without
         widget state) the HTML player plays offline instead.
+        ``ipyreport.notebook.output("html")`` leaves the widget out.
         """
         from ipyreport.export.html import iframe
+        from ipyreport.notebook import shown_as
 
         bundle: dict[str, Any] = {}
-        try:
-            widget_bundle = self.player()._repr_mimebundle_(include=include, exclude=exclude)
-        except Exception as error:
-            bundle["text/plain"] = f"{self!r}\n(the notebook player could not start: {error})"
-        else:
-            # anywidget may answer (data, metadata); ipywidgets answers data.
-            data = widget_bundle[0] if isinstance(widget_bundle, tuple) else widget_bundle
-            bundle.update(data or {})
+        if shown_as() == "widget":
+            try:
+                widget_bundle = self.player()._repr_mimebundle_(include=include, exclude=exclude)
+            except Exception as error:
+                bundle["text/plain"] = f"{self!r}\n(the notebook player could not start: {error})"
+            else:
+                # anywidget may answer (data, metadata); ipywidgets answers data.
+                data = widget_bundle[0] if isinstance(widget_bundle, tuple) else widget_bundle
+                bundle.update(data or {})
         bundle["text/html"] = iframe(self.to_html(), title=self.title or "ipyreport story")
         bundle["text/plain"] = repr(self)
         return bundle

@@ -1,1 +1,38 @@
-"""Jupyter integration: the story player widget and the %%ipyreport magics."""
+"""Jupyter integration: the story player widget and the %%ipyreport magics.
+
+A story shown as a cell's output is the live player widget, with a
+self-contained HTML player beside it for front ends that show no widgets.
+:func:`output` chooses the HTML player alone.
+"""
+
+from __future__ import annotations
+
+__all__ = ["OUTPUTS", "output", "shown_as"]
+
+OUTPUTS = ("widget", "html")
+_shown_as = "widget"
+
+
+def output(kind: str) -> None:
+    """How stories show as cell outputs from now on in this kernel.
+
+    ``"widget"`` (the default) is the live, two-way player, with the offline
+    HTML player beside it for front ends without widgets (nbconvert, GitHub).
+    ``"html"`` is the offline HTML player alone, for a front end that cannot
+    load widget code (Colab without its custom widget manager, an editor
+    with no widget support); the story still plays, but Python cannot move it.
+
+    >>> output("html"); shown_as()
+    'html'
+    >>> output("widget")
+    """
+    global _shown_as  # noqa: PLW0603 - one setting per kernel, like a display format
+    if kind not in OUTPUTS:
+        msg = f"output must be one of {', '.join(map(repr, OUTPUTS))}, got {kind!r}"
+        raise ValueError(msg)
+    _shown_as = kind
+
+
+def shown_as() -> str:
+    """The output kind chosen with :func:`output`."""
+    return _shown_as

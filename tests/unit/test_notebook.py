@@ -261,3 +261,36 @@ def test_pn_panel_of_a_story_is_its_two_way_player(story):
     assert (player.slide, player.step) == (2, 1)
     with pytest.raises(ValueError, match="slide"):
         player.slide = 3
+
+
+def test_the_output_bundle_has_what_vs_code_and_colab_read(story):
+    """VS Code and Colab show the widget view (the anywidget code comes from the kernel's
+    environment) or, failing that, the HTML: an offline player needing nothing outside it."""
+    import html
+    import re
+    import sys
+    from pathlib import Path
+
+    bundle = story._repr_mimebundle_()
+    view = bundle["application/vnd.jupyter.widget-view+json"]
+    assert view["version_major"] == 2
+    assert view["model_id"]
+    # VS Code loads a widget's code from the kernel environment's nbextensions.
+    assert (Path(sys.prefix) / "share/jupyter/nbextensions/anywidget/index.js").is_file()
+    srcdoc = html.unescape(re.search(r'srcdoc="([^"]*)"', bundle["text/html"]).group(1))
+    assert srcdoc.startswith("<!doctype html>")
+    assert "Content-Security-Policy" in srcdoc
+    assert re.findall(r"""(?:src|href)=["']?https?:""", srcdoc) == []
+
+
+def test_output_html_shows_the_offline_player_alone(story):
+    from ipyreport import notebook
+
+    notebook.output("html")
+    try:
+        bundle = story._repr_mimebundle_()
+    finally:
+        notebook.output("widget")
+    assert set(bundle) == {"text/html", "text/plain"}
+    with pytest.raises(ValueError, match="output must be one of 'widget', 'html', got 'vscode'"):
+        notebook.output("vscode")
