@@ -1,13 +1,16 @@
-"""Notebook: cost of ``%load_ext ipyreport`` and time to the first drawn story.
+"""Notebook: cost of ``%load_ext ipyreport`` and time to the first drawn story, with where it goes.
 
 ``%load_ext`` is timed in fresh Python processes (median of 5) with IPython
 already imported, against ``import ipyvizzu`` in the same kind of process.
 The first render is timed in a JupyterLab started locally, from pressing
 Shift+Enter on a cell that shows a one-slide story to its first drawn
 chart, against the same press on a cell that only prints (the kernel round
-trip every cell pays); the first story includes importing ipyreport and
-pyarrow in the kernel and loading the engine into the page, a second one
-shows what every later story costs.
+trip every cell pays): in a fresh kernel after a ``%load_ext ipyreport``
+cell (and the pause a person takes before the next cell), in a fresh kernel
+with nothing of ipyreport loaded, and for a second story. The breakdown
+comes from the widget's performance marks in the page (render called,
+engine loaded, first step drawn) and from the story cell's kernel work
+timed part by part in fresh processes.
 """
 
 from __future__ import annotations
