@@ -196,7 +196,7 @@ export function explorer({ root, steps, words, shown, story, DIMMED }) {
     if (event.altKey || event.ctrlKey || event.metaKey) return;
     // Inside a shadow root the window sees the host as the target; the path has the chart.
     const origin = event.composedPath()[0];
-    const element = origin instanceof Element ? origin : null;
+    const element = origin instanceof HTMLElement ? origin : null;
     const entry = element && attached.get(element);
     if (!entry) return;
     const chart = entry.getChart();

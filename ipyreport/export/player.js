@@ -157,7 +157,7 @@ export async function start({
   let heard = null;
   function hear() {
     // In a shadow root (marimo's cell outputs) the document sees only the host focused.
-    const panel = root.getRootNode().activeElement?.closest?.(".ipyreport-panel");
+    const panel = /** @type {Document | ShadowRoot} */ (root.getRootNode()).activeElement?.closest?.(".ipyreport-panel");
     const board = currentBoard();
     const panels = board ? [...board.element.querySelectorAll(".ipyreport-panel")] : [];
     const on = board ? board.tracks[Math.max(panels.indexOf(panel), 0)] : main;
