@@ -6,6 +6,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+# Apps the tests serve (marimo, Panel, Streamlit): their servers run them, pytest must not import them.
+collect_ignore = ["apps"]
+
 # Flags that keep Chromium from phoning home, so any request we see is ours.
 CHROMIUM_ARGS = [
     "--no-sandbox",

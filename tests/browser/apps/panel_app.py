@@ -22,6 +22,6 @@ where = pn.bind(
     player.param.slide,
     player.param.step,
 )
-forward = pn.widgets.Button(name="Python: go to slide 2")
+forward = pn.widgets.Button(label="Python: go to slide 2")
 forward.on_click(lambda _: player.go(2))
 pn.Column(player, pn.pane.Markdown(where), forward).servable()
