@@ -166,6 +166,61 @@ def categories(document: Document, name: str) -> set[str]:
     return found
 
 
+class Positions:
+    """Where a player of a document can stand: a slide, one of its steps, and on a
+    dashboard a cross-filter. Every player (the notebook widget, Panel's) checks
+    a move here; a wrong one is a ``ValueError`` that says what would be right.
+    """
+
+    def __init__(self, document: Document) -> None:
+        self._document = document
+        self.lengths = slide_lengths(document)
+        self._cross_filters = cross_filters(document)
+
+    def slide(self, value: int) -> int:
+        """``value`` if the document has that slide (1-based)."""
+        if not 1 <= value <= len(self.lengths):
+            msg = f"slide must be from 1 to {len(self.lengths)}, got {value}"
+            raise ValueError(msg)
+        return value
+
+    def step(self, slide: int, value: int) -> int:
+        """``value`` if ``slide`` has that step (1-based)."""
+        count = self.lengths[slide - 1]
+        if not 1 <= value <= count:
+            msg = f"slide {slide} has steps 1 to {count}, got step {value}"
+            raise ValueError(msg)
+        return value
+
+    def keeps(self, slide: int, selection: Mapping[str, str]) -> bool:
+        """Whether ``selection`` still means something on ``slide`` (a move there keeps it)."""
+        names = self._cross_filters.get(slide)
+        return not selection or (names is not None and all(n in names for n in selection))
+
+    def selection(self, slide: int, value: Mapping[str, str]) -> dict[str, str]:
+        """``value`` if it is a cross-filter of the dashboard ``slide`` by its categories."""
+        from ipyreport._errors import closest
+
+        value = dict(value)
+        if not value:
+            return value
+        names = self._cross_filters.get(slide)
+        if names is None:
+            msg = f"slide {slide} is not a dashboard, so it has no cross-filter; go to a dashboard slide first"
+            raise ValueError(msg)
+        unknown = [name for name in value if name not in names]
+        if unknown:
+            msg = f"slide {slide} cross-filters by {list(names)}, not by {unknown}"
+            raise ValueError(msg)
+        for name, label in value.items():
+            known = categories(self._document, name)
+            if label not in known:
+                hint = closest(label, known) or f"; its categories are {sorted(known)[:10]}"
+                msg = f"{name!r} has no category {label!r}{hint}"
+                raise ValueError(msg)
+        return value
+
+
 def _seconds(step: Mapping[str, Any] | None) -> float | None:
     if step is None:
         return None

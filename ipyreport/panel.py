@@ -91,19 +91,33 @@ class StoryPlayer(JSComponent):
         from ipyreport.notebook.widget import engine_state
 
         text = story if isinstance(story, bytes) else story.to_json()
-        self._steps_per_slide = document.slide_lengths(document.load(text))
+        self._positions = document.Positions(document.load(text))
         engine = engine_state()
         engine["wasm"] = base64.b64encode(engine["wasm"]).decode("ascii")
         params.setdefault("sizing_mode", "stretch_width")
         super().__init__(story=text.decode("utf-8"), engine=engine, **params)  # type: ignore[no-untyped-call]
-        self.param.slide.bounds = (1, len(self._steps_per_slide))
+        self.param.slide.bounds = (1, len(self._positions.lengths))
+        self._follow_slide()
 
-    @param.depends("slide", "step", watch=True)
-    def _within_the_slide(self) -> None:
-        count = self._steps_per_slide[self.slide - 1]
-        if self.step > count:
+    @param.depends("slide", watch=True)
+    def _follow_slide(self) -> None:
+        """A new slide starts within its steps, and shows no other slide's cross-filter."""
+        self.param.step.bounds = (1, self._positions.lengths[self.slide - 1])
+        if not self._positions.keeps(self.slide, self.selection):
+            self.selection = {}
+        if self.step > self._positions.lengths[self.slide - 1]:
             self.step = 1
+
+    @param.depends("selection", watch=True)
+    def _check_selection(self) -> None:
+        try:
+            self._positions.selection(self.slide, self.selection)
+        except ValueError:
+            self.selection = {}
+            raise
 
     def go(self, slide: int, step: int = 1) -> None:
         """Show ``slide``, ``step`` (1-based) in every view of this player."""
+        self._positions.step(self._positions.slide(slide), step)
+        self.param.step.bounds = (1, self._positions.lengths[slide - 1])
         self.param.update(slide=slide, step=step)

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import anywidget
 import traitlets
 from ipywidgets import widget_serialization
 
 from ipyreport import assets, document
-from ipyreport._errors import closest
 from ipyreport._version import __version__
 from ipyreport.export.html import player_parts
 
@@ -28,6 +27,8 @@ if TYPE_CHECKING:
     from ipyreport.story import Story
 
 __all__ = ["Engine", "StoryPlayer", "engine_state"]
+
+_T = TypeVar("_T")
 
 # Less than this shows no chart at all.
 MIN_HEIGHT = 100
@@ -49,6 +50,14 @@ def engine_state() -> dict[str, Any]:
         "markup": _static("export/player.html"),
         "css": _static("export/player.css"),
     }
+
+
+def _checked(check: Callable[..., _T], *args: Any) -> _T:
+    """A position checked by the document's rules, refused as traitlets refuses values."""
+    try:
+        return check(*args)
+    except ValueError as error:
+        raise traitlets.TraitError(str(error)) from None
 
 
 class Engine(anywidget.AnyWidget):
@@ -101,40 +110,19 @@ class StoryPlayer(anywidget.AnyWidget):
         text = story if isinstance(story, bytes) else story.to_json()
         self._document = document.load(text)
         self._name = repr(story) if not isinstance(story, bytes) else repr(self._document["title"])
-        self._steps_per_slide = document.slide_lengths(self._document)
-        self._cross_filters = document.cross_filters(self._document)
+        self._positions = document.Positions(self._document)
+        self._steps_per_slide = self._positions.lengths
         self._click_handlers: list[Callable[[dict[str, Any]], None]] = []
         super().__init__(engine=Engine.shared(), story=text.decode("utf-8"), **kwargs)
         self.on_msg(self._handle_message)
 
     @traitlets.validate("slide")
     def _valid_slide(self, proposal: dict[str, Any]) -> int:
-        value = int(proposal["value"])
-        if not 1 <= value <= len(self._steps_per_slide):
-            msg = f"slide must be from 1 to {len(self._steps_per_slide)}, got {value}"
-            raise traitlets.TraitError(msg)
-        return value
+        return _checked(self._positions.slide, int(proposal["value"]))
 
     @traitlets.validate("selection")
     def _valid_selection(self, proposal: dict[str, Any]) -> dict[str, str]:
-        value = dict(proposal["value"])
-        if not value:
-            return value
-        names = self._cross_filters.get(self.slide)
-        if names is None:
-            msg = f"slide {self.slide} is not a dashboard, so it has no cross-filter; go to a dashboard slide first"
-            raise traitlets.TraitError(msg)
-        unknown = [name for name in value if name not in names]
-        if unknown:
-            msg = f"slide {self.slide} cross-filters by {list(names)}, not by {unknown}"
-            raise traitlets.TraitError(msg)
-        for name, label in value.items():
-            known = document.categories(self._document, name)
-            if label not in known:
-                hint = closest(label, known) or f"; its categories are {sorted(known)[:10]}"
-                msg = f"{name!r} has no category {label!r}{hint}"
-                raise traitlets.TraitError(msg)
-        return value
+        return _checked(self._positions.selection, self.slide, proposal["value"])
 
     @traitlets.validate("height")
     def _valid_height(self, proposal: dict[str, Any]) -> int:
@@ -147,20 +135,14 @@ class StoryPlayer(anywidget.AnyWidget):
     @traitlets.observe("slide")
     def _moved(self, change: dict[str, Any]) -> None:
         """A new slide starts within its steps, and shows no other slide's cross-filter."""
-        names = self._cross_filters.get(self.slide)
-        if self.selection and (names is None or any(n not in names for n in self.selection)):
+        if not self._positions.keeps(self.slide, self.selection):
             self.selection = {}
         if self.step > self._steps_per_slide[self.slide - 1]:
             self.step = 1
 
     @traitlets.validate("step")
     def _valid_step(self, proposal: dict[str, Any]) -> int:
-        value = int(proposal["value"])
-        count = self._steps_per_slide[self.slide - 1]
-        if not 1 <= value <= count:
-            msg = f"slide {self.slide} has steps 1 to {count}, got step {value}"
-            raise traitlets.TraitError(msg)
-        return value
+        return _checked(self._positions.step, self.slide, int(proposal["value"]))
 
     def __repr__(self) -> str:
         return f"StoryPlayer({self._name}, slide={self.slide}, step={self.step})"

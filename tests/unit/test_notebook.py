@@ -257,10 +257,17 @@ def test_pn_panel_of_a_story_is_its_two_way_player(story):
 
     player = pn.panel(story)
     assert isinstance(player, ipyreport.panel.StoryPlayer)
-    player.go(2)
+    player.go(1, 2)
+    assert (player.slide, player.step) == (1, 2)
+    player.slide = 2  # a slide of one step: the player starts it at its first
     assert (player.slide, player.step) == (2, 1)
-    with pytest.raises(ValueError, match="slide"):
-        player.slide = 3
+    with pytest.raises(ValueError, match="slide must be from 1 to 2, got 3"):
+        player.go(3)
+    with pytest.raises(ValueError, match="slide 2 has steps 1 to 1, got step 2"):
+        player.go(2, 2)
+    with pytest.raises(ValueError, match="slide 2 is not a dashboard"):
+        player.selection = {"Region": "Europe"}
+    assert player.selection == {}
 
 
 def test_the_output_bundle_has_what_vs_code_and_colab_read(story):
