@@ -805,3 +805,31 @@ def test_the_tooltip_reads_the_mark_in_the_story_formats(open_file, tmp_path):
         assert time.monotonic() < deadline
         time.sleep(0.05)
     assert watch.errors == []
+
+
+CONTROLS = """() => Object.fromEntries(["prev", "play", "next", "progress", "table-toggle", "info-toggle"].map(
+  (name) => { const box = document.querySelector(`.ipyreport-${name}`).getBoundingClientRect();
+    return [name, { top: Math.round(box.top), left: Math.round(box.left), width: Math.round(box.width) }]; }))"""
+
+
+@pytest.mark.parametrize("width", [390, 700, 1280])
+def test_back_and_next_share_a_line_at_any_width_and_the_tools_come_after(
+    open_file, sales_file, width
+):
+    """A phone, an app's column or a screen: a presenter finds Back and Next side by side;
+    the tools (table, info) never come between them, and on a phone the bar has its own line."""
+    path, _ = sales_file
+    page = open_file(path, size=(width, 800)).page
+    wait_ready(page)
+    box = page.evaluate(CONTROLS)
+    assert box["prev"]["top"] == box["next"]["top"] == box["play"]["top"]
+    assert box["prev"]["left"] < box["play"]["left"] < box["next"]["left"]
+    assert box["next"]["left"] < box["table-toggle"]["left"] or (
+        box["table-toggle"]["top"] > box["next"]["top"]
+    )
+    if width < 480:
+        assert box["progress"]["top"] > box["next"]["top"]
+        assert box["progress"]["width"] > width * 0.8
+        assert box["table-toggle"]["top"] > box["progress"]["top"]
+    else:
+        assert box["info-toggle"]["top"] == box["next"]["top"]  # one line
