@@ -82,3 +82,26 @@ def axe_violations(page) -> list[str]:
              .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(" ")}`))"""
     )
     return list(found)
+
+
+# The share of a chart canvas (the element it runs on) that is not white.
+CANVAS_INK = """(canvas) => { const d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] + d[i + 1] + d[i + 2] < 740) n += 1;
+  return n / (canvas.width * canvas.height); }"""
+
+
+def watch(page) -> tuple[list[str], list[str]]:
+    """The URLs ``page`` requests and the errors it reports, gathered from now on."""
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    return requests, errors
+
+
+def hosts(requests: list[str]) -> set[str]:
+    """The hosts of the web requests among ``requests``."""
+    from urllib.parse import urlparse
+
+    return {urlparse(url).hostname or "" for url in requests if url.startswith("http")}

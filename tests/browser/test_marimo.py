@@ -10,14 +10,11 @@ import marimo
 import pytest
 
 from .lab import free_port, serving
+from .pages import CANVAS_INK, hosts, watch
 
 APP = Path(__file__).parent / "apps" / "marimo_app.py"
 # The locator reaches into the shadow roots marimo draws each output in.
 READY = ".ipyreport[data-ready=true]"
-INK = """(root) => { const c = root.querySelector('.ipyreport-chart canvas');
-  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0;
-  for (let i = 0; i < d.length; i += 4) if (d[i] + d[i + 1] + d[i + 2] < 740) n += 1;
-  return n / (c.width * c.height); }"""
 # marimo's exported page loads marimo's own front end from this CDN; the test serves it
 # from the installed package instead, so nothing leaves the machine.
 FRONT_END = f"https://cdn.jsdelivr.net/npm/@marimo-team/frontend@{marimo.__version__}/dist/"
@@ -34,18 +31,6 @@ def marimo_app():
         yield base
 
 
-def watch(page):
-    requests, errors = [], []
-    page.on("request", lambda request: requests.append(request.url))
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    return requests, errors
-
-
-def hosts(requests):
-    return {urlparse(url).hostname for url in requests if url.startswith("http")}
-
-
 def test_a_story_and_its_player_play_in_marimo_and_other_cells_see_the_step(browser, marimo_app):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     requests, errors = watch(page)
@@ -53,7 +38,13 @@ def test_a_story_and_its_player_play_in_marimo_and_other_cells_see_the_step(brow
     page.locator(READY).nth(1).wait_for(timeout=60_000)
     assert page.locator(".ipyreport").count() == 2
     for number in range(2):
-        assert page.locator(".ipyreport").nth(number).evaluate(INK) > 0.01
+        assert (
+            page.locator(".ipyreport")
+            .nth(number)
+            .locator(".ipyreport-chart canvas")
+            .evaluate(CANVAS_INK)
+            > 0.01
+        )
     # The page's styles reach into marimo's shadow roots: the title is a heading, not body text.
     assert (
         page.locator(".ipyreport .ipyreport-title").first.evaluate(
@@ -92,7 +83,10 @@ def test_marimo_export_html_keeps_a_playable_story(browser, tmp_path):
     page.route(FRONT_END + "**", from_the_package)
     page.goto(exported.as_uri())
     page.locator(READY).nth(1).wait_for(timeout=60_000)
-    assert page.locator(".ipyreport").first.evaluate(INK) > 0.01
+    assert (
+        page.locator(".ipyreport").first.locator(".ipyreport-chart canvas").evaluate(CANVAS_INK)
+        > 0.01
+    )
     page.locator(".ipyreport .ipyreport-title").first.click()
     page.keyboard.press("ArrowRight")
     page.locator(".ipyreport[data-step='2']").first.wait_for(timeout=20_000)

@@ -3,11 +3,11 @@ it plays, and its position is two-way between the page and Python."""
 
 import sys
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
 from .lab import free_port, serving
+from .pages import CANVAS_INK, hosts, watch
 
 APP = Path(__file__).parent / "apps" / "panel_app.py"
 
@@ -25,18 +25,11 @@ def panel_app():
 
 def test_a_story_plays_in_a_panel_app_and_its_position_is_two_way(browser, panel_app):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    requests, errors = [], []
-    page.on("request", lambda request: requests.append(request.url))
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    requests, errors = watch(page)
     page.goto(panel_app)
     page.locator(".ipyreport[data-ready=true]").wait_for(timeout=60_000)
     assert page.locator(".ipyreport .ipyreport-title").text_content() == "One"
-    ink = page.locator(".ipyreport .ipyreport-chart canvas").evaluate(
-        """(c) => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-        let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] + d[i + 1] + d[i + 2] < 740) n += 1;
-        return n / (c.width * c.height); }"""
-    )
+    ink = page.locator(".ipyreport .ipyreport-chart canvas").evaluate(CANVAS_INK)
     assert ink > 0.01
     assert page.locator(".ipyreport").bounding_box()["width"] > 1000  # as wide as the app
     # The viewer moves: Python sees it.
@@ -49,5 +42,5 @@ def test_a_story_plays_in_a_panel_app_and_its_position_is_two_way(browser, panel
     page.get_by_text("python sees slide 2 step 1").wait_for(timeout=20_000)
     assert page.locator(".ipyreport .ipyreport-title").text_content() == "Two"
     assert errors == []
-    assert {urlparse(url).hostname for url in requests if url.startswith("http")} == {"127.0.0.1"}
+    assert hosts(requests) == {"127.0.0.1"}
     page.close()

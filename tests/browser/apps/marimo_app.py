@@ -8,21 +8,9 @@ app = marimo.App()
 @app.cell
 def _():
     import marimo as mo
+    from two_slides import two_slides  # next to this notebook, which marimo puts on the path
 
-    from ipyreport import Slide, Story, presets
-
-    data = {"Region": ["North", "South", "East"], "Revenue": [3.0, 5.0, 4.0]}
-    story = Story(
-        data,
-        title="marimo test",
-        slides=[
-            Slide(
-                presets.morph(data, ["column", "pie"], x="Region", y="Revenue", duration=0),
-                title="One",
-            ),
-            Slide(presets.chart("bar", x="Region", y="Revenue", duration=0), title="Two"),
-        ],
-    )
+    story = two_slides("marimo test")
     return mo, story
 
 

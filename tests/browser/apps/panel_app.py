@@ -1,22 +1,11 @@
 """A Panel app with a story and a line that follows its player (browser tests)."""
 
 import panel as pn
+from two_slides import two_slides  # next to this app, which Panel puts on the path
 
 import ipyreport.panel
-from ipyreport import Slide, Story, presets
 
-data = {"Region": ["North", "South", "East"], "Revenue": [3.0, 5.0, 4.0]}
-story = Story(
-    data,
-    title="Panel story",
-    slides=[
-        Slide(
-            presets.morph(data, ["column", "pie"], x="Region", y="Revenue", duration=0), title="One"
-        ),
-        Slide(presets.chart("bar", x="Region", y="Revenue", duration=0), title="Two"),
-    ],
-)
-player = ipyreport.panel.StoryPlayer(story)
+player = ipyreport.panel.StoryPlayer(two_slides("Panel story"))
 where = pn.bind(
     lambda slide, step: f"python sees slide {slide} step {step}",
     player.param.slide,

@@ -1,23 +1,9 @@
 """A Streamlit app that shows a story (browser tests)."""
 
 import streamlit as st
+from two_slides import two_slides  # next to this app, which Streamlit puts on the path
 
 import ipyreport.streamlit
-from ipyreport import Slide, Story, presets
 
-data = {"Region": ["North", "South", "East"], "Revenue": [3.0, 5.0, 4.0]}
 st.title("Streamlit test")
-ipyreport.streamlit.story(
-    Story(
-        data,
-        title="Streamlit story",
-        slides=[
-            Slide(
-                presets.morph(data, ["column", "pie"], x="Region", y="Revenue", duration=0),
-                title="One",
-            ),
-            Slide(presets.chart("bar", x="Region", y="Revenue", duration=0), title="Two"),
-        ],
-    ),
-    height=520,
-)
+ipyreport.streamlit.story(two_slides("Streamlit story"), height=520)
