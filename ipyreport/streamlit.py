@@ -7,19 +7,26 @@ True
 In an app (``streamlit run app.py``)::
 
     import ipyreport.streamlit
-    ipyreport.streamlit.story(story, height=560)
+    where = ipyreport.streamlit.story(story, key="sales")
+    st.write(f"The viewer is on slide {where['slide']}")
 
-The player is the exported page (:meth:`Story.to_html`) in a frame of its
-own: it plays offline and keeps its keys, buttons and cross-filters, and
-nothing in it can reach the app around it. What the viewer does in it does
-not travel back to Python; for that, serve the story with Panel
-(``pn.panel(story)``), whose player is two-way.
+The player is the notebook widget's own module in a Streamlit component
+frame, its files served by the app's server: it plays offline with the same
+keys, buttons and cross-filters. What the viewer does comes back as the
+function's value, and ``slide=``/``step=`` move the story when they change.
+``layout="scroll"`` shows the self-contained article page instead (one way).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import functools
+import json
+import tempfile
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from ipyreport import assets, document
 from ipyreport._errors import IpyreportError
 
 if TYPE_CHECKING:
@@ -30,11 +37,24 @@ __all__ = ["story"]
 # Less than this shows no chart at all (the notebook widget's limit too).
 MIN_HEIGHT = 100
 
+_folder: tempfile.TemporaryDirectory[str] | None = None
 
-def story(story: Story, *, height: int = 560, layout: str = "slides") -> None:
-    """Show ``story`` in the running Streamlit app, ``height`` pixels tall.
 
-    ``layout="scroll"`` shows the article the reader scrolls instead of slides.
+def story(
+    story: Story,
+    *,
+    height: int = 540,
+    slide: int = 1,
+    step: int = 1,
+    key: str | None = None,
+    layout: str = "slides",
+) -> dict[str, Any]:
+    """Show ``story`` in the running Streamlit app; return where the viewer is.
+
+    The value is ``{"slide": n, "step": n, "selection": {...}, "playing": bool}``
+    (1-based; ``selection`` is a dashboard's cross-filter). ``slide`` and
+    ``step`` are where the story opens, and move it when the app changes them.
+    ``height`` is the chart's height in pixels; ``key`` tells two stories apart.
     """
     try:
         from streamlit.components.v1 import html
@@ -44,4 +64,52 @@ def story(story: Story, *, height: int = 560, layout: str = "slides") -> None:
     if isinstance(height, bool) or not isinstance(height, int) or height < MIN_HEIGHT:
         msg = f"height is the player's height in pixels, at least {MIN_HEIGHT}; got {height!r}"
         raise IpyreportError(msg)
-    html(story.to_html(layout=layout), height=height, scrolling=layout == "scroll")
+    start = {"slide": slide, "step": step, "selection": {}, "playing": False}
+    if layout == "scroll":
+        html(story.to_html(layout=layout), height=height, scrolling=True)
+        return start
+    text = story.to_json()
+    positions = document.Positions(document.load(text))
+    try:
+        positions.step(positions.slide(slide), step)
+    except ValueError as error:
+        raise IpyreportError(str(error)) from None
+    where = _component()(
+        story=text.decode("utf-8"), height=height, slide=slide, step=step, key=key, default=start
+    )
+    return dict(where) if where else start
+
+
+@functools.cache
+def _component() -> Any:
+    from streamlit.components.v1 import declare_component
+
+    return declare_component("ipyreport_story", path=str(_files()))
+
+
+@functools.cache
+def _files() -> Path:
+    """A folder of what the component frame loads: its page, the notebook player's
+    module, the engine and the player's code (copied once per process)."""
+    from ipyreport.export.html import PLAYER_PARTS
+    from ipyreport.notebook.widget import engine_version
+
+    global _folder  # noqa: PLW0603 - kept for the process, removed when it ends
+    _folder = tempfile.TemporaryDirectory(prefix="ipyreport-streamlit-")
+    folder = Path(_folder.name)
+    package = resources.files("ipyreport")
+    for name, source in (
+        ("index.html", "static/streamlit.html"),
+        ("widget.js", "notebook/widget.js"),
+        ("steps.js", "static/steps.js"),
+        ("player.js", "export/player.js"),
+        ("player.html", "export/player.html"),
+        ("player.css", "export/player.css"),
+        *((f"{part}.js", f"export/{part}.js") for part in PLAYER_PARTS),
+    ):
+        (folder / name).write_bytes(package.joinpath(source).read_bytes())
+    (folder / "vizzu.min.js").write_bytes(assets.vizzu_module())
+    (folder / "cvizzu.wasm").write_bytes(assets.vizzu_wasm())
+    manifest = {"version": engine_version(), "parts": list(PLAYER_PARTS)}
+    (folder / "engine.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return folder

@@ -26,21 +26,27 @@ def streamlit_app(tmp_path_factory):
         yield base
 
 
-def test_a_story_plays_in_a_streamlit_app(browser, streamlit_app):
+def test_a_story_plays_in_a_streamlit_app_and_its_position_is_two_way(browser, streamlit_app):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     requests, errors = watch(page)
     page.goto(streamlit_app)
     story = page.frame_locator("iframe").first
     story.locator(".ipyreport[data-ready=true]").wait_for(timeout=60_000)
     assert story.locator(".ipyreport-title").text_content() == "One"
-    ink = story.locator(".ipyreport-chart canvas").evaluate(CANVAS_INK)
-    assert ink > 0.01
+    assert story.locator(".ipyreport-chart canvas").evaluate(CANVAS_INK) > 0.01
+    # The frame grows to the player: its controls are not cut off.
+    frame_height = page.locator("iframe").first.bounding_box()["height"]
+    assert frame_height >= story.locator(".ipyreport").bounding_box()["height"]
+    # The viewer moves: the app's Python sees it.
     story.locator(".ipyreport-title").click()
     page.keyboard.press("ArrowRight")
     story.locator(".ipyreport[data-step='2']").wait_for(timeout=20_000)
-    page.keyboard.press("ArrowRight")
+    page.get_by_text("python sees slide 1 step 2").wait_for(timeout=20_000)
+    # The app moves: the story follows.
+    page.get_by_text("Python: go to slide 2").click()
     story.locator(".ipyreport[data-slide='2']").wait_for(timeout=20_000)
     assert story.locator(".ipyreport-title").text_content() == "Two"
+    page.get_by_text("python sees slide 2 step 1").wait_for(timeout=20_000)
     assert errors == []
     assert hosts(requests) == {"127.0.0.1"}
     page.close()

@@ -248,6 +248,8 @@ def test_streamlit_refuses_a_height_that_shows_nothing(story):
 
     with pytest.raises(IpyreportError, match=r"at least 100; got 40"):
         ipyreport.streamlit.story(story, height=40)
+    with pytest.raises(IpyreportError, match=r"slide 2 has steps 1 to 1, got step 3"):
+        ipyreport.streamlit.story(story, slide=2, step=3)
 
 
 def test_pn_panel_of_a_story_is_its_two_way_player(story):

@@ -1,4 +1,4 @@
-"""A Streamlit app that shows a story (browser tests)."""
+"""A Streamlit app that shows a story, says where its viewer is and can move it (browser tests)."""
 
 import streamlit as st
 from two_slides import two_slides  # next to this app, which Streamlit puts on the path
@@ -6,4 +6,9 @@ from two_slides import two_slides  # next to this app, which Streamlit puts on t
 import ipyreport.streamlit
 
 st.title("Streamlit test")
-ipyreport.streamlit.story(two_slides("Streamlit story"), height=520)
+if st.button("Python: go to slide 2"):
+    st.session_state["slide"] = 2
+where = ipyreport.streamlit.story(
+    two_slides("Streamlit story"), height=420, slide=st.session_state.get("slide", 1), key="story"
+)
+st.write(f"python sees slide {where['slide']} step {where['step']}")
