@@ -19,6 +19,7 @@ story, watch them to follow the viewer.
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -92,6 +93,7 @@ class StoryPlayer(JSComponent):
 
         text = story if isinstance(story, bytes) else story.to_json()
         self._positions = document.Positions(document.load(text))
+        self._click_handlers: list[Callable[[dict[str, Any]], None]] = []
         engine = engine_state()
         engine["wasm"] = base64.b64encode(engine["wasm"]).decode("ascii")
         params.setdefault("sizing_mode", "stretch_width")
@@ -115,6 +117,21 @@ class StoryPlayer(JSComponent):
         except ValueError:
             self.selection = {}
             raise
+
+    def on_click(self, callback: Callable[[dict[str, Any]], None]) -> None:
+        """Call ``callback({"categories": {...}, "values": {...}, "chart": n})`` when a viewer clicks a mark.
+
+        ``chart`` is the 1-based chart of a dashboard slide, or ``None`` on an ordinary slide.
+        """
+        self._click_handlers.append(callback)
+
+    def _handle_msg(self, data: Any) -> None:
+        from ipyreport.notebook.widget import click_record
+
+        record = click_record(data)
+        if record is not None:
+            for handler in self._click_handlers:
+                handler(record)
 
     def go(self, slide: int, step: int = 1) -> None:
         """Show ``slide``, ``step`` (1-based) in every view of this player."""

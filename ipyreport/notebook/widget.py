@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from ipyreport.story import Story
 
-__all__ = ["Engine", "StoryPlayer", "engine_state", "engine_version"]
+__all__ = ["Engine", "StoryPlayer", "click_record", "engine_state", "engine_version"]
 
 _T = TypeVar("_T")
 
@@ -54,6 +54,17 @@ def engine_state() -> dict[str, Any]:
         "parts": player_parts(),
         "markup": _static("export/player.html"),
         "css": _static("export/player.css"),
+    }
+
+
+def click_record(message: Any) -> dict[str, Any] | None:
+    """The record of a clicked mark, from a player's message (None for other messages)."""
+    if not isinstance(message, dict) or message.get("type") != "click":
+        return None
+    return {
+        "categories": message.get("categories", {}),
+        "values": message.get("values", {}),
+        "chart": message.get("chart"),
     }
 
 
@@ -166,12 +177,8 @@ class StoryPlayer(anywidget.AnyWidget):
         self._click_handlers.append(callback)
 
     def _handle_message(self, _: Any, content: dict[str, Any], buffers: Any) -> None:
-        if content.get("type") == "click":
-            record = {
-                "categories": content.get("categories", {}),
-                "values": content.get("values", {}),
-                "chart": content.get("chart"),
-            }
+        record = click_record(content)
+        if record is not None:
             for handler in self._click_handlers:
                 handler(record)
 

@@ -43,16 +43,27 @@ def open_story(open_file, path, **options):
     return watch, watch.page
 
 
+def _picture(locator):
+    """What the viewer sees of an element, as an RGB array."""
+    return np.asarray(Image.open(io.BytesIO(locator.screenshot())).convert("RGB")).astype(int)
+
+
 def panel(page, number):
     """What the viewer sees of one dashboard chart, as an RGB array."""
-    shot = page.locator(".ipyreport-board:not([hidden]) .ipyreport-panel").nth(number).screenshot()
-    return np.asarray(Image.open(io.BytesIO(shot)).convert("RGB")).astype(int)
+    return _picture(page.locator(".ipyreport-board:not([hidden]) .ipyreport-panel").nth(number))
 
 
 def tallest_mark(page, number):
-    """Page coordinates of the middle of the tallest mark in a column chart."""
-    box = page.locator(".ipyreport-board:not([hidden]) .ipyreport-panel").nth(number).bounding_box()
-    picture = panel(page, number)
+    """Page coordinates of the middle of the tallest mark in a dashboard's column chart."""
+    return tallest_mark_in(
+        page.locator(".ipyreport-board:not([hidden]) .ipyreport-panel").nth(number)
+    )
+
+
+def tallest_mark_in(chart):
+    """Page coordinates of the middle of the tallest mark in the column chart ``chart`` (a locator)."""
+    box = chart.bounding_box()
+    picture = _picture(chart)
     marks = [(np.abs(picture - colour) < 25).all(axis=2) for colour in (MARK, PLAIN)]
     mark = max(marks, key=lambda found: int(found.sum()))
     column = int(mark.sum(axis=0).argmax())

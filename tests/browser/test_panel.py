@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from .lab import free_port, serving
-from .pages import CANVAS_INK, hosts, watch
+from .pages import CANVAS_INK, hosts, tallest_mark_in, watch
 
 APP = Path(__file__).parent / "apps" / "panel_app.py"
 
@@ -32,6 +32,9 @@ def test_a_story_plays_in_a_panel_app_and_its_position_is_two_way(browser, panel
     ink = page.locator(".ipyreport .ipyreport-chart canvas").evaluate(CANVAS_INK)
     assert ink > 0.01
     assert page.locator(".ipyreport").bounding_box()["width"] > 1000  # as wide as the app
+    # A click on a mark reaches Python's handler.
+    page.mouse.click(*tallest_mark_in(page.locator(".ipyreport .ipyreport-chart")))
+    page.get_by_text("python saw a click on {'Region': 'South'}").wait_for(timeout=20_000)
     # The viewer moves: Python sees it.
     page.locator(".ipyreport .ipyreport-title").click()
     page.keyboard.press("ArrowRight")

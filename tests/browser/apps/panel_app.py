@@ -13,4 +13,8 @@ where = pn.bind(
 )
 forward = pn.widgets.Button(label="Python: go to slide 2")
 forward.on_click(lambda _: player.go(2))
-pn.Column(player, pn.pane.Markdown(where), forward).servable()
+clicked = pn.pane.Markdown("nothing clicked")
+player.on_click(
+    lambda record: setattr(clicked, "object", f"python saw a click on {record['categories']}")
+)
+pn.Column(player, pn.pane.Markdown(where), forward, clicked).servable()
