@@ -51,8 +51,10 @@ def story(
 ) -> dict[str, Any]:
     """Show ``story`` in the running Streamlit app; return where the viewer is.
 
-    The value is ``{"slide": n, "step": n, "selection": {...}, "playing": bool}``
-    (1-based; ``selection`` is a dashboard's cross-filter). ``slide`` and
+    The value is ``{"slide": n, "step": n, "selection": {...}, "playing": bool,
+    "clicked": {...} or None}`` (1-based; ``selection`` is a dashboard's
+    cross-filter; ``clicked`` the last clicked mark's ``categories``, ``values``
+    and dashboard ``chart``, as ``StoryPlayer.on_click`` gives it). ``slide`` and
     ``step`` are where the story opens, and move it when the app changes them.
     ``height`` is the chart's height in pixels; ``key`` tells two stories apart.
     """
@@ -64,7 +66,7 @@ def story(
     if isinstance(height, bool) or not isinstance(height, int) or height < MIN_HEIGHT:
         msg = f"height is the player's height in pixels, at least {MIN_HEIGHT}; got {height!r}"
         raise IpyreportError(msg)
-    start = {"slide": slide, "step": step, "selection": {}, "playing": False}
+    start = {"slide": slide, "step": step, "selection": {}, "playing": False, "clicked": None}
     if layout == "scroll":
         html(story.to_html(layout=layout), height=height, scrolling=True)
         return start

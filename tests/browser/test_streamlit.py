@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from .lab import free_port, serving
-from .pages import CANVAS_INK, hosts, watch
+from .pages import CANVAS_INK, hosts, tallest_mark_in, watch
 
 APP = Path(__file__).parent / "apps" / "streamlit_app.py"
 
@@ -37,6 +37,9 @@ def test_a_story_plays_in_a_streamlit_app_and_its_position_is_two_way(browser, s
     # The frame grows to the player: its controls are not cut off.
     frame_height = page.locator("iframe").first.bounding_box()["height"]
     assert frame_height >= story.locator(".ipyreport").bounding_box()["height"]
+    # A click on a mark reaches the app's Python.
+    page.mouse.click(*tallest_mark_in(story.locator(".ipyreport-chart")))
+    page.get_by_text("python saw a click on {'Region': 'South'}").wait_for(timeout=20_000)
     # The viewer moves: the app's Python sees it.
     story.locator(".ipyreport-title").click()
     page.keyboard.press("ArrowRight")

@@ -12,3 +12,5 @@ where = ipyreport.streamlit.story(
     two_slides("Streamlit story"), height=420, slide=st.session_state.get("slide", 1), key="story"
 )
 st.write(f"python sees slide {where['slide']} step {where['step']}")
+if where["clicked"]:
+    st.write(f"python saw a click on {where['clicked']['categories']}")
