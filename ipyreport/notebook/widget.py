@@ -94,7 +94,11 @@ class Engine(anywidget.AnyWidget):
 
     @classmethod
     def shared(cls) -> Engine:
-        """The kernel's one engine widget, made on first use."""
+        """The kernel's one engine widget, made on first use (or by ``%load_ext``'s warm-up,
+        which is waited for, so that two threads never make one each)."""
+        from ipyreport.notebook import _warm
+
+        _warm.wait()
         if cls._shared is None or cls._shared.comm is None:
             cls._shared = cls(**engine_state())
         return cls._shared
