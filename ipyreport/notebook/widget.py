@@ -186,6 +186,33 @@ class StoryPlayer(anywidget.AnyWidget):
             for handler in self._click_handlers:
                 handler(record)
 
+    def __panel__(self) -> Any:
+        """What ``pn.panel(player)`` shows in a Panel app: a Panel player linked both
+        ways to this one (a move in either is a move in both)."""
+        from ipyreport.panel import StoryPlayer as PanelPlayer
+
+        names = ["slide", "step", "playing", "selection"]
+        view = PanelPlayer(
+            self.story.encode("utf-8"), **{name: getattr(self, name) for name in names}
+        )
+
+        def to_view(change: dict[str, Any]) -> None:
+            if change["name"] in ("slide", "step"):  # one move, checked against its slide
+                if (view.slide, view.step) != (self.slide, self.step):
+                    view.go(self.slide, self.step)
+            else:
+                setattr(view, change["name"], change["new"])
+
+        self.observe(to_view, names=names)
+
+        def from_view(*events: Any) -> None:  # Panel hands over a move's changes together
+            with self.hold_trait_notifications():
+                for event in events:
+                    setattr(self, event.name, event.new)
+
+        view.param.watch(from_view, names)
+        return view
+
     def controls(self) -> ipywidgets.Widget:
         """A slide dropdown and a step slider, linked both ways to this player."""
         import ipywidgets

@@ -303,3 +303,19 @@ def test_output_html_shows_the_offline_player_alone(story):
     assert set(bundle) == {"text/html", "text/plain"}
     with pytest.raises(ValueError, match="output must be one of 'widget', 'html', got 'vscode'"):
         notebook.output("vscode")
+
+
+def test_pn_panel_of_a_notebook_player_is_a_panel_player_linked_both_ways(story):
+    import panel as pn
+
+    import ipyreport.panel
+
+    player = story.player()
+    view = pn.panel(player)
+    assert isinstance(view, ipyreport.panel.StoryPlayer)
+    player.go(1, 2)
+    assert (view.slide, view.step) == (1, 2)
+    view.go(2)
+    assert (player.slide, player.step) == (2, 1)
+    player.go(1, 2)  # to a slide of more steps than the one in view
+    assert (view.slide, view.step) == (1, 2)
