@@ -5,6 +5,7 @@
 // soon as the page has it, before any story asks for it.
 
 const RUNTIMES = Symbol.for("ipyreport.runtimes");
+const STYLED = Symbol.for("ipyreport.styled");
 
 async function engineModel(model) {
   const reference = model.get("engine");
@@ -64,8 +65,9 @@ function runtime(engine) {
 }
 
 // The player's style, once per document or shadow root (marimo shows each output in its own).
-const styled = new WeakSet();
+// Kept on the page, like the engine: anywidget imports this module once per model.
 function addStyle(el, css) {
+  const styled = (globalThis[STYLED] ??= new WeakSet());
   const root = el.getRootNode();
   const host = root instanceof ShadowRoot ? root : document.head;
   if (styled.has(host)) return;

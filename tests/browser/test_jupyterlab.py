@@ -219,13 +219,15 @@ from ipyreport import Slide, Story, presets
 Story({"Region": ["North", "South", "East"], "Revenue": [3.0, 5.0, 4.0]},
       slides=[Slide(presets.chart("column", x="Region", y="Revenue", duration=0))])"""
 ENGINE_LOADS = "() => performance.getEntriesByName('ipyreport:engine-start').length"
+STYLES = """() => [...document.head.querySelectorAll('style')]
+  .filter((style) => style.textContent.includes('.ipyreport-controls')).length"""
 ENGINE_READY = "() => performance.getEntriesByName('ipyreport:engine-ready').length === 1"
 
 
 def test_load_ext_has_the_engine_loaded_in_the_page_before_the_first_story(browser, tmp_path):
     """`%load_ext ipyreport` sends the engine from its warm-up: the page loads it while no
     story exists yet, and the first story uses that load instead of making its own."""
-    write_notebook(tmp_path / "warm.ipynb", ["%load_ext ipyreport", STORY])
+    write_notebook(tmp_path / "warm.ipynb", ["%load_ext ipyreport", STORY, STORY])
     with running_lab(tmp_path) as base:
         page = browser.new_page(viewport={"width": 1300, "height": 900})
         errors = []
@@ -244,5 +246,11 @@ def test_load_ext_has_the_engine_loaded_in_the_page_before_the_first_story(brows
         wait_for(page, "() => document.querySelector('.ipyreport')?.dataset.ready === 'true'")
         assert page.evaluate(INK) > 0.01
         assert page.evaluate(ENGINE_LOADS) == 1
+        # A second story (a model of its own) adds no second copy of the player's style.
+        run_cell(page, 2)
+        wait_for(
+            page, "() => document.querySelectorAll('.ipyreport[data-ready=\"true\"]').length === 2"
+        )
+        assert page.evaluate(STYLES) == 1
         assert errors == []
         page.close()
