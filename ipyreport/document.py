@@ -192,10 +192,14 @@ class Positions:
             raise ValueError(msg)
         return value
 
-    def keeps(self, slide: int, selection: Mapping[str, str]) -> bool:
-        """Whether ``selection`` still means something on ``slide`` (a move there keeps it)."""
+    def arriving(
+        self, slide: int, step: int, selection: Mapping[str, str]
+    ) -> tuple[int, dict[str, str]]:
+        """The step and cross-filter a player keeps on moving to ``slide``: its step if the
+        slide has it (else the first), its cross-filter if the slide filters by it (else none)."""
         names = self._cross_filters.get(slide)
-        return not selection or (names is not None and all(n in names for n in selection))
+        kept = not selection or (names is not None and all(n in names for n in selection))
+        return (step if step <= self.lengths[slide - 1] else 1), (dict(selection) if kept else {})
 
     def selection(self, slide: int, value: Mapping[str, str]) -> dict[str, str]:
         """``value`` if it is a cross-filter of the dashboard ``slide`` by its categories."""

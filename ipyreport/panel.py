@@ -105,10 +105,11 @@ class StoryPlayer(JSComponent):
     def _follow_slide(self) -> None:
         """A new slide starts within its steps, and shows no other slide's cross-filter."""
         self.param.step.bounds = (1, self._positions.lengths[self.slide - 1])
-        if not self._positions.keeps(self.slide, self.selection):
-            self.selection = {}
-        if self.step > self._positions.lengths[self.slide - 1]:
-            self.step = 1
+        step, selection = self._positions.arriving(self.slide, self.step, self.selection)
+        if selection != self.selection:
+            self.selection = selection
+        if step != self.step:
+            self.step = step
 
     @param.depends("selection", watch=True)
     def _check_selection(self) -> None:

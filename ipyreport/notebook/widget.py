@@ -131,7 +131,6 @@ class StoryPlayer(anywidget.AnyWidget):
         self._document = document.load(text)
         self._name = repr(story) if not isinstance(story, bytes) else repr(self._document["title"])
         self._positions = document.Positions(self._document)
-        self._steps_per_slide = self._positions.lengths
         self._click_handlers: list[Callable[[dict[str, Any]], None]] = []
         super().__init__(engine=Engine.shared(), story=text.decode("utf-8"), **kwargs)
         self.on_msg(self._handle_message)
@@ -155,10 +154,11 @@ class StoryPlayer(anywidget.AnyWidget):
     @traitlets.observe("slide")
     def _moved(self, change: dict[str, Any]) -> None:
         """A new slide starts within its steps, and shows no other slide's cross-filter."""
-        if not self._positions.keeps(self.slide, self.selection):
-            self.selection = {}
-        if self.step > self._steps_per_slide[self.slide - 1]:
-            self.step = 1
+        step, selection = self._positions.arriving(self.slide, self.step, self.selection)
+        if selection != self.selection:
+            self.selection = selection
+        if step != self.step:
+            self.step = step
 
     @traitlets.validate("step")
     def _valid_step(self, proposal: dict[str, Any]) -> int:
@@ -223,14 +223,14 @@ class StoryPlayer(anywidget.AnyWidget):
         ]
         slides = ipywidgets.Dropdown(options=titles, value=self.slide, description="Slide")
         steps = ipywidgets.IntSlider(
-            value=self.step, min=1, max=self._steps_per_slide[self.slide - 1], description="Step"
+            value=self.step, min=1, max=self._positions.lengths[self.slide - 1], description="Step"
         )
 
         following = False  # True while the controls copy the player's position
 
         def from_dropdown(change: dict[str, Any]) -> None:
             if not following:
-                steps.max = self._steps_per_slide[change["new"] - 1]
+                steps.max = self._positions.lengths[change["new"] - 1]
                 self.go(change["new"], 1)
 
         def from_slider(change: dict[str, Any]) -> None:
@@ -242,7 +242,7 @@ class StoryPlayer(anywidget.AnyWidget):
             following = True
             try:
                 slides.value = self.slide
-                steps.max = self._steps_per_slide[self.slide - 1]
+                steps.max = self._positions.lengths[self.slide - 1]
                 steps.value = self.step
             finally:
                 following = False
