@@ -19,6 +19,7 @@ story, watch them to follow the viewer.
 from __future__ import annotations
 
 import base64
+import functools
 from collections.abc import Callable
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -73,6 +74,17 @@ def _module() -> str:
     return source.replace("export default {", "const player = {") + _ADAPTER
 
 
+@functools.cache
+def _engine() -> dict[str, Any]:
+    """The notebook engine's state with its wasm as base64 (Panel parameters are JSON),
+    made once per process for every player."""
+    from ipyreport.notebook.widget import engine_state
+
+    engine = engine_state()
+    engine["wasm"] = base64.b64encode(engine["wasm"]).decode("ascii")
+    return engine
+
+
 class StoryPlayer(JSComponent):
     """A story playing in a Panel app, its position two-way."""
 
@@ -89,15 +101,11 @@ class StoryPlayer(JSComponent):
     _esm = _module()
 
     def __init__(self, story: Story | bytes, **params: Any) -> None:
-        from ipyreport.notebook.widget import engine_state
-
         text = story if isinstance(story, bytes) else story.to_json()
         self._positions = document.Positions(document.load(text))
         self._click_handlers: list[Callable[[dict[str, Any]], None]] = []
-        engine = engine_state()
-        engine["wasm"] = base64.b64encode(engine["wasm"]).decode("ascii")
         params.setdefault("sizing_mode", "stretch_width")
-        super().__init__(story=text.decode("utf-8"), engine=engine, **params)  # type: ignore[no-untyped-call]
+        super().__init__(story=text.decode("utf-8"), engine=_engine(), **params)  # type: ignore[no-untyped-call]
         self.param.slide.bounds = (1, len(self._positions.lengths))
         self._follow_slide()
 

@@ -26,7 +26,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ipyreport import assets, document
+from ipyreport import document
 from ipyreport._errors import IpyreportError
 
 if TYPE_CHECKING:
@@ -92,26 +92,17 @@ def _component() -> Any:
 @functools.cache
 def _files() -> Path:
     """A folder of what the component frame loads: its page, the notebook player's
-    module, the engine and the player's code (copied once per process)."""
-    from ipyreport.export.html import PLAYER_PARTS
-    from ipyreport.notebook.widget import engine_version
+    module, and the engine the notebook widget sends (its wasm as a file of its own),
+    written once per process."""
+    from ipyreport.notebook.widget import engine_state
 
     global _folder  # noqa: PLW0603 - kept for the process, removed when it ends
     _folder = tempfile.TemporaryDirectory(prefix="ipyreport-streamlit-")
     folder = Path(_folder.name)
     package = resources.files("ipyreport")
-    for name, source in (
-        ("index.html", "static/streamlit.html"),
-        ("widget.js", "notebook/widget.js"),
-        ("steps.js", "static/steps.js"),
-        ("player.js", "export/player.js"),
-        ("player.html", "export/player.html"),
-        ("player.css", "export/player.css"),
-        *((f"{part}.js", f"export/{part}.js") for part in PLAYER_PARTS),
-    ):
-        (folder / name).write_bytes(package.joinpath(source).read_bytes())
-    (folder / "vizzu.min.js").write_bytes(assets.vizzu_module())
-    (folder / "cvizzu.wasm").write_bytes(assets.vizzu_wasm())
-    manifest = {"version": engine_version(), "parts": list(PLAYER_PARTS)}
-    (folder / "engine.json").write_text(json.dumps(manifest), encoding="utf-8")
+    (folder / "index.html").write_bytes(package.joinpath("static/streamlit.html").read_bytes())
+    (folder / "widget.js").write_bytes(package.joinpath("notebook/widget.js").read_bytes())
+    engine = engine_state()
+    (folder / "cvizzu.wasm").write_bytes(engine.pop("wasm"))
+    (folder / "engine.json").write_text(json.dumps(engine), encoding="utf-8")
     return folder

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from ipyreport.story import Story
 
-__all__ = ["Engine", "StoryPlayer", "click_record", "engine_state", "engine_version"]
+__all__ = ["Engine", "StoryPlayer", "click_record", "engine_state"]
 
 _T = TypeVar("_T")
 
@@ -38,15 +38,10 @@ def _static(name: str) -> str:
     return resources.files("ipyreport").joinpath(name).read_text(encoding="utf-8")
 
 
-def engine_version() -> str:
-    """Which engine and player a page has loaded (pages cache the load under it)."""
-    return f"{assets.VIZZU_VERSION}+{__version__}"
-
-
 def engine_state() -> dict[str, Any]:
     """What a page needs to play stories: the Vizzu module and wasm, and the player's code."""
     return {
-        "version": engine_version(),
+        "version": f"{assets.VIZZU_VERSION}+{__version__}",  # pages cache the load under it
         "vizzu": assets.vizzu_module().decode("utf-8"),
         "wasm": assets.vizzu_wasm(),
         "steps": _static("static/steps.js"),
