@@ -3,11 +3,11 @@
 ``%load_ext ipyreport`` returns at once and starts one background thread
 that imports pyarrow and the story modules (which bring pandas), plans
 and writes a small story (filling the per-process caches of the engine's
-inlined scripts) and imports the widget. A story cell that comes sooner
-waits for it rather than importing beside it. Last, it opens the kernel's
+inlined scripts) and imports the widget. Last, it opens the kernel's
 engine widget, so the page loads the engine before the story cell runs.
-If warming fails, the story cell meets the same error
-itself, where it can be read.
+A story cell that comes sooner waits for the thread rather than importing
+beside it. If warming fails, the story cell meets the same error itself,
+where it can be read.
 """
 
 from __future__ import annotations
