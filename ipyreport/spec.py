@@ -32,13 +32,14 @@ import yaml
 
 from ipyreport import presets
 from ipyreport._access import Access, locked_connection, select_only
-from ipyreport._errors import IpyreportError, SpecError, closest
+from ipyreport._errors import IpyreportError, SpecError, StepError, closest
 from ipyreport._schema import AnyOf, Enum, FreeMap, ListOf, Problem, Record, Scalar, format_path
 from ipyreport._templates import TEMPLATE_HELP, TemplateError
 from ipyreport.data import VizzuData, encode
 from ipyreport.lazy import DEFAULT_MEMORY_LIMIT, lazy
 from ipyreport.step import Filter, Step, check_step, data_of
 from ipyreport.story import DEFAULT_HOLD, Dashboard, Slide, Story
+from ipyreport.themes import theme_of
 
 __all__ = ["SPEC", "Access", "SpecError", "build", "json_schema", "load", "set_value"]
 
@@ -602,7 +603,10 @@ def _theme(loaded: Loaded, value: str, access: Access) -> Any:
     path = loaded.path.parent / value
     if not access.allows(path):
         raise loaded.error(("theme",), _outside(value))
-    return path
+    try:
+        return theme_of(path, access=access)
+    except StepError as error:
+        raise loaded.error(("theme",), str(error)) from None
 
 
 def _build_slide(

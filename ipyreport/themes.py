@@ -26,6 +26,7 @@ from typing import Any, TypedDict
 
 import yaml
 
+from ipyreport._access import Access
 from ipyreport._colors import palette_of
 from ipyreport._errors import StepError, closest
 
@@ -72,6 +73,9 @@ class Theme:
     title_slide: Any = None
     closing_slide: Any = None
     folder: Path = field(default=Path(), compare=False, repr=False)
+    # Which files the logo and font may come from: a spec's theme reads only
+    # where the spec may read (its folder and --allow-path), links resolved.
+    access: Access = field(default_factory=Access.everything, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.base not in BASES:
@@ -176,12 +180,18 @@ BRAND_THEMES: dict[str, Theme] = {
 }
 
 
-def theme_of(value: Any) -> Theme:
-    """A :class:`Theme` from itself, a mapping, a shipped theme's name, or a ``.yaml``/``.json`` file."""
+def theme_of(value: Any, *, access: Access | None = None) -> Theme:
+    """A :class:`Theme` from itself, a mapping, a shipped theme's name, or a ``.yaml``/``.json`` file.
+
+    ``access`` limits the files a theme file may embed (its logo and font)
+    to the folders a spec may read; by default any file is allowed, as for
+    a theme a user writes in their own notebook.
+    """
     if isinstance(value, Theme):
         return value
+    access = Access.everything() if access is None else access
     if isinstance(value, Mapping):
-        return _from_mapping(value, Path(), "custom")
+        return _from_mapping(value, Path(), "custom", access)
     if isinstance(value, str) and value in BRAND_THEMES:
         return BRAND_THEMES[value]
     path = Path(str(value))
@@ -198,14 +208,14 @@ def theme_of(value: Any) -> Theme:
         if not isinstance(loaded, Mapping):
             msg = f"theme file {str(path)!r} holds {type(loaded).__name__}; write a mapping of theme fields"
             raise StepError(msg, field="theme")
-        return _from_mapping(loaded, path.parent, path.stem)
+        return _from_mapping(loaded, path.parent, path.stem, access)
     known = [*BASES, *BRAND_THEMES]
     msg = f"theme is one of {', '.join(known)}, a Theme, a mapping or a .yaml/.json file, got {value!r}{closest(str(value), known)}"
     raise StepError(msg, field="theme")
 
 
-def _from_mapping(value: Mapping[str, Any], folder: Path, name: str) -> Theme:
-    known = [f.name for f in fields(Theme) if f.name != "folder"]
+def _from_mapping(value: Mapping[str, Any], folder: Path, name: str, access: Access) -> Theme:
+    known = [f.name for f in fields(Theme) if f.name not in ("folder", "access")]
     for key in value:
         if key not in known:
             msg = f"theme {name!r}: no field {key!r}{closest(str(key), known)}; fields are {', '.join(known)}"
@@ -213,14 +223,37 @@ def _from_mapping(value: Mapping[str, Any], folder: Path, name: str) -> Theme:
     values = dict(value)
     if "palette" in values:
         values["palette"] = tuple(palette_of(values["palette"], f"theme {name!r}: palette"))
-    return Theme(**{"name": name, **values, "folder": folder})
+    for key in ("name", "base", "font", "font_file", "background", "foreground", "accent", "logo"):
+        if key in values and values[key] is not None and not isinstance(values[key], str):
+            msg = f"theme {name!r}: {key} is text, got {type(values[key]).__name__} {values[key]!r:.60}"
+            raise StepError(msg, field="theme")
+    theme = Theme(**{"name": name, **values, "folder": folder, "access": access})
+    for asset in ("font_file", "logo"):
+        _asset_path(theme, asset)  # a file the theme may not read is refused now, not at export
+    return theme
 
 
-def _embedded(theme: Theme, name: str, kinds: Mapping[str, str]) -> str | None:
+def _asset_path(theme: Theme, name: str) -> Path | None:
+    """Where the theme's ``logo`` or ``font_file`` is, if the theme may read it."""
     value = getattr(theme, name)
     if value is None:
         return None
     path = Path(value) if Path(value).is_absolute() else theme.folder / value
+    if not theme.access.allows(path):
+        msg = (
+            f"theme {theme.name!r}: {name} {value!r} lies outside the folders this spec may read "
+            "(its own folder and those given with --allow-path; links are followed); "
+            "copy the file next to the spec or pass --allow-path"
+        )
+        raise StepError(msg, field="theme")
+    return path
+
+
+def _embedded(theme: Theme, name: str, kinds: Mapping[str, str]) -> str | None:
+    path = _asset_path(theme, name)
+    if path is None:
+        return None
+    value = getattr(theme, name)
     kind = kinds.get(path.suffix.lower())
     if kind is None:
         msg = f"theme {theme.name!r}: {name} {value!r} must be one of {', '.join(kinds)}"

@@ -100,3 +100,55 @@ def test_a_themed_document_with_covers_keeps_to_the_schema(tmp_path):
         "closing_slide": True,
     }
     jsonschema.validate(story(theme).to_dict(), schema())
+
+
+SPEC_WITH_THEME = "data: {sample: sales}\ntheme: look.yaml\nslides:\n  - steps:\n      - chart: {kind: column, x: Region, y: Revenue}\n"
+
+
+@pytest.mark.parametrize("field", ["logo", "font_file"])
+@pytest.mark.parametrize("how", ["symlink", "parent", "absolute"])
+def test_a_spec_theme_embeds_no_file_from_outside_the_spec_folder(tmp_path, field, how):
+    spec_folder = tmp_path / "spec"
+    spec_folder.mkdir()
+    secret = tmp_path / ("secret.png" if field == "logo" else "secret.woff2")
+    secret.write_bytes(b"root:x:0:0:root:/root:/bin/bash\n")
+    if how == "symlink":
+        (spec_folder / secret.name).symlink_to(secret)
+        value = secret.name
+    elif how == "parent":
+        value = f"../{secret.name}"
+    else:
+        value = str(secret)
+    (spec_folder / "look.yaml").write_text(f"base: light\n{field}: '{value}'\n")
+    loaded = loads(SPEC_WITH_THEME, spec_folder / "s.yaml")
+    with pytest.raises(SpecError) as raised:
+        build(loaded)
+    message = str(raised.value)
+    assert f"{field} {value!r} lies outside the folders this spec may read" in message
+    assert "--allow-path" in message
+    assert message.count("\n") == 0
+
+
+def test_a_spec_theme_may_embed_a_file_from_an_allowed_folder(tmp_path):
+    from ipyreport.spec import Access
+
+    spec_folder, brand = tmp_path / "spec", tmp_path / "brand"
+    spec_folder.mkdir()
+    brand.mkdir()
+    (brand / "logo.png").write_bytes(PIXEL)
+    (spec_folder / "look.yaml").write_text(f"base: light\nlogo: '{brand / 'logo.png'}'\n")
+    loaded = loads(SPEC_WITH_THEME, spec_folder / "s.yaml")
+    allowed = Access.for_spec(loaded.path, folders=[brand])
+    document = build(loaded, access=allowed).to_dict()
+    assert document["brand"]["logo"] == "data:image/png;base64," + base64.b64encode(PIXEL).decode()
+
+
+@pytest.mark.parametrize("field", ["title_slide", "logo", "font", "background"])
+def test_a_theme_field_of_the_wrong_type_is_refused_at_once(tmp_path, field):
+    (tmp_path / "look.yaml").write_text(f"base: light\n{field}: [1, 2]\n")
+    if field == "title_slide":
+        with pytest.raises(SpecError, match="title_slide is true, a title, or"):
+            build(loads(SPEC_WITH_THEME, tmp_path / "s.yaml")).to_dict()
+        return
+    with pytest.raises(SpecError, match=f"{field} is text, got list"):
+        build(loads(SPEC_WITH_THEME, tmp_path / "s.yaml"))
