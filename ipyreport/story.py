@@ -21,6 +21,7 @@ from ipyreport._colors import DEFAULT_PALETTE, assign, color_dimensions, palette
 from ipyreport._compact import compact
 from ipyreport._describe import alt_text
 from ipyreport._engine import engine_problem, language_problem
+from ipyreport._files import write_atomic
 from ipyreport._narrate import Narration, narrate, quoted_columns
 from ipyreport._plan import (
     Planned,
@@ -431,7 +432,7 @@ class Story:
     def save_html(self, path: str | Path, *, layout: str = "slides") -> Path:
         """Write :meth:`to_html` to ``path`` (UTF-8) and return the path."""
         target = Path(path)
-        target.write_text(self.to_html(layout=layout), encoding="utf-8")
+        write_atomic(target, self.to_html(layout=layout))
         return target
 
     def check(self) -> list[Any]:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ipyreport._errors import IpyreportError
+from ipyreport._files import write_atomic
 from ipyreport.document import schema
 
 __all__ = ["notebook_parts", "save_notebook_article"]
@@ -186,5 +187,5 @@ def save_notebook_article(
 
     title, parts = notebook_parts(path, allow_code=allow_code)
     out = Path(target)
-    out.write_text(render_chapters(parts, title=title), encoding="utf-8")
+    write_atomic(out, render_chapters(parts, title=title))
     return out

@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ipyreport._files import write_atomic
 from ipyreport.document import Document, load
 from ipyreport.export._browser import in_own_thread, story_page
 from ipyreport.export.html import source_date
@@ -96,7 +97,7 @@ def _draw(
             pdf = handout.pdf(
                 width=f"{width:.4f}in", height=f"{height:.4f}in", print_background=True
             )
-    target.write_bytes(_pinned(pdf))
+    write_atomic(target, _pinned(pdf))
 
 
 def _pinned(pdf: bytes) -> bytes:

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ipyreport._describe import isolate
+from ipyreport._files import replacing
 from ipyreport._plan import ChartState, Planned, StoryPlan, name_and_aggregator
 from ipyreport.data import Measure
 from ipyreport.document import load
@@ -395,7 +396,8 @@ class _Deck:
                 previous_chart = slide.get("kind") != "dashboard"
                 page.notes_slide.notes_text_frame.text = "\n\n".join(note for note in notes if note)
         self.appendix(deck, tables)
-        deck.save(str(target))
+        with replacing(target) as part:
+            deck.save(str(part))
 
     def chart(
         self,

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from ipyreport._files import replacing
 from ipyreport.document import load, step_seconds
 from ipyreport.export._browser import in_own_thread, story_page
 
@@ -104,9 +105,10 @@ def save_video(
     except ImportError as error:
         msg = "videos need Pillow and imageio-ffmpeg: pip install 'ipyreport[video]'"
         raise RuntimeError(msg) from error
-    in_own_thread(
-        lambda: _record(document, target, fps=fps, size=size, hold=hold, progress=progress)
-    )
+    with replacing(target) as part:
+        in_own_thread(
+            lambda: _record(document, part, fps=fps, size=size, hold=hold, progress=progress)
+        )
     return target
 
 
