@@ -11,9 +11,15 @@ from ipyreport._files import replacing, write_atomic
 def test_a_failed_write_leaves_the_old_file_and_no_part_behind(tmp_path):
     target = tmp_path / "deck.pptx"
     target.write_bytes(b"old deck")
-    with pytest.raises(RuntimeError, match="engine stopped"), replacing(target) as part:
-        part.write_bytes(b"half a d")
-        raise RuntimeError("engine stopped")
+
+    def stopped_half_way() -> None:
+        with replacing(target) as part:
+            part.write_bytes(b"half a d")
+            msg = "engine stopped"
+            raise RuntimeError(msg)
+
+    with pytest.raises(RuntimeError, match="engine stopped"):
+        stopped_half_way()
     assert target.read_bytes() == b"old deck"
     assert [p.name for p in tmp_path.iterdir()] == ["deck.pptx"]
 
