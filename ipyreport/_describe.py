@@ -92,7 +92,7 @@ def caption(
     said = words(lang)
     return Caption(
         _what(state, said),
-        _stats(rows, display, said),
+        _stats(state, rows, display, said),
         _change(state, rows, previous, display, said) if previous else "",
     )
 
@@ -126,29 +126,64 @@ def _what(state: ChartState, said: Mapping[str, Any]) -> str:
     return str(said["what_plain"]).format(kind=kind, measures=joined.join(dict.fromkeys(measures)))
 
 
-def _by_first(rows: dict[str, Any]) -> tuple[str, str, list[tuple[str, Any]]] | None:
-    """The marks' first measure per category of the first dimension (summed over the
-    others when the measure is a sum and every mark is listed), in the chart's order."""
+def _named_marks(
+    state: ChartState, rows: dict[str, Any], display: Display
+) -> tuple[str, str, list[tuple[str, Any]]] | None:
+    """The chart's first measure per thing a reader sees, in the chart's order: the
+    dimension naming them (``""``: marks named by several), the measure, (name, value) pairs.
+
+    A sum is added up per stack when one dimension names the stacks and the others
+    stack along the measure's own channel (a stacked column per Region, a pie's slices);
+    otherwise each mark is its own thing, named by the one dimension telling the marks
+    apart when there is one (a bar per Country coloured by Region), else by all of them.
+    """
     dim_count = len(rows["columns"]) - rows["measures"]
     if not dim_count or not rows["measures"]:
         return None
+    names = rows["columns"][:dim_count]
     column = rows["columns"][dim_count]
     _, aggregator = measure_of(column)
-    if dim_count == 1 or aggregator != "sum" or rows["total"] > len(rows["rows"]):
-        labels = [" ".join(str(value) for value in row[:dim_count]) for row in rows["rows"]]
-        return (
-            rows["columns"][0] if dim_count == 1 else "",
-            column,
-            [(text, row[dim_count]) for text, row in zip(labels, rows["rows"], strict=True)],
-        )
-    totals: dict[str, Any] = {}
-    for row in rows["rows"]:
-        value = row[dim_count]
-        if value is not None:
-            totals[row[0]] = totals.get(row[0], 0) + value
-        else:
-            totals.setdefault(row[0], None)
-    return rows["columns"][0], column, list(totals.items())
+    stacked = _stacked_along(state, column)
+    by = [at for at, name in enumerate(names) if name not in stacked] or [0]
+    if aggregator == "sum" and len(by) == 1:
+        at = by[0]
+        totals: dict[str, Any] = {}
+        for row in rows["rows"]:
+            value, key = row[dim_count], str(row[at])
+            if value is not None:
+                totals[key] = (totals.get(key) or 0) + value
+            else:
+                totals.setdefault(key, None)
+        return names[at], column, list(totals.items())
+    for at in by:
+        own = [str(row[at]) for row in rows["rows"]]
+        if len(set(own)) == len(own):
+            values = [row[dim_count] for row in rows["rows"]]
+            return names[at], column, list(zip(own, values, strict=True))
+    return (
+        "",
+        column,
+        [
+            (
+                " ".join(
+                    isolate(display.label(name, str(value)))
+                    for name, value in zip(names, row[:dim_count], strict=True)
+                ),
+                row[dim_count],
+            )
+            for row in rows["rows"]
+        ],
+    )
+
+
+def _stacked_along(state: ChartState, column: str) -> set[str]:
+    """The dimensions on the channels that draw the measure ``column`` (stacked along it)."""
+    stacked: set[str] = set()
+    for entries in state.channels.values():
+        named = [name_and_aggregator(entry) for entry in entries]
+        if any(label(name, aggregator) == column for name, aggregator in named):
+            stacked.update(name for name, _ in named)
+    return stacked
 
 
 def _entry(dimension: str, text: str, display: Display) -> str:
@@ -157,7 +192,9 @@ def _entry(dimension: str, text: str, display: Display) -> str:
     return text
 
 
-def _stats(rows: dict[str, Any] | None, display: Display, said: Mapping[str, Any]) -> str:
+def _stats(
+    state: ChartState, rows: dict[str, Any] | None, display: Display, said: Mapping[str, Any]
+) -> str:
     if not rows or not rows["rows"] or not rows["measures"]:
         return ""
     dim_count = len(rows["columns"]) - rows["measures"]
@@ -169,22 +206,9 @@ def _stats(rows: dict[str, Any] | None, display: Display, said: Mapping[str, Any
         return str(said["total"]).format(
             measure=isolate(column), value=display.number(column, values[0])
         )
-    grouped = _by_first(rows)
+    grouped = _named_marks(state, rows, display)
     assert grouped is not None
     dimension, _, pairs = grouped
-    if not dimension:
-        # Marks named by several dimensions: their labels, each as it reads.
-        names = rows["columns"][:dim_count]
-        pairs = [
-            (
-                " ".join(
-                    isolate(display.label(name, str(value)))
-                    for name, value in zip(names, row[:dim_count], strict=True)
-                ),
-                row[dim_count],
-            )
-            for row in rows["rows"]
-        ]
     ranked = sorted(
         (pair for pair in pairs if pair[1] is not None), key=lambda pair: pair[1], reverse=True
     )
@@ -204,8 +228,7 @@ def _stats(rows: dict[str, Any] | None, display: Display, said: Mapping[str, Any
         sentences.append(str(said["lowest"]).format(value=entry(ranked[-1])))
     _, aggregator = measure_of(column)
     if aggregator == "sum" and len(ranked) > 1 and rows["total"] <= len(rows["rows"]):
-        total = sum(row[dim_count] for row in rows["rows"] if row[dim_count] is not None)
-        sentences.append(str(said["together"]).format(value=display.number(column, total)))
+        sentences.append(str(said["together"]).format(value=display.number(column, sum(values))))
     return " ".join(sentences)
 
 
@@ -224,7 +247,11 @@ def _change(
     before_state, before = previous
     if not rows or not before or not rows["measures"] or not before["measures"]:
         return ""
-    now, was = _by_first(rows), _by_first(before)
+    kind_now = chart_type(state.config, state.channels)
+    kind_was = chart_type(before_state.config, before_state.channels)
+    if (rows["columns"], rows["rows"]) == (before["columns"], before["rows"]):
+        return str(said["same"]) if kind_now != kind_was else ""
+    now, was = _named_marks(state, rows, display), _named_marks(before_state, before, display)
     if now is None or was is None:
         return ""
     (dimension, column, pairs), (old_dimension, old_column, old_pairs) = now, was
@@ -249,8 +276,6 @@ def _change(
         for name, value, earlier in shared
     ]
     if all(move == 0 for _, move in moves) and len(shared) == len(pairs) == len(old_pairs):
-        kind_now = chart_type(state.config, state.channels)
-        kind_was = chart_type(before_state.config, before_state.channels)
         return str(said["same"]) if kind_now != kind_was else ""
     movers = []
     up = max(moves, key=lambda move: move[1])

@@ -47,11 +47,13 @@ __all__ = [
     "cross_filters",
     "needs",
     "plan_story",
+    "shown",
     "table",
     "walk",
 ]
 
 CHANNELS = ("x", "y", "color", "lightness", "size", "noop", "label")
+# Rows a data table shows a reader (the words about a step read every row).
 MAX_TABLE_ROWS = 100
 # More marks than this cannot be read (or drawn smoothly) in one chart.
 MAX_MARKS = 20_000
@@ -150,7 +152,10 @@ def channel_series(
 
 
 def table(state: ChartState) -> dict[str, Any] | None:
-    """The numbers the chart draws: one row per mark, dimensions then measures."""
+    """The numbers the chart draws: one row per mark (every mark), dimensions then measures.
+
+    What a reader's data table shows of it is :func:`shown`.
+    """
     if state.filter is not None and state.filter.uses_javascript:
         return None
     data = state.data
@@ -208,10 +213,16 @@ def table(state: ChartState) -> dict[str, Any] | None:
             raise inexact_sum(name, largest)
         column = f"{name}_sum"
         grouped = grouped.set_column(grouped.column_names.index(column), column, precise)
-    total = grouped.num_rows
-    shown = grouped.slice(0, MAX_TABLE_ROWS)
-    rows = [list(row) for row in zip(*(_plain(shown[n]) for n in result_names), strict=True)]
-    return {"columns": columns, "rows": rows, "total": total, "measures": len(measures)}
+    rows = [list(row) for row in zip(*(_plain(grouped[n]) for n in result_names), strict=True)]
+    return {"columns": columns, "rows": rows, "total": grouped.num_rows, "measures": len(measures)}
+
+
+def shown(rows: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A step's table as a reader's data table shows it: its first ``MAX_TABLE_ROWS`` rows
+    (``total`` still counts every mark). Words about the step read :func:`table`'s every row."""
+    if rows is None or len(rows["rows"]) <= MAX_TABLE_ROWS:
+        return rows
+    return {**rows, "rows": rows["rows"][:MAX_TABLE_ROWS]}
 
 
 def _category_order(grouped: pa.Table, dims: Sequence[str], data: VizzuData) -> pa.Table:
@@ -406,8 +417,13 @@ class Planned:
 
     played: Played
     state: ChartState
-    table: dict[str, Any] | None
+    table: dict[str, Any] | None  # every mark it draws
     dataset: str
+
+    @property
+    def shown(self) -> dict[str, Any] | None:
+        """The data table a reader sees: the first rows of ``table`` (see :func:`shown`)."""
+        return shown(self.table)
 
 
 @dataclass(frozen=True)

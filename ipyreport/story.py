@@ -305,7 +305,7 @@ class Story:
         )
         if texts:
             result["text"] = {name: rendered.parts for name, rendered in texts.items()}
-        result["table"] = planned.table
+        result["table"] = planned.shown
         return result
 
     def _outline(self) -> dict[str, Any]:

@@ -320,10 +320,10 @@ class _Deck:
                     if slide["steps"][k - 1]["charts"][chart - 1] is not None
                 )
                 planned = self.plan.at(number, chart, last)
-                result.append((planned.state, planned.table, _kind_of(planned)))
+                result.append((planned.state, planned.shown, _kind_of(planned)))
             return result
         planned = self.plan.at(number, None, step)
-        return [(planned.state, planned.table, _kind_of(planned))]
+        return [(planned.state, planned.shown, _kind_of(planned))]
 
     def pictures_needed(self) -> list[tuple[int, int]]:
         wanted = []
@@ -572,7 +572,7 @@ class _Deck:
 
 def _kind_of(planned: Planned) -> Native | None:
     """The step's PowerPoint chart; a pie with a hole (its radius starting below zero) is a doughnut."""
-    found = native(planned.state, planned.table)
+    found = native(planned.state, planned.shown)
     if found is None or found.kind != "PIE":
         return found
     channels = planned.played.item.config.get("channels") or {}

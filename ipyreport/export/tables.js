@@ -1,7 +1,7 @@
 // The numbers behind a chart, as tables: the story's own, or the marks a
 // cross-filtered chart drew; cells read in the story's formats (`shown`).
 
-export const MAX_TABLE_ROWS = 100; // as many rows as the story's own tables hold
+export const MAX_TABLE_ROWS = 100; // rows a table shows, as many as the story's own tables hold
 
 export function categoriesOf(data, name) {
   const series = data.series.find((item) => item.name === name && item.type === "dimension");
@@ -9,7 +9,8 @@ export function categoriesOf(data, name) {
   return series.categories ?? [...new Set(series.values)];
 }
 
-// The table of a cross-filtered chart: the marks it drew, in the shape of its
+// The table of a cross-filtered chart: every mark it drew (the words about it
+// read them all; `fillTable` shows the first rows), in the shape of its
 // unfiltered table (`shape`) and in the data's category order.
 export function drawnTable(drawn, shape, data, filtered) {
   const count = shape.columns.length - shape.measures;
@@ -27,7 +28,7 @@ export function drawnTable(drawn, shape, data, filtered) {
     }
     return 0;
   });
-  return { columns: shape.columns, rows: rows.slice(0, MAX_TABLE_ROWS), total: rows.length, measures: shape.measures, filtered };
+  return { columns: shape.columns, rows, total: rows.length, measures: shape.measures, filtered };
 }
 
 export function fillTables(container, tables, shown, names) {
@@ -50,7 +51,8 @@ export function fillTable(element, rows, shown, name) {
   }
   const caption = document.createElement("caption");
   const what = `${name ? `Data behind ${name}` : "Data behind this chart"}${rows.filtered ? `, ${rows.filtered}` : ""}`;
-  caption.textContent = rows.total > rows.rows.length ? `${what} (first ${rows.rows.length} of ${rows.total} rows)` : what;
+  const first = rows.rows.slice(0, MAX_TABLE_ROWS);
+  caption.textContent = rows.total > first.length ? `${what} (first ${first.length} of ${rows.total} rows)` : what;
   const head = document.createElement("thead");
   const headRow = document.createElement("tr");
   for (const column of rows.columns) {
@@ -62,7 +64,7 @@ export function fillTable(element, rows, shown, name) {
   head.append(headRow);
   const body = document.createElement("tbody");
   const numeric = rows.columns.length - rows.measures;
-  for (const row of rows.rows) {
+  for (const row of first) {
     const tr = document.createElement("tr");
     row.forEach((value, i) => {
       const cell = document.createElement(i < numeric ? "th" : "td");

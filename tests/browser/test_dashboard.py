@@ -363,3 +363,39 @@ def test_tables_and_descriptions_follow_the_cross_filter(open_file, files, motio
     )
     assert captions == ["Data behind Trend", "Data behind Regions", "Data behind Products"]
     assert watch.errors == []
+
+
+def test_a_filtered_chart_is_described_by_every_mark_it_draws_not_the_first_100(
+    open_file, tmp_path
+):
+    # 150 marks stay after the click; the highest are past the 100 rows a table shows.
+    data = {
+        "k": [f"k{i:03d}" for i in range(200)],
+        "g": ["a"] * 150 + ["b"] * 50,
+        "v": [float(i) for i in range(200)],
+    }
+    story = Story(
+        data,
+        slides=[
+            Slide(presets.chart("column", x="g", y="v"), title="Start"),
+            Dashboard(
+                presets.chart("column", x="k", y="v", title="Each", label=False),
+                presets.chart("column", x="g", y="v", title="Groups"),
+                title="Board",
+                cross_filter=["g"],
+            ),
+        ],
+    )
+    watch, page = open_dashboard(open_file, story.save_html(tmp_path / "many.html"))
+    page.evaluate("""() => document.getElementById("ipyreport").ipyreport.select({g: "a"})""")
+    wait_idle(page)
+    assert state(page)["labels"][0] == (
+        "Each, filtered to g = a. Highest v: k149 149, k148 148, k147 147."
+    )
+    caption = page.eval_on_selector(".ipyreport-tables table caption", "c => c.textContent")
+    assert caption == "Data behind Each, filtered to g = a (first 100 of 150 rows)"
+    assert (
+        page.eval_on_selector_all(".ipyreport-tables table:first-child tbody tr", "r => r.length")
+        == 100
+    )
+    assert watch.errors == []
