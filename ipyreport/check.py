@@ -19,8 +19,9 @@ the step and a suggestion:
   clicks filter the other charts by, so it cannot follow them;
 - ``colors`` also fires when two charts side by side on a dashboard colour
   different dimensions with shared colours;
-- ``labels``: more value labels than fit side by side on a slide (the
-  player hides the ones that would overlap), or a pie of many small slices;
+- ``labels``: more value labels than fit on a slide (the player hides the
+  ones that would overlap): side by side along a column chart's width, one
+  above the other down a bar chart's height; or a pie of many small slices;
 - ``format``: a measure in the thousands or more shown without a unit or
   currency, so ``323.8M`` could be anything;
 - ``typed``: a number typed by hand into a title, note or annotation of a
@@ -41,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 from ipyreport._colors import DEFAULT_PALETTE, color_dimension
 from ipyreport._errors import IpyreportError
-from ipyreport._plan import ChartState, channel_series
+from ipyreport._plan import ChartState, channel_series, name_and_aggregator
 from ipyreport._slides import Dashboard
 from ipyreport._templates import is_template, parse
 from ipyreport.formats import measure_of
@@ -315,9 +316,12 @@ def _empty(current: _Shown) -> list[Finding]:
     ]
 
 
-# A nominal slide: the width value labels share, and a label character's width.
+# A nominal slide: the width and height value labels share, a label character's
+# width and a label line's height.
 SLIDE_WIDTH_PX = 1100
+SLIDE_HEIGHT_PX = 480
 LABEL_CHAR_PX = 6.5
+LABEL_LINE_PX = 16
 MAX_LABELLED_SLICES = 12
 UNIT_WORTHY = 10_000  # a measure this large reads as a bare "12.3K" without a unit
 
@@ -339,15 +343,37 @@ def _crowded_labels(current: _Shown, story: Story) -> list[Finding]:
         return []
     if value_at != 1:
         return []  # stacked or grouped marks share their bar's room: the player thins them
+    dimension = rows["columns"][0]
+    count = rows["total"]
+    if count > 1 and _down_the_height(current.state, dimension):
+        # A bar chart: each label at its own bar's end, one above the other.
+        need = count * LABEL_LINE_PX
+        if need > SLIDE_HEIGHT_PX:
+            message = (
+                f"{count} value labels need about {need:,.0f} px one above the other, more than a slide has; "
+                "the player hides the ones that would overlap: drop label=, or show fewer marks"
+            )
+            return [_where(current, "labels", message)]
+        return []
     widest = max(len(story.display.number(column, row[value_at])) for row in rows["rows"])
-    need = rows["total"] * (widest * LABEL_CHAR_PX + 8)
-    if rows["total"] > 1 and need > SLIDE_WIDTH_PX:
+    need = count * (widest * LABEL_CHAR_PX + 8)
+    if count > 1 and need > SLIDE_WIDTH_PX:
         message = (
-            f"{rows['total']} value labels need about {need:,.0f} px side by side, more than a slide has; "
+            f"{count} value labels need about {need:,.0f} px side by side, more than a slide has; "
             "the player hides the ones that would overlap: drop label=, or show fewer marks"
         )
         return [_where(current, "labels", message)]
     return []
+
+
+def _down_the_height(state: ChartState, dimension: str) -> bool:
+    """Whether a chart lays its marks of ``dimension`` out down its height (a bar chart's
+    rows: the dimension on the y axis, not on x), so their labels stack vertically."""
+
+    def names(channel: str) -> list[str]:
+        return [name_and_aggregator(entry)[0] for entry in state.channels.get(channel, [])]
+
+    return dimension in names("y") and dimension not in names("x")
 
 
 def _unformatted(current: _Shown, story: Story, told: set[str]) -> list[Finding]:

