@@ -23,7 +23,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -200,6 +200,44 @@ def _name(entry: Any) -> str:
 def _column(entry: Any) -> str:
     name, aggregator = name_and_aggregator(entry)
     return name if aggregator == "sum" else f"{aggregator}({name})"
+
+
+def _chart_data(kind: str, **options: Any) -> Any:
+    """python-pptx chart data for ``kind`` whose workbook holds every cell as a value.
+
+    XlsxWriter reads text beginning with ``=`` as a formula and ``http://`` as
+    a link; a category label or a measure name is neither. Every cell is
+    written as a value (text as a string cell), as OWASP's formula-injection
+    guidance asks, and the chart shows the label exactly as written.
+    """
+    import contextlib
+
+    from pptx.chart import data as chart_data
+    from pptx.chart import xlsx
+    from xlsxwriter import Workbook
+
+    base, writer = {
+        "XY_SCATTER": (chart_data.XyChartData, xlsx.XyWorkbookWriter),
+        "BUBBLE": (chart_data.BubbleChartData, xlsx.BubbleWorkbookWriter),
+    }.get(kind, (chart_data.CategoryChartData, xlsx.CategoryWorkbookWriter))
+
+    class ValueWriter(writer):  # type: ignore[misc, valid-type]
+        @contextlib.contextmanager
+        def _open_worksheet(self, xlsx_file: Any) -> Iterator[tuple[Any, Any]]:
+            workbook = Workbook(
+                xlsx_file,
+                {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
+            )
+            worksheet = workbook.add_worksheet()
+            yield workbook, worksheet
+            workbook.close()
+
+    class ValueData(base):  # type: ignore[misc, valid-type]
+        @property
+        def _workbook_writer(self) -> Any:
+            return ValueWriter(self)
+
+    return ValueData(**options)
 
 
 def excel_format(fmt: NumberFormat, largest: float) -> str:
@@ -414,6 +452,7 @@ class _Deck:
         data, series_names = self.chart_data(table, kind)
         frame = page.shapes.add_chart(getattr(XL_CHART_TYPE, kind.kind), *box, data)
         chart = frame.chart
+        _keep_returns(chart, data)
         chart.has_legend = bool(kind.series) or kind.kind in ("PIE", "DOUGHNUT")
         if chart.has_legend:
             chart.legend.position = XL_LEGEND_POSITION.BOTTOM
@@ -428,14 +467,12 @@ class _Deck:
 
     def chart_data(self, table: dict[str, Any], kind: Native) -> tuple[Any, list[str]]:
         """The chart's workbook: the step's numbers by category and series (or points)."""
-        from pptx.chart.data import BubbleChartData, CategoryChartData, XyChartData
-
         columns, rows = table["columns"], table["rows"]
         at = {name: columns.index(name) for name in columns}
         label = self.display.label
         series_names: list[str] = []
         if kind.category is None:
-            data: Any = BubbleChartData() if kind.kind == "BUBBLE" else XyChartData()
+            data: Any = _chart_data(kind.kind)
             groups: dict[str, Any] = {}
             for row in rows:
                 key = str(row[at[kind.series]]) if kind.series else kind.values[1]
@@ -465,7 +502,7 @@ class _Deck:
             for row in rows
         }
         largest = max((abs(v) for v in cells.values() if v is not None), default=0.0)
-        data = CategoryChartData(number_format=excel_format(self._format(measure), largest))
+        data = _chart_data(kind.kind, number_format=excel_format(self._format(measure), largest))
         data.categories = [label(kind.category, category) for category in categories]
         for name in series_names:
             shown = label(series, name) if series else measure
@@ -581,6 +618,23 @@ def _kind_of(planned: Planned) -> Native | None:
     if isinstance(low, str) and low.startswith("-"):
         return replace(found, kind="DOUGHNUT")
     return found
+
+
+def _keep_returns(chart: Any, data: Any) -> None:
+    """Labels holding a carriage return keep it in the chart's cached text.
+
+    python-pptx writes the chart as XML text with a bare CR, which any XML
+    reader turns into a line feed; set through lxml it is written ``&#13;``.
+    """
+    names = [series.name for series in data]
+    categories = [str(c.label) for c in getattr(data, "categories", [])]
+    returned = {text.replace("\r\n", "\n").replace("\r", "\n"): text for text in names + categories}
+    returned = {key: text for key, text in returned.items() if key != text}
+    if not returned:
+        return
+    for value in chart._chartSpace.xpath(".//c:strCache/c:pt/c:v"):
+        if value.text in returned:
+            value.text = returned[value.text]
 
 
 def _held_title(slide: Mapping[str, Any], step: int, chart: int) -> str | None:
