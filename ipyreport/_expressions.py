@@ -32,7 +32,7 @@ from ipyreport._errors import StepError, closest
 from ipyreport._filters import Filter, check_labels, sql
 from ipyreport._filters import mask as filter_mask
 from ipyreport._plan import ChartState, channel_series
-from ipyreport._templates import Expression, Template, TemplateError, TextFormat, parse
+from ipyreport._templates import RANKS, Expression, Template, TemplateError, TextFormat, parse
 from ipyreport.data import Dimension, Measure, VizzuData
 from ipyreport.formats import (
     Display,
@@ -241,6 +241,7 @@ def _first(data: VizzuData, kind: type) -> str | None:
 def _where(scope: Scope, conditions: Sequence[Any], used: str, value: Value) -> Filter | None:
     parts = [scope.filter] if scope.filter is not None else []
     for column, wanted in conditions:
+        _moment(scope, column, wanted, used)
         _columns(scope, column, role="dimension", used=used)
         if "text" in wanted:
             label = wanted["text"]
@@ -258,6 +259,25 @@ def _where(scope: Scope, conditions: Sequence[Any], used: str, value: Value) -> 
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else Filter.all_of(*parts)
+
+
+def _moment(scope: Scope, column: str, wanted: Mapping[str, Any], used: str) -> None:
+    """A condition written the way a moment is said, not as a column narrowed: ``at=Date.last``
+    (no column ``at``) or ``Date=last`` (no category ``last``) means ``Date=Date.last``."""
+    data = scope.rows.data
+    if "op" in wanted and column not in data.names and wanted["dimension"] in data.names:
+        dimension, which = wanted["dimension"], wanted["which"]
+        msg = (
+            f"{used} names {column!r}, which is not a column; a condition names the column it "
+            f"narrows: write {dimension}={dimension}.{which}"
+        )
+        raise StepError(msg)
+    label = wanted.get("text")
+    if label in RANKS and column in data.names:
+        series = data[column]
+        if isinstance(series, Dimension) and series.categories and label not in series.categories:
+            msg = f"{used}: {column} has no category {label!r}; the {label} {column} is written {column}={column}.{label}"
+            raise StepError(msg)
 
 
 def _run(scope: Scope, query: Query, value: Value) -> list[Group]:

@@ -16,8 +16,12 @@ The language, whole:
   draws, ``count(M)`` how many values a measure has there.
 - ``D.top`` and ``D.bottom``: the category with the largest (smallest)
   value of the chart's measure, or of the one named: ``Region.top(Units)``,
-  ``Product.top(mean(Units))``. ``D.first`` and ``D.last``: the first and
-  last category drawn (dates in time order).
+  ``Product.top(mean(Units))``, over every row the text reads (a slide's
+  notes: every moment of its timeline). Conditions after the measure rank
+  within the rows they keep, such as one moment: ``Company.top(Price,
+  Date=Date.last)`` is who ends highest, ``Company.top(Date=Date.last)``
+  the same by the chart's measure. ``D.first`` and ``D.last``: the first
+  and last category drawn (dates in time order).
 - ``change(M, D)``: the relative change of ``M`` from the first to the last
   category of ``D``; ``share(M, D="x")``: the part of ``M`` the condition keeps.
 - Conditions narrow any of them: ``sum(Revenue, Region="Europe",
@@ -66,6 +70,8 @@ TEMPLATE_HELP = (
     "text; {expressions} in braces are computed from the data the step draws: "
     "{sum(Revenue)}, {count(Country)}, {Region.top}, {Month.first}, "
     "{change(Revenue, Month) | pct:+}, {share(Revenue, Region=Europe)}, {caption}; "
+    "conditions narrow any of them, so {Company.top(Price, Date=Date.last)} ranks at the "
+    "last date (Region.top alone ranks by the total over every row); "
     "{{ and }} are literal braces"
 )
 AGGREGATES = ("sum", "mean", "min", "max", "count")
@@ -266,10 +272,14 @@ class _Parser:
         following = self.peek()
         if not (following.kind == "punct" and following.value == "("):
             return node
-        self.take()
+        opening = self.take()
         closing = self.peek()
         if closing.kind == "punct" and closing.value == ")":
             self.take()
+            return node
+        if closing.kind == "name" and self._at_punct(1, "="):
+            # Conditions alone: ranked by the chart's measure within the rows they keep.
+            node["where"] = self.conditions(f"{dimension}.{which}", leading=False)
             return node
         first = self.name(f"the measure {dimension}.{which}(...) ranks by")
         if self.peek().kind == "punct" and self.peek().value == "(":
@@ -280,6 +290,8 @@ class _Parser:
                 )
             self.take()
             measure = self.name(f"a measure in {first}(...)")
+            if self._at_punct(0, ","):
+                self._conditions_inside(dimension, which, opening, first)
             self.expect(")", f"after {first}({measure}")
             node["by"] = {"column": measure, "fn": first}
         else:
@@ -287,16 +299,43 @@ class _Parser:
         node["where"] = self.conditions(f"{dimension}.{which}")
         return node
 
-    def conditions(self, function: str) -> list[list[Any]]:
+    def _at_punct(self, ahead: int, punct: str) -> bool:
+        """Whether the token ``ahead`` of the next one is the punctuation ``punct``."""
+        at = min(self.at + ahead, len(self.tokens) - 1)
+        token = self.tokens[at]
+        return token.kind == "punct" and token.value == punct
+
+    def _conditions_inside(self, dimension: str, which: str, opening: _Token, fn: str) -> None:
+        """``D.top(sum(M, C=x))``: the conditions belong to the ranking, after its measure."""
+        comma = self.peek()
+        self.conditions(f"{fn}(...)")
+        closing = self.tokens[self.at - 1]
+        start, end = comma.offset, closing.offset
+        conditions = self.text[start:end]
+        measure_text = self.text[opening.offset + 1 : start].strip()
+        msg = (
+            f"{dimension}.{which}(...) ranks by a measure alone; its conditions come after it: "
+            f"write {dimension}.{which}({measure_text}){conditions})"
+        )
+        raise self.fail(comma, msg)
+
+    def conditions(self, function: str, *, leading: bool = True) -> list[list[Any]]:
+        """Conditions up to the closing ``)``; ``leading``: each after a comma (else the
+        first comes at once)."""
         result: list[list[Any]] = []
         while True:
-            token = self.take()
-            if token.kind == "punct" and token.value == ")":
-                return result
-            if token.kind != "punct" or token.value != ",":
-                shown = repr(token.value) if token.kind != "end" else "the end"
-                raise self.fail(token, f"expected ',' or ')' in {function}(...), found {shown}")
+            if leading or result:
+                token = self.take()
+                if token.kind == "punct" and token.value == ")":
+                    return result
+                if token.kind != "punct" or token.value != ",":
+                    shown = repr(token.value) if token.kind != "end" else "the end"
+                    raise self.fail(token, f"expected ',' or ')' in {function}(...), found {shown}")
             column = self.name('a condition such as Region="Europe"')
+            if self._at_punct(0, "."):
+                dot = self.take()
+                msg = f"a condition names the column it narrows: write {column}={column}.{self.peek().value}"
+                raise self.fail(dot, msg)
             self.expect("=", f'after {column} (conditions read {column}="...")')
             value = self.take()
             if value.kind == "text":

@@ -6,6 +6,7 @@ import re
 
 import duckdb
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -75,6 +76,70 @@ def test_top_ranks_by_the_charts_own_measure_unless_told():
     by_units = presets.chart("column", x="Product", y="Units")
     assert one_note("{Product.top}", step=by_units) == "Accessories"
     assert one_note("{Product.top(Revenue)}", step=by_units) == "Laptops"
+
+
+def stock_note(text: str) -> str:
+    """``text`` as the notes of a line chart of every symbol's price (vega_datasets' stocks)."""
+    from vega_datasets import local_data
+
+    line = presets.chart("line", x="date", y="price", color="symbol")
+    return notes_of(Story(local_data.stocks(), slides=[Slide(line, notes=text)]))[0]
+
+
+def test_a_ranking_at_a_moment_names_who_is_highest_then_as_pandas_does():
+    from vega_datasets import local_data
+
+    stocks = local_data.stocks()
+
+    def at(day) -> pd.DataFrame:
+        return stocks[stocks["date"] == day].set_index("symbol")["price"]
+
+    first, last = stocks["date"].min(), stocks["date"].max()
+    assert at(first).idxmax() == "IBM" != stocks.groupby("symbol")["price"].sum().idxmax()
+    assert stock_note("{symbol.top(price, date=date.first)}") == at(first).idxmax()
+    assert stock_note("{symbol.top(price, date=date.last)}") == at(last).idxmax()
+    assert stock_note("{symbol.bottom(price, date=date.last)}") == at(last).idxmin()
+    # Alone, conditions rank by the chart's measure; the sum over every date stays the default.
+    assert stock_note("{symbol.top(date=date.first)}") == at(first).idxmax()
+    assert stock_note("{symbol.top}") == stocks.groupby("symbol")["price"].sum().idxmax()
+    # Every month, the leader and its price, as pandas says.
+    for day in sorted(stocks["date"].unique())[::17]:
+        label = f"{pd.Timestamp(day):%Y-%m-%d}"
+        leader = stock_note(
+            f'{{symbol.top(price, date="{label}")}} '
+            f'{{sum(price, date="{label}", symbol=symbol.top(price, date="{label}"))}}'
+        )
+        assert leader == f"{at(day).idxmax()} {at(day).max():g}"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "{symbol.top(sum(price, date=date.last))}",
+            "symbol.top(...) ranks by a measure alone; its conditions come after it: "
+            "write symbol.top(sum(price), date=date.last)",
+        ),
+        (
+            "{symbol.top(mean(price), date.last)}",
+            "a condition names the column it narrows: write date=date.last",
+        ),
+        (
+            "{symbol.top(price, at=date.last)}",
+            "{symbol.top(price, at=date.last)} names 'at', which is not a column; "
+            "a condition names the column it narrows: write date=date.last",
+        ),
+        (
+            "{symbol.top(price, date=last)}",
+            "{symbol.top(price, date=last)}: date has no category 'last'; "
+            "the last date is written date=date.last",
+        ),
+    ],
+)
+def test_a_moment_written_almost_right_says_what_to_write(text, message):
+    with pytest.raises(TemplateError) as error:
+        stock_note(text)
+    assert str(error.value).startswith(f"slide 1, notes: {message}")
 
 
 def test_conditions_take_categories_and_ranked_categories():
