@@ -31,14 +31,23 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
 from ipyreport._errors import closest
 from ipyreport._filters import check as check_filter
-from ipyreport._filters import mask
+from ipyreport._filters import check_labels, mask
 from ipyreport._schema import AnyOf, Enum, FreeMap, ListOf, Record, Scalar, Type
 from ipyreport._templates import TEMPLATE_HELP, literal
 from ipyreport._vizzu_presets import build_config
-from ipyreport.data import AGGREGATORS, Dimension, Measure, VizzuData, encode
+from ipyreport.data import (
+    AGGREGATORS,
+    DEFAULT_NULL_LABEL,
+    Dimension,
+    Measure,
+    VizzuData,
+    encode,
+    is_whole,
+)
 from ipyreport.lazy import LazySource, lazy
 from ipyreport.step import KEEP_FILTER, Filter, Highlight, Step, StepError
 
@@ -489,6 +498,9 @@ def timeline(
     color: str | None = None,
     size: str | None = None,
     by: str | Sequence[str] | None = None,
+    label: str | Sequence[str] | bool | None = None,
+    top: int | None = None,
+    log: str | Sequence[str] | None = None,
     duration: float = 0.8,
     cumulative: bool = False,
     fill: bool = True,
@@ -497,123 +509,493 @@ def timeline(
     rescale: bool = False,
     hold: float = 0.25,
 ) -> list[Step]:
-    """One step per value of ``time``: Gapminder-style playback.
+    """One step per moment of ``time``: Gapminder-style playback.
 
-    ``time`` is a dimension: dates, timestamps, years (as a dimension:
-    ``encode(df, dimensions=["Year"])``) or ordered categories; the steps
-    follow its category order. Each step lasts ``duration`` seconds at a
-    steady pace. With ``cumulative`` each step adds up everything so far.
+    ``time`` is any column that orders moments: integers (years), dates,
+    timestamps, or text. Moments follow their values — numbers in numeric
+    order, dates (also ISO dates written as text) in time order — and other
+    text in the order it first appears. Each step lasts ``duration`` seconds
+    at a steady pace; in play mode each moment rests ``hold`` seconds (24
+    monthly steps play in about 25 s). With ``cumulative`` each step adds up
+    everything so far. The step title shows the moment.
+
+    ``filter`` plays only the rows it keeps, and only the moments they
+    hold (applied before gaps are filled, in the engine for a lazy source).
 
     With ``fill`` (the default) gaps do not make marks flicker: a category
-    absent at one time keeps its place (a placeholder row whose value is
-    missing; players draw it as an empty, zero-size mark, and the data table
-    and text alternative report it as missing), and missing periods of a
-    regular series (days, weeks, months, quarters, years) are added, so
-    steps are evenly spaced. The filled table travels with the steps as
-    their own dataset. ``filter`` plays only the rows it keeps (applied
-    before the gaps are filled, in the engine for a lazy source). The value
-    axis stays the same for every step — from zero to the largest bar (stack)
-    of the whole timeline, rounded — so growth shows as growth; ``rescale``
-    lets each step fit its own values instead. In play mode each moment
-    rests ``hold`` seconds (24 monthly steps play in about 25 s).
+    absent at one moment keeps its place (a placeholder row whose measures
+    are missing — never zero; players draw it as an empty mark, and the data
+    table and text alternative report it as missing), and periods missing
+    inside the source's own cadence (days, weeks, months, quarters, years,
+    read from the whole column, not the filtered rows) are added between
+    kept moments, so steps are evenly spaced. The filled table travels with
+    the steps as their own dataset.
+
+    Axes stay the same for every step, so growth shows as growth: a bar's
+    value axis runs from zero to the largest bar (stack) shown over the
+    whole timeline, rounded up a little; a scatter or bubble chart fixes
+    both axes and the bubble size over all moments, each mark drawing its
+    own values (nothing stacks). ``rescale`` lets each step fit its own
+    values instead.
+
+    ``top=N`` makes a bar chart race: each moment shows only the N largest
+    x categories of that moment, sorted largest first; categories enter and
+    leave as they rise into or fall out of the top N.
+
+    ``log`` (``"x"``, ``"y"``, ``"size"`` or a list of them) draws those
+    measures on a log10 scale. Vizzu has no log axis, so the chart plots a
+    series ``log10(<measure>)`` holding the base-10 logarithm of each mark's
+    value, with ticks at whole decades; the player writes those tick labels
+    in the measure's own units (1K, 10K, 100K), while the data table and the
+    computed words keep reading the original measure. The values must be
+    positive. Limits: ticks fall only on decades (no 2 or 5 in between), and
+    a mark's label or tooltip on the log series reads the logarithm.
+
+    ``label`` names the series written on the marks (as for :func:`chart`);
+    with a list of category labels of ``by`` (``label=["China", "India"]``)
+    only those marks are named.
 
     >>> from ipyreport import samples
     >>> steps = timeline(samples.sales(), time="Month", x="Region", y="Revenue")
     >>> len(steps), steps[0].config["title"], steps[15].config["title"]
     (48, '2021-01-01', '2022-04-01')
     """
+    spec = _kind(kind)
     user = as_filter(filter)
+    measures_of = {
+        role: [entry for entry in _as_list(value) if entry]
+        for role, value in (("x", x), ("y", y), ("size", size))
+        if role in spec.measures
+    }
+    mark_dims = [
+        name
+        for role, value in (("x", x), ("color", color), ("by", by))
+        if role not in spec.measures
+        for name in _as_list(value)
+        if name
+    ]
+    logs = _log_roles(kind, log, measures_of)
+    top = _check_top(kind, spec, top)
     data = as_source(data)
     if isinstance(data, LazySource):
-        # Only what the playback draws leaves the engine: sums by time and marks.
-        wanted = [time, *(n for role in (x, color, by) for n in _as_list(role) if n)]
-        measures = {_series_name(m): "sum" for m in (y, size) if m}
-        for m in (y, size):
-            parsed = _series_entry(m) if m else None
-            if isinstance(parsed, dict) and parsed["aggregator"] not in ("sum", "min", "max"):
-                msg = f"a timeline over {data.label} reads sums by time; {m!r} needs the rows, so encode a smaller source instead"
-                raise StepError(msg)
-            if isinstance(parsed, dict):
-                measures[parsed["name"]] = parsed["aggregator"]
-        for name in wanted:
-            if name not in data.roles:
-                role = (
-                    "time"
-                    if name == time
-                    else next(
-                        r
-                        for r, v in (("x", x), ("color", color), ("by", by))
-                        if name in _as_list(v)
-                    )
-                )
-                msg = f"{role}={name!r} is not in the data{closest(name, data.names)}; series are {data.names}"
-                raise StepError(msg, field=role)
+        vizzu_data, source_times = _read_timeline(data, time, mark_dims, measures_of, user)
+    else:
+        whole = _with_time(as_vizzu_data(data), time)
+        vizzu_data = whole
         if user is not None:
-            data.check(user, "timeline")
-        data = data.read(list(dict.fromkeys(wanted)), measures, where=user)
-        user = None
-    vizzu_data = as_vizzu_data(data)
-    if user is not None:
-        check_filter(user, vizzu_data, "timeline")
-        vizzu_data = vizzu_data.take(np.flatnonzero(mask(user, vizzu_data)))
-    series = _get(vizzu_data, time, "time")
-    if not isinstance(series, Dimension):
-        msg = (
-            f"time={time!r} is a measure; a timeline steps through categories, so encode it "
-            f"as a dimension first: ipyreport.encode(source, dimensions=[{time!r}])"
-        )
-        raise StepError(msg)
-    mark_dims = [name for role in (x, color, by) for name in _as_list(role) if name]
+            check_filter(user, as_vizzu_data(data), "timeline")
+            vizzu_data = whole.take(np.flatnonzero(mask(user, as_vizzu_data(data))))
+        source_times = list(whole[time].categories)  # type: ignore[union-attr]
     roles = {
         name: role
         for role, value in (("size", size), ("y", y), ("by", by), ("color", color), ("x", x))
         for name in (_series_name(entry) for entry in _as_list(value) if entry)
     }
-    keep = [time, *mark_dims, *(_series_name(m) for m in (y, size) if m)]
+    keep = [time, *mark_dims, *(_series_name(m) for ms in measures_of.values() for m in ms)]
     projected = VizzuData(
         series=tuple(
             _get(vizzu_data, name, roles.get(name, "time")) for name in dict.fromkeys(keep)
         ),
         num_rows=vizzu_data.num_rows,
     )
-    playback = fill_gaps(projected, time=time, marks=mark_dims) if fill else projected
-    times = list(_get(playback, time, "time").categories)  # type: ignore[union-attr]
-    extent = _timeline_extent(
-        playback, time, [n for n in _as_list(x) if n], y, cumulative=cumulative
+    moments = _moments(projected, time, source_times, fill=fill, filtered=user is not None)
+    playback = (
+        fill_gaps(projected, time=time, marks=mark_dims, periods=moments)
+        if fill
+        else _with_periods(projected, time, moments)
+    )
+    plotted = {role: list(entries) for role, entries in measures_of.items()}
+    if logs:
+        playback, plotted = _with_logs(playback, time, mark_dims, measures_of, logs)
+    names = _named_marks(playback, by, label, kind)
+    if names is not None:
+        playback, label = names
+    chart_roles = {
+        "x": plotted.get("x", x),
+        "y": plotted.get("y", [y])[0],
+        "size": (plotted.get("size") or [size])[0],
+    }
+    ranking = (
+        _rankings(playback, time, _as_list(x)[0], y, moments, top=top, cumulative=cumulative)
+        if top is not None
+        else None
+    )
+    ranges = _timeline_ranges(
+        playback,
+        time,
+        kind,
+        [n for n in _as_list(x) if n] if "x" not in spec.measures else mark_dims,
+        plotted,
+        cumulative=cumulative,
+        logs=logs,
     )
     steps = []
-    for index, moment in enumerate(times):
-        shown = times[: index + 1] if cumulative else [moment]
+    for index, moment in enumerate(moments):
+        shown = moments[: index + 1] if cumulative else [moment]
+        keeps = Filter.isin(time, shown)
+        if ranking is not None:
+            keeps = keeps & Filter.isin(_as_list(x)[0], ranking[index])
         step = chart(
             kind,
-            x=x,
-            y=y,
+            x=chart_roles["x"],
+            y=chart_roles["y"],
             color=color,
-            size=size,
+            size=chart_roles["size"],
             by=by,
+            label=label,
             title=literal(moment),
-            sort=sort,
-            filter=Filter.isin(time, shown),
+            sort=sort or top is not None,
+            filter=keeps,
             data=playback,
         )
         animation: dict[str, Any] = {
             "duration": duration,
             "easing": "linear" if index else "ease-in-out",
         }
-        config = step.config if rescale else _fixed_axis(step.config, y, extent)
+        config = step.config if rescale else _fixed_ranges(step.config, ranges)
         steps.append(
-            Step(config=config, filter=step.filter, animation=animation, data=playback, hold=hold)
+            Step(
+                config=config,
+                filter=step.filter,
+                style=_QUIET_MARKS if "x" in spec.measures else None,
+                animation=animation,
+                data=playback,
+                hold=hold,
+            )
         )
     return steps
+
+
+# A scatter or bubble timeline draws no guide line from each mark to the axes:
+# with a hundred marks they would hide the chart.
+_QUIET_MARKS = {"plot": {"marker": {"guides": {"lineWidth": 0}}}}
+
+
+def _check_top(kind: str, spec: Kind, top: Any) -> int | None:
+    if top is None:
+        return None
+    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
+        msg = f"timeline top={top!r}: top= is how many of the largest categories each moment shows, a whole number from 1; write top=10, say"
+        raise StepError(msg, field="top")
+    if "x" in spec.measures or kind not in _RACE_KINDS:
+        msg = f"timeline top={top}: a {kind} chart has no ranked categories; a race ranks bars, so use kind='bar' (or {', '.join(k for k in _RACE_KINDS if k != 'bar')})"
+        raise StepError(msg, field="top")
+    return top
+
+
+# Kinds whose marks are the x categories, one value each: what a race ranks.
+_RACE_KINDS = ("bar", "column", "lollipop", "stacked_bar", "stacked_column")
+
+
+def _read_timeline(
+    data: LazySource,
+    time: str,
+    mark_dims: Sequence[str],
+    measures_of: Mapping[str, Sequence[str]],
+    user: Filter | None,
+) -> tuple[VizzuData, list[str]]:
+    """What a lazy timeline draws, read from the engine: sums by moment and mark, and
+    every moment of the whole source (the cadence of its gaps)."""
+    wanted = [time, *mark_dims]
+    measures: dict[str, str] = {}
+    for entries in measures_of.values():
+        for entry in entries:
+            parsed = _series_entry(entry)
+            name = _series_name(entry)
+            aggregator = parsed["aggregator"] if isinstance(parsed, dict) else "sum"
+            if aggregator not in ("sum", "min", "max"):
+                msg = f"a timeline over {data.label} reads sums by time; {entry!r} needs the rows, so encode a smaller source instead"
+                raise StepError(msg)
+            measures[name] = aggregator
+    for name in [*wanted, *measures]:
+        if name not in data.roles:
+            role = "time" if name == time else "series"
+            msg = f"{role}={name!r} is not in the data{closest(name, data.names)}; series are {data.names}"
+            raise StepError(msg, field=role)
+    if user is not None:
+        data.check(user, "timeline")
+    read = _with_time(data.read(list(dict.fromkeys(wanted)), measures, where=user), time)
+    if user is None:
+        return read, list(read[time].categories)  # type: ignore[union-attr]
+    return read, _time_order(list(data.labels(time)))
+
+
+def _with_time(data: VizzuData, time: str) -> VizzuData:
+    """``data`` with ``time`` as a dimension whose categories run in time order.
+
+    Integer (or other numeric) times become categories in numeric order; text
+    that reads as ISO dates or numbers is put in that order; other text
+    keeps its order.
+    """
+    series = _get(data, time, "time")
+    if isinstance(series, Measure):
+        values = series.values
+        if not is_whole(values):
+            odd = [v for v in values.tolist() if not (math.isfinite(v) and v == int(v))]
+            present = [v for v in odd if not math.isnan(v)]
+            what = f"fractions such as {present[0]:g}" if present else "no values"
+            msg = (
+                f"time={time!r} holds {what}, so it does not say when; a timeline steps "
+                "through whole numbers (years), dates or text, so pick the column that says when"
+            )
+            raise StepError(msg, field="time")
+        column = (
+            pa.array([None if math.isnan(v) else int(v) for v in values.tolist()], pa.int64())
+            if values.dtype.kind == "f"
+            else pa.array(values, from_pandas=True)
+        )
+        encoded = encode(pa.table({time: column}), dimensions=[time], max_rows=None)[time]
+        assert isinstance(encoded, Dimension)
+        dimension = encoded
+    else:
+        order = _time_order(list(series.categories))
+        if order == list(series.categories):
+            return data
+        position = np.array([order.index(c) for c in series.categories], dtype=np.int32)
+        dimension = Dimension(
+            name=time, categories=tuple(order), codes=position[series.codes].astype(np.int32)
+        )
+    return VizzuData(
+        series=tuple(dimension if s.name == time else s for s in data.series),
+        num_rows=data.num_rows,
+        placeholders_from=data.placeholders_from,
+    )
+
+
+def _time_order(categories: list[str]) -> list[str]:
+    """Moments in time order: ISO dates and numbers by value, other text as it is."""
+    known = [c for c in categories if c != DEFAULT_NULL_LABEL]
+    rest = [c for c in categories if c == DEFAULT_NULL_LABEL]
+    try:
+        stamps = [dt.datetime.fromisoformat(c) for c in known]
+    except ValueError:
+        pass
+    else:
+        if len({s.tzinfo is None for s in stamps}) <= 1:
+            return [c for _, c in sorted(zip(stamps, known, strict=True))] + rest
+    try:
+        numbers = [float(c) for c in known]
+    except ValueError:
+        return categories
+    return [c for _, c in sorted(zip(numbers, known, strict=True))] + rest
+
+
+def _moments(
+    data: VizzuData, time: str, source: Sequence[str], *, fill: bool, filtered: bool
+) -> list[str]:
+    """The moments a timeline plays: those its rows hold, with gaps inside the source's
+    cadence filled between kept moments."""
+    series = data[time]
+    assert isinstance(series, Dimension)
+    present = set(np.unique(series.codes).tolist())
+    kept = [c for i, c in enumerate(series.categories) if i in present]
+    if not kept:
+        if filtered:
+            msg = (
+                f"timeline: the filter keeps no rows, so no {time!r} is left to play; "
+                f"the data's {time!r} runs from {source[0]} to {source[-1]}"
+                if source
+                else f"timeline: the filter keeps no rows, so no {time!r} is left to play"
+            )
+            raise StepError(msg, field="filter")
+        msg = f"timeline: the data has no rows, so no {time!r} to play"
+        raise StepError(msg, field="time")
+    if not fill:
+        return [c for c in source if c in set(kept)] or kept
+    full = _fill_periods(list(source))
+    kept_set, source_set = set(kept), set(source)
+    moments = []
+    for index, moment in enumerate(full):
+        if moment in kept_set:
+            moments.append(moment)
+        elif moment not in source_set:
+            before = next((m for m in reversed(full[:index]) if m in source_set), None)
+            after = next((m for m in full[index + 1 :] if m in source_set), None)
+            if before in kept_set and after in kept_set:
+                moments.append(moment)  # a period missing inside a kept stretch
+    return moments
+
+
+def _log_roles(kind: str, log: Any, measures_of: Mapping[str, Sequence[str]]) -> list[str]:
+    roles = _as_list(log)
+    for role in roles:
+        if role not in measures_of:
+            allowed = [r for r in measures_of if measures_of[r]]
+            msg = f"timeline log={log!r}: {role!r} is not a measure axis of a {kind} chart; log= takes {' or '.join(repr(r) for r in allowed)}"
+            raise StepError(msg, field="log")
+        if not measures_of[role]:
+            msg = f"timeline log={log!r}: the chart has no {role}= measure to draw on a log scale; give {role}= or drop it from log="
+            raise StepError(msg, field="log")
+    return list(dict.fromkeys(roles))
+
+
+def _with_logs(
+    data: VizzuData,
+    time: str,
+    marks: Sequence[str],
+    measures_of: Mapping[str, Sequence[str]],
+    logs: Sequence[str],
+) -> tuple[VizzuData, dict[str, list[str]]]:
+    """``data`` with a ``log10(<measure>)`` series per log role, and the roles' new series."""
+    dims = [data[name] for name in [time, *marks] if isinstance(data[name], Dimension)]
+    real = data.num_rows if data.placeholders_from is None else data.placeholders_from
+    keys = np.stack([d.codes[:real] for d in dims], axis=1)  # type: ignore[union-attr]
+    if len(np.unique(keys, axis=0)) != real:
+        msg = (
+            f"timeline log=: a log scale needs one row per mark and moment, but some "
+            f"({', '.join(repr(d.name) for d in dims)}) combinations have several rows; "
+            f"add the dimension that tells them apart to by="
+        )
+        raise StepError(msg, field="log")
+    plotted = {role: list(entries) for role, entries in measures_of.items()}
+    series = list(data.series)
+    for role in logs:
+        entry = measures_of[role][0]
+        name = _series_name(entry)
+        measure = data[name]
+        assert isinstance(measure, Measure)
+        values = measure.values.astype(np.float64)
+        bad = values[~np.isnan(values) & (values <= 0)]
+        if bad.size:
+            msg = (
+                f"timeline log={role!r}: {name!r} has {bad.size} value(s) of zero or below "
+                f"(lowest {float(bad.min()):g}), which a log scale cannot draw; filter them "
+                f"out (filter={{{name!r}: [low, None]}} with low > 0) or drop log="
+            )
+            raise StepError(msg, field="log")
+        logged = f"{name} (log10)"
+        with np.errstate(invalid="ignore", divide="ignore"):
+            series.append(Measure(name=logged, values=np.log10(values)))
+        plotted[role] = [logged]
+    return (
+        VizzuData(
+            series=tuple(series),
+            num_rows=data.num_rows,
+            placeholders_from=data.placeholders_from,
+        ),
+        plotted,
+    )
+
+
+def _named_marks(data: VizzuData, by: Any, label: Any, kind: str) -> tuple[VizzuData, str] | None:
+    """With ``label`` a list of ``by`` categories, a label series naming only those marks."""
+    names = _as_list(by)
+    if not names or label is None or isinstance(label, bool):
+        return None
+    wanted = _as_list(label)
+    if any(entry in data.names for entry in wanted):
+        return None  # series names: the chart labels them as usual
+    series = data[names[0]]
+    assert isinstance(series, Dimension)
+    check_labels(names[0], wanted, series.categories, f"timeline label= (names of {names[0]!r})")
+    column = f"{names[0]} named"
+    categories = ("", *wanted)
+    lookup = np.array([categories.index(c) if c in wanted else 0 for c in series.categories])
+    codes = lookup[series.codes].astype(np.int32) if len(lookup) else series.codes
+    named = Dimension(name=column, categories=categories, codes=codes)
+    del kind
+    return (
+        VizzuData(
+            series=(*data.series, named),
+            num_rows=data.num_rows,
+            placeholders_from=data.placeholders_from,
+        ),
+        column,
+    )
+
+
+def _rankings(
+    data: VizzuData,
+    time: str,
+    x: str,
+    y: str,
+    moments: Sequence[str],
+    *,
+    top: int,
+    cumulative: bool,
+) -> list[list[str]] | None:
+    """The ``top`` largest ``x`` categories of each moment (by ``y``), largest first."""
+    when = data[time]
+    category = _get(data, x, "x")
+    measure = _get(data, _series_name(y), "y")
+    assert isinstance(when, Dimension)
+    if not isinstance(category, Dimension) or not isinstance(measure, Measure):
+        return None  # the chart itself says what is wrong with x or y
+    present = set(category.codes.tolist())
+    if top > len(present):
+        msg = (
+            f"timeline top={top}: {x!r} has only {len(present)} categories to rank, so "
+            f"top= can be at most {len(present)}; lower it or leave top= out to show all"
+        )
+        raise StepError(msg, field="top")
+    values = measure.values.astype(np.float64)
+    real = ~np.isnan(values)
+    totals = np.zeros((len(when.categories), len(category.categories)))
+    seen = np.zeros_like(totals, dtype=bool)
+    np.add.at(totals, (when.codes[real], category.codes[real]), values[real])
+    seen[when.codes[real], category.codes[real]] = True
+    totals[~seen] = np.nan
+    result = []
+    running = np.full(len(category.categories), np.nan)
+    for moment in moments:
+        row = totals[when.categories.index(moment)]
+        if cumulative:
+            running = np.where(np.isnan(running), row, running + np.nan_to_num(row))
+            row = running
+        order = [int(i) for i in np.argsort(-np.nan_to_num(row, nan=-np.inf), kind="stable")]
+        result.append([category.categories[i] for i in order if not np.isnan(row[i])][:top])
+    return result
+
+
+def _timeline_ranges(
+    data: VizzuData,
+    time: str,
+    kind: str,
+    groups: Sequence[str],
+    plotted: Mapping[str, Sequence[str]],
+    *,
+    cumulative: bool,
+    logs: Sequence[str],
+) -> dict[str, dict[str, Any]]:
+    """Each plotted measure's fixed range over every moment, as a channel's ``range``
+    (and ``step`` for a log axis)."""
+    spread = "x" in KINDS[kind].measures  # scatter and bubbles: each mark is its own value
+    result: dict[str, dict[str, Any]] = {}
+    for role, entries in plotted.items():
+        for entry in entries:
+            parsed = _series_entry(entry)
+            if isinstance(parsed, dict) and parsed["aggregator"] not in ("sum", "min", "max"):
+                continue  # a mean or a count does not add up by mark: leave it to the engine
+            extent = _timeline_extent(data, time, groups, entry, cumulative=cumulative)
+            if extent is None:
+                continue
+            low, high = extent
+            if role in logs:
+                result[_series_name(entry)] = {
+                    "range": {
+                        "min": math.floor(low),
+                        "max": max(math.ceil(high), math.floor(low) + 1),
+                    },
+                    "step": 1,
+                }
+            elif role == "size":
+                result[_series_name(entry)] = {"range": {"min": 0, "max": high}}
+            elif spread:
+                start, end, step = _nice_span(low, high)
+                result[_series_name(entry)] = {"range": {"min": start, "max": end}, "step": step}
+            else:
+                low, high = min(0.0, low), max(0.0, high)
+                result[_series_name(entry)] = {
+                    "range": {"min": -_nice(-low) if low < 0 else 0, "max": _nice(high)}
+                }
+    return result
 
 
 def _timeline_extent(
     data: VizzuData, time: str, x: Sequence[str], y: str, *, cumulative: bool
 ) -> tuple[float, float] | None:
-    """The lowest and highest a timeline's bars reach over all its steps (stacks included)."""
-    parsed = _series_entry(y)
-    if isinstance(parsed, dict) and parsed["aggregator"] not in ("sum",):
-        return None  # a mean or a count does not stack: leave the axis to the engine
+    """The lowest and highest a measure's marks reach over all moments, summed by
+    moment and ``x`` (so stacks count whole)."""
     measure = data[_series_name(y)] if _series_name(y) in data.names else None
     when = data[time]
     if not isinstance(measure, Measure) or not isinstance(when, Dimension):
@@ -635,49 +1017,77 @@ def _timeline_extent(
         for position, mark in enumerate(marks):
             running[mark] = running.get(mark, 0.0) + totals[position]
             totals[position] = running[mark]
-    return min(0.0, float(totals.min())), max(0.0, float(totals.max()))
+    return float(totals.min()), float(totals.max())
+
+
+# Round numbers an axis may end at: the largest bar fills at least five sixths of it.
+_NICE_STEPS = (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10)
 
 
 def _nice(value: float) -> float:
-    """A round number at least ``value`` (1, 2, 2.5 or 5 times a power of ten)."""
+    """A round number at least ``value``, close above it (see ``_NICE_STEPS``)."""
     if value <= 0:
         return 0.0
     power = 10.0 ** math.floor(math.log10(value))
-    return float(next(step * power for step in (1, 2, 2.5, 5, 10) if step * power >= value))
+    return float(
+        next(round(step * power, 12) for step in _NICE_STEPS if step * power >= value * (1 - 1e-12))
+    )
 
 
-def _fixed_axis(
-    config: Mapping[str, Any], y: str, extent: tuple[float, float] | None
+def _nice_span(low: float, high: float) -> tuple[float, float, float]:
+    """``[low, high]`` widened to round ticks, and the tick step (1, 2 or 5 times a
+    power of ten, about eight ticks)."""
+    if high <= low:
+        return low - 1, high + 1, 1.0
+    rough = (high - low) / 8
+    power = 10.0 ** math.floor(math.log10(rough))
+    step = next(s * power for s in (1, 2, 5, 10) if s * power >= rough)
+    return (
+        float(round(math.floor(low / step) * step, 12)),
+        float(round(math.ceil(high / step) * step, 12)),
+        float(round(step, 12)),
+    )
+
+
+def _fixed_ranges(
+    config: Mapping[str, Any], ranges: Mapping[str, Mapping[str, Any]]
 ) -> dict[str, Any]:
-    """``config`` with the axis that carries ``y`` fixed to ``extent``, rounded out."""
+    """``config`` with each channel that draws a measure of ``ranges`` fixed to its range."""
     result = {**config, "channels": {**config["channels"]}}
-    if extent is None:
-        return result
-    name = _series_name(y)
-    for axis in ("x", "y"):
+    for axis in ("x", "y", "size"):
         channel = dict(result["channels"].get(axis) or {})
         shown = [e["name"] if isinstance(e, Mapping) else e for e in channel.get("set") or []]
-        if name in shown:
-            low, high = extent
-            channel["range"] = {"min": -_nice(-low) if low < 0 else 0, "max": _nice(high)}
-            result["channels"][axis] = channel
+        for name in shown:
+            if name in ranges:
+                channel.update(ranges[name])
+                result["channels"][axis] = channel
+                break
     return result
 
 
-def fill_gaps(data: VizzuData, *, time: str, marks: Sequence[str]) -> VizzuData:
+def fill_gaps(
+    data: VizzuData,
+    *,
+    time: str,
+    marks: Sequence[str],
+    periods: Sequence[str] | None = None,
+) -> VizzuData:
     """Add the rows a smooth timeline needs, with missing measures.
 
-    Missing periods of a regular time series become categories, and every
-    combination of ``marks`` seen anywhere gets a row at every time it lacks
-    one. Existing rows are untouched, so totals are unchanged.
+    ``periods`` are the moments to play (default: the time categories, with
+    missing periods of a regular series added); every combination of
+    ``marks`` seen anywhere gets a row at every period it lacks one.
+    Existing rows are untouched, so totals are unchanged.
     """
     time_series = data[time]
     if not isinstance(time_series, Dimension):  # pragma: no cover - checked by the caller
         msg = f"{time!r} must be a dimension"
         raise StepError(msg)
-    categories = _fill_periods(list(time_series.categories))
-    remap = np.array([categories.index(c) for c in time_series.categories], dtype=np.int32)
-    time_codes = remap[time_series.codes] if len(remap) else time_series.codes
+    categories = (
+        list(periods) if periods is not None else _fill_periods(list(time_series.categories))
+    )
+    data = _with_periods(data, time, categories)
+    time_codes = data[time].codes  # type: ignore[union-attr]
     mark_series = [data[name] for name in marks]
     dims = [s for s in mark_series if isinstance(s, Dimension)]
     if dims:
@@ -693,7 +1103,7 @@ def fill_gaps(data: VizzuData, *, time: str, marks: Sequence[str]) -> VizzuData:
         for combo in unique_combos
         if (t, *map(int, combo)) not in present
     ]
-    if not new_rows and len(categories) == len(time_series.categories):
+    if not new_rows:
         return data
     extra = np.array(new_rows, dtype=np.int32).reshape(len(new_rows), 1 + len(dims))
     series: list[Dimension | Measure] = []
@@ -722,6 +1132,26 @@ def fill_gaps(data: VizzuData, *, time: str, marks: Sequence[str]) -> VizzuData:
         series=tuple(series),
         num_rows=data.num_rows + len(new_rows),
         placeholders_from=data.num_rows,
+    )
+
+
+def _with_periods(data: VizzuData, time: str, periods: Sequence[str]) -> VizzuData:
+    """``data`` with ``time``'s categories exactly ``periods`` (each row's moment among them)."""
+    series = data[time]
+    assert isinstance(series, Dimension)
+    if tuple(periods) == series.categories:
+        return data
+    index = {moment: position for position, moment in enumerate(periods)}
+    remap = np.array([index.get(c, -1) for c in series.categories], dtype=np.int32)
+    codes = remap[series.codes] if len(remap) else series.codes
+    if (codes < 0).any():  # pragma: no cover - the moments hold every kept row's
+        msg = f"timeline: rows at {time!r} moments it does not play"
+        raise StepError(msg)
+    moved = Dimension(name=time, categories=tuple(periods), codes=codes.astype(np.int32))
+    return VizzuData(
+        series=tuple(moved if s.name == time else s for s in data.series),
+        num_rows=data.num_rows,
+        placeholders_from=data.placeholders_from,
     )
 
 

@@ -255,9 +255,14 @@ def test_timeline_over_unordered_categories_keeps_them_as_they_are():
     assert [step.config["title"] for step in steps] == ["lead", "deal", "won"]
 
 
-def test_timeline_over_a_measure_says_how_to_make_it_a_dimension():
-    with pytest.raises(StepError, match=r"ipyreport.encode\(source, dimensions=\['Revenue'\]\)"):
+def test_timeline_over_an_amount_says_to_pick_the_column_that_says_when():
+    with pytest.raises(StepError) as caught:
         presets.timeline(SALES, time="Revenue", x="Region", y="Units")
+    first = next(v for v in SALES["Revenue"].values if v != int(v))
+    assert str(caught.value) == (
+        f"time='Revenue' holds fractions such as {first:g}, so it does not say when; a timeline "
+        "steps through whole numbers (years), dates or text, so pick the column that says when"
+    )
 
 
 def test_filters_combine_and_serialize():
