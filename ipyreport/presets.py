@@ -544,12 +544,14 @@ def timeline(
 
     ``log`` (``"x"``, ``"y"``, ``"size"`` or a list of them) draws those
     measures on a log10 scale. Vizzu has no log axis, so the chart plots a
-    series ``log10(<measure>)`` holding the base-10 logarithm of each mark's
-    value, with ticks at whole decades; the player writes those tick labels
-    in the measure's own units (1K, 10K, 100K), while the data table and the
-    computed words keep reading the original measure. The values must be
-    positive. Limits: ticks fall only on decades (no 2 or 5 in between), and
-    a mark's label or tooltip on the log series reads the logarithm.
+    series ``"<measure> (log10)"`` holding the base-10 logarithm of each
+    mark's value (a timeline with ``log`` needs one row per mark and
+    moment), on an axis from the decade below the smallest value to the
+    decade above the largest, with a tick at every decade. What is only
+    partly done: the tick labels read the exponent (``3`` is 1,000), not
+    the original units, and the data table and text alternative read that
+    series' logarithms under its name; the original measure stays in the
+    step's data. The values must be positive.
 
     ``label`` names the series written on the marks (as for :func:`chart`);
     with a list of category labels of ``by`` (``label=["China", "India"]``)
@@ -1317,6 +1319,17 @@ REGISTRY: dict[str, Preset] = {
                 "time": _text,
                 "kind": _kind_type,
                 **_role_types,
+                "label": AnyOf((_names, _flag)),
+                "top": Scalar(
+                    "integer",
+                    description="how many of the largest x categories each moment shows (a race)",
+                    minimum=1,
+                ),
+                "log": ListOf(
+                    Enum(("x", "y", "size")),
+                    single=True,
+                    description="measure axes drawn on a log10 scale",
+                ),
                 "duration": _seconds,
                 "cumulative": _flag,
                 "hold": _seconds,
