@@ -540,8 +540,9 @@ export async function start({
 
   // What the viewer sees of the charts, as a PNG data URL the size of the
   // main chart's canvas: that canvas, or a dashboard's charts where they
-  // stand. `titled` adds a band above with the slide's title (video frames).
-  function snapshot({ titled = false } = {}) {
+  // stand. `titled` adds a band above with the slide's title (video frames),
+  // `band` pixels high (a tenth of the chart's height unless given).
+  function snapshot({ titled = false, band: high = 0 } = {}) {
     /** @type {HTMLCanvasElement} */
     const base = root.querySelector(".ipyreport-chart canvas");
     const board = currentBoard();
@@ -550,7 +551,7 @@ export async function start({
     );
     const cover = isCover(story.slides[positions[index].slide]);
     if (!board && !titled && !notes.length && !cover) return base.toDataURL("image/png");
-    const band = titled ? Math.round(base.height * 0.1) : 0;
+    const band = titled ? high || Math.round(base.height * 0.1) : 0;
     const picture = document.createElement("canvas");
     picture.width = base.width;
     picture.height = base.height + band;
@@ -620,7 +621,7 @@ export async function start({
   // paused, seek through it, and read the charts at each of `count` + 1
   // evenly spaced points; the player then stands on that step. On a
   // dashboard every chart moves by the same clock; a shorter one rests at its end.
-  async function capture(count, { titled = false } = {}) {
+  async function capture(count, { titled = false, band = 0 } = {}) {
     const target = index + 1;
     const { slide: s, step: k } = positions[target];
     const board = isBoard(story.slides[s]) ? await boardFor(s) : null;
@@ -628,7 +629,7 @@ export async function start({
     const at = board ? k : target;
     index = target;
     render();
-    if (!tracks.length) return new Array(count + 1).fill(snapshot({ titled }));
+    if (!tracks.length) return new Array(count + 1).fill(snapshot({ titled, band }));
     const playing = [];
     try {
       for (const on of tracks) {
@@ -651,7 +652,7 @@ export async function start({
         control.seek(`${Math.min(100, ((frame / count) * longest * 100) / own)}%`);
         on.chart.feature.rendering.update();
       }
-      frames.push(snapshot({ titled }));
+      frames.push(snapshot({ titled, band }));
     }
     for (const { control, animation } of playing) {
       control.play();

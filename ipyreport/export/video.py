@@ -21,7 +21,7 @@ from ipyreport._files import replacing
 from ipyreport.document import load, step_seconds
 from ipyreport.export._browser import in_own_thread, story_page
 
-__all__ = ["frame_plan", "save_video"]
+__all__ = ["frame_plan", "save_video", "title_band"]
 
 CANVAS_SIZE = "() => { const c = document.querySelector('.ipyreport-chart canvas'); return [c.width, c.height]; }"
 
@@ -35,17 +35,29 @@ def frame_plan(document: bytes, *, fps: int, hold: float) -> list[int]:
     return plan
 
 
+def title_band(size: tuple[int, int]) -> int:
+    """The height of the title band above the charts in a frame of ``size``: a tenth of it."""
+    return round(size[1] * 0.1)
+
+
 def _frames(document: bytes, *, fps: int, size: tuple[int, int], hold: float) -> Iterator[bytes]:
-    """PNG bytes of every frame, in order."""
+    """PNG bytes of every frame, in order, each exactly ``size``: the title band and the charts below."""
     held = round(hold * fps)
-    with story_page(document, width=size[0], height=size[1]) as (_, page):
+    band = title_band(size)
+    chart = (size[0], size[1] - band)
+    with story_page(document, width=chart[0], height=chart[1]) as (_, page):
         page.evaluate(
             "() => document.getElementById('ipyreport').classList.add('ipyreport-capture')"
         )
         _settle(page)
+        drawn = page.evaluate(CANVAS_SIZE)
+        if tuple(drawn) != chart:  # pragma: no cover - the capture layout fills the page
+            msg = f"the chart was drawn {drawn[0]}x{drawn[1]} for a {chart[0]}x{chart[1]} frame"
+            raise RuntimeError(msg)
         first = _png(
             page.evaluate(
-                "() => document.getElementById('ipyreport').ipyreport.snapshot({titled: true})"
+                "(band) => document.getElementById('ipyreport').ipyreport.snapshot({titled: true, band})",
+                band,
             )
         )
         for _ in range(max(held, 1)):
@@ -53,8 +65,8 @@ def _frames(document: bytes, *, fps: int, size: tuple[int, int], hold: float) ->
         for number, seconds in enumerate(step_seconds(load(document))[1:], start=2):
             count = max(round(seconds * fps), 1)
             urls = page.evaluate(
-                "(count) => document.getElementById('ipyreport').ipyreport.capture(count, {titled: true})",
-                count,
+                "([count, band]) => document.getElementById('ipyreport').ipyreport.capture(count, {titled: true, band})",
+                [count, band],
             )
             refused = urls.get("error") if isinstance(urls, dict) else None
             if refused:
@@ -90,14 +102,26 @@ def save_video(
 ) -> Path:
     """Record a story document (``Story.to_json()``) to ``path`` (``.mp4`` or ``.gif``).
 
-    Each frame carries the slide's title above its charts. Frames stream from
-    the page to the encoder one at a time, so memory stays the same however
-    long the story is; ``progress(done, total)`` hears of every frame encoded.
+    Every frame is exactly ``size`` (width, height): the slide's title in a
+    band across the top (a tenth of the height) and the charts below it. An
+    MP4's sides are even (H.264 needs them so); a GIF takes any size. A GIF's
+    colours come from one palette per frame, made from that frame's own
+    colours (up to 256, without dithering), so flat backgrounds and text keep
+    their colours. Frames stream from the page to the encoder one at a time,
+    so memory stays the same however long the story is; ``progress(done,
+    total)`` hears of every frame encoded.
     """
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix not in (".mp4", ".gif"):
         msg = f"save_video writes .mp4 or .gif files, got {target.name!r}"
+        raise ValueError(msg)
+    width, height = size
+    if any(isinstance(side, bool) or not isinstance(side, int) for side in size) or min(size) < 64:
+        msg = f"size={size!r}: a video's size is (width, height) in whole pixels, each at least 64, such as (1280, 720)"
+        raise ValueError(msg)
+    if suffix == ".mp4" and (width % 2 or height % 2):
+        msg = f"size={size!r}: an MP4's width and height are even numbers of pixels (H.264 needs them so); use ({width + width % 2}, {height + height % 2})"
         raise ValueError(msg)
     try:
         import imageio_ffmpeg  # noqa: F401
@@ -121,28 +145,30 @@ def _record(
     hold: float,
     progress: Callable[[int, int], None] | None,
 ) -> None:
-    """Encode every frame as it is drawn (ffmpeg: H.264 for MP4, a palette per frame for GIF)."""
+    """Encode every frame as it is drawn (ffmpeg: H.264 for MP4, a palette per frame for GIF), at ``size``."""
     import imageio_ffmpeg
     from PIL import Image
 
     writer: Any = None
-    width = height = 0
     total = sum(frame_plan(document, fps=fps, hold=hold))
     try:
         for done, data in enumerate(_frames(document, fps=fps, size=size, hold=hold), start=1):
             picture = Image.open(io.BytesIO(data)).convert("RGB")
+            if picture.size != size:  # pragma: no cover - the frames are drawn at the size
+                msg = f"frame {done} is {picture.width}x{picture.height}, not {size[0]}x{size[1]}"
+                raise RuntimeError(msg)
             if writer is None:
-                width, height = picture.width // 2 * 2, picture.height // 2 * 2  # H.264: even sides
                 writer = imageio_ffmpeg.write_frames(
                     str(target),
-                    (width, height),
+                    size,
                     fps=fps,
                     pix_fmt_in="rgb24",
-                    macro_block_size=2,
+                    macro_block_size=1,
+                    ffmpeg_log_level="error",
                     **_encoding(target.suffix.lower()),
                 )
                 writer.send(None)
-            writer.send(picture.crop((0, 0, width, height)).tobytes())
+            writer.send(picture.tobytes())
             if progress is not None:
                 progress(done, total)
     finally:
@@ -152,7 +178,16 @@ def _record(
 
 def _encoding(suffix: str) -> dict[str, Any]:
     if suffix == ".gif":
-        # One palette per frame, made from that frame alone, so nothing waits for the end.
-        palette = "split[a][b];[a]palettegen=stats_mode=single[p];[b][p]paletteuse=new=1"
-        return {"codec": "gif", "output_params": ["-vf", palette, "-loop", "0"]}
+        # One palette per frame, made from that frame alone, so nothing waits for
+        # the end; written as palette images (pal8). Any other output format makes
+        # ffmpeg fall back to a fixed 3-3-2 palette (yellow text, blotchy backgrounds).
+        palette = (
+            "split[a][b];[a]palettegen=stats_mode=single:reserve_transparent=0[p];"
+            "[b][p]paletteuse=new=1:dither=none"
+        )
+        return {
+            "codec": "gif",
+            "pix_fmt_out": "pal8",
+            "output_params": ["-vf", palette, "-loop", "0"],
+        }
     return {"codec": "libx264", "quality": 8}
