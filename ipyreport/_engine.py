@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ipyreport import assets
+from ipyreport._engine_values import GRAMMARS, TAKE_NUMBERS
 
 __all__ = ["engine_problem", "language_problem"]
 
@@ -55,6 +56,12 @@ def _check(
     value: Any, schema: dict[str, Any], root: dict[str, Any], path: tuple[str | int, ...]
 ) -> _Problem | None:
     """The first way ``value`` breaks ``schema`` (the JSON Schema subset the engine's types use)."""
+    grammar = schema.get("grammar")
+    if grammar is not None and (
+        isinstance(value, str) or (_of_type(value, "number") and grammar in TAKE_NUMBERS)
+    ):
+        message = GRAMMARS[grammar](value)
+        return None if message is None else _Problem(path, message)
     if "$ref" in schema:
         name = schema["$ref"].rsplit("/", 1)[-1]
         return _check(value, root["definitions"][name], root, path)
@@ -138,7 +145,65 @@ def _at(value: Any, path: tuple[str | int, ...]) -> Any:
 @functools.cache
 def _schema(part: str) -> dict[str, Any]:
     schema: dict[str, Any] = assets.vizzu_types()[part]  # type: ignore[assignment]
-    return schema
+    annotated: dict[str, Any] = _with_grammars(schema, colors_by_name=part == "style")
+    return annotated
+
+
+# The engine's .d.ts names its text forms (Length, Color, Angle, ...) as type
+# aliases whose doc comment the schema generator copies into every field of
+# that type: those comments say which of the engine's grammars a field follows.
+_ALIAS_DOCS = {
+    "Length can be set in pixels": "length",
+    "The following CSS color formats are available": "color",
+    "Angle can be set in radians": "angle",
+    "Color gradient is specified by": "gradient",
+    "Color palette is a list of colors": "palette",
+    "The following CSS like filters": "filter",
+    "Units:\n- no unit: the same unit as in the data": "extremum",
+}
+
+
+def _with_grammars(node: Any, name: str = "", *, colors_by_name: bool = False) -> Any:
+    """A copy of the schema whose fields carry ``grammar``: the engine's text form they follow."""
+    if isinstance(node, list):
+        return [_with_grammars(item, colors_by_name=colors_by_name) for item in node]
+    if not isinstance(node, dict):
+        return node
+    result = {
+        key: (
+            {
+                field: _with_grammars(value, field, colors_by_name=colors_by_name)
+                for field, value in item.items()
+            }
+            if key == "properties"
+            else _with_grammars(item, colors_by_name=colors_by_name)
+        )
+        for key, item in node.items()
+    }
+    if not name:
+        return result
+    grammar = _grammar_of(node)
+    # Two tooltip colours are typed as plain strings, without the Color alias.
+    if grammar is None and colors_by_name and (name == "color" or name.endswith("Color")):
+        grammar = "color"
+    if grammar is not None:
+        result["grammar"] = grammar
+    return result
+
+
+def _grammar_of(node: Any) -> str | None:
+    """The grammar named by an alias comment on ``node`` or its alternatives (not its fields)."""
+    if not isinstance(node, dict):
+        return None
+    description = node.get("description", "")
+    for start, named in _ALIAS_DOCS.items():
+        if description.startswith(start):
+            return named
+    for option in node.get("anyOf", []):
+        found = _grammar_of(option)
+        if found is not None:
+            return found
+    return None
 
 
 def language_problem(tag: Any) -> str | None:

@@ -2,8 +2,9 @@
 
 import pytest
 
-from ipyreport import presets
+from ipyreport import Slide, Step, StepError, Story, presets, samples
 from ipyreport._engine import engine_problem, language_problem
+from ipyreport.cli import main
 
 
 @pytest.mark.parametrize("kind", list(presets.KINDS))
@@ -82,3 +83,117 @@ def test_animation_durations_and_easings_the_engine_reads():
 @pytest.mark.parametrize("tag", ["en", "en-US", "zh-Hant-TW", "de-CH-1996", "es-419"])
 def test_language_tags(tag):
     assert language_problem(tag) is None
+
+
+LENGTH = (
+    "write pixels as a number or text such as 12, '12px', '1.2em' (times the font size) or '80%'"
+)
+COLOR = (
+    "write '#rrggbb', '#rgb', '#rrggbbaa', 'rgb(r, g, b)' or 'rgba(r, g, b, a)' "
+    "with r, g, b whole numbers from 0 to 255 and a from 0 to 1"
+)
+EXTREMUM = (
+    "write a number in the data's units (100), 'auto', a percentage of the data's range "
+    "('110%') or an offset from its min or max ('-10min', '5max')"
+)
+# The values a review found passing validate and then stopping the engine.
+REFUSED = [
+    ("style", {"fontSize": "abc"}, f"fontSize: 'abc' is not a length; {LENGTH}"),
+    ("style", {"fontSize": "10qq"}, f"fontSize: '10qq' is not a length; {LENGTH}"),
+    ("style", {"paddingLeft": "abc"}, f"paddingLeft: 'abc' is not a length; {LENGTH}"),
+    ("style", {"legend": {"width": "wide"}}, f"legend.width: 'wide' is not a length; {LENGTH}"),
+    (
+        "style",
+        {"plot": {"marker": {"colorGradient": "red 0, blue"}}},
+        "plot.marker.colorGradient: 'red 0, blue' is not a colour gradient; write stops "
+        "separated by commas, each a hex colour and a position from 0 to 1, positions rising, "
+        "such as '#003f5c 0, #ffa600 1'",
+    ),
+    (
+        "style",
+        {"backgroundColor": "rgba(1,2)"},
+        f"backgroundColor: 'rgba(1,2)' is not a colour the engine reads; {COLOR}",
+    ),
+    (
+        "style",
+        {"plot": {"xAxis": {"label": {"angle": "sideways"}}}},
+        "plot.xAxis.label.angle: 'sideways' is not an angle; write radians as a number (1.57) "
+        "or text such as '90deg', '0.25turn', '100grad' or '1.57rad'",
+    ),
+    (
+        "config",
+        {"y": {"set": "Revenue", "range": {"min": "foo"}}},
+        f"y.range.min: 'foo' is not a range end; {EXTREMUM}",
+    ),
+    (
+        "config",
+        {"channels": {"y": {"range": {"max": "5%%"}}}},
+        f"channels.y.range.max: '5%%' is not a range end; {EXTREMUM}",
+    ),
+]
+
+
+@pytest.mark.parametrize(("part", "value", "problem"), REFUSED)
+def test_text_forms_the_engine_cannot_read_are_named_with_the_form_to_write(part, value, problem):
+    assert engine_problem(part, value) == problem
+
+
+@pytest.mark.parametrize(("part", "value", "problem"), REFUSED)
+def test_a_step_with_a_value_the_engine_cannot_read_is_refused(part, value, problem):
+    if part == "config":
+        step = Step(config=value)
+    else:
+        step = Step(config={"x": "Region", "y": "Revenue"}, style=value)
+    with pytest.raises(StepError) as raised:
+        Story(samples.sales(), slides=[Slide(step)])
+    assert str(raised.value) == (
+        f"slide 1, step 1: the chart engine cannot take this {part}: {problem}"
+    )
+
+
+def test_a_story_style_the_engine_cannot_read_is_refused():
+    with pytest.raises(StepError) as raised:
+        Story(
+            samples.sales(),
+            slides=[Slide(Step(config={"x": "Region", "y": "Revenue"}))],
+            style={"tooltip": {"shadowColor": "gray"}},
+        )
+    assert str(raised.value) == (
+        "the story's style: the chart engine cannot take it: tooltip.shadowColor: 'gray' is not "
+        f"a colour the engine reads (the engine knows no colour names); {COLOR}"
+    )
+
+
+def test_a_spec_with_a_value_the_engine_cannot_read_fails_validate(tmp_path, capsys):
+    spec = tmp_path / "story.yaml"
+    spec.write_text(
+        "title: Small\ndata:\n  sample: sales\nslides:\n  - steps:\n"
+        "      - chart: {kind: column, x: Region, y: Revenue}\n"
+        "        style: {fontSize: abc}\n"
+    )
+    assert main(["validate", str(spec)]) == 1
+    assert capsys.readouterr().err == (
+        f"{spec}:7:9: slide 1, step 1, style: the chart engine cannot take this style: "
+        f"fontSize: 'abc' is not a length; {LENGTH}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("part", "value"),
+    [
+        ("style", {"fontSize": 12, "paddingLeft": "1.5em", "legend": {"width": "10px+20%"}}),
+        ("style", {"backgroundColor": "#fff", "borderColor": " rgba( 0, 0, 255, 0.5 ) "}),
+        ("style", {"plot": {"marker": {"colorGradient": "#003f5c 0, #ffa600 1"}}}),
+        ("style", {"plot": {"marker": {"colorPalette": "#003f5c rgb(1, 2, 3) #ffa600cc"}}}),
+        ("style", {"plot": {"marker": {"label": {"filter": "color(#ff0000)", "angle": "45deg"}}}}),
+        (
+            "style",
+            {"logo": {"filter": "lightness(-0.5)"}, "plot": {"xAxis": {"label": {"angle": -1}}}},
+        ),
+        ("style", {"fontSize": None, "backgroundColor": None}),
+        ("config", {"y": {"set": "Revenue", "range": {"min": "-10min", "max": "110%"}}}),
+        ("config", {"channels": {"x": {"range": {"min": 0, "max": "5 max"}}}, "color": "Region"}),
+    ],
+)
+def test_text_forms_the_engine_reads_are_taken(part, value):
+    assert engine_problem(part, value) is None
