@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 from ipyreport._colors import DEFAULT_PALETTE, color_dimension
 from ipyreport._errors import IpyreportError
+from ipyreport._filters import Filter
 from ipyreport._plan import ChartState, channel_series, name_and_aggregator
 from ipyreport._slides import Dashboard
 from ipyreport._templates import is_template, parse
@@ -201,12 +202,25 @@ def _categories(shown: _Shown) -> dict[str, set[str]]:
     return found
 
 
+def _listed(spec: Filter | None) -> set[str]:
+    """The dimensions whose categories a filter names outright (``in``, alone or in an ``and``)."""
+    if spec is None:
+        return set()
+    if spec.op == "in":
+        return {spec.args[0]}
+    if spec.op == "and":
+        return set().union(*(_listed(part) for part in spec.args))
+    return set()
+
+
 def _flicker(before: _Shown, current: _Shown, after: _Shown) -> list[Finding]:
     findings: list[Finding] = []
     if not _series(before.state) == _series(current.state) == _series(after.state):
         return findings  # a different chart (a drill-down, say) may show other categories
     then, now, later = _categories(before), _categories(current), _categories(after)
-    for name in now.keys() & then.keys() & later.keys():
+    # Categories the step's own filter lists are chosen on purpose (a race's top N).
+    chosen = _listed(current.state.filter)
+    for name in (now.keys() & then.keys() & later.keys()) - chosen:
         gone = sorted((then[name] & later[name]) - now[name])
         if gone:
             listed = ", ".join(repr(c) for c in gone[:3]) + (" and more" if len(gone) > 3 else "")

