@@ -27,7 +27,7 @@ import itertools
 import math
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -1207,12 +1207,25 @@ def _parse_integers(categories: list[str]) -> list[int] | None:
 # --- the registry: one table for the Python API, specs, magics and the schema ---
 
 
+# A filter as a spec or a magic writes it, on a step or inside any preset: one shape for both.
+FILTER = FreeMap(
+    description="column -> a label or a list of labels (the categories as shown), or [low, high] for a measure"
+)
+
+
 @dataclass(frozen=True)
 class Preset:
-    """A preset as every front-end sees it: the function and its parameters' types."""
+    """A preset as every front-end sees it: the function and its parameters' types.
+
+    Every preset takes ``filter=``, so its parameters take ``filter`` too.
+    """
 
     function: Callable[..., Step | list[Step]]
     parameters: Record
+
+    def __post_init__(self) -> None:
+        fields = {**self.parameters.fields, "filter": FILTER}
+        object.__setattr__(self, "parameters", replace(self.parameters, fields=fields))
 
 
 _text = Scalar("string")
@@ -1353,6 +1366,10 @@ def make(
 ) -> list[Step]:
     """Run the preset ``name`` with checked ``arguments``: what specs and magics call.
 
+    A ``filter`` may be given beside the arguments or among them (a spec's
+    ``timeline: {time: Month, filter: {Region: Europe}}``), not both: it is
+    the preset's ``filter=``, the same shape either way.
+
     >>> [s.config["geometry"] for s in make("morph", None, {"kinds": ["column", "pie"], "x": "Region", "y": "Revenue"})]
     ['rectangle', 'rectangle']
     """
@@ -1366,6 +1383,16 @@ def make(
         field = ".".join(str(part) for part in first.path)
         msg = f"{name}{'.' + field if field else ''}: {first.message}"
         raise StepError(msg)
+    arguments = dict(arguments)
+    if "filter" in arguments:
+        if filter is not None:
+            msg = f"{name} has a filter both inside it and beside it; write it once, as {name}.filter or as the step's filter"
+            raise StepError(msg, field="filter")
+        written = arguments.pop("filter")
+        try:
+            filter = as_filter(written)
+        except StepError as error:
+            raise StepError(str(error), field="filter") from None
     made = preset.function(data=data, filter=filter, **arguments)
     return [made] if isinstance(made, Step) else list(made)
 

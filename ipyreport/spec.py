@@ -48,9 +48,6 @@ SAMPLES = ("sales", "orders")
 text = Scalar("string")
 words = Scalar("string", description=TEMPLATE_HELP)
 flag = Scalar("boolean")
-filter_spec = FreeMap(
-    description="column -> a label or a list of labels (the categories as shown), or [low, high] for a measure"
-)
 
 # The preset step kinds and their parameters come from the presets' own table.
 HOLD = Scalar("number", minimum=0, maximum=3600, description="seconds play mode rests on each step")
@@ -61,7 +58,7 @@ STEP_KINDS: dict[str, Record | FreeMap] = {
 STEP = Record(
     {
         **STEP_KINDS,
-        "filter": filter_spec,
+        "filter": presets.FILTER,
         "style": FreeMap(),
         "animation": FreeMap(),
         "hold": HOLD,
@@ -435,7 +432,9 @@ def _located_field(loaded: Loaded, error: IpyreportError, origins: Origins) -> S
         return loaded.error((*slide_path, error.field), said)
     path = origins.get((error.slide, error.chart, error.step or 1), slide_path)
     if error.field is not None:
-        path = (*path, error.field)
+        # The field beside the step's preset, or inside it (a preset's own filter).
+        written = [(*path, error.field), *((*path, kind, error.field) for kind in STEP_KINDS)]
+        path = next((p for p in written if p in loaded.marks), written[0])
     return SpecError(f"{loaded.where(path)}: {message}")
 
 
@@ -580,9 +579,11 @@ def _build_step(
         if "highlight" in spec and name != "highlight":
             made = [replace(step, highlight=spec["highlight"]) for step in made]
     except IpyreportError as error:
-        if error.field == "filter" and "filter" in spec:
+        if error.field == "filter":
+            # A filter written beside the preset, or inside it: the same filter, said the same way.
             said = str(error).removeprefix(f"{name}: ")
-            raise loaded.error((*path, "filter"), said) from None
+            where = (*path, "filter") if "filter" in spec else (*path, name, "filter")
+            raise loaded.error(where, said) from None
         field = error.field if error.field in arguments else None
         where = (*path, name, field) if field else (*path, name)
         raise loaded.error(where, str(error)) from None
@@ -591,8 +592,12 @@ def _build_step(
         try:
             check_step(step, data_of(step, data), where="the step")
         except IpyreportError as error:
-            field = error.field if error.field is not None and error.field in spec else name
-            raise loaded.error((*path, field), str(error).removeprefix("the step: ")) from None
+            said = str(error).removeprefix("the step: ")
+            if error.field is not None and error.field in spec:
+                raise loaded.error((*path, error.field), said) from None
+            if error.field is not None and error.field in arguments:
+                raise loaded.error((*path, name, error.field), said) from None
+            raise loaded.error((*path, name), said) from None
     return made
 
 

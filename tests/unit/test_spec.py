@@ -265,3 +265,109 @@ def test_path_data_honours_the_options_python_data_does(tmp_path):
     )
     with pytest.raises(SpecError, match="max_rows limits the rows read into memory"):
         build(load(spec))
+
+
+# --- one filter vocabulary: beside a preset or inside it ------------------------------------
+
+PRESET_STEPS = {
+    "chart": "{kind: column, x: Region, y: Revenue}",
+    "morph": "{kinds: [column, pie], x: Region, y: Revenue}",
+    "zoom": "{levels: [Region, Country], path: [Europe], y: Revenue}",
+    "zoom_range": "{kind: column, x: Region, y: Revenue, low: 0, high: 9900000000}",
+    "highlight": "{where: {Region: Europe}}",
+    "timeline": "{time: Month, x: Region, y: Revenue}",
+}
+
+
+def _one_step(step, data="{sample: sales}"):
+    lead = (
+        "      - chart: {kind: column, x: Region, y: Revenue}\n"
+        if step.startswith("highlight")
+        else ""
+    )
+    return f"data: {data}\nslides:\n  - steps:\n{lead}      - {step}\n"
+
+
+def _inside(name, filter):
+    return f"{name}: {PRESET_STEPS[name][:-1]}, filter: {filter}}}"
+
+
+def test_every_preset_of_the_registry_has_a_step_here():
+    from ipyreport import presets
+
+    assert sorted(PRESET_STEPS) == sorted(presets.REGISTRY)
+
+
+@pytest.mark.parametrize("name", sorted(PRESET_STEPS))
+def test_a_filter_inside_a_preset_is_the_filter_beside_it(name):
+    beside = build(
+        loads(_one_step(f"{name}: {PRESET_STEPS[name]}\n        filter: {{Product: Laptops}}"))
+    )
+    inside = build(loads(_one_step(_inside(name, "{Product: Laptops}"))))
+    one, other = inside.to_dict(), beside.to_dict()
+    assert one.pop("provenance") != other.pop("provenance")  # the specs differ, not the stories
+    assert one == other
+    unfiltered = build(loads(_one_step(f"{name}: {PRESET_STEPS[name]}"))).to_dict()
+    unfiltered.pop("provenance")
+    assert one != unfiltered
+
+
+@pytest.mark.parametrize("name", ["chart", "timeline"])
+def test_a_filter_inside_a_preset_reads_a_path_lazily_as_beside_it(tmp_path, name):
+    pq.write_table(samples.sales(), tmp_path / "sales.parquet")
+    data = "{path: sales.parquet}"
+    beside = tmp_path / "beside.yaml"
+    beside.write_text(
+        _one_step(f"{name}: {PRESET_STEPS[name]}\n        filter: {{Region: Europe}}", data)
+    )
+    inside = tmp_path / "inside.yaml"
+    inside.write_text(_one_step(_inside(name, "{Region: Europe}"), data))
+    one, other = build(load(inside)).to_dict(), build(load(beside)).to_dict()
+    one.pop("provenance"), other.pop("provenance")
+    assert one == other
+
+
+def test_the_schema_takes_a_filter_inside_every_preset():
+    from ipyreport import presets
+
+    step = json_schema()["$defs"]["step"]["properties"]
+    for name in presets.REGISTRY:
+        assert step[name]["properties"]["filter"] == step["filter"]
+    spec = yaml.safe_load(_one_step(_inside("timeline", "{Region: [Europe, Asia]}")))
+    jsonschema.validate(spec, json_schema())
+
+
+def test_a_wrong_label_inside_a_preset_filter_is_reported_there(tmp_path):
+    spec = tmp_path / "story.yaml"
+    spec.write_text(_one_step(_inside("morph", "{Region: Erope}")))
+    with pytest.raises(SpecError) as caught:
+        build(load(spec))
+    assert str(caught.value) == (
+        f"{spec}:4:62: slide 1, step 1, morph.filter: the filter keeps 'Region' == 'Erope', "
+        "which never occurs (did you mean 'Europe'?)"
+    )
+
+
+def test_a_filter_inside_and_beside_a_preset_is_one_too_many(tmp_path):
+    spec = tmp_path / "story.yaml"
+    spec.write_text(
+        _one_step(_inside("chart", "{Region: Europe}") + "\n        filter: {Region: Asia}")
+    )
+    with pytest.raises(SpecError) as caught:
+        build(load(spec))
+    assert str(caught.value) == (
+        f"{spec}:5:9: slide 1, step 1, filter: chart has a filter both inside it and beside "
+        "it; write it once, as chart.filter or as the step's filter"
+    )
+
+
+def test_a_wrong_label_inside_a_preset_filter_over_a_path_is_reported_there(tmp_path):
+    pq.write_table(samples.sales(), tmp_path / "sales.parquet")
+    spec = tmp_path / "story.yaml"
+    spec.write_text(_one_step(_inside("chart", "{Region: Erope}"), "{path: sales.parquet}"))
+    with pytest.raises(SpecError) as caught:
+        build(load(spec))
+    assert str(caught.value) == (
+        f"{spec}:4:54: slide 1, step 1: the filter keeps 'Region' == 'Erope', "
+        "which never occurs (did you mean 'Europe'?)"
+    )
