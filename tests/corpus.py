@@ -159,10 +159,6 @@ def bottom(show: Display, rows: pd.DataFrame, by: str, measure: str) -> str:
 
 Y2007 = Filter.between("year", 2007, 2007)
 RECESSION = [f"{y}-{m:02d}-01" for y in (2008, 2009) for m in range(1, 13)]
-INT_YEAR = "issue 25: an integer year is refused as a time"
-SCATTER_TIMELINE = "issue 25: a scatter timeline reads its measures as marks"
-FILTERED_MOMENTS = "issue 25: a timeline's filter on time keeps the filtered-out moments"
-FIRST_100 = "issue 25: captions read only the first 100 rows"
 
 
 def _gapminder() -> list[Case]:
@@ -288,7 +284,6 @@ def _gapminder() -> list[Case]:
                 (i, "alt", highest(s, df[df["year"] == year], "continent", "pop"))
                 for i, year in enumerate(sorted(df["year"].unique()))
             ],
-            known=(Known("build", INT_YEAR, ("eager",)), Known("equal", INT_YEAR)),
         ),
         Case(
             g,
@@ -298,7 +293,6 @@ def _gapminder() -> list[Case]:
                 Slide(presets.chart("bar", x="country", y="gdpPercap", filter=Y2007, data=d)),
             ],
             lambda s: [(12, "alt", highest(s, y07, "country", "gdpPercap"))],
-            known=(Known("build", INT_YEAR, ("eager",)), Known("equal", INT_YEAR)),
         ),
         Case(
             g,
@@ -316,10 +310,6 @@ def _gapminder() -> list[Case]:
                     )
                 )
             ],
-            known=(
-                Known("build", INT_YEAR, ("eager",)),
-                Known("build", SCATTER_TIMELINE, ("parquet", "csv")),
-            ),
         ),
     ]
 
@@ -407,10 +397,6 @@ def _stocks() -> list[Case]:
                 )
             ],
             lambda s: [(0, "alt", highest(s, jan08, "symbol", "price"))],
-            known=(
-                Known("equal", FILTERED_MOMENTS, ("parquet", "csv")),
-                Known("words", FILTERED_MOMENTS, ("eager",)),
-            ),
         ),
     ]
 
@@ -433,7 +419,6 @@ def _us_employment() -> list[Case]:
                 (0, "title", f"{top(s, df, 'month', 'nonfarm')} employs most"),
                 (0, "alt", highest(s, df, "month", "nonfarm")),
             ],
-            known=(Known("words", FIRST_100),),
         ),
         Case(
             u,
@@ -497,10 +482,6 @@ def _us_employment() -> list[Case]:
             lambda s: [
                 (23, "alt", highest(s, df[df["month"].isin(RECESSION)], "month", "nonfarm"))
             ],
-            known=(
-                Known("equal", FILTERED_MOMENTS, ("parquet", "csv")),
-                Known("words", FILTERED_MOMENTS, ("eager",)),
-            ),
         ),
     ]
 
@@ -523,7 +504,6 @@ def _seattle_weather() -> list[Case]:
                 (0, "title", f"Hottest: {top(s, df, 'date', 'temp_max')}"),
                 (0, "alt", highest(s, df, "date", "temp_max")),
             ],
-            known=(Known("words", FIRST_100),),
         ),
         Case(
             w,
@@ -642,7 +622,6 @@ def _barley() -> list[Case]:
                 (i, "alt", highest(s, df[df["year"] == year], "site", "yield"))
                 for i, year in enumerate((1931, 1932))
             ],
-            known=(Known("build", INT_YEAR, ("eager",)), Known("equal", INT_YEAR)),
         ),
     ]
 
