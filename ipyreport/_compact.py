@@ -71,7 +71,7 @@ def _aggregate(data: VizzuData, wanted: Needs, rows: slice) -> VizzuData:
         reduced = _reduce(values, inverse, count, aggregator)
         if aggregator == "sum" and is_whole(measure.values):
             reduced = _exact_sums(values, inverse, reduced)
-        series.append(Measure(name=name, values=reduced, unit=measure.unit))
+        series.append(Measure(name=name, values=reduced, unit=measure.unit, log_of=measure.log_of))
     return VizzuData(series=tuple(series), num_rows=count)
 
 
@@ -118,5 +118,8 @@ def _concatenate(first: Dimension | Measure, second: Dimension | Measure) -> Dim
     assert isinstance(first, Measure)
     assert isinstance(second, Measure)
     return Measure(
-        name=first.name, values=np.concatenate([first.values, second.values]), unit=first.unit
+        name=first.name,
+        values=np.concatenate([first.values, second.values]),
+        unit=first.unit,
+        log_of=first.log_of,
     )

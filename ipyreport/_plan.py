@@ -151,6 +151,15 @@ def channel_series(
     return dims, measures
 
 
+def read_as(data: VizzuData, name: str) -> str:
+    """The measure a reader reads for the drawn series ``name``: itself, or for a log
+    series (see :attr:`Measure.log_of`) the measure it is the logarithm of."""
+    series = data[name] if name in data.names else None
+    if isinstance(series, Measure) and series.log_of is not None and series.log_of in data.names:
+        return series.log_of
+    return name
+
+
 def table(state: ChartState) -> dict[str, Any] | None:
     """The numbers the chart draws: one row per mark (every mark), dimensions then measures.
 
@@ -159,9 +168,11 @@ def table(state: ChartState) -> dict[str, Any] | None:
     if state.filter is not None and state.filter.uses_javascript:
         return None
     data = state.data
-    dims, measures = channel_series(state, labels=False)
-    if not dims and not measures:
+    dims, drawn = channel_series(state, labels=False)
+    if not dims and not drawn:
         return None
+    # A log axis draws logarithms; the table (and the words read from it) holds the measure.
+    measures = list(dict.fromkeys((read_as(data, name), agg) for name, agg in drawn))
     mask = filter_mask(state.filter, data)
     arrays = {}
     for name in dims:

@@ -90,11 +90,17 @@ class Dimension:
 
 @dataclass(frozen=True, eq=False)
 class Measure:
-    """A numeric series; ``NaN`` in ``values`` marks a missing value."""
+    """A numeric series; ``NaN`` in ``values`` marks a missing value.
+
+    ``log_of`` names the measure whose base-10 logarithms ``values`` are (a
+    log axis drawn on a linear engine): numbers read as ``10 ** value`` in
+    that measure's format, and tables and words read that measure itself.
+    """
 
     name: str
     values: npt.NDArray[np.float64] | npt.NDArray[np.int64]
     unit: str | None = None
+    log_of: str | None = None
 
     def to_list(self) -> list[float | int | None]:
         """The values as Python numbers, ``None`` where missing.
@@ -164,7 +170,7 @@ class VizzuData:
         series: list[Series] = [
             Dimension(name=s.name, categories=s.categories, codes=s.codes[rows])
             if isinstance(s, Dimension)
-            else Measure(name=s.name, values=s.values[rows], unit=s.unit)
+            else Measure(name=s.name, values=s.values[rows], unit=s.unit, log_of=s.log_of)
             for s in self.series
         ]
         return VizzuData(series=tuple(series), num_rows=len(rows))

@@ -226,7 +226,11 @@ def parse_format(value: Any, lang: str = "en") -> Format:
     return Format(suffix=f" {value.strip()}")
 
 
-class NumberFormat(TypedDict):
+class _LogFormat(TypedDict, total=False):
+    log: bool  # the numbers are base-10 logarithms of what is shown
+
+
+class NumberFormat(_LogFormat):
     """A measure's format resolved for the story's language, as the document carries it."""
 
     prefix: str
@@ -283,6 +287,8 @@ def format_number(value: float | None, fmt: NumberFormat, *, trim: bool = False)
     >>> format_number(2_000_000, plain, trim=True), format_number(999_960, plain)
     ('2M', '1.0M')
     """
+    if value is not None and fmt.get("log") and math.isfinite(value):
+        value = 10.0**value if value < 308 else math.inf
     if value is None or not math.isfinite(value):
         return MISSING
     magnitude = abs(float(value))
@@ -463,13 +469,16 @@ def resolve(formats: Mapping[str, Any], datasets: Iterable[VizzuData], lang: str
             msg = f"formats: {name!r} is a dimension; number formats are for measures; a date column takes 'year', 'quarter', 'month', 'day' or 'iso'"
             raise StepError(msg, field="formats")
         parsed[name] = fmt
-    numbers = {
-        name: resolve_number(
-            parsed.get(name) or (Format(suffix=f" {series.unit}") if series.unit else Format()),
-            lang,
+    numbers: dict[str, NumberFormat] = {}
+    for name, series in measures.items():
+        # A log series reads in the format of the measure it is the logarithm of.
+        source = measures.get(series.log_of or name, series)
+        chosen = parsed.get(name) or parsed.get(source.name)
+        numbers[name] = resolve_number(
+            chosen or (Format(suffix=f" {source.unit}") if source.unit else Format()), lang
         )
-        for name, series in measures.items()
-    }
+        if series.log_of is not None:
+            numbers[name]["log"] = True
     labels = {}
     for name, categories in dimensions.items():
         wanted = parsed.get(name)

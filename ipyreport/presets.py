@@ -544,14 +544,13 @@ def timeline(
 
     ``log`` (``"x"``, ``"y"``, ``"size"`` or a list of them) draws those
     measures on a log10 scale. Vizzu has no log axis, so the chart plots a
-    series ``"<measure> (log10)"`` holding the base-10 logarithm of each
-    mark's value (a timeline with ``log`` needs one row per mark and
+    series ``"<measure> (log scale)"`` holding the base-10 logarithm of
+    each mark's value (a timeline with ``log`` needs one row per mark and
     moment), on an axis from the decade below the smallest value to the
-    decade above the largest, with a tick at every decade. What is only
-    partly done: the tick labels read the exponent (``3`` is 1,000), not
-    the original units, and the data table and text alternative read that
-    series' logarithms under its name; the original measure stays in the
-    step's data. The values must be positive.
+    decade above the largest. Its numbers read as the measure's own (ticks
+    100, 1K, 10K in the measure's format), and the data table and the words
+    read the measure itself. Ticks fall on whole decades only (no 2 or 5
+    between them). The values must be positive.
 
     ``label`` names the series written on the marks (as for :func:`chart`);
     with a list of category labels of ``by`` (``label=["China", "India"]``)
@@ -865,9 +864,9 @@ def _with_logs(
                 f"out (filter={{{name!r}: [low, None]}} with low > 0) or drop log="
             )
             raise StepError(msg, field="log")
-        logged = f"{name} (log10)"
+        logged = f"{name} (log scale)"
         with np.errstate(invalid="ignore", divide="ignore"):
-            series.append(Measure(name=logged, values=np.log10(values)))
+            series.append(Measure(name=logged, values=np.log10(values), log_of=name))
         plotted[role] = [logged]
     return (
         VizzuData(

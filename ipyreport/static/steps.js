@@ -220,6 +220,8 @@ export function withColors(target, step, data, colors, plain = null) {
 
 // toFixed on a non-negative number: the exact value rounded, a tie going up.
 export function formatNumber(value, format, trim = false) {
+  // A log series holds base-10 logarithms: it reads as the number itself.
+  if (format.log && Number.isFinite(value)) value = 10 ** value;
   if (value === null || value === undefined || !Number.isFinite(value)) return "–";
   let magnitude = Math.abs(value);
   let symbol = "";

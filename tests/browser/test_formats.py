@@ -44,3 +44,31 @@ def test_javascript_formats_every_number_as_python_does(vizzu, cases):
         batch,
     )
     assert got == expected
+
+
+logs = st.lists(
+    st.tuples(
+        st.one_of(st.floats(min_value=-6, max_value=15, allow_nan=False), st.just(None)),
+        formats,
+        st.booleans(),
+    ),
+    min_size=100,
+    max_size=100,
+)
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck))
+@given(cases=logs)
+def test_javascript_reads_a_log_series_as_python_does(vizzu, cases):
+    # A log axis's series holds base-10 logarithms: both read 10 to their power.
+    batch = []
+    expected = []
+    for value, fmt, trim in cases:
+        resolved = {**resolve_number(fmt, "en"), "log": True}
+        batch.append({"value": value, "format": resolved, "trim": trim})
+        expected.append(format_number(value, resolved, trim=trim))
+    got = vizzu.page.evaluate(
+        "(batch) => batch.map(({value, format, trim}) => window.steps.formatNumber(value, format, trim))",
+        batch,
+    )
+    assert got == expected

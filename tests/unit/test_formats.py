@@ -149,3 +149,15 @@ def test_a_pandas_period_is_the_date_it_starts_on():
         "2021-03-01": "Mar 2021",
     }
     assert document["labels"]["Quarter"] == {"2021-01-01": "2021 Q1", "2021-07-01": "2021 Q3"}
+
+
+def test_a_log_series_reads_as_the_number_it_is_the_logarithm_of():
+    resolved = {**resolve_number(Format(prefix="$"), "en"), "log": True}
+    assert [format_number(v, resolved, trim=True) for v in (2, 3, 4, 5, 6)] == [
+        "$100",
+        "$1K",
+        "$10K",
+        "$100K",
+        "$1M",
+    ]
+    assert format_number(None, resolved) == "\u2013"

@@ -185,13 +185,27 @@ def test_a_bubble_timeline_fixes_the_bubble_size_to_the_largest_of_the_story():
 def test_a_log_axis_plots_the_base_10_logarithm_with_decade_ticks():
     steps = presets.timeline(GAPMINDER, kind="bubble_plot", log="x", **BUBBLES)
     x = steps[0].config["channels"]["x"]
-    assert x["set"] == ["gdpPercap (log10)"]
+    assert x["set"] == ["gdpPercap (log scale)"]
     assert x["range"] == {"min": 2, "max": 6}
     assert x["step"] == 1
     data = steps[0].data
-    assert np.allclose(data["gdpPercap (log10)"].values, np.log10(data["gdpPercap"].values))
+    assert np.allclose(data["gdpPercap (log scale)"].values, np.log10(data["gdpPercap"].values))
     assert math.floor(np.log10(GAPMINDER["gdpPercap"].min())) == 2
     assert math.ceil(np.log10(GAPMINDER["gdpPercap"].max())) == 6
+
+
+def test_a_log_axis_reads_in_the_measures_units_and_its_table_and_words_read_the_measure():
+    steps = presets.timeline(GAPMINDER, kind="bubble_plot", log="x", **BUBBLES)
+    document = Story(GAPMINDER, slides=[Slide(steps[:1])]).to_dict()
+    assert document["formats"]["gdpPercap (log scale)"]["log"] is True
+    first = document["slides"][0]["steps"][0]
+    assert first["table"]["columns"] == ["continent", "country", "gdpPercap", "lifeExp", "pop"]
+    in_1952 = GAPMINDER[GAPMINDER.year == 1952].set_index("country")
+    kuwait = next(row for row in first["table"]["rows"] if row[1] == "Kuwait")
+    assert kuwait[2] == in_1952.loc["Kuwait", "gdpPercap"]
+    assert "Highest gdpPercap: Kuwait 108.4K" in first["alt"]
+    assert in_1952["gdpPercap"].idxmax() == "Kuwait"
+    assert round(in_1952["gdpPercap"].max(), -2) == 108_400
 
 
 def test_a_log_scale_over_zero_or_less_names_the_value_and_the_fix():
