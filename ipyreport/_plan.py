@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -86,6 +86,9 @@ class ChartState:
     reads: tuple[str, ...] = ()
     # A stand-in for what a text's expressions read (see ipyreport._narrate), not a chart.
     text: bool = False
+    # Each channel's range as the steps so far set it (``{"min": 0, "max": 2e9}``;
+    # "auto" or a percentage where the engine fits it): a fixed axis.
+    ranges: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def walk(steps: Sequence[Step], main: VizzuData) -> list[ChartState]:
@@ -95,6 +98,7 @@ def walk(steps: Sequence[Step], main: VizzuData) -> list[ChartState]:
     config: dict[str, Any] = {}
     current_filter: Filter | None = None
     palette: str | None = None
+    ranges: dict[str, dict[str, Any]] = {}
     for step in steps:
         marker = ((step.style or {}).get("plot") or {}).get("marker") or {}
         palette = marker.get("colorPalette", palette)
@@ -102,6 +106,8 @@ def walk(steps: Sequence[Step], main: VizzuData) -> list[ChartState]:
             if key == "channels":
                 for name, channel in value.items():
                     channels[name] = _entries(channel)
+                    if isinstance(channel, Mapping) and isinstance(channel.get("range"), Mapping):
+                        ranges[name] = {**ranges.get(name, {}), **channel["range"]}
             elif key in CHANNELS:
                 channels[key] = _entries(value)
             else:
@@ -111,7 +117,16 @@ def walk(steps: Sequence[Step], main: VizzuData) -> list[ChartState]:
         # A step without a dataset of its own draws the main data again, as the
         # player does: a dataset does not carry over to the steps after it.
         data = data_of(step, main)
-        states.append(ChartState(dict(channels), dict(config), current_filter, data, palette))
+        states.append(
+            ChartState(
+                dict(channels),
+                dict(config),
+                current_filter,
+                data,
+                palette,
+                ranges={name: dict(limits) for name, limits in ranges.items()},
+            )
+        )
     return states
 
 

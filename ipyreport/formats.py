@@ -44,6 +44,8 @@ __all__ = [
     "parse_format",
     "resolve",
     "resolve_number",
+    "scale_of",
+    "scale_start",
 ]
 
 SCALES = ("auto", "none", "K", "M", "bn", "tn")
@@ -300,13 +302,8 @@ def format_number(value: float | None, fmt: NumberFormat, *, trim: bool = False)
         magnitude, digits = magnitude / factor, fmt["decimals"]
     else:
         for factor, word in reversed(scales):
-            scaled = magnitude / factor
-            # The smallest scale starts at its factor; a larger one as soon as
-            # the rounded number reads 1 (999,960 is 1.0M, not 1000.0K).
-            if magnitude >= factor or (
-                factor != scales[0][0] and float(_fixed(scaled, fmt["decimals"])) >= 1
-            ):
-                magnitude, digits, symbol = scaled, fmt["decimals"], word
+            if _takes(magnitude, factor, fmt):
+                magnitude, digits, symbol = magnitude / factor, fmt["decimals"], word
                 break
     text = _fixed(magnitude, digits)
     if trim and "." in text:
@@ -320,6 +317,50 @@ def format_number(value: float | None, fmt: NumberFormat, *, trim: bool = False)
     number = whole + (fmt["point"] + fraction if fraction else "")
     sign = "-" if value < 0 and text.strip("0.") else ""
     return f"{sign}{fmt['prefix']}{number}{symbol}{fmt['suffix']}"
+
+
+def _takes(magnitude: float, factor: float, fmt: NumberFormat) -> bool:
+    # The smallest scale starts at its factor; a larger one as soon as the
+    # rounded number reads 1 (999,960 is 1.0M, not 1000.0K).
+    return magnitude >= factor or (
+        factor != fmt["scales"][0][0] and float(_fixed(magnitude / factor, fmt["decimals"])) >= 1
+    )
+
+
+def scale_of(magnitude: float, fmt: NumberFormat) -> tuple[float, str]:
+    """The scale (factor and word) :func:`format_number` writes ``magnitude`` in; ``(1.0, "")``: none.
+
+    >>> plain = resolve_number(Format(), "en")
+    >>> scale_of(999_960, plain), scale_of(999, plain), scale_of(2.5e9, plain)
+    ((1000000.0, 'M'), (1.0, ''), (1000000000.0, 'bn'))
+    """
+    scales = fmt["scales"]
+    if fmt["always"]:
+        return float(scales[0][0]), str(scales[0][1])
+    for factor, word in reversed(scales):
+        if _takes(magnitude, factor, fmt):
+            return float(factor), str(word)
+    return 1.0, ""
+
+
+def scale_start(factor: float, fmt: NumberFormat) -> float:
+    """The smallest magnitude :func:`format_number` writes in the scale ``factor``.
+
+    For a spreadsheet's conditional number format, which picks a scale by a
+    threshold where the player rounds first.
+
+    >>> plain = resolve_number(Format(), "en")
+    >>> scale_start(1e3, plain), scale_start(1e6, plain)
+    (1000.0, 950000.0000000001)
+    """
+    if factor == fmt["scales"][0][0]:
+        return float(factor)
+    start = factor * (1 - 0.5 * 10.0 ** -fmt["decimals"])
+    while not _takes(start, factor, fmt):
+        start = math.nextafter(start, math.inf)
+    while _takes(below := math.nextafter(start, -math.inf), factor, fmt):
+        start = below
+    return start
 
 
 def date_precision(labels: Iterable[str]) -> str | None:

@@ -450,13 +450,16 @@ class Story:
 
         return save_pdf(self.to_json(), path, steps=steps, size=size)
 
-    def save_pptx(self, path: str | Path, *, per: str = "step") -> Path:
+    def save_pptx(
+        self, path: str | Path, *, per: str = "step", appendix: bool | None = None
+    ) -> Path:
         """Write a PowerPoint deck: a slide per step (``per="slide"``: per slide) with native,
         editable charts in the story's colours and formats, notes, alt text and Morph
-        between the steps of one chart (see :mod:`ipyreport.export.pptx`)."""
+        between the steps of one chart, and a data appendix of tables (``appendix``:
+        ``None`` adds it when it is a few slides long; see :mod:`ipyreport.export.pptx`)."""
         from ipyreport.export.pptx import save_pptx
 
-        return save_pptx(self.to_json(), self.plan, path, per=per)
+        return save_pptx(self.to_json(), self.plan, path, per=per, appendix=appendix)
 
     def save_video(
         self,

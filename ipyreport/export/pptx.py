@@ -4,12 +4,22 @@ One slide per step (or per story slide, ``per="slide"``): the slide's title,
 its speaker notes, and its chart as a native PowerPoint chart — the step's
 numbers in the embedded workbook, in the story's colours and number
 formats — wherever PowerPoint has the kind (column and bar in their
-clustered, stacked and 100% forms, line, area, pie, doughnut, scatter, bubble). Other
-kinds (treemaps, Marimekko, streams, radial charts...) are pictures made by
-the same player as the HTML file, and the notes say so. The step's text
-alternative is the chart's alt text. Consecutive steps of one chart are
-joined by PowerPoint's Morph transition; a dashboard is one slide with its
-charts side by side; the data appendix is tables.
+clustered, stacked and 100% forms, line, area, pie, doughnut, XY scatter and
+bubble, with every mark the step draws, however many). Other kinds
+(treemaps, Marimekko, streams, radial charts...), and charts whose filter is
+JavaScript, are pictures made by the same player as the HTML file, and the
+notes say which reason. The step's text alternative is the chart's alt text.
+Consecutive steps of one chart are joined by PowerPoint's Morph transition;
+a dashboard is one slide with its charts side by side.
+
+Each measure has one number format in the whole deck, the player's: its
+prefix, suffix and decimals, and the scale (K, M, bn) picked number by
+number as the player picks it (see :func:`excel_format`). An axis the story
+fixes (a timeline's, a zoom's) has the same minimum and maximum as in the
+player, read from the plan's chart state. Every workbook cell is a value,
+never a formula (see :func:`_chart_data`). The data appendix (tables of the
+numbers behind the charts) is added when it is a few slides long, or when
+asked for (see :func:`save_pptx`).
 
 The deck reads the story document (titles, notes, alt text, formats,
 colours, the numbers each step draws) and the story's plan (each chart's
@@ -23,7 +33,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,7 +43,7 @@ from ipyreport._files import replacing
 from ipyreport._plan import ChartState, Planned, StoryPlan, name_and_aggregator
 from ipyreport.data import Measure
 from ipyreport.document import load
-from ipyreport.formats import Display, NumberFormat
+from ipyreport.formats import Display, NumberFormat, measure_of, scale_of, scale_start
 
 if TYPE_CHECKING:
     from ipyreport.document import Document
@@ -62,6 +72,7 @@ PLAIN, FIRST = "#5b6b7f", "#4171CD"  # look.js PLAIN_MARKS.light and the palette
 CHART_NAME = "!!ipyreport chart"
 WIDTH, HEIGHT = 13.333, 7.5  # inches: a 16:9 slide
 TABLE_ROWS = 14  # data rows per appendix slide
+APPENDIX_PAGES = 6  # the longest data appendix a deck has unless asked for one
 
 _P = "http://schemas.openxmlformats.org/presentationml/2006/main"
 _MORPH = (
@@ -94,7 +105,7 @@ def native(state: ChartState, table: Mapping[str, Any] | None) -> Native | None:
 
 
 def _native(state: ChartState, table: Mapping[str, Any] | None) -> Native | None:
-    if not table or table["total"] > len(table["rows"]) or not table["measures"]:
+    if not table or not table["measures"]:
         return None
     config = state.config
     channels = {
@@ -240,38 +251,74 @@ def _chart_data(kind: str, **options: Any) -> Any:
     return ValueData(**options)
 
 
-def excel_format(fmt: NumberFormat, largest: float) -> str:
-    """An Excel number format that reads like ``fmt`` for numbers up to ``largest``.
+def excel_format(fmt: NumberFormat, values: Iterable[float | None]) -> str:
+    """An Excel number format that reads like ``fmt`` for every number in ``values``.
+
+    ``values`` are all the numbers a measure takes in the deck, so the measure
+    has this one format on every slide. Scales are picked number by number
+    as the player picks them (K, M, bn...), through conditional sections:
+    Excel allows two conditions, so up to three scales; below them numbers
+    are written in the smallest of the three. When a number is below zero,
+    every number takes the scale of the largest (a condition would drop the
+    sign).
 
     >>> from ipyreport.formats import Format, resolve_number
-    >>> excel_format(resolve_number(Format(prefix="$"), "en"), 3.2e8)
+    >>> dollars = resolve_number(Format(prefix="$"), "en")
+    >>> excel_format(dollars, [3.2e8, 1.5e8])
     '"$"#,##0.0,,"M"'
+    >>> excel_format(dollars, [3.2e8, 1.5e9])
+    '[>=950000000.0000001]"$"#,##0.0,,,"bn";"$"#,##0.0,,"M"'
     """
-    scales = fmt["scales"]
-    factor, word = 1.0, ""
-    for scale, scale_word in scales:
-        if largest >= scale:
-            factor, word = scale, scale_word
-    commas = "," * round(math.log10(factor) / 3) if factor > 1 else ""
-    digits = (
-        fmt["decimals"]
-        if factor > 1
-        else (
-            fmt["fixed"] if fmt["fixed"] is not None else (0 if float(largest).is_integer() else 2)
-        )
-    )
-    number = "#,##0" + ("." + "0" * digits if digits else "")
+    numbers = [float(v) for v in values if v is not None and math.isfinite(v)]
+    whole = all(v.is_integer() for v in numbers)
+    plain = fmt["fixed"] if fmt["fixed"] is not None else (0 if whole else 2)
 
     def quoted(text: str) -> str:
-        return f'"{text}"' if text else ""
+        return '"' + text.replace('"', '"\\""') + '"' if text else ""
 
-    return f"{quoted(fmt['prefix'])}{number}{commas}{quoted(word.strip() and word)}{quoted(fmt['suffix'])}"
+    def section(factor: float, word: str) -> str:
+        digits = fmt["decimals"] if factor > 1 else plain
+        commas = "," * round(math.log10(factor) / 3) if factor > 1 else ""
+        number = "#,##0" + ("." + "0" * digits if digits else "") + commas
+        return f"{quoted(fmt['prefix'])}{number}{quoted(word)}{quoted(fmt['suffix'])}"
+
+    used = sorted({scale_of(abs(v), fmt) for v in numbers}, reverse=True) or [(1.0, "")]
+    if len(used) == 1 or any(v < 0 for v in numbers):
+        return section(*used[0])
+    used = used[:3]
+    conditions = [
+        f"[>={scale_start(factor, fmt)!r}]{section(factor, word)}" for factor, word in used[:-1]
+    ]
+    return ";".join([*conditions, section(*used[-1])])
 
 
-def save_pptx(document: bytes, plan: StoryPlan, path: str | Path, *, per: str = "step") -> Path:
-    """Write the story ``document`` (``Story.to_json()``) with its ``plan`` as a ``.pptx``."""
+def save_pptx(
+    document: bytes,
+    plan: StoryPlan,
+    path: str | Path,
+    *,
+    per: str = "step",
+    appendix: bool | None = None,
+) -> Path:
+    """Write the story ``document`` (``Story.to_json()``) with its ``plan`` as a ``.pptx``.
+
+    Parameters
+    ----------
+    per
+        ``"step"``: a slide per step; ``"slide"``: a slide per story slide (its last step).
+    appendix
+        The data appendix: after the story, the numbers behind its charts as
+        tables, each distinct table once, every row, ``TABLE_ROWS`` rows a
+        slide. ``None`` (the default) adds it when it takes at most
+        ``APPENDIX_PAGES`` slides and leaves it out when it would run longer
+        (a 12-moment timeline already takes 12); ``True`` always adds it,
+        ``False`` never.
+    """
     if per not in ("step", "slide"):
         msg = f"per must be 'step' or 'slide', got {per!r}"
+        raise ValueError(msg)
+    if appendix not in (None, True, False):
+        msg = f"appendix must be True, False or None (added when it takes at most {APPENDIX_PAGES} slides), got {appendix!r}"
         raise ValueError(msg)
     if importlib.util.find_spec("pptx") is None:
         msg = "PowerPoint decks need python-pptx: pip install 'ipyreport[pptx]'"
@@ -281,7 +328,7 @@ def save_pptx(document: bytes, plan: StoryPlan, path: str | Path, *, per: str = 
     pictures = deck.pictures_needed()
     images = _pictures(document, pictures) if pictures else {}
     target = Path(path)
-    deck.write(target, images)
+    deck.write(target, images, appendix)
     return target
 
 
@@ -315,6 +362,18 @@ class _Deck:
         self.per = per
         self.display = Display.of(contents)
         self.colors: Mapping[str, Mapping[str, str]] = contents.get("colors") or {}
+        # Every number each measure column takes in the story: one format each, deck-wide.
+        taken: dict[str, list[float | None]] = {}
+        for planned in plan.steps():
+            table = planned.table
+            if not table or not table["measures"]:
+                continue
+            first = len(table["columns"]) - table["measures"]
+            for c, column in enumerate(table["columns"][first:], start=first):
+                taken.setdefault(column, []).extend(row[c] for row in table["rows"])
+        self.number_formats = {
+            column: excel_format(self._format(column), values) for column, values in taken.items()
+        }
         # Document slides (covers included) and the plan's numbers for the others.
         self.numbers: list[int | None] = []
         count = 0
@@ -358,10 +417,10 @@ class _Deck:
                     if slide["steps"][k - 1]["charts"][chart - 1] is not None
                 )
                 planned = self.plan.at(number, chart, last)
-                result.append((planned.state, planned.shown, _kind_of(planned)))
+                result.append((planned.state, planned.table, _kind_of(planned)))
             return result
         planned = self.plan.at(number, None, step)
-        return [(planned.state, planned.shown, _kind_of(planned))]
+        return [(planned.state, planned.table, _kind_of(planned))]
 
     def pictures_needed(self) -> list[tuple[int, int]]:
         wanted = []
@@ -372,7 +431,9 @@ class _Deck:
                     wanted.append((index + 1, step))
         return wanted
 
-    def write(self, target: Path, images: Mapping[tuple[int, int], bytes]) -> None:
+    def write(
+        self, target: Path, images: Mapping[tuple[int, int], bytes], appendix: bool | None
+    ) -> None:
         from pptx import Presentation
         from pptx.util import Inches
 
@@ -399,7 +460,7 @@ class _Deck:
                     continue
                 alts = entry.get("alts") or [entry.get("alt", "")]
                 boxes = _grid(len(charts))
-                for c, ((_state, table, kind), box, alt) in enumerate(
+                for c, ((state, table, kind), box, alt) in enumerate(
                     zip(charts, boxes, alts, strict=False)
                 ):
                     name = CHART_NAME if len(charts) == 1 else f"{CHART_NAME} {c + 1}"
@@ -407,7 +468,10 @@ class _Deck:
                         image = images[index + 1, step]
                         shape = page.shapes.add_picture(io.BytesIO(image), *box)
                         notes.append(
-                            "The chart is a picture: PowerPoint has no chart of this kind."
+                            "The chart is a picture: its filter is JavaScript, so only the "
+                            "browser knows its numbers."
+                            if table is None
+                            else "The chart is a picture: PowerPoint has no chart of this kind."
                         )
                     else:
                         assert table is not None  # a native chart has its numbers
@@ -417,7 +481,7 @@ class _Deck:
                             else (entry["charts"][c] or {}).get("config", {}).get("title")
                             or _held_title(slide, step, c)
                         )
-                        shape = self.chart(page, table, kind, box, frame_title)
+                        shape = self.chart(page, state, table, kind, box, title=frame_title)
                     shape.name = name
                     _describe_shape(shape, alt)
                     if table:
@@ -433,16 +497,20 @@ class _Deck:
                     _morph(page)
                 previous_chart = slide.get("kind") != "dashboard"
                 page.notes_slide.notes_text_frame.text = "\n\n".join(note for note in notes if note)
-        self.appendix(deck, tables)
+        pages = _pages(tables)
+        if appendix or (appendix is None and len(pages) <= APPENDIX_PAGES):
+            self.appendix(deck, pages)
         with replacing(target) as part:
             deck.save(str(part))
 
     def chart(
         self,
         page: Any,
+        state: ChartState,
         table: dict[str, Any],
         kind: Native,
         box: Sequence[Any],
+        *,
         title: str | None,
     ) -> Any:
         """A native chart of the step's numbers on ``page``, in the story's colours and formats."""
@@ -462,7 +530,7 @@ class _Deck:
             chart.chart_title.text_frame.text = title
         chart.font.size = Pt(12 if box[2] > Inches(8) else 10)
         self.paint(chart, kind, table, series_names)
-        self.axes(chart, kind, table)
+        self.axes(chart, kind, state)
         return frame
 
     def chart_data(self, table: dict[str, Any], kind: Native) -> tuple[Any, list[str]]:
@@ -501,8 +569,7 @@ class _Deck:
             ]
             for row in rows
         }
-        largest = max((abs(v) for v in cells.values() if v is not None), default=0.0)
-        data = _chart_data(kind.kind, number_format=excel_format(self._format(measure), largest))
+        data = _chart_data(kind.kind, number_format=self.number_format(measure))
         data.categories = [label(kind.category, category) for category in categories]
         for name in series_names:
             shown = label(series, name) if series else measure
@@ -540,76 +607,100 @@ class _Deck:
             for point, name in zip(plot.series[0].points, categories, strict=False):
                 fill(point, self.colors[category].get(name))
 
-    def axes(self, chart: Any, kind: Native, table: dict[str, Any]) -> None:
-        """Value axes in their measure's format, as the story's labels read."""
+    def axes(self, chart: Any, kind: Native, state: ChartState) -> None:
+        """Value axes in their measure's format, as the story's labels read, and fixed
+        where the chart fixes them (a timeline's axis is the same at every moment)."""
         if kind.kind in ("PIE", "DOUGHNUT"):
             return
-        columns, rows = table["columns"], table["rows"]
 
-        def largest(column: str) -> float:
-            at = columns.index(column)
-            return max((abs(row[at]) for row in rows if row[at] is not None), default=0.0)
+        def fix(axis: Any, channel: str) -> None:
+            limits = state.ranges.get(channel, {})
+            for key, scale in (("min", "minimum_scale"), ("max", "maximum_scale")):
+                value = limits.get(key)
+                # "auto" and percentages of the data's own extent are left to PowerPoint.
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    setattr(axis, scale, float(value))
 
         def label(axis: Any, column: str) -> None:
-            axis.tick_labels.number_format = excel_format(self._format(column), largest(column))
+            axis.tick_labels.number_format = self.number_format(column)
             axis.tick_labels.number_format_is_linked = False
 
         if kind.category is None:
             label(chart.category_axis, kind.values[0])  # a scatter plot's x axis holds values
             label(chart.value_axis, kind.values[1])
+            fix(chart.category_axis, "x")
+            fix(chart.value_axis, "y")
         elif not kind.kind.endswith("_100"):
             label(chart.value_axis, kind.values[0])
+            fix(chart.value_axis, "x" if kind.kind.startswith("BAR") else "y")
 
     def _format(self, column: str) -> NumberFormat:
-        return self.display.numbers.get(column, self.display.plain)
+        """The story's format of a table column (``"mean(Units)"`` too; counts read plainly)."""
+        name, aggregator = measure_of(column)
+        if aggregator in ("count", "distinct"):
+            return self.display.plain
+        return self.display.numbers.get(name, self.display.plain)
 
-    def appendix(self, deck: Any, tables: Sequence[tuple[str, dict[str, Any]]]) -> None:
-        """The numbers behind the charts, as tables (each shown once)."""
+    def number_format(self, column: str) -> str:
+        """The measure column's Excel format, the same on every slide of the deck."""
+        return self.number_formats.get(column) or excel_format(self._format(column), [])
+
+    def appendix(
+        self, deck: Any, pages: Sequence[tuple[str, dict[str, Any], list[list[Any]]]]
+    ) -> None:
+        """The numbers behind the charts, as tables: each ``(title, table, rows)`` a slide."""
         from pptx.util import Inches, Pt
 
-        seen = set()
-        for title, table in tables:
-            key = repr((table["columns"], table["rows"]))
-            if key in seen:
-                continue
-            seen.add(key)
-            rows = table["rows"]
+        for title, table, part in pages:
             dims = len(table["columns"]) - table["measures"]
-            for start in range(0, max(len(rows), 1), TABLE_ROWS):
-                part = rows[start : start + TABLE_ROWS]
-                page = deck.slides.add_slide(deck.slide_layouts[5])
-                _place_title(page, f"Data: {title}")
-                shape = page.shapes.add_table(
-                    len(part) + 1,
-                    len(table["columns"]),
-                    Inches(0.6),
-                    Inches(1.5),
-                    Inches(12.1),
-                    Inches(0.35 * (len(part) + 1)),
-                )
-                grid = shape.table
-                for c, column in enumerate(table["columns"]):
-                    grid.cell(0, c).text = column
-                for r, row in enumerate(part, start=1):
-                    for c, (column, value) in enumerate(zip(table["columns"], row, strict=True)):
-                        text = (
-                            self.display.label(column, str(value))
-                            if c < dims
-                            else self.display.number(column, value)
-                        )
-                        grid.cell(r, c).text = text
-                for cell in (
-                    grid.cell(r, c)
-                    for r in range(len(part) + 1)
-                    for c in range(len(table["columns"]))
-                ):
-                    for paragraph in cell.text_frame.paragraphs:
-                        paragraph.font.size = Pt(11)
+            page = deck.slides.add_slide(deck.slide_layouts[5])
+            _place_title(page, f"Data: {title}")
+            shape = page.shapes.add_table(
+                len(part) + 1,
+                len(table["columns"]),
+                Inches(0.6),
+                Inches(1.5),
+                Inches(12.1),
+                Inches(0.35 * (len(part) + 1)),
+            )
+            grid = shape.table
+            for c, column in enumerate(table["columns"]):
+                grid.cell(0, c).text = column
+            for r, row in enumerate(part, start=1):
+                for c, (column, value) in enumerate(zip(table["columns"], row, strict=True)):
+                    text = (
+                        self.display.label(column, str(value))
+                        if c < dims
+                        else self.display.number(column, value)
+                    )
+                    grid.cell(r, c).text = text
+            for cell in (
+                grid.cell(r, c) for r in range(len(part) + 1) for c in range(len(table["columns"]))
+            ):
+                for paragraph in cell.text_frame.paragraphs:
+                    paragraph.font.size = Pt(11)
+
+
+def _pages(
+    tables: Sequence[tuple[str, dict[str, Any]]],
+) -> list[tuple[str, dict[str, Any], list[list[Any]]]]:
+    """The appendix's slides: each distinct table once, ``TABLE_ROWS`` rows a slide."""
+    seen = set()
+    pages = []
+    for title, table in tables:
+        key = repr((table["columns"], table["rows"]))
+        if key in seen:
+            continue
+        seen.add(key)
+        rows = table["rows"]
+        for start in range(0, max(len(rows), 1), TABLE_ROWS):
+            pages.append((title, table, rows[start : start + TABLE_ROWS]))
+    return pages
 
 
 def _kind_of(planned: Planned) -> Native | None:
     """The step's PowerPoint chart; a pie with a hole (its radius starting below zero) is a doughnut."""
-    found = native(planned.state, planned.shown)
+    found = native(planned.state, planned.table)
     if found is None or found.kind != "PIE":
         return found
     channels = planned.played.item.config.get("channels") or {}

@@ -53,7 +53,7 @@ def deck(tmp_path_factory):
             ),
         ],
     )
-    path = story.save_pptx(tmp_path_factory.mktemp("deck") / "story.pptx")
+    path = story.save_pptx(tmp_path_factory.mktemp("deck") / "story.pptx", appendix=True)
     return story, story.to_dict(), Presentation(str(path))
 
 
@@ -101,8 +101,9 @@ def test_series_values_are_the_steps_numbers_in_the_storys_colours_and_format(de
         assert str(series.format.fill.fore_color.rgb) == color.lstrip("#").upper()
     assert list(chart.plots[0].categories) == regions
     assert chart.plots[0].series[0].values  # the workbook holds them too
+    # Revenue's one format in the deck: millions, and thousands below $950K, as the player writes them.
     number_format = chart._chartSpace.xpath(".//c:numCache/c:formatCode")[0].text
-    assert number_format == '"$"#,##0.0,,"M"'
+    assert number_format == '[>=950000.0000000001]"$"#,##0.0,,"M";"$"#,##0.0,"K"'
 
 
 def test_notes_alt_text_and_morph_come_from_the_story(deck):

