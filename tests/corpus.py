@@ -131,7 +131,10 @@ class Case:
 
 def ranked(rows: pd.DataFrame, by: str, measure: str, how: str = "sum") -> pd.Series:
     """``measure`` aggregated by ``by`` over ``rows`` (missing values left out), largest first."""
-    return rows.groupby(by, sort=False)[measure].agg(how).dropna().sort_values(ascending=False)
+    grouped = rows.groupby(by, sort=False)[measure]
+    # A group with no value is missing, not 0 (pandas would sum it to 0).
+    values = grouped.sum(min_count=1) if how == "sum" else grouped.agg(how)
+    return values.dropna().sort_values(ascending=False)
 
 
 def iso(value: Any) -> str:
@@ -164,6 +167,7 @@ RECESSION = [f"{y}-{m:02d}-01" for y in (2008, 2009) for m in range(1, 13)]
 def _gapminder() -> list[Case]:
     g = "gapminder"
     df = frame(g)
+    YEARS = sorted(df["year"].unique())  # noqa: N806
     y07 = df[df["year"] == 2007]
     europe = y07[y07["continent"] == "Europe"]
     return [
@@ -302,13 +306,35 @@ def _gapminder() -> list[Case]:
                     *presets.timeline(
                         d,
                         time="year",
-                        kind="scatter",
+                        kind="bubble_plot",
                         x="gdpPercap",
                         y="lifeExp",
                         color="continent",
+                        size="pop",
                         by="country",
+                        log="x",
+                        label=["China", "India", "United States"],
                     )
                 )
+            ],
+            lambda s: [
+                (i, "alt", highest(s, df[df["year"] == year], "country", "gdpPercap"))
+                for i, year in enumerate(YEARS)
+            ],
+        ),
+        Case(
+            g,
+            "race",
+            lambda d: [
+                Slide(
+                    *presets.timeline(
+                        d, time="year", x="country", y="pop", color="continent", top=10
+                    )
+                )
+            ],
+            lambda s: [
+                (i, "alt", highest(s, df[df["year"] == year], "country", "pop"))
+                for i, year in enumerate(YEARS)
             ],
         ),
     ]
@@ -317,7 +343,7 @@ def _gapminder() -> list[Case]:
 def _stocks() -> list[Case]:
     s_ = "stocks"
     df = frame(s_)
-    jan08 = df[df["date"] == "2008-01-01"]
+    jan04 = df[df["date"] == "2004-01-01"]
     return [
         Case(
             s_,
@@ -392,11 +418,12 @@ def _stocks() -> list[Case]:
                         time="date",
                         x="symbol",
                         y="price",
-                        filter=Filter.isin("date", [f"2008-{m:02d}-01" for m in range(1, 13)]),
+                        # GOOG has no price before August 2004: a placeholder, never a 0.
+                        filter=Filter.isin("date", [f"2004-{m:02d}-01" for m in range(1, 13)]),
                     )
                 )
             ],
-            lambda s: [(0, "alt", highest(s, jan08, "symbol", "price"))],
+            lambda s: [(0, "alt", highest(s, jan04, "symbol", "price"))],
         ),
     ]
 
@@ -629,8 +656,31 @@ def _barley() -> list[Case]:
 def _cars() -> list[Case]:
     c = "cars"
     df = frame(c)
+    # European cars of 1982: the Renault 18i has no horsepower.
+    europe82 = df[(df["Origin"] == "Europe") & (df["Year"] == "1982-01-01")]
+    europe82_filter = Filter.isin("Origin", ["Europe"]) & Filter.isin("Year", ["1982-01-01"])
     japan = df[df["Origin"] == "Japan"]
     return [
+        Case(
+            c,
+            "bar_missing",
+            lambda d: [
+                Slide(
+                    presets.chart(
+                        "bar",
+                        x="Name",
+                        y="Horsepower",
+                        filter=europe82_filter,
+                        title="{Name.bottom} is the weakest",
+                        data=d,
+                    )
+                )
+            ],
+            lambda s: [
+                (0, "title", f"{bottom(s, europe82, 'Name', 'Horsepower')} is the weakest"),
+                (0, "alt", highest(s, europe82, "Name", "Horsepower")),
+            ],
+        ),
         Case(
             c,
             "scatter",
