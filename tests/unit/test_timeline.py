@@ -288,3 +288,18 @@ def test_a_race_story_draws_no_zero_for_a_missing_moment():
     rows = document["slides"][0]["steps"][0]["table"]["rows"]
     assert sorted(row[0] for row in rows) == sorted(first)
     assert all(row[1] not in (0, None) for row in rows)
+
+
+@pytest.mark.parametrize("suffix", ["parquet", "csv"])
+def test_a_race_and_a_bubble_chart_read_lazily_are_the_ones_read_eagerly(tmp_path, suffix):
+    path = tmp_path / f"gapminder.{suffix}"
+    if suffix == "csv":
+        GAPMINDER.to_csv(path, index=False)
+    else:
+        GAPMINDER.to_parquet(path)
+    race = {"time": "year", "x": "country", "y": "pop", "color": "continent", "top": 10}
+    bubbles = {**BUBBLES, "kind": "bubble_plot", "log": "x"}
+    for arguments in (race, bubbles):
+        eager = presets.timeline(GAPMINDER, **arguments)
+        lazy = presets.timeline(path, **arguments)
+        assert [(s.config, s.filter) for s in lazy] == [(s.config, s.filter) for s in eager]
