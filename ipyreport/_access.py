@@ -9,7 +9,9 @@ the person building it says so. :class:`Access` says what is allowed:
 SQL runs in a DuckDB connection that can read only inside those folders
 and cannot write, attach, install or load extensions, or change its own
 settings; the query must be a single ``SELECT``, and relative file names
-in it are taken relative to the spec's folder.
+in it are taken relative to the spec's folder. It holds at most
+``memory_limit`` in memory and spills what does not fit to a temporary
+folder of its own, removed when the connection goes.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from __future__ import annotations
 import glob
 import json
 import os
+import shutil
+import tempfile
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +29,10 @@ from typing import Any
 
 from ipyreport._errors import SpecError
 
-__all__ = ["Access", "locked_connection", "select_only"]
+__all__ = ["DEFAULT_MEMORY_LIMIT", "Access", "locked_connection", "select_only", "spill_folder"]
+
+# What DuckDB may hold in memory while it reads a lazy source; the rest spills to disk.
+DEFAULT_MEMORY_LIMIT = "256MB"
 
 
 @dataclass(frozen=True)
@@ -32,10 +40,13 @@ class Access:
     """The folders a spec's data may come from, and whether it may run code.
 
     ``folders=None`` allows every file (what a notebook's own cell may read).
+    ``memory_limit`` is what DuckDB may hold in memory while it reads the
+    spec's ``path:`` or ``sql:`` data (a DuckDB size: ``"256MB"``, ``"2GB"``).
     """
 
     folders: tuple[Path, ...] | None
     code: bool = False
+    memory_limit: str = DEFAULT_MEMORY_LIMIT
 
     @classmethod
     def everything(cls) -> Access:
@@ -44,11 +55,26 @@ class Access:
 
     @classmethod
     def for_spec(
-        cls, spec: Path, *, folders: Sequence[str | os.PathLike[str]] = (), code: bool = False
+        cls,
+        spec: Path,
+        *,
+        folders: Sequence[str | os.PathLike[str]] = (),
+        code: bool = False,
+        memory_limit: str = DEFAULT_MEMORY_LIMIT,
     ) -> Access:
-        """The spec's own folder, plus ``folders``; code only when ``code``."""
+        """The spec's own folder, plus ``folders``; code only when ``code``.
+
+        Raises :class:`SpecError` when one of ``folders`` is not a folder.
+        """
+        for folder in folders:
+            if not Path(folder).is_dir():
+                what = "does not exist" if not Path(folder).exists() else "is not a folder"
+                msg = f"--allow-path {os.fspath(folder)!r}: {what}; name a folder the spec reads data from"
+                raise SpecError(msg)
         roots = [spec.parent, *map(Path, folders)]
-        return cls(folders=tuple(root.resolve() for root in roots), code=code)
+        return cls(
+            folders=tuple(root.resolve() for root in roots), code=code, memory_limit=memory_limit
+        )
 
     def allows(self, path: Path) -> bool:
         """Whether ``path`` (a file, folder or glob) lies inside an allowed folder."""
@@ -74,12 +100,32 @@ def _fixed_part(path: Path) -> list[str]:
     return parts or ["."]
 
 
-def locked_connection(access: Access, memory_limit: str) -> Any:
-    """A DuckDB connection that reads only inside ``access.folders`` and changes nothing."""
+def spill_folder(connection: Any) -> None:
+    """Let ``connection`` spill what does not fit its memory limit to a folder of its own.
+
+    The folder is made now, private to this process, and removed with
+    everything in it when the connection is closed and collected.
+    """
+    folder = tempfile.mkdtemp(prefix="ipyreport-spill-")
+    connection.execute("SET temp_directory = ?", [folder])
+    weakref.finalize(connection, shutil.rmtree, folder, ignore_errors=True)
+
+
+def locked_connection(access: Access, memory_limit: str | None = None) -> Any:
+    """A DuckDB connection that reads only inside ``access.folders`` and changes nothing.
+
+    It holds at most ``memory_limit`` (default: ``access.memory_limit``) and
+    spills the rest to a temporary folder of its own (see :func:`spill_folder`).
+    """
     import duckdb
 
     connection = duckdb.connect()
-    connection.execute("SET memory_limit = ?", [memory_limit])
+    try:
+        connection.execute("SET memory_limit = ?", [memory_limit or access.memory_limit])
+    except duckdb.Error:
+        msg = f"memory limit {memory_limit or access.memory_limit!r} is not a size; write it as DuckDB does, for example 512MB or 2GB"
+        raise SpecError(msg) from None
+    spill_folder(connection)
     # Parallel float sums add in a varying order; one thread keeps rebuilds identical.
     connection.execute("SET threads = 1")
     connection.execute("SET TimeZone = 'UTC'")

@@ -161,15 +161,21 @@ class Pushed:
         measures = {query.measure: query.fn} if query.measure else {}
         read = self.source.read(dims, measures, where=query.where)
         labels: list[str | None] = [None] * read.num_rows
+        # Groups in the order of their categories, as the eager data holds them
+        # (an engine may sort a missing value or a categorical's values otherwise).
+        order = np.arange(read.num_rows)
         if query.dimension:
             series = read[query.dimension]
             assert isinstance(series, Dimension)
-            labels = list(series.labels())
+            order = np.argsort(series.codes, kind="stable")
+            every = series.labels()
+            labels = [every[row] for row in order]
         if not query.measure:
             return [(label, None) for label in labels]
         measure = read[query.measure]
         assert isinstance(measure, Measure)
-        numbers = measure.to_list()
+        every_number = measure.to_list()
+        numbers = [every_number[row] for row in order]
         if not query.dimension and not numbers:
             return [(None, 0 if query.fn == "count" else None)]
         return list(zip(labels, numbers, strict=True))
@@ -386,6 +392,9 @@ def number_format(
         )
         scale = 100
     elif base is not None:
+        if value.kind == "ratio" and closest(base, ["pct"]):
+            msg = f"{used}: {base!r} would read this ratio as a number with the unit {base!r}{closest(base, ['pct'])}"
+            raise StepError(msg)
         try:
             parsed = parse_format(base, lang)
         except StepError as error:

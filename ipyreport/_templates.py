@@ -78,6 +78,8 @@ AGGREGATES = ("sum", "mean", "min", "max", "count")
 RANKS = ("top", "bottom", "first", "last")
 CAPTION_PARTS = ("what", "stats", "change")
 FUNCTIONS = (*AGGREGATES, "change", "share")
+# How deep a rank may sit inside another's conditions (Region.top(Units, Product=Product.top)).
+MAX_NESTING = 8
 
 
 class TemplateError(StepError):
@@ -181,6 +183,7 @@ class _Parser:
             position = match.end()
         self.tokens.append(_Token("end", "", start + len(source)))
         self.at = 0
+        self.depth = 0
 
     def peek(self) -> _Token:
         return self.tokens[self.at]
@@ -350,7 +353,14 @@ class _Parser:
                             which,
                             f"after {value.value!r}. comes one of {', '.join(RANKS)}; got {which.value!r}{_near(which.value, RANKS)}",
                         )
+                    self.depth += 1
+                    if self.depth > MAX_NESTING:
+                        raise self.fail(
+                            value,
+                            f"conditions nest deeper than {MAX_NESTING} levels; no sentence needs that",
+                        )
                     result.append([column, self.rank(value.value, which.value)])
+                    self.depth -= 1
                 else:
                     result.append([column, {"text": value.value}])
             else:

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import sys
 import time
@@ -141,9 +142,17 @@ def _access_options(command: argparse.ArgumentParser) -> None:
         dest="allowed",
         action="append",
         default=[],
-        type=Path,
+        type=_folder,
         metavar="DIR",
         help="let specs read data in DIR too (by default only in the spec's own folder)",
+    )
+    command.add_argument(
+        "--memory-limit",
+        type=_size,
+        default=None,
+        metavar="SIZE",
+        help="what DuckDB may hold in memory while it reads path: and sql: data, the rest "
+        "spilling to a temporary folder (default: 256MB; e.g. 2GB)",
     )
     command.add_argument(
         "--allow-code",
@@ -152,10 +161,33 @@ def _access_options(command: argparse.ArgumentParser) -> None:
     )
 
 
-def _access(spec: Path, args: argparse.Namespace) -> Any:
-    from ipyreport._access import Access
+def _size(text: str) -> str:
+    """A memory size as DuckDB writes it (``512MB``, ``2GB``), or a usage error."""
+    if not re.fullmatch(r"\d+(\.\d+)?\s*([KMGT]i?B|B)", text.strip(), flags=re.IGNORECASE):
+        msg = f"{text!r} is not a size; write it like 512MB or 2GB"
+        raise argparse.ArgumentTypeError(msg)
+    return text.strip()
 
-    return Access.for_spec(spec, folders=args.allowed, code=args.allow_code)
+
+def _folder(text: str) -> Path:
+    """A folder that exists, or a usage error: a mistyped --allow-path would silently allow nothing."""
+    path = Path(text)
+    if not path.is_dir():
+        what = "does not exist" if not path.exists() else "is not a folder"
+        msg = f"{text!r} {what}; name a folder the specs read data from"
+        raise argparse.ArgumentTypeError(msg)
+    return path
+
+
+def _access(spec: Path, args: argparse.Namespace) -> Any:
+    from ipyreport._access import DEFAULT_MEMORY_LIMIT, Access
+
+    return Access.for_spec(
+        spec,
+        folders=args.allowed,
+        code=args.allow_code,
+        memory_limit=args.memory_limit or DEFAULT_MEMORY_LIMIT,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -17,9 +17,11 @@ and an Ibis table pushes the aggregation to whatever backend it lives in.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
-from collections.abc import Callable, Mapping, Sequence
+import stat
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ipyreport import _filters
+from ipyreport._access import DEFAULT_MEMORY_LIMIT, spill_folder
 from ipyreport._errors import DataError, closest
 from ipyreport._filters import Filter
 from ipyreport._sources import FILE_FORMATS, csv_scan
@@ -44,7 +47,7 @@ from ipyreport.data import (
     is_text,
 )
 
-__all__ = ["AGGREGATES", "LazySource", "lazy"]
+__all__ = ["AGGREGATES", "DEFAULT_MEMORY_LIMIT", "LazySource", "lazy"]
 
 # Each aggregator as DuckDB spells it.
 AGGREGATES = {
@@ -55,7 +58,6 @@ AGGREGATES = {
     "mean": "avg",
     "distinct": "count(distinct",
 }
-DEFAULT_MEMORY_LIMIT = "256MB"
 # The column that numbers each group's first row, when asked for.
 FIRST_ROW = "__ipyreport_first_row"
 
@@ -83,7 +85,8 @@ class LazySource:
         self._handle = handle
         self.label = label
         self.null_label = null_label
-        self.types: dict[str, pa.DataType] = dict(self._schema())
+        with engine_errors(label):
+            self.types: dict[str, pa.DataType] = dict(self._schema())
         if columns is not None:
             self._select(columns)
         self.roles: dict[str, str] = {name: infer_role(kind) for name, kind in self.types.items()}
@@ -105,6 +108,9 @@ class LazySource:
                 self._zones[name] = self.types[name] = kind
         self._orders: dict[str, list[str]] = {}
         self._labels: dict[str, tuple[str, ...]] = {}
+        # The DuckDB connection that scans files, kept as long as the source: its
+        # spill folder goes when it does.
+        self._connection: Any = None
 
     def _select(self, columns: Sequence[str]) -> None:
         """Keep only ``columns``, in that order, as ``encode(columns=...)`` does."""
@@ -179,14 +185,15 @@ class LazySource:
         # NaN is a missing value, as in an eager story: left out of sums,
         # means, minima, maxima and counts.
         floats = {name for name in measures if pa.types.is_floating(self.types[name])}
-        table: pa.Table = run(
-            self._handle,
-            list(dimensions),
-            dict(measures),
-            condition,
-            floats=floats,
-            number_rows=number_rows,
-        )
+        with engine_errors(self.label):
+            table: pa.Table = run(
+                self._handle,
+                list(dimensions),
+                dict(measures),
+                condition,
+                floats=floats,
+                number_rows=number_rows,
+            )
         for name, aggregator in measures.items():
             kind = self.types[name]
             if aggregator == "sum" and (pa.types.is_integer(kind) or pa.types.is_boolean(kind)):
@@ -268,7 +275,8 @@ class LazySource:
         """
         wanted = [name for name in dict.fromkeys(names) if name not in self._orders]
         if wanted and self.engine in ("duckdb", "polars"):
-            self._orders.update(_first_appearance(self.engine, self._handle, wanted))
+            with engine_errors(self.label):
+                self._orders.update(_first_appearance(self.engine, self._handle, wanted))
         return {name: self._orders[name] for name in names if name in self._orders}
 
     def schema(self, *, labelled: Sequence[str] = ()) -> VizzuData:
@@ -293,6 +301,35 @@ class LazySource:
 
     def __repr__(self) -> str:
         return f"LazySource({self.label})"
+
+
+@contextlib.contextmanager
+def engine_errors(label: str) -> Iterator[None]:
+    """Turn DuckDB's errors while reading ``label`` into one-line data errors that say
+    what to do (out of memory: raise the limit or pre-aggregate)."""
+    import duckdb
+
+    try:
+        yield
+    except duckdb.OutOfMemoryException as error:
+        used = str(error).split("\n", 1)[0].rpartition("(")[2].rstrip(")")
+        msg = (
+            f"DuckDB ran out of memory reading {label} ({used}), even spilling to disk: raise "
+            "the limit (ipyreport build --memory-limit 2GB, or lazy(..., memory_limit='2GB')) "
+            "or pre-aggregate the data (group it in the query to fewer rows)"
+        )
+        raise DataError(msg) from None
+    except duckdb.PermissionException as error:
+        reason = str(error).split("\n", 1)[0].split(": ", 1)[-1]
+        msg = (
+            f"reading {label} was refused ({reason}); keep the data next to the spec, "
+            "or allow its folder with --allow-path DIR"
+        )
+        raise DataError(msg) from None
+    except duckdb.Error as error:
+        reason = " ".join(str(error).split("\n", 1)[0].split())
+        msg = f"reading {label} failed: {reason}"
+        raise DataError(msg) from None
 
 
 def _first_appearance(engine: str, handle: Any, names: list[str]) -> dict[str, list[str]]:
@@ -543,7 +580,7 @@ def lazy(
         return source
 
     def wrap(engine: str, handle: Any, label: str, schema: pa.Schema | None = None) -> LazySource:
-        return LazySource(
+        made = LazySource(
             engine,
             handle,
             label,
@@ -553,6 +590,8 @@ def lazy(
             null_label=null_label,
             schema=schema,
         )
+        made._connection = connection
+        return made
 
     module = type(source).__module__.split(".", 1)[0]
     if module == "ibis":
@@ -567,7 +606,13 @@ def lazy(
 
     if connection is None:
         connection = duckdb.connect()
-        connection.execute("SET memory_limit = ?", [memory_limit])
+        try:
+            connection.execute("SET memory_limit = ?", [memory_limit])
+        except duckdb.Error:
+            msg = f"memory_limit={memory_limit!r} is not a size; write it as DuckDB does, for example '512MB' or '2GB'"
+            raise DataError(msg) from None
+        # What does not fit spills to a folder of the connection's own, removed with it.
+        spill_folder(connection)
         # Parallel float sums add in a varying order; one thread keeps every
         # rebuild byte-identical.
         connection.execute("SET threads = 1")
@@ -580,11 +625,12 @@ def lazy(
         return wrap("duckdb", source, "the DuckDB relation")
     if isinstance(source, (str, os.PathLike)):
         scan, schema = _scan(source)
-        relation = (
-            connection.sql(f"select * from {scan}")
-            if isinstance(scan, str)
-            else connection.from_arrow(scan)
-        )
+        with engine_errors(repr(os.fspath(source))):
+            relation = (
+                connection.sql(f"select * from {scan}")
+                if isinstance(scan, str)
+                else connection.from_arrow(scan)
+            )
         return wrap("duckdb", relation, repr(os.fspath(source)), schema)
     if module == "pandas":
         return wrap(
@@ -620,17 +666,25 @@ def _scan(path: str | os.PathLike[str]) -> tuple[str | Any, pa.Schema | None]:
         suffix = files[0].suffix.lower()
         pattern = str(target / "**" / f"*{suffix}")
     elif target.exists():
+        _regular(target)
         pattern, suffix = text, target.suffix.lower()
     else:
         msg = f"data file {text!r} does not exist"
         raise DataError(msg)
     literal = "'" + pattern.replace("'", "''") + "'"
     kind = FILE_FORMATS.get(suffix)
+    matches = sorted(glob.glob(pattern, recursive=True))
+    for match in matches:
+        _regular(Path(match))
     if kind == "parquet":
         import pyarrow.parquet as pq
 
-        first = sorted(glob.glob(pattern, recursive=True))[:1]
-        schema = pq.read_schema(first[0]) if first else None
+        try:
+            schema = pq.read_schema(matches[0]) if matches else None
+        except (pa.ArrowException, OSError) as error:
+            reason = " ".join(str(error).split())
+            msg = f"{matches[0]!r} is not a Parquet file that can be read ({reason}); write it again, or point at another file"
+            raise DataError(msg) from None
         return f"read_parquet({literal}, hive_partitioning = true)", schema
     if kind == "csv":
         return csv_scan(pattern), None
@@ -639,11 +693,26 @@ def _scan(path: str | os.PathLike[str]) -> tuple[str | Any, pa.Schema | None]:
         raise DataError(msg)
     import pyarrow.dataset as ds
 
-    if target.is_dir() and not glob.has_magic(text):
-        dataset = ds.dataset(text, format="ipc", partitioning="hive", exclude_invalid_files=True)
-    else:
-        dataset = ds.dataset(sorted(glob.glob(pattern, recursive=True)), format="ipc")
+    try:
+        if target.is_dir() and not glob.has_magic(text):
+            dataset = ds.dataset(
+                text, format="ipc", partitioning="hive", exclude_invalid_files=True
+            )
+        else:
+            dataset = ds.dataset(matches, format="ipc")
+    except (pa.ArrowException, OSError) as error:
+        reason = " ".join(str(error).split())
+        msg = f"{text!r} is not an Arrow IPC file that can be read ({reason}); write it again, or point at another file"
+        raise DataError(msg) from None
     return dataset, dataset.schema
+
+
+def _regular(path: Path) -> None:
+    """Refuse a pipe, socket or device where a data file should be: reading one can block forever."""
+    mode = path.stat().st_mode
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        msg = f"data file {os.fspath(path)!r} is not a regular file (a pipe, socket or device); point at a file"
+        raise DataError(msg)
 
 
 def _quote(name: str) -> str:

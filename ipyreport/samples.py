@@ -23,7 +23,15 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-__all__ = ["CHANNELS", "MISSING_MONTHS", "PRODUCTS", "REGIONS", "sales", "write_orders"]
+__all__ = [
+    "CHANNELS",
+    "MAX_ORDERS",
+    "MISSING_MONTHS",
+    "PRODUCTS",
+    "REGIONS",
+    "sales",
+    "write_orders",
+]
 
 REGIONS: dict[str, tuple[str, ...]] = {
     "Americas": ("United States", "Canada", "Brazil"),
@@ -49,6 +57,8 @@ LATE_START = {"Kenya": dt.date(2022, 7, 1)}
 SEASON = np.array([0.82, 0.78, 0.9, 0.92, 0.95, 0.9, 0.85, 0.88, 1.0, 1.04, 1.22, 1.55])
 # Scale so a mid-sized country sells a few million a month.
 REVENUE_SCALE = 400_000.0
+# Most orders ``sales(rows=...)`` makes: about 3 GB in memory.
+MAX_ORDERS = 20_000_000
 UNITS_NULL_RATE = 0.004
 
 
@@ -67,8 +77,8 @@ def sales(rows: int | None = None, *, seed: int = 2024) -> pa.Table:
     rng = np.random.default_rng(seed)
     if rows is None:
         return _monthly(rng)
-    if rows < 0:
-        msg = f"rows must be zero or more, got {rows}"
+    if not 0 <= rows <= MAX_ORDERS:
+        msg = f"rows must be from 0 to {MAX_ORDERS:,}, got {rows:,}"
         raise ValueError(msg)
     return _orders(rng, rows)
 

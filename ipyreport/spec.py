@@ -35,8 +35,9 @@ from ipyreport._access import Access, locked_connection, select_only
 from ipyreport._errors import IpyreportError, SpecError, StepError, closest
 from ipyreport._schema import AnyOf, Enum, FreeMap, ListOf, Problem, Record, Scalar, format_path
 from ipyreport._templates import TEMPLATE_HELP, TemplateError
-from ipyreport.data import VizzuData, encode
-from ipyreport.lazy import DEFAULT_MEMORY_LIMIT, lazy
+from ipyreport._yaml import check_shape
+from ipyreport.data import DEFAULT_MAX_ROWS, VizzuData, encode
+from ipyreport.lazy import lazy
 from ipyreport.step import Filter, Step, check_step, data_of
 from ipyreport.story import DEFAULT_HOLD, Dashboard, Slide, Story
 from ipyreport.themes import theme_of
@@ -44,6 +45,8 @@ from ipyreport.themes import theme_of
 __all__ = ["SPEC", "Access", "SpecError", "build", "json_schema", "load", "set_value"]
 
 SAMPLES = ("sales", "orders")
+# The fields that name where the data comes from (exactly one per spec).
+SOURCES = ("sample", "path", "sql", "python", "variable")
 
 text = Scalar("string")
 words = Scalar("string", description=TEMPLATE_HELP)
@@ -122,7 +125,7 @@ DATA = Record(
             description="most rows read into memory (false: no limit); not for path or sql, which are read lazily",
         ),
     },
-    one_of=("sample", "path", "sql", "python", "variable"),
+    one_of=SOURCES,
     name="data field",
     description="where the data comes from: sample, path (file, folder or glob, relative to the spec), sql (DuckDB over files), python (module:function) or variable (in a notebook)",
 )
@@ -176,6 +179,9 @@ class Loaded:
 def load(path: str | FilePath, overrides: Sequence[str] = ()) -> Loaded:
     """Parse and validate a spec file; apply ``--set key=value`` overrides first."""
     file = FilePath(path)
+    if file.exists() and not (file.is_file() or file.is_dir()):
+        msg = f"{file}: is not a regular file (a pipe, socket or device); name a spec file"
+        raise SpecError(msg)
     try:
         source = file.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -197,7 +203,7 @@ def loads(source: str, path: str | FilePath = "<spec>", overrides: Sequence[str]
     """Parse and validate spec text (``path`` is used in messages and for relative data paths)."""
     file = FilePath(path)
     try:
-        _check_shape(source, file)
+        check_shape(source, str(file), syntax=False)
         node = yaml.compose(source, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
@@ -228,29 +234,6 @@ def loads(source: str, path: str | FilePath = "<spec>", overrides: Sequence[str]
     if problems:
         raise _report(loaded, problems)
     return loaded
-
-
-# Deeper than any story needs; far below what Python's recursion can read.
-MAX_DEPTH = 64
-
-
-def _check_shape(source: str, file: FilePath) -> None:
-    """Refuse what YAML allows but a spec never needs, before anything is built from it:
-    aliases (which can grow a small file into gigabytes) and deep nesting."""
-    depth = 0
-    for event in yaml.parse(source, Loader=yaml.SafeLoader):
-        mark = event.start_mark
-        where = f"{file}:{mark.line + 1}:{mark.column + 1}" if mark else str(file)
-        if isinstance(event, yaml.AliasEvent):
-            msg = f"{where}: YAML aliases (*{event.anchor}) are not allowed in a spec; write the value out"
-            raise SpecError(msg)
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            depth += 1
-            if depth > MAX_DEPTH:
-                msg = f"{where}: the spec nests deeper than {MAX_DEPTH} levels; no story needs that"
-                raise SpecError(msg)
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            depth -= 1
 
 
 def _report(loaded: Loaded, problems: list[Problem]) -> SpecError:
@@ -302,6 +285,7 @@ def set_value(spec: dict[str, Any], assignment: str) -> None:
         raise SpecError(msg)
     dotted, raw = assignment.split("=", 1)
     keys: list[str | int] = [int(part) if part.isdigit() else part for part in dotted.split(".")]
+    check_shape(raw, f"--set {assignment[:60]!r}", "--set value", located=False, syntax=False)
     try:
         value = yaml.safe_load(raw) if raw else ""
     except yaml.YAMLError as error:
@@ -358,6 +342,8 @@ def build(
         access = Access.for_spec(loaded.path)
     data = _read_data(loaded, namespace, access)
     origins: Origins = {}
+    # A theme file's errors carry their own place (the theme's line, or the spec's theme:).
+    theme = _theme(loaded, spec.get("theme", "auto"), access)
     slides = [
         _build_slide(loaded, data, slide, number, origins)
         for number, slide in enumerate(spec["slides"], start=1)
@@ -369,7 +355,7 @@ def build(
             style=spec.get("style"),
             slides=slides,
             lang=spec.get("lang", "en"),
-            theme=_theme(loaded, spec.get("theme", "auto"), access),
+            theme=theme,
             tooltips=spec.get("tooltips", True),
             loop=spec.get("loop", True),
             formats=spec.get("formats"),
@@ -424,8 +410,12 @@ def _text_position(path: FilePath, error: TemplateError, line: int) -> tuple[int
 def _located_field(loaded: Loaded, error: IpyreportError, origins: Origins) -> SpecError:
     message = str(error)
     if error.slide is None:
-        top = error.field if error.field in loaded.value else "data"
-        return loaded.error((top,), message)
+        if error.field in loaded.value:
+            return loaded.error((str(error.field),), message)
+        # Otherwise it came from reading the data: point at where the data is named.
+        data = loaded.value.get("data")
+        named = [key for key in SOURCES if isinstance(data, dict) and key in data]
+        return loaded.error(("data", *named[:1]), message)
     slide_path: tuple[str | int, ...] = ("slides", error.slide - 1)
     if error.field is not None and error.step is None:
         said = message.split(": ", 1)[-1].removeprefix(f"{error.field} ")
@@ -441,7 +431,7 @@ def _located_field(loaded: Loaded, error: IpyreportError, origins: Origins) -> S
 def _read_data(loaded: Loaded, namespace: Mapping[str, Any] | None, access: Access) -> Any:
     spec = loaded.value["data"]
     base = loaded.path.parent
-    used = next(key for key in ("sample", "path", "sql", "python", "variable") if key in spec)
+    used = next(key for key in SOURCES if key in spec)
     options = {
         key: spec[key] for key in ("columns", "dimensions", "measures", "null_label") if key in spec
     }
@@ -454,13 +444,14 @@ def _read_data(loaded: Loaded, namespace: Mapping[str, Any] | None, access: Acce
                     "lazily (only the aggregates the slides draw leave the database); remove it",
                 )
             # Only what the slides draw leaves DuckDB.
-            connection = locked_connection(access, DEFAULT_MEMORY_LIMIT)
+            connection = locked_connection(access)
             if used == "path":
                 target = base / spec["path"]
                 if not access.allows(target):
                     raise loaded.error(("data", "path"), _outside(spec["path"]))
                 return lazy(target, connection=connection, **options)
-            return lazy(_duckdb_query(loaded, spec["sql"], base, connection), **options)
+            relation = _duckdb_query(loaded, spec["sql"], base, connection)
+            return lazy(relation, connection=connection, **options)
         if "max_rows" in spec:
             options["max_rows"] = None if spec["max_rows"] is False else spec["max_rows"]
         if used == "sample":
@@ -468,7 +459,9 @@ def _read_data(loaded: Loaded, namespace: Mapping[str, Any] | None, access: Acce
 
             rows = spec.get("rows")
             if spec["sample"] == "orders":
-                source = samples.sales(rows=rows or 100_000, seed=spec.get("seed", 2024))
+                rows = 100_000 if rows is None else rows
+                _check_sample_rows(loaded, rows, options.get("max_rows", DEFAULT_MAX_ROWS))
+                source = samples.sales(rows=rows, seed=spec.get("seed", 2024))
             else:
                 if rows is not None:
                     raise loaded.error(("data", "rows"), "rows only applies to the 'orders' sample")
@@ -489,6 +482,24 @@ def _read_data(loaded: Loaded, namespace: Mapping[str, Any] | None, access: Acce
         raise
     except IpyreportError as error:
         raise loaded.error(("data", used), str(error)) from None
+
+
+def _check_sample_rows(loaded: Loaded, rows: int, max_rows: int | None) -> None:
+    """Refuse more sample orders than may be read, before generating any."""
+    from ipyreport.samples import MAX_ORDERS
+
+    if max_rows is not None and rows > max_rows:
+        raise loaded.error(
+            ("data", "rows"),
+            f"{rows:,} orders is more than max_rows ({max_rows:,}) allows in memory; "
+            "lower rows, or raise max_rows (false: no limit)",
+        )
+    if rows > MAX_ORDERS:
+        raise loaded.error(
+            ("data", "rows"),
+            f"{rows:,} orders is more than the sample generator makes ({MAX_ORDERS:,}); "
+            "for more, write them to Parquet with ipyreport.samples.write_orders and read them with path:",
+        )
 
 
 def _outside(path: str) -> str:

@@ -28,7 +28,8 @@ import yaml
 
 from ipyreport._access import Access
 from ipyreport._colors import palette_of
-from ipyreport._errors import StepError, closest
+from ipyreport._errors import SpecError, StepError, closest
+from ipyreport._yaml import MAX_DEPTH, check_shape
 
 __all__ = ["BASES", "BRAND_THEMES", "Brand", "Theme", "theme_of"]
 
@@ -199,9 +200,18 @@ def theme_of(value: Any, *, access: Access | None = None) -> Theme:
         if not path.is_file():
             msg = f"theme file {str(path)!r} does not exist"
             raise StepError(msg, field="theme")
-        text = path.read_text(encoding="utf-8")
         try:
-            loaded = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+            text = path.read_text(encoding="utf-8")
+            if path.suffix.lower() == ".json":
+                loaded = json.loads(text)
+            else:
+                check_shape(text, str(path), "theme", syntax=False)
+                loaded = yaml.safe_load(text)
+        except SpecError as error:
+            raise StepError(str(error), field="theme") from None
+        except RecursionError:
+            msg = f"theme file {str(path)!r} nests too deeply to read; no theme needs more than {MAX_DEPTH} levels"
+            raise StepError(msg, field="theme") from None
         except (ValueError, yaml.YAMLError) as error:
             msg = f"theme file {str(path)!r} is not valid {path.suffix[1:].upper()}: {error}"
             raise StepError(msg, field="theme") from None
@@ -228,6 +238,8 @@ def _from_mapping(value: Mapping[str, Any], folder: Path, name: str, access: Acc
             msg = f"theme {name!r}: {key} is text, got {type(values[key]).__name__} {values[key]!r:.60}"
             raise StepError(msg, field="theme")
     theme = Theme(**{"name": name, **values, "folder": folder, "access": access})
+    for cover in ("title_slide", "closing_slide"):
+        _cover(getattr(theme, cover), "", cover, name)  # refused now, not when exported
     for asset in ("font_file", "logo"):
         _asset_path(theme, asset)  # a file the theme may not read is refused now, not at export
     return theme
@@ -276,6 +288,10 @@ def _cover(value: Any, default: str, what: str, name: str) -> dict[str, str | No
     if isinstance(value, str):
         return {"title": value, "subtitle": None}
     if isinstance(value, Mapping) and set(value) <= {"title", "subtitle"}:
+        for key in ("title", "subtitle"):
+            if value.get(key) is not None and not isinstance(value[key], str):
+                msg = f"theme {name!r}: {what}.{key} is text, got {type(value[key]).__name__} {value[key]!r:.60}"
+                raise StepError(msg, field="theme")
         cover = Cover(**value) if "title" in value else Cover(default, value.get("subtitle"))
         return {"title": cover.title, "subtitle": cover.subtitle}
     msg = f"theme {name!r}: {what} is true, a title, or {{title, subtitle}}, got {value!r}"

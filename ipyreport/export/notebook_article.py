@@ -104,17 +104,21 @@ def checked_document(raw: bytes, where: str, *, allow_code: bool = False) -> byt
 
     try:
         document = json.loads(raw)
+        problem = jsonschema.exceptions.best_match(
+            jsonschema.Draft202012Validator(schema()).iter_errors(document)
+        )
+        slides = document.get("slides") if problem is None else None
+        codes = [code for spec in _filters(slides) for code in _raw_filters(spec)]
+    except RecursionError:
+        msg = f"{where}: the saved story nests too deeply to be a story document; run the notebook again and save it"
+        raise IpyreportError(msg) from None
     except ValueError as error:
         msg = f"{where}: the saved story is not JSON ({error}); run the notebook again and save it"
         raise IpyreportError(msg) from None
-    problem = jsonschema.exceptions.best_match(
-        jsonschema.Draft202012Validator(schema()).iter_errors(document)
-    )
     if problem is not None:
         field = "/".join(str(part) for part in problem.absolute_path) or "the document"
         msg = f"{where}: the saved story is not a story document ({field}: {problem.message:.200}); run the notebook again and save it"
         raise IpyreportError(msg)
-    codes = [code for spec in _filters(document.get("slides")) for code in _raw_filters(spec)]
     if codes and not allow_code:
         msg = (
             f"{where}: the saved story runs its own JavaScript (a raw filter: {codes[0]!r:.80}); "
@@ -132,12 +136,24 @@ def notebook_parts(path: str | Path, *, allow_code: bool = False) -> tuple[str, 
     Each story document is checked (see :func:`checked_document`).
     """
     source = Path(path)
+    if source.exists() and not source.is_file():
+        msg = f"{source}: is not a regular file (a folder, pipe or device); name a .ipynb file"
+        raise IpyreportError(msg)
     try:
         notebook = json.loads(source.read_text(encoding="utf-8"))
-        cells = notebook["cells"]
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as error:
+    except RecursionError:
+        msg = f"{source}: not a readable notebook (its JSON nests too deeply); the file is damaged"
+        raise IpyreportError(msg) from None
+    except (OSError, UnicodeDecodeError, ValueError) as error:
         msg = f"{source}: not a readable notebook ({error})"
         raise IpyreportError(msg) from None
+    cells = notebook.get("cells") if isinstance(notebook, dict) else None
+    if not isinstance(cells, list):
+        msg = (
+            f"{source}: not a readable notebook (no list of cells, as a Jupyter notebook of "
+            "format 4 holds); open and save it in Jupyter, or check it is a notebook"
+        )
+        raise IpyreportError(msg)
     render = _markdown()
     parts: list[str | bytes] = []
     title = source.stem
