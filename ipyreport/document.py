@@ -24,6 +24,8 @@ cannot see it: a text alternative and the table of numbers it draws.
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Mapping
 from importlib import resources
 from typing import Any, TypedDict
@@ -41,6 +43,7 @@ __all__ = [
     "Table",
     "categories",
     "cross_filters",
+    "duration_seconds",
     "load",
     "schema",
     "slide_lengths",
@@ -225,11 +228,35 @@ class Positions:
         return value
 
 
+# The engine's text form of a duration (its types' pattern): seconds unless "ms".
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|ms)?\s*$")
+
+
+def duration_seconds(value: Any) -> float | None:
+    """The seconds an engine duration means: a number of seconds, ``"1.5s"``, ``"500ms"`` or ``"2"``.
+
+    ``None`` when ``value`` is none of these. The player's twin is
+    ``durationSeconds`` in ``static/steps.js``; both read the forms the engine
+    reads (and ``validate`` lets through).
+
+    >>> duration_seconds(2), duration_seconds("60s"), duration_seconds("250ms"), duration_seconds("1 min")
+    (2.0, 60.0, 0.25, None)
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value) if math.isfinite(value) and value >= 0 else None
+    if isinstance(value, str) and (found := _DURATION.match(value)):
+        number = float(found.group(1))
+        return number / 1000 if found.group(2) == "ms" else number
+    return None
+
+
 def _seconds(step: Mapping[str, Any] | None) -> float | None:
     if step is None:
         return None
-    duration = (step.get("animation") or {}).get("duration", DEFAULT_STEP_SECONDS)
-    return float(duration) if isinstance(duration, (int, float)) else DEFAULT_STEP_SECONDS
+    duration = duration_seconds((step.get("animation") or {}).get("duration"))
+    return DEFAULT_STEP_SECONDS if duration is None else duration
 
 
 def step_seconds(document: Document) -> list[float]:

@@ -83,7 +83,9 @@ export async function start({
   const { THEMES, NARROW, NARROW_PX, PLAIN_MARKS, merge, applyBrand } = modules.look;
   const { fillTables } = modules.tables;
   const presenterParts = modules.presenter;
-  const { live, both, seconds, DIMMED } = modules.tracks;
+  const { live, both, DIMMED } = modules.tracks;
+  // The seconds a step's transition takes (the engine's default: one).
+  const seconds = (entry) => steps.durationSeconds(entry?.animation?.duration) ?? 1;
   const positions = flatten(story);
   const mainEntries = story.slides.flatMap((slide) =>
     isBoard(slide) || isCover(slide) ? slide.steps.map(() => null) : slide.steps,

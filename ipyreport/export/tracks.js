@@ -16,11 +16,6 @@ export function lastAt(entries, k) {
 
 export const both = (a, b) => (a && b ? { and: [a, b] } : a ?? b ?? null);
 
-export function seconds(entry) {
-  const duration = entry?.animation?.duration;
-  return typeof duration === "number" ? duration : 1;
-}
-
 /**
  * What the player makes tracks with: the story and everything read from it once.
  * @param {{

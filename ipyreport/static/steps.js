@@ -218,6 +218,18 @@ export function withColors(target, step, data, colors, plain = null) {
 // `formats` (one per measure) are resolved in Python; this applies them.
 // A browser test runs both over the same numbers.
 
+// The seconds an engine duration means: a number of seconds, "1.5s", "500ms"
+// or "2" (seconds); null when it is none of these. The twin of Python's
+// ipyreport.document.duration_seconds (a browser test runs both).
+const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(s|ms)?\s*$/;
+export function durationSeconds(value) {
+  if (typeof value === "number") return Number.isFinite(value) && value >= 0 ? value : null;
+  const found = typeof value === "string" ? DURATION.exec(value) : null;
+  if (!found) return null;
+  const number = Number(found[1]);
+  return found[2] === "ms" ? number / 1000 : number;
+}
+
 // toFixed on a non-negative number: the exact value rounded, a tie going up.
 export function formatNumber(value, format, trim = false) {
   // A log series holds base-10 logarithms: it reads as the number itself.

@@ -6,6 +6,7 @@ import jsonschema
 import pytest
 
 from ipyreport import Dashboard, Filter, Slide, Step, Story, document, presets, samples
+from ipyreport._engine import engine_problem
 from ipyreport.lazy import lazy
 from ipyreport.spec import build, load
 
@@ -99,3 +100,31 @@ def test_durations_and_lengths_are_read_from_the_document():
     assert seconds[5:53] == [0.8] * 48
     assert len(seconds) == 56
     assert document.cross_filters(made) == {7: ["Month", "Product"]}
+
+
+def test_a_duration_written_in_seconds_or_milliseconds_lasts_that_long_in_the_video():
+    from ipyreport.export.video import frame_plan
+
+    step = presets.chart("column", x="Region", y="Revenue")
+    story = Story(
+        samples.sales(),
+        slides=[
+            Slide(
+                step,
+                step.with_animation(duration="60s"),
+                step.with_animation(duration="250ms"),
+                step.with_animation(duration=2),
+                step.with_animation(duration=" 0.5 s"),
+            )
+        ],
+    )
+    made = story.to_json()
+    assert document.step_seconds(document.load(made)) == [1.0, 60.0, 0.25, 2.0, 0.5]
+    # 10 frames a second: 600 frames (and the end) for the 60 s step, not 10.
+    assert frame_plan(made, fps=10, hold=0) == [1, 601, 3, 21, 6]
+    written = ["1500ms", "3", "1 min", ".5s", "1e3ms", "-1s", "2S", True, None, -1]
+    assert [document.duration_seconds(value) for value in written] == [1.5, 3.0] + [None] * 8
+    # What the parser reads is what validate lets through, no more, no less.
+    for value in written:
+        refused = engine_problem("animation", {"duration": value}) is not None
+        assert refused == (document.duration_seconds(value) is None), value
