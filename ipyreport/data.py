@@ -37,6 +37,7 @@ __all__ = [
     "RowLimitError",
     "VizzuData",
     "category_values",
+    "column_roles",
     "encode",
     "to_vizzu_data",
     "to_vizzu_json",
@@ -262,12 +263,15 @@ def _column_encoder(
     max_rows: int | None = DEFAULT_MAX_ROWS,
 ) -> tuple[pa.Table, Callable[[str], Series]]:
     """Read the source, settle every option, and return a per-column encoder."""
-    forced = _forced_roles(dimensions, measures, columns)
+    # The options are checked before a large source is read, and again over what it holds.
+    _forced_roles(dimensions, measures, columns)
     table = read_table(source, columns=columns, max_rows=max_rows)
-    _check_names(table.column_names, forced)
-    roles = {
-        name: forced.get(name) or infer_role(table.column(name).type) for name in table.column_names
-    }
+    roles = column_roles(
+        {field.name: field.type for field in table.schema},
+        dimensions=dimensions,
+        measures=measures,
+        columns=columns,
+    )
     digits = _per_measure(precision, roles, "precision", _check_digits)
     unit_of = _per_measure(units, roles, "units", _check_unit)
 
@@ -349,6 +353,41 @@ def _check_names(names: Sequence[str], forced: Mapping[str, Role]) -> None:
         if name not in seen:
             msg = f"column {name!r} (forced to be a {role}) is not in the data{closest(name, names)}; columns are {list(names)}"
             raise DataError(msg)
+
+
+def column_roles(
+    types: Mapping[str, pa.DataType],
+    *,
+    dimensions: Sequence[str] = (),
+    measures: Sequence[str] = (),
+    columns: Sequence[str] | None = None,
+) -> dict[str, Role]:
+    """Each column's role, from its Arrow type and the roles ``dimensions`` and
+    ``measures`` force: the one rule for every source, read eagerly or lazily.
+
+    Numbers are measures; text, categoricals, booleans, dates and times are
+    dimensions (:func:`infer_role`). A forced measure must hold numbers (or
+    booleans, counted as 1 and 0).
+
+    >>> column_roles({"Year": pa.int64(), "Sales": pa.float64()}, dimensions=["Year"])
+    {'Year': 'dimension', 'Sales': 'measure'}
+    """
+    forced = _forced_roles(dimensions, measures, columns)
+    _check_names(list(types), forced)
+    for name, role in forced.items():
+        if role == "measure" and not _can_be_measure(types[name]):
+            msg = (
+                f"column {name!r} has type {types[name]}, which cannot be a measure; measures are "
+                "numbers (integers, floats, decimals), so convert it or make it a dimension"
+            )
+            raise DataError(msg)
+    return {name: forced.get(name) or infer_role(kind) for name, kind in types.items()}
+
+
+def _can_be_measure(kind: pa.DataType) -> bool:
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    return is_number(kind) or pa.types.is_boolean(kind)
 
 
 def infer_role(arrow_type: pa.DataType) -> Role:

