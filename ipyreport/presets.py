@@ -205,10 +205,7 @@ def chart(
     """
     spec = _kind(kind)
     roles = _roles(x=x, y=y, color=color, size=size, by=by)
-    missing = [role for role in spec.required if role not in roles]
-    if missing:
-        msg = f"{kind} charts need {', '.join(f'{r}=' for r in missing)} ({_usage(kind)})"
-        raise StepError(msg)
+    _check_required(kind, spec, roles)
     if color is not None and spec.color == "none":
         similar = [name for name in KINDS if name.endswith(kind) and name != kind]
         hint = f"; use {' or '.join(similar)} to break it down by {color!r}" if similar else ""
@@ -575,8 +572,11 @@ def timeline(
         for name in _as_list(value)
         if name
     ]
-    logs = _log_roles(kind, log, measures_of)
+    logs = _log_roles(kind, log, measures_of, cumulative=cumulative)
     top = _check_top(kind, spec, top)
+    if top is not None and not _as_list(x):
+        msg = f"timeline top={top}: a race ranks the x categories; give x=, the dimension to rank (x='country', say)"
+        raise StepError(msg, field="x")
     data = as_source(data)
     if isinstance(data, LazySource):
         vizzu_data, source_times = _read_timeline(data, time, mark_dims, measures_of, user)
@@ -599,6 +599,10 @@ def timeline(
         ),
         num_rows=vizzu_data.num_rows,
     )
+    # Roles first: what follows (ranks, logarithms, ranges) reads them.
+    asked = _roles(x=x, y=y, color=color, size=size, by=by)
+    _check_required(kind, spec, asked)
+    _check_roles(kind, spec, asked, projected)
     moments = _moments(projected, time, source_times, fill=fill, filtered=user is not None)
     playback = (
         fill_gaps(projected, time=time, marks=mark_dims, periods=moments)
@@ -817,8 +821,20 @@ def _moments(
     return moments
 
 
-def _log_roles(kind: str, log: Any, measures_of: Mapping[str, Sequence[str]]) -> list[str]:
+def _log_roles(
+    kind: str, log: Any, measures_of: Mapping[str, Sequence[str]], *, cumulative: bool
+) -> list[str]:
     roles = _as_list(log)
+    if roles and kind not in ("scatter", "bubble_plot"):
+        msg = (
+            f"timeline log={log!r}: a log scale suits scatter and bubble_plot charts, where each "
+            f"mark draws its own value; a {kind} chart's lengths and stacks add up, which "
+            "logarithms cannot, so drop log= or use kind='scatter'"
+        )
+        raise StepError(msg, field="log")
+    if roles and cumulative:
+        msg = f"timeline log={log!r}: a cumulative timeline adds moments up, which logarithms cannot; drop log= or cumulative="
+        raise StepError(msg, field="log")
     for role in roles:
         if role not in measures_of:
             allowed = [r for r in measures_of if measures_of[r]]
@@ -1483,6 +1499,13 @@ def _get(data: VizzuData, name: str, role: str) -> Dimension | Measure:
         msg = f"{role}={name!r} is not in the data{closest(name, data.names)}; series are {data.names}"
         raise StepError(msg, field=role)
     return data[name]
+
+
+def _check_required(kind: str, spec: Kind, roles: Mapping[str, list[str]]) -> None:
+    missing = [role for role in spec.required if role not in roles]
+    if missing:
+        msg = f"{kind} charts need {', '.join(f'{r}=' for r in missing)} ({_usage(kind)})"
+        raise StepError(msg)
 
 
 def _check_roles(kind: str, spec: Kind, roles: Mapping[str, list[str]], data: VizzuData) -> None:

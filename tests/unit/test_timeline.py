@@ -219,9 +219,32 @@ def test_a_log_scale_over_zero_or_less_names_the_value_and_the_fix():
     )
 
 
-def test_a_log_scale_on_a_dimension_axis_is_refused():
-    with pytest.raises(StepError, match=r"^timeline log='x': 'x' is not a measure axis of a bar"):
-        presets.timeline(GAPMINDER, time="year", x="country", y="pop", log="x")
+def test_a_log_scale_on_bars_is_refused():
+    with pytest.raises(StepError) as caught:
+        presets.timeline(GAPMINDER, time="year", x="country", y="pop", log="y")
+    assert str(caught.value) == (
+        "timeline log='y': a log scale suits scatter and bubble_plot charts, where each mark "
+        "draws its own value; a bar chart's lengths and stacks add up, which logarithms cannot, "
+        "so drop log= or use kind='scatter'"
+    )
+
+
+def test_a_log_scale_on_an_axis_without_a_measure_is_refused():
+    with pytest.raises(StepError, match=r"^timeline log='size': the chart has no size= measure"):
+        presets.timeline(
+            GAPMINDER,
+            time="year",
+            kind="scatter",
+            x="gdpPercap",
+            y="lifeExp",
+            by="country",
+            log="size",
+        )
+
+
+def test_a_race_without_x_says_what_to_rank():
+    with pytest.raises(StepError, match=r"^timeline top=3: a race ranks the x categories; give x="):
+        presets.timeline(GAPMINDER, time="year", y="pop", top=3)
 
 
 def test_named_marks_are_the_only_ones_labelled():
@@ -303,3 +326,10 @@ def test_a_race_and_a_bubble_chart_read_lazily_are_the_ones_read_eagerly(tmp_pat
         eager = presets.timeline(GAPMINDER, **arguments)
         lazy = presets.timeline(path, **arguments)
         assert [(s.config, s.filter) for s in lazy] == [(s.config, s.filter) for s in eager]
+
+
+def test_a_scatter_timeline_with_a_dimension_on_x_says_so_before_taking_logarithms():
+    with pytest.raises(StepError, match=r"^x='country' of scatter charts must be a measure"):
+        presets.timeline(
+            GAPMINDER, time="year", kind="scatter", x="country", y="lifeExp", by="country", log="x"
+        )
