@@ -7,7 +7,8 @@ are lenient in places that draw nonsense (``rgb(a, 1, 1)`` reads as black,
 or a range end of ``'foo'`` end every chart on the page), so the forms
 accepted here are the plain ones those parsers read as written:
 
-- number: ``-?digits[.digits][e-?digits]``, finite, at most ``MAX_MAGNITUDE``
+- number: ``-?digits[.digits][e-?digits]``, 0 or between ``MIN_MAGNITUDE``
+  and ``MAX_MAGNITUDE`` in size
   (no ``+``, which a length reads as "plus", no hex, ``inf`` or ``nan``);
 - length: a number (pixels) or ``number[px|em|%]``, terms joined by ``+``
   (``'10px+1em'``);
@@ -49,17 +50,19 @@ __all__ = [
     "palette_problem",
 ]
 
-# Beyond this a size, angle or range end means nothing drawable, and the
-# engine's own number reading overflows (and aborts) well before 1e309.
+# Beyond these a size, angle or range end means nothing drawable, and the
+# engine's own number reading aborts on numbers it cannot hold (past 1e308,
+# or nonzero below about 2e-308).
 MAX_MAGNITUDE = 1e15
+MIN_MAGNITUDE = 1e-100
 
-NUMBER = r"-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE]-?\d+)?"
+NUMBER = r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE]-?[0-9]+)?"
 _SPACE = r"[ ]*"
 _LENGTH_TERM = re.compile(rf"{_SPACE}({NUMBER}){_SPACE}(px|em|%)?{_SPACE}")
 _ANGLE = re.compile(rf"{_SPACE}({NUMBER}){_SPACE}(rad|deg|grad|turn)?{_SPACE}")
 _EXTREMUM = re.compile(rf"{_SPACE}({NUMBER}){_SPACE}(%|min|max)?{_SPACE}")
 _HEX = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
-_INTEGER = re.compile(r"\d{1,3}")
+_INTEGER = re.compile(r"[0-9]{1,3}")
 _FUNCTION = re.compile(rf"{_SPACE}([a-z]+){_SPACE}\((.*)\){_SPACE}")
 _STOP = re.compile(rf"{_SPACE}(\S+) +({NUMBER}){_SPACE}")
 
@@ -76,7 +79,10 @@ def _number(text: str) -> float | None:
     """The value of a written number the engine reads as written, or None."""
     if not re.fullmatch(NUMBER, text):
         return None
-    return _finite(float(text))
+    value = float(text)
+    if value == 0 and re.search("[1-9]", re.split("[eE]", text)[0]):
+        return None  # too small to hold: the engine aborts rather than read 0
+    return _finite(value)
 
 
 def _finite(value: Any) -> float | None:
@@ -86,7 +92,9 @@ def _finite(value: Any) -> float | None:
         number = float(value)
     except OverflowError:  # an int too large for a float
         return None
-    if not math.isfinite(number) or abs(number) > MAX_MAGNITUDE:
+    if not math.isfinite(number) or not (
+        number == 0 or MIN_MAGNITUDE <= abs(number) <= MAX_MAGNITUDE
+    ):
         return None
     return number
 

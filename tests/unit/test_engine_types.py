@@ -197,3 +197,26 @@ def test_a_spec_with_a_value_the_engine_cannot_read_fails_validate(tmp_path, cap
 )
 def test_text_forms_the_engine_reads_are_taken(part, value):
     assert engine_problem(part, value) is None
+
+
+@pytest.mark.parametrize(
+    ("part", "value"),
+    [
+        # The engine's number reader aborts on what a double cannot hold.
+        ("config", {"y": {"set": "Revenue", "range": {"min": -2.225073858507e-311}}}),
+        ("style", {"fontSize": "1e-400"}),
+        ("style", {"fontSize": 1e300}),
+        # Forms C's reader takes but nobody means: digits of other scripts, inf, hex, +.
+        ("style", {"fontSize": "١٢px"}),
+        ("style", {"fontSize": "inf"}),
+        ("style", {"paddingLeft": "0x10"}),
+        ("style", {"fontSize": "1e+3"}),
+        # Read silently as something else: black, a wrapped channel, no colour at all.
+        ("style", {"backgroundColor": "rgb(a, 1, 1)"}),
+        ("style", {"backgroundColor": "rgb(300, 1, 1)"}),
+        ("style", {"backgroundColor": ""}),
+        ("style", {"plot": {"marker": {"label": {"filter": "blur"}}}}),
+    ],
+)
+def test_numbers_and_colours_the_engine_misreads_or_cannot_hold_are_refused(part, value):
+    assert engine_problem(part, value) is not None
