@@ -16,7 +16,10 @@ Each measure has one number format in the whole deck, the player's: its
 prefix, suffix and decimals, and the scale (K, M, bn) picked number by
 number as the player picks it (see :func:`excel_format`). An axis the story
 fixes (a timeline's, a zoom's) has the same minimum and maximum as in the
-player, read from the plan's chart state. Every workbook cell is a value,
+player, read from the plan's chart state; a measure the player draws on a
+log scale (``log=`` in a timeline) is a PowerPoint log axis (base 10) over
+the measure's own numbers. Bubbles sized on a log scale are a picture:
+PowerPoint sizes bubbles only linearly. Every workbook cell is a value,
 never a formula (see :func:`_chart_data`). The data appendix (tables of the
 numbers behind the charts) is added when it is a few slides long, or when
 asked for (see :func:`save_pptx`).
@@ -40,8 +43,8 @@ from typing import TYPE_CHECKING, Any
 
 from ipyreport._describe import isolate
 from ipyreport._files import replacing
-from ipyreport._plan import ChartState, Planned, StoryPlan, name_and_aggregator
-from ipyreport.data import Measure
+from ipyreport._plan import ChartState, Planned, StoryPlan, label, name_and_aggregator, read_as
+from ipyreport.data import Measure, VizzuData
 from ipyreport.document import load
 from ipyreport.formats import Display, NumberFormat, measure_of, scale_of, scale_start
 
@@ -94,14 +97,33 @@ class Native:
     series: str | None  # the dimension that splits it into series
     values: tuple[str, ...]  # table columns: one measure, or x, y (and size) for points
     by_value: bool = False  # categories sorted by their value, smallest first (as the engine sorts)
+    log: tuple[str, ...] = ()  # channels drawn on a log scale (x, y): a log axis in PowerPoint
 
 
 def native(state: ChartState, table: Mapping[str, Any] | None) -> Native | None:
     """The PowerPoint chart a step's state can be, or ``None`` (a picture)."""
+    if _log_channels(state, ("size",)):
+        return None  # PowerPoint sizes bubbles linearly only
     found = _native(state, table)
     if found is not None and found.category is not None and state.config.get("sort") == "byValue":
-        return replace(found, by_value=True)
+        found = replace(found, by_value=True)
+    if found is not None:
+        found = replace(found, log=_log_channels(state, ("x", "y")))
     return found
+
+
+def _log_channels(state: ChartState, channels: Sequence[str]) -> tuple[str, ...]:
+    """Which of ``channels`` draw a log series (the logarithms of a measure)."""
+    data = state.data
+    return tuple(
+        channel
+        for channel in channels
+        if any(
+            isinstance(series := data[_name(entry)], Measure) and series.log_of is not None
+            for entry in state.channels.get(channel, [])
+            if _name(entry) in data.names
+        )
+    )
 
 
 def _native(state: ChartState, table: Mapping[str, Any] | None) -> Native | None:
@@ -112,11 +134,11 @@ def _native(state: ChartState, table: Mapping[str, Any] | None) -> Native | None
         name: [_name(entry) for entry in state.channels.get(name, [])]
         for name in ("x", "y", "color", "size")
     }
+    data = state.data
     labels = {
-        name: [_column(entry) for entry in state.channels.get(name, [])]
+        name: [_column(entry, data) for entry in state.channels.get(name, [])]
         for name in ("x", "y", "size")
     }
-    data = state.data
 
     def measures(channel: str) -> list[str]:
         return [
@@ -208,9 +230,10 @@ def _name(entry: Any) -> str:
     return name_and_aggregator(entry)[0]
 
 
-def _column(entry: Any) -> str:
+def _column(entry: Any, data: VizzuData) -> str:
+    """The table column of a channel entry (a log series: the measure it is the logarithm of)."""
     name, aggregator = name_and_aggregator(entry)
-    return name if aggregator == "sum" else f"{aggregator}({name})"
+    return label(read_as(data, name), aggregator)
 
 
 def _chart_data(kind: str, **options: Any) -> Any:
@@ -467,12 +490,7 @@ class _Deck:
                     if kind is None:
                         image = images[index + 1, step]
                         shape = page.shapes.add_picture(io.BytesIO(image), *box)
-                        notes.append(
-                            "The chart is a picture: its filter is JavaScript, so only the "
-                            "browser knows its numbers."
-                            if table is None
-                            else "The chart is a picture: PowerPoint has no chart of this kind."
-                        )
+                        notes.append(_why_a_picture(state, table))
                     else:
                         assert table is not None  # a native chart has its numbers
                         frame_title = (
@@ -614,12 +632,21 @@ class _Deck:
             return
 
         def fix(axis: Any, channel: str) -> None:
+            log = channel in kind.log
+            if log:
+                # The player draws logarithms on a linear axis; PowerPoint has the log axis
+                # itself, so the workbook holds the measure and the axis is base 10.
+                from lxml import etree
+                from pptx.oxml.ns import qn
+
+                axis._element.find(qn("c:scaling")).insert(0, etree.Element(qn("c:logBase")))
+                axis._element.find(qn("c:scaling"))[0].set("val", "10")
             limits = state.ranges.get(channel, {})
             for key, scale in (("min", "minimum_scale"), ("max", "maximum_scale")):
                 value = limits.get(key)
                 # "auto" and percentages of the data's own extent are left to PowerPoint.
                 if isinstance(value, (int, float)) and not isinstance(value, bool):
-                    setattr(axis, scale, float(value))
+                    setattr(axis, scale, 10.0**value if log else float(value))
 
         def label(axis: Any, column: str) -> None:
             axis.tick_labels.number_format = self.number_format(column)
@@ -709,6 +736,15 @@ def _kind_of(planned: Planned) -> Native | None:
     if isinstance(low, str) and low.startswith("-"):
         return replace(found, kind="DOUGHNUT")
     return found
+
+
+def _why_a_picture(state: ChartState, table: Mapping[str, Any] | None) -> str:
+    """The speaker note saying why a chart is a picture, not a PowerPoint chart."""
+    if table is None:
+        return "The chart is a picture: its filter is JavaScript, so only the browser knows its numbers."
+    if _log_channels(state, ("size",)):
+        return "The chart is a picture: its bubbles are sized on a log scale, and PowerPoint sizes bubbles only linearly."
+    return "The chart is a picture: PowerPoint has no chart of this kind."
 
 
 def _keep_returns(chart: Any, data: Any) -> None:

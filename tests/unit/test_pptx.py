@@ -14,7 +14,7 @@ from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 
 from ipyreport import Slide, Story, encode, presets
-from ipyreport.export.pptx import excel_format
+from ipyreport.export.pptx import _kind_of, _why_a_picture, excel_format
 from ipyreport.formats import Format, format_number, resolve_number, scale_start
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -205,3 +205,52 @@ def test_the_data_appendix_is_left_out_when_longer_than_a_few_slides(tmp_path):
     assert len(Presentation(str(short.save_pptx(tmp_path / "no.pptx", appendix=False))).slides) == 1
     with pytest.raises(ValueError, match="appendix must be True, False or None"):
         story.save_pptx(tmp_path / "x.pptx", appendix="yes")  # type: ignore[arg-type]
+
+
+def test_a_log_axis_is_a_powerpoint_log_axis_over_the_measure_itself(tmp_path):
+    recent = GAPMINDER[GAPMINDER.year >= 2002]
+    steps = presets.timeline(
+        recent,
+        time="year",
+        kind="bubble_plot",
+        x="gdpPercap",
+        y="lifeExp",
+        size="pop",
+        color="continent",
+        by="country",
+        log="x",
+    )
+    story = Story(recent, slides=[Slide(steps)])
+    deck = Presentation(str(story.save_pptx(tmp_path / "log.pptx")))
+    chart = charts(deck.slides[0])[0]
+    assert chart.chart_type == XL_CHART_TYPE.BUBBLE
+    x_axis = chart._chartSpace.xpath(".//c:valAx")[0]
+    assert x_axis.xpath("./c:scaling/c:logBase/@val") == ["10"]
+    low, high = (steps[0].config["channels"]["x"]["range"][key] for key in ("min", "max"))
+    assert x_axis.xpath("./c:scaling/c:min/@val") == [str(10.0**low)]
+    assert x_axis.xpath("./c:scaling/c:max/@val") == [str(10.0**high)]
+    # The points are the measure itself (the player's log series is only how it draws it).
+    first = recent[recent.year == 2002]
+    xs = [float(v.text) for v in chart._chartSpace.xpath(".//c:xVal//c:pt/c:v")]
+    assert len(xs) == 142
+    assert sorted(xs) == pytest.approx(sorted(first.gdpPercap))
+
+
+def test_bubbles_sized_on_a_log_scale_are_a_picture_that_says_why():
+    recent = GAPMINDER[GAPMINDER.year >= 2002]
+    steps = presets.timeline(
+        recent,
+        time="year",
+        kind="bubble_plot",
+        x="gdpPercap",
+        y="lifeExp",
+        size="pop",
+        by="country",
+        log="size",
+    )
+    planned = Story(recent, slides=[Slide(steps)]).plan.at(1, None, 1)
+    assert _kind_of(planned) is None
+    assert _why_a_picture(planned.state, planned.table) == (
+        "The chart is a picture: its bubbles are sized on a log scale, "
+        "and PowerPoint sizes bubbles only linearly."
+    )
