@@ -323,7 +323,7 @@ def _build(
             progress.update(f"aggregating {spec}")
             access = _access(spec, options) if options is not None else Access.for_spec(spec)
             story = build(loaded, access=access)
-            for finding in story.check():
+            for finding in [] if quiet else story.check():
                 print(f"warning: {spec}: {finding}", file=sys.stderr)
             progress.advance()
             target = _target(spec, out, len(specs))

@@ -36,6 +36,8 @@ from ipyreport.formats import NumberFormat
 from ipyreport.themes import Brand
 
 __all__ = [
+    "MAX_HEIGHT",
+    "MIN_HEIGHT",
     "Document",
     "Frame",
     "SlideEntry",
@@ -45,6 +47,8 @@ __all__ = [
     "cross_filters",
     "duration_seconds",
     "load",
+    "playable",
+    "player_height",
     "schema",
     "slide_lengths",
     "step_seconds",
@@ -52,6 +56,9 @@ __all__ = [
 
 # A step without a duration plays for Vizzu's default, one second.
 DEFAULT_STEP_SECONDS = 1.0
+# A player's height in pixels: less shows no chart, more than any screen is a mistake.
+MIN_HEIGHT = 100
+MAX_HEIGHT = 10_000
 
 
 class Table(TypedDict):
@@ -133,6 +140,41 @@ def load(document: Document | bytes | str) -> Document:
     return document
 
 
+def playable(text: str | bytes) -> Document:
+    """``text`` as a document a player can stand in: JSON holding slides, each with steps.
+
+    Raises ``ValueError`` saying what is missing (a player refuses such a story
+    and keeps the one it plays).
+    """
+    try:
+        loaded = orjson.loads(text)
+    except orjson.JSONDecodeError as error:
+        msg = f"story is a story document's JSON (Story.to_json()), and this is not JSON: {error}"
+        raise ValueError(msg) from None
+    slides = loaded.get("slides") if isinstance(loaded, dict) else None
+    if (
+        not isinstance(slides, list)
+        or not slides
+        or not all(isinstance(s, dict) and isinstance(s.get("steps"), list) for s in slides)
+    ):
+        msg = "story is a story document's JSON (Story.to_json()): a mapping whose slides each hold steps"
+        raise ValueError(msg)
+    document: Document = loaded
+    return document
+
+
+def player_height(value: Any) -> int:
+    """``value`` if it is a player's height in pixels, else a ``ValueError`` saying the range."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int)
+        or not MIN_HEIGHT <= value <= MAX_HEIGHT
+    ):
+        msg = f"height is the player's height in pixels, from {MIN_HEIGHT} to {MAX_HEIGHT:,}; got {value!r:.40}"
+        raise ValueError(msg)
+    return value
+
+
 def schema() -> dict[str, Any]:
     """The document's JSON Schema (draft 2020-12)."""
     text = resources.files("ipyreport").joinpath("schema/story-document.schema.json").read_text()
@@ -182,6 +224,9 @@ class Positions:
 
     def slide(self, value: int) -> int:
         """``value`` if the document has that slide (1-based)."""
+        if isinstance(value, bool) or not isinstance(value, int):
+            msg = f"slide is a number from 1 to {len(self.lengths)}, got {value!r:.40}"
+            raise ValueError(msg)  # noqa: TRY004 - every wrong move is one ValueError
         if not 1 <= value <= len(self.lengths):
             msg = f"slide must be from 1 to {len(self.lengths)}, got {value}"
             raise ValueError(msg)
@@ -190,6 +235,9 @@ class Positions:
     def step(self, slide: int, value: int) -> int:
         """``value`` if ``slide`` has that step (1-based)."""
         count = self.lengths[slide - 1]
+        if isinstance(value, bool) or not isinstance(value, int):
+            msg = f"step is a number from 1 to {count}, got {value!r:.40}"
+            raise ValueError(msg)  # noqa: TRY004 - every wrong move is one ValueError
         if not 1 <= value <= count:
             msg = f"slide {slide} has steps 1 to {count}, got step {value}"
             raise ValueError(msg)
@@ -211,6 +259,10 @@ class Positions:
         value = dict(value)
         if not value:
             return value
+        for name, label in value.items():
+            if not isinstance(name, str) or not isinstance(label, str):
+                msg = f"a cross-filter maps a dimension to one of its categories, as text; got {name!r}: {label!r:.40}"
+                raise ValueError(msg)  # noqa: TRY004 - every wrong move is one ValueError
         names = self._cross_filters.get(slide)
         if names is None:
             msg = f"slide {slide} is not a dashboard, so it has no cross-filter; go to a dashboard slide first"

@@ -85,17 +85,28 @@ def _engine() -> dict[str, Any]:
     return engine
 
 
+class _DocumentText(param.String[str]):
+    """A story document's JSON, refused before it is set unless a player can play it."""
+
+    def _validate_value(self, value: Any, allow_None: bool) -> None:  # noqa: N803 - param's name
+        super()._validate_value(value, allow_None)
+        if isinstance(value, str) and value:
+            document.playable(value)
+
+
 class StoryPlayer(JSComponent):
     """A story playing in a Panel app, its position two-way."""
 
-    story = param.String(doc="The story document (JSON).")
+    story = _DocumentText(doc="The story document (JSON).")
     engine = param.Dict(doc="The engine and player code the page loads once.")
     slide = param.Integer(default=1, bounds=(1, None), doc="The slide in view (1-based).")
     step = param.Integer(default=1, bounds=(1, None), doc="The step of that slide (1-based).")
     playing = param.Boolean(default=False, doc="Whether the story plays by itself.")
     selection = param.Dict(default={}, doc="The cross-filter of the dashboard in view.")
     player_height = param.Integer(
-        default=540, bounds=(100, None), doc="The player's height in pixels."
+        default=540,
+        bounds=(document.MIN_HEIGHT, document.MAX_HEIGHT),
+        doc="The player's height in pixels.",
     )
 
     _esm = _module()
@@ -108,6 +119,7 @@ class StoryPlayer(JSComponent):
         super().__init__(story=text.decode("utf-8"), engine=_engine(), **params)  # type: ignore[no-untyped-call]
         self.param.slide.bounds = (1, len(self._positions.lengths))
         self._follow_slide()
+        self.param.watch(self._check_selection, ["selection"])
 
     @param.depends("slide", watch=True)
     def _follow_slide(self) -> None:
@@ -119,13 +131,21 @@ class StoryPlayer(JSComponent):
         if step != self.step:
             self.step = step
 
-    @param.depends("selection", watch=True)
-    def _check_selection(self) -> None:
+    def _check_selection(self, event: Any) -> None:
+        """A cross-filter the slide does not have is refused, and the one before it kept."""
         try:
-            self._positions.selection(self.slide, self.selection)
+            self._positions.selection(self.slide, event.new)
         except ValueError:
-            self.selection = {}
+            with param.discard_events(self):
+                self.selection = event.old
             raise
+
+    @param.depends("story", watch=True)
+    def _new_story(self) -> None:
+        """Another story: its own slides, from its first."""
+        self._positions = document.Positions(document.load(self.story))
+        self.param.slide.bounds = (1, len(self._positions.lengths))
+        self.param.update(selection={}, slide=1, step=1)
 
     def on_click(self, callback: Callable[[dict[str, Any]], None]) -> None:
         """Call ``callback({"categories": {...}, "values": {...}, "chart": n})`` when a viewer clicks a mark.

@@ -27,15 +27,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ipyreport import document
-from ipyreport._errors import IpyreportError
+from ipyreport._errors import IpyreportError, closest
 
 if TYPE_CHECKING:
     from ipyreport.story import Story
 
 __all__ = ["story"]
 
-# Less than this shows no chart at all (the notebook widget's limit too).
-MIN_HEIGHT = 100
+# The layouts a story can be shown in.
+LAYOUTS = ("slides", "scroll")
 
 _folder: tempfile.TemporaryDirectory[str] | None = None
 
@@ -63,9 +63,18 @@ def story(
     except ImportError:
         msg = "ipyreport.streamlit needs Streamlit; install it with: pip install 'ipyreport[streamlit]'"
         raise IpyreportError(msg) from None
-    if isinstance(height, bool) or not isinstance(height, int) or height < MIN_HEIGHT:
-        msg = f"height is the player's height in pixels, at least {MIN_HEIGHT}; got {height!r}"
+    from ipyreport.story import Story as Shown
+
+    if not isinstance(story, Shown):
+        msg = f"story is an ipyreport Story, got {type(story).__name__} {story!r:.40}"
         raise IpyreportError(msg)
+    if layout not in LAYOUTS:
+        msg = f"layout is {' or '.join(map(repr, LAYOUTS))}, got {layout!r:.40}{closest(str(layout), LAYOUTS)}"
+        raise IpyreportError(msg)
+    try:
+        document.player_height(height)
+    except ValueError as error:
+        raise IpyreportError(str(error)) from None
     start = {"slide": slide, "step": step, "selection": {}, "playing": False, "clicked": None}
     if layout == "scroll":
         html(story.to_html(layout=layout), height=height, scrolling=True)

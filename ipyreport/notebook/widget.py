@@ -30,9 +30,6 @@ __all__ = ["Engine", "StoryPlayer", "click_record", "engine_state"]
 
 _T = TypeVar("_T")
 
-# Less than this shows no chart at all.
-MIN_HEIGHT = 100
-
 
 def _static(name: str) -> str:
     return resources.files("ipyreport").joinpath(name).read_text(encoding="utf-8")
@@ -123,16 +120,34 @@ class StoryPlayer(anywidget.AnyWidget):
     def __init__(self, story: Story | bytes, **kwargs: Any) -> None:
         # The widget plays the story document, as every output does.
         text = story if isinstance(story, bytes) else story.to_json()
-        self._document = document.load(text)
+        self._document = document.playable(text)
+        self._read = text.decode("utf-8")  # checked already: the trait need not read it again
         self._name = repr(story) if not isinstance(story, bytes) else repr(self._document["title"])
         self._positions = document.Positions(self._document)
         self._click_handlers: list[Callable[[dict[str, Any]], None]] = []
-        super().__init__(engine=Engine.shared(), story=text.decode("utf-8"), **kwargs)
+        super().__init__(engine=Engine.shared(), story=self._read, **kwargs)
         self.on_msg(self._handle_message)
+
+    @traitlets.validate("story")
+    def _valid_story(self, proposal: dict[str, Any]) -> str:
+        text: str = proposal["value"]
+        if text is not self._read:
+            self._document = _checked(document.playable, text)
+            self._read = text
+        return text
+
+    @traitlets.observe("story")
+    def _new_story(self, change: dict[str, Any]) -> None:
+        """Another story: its own slides, from its first."""
+        self._positions = document.Positions(self._document)
+        if change["old"]:
+            with self.hold_trait_notifications():
+                self.selection = {}
+                self.slide = self.step = 1
 
     @traitlets.validate("slide")
     def _valid_slide(self, proposal: dict[str, Any]) -> int:
-        return _checked(self._positions.slide, int(proposal["value"]))
+        return _checked(self._positions.slide, proposal["value"])
 
     @traitlets.validate("selection")
     def _valid_selection(self, proposal: dict[str, Any]) -> dict[str, str]:
@@ -140,11 +155,7 @@ class StoryPlayer(anywidget.AnyWidget):
 
     @traitlets.validate("height")
     def _valid_height(self, proposal: dict[str, Any]) -> int:
-        value = int(proposal["value"])
-        if value < MIN_HEIGHT:
-            msg = f"height is the player's height in pixels, at least {MIN_HEIGHT}; got {value}"
-            raise traitlets.TraitError(msg)
-        return value
+        return _checked(document.player_height, proposal["value"])
 
     @traitlets.observe("slide")
     def _moved(self, change: dict[str, Any]) -> None:
@@ -157,7 +168,7 @@ class StoryPlayer(anywidget.AnyWidget):
 
     @traitlets.validate("step")
     def _valid_step(self, proposal: dict[str, Any]) -> int:
-        return _checked(self._positions.step, self.slide, int(proposal["value"]))
+        return _checked(self._positions.step, self.slide, proposal["value"])
 
     def __repr__(self) -> str:
         return f"StoryPlayer({self._name}, slide={self.slide}, step={self.step})"

@@ -8,12 +8,14 @@ that do not exist given to --allow-path.
 
 import gc
 import os
+import re
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from traitlets import TraitError
 
 from ipyreport import samples
 from ipyreport._access import Access, locked_connection
@@ -355,3 +357,101 @@ def test_allow_path_must_name_a_folder_that_exists(tmp_path, capsys):
     )
     with pytest.raises(SpecError, match=r"^--allow-path '.*nonexistent': does not exist; "):
         Access.for_spec(spec, folders=[missing])
+
+
+# How each player refuses a value: traitlets' error, or param's ValueError.
+REFUSED = (TraitError, ValueError)
+
+
+def _board():
+    from ipyreport import Dashboard, Slide, Story, presets
+
+    return Story(
+        samples.sales(),
+        slides=[
+            Slide(presets.chart("column", x="Region", y="Revenue")),
+            Dashboard(
+                presets.chart("column", x="Region", y="Revenue"),
+                presets.chart("pie", x="Product", y="Units"),
+            ),
+        ],
+    )
+
+
+def _players():
+    from ipyreport.notebook.widget import StoryPlayer as Widget
+    from ipyreport.panel import StoryPlayer as PanelPlayer
+
+    board = _board()
+    return [(Widget(board), "height"), (PanelPlayer(board), "player_height")]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        (
+            "story",
+            "not json",
+            "story is a story document's JSON (Story.to_json()), and this is not JSON",
+        ),
+        ("story", '{"slides": 3}', "a mapping whose slides each hold steps"),
+        ("height", 2**64, None),
+        ("slide", "2", None),
+        ("slide", 3, None),
+        ("selection", {"Region": 5}, None),
+        ("selection", {"Region": "Europa"}, "'Region' has no category 'Europa'"),
+    ],
+)
+def test_players_refuse_a_bad_value_and_keep_the_one_they_had(name, value, message):
+    for player, height in _players():
+        player.go(2)
+        player.selection = {"Region": "Europe"}
+        field = height if name == "height" else name
+        before = getattr(player, field)
+        with pytest.raises(REFUSED, match=None if message is None else re.escape(message)):
+            setattr(player, field, value)
+        assert getattr(player, field) == before, type(player).__module__
+        assert (player.slide, player.selection) == (2, {"Region": "Europe"})
+
+
+def test_a_player_takes_another_story_from_its_first_slide():
+    from ipyreport import Slide, Story, presets
+
+    for player, _ in _players():
+        player.go(2)
+        other = Story(
+            samples.sales(), slides=[Slide(presets.chart("bar", x="Region", y="Revenue"))]
+        )
+        player.story = other.to_json().decode("utf-8")
+        assert (player.slide, player.step, player.selection) == (1, 1, {})
+        with pytest.raises(REFUSED, match=r"1 to 1, got 2|at most 1, not 2"):
+            player.slide = 2
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"story": "not json"}, "story is an ipyreport Story, got str 'not json'"),
+        ({"layout": "bogus"}, "layout is 'slides' or 'scroll', got 'bogus'"),
+        (
+            {"height": 2**64},
+            "height is the player's height in pixels, from 100 to 10,000; got 18446744073709551616",
+        ),
+        ({"slide": "2"}, "slide is a number from 1 to 2, got '2'"),
+    ],
+)
+def test_streamlit_refuses_bad_arguments_in_one_line(arguments, message):
+    import ipyreport.streamlit
+    from ipyreport import IpyreportError
+
+    with pytest.raises(IpyreportError) as caught:
+        ipyreport.streamlit.story(**{"story": _board(), **arguments})
+    assert str(caught.value) == message
+
+
+def test_quiet_builds_print_no_warnings(tmp_path, capsys):
+    spec = _spec(tmp_path, "{sample: sales}")
+    assert main(["build", str(spec)]) == 0
+    assert capsys.readouterr().err.startswith(f"warning: {spec}: slide 1, step 1: Revenue reads")
+    assert main(["build", "-q", str(spec)]) == 0
+    assert capsys.readouterr() == ("", "")

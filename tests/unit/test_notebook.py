@@ -211,7 +211,7 @@ def test_a_move_never_leaves_the_player_in_an_impossible_state():
     with pytest.raises(TraitError) as error:
         player.selection = {"Region": "Europa"}
     assert str(error.value) == "'Region' has no category 'Europa' (did you mean 'Europe'?)"
-    with pytest.raises(TraitError, match="at least 100; got -5"):
+    with pytest.raises(TraitError, match="from 100 to 10,000; got -5"):
         player.height = -5
 
 
@@ -246,7 +246,7 @@ def test_streamlit_refuses_a_height_that_shows_nothing(story):
     import ipyreport.streamlit
     from ipyreport import IpyreportError
 
-    with pytest.raises(IpyreportError, match=r"at least 100; got 40"):
+    with pytest.raises(IpyreportError, match=r"from 100 to 10,000; got 40"):
         ipyreport.streamlit.story(story, height=40)
     with pytest.raises(IpyreportError, match=r"slide 2 has steps 1 to 1, got step 3"):
         ipyreport.streamlit.story(story, slide=2, step=3)
