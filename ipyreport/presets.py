@@ -1173,21 +1173,23 @@ def _with_periods(data: VizzuData, time: str, periods: Sequence[str]) -> VizzuDa
 
 
 def _fill_periods(categories: list[str]) -> list[str]:
-    """The categories with missing periods of a regular date or integer series added."""
+    """The categories with missing periods of a regular date or integer series added.
+
+    The cadence is the series' own: months (or quarters, years) when every
+    date falls on the same day of its month or on its last day, else the
+    largest whole number of days between them; never finer. A series that
+    filling would make ten times longer is left as it is (it is not regular).
+    """
     if len(categories) < 3:
         return categories
     dates = _parse_dates(categories)
     if dates is not None:
-        if all(d.day == 1 for d in dates):
-            months = [d.year * 12 + d.month - 1 for d in dates]
-            step = math.gcd(*(b - a for a, b in itertools.pairwise(months)))
-            if step <= 0:
-                return categories
-            full = range(months[0], months[-1] + 1, step)
-            return [dt.date(m // 12, m % 12 + 1, 1).isoformat() for m in full]
+        monthly = _monthly(dates)
+        if monthly is not None:
+            return monthly
         days = [d.toordinal() for d in dates]
         step = math.gcd(*(b - a for a, b in itertools.pairwise(days)))
-        if step <= 0:
+        if step <= 0 or (days[-1] - days[0]) // step > 10 * len(days):
             return categories
         return [dt.date.fromordinal(d).isoformat() for d in range(days[0], days[-1] + 1, step)]
     integers = _parse_integers(categories)
@@ -1197,6 +1199,30 @@ def _fill_periods(categories: list[str]) -> list[str]:
             return categories
         return [str(value) for value in range(integers[0], integers[-1] + 1, step)]
     return categories
+
+
+def _monthly(dates: list[dt.date]) -> list[str] | None:
+    """Every period of a series of dates on one day of their months (or on month ends),
+    at its step in months; None for dates that are not monthly."""
+    month_end = all((d + dt.timedelta(days=1)).day == 1 for d in dates)
+    if not month_end and len({d.day for d in dates}) != 1:
+        return None
+    months = [d.year * 12 + d.month - 1 for d in dates]
+    step = math.gcd(*(b - a for a, b in itertools.pairwise(months)))
+    if step <= 0:
+        return None
+    day = dates[0].day
+
+    def date_of(month: int) -> dt.date:
+        first = dt.date(month // 12, month % 12 + 1, 1)
+        if month_end:
+            following = month + 1
+            return dt.date(following // 12, following % 12 + 1, 1) - dt.timedelta(days=1)
+        return first.replace(day=day)
+
+    if month_end or day <= 28:
+        return [date_of(m).isoformat() for m in range(months[0], months[-1] + 1, step)]
+    return None
 
 
 def _parse_dates(categories: list[str]) -> list[dt.date] | None:

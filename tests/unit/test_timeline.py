@@ -333,3 +333,18 @@ def test_a_scatter_timeline_with_a_dimension_on_x_says_so_before_taking_logarith
         presets.timeline(
             GAPMINDER, time="year", kind="scatter", x="country", y="lifeExp", by="country", log="x"
         )
+
+
+@pytest.mark.parametrize(
+    ("dates", "filled"),
+    [
+        # Month ends: March is missing; no day between them is a period.
+        (["2021-01-31", "2021-02-28", "2021-04-30", "2021-05-31"], "2021-03-31"),
+        # The 15th of each month.
+        (["2021-01-15", "2021-02-15", "2021-04-15", "2021-05-15"], "2021-03-15"),
+    ],
+)
+def test_a_monthly_table_not_on_the_first_fills_months_never_days(dates, filled):
+    table = pa.table({"Day": pa.array([pd.Timestamp(d).date() for d in dates]), "v": [1.0] * 4})
+    steps = presets.timeline(table, time="Day", kind="column", x="Day", y="v")
+    assert titles(steps) == sorted([*dates, filled])
