@@ -91,13 +91,13 @@ def caption(
     """
     said = words(lang)
     return Caption(
-        _what(state, said),
+        _what(state, said, display),
         _stats(state, rows, display, said),
         _change(state, rows, previous, display, said) if previous else "",
     )
 
 
-def _what(state: ChartState, said: Mapping[str, Any]) -> str:
+def _what(state: ChartState, said: Mapping[str, Any], display: Display) -> str:
     measures: list[str] = []
     dims: list[str] = []
     for channel in ("x", "y", "color", "size", "lightness"):
@@ -106,9 +106,9 @@ def _what(state: ChartState, said: Mapping[str, Any]) -> str:
             if name not in state.data.names:
                 continue
             if isinstance(state.data[name], Measure):
-                measures.append(isolate(label(name, aggregator)))
+                measures.append(isolate(display.name(label(name, aggregator), within=True)))
             else:
-                dims.append(isolate(name))
+                dims.append(isolate(display.name(name, within=True)))
     kind = said["kinds"].get(chart_type(state.config, state.channels))
     if not measures and not dims:
         return ""
@@ -204,7 +204,8 @@ def _stats(
         return str(said["none"])
     if not dim_count:
         return str(said["total"]).format(
-            measure=isolate(column), value=display.number(column, values[0])
+            measure=isolate(display.name(column, within=True)),
+            value=display.number(column, values[0]),
         )
     grouped = _named_marks(state, rows, display)
     assert grouped is not None
@@ -220,7 +221,7 @@ def _stats(
 
     sentences = [
         str(said["highest"]).format(
-            measure=isolate(column),
+            measure=isolate(display.name(column, within=True)),
             values=str(said["and"]).join(entry(p) for p in ranked[:TOP_VALUES]),
         )
     ]
@@ -256,11 +257,17 @@ def _change(
         return ""
     (dimension, column, pairs), (old_dimension, old_column, old_pairs) = now, was
     if column != old_column:
-        return str(said["remeasured"]).format(now=isolate(column), was=isolate(old_column))
+        return str(said["remeasured"]).format(
+            now=isolate(display.name(column, within=True)),
+            was=isolate(display.name(old_column, within=True)),
+        )
     if dimension != old_dimension:
         if not dimension or not old_dimension:
             return ""
-        return str(said["regrouped"]).format(now=isolate(dimension), was=isolate(old_dimension))
+        return str(said["regrouped"]).format(
+            now=isolate(display.name(dimension, within=True)),
+            was=isolate(display.name(old_dimension, within=True)),
+        )
     old = {name: value for name, value in old_pairs if value is not None}
     shared = [
         (name, value, old[name]) for name, value in pairs if value is not None and name in old
@@ -361,7 +368,7 @@ def _pointed_at(where: Filter, display: Display, said: Mapping[str, Any]) -> str
             else "range_high"
         )
         return str(said[key]).format(
-            column=isolate(column),
+            column=isolate(display.name(column)),
             low=display.number(column, low) if low is not None else "",
             high=display.number(column, high) if high is not None else "",
         )

@@ -39,6 +39,7 @@ from ipyreport.formats import (
     Format,
     NumberFormat,
     format_number,
+    measure_of,
     parse_format,
     resolve_number,
 )
@@ -240,6 +241,16 @@ def _columns(scope: Scope, name: str, *, role: str | None, used: str) -> None:
         raise StepError(msg)
 
 
+def _named(scope: Scope, column: str, used: str) -> Value:
+    """``C.name``: the column's display name (a column the story draws or reads)."""
+    display = scope.display
+    known = [*scope.rows.data.names, *display.names, *display.numbers, *display.labels]
+    if measure_of(column)[0] not in known:
+        msg = f"{used} names {column!r}, which is not a column{closest(column, known)}; columns are {sorted(set(known))}"
+        raise StepError(msg)
+    return Value("text", display.name(column))
+
+
 def _first(data: VizzuData, kind: type) -> str | None:
     return next((series.name for series in data.series if isinstance(series, kind)), None)
 
@@ -329,6 +340,8 @@ def evaluate(scope: Scope, expression: Expression, used: str) -> Value:
     op = node["op"]
     if op == "caption":
         return Value("text", scope.captions.get(node["part"], ""))
+    if op == "name":
+        return _named(scope, node["column"], used)
     if op == "rank":
         return _rank(scope, node, used)
     column = node["column"]

@@ -28,6 +28,8 @@ The language, whole:
   Product=Product.top)``; a bare word is a category (``Region=Europe``), a
   category with spaces or punctuation is quoted; a name with spaces is
   written in backticks: ```sum(`Unit price`)```.
+- ``C.name``: how the column ``C`` is called (its display name from the
+  story's ``labels``, else its own): ``{Revenue.name} by {Region.name}``.
 - ``caption`` is the step's generated description; ``caption.what``,
   ``caption.stats`` and ``caption.change`` are its three parts.
 - After ``|``, a format: ``pct`` (a ratio as a percentage), a format
@@ -62,6 +64,7 @@ __all__ = [
     "TextFormat",
     "is_template",
     "literal",
+    "name_of",
     "parse",
 ]
 
@@ -142,6 +145,17 @@ def literal(text: str) -> str:
     'a{{b}}'
     """
     return text.replace("{", "{{").replace("}", "}}")
+
+
+def name_of(column: str) -> str:
+    """A template that reads as the display name of ``column`` (``{`Revenue`.name}``).
+
+    >>> name_of("Unit price"), name_of("a{b")
+    ('{`Unit price`.name}', 'a{{b')
+    """
+    if any(c in column for c in "`{}"):
+        return literal(column)  # not quotable: it reads as itself
+    return f"{{`{column}`.name}}"
 
 
 _TOKEN = re.compile(
@@ -228,10 +242,12 @@ class _Parser:
                     part,
                     f"caption has the parts {', '.join(CAPTION_PARTS)}; got {part.value!r}{_near(part.value, CAPTION_PARTS)}",
                 )
+            if part.kind == "name" and part.value == "name":
+                return {"op": "name", "column": word}
             if part.kind != "name" or part.value not in RANKS:
                 raise self.fail(
                     part,
-                    f"after {word!r}. comes one of {', '.join(RANKS)}; got {part.value!r}{_near(part.value, RANKS)}",
+                    f"after {word!r}. comes one of {', '.join((*RANKS, 'name'))}; got {part.value!r}{_near(part.value, RANKS)}",
                 )
             return self.rank(word, part.value)
         if word == "caption":

@@ -125,6 +125,7 @@ class Document(TypedDict):
     formats: dict[str, NumberFormat]
     plainFormat: NumberFormat
     labels: dict[str, dict[str, str]]
+    names: dict[str, str]  # display names of columns and aggregates, where they differ
     colors: dict[str, dict[str, str]]  # per dimension that colours marks, each category's colour
     brand: Brand | None  # the story's theme, its files embedded
     slides: list[SlideEntry]

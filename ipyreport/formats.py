@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Any, TypedDict
 
@@ -414,6 +414,26 @@ def date_labels(
 # Aggregators whose result counts rows or categories: a plain number, not the measure's unit.
 _COUNTING = ("count", "distinct")
 
+# How an aggregate of a measure reads, before its display name ("Mean life expectancy").
+AGGREGATE_NAMES = {
+    "mean": "mean",
+    "min": "minimum",
+    "max": "maximum",
+    "count": "count of",
+    "distinct": "distinct count of",
+}
+
+
+def _lower_first(text: str) -> str:
+    """``text`` for the middle of a phrase: a capital that starts a word is lowered, an acronym kept."""
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
 
 def measure_of(column: str) -> tuple[str, str]:
     """The measure and aggregator a channel or table column names: ``"mean(Units)"`` → ``("Units", "mean")``.
@@ -431,13 +451,17 @@ def measure_of(column: str) -> tuple[str, str]:
 class Display:
     """Every format of a story, resolved: what a number or a category reads as.
 
-    Built from a document's ``formats``, ``plainFormat`` and ``labels``, so
-    every output reads numbers and dates the same way.
+    Built from a document's ``formats``, ``plainFormat``, ``labels`` and
+    ``names``, so every output reads numbers, dates and column names the
+    same way. ``names`` are the display names the author gave columns
+    (``{"pop": "Population"}``), and the document also carries the name of
+    every aggregate it shows (``"mean(lifeExp)"``).
     """
 
     numbers: Mapping[str, NumberFormat]
     plain: NumberFormat
     labels: Mapping[str, Mapping[str, str]]
+    names: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, document: Mapping[str, Any]) -> Display:
@@ -447,7 +471,26 @@ class Display:
             numbers=document.get("formats") or {},
             plain=document.get("plainFormat") or resolve_number(Format(), lang),
             labels=document.get("labels") or {},
+            names=document.get("names") or {},
         )
+
+    def name(self, column: str, *, within: bool = False) -> str:
+        """How the column or channel entry ``column`` is called: its display name, an
+        aggregate in words (``"mean(lifeExp)"`` reads "Mean life expectancy"); ``within``
+        a sentence a name starts in lower case (an acronym such as "GDP" stays).
+
+        >>> shown = Display({}, resolve_number(Format(), "en"), {}, {"lifeExp": "Life expectancy"})
+        >>> shown.name("lifeExp"), shown.name("mean(lifeExp)"), shown.name("lifeExp", within=True)
+        ('Life expectancy', 'Mean life expectancy', 'life expectancy')
+        """
+        if column in self.names:
+            given = self.names[column]
+            return _lower_first(given) if within else given
+        name, aggregator = measure_of(column)
+        if aggregator == "sum" or aggregator not in AGGREGATE_NAMES:
+            return name
+        phrase = f"{AGGREGATE_NAMES[aggregator]} {_lower_first(self.names.get(name, name))}"
+        return phrase if within else _upper_first(phrase)
 
     def number(self, column: str, value: float | None) -> str:
         """``value`` of the table column or channel entry ``column`` (``"mean(Units)"`` too)."""
@@ -471,12 +514,19 @@ class Display:
         return self.labels.get(dimension, {}).get(label, label)
 
 
-def resolve(formats: Mapping[str, Any], datasets: Iterable[VizzuData], lang: str) -> Display:
+def resolve(
+    formats: Mapping[str, Any],
+    datasets: Iterable[VizzuData],
+    lang: str,
+    names: Mapping[str, Any] | None = None,
+) -> Display:
     """Every measure's and date column's format in ``datasets``, resolved for ``lang``.
 
     ``formats`` maps column names to a :class:`Format`, a mapping or a
     shorthand; a measure without one reads by its unit (if it has one) and
     the defaults, a dimension of ISO dates at its values' precision.
+    ``names`` maps column names to the names the audience reads (axis and
+    legend titles, table headers, text).
 
     >>> from ipyreport import encode
     >>> data = encode({"Month": ["2021-01-01", "2021-02-01"], "Revenue": [5e6, 1e3]})
@@ -536,4 +586,26 @@ def resolve(formats: Mapping[str, Any], datasets: Iterable[VizzuData], lang: str
         shown = date_labels(unique, wanted.date if wanted else None, lang, name=name)
         if shown:
             labels[name] = shown
-    return Display(numbers=numbers, plain=resolve_number(Format(), lang), labels=labels)
+    return Display(
+        numbers=numbers,
+        plain=resolve_number(Format(), lang),
+        labels=labels,
+        names=_names(names or {}, [*measures, *dimensions]),
+    )
+
+
+def _names(names: Mapping[str, Any], columns: list[str]) -> dict[str, str]:
+    """The display names an author gave, checked: each names a column, as text."""
+    if not isinstance(names, Mapping):
+        msg = f"labels map column names to what the audience reads, such as {{'pop': 'Population'}}; got {names!r}"
+        raise StepError(msg, field="labels")
+    checked = {}
+    for column, shown in names.items():
+        if column not in columns:
+            msg = f"labels: no column named {column!r}{closest(str(column), columns)}; columns are {sorted(columns)}"
+            raise StepError(msg, field="labels")
+        if not isinstance(shown, str) or not shown.strip():
+            msg = f"labels: {column!r} is called by some text, such as {column.capitalize()!r}; got {shown!r}"
+            raise StepError(msg, field="labels")
+        checked[str(column)] = shown.strip()
+    return checked

@@ -37,7 +37,7 @@ from ipyreport._errors import closest
 from ipyreport._filters import check as check_filter
 from ipyreport._filters import check_labels, mask
 from ipyreport._schema import AnyOf, Enum, FreeMap, ListOf, Record, Scalar, Type
-from ipyreport._templates import TEMPLATE_HELP, literal
+from ipyreport._templates import TEMPLATE_HELP, literal, name_of
 from ipyreport._vizzu_presets import build_config
 from ipyreport.data import (
     AGGREGATORS,
@@ -395,7 +395,9 @@ def zoom(
             x=[level, top] if depth else [top],
             y=y,
             color=None if KINDS[kind].color == "none" else (color or top),
-            title=literal(f"{y} by {level}" + (f" in {crumbs}" if crumbs else "")),
+            # Column names read as the story calls them (its labels).
+            title=f"{name_of(y)} by {name_of(level)}"
+            + (literal(f" in {crumbs}") if crumbs else ""),
             filter=keep,
             data=vizzu_data,
         )

@@ -144,6 +144,9 @@ SPEC = Record(
         "colors": FreeMap(
             description="a dimension's colours: a palette in category order ('#1b9e77 #d95f02') or {category: colour}"
         ),
+        "labels": FreeMap(
+            description="the names the audience reads for columns, used by axes, legends, tables, text and every output: {pop: Population}"
+        ),
         "tooltips": flag,
         "loop": flag,
         "hold": HOLD,
@@ -360,6 +363,7 @@ def build(
             loop=spec.get("loop", True),
             formats=spec.get("formats"),
             colors=spec.get("colors"),
+            labels=spec.get("labels"),
             hold=spec.get("hold", DEFAULT_HOLD),
         )
     except IpyreportError as error:
@@ -411,7 +415,8 @@ def _located_field(loaded: Loaded, error: IpyreportError, origins: Origins) -> S
     message = str(error)
     if error.slide is None:
         if error.field in loaded.value:
-            return loaded.error((str(error.field),), message)
+            field = str(error.field)
+            return loaded.error((field,), message.removeprefix(f"{field}: "))
         # Otherwise it came from reading the data: point at where the data is named.
         data = loaded.value.get("data")
         named = [key for key in SOURCES if isinstance(data, dict) and key in data]

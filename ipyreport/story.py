@@ -27,6 +27,8 @@ from ipyreport._plan import (
     Planned,
     StoryPlan,
     channel_series,
+    label,
+    name_and_aggregator,
     plan_story,
 )
 from ipyreport._reading import aggregate_lazy
@@ -148,6 +150,10 @@ class Story:
     colour per category across the whole story (its own run of the
     palette); ``colors`` sets some yourself: ``{"Region": {"Europe":
     "#1b9e77"}}`` or ``{"Product": "#1b9e77 #d95f02 #7570b3 #e7298a"}``.
+    ``labels`` gives columns the names the audience reads, once for every
+    output (axis and legend titles, tables, text alternatives, tooltips,
+    PDF, PowerPoint): ``{"pop": "Population"}``; an aggregate reads in
+    words from it ("Mean life expectancy" for ``mean(lifeExp)``).
     ``hold`` is how long play mode rests on each
     step after its transition (seconds; a slide or step can set its own,
     and a timeline's moments rest briefly by default).
@@ -170,6 +176,7 @@ class Story:
         formats: Mapping[str, Any] | None = None,
         colors: Mapping[str, Any] | None = None,
         hold: float = DEFAULT_HOLD,
+        labels: Mapping[str, str] | None = None,
     ) -> None:
         problem = hold_problem(hold)
         if problem:
@@ -221,7 +228,7 @@ class Story:
         # Walked once: every output, the checker and the description read this.
         self.plan: StoryPlan = plan_story(self.slides, self.data, self.tables)
         self.cross_filters = self.plan.cross_filters
-        self.display = self._display(formats or {}, lang)
+        self.display = self._display(formats or {}, lang, labels or {})
         self.formatted = frozenset(formats or ())  # the columns the author gave a format
         # Every text's expressions, computed once from the data its step draws.
         self.narration: Narration = narrate(self.plan, self.slides, self.display, lang, lazy_text)
@@ -238,7 +245,7 @@ class Story:
             palette,
         )
 
-    def _display(self, formats: Mapping[str, Any], lang: str) -> Display:
+    def _display(self, formats: Mapping[str, Any], lang: str, labels: Mapping[str, str]) -> Display:
         """Every format of the story, resolved over what it draws and what its words quote."""
         read = [data for _, data in self.plan.datasets]
         if self.source is not None:
@@ -246,7 +253,7 @@ class Story:
             roles = self.source.roles
             quoted = [n for n in quoted_columns(self.slides) if roles.get(n) == "dimension"]
             read.append(self.source.schema(labelled=quoted))
-        return resolve(formats, read, lang)
+        return resolve(formats, read, lang, labels)
 
     def _bind(self, step: Step) -> Step:
         """``step``, pointing at the story's table when it names one."""
@@ -306,7 +313,53 @@ class Story:
         if texts:
             result["text"] = {name: rendered.parts for name, rendered in texts.items()}
         result["table"] = planned.shown
+        self._title_channels(result["config"], planned)
         return result
+
+    def _title_channels(self, config: dict[str, Any], planned: Planned) -> None:
+        """Each axis and legend the step sets, titled by its measure's display name.
+
+        The engine titles a channel by its measure's column name (``mean(lifeExp)``)
+        and forgets a title whenever the channel's series are set again, so each
+        step that sets a channel says its title (only where the name differs).
+        """
+        channels = config.get("channels")
+        if not isinstance(channels, dict):
+            return
+        for channel in ("x", "y", "color", "lightness", "size"):
+            own = channels.get(channel)
+            if own is None or (isinstance(own, Mapping) and "set" not in own):
+                continue
+            if isinstance(own, Mapping) and "title" in own:
+                continue  # the author's own title
+            measures = []
+            for entry in planned.state.channels.get(channel, []):
+                name, aggregator = name_and_aggregator(entry)
+                if name in planned.state.data.names and isinstance(
+                    planned.state.data[name], Measure
+                ):
+                    measures.append(label(name, aggregator))
+            if not measures or self.display.name(measures[0]) == measures[0]:
+                continue
+            titled = dict(own) if isinstance(own, Mapping) else {"set": own}
+            titled["title"] = self.display.name(measures[0])
+            channels[channel] = titled
+
+    def _names(self) -> dict[str, str]:
+        """The display name of every column the document's tables and charts name, where it
+        differs from the column's own (so every output reads the same words)."""
+        columns: set[str] = set(self.display.names)
+        for planned in self.plan.steps():
+            if planned.table is not None:
+                columns.update(planned.table["columns"])
+            for entries in planned.state.channels.values():
+                for entry in entries:
+                    columns.add(label(*name_and_aggregator(entry)))
+        return {
+            column: self.display.name(column)
+            for column in sorted(columns)
+            if self.display.name(column) != column
+        }
 
     def _outline(self) -> dict[str, Any]:
         """Everything but the datasets, as plain values, with each step's text alternative and table."""
@@ -399,6 +452,7 @@ class Story:
             "formats": dict(self.display.numbers),
             "plainFormat": self.display.plain,
             "labels": {name: dict(shown) for name, shown in self.display.labels.items()},
+            "names": self._names(),
             "colors": self.colors,
             "brand": look,
             "slides": slides,

@@ -35,7 +35,7 @@ export function dashboards({ story, root, steps, words, tables, tracks, DIMMED, 
   // The selection in words: "Region = Europe, Product = Phones".
   function pickedText(board) {
     return Object.entries(board.selection?.where ?? {})
-      .map(([name, value]) => `${isolate(name)} = ${isolate(shown.label(name, value))}`)
+      .map(([name, value]) => `${isolate(shown.name(name))} = ${isolate(shown.label(name, value))}`)
       .join(", ");
   }
 
@@ -60,7 +60,7 @@ export function dashboards({ story, root, steps, words, tables, tracks, DIMMED, 
         .find(Boolean);
       if (!categories) continue;
       const label = document.createElement("label");
-      label.textContent = `${name} `;
+      label.textContent = `${shown.name(name)} `;
       const select = document.createElement("select");
       select.name = name;
       for (const value of ["", ...categories]) {
@@ -245,7 +245,7 @@ export function dashboards({ story, root, steps, words, tables, tracks, DIMMED, 
         return `${labels.join(" ")} ${shown.number(table.columns[count], row[count])}`;
       })
       .join(", ");
-    const values = top ? `Highest ${isolate(table.columns[count])}: ${top}.` : "No values are shown.";
+    const values = top ? `Highest ${isolate(shown.name(table.columns[count]))}: ${top}.` : "No values are shown.";
     return `${name}, ${table.filtered}. ${values}`;
   }
 

@@ -127,7 +127,7 @@ export function explorer({ root, steps, words, shown, story, DIMMED }) {
     const mark = grid.groups[g][m];
     const names = Object.keys(mark.categories).sort((a, b) => Number(b === grid.first) - Number(a === grid.first));
     const labels = names.map((name) => isolate(shown.label(name, mark.categories[name])));
-    const values = Object.entries(mark.values).map(([name, value]) => `${isolate(name)} ${shown.number(name, value)}`);
+    const values = Object.entries(mark.values).map(([name, value]) => `${isolate(shown.name(name))} ${shown.number(name, value)}`);
     let text = `${labels.join(", ")}${labels.length ? ": " : ""}${values.join(", ")}`;
     const measure = mainMeasure(chart, mark);
     const additive = measure && !measure.includes("(");

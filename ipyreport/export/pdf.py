@@ -169,7 +169,7 @@ def _handout(
 def _table(rows: dict[str, Any] | None, display: Display) -> str:
     if not rows:
         return "<p>No table for this step (it uses a custom JavaScript filter).</p>"
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in rows["columns"])
+    head = "".join(f"<th>{html.escape(display.name(str(c)))}</th>" for c in rows["columns"])
     dims = len(rows["columns"]) - rows["measures"]
     body = []
     columns = rows["columns"]

@@ -590,7 +590,7 @@ class _Deck:
         data = _chart_data(kind.kind, number_format=self.number_format(measure))
         data.categories = [label(kind.category, category) for category in categories]
         for name in series_names:
-            shown = label(series, name) if series else measure
+            shown = label(series, name) if series else self.display.name(measure)
             data.add_series(shown, [cells.get((category, name)) for category in categories])
         return data, series_names
 
@@ -651,6 +651,9 @@ class _Deck:
         def label(axis: Any, column: str) -> None:
             axis.tick_labels.number_format = self.number_format(column)
             axis.tick_labels.number_format_is_linked = False
+            # Titled by the measure's display name, as the player's axis is.
+            axis.has_title = True
+            axis.axis_title.text_frame.text = self.display.name(column)
 
         if kind.category is None:
             label(chart.category_axis, kind.values[0])  # a scatter plot's x axis holds values
@@ -692,7 +695,7 @@ class _Deck:
             )
             grid = shape.table
             for c, column in enumerate(table["columns"]):
-                grid.cell(0, c).text = column
+                grid.cell(0, c).text = self.display.name(column)
             for r, row in enumerate(part, start=1):
                 for c, (column, value) in enumerate(zip(table["columns"], row, strict=True)):
                     text = (

@@ -58,7 +58,7 @@ export function fillTable(element, rows, shown, name) {
   for (const column of rows.columns) {
     const cell = document.createElement("th");
     cell.scope = "col";
-    cell.textContent = column;
+    cell.textContent = shown.name(column);
     headRow.append(cell);
   }
   head.append(headRow);

@@ -51,9 +51,9 @@ export function tracks({ Vizzu, steps, look, story, shown, datasets, raw, baseSt
         return;
       }
       const lines = [
-        ...Object.entries(marker.categories ?? {}).map(([name, value]) => `${name}: ${shown.label(name, value)}`),
+        ...Object.entries(marker.categories ?? {}).map(([name, value]) => `${shown.name(name)}: ${shown.label(name, value)}`),
         ...Object.entries(marker.values ?? {}).map(
-          ([name, value]) => `${name}: ${chart.missing(marker, name) ? "no data" : shown.number(name, value)}`,
+          ([name, value]) => `${shown.name(name)}: ${chart.missing(marker, name) ? "no data" : shown.number(name, value)}`,
         ),
       ];
       tip.textContent = lines.join("\n");

