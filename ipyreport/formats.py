@@ -489,7 +489,9 @@ class Display:
         name, aggregator = measure_of(column)
         if aggregator == "sum" or aggregator not in AGGREGATE_NAMES:
             return name
-        phrase = f"{AGGREGATE_NAMES[aggregator]} {_lower_first(self.names.get(name, name))}"
+        # A name the author gave is a phrase; a column's own name stays as it is written.
+        own = _lower_first(self.names[name]) if name in self.names else name
+        phrase = f"{AGGREGATE_NAMES[aggregator]} {own}"
         return phrase if within else _upper_first(phrase)
 
     def number(self, column: str, value: float | None) -> str:

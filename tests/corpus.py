@@ -149,7 +149,7 @@ def highest(show: Display, rows: pd.DataFrame, by: str, measure: str, how: str =
     totals = ranked(rows, by, measure, how)
     column = measure if how == "sum" else f"{how}({measure})"
     name = show.label(by, iso(totals.index[0]))
-    return f"Highest {column}: {name} {show.number(column, float(totals.iloc[0]))}"
+    return f"Highest {show.name(column, within=True)}: {name} {show.number(column, float(totals.iloc[0]))}"
 
 
 def top(show: Display, rows: pd.DataFrame, by: str, measure: str, how: str = "sum") -> str:

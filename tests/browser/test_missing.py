@@ -58,6 +58,15 @@ def _frame_after(page, milliseconds):
     return _texts(page)
 
 
+def _heard(page, timeout=5.0):
+    """Wait (in real time; the page's clock stands still) until the player starts a step."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate("() => document.getElementById('ipyreport').ipyreport?.busy"):
+        assert time.monotonic() < deadline, "the key was never heard"
+        time.sleep(0.05)
+    time.sleep(0.1)  # the engine takes the step and waits for the clock
+
+
 def _at_rest(page):
     """The texts of a frame drawn at rest (time runs again; a one-pixel nudge of the
     viewport redraws the chart), then the clock is paused again."""
@@ -66,8 +75,11 @@ def _at_rest(page):
     size = page.viewport_size
     _texts(page)
     page.set_viewport_size({"width": size["width"] + 1, "height": size["height"]})
-    time.sleep(0.5)
-    texts = _texts(page)
+    texts = []
+    deadline = time.monotonic() + 5
+    while not texts and time.monotonic() < deadline:
+        time.sleep(0.25)
+        texts = _texts(page)
     page.set_viewport_size(size)
     time.sleep(0.5)
     page.clock.pause_at(page.evaluate("() => Date.now()") / 1000 + 0.1)
@@ -87,7 +99,7 @@ def test_a_country_with_no_report_draws_no_value_at_rest_or_in_motion(open_file,
     seen = {}
     for moment in ("1957", "1962", "1967"):
         page.keyboard.press("ArrowRight")
-        time.sleep(0.2)  # the key is heard; the paused clock has not moved
+        _heard(page)
         for at in (250, 500):
             seen[moment, at] = _frame_after(page, 250)
         seen[moment, "rest"] = _at_rest(page)
