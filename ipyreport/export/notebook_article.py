@@ -22,6 +22,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ipyreport._engine import engine_problem
 from ipyreport._errors import IpyreportError
 from ipyreport._files import write_atomic
 from ipyreport.document import schema
@@ -92,6 +93,29 @@ def _filters(node: Any) -> list[Any]:
     return found
 
 
+def _engine_problem(document: dict[str, Any]) -> str | None:
+    """The first style, config or animation in a story document that the engine would refuse
+    (one unreadable value stops every chart on the article's page)."""
+    found = engine_problem("style", document["style"]) if document.get("style") else None
+    if found is not None:
+        return f"style: {found}"
+    stack: list[tuple[str, Any]] = [("slides", document["slides"])]
+    while stack:
+        where, node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(
+                (f"{where}/{index}", item) for index, item in reversed(list(enumerate(node)))
+            )
+        elif isinstance(node, dict):
+            for part in ("config", "style", "animation"):
+                value = node.get(part)
+                found = engine_problem(part, value) if isinstance(value, dict) and value else None
+                if found is not None:
+                    return f"{where}/{part}: {found}"
+            stack.extend((f"{where}/{key}", item) for key, item in reversed(node.items()))
+    return None
+
+
 def checked_document(raw: bytes, where: str, *, allow_code: bool = False) -> bytes:
     """A story document taken from a saved output, once it holds only what a story may.
 
@@ -118,6 +142,10 @@ def checked_document(raw: bytes, where: str, *, allow_code: bool = False) -> byt
     if problem is not None:
         field = "/".join(str(part) for part in problem.absolute_path) or "the document"
         msg = f"{where}: the saved story is not a story document ({field}: {problem.message:.200}); run the notebook again and save it"
+        raise IpyreportError(msg)
+    engine = _engine_problem(document)
+    if engine is not None:
+        msg = f"{where}: the saved story holds a value the chart engine cannot take ({engine}); run the notebook again and save it"
         raise IpyreportError(msg)
     if codes and not allow_code:
         msg = (

@@ -282,3 +282,21 @@ def test_a_notebooks_untouched_story_builds_and_its_linked_pictures_are_dropped(
     assert "invalid" not in page
     assert re.findall(r"<img [^>]*src=", page) == []
     assert '<span class="ipyreport-dropped-picture">the logo</span>' in page
+
+
+def test_a_notebooks_saved_story_with_a_value_the_engine_cannot_read_is_refused(tmp_path, capsys):
+    def unreadable(document):
+        document["slides"][0]["steps"][0]["style"] = {"fontSize": "abc"}
+        return document
+
+    notebook = _notebook_showing(tmp_path, unreadable)
+    out = tmp_path / "article.html"
+    assert main(["build", str(notebook), "-o", str(out)]) == 1
+    error = capsys.readouterr().err
+    assert error.endswith(
+        "cell 2: the saved story holds a value the chart engine cannot take "
+        "(slides/0/steps/0/style: fontSize: 'abc' is not a length; write pixels as a number or "
+        "text such as 12, '12px', '1.2em' (times the font size) or '80%'); run the notebook "
+        "again and save it\n"
+    )
+    assert not out.exists()
