@@ -588,11 +588,16 @@ def resolve(
         shown = date_labels(unique, wanted.date if wanted else None, lang, name=name)
         if shown:
             labels[name] = shown
+    given = _names(names or {}, [*measures, *dimensions])
+    for name, series in measures.items():
+        # A log series is called what its measure is called, on a log scale.
+        if series.log_of in given and name not in given:
+            given[name] = f"{given[series.log_of]} (log scale)"
     return Display(
         numbers=numbers,
         plain=resolve_number(Format(), lang),
         labels=labels,
-        names=_names(names or {}, [*measures, *dimensions]),
+        names=given,
     )
 
 

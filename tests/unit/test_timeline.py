@@ -348,3 +348,12 @@ def test_a_monthly_table_not_on_the_first_fills_months_never_days(dates, filled)
     table = pa.table({"Day": pa.array([pd.Timestamp(d).date() for d in dates]), "v": [1.0] * 4})
     steps = presets.timeline(table, time="Day", kind="column", x="Day", y="v")
     assert titles(steps) == sorted([*dates, filled])
+
+
+def test_a_log_axis_is_called_what_its_measure_is_called():
+    steps = presets.timeline(GAPMINDER, kind="bubble_plot", log="x", **BUBBLES)
+    story = Story(GAPMINDER, slides=[Slide(steps[:1])], labels={"gdpPercap": "GDP per person"})
+    document = story.to_dict()
+    assert document["names"]["gdpPercap (log scale)"] == "GDP per person (log scale)"
+    x = document["slides"][0]["steps"][0]["config"]["channels"]["x"]
+    assert x["title"] == "GDP per person (log scale)"
