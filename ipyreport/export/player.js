@@ -623,7 +623,13 @@ export async function start({
   // paused, seek through it, and read the charts at each of `count` + 1
   // evenly spaced points; the player then stands on that step. On a
   // dashboard every chart moves by the same clock; a shorter one rests at its end.
-  async function capture(count, { titled = false, band = 0 } = {}) {
+  //
+  // `captureStart` begins it and `captureNext(n)` reads the next `n` frames
+  // (none once all are read), so a long step streams to the recorder a few
+  // frames at a time; `capture` reads them all at once.
+  /** @type {null | { playing: any[], longest: number, count: number, frame: number, titled: boolean, band: number }} */
+  let capturing = null;
+  async function captureStart(count, { titled = false, band = 0 } = {}) {
     const target = index + 1;
     const { slide: s, step: k } = positions[target];
     const board = isBoard(story.slides[s]) ? await boardFor(s) : null;
@@ -631,7 +637,6 @@ export async function start({
     const at = board ? k : target;
     index = target;
     render();
-    if (!tracks.length) return new Array(count + 1).fill(snapshot({ titled, band }));
     const playing = [];
     try {
       for (const on of tracks) {
@@ -647,19 +652,37 @@ export async function start({
       await refused(error);
       return { error: root.dataset.error };
     }
-    const longest = Math.max(...playing.map((item) => item.seconds));
+    const longest = Math.max(1e-9, ...playing.map((item) => item.seconds));
+    capturing = { playing, longest, count, frame: 0, titled, band };
+    return { frames: count + 1 };
+  }
+
+  async function captureNext(n) {
+    if (!capturing) return [];
+    const { playing, longest, count, titled, band } = capturing;
     const frames = [];
-    for (let frame = 0; frame <= count; frame += 1) {
+    for (; frames.length < n && capturing.frame <= count; capturing.frame += 1) {
       for (const { on, control, seconds: own } of playing) {
-        control.seek(`${Math.min(100, ((frame / count) * longest * 100) / own)}%`);
+        control.seek(`${Math.min(100, ((capturing.frame / count) * longest * 100) / own)}%`);
         on.chart.feature.rendering.update();
       }
       frames.push(snapshot({ titled, band }));
     }
-    for (const { control, animation } of playing) {
-      control.play();
-      await animation;
+    if (capturing.frame > count) {
+      capturing = null;
+      for (const { control, animation } of playing) {
+        control.play();
+        await animation;
+      }
     }
+    return frames;
+  }
+
+  async function capture(count, options = {}) {
+    const started = await captureStart(count, options);
+    if ("error" in started) return started;
+    const frames = [];
+    for (let next = await captureNext(64); next.length; next = await captureNext(64)) frames.push(...next);
     return frames;
   }
 
@@ -696,6 +719,8 @@ export async function start({
     destroy,
     go,
     capture,
+    captureStart,
+    captureNext,
     snapshot,
     // The labels each chart in view drew in its last frame: [{group, box, text}] per chart.
     labels: () => running().map((on) => on.chart.drawnLabels ?? []),

@@ -23,6 +23,7 @@ from ipyreport.export._browser import in_own_thread, story_page
 
 __all__ = ["frame_plan", "save_video", "title_band"]
 
+BATCH = 8  # frames read from the page at a time
 CANVAS_SIZE = "() => { const c = document.querySelector('.ipyreport-chart canvas'); return [c.width, c.height]; }"
 
 
@@ -64,19 +65,24 @@ def _frames(document: bytes, *, fps: int, size: tuple[int, int], hold: float) ->
             yield first
         for number, seconds in enumerate(step_seconds(load(document))[1:], start=2):
             count = max(round(seconds * fps), 1)
-            urls = page.evaluate(
-                "([count, band]) => document.getElementById('ipyreport').ipyreport.capture(count, {titled: true, band})",
+            started = page.evaluate(
+                "([count, band]) => document.getElementById('ipyreport').ipyreport.captureStart(count, {titled: true, band})",
                 [count, band],
             )
-            refused = urls.get("error") if isinstance(urls, dict) else None
-            if refused:
+            if started.get("error"):
                 # A video that goes on with the wrong picture would mislead: stop here.
-                msg = f"step {number} of the story could not be drawn: {refused}"
+                msg = f"step {number} of the story could not be drawn: {started['error']}"
                 raise RuntimeError(msg)
-            pictures = [_png(url) for url in urls]
-            yield from pictures
+            last = first
+            # A few frames at a time, however long the step: memory stays flat.
+            while urls := page.evaluate(
+                "(n) => document.getElementById('ipyreport').ipyreport.captureNext(n)", BATCH
+            ):
+                for url in urls:
+                    last = _png(url)
+                    yield last
             for _ in range(held):
-                yield pictures[-1]
+                yield last
 
 
 def _settle(page: Any) -> None:
@@ -107,9 +113,9 @@ def save_video(
     MP4's sides are even (H.264 needs them so); a GIF takes any size. A GIF's
     colours come from one palette per frame, made from that frame's own
     colours (up to 256, without dithering), so flat backgrounds and text keep
-    their colours. Frames stream from the page to the encoder one at a time,
-    so memory stays the same however long the story is; ``progress(done,
-    total)`` hears of every frame encoded.
+    their colours. Frames stream from the page to the encoder a few at a
+    time (``BATCH``), so memory stays the same however long the story or any
+    one step is; ``progress(done, total)`` hears of every frame encoded.
     """
     target = Path(path)
     suffix = target.suffix.lower()

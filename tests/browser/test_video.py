@@ -248,3 +248,25 @@ def test_the_player_reads_durations_as_python_does(vizzu):
     )
     assert got == [duration_seconds(value) for value in written]
     assert got[3:5] == [60, 0.25]
+
+
+def test_a_long_step_streams_its_frames_so_memory_stays_flat(tmp_path):
+    import tracemalloc
+
+    def peak(duration):
+        long = presets.chart("pie", x="Region", y="Revenue").with_animation(duration=duration)
+        made = Story(SALES, slides=[Slide(presets.chart("column", x="Region", y="Revenue"), long)])
+        made.to_json()
+        tracemalloc.start()
+        try:
+            made.save_video(tmp_path / f"{duration}.mp4", fps=5, size=SIZE, hold=0)
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    peak("1s")  # the recorder's modules are imported
+    short = peak("10s")
+    growth = peak("30s") - short  # 100 frames more
+    # Measured: 1.7 MB more at the peak, frames read 8 at a time; 19 MB when
+    # the page handed over every frame of a step at once.
+    assert growth < 6_000_000
