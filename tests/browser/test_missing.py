@@ -110,3 +110,48 @@ def test_a_country_with_no_report_draws_no_value_at_rest_or_in_motion(open_file,
     assert seen["1962", "rest"][:3] == ["$3.6M", "$8.0M", "$4.7M"]
     assert "$12.1M" in seen["1967", "rest"]
     assert watch.errors == []
+
+
+# Every circle drawn, with the opacity it is drawn at.
+RECORD_CIRCLES = """(() => {
+  window.drawnCircles = [];
+  const arc = CanvasRenderingContext2D.prototype.arc;
+  CanvasRenderingContext2D.prototype.arc = function (x, y, radius, ...rest) {
+    window.drawnCircles.push({ x, y, radius, alpha: this.globalAlpha });
+    return arc.call(this, x, y, radius, ...rest);
+  };
+})();"""
+
+
+def test_a_scatter_plot_draws_no_point_for_a_country_with_no_report(open_file, tmp_path):
+    data = andes()
+    steps = presets.timeline(
+        data, time="year", kind="scatter", x="gdpPercap", y="lifeExp", by="country", rescale=True
+    )
+    path = Story(data, slides=[Slide(*steps)]).save_html(tmp_path / "scatter.html")
+    watch = open_file(path, reduced_motion="reduce")
+    page = watch.page
+    page.add_init_script(RECORD_CIRCLES)
+    page.reload()
+    wait_ready(page)
+    page.focus("#ipyreport")
+    seen = []
+    for _ in range(3):  # 1952, then 1957 and 1962 without Peru
+        size = page.viewport_size
+        page.evaluate("() => { window.drawnCircles = []; }")
+        page.set_viewport_size({"width": size["width"] + 1, "height": size["height"]})
+        time.sleep(0.5)
+        circles = page.evaluate("() => window.drawnCircles")
+        page.set_viewport_size(size)
+        # The marks are the largest circles (the engine's logo is made of small ones).
+        largest = max(circle["radius"] for circle in circles)
+        marks = {
+            (round(c["x"]), round(c["y"]))
+            for c in circles
+            if c["radius"] > largest - 0.01 and c["alpha"] > 0.01
+        }
+        seen.append(len(marks))
+        page.keyboard.press("ArrowRight")
+        wait_idle(page)
+    assert seen == [4, 3, 3]
+    assert watch.errors == []
