@@ -90,6 +90,12 @@ def _parser() -> argparse.ArgumentParser:
         help="also write a PowerPoint deck (native charts, notes, Morph) next to each HTML file",
     )
     build.add_argument(
+        "--pptx-appendix",
+        choices=("auto", "yes", "no"),
+        default="auto",
+        help="the deck's data appendix of tables: auto adds it when it takes at most 6 slides",
+    )
+    build.add_argument(
         "--video",
         action="store_true",
         help="also record an MP4 of the transitions next to each HTML file",
@@ -333,7 +339,10 @@ def _build(
             if pdf:
                 story.save_pdf(target.with_suffix(".pdf"), steps=steps)
             if pptx:
-                story.save_pptx(target.with_suffix(".pptx"))
+                appendix = {"auto": None, "yes": True, "no": False}[
+                    getattr(options, "pptx_appendix", "auto")
+                ]
+                story.save_pptx(target.with_suffix(".pptx"), appendix=appendix)
             if video:
                 movie = target.with_suffix(".mp4")
                 story.save_video(movie, progress=_recording(progress, movie.name))

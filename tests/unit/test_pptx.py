@@ -14,6 +14,7 @@ from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 
 from ipyreport import Slide, Story, encode, presets
+from ipyreport.cli import main
 from ipyreport.export.pptx import _kind_of, _why_a_picture, excel_format
 from ipyreport.formats import Format, format_number, resolve_number, scale_start
 
@@ -254,3 +255,22 @@ def test_bubbles_sized_on_a_log_scale_are_a_picture_that_says_why():
         "The chart is a picture: its bubbles are sized on a log scale, "
         "and PowerPoint sizes bubbles only linearly."
     )
+
+
+def test_the_command_line_asks_for_the_appendix_or_leaves_it_out(tmp_path):
+    spec = tmp_path / "s.yaml"
+    spec.write_text(
+        "data: {sample: sales}\nslides:\n  - steps:\n      - chart: {kind: bar, x: Region, y: Revenue}\n"
+        "  - steps:\n      - timeline: {time: Month, x: Region, y: Revenue}\n"
+    )
+    counts = {}
+    for choice in ("auto", "yes", "no"):
+        out = tmp_path / choice
+        assert (
+            main(["build", str(spec), "-o", str(out), "--pptx", "--pptx-appendix", choice, "-q"])
+            == 0
+        )
+        counts[choice] = len(Presentation(str(out / "s.pptx")).slides)
+    # 1 + 48 chart slides; the appendix would add 48 tables (two empty months are one
+    # table, shown once), so auto leaves it out.
+    assert counts == {"auto": 49, "yes": 97, "no": 49}
