@@ -52,6 +52,18 @@ def test_axis_titles_and_table_headers_read_the_display_names(open_file, tmp_pat
     first = _drawn_at_rest(page)
     assert "Population" in first
     assert "pop" not in first
+    # The tooltip names the mark the same way (Asia, the first and tallest column).
+    box = page.locator(".ipyreport-chart").bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.17, box["y"] + box["height"] * 0.7)
+    deadline = time.monotonic() + 5
+    tip = ""
+    while not tip and time.monotonic() < deadline:
+        tip = page.evaluate(
+            "() => { const t = document.querySelector('.ipyreport-chart .ipyreport-tip'); return t.hidden ? '' : t.textContent; }"
+        )
+        time.sleep(0.05)
+    assert tip == "Continent: Asia\nPopulation: 3.8bn"
+    page.mouse.move(box["x"] + 2, box["y"] + 2)
     page.keyboard.press("ArrowRight")
     wait_idle(page)
     second = _drawn_at_rest(page)
