@@ -18,7 +18,8 @@ number as the player picks it (see :func:`excel_format`). An axis the story
 fixes (a timeline's, a zoom's) has the same minimum and maximum as in the
 player, read from the plan's chart state; a measure the player draws on a
 log scale (``log=`` in a timeline) is a PowerPoint log axis (base 10) over
-the measure's own numbers. Bubbles sized on a log scale are a picture:
+the measure's own numbers, and a fixed size range keeps a number's bubble
+the same size on every slide. Bubbles sized on a log scale are a picture:
 PowerPoint sizes bubbles only linearly. Every workbook cell is a value,
 never a formula (see :func:`_chart_data`). The data appendix (tables of the
 numbers behind the charts) is added when it is a few slides long, or when
@@ -549,6 +550,8 @@ class _Deck:
         chart.font.size = Pt(12 if box[2] > Inches(8) else 10)
         self.paint(chart, kind, table, series_names)
         self.axes(chart, kind, state)
+        if kind.kind == "BUBBLE":
+            _hold_bubble_sizes(chart, kind, state, table)
         return frame
 
     def chart_data(self, table: dict[str, Any], kind: Native) -> tuple[Any, list[str]]:
@@ -739,6 +742,23 @@ def _kind_of(planned: Planned) -> Native | None:
     if isinstance(low, str) and low.startswith("-"):
         return replace(found, kind="DOUGHNUT")
     return found
+
+
+def _hold_bubble_sizes(
+    chart: Any, kind: Native, state: ChartState, table: Mapping[str, Any]
+) -> None:
+    """Bubbles the same size for the same number on every slide, where the chart fixes
+    the size range (a timeline does): PowerPoint sizes each chart's bubbles by its own
+    largest, so that one is scaled down to where the fixed range puts it."""
+    high = state.ranges.get("size", {}).get("max")
+    if isinstance(high, bool) or not isinstance(high, (int, float)) or high <= 0:
+        return
+    at = table["columns"].index(kind.values[2])
+    largest = max((abs(row[at]) for row in table["rows"] if row[at] is not None), default=0.0)
+    if largest <= 0:
+        return
+    # Bubble areas follow the numbers: the width of the largest goes as the square root.
+    chart.plots[0].bubble_scale = max(1, min(300, round(100 * math.sqrt(largest / high))))
 
 
 def _why_a_picture(state: ChartState, table: Mapping[str, Any] | None) -> str:

@@ -274,3 +274,23 @@ def test_the_command_line_asks_for_the_appendix_or_leaves_it_out(tmp_path):
     # 1 + 48 chart slides; the appendix would add 48 tables (two empty months are one
     # table, shown once), so auto leaves it out.
     assert counts == {"auto": 49, "yes": 97, "no": 49}
+
+
+def test_a_bubble_timeline_keeps_each_bubbles_size_from_slide_to_slide(tmp_path):
+    recent = GAPMINDER[GAPMINDER.year >= 1997]
+    steps = presets.timeline(
+        recent,
+        time="year",
+        kind="bubble_plot",
+        x="gdpPercap",
+        y="lifeExp",
+        size="pop",
+        by="country",
+    )
+    deck = Presentation(str(Story(recent, slides=[Slide(steps)]).save_pptx(tmp_path / "b.pptx")))
+    high = steps[0].config["channels"]["size"]["range"]["max"]
+    china = recent[recent.country == "China"].set_index("year")["pop"]
+    scales = [charts(slide)[0].plots[0].bubble_scale for slide in deck.slides]
+    # China is the largest bubble each year: it is drawn at its share of the fixed range.
+    assert scales == [round(100 * math.sqrt(china[year] / high)) for year in (1997, 2002, 2007)]
+    assert scales[0] < scales[-1] <= 100
