@@ -23,7 +23,21 @@ export class StepError extends Error {}
 // sums it to 0, but the audience must not read "0". `reported(data, from, keep)`
 // answers, for a mark's categories and one of its measures, whether any row the
 // data really holds (before the placeholders, not NaN) passes `keep` there.
-const recordsOf = new WeakMap();
+const decodedOf = new WeakMap();
+
+// Each series' values as labels and numbers (index-form dimensions decoded), once per dataset.
+function decoded(data) {
+  if (!decodedOf.has(data)) {
+    decodedOf.set(
+      data,
+      data.series.map((series) => [
+        series.name,
+        series.categories ? series.values.map((code) => series.categories[code]) : series.values,
+      ]),
+    );
+  }
+  return decodedOf.get(data);
+}
 
 /**
  * @param {any} data prepared Vizzu data (see prepareData)
@@ -32,25 +46,32 @@ const recordsOf = new WeakMap();
  * @returns {(categories: Record<string, string>, measure: string) => boolean}
  */
 export function reported(data, placeholdersFrom, keep) {
-  const answers = new Map();
+  // Per measure and set of dimensions: the marks (their categories) with a reported row,
+  // found in one pass over the rows the first time a mark holding 0 asks.
+  const found = new Map();
+  const marksWithValues = (names, measure) => {
+    const columns = decoded(data);
+    const values = columns.find(([name]) => name === measure)?.[1] ?? [];
+    const at = names.map((name) => columns.find(([own]) => own === name)?.[1] ?? []);
+    const rows = Math.min(placeholdersFrom ?? Infinity, values.length);
+    const marks = new Set();
+    for (let row = 0; row < rows; row += 1) {
+      const value = values[row];
+      if (typeof value !== "number" || Number.isNaN(value)) continue;
+      if (keep) {
+        const record = {};
+        for (const [name, column] of columns) record[name] = column[row];
+        if (!keep(record)) continue;
+      }
+      marks.add(JSON.stringify(at.map((column) => column[row])));
+    }
+    return marks;
+  };
   return (categories, measure) => {
     const names = Object.keys(categories ?? {}).sort();
-    const key = JSON.stringify([measure, ...names.map((name) => [name, categories[name]])]);
-    if (!answers.has(key)) {
-      if (!recordsOf.has(data)) recordsOf.set(data, new Map());
-      const cached = recordsOf.get(data);
-      const cut = placeholdersFrom ?? Infinity;
-      if (!cached.has(cut)) cached.set(cut, records(data, placeholdersFrom));
-      answers.set(
-        key,
-        cached.get(cut).some((record) => {
-          const value = record[measure];
-          if (typeof value !== "number" || Number.isNaN(value)) return false;
-          return names.every((name) => record[name] === categories[name]) && (!keep || keep(record));
-        }),
-      );
-    }
-    return answers.get(key);
+    const group = JSON.stringify([measure, ...names]);
+    if (!found.has(group)) found.set(group, marksWithValues(names, measure));
+    return found.get(group).has(JSON.stringify(names.map((name) => categories[name])));
   };
 }
 
