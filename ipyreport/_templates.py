@@ -72,7 +72,8 @@ __all__ = [
 TEMPLATE_HELP = (
     "text; {expressions} in braces are computed from the data the step draws: "
     "{sum(Revenue)}, {count(Country)}, {Region.top}, {Month.first}, "
-    "{change(Revenue, Month) | pct:+}, {share(Revenue, Region=Europe)}, {caption}; "
+    "{change(Revenue, Month) | pct:+}, {share(Revenue, Region=Europe)}, {caption}, "
+    "{Revenue.name} (the column's display name); "
     "conditions narrow any of them, so {Company.top(Price, Date=Date.last)} ranks at the "
     "last date (Region.top alone ranks by the total over every row); "
     "{{ and }} are literal braces"
