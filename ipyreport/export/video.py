@@ -122,10 +122,16 @@ def save_video(
     if suffix not in (".mp4", ".gif"):
         msg = f"save_video writes .mp4 or .gif files, got {target.name!r}"
         raise ValueError(msg)
-    width, height = size
-    if any(isinstance(side, bool) or not isinstance(side, int) for side in size) or min(size) < 64:
+    sides = list(size) if isinstance(size, (tuple, list)) else []
+    if (
+        len(sides) != 2
+        or any(isinstance(side, bool) or not isinstance(side, int) for side in sides)
+        or min(sides) < 64
+    ):
         msg = f"size={size!r}: a video's size is (width, height) in whole pixels, each at least 64, such as (1280, 720)"
         raise ValueError(msg)
+    width, height = sides
+    size = (width, height)
     if suffix == ".mp4" and (width % 2 or height % 2):
         msg = f"size={size!r}: an MP4's width and height are even numbers of pixels (H.264 needs them so); use ({width + width % 2}, {height + height % 2})"
         raise ValueError(msg)

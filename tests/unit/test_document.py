@@ -128,3 +128,13 @@ def test_a_duration_written_in_seconds_or_milliseconds_lasts_that_long_in_the_vi
     for value in written:
         refused = engine_problem("animation", {"duration": value}) is not None
         assert refused == (document.duration_seconds(value) is None), value
+
+
+@pytest.mark.parametrize(
+    "size", [(1280,), (1280, 720, 3), (1280.0, 720), (True, 720), (32, 720), "1280x720"]
+)
+def test_a_video_size_that_is_not_two_whole_pixel_counts_is_refused(tmp_path, size):
+    from ipyreport.export.video import save_video
+
+    with pytest.raises(ValueError, match=r"a video's size is \(width, height\) in whole pixels"):
+        save_video(b"{}", tmp_path / "v.mp4", size=size)
