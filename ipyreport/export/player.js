@@ -146,10 +146,8 @@ export async function start({
       onMarkerClick,
       onSelection,
     });
-  const main = track(
-    await makeChart($(".ipyreport-chart"), (marker) => onMarkerClick?.({ ...marker, chart: null })),
-    mainEntries,
-  );
+  const mainChart = () => makeChart($(".ipyreport-chart"), (marker) => onMarkerClick?.({ ...marker, chart: null }));
+  const main = track(await mainChart(), mainEntries, mainChart);
   explore.attach(
     $(".ipyreport-chart"),
     () => main.chart,
@@ -295,7 +293,7 @@ export async function start({
     }
     live.charts -= 1;
     $(".ipyreport-chart").replaceChildren();
-    main.chart = await makeChart($(".ipyreport-chart"), (marker) => onMarkerClick?.({ ...marker, chart: null }));
+    main.chart = await mainChart();
     Object.assign(main, { at: -1, dataset: null, filter: null, styled: false, extra: null });
   }
 
@@ -349,7 +347,7 @@ export async function start({
     // A dashboard's charts are too small to preview; the next-step title names it.
     element.dataset.board = String(isBoard(story.slides[positions[target].slide]));
     if (element.dataset.board === "true") return;
-    if (!previews.has(element)) previews.set(element, { on: track(await makeChart(element), mainEntries), busy: false });
+    if (!previews.has(element)) previews.set(element, { on: track(await makeChart(element), mainEntries, () => makeChart(element)), busy: false });
     const preview = previews.get(element);
     if (preview.busy) return;
     preview.busy = true;

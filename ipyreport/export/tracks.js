@@ -142,7 +142,37 @@ export function tracks({ Vizzu, steps, look, story, shown, datasets, raw, baseSt
     return chart;
   }
 
-  const track = (chart, entries) => ({ chart, entries, at: -1, dataset: null, filter: null, styled: false, extra: null });
+  /**
+   * A track: a chart, its entries and the state it is in. `remake` makes a
+   * fresh chart in the same place, for a move the engine cannot animate.
+   * @param {any} chart
+   * @param {any[]} entries
+   * @param {(() => Promise<any>) | null} [remake]
+   */
+  const track = (chart, entries, remake = null) => ({ chart, entries, at: -1, dataset: null, filter: null, styled: false, extra: null, remake });
+
+  // Whether moving from dataset `from` to `to` changes the kind of a series
+  // both hold (a year that is a measure in the data and a dimension in a
+  // timeline's own table): the engine keeps every series it was given and
+  // refuses a second one of the same name, so such a move needs a new chart.
+  function clashes(from, to) {
+    if (from === null || from === to) return false;
+    const kinds = new Map(datasets[from].series.map((s) => [s.name, s.type]));
+    return datasets[to].series.some((s) => kinds.has(s.name) && kinds.get(s.name) !== s.type);
+  }
+
+  async function renew(on) {
+    const element = on.chart.note.parentElement;
+    try {
+      on.chart.detach();
+    } catch {
+      // already unusable: the new chart replaces it either way
+    }
+    live.charts -= 1;
+    element.replaceChildren();
+    on.chart = await on.remake();
+    Object.assign(on, { dataset: null, styled: false });
+  }
   // The animate() target for `entry` on `track`, with the track's state moved on.
   function targetFor(on, entry) {
     if ("filter" in entry) on.filter = entry.filter;
@@ -171,6 +201,11 @@ export function tracks({ Vizzu, steps, look, story, shown, datasets, raw, baseSt
   }
 
   async function apply(on, entry, options) {
+    if (on.remake && clashes(on.dataset, entry.data ?? "main")) {
+      await renew(on);
+      // The new chart starts unfiltered: give it the filter the track is at.
+      if (!("filter" in entry) && on.filter) entry = { ...entry, filter: on.filter };
+    }
     const next = targetFor(on, entry);
     const animation = reducedMotion.matches || options === 0 ? 0 : { ...next.options, ...(options ?? {}) };
     await on.chart.animate(next.target, animation);

@@ -97,3 +97,28 @@ def test_a_log_axis_is_labelled_in_its_units_not_exponents(opened, gapminder_fil
     assert {"China", "India"} <= set(texts)
     assert "United States" not in texts  # only the named marks are labelled
     assert errors == []
+
+
+def test_a_slide_on_the_data_after_a_timeline_over_its_integer_year_is_drawn(opened, tmp_path):
+    # The data holds year as a measure, the timeline's own table as a dimension:
+    # the engine cannot hold both in one chart, so the player starts a new one.
+    race = presets.timeline(COUNTRIES, time="year", x="continent", y="pop")
+    scatter = presets.chart(
+        "scatter", x="gdpPercap", y="lifeExp", by="country", filter={"year": [2007, 2007]}
+    )
+    path = Story(COUNTRIES, slides=[Slide(race), Slide(scatter)]).save_html(tmp_path / "s.html")
+    page, errors = opened(path, "1.12")
+    for key, where in (("ArrowRight", "2"), ("ArrowLeft", "1"), ("ArrowRight", "2")):
+        page.keyboard.press(key)
+        wait_idle(page)
+        assert page.evaluate("() => document.getElementById('ipyreport').dataset.slide") == where
+        assert page.evaluate("() => document.getElementById('ipyreport').dataset.error") is None
+    texts = _at_rest(page)
+    assert "lifeExp" in texts
+    assert "gdpPercap" in texts
+    page.keyboard.press("ArrowLeft")
+    wait_idle(page)
+    assert "2007" in _at_rest(page)
+    # One chart on the page: the one it replaced is gone.
+    assert page.evaluate("() => document.querySelectorAll('.ipyreport-chart canvas').length") == 1
+    assert errors == []
