@@ -186,6 +186,18 @@ def _stacked_along(state: ChartState, column: str) -> set[str]:
     return stacked
 
 
+def _placed_by_measures(state: ChartState) -> bool:
+    """Whether both axes carry a measure (a scatter): marks are places, not parts of a total."""
+
+    def measured(channel: str) -> bool:
+        names = [name_and_aggregator(entry)[0] for entry in state.channels.get(channel, [])]
+        return any(
+            name in state.data.names and isinstance(state.data[name], Measure) for name in names
+        )
+
+    return measured("x") and measured("y")
+
+
 def _entry(dimension: str, text: str, display: Display) -> str:
     if dimension:
         return isolate(display.label(dimension, text))
@@ -228,7 +240,12 @@ def _stats(
     if len(ranked) > TOP_VALUES:
         sentences.append(str(said["lowest"]).format(value=entry(ranked[-1])))
     _, aggregator = measure_of(column)
-    if aggregator == "sum" and len(ranked) > 1 and rows["total"] <= len(rows["rows"]):
+    if (
+        aggregator == "sum"
+        and len(ranked) > 1
+        and rows["total"] <= len(rows["rows"])
+        and not _placed_by_measures(state)
+    ):
         sentences.append(str(said["together"]).format(value=display.number(column, sum(values))))
     return " ".join(sentences)
 

