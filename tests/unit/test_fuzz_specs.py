@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ipyreport import presets
@@ -157,9 +157,10 @@ def _one_located_line(error: Exception, *starts: str) -> None:
     assert "Traceback" not in message
 
 
-def _nested(draw, depth_max: int = 3000) -> str:
+def _nested(draw, depth_max: int = 5000) -> str:
     """YAML text nested far deeper than any story needs, or an alias bomb."""
-    depth = draw(st.integers(60, depth_max))
+    # Just past the limit, past where a recursive reader gives up, and far past it.
+    depth = draw(st.sampled_from([65, 1100, depth_max]))
     opener, closer = draw(st.sampled_from([("[", "]"), ("{a: ", "}")]))
     if draw(st.booleans()):
         return "&a [*a, *a]"
@@ -204,6 +205,8 @@ def theme_texts(draw):
 
 @settings(FIXED, max_examples=25)
 @given(text=theme_texts())
+@example(text="title_slide: " + "[" * 5000 + "]" * 5000)  # the deepest, always tried
+@example(text="palette: &a [*a, *a]")
 def test_any_theme_file_builds_or_fails_with_one_located_line(text):
     from ipyreport.themes import brand, engine_style, theme_of
 
@@ -261,6 +264,8 @@ def assignments(draw):
 
 @settings(FIXED, max_examples=40)
 @given(overrides=st.lists(assignments(), min_size=1, max_size=2))
+@example(overrides=["style=" + "[" * 3000 + "]" * 3000])  # the deepest, always tried
+@example(overrides=["style=&a {x: *a}"])
 def test_any_set_value_builds_or_fails_with_one_located_line(overrides):
     try:
         story = build(loads(_yaml(SALES), "fuzz.yaml", overrides))
@@ -320,6 +325,7 @@ def templates(draw):
 
 @settings(FIXED, max_examples=40)
 @given(title=templates(), notes=templates())
+@example(title="{" + "Region.top(Revenue, Region=" * 2000 + "Region.top" + ")" * 2000 + "}", notes="")
 def test_any_template_builds_or_fails_with_one_located_line(title, notes):
     spec = copy.deepcopy(SALES)
     spec["slides"][0].update(title=title, notes=notes)
@@ -379,6 +385,7 @@ def notebook_texts(draw):
 
 @FIXED
 @given(text=notebook_texts())
+@example(text="[" * 5000 + "]" * 5000)  # the deepest, always tried
 def test_any_notebook_builds_or_fails_with_one_located_line(text):
     from ipyreport.export.notebook_article import notebook_parts
 
