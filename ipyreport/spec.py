@@ -109,7 +109,7 @@ DATA = Record(
     {
         "sample": Enum(SAMPLES, description="the embedded sample data"),
         "rows": Scalar("integer", minimum=0, description="rows for the 'orders' sample"),
-        "seed": Scalar("integer"),
+        "seed": Scalar("integer", minimum=0, description="the seed the sample is drawn from"),
         "path": text,
         "sql": text,
         "python": text,

@@ -75,6 +75,11 @@ def test_the_sample_generator_refuses_more_than_its_limit():
         samples.sales(rows=samples.MAX_ORDERS + 1)
 
 
+def test_a_negative_sample_seed_is_refused_at_its_line(tmp_path, capsys):
+    spec = _spec(tmp_path, "{sample: orders, rows: 10, seed: -1}")
+    assert _one_line_error(spec, capsys) == f"{spec}:1:34: data.seed: must be at least 0, got -1"
+
+
 def _customers(folder: Path, rows: int = 20_000) -> None:
     """A file where grouping by customer needs more than a few megabytes."""
     table = pa.table(
