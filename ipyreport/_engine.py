@@ -127,13 +127,38 @@ def engine_problem(part: str, value: Any) -> str | None:
     schema = _schema(part)
     problem = _check(value, schema, schema, ())
     if problem is None:
-        return None
+        return _too_long(value, ()) if part == "animation" else None
     message = problem.message
     if problem.path and problem.path[-1] in ("duration", "delay"):
         written = _at(value, problem.path)
         message = f"{written!r} is not a duration: write seconds (1.5), '1.5s' or '500ms'"
     where = ".".join(str(key) for key in problem.path)
     return f"{where}: {message}" if where else message
+
+
+# A step's transition (or a delay) longer than this is a mistake, not a story:
+# the player would rest mid-move and the video would record every frame of it.
+MAX_STEP_SECONDS = 600.0
+
+
+def _too_long(value: Any, path: tuple[str, ...]) -> str | None:
+    """Where a duration or delay of the animation ``value`` runs past :data:`MAX_STEP_SECONDS`."""
+    from ipyreport.document import duration_seconds
+
+    if not isinstance(value, dict):
+        return None
+    for key, item in value.items():
+        if key in ("duration", "delay"):
+            seconds = duration_seconds(item)
+            if seconds is not None and seconds > MAX_STEP_SECONDS:
+                where = ".".join((*path, key))
+                return (
+                    f"{where}: {item!r} is {seconds:,.0f} s; a step's {key} is at most "
+                    f"{MAX_STEP_SECONDS:,.0f} s (ten minutes): give the slide a hold, or more steps"
+                )
+        elif (found := _too_long(item, (*path, str(key)))) is not None:
+            return found
+    return None
 
 
 def _at(value: Any, path: tuple[str | int, ...]) -> Any:

@@ -220,3 +220,30 @@ def test_text_forms_the_engine_reads_are_taken(part, value):
 )
 def test_numbers_and_colours_the_engine_misreads_or_cannot_hold_are_refused(part, value):
     assert engine_problem(part, value) is not None
+
+
+@pytest.mark.parametrize(
+    ("written", "field", "seconds"),
+    [
+        ("100000", "duration", "100,000"),
+        ("'700s'", "duration", "700"),
+        ("'900000ms'", "delay", "900"),
+    ],
+)
+def test_a_step_longer_than_ten_minutes_fails_validate(tmp_path, capsys, written, field, seconds):
+    spec = tmp_path / "story.yaml"
+    spec.write_text(
+        "data:\n  sample: sales\nslides:\n  - steps:\n"
+        "      - chart: {kind: column, x: Region, y: Revenue}\n"
+        f"        animation: {{{field}: {written}}}\n"
+    )
+    assert main(["validate", str(spec)]) == 1
+    error = capsys.readouterr().err
+    assert f"{field}: {written} is {seconds} s; a step's {field} is at most 600 s" in error
+    assert error.count("\n") == 1
+
+
+def test_a_step_of_ten_minutes_is_taken():
+    from ipyreport._engine import engine_problem
+
+    assert engine_problem("animation", {"duration": "600s", "x": {"delay": 600}}) is None

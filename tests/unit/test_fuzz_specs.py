@@ -325,7 +325,9 @@ def templates(draw):
 
 @settings(FIXED, max_examples=40)
 @given(title=templates(), notes=templates())
-@example(title="{" + "Region.top(Revenue, Region=" * 2000 + "Region.top" + ")" * 2000 + "}", notes="")
+@example(
+    title="{" + "Region.top(Revenue, Region=" * 2000 + "Region.top" + ")" * 2000 + "}", notes=""
+)
 def test_any_template_builds_or_fails_with_one_located_line(title, notes):
     spec = copy.deepcopy(SALES)
     spec["slides"][0].update(title=title, notes=notes)
