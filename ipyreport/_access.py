@@ -41,12 +41,15 @@ class Access:
 
     ``folders=None`` allows every file (what a notebook's own cell may read).
     ``memory_limit`` is what DuckDB may hold in memory while it reads the
-    spec's ``path:`` or ``sql:`` data (a DuckDB size: ``"256MB"``, ``"2GB"``).
+    spec's ``path:`` or ``sql:`` data (a DuckDB size: ``"256MB"``, ``"2GB"``);
+    ``progress`` lets DuckDB draw its progress bar for a long read (the
+    command line asks for it only in a terminal, and not with ``-q``).
     """
 
     folders: tuple[Path, ...] | None
     code: bool = False
     memory_limit: str = DEFAULT_MEMORY_LIMIT
+    progress: bool = True
 
     @classmethod
     def everything(cls) -> Access:
@@ -61,6 +64,7 @@ class Access:
         folders: Sequence[str | os.PathLike[str]] = (),
         code: bool = False,
         memory_limit: str = DEFAULT_MEMORY_LIMIT,
+        progress: bool = True,
     ) -> Access:
         """The spec's own folder, plus ``folders``; code only when ``code``.
 
@@ -73,7 +77,10 @@ class Access:
                 raise SpecError(msg)
         roots = [spec.parent, *map(Path, folders)]
         return cls(
-            folders=tuple(root.resolve() for root in roots), code=code, memory_limit=memory_limit
+            folders=tuple(root.resolve() for root in roots),
+            code=code,
+            memory_limit=memory_limit,
+            progress=progress,
         )
 
     def allows(self, path: Path) -> bool:
@@ -129,7 +136,7 @@ def locked_connection(access: Access, memory_limit: str | None = None) -> Any:
     # Parallel float sums add in a varying order; one thread keeps rebuilds identical.
     connection.execute("SET threads = 1")
     connection.execute("SET TimeZone = 'UTC'")
-    connection.execute("SET enable_progress_bar = true")
+    connection.execute(f"SET enable_progress_bar = {'true' if access.progress else 'false'}")
     if access.folders is not None:
         folders = [str(folder) + os.sep for folder in access.folders]
         connection.execute("SET allowed_directories = ?", [folders])

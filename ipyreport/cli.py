@@ -193,6 +193,8 @@ def _access(spec: Path, args: argparse.Namespace) -> Any:
         folders=args.allowed,
         code=args.allow_code,
         memory_limit=args.memory_limit or DEFAULT_MEMORY_LIMIT,
+        # A progress bar redrawn with carriage returns belongs in a terminal, not a log.
+        progress=sys.stderr.isatty() and not getattr(args, "quiet", False),
     )
 
 

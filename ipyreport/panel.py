@@ -94,13 +94,23 @@ class _DocumentText(param.String[str]):
             document.playable(value)
 
 
+class _Count(param.Integer[int]):
+    """A whole number that is not ``True`` or ``False`` (param takes a bool as 1 or 0)."""
+
+    def _validate_value(self, value: Any, allow_None: bool) -> None:  # noqa: N803 - param's name
+        if isinstance(value, bool):
+            msg = f"{self.name} is a whole number such as 1, got {value!r}"
+            raise ValueError(msg)  # noqa: TRY004 - param reports every refused value so
+        super()._validate_value(value, allow_None)
+
+
 class StoryPlayer(JSComponent):
     """A story playing in a Panel app, its position two-way."""
 
     story = _DocumentText(doc="The story document (JSON).")
     engine = param.Dict(doc="The engine and player code the page loads once.")
-    slide = param.Integer(default=1, bounds=(1, None), doc="The slide in view (1-based).")
-    step = param.Integer(default=1, bounds=(1, None), doc="The step of that slide (1-based).")
+    slide = _Count(default=1, bounds=(1, None), doc="The slide in view (1-based).")
+    step = _Count(default=1, bounds=(1, None), doc="The step of that slide (1-based).")
     playing = param.Boolean(default=False, doc="Whether the story plays by itself.")
     selection = param.Dict(default={}, doc="The cross-filter of the dashboard in view.")
     player_height = param.Integer(

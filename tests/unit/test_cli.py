@@ -300,3 +300,24 @@ def test_a_notebooks_saved_story_with_a_value_the_engine_cannot_read_is_refused(
         "again and save it\n"
     )
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("terminal", "quiet", "shown"),
+    [(True, False, True), (True, True, False), (False, False, False)],
+)
+def test_duckdbs_progress_bar_is_drawn_only_in_a_terminal_and_not_when_quiet(
+    tmp_path, monkeypatch, terminal, quiet, shown
+):
+    import argparse
+    import sys
+
+    from ipyreport._access import locked_connection
+    from ipyreport.cli import _access
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: terminal)
+    args = argparse.Namespace(allowed=[], allow_code=False, memory_limit=None, quiet=quiet)
+    access = _access(tmp_path / "s.yaml", args)
+    connection = locked_connection(access)
+    setting = connection.execute("SELECT current_setting('enable_progress_bar')").fetchone()[0]
+    assert setting is shown

@@ -402,6 +402,8 @@ def _players():
         ("story", '{"slides": 3}', "a mapping whose slides each hold steps"),
         ("height", 2**64, None),
         ("slide", "2", None),
+        ("slide", True, None),
+        ("step", True, None),
         ("slide", 3, None),
         ("selection", {"Region": 5}, None),
         ("selection", {"Region": "Europa"}, "'Region' has no category 'Europa'"),
