@@ -50,6 +50,7 @@ from ipyreport.data import (
 )
 from ipyreport.lazy import LazySource, lazy
 from ipyreport.step import KEEP_FILTER, Filter, Highlight, Step, StepError
+from ipyreport.story import _merged
 
 __all__ = [
     "KINDS",
@@ -193,12 +194,15 @@ def chart(
     style: Mapping[str, Any] | None = None,
     duration: float | None = None,
     data: Any = None,
+    ends: bool = False,
 ) -> Step:
     """One chart as a step.
 
     ``kind`` is one of :data:`KINDS` (Vizzu's preset names in snake case).
     With ``data`` the columns and their roles are checked now; otherwise
-    when the step joins a story.
+    when the step joins a story. ``ends=True`` (a line chart with
+    ``color``) writes each line's name and last value at its right end, in
+    place of a legend.
 
     >>> chart("pie", x="Region", y="Revenue").config["coordSystem"]
     'polar'
@@ -206,6 +210,7 @@ def chart(
     spec = _kind(kind)
     roles = _roles(x=x, y=y, color=color, size=size, by=by)
     _check_required(kind, spec, roles)
+    _check_ends(kind, ends, color, label)
     if color is not None and spec.color == "none":
         similar = [name for name in KINDS if name.endswith(kind) and name != kind]
         hint = f"; use {' or '.join(similar)} to break it down by {color!r}" if similar else ""
@@ -249,8 +254,34 @@ def chart(
         channels["label"]["set"] = None
     elif label is not None and label is not True:
         channels["label"]["set"] = [_series_entry(entry) for entry in _as_list(label)]
+    if ends:
+        # Each line's name and last value at its end, where the legend's colours were.
+        channels["label"]["set"] = [_series_entry(entry) for entry in (color, y) if entry]
+        config["legend"] = None
+        style = _merged({"plot": {"paddingRight": ENDS_ROOM}}, style or {})
     animation = {"duration": duration} if duration is not None else None
-    return Step(config=config, filter=filter, style=style, animation=animation)  # type: ignore[arg-type]
+    return Step(config=config, filter=filter, style=style, animation=animation, ends=ends)  # type: ignore[arg-type]
+
+
+ENDS_ROOM = "9em"  # right of the plot, for the names at the lines' ends
+
+
+def _check_ends(kind: str, ends: Any, color: str | None, label: Any) -> None:
+    """``ends=`` names a line chart's series at their ends: it needs lines and their names."""
+    if not isinstance(ends, bool):
+        msg = f"ends takes True or False (names at the lines' ends), got {ends!r}"
+        raise StepError(msg, field="ends")
+    if not ends:
+        return
+    if _kind(kind).preset not in ("line", "verticalLine"):
+        msg = f"ends=True names the ends of lines, and a {kind} chart has none; use kind='line' (or drop ends)"
+        raise StepError(msg, field="ends")
+    if color is None:
+        msg = "ends=True writes each line's name at its end: name the lines with color=, such as color='country'"
+        raise StepError(msg, field="ends")
+    if label is not None:
+        msg = f"ends=True sets the labels (each line's name and last value); drop label={label!r}"
+        raise StepError(msg, field="label")
 
 
 def morph(
@@ -1301,6 +1332,7 @@ REGISTRY: dict[str, Preset] = {
                 "sort": _flag,
                 "reverse": _flag,
                 "duration": _seconds,
+                "ends": _flag,
             },
             required=("kind",),
             description="one chart (presets.chart)",

@@ -107,7 +107,9 @@ class Step:
     ``easing`` and per-part options such as ``x``, ``y``, ``color``,
     ``show``, ``hide``). ipyvizzu ``Config``/``Style`` objects are accepted.
     ``hold`` is how long play mode rests on the step after its transition
-    (default: the slide's, else the story's).
+    (default: the slide's, else the story's). ``ends`` writes each value
+    label only at the last point of its series (a line's name at its right
+    end, see ``presets.chart(..., ends=True)``).
 
     >>> Step(config={"x": "Region"}, animation={"duration": 1}).to_dict()
     {'config': {'x': 'Region'}, 'filter': None, 'animation': {'duration': 1}}
@@ -120,8 +122,12 @@ class Step:
     data: VizzuData | str | None = field(default=None, compare=False, repr=False)
     hold: float | None = None
     highlight: Highlight | None = None
+    ends: bool = False
 
     def __post_init__(self) -> None:
+        if not isinstance(self.ends, bool):
+            msg = f"a step's ends is true or false (labels only at each series' last point), got {self.ends!r}"
+            raise StepError(msg, field="ends")
         if self.highlight is not None and not isinstance(self.highlight, Highlight):
             if not isinstance(self.highlight, Mapping):
                 msg = f"Step(highlight=...) takes a Highlight or a mapping such as {{'where': {{'Region': 'Europe'}}, 'note': '...'}}, got {self.highlight!r}"
@@ -177,6 +183,8 @@ class Step:
             result["hold"] = self.hold
         if self.highlight is not None:
             result["highlight"] = self.highlight.to_dict()
+        if self.ends:
+            result["ends"] = True
         return result
 
     def highlighting(self, where: Filter | Mapping[str, Any], note: str | None = None) -> Step:

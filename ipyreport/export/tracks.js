@@ -187,6 +187,10 @@ export function tracks({ Vizzu, steps, look, story, shown, datasets, raw, baseSt
     on.chart.expect(
       steps.reported(data, story.placeholders?.[next.dataset] ?? null, rule ? steps.compileFilter(rule, data, raw) : null),
     );
+    // A step naming its series at their ends labels only each one's last point.
+    on.chart.ends = entry.ends
+      ? steps.seriesEnds(data, story.placeholders?.[next.dataset] ?? null, rule ? steps.compileFilter(rule, data, raw) : null)
+      : null;
     const pointing = entry.highlight;
     on.chart.pointing = pointing
       ? { test: steps.compileFilter(pointing.filter, datasets[next.dataset], raw), note: pointing.note }

