@@ -23,7 +23,7 @@ from .test_missing import RECORD_TEXTS
 
 # Each dataset's cases as one story of many slides, read from the frame or from a file (a
 # path handed to the story is read lazily); Gapminder's timelines play as a story of their own
-# in the README's order (after other slides see the xfail below), and the unit tests hold
+# in the README's order (after another slide: see the last test), and the unit tests hold
 # the timelines the race and bubble chart repeat.
 TIMELINES = {"timeline", "timeline_then_slide", "bubble_timeline", "race"}
 PLAYED = {
@@ -150,11 +150,6 @@ def test_the_player_draws_no_zero_for_missing_and_every_number_formatted(page, f
     assert page.errors == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a timeline (its time a dimension) after a slide whose data holds the time as a "
-    "measure: the engine refuses 'duplicated series: year'",
-)
 def test_a_timeline_after_a_slide_that_holds_its_time_as_a_measure(page, folder):
     page.errors.clear()
     countries = frame("gapminder")
