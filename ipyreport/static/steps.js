@@ -479,7 +479,8 @@ export function readableLabels(chart, shown, { before, ink, paper } = {}) {
   };
 
   // A series named at its end (`chart.ends`, see seriesEnds): its name and
-  // value just right of its last point, nudged down off a name already there.
+  // value just right of its last point, moved off a name already there — up
+  // if its point is higher, down if lower — so the names keep the lines' order.
   function drawEnd(event, marker, text) {
     event.preventDefault();
     const center = marker?.position?.center;
@@ -492,8 +493,12 @@ export function readableLabels(chart, shown, { before, ink, paper } = {}) {
     let y = center.y - height / 2;
     const drawn = frame.get("ends") ?? [];
     const box = (top) => cornersOf([[1, 0, 0], [0, 1, 0]], x, top, width, height);
-    for (let tries = 0; tries < 20 && drawn.some((other) => crowds(box(y), other.corners, 1)); tries += 1) y += height / 2;
-    drawn.push({ corners: box(y), text });
+    for (let tries = 0; tries < 40; tries += 1) {
+      const other = drawn.find((one) => crowds(box(y), one.corners, 1));
+      if (!other) break;
+      y += center.y < other.point ? -height / 4 : height / 4;
+    }
+    drawn.push({ corners: box(y), text, point: center.y });
     frame.set("ends", drawn);
     context.save();
     context.textBaseline = "top";
