@@ -167,3 +167,60 @@ def test_a_timeline_after_a_slide_that_holds_its_time_as_a_measure(page, folder)
     seen = played(page, story, folder / "after.html")
     assert [texts[-1] for _, texts in seen[1:3]] == ["1952", "1957"]
     assert page.errors == []
+
+
+def case(name: str):
+    return next(case for case in CASES if case.id == name)
+
+
+def words_of(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_a_pdf_handout_prints_the_words_computed_over_every_row(folder):
+    from pypdf import PdfReader
+
+    data = source("cars", "parquet", folder)
+    slides = [*case("cars-bar_missing").build(data), *case("cars-column_mean").build(data)]
+    story = Story(data, slides=slides)
+    steps = [slide["steps"][0] for slide in story.to_dict()["slides"]]
+    reader = PdfReader(story.save_pdf(folder / "cars.pdf"))
+    pages = [words_of(page.extract_text()) for page in reader.pages]
+    # The weakest car with a horsepower: the Renault 18i has none, so it is not the weakest.
+    assert pages[0].startswith(f"Slide 1 {steps[0]['config']['title']}. ")
+    assert pages[1].startswith(f"Slide 2 {steps[1]['config']['title']}. ")
+    for page, step in zip(pages, steps, strict=False):
+        assert words_of(step["alt"]) in page
+
+
+def test_a_powerpoint_deck_holds_the_steps_numbers_and_words(folder):
+    from pptx import Presentation
+
+    data = frame("gapminder")
+    slides = [*case("gapminder-bar").build(data), *case("gapminder-bubble_plot").build(data)]
+    story = Story(data, slides=slides)
+    steps = [slide["steps"][0] for slide in story.to_dict()["slides"]]
+    deck = Presentation(str(story.save_pptx(folder / "gapminder.pptx")))
+    bar, bubbles = (
+        next(shape for shape in deck.slides[number].shapes if shape.has_chart) for number in (0, 1)
+    )
+    table = steps[0]["table"]
+    (series,) = bar.chart.plots[0].series
+    assert dict(zip(bar.chart.plots[0].categories, series.values, strict=True)) == {
+        continent: pytest.approx(pop) for continent, pop in table["rows"]
+    }
+    for shape, step in ((bar, steps[0]), (bubbles, steps[1])):
+        assert shape._element.xpath("./*[1]/p:cNvPr")[0].get("descr") == step["alt"]
+    # 142 countries, one bubble each, in the native chart.
+    assert sum(len(list(s.values)) for s in bubbles.chart.plots[0].series) == 142
+
+
+def test_a_short_gif_of_public_data_is_the_size_asked(folder):
+    from PIL import Image
+
+    data = frame("iowa_electricity")
+    story = Story(data, slides=case("iowa_electricity-morph").build(data))
+    path = story.save_video(folder / "iowa.gif", fps=5, size=(320, 180), hold=0.2)
+    with Image.open(path) as image:
+        assert image.size == (320, 180)
+        assert image.n_frames >= 2
