@@ -99,6 +99,7 @@ class Native:
     values: tuple[str, ...]  # table columns: one measure, or x, y (and size) for points
     by_value: bool = False  # categories sorted by their value, smallest first (as the engine sorts)
     log: tuple[str, ...] = ()  # channels drawn on a log scale (x, y): a log axis in PowerPoint
+    ends: bool = False  # each line named at its last point (the step's ends), no legend
 
 
 def native(state: ChartState, table: Mapping[str, Any] | None) -> Native | None:
@@ -540,7 +541,7 @@ class _Deck:
         frame = page.shapes.add_chart(getattr(XL_CHART_TYPE, kind.kind), *box, data)
         chart = frame.chart
         _keep_returns(chart, data)
-        chart.has_legend = bool(kind.series) or kind.kind in ("PIE", "DOUGHNUT")
+        chart.has_legend = (bool(kind.series) and not kind.ends) or kind.kind in ("PIE", "DOUGHNUT")
         if chart.has_legend:
             chart.legend.position = XL_LEGEND_POSITION.BOTTOM
             chart.legend.include_in_layout = False
@@ -549,6 +550,8 @@ class _Deck:
             chart.chart_title.text_frame.text = title
         chart.font.size = Pt(12 if box[2] > Inches(8) else 10)
         self.paint(chart, kind, table, series_names)
+        if kind.ends:
+            self.name_ends(chart, kind, series_names)
         self.axes(chart, kind, state)
         if kind.kind == "BUBBLE":
             _hold_bubble_sizes(chart, kind, state, table)
@@ -596,6 +599,22 @@ class _Deck:
             shown = label(series, name) if series else self.display.name(measure)
             data.add_series(shown, [cells.get((category, name)) for category in categories])
         return data, series_names
+
+    def name_ends(self, chart: Any, kind: Native, names: list[str]) -> None:
+        """Each line's name and value at its last point with a value, as the player writes them."""
+        from pptx.enum.chart import XL_DATA_LABEL_POSITION
+
+        assert kind.series is not None  # ends are set on lines split into series only
+        for series, name in zip(chart.plots[0].series, names, strict=False):
+            values = list(series.values)
+            last = max((at for at, value in enumerate(values) if value is not None), default=None)
+            if last is None:
+                continue
+            label = series.points[last].data_label
+            label.has_text_frame = True
+            shown = self.display.label(kind.series, name)
+            label.text_frame.text = f"{shown} {self.display.number(kind.values[0], values[last])}"
+            label.position = XL_DATA_LABEL_POSITION.RIGHT
 
     def paint(self, chart: Any, kind: Native, table: dict[str, Any], names: list[str]) -> None:
         """Each series (or a pie's slices) in its category's colour from the story."""
@@ -734,6 +753,13 @@ def _pages(
 def _kind_of(planned: Planned) -> Native | None:
     """The step's PowerPoint chart; a pie with a hole (its radius starting below zero) is a doughnut."""
     found = native(planned.state, planned.table)
+    if (
+        found is not None
+        and planned.played.item.ends
+        and found.kind.startswith("LINE")
+        and found.series
+    ):
+        return replace(found, ends=True)
     if found is None or found.kind != "PIE":
         return found
     channels = planned.played.item.config.get("channels") or {}

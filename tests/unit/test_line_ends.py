@@ -100,3 +100,40 @@ def test_a_spec_with_ends_on_a_bar_chart_is_the_same_one_line():
 def test_a_step_takes_ends_as_true_or_false_only():
     with pytest.raises(StepError, match="a step's ends is true or false"):
         Step(config={}, ends="yes")  # type: ignore[arg-type]
+
+
+def test_powerpoint_names_each_line_at_its_own_last_point_without_a_legend(tmp_path):
+    from pptx import Presentation
+
+    step = presets.chart("line", x="year", y="lifeExp", color="country", ends=True)
+    path = Story(ROWS, slides=[Slide(step)]).save_pptx(tmp_path / "ends.pptx")
+    (chart,) = [
+        shape.chart for shape in Presentation(str(path)).slides[0].shapes if shape.has_chart
+    ]
+    assert chart.has_legend is False
+    labelled = {
+        series.name: [
+            (at, point.data_label.text_frame.text)
+            for at, point in enumerate(series.points)
+            if point.data_label.has_text_frame
+        ]
+        for series in chart.plots[0].series
+    }
+    # B has no 2002: it is named at 2001, its own last point.
+    assert labelled == {"A": [(2, "A 72")], "B": [(1, "B 61")]}
+
+
+def test_powerpoint_keeps_the_legend_of_lines_without_ends(tmp_path):
+    from pptx import Presentation
+
+    step = presets.chart("line", x="year", y="lifeExp", color="country")
+    path = Story(ROWS, slides=[Slide(step)]).save_pptx(tmp_path / "plain.pptx")
+    (chart,) = [
+        shape.chart for shape in Presentation(str(path)).slides[0].shapes if shape.has_chart
+    ]
+    assert chart.has_legend is True
+    assert not any(
+        point.data_label.has_text_frame
+        for series in chart.plots[0].series
+        for point in series.points
+    )
