@@ -224,3 +224,18 @@ def test_a_short_gif_of_public_data_is_the_size_asked(folder):
     with Image.open(path) as image:
         assert image.size == (320, 180)
         assert image.n_frames >= 2
+
+
+def test_an_article_shows_the_words_computed_over_every_row(page, folder):
+    page.errors.clear()
+    data = source("seattle_weather", "csv", folder)
+    story = Story(data, slides=case("seattle_weather-line").build(data))
+    path = story.save_html(folder / "article.html", layout="scroll")
+    page.goto(path.resolve().as_uri())
+    wait_ready(page)
+    rows = frame("seattle_weather")
+    hottest = rows.loc[rows["temp_max"].idxmax(), "date"]  # 2014-08-11, row 1,318 of 1,461
+    title = story.to_dict()["slides"][0]["steps"][0]["config"]["title"]
+    assert title == f"Hottest: {hottest:%b} {hottest.day}, {hottest.year}"
+    assert title in page.inner_text("#ipyreport")
+    assert page.errors == []
