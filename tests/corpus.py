@@ -14,8 +14,9 @@ Each table comes from a package pinned in ``requirements/constraints.txt`` (the
   from the Vega project's *vega-datasets* (https://github.com/vega/vega-datasets,
   BSD-3-Clause), each with the source the package names:
 
-  - ``stocks``: monthly closing prices of AAPL, AMZN, GOOG, IBM and MSFT,
-    2000 to 2010 (560 rows; GOOG starts in 2004), as shipped with Protovis;
+  - ``stocks``: closing prices of AAPL, AMZN, GOOG, IBM and MSFT, one a
+    month from 2000 to 2010 (560 rows; GOOG starts in August 2004); the
+    package names no source beyond the Vega project;
   - ``us_employment``: the U.S. Bureau of Labor Statistics' Current
     Employment Statistics, monthly 2006 to 2015 in thousands (120 rows;
     public domain);
@@ -98,7 +99,7 @@ Words = Callable[[Display], list[tuple[int, str, str]]]
 class Known:
     """A defect of issue 25 that a case trips until it is fixed (see ``marks``)."""
 
-    check: str  # "build", "equal", "words" or "drawn"
+    check: str  # "build" (then every check fails), "equal" or "words"
     reason: str
     modes: tuple[str, ...] = MODES
 
