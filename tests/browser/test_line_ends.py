@@ -149,3 +149,27 @@ def test_a_long_name_on_a_phone_breaks_between_words_inside_the_canvas(browser, 
         assert errors == []
     finally:
         context.close()
+
+
+def test_a_missing_last_value_is_not_labelled_its_series_is_named_where_it_has_one(
+    browser, tmp_path
+):
+    rows = ROWS.copy()
+    rows.loc[(rows.country == "China") & (rows.year == "2007"), "lifeExp"] = None
+    step = presets.chart("line", x="year", y="lifeExp", color="country", ends=True)
+    path = Story(rows, slides=[Slide(step)]).save_html(tmp_path / "missing.html")
+    context = browser.new_context(viewport={"width": 1000, "height": 640})
+    try:
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.add_init_script(RECORD)
+        page.goto(path.resolve().as_uri())
+        wait_ready(page)
+        texts, _ = _at_rest(page, "1.1")
+        china = {entry["text"] for entry in texts if entry["text"].startswith("China")}
+        assert china == {f"China {_last_value('China', before='2007'):.2f}"}
+        assert not {"0", "0.00", "China 0.00"} & {entry["text"] for entry in texts}
+        assert errors == []
+    finally:
+        context.close()
