@@ -167,7 +167,7 @@ def build_config(name: str, arguments: Mapping[str, Any]) -> dict[str, Any]:
     """The complete Vizzu config a preset gives for these arguments.
 
     >>> build_config("pie", {"angle": "Revenue", "by": "Region"})["channels"]["x"]
-    {'set': ['Revenue', 'Region'], 'range': {'min': 'auto', 'max': 'auto'}}
+    {'set': ['Revenue', 'Region'], 'range': {'min': 'auto', 'max': 'auto'}, 'step': 'auto'}
     """
     preset = PRESETS[name]
     channels: dict[str, Any] = {}
@@ -180,6 +180,9 @@ def build_config(name: str, arguments: Mapping[str, Any]) -> dict[str, Any]:
         spec: dict[str, Any] = {"set": series or None}
         if channel in ("x", "y"):
             spec["range"] = {"min": "auto", "max": "auto", **preset.ranges.get(channel, {})}
+            # A tick step set for one chart (a log axis: one per decade) would
+            # divide the next chart's axis into as many ticks as it spans.
+            spec["step"] = "auto"
         channels[channel] = spec
     config: dict[str, Any] = {
         "channels": channels,
