@@ -91,6 +91,11 @@ def step_picture(browser, tmp_path, slide, step, made=story):
     )
     while page.evaluate("() => document.getElementById('ipyreport').ipyreport.busy"):
         time.sleep(0.05)
+    # A dashboard's charts lay themselves out once their boxes are sized (a
+    # resize observer): let two frames pass so the picture is of that layout.
+    page.evaluate(
+        "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+    )
     url = page.evaluate(
         "(band) => document.getElementById('ipyreport').ipyreport.snapshot({titled: true, band})",
         band,
