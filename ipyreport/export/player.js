@@ -109,7 +109,7 @@ export async function start({
   const shown = steps.display(story);
   // Marks that mean no category, when categories own the palette's colours.
   const plainMarks = Object.keys(story.colors ?? {}).length ? PLAIN_MARKS[theme] : null;
-  const { makeChart, track, targetFor, apply, show } = modules.tracks.tracks({
+  const { makeChart, track, targetFor, apply, show, renew } = modules.tracks.tracks({
     Vizzu,
     steps,
     look: modules.look,
@@ -134,7 +134,7 @@ export async function start({
       steps,
       words: modules.words,
       tables: modules.tables,
-      tracks: { makeChart, track, targetFor, apply, show },
+      tracks: { makeChart, track, targetFor, apply, show, renew },
       DIMMED,
       both,
       datasets,
@@ -286,15 +286,8 @@ export async function start({
       boards.delete(s);
       return;
     }
-    try {
-      main.chart.detach();
-    } catch {
-      // already unusable: a new chart replaces it either way
-    }
-    live.charts -= 1;
-    $(".ipyreport-chart").replaceChildren();
-    main.chart = await mainChart();
-    Object.assign(main, { at: -1, dataset: null, filter: null, styled: false, extra: null });
+    await renew(main);
+    Object.assign(main, { at: -1, filter: null, extra: null });
   }
 
   async function go(target) {

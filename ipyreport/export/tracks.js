@@ -161,6 +161,7 @@ export function tracks({ Vizzu, steps, look, story, shown, datasets, raw, baseSt
     return datasets[to].series.some((s) => kinds.has(s.name) && kinds.get(s.name) !== s.type);
   }
 
+  // A fresh chart in the track's place (the track keeps its entries and position).
   async function renew(on) {
     const element = on.chart.note.parentElement;
     try {
@@ -253,5 +254,5 @@ export function tracks({ Vizzu, steps, look, story, shown, datasets, raw, baseSt
     await apply(on, on.entries[last], instant ? 0 : direct ? undefined : { duration: 0.4 });
   }
 
-  return { makeChart, track, targetFor, apply, show };
+  return { makeChart, track, targetFor, apply, show, renew };
 }
