@@ -14,6 +14,37 @@ MARK = np.array([65, 113, 205])
 PLAIN = np.array([0x5B, 0x6B, 0x7F])
 
 
+# Every text drawn on a canvas since the page (re)set the list: what a frame
+# says, read without OCR. Add it with page.add_init_script before the story loads.
+RECORD_TEXTS = """(() => {
+  window.drawnTexts = [];
+  const fillText = CanvasRenderingContext2D.prototype.fillText;
+  CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
+    window.drawnTexts.push(String(text));
+    return fillText.call(this, text, ...rest);
+  };
+})();"""
+
+# The texts drawn over the next few animation frames (the resize lands in the first).
+_FRAMES = """async () => {
+  for (let i = 0; i < 20 && !window.drawnTexts.length; i++) {
+    await new Promise((done) => requestAnimationFrame(done));
+  }
+  await new Promise((done) => requestAnimationFrame(done));
+  return window.drawnTexts;
+}"""
+
+
+def drawn_at_rest(page) -> list[str]:
+    """The texts of one frame drawn at rest (RECORD_TEXTS): a one-pixel nudge of the viewport redraws it."""
+    page.evaluate("() => { window.drawnTexts = []; }")
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"] + 1, "height": size["height"]})
+    texts = page.evaluate(_FRAMES)
+    page.set_viewport_size(size)
+    return texts
+
+
 def wait_ready(page, timeout=20.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

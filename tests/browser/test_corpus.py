@@ -18,8 +18,7 @@ from ipyreport import Filter, Slide, Story, presets
 from ipyreport.formats import Display
 from tests.corpus import CASES, frame, source
 
-from .pages import wait_idle, wait_ready
-from .test_missing import RECORD_TEXTS
+from .pages import RECORD_TEXTS, drawn_at_rest, wait_idle, wait_ready
 
 # Each dataset's cases as one story of many slides, read from the frame or from a file (a
 # path handed to the story is read lazily); Gapminder's timelines play as a story of their own
@@ -72,26 +71,6 @@ def page(browser):
     context.close()
 
 
-def at_rest(page) -> list[str]:
-    """The texts of one frame drawn at rest: the viewport nudged by a pixel redraws it."""
-    page.evaluate("() => { window.drawnTexts = []; }")
-    size = page.viewport_size
-    page.set_viewport_size({"width": size["width"] + 1, "height": size["height"]})
-    texts = page.evaluate(FRAMES)
-    page.set_viewport_size(size)
-    return texts
-
-
-# The texts drawn over the next few animation frames (the resize lands in the first).
-FRAMES = """async () => {
-  for (let i = 0; i < 20 && !window.drawnTexts.length; i++) {
-    await new Promise((done) => requestAnimationFrame(done));
-  }
-  await new Promise((done) => requestAnimationFrame(done));
-  return window.drawnTexts;
-}"""
-
-
 def played(page, story: Story, path) -> list[tuple[dict[str, Any], list[str]]]:
     """Each step of ``story`` with the texts the player draws for it at rest."""
     story.save_html(path)
@@ -105,7 +84,7 @@ def played(page, story: Story, path) -> list[tuple[dict[str, Any], list[str]]]:
             page.keyboard.press("ArrowRight")
             time.sleep(0.05)
             wait_idle(page)
-        seen.append((step, at_rest(page)))
+        seen.append((step, drawn_at_rest(page)))
     return seen
 
 

