@@ -12,14 +12,15 @@ The player announces it next to the data table; templates quote it as
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from ipyreport._bidi import NOT_LEFT_TO_RIGHT
 from ipyreport._plan import ChartState, label, name_and_aggregator
 from ipyreport.data import Measure
 from ipyreport.formats import Display, measure_of, resolve
@@ -395,20 +396,26 @@ def _pointed_at(where: Filter, display: Display, said: Mapping[str, Any]) -> str
     return joiner.join(_pointed_at(part, display, said) for part in where.args)
 
 
-# Bidirectional classes of right-to-left letters and of the explicit controls.
-_NOT_LEFT_TO_RIGHT = {"R", "AL", "RLE", "RLO", "LRE", "LRO", "PDF", "RLI", "LRI", "FSI", "PDI"}
+# Where each range of right-to-left characters starts, for a binary search.
+_STARTS = [start for start, _ in NOT_LEFT_TO_RIGHT]
+
+
+def _right_to_left(char: str) -> bool:
+    at = bisect.bisect_right(_STARTS, ord(char)) - 1
+    return at >= 0 and ord(char) <= NOT_LEFT_TO_RIGHT[at][1]
 
 
 def isolate(text: str) -> str:
     """``text`` from the data, kept from turning the sentence around it.
 
-    Text with right-to-left letters or direction controls (U+202E, say) is
+    Text with right-to-left letters or direction controls (U+202E, say: the
+    characters of ``_bidi.py``, the table the player's ``isolate`` reads too) is
     wrapped in FIRST STRONG ISOLATE ... POP DIRECTIONAL ISOLATE, the plain-text
     form of HTML's ``<bdi>``; any other text is returned as it is.
 
     >>> isolate("Europe"), isolate("\u202eevil")
     ('Europe', '\u2068\u202eevil\u2069')
     """
-    if any(unicodedata.bidirectional(char) in _NOT_LEFT_TO_RIGHT for char in text):
+    if any(map(_right_to_left, text)):
         return f"\u2068{text}\u2069"
     return text

@@ -46,9 +46,11 @@ __all__ = [
     "categories",
     "cross_filters",
     "duration_seconds",
+    "heading",
     "load",
     "playable",
     "player_height",
+    "rest_seconds",
     "schema",
     "slide_lengths",
     "step_seconds",
@@ -56,6 +58,8 @@ __all__ = [
 
 # A step without a duration plays for Vizzu's default, one second.
 DEFAULT_STEP_SECONDS = 1.0
+# How long play mode rests on a step when the story, its slide and the step say nothing.
+DEFAULT_HOLD_SECONDS = 2.0
 # A player's height in pixels: less shows no chart, more than any screen is a mistake.
 MIN_HEIGHT = 100
 MAX_HEIGHT = 10_000
@@ -105,6 +109,8 @@ class SlideEntry(TypedDict, total=False):
     kind: str  # "dashboard", or "cover" (a theme's title or closing slide: no chart)
     subtitle: str | None
     hold: float
+    heading: str  # the words naming the slide wherever it is named (see ``heading``)
+    headingShown: bool  # whether a page shows the heading (else screen readers only)
     text: dict[str, list[Any]]  # templated title and notes: pieces and computed expressions
     columns: int
     crossFilter: list[str]
@@ -121,6 +127,8 @@ class Document(TypedDict):
     tooltips: bool
     loop: bool
     hold: float  # seconds play mode rests on a step (a slide's or step's own "hold" wins)
+    rests: list[float]  # seconds play mode rests on each step, in playing order (``rest_seconds``)
+    words: dict[str, Any]  # the caption words of the story's language (``words/<lang>.json``)
     provenance: dict[str, Any] | None
     formats: dict[str, NumberFormat]
     plainFormat: NumberFormat
@@ -322,4 +330,47 @@ def step_seconds(document: Document) -> list[float]:
                 result.append(max(playing, default=DEFAULT_STEP_SECONDS))
             else:
                 result.append(_seconds(step) or DEFAULT_STEP_SECONDS)
+    return result
+
+
+def heading(slide: Mapping[str, Any], title: str | None, number: int) -> tuple[str, bool]:
+    """The words that name slide ``number`` (1-based) wherever it is named, and whether
+    a page shows them: the slide's title, else the story's ``title``, else "Slide 3".
+
+    The player's heading, its presenter view, the video's title band, the PDF
+    handout and the next-slide hint all read this (the document carries it as
+    ``heading`` and ``headingShown``). A page shows it when the slide or the story
+    has a title and the slide is not a cover (a cover shows its title large);
+    otherwise it is there for screen readers only.
+
+    >>> heading({"title": ""}, "Sales", 2), heading({"title": None}, None, 3)
+    (('Sales', True), ('Slide 3', False))
+    """
+    named = slide.get("title") or title
+    return named or f"Slide {number}", bool(named) and slide.get("kind") != "cover"
+
+
+def rest_seconds(document: Mapping[str, Any]) -> list[float]:
+    """Seconds play mode (and the video) rests on each step once its transition has
+    played, in playing order: the step's own hold, else its slide's, else the story's,
+    else ``DEFAULT_HOLD_SECONDS`` (a dashboard frame: its playing charts' longest).
+
+    >>> rest_seconds({"hold": None, "slides": [{"hold": 0.5, "steps": [{}, {"hold": 3}]}]})
+    [0.5, 3.0]
+    """
+
+    def said(value: Any) -> float | None:
+        return None if value is None else float(value)
+
+    result: list[float] = []
+    for slide in document["slides"]:
+        fallback = said(slide.get("hold"))
+        if fallback is None:
+            fallback = said(document.get("hold"))
+        if fallback is None:
+            fallback = DEFAULT_HOLD_SECONDS
+        for step in slide["steps"]:
+            playing = [c for c in step["charts"] if c] if is_dashboard(slide) else [step]
+            rests = [said(entry.get("hold")) for entry in playing]
+            result.append(max((fallback if r is None else r for r in rests), default=fallback))
     return result

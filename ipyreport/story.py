@@ -19,7 +19,7 @@ import orjson
 
 from ipyreport._colors import DEFAULT_PALETTE, assign, color_dimensions, palette_of
 from ipyreport._compact import compact
-from ipyreport._describe import alt_text
+from ipyreport._describe import alt_text, words
 from ipyreport._engine import engine_problem, language_problem
 from ipyreport._files import write_atomic
 from ipyreport._narrate import Narration, narrate, quoted_columns
@@ -34,7 +34,7 @@ from ipyreport._plan import (
 from ipyreport._reading import aggregate_lazy
 from ipyreport._slides import AnySlide, Dashboard, Slide, map_steps
 from ipyreport.data import Measure, VizzuData, encode
-from ipyreport.document import Document
+from ipyreport.document import DEFAULT_HOLD_SECONDS, Document, heading, rest_seconds
 from ipyreport.formats import Display, resolve
 from ipyreport.lazy import LazySource, lazy
 from ipyreport.step import (
@@ -51,7 +51,7 @@ __all__ = ["THEMES", "Dashboard", "Slide", "Story"]
 
 # "auto" follows the viewer's light or dark preference.
 THEMES = ("auto", "light", "dark")
-DEFAULT_HOLD = 2.0  # seconds play mode rests on a step
+DEFAULT_HOLD = DEFAULT_HOLD_SECONDS  # seconds play mode rests on a step
 
 
 def _placeholders(datasets: list[tuple[str, VizzuData]]) -> dict[str, int]:
@@ -440,6 +440,9 @@ class Story:
             )
         look = self.brand
         _add_covers(slides, look)
+        for number, entry_of_slide in enumerate(slides, start=1):
+            named, shown = heading(entry_of_slide, self.title, number)
+            entry_of_slide["heading"], entry_of_slide["headingShown"] = named, shown
         return {
             "title": self.title,
             "lang": self.lang,
@@ -456,6 +459,8 @@ class Story:
             "colors": self.colors,
             "brand": look,
             "slides": slides,
+            "rests": rest_seconds({"hold": self.hold, "slides": slides}),
+            "words": dict(words(self.lang)),
         }
 
     def to_dict(self) -> Document:
@@ -521,11 +526,12 @@ class Story:
         *,
         fps: int = 25,
         size: tuple[int, int] = (1280, 720),
-        hold: float = 1.0,
+        hold: float | None = None,
         progress: Callable[[int, int], None] | None = None,
     ) -> Path:
         """Record the story's transitions frame by frame to an ``.mp4`` or ``.gif`` file
-        (``progress(done, total)`` hears of each frame)."""
+        (``progress(done, total)`` hears of each frame); each step rests as long as play
+        mode rests on it, or ``hold`` seconds when given."""
         from ipyreport.export.video import save_video
 
         return save_video(self.to_json(), path, fps=fps, size=size, hold=hold, progress=progress)

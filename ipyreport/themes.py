@@ -34,6 +34,14 @@ from ipyreport._yaml import MAX_DEPTH, check_shape
 __all__ = ["BASES", "BRAND_THEMES", "Brand", "Theme", "theme_of"]
 
 BASES = ("auto", "light", "dark")
+# The light and dark defaults' colours, which the player (look.js, written from
+# these by ipyreport._twins), the PDF and the PowerPoint deck all use.
+INK = {"light": "#1d2430", "dark": "#e8ecf2"}
+# Quieter text (axes, legends, subtitles), still 4.5:1 or more on the background.
+SOFT_INK = {"light": "#4a5568", "dark": "#b4bfcc"}
+BACKGROUND = {"light": "#ffffff", "dark": "#14181f"}
+# A slate that reads as ink, not as any category.
+PLAIN_MARKS = {"light": "#5b6b7f", "dark": "#9aa8ba"}
 _FONT_TYPES = {".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf", ".otf": "font/otf"}
 _IMAGE_TYPES = {
     ".png": "image/png",

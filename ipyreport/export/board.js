@@ -234,20 +234,7 @@ export function dashboards({ story, root, steps, words, tables, tracks, DIMMED, 
   }
 
   // A filtered chart in words: what it is filtered to and its top values.
-  function filteredText(name, table) {
-    const count = table.columns.length - table.measures;
-    const top = table.rows
-      .filter((row) => row[count] !== null && row[count] !== undefined)
-      .sort((a, b) => b[count] - a[count])
-      .slice(0, 3)
-      .map((row) => {
-        const labels = row.slice(0, count).map((value, i) => isolate(shown.label(table.columns[i], value)));
-        return `${labels.join(" ")} ${shown.number(table.columns[count], row[count])}`;
-      })
-      .join(", ");
-    const values = top ? `Highest ${isolate(shown.name(table.columns[count]))}: ${top}.` : "No values are shown.";
-    return `${name}, ${table.filtered}. ${values}`;
-  }
+  const filteredText = (name, table) => `${name}, ${table.filtered}. ${words.topValues(table, story.words, shown)}`;
 
   // Words bound to the data, read again under the click: the numbers in a
   // dashboard's title and notes and in its charts' titles follow the filter.

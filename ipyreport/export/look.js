@@ -1,11 +1,12 @@
 // How a story looks: the light and dark defaults, a narrow chart's type, a brand theme.
 
-export const INK = { light: "#1d2430", dark: "#e8ecf2" };
-// Quieter text (axes, legends, subtitles), still 4.5:1 or more on the background.
-export const SOFT_INK = { light: "#4a5568", dark: "#b4bfcc" };
-export const BACKGROUND = { light: "#ffffff", dark: "#14181f" };
-// A slate that reads as ink, not as any category.
-export const PLAIN_MARKS = { light: "#5b6b7f", dark: "#9aa8ba" };
+// The light and dark ink, quieter ink (axes, legends), background and plain marks: themes.py's.
+// <twins:colours> written by `python -m ipyreport._twins` from themes.py; do not edit
+export const INK = {"light": "#1d2430", "dark": "#e8ecf2"};
+export const SOFT_INK = {"light": "#4a5568", "dark": "#b4bfcc"};
+export const BACKGROUND = {"light": "#ffffff", "dark": "#14181f"};
+export const PLAIN_MARKS = {"light": "#5b6b7f", "dark": "#9aa8ba"};
+// </twins:colours>
 // Dark: light text, and the engine's light-grey stripes, lines and guides
 // turned into dark greys, so nothing glares.
 export const DARK_AXIS = {

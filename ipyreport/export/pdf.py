@@ -21,6 +21,7 @@ from ipyreport.document import Document, load
 from ipyreport.export._browser import in_own_thread, story_page
 from ipyreport.export.html import source_date
 from ipyreport.formats import MISSING, Display
+from ipyreport.themes import INK
 
 __all__ = ["PAGE_SIZES", "save_pdf"]
 
@@ -36,7 +37,7 @@ SHOW = """async ([slide, step]) => {
 
 HANDOUT_CSS = """
 @page {{ size: {width:.4f}in {height:.4f}in; margin: 0.35in; }}
-body {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d2430; margin: 0; }}
+body {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: {ink}; margin: 0; }}
 section {{ break-after: page; height: calc({height:.4f}in - 0.7in); display: flex; flex-direction: column; }}
 section:last-child {{ break-after: auto; height: auto; }}
 h1 {{ font-size: 18pt; margin: 0 0 0.1in; }}
@@ -127,12 +128,12 @@ def _handout(
     title = html.escape(document.get("title") or "Data story")
     parts = [
         f'<!doctype html><html lang="{html.escape(document.get("lang") or "en")}"><head><meta charset="utf-8">',
-        f"<title>{title}</title><style>{HANDOUT_CSS.format(width=width, height=height)}</style></head><body>",
+        f"<title>{title}</title><style>{HANDOUT_CSS.format(width=width, height=height, ink=INK['light'])}</style></head><body>",
     ]
     for (s, k), image in zip(pages, images, strict=True):
         slide = document["slides"][s - 1]
         step = slide["steps"][k - 1]
-        heading = html.escape(slide.get("title") or document.get("title") or f"Slide {s}")
+        heading = html.escape(slide["heading"])
         if len(pages) > len(document["slides"]):
             heading += f" <small>(step {k} of {len(slide['steps'])})</small>"
         notes = (
@@ -151,7 +152,7 @@ def _handout(
         if slide.get("kind") == "cover":
             continue  # a title or closing slide has no data behind it
         step = slide["steps"][k - 1]
-        heading = html.escape(slide.get("title") or f"Slide {s}")
+        heading = html.escape(slide["heading"])
         parts.append(
             f"<h2>{heading}{f' — step {k}' if len(pages) > len(document['slides']) else ''}</h2>"
         )

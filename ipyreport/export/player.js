@@ -22,8 +22,6 @@
 // (themes, brand) and words.js (text made safe); ../static/steps.js turns
 // steps into engine calls and draws labels in the story's formats.
 
-const HOLD_SECONDS = 2; // how long play mode rests on a step when the story does not say
-
 const isBoard = (slide) => slide.kind === "dashboard";
 // A theme's title or closing slide: words on the page, no chart.
 const isCover = (slide) => slide.kind === "cover";
@@ -151,7 +149,7 @@ export async function start({
   explore.attach(
     $(".ipyreport-chart"),
     () => main.chart,
-    () => story.slides[positions[index].slide].title ?? "the chart",
+    () => story.slides[positions[index].slide].heading,
   );
   // H plays the chart with the focus (a dashboard's, or the main one) as tones.
   let heard = null;
@@ -206,10 +204,9 @@ export async function start({
     const { slide: s, step: k } = positions[index];
     const slide = story.slides[s];
     const step = slide.steps[k];
-    const heading = isCover(slide) ? "" : slide.title ?? story.title ?? "";
-    // A story without titles still has a heading, for screen readers only.
-    $(".ipyreport-title").textContent = heading || "Data story";
-    $(".ipyreport-title").classList.toggle("ipyreport-unseen", !heading);
+    // The document names every slide (document.heading); an untitled one's heading is for screen readers only.
+    $(".ipyreport-title").textContent = slide.heading;
+    $(".ipyreport-title").classList.toggle("ipyreport-unseen", !slide.headingShown);
     root.dataset.cover = String(isCover(slide));
     $(".ipyreport-cover-title").textContent = isCover(slide) ? slide.title ?? "" : "";
     $(".ipyreport-cover-subtitle").textContent = isCover(slide) ? slide.subtitle ?? "" : "";
@@ -221,7 +218,7 @@ export async function start({
     // The chart's name says what it is and how to explore it; the alt text below it describes it.
     $(".ipyreport-chart").setAttribute(
       "aria-label",
-      `${slide.title ?? story.title ?? "Chart"}: ${step.alt ?? ""} Press Enter to explore its marks, H to hear them.`,
+      `${slide.heading}: ${step.alt ?? ""} Press Enter to explore its marks, H to hear them.`,
     );
     $(".ipyreport-prev").disabled = index === 0;
     $(".ipyreport-next").disabled = index === positions.length - 1;
@@ -245,7 +242,7 @@ export async function start({
     const next = positions[index + 1];
     const nextSlide = next && story.slides[next.slide];
     $(".ipyreport-next-title").textContent = next
-      ? `Next: ${nextSlide.title ?? `slide ${next.slide + 1}`}${next.slide === s ? " (next step)" : isBoard(nextSlide) ? " (dashboard)" : ""}`
+      ? `Next: ${nextSlide.heading}${next.slide === s ? " (next step)" : isBoard(nextSlide) ? " (dashboard)" : ""}`
       : "End of the story";
     const link = slide.steps.length > 1 ? `#${s + 1}.${k + 1}` : `#${s + 1}`;
     if (hash && window.location.hash !== link) history.replaceState(null, "", link);
@@ -388,7 +385,7 @@ export async function start({
     const { slide: s, step: k } = positions[index];
     const slide = story.slides[s];
     view.where.textContent = `Slide ${s + 1} of ${story.slides.length}, step ${k + 1} of ${slide.steps.length}`;
-    view.title.textContent = slide.title ?? story.title ?? "";
+    view.title.textContent = slide.heading;
     view.notes.textContent = slide.notes ?? "No notes for this slide.";
     view.next.textContent = $(".ipyreport-next-title").textContent;
     view.back.disabled = index === 0;
@@ -413,16 +410,8 @@ export async function start({
   }
 
   // How long play mode rests on a step once its transition has played: the
-  // step's own hold, else its slide's, else the story's (a dashboard frame:
-  // its charts' longest).
-  function restSeconds() {
-    const { slide: s, step: k } = positions[index];
-    const slide = story.slides[s];
-    const step = slide.steps[k];
-    const playing = isBoard(slide) ? step.charts.filter(Boolean) : [step];
-    const rest = (entry) => entry?.hold ?? slide.hold ?? story.hold ?? HOLD_SECONDS;
-    return playing.length ? Math.max(...playing.map(rest)) : rest(null);
-  }
+  // document says, per step in playing order (document.rest_seconds; the video reads it too).
+  const restSeconds = () => story.rests[index];
 
   function togglePlay(force) {
     const was = playing;
@@ -554,7 +543,7 @@ export async function start({
     context.fillRect(0, 0, picture.width, picture.height);
     if (titled) {
       const { slide: s } = positions[index];
-      const title = isCover(story.slides[s]) ? "" : story.slides[s].title ?? story.title ?? "";
+      const title = story.slides[s].headingShown ? story.slides[s].heading : "";
       context.fillStyle = style.color;
       context.font = `bold ${Math.round(band * 0.45)}px ${style.fontFamily}`;
       context.textBaseline = "middle";

@@ -48,6 +48,7 @@ from ipyreport._plan import ChartState, Planned, StoryPlan, label, name_and_aggr
 from ipyreport.data import Measure, VizzuData
 from ipyreport.document import load
 from ipyreport.formats import Display, NumberFormat, measure_of, scale_of, scale_start
+from ipyreport.themes import PLAIN_MARKS
 
 if TYPE_CHECKING:
     from ipyreport.document import Document
@@ -71,7 +72,7 @@ NATIVE_KINDS = (
     "XY_SCATTER",
     "BUBBLE",
 )
-PLAIN, FIRST = "#5b6b7f", "#4171CD"  # look.js PLAIN_MARKS.light and the palette's first
+PLAIN, FIRST = PLAIN_MARKS["light"], "#4171CD"  # the player's plain marks and the palette's first
 # The shape every step's chart is named, so Morph moves one into the next.
 CHART_NAME = "!!ipyreport chart"
 WIDTH, HEIGHT = 13.333, 7.5  # inches: a 16:9 slide

@@ -1,7 +1,9 @@
 // The numbers behind a chart, as tables: the story's own, or the marks a
 // cross-filtered chart drew; cells read in the story's formats (`shown`).
 
+// <twins:table-rows> written by `python -m ipyreport._twins` from _plan.MAX_TABLE_ROWS; do not edit
 export const MAX_TABLE_ROWS = 100; // rows a table shows, as many as the story's own tables hold
+// </twins:table-rows>
 
 export function categoriesOf(data, name) {
   const series = data.series.find((item) => item.name === name && item.type === "dimension");

@@ -3,8 +3,9 @@
 The player plays each transition paused and seeks through it, reading the
 chart at every frame, so the result is smooth and identical however slow
 the machine is (no screen recording against the clock). The first step is
-held for ``hold`` seconds, then every transition plays at its own duration
-and its end is held. MP4 is encoded with the ffmpeg that ``imageio-ffmpeg``
+held, then every transition plays at its own duration and its end is held,
+each step as long as play mode rests on it (the document's ``rests``: a
+step's, slide's or story's ``hold``), unless ``hold`` sets one for all. MP4 is encoded with the ffmpeg that ``imageio-ffmpeg``
 ships; GIF with Pillow. Optional: ``pip install 'ipyreport[video]'``.
 """
 
@@ -27,13 +28,20 @@ BATCH = 8  # frames read from the page at a time
 CANVAS_SIZE = "() => { const c = document.querySelector('.ipyreport-chart canvas'); return [c.width, c.height]; }"
 
 
-def frame_plan(document: bytes, *, fps: int, hold: float) -> list[int]:
-    """Frames of each step: the held first step, then each transition (ends included) plus its hold."""
-    held = round(hold * fps)
-    plan = [max(held, 1)]
-    for seconds in step_seconds(load(document))[1:]:
-        plan.append(max(round(seconds * fps), 1) + 1 + held)
+def frame_plan(document: bytes, *, fps: int, hold: float | None = None) -> list[int]:
+    """Frames of each step: the held first step, then each transition (ends included) plus its hold
+    (the document's rest on that step, or ``hold`` seconds on every step)."""
+    held = _held(document, fps, hold)
+    plan = [max(held[0], 1)]
+    for seconds, frames in zip(step_seconds(load(document))[1:], held[1:], strict=True):
+        plan.append(max(round(seconds * fps), 1) + 1 + frames)
     return plan
+
+
+def _held(document: bytes, fps: int, hold: float | None) -> list[int]:
+    """Frames each step is held once drawn: the document's rests, or ``hold`` seconds for all."""
+    rests = load(document)["rests"]
+    return [round((rest if hold is None else hold) * fps) for rest in rests]
 
 
 def title_band(size: tuple[int, int]) -> int:
@@ -41,9 +49,11 @@ def title_band(size: tuple[int, int]) -> int:
     return round(size[1] * 0.1)
 
 
-def _frames(document: bytes, *, fps: int, size: tuple[int, int], hold: float) -> Iterator[bytes]:
+def _frames(
+    document: bytes, *, fps: int, size: tuple[int, int], hold: float | None
+) -> Iterator[bytes]:
     """PNG bytes of every frame, in order, each exactly ``size``: the title band and the charts below."""
-    held = round(hold * fps)
+    held = _held(document, fps, hold)
     band = title_band(size)
     chart = (size[0], size[1] - band)
     with story_page(document, width=chart[0], height=chart[1]) as (_, page):
@@ -61,7 +71,7 @@ def _frames(document: bytes, *, fps: int, size: tuple[int, int], hold: float) ->
                 band,
             )
         )
-        for _ in range(max(held, 1)):
+        for _ in range(max(held[0], 1)):
             yield first
         for number, seconds in enumerate(step_seconds(load(document))[1:], start=2):
             count = max(round(seconds * fps), 1)
@@ -81,7 +91,7 @@ def _frames(document: bytes, *, fps: int, size: tuple[int, int], hold: float) ->
                 for url in urls:
                     last = _png(url)
                     yield last
-            for _ in range(held):
+            for _ in range(held[number - 1]):
                 yield last
 
 
@@ -103,10 +113,13 @@ def save_video(
     *,
     fps: int = 25,
     size: tuple[int, int] = (1280, 720),
-    hold: float = 1.0,
+    hold: float | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Path:
     """Record a story document (``Story.to_json()``) to ``path`` (``.mp4`` or ``.gif``).
+
+    Each step rests as long as play mode rests on it (the story's, slide's or
+    step's ``hold``); ``hold`` (seconds) rests every step that long instead.
 
     Every frame is exactly ``size`` (width, height): the slide's title in a
     band across the top (a tenth of the height) and the charts below it. An
@@ -154,7 +167,7 @@ def _record(
     *,
     fps: int,
     size: tuple[int, int],
-    hold: float,
+    hold: float | None,
     progress: Callable[[int, int], None] | None,
 ) -> None:
     """Encode every frame as it is drawn (ffmpeg: H.264 for MP4, a palette per frame for GIF), at ``size``."""

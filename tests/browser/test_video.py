@@ -159,7 +159,7 @@ def test_cli_build_records_a_video(tmp_path):
     )
     assert main(["build", str(spec), "--video", "-q"]) == 0
     frames, _ = imageio_ffmpeg.count_frames_and_secs(str(tmp_path / "s.mp4"))
-    assert frames == sum(frame_plan(build(load(spec)).to_json(), fps=25, hold=1.0))
+    assert frames == sum(frame_plan(build(load(spec)).to_json(), fps=25))
 
 
 def test_a_dashboard_is_recorded_chart_by_chart_to_its_final_picture(browser, tmp_path):

@@ -3,6 +3,7 @@
 import pytest
 
 from ipyreport import Slide, Step, StepError, Story, presets, samples
+from ipyreport.document import step_seconds
 from ipyreport.spec import build, loads
 
 
@@ -54,3 +55,31 @@ slides:
     slide = document["slides"][0]
     assert (document["hold"], slide["hold"]) == (3, 1)
     assert [step.get("hold") for step in slide["steps"]] == [0.5, None]
+
+
+def test_the_video_rests_each_moment_of_a_timeline_as_play_mode_does():
+    """48 monthly moments rest 0.25 s each in play mode: 12 s of rests, not 48 s."""
+    from ipyreport.export.video import frame_plan
+
+    steps = presets.timeline(samples.sales(), time="Month", x="Region", y="Revenue")
+    story = Story(samples.sales(), slides=[Slide(steps)])
+    document = story.to_json()
+    assert story.to_dict()["rests"] == [0.25] * 48
+    fps = 4
+    transitions = [max(round(seconds * fps), 1) + 1 for seconds in step_seconds(story.to_dict())]
+    rested = sum(frame_plan(document, fps=fps)) - sum(transitions[1:])
+    assert rested == 48  # 48 moments x 0.25 s x 4 frames a second: 12 s
+    assert sum(frame_plan(document, fps=fps, hold=1)) - sum(transitions[1:]) == 48 * fps
+
+
+def test_play_mode_and_the_video_rest_by_one_rule():
+    story = Story(
+        samples.sales(),
+        slides=[
+            Slide(column()),
+            Slide(column(), Step(config={"x": "Product"}, hold=0.5), hold=4),
+        ],
+        hold=1.5,
+    )
+    assert story.to_dict()["rests"] == [1.5, 4.0, 0.5]
+    assert Story(samples.sales(), slides=[Slide(column())]).to_dict()["rests"] == [2.0]
