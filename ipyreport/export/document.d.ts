@@ -55,6 +55,16 @@ export interface StoryDocument {
   loop: boolean;
   hold: Hold;
   /**
+   * seconds play mode rests on each step once its transition has played, in playing order: the step's hold, else its slide's, else the story's
+   */
+  rests: Hold[];
+  /**
+   * the caption words of the story's language (ipyreport/words/<lang>.json), which the player's own sentences read
+   */
+  words: {
+    [k: string]: unknown;
+  };
+  /**
    * how the story was made: the resolved spec, the data's fingerprint
    */
   provenance: {
@@ -152,6 +162,14 @@ export interface Slide {
   notes: Text;
   alt: Text;
   hold?: Hold;
+  /**
+   * the words naming the slide wherever it is named: its title, else the story's, else 'Slide N'
+   */
+  heading: string;
+  /**
+   * whether a page shows the heading (else screen readers only)
+   */
+  headingShown: boolean;
   text?: BoundTexts;
   /**
    * @minItems 1
@@ -258,6 +276,14 @@ export interface Dashboard {
   notes: Text;
   alt: Text;
   hold?: Hold;
+  /**
+   * the words naming the slide wherever it is named: its title, else the story's, else 'Slide N'
+   */
+  heading: string;
+  /**
+   * whether a page shows the heading (else screen readers only)
+   */
+  headingShown: boolean;
   text?: BoundTexts;
   kind: "dashboard";
   columns: number;
@@ -311,6 +337,8 @@ export interface Step {
  */
 export interface Cover {
   title: string;
+  heading: string;
+  headingShown: false;
   notes: null;
   alt: null;
   kind: "cover";
