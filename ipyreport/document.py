@@ -38,8 +38,11 @@ from ipyreport.themes import Brand
 __all__ = [
     "MAX_HEIGHT",
     "MIN_HEIGHT",
+    "DataProvenance",
     "Document",
+    "FileFingerprint",
     "Frame",
+    "Provenance",
     "SlideEntry",
     "StepEntry",
     "Table",
@@ -117,6 +120,36 @@ class SlideEntry(TypedDict, total=False):
     steps: list[Any]
 
 
+class FileFingerprint(TypedDict, total=False):
+    """A file a story's data was read from: its path (relative to the spec), size, and
+    content hash (or modification time, for data too large to hash)."""
+
+    path: str
+    size: int
+    sha256: str
+    mtime: str
+
+
+class DataProvenance(TypedDict):
+    """The data a story holds (rows, hash) and what stands for its source's content."""
+
+    rows: int
+    sha256: str
+    source: dict[str, Any]  # kind, the spec's fields for it, files: list[FileFingerprint], sql...
+
+
+class Provenance(TypedDict):
+    """How a story built from a spec was made (``ipyreport build --check-fresh`` reads it)."""
+
+    spec: str
+    resolved: dict[str, Any]
+    parameters: dict[str, str | int | float | bool]
+    overrides: list[str]
+    data: DataProvenance
+    versions: dict[str, str]
+    built: str
+
+
 class Document(TypedDict):
     """The whole story, as every output reads it."""
 
@@ -129,7 +162,7 @@ class Document(TypedDict):
     hold: float  # seconds play mode rests on a step (a slide's or step's own "hold" wins)
     rests: list[float]  # seconds play mode rests on each step, in playing order (``rest_seconds``)
     words: dict[str, Any]  # the caption words of the story's language (``words/<lang>.json``)
-    provenance: dict[str, Any] | None
+    provenance: Provenance | None
     formats: dict[str, NumberFormat]
     plainFormat: NumberFormat
     labels: dict[str, dict[str, str]]

@@ -25,6 +25,7 @@ import json
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
 from pathlib import Path as FilePath
 from typing import Any
 
@@ -33,6 +34,8 @@ import yaml
 from ipyreport import presets
 from ipyreport._access import Access, locked_connection, select_only
 from ipyreport._errors import IpyreportError, SpecError, StepError, closest
+from ipyreport._params import bind_sql, declared, overrides_of, parse_override, resolve, value_of
+from ipyreport._provenance import fingerprint, provenance_of
 from ipyreport._schema import AnyOf, Enum, FreeMap, ListOf, Problem, Record, Scalar, format_path
 from ipyreport._templates import TEMPLATE_HELP, TemplateError
 from ipyreport._yaml import check_shape
@@ -152,6 +155,13 @@ SPEC = Record(
         "hold": HOLD,
         "data": DATA,
         "slides": ListOf(SLIDE, min_items=1),
+        "params": FreeMap(
+            description="the story's parameters, used as ${params.NAME} in any text (bound, not pasted, in SQL): name: default, or name: {type: string|integer|number|boolean, default, choices, description}; set with --set params.NAME=value"
+        ),
+        "defaults": ListOf(
+            text,
+            description="spec files (relative to this one) merged in order under this spec, such as a shared brand and data block",
+        ),
     },
     required=("data", "slides"),
     name="top-level field",
@@ -161,11 +171,21 @@ SPEC = Record(
 
 @dataclass(frozen=True)
 class Loaded:
-    """A parsed spec with where each value was written."""
+    """A parsed spec with where each value was written.
+
+    ``value`` is the spec resolved: its ``defaults:`` merged in, overrides
+    applied and ``${params.NAME}`` replaced (except in SQL, whose parameters are
+    bound). ``files`` names the file that wrote a field when it is not ``path``
+    (a file listed under ``defaults:``); ``parameters`` holds each parameter's
+    value and ``overrides`` the ``--set`` assignments given.
+    """
 
     path: FilePath
     value: dict[str, Any]
     marks: dict[tuple[str | int, ...], tuple[int, int]]
+    files: dict[tuple[str | int, ...], FilePath] = dataclass_field(default_factory=dict)
+    parameters: dict[str, Any] = dataclass_field(default_factory=dict)
+    overrides: tuple[str, ...] = ()
 
     def where(self, field: Sequence[str | int]) -> str:
         """``file:line:column`` of the nearest written ancestor of ``field``."""
@@ -173,38 +193,52 @@ class Loaded:
         while probe not in self.marks and probe:
             probe = probe[:-1]
         line, column = self.marks.get(probe, (1, 1))
-        return f"{self.path}:{line}:{column}"
+        return f"{self.files.get(probe, self.path)}:{line}:{column}"
 
     def error(self, field: Sequence[str | int], message: str) -> SpecError:
         return SpecError(f"{self.where(field)}: {format_path(field)}: {message}")
 
 
-def load(path: str | FilePath, overrides: Sequence[str] = ()) -> Loaded:
-    """Parse and validate a spec file; apply ``--set key=value`` overrides first."""
+def load(
+    path: str | FilePath, overrides: Sequence[str] = (), *, access: Access | None = None
+) -> Loaded:
+    """Parse and validate a spec file; apply ``--set key=value`` overrides first.
+
+    Files listed under ``defaults:`` must lie inside ``access``'s folders
+    (default: the spec's own folder).
+    """
     file = FilePath(path)
+    return loads(_read_spec(file), file, overrides, access=access)
+
+
+def _read_spec(file: FilePath, named: str | None = None) -> str:
+    """A spec file's text; ``named`` says where it was listed (a spec's ``defaults:``)."""
+    said = named or str(file)
     if file.exists() and not (file.is_file() or file.is_dir()):
-        msg = f"{file}: is not a regular file (a pipe, socket or device); name a spec file"
+        msg = f"{said}: is not a regular file (a pipe, socket or device); name a spec file"
         raise SpecError(msg)
     try:
-        source = file.read_text(encoding="utf-8")
+        return file.read_text(encoding="utf-8")
     except FileNotFoundError:
-        msg = f"{file}: no such spec file"
+        msg = f"{said}: no such spec file"
         raise SpecError(msg) from None
     except IsADirectoryError:
-        msg = f"{file}: is a folder; name a spec file inside it, such as {file / 'story.yaml'}"
+        msg = f"{said}: is a folder; name a spec file inside it, such as {file / 'story.yaml'}"
         raise SpecError(msg) from None
     except UnicodeDecodeError as error:
-        msg = f"{file}: is not UTF-8 text (byte {error.start} cannot be read); save it as UTF-8"
+        msg = f"{said}: is not UTF-8 text (byte {error.start} cannot be read); save it as UTF-8"
         raise SpecError(msg) from None
     except OSError as error:
-        msg = f"{file}: cannot be read ({error.strerror})"
+        msg = f"{said}: cannot be read ({error.strerror})"
         raise SpecError(msg) from None
-    return loads(source, file, overrides)
 
 
-def loads(source: str, path: str | FilePath = "<spec>", overrides: Sequence[str] = ()) -> Loaded:
-    """Parse and validate spec text (``path`` is used in messages and for relative data paths)."""
-    file = FilePath(path)
+Marks = dict[tuple[str | int, ...], tuple[int, int]]
+Files = dict[tuple[str | int, ...], FilePath]
+
+
+def _parse(source: str, file: FilePath) -> tuple[dict[str, Any], Marks]:
+    """A spec's text as a mapping, with where each value was written."""
     try:
         check_shape(source, str(file), syntax=False)
         node = yaml.compose(source, Loader=yaml.SafeLoader)
@@ -217,7 +251,7 @@ def loads(source: str, path: str | FilePath = "<spec>", overrides: Sequence[str]
     if node is None:
         msg = f"{file}: the spec is empty; it needs at least data: and slides:"
         raise SpecError(msg)
-    marks: dict[tuple[str | int, ...], tuple[int, int]] = {}
+    marks: Marks = {}
     try:
         value = _to_python(node, (), marks)
     except yaml.YAMLError as error:
@@ -230,13 +264,114 @@ def loads(source: str, path: str | FilePath = "<spec>", overrides: Sequence[str]
             f"{file}:1:1: a spec is a mapping with data: and slides:, got a {type(value).__name__}"
         )
         raise SpecError(msg)
-    loaded = Loaded(file, value, marks)
-    for override in overrides:
+    return value, marks
+
+
+def loads(
+    source: str,
+    path: str | FilePath = "<spec>",
+    overrides: Sequence[str] = (),
+    *,
+    access: Access | None = None,
+) -> Loaded:
+    """Parse and validate spec text (``path`` is used in messages and for relative data paths).
+
+    The spec's ``defaults:`` are merged in first (in order, the spec itself
+    last), then ``overrides`` are applied (``params.NAME=value`` sets a
+    declared parameter), then ``${params.NAME}`` is resolved everywhere but
+    in SQL.
+    """
+    file = FilePath(path)
+    value, marks = _parse(source, file)
+    files: dict[tuple[str | int, ...], FilePath] = {}
+    if "defaults" in value:
+        allowed = access or Access.for_spec(file)
+        value, marks, files = _compose(value, marks, file, allowed, (file.resolve(),))
+    loaded = Loaded(file, value, marks, files, overrides=tuple(overrides))
+    settings, others = overrides_of(overrides)
+    for override in others:
+        if override.partition("=")[0] == "params":
+            msg = f"--set {override!r}: set one parameter at a time, for example --set params.region=Europe"
+            raise SpecError(msg)
         set_value(loaded.value, override)
+    parameters = declared(loaded.value.get("params"), loaded.error)
+    given = dict(parse_override(setting, parameters) for setting in settings)
+    values = value_of(parameters, given, loaded.error)
+    loaded.parameters.update(values)
+    loaded.value.update(resolve(loaded.value, values, loaded.error))
     problems = SPEC.check(loaded.value, ())
     if problems:
         raise _report(loaded, problems)
     return loaded
+
+
+def _compose(
+    value: dict[str, Any],
+    marks: Marks,
+    file: FilePath,
+    access: Access,
+    seen: tuple[FilePath, ...],
+) -> tuple[dict[str, Any], Marks, dict[tuple[str | int, ...], FilePath]]:
+    """``value`` with the files its ``defaults:`` lists merged under it, in order."""
+    listed = value["defaults"]
+    here = Loaded(file, value, marks)
+    if not isinstance(listed, list) or not all(isinstance(item, str) for item in listed):
+        raise here.error(
+            ("defaults",),
+            "is a list of spec files merged in order, such as [brand.yaml, data.yaml]",
+        )
+    merged: dict[str, Any] = {}
+    merged_marks: Marks = {}
+    merged_files: Files = {}
+    for index, name in enumerate(listed):
+        part = file.parent / name
+        if not access.allows(part):
+            raise here.error(("defaults", index), _outside(name))
+        if part.resolve() in seen:
+            raise here.error(
+                ("defaults", index), f"{name!r} is already being merged (a cycle); list it once"
+            )
+        where = here.where(("defaults", index))
+        text = _read_spec(part, f"{where}: {format_path(('defaults', index))}: {name!r}")
+        part_value, part_marks = _parse(text, part)
+        part_files: dict[tuple[str | int, ...], FilePath] = {}
+        if "defaults" in part_value:
+            part_value, part_marks, part_files = _compose(
+                part_value, part_marks, part, access, (*seen, part.resolve())
+            )
+        part_files = {key: part_files.get(key, part) for key in part_marks}
+        _merge((merged, merged_marks, merged_files), (part_value, part_marks, part_files))
+    own_files = dict.fromkeys(marks, file)
+    _merge((merged, merged_marks, merged_files), (value, marks, own_files))
+    return merged, merged_marks, {k: v for k, v in merged_files.items() if v != file}
+
+
+def _merge(
+    into: tuple[dict[str, Any], Marks, Files], value: tuple[dict[str, Any], Marks, Files]
+) -> None:
+    """Merge ``value`` (a mapping, where its values were written, and in which file) onto
+    ``into`` as OmegaConf merges: mappings key by key, anything else replaced whole."""
+    merged, marks, files = into
+    source, source_marks, source_files = value
+
+    def walk(target: dict[str, Any], given: dict[str, Any], path: tuple[str | int, ...]) -> None:
+        for key, item in given.items():
+            here = (*path, key)
+            if isinstance(item, dict) and isinstance(target.get(key), dict):
+                walk(target[key], item, here)
+                continue
+            target[key] = copy.deepcopy(item)
+            for stale in [k for k in marks if k[: len(here)] == here]:
+                del marks[stale]
+                files.pop(stale, None)
+            for written, mark in source_marks.items():
+                if written[: len(here)] == here:
+                    marks[written] = mark
+                    files[written] = source_files[written]
+
+    walk(merged, source, ())
+    # What no file wrote is placed at the top of the last file merged: the spec itself.
+    marks[()], files[()] = source_marks[()], source_files[()]
 
 
 def _report(loaded: Loaded, problems: list[Problem]) -> SpecError:
@@ -370,12 +505,26 @@ def build(
         raise _located(loaded, error, origins) from None
     # The data a stakeholder's copy was made from, as the story holds it.
     fingerprint = hashlib.sha256(story.data.to_json()).hexdigest()
-    story.provenance = {
-        "spec": str(loaded.path.name),
-        "resolved": copy.deepcopy(spec),
-        "data": {"rows": story.data.num_rows, "sha256": fingerprint},
-    }
+    story.provenance = provenance_of(
+        spec=str(loaded.path.name),
+        resolved=copy.deepcopy(spec),
+        parameters=loaded.parameters,
+        overrides=list(loaded.overrides),
+        data={
+            "rows": story.data.num_rows,
+            "sha256": fingerprint,
+            "source": _fingerprint(loaded),
+        },
+    )
     return story
+
+
+def _fingerprint(loaded: Loaded) -> dict[str, Any]:
+    """The data's fingerprint: for SQL, with the parameters bound to it."""
+    data = dict(loaded.value["data"])
+    if "sql" in data:
+        data["parameters"] = bind_sql(data["sql"], loaded.parameters)[1]
+    return fingerprint(data, loaded.path.parent)
 
 
 def _located(loaded: Loaded, error: IpyreportError, origins: Origins) -> SpecError:
@@ -455,7 +604,7 @@ def _read_data(loaded: Loaded, namespace: Mapping[str, Any] | None, access: Acce
                 if not access.allows(target):
                     raise loaded.error(("data", "path"), _outside(spec["path"]))
                 return lazy(target, connection=connection, **options)
-            relation = _duckdb_query(loaded, spec["sql"], base, connection)
+            relation = _duckdb_query(loaded, spec["sql"], base, connection, loaded.parameters)
             return lazy(relation, connection=connection, **options)
         if "max_rows" in spec:
             options["max_rows"] = None if spec["max_rows"] is False else spec["max_rows"]
@@ -514,12 +663,18 @@ def _outside(path: str) -> str:
     )
 
 
-def _duckdb_query(loaded: Loaded, sql: str, base: FilePath, connection: Any) -> Any:
+def _duckdb_query(
+    loaded: Loaded, sql: str, base: FilePath, connection: Any, parameters: Mapping[str, Any]
+) -> Any:
     import duckdb
 
     try:
-        query = select_only(connection, sql, base)
-        relation = connection.sql(query)
+        written, bound = bind_sql(sql, parameters)
+    except ValueError as error:
+        raise loaded.error(("data", "sql"), str(error)) from None
+    try:
+        query = select_only(connection, written, base)
+        relation = connection.sql(query, params=bound or None)
         relation.limit(0).to_arrow_table()  # fail here, with the spec's line, if the query is wrong
     except SpecError as error:
         raise loaded.error(("data", "sql"), str(error)) from None

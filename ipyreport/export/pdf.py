@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ipyreport._files import write_atomic
+from ipyreport._provenance import made_from
 from ipyreport.document import Document, load
 from ipyreport.export._browser import in_own_thread, story_page
 from ipyreport.export.html import source_date
@@ -161,9 +162,9 @@ def _handout(
             if name:
                 parts.append(f"<h3>{html.escape(name[:1].upper() + name[1:])}</h3>")
             parts.append(_table(rows, display))
-    provenance = document.get("provenance") or {}
-    made = html.escape(str(provenance.get("spec") or "the ipyreport Python API"))
-    parts.append(f"<footer>Made with ipyreport from {made}.</footer></section></body></html>")
+    parts.append(
+        f"<footer>{html.escape(made_from(document.get('provenance')))}</footer></section></body></html>"
+    )
     return "".join(parts)
 
 

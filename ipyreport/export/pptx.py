@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 from ipyreport._describe import isolate
 from ipyreport._files import replacing
 from ipyreport._plan import ChartState, Planned, StoryPlan, label, name_and_aggregator, read_as
+from ipyreport._provenance import made_from
 from ipyreport.data import Measure, VizzuData
 from ipyreport.document import load
 from ipyreport.formats import Display, NumberFormat, measure_of, scale_of, scale_start
@@ -466,6 +467,12 @@ class _Deck:
         deck = Presentation()
         deck.slide_width, deck.slide_height = Inches(WIDTH), Inches(HEIGHT)
         deck.core_properties.title = self.contents.get("title") or "ipyreport story"
+        provenance = self.contents.get("provenance")
+        deck.core_properties.comments = made_from(provenance)
+        if provenance is not None:
+            deck.core_properties.keywords = "; ".join(
+                f"{name}={value}" for name, value in provenance["parameters"].items()
+            )
         previous_chart = False
         tables: list[tuple[str, dict[str, Any]]] = []
         for index, slide in enumerate(self.contents["slides"]):
