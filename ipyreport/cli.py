@@ -139,7 +139,47 @@ def _parser() -> argparse.ArgumentParser:
     _access_options(checker)
 
     commands.add_parser("schema", help="print the JSON Schema of the spec format")
+
+    preview = commands.add_parser(
+        "preview",
+        help="serve a story locally and rebuild it on every save",
+        description="Serve a story spec (or a notebook's article) on a local port, watch its spec, "
+        "data, theme and included files, and reload the page at the same slide and step on every "
+        "save; a save that breaks it shows the error over the last good story. Ctrl-C stops.",
+    )
+    preview.add_argument(
+        "spec", type=Path, metavar="SPEC", help="a story spec (.yaml) or a notebook (.ipynb)"
+    )
+    preview.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1, this machine only)",
+    )
+    preview.add_argument(
+        "--port", type=_port, default=0, help="port to listen on (default: any free port)"
+    )
+    preview.add_argument(
+        "--open", action="store_true", help="open the preview in the default browser"
+    )
+    preview.add_argument(
+        "--layout",
+        choices=("slides", "scroll"),
+        default="slides",
+        help="slides (default), or scroll: the article layout (a notebook is always an article)",
+    )
+    preview.add_argument(
+        "--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE"
+    )
+    _access_options(preview)
     return parser
+
+
+def _port(text: str) -> int:
+    """A TCP port number (0: any free one), or a usage error."""
+    if not text.isdigit() or int(text) > 65535:
+        msg = f"{text!r} is not a port; give a number from 1 to 65535, or 0 for any free port"
+        raise argparse.ArgumentTypeError(msg)
+    return int(text)
 
 
 def _access_options(command: argparse.ArgumentParser) -> None:
@@ -222,6 +262,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _validate(args.specs, args.overrides, args)
     if args.command == "check":
         return _check(args.specs, args.overrides, args)
+    if args.command == "preview":
+        from ipyreport.preview import serve
+
+        return serve(
+            args.spec,
+            host=args.host,
+            port=args.port,
+            open_browser=args.open,
+            overrides=args.overrides,
+            layout=args.layout,
+            allowed=args.allowed,
+            allow_code=args.allow_code,
+            memory_limit=args.memory_limit,
+        )
     if args.command == "build":
         if args.out is not None and len(args.specs) > 1 and args.out.suffix == ".html":
             print(
