@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,7 @@ __all__ = [
     "fingerprint",
     "made_from",
     "provenance_of",
+    "recorded",
     "versions",
 ]
 
@@ -298,3 +300,38 @@ def made_from(provenance: Mapping[str, Any] | None) -> str:
     if provenance.get("built"):
         said += f", built {provenance['built']}"
     return said + "."
+
+
+def recorded(path: Path) -> list[tuple[Path, dict[str, Any]]]:
+    """The provenance each deck at ``path`` records: an HTML file, or a multirun folder
+    (its ``provenance.json``). Raises :class:`IpyreportError` saying why it cannot be read."""
+    if path.is_dir():
+        record = path / "provenance.json"
+        try:
+            listed = json.loads(record.read_text(encoding="utf-8"))["decks"]
+        except (OSError, ValueError, KeyError, TypeError):
+            msg = f"{path}: is not a multirun folder (no readable provenance.json); name a deck or such a folder"
+            raise IpyreportError(msg) from None
+        return [(path / deck["file"], deck["provenance"]) for deck in listed if deck.get("file")]
+    try:
+        page = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        msg = f"{path}: cannot be read ({getattr(error, 'strerror', None) or error}); name a deck built by ipyreport"
+        raise IpyreportError(msg) from None
+    opening = re.search(r'<script type="application/json" id="ipyreport-story[^"]*">', page)
+    if opening is None:
+        msg = f"{path}: holds no ipyreport story; name a deck built by ipyreport build"
+        raise IpyreportError(msg)
+    end = page.find("</script>", opening.end())
+    try:
+        provenance = json.loads(page[opening.end() : end]).get("provenance")
+    except ValueError:
+        msg = f"{path}: its story cannot be read; build it again"
+        raise IpyreportError(msg) from None
+    if not provenance or "specPath" not in provenance:
+        msg = (
+            f"{path}: records no spec it was built from (made with the Python API, or an "
+            "ipyreport before 0.2), so its data cannot be checked; build it with ipyreport build"
+        )
+        raise IpyreportError(msg)
+    return [(path, provenance)]

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import sys
@@ -18,6 +19,8 @@ from typing import Any
 
 from ipyreport._version import __version__
 
+# Kept in step with ipyreport._multirun.GRID_LIMIT (a test checks), without importing it here.
+GRID_LIMIT = 1000
 DEFAULT_DEMO_DIR = Path("build") / "demo"
 DEMO_ORDERS = 1_000_000
 
@@ -101,6 +104,36 @@ def _parser() -> argparse.ArgumentParser:
         help="also record an MP4 of the transitions next to each HTML file",
     )
     build.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    build.add_argument(
+        "--multirun",
+        nargs="+",
+        default=None,
+        metavar="KEY=V1,V2",
+        help="build the spec once for every combination of these values "
+        "(e.g. params.region=Europe,Americas params.quarter=Q1,Q2) into a folder (-o, default: "
+        "next to the spec) with an index.html; the exit status is the number that failed",
+    )
+    build.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="with --multirun: decks built at once, each in its own process (default: the "
+        "cores, at most 4); memory is bounded by N times --memory-limit",
+    )
+    build.add_argument(
+        "--yes",
+        action="store_true",
+        help=f"with --multirun: build a grid of more than {GRID_LIMIT:,} decks",
+    )
+    build.add_argument(
+        "--check-fresh",
+        action="store_true",
+        help="do not build: say, for each deck (HTML file, or multirun folder) given instead "
+        "of a spec, whether its data changed since it was built (exit 0: fresh, 1: changed, "
+        "2: cannot tell)",
+    )
     _access_options(build)
 
     validate = commands.add_parser("validate", help="check story specs without building them")
@@ -225,7 +258,7 @@ def _folder(text: str) -> Path:
     return path
 
 
-def _access(spec: Path, args: argparse.Namespace) -> Any:
+def _access(spec: Path, args: argparse.Namespace, *, quiet: bool = False) -> Any:
     from ipyreport._access import DEFAULT_MEMORY_LIMIT, Access
 
     return Access.for_spec(
@@ -234,7 +267,7 @@ def _access(spec: Path, args: argparse.Namespace) -> Any:
         code=args.allow_code,
         memory_limit=args.memory_limit or DEFAULT_MEMORY_LIMIT,
         # A progress bar redrawn with carriage returns belongs in a terminal, not a log.
-        progress=sys.stderr.isatty() and not getattr(args, "quiet", False),
+        progress=sys.stderr.isatty() and not (quiet or getattr(args, "quiet", False)),
     )
 
 
@@ -276,6 +309,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             allow_code=args.allow_code,
             memory_limit=args.memory_limit,
         )
+    if args.command == "build" and args.check_fresh:
+        return _check_fresh(args.specs)
+    if args.command == "build" and args.multirun is not None:
+        if len(args.specs) != 1:
+            print("error: --multirun builds one spec; name one", file=sys.stderr)
+            return 2
+        return _multirun(args.specs[0], args.out, args.overrides, args)
     if args.command == "build":
         if args.out is not None and len(args.specs) > 1 and args.out.suffix == ".html":
             print(
@@ -306,7 +346,8 @@ def _validate(specs: Sequence[Path], overrides: Sequence[str], args: argparse.Na
     failed = 0
     for spec in specs:
         try:
-            story = build(load(spec, overrides), access=_access(spec, args))
+            access = _access(spec, args)
+            story = build(load(spec, overrides, access=access), access=access)
         except IpyreportError as error:
             print(error, file=sys.stderr)
             failed += 1
@@ -325,7 +366,8 @@ def _check(specs: Sequence[Path], overrides: Sequence[str], args: argparse.Names
     failed = 0
     for spec in specs:
         try:
-            findings = build(load(spec, overrides), access=_access(spec, args)).check()
+            access = _access(spec, args)
+            findings = build(load(spec, overrides, access=access), access=access).check()
         except IpyreportError as error:
             print(error, file=sys.stderr)
             failed += 1
@@ -380,10 +422,10 @@ def _build(
                     print(f"{target}  (article from {spec.name})")
                 continue
             progress.update(f"reading {spec}")
-            loaded = load(spec, overrides)
+            access = _access(spec, options) if options is not None else Access.for_spec(spec)
+            loaded = load(spec, overrides, access=access)
             progress.advance()
             progress.update(f"aggregating {spec}")
-            access = _access(spec, options) if options is not None else Access.for_spec(spec)
             story = build(loaded, access=access)
             for finding in [] if quiet else story.check():
                 print(f"warning: {spec}: {finding}", file=sys.stderr)
@@ -391,14 +433,12 @@ def _build(
             target = _target(spec, out, len(specs))
             progress.update(f"writing {target}")
             target.parent.mkdir(parents=True, exist_ok=True)
+            _placed(story, spec, target)
             story.save_html(target, layout=layout)
             if pdf:
                 story.save_pdf(target.with_suffix(".pdf"), steps=steps)
             if pptx:
-                appendix = {"auto": None, "yes": True, "no": False}[
-                    getattr(options, "pptx_appendix", "auto")
-                ]
-                story.save_pptx(target.with_suffix(".pptx"), appendix=appendix)
+                story.save_pptx(target.with_suffix(".pptx"), appendix=_appendix(options))
             if video:
                 movie = target.with_suffix(".mp4")
                 story.save_video(movie, progress=_recording(progress, movie.name))
@@ -419,6 +459,145 @@ def _build(
             if video:
                 print(f"{target.with_suffix('.mp4')}  (video)")
     return 1 if failed else 0
+
+
+def _appendix(options: argparse.Namespace | None) -> bool | None:
+    return {"auto": None, "yes": True, "no": False}[getattr(options, "pptx_appendix", "auto")]
+
+
+def _placed(story: Any, spec: Path, target: Path) -> None:
+    """Record where the spec is from the output's folder, so the output can be checked later."""
+    if story.provenance is not None:
+        where = os.path.relpath(spec.resolve(), target.parent.resolve())
+        story.provenance["specPath"] = Path(where).as_posix()
+
+
+def _build_cell(spec: Path, target: Path, overrides: Sequence[str], options: Any) -> dict[str, Any]:
+    """Build one combination of a multirun (in a worker process): what the index shows of it."""
+    from ipyreport._errors import IpyreportError
+    from ipyreport.spec import build, load
+
+    started = time.perf_counter()
+    try:
+        access = _access(spec, options, quiet=True)
+        story = build(load(spec, overrides, access=access), access=access)
+        _placed(story, spec, target)
+        story.save_html(target, layout=options.layout)
+        if options.pdf:
+            story.save_pdf(target.with_suffix(".pdf"), steps=options.steps)
+        if options.pptx:
+            story.save_pptx(target.with_suffix(".pptx"), appendix=_appendix(options))
+    except (IpyreportError, RuntimeError, OSError) as error:
+        return {"ok": False, "error": str(error)}
+    return {
+        "ok": True,
+        "rows": story.data.num_rows,
+        "provenance": story.provenance,
+        "seconds": time.perf_counter() - started,
+    }
+
+
+def _multirun(
+    spec: Path, out: Path | None, overrides: Sequence[str], args: argparse.Namespace
+) -> int:
+    """Build ``spec`` for every combination ``args.multirun`` lists, in a process pool; the exit
+    status is how many failed (at most 125)."""
+    import concurrent.futures
+    import multiprocessing
+
+    from ipyreport._errors import IpyreportError
+    from ipyreport._files import write_atomic
+    from ipyreport._multirun import grid, index_page, provenance_file
+    from ipyreport.spec import load
+
+    try:
+        combinations = grid(args.multirun, allow_many=args.yes)
+        # Every combination's overrides are checked before anything is built.
+        access = _access(spec, args, quiet=True)
+        for combination in combinations:
+            load(spec, [*overrides, *combination.overrides], access=access)
+    except IpyreportError as error:
+        print(error, file=sys.stderr)
+        return 2
+    if args.video:
+        print(
+            "error: --multirun builds HTML, PDF and PowerPoint; record videos one by one",
+            file=sys.stderr,
+        )
+        return 2
+    folder = out if out is not None else spec.with_name(f"{spec.stem}-decks")
+    folder.mkdir(parents=True, exist_ok=True)
+    jobs = max(1, args.jobs or min(len(os.sched_getaffinity(0)), 4))
+    progress = Progress(len(combinations), quiet=args.quiet)
+    results: list[dict[str, Any]] = [{} for _ in combinations]
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(
+        min(jobs, len(combinations)), mp_context=context
+    ) as pool:
+        running = {
+            pool.submit(
+                _build_cell,
+                spec,
+                folder / f"{combination.name}.html",
+                [*overrides, *combination.overrides],
+                args,
+            ): index
+            for index, combination in enumerate(combinations)
+        }
+        progress.update(f"building {len(combinations)} decks with {jobs} workers")
+        for future in concurrent.futures.as_completed(running):
+            index = running[future]
+            combination = combinations[index]
+            try:
+                result = future.result()
+            except concurrent.futures.process.BrokenProcessPool:
+                result = {
+                    "ok": False,
+                    "error": "its worker process stopped (out of memory?); build it alone, or lower --jobs",
+                }
+            result.update(
+                file=f"{combination.name}.html",
+                overrides=combination.overrides,
+                values=[o.partition("=")[2] for o in combination.overrides],
+            )
+            results[index] = result
+            progress.advance()
+            progress.update(f"{combination.name}: {'built' if result['ok'] else 'failed'}")
+            if not result["ok"]:
+                print(f"{combination.name}: {result['error']}", file=sys.stderr)
+    keys = [o.partition("=")[0] for o in combinations[0].overrides]
+    axes = {key: list(dict.fromkeys(r["values"][k] for r in results)) for k, key in enumerate(keys)}
+    title = f"{spec.name}: {len(combinations)} decks"
+    write_atomic(folder / "provenance.json", provenance_file(spec, axes, results))
+    write_atomic(folder / "index.html", index_page(title, keys, results))
+    failed = sum(not result["ok"] for result in results)
+    if not args.quiet:
+        print(f"{folder / 'index.html'}  ({len(results) - failed} of {len(results)} decks built)")
+    return min(failed, 125)
+
+
+def _check_fresh(paths: Sequence[Path]) -> int:
+    """Whether each deck's data changed since it was built: 0 fresh, 1 changed, 2 cannot tell."""
+    from ipyreport._errors import IpyreportError
+    from ipyreport._provenance import changes, recorded
+
+    status = 0
+    for path in paths:
+        try:
+            for deck, provenance in recorded(path):
+                base = (deck.parent / provenance["specPath"]).parent
+                said = changes(provenance["data"]["source"], base)
+                if said:
+                    print(
+                        f"{deck}: data changed since it was built on {provenance['built']}: {'; '.join(said)}"
+                    )
+                    status = max(status, 1)
+                else:
+                    print(f"{deck}: fresh (its data is as it was on {provenance['built']})")
+        except IpyreportError as error:
+            print(error, file=sys.stderr)
+            status = 2
+    return status
 
 
 def _recording(progress: Progress, name: str) -> Callable[[int, int], None]:

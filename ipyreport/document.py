@@ -138,7 +138,11 @@ class DataProvenance(TypedDict):
     source: dict[str, Any]  # kind, the spec's fields for it, files: list[FileFingerprint], sql...
 
 
-class Provenance(TypedDict):
+class _Placed(TypedDict, total=False):
+    specPath: str  # the spec, relative to the output's folder (written by ``ipyreport build``)
+
+
+class Provenance(_Placed):
     """How a story built from a spec was made (``ipyreport build --check-fresh`` reads it)."""
 
     spec: str

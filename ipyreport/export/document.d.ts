@@ -65,11 +65,9 @@ export interface StoryDocument {
     [k: string]: unknown;
   };
   /**
-   * how the story was made: the resolved spec, the data's fingerprint
+   * how the story was made (null: by the Python API, not from a spec)
    */
-  provenance: {
-    [k: string]: unknown;
-  } | null;
+  provenance: Provenance | null;
   /**
    * each measure's number format, resolved for the story's language
    */
@@ -113,6 +111,73 @@ export interface StoryDocument {
   datasets: {
     [k: string]: Data;
   };
+}
+/**
+ * how a story built from a spec was made: the spec resolved, its parameters and overrides, the data's fingerprint, the versions and the build time
+ */
+export interface Provenance {
+  /**
+   * the spec file's name
+   */
+  spec: string;
+  /**
+   * the spec, relative to the output's folder (written by ipyreport build; --check-fresh reads the data from there)
+   */
+  specPath?: string;
+  /**
+   * the spec as built: defaults merged, overrides applied, parameters resolved (SQL keeps its ${params.NAME}, bound at run time)
+   */
+  resolved: {
+    [k: string]: unknown;
+  };
+  parameters: {
+    [k: string]: string | number | boolean;
+  };
+  /**
+   * the --set assignments given
+   */
+  overrides: string[];
+  data: {
+    /**
+     * rows the story holds
+     */
+    rows: number;
+    /**
+     * hash of the data the story holds
+     */
+    sha256: string;
+    source: DataFingerprint;
+  };
+  versions: {
+    [k: string]: string;
+  };
+  /**
+   * UTC; SOURCE_DATE_EPOCH when set
+   */
+  built: string;
+}
+/**
+ * what stands for the source's content: its spec fields, the files read, the SQL run and its bound parameters (a lake table: the version or snapshot read)
+ */
+export interface DataFingerprint {
+  kind: string;
+  sql?: string;
+  parameters?: {
+    [k: string]: unknown;
+  };
+  files?: {
+    /**
+     * relative to the spec's folder
+     */
+    path: string;
+    size: number;
+    sha256?: string;
+    /**
+     * when the source is too large to hash
+     */
+    mtime?: string;
+  }[];
+  [k: string]: unknown;
 }
 /**
  * how a measure's numbers read: prefix, the number (in the largest scale it reaches, or always the one scale), suffix
