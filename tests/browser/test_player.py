@@ -441,6 +441,35 @@ def test_direction_controls_in_the_info_panel_are_shown_not_obeyed(open_file, tm
     assert watch.errors == []
 
 
+def test_the_info_panel_shows_how_a_spec_built_story_was_made(open_file, tmp_path, monkeypatch):
+    from ipyreport.cli import main
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    (tmp_path / "sales.csv").write_text("Region,Revenue\nEurope,10\nAsia,3\n")
+    spec = tmp_path / "story.yaml"
+    spec.write_text(
+        "params: {region: Europe}\n"
+        "data: {sql: \"select * from 'sales.csv' where Region = ${params.region}\"}\n"
+        "slides:\n  - steps:\n      - chart: {kind: column, x: Region, y: Revenue}\n"
+    )
+    deck = tmp_path / "deck.html"
+    assert main(["build", str(spec), "-q", "-o", str(deck), "--set", "params.region=Asia"]) == 0
+    digest = json.loads(deck.read_text().split('id="ipyreport-story">')[1].split("</script>")[0])[
+        "provenance"
+    ]["data"]["source"]["files"][0]["sha256"]
+    watch, page = open_story(open_file, deck)
+    panel = page.locator(".ipyreport-provenance")
+    assert not panel.is_visible()
+    page.keyboard.press("i")
+    assert panel.is_visible()
+    shown = panel.inner_text()
+    assert '"parameters": {\n    "region": "Asia"\n  }' in shown
+    assert '"overrides": [\n    "params.region=Asia"\n  ]' in shown
+    assert f'"sha256": "{digest}"' in shown
+    assert '"built": "2026-01-01T00:00:00Z"' in shown
+    assert watch.errors == []
+
+
 def test_a_step_the_engine_refuses_is_said_on_that_step_and_the_story_goes_on(open_file, tmp_path):
     from ipyreport.export.html import render
 
