@@ -198,22 +198,27 @@ def _theme_files(theme: Path) -> Inputs:
     return found
 
 
-def inputs_of(source: str | os.PathLike[str], overrides: Sequence[str] = ()) -> Inputs:
+def inputs_of(
+    source: str | os.PathLike[str], overrides: Sequence[str] = (), *, access: Any = None
+) -> Inputs:
     """The files the story at ``source`` is made from, as far as they can be read now.
 
-    A spec's own file, its ``data:`` (``path:``, the files its ``sql:``
-    reads, the module its ``python:`` names), its ``theme:`` file with the
-    logo and font that theme embeds, and the spec files it includes
-    (``defaults:``), each of those read the same way. A notebook is made
-    from itself only. A spec that cannot be read yet (a half-typed line)
-    names only itself.
+    A spec's own file, the spec files it includes (``defaults:``), its
+    ``data:`` (``path:``, the files its ``sql:`` reads, the module its
+    ``python:`` names) and its ``theme:`` file with the logo and font that
+    theme embeds, read from the spec as ``build`` resolves it (parameters
+    and overrides applied). A spec that does not load yet (a half-typed
+    line) is read as written, as far as it parses. A notebook is made from
+    itself only.
 
     Parameters
     ----------
     source : path
         A story spec (``.yaml``) or a notebook (``.ipynb``).
     overrides : sequence of str
-        ``--set key=value`` overrides, applied before the spec's fields are read.
+        ``--set key=value`` overrides, as ``build`` takes them.
+    access : Access, optional
+        The folders the spec may read (default: its own folder).
 
     Returns
     -------
@@ -229,27 +234,21 @@ def inputs_of(source: str | os.PathLike[str], overrides: Sequence[str] = ()) -> 
     ['sales.csv', 'story.yaml']
     """
     spec = Path(os.path.abspath(source))
-    return _spec_inputs(spec, overrides, seen=set())
+    if spec.suffix.lower() == ".ipynb":
+        return Inputs(files=frozenset({spec}))
+    from ipyreport.spec import load
 
-
-def _spec_inputs(spec: Path, overrides: Sequence[str], seen: set[Path]) -> Inputs:
-    found = Inputs(files=frozenset({spec}))
-    if spec.suffix.lower() == ".ipynb" or spec in seen:
-        return found
-    seen.add(spec)
     try:
-        value = yaml.safe_load(spec.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
-        return found
-    if not isinstance(value, dict):
-        return found
-    if overrides:
-        from ipyreport.spec import set_value
+        loaded = load(spec, overrides, access=access)
+    except Exception:  # any spec that does not load is read as written
+        return _written(spec, spec.parent, set())
+    included = {Path(os.path.abspath(file)) for file in loaded.files.values()}
+    return Inputs(files=frozenset({spec, *included})) | _named_by(loaded.value, spec.parent)
 
-        for override in overrides:
-            with contextlib.suppress(Exception):
-                set_value(value, override)
-    base = spec.parent
+
+def _named_by(value: dict[str, Any], base: Path) -> Inputs:
+    """The files a spec's ``data:`` and ``theme:`` name (paths relative to ``base``)."""
+    found = Inputs()
     data = value.get("data")
     if isinstance(data, dict):
         if isinstance(data.get("path"), str):
@@ -260,23 +259,30 @@ def _spec_inputs(spec: Path, overrides: Sequence[str], seen: set[Path]) -> Input
             module = data["python"].partition(":")[0].replace(".", os.sep)
             for candidate in (base / f"{module}.py", base / module / "__init__.py"):
                 if candidate.is_file():
-                    found |= Inputs(files=frozenset({candidate}))
+                    found |= Inputs(files=frozenset({Path(os.path.abspath(candidate))}))
     theme = value.get("theme")
     if isinstance(theme, str) and theme.lower().endswith(SPEC_SUFFIXES):
         found |= _theme_files(Path(os.path.abspath(base / theme)))
-    # Spec composition: the other spec files this one is made on top of.
+    return found
+
+
+def _written(spec: Path, base: Path, seen: set[Path]) -> Inputs:
+    """What a spec that does not load names as written, with the files it includes."""
+    found = Inputs(files=frozenset({spec}))
+    if spec in seen:
+        return found
+    seen.add(spec)
+    try:
+        value = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
+        return found
+    if not isinstance(value, dict):
+        return found
+    found |= _named_by(value, base)
     included = value.get("defaults")
-    for item in included if isinstance(included, list) else []:
-        names = [item] if isinstance(item, str) else []
-        if isinstance(item, dict):
-            names = [
-                f"{group}/{choice}" for group, choice in item.items() if isinstance(choice, str)
-            ]
-        for name in names:
-            target = Path(os.path.abspath(base / name))
-            if not target.suffix:
-                target = target.with_suffix(".yaml")
-            found |= _spec_inputs(target, (), seen)
+    for name in included if isinstance(included, list) else []:
+        if isinstance(name, str):
+            found |= _written(Path(os.path.abspath(spec.parent / name)), base, seen)
     return found
 
 
@@ -698,39 +704,39 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 
 def _maker(
-    source: Path,
-    *,
-    overrides: Sequence[str],
-    layout: str,
-    allowed: Sequence[Path],
-    allow_code: bool,
-    memory_limit: str | None,
+    source: Path, *, overrides: Sequence[str], layout: str, access: Any
 ) -> Callable[[], str]:
+    """What builds the page: a spec's story, or a notebook's article."""
     if source.suffix.lower() == ".ipynb":
 
         def article() -> str:
             from ipyreport.export.html import render_chapters
             from ipyreport.export.notebook_article import notebook_parts
 
-            title, parts = notebook_parts(source, allow_code=allow_code)
+            title, parts = notebook_parts(source, allow_code=access.code)
             return render_chapters(parts, title=title)
 
         return article
 
     def story() -> str:
-        from ipyreport._access import DEFAULT_MEMORY_LIMIT, Access
         from ipyreport.spec import build, load
 
-        access = Access.for_spec(
-            source,
-            folders=allowed,
-            code=allow_code,
-            memory_limit=memory_limit or DEFAULT_MEMORY_LIMIT,
-            progress=False,
-        )
-        return build(load(source, overrides), access=access).to_html(layout=layout)
+        _forget_modules(inputs_of(source, overrides, access=access))
+        loaded = load(source, overrides, access=access)
+        return build(loaded, access=access).to_html(layout=layout)
 
     return story
+
+
+def _forget_modules(inputs: Inputs) -> None:
+    """Let a spec's ``python:`` module be imported afresh: it may have been saved since."""
+    for name, module in list(sys.modules.items()):
+        written = getattr(module, "__file__", None)
+        if written and Path(os.path.abspath(written)) in inputs.files:
+            del sys.modules[name]
+            # Bytecode is checked by whole seconds and size: two saves in a second can match.
+            with contextlib.suppress(OSError, ValueError, NotImplementedError):
+                Path(importlib.util.cache_from_source(written)).unlink(missing_ok=True)
 
 
 def serve(
@@ -780,16 +786,25 @@ def serve(
             file=sys.stderr,
         )
         return 1
+    from ipyreport._access import DEFAULT_MEMORY_LIMIT, Access
+
+    access = Access.for_spec(
+        spec,
+        folders=allowed,
+        code=allow_code,
+        memory_limit=memory_limit or DEFAULT_MEMORY_LIMIT,
+        progress=False,
+    )
     make = _maker(
         spec,
         overrides=overrides,
         layout="scroll" if spec.suffix.lower() == ".ipynb" else layout,
-        allowed=allowed,
-        allow_code=allow_code,
-        memory_limit=memory_limit,
+        access=access,
     )
     try:
-        preview = Preview(spec, make, lambda: inputs_of(spec, overrides), host=host, port=port)
+        preview = Preview(
+            spec, make, lambda: inputs_of(spec, overrides, access=access), host=host, port=port
+        )
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
             print(

@@ -23,7 +23,6 @@ from .lab import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "stories" / "sales-overview.yaml"
-NOTEBOOK = ROOT / "notebooks" / "quickstart.ipynb"
 
 # What the page shows: the story frame on top, its version, title and place, and the error over it.
 SHOWN = """() => {
@@ -239,9 +238,43 @@ def test_ctrl_c_stops_the_preview_and_frees_its_port(story):
         socket.create_connection(("127.0.0.1", server.port), timeout=2)
 
 
+def notebook_of(title: str) -> dict:
+    """A saved notebook: a heading, words, and the bundled example story it showed."""
+    from ipyreport.export.html import iframe
+    from ipyreport.spec import build, load
+
+    story = build(load(EXAMPLE))
+    output = {"text/html": iframe(story.to_html(), title="Sales"), "text/plain": "Story"}
+    words = "Each region's revenue, then its products, month by month. " * 12
+    return {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {},
+        "cells": [
+            {"cell_type": "markdown", "metadata": {}, "source": [f"# {title}\n", "\n", words]},
+            {"cell_type": "markdown", "metadata": {}, "source": [words]},
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "execution_count": 1,
+                "source": ["story"],
+                "outputs": [
+                    {
+                        "output_type": "execute_result",
+                        "execution_count": 1,
+                        "metadata": {},
+                        "data": output,
+                    }
+                ],
+            },
+            {"cell_type": "markdown", "metadata": {}, "source": [words]},
+        ],
+    }
+
+
 def test_a_notebook_previews_as_its_article_and_keeps_the_scroll_on_save(browser, tmp_path):
-    notebook = tmp_path / "quickstart.ipynb"
-    shutil.copyfile(NOTEBOOK, notebook)
+    notebook = tmp_path / "sales.ipynb"
+    notebook.write_text(json.dumps(notebook_of("Sales, as written")))
     server = Preview(notebook, tmp_path / "preview.log")
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     try:
@@ -250,16 +283,12 @@ def test_a_notebook_previews_as_its_article_and_keeps_the_scroll_on_save(browser
         page.on("request", lambda request: requests.append(request.url))
         page.goto(server.base + "/")
         first, _ = wait_for(page, lambda s: s["ready"], timeout=30)
-        assert first["heading"] == "Quickstart: from a DataFrame to a story"
-        page.frame_locator("iframe.current").locator(".ipyreport-prose").nth(
-            2
-        ).scroll_into_view_if_needed()
+        assert first["heading"] == "Sales, as written"
+        frame = page.frame_locator("iframe.current")
+        frame.locator(".ipyreport-block").nth(2).scroll_into_view_if_needed()
         scrolled, _ = wait_for(page, lambda s: s["scroll"] > 300)
-        saved = json.loads(notebook.read_text())
-        cell = next(c for c in saved["cells"] if c["cell_type"] == "markdown")
-        cell["source"] = ["# Quickstart, saved again\n", *cell["source"][1:]]
-        notebook.write_text(json.dumps(saved))
-        after, _ = wait_for(page, lambda s: s["heading"] == "Quickstart, saved again", timeout=30)
+        notebook.write_text(json.dumps(notebook_of("Sales, saved again")))
+        after, _ = wait_for(page, lambda s: s["heading"] == "Sales, saved again", timeout=30)
         assert after["version"] == first["version"] + 1
         assert abs(after["scroll"] - scrolled["scroll"]) <= 2
         assert all(url.startswith((server.base + "/", "blob:", "data:")) for url in requests)

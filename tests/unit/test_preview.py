@@ -2,6 +2,7 @@
 that hold still, what its server answers, and its command's errors."""
 
 import socket
+import sys
 import textwrap
 import urllib.error
 import urllib.request
@@ -11,6 +12,8 @@ import pytest
 
 from ipyreport.cli import main
 from ipyreport.preview import PAGE_POLICY, Inputs, Preview, build_stable, inputs_of
+
+SLIDES = "slides: [{steps: [{chart: {kind: column, x: Region, y: Revenue}}]}]\n"
 
 
 def write(path: Path, text: str) -> Path:
@@ -88,20 +91,29 @@ def test_a_data_folder_is_watched_with_every_file_and_folder_inside_it(tmp_path)
 
 def test_included_spec_files_are_watched_with_the_files_they_name(tmp_path):
     spec = write(
-        tmp_path / "story.yaml",
-        "defaults: [shared/brand, {data: orders}]\nslides: []\n",
+        tmp_path / "story.yaml", "defaults: [shared/brand.yaml, shared/orders.yaml]\n" + SLIDES
     )
-    write(tmp_path / "shared" / "brand.yaml", "theme: acme.json\n")
+    write(tmp_path / "shared" / "brand.yaml", "theme: shared/acme.json\n")
     write(tmp_path / "shared" / "acme.json", '{"logo": "logo.svg"}')
-    write(tmp_path / "data" / "orders.yaml", "data: {path: orders.parquet}\ndefaults: [../story]\n")
+    write(tmp_path / "shared" / "orders.yaml", "data: {path: orders.csv}\n")
+    # Paths in an included file are relative to the spec, as the build reads them.
     assert inputs_of(spec).files == {
         spec,
         tmp_path / "shared" / "brand.yaml",
         tmp_path / "shared" / "acme.json",
         tmp_path / "shared" / "logo.svg",
-        tmp_path / "data" / "orders.yaml",
-        tmp_path / "data" / "orders.parquet",
+        tmp_path / "shared" / "orders.yaml",
+        tmp_path / "orders.csv",
     }
+
+
+def test_a_parameter_names_the_data_file_watched(tmp_path):
+    spec = write(
+        tmp_path / "story.yaml",
+        "params: {region: Europe}\ndata: {path: 'sales-${params.region}.csv'}\n" + SLIDES,
+    )
+    assert inputs_of(spec).files == {spec, tmp_path / "sales-Europe.csv"}
+    assert inputs_of(spec, ["params.region=Asia"]).files == {spec, tmp_path / "sales-Asia.csv"}
 
 
 def test_a_python_source_is_watched_through_its_module_file(tmp_path):
@@ -111,7 +123,7 @@ def test_a_python_source_is_watched_through_its_module_file(tmp_path):
 
 
 def test_an_override_changes_the_data_file_watched(tmp_path):
-    spec = write(tmp_path / "story.yaml", "data: {path: q2.csv}\nslides: []\n")
+    spec = write(tmp_path / "story.yaml", "data: {path: q2.csv}\n" + SLIDES)
     assert inputs_of(spec, ["data.path=q3.csv"]).files == {spec, tmp_path / "q3.csv"}
 
 
@@ -120,6 +132,20 @@ def test_a_spec_that_cannot_be_read_yet_and_a_notebook_are_watched_alone(tmp_pat
     notebook = write(tmp_path / "article.ipynb", '{"cells": []}')
     assert inputs_of(half_typed) == Inputs(files=frozenset({half_typed}))
     assert inputs_of(notebook) == Inputs(files=frozenset({notebook}))
+
+
+def test_a_spec_that_parses_but_does_not_load_is_watched_with_what_it_names_as_written(tmp_path):
+    spec = write(
+        tmp_path / "story.yaml",
+        "defaults: [brand.yaml]\ndata: {path: sales.csv}\nslides: [{steps: [{chrat: {}}]}]\n",
+    )
+    write(tmp_path / "brand.yaml", "theme: acme.yaml\n")
+    assert inputs_of(spec).files == {
+        spec,
+        tmp_path / "brand.yaml",
+        tmp_path / "acme.yaml",
+        tmp_path / "sales.csv",
+    }
 
 
 def test_a_build_whose_data_changed_while_it_was_read_is_made_again_from_the_whole_file(
@@ -237,3 +263,27 @@ def test_preview_refuses_a_port_that_is_not_one(tmp_path, capsys):
     assert "'http' is not a port; give a number from 1 to 65535, or 0 for any free port" in (
         capsys.readouterr().err
     )
+
+
+def test_a_saved_python_source_is_imported_afresh_for_the_next_build(tmp_path, monkeypatch):
+    from ipyreport._access import Access
+    from ipyreport.preview import _maker
+
+    monkeypatch.syspath_prepend(str(tmp_path))  # modules imported while the test runs are undone
+    spec = write(
+        tmp_path / "story.yaml",
+        """\
+        data: {python: 'preview_sales_source:load'}
+        slides:
+          - title: "Revenue {sum(Revenue)}"
+            steps: [{chart: {kind: column, x: Region, y: Revenue}}]
+        """,
+    )
+    source = tmp_path / "preview_sales_source.py"
+    loader = "import pandas\ndef load():\n    return pandas.DataFrame({{'Region': ['A'], 'Revenue': [{}]}})\n"
+    make = _maker(spec, overrides=(), layout="slides", access=Access.for_spec(spec, code=True))
+    source.write_text(loader.format(5))
+    assert "Revenue 5" in make()
+    source.write_text(loader.format(7))
+    assert "Revenue 7" in make()
+    monkeypatch.delitem(sys.modules, "preview_sales_source")
