@@ -4,9 +4,9 @@ Random tables hold text with quotes, markup, unicode and spaces at the
 ends, dates, timestamps at several units and zones, booleans, decimals and
 integers as dimensions, and a float measure with nulls and NaN; random
 filters combine ``in`` (over the labels a viewer sees, the null label
-included), ``range``, ``not``, ``and`` and ``or``. The browser test
-``tests/browser/test_filter_agreement.py`` runs the same cases through the
-player's compiler.
+included), ``range``, ``not``, ``and`` and ``or``. The player's compiler and
+ipyvizzu's JavaScript form keep the same rows on cases drawn from the same
+strategy: the conformance fixture ``tests/conformance/filters.json``.
 """
 
 import shutil

@@ -1,0 +1,272 @@
+"""One semantics, two languages, one set of fixtures.
+
+Every idea that runs both in Python and in the player (bidi isolation, the
+caption words, filters and their ipyvizzu JavaScript form, number formats,
+text expressions, the document's rules and the constants the player is
+written with) has a fixture in ``tests/conformance/``: inputs and the outputs
+Python gives them, written by ``tests/conformance/generate.py`` from
+property-test cases. Each is replayed here against Python and, in Node,
+against the player's own ES modules (``tests/conformance/replay.mjs``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conformance import generate
+
+FIXTURES = sorted(generate.FIXTURES)
+FOLDER = generate.FOLDER
+
+
+def cases(name: str) -> list[dict[str, Any]]:
+    loaded: dict[str, Any] = json.loads((FOLDER / f"{name}.json").read_text(encoding="utf-8"))
+    assert loaded["idea"] == name
+    return loaded["cases"]
+
+
+@pytest.fixture(scope="module")
+def javascript() -> dict[str, list[Any]]:
+    """Every fixture replayed by the JavaScript twins, in one Node process."""
+    node = shutil.which("node")
+    if node is None:  # pragma: no cover - ./dev setup installs Node
+        pytest.fail("the conformance fixtures need Node on PATH (./dev setup)")
+    done = subprocess.run(
+        [node, str(FOLDER / "replay.mjs"), *(str(FOLDER / f"{name}.json") for name in FIXTURES)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    result: dict[str, list[Any]] = json.loads(done.stdout)
+    return result
+
+
+def differing(got: list[Any], expected: list[Any], inputs: list[dict[str, Any]]) -> list[Any]:
+    """The first few cases where ``got`` is not ``expected``: (input, got, expected)."""
+    return [
+        (case, have, want)
+        for case, have, want in zip(inputs, got, expected, strict=True)
+        if have != want
+    ][:5]
+
+
+def test_the_enumerated_fixtures_are_what_python_writes_now():
+    """The fixtures of enumerated cases (every language's words, the document's rules and
+    constants) are written again here; the property-drawn ones (bidi, filters, formats,
+    texts) are held to Python by replaying every case below. Out of date: write them again
+    with python -m tests.conformance.generate."""
+    for name in ("captions", "document"):
+        assert (FOLDER / f"{name}.json").read_text(encoding="utf-8") == generate.written(name)
+
+
+# --- bidi isolation: _describe.isolate and words.js isolate read one table ------
+
+
+def test_python_isolates_the_texts_the_fixture_says():
+    from ipyreport._describe import isolate
+
+    for case in cases("bidi"):
+        assert isolate(case["text"]) == case["isolated"], case
+
+
+def test_javascript_isolates_the_texts_python_does(javascript):
+    inputs = cases("bidi")
+    expected = [case["isolated"] for case in inputs]
+    assert differing(javascript["bidi"], expected, inputs) == []
+
+
+def test_an_arabic_indic_digit_is_not_isolated_and_adlam_is():
+    """The drift the fixture caught: U+0663 (class AN) isolated in JS only, Adlam (R) in Python only."""
+    by_text = {case["text"]: case["isolated"] for case in cases("bidi")}
+    assert by_text["\u0663"] == "\u0663"
+    assert by_text["\U0001e900"] == "\u2068\U0001e900\u2069"
+
+
+def test_the_right_to_left_table_is_this_pythons_unicode_database():
+    import unicodedata
+
+    from ipyreport import _bidi, _twins
+
+    if unicodedata.unidata_version != _bidi.UNICODE_VERSION:
+        pytest.skip(
+            f"the table is Unicode {_bidi.UNICODE_VERSION}, this Python has {unicodedata.unidata_version}"
+        )
+    assert list(_bidi.NOT_LEFT_TO_RIGHT) == _twins.bidi_ranges()
+
+
+def test_the_javascript_written_from_python_is_up_to_date():
+    """tables.js's row limit, look.js's colours and words.js's right-to-left table:
+    python -m ipyreport._twins writes them again."""
+    from ipyreport import _twins
+
+    assert _twins.stale() == []
+
+
+# --- captions and their words -------------------------------------------------
+
+
+def test_python_fills_every_sentence_of_the_words_as_the_fixture_says():
+    said = [case for case in cases("captions") if "say" in case]
+    assert said
+    for case in said:
+        assert case["say"].format(**case["values"]) == case["said"]
+
+
+def test_javascript_says_the_words_python_says(javascript):
+    inputs = cases("captions")
+    expected = [case.get("said", case.get("top")) for case in inputs]
+    assert differing(javascript["captions"], expected, inputs) == []
+
+
+def test_a_chart_without_values_says_the_languages_words():
+    """The drift the fixture caught: board.js said 'No values are shown.', en.json 'No values are shown here.'"""
+    from ipyreport._describe import words
+
+    empty = [case for case in cases("captions") if "table" in case and not case["table"]["rows"]]
+    assert empty
+    assert [case["top"] for case in empty] == [str(words(case["lang"])["none"]) for case in empty]
+
+
+# --- filters: the eager mask, the player's compiler, ipyvizzu's JavaScript form ---
+
+
+def filter_of(spec: dict[str, Any]) -> Any:
+    from ipyreport._filters import Filter
+
+    ((op, value),) = spec.items()
+    if op == "in":
+        return Filter.isin(value["column"], value["values"])
+    if op == "range":
+        return Filter.between(value["column"], value["min"], value["max"])
+    if op == "not":
+        return ~filter_of(value)
+    parts = [filter_of(part) for part in value]
+    return Filter.all_of(*parts) if op == "and" else Filter.any_of(*parts)
+
+
+def data_of(spec: dict[str, Any]) -> Any:
+    """Vizzu data (its JSON) as Python holds it."""
+    import numpy as np
+
+    from ipyreport.data import Dimension, Measure, VizzuData
+
+    series = [
+        Dimension(s["name"], tuple(s["categories"]), np.array(s["values"], np.int32))
+        if s["type"] == "dimension"
+        else Measure(s["name"], np.array([np.nan if v is None else v for v in s["values"]], float))
+        for s in spec["series"]
+    ]
+    return VizzuData(tuple(series), len(spec["series"][0]["values"]))
+
+
+def test_python_keeps_the_rows_and_writes_the_javascript_form_the_fixture_holds():
+    import numpy as np
+
+    from ipyreport._filters import javascript, mask
+
+    for case in cases("filters"):
+        spec = filter_of(case["filter"])
+        data = data_of(case["data"])
+        rows = np.asarray(data["__row"].values)[mask(spec, data)]
+        assert [int(row) for row in rows] == case["kept"], case["filter"]
+        assert javascript(spec) == case["javascript"], case["filter"]
+
+
+def test_the_player_keeps_the_rows_an_eager_story_keeps(javascript):
+    inputs = cases("filters")
+    got = [result["player"] for result in javascript["filters"]]
+    assert differing(got, [case["kept"] for case in inputs], inputs) == []
+
+
+def test_the_ipyvizzu_javascript_form_keeps_the_rows_an_eager_story_keeps(javascript):
+    """The drift the fixture caught: between("v") became (true) and kept missing values,
+    any_of() became (true) where the mask and SQL keep nothing."""
+    inputs = cases("filters")
+    got = [result["javascript"] for result in javascript["filters"]]
+    assert differing(got, [case["kept"] for case in inputs], inputs) == []
+
+
+# --- number formats -----------------------------------------------------------
+
+
+def test_python_formats_every_number_as_the_fixture_says():
+    from ipyreport.formats import format_number
+
+    for case in cases("formats"):
+        value = math.nan if case["nan"] else case["value"]
+        assert format_number(value, case["format"], trim=case["trim"]) == case["text"], case
+
+
+def test_javascript_formats_every_number_as_python_does(javascript):
+    inputs = cases("formats")
+    assert differing(javascript["formats"], [case["text"] for case in inputs], inputs) == []
+
+
+# --- text expressions ---------------------------------------------------------
+
+
+def test_python_reads_every_text_as_the_fixture_says():
+    for case in cases("texts"):
+        assert generate.text_story(case["story"]).to_dict()["slides"][0]["notes"] == case["text"]
+
+
+def test_javascript_reads_every_text_as_the_story_did(javascript):
+    inputs = cases("texts")
+    assert differing(javascript["texts"], [case["text"] for case in inputs], inputs) == []
+
+
+# --- the document's rules and the constants the player is written with ----------
+
+
+def test_python_decides_headings_rests_and_durations_as_the_fixture_says():
+    from ipyreport.document import duration_seconds, heading, rest_seconds
+
+    for case in cases("document"):
+        if "duration" in case:
+            assert duration_seconds(case["duration"]) == case["seconds"], case
+        elif "heading" in case:
+            assert list(heading(case["slide"], case["story"], case["number"])) == [
+                case["heading"],
+                case["shown"],
+            ]
+        elif "rests" in case:
+            assert rest_seconds(case["outline"]) == case["rests"], case
+
+
+def test_javascript_reads_durations_and_is_written_with_pythons_constants(javascript):
+    inputs = cases("document")
+    for case, got in zip(inputs, javascript["document"], strict=True):
+        if "constants" in case:
+            assert got == case["constants"]
+        elif "duration" in case:
+            assert got == case["seconds"], case
+
+
+def test_every_slide_is_named_by_one_rule():
+    from ipyreport import Slide, Story, presets, samples
+
+    chart = presets.chart("column", x="Region", y="Revenue")
+    untitled = Story(samples.sales(), slides=[Slide(chart), Slide(chart, title="Regions")])
+    assert [(s["heading"], s["headingShown"]) for s in untitled.to_dict()["slides"]] == [
+        ("Slide 1", False),
+        ("Regions", True),
+    ]
+    titled = Story(samples.sales(), title="Sales", slides=[Slide(chart, title="")])
+    assert [(s["heading"], s["headingShown"]) for s in titled.to_dict()["slides"]] == [
+        ("Sales", True)
+    ]
+
+
+def test_the_fixture_folder_holds_only_fixtures_this_module_replays():
+    names = {path.stem for path in FOLDER.glob("*.json")}
+    assert names == set(FIXTURES)
+    assert Path(generate.__file__).parent == FOLDER
