@@ -456,10 +456,15 @@ def javascript(spec: Filter) -> str:
     """A JavaScript expression over ``record`` equivalent to ``spec`` (ipyvizzu's ``Data.filter``).
 
     Values are written as JSON string literals, so quotes and markup in
-    category names stay data.
+    category names stay data. It keeps the rows :func:`mask` keeps: a missing
+    measure (null or NaN) is in no range, even one without bounds; an empty
+    ``any_of`` keeps nothing and an empty ``all_of`` everything (the
+    conformance fixture ``tests/conformance/filters.json`` holds it to that).
 
     >>> javascript(Filter.isin("Region", ["Europe"]))
     '(record["Region"] == "Europe")'
+    >>> javascript(Filter.between("Sales", 0))
+    '(typeof record["Sales"] === "number" && record["Sales"] >= 0 && record["Sales"] <= Infinity)'
     """
     if spec.op == "in":
         column, values = spec.args
@@ -469,17 +474,26 @@ def javascript(spec: Filter) -> str:
         return f"({tests})"
     if spec.op == "range":
         column, low, high = spec.args
-        parts = []
-        if low is not None:
-            parts.append(f"record[{json.dumps(column)}] >= {low!r}")
-        if high is not None:
-            parts.append(f"record[{json.dumps(column)}] <= {high!r}")
-        return "(" + (" && ".join(parts) or "true") + ")"
+        value = f"record[{json.dumps(column)}]"
+        # A number within both bounds: NaN (missing) compares false both ways, and
+        # null, which would compare as 0, is not a number.
+        low = -math.inf if low is None else low
+        high = math.inf if high is None else high
+        return f'(typeof {value} === "number" && {value} >= {_number(low)} && {value} <= {_number(high)})'
     if spec.op == "not":
         return f"!{javascript(spec.args[0])}"
     if spec.op == "raw":
         return f"({spec.args[0]})(record)"
     if spec.op == "keep":
         return "true"
+    if not spec.args:
+        return "true" if spec.op == "and" else "false"
     joiner = " && " if spec.op == "and" else " || "
-    return "(" + (joiner.join(javascript(part) for part in spec.args) or "true") + ")"
+    return "(" + joiner.join(javascript(part) for part in spec.args) + ")"
+
+
+def _number(value: float) -> str:
+    """A bound as a JavaScript number literal (infinities included)."""
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    return json.dumps(value)
