@@ -21,6 +21,7 @@ did not mean to publish, so any other ``${...}`` is an error.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -187,6 +188,8 @@ def parse_override(assignment: str, parameters: Mapping[str, Parameter]) -> tupl
         value = raw
     if parameter.kind == "string" and not isinstance(value, str):
         value = raw
+    if parameter.kind == "number" and isinstance(value, str):
+        value = _number(raw)
     if parameter.kind == "number" and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
     problem = parameter.check(value)
@@ -194,6 +197,15 @@ def parse_override(assignment: str, parameters: Mapping[str, Parameter]) -> tupl
         msg = f"--set {assignment!r}: params.{name}: {problem}"
         raise SpecError(msg)
     return name, value
+
+
+def _number(raw: str) -> float | str:
+    """``raw`` as a finite number if it is one (YAML 1.1 reads ``1e3`` as text), else as it is."""
+    try:
+        number = float(raw)
+    except ValueError:
+        return raw
+    return number if math.isfinite(number) else raw
 
 
 def value_of(
@@ -265,8 +277,12 @@ def resolve(spec: Any, values: Mapping[str, Any], error: Raise, path: Path = ())
                     f"${{params.{name}}} names no declared parameter{closest(name, values)}; "
                     f"declare it under params: (declared: {', '.join(values) or 'none'})",
                 )
-        config["text"] = value
-        return config["text"]
+        try:
+            config["text"] = value
+            return config["text"]
+        except Exception as problem:
+            reason = str(problem).splitlines()[0] if str(problem) else type(problem).__name__
+            raise error(here, f"{value!r:.60} cannot be resolved ({reason})") from None
 
     return walk(spec, path)
 

@@ -585,8 +585,7 @@ def _check_fresh(paths: Sequence[Path]) -> int:
     for path in paths:
         try:
             for deck, provenance in recorded(path):
-                base = (deck.parent / provenance["specPath"]).parent
-                said = changes(provenance["data"]["source"], base)
+                said = changes(provenance["data"]["source"], _spec_folder(deck, provenance))
                 if said:
                     print(
                         f"{deck}: data changed since it was built on {provenance['built']}: {'; '.join(said)}"
@@ -598,6 +597,20 @@ def _check_fresh(paths: Sequence[Path]) -> int:
             print(error, file=sys.stderr)
             status = 2
     return status
+
+
+def _spec_folder(deck: Path, provenance: dict[str, Any]) -> Path:
+    """The folder of the spec ``deck`` was built from, where its data paths start."""
+    from ipyreport._errors import IpyreportError
+
+    spec = deck.parent / str(provenance["specPath"])
+    if not spec.is_file():
+        msg = (
+            f"{deck}: was built from {provenance['specPath']} (relative to the deck), which is "
+            "not there; check the deck where it was built, beside its spec and data"
+        )
+        raise IpyreportError(msg)
+    return spec.parent
 
 
 def _recording(progress: Progress, name: str) -> Callable[[int, int], None]:

@@ -263,3 +263,16 @@ def test_builds_with_parameters_are_byte_identical_with_a_pinned_time(spec, tmp_
     assert main([*argv, "-o", str(tmp_path / "one.html")]) == 0
     assert main([*argv, "-o", str(tmp_path / "two.html")]) == 0
     assert (tmp_path / "one.html").read_bytes() == (tmp_path / "two.html").read_bytes()
+
+
+def test_check_fresh_of_a_deck_moved_away_from_its_spec_cannot_tell(spec, tmp_path, capsys):
+    deck = tmp_path / "out" / "deck.html"
+    assert main(["build", str(spec), "-q", "-o", str(deck)]) == 0
+    moved = tmp_path / "elsewhere" / "deep" / "deck.html"
+    moved.parent.mkdir(parents=True)
+    deck.rename(moved)
+    assert main(["build", "--check-fresh", str(moved)]) == 2
+    assert capsys.readouterr().err == (
+        f"{moved}: was built from ../monthly.yaml (relative to the deck), which is not there; "
+        "check the deck where it was built, beside its spec and data\n"
+    )

@@ -356,3 +356,16 @@ def test_the_html_file_holds_the_provenance(sql_spec, tmp_path):
     made = json.loads(page[start : page.index("</script>", start)])
     assert made["provenance"]["parameters"] == {"region": "Asia"}
     assert made["provenance"]["data"]["source"]["parameters"] == {"region": "Asia"}
+
+
+def test_a_number_parameter_reads_exponents_and_refuses_what_is_not_finite(tmp_path):
+    path = tmp_path / "story.yaml"
+    path.write_text(SPEC.replace("region: Europe", "region: Europe\n  share: 0.5"))
+    assert load(path, ["params.share=1e3"]).parameters["share"] == 1000.0
+    assert load(path, ["params.share=2"]).parameters["share"] == 2.0
+    with pytest.raises(SpecError) as caught:
+        load(path, ["params.share=nan"])
+    assert str(caught.value) == (
+        "--set 'params.share=nan': params.share: 'nan' is not a number; write one, for example "
+        "params.share=0.5"
+    )
