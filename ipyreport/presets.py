@@ -1600,8 +1600,18 @@ def _determined_by(data: VizzuData, names: Sequence[str], color: str) -> bool:
     series = [data[name] for name in [*names, color]]
     if not all(isinstance(item, Dimension) for item in series):
         return False
-    codes = np.stack([item.codes for item in series], axis=1)  # type: ignore[union-attr]
-    return len(np.unique(codes, axis=0)) == len(np.unique(codes[:, :-1], axis=0))
+    dimensions = [item for item in series if isinstance(item, Dimension)]
+    # Each row's combination as one integer (codes + 1: a missing value is -1), so one
+    # sort of plain integers answers it; np.unique over rows sorts far slower.
+    sizes = [len(item.categories) + 2 for item in dimensions]
+    if math.prod(sizes) >= 2**62:
+        codes = np.stack([item.codes for item in dimensions], axis=1)
+        return len(np.unique(codes, axis=0)) == len(np.unique(codes[:, :-1], axis=0))
+    key = np.zeros(data.num_rows, dtype=np.int64)
+    for item, size in zip(dimensions[:-1], sizes, strict=False):
+        key = key * size + (item.codes.astype(np.int64) + 1)
+    both = key * sizes[-1] + (dimensions[-1].codes.astype(np.int64) + 1)
+    return len(np.unique(both)) == len(np.unique(key))
 
 
 def _check_path(data: VizzuData, levels: Sequence[str], path: Sequence[str]) -> None:

@@ -75,6 +75,32 @@ def test_color_determined_by_x_joins_the_x_axis():
     assert channels(step)["color"] == ["Region"]
 
 
+def test_color_not_determined_by_x_is_refused_even_with_missing_values():
+    # A and B each have one region, but a missing country spans two: not determined.
+    data = encode(
+        pa.table(
+            {
+                "Country": ["A", "A", "B", None, None],
+                "Region": ["X", "X", "Y", "X", "Y"],
+                "Revenue": [1.0, 2.0, 3.0, 4.0, 5.0],
+            }
+        )
+    )
+    with pytest.raises(StepError, match="use stacked_bar or grouped_bar"):
+        presets.chart("bar", x="Country", y="Revenue", color="Region", data=data)
+    whole = encode(
+        pa.table(
+            {
+                "Country": ["A", "A", "B", None],
+                "Region": ["X", "X", "Y", "Y"],
+                "Revenue": [1.0, 2, 3, 4],
+            }
+        )
+    )
+    step = presets.chart("bar", x="Country", y="Revenue", color="Region", data=whole)
+    assert channels(step)["y"] == ["Country", "Region"]
+
+
 def test_unknown_kind_names_the_closest_and_all_kinds():
     with pytest.raises(StepError) as caught:
         presets.chart("stacked_colum", x="Region", y="Revenue")
