@@ -70,13 +70,21 @@ def test_a4_pages_are_a4_landscape(tmp_path):
     assert float(box.height) == pytest.approx(595.3, abs=1)
 
 
-def test_cli_build_writes_the_pdf_next_to_the_html(tmp_path):
+def test_cli_build_writes_the_pdf_next_to_the_html_and_says_how_it_was_made(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     spec = tmp_path / "s.yaml"
     spec.write_text(
-        "data: {sample: sales}\nslides:\n  - title: One\n    steps:\n      - chart: {kind: column, x: Region, y: Revenue}\n"
+        "params: {region: Europe}\ndata: {sample: sales}\nslides:\n  - title: One\n    steps:\n      - chart: {kind: column, x: Region, y: Revenue}\n"
     )
-    assert main(["build", str(spec), "--pdf", "-q"]) == 0
-    assert len(PdfReader(tmp_path / "s.pdf").pages) == 2
+    assert main(["build", str(spec), "--pdf", "-q", "--set", "params.region=Africa"]) == 0
+    pages = PdfReader(tmp_path / "s.pdf").pages
+    assert len(pages) == 2
+    page = (tmp_path / "s.html").read_text()
+    digest = page.split('"rows":6420,"sha256":"')[1][:12]
+    assert " ".join(pages[-1].extract_text().split()).endswith(
+        f"Made with ipyreport from s.yaml (region=Africa), data sha256 {digest}, "
+        "built 2026-01-01T00:00:00Z."
+    )
 
 
 def test_a_dashboard_page_shows_all_its_charts_and_a_table_for_each(tmp_path):

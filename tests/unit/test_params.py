@@ -348,9 +348,11 @@ def test_a_deck_records_its_provenance_in_its_properties(sql_spec, tmp_path):
     assert deck.core_properties.keywords == "region=Asia"
 
 
-def test_the_html_file_holds_the_provenance(sql_spec, tmp_path):
+@pytest.mark.parametrize("layout", ["slides", "scroll"])
+def test_the_html_file_and_the_article_hold_the_provenance(sql_spec, tmp_path, layout):
     out = tmp_path / "out.html"
-    assert main(["build", str(sql_spec), "-q", "-o", str(out), "--set", "params.region=Asia"]) == 0
+    argv = ["build", str(sql_spec), "-q", "-o", str(out), "--layout", layout]
+    assert main([*argv, "--set", "params.region=Asia"]) == 0
     page = out.read_text()
     start = page.index('id="ipyreport-story">') + len('id="ipyreport-story">')
     made = json.loads(page[start : page.index("</script>", start)])
