@@ -3,7 +3,7 @@
 A few constants and tables are needed on both sides: which characters read
 right to left (``_describe.isolate`` and ``words.js``'s ``isolate``), how many
 rows a table shows (``_plan.MAX_TABLE_ROWS`` and ``tables.js``), the light and
-dark ink and background colours (``themes.INK`` … and ``look.js``). Python holds
+dark ink and background colours (``themes.INK`` … and ``look.js``, ``player.css``). Python holds
 each once; this module writes it into the JavaScript between marker comments
 (``// <twins:name>`` … ``// </twins:name>``) and into ``_bidi.py`` for the
 right-to-left table, so neither side is edited by hand.
@@ -84,6 +84,18 @@ def _colours_js() -> str:
     )
 
 
+def _css_colours(theme: str) -> Callable[[], str]:
+    def write() -> str:
+        from ipyreport import themes
+
+        return (
+            f"  --ipyreport-fg: {themes.INK[theme]};\n"
+            f"  --ipyreport-bg: {themes.BACKGROUND[theme]};\n"
+        )
+
+    return write
+
+
 # Each file, and the blocks written into it: the comment that opens a marker, and what writes the block.
 # _bidi.py is written from the running Python's Unicode database only when asked
 # (``--unicode``): Python versions carry different Unicode versions, and the
@@ -92,6 +104,7 @@ BLOCKS: dict[str, tuple[str, dict[str, Callable[[], str]]]] = {
     "export/words.js": ("//", {"bidi": _bidi_js}),
     "export/tables.js": ("//", {"table-rows": _table_rows_js}),
     "export/look.js": ("//", {"colours": _colours_js}),
+    "export/player.css": ("/*", {"light": _css_colours("light"), "dark": _css_colours("dark")}),
 }
 UNICODE_BLOCKS: dict[str, tuple[str, dict[str, Callable[[], str]]]] = {
     "_bidi.py": ("#", {"bidi": _bidi_py}),
@@ -100,7 +113,7 @@ UNICODE_BLOCKS: dict[str, tuple[str, dict[str, Callable[[], str]]]] = {
 
 def _marked(comment: str, name: str) -> re.Pattern[str]:
     return re.compile(
-        rf"(?P<open>^{re.escape(comment)} <twins:{name}>[^\n]*\n)(?P<body>.*?)(?P<close>^{re.escape(comment)} </twins:{name}>)",
+        rf"(?P<open>^[ \t]*{re.escape(comment)} <twins:{name}>[^\n]*\n)(?P<body>.*?)(?P<close>^[ \t]*{re.escape(comment)} </twins:{name}>)",
         re.MULTILINE | re.DOTALL,
     )
 

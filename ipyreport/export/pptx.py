@@ -478,7 +478,8 @@ class _Deck:
         for index, slide in enumerate(self.contents["slides"]):
             for step in self.steps_of(index):
                 page = deck.slides.add_slide(deck.slide_layouts[5])  # title only
-                _place_title(page, slide.get("title") or self.contents.get("title") or "")
+                # The slide's heading, as the player shows it (document.heading).
+                _place_title(page, slide["heading"] if slide["headingShown"] else "")
                 entry = slide["steps"][step - 1]
                 charts = self.charts(index, step)
                 notes = [slide.get("notes") or ""]

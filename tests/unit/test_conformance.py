@@ -111,6 +111,14 @@ def test_the_javascript_written_from_python_is_up_to_date():
     assert _twins.stale() == []
 
 
+def test_a_colour_or_limit_changed_in_python_leaves_the_javascript_out_of_date(monkeypatch):
+    from ipyreport import _plan, _twins, themes
+
+    monkeypatch.setattr(themes, "INK", {"light": "#000000", "dark": "#ffffff"})
+    monkeypatch.setattr(_plan, "MAX_TABLE_ROWS", 50)
+    assert sorted(_twins.stale()) == ["export/look.js", "export/player.css", "export/tables.js"]
+
+
 # --- captions and their words -------------------------------------------------
 
 
