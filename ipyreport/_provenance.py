@@ -178,6 +178,12 @@ def _variable_source(spec: Mapping[str, Any], base: Path) -> dict[str, Any]:
     return {"kind": "variable", "variable": spec["variable"]}
 
 
+def _lake_source(spec: Mapping[str, Any], base: Path) -> dict[str, Any]:
+    from ipyreport.lake import spec_fingerprint
+
+    return spec_fingerprint(spec, base)
+
+
 # Per data source kind (the key that names it under data:), what stands for its content
 # now: a mapping with "kind", the spec's own fields for the source (so that it can be
 # taken again to compare), and "files" (path, size, sha256 or mtime) where files are
@@ -189,6 +195,8 @@ FINGERPRINTS: dict[str, Fingerprint] = {
     "sample": _sample_source,
     "python": _python_source,
     "variable": _variable_source,
+    "delta": _lake_source,
+    "iceberg": _lake_source,
 }
 
 

@@ -4,6 +4,7 @@ writes the JSON Schema editors use, from one description.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -125,6 +126,26 @@ class ListOf(Type):
         if self.single:
             return self._described({"anyOf": [self.item.schema(), listed]})
         return self._described(listed)
+
+
+@dataclass(frozen=True)
+class Moment(Type):
+    """A moment in ISO 8601: text, or the date or timestamp YAML reads from unquoted text."""
+
+    description: str = ""
+
+    def check(self, value: Any, path: Path) -> list[Problem]:
+        if isinstance(value, (str, dt.date)):
+            return []
+        return [
+            Problem(
+                path,
+                f"must be a moment such as 2026-11-30 or 2026-11-30T17:00:00Z, got {_show(value)}",
+            )
+        ]
+
+    def schema(self) -> dict[str, Any]:
+        return self._described({"type": "string"})
 
 
 @dataclass(frozen=True)

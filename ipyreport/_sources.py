@@ -55,6 +55,10 @@ def _open(source: Any, columns: Sequence[str] | None) -> pa.Table | pa.RecordBat
         return source
     if isinstance(source, (str, os.PathLike)):
         return _open_path(source, columns)
+    from ipyreport.lake import LakeTable
+
+    if isinstance(source, LakeTable):
+        return _open_lake(source, columns)
     # pyarrow.dataset brings pandas with it (0.3 s): imported only when a folder or
     # file is read, and a Dataset can only exist once something imported it.
     datasets = sys.modules.get("pyarrow.dataset")
@@ -219,6 +223,20 @@ def _open_path(path: str | os.PathLike[str], columns: Sequence[str] | None) -> p
         if FILE_FORMATS.get(target.suffix.lower()) == "csv":
             return _read_csv(str(target), columns, text)
     return _scan(dataset, columns, text)
+
+
+def _open_lake(table: Any, columns: Sequence[str] | None) -> pa.RecordBatchReader:
+    """A Delta or Iceberg table's rows at the version asked for, as DuckDB scans them lazily."""
+    import duckdb
+
+    connection = duckdb.connect()
+    connection.execute("SET threads = 1")  # rows in file order
+    relation = table.open().relation(connection)
+    if columns is not None:
+        selected = _known(columns, relation.columns, table.label)
+        relation = relation.project(", ".join('"' + n.replace('"', '""') + '"' for n in selected))
+    reader: pa.RecordBatchReader = relation.to_arrow_reader(100_000)
+    return reader
 
 
 def csv_scan(pattern: str) -> str:

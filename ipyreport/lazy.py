@@ -104,6 +104,8 @@ class LazySource:
         # The DuckDB connection that scans files, kept as long as the source: its
         # spill folder goes when it does.
         self._connection: Any = None
+        # A lake table's version or snapshot as read (see ipyreport.lake), for provenance.
+        self.lake: dict[str, Any] | None = None
 
     def _select(self, columns: Sequence[str]) -> None:
         """Keep only ``columns``, in that order, as ``encode(columns=...)`` does."""
@@ -578,8 +580,9 @@ def lazy(
 ) -> LazySource:
     """Wrap ``source`` so that only aggregates of it are ever read.
 
-    Files, folders and globs (Parquet, CSV, Arrow IPC) are scanned by DuckDB
-    with ``memory_limit``; DuckDB relations stay in their database; Ibis tables
+    Files, folders and globs (Parquet, CSV, Arrow IPC) and lake tables
+    (:func:`ipyreport.lake.delta`, :func:`ipyreport.lake.iceberg`, at the
+    version asked for) are scanned by DuckDB with ``memory_limit``; DuckDB relations stay in their database; Ibis tables
     aggregate in their own backend (DuckDB, Spark, Trino, BigQuery...),
     polars LazyFrames in polars and Spark DataFrames in Spark; pandas and
     Arrow tables are scanned by DuckDB in place.
@@ -636,6 +639,15 @@ def lazy(
         connection.execute("SET TimeZone = 'UTC'")
     if isinstance(source, duckdb.DuckDBPyRelation):
         return wrap("duckdb", source, "the DuckDB relation")
+    from ipyreport.lake import LakeTable, OpenLake
+
+    if isinstance(source, LakeTable):
+        source = source.open()
+    if isinstance(source, OpenLake):
+        with engine_errors(source.label):
+            made = wrap("duckdb", source.relation(connection), source.label, source.schema)
+        made.lake = source.fingerprint
+        return made
     if isinstance(source, (str, os.PathLike)):
         scan, schema = _scan(source)
         with engine_errors(repr(os.fspath(source))):
@@ -658,7 +670,7 @@ def lazy(
             else pa.RecordBatchReader.from_stream(source).read_all()
         )
         return wrap("duckdb", connection.from_arrow(table), "the Arrow table", table.schema)
-    msg = f"cannot read {type(source).__name__} lazily; pass files, a folder, a glob, a DuckDB relation, an Ibis table or an Arrow table"
+    msg = f"cannot read {type(source).__name__} lazily; pass files, a folder, a glob, a Delta or Iceberg table, a DuckDB relation, an Ibis table or an Arrow table"
     raise DataError(msg)
 
 

@@ -48,6 +48,7 @@ from ipyreport.data import (
     encode,
     is_whole,
 )
+from ipyreport.lake import CHANGE_SUFFIX, VERSION_COLUMN, LakeTable
 from ipyreport.lazy import LazySource, lazy
 from ipyreport.step import KEEP_FILTER, Filter, Highlight, Step, StepError
 from ipyreport.story import _merged
@@ -56,6 +57,7 @@ __all__ = [
     "KINDS",
     "REGISTRY",
     "chart",
+    "compare",
     "highlight",
     "make",
     "morph",
@@ -516,6 +518,74 @@ def highlight(
         animation={"duration": duration},
         highlight=Highlight(where, note),
     )
+
+
+def compare(
+    data: Any,
+    *,
+    x: str,
+    y: str,
+    by: str = VERSION_COLUMN,
+    change: str | None = None,
+    titles: Sequence[str | None] | None = None,
+    duration: float = 1.5,
+    filter: Filter | Mapping[str, Any] | None = None,
+) -> list[Step]:
+    """What changed between two versions of a table: ``y`` per ``x`` in each version side
+    by side, then the bars merge into the change per ``x``.
+
+    Read the table with ``since=`` (``delta(path, since=3)``; ``since:`` in a
+    spec), which adds ``by`` (``Version``, which version a row is from) and
+    ``change`` (``"<y> change"``: the later version's values, less the
+    earlier's), so each bar of the second step is the exact difference of
+    the two sums. Any dimension and change column may be named instead.
+
+    >>> steps = compare(None, x="continent", y="pop")
+    >>> [s.config["channels"]["y"]["set"] for s in steps]
+    [['pop'], ['pop change']]
+    """
+    change = change or f"{y}{CHANGE_SUFFIX}"
+    if titles is not None and len(titles) != 2:
+        msg = f"compare got {len(titles)} titles; give two, one for the versions side by side and one for the change"
+        raise StepError(msg, field="titles")
+    data = as_source(data)
+    if data is not None:
+        known = as_vizzu_data(data)
+        for name in (by, change):
+            if name not in known.names:
+                msg = (
+                    f"compare draws {y!r} in two versions of a table, then {change!r}; the data has no "
+                    f"{name!r}{closest(name, known.names)}: read the table with since= "
+                    f"(delta(path, since=3), or since: in a spec's data), which adds {by!r} and {change!r}"
+                )
+                raise StepError(msg, field="by" if name == by else "change")
+    if titles is None:
+        versions = _categories(data, by)
+        if len(versions) == 2:
+            titles = (
+                f"{y} by {x}, {versions[0]} and {versions[1]}",
+                f"{change[:1].upper()}{change[1:]} since {versions[0]}",
+            )
+        else:
+            titles = (f"{y} by {x} and {by}", f"{change[:1].upper()}{change[1:]} by {x}")
+    both = chart("grouped_column", x=x, y=y, color=by, title=titles[0], filter=filter, data=data)
+    difference = chart(
+        "column", x=x, y=change, label=change, title=titles[1], filter=filter, data=data
+    )
+    return [
+        both.with_animation(duration=duration),
+        difference.with_animation(**transition(both.config, difference.config, duration)),
+    ]
+
+
+def _categories(data: Any, name: str) -> tuple[str, ...]:
+    """The categories of ``name`` (none when there is no data yet)."""
+    if data is None:
+        return ()
+    if isinstance(data, LazySource):
+        return data.labels(name)
+    series = as_vizzu_data(data)[name]
+    return series.categories if isinstance(series, Dimension) else ()
 
 
 def timeline(
@@ -1400,6 +1470,27 @@ REGISTRY: dict[str, Preset] = {
             description="keep the chart, point at some of its marks with a note (presets.highlight)",
         ),
     ),
+    "compare": Preset(
+        compare,
+        Record(
+            {
+                "x": _text,
+                "y": _text,
+                "by": Scalar(
+                    "string",
+                    description=f"the dimension naming each row's version (default {VERSION_COLUMN}, which since: adds)",
+                ),
+                "change": Scalar(
+                    "string",
+                    description="the column holding the change (default '<y> change', which since: adds)",
+                ),
+                "titles": ListOf(_words, min_items=2, max_items=2),
+                "duration": _seconds,
+            },
+            required=("x", "y"),
+            description="two versions of a table side by side per category, then the change between them (presets.compare; read the data with since:)",
+        ),
+    ),
     "timeline": Preset(
         timeline,
         Record(
@@ -1486,8 +1577,8 @@ def as_filter(value: Filter | Mapping[str, Any] | None) -> Filter | None:
 
 
 def as_source(data: Any) -> Any:
-    """``data``, with a path, folder or glob opened lazily (as a story opens it)."""
-    if isinstance(data, (str, os.PathLike)):
+    """``data``, with a path, folder, glob or lake table opened lazily (as a story opens it)."""
+    if isinstance(data, (str, os.PathLike, LakeTable)):
         return lazy(data)
     return data
 

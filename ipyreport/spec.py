@@ -36,7 +36,17 @@ from ipyreport._access import Access, locked_connection, select_only
 from ipyreport._errors import IpyreportError, SpecError, StepError, closest
 from ipyreport._params import bind_sql, declared, overrides_of, parse_override, resolve, value_of
 from ipyreport._provenance import fingerprint, provenance_of
-from ipyreport._schema import AnyOf, Enum, FreeMap, ListOf, Problem, Record, Scalar, format_path
+from ipyreport._schema import (
+    AnyOf,
+    Enum,
+    FreeMap,
+    ListOf,
+    Moment,
+    Problem,
+    Record,
+    Scalar,
+    format_path,
+)
 from ipyreport._templates import TEMPLATE_HELP, TemplateError
 from ipyreport._yaml import check_shape
 from ipyreport.data import DEFAULT_MAX_ROWS, VizzuData, encode
@@ -49,7 +59,15 @@ __all__ = ["SPEC", "Access", "SpecError", "build", "json_schema", "load", "set_v
 
 SAMPLES = ("sales", "orders")
 # The fields that name where the data comes from (exactly one per spec).
-SOURCES = ("sample", "path", "sql", "python", "variable")
+SOURCES = ("sample", "path", "sql", "delta", "iceberg", "python", "variable")
+# The fields that pick a lake table's version(s), and the sources each applies to.
+LAKE_FIELDS = {
+    "version": ("delta",),
+    "snapshot": ("iceberg",),
+    "catalog": ("iceberg",),
+    "timestamp": ("delta", "iceberg"),
+    "since": ("delta", "iceberg"),
+}
 
 text = Scalar("string")
 words = Scalar("string", description=TEMPLATE_HELP)
@@ -115,6 +133,33 @@ DATA = Record(
         "seed": Scalar("integer", minimum=0, description="the seed the sample is drawn from"),
         "path": text,
         "sql": text,
+        "delta": Scalar(
+            "string",
+            description="a Delta Lake table's folder, relative to the spec (pip extra: lake)",
+        ),
+        "iceberg": Scalar(
+            "string",
+            description="an Apache Iceberg table's name in catalog: (namespace.table; pip extra: lake)",
+        ),
+        "catalog": Scalar(
+            "string",
+            description="the SQLite file of the Iceberg SQL catalog that holds iceberg:, relative to the spec",
+        ),
+        "version": Scalar(
+            "integer",
+            minimum=0,
+            description="the Delta table's version to read (default: the latest)",
+        ),
+        "snapshot": Scalar(
+            "integer", description="the Iceberg snapshot id to read (default: the current one)"
+        ),
+        "timestamp": Moment(
+            description="read the version or snapshot that was current at this moment (ISO 8601; UTC unless a zone is given)"
+        ),
+        "since": AnyOf(
+            (Scalar("integer"), Moment()),
+            description="also read this earlier version or snapshot id, or the one current at this moment: adds a Version column and a '<column> change' column per number, for the compare preset",
+        ),
         "python": text,
         "variable": Scalar(
             "string", description="a variable of the notebook (only in the %%ipyreport cell magic)"
@@ -130,7 +175,7 @@ DATA = Record(
     },
     one_of=SOURCES,
     name="data field",
-    description="where the data comes from: sample, path (file, folder or glob, relative to the spec), sql (DuckDB over files), python (module:function) or variable (in a notebook)",
+    description="where the data comes from: sample, path (file, folder or glob, relative to the spec), sql (DuckDB over files), delta (a Delta Lake table), iceberg (an Iceberg table), python (module:function) or variable (in a notebook)",
 )
 SPEC = Record(
     {
@@ -505,16 +550,16 @@ def build(
         raise _located(loaded, error, origins) from None
     # The data a stakeholder's copy was made from, as the story holds it.
     fingerprint = hashlib.sha256(story.data.to_json()).hexdigest()
+    source = _fingerprint(loaded)
+    if story.source is not None and story.source.lake is not None:
+        # The lake table's version or snapshot id as read (not as asked: "latest" moves).
+        source["read"] = story.source.lake
     story.provenance = provenance_of(
         spec=str(loaded.path.name),
         resolved=copy.deepcopy(spec),
         parameters=loaded.parameters,
         overrides=list(loaded.overrides),
-        data={
-            "rows": story.data.num_rows,
-            "sha256": fingerprint,
-            "source": _fingerprint(loaded),
-        },
+        data={"rows": story.data.num_rows, "sha256": fingerprint, "source": source},
     )
     return story
 
@@ -590,6 +635,20 @@ def _read_data(loaded: Loaded, namespace: Mapping[str, Any] | None, access: Acce
         key: spec[key] for key in ("columns", "dimensions", "measures", "null_label") if key in spec
     }
     try:
+        for key, sources in LAKE_FIELDS.items():
+            if key in spec and used not in sources:
+                raise loaded.error(
+                    ("data", key),
+                    f"{key} applies to {' and '.join(f'{name}:' for name in sources)} data, not {used}:; remove it",
+                )
+        if used in ("delta", "iceberg"):
+            if "max_rows" in spec:
+                raise loaded.error(
+                    ("data", "max_rows"),
+                    f"max_rows limits the rows read into memory, but {used}: data is read "
+                    "lazily (only the aggregates the slides draw leave the database); remove it",
+                )
+            return _lake(loaded, spec, used, access, options)
         if used in ("path", "sql"):
             if "max_rows" in spec:
                 raise loaded.error(
@@ -636,6 +695,34 @@ def _read_data(loaded: Loaded, namespace: Mapping[str, Any] | None, access: Acce
         raise
     except IpyreportError as error:
         raise loaded.error(("data", used), str(error)) from None
+
+
+def _lake(
+    loaded: Loaded, spec: Mapping[str, Any], used: str, access: Access, options: dict[str, Any]
+) -> Any:
+    """A Delta or Iceberg table, read lazily under the spec's access rules."""
+    from ipyreport.lake import delta, iceberg
+
+    when = {key: spec[key] for key in ("timestamp", "since") if key in spec}
+    try:
+        if used == "delta":
+            table = delta(spec["delta"], version=spec.get("version"), **when)
+        else:
+            if "catalog" not in spec:
+                raise loaded.error(
+                    ("data", "iceberg"),
+                    "an iceberg: table needs catalog:, the SQLite file of its Iceberg SQL catalog next to the spec",
+                )
+            table = iceberg(
+                spec["iceberg"], catalog=spec["catalog"], snapshot=spec.get("snapshot"), **when
+            )
+        opened = table.open(access, loaded.path.parent)
+        return lazy(opened, connection=locked_connection(access), **options)
+    except SpecError:
+        raise
+    except IpyreportError as error:
+        field = error.field if error.field is not None and error.field in spec else used
+        raise loaded.error(("data", field), str(error)) from None
 
 
 def _check_sample_rows(loaded: Loaded, rows: int, max_rows: int | None) -> None:

@@ -36,6 +36,7 @@ from ipyreport._slides import AnySlide, Dashboard, Slide, map_steps
 from ipyreport.data import Measure, VizzuData, encode
 from ipyreport.document import DEFAULT_HOLD_SECONDS, Document, heading, rest_seconds
 from ipyreport.formats import Display, resolve
+from ipyreport.lake import LakeTable
 from ipyreport.lazy import LazySource, lazy
 from ipyreport.step import (
     KEEP_FILTER,
@@ -194,8 +195,8 @@ class Story:
                 msg = f"slide {number} is a {type(slide).__name__}; wrap steps in Slide(...) or Dashboard(...)"
                 raise StepError(msg)
         self.slides: list[AnySlide] = [map_steps(slide, self._bind) for slide in slides]
-        if isinstance(data, (str, os.PathLike)):
-            # Files, folders and globs are read like lazy() reads them.
+        if isinstance(data, (str, os.PathLike, LakeTable)):
+            # Files, folders, globs and lake tables are read like lazy() reads them.
             data = lazy(data)
         self.source = data if isinstance(data, LazySource) else None
         lazy_text = None

@@ -284,6 +284,7 @@ PRESET_STEPS = {
     "zoom_range": "{kind: column, x: Region, y: Revenue, low: 0, high: 9900000000}",
     "highlight": "{where: {Region: Europe}}",
     "timeline": "{time: Month, x: Region, y: Revenue}",
+    "compare": "{x: Region, y: Revenue, by: Channel, change: Profit}",
 }
 
 
