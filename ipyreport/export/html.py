@@ -26,6 +26,7 @@ from ipyreport._errors import IpyreportError
 from ipyreport._version import __version__
 from ipyreport.document import Document, load
 from ipyreport.export._dense import DECODE_JS, encode
+from ipyreport.themes import BACKGROUND, INK
 
 __all__ = ["iframe", "render"]
 
@@ -251,10 +252,10 @@ def _code(*, article: bool) -> str:
 
 
 # A notebook's article: its prose between the stories.
-CHAPTERS_STYLE = """
-body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d2430; background: #fff; }
-.ipyreport-prose { max-width: 42rem; margin: 0 auto; padding: 1rem; line-height: 1.55; }
-.ipyreport-prose img { display: none; }
+CHAPTERS_STYLE = f"""
+body {{ margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: {INK["light"]}; background: {BACKGROUND["light"]}; }}
+.ipyreport-prose {{ max-width: 42rem; margin: 0 auto; padding: 1rem; line-height: 1.55; }}
+.ipyreport-prose img {{ display: none; }}
 """
 CHAPTERS = (
     _HEAD

@@ -275,3 +275,19 @@ def test_a_long_step_streams_its_frames_so_memory_stays_flat(tmp_path):
     # Measured: 1.7 MB more at the peak, frames read 8 at a time; 19 MB when
     # the page handed over every frame of a step at once.
     assert growth < 6_000_000
+
+
+def test_a_timeline_video_rests_each_moment_as_long_as_play_mode_does(tmp_path):
+    """Six monthly moments, 0.25 s each in play mode: the recorded video rests them as long."""
+    months = samples.sales().filter(
+        np.isin(np.asarray(samples.sales()["Month"]), np.unique(samples.sales()["Month"])[:6])
+    )
+    steps = presets.timeline(months, time="Month", x="Region", y="Revenue", duration=0.2)
+    made = Story(months, slides=[Slide(steps)])
+    assert made.to_dict()["rests"] == [0.25] * 6
+    path = made.save_video(tmp_path / "months.mp4", fps=8, size=(192, 108))
+    frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(path))
+    # The first moment rests 0.25 s (2 frames), then five 0.2 s transitions (2 frames and
+    # the end) each rest 0.25 s: 3.375 s, where a second's rest on each took 8.375 s.
+    assert frames == 2 + 5 * (2 + 1 + 2) == sum(frame_plan(made.to_json(), fps=8))
+    assert seconds == pytest.approx(frames / 8, abs=0.01)  # ffmpeg reports hundredths
