@@ -29,13 +29,14 @@ def _cell_options(line: str) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="%%ipyreport", add_help=False)
     parser.add_argument("--export", metavar="PATH")
     parser.add_argument("--name", metavar="VAR")
+    parser.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
     try:
         options, extra = parser.parse_known_args(shlex.split(line))
     except SystemExit:
-        msg = "usage: %%ipyreport [--export PATH] [--name VAR]"
+        msg = "usage: %%ipyreport [--export PATH] [--name VAR] [--set KEY=VALUE ...]"
         raise UsageError(msg) from None
     if extra:
-        msg = f"%%ipyreport: unknown option(s) {' '.join(extra)}; use --export PATH and --name VAR"
+        msg = f"%%ipyreport: unknown option(s) {' '.join(extra)}; use --export PATH, --name VAR and --set KEY=VALUE"
         raise UsageError(msg)
     return options
 
@@ -97,7 +98,7 @@ class StoryMagics(Magics):
 
         options = _cell_options(line)
         try:
-            story = build(loads(cell, "<cell>"), namespace=self.namespace)
+            story = build(loads(cell, "<cell>", options.overrides), namespace=self.namespace)
         except IpyreportError as error:
             raise UsageError(str(error)) from None
         if options.export:

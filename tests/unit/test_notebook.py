@@ -77,6 +77,20 @@ def test_cell_magic_names_a_missing_variable(shell):
         shell.run_cell_magic("ipyreport", "", SPEC.replace("variable: df", "variable: dff"))
 
 
+def test_cell_magic_sets_a_parameter(shell):
+    spec = "params: {region: Europe}\n" + SPEC.replace(
+        "title: One", 'title: "Only ${params.region}"'
+    )
+    story = shell.run_cell_magic("ipyreport", "--set params.region=Africa", spec)
+    assert story.slides[0].title == "Only Africa"
+    assert story.provenance["parameters"] == {"region": "Africa"}
+    with pytest.raises(UsageError) as caught:
+        shell.run_cell_magic("ipyreport", "--set params.regio=Africa", spec)
+    assert str(caught.value).startswith(
+        "--set 'params.regio=Africa': the spec declares no parameter 'regio' (did you mean 'region'?)"
+    )
+
+
 def test_cell_magic_rejects_unknown_options(shell):
     with pytest.raises(UsageError, match="unknown option"):
         shell.run_cell_magic("ipyreport", "--exprot x.html", SPEC)
