@@ -288,6 +288,6 @@ def test_a_timeline_video_rests_each_moment_as_long_as_play_mode_does(tmp_path):
     path = made.save_video(tmp_path / "months.mp4", fps=8, size=(192, 108))
     frames, seconds = imageio_ffmpeg.count_frames_and_secs(str(path))
     # The first moment rests 0.25 s (2 frames), then five 0.2 s transitions (2 frames and
-    # the end) each rest 0.25 s: 3.375 s, where a second's rest on each took 8.375 s.
+    # the end) each rest 0.25 s: 3.375 s, where a second's rest on each took 63 frames, 7.875 s.
     assert frames == 2 + 5 * (2 + 1 + 2) == sum(frame_plan(made.to_json(), fps=8))
     assert seconds == pytest.approx(frames / 8, abs=0.01)  # ffmpeg reports hundredths

@@ -333,6 +333,80 @@ def texts() -> list[dict[str, Any]]:
     return result
 
 
+# --- how the story shows names, numbers and categories -------------------------
+
+
+def display_stories() -> list[Any]:
+    import datetime as dt
+
+    import pyarrow as pa
+
+    from ipyreport import Slide, Story, presets, samples
+
+    sales = samples.sales()
+    hours = [dt.datetime(2021, 3, 1, h, tzinfo=dt.timezone.utc) for h in (0, 6, 12, 18)]
+    odd = pa.table(
+        {
+            "At": pa.array(hours * 2, pa.timestamp("s", tz="UTC")),
+            "Day": pa.array([dt.date(2021, 1, d) for d in (1, 2, 3, 4)] * 2),
+            "Open": [True, False, None, True] * 2,
+            "Team": ["a", None, "\u05e2\u05d1", "d"] * 2,
+            "lifeExp": [70.5, None, 1e6, -3.25, 0.004, 2.5, 999_950.0, 12.0],
+        }
+    )
+    return [
+        Story(
+            sales,
+            formats={"Revenue": "$"},
+            slides=[
+                Slide(presets.chart("column", x="Month", y="Revenue")),
+                Slide(presets.chart("bar", x="mean(Units)", y="Region")),
+                Slide(presets.chart("column", x="Product", y="count(Country)")),
+            ],
+        ),
+        Story(
+            odd,
+            lang="de",
+            formats={"lifeExp": {"suffix": " years", "decimals": 2}},
+            labels={"lifeExp": "Life expectancy"},
+            slides=[
+                Slide(presets.chart("column", x=dim, y=f"{agg}(lifeExp)"))
+                for dim, agg in (("At", "mean"), ("Day", "sum"), ("Open", "max"), ("Team", "min"))
+            ],
+        ),
+    ]
+
+
+def displays() -> list[dict[str, Any]]:
+    """Each column's name, each number and each category of the steps' tables, as Python
+    shows them (``formats.Display``); the player's ``display`` must show them alike."""
+    from ipyreport.formats import Display
+
+    result = []
+    for story in display_stories():
+        document = story.to_dict()
+        shown = Display.of(document)
+        seen: list[dict[str, Any]] = []
+        for slide in document["slides"]:
+            table = slide["steps"][0]["table"]
+            count = len(table["columns"]) - table["measures"]
+            for column in table["columns"]:
+                seen.append({"name": column, "shown": shown.name(column)})
+            for row in table["rows"]:
+                for column, value in zip(table["columns"], row, strict=True):
+                    if table["columns"].index(column) < count:
+                        seen.append(
+                            {"label": column, "value": value, "shown": shown.label(column, value)}
+                        )
+                    else:
+                        seen.append(
+                            {"number": column, "value": value, "shown": shown.number(column, value)}
+                        )
+        keys = ("lang", "formats", "plainFormat", "labels", "names")
+        result.append({"document": {key: document[key] for key in keys}, "seen": seen})
+    return result
+
+
 # --- document rules -------------------------------------------------------------
 
 
@@ -405,6 +479,7 @@ FIXTURES: dict[str, Callable[[], list[dict[str, Any]]]] = {
     "filters": filters,
     "formats": formats,
     "texts": texts,
+    "display": displays,
     "document": document_rules,
 }
 

@@ -40,6 +40,12 @@ const replay = {
     };
   },
   formats: ({ value, format, trim }) => steps.formatNumber(value, format, trim),
+  display: ({ document, seen }) => {
+    const shown = steps.display(document);
+    return seen.map((c) =>
+      "name" in c ? shown.name(c.name) : "label" in c ? shown.label(c.label, c.value) : shown.number(c.number, c.value),
+    );
+  },
   texts: ({ document, parts, filter }) =>
     steps.evaluateText(parts, steps.prepareData(document.datasets.main, document.placeholders?.main), {
       filter,

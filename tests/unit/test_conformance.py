@@ -61,10 +61,10 @@ def differing(got: list[Any], expected: list[Any], inputs: list[dict[str, Any]])
 
 def test_the_enumerated_fixtures_are_what_python_writes_now():
     """The fixtures of enumerated cases (every language's words, the document's rules and
-    constants) are written again here; the property-drawn ones (bidi, filters, formats,
+    constants, how names, numbers and categories show) are written again here; the property-drawn ones (bidi, filters, formats,
     texts) are held to Python by replaying every case below. Out of date: write them again
     with python -m tests.conformance.generate."""
-    for name in ("captions", "document"):
+    for name in ("captions", "display", "document"):
         assert (FOLDER / f"{name}.json").read_text(encoding="utf-8") == generate.written(name)
 
 
@@ -217,6 +217,29 @@ def test_python_formats_every_number_as_the_fixture_says():
 def test_javascript_formats_every_number_as_python_does(javascript):
     inputs = cases("formats")
     assert differing(javascript["formats"], [case["text"] for case in inputs], inputs) == []
+
+
+# --- names, numbers and categories as the story shows them --------------------
+
+
+def test_python_shows_names_numbers_and_categories_as_the_fixture_says():
+    from ipyreport.formats import Display
+
+    for case in cases("display"):
+        shown = Display.of(case["document"])
+        for seen in case["seen"]:
+            if "name" in seen:
+                assert shown.name(seen["name"]) == seen["shown"], seen
+            elif "label" in seen:
+                assert shown.label(seen["label"], seen["value"]) == seen["shown"], seen
+            else:
+                assert shown.number(seen["number"], seen["value"]) == seen["shown"], seen
+
+
+def test_javascript_shows_names_numbers_and_categories_as_python_does(javascript):
+    for case, got in zip(cases("display"), javascript["display"], strict=True):
+        expected = [seen["shown"] for seen in case["seen"]]
+        assert differing(got, expected, case["seen"]) == []
 
 
 # --- text expressions ---------------------------------------------------------
