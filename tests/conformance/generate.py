@@ -1,12 +1,13 @@
 """The conformance fixtures: inputs and the outputs Python gives them, one JSON file per idea
 that runs in both Python and the player (tests/conformance/*.json).
 
-Cases come from the property tests' strategies (Hypothesis, a fixed seed) plus
-enumerated edge cases; ``tests/unit/test_conformance.py`` replays every case
-against Python and, through ``replay.mjs`` in Node, against the JavaScript
-twins. A fixture out of date with Python fails there: the enumerated ones
-(captions, document) are written again and compared whole, the drawn ones
-case by case. Write them again with ``python -m tests.conformance.generate``.
+Cases come from the property tests' strategies (Hypothesis) plus enumerated
+edge cases; ``tests/unit/test_conformance.py`` replays every case against
+Python and, through ``replay.mjs`` in Node, against the JavaScript twins, and
+fails while a checked-in fixture differs from what this module writes now.
+Write them again with ``python -m tests.conformance.generate`` (a drawn
+fixture keeps its cases and gets Python's outputs again; ``--redraw`` draws
+new cases).
 """
 
 from __future__ import annotations
@@ -82,10 +83,14 @@ def bidi_inputs() -> list[str]:
     return named + edges + drawn(letters, 200)
 
 
-def bidi() -> list[dict[str, Any]]:
+def bidi_outputs(case: dict[str, Any]) -> dict[str, Any]:
     from ipyreport._describe import isolate
 
-    return [{"text": text, "isolated": isolate(text)} for text in bidi_inputs()]
+    return {"text": case["text"], "isolated": isolate(case["text"])}
+
+
+def bidi() -> list[dict[str, Any]]:
+    return [bidi_outputs({"text": text}) for text in bidi_inputs()]
 
 
 # --- words and captions ---------------------------------------------------------
@@ -143,7 +148,7 @@ def _fields(template: str) -> list[str]:
 def filters() -> list[dict[str, Any]]:
     """Which rows a filter keeps: ``mask`` (the eager story) against the player's
     compiler and ipyvizzu's JavaScript form (``_filters.javascript``)."""
-    from ipyreport._filters import Filter, javascript
+    from ipyreport._filters import Filter
     from ipyreport.data import encode
     from tests.filter_cases import NULL_LABEL, cases, eager_rows
 
@@ -176,22 +181,64 @@ def filters() -> list[dict[str, Any]]:
     result = []
     for case in found:
         data = encode(case.table, dimensions=list(case.dimensions), null_label=NULL_LABEL)
-        result.append(
-            {
-                "data": json.loads(data.to_json()),
-                "filter": case.filter.to_dict(),
-                "javascript": javascript(case.filter),
-                "kept": eager_rows(case),
-            }
-        )
+        written = {"data": json.loads(data.to_json()), "filter": case.filter.to_dict()}
+        result.append(filter_outputs(written))
+        assert result[-1]["kept"] == eager_rows(case)  # the data's JSON holds what the table did
     return result
+
+
+def filter_of(spec: dict[str, Any]) -> Any:
+    """A filter from its JSON form (``Filter.to_dict``)."""
+    from ipyreport._filters import Filter
+
+    ((op, value),) = spec.items()
+    if op == "in":
+        return Filter.isin(value["column"], value["values"])
+    if op == "range":
+        return Filter.between(value["column"], value["min"], value["max"])
+    if op == "not":
+        return ~filter_of(value)
+    parts = [filter_of(part) for part in value]
+    return Filter.all_of(*parts) if op == "and" else Filter.any_of(*parts)
+
+
+def data_of(spec: dict[str, Any]) -> Any:
+    """Vizzu data (its JSON) as Python holds it."""
+    import numpy as np
+
+    from ipyreport.data import Dimension, Measure, VizzuData
+
+    series = [
+        Dimension(s["name"], tuple(s["categories"]), np.array(s["values"], np.int32))
+        if s["type"] == "dimension"
+        else Measure(s["name"], np.array([np.nan if v is None else v for v in s["values"]], float))
+        for s in spec["series"]
+    ]
+    return VizzuData(tuple(series), len(spec["series"][0]["values"]))
+
+
+def filter_outputs(case: dict[str, Any]) -> dict[str, Any]:
+    """The rows ``mask`` keeps (by ``__row``) and the JavaScript form of the case's filter."""
+    import numpy as np
+
+    from ipyreport._filters import javascript, mask
+
+    spec = filter_of(case["filter"])
+    data = data_of(case["data"])
+    kept = np.asarray(data["__row"].values)[mask(spec, data)]
+    return {
+        "data": case["data"],
+        "filter": case["filter"],
+        "javascript": javascript(spec),
+        "kept": [int(row) for row in kept],
+    }
 
 
 # --- number formats -------------------------------------------------------------
 
 
 def formats() -> list[dict[str, Any]]:
-    from ipyreport.formats import LOCALES, SCALES, Format, format_number, resolve_number
+    from ipyreport.formats import LOCALES, SCALES, Format, resolve_number
 
     numbers = st.one_of(
         st.floats(min_value=-1e15, max_value=1e15, allow_nan=False),
@@ -223,16 +270,16 @@ def formats() -> list[dict[str, Any]]:
         if log:
             resolved["log"] = True
         nan = isinstance(value, float) and math.isnan(value)
-        result.append(
-            {
-                "value": None if nan else value,
-                "nan": nan,
-                "format": resolved,
-                "trim": trim,
-                "text": format_number(value, resolved, trim=trim),  # type: ignore[arg-type]
-            }
-        )
+        case = {"value": None if nan else value, "nan": nan, "format": resolved, "trim": trim}
+        result.append(format_outputs(case))
     return result
+
+
+def format_outputs(case: dict[str, Any]) -> dict[str, Any]:
+    from ipyreport.formats import format_number
+
+    value = math.nan if case["nan"] else case["value"]
+    return {**case, "text": format_number(value, case["format"], trim=case["trim"])}
 
 
 # --- text expressions -----------------------------------------------------------
@@ -317,20 +364,20 @@ READ_KEYS = ("lang", "formats", "plainFormat", "labels", "names", "placeholders"
 
 
 def texts() -> list[dict[str, Any]]:
-    result = []
-    for case in drawn(text_cases(), 40):
-        document = json.loads(text_story(case).to_json())
-        slide = document["slides"][0]
-        result.append(
-            {
-                "story": case,
-                "document": {key: document[key] for key in READ_KEYS},
-                "parts": slide["text"]["notes"],
-                "filter": slide["steps"][0].get("filter"),
-                "text": slide["notes"],
-            }
-        )
-    return result
+    return [text_outputs({"story": case}) for case in drawn(text_cases(), 40)]
+
+
+def text_outputs(case: dict[str, Any]) -> dict[str, Any]:
+    """The story's document (what the player reads), the notes' pieces and the notes as read."""
+    document = json.loads(text_story(case["story"]).to_json())
+    slide = document["slides"][0]
+    return {
+        "story": case["story"],
+        "document": {key: document[key] for key in READ_KEYS},
+        "parts": slide["text"]["notes"],
+        "filter": slide["steps"][0].get("filter"),
+        "text": slide["notes"],
+    }
 
 
 # --- how the story shows names, numbers and categories -------------------------
@@ -484,27 +531,51 @@ FIXTURES: dict[str, Callable[[], list[dict[str, Any]]]] = {
 }
 
 
-def written(name: str) -> str:
-    """A fixture file's text, as this module writes it."""
-    cases = FIXTURES[name]()
+# The fixtures of drawn cases, and what writes a case's outputs from its inputs: these
+# keep their cases when written again (``--redraw`` draws new ones); the others are
+# enumerated and written whole.
+OUTPUTS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "bidi": bidi_outputs,
+    "filters": filter_outputs,
+    "formats": format_outputs,
+    "texts": text_outputs,
+}
+
+
+def _text(name: str, cases: list[dict[str, Any]]) -> str:
     return (
         json.dumps({"idea": name, "cases": cases}, ensure_ascii=False, indent=1, sort_keys=True)
         + "\n"
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Write every fixture again (``--check``: only say which differ, and fail if any does).
+def checked_in(name: str) -> list[dict[str, Any]]:
+    """The cases of a checked-in fixture."""
+    loaded: dict[str, Any] = json.loads((FOLDER / f"{name}.json").read_text(encoding="utf-8"))
+    assert loaded["idea"] == name
+    cases: list[dict[str, Any]] = loaded["cases"]
+    return cases
 
-    Hypothesis may draw other cases than last time; the outputs are Python's either way.
-    """
+
+def written(name: str, *, redraw: bool = False) -> str:
+    """A fixture file's text, as this module writes it: an enumerated fixture whole, a
+    drawn one with its checked-in cases' outputs written again (``redraw``: new cases)."""
+    if name in OUTPUTS and not redraw and (FOLDER / f"{name}.json").is_file():
+        return _text(name, [OUTPUTS[name](case) for case in checked_in(name)])
+    return _text(name, FIXTURES[name]())
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write every fixture again (``--check``: only say which differ, and fail if any does;
+    ``--redraw``: draw new cases for the drawn fixtures)."""
     import sys
 
-    check = "--check" in (sys.argv[1:] if argv is None else argv)
+    args = sys.argv[1:] if argv is None else argv
+    check, redraw = "--check" in args, "--redraw" in args
     stale = []
     for name in FIXTURES:
         path = FOLDER / f"{name}.json"
-        text = written(name)
+        text = written(name, redraw=redraw)
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
             stale.append(path.name)
             if not check:
