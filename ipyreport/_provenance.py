@@ -241,15 +241,16 @@ def provenance_of(
     overrides: list[str],
     data: Mapping[str, Any],
 ) -> dict[str, Any]:
-    """A story's provenance record, as its document holds it."""
+    """A story's provenance record, as its document holds it: what a reader of the Info
+    panel looks for first, the resolved spec (long) last."""
     return {
         "spec": spec,
-        "resolved": resolved,
+        "built": built_at(),
         "parameters": dict(parameters),
         "overrides": overrides,
         "data": dict(data),
         "versions": versions(),
-        "built": built_at(),
+        "resolved": resolved,
     }
 
 

@@ -468,8 +468,9 @@ def _appendix(options: argparse.Namespace | None) -> bool | None:
 def _placed(story: Any, spec: Path, target: Path) -> None:
     """Record where the spec is from the output's folder, so the output can be checked later."""
     if story.provenance is not None:
-        where = os.path.relpath(spec.resolve(), target.parent.resolve())
-        story.provenance["specPath"] = Path(where).as_posix()
+        where = Path(os.path.relpath(spec.resolve(), target.parent.resolve())).as_posix()
+        spec_name, *rest = (item for item in story.provenance.items() if item[0] != "specPath")
+        story.provenance = dict([spec_name, ("specPath", where), *rest])
 
 
 def _build_cell(spec: Path, target: Path, overrides: Sequence[str], options: Any) -> dict[str, Any]:

@@ -467,6 +467,8 @@ def test_the_info_panel_shows_how_a_spec_built_story_was_made(open_file, tmp_pat
     assert '"overrides": [\n    "params.region=Asia"\n  ]' in shown
     assert f'"sha256": "{digest}"' in shown
     assert '"built": "2026-01-01T00:00:00Z"' in shown
+    # What a reader looks for first; the resolved spec, long, comes last.
+    assert shown.index('"parameters"') < shown.index('"data"') < shown.index('"resolved"')
     assert watch.errors == []
 
 
