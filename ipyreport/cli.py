@@ -315,6 +315,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if len(args.specs) != 1:
             print("error: --multirun builds one spec; name one", file=sys.stderr)
             return 2
+        if args.out is not None and args.out.suffix == ".html":
+            print(
+                "error: --multirun writes a folder of decks; -o names a folder, not an .html file",
+                file=sys.stderr,
+            )
+            return 2
         return _multirun(args.specs[0], args.out, args.overrides, args)
     if args.command == "build":
         if args.out is not None and len(args.specs) > 1 and args.out.suffix == ".html":

@@ -276,3 +276,14 @@ def test_check_fresh_of_a_deck_moved_away_from_its_spec_cannot_tell(spec, tmp_pa
         f"{moved}: was built from ../monthly.yaml (relative to the deck), which is not there; "
         "check the deck where it was built, beside its spec and data\n"
     )
+
+
+def test_multirun_writes_a_folder_for_one_spec(spec, tmp_path, capsys):
+    grid_argv = ["--multirun", "params.quarter=Q1,Q2"]
+    assert main(["build", str(spec), "-o", str(tmp_path / "x.html"), *grid_argv]) == 2
+    assert capsys.readouterr().err == (
+        "error: --multirun writes a folder of decks; -o names a folder, not an .html file\n"
+    )
+    assert main(["build", str(spec), str(spec), *grid_argv]) == 2
+    assert capsys.readouterr().err == "error: --multirun builds one spec; name one\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "monthly.yaml"]
