@@ -285,7 +285,7 @@ export function withColors(target, step, data, colors, plain = null) {
 
 // The seconds an engine duration means: a number of seconds, "1.5s", "500ms"
 // or "2" (seconds); null when it is none of these. The twin of Python's
-// ipyreport.document.duration_seconds (a browser test runs both).
+// ipyreport.document.duration_seconds (tests/conformance/document.json holds both).
 const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(s|ms)?\s*$/;
 export function durationSeconds(value) {
   if (typeof value === "number") return Number.isFinite(value) && value >= 0 ? value : null;

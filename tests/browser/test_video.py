@@ -13,7 +13,6 @@ from PIL import Image
 
 from ipyreport import Dashboard, Slide, Story, encode, presets, samples
 from ipyreport.cli import main
-from ipyreport.document import duration_seconds
 from ipyreport.export.video import _settle, frame_plan, title_band
 from ipyreport.spec import build, load
 
@@ -243,16 +242,6 @@ def test_videos_are_exactly_the_size_asked(tmp_path):
     assert ", 480x270" in probe
     with pytest.raises(ValueError, match=r"an MP4's width and height are even .* use \(402, 252\)"):
         made.save_video(tmp_path / "odd.mp4", size=(401, 251))
-
-
-def test_the_player_reads_durations_as_python_does(vizzu):
-    written = [2, 0.5, 0, "60s", "250ms", " 1.5 s", "3", "1 min", ".5s", "1e3ms", "-1s", "2S"]
-    written += [True, None, -1, "", "10ms "]
-    got = vizzu.page.evaluate(
-        "(written) => written.map((value) => window.steps.durationSeconds(value))", written
-    )
-    assert got == [duration_seconds(value) for value in written]
-    assert got[3:5] == [60, 0.25]
 
 
 def test_a_long_step_streams_its_frames_so_memory_stays_flat(tmp_path):

@@ -475,22 +475,9 @@ def document_rules() -> list[dict[str, Any]]:
             }
         }
     ]
-    for value in [
-        0,
-        1,
-        2.5,
-        "1.5s",
-        "500ms",
-        "2",
-        " 3 s ",
-        "1 min",
-        "-1",
-        -1,
-        None,
-        True,
-        "abc",
-        "0.25",
-    ]:
+    durations = [0, 1, 2.5, 0.5, "1.5s", "500ms", "2", " 3 s ", "1 min", "-1", -1, None, True]
+    durations += ["abc", "0.25", "60s", "250ms", " 1.5 s", ".5s", "1e3ms", "-1s", "2S", "", "10ms "]
+    for value in durations:
         cases.append({"duration": value, "seconds": duration_seconds(value)})
     titles = [None, "", "Sales"]
     kinds = [None, "dashboard", "cover"]
