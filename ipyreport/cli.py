@@ -360,9 +360,18 @@ def _validate(specs: Sequence[Path], overrides: Sequence[str], args: argparse.Na
             continue
         steps = sum(slide.length for slide in story.slides)
         print(
-            f"{spec}: ok ({len(story.slides)} slides, {steps} steps, {story.data.num_rows:,} rows)"
+            f"{spec}: ok ({len(story.slides)} slides, {steps} steps, {story.data.num_rows:,} rows"
+            f"{_parameters_said(story)})"
         )
     return 1 if failed else 0
+
+
+def _parameters_said(story: Any) -> str:
+    """``; params region=Europe, quarter=Q1`` for a story built with parameters, else nothing."""
+    parameters = (story.provenance or {}).get("parameters") or {}
+    if not parameters:
+        return ""
+    return "; params " + ", ".join(f"{name}={value}" for name, value in parameters.items())
 
 
 def _check(specs: Sequence[Path], overrides: Sequence[str], args: argparse.Namespace) -> int:

@@ -371,3 +371,10 @@ def test_a_number_parameter_reads_exponents_and_refuses_what_is_not_finite(tmp_p
         "--set 'params.share=nan': params.share: 'nan' is not a number; write one, for example "
         "params.share=0.5"
     )
+
+
+def test_validate_says_the_parameters_it_built_with(spec, capsys):
+    assert main(["validate", str(spec), "--set", "params.region=Africa"]) == 0
+    assert capsys.readouterr().out == (
+        f"{spec}: ok (1 slides, 1 steps, 6,420 rows; params region=Africa, year=2024, quarter=Q1)\n"
+    )
