@@ -205,6 +205,16 @@ def playable(text: str | bytes) -> Document:
     ):
         msg = "story is a story document's JSON (Story.to_json()): a mapping whose slides each hold steps"
         raise ValueError(msg)
+    steps = sum(len(s["steps"]) for s in slides)
+    rests = loaded.get("rests")
+    if (
+        not isinstance(rests, list)
+        or len(rests) != steps
+        or not all(isinstance(s.get("heading"), str) for s in slides)
+        or not isinstance(loaded.get("words"), dict)
+    ):
+        msg = "story is a story document without the rests, headings and words a player reads (an older ipyreport's?); write it again with Story.to_json()"
+        raise ValueError(msg)
     document: Document = loaded
     return document
 

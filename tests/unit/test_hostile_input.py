@@ -400,6 +400,11 @@ def _players():
             "story is a story document's JSON (Story.to_json()), and this is not JSON",
         ),
         ("story", '{"slides": 3}', "a mapping whose slides each hold steps"),
+        (
+            "story",
+            '{"slides": [{"title": "Old", "steps": [{"config": {}}]}]}',
+            "story is a story document without the rests, headings and words a player reads",
+        ),
         ("height", 2**64, None),
         ("slide", "2", None),
         ("slide", True, None),
