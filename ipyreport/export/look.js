@@ -20,14 +20,14 @@ export const DARK_AXIS = {
 const LIGHT_AXIS = { label: { color: SOFT_INK.light }, title: { color: SOFT_INK.light } };
 export const THEMES = {
   light: {
-    backgroundColor: "#ffffffff",
+    backgroundColor: `${BACKGROUND.light}ff`,
     title: { color: INK.light },
     subtitle: { color: SOFT_INK.light },
     legend: { title: { color: SOFT_INK.light }, label: { color: SOFT_INK.light } },
     plot: { xAxis: LIGHT_AXIS, yAxis: LIGHT_AXIS, marker: { label: { color: INK.light } } },
   },
   dark: {
-    backgroundColor: "#14181fff",
+    backgroundColor: `${BACKGROUND.dark}ff`,
     title: { color: INK.dark },
     subtitle: { color: SOFT_INK.dark },
     legend: { title: { color: SOFT_INK.dark }, label: { color: SOFT_INK.dark } },

@@ -399,3 +399,25 @@ def test_a_filtered_chart_is_described_by_every_mark_it_draws_not_the_first_100(
         == 100
     )
     assert watch.errors == []
+
+
+def test_a_filtered_chart_without_values_says_so_in_the_storys_words(open_file, tmp_path):
+    data = {"k": ["k1", "k2", "k3"], "g": ["a", "b", "b"], "v": [1.0, None, None]}
+    story = Story(
+        data,
+        slides=[
+            Slide(presets.chart("column", x="g", y="v"), title="Start"),
+            Dashboard(
+                presets.chart("column", x="k", y="v", title="Each"),
+                presets.chart("column", x="g", y="count(k)", title="Groups"),
+                title="Board",
+                cross_filter=["g"],
+            ),
+        ],
+    )
+    watch, page = open_dashboard(open_file, story.save_html(tmp_path / "none.html"))
+    page.evaluate("""() => document.getElementById("ipyreport").ipyreport.select({g: "b"})""")
+    wait_idle(page)
+    # words/en.json's sentence, as the captions Python writes say it.
+    assert state(page)["labels"][0] == "Each, filtered to g = b. No values are shown here."
+    assert watch.errors == []
