@@ -3,13 +3,14 @@
 import argparse
 import sys
 
-from bench import data_bench, large_bench, notebook_bench, story_bench, video_bench
+from bench import data_bench, lake_bench, large_bench, notebook_bench, story_bench, video_bench
 
 BENCHMARKS = {
     "data": data_bench.main,
     "story": story_bench.main,
     "notebook": notebook_bench.main,
     "large": large_bench.main,
+    "lake": lake_bench.main,
     "video": video_bench.main,
 }
 

@@ -92,10 +92,9 @@ class LakeTable:
 
     def fingerprint(self, access: Access | None = None, base: Path | None = None) -> dict[str, Any]:
         """What was read, for provenance: the kind, the table, the version or snapshot id
-        resolved now (the latest, or the one a timestamp falls on) and its commit time.
-
-        >>> # delta("lake/sales").fingerprint()
-        >>> # {'kind': 'delta', 'path': 'lake/sales', 'version': 2, 'timestamp': '2026-12-01T09:00:00Z'}
+        resolved now (the latest, or the one a timestamp falls on) and its commit time,
+        such as ``{"kind": "delta", "path": "lake/sales", "version": 2, "timestamp":
+        "2026-12-01T09:00:00.000Z"}`` (with ``since``, the earlier one under ``since``).
         """
         return self.open(access, base).fingerprint
 

@@ -113,6 +113,25 @@ def test_a_timestamp_reads_the_version_current_at_that_moment(lake):
     assert dict(_drawn(_story(table))) == _population(VERSIONS[1])
 
 
+def _scans(node):
+    """The Arrow scans of a DuckDB JSON plan, with the columns each reads."""
+    if isinstance(node, list):
+        return [scan for child in node for scan in _scans(child)]
+    info = node.get("extra_info", {})
+    own = [info] if info.get("Function") == "PYTHON_ARROW_SCAN" else []
+    return own + _scans(node.get("children", []))
+
+
+def test_a_lake_source_reads_only_the_columns_asked_within_its_memory_limit(lake):
+    source = lazy(delta(lake / "gapminder", since=0), memory_limit="300MB")
+    limit = source._connection.execute("select current_setting('memory_limit')").fetchall()
+    assert limit == [("286.1 MiB",)]
+    query = 'explain (format json) select continent, sum("pop change") from source group by 1'
+    plan = json.loads(source._handle.query("source", query).fetchall()[0][1])
+    # Both versions' datasets are scanned for the two columns the change needs, no more.
+    assert [scan["Projections"] for scan in _scans(plan)] == [["continent", "pop"]] * 2
+
+
 def test_an_eager_read_holds_the_rows_of_the_version(lake):
     data = encode(delta(lake / "gapminder", version=1), columns=["country", "year", "pop"])
     assert data.num_rows == len(VERSIONS[1])
@@ -243,6 +262,7 @@ def test_lake_mistakes_in_a_spec_are_one_line_errors_naming_field_value_and_fix(
             "{iceberg: db.gapminder}",
             "{iceberg: db.gapminder, catalog: nothing.db}",
             "{delta: gapminder, timestamp: soon}",
+            "{delta: gapminder, version: 1, since: 2}",
         ]
     } == {
         "{delta: gapminder, version: 7}": "1:26: data.version: version=7 of the Delta table 'gapminder' does not exist; its versions are 0 to 2",
@@ -254,6 +274,7 @@ def test_lake_mistakes_in_a_spec_are_one_line_errors_naming_field_value_and_fix(
         "{iceberg: db.gapminder}": "1:8: data.iceberg: an iceberg: table needs catalog:, the SQLite file of its Iceberg SQL catalog next to the spec",
         "{iceberg: db.gapminder, catalog: nothing.db}": "1:31: data.catalog: catalog 'nothing.db' does not exist; name the SQLite file of an Iceberg SQL catalog",
         "{delta: gapminder, timestamp: soon}": "1:26: data.timestamp: timestamp='soon' is not a moment; write it in ISO 8601, such as 2026-11-30 or 2026-11-30T17:00:00Z",
+        "{delta: gapminder, version: 1, since: 2}": "1:38: data.since: since=2 is version 2, not earlier than the version read (1); compare with an earlier version",
     }
     assert not (lake / "nothing.db").exists()  # opening a catalog never makes one
 
@@ -327,12 +348,21 @@ def test_a_partitioned_delta_table_reads_its_partition_column(tmp_path):
     assert dict(_drawn(_story(delta(tmp_path / "table")))) == _population(VERSIONS[1])
 
 
-def test_without_the_package_the_error_names_the_extra(lake, monkeypatch):
-    monkeypatch.setitem(sys.modules, "deltalake", None)
+@pytest.mark.parametrize(
+    ("package", "kind", "table"),
+    [("deltalake", "Delta", "delta"), ("pyiceberg", "Iceberg", "iceberg")],
+)
+def test_without_the_package_the_error_names_the_extra(lake, monkeypatch, package, kind, table):
+    monkeypatch.setitem(sys.modules, package, None)
+    source = (
+        delta(lake / "gapminder")
+        if table == "delta"
+        else iceberg("db.gapminder", catalog=lake / "catalog.db")
+    )
     with pytest.raises(DataError) as caught:
-        lazy(delta(lake / "gapminder"))
+        lazy(source)
     assert str(caught.value) == (
-        "reading Delta tables needs the deltalake package; install it with pip install 'ipyreport[lake]'"
+        f"reading {kind} tables needs the {package} package; install it with pip install 'ipyreport[lake]'"
     )
 
 
