@@ -5,8 +5,10 @@ right to left (``_describe.isolate`` and ``words.js``'s ``isolate``), how many
 rows a table shows (``_plan.MAX_TABLE_ROWS`` and ``tables.js``), the light and
 dark ink and background colours (``themes.INK`` … and ``look.js``, ``player.css``). Python holds
 each once; this module writes it into the JavaScript between marker comments
-(``// <twins:name>`` … ``// </twins:name>``) and into ``_bidi.py`` for the
-right-to-left table, so neither side is edited by hand.
+(``// <twins:name>`` … ``// </twins:name>``), so neither side is edited by
+hand. The right-to-left table itself is checked in (``_bidi.py``, read by
+both isolates) and written from Python's Unicode database only when asked
+(``--unicode``), since each Python version carries its own Unicode version.
 ``python -m ipyreport._twins`` rewrites the blocks; a test fails while any
 checked-in block differs from what this module writes.
 """
@@ -62,9 +64,10 @@ def _bidi_js() -> str:
 
 
 def _bidi_py() -> str:
-    rows = "".join(f"    ({a:#x}, {b:#x}),\n" for a, b in bidi_ranges())
+    # As ruff formats it: upper-case hex digits, double quotes.
+    rows = "".join(f"    (0x{a:X}, 0x{b:X}),\n" for a, b in bidi_ranges())
     return (
-        f"UNICODE_VERSION = {unicodedata.unidata_version!r}\n"
+        f'UNICODE_VERSION = "{unicodedata.unidata_version}"\n'
         f"NOT_LEFT_TO_RIGHT: tuple[tuple[int, int], ...] = (\n{rows})\n"
     )
 

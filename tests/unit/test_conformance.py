@@ -96,6 +96,7 @@ def test_the_right_to_left_table_is_this_pythons_unicode_database():
             f"the table is Unicode {_bidi.UNICODE_VERSION}, this Python has {unicodedata.unidata_version}"
         )
     assert list(_bidi.NOT_LEFT_TO_RIGHT) == _twins.bidi_ranges()
+    assert _twins.stale(unicode=True) == []  # written as ruff formats it
 
 
 def test_the_javascript_written_from_python_is_up_to_date():
