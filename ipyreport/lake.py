@@ -128,11 +128,14 @@ class OpenLake:
 
     def relation(self, connection: Any) -> Any:
         """The rows as one DuckDB relation over the versions' datasets (with ``Version``
-        and ``<name> change`` columns when two versions are read)."""
+        and ``<name> change`` columns when two versions are read: then only the columns
+        both versions hold)."""
         if len(self.versions) == 1:
             return connection.from_arrow(self.versions[0].data)
         before, after = self.versions
-        names = self.schema.names
+        # The columns both versions hold (one added or dropped in between is not compared).
+        earlier = set(before.data.schema.names)
+        names = [name for name in self.schema.names if name in earlier]
         if VERSION_COLUMN in names:
             msg = f"{self.label} has a column named {VERSION_COLUMN!r}, which since= adds to say which version each row is from; rename the column"
             raise DataError(msg, field="since")

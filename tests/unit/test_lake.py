@@ -343,6 +343,17 @@ def test_an_iceberg_table_with_unreadable_metadata_is_a_one_line_error(tmp_path)
     assert "\n" not in str(caught.value)
 
 
+def test_since_compares_the_columns_both_versions_hold(tmp_path):
+    write_deltalake(tmp_path / "table", _arrow(VERSIONS[0].drop(columns="gdpPercap")))
+    later = FRAME[FRAME.year == 1957]
+    write_deltalake(tmp_path / "table", _arrow(later), mode="append", schema_mode="merge")
+    source = lazy(delta(tmp_path / "table", since=0))
+    assert "gdpPercap" not in source.names
+    rows = source.aggregate(["continent"], {"pop change": "sum"}).to_pylist()
+    changed = {row["continent"]: row["pop change"] for row in rows}
+    assert changed == later.groupby("continent")["pop"].sum().to_dict()
+
+
 def test_a_partitioned_delta_table_reads_its_partition_column(tmp_path):
     write_deltalake(tmp_path / "table", _arrow(VERSIONS[1]), partition_by=["continent"])
     assert dict(_drawn(_story(delta(tmp_path / "table")))) == _population(VERSIONS[1])
