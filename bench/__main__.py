@@ -3,7 +3,15 @@
 import argparse
 import sys
 
-from bench import data_bench, lake_bench, large_bench, notebook_bench, story_bench, video_bench
+from bench import (
+    data_bench,
+    lake_bench,
+    large_bench,
+    multirun_bench,
+    notebook_bench,
+    story_bench,
+    video_bench,
+)
 
 BENCHMARKS = {
     "data": data_bench.main,
@@ -12,6 +20,7 @@ BENCHMARKS = {
     "large": large_bench.main,
     "lake": lake_bench.main,
     "video": video_bench.main,
+    "multirun": multirun_bench.main,
 }
 
 
