@@ -120,7 +120,7 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         metavar="N",
         help="with --multirun: decks built at once, each in its own process (default: the "
-        "cores, at most 4); memory is bounded by N times --memory-limit",
+        "cores not already busy, 1 to 4); memory is bounded by N times --memory-limit",
     )
     build.add_argument(
         "--yes",
@@ -543,7 +543,7 @@ def _multirun(
         return 2
     folder = out if out is not None else spec.with_name(f"{spec.stem}-decks")
     folder.mkdir(parents=True, exist_ok=True)
-    jobs = max(1, args.jobs or min(len(os.sched_getaffinity(0)), 4))
+    jobs = max(1, args.jobs or _free_cores())
     progress = Progress(len(combinations), quiet=args.quiet)
     results: list[dict[str, Any]] = [{} for _ in combinations]
     context = multiprocessing.get_context("spawn")
@@ -613,6 +613,16 @@ def _check_fresh(paths: Sequence[Path]) -> int:
             print(error, file=sys.stderr)
             status = 2
     return status
+
+
+def _free_cores() -> int:
+    """Workers for a multirun: the cores not already busy (1 to 4). On a machine already
+    loaded, more workers than free cores only queue for them (python -m bench multirun)."""
+    cores = (
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    )
+    busy = int(os.getloadavg()[0]) if hasattr(os, "getloadavg") else 0
+    return min(max(cores - busy, 1), 4)
 
 
 def _spec_folder(deck: Path, provenance: dict[str, Any]) -> Path:

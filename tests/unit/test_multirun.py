@@ -287,3 +287,14 @@ def test_multirun_writes_a_folder_for_one_spec(spec, tmp_path, capsys):
     assert main(["build", str(spec), str(spec), *grid_argv]) == 2
     assert capsys.readouterr().err == "error: --multirun builds one spec; name one\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "monthly.yaml"]
+
+
+@pytest.mark.parametrize(
+    ("cores", "load", "workers"), [(2, 0.3, 2), (2, 9.5, 1), (8, 2.2, 4), (16, 10.0, 4)]
+)
+def test_a_multirun_takes_the_cores_not_already_busy(monkeypatch, cores, load, workers):
+    from ipyreport import cli
+
+    monkeypatch.setattr(cli.os, "sched_getaffinity", lambda _: set(range(cores)), raising=False)
+    monkeypatch.setattr(cli.os, "getloadavg", lambda: (load, load, load))
+    assert cli._free_cores() == workers
