@@ -43,14 +43,14 @@ import sys
 import threading
 import time
 import webbrowser
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-__all__ = ["Inputs", "Outcome", "Preview", "build_stable", "inputs_of", "serve"]
+__all__ = ["Inputs", "InputsOf", "Outcome", "Preview", "build_stable", "inputs_of", "serve"]
 
 # How long the watcher waits for a burst of writes (an editor's save, a data
 # export) to end before it rebuilds, and the longest it groups writes for.
@@ -246,6 +246,38 @@ def inputs_of(
     return Inputs(files=frozenset({spec, *included})) | _named_by(loaded.value, spec.parent)
 
 
+class InputsOf:
+    """:func:`inputs_of` for one story, read again only when a spec or theme file it named
+    has changed (a spec is parsed and validated to be read; a saved data file names nothing).
+
+    Parameters
+    ----------
+    source, overrides, access
+        As for :func:`inputs_of`.
+    """
+
+    def __init__(
+        self, source: str | os.PathLike[str], overrides: Sequence[str] = (), access: Any = None
+    ) -> None:
+        self.source = source
+        self.overrides = tuple(overrides)
+        self.access = access
+        self._last: tuple[Snapshot, Inputs] | None = None
+
+    def __call__(self) -> Inputs:
+        """The story's inputs now."""
+        if self._last is not None:
+            taken, found = self._last
+            if _stats(taken) == taken:
+                return found
+        found = inputs_of(self.source, self.overrides, access=self.access)
+        # What can name other files: the spec, the specs it includes, its theme file.
+        naming = [Path(os.path.abspath(self.source))]
+        naming += [path for path in found.files if path.suffix.lower() in SPEC_SUFFIXES]
+        self._last = (_stats(dict.fromkeys(naming)), found)
+        return found
+
+
 def _named_by(value: dict[str, Any], base: Path) -> Inputs:
     """The files a spec's ``data:`` and ``theme:`` name (paths relative to ``base``)."""
     found = Inputs()
@@ -293,8 +325,12 @@ Snapshot = dict[Path, tuple[int, int, int] | None]
 
 def snapshot(inputs: Inputs) -> Snapshot:
     """Each input file's size, modification time and inode (None: missing)."""
+    return _stats(dict.fromkeys(inputs.listing()))
+
+
+def _stats(paths: Iterable[Path]) -> Snapshot:
     taken: Snapshot = {}
-    for path in inputs.listing():
+    for path in paths:
         try:
             status = path.stat()
         except OSError:
@@ -704,7 +740,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
 
 def _maker(
-    source: Path, *, overrides: Sequence[str], layout: str, access: Any
+    source: Path,
+    *,
+    overrides: Sequence[str],
+    layout: str,
+    access: Any,
+    inputs: Callable[[], Inputs] | None = None,
 ) -> Callable[[], str]:
     """What builds the page: a spec's story, or a notebook's article."""
     if source.suffix.lower() == ".ipynb":
@@ -721,7 +762,7 @@ def _maker(
     def story() -> str:
         from ipyreport.spec import build, load
 
-        _forget_modules(inputs_of(source, overrides, access=access))
+        _forget_modules(inputs() if inputs else inputs_of(source, overrides, access=access))
         loaded = load(source, overrides, access=access)
         return build(loaded, access=access).to_html(layout=layout)
 
@@ -795,16 +836,16 @@ def serve(
         memory_limit=memory_limit or DEFAULT_MEMORY_LIMIT,
         progress=False,
     )
+    inputs = InputsOf(spec, overrides, access)
     make = _maker(
         spec,
         overrides=overrides,
         layout="scroll" if spec.suffix.lower() == ".ipynb" else layout,
         access=access,
+        inputs=inputs,
     )
     try:
-        preview = Preview(
-            spec, make, lambda: inputs_of(spec, overrides, access=access), host=host, port=port
-        )
+        preview = Preview(spec, make, inputs, host=host, port=port)
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
             print(

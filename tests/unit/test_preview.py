@@ -287,3 +287,16 @@ def test_a_saved_python_source_is_imported_afresh_for_the_next_build(tmp_path, m
     source.write_text(loader.format(7))
     assert "Revenue 7" in make()
     monkeypatch.delitem(sys.modules, "preview_sales_source")
+
+
+def test_the_inputs_are_read_again_when_the_spec_is_saved_and_not_when_the_data_is(tmp_path):
+    from ipyreport.preview import InputsOf
+
+    spec = write(tmp_path / "story.yaml", "data: {path: q2.csv}\n" + SLIDES)
+    data = write(tmp_path / "q2.csv", "Region,Revenue\nEurope,1\n")
+    inputs = InputsOf(spec)
+    first = inputs()
+    data.write_text("Region,Revenue\nEurope,1\nAsia,2\n")
+    assert inputs() is first
+    spec.write_text("data: {path: q3.csv}\n" + SLIDES)
+    assert inputs().files == {spec, tmp_path / "q3.csv"}
