@@ -547,9 +547,8 @@ def _multirun(
     progress = Progress(len(combinations), quiet=args.quiet)
     results: list[dict[str, Any]] = [{} for _ in combinations]
     context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(
-        min(jobs, len(combinations)), mp_context=context
-    ) as pool:
+    pool = concurrent.futures.ProcessPoolExecutor(min(jobs, len(combinations)), mp_context=context)
+    try:
         running = {
             pool.submit(
                 _build_cell,
@@ -563,24 +562,23 @@ def _multirun(
         progress.update(f"building {len(combinations)} decks with {jobs} workers")
         for future in concurrent.futures.as_completed(running):
             index = running[future]
-            combination = combinations[index]
-            try:
-                result = future.result()
-            except concurrent.futures.process.BrokenProcessPool:
-                result = {
-                    "ok": False,
-                    "error": "its worker process stopped (out of memory?); build it alone, or lower --jobs",
-                }
-            result.update(
-                file=f"{combination.name}.html",
-                overrides=combination.overrides,
-                values=[o.partition("=")[2] for o in combination.overrides],
-            )
-            results[index] = result
+            results[index] = _cell_result(future, combinations[index])
             progress.advance()
-            progress.update(f"{combination.name}: {'built' if result['ok'] else 'failed'}")
-            if not result["ok"]:
-                print(f"{combination.name}: {result['error']}", file=sys.stderr)
+            said = "built" if results[index]["ok"] else "failed"
+            progress.update(f"{combinations[index].name}: {said}")
+            if not results[index]["ok"]:
+                print(f"{combinations[index].name}: {results[index]['error']}", file=sys.stderr)
+    except KeyboardInterrupt:
+        # Decks not started are not built; each one built is whole; the index stays as it was.
+        pool.shutdown(wait=False, cancel_futures=True)
+        done = sum(bool(result) for result in results)
+        print(
+            f"stopped after {done} of {len(combinations)} decks; the index was not rewritten",
+            file=sys.stderr,
+        )
+        return 130
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     keys = [o.partition("=")[0] for o in combinations[0].overrides]
     axes = {key: list(dict.fromkeys(r["values"][k] for r in results)) for k, key in enumerate(keys)}
     title = f"{spec.name}: {len(combinations)} decks"
@@ -590,6 +588,25 @@ def _multirun(
     if not args.quiet:
         print(f"{folder / 'index.html'}  ({len(results) - failed} of {len(results)} decks built)")
     return min(failed, 125)
+
+
+def _cell_result(future: Any, combination: Any) -> dict[str, Any]:
+    """What one finished multirun deck says, with the combination it was."""
+    import concurrent.futures.process
+
+    try:
+        result: dict[str, Any] = future.result()
+    except concurrent.futures.process.BrokenProcessPool:
+        result = {
+            "ok": False,
+            "error": "its worker process stopped (out of memory?); build it alone, or lower --jobs",
+        }
+    result.update(
+        file=f"{combination.name}.html",
+        overrides=combination.overrides,
+        values=[o.partition("=")[2] for o in combination.overrides],
+    )
+    return result
 
 
 def _check_fresh(paths: Sequence[Path]) -> int:

@@ -109,6 +109,7 @@ def test_a_3x2_grid_builds_every_deck_but_the_failing_one_and_keeps_its_earlier_
 
     record = json.loads((out / "provenance.json").read_text())
     assert record["spec"] == "monthly.yaml"
+    assert record["built"] == "2026-01-01T00:00:00Z"
     assert record["grid"] == {
         "params.region": ["Europe", "Americas", "Africa"],
         "params.quarter": ["Q1", "Q2"],
@@ -298,3 +299,29 @@ def test_a_multirun_takes_the_cores_not_already_busy(monkeypatch, cores, load, w
     monkeypatch.setattr(cli.os, "sched_getaffinity", lambda _: set(range(cores)), raising=False)
     monkeypatch.setattr(cli.os, "getloadavg", lambda: (load, load, load))
     assert cli._free_cores() == workers
+
+
+def test_an_interrupted_multirun_builds_no_more_and_keeps_the_index(
+    spec, tmp_path, capsys, monkeypatch
+):
+    import concurrent.futures
+
+    out = tmp_path / "decks"
+    out.mkdir()
+    (out / "index.html").write_text("the earlier index")
+    real = concurrent.futures.as_completed
+
+    def interrupted(futures):
+        yield next(real(futures))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(concurrent.futures, "as_completed", interrupted)
+    argv = ["build", str(spec), "-o", str(out), "--multirun", *GRID, "--jobs", "1"]
+    assert main(argv) == 130
+    assert capsys.readouterr().err.endswith(
+        "stopped after 1 of 6 decks; the index was not rewritten\n"
+    )
+    assert (out / "index.html").read_text() == "the earlier index"
+    built = sorted(p.name for p in out.iterdir() if p.name != "index.html")
+    assert len(built) <= 2  # the deck reported, and at most the one being built then
+    assert not [name for name in built if ".part" in name]
