@@ -39,6 +39,7 @@ import json
 import os
 import re
 import signal
+import socket
 import sys
 import threading
 import time
@@ -581,7 +582,8 @@ class Preview:
         self.make = make
         self.inputs = inputs
         self.state = _State()
-        self.server = _Server((host, port), _Handler)
+        server = _Server6 if ":" in host else _Server
+        self.server = server((host, port), _Handler)
         self.server.preview = self
         self.host = host
         self.port = int(self.server.server_address[1])
@@ -652,6 +654,10 @@ class Preview:
 class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
     preview: Preview
+
+
+class _Server6(_Server):
+    address_family = socket.AF_INET6
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):

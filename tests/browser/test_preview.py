@@ -46,24 +46,23 @@ SHOWN = """() => {
 class Preview:
     """A preview server started as ``ipyreport preview`` would be from a terminal."""
 
-    def __init__(self, source: Path, log: Path) -> None:
+    def __init__(self, source: Path, log: Path, *options: str) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = log
+        # The "browser" --open starts: a script that notes the address it was asked to open.
+        self.opened = log.with_name("opened.txt")
+        browser = log.with_name("browser.sh")
+        browser.write_text(f'#!/bin/sh\nprintf %s "$1" > "{self.opened}"\n')
+        browser.chmod(0o755)
+        command = [sys.executable, "-m", "ipyreport", "preview", str(source)]
         with log.open("w") as out:
             self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "ipyreport",
-                    "preview",
-                    str(source),
-                    "--port",
-                    str(self.port),
-                ],
+                [*command, "--port", str(self.port), *options],
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 cwd=ROOT,
+                env={**os.environ, "BROWSER": str(browser)},
                 start_new_session=True,
             )
         deadline = time.monotonic() + 60
@@ -96,7 +95,7 @@ def story(tmp_path_factory):
     spec = folder / "story.yaml"
     shutil.copyfile(EXAMPLE, spec)
     (folder / "sales.csv").write_text("Region,Revenue\nEurope,100\nAsia,250\n")
-    server = Preview(spec, folder / "preview.log")
+    server = Preview(spec, folder / "preview.log", "--open")
     yield server, spec
     server.stop()
 
@@ -144,6 +143,15 @@ def step_to(page, slide: str, step: str) -> None:
         )
     msg = f"never reached {slide}.{step}"
     raise AssertionError(msg)
+
+
+def test_open_shows_the_preview_in_the_browser(story):
+    server, _ = story
+    deadline = time.monotonic() + 10
+    while not server.opened.exists():
+        assert time.monotonic() < deadline, "no browser was opened"
+        time.sleep(0.05)
+    assert server.opened.read_text() == server.base + "/"
 
 
 def test_an_edit_reloads_at_the_same_step_with_the_new_title_within_a_second(seen, story):
