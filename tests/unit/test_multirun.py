@@ -325,3 +325,26 @@ def test_an_interrupted_multirun_builds_no_more_and_keeps_the_index(
     built = sorted(p.name for p in out.iterdir() if p.name != "index.html")
     assert len(built) <= 2  # the deck reported, and at most the one being built then
     assert not [name for name in built if ".part" in name]
+
+
+def test_the_readme_monthly_workflow_runs_as_written(tmp_path):
+    import subprocess
+    import sys
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Monthly reports")[1]
+    script = section.split("```sh\n")[1].split("```")[0]
+    # The reader's ipyreport command is this interpreter's.
+    wrapper = f'ipyreport() {{ "{sys.executable}" -m ipyreport "$@"; }}\n'
+    done = subprocess.run(
+        ["bash", "-c", wrapper + script], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    lines = done.stdout.splitlines()
+    assert done.returncode == 1, done.stderr  # the last check: data/Q1.csv changed
+    assert "failed: 1" in lines
+    assert sum(": fresh (its data is as it was on " in line for line in lines) == 5
+    assert lines[-1].startswith(
+        "decks/region-Europe_quarter-Q1.html: data changed since it was built"
+    )
+    assert lines[-1].endswith("data/Q1.csv changed size (105 → 118 bytes)")
+    assert (tmp_path / "monthly" / "decks" / "index.html").is_file()
