@@ -112,6 +112,10 @@ def test_a_timestamp_reads_the_version_current_at_that_moment(lake):
     table = iceberg("db.gapminder", catalog=lake / "catalog.db", timestamp=moment.isoformat())
     assert table.fingerprint()["snapshot"] == snapshots[1].snapshot_id
     assert dict(_drawn(_story(table))) == _population(VERSIONS[1])
+    first = dt.datetime.fromtimestamp(snapshots[0].timestamp_ms / 1000, tz=dt.timezone.utc)
+    compared = iceberg("db.gapminder", catalog=lake / "catalog.db", since=first)
+    assert compared.fingerprint()["since"]["snapshot"] == snapshots[0].snapshot_id
+    assert compared.fingerprint()["snapshot"] == snapshots[2].snapshot_id
 
 
 def _scans(node):
@@ -295,6 +299,7 @@ def test_lake_mistakes_in_a_spec_are_one_line_errors_naming_field_value_and_fix(
             "{iceberg: db.gapminder, catalog: nothing.db}",
             "{delta: gapminder, timestamp: soon}",
             "{delta: gapminder, version: 1, since: 2}",
+            "{iceberg: db.gapminder, catalog: catalog.db, timestamp: 2000-01-01}",
         ]
     } == {
         "{delta: gapminder, version: 7}": "1:26: data.version: version=7 of the Delta table 'gapminder' does not exist; its versions are 0 to 2",
@@ -306,6 +311,7 @@ def test_lake_mistakes_in_a_spec_are_one_line_errors_naming_field_value_and_fix(
         "{iceberg: db.gapminder}": "1:8: data.iceberg: an iceberg: table needs catalog:, the SQLite file of its Iceberg SQL catalog next to the spec",
         "{iceberg: db.gapminder, catalog: nothing.db}": "1:31: data.catalog: catalog 'nothing.db' does not exist; name the SQLite file of an Iceberg SQL catalog",
         "{delta: gapminder, timestamp: soon}": "1:26: data.timestamp: timestamp='soon' is not a moment; write it in ISO 8601, such as 2026-11-30 or 2026-11-30T17:00:00Z",
+        "{iceberg: db.gapminder, catalog: catalog.db, timestamp: 2000-01-01}": f"1:52: data.timestamp: timestamp='2000-01-01' is before the Iceberg table 'db.gapminder' was written (snapshot {snapshots.split(' ', 1)[0]}, {snapshots.split('(', 1)[1].split(')', 1)[0]}); give a later moment",
         "{delta: gapminder, version: 1, since: 2}": "1:38: data.since: since=2 is version 2, not earlier than the version read (1); compare with an earlier version",
     }
     assert not (lake / "nothing.db").exists()  # opening a catalog never makes one
