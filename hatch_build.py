@@ -1,4 +1,5 @@
-"""Copy the pinned Vizzu engine from npm into ``ipyreport/static/vendor``.
+"""Copy the pinned Vizzu engine from npm into ``ipyreport/static/vendor``, and
+bundle the player's JavaScript into ``ipyreport/static/bundle``.
 
 The engine is third-party code: it is pinned in ``package-lock.json`` and
 never committed. This hook (run by hatchling on every wheel, sdist and
@@ -6,6 +7,11 @@ editable build, or by hand with ``python hatch_build.py``) asks npm for the
 exact tarball the lock names, checks it against the lock's ``integrity``
 hash, and extracts the files ipyreport ships. A stamp file records which
 tarball the copies came from, so an up-to-date tree is left alone.
+
+The player's modules import each other; esbuild (pinned in package-lock.json)
+bundles each entry of ``ENTRIES`` into one ES module. The bundle records a hash
+of the sources it was made from, so a source checkout can tell when it is stale
+(``ipyreport.assets.player_bundle`` rebuilds it then, or names the command).
 """
 
 from __future__ import annotations
@@ -295,6 +301,102 @@ def vendor() -> bool:
     return True
 
 
+# The player's bundles, each one ES module: bundle name -> entry module. A new
+# entry (a host) is one line here; it is built to ipyreport/static/bundle/<name>.js.
+ENTRIES = {
+    "page": "ipyreport/export/page.js",
+}
+PACKAGE_DIR = ROOT / "ipyreport"
+BUNDLE = PACKAGE_DIR / "static" / "bundle"
+BUNDLE_STAMP = BUNDLE / "SOURCE.json"
+ESBUILD = ROOT / "node_modules" / ".bin" / "esbuild"
+REBUILD_HINT = "run `./dev setup` (or `python hatch_build.py` after `npm ci`) to rebuild it"
+
+
+def bundle_sources() -> list[Path]:
+    """The JavaScript the bundles are made from: every ``.js`` in the package but
+    the engine and the bundles themselves."""
+    skipped = (PACKAGE_DIR / "static" / "vendor", BUNDLE)
+    return sorted(
+        path
+        for path in PACKAGE_DIR.rglob("*.js")
+        if not any(path.is_relative_to(folder) for folder in skipped)
+    )
+
+
+def bundle_hash() -> str:
+    """A hash of the bundles' sources and entries: what a current bundle records."""
+    digest = hashlib.sha256(json.dumps(ENTRIES, sort_keys=True).encode("utf-8"))
+    for path in bundle_sources():
+        digest.update(path.relative_to(ROOT).as_posix().encode("utf-8") + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def bundle_is_current() -> bool:
+    """Whether every bundle exists and was made from the sources as they are now."""
+    if not BUNDLE_STAMP.exists() or not all((BUNDLE / f"{name}.js").exists() for name in ENTRIES):
+        return False
+    stamp = json.loads(BUNDLE_STAMP.read_text(encoding="utf-8"))
+    return bool(stamp.get("sources") == bundle_hash())
+
+
+def bundle(*, install: bool = True) -> bool:
+    """Bundle each entry with esbuild (when the sources changed); return True if built.
+
+    ``install``: run ``npm ci`` first when esbuild is missing (a build from an sdist);
+    without it, a missing esbuild is an error naming the command that installs it.
+    """
+    if bundle_is_current():
+        return False
+    if not ESBUILD.exists():
+        npm = shutil.which("npm")
+        if not install or npm is None:
+            msg = (
+                f"the player's bundle in {BUNDLE.relative_to(ROOT)} is missing or older than "
+                f"its sources, and esbuild is not installed; {REBUILD_HINT}"
+            )
+            raise VendorError(msg)
+        subprocess.run(
+            [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
+            cwd=ROOT,
+            check=True,
+        )
+    sources = bundle_hash()
+    BUNDLE.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=BUNDLE) as tmp:
+        result = subprocess.run(
+            [
+                str(ESBUILD),
+                *(f"{name}={ROOT / entry}" for name, entry in ENTRIES.items()),
+                "--bundle",
+                "--format=esm",
+                "--target=es2022",
+                "--charset=utf8",
+                "--minify-whitespace",
+                "--minify-syntax",
+                "--legal-comments=none",
+                "--log-level=warning",
+                f"--outdir={tmp}",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            msg = f"esbuild could not bundle the player:\n{result.stderr.strip()}"
+            raise VendorError(msg)
+        files = {}
+        for name in ENTRIES:
+            data = (Path(tmp) / f"{name}.js").read_bytes()
+            files[f"{name}.js"] = _integrity_of(data, "sha256")
+            (Path(tmp) / f"{name}.js").replace(BUNDLE / f"{name}.js")
+    stamp = {"sources": sources, "entries": ENTRIES, "files": files}
+    BUNDLE_STAMP.write_text(json.dumps(stamp, indent=2) + "\n", encoding="utf-8")
+    return True
+
+
 try:
     from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 except ImportError:  # run as a plain script, outside a build
@@ -308,6 +410,7 @@ else:
 
         def initialize(self, version: str, build_data: dict[str, Any]) -> None:
             vendor()
+            bundle()
 
 
 if __name__ == "__main__":
@@ -318,3 +421,10 @@ if __name__ == "__main__":
         sys.exit(1)
     state = "copied" if copied else "already up to date"
     print(f"Vizzu engine {state} in {VENDOR.relative_to(ROOT)}")
+    try:
+        built = bundle()
+    except VendorError as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(1)
+    state = "bundled" if built else "already up to date"
+    print(f"player {state} in {BUNDLE.relative_to(ROOT)}")

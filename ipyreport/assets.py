@@ -1,8 +1,10 @@
-"""Find the Vizzu engine files that ship inside the package.
+"""Find the Vizzu engine files and the player's bundle that ship inside the package.
 
-The files are copied from the npm package pinned in ``package-lock.json`` at
-build time (see ``hatch_build.py``); they are never committed. Each read is
-checked against the hashes recorded when they were copied.
+The engine files are copied from the npm package pinned in ``package-lock.json``
+at build time (see ``hatch_build.py``); they are never committed. Each read is
+checked against the hashes recorded when they were copied. The player's bundle
+is made by esbuild at build time too; in a source checkout it is checked against
+its sources on every read and rebuilt when they changed.
 """
 
 from __future__ import annotations
@@ -10,12 +12,16 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import importlib.util
 import json
+import threading
 from pathlib import Path
+from types import ModuleType
 
 __all__ = [
     "VIZZU_VERSION",
     "AssetsMissingError",
+    "player_bundle",
     "vendor_dir",
     "vizzu_module",
     "vizzu_packed",
@@ -109,3 +115,62 @@ def vizzu_types() -> dict[str, object]:
     """
     types: dict[str, object] = json.loads(_read("vizzu-schema.json"))
     return types
+
+
+def _checkout_builder() -> ModuleType | None:
+    """``hatch_build.py`` of the source checkout this package runs from (None when
+    installed from a wheel: its bundle was made with it and cannot go stale)."""
+    root = Path(__file__).resolve().parent.parent
+    script = root / "hatch_build.py"
+    if not (script.exists() and (root / "pyproject.toml").exists()):
+        return None
+    return _load_builder(str(script))
+
+
+@functools.cache
+def _load_builder(script: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location("_ipyreport_build", script)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_bundle_lock = threading.Lock()
+_bundle_checked: list[object] = [None]  # what the sources looked like when last found current
+
+
+def _fresh(builder: ModuleType) -> None:
+    """Rebuild the checkout's bundle if its sources changed since it was made (esbuild
+    must be installed: ``npm ci``); a stale bundle is never shipped."""
+    with _bundle_lock:
+        looked = [(str(path), path.stat().st_mtime_ns) for path in builder.bundle_sources()]
+        stamp = builder.BUNDLE_STAMP
+        looked.append((str(stamp), stamp.stat().st_mtime_ns if stamp.exists() else None))
+        if _bundle_checked[0] == looked:
+            return
+        try:
+            builder.bundle(install=False)
+        except builder.VendorError as error:
+            raise AssetsMissingError(str(error)) from None
+        looked[-1] = (str(stamp), stamp.stat().st_mtime_ns)
+        _bundle_checked[0] = looked
+
+
+def player_bundle(name: str = "page") -> str:
+    """The player's bundle ``name`` (an entry of ``hatch_build.ENTRIES``): one ES module.
+
+    >>> "function start(" in player_bundle()
+    True
+    """
+    builder = _checkout_builder()
+    folder = Path(__file__).resolve().parent / "static" / "bundle"
+    if builder is not None:
+        _fresh(builder)
+        folder = builder.BUNDLE
+    path = folder / f"{name}.js"
+    if not path.exists():
+        msg = f"the player's bundle {path} is missing; {RESTORE_HINT}"
+        raise AssetsMissingError(msg)
+    return path.read_text(encoding="utf-8")

@@ -2,17 +2,17 @@
 // click on a mark (or a pick from the lists above them) that filters the
 // other charts to its categories; each chart is a track of its own.
 
+import * as steps from "../static/steps.js";
+import { categoriesOf, drawnTable, fillTables } from "./tables.js";
+import { DIMMED, both } from "./tracks.js";
+import { isolate, topValues } from "./words.js";
+
 /**
  * What the player makes dashboards with.
  * @param {{
  *   story: any,
  *   root: HTMLElement,
- *   steps: typeof import("../static/steps.js"),
- *   words: typeof import("./words.js"),
- *   tables: typeof import("./tables.js"),
  *   tracks: ReturnType<typeof import("./tracks.js").tracks>,
- *   DIMMED: number,
- *   both: (a: any, b: any) => any,
  *   datasets: object,
  *   raw: Map<string, Function>,
  *   shown: ReturnType<typeof import("../static/steps.js").display>,
@@ -23,10 +23,8 @@
  *   onSelection?: (where: object) => void,
  * }} context
  */
-export function dashboards({ story, root, steps, words, tables, tracks, DIMMED, both, datasets, raw, shown, reducedMotion, explore, where, onMarkerClick, onSelection }) {
+export function dashboards({ story, root, tracks, datasets, raw, shown, reducedMotion, explore, where, onMarkerClick, onSelection }) {
   const $ = (selector) => root.querySelector(selector);
-  const { isolate } = words;
-  const { categoriesOf, drawnTable, fillTables } = tables;
   const { makeChart, track } = tracks;
   const boards = new Map(); // slide index -> its dashboard, made on first visit
   let filtering = 0; // cross-filter animations running
@@ -234,7 +232,7 @@ export function dashboards({ story, root, steps, words, tables, tracks, DIMMED, 
   }
 
   // A filtered chart in words: what it is filtered to and its top values.
-  const filteredText = (name, table) => `${name}, ${table.filtered}. ${words.topValues(table, story.words, shown)}`;
+  const filteredText = (name, table) => `${name}, ${table.filtered}. ${topValues(table, story.words, shown)}`;
 
   // Words bound to the data, read again under the click: the numbers in a
   // dashboard's title and notes and in its charts' titles follow the filter.

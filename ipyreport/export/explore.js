@@ -11,18 +11,18 @@
 // each mark ringed and named as it sounds; H or Escape stops it. The story's
 // own keys are never taken: only a chart being explored keeps the arrows.
 
+import * as steps from "../static/steps.js";
+import { DIMMED } from "./tracks.js";
+import { isolate } from "./words.js";
+
 /**
  * @param {{
  *   root: HTMLElement,
- *   steps: typeof import("../static/steps.js"),
- *   words: typeof import("./words.js"),
  *   shown: ReturnType<typeof import("../static/steps.js").display>,
  *   story: any,
- *   DIMMED: number,
  * }} context
  */
-export function explorer({ root, steps, words, shown, story, DIMMED }) {
-  const { isolate } = words;
+export function explorer({ root, shown, story }) {
   const region = root.querySelector(".ipyreport-live");
   const plain = shown.formatOf("count()");
   const percent = { ...plain, suffix: "%", scales: [], always: false, fixed: 0, decimals: 0 };

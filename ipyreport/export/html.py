@@ -1,6 +1,6 @@
 """A story as one self-contained HTML document that plays offline.
 
-The Vizzu module, its WebAssembly, the step runtime and the player (all
+The Vizzu module, its WebAssembly and the player's bundle (all
 gzip-compressed, inflated by the browser's ``DecompressionStream``) and the
 story travel inside the file. A strict Content-Security-Policy allows
 only the one bootstrap script (by hash), ``blob:`` modules and WebAssembly,
@@ -17,7 +17,6 @@ import hashlib
 import html
 import json
 import os
-import re
 from collections.abc import Sequence
 from importlib import resources
 
@@ -42,17 +41,14 @@ const [engine, wasm, code] = await Promise.all(["ipyreport-vizzu", "ipyreport-wa
 const { default: Vizzu } = await import(moduleUrl(engine));
 Vizzu.options({ wasmUrl: URL.createObjectURL(new Blob([wasm], { type: "application/wasm" })) });
 const compiled = Vizzu.initialize();
-// The player's style, the step runtime, the player and its parts travel as one
-// compressed {name: source}; each script is a module of its own, and the parts
-// are handed to the player by name. The page stays hidden until it is styled.
-const { css, ...sources } = JSON.parse(new TextDecoder().decode(code));
+// The player's style and its bundle (one module: the player and everything it
+// imports) travel as one compressed {css, player}. The page stays hidden until
+// it is styled.
+const { css, player: bundle } = JSON.parse(new TextDecoder().decode(code));
 const style = document.createElement("style");
 style.textContent = css;
 document.head.append(style);
-const loaded = Object.fromEntries(
-  await Promise.all(Object.entries(sources).map(async ([name, source]) => [name, await import(moduleUrl(source))])),
-);
-const { steps, player, article, ...modules } = loaded;
+const player = await import(moduleUrl(bundle));
 await compiled;
 // Each story on the page (an article made from a notebook has several) plays in
 // its own root. An article is scrolled: the page keeps its keys and its URL,
@@ -61,8 +57,8 @@ await compiled;
 for (const root of document.querySelectorAll("[data-ipyreport-story]")) {
   const story = JSON.parse(text(root.dataset.ipyreportStory));
   const scrolled = root.dataset.layout === "scroll";
-  const api = await player.start({ Vizzu, steps, modules, story, root, page: !scrolled, hash: !scrolled && location.href !== "about:srcdoc" });
-  if (scrolled) article.follow({ root, api });
+  const api = await player.start({ Vizzu, story, root, page: !scrolled, hash: !scrolled && location.href !== "about:srcdoc" });
+  if (scrolled) player.follow({ root, api });
 }
 """
 )
@@ -121,27 +117,6 @@ def script_json(document: bytes) -> str:
     for raw, escaped in JSON_ESCAPES:
         document = document.replace(raw, escaped)
     return document.decode("utf-8")
-
-
-# The player's parts, each an ES module in export/ that player.js is handed by name.
-PLAYER_PARTS = ("words", "look", "tables", "presenter", "tracks", "board", "explore")
-
-
-def player_parts() -> dict[str, str]:
-    """Each part of the player (besides ``player.js``) by name, as its source."""
-    return {name: _static(f"export/{name}.js") for name in PLAYER_PARTS}
-
-
-# Whole-line comments and JSDoc blocks: for readers of the source, not for the
-# file a stakeholder opens (the player's own code is about 9 KB smaller gzipped).
-_COMMENT_LINES = re.compile(r"^[ \t]*//[^\n]*\n", re.MULTILINE)
-_DOC_BLOCKS = re.compile(r"^[ \t]*/\*\*.*?\*/[ \t]*\n", re.MULTILINE | re.DOTALL)
-
-
-def _lean(source: str) -> str:
-    """``source`` without its whole-line comments and JSDoc blocks (the code is untouched;
-    the browser tests run this form of it)."""
-    return _COMMENT_LINES.sub("", _DOC_BLOCKS.sub("", source))
 
 
 def _static(name: str) -> str:
@@ -232,22 +207,15 @@ def render(document: bytes, *, layout: str = "slides") -> str:
         markup=_markup(settings, _footer(document), layout),
         vizzu=engine,
         wasm=wasm,
-        code=_code(article=layout == "scroll"),
+        code=_code(),
         story=script_json(document),
         bootstrap=BOOTSTRAP,
     )
 
 
-def _code(*, article: bool) -> str:
-    """The player's style, step runtime, player and parts as one packed bundle."""
-    sources = {
-        "css": _static("export/player.css"),
-        "steps": _lean(_static("static/steps.js")),
-        "player": _lean(_static("export/player.js")),
-        **{name: _lean(source) for name, source in player_parts().items()},
-    }
-    if article:
-        sources["article"] = _lean(_static("export/article.js"))
+def _code() -> str:
+    """The player's style and its bundle (``assets.player_bundle``), packed as one."""
+    sources = {"css": _static("export/player.css"), "player": assets.player_bundle("page")}
     return _packed(json.dumps(sources).encode("utf-8"))
 
 
@@ -307,7 +275,7 @@ def render_chapters(parts: Sequence[str | bytes], *, title: str, lang: str = "en
         content="\n".join(content),
         vizzu=engine,
         wasm=wasm,
-        code=_code(article=True),
+        code=_code(),
         stories="\n".join(scripts),
         bootstrap=BOOTSTRAP,
     )

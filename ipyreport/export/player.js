@@ -15,12 +15,21 @@
 //
 // This module is the controller: where the story is, the keys and buttons,
 // play mode, the presenter's window, pictures for PDF and video, destroy().
-// Its parts are modules of their own, handed to start() by name (the page's
-// bootstrap and the notebook widget load them): tracks.js (chart engines and
+// Its parts are modules of their own, imported below and bundled into one
+// file at build time (hatch_build.py): tracks.js (chart engines and
 // what they play), board.js (dashboards and cross-filters), tables.js (the
 // numbers behind a chart), presenter.js (the presenter's window), look.js
 // (themes, brand) and words.js (text made safe); ../static/steps.js turns
 // steps into engine calls and draws labels in the story's formats.
+
+import * as steps from "../static/steps.js";
+import { dashboards } from "./board.js";
+import { explorer } from "./explore.js";
+import { BACKGROUND, INK, THEMES, NARROW, NARROW_PX, PLAIN_MARKS, merge, applyBrand } from "./look.js";
+import * as presenterParts from "./presenter.js";
+import { fillTables } from "./tables.js";
+import { live, tracks } from "./tracks.js";
+import { visibleControls } from "./words.js";
 
 const isBoard = (slide) => slide.kind === "dashboard";
 // A theme's title or closing slide: words on the page, no chart.
@@ -41,16 +50,6 @@ function flatten(story) {
 /**
  * @param {{
  *   Vizzu: typeof import("vizzu").default,
- *   steps: typeof import("../static/steps.js"),
- *   modules: {
- *     words: typeof import("./words.js"),
- *     look: typeof import("./look.js"),
- *     tables: typeof import("./tables.js"),
- *     presenter: typeof import("./presenter.js"),
- *     tracks: typeof import("./tracks.js"),
- *     board: typeof import("./board.js"),
- *     explore: typeof import("./explore.js"),
- *   },
  *   story: any,
  *   root: HTMLElement & { ipyreport?: any },
  *   hash?: boolean,
@@ -64,8 +63,6 @@ function flatten(story) {
  */
 export async function start({
   Vizzu,
-  steps,
-  modules,
   story,
   root,
   hash = true,
@@ -77,11 +74,6 @@ export async function start({
   onSelection,
 }) {
   const $ = (selector) => root.querySelector(selector);
-  const { visibleControls } = modules.words;
-  const { THEMES, NARROW, NARROW_PX, PLAIN_MARKS, merge, applyBrand } = modules.look;
-  const { fillTables } = modules.tables;
-  const presenterParts = modules.presenter;
-  const { live, both, DIMMED } = modules.tracks;
   // The seconds a step's transition takes (the engine's default: one).
   const seconds = (entry) => steps.durationSeconds(entry?.animation?.duration) ?? 1;
   const positions = flatten(story);
@@ -107,10 +99,8 @@ export async function start({
   const shown = steps.display(story);
   // Marks that mean no category, when categories own the palette's colours.
   const plainMarks = Object.keys(story.colors ?? {}).length ? PLAIN_MARKS[theme] : null;
-  const { makeChart, track, targetFor, apply, show, renew } = modules.tracks.tracks({
+  const { makeChart, track, targetFor, apply, show, renew } = tracks({
     Vizzu,
-    steps,
-    look: modules.look,
     story,
     shown,
     datasets,
@@ -119,22 +109,17 @@ export async function start({
     plainMarks,
     reducedMotion,
     ink: {
-      ink: story.brand?.foreground ?? modules.look.INK[theme],
-      paper: story.brand?.background ?? modules.look.BACKGROUND[theme],
+      ink: story.brand?.foreground ?? INK[theme],
+      paper: story.brand?.background ?? BACKGROUND[theme],
     },
   });
 
-  const explore = modules.explore.explorer({ root, steps, words: modules.words, shown, story, DIMMED });
+  const explore = explorer({ root, shown, story });
   const { boards, boardFor, setSelection, currentBoard, boardTables, describeBoard, busy: filteringNow } =
-    modules.board.dashboards({
+    dashboards({
       story,
       root,
-      steps,
-      words: modules.words,
-      tables: modules.tables,
       tracks: { makeChart, track, targetFor, apply, show, renew },
-      DIMMED,
-      both,
       datasets,
       raw,
       shown,

@@ -2,6 +2,9 @@
 // the state it is in, so any track can be brought to any step. The main chart,
 // each dashboard chart and the presenter's preview are tracks.
 
+import * as steps from "../static/steps.js";
+import { NARROW, NARROW_PX, merge } from "./look.js";
+
 // Chart engines the players on this page have made and not yet let go of
 // (a test checks that destroy() brings it back down).
 export const live = { charts: 0 };
@@ -20,8 +23,6 @@ export const both = (a, b) => (a && b ? { and: [a, b] } : a ?? b ?? null);
  * What the player makes tracks with: the story and everything read from it once.
  * @param {{
  *   Vizzu: typeof import("vizzu").default,
- *   steps: typeof import("../static/steps.js"),
- *   look: typeof import("./look.js"),
  *   story: any,
  *   shown: ReturnType<typeof import("../static/steps.js").display>,
  *   datasets: object,
@@ -32,9 +33,7 @@ export const both = (a, b) => (a && b ? { and: [a, b] } : a ?? b ?? null);
  *   ink: { ink: string, paper: string },
  * }} context
  */
-export function tracks({ Vizzu, steps, look, story, shown, datasets, raw, baseStyle, plainMarks, reducedMotion, ink }) {
-  const { NARROW, NARROW_PX, merge } = look;
-
+export function tracks({ Vizzu, story, shown, datasets, raw, baseStyle, plainMarks, reducedMotion, ink }) {
   // The mark under the pointer, in words and the story's formats (the
   // engine's own tooltip would write 323764017.77).
   function tooltip(chart, element) {

@@ -47,17 +47,11 @@ function runtime(engine) {
         // Vizzu cannot find its wasm next to itself.
         Vizzu.options({ wasmUrl: url(bytes, "application/wasm") });
         await Vizzu.initialize();
-        const steps = await import(url(engine.get("steps"), "text/javascript"));
+        // The player's bundle: the player and every module it imports, as one.
         const player = await import(url(engine.get("player"), "text/javascript"));
-        // The player's parts, each its own module, handed to it by name.
-        const modules = Object.fromEntries(
-          await Promise.all(
-            Object.entries(engine.get("parts")).map(async ([name, source]) => [name, await import(url(source, "text/javascript"))]),
-          ),
-        );
         await firstDraw(Vizzu);
         performance.mark("ipyreport:engine-ready");
-        return { Vizzu, steps, player, modules, markup: engine.get("markup"), css: engine.get("css") };
+        return { Vizzu, player, markup: engine.get("markup"), css: engine.get("css") };
       })(),
     );
   }
@@ -88,7 +82,7 @@ export default {
     if (isEngine(model)) return;
     performance.mark("ipyreport:render");
     const engine = await engineModel(model);
-    const { Vizzu, steps, player, modules, markup, css } = await runtime(engine);
+    const { Vizzu, player, markup, css } = await runtime(engine);
     addStyle(el, css);
     const story = JSON.parse(model.get("story"));
     const root = document.createElement("div");
@@ -114,8 +108,6 @@ export default {
     model.on("change:selection", select);
     api = await player.start({
       Vizzu,
-      steps,
-      modules,
       story,
       root,
       hash: false,

@@ -19,7 +19,6 @@ from ipywidgets import widget_serialization
 
 from ipyreport import assets, document
 from ipyreport._version import __version__
-from ipyreport.export.html import player_parts
 
 if TYPE_CHECKING:
     import ipywidgets
@@ -36,14 +35,12 @@ def _static(name: str) -> str:
 
 
 def engine_state() -> dict[str, Any]:
-    """What a page needs to play stories: the Vizzu module and wasm, and the player's code."""
+    """What a page needs to play stories: the Vizzu module and wasm, and the player's bundle."""
     return {
         "version": f"{assets.VIZZU_VERSION}+{__version__}",  # pages cache the load under it
         "vizzu": assets.vizzu_module().decode("utf-8"),
         "wasm": assets.vizzu_wasm(),
-        "steps": _static("static/steps.js"),
-        "player": _static("export/player.js"),
-        "parts": player_parts(),
+        "player": assets.player_bundle("page"),
         "markup": _static("export/player.html"),
         "css": _static("export/player.css"),
     }
@@ -76,9 +73,7 @@ class Engine(anywidget.AnyWidget):
     version = traitlets.Unicode().tag(sync=True)
     vizzu = traitlets.Unicode().tag(sync=True)
     wasm = traitlets.Bytes().tag(sync=True)
-    steps = traitlets.Unicode().tag(sync=True)
     player = traitlets.Unicode().tag(sync=True)
-    parts = traitlets.Dict(value_trait=traitlets.Unicode()).tag(sync=True)
     markup = traitlets.Unicode().tag(sync=True)
     css = traitlets.Unicode().tag(sync=True)
 

@@ -91,3 +91,56 @@ def test_the_engine_types_come_from_its_own_declarations():
     assert types["vizzu"] == assets.VIZZU_VERSION
     geometry = types["config"]["definitions"]["Chart"]["properties"]["geometry"]
     assert geometry["enum"] == ["rectangle", "circle", "area", "line"]
+
+
+@pytest.fixture
+def checkout_copy(tmp_path, monkeypatch):
+    """The player's sources in a checkout of their own, bundled by the real esbuild."""
+    builder = assets._checkout_builder()
+    assert builder is not None, "these tests run from a source checkout"
+    for path in builder.bundle_sources():
+        target = tmp_path / path.relative_to(builder.ROOT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+    monkeypatch.setattr(builder, "ROOT", tmp_path)
+    monkeypatch.setattr(builder, "PACKAGE_DIR", tmp_path / "ipyreport")
+    monkeypatch.setattr(builder, "BUNDLE", tmp_path / "ipyreport" / "static" / "bundle")
+    monkeypatch.setattr(builder, "BUNDLE_STAMP", builder.BUNDLE / "SOURCE.json")
+    monkeypatch.setattr(assets, "_bundle_checked", [None])
+    return builder
+
+
+def test_bundle_is_made_from_the_sources_as_they_are():
+    builder = assets._checkout_builder()
+    assert builder is not None
+    bundle = assets.player_bundle("page")
+    assert json.loads(builder.BUNDLE_STAMP.read_text())["sources"] == builder.bundle_hash()
+    assert "export{" in bundle
+    assert "import " not in bundle.split("export{")[0][:200]  # one module: nothing left to import
+
+
+def test_edited_source_is_bundled_on_the_next_read(checkout_copy):
+    assert "Press Enter to explore its marks" in assets.player_bundle("page")
+    player = checkout_copy.PACKAGE_DIR / "export" / "player.js"
+    player.write_text(
+        player.read_text().replace("Press Enter to explore", "Press Return to explore")
+    )
+    bundle = assets.player_bundle("page")
+    assert "Press Return to explore its marks" in bundle
+    assert "Press Enter to explore its marks" not in bundle
+
+
+def test_stale_bundle_without_esbuild_names_the_command_that_rebuilds_it(
+    checkout_copy, monkeypatch
+):
+    assets.player_bundle("page")
+    monkeypatch.setattr(checkout_copy, "ESBUILD", checkout_copy.ROOT / "no-esbuild")
+    words = checkout_copy.PACKAGE_DIR / "export" / "words.js"
+    words.write_text(words.read_text() + "\n")
+    with pytest.raises(assets.AssetsMissingError) as caught:
+        assets.player_bundle("page")
+    assert str(caught.value) == (
+        "the player's bundle in ipyreport/static/bundle is missing or older than its "
+        "sources, and esbuild is not installed; run `./dev setup` (or "
+        "`python hatch_build.py` after `npm ci`) to rebuild it"
+    )
