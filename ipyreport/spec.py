@@ -12,6 +12,11 @@ files, or a Python function), then slides of steps made with the presets::
         steps:
           - morph: {kinds: [stacked_column, pie], x: Region, y: Revenue, color: Product}
 
+A spec may declare parameters (``params:``, used as ``${params.NAME}``; see
+:mod:`ipyreport._params`) and list spec files merged under it
+(``defaults: [brand.yaml, data.yaml]``); the story it builds records its
+provenance (see :mod:`ipyreport._provenance`).
+
 Every mistake is reported with the file, line and column, the field path,
 the bad value and what would be accepted.
 """
