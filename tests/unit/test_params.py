@@ -378,3 +378,15 @@ def test_validate_says_the_parameters_it_built_with(spec, capsys):
     assert capsys.readouterr().out == (
         f"{spec}: ok (1 slides, 1 steps, 6,420 rows; params region=Africa, year=2024, quarter=Q1)\n"
     )
+
+
+def test_check_fresh_follows_the_files_a_query_reads(sql_spec, tmp_path, capsys):
+    deck = tmp_path / "deck.html"
+    assert main(["build", str(sql_spec), "-q", "-o", str(deck)]) == 0
+    assert main(["build", "--check-fresh", str(deck)]) == 0
+    (sql_spec.parent / "sales.csv").write_text(SALES.replace("Asia,3", "Asia,4"))
+    capsys.readouterr()
+    assert main(["build", "--check-fresh", str(deck)]) == 1
+    said = capsys.readouterr().out
+    assert said.startswith(f"{deck}: data changed since it was built on ")
+    assert ": sales.csv changed content (sha256 " in said
