@@ -1,9 +1,10 @@
 """Lake tables as sources: Delta Lake and Apache Iceberg, at a version, a snapshot or a moment.
 
 :func:`delta` names a Delta table's folder, :func:`iceberg` a table in an
-Iceberg catalog; either is read like files are — lazily by default, as an
-Arrow dataset that DuckDB scans with its memory limit and projection
-pushdown, inside the folders a spec may read — at the table's latest
+Iceberg catalog; either is read like files are — lazily by default, by
+DuckDB with its memory limit and pushdown (its Parquet reader over the
+version's files, or the version's Arrow dataset where the files alone do
+not hold the rows as they are), inside the folders a spec may read — at the table's latest
 version, or one given by number (Delta's ``version``, Iceberg's
 ``snapshot``) or by moment (``timestamp``). ``since`` reads two versions of
 one table as one: their rows, a ``Version`` column naming which version each
@@ -101,12 +102,24 @@ class LakeTable:
 
 @dataclass(frozen=True)
 class Version:
-    """One version of a table as read: its Arrow dataset (or table), its number, its time."""
+    """One version of a table as read: its Arrow dataset (or table), its number, its time,
+    and its local Parquet files when DuckDB can read them as they are (``files``)."""
 
     data: Any
     number: int
     committed: str
     label: str
+    files: tuple[str, ...] = ()
+
+    def scan(self, connection: Any) -> Any:
+        """The version's rows as a DuckDB relation: DuckDB's own Parquet reader over its
+        files (pushdown, statistics, the connection's memory limit) when they hold every
+        column under its own name, else a scan of its Arrow dataset."""
+        if not self.files:
+            return connection.from_arrow(self.data)
+        listed = ", ".join("'" + path.replace("'", "''") + "'" for path in self.files)
+        columns = ", ".join(_quote(name) for name in self.data.schema.names)
+        return connection.sql(f"select {columns} from read_parquet([{listed}])")
 
 
 @dataclass(frozen=True)
@@ -131,7 +144,7 @@ class OpenLake:
         and ``<name> change`` columns when two versions are read: then only the columns
         both versions hold)."""
         if len(self.versions) == 1:
-            return connection.from_arrow(self.versions[0].data)
+            return self.versions[0].scan(connection)
         before, after = self.versions
         # The columns both versions hold (one added or dropped in between is not compared).
         earlier = set(before.data.schema.names)
@@ -157,7 +170,7 @@ class OpenLake:
                 f", {sign}{_quote(name)} as {_quote(name + CHANGE_SUFFIX)}" for name in numeric
             )
             label = "'" + version.label.replace("'", "''") + "'"
-            return connection.from_arrow(version.data).project(
+            return version.scan(connection).project(
                 f"{columns}, {label} as {_quote(VERSION_COLUMN)}{changes}"
             )
 
@@ -257,6 +270,8 @@ def iceberg(
     )
 
 
+# Delta reader features under which a version's Parquet files hold its rows as they are.
+PLAIN_DELTA_FEATURES = {"timestampNtz", "v2Checkpoint", "vacuumProtocolCheck"}
 # A spec's fields that name a lake table and the version(s) it reads.
 SPEC_FIELDS = ("delta", "iceberg", "catalog", "version", "snapshot", "timestamp", "since")
 
@@ -406,13 +421,16 @@ def _open_delta(table: LakeTable, access: Access, base: Path) -> OpenLake:
     for number in versions:
         try:
             opened = deltalake.DeltaTable(folder, version=number)
-            _check_files(table, access, opened.file_uris())
+            paths = _check_files(table, access, opened.file_uris())
             dataset = opened.to_pyarrow_dataset()
         except deltalake.exceptions.DeltaError as error:
             reason = " ".join(str(error).split())
             msg = f"{table.label} cannot be read at version {number} ({reason})"
             raise DataError(msg, field="version") from None
-        read.append(Version(dataset, number, _iso(history[number]), f"version {number}"))
+        files = paths if _plain_delta(opened, dataset) else []
+        read.append(
+            Version(dataset, number, _iso(history[number]), f"version {number}", tuple(files))
+        )
     fingerprint: dict[str, Any] = {
         "kind": "delta",
         "path": table.table,
@@ -422,6 +440,32 @@ def _open_delta(table: LakeTable, access: Access, base: Path) -> OpenLake:
     if len(read) == 2:
         fingerprint["since"] = {"version": read[0].number, "timestamp": read[0].committed}
     return OpenLake(table, tuple(read), fingerprint)
+
+
+def _plain_delta(opened: Any, dataset: Any) -> bool:
+    """Whether the version's files hold its rows as they are: no partition values kept in
+    the log, no renamed (mapped) columns, no deletion vectors, every column in every file."""
+    metadata = opened.metadata()
+    mapping = metadata.configuration.get("delta.columnMapping.mode", "none")
+    # Reader features that change what a file's rows mean (deletion vectors, column
+    # mapping, type widening...) send the read through the Arrow dataset.
+    features = set(opened.protocol().reader_features or [])
+    return (
+        not metadata.partition_columns
+        and mapping == "none"
+        and features <= PLAIN_DELTA_FEATURES
+        and all(isinstance(_local(uri), Path) for uri in opened.file_uris())
+        and _every_column(dataset)
+    )
+
+
+def _every_column(dataset: Any) -> bool:
+    """Whether each file of ``dataset`` holds every column of its schema (by name)."""
+    names = set(dataset.schema.names)
+    fragments = list(dataset.get_fragments())
+    return bool(fragments) and all(
+        names <= set(fragment.physical_schema.names) for fragment in fragments
+    )
 
 
 def _delta_version(
@@ -498,13 +542,15 @@ def _open_iceberg(table: LakeTable, access: Access, base: Path) -> OpenLake:
     for snapshot_id in chosen:
         snapshot = snapshots[snapshot_id]
         try:
-            data = _iceberg_data(table, loaded, snapshot, access)
+            data, files = _iceberg_data(table, loaded, snapshot, access)
         except DataError:
             raise
         except (OSError, ValueError, ValidationError) as error:
             raise _unreadable(table, error) from None
         read.append(
-            Version(data, snapshot_id, _iso(snapshot.timestamp_ms), f"snapshot {snapshot_id}")
+            Version(
+                data, snapshot_id, _iso(snapshot.timestamp_ms), f"snapshot {snapshot_id}", files
+            )
         )
     fingerprint: dict[str, Any] = {
         "kind": "iceberg",
@@ -608,10 +654,12 @@ def _snapshot(
     return number
 
 
-def _iceberg_data(table: LakeTable, loaded: Any, snapshot: Any, access: Access) -> Any:
-    """The snapshot's rows: an Arrow dataset over its Parquet files when they can be read
-    as they are (no deletes to apply, every column under its own name); otherwise
-    pyiceberg's own reader, which applies them, into memory."""
+def _iceberg_data(
+    table: LakeTable, loaded: Any, snapshot: Any, access: Access
+) -> tuple[Any, tuple[str, ...]]:
+    """The snapshot's rows: an Arrow dataset over its Parquet files, and the files, when
+    they can be read as they are (no deletes to apply, every column under its own name);
+    otherwise pyiceberg's own reader, which applies them, into memory (and no files)."""
     import pyarrow.dataset as ds
 
     _check_files(table, access, [snapshot.manifest_list])
@@ -624,13 +672,12 @@ def _iceberg_data(table: LakeTable, loaded: Any, snapshot: Any, access: Access) 
     paths = _check_files(table, access, [*locations, *deletes])[: len(locations)]
     plain = not deletes and all(task.file.file_format.name == "PARQUET" for task in tasks)
     if plain and all(isinstance(_local(location), Path) for location in locations):
-        dataset = ds.dataset(paths, format="parquet", schema=schema) if paths else None
-        if dataset is None or all(
-            set(schema.names) <= set(fragment.physical_schema.names)
-            for fragment in dataset.get_fragments()
-        ):
-            return dataset if dataset is not None else schema.empty_table()
-    return scan.to_arrow()
+        if not paths:
+            return schema.empty_table(), ()
+        dataset = ds.dataset(paths, format="parquet", schema=schema)
+        if _every_column(dataset):
+            return dataset, tuple(paths)
+    return scan.to_arrow(), ()
 
 
 def _quote(name: str) -> str:
