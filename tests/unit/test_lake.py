@@ -292,6 +292,7 @@ def test_lake_mistakes_in_a_spec_are_one_line_errors_naming_field_value_and_fix(
     (tmp_path / "elsewhere").mkdir()
     write_deltalake(tmp_path / "elsewhere", _arrow(VERSIONS[0]))
     (lake / "plain").mkdir(exist_ok=True)
+    (lake / "notes.db").write_text("not a database")
     assert {
         data: _error(lake, data)
         for data in [
@@ -305,6 +306,7 @@ def test_lake_mistakes_in_a_spec_are_one_line_errors_naming_field_value_and_fix(
             "{iceberg: db.gapminder, catalog: nothing.db}",
             "{delta: gapminder, timestamp: soon}",
             "{delta: gapminder, version: 1, since: 2}",
+            "{iceberg: db.gapminder, catalog: notes.db}",
             "{iceberg: db.gapminder, catalog: catalog.db, timestamp: 2000-01-01}",
         ]
     } == {
@@ -318,6 +320,7 @@ def test_lake_mistakes_in_a_spec_are_one_line_errors_naming_field_value_and_fix(
         "{iceberg: db.gapminder, catalog: nothing.db}": "1:31: data.catalog: catalog 'nothing.db' does not exist; name the SQLite file of an Iceberg SQL catalog",
         "{delta: gapminder, timestamp: soon}": "1:26: data.timestamp: timestamp='soon' is not a moment; write it in ISO 8601, such as 2026-11-30 or 2026-11-30T17:00:00Z",
         "{iceberg: db.gapminder, catalog: catalog.db, timestamp: 2000-01-01}": f"1:52: data.timestamp: timestamp='2000-01-01' is before the Iceberg table 'db.gapminder' was written (snapshot {snapshots.split(' ', 1)[0]}, {snapshots.split('(', 1)[1].split(')', 1)[0]}); give a later moment",
+        "{iceberg: db.gapminder, catalog: notes.db}": "1:31: data.catalog: catalog 'notes.db' is not an Iceberg SQL catalog (a SQLite file with an iceberg_tables table); name the catalog pyiceberg's SqlCatalog wrote",
         "{delta: gapminder, version: 1, since: 2}": "1:38: data.since: since=2 is version 2, not earlier than the version read (1); compare with an earlier version",
     }
     assert not (lake / "nothing.db").exists()  # opening a catalog never makes one
