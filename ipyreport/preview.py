@@ -642,7 +642,10 @@ class Preview:
                 recursive=False,
                 rust_timeout=1000,
             ):
-                report(self.rebuild())
+                outcome = self.rebuild()
+                if stop.is_set():
+                    return
+                report(outcome)
                 self._watched = self.inputs()
                 if self._watched.roots() != roots:
                     break  # the story reads from other folders now: watch those
@@ -777,9 +780,10 @@ def _maker(
 
 def _forget_modules(inputs: Inputs) -> None:
     """Let a spec's ``python:`` module be imported afresh: it may have been saved since."""
-    for name, module in list(sys.modules.items()):
+    sources = {path for path in inputs.files if path.suffix == ".py"}
+    for name, module in list(sys.modules.items()) if sources else []:
         written = getattr(module, "__file__", None)
-        if written and Path(os.path.abspath(written)) in inputs.files:
+        if written and Path(os.path.abspath(written)) in sources:
             del sys.modules[name]
             # Bytecode is checked by whole seconds and size: two saves in a second can match.
             with contextlib.suppress(OSError, ValueError, NotImplementedError):
@@ -878,19 +882,13 @@ def serve(
             print(f"error: {outcome.error.splitlines()[0]}", file=out, flush=True)
 
     stop = threading.Event()
-    with _stopping_on_sigterm():
+    with _stopping(stop):
         try:
-            report(preview.rebuild())
-            preview.start()
-            if host not in ("127.0.0.1", "localhost", "::1"):
-                print(
-                    f"warning: listening on {host}: others on your network can read the story",
-                    file=out,
-                )
-            print(f"previewing {spec} at {preview.url} (Ctrl-C stops)", file=out, flush=True)
-            if open_browser:
-                webbrowser.open(preview.url)
-            preview.watch(report, stop)
+            outcome = preview.rebuild()
+            if not stop.is_set():
+                report(outcome)
+                _show(preview, open_browser=open_browser, out=out)
+                preview.watch(report, stop)
         except KeyboardInterrupt:
             pass
         finally:
@@ -900,18 +898,40 @@ def serve(
     return 0
 
 
+def _show(preview: Preview, *, open_browser: bool, out: Any) -> None:
+    """Serve the preview, say where, and open it if asked."""
+    preview.start()
+    if preview.host not in ("127.0.0.1", "localhost", "::1"):
+        print(
+            f"warning: listening on {preview.host}: others on your network can read the story",
+            file=out,
+        )
+    print(f"previewing {preview.source} at {preview.url} (Ctrl-C stops)", file=out, flush=True)
+    if open_browser:
+        webbrowser.open(preview.url)
+
+
 @contextlib.contextmanager
-def _stopping_on_sigterm() -> Iterator[None]:
-    """SIGTERM stops the preview as Ctrl-C does (in the main thread only)."""
+def _stopping(stop: threading.Event) -> Iterator[None]:
+    """Ctrl-C and SIGTERM set ``stop`` and interrupt what runs (in the main thread only).
+
+    The flag outlives the interruption: a DuckDB query turns Ctrl-C into an
+    error of its own ("Query interrupted"), which a build reports like any
+    other, and the watcher still sees that it must stop.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def interrupt(number: int, frame: Any) -> None:
+        stop.set()
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, interrupt)
+    previous = {
+        number: signal.signal(number, interrupt) for number in (signal.SIGINT, signal.SIGTERM)
+    }
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)

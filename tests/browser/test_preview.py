@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -41,6 +42,16 @@ SHOWN = """() => {
     error: error.hidden ? null : error.querySelector("pre").textContent,
   };
 }"""
+
+
+# A story whose title says the total of its data file.
+FROM_A_FILE = (
+    "title: Sales from a file\n"
+    "data:\n  path: sales.csv\n"
+    "slides:\n"
+    '  - title: "Revenue {sum(Revenue)}"\n'
+    "    steps:\n      - chart: {kind: column, x: Region, y: Revenue}\n"
+)
 
 
 class Preview:
@@ -209,17 +220,41 @@ def test_a_broken_edit_shows_its_error_over_the_last_good_story_until_it_is_fixe
 def test_a_rewritten_data_file_shows_its_new_numbers(seen, story):
     page, _, errors = seen
     _, spec = story
-    spec.write_text(
-        "title: Sales from a file\n"
-        "data:\n  path: sales.csv\n"
-        "slides:\n"
-        '  - title: "Revenue {sum(Revenue)}"\n'
-        "    steps:\n      - chart: {kind: column, x: Region, y: Revenue}\n"
-    )
+    spec.write_text(FROM_A_FILE)
     wait_for(page, lambda s: s["title"] == "Revenue 350")
     (spec.parent / "sales.csv").write_text("Region,Revenue\nEurope,100\nAsia,250\nAfrica,75\n")
     after, _ = wait_for(page, lambda s: s["title"] == "Revenue 425")
     assert after["error"] is None
+    assert errors == []
+
+
+def test_a_data_file_written_slowly_never_shows_as_half_a_file(seen, story):
+    page, _, errors = seen
+    _, spec = story
+    data = spec.parent / "sales.csv"
+    data.write_text("Region,Revenue\nEurope,1\n")
+    spec.write_text(FROM_A_FILE)
+    wait_for(page, lambda s: s["title"] == "Revenue 1")
+    rows = [f"{'Europe' if n % 2 else 'Asia'},1\n" for n in range(200)]
+
+    def write_slowly() -> None:
+        with data.open("w") as out:  # an export that takes its time, flushing as it goes
+            out.write("Region,Revenue\n")
+            for start in range(0, len(rows), 5):  # 40 writes, 30 ms apart
+                out.write("".join(rows[start : start + 5]))
+                out.flush()
+                time.sleep(0.03)
+
+    writer = threading.Thread(target=write_slowly)
+    writer.start()
+    shown_meanwhile = set()
+    while writer.is_alive():
+        now = shown(page)
+        shown_meanwhile.add((now["title"], now["error"]))
+    writer.join()
+    after, _ = wait_for(page, lambda s: s["title"] == "Revenue 200")
+    shown_meanwhile.add((after["title"], after["error"]))
+    assert shown_meanwhile <= {("Revenue 1", None), ("Revenue 200", None)}
     assert errors == []
 
 

@@ -1,9 +1,13 @@
 """The live preview's parts that need no browser: what it watches, building from files
 that hold still, what its server answers, and its command's errors."""
 
+import os
+import signal
 import socket
+import subprocess
 import sys
 import textwrap
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -300,3 +304,52 @@ def test_the_inputs_are_read_again_when_the_spec_is_saved_and_not_when_the_data_
     assert inputs() is first
     spec.write_text("data: {path: q3.csv}\n" + SLIDES)
     assert inputs().files == {spec, tmp_path / "q3.csv"}
+
+
+def test_ctrl_c_during_a_build_whose_reader_swallows_it_still_stops_the_preview(tmp_path):
+    # DuckDB turns Ctrl-C during a query into RuntimeError("Query interrupted"); so does this reader.
+    write(
+        tmp_path / "slow_source.py",
+        f"""\
+        import pathlib, time
+        import pandas
+
+        def load():
+            if pathlib.Path({str(tmp_path / "slow")!r}).exists():
+                pathlib.Path({str(tmp_path / "reading")!r}).touch()
+                try:
+                    time.sleep(30)
+                except KeyboardInterrupt:
+                    raise RuntimeError("Query interrupted") from None
+            return pandas.DataFrame({{"Region": ["A"], "Revenue": [1]}})
+        """,
+    )
+    spec = write(tmp_path / "story.yaml", "data: {python: 'slow_source:load'}\n" + SLIDES)
+    log = tmp_path / "preview.log"
+    with log.open("w") as out:
+        preview = subprocess.Popen(
+            [sys.executable, "-m", "ipyreport", "preview", str(spec), "--allow-code"],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while "previewing" not in log.read_text():
+            assert preview.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.05)
+        (tmp_path / "slow").touch()
+        with (tmp_path / "slow_source.py").open(
+            "a"
+        ) as saved:  # a save: the next build reads slowly
+            saved.write("# saved again\n")
+        while not (tmp_path / "reading").exists():
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.05)
+        os.kill(preview.pid, signal.SIGINT)
+        assert preview.wait(timeout=10) == 0
+    finally:
+        if preview.poll() is None:
+            preview.kill()
+            preview.wait()
+    assert log.read_text().splitlines()[-1] == "preview stopped"
