@@ -305,6 +305,10 @@ def vendor() -> bool:
 # entry (a host) is one line here; it is built to ipyreport/static/bundle/<name>.js.
 ENTRIES = {
     "page": "ipyreport/export/page.js",
+    # The player's hosts: anywidget (notebooks, marimo), Panel, Streamlit.
+    "widget": "ipyreport/notebook/widget.js",
+    "panel": "ipyreport/hosts/panel.js",
+    "streamlit": "ipyreport/hosts/streamlit.js",
 }
 PACKAGE_DIR = ROOT / "ipyreport"
 BUNDLE = PACKAGE_DIR / "static" / "bundle"

@@ -22,6 +22,7 @@ __all__ = [
     "VIZZU_VERSION",
     "AssetsMissingError",
     "player_bundle",
+    "player_bundle_file",
     "vendor_dir",
     "vizzu_module",
     "vizzu_packed",
@@ -164,13 +165,23 @@ def player_bundle(name: str = "page") -> str:
     >>> "function start(" in player_bundle()
     True
     """
+    return player_bundle_file(name).read_text(encoding="utf-8")
+
+
+def player_bundle_file(name: str = "page") -> Path:
+    """The file of the player's bundle ``name``, current (for a host that loads a module
+    from a path, such as anywidget's ``_esm``).
+
+    >>> player_bundle_file("widget").name
+    'widget.js'
+    """
     builder = _checkout_builder()
     folder = Path(__file__).resolve().parent / "static" / "bundle"
     if builder is not None:
         _fresh(builder)
         folder = builder.BUNDLE
-    path = folder / f"{name}.js"
+    path: Path = folder / f"{name}.js"
     if not path.exists():
         msg = f"the player's bundle {path} is missing; {RESTORE_HINT}"
         raise AssetsMissingError(msg)
-    return path.read_text(encoding="utf-8")
+    return path

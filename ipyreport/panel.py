@@ -10,10 +10,10 @@ In an app (``panel serve app.py``)::
     player = ipyreport.panel.StoryPlayer(story)
     pn.Column(player, pn.bind(lambda s: f"slide {s}", player.param.slide)).servable()
 
-The player is the notebook widget's own module, run by Panel through a thin
-adapter, so it plays offline with the same keys, and ``slide``, ``step``,
-``playing`` and ``selection`` are two-way parameters: set them to move the
-story, watch them to follow the viewer.
+The player is the notebook widget's own view, with Panel's model as its host
+(``hosts/panel.js``), so it plays offline with the same keys, and ``slide``,
+``step``, ``playing`` and ``selection`` are two-way parameters: set them to
+move the story, watch them to follow the viewer.
 """
 
 from __future__ import annotations
@@ -21,10 +21,9 @@ from __future__ import annotations
 import base64
 import functools
 from collections.abc import Callable
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from ipyreport import document
+from ipyreport import assets, document
 from ipyreport._errors import IpyreportError
 
 try:
@@ -38,40 +37,6 @@ if TYPE_CHECKING:
     from ipyreport.story import Story
 
 __all__ = ["StoryPlayer"]
-
-# Panel's model, seen as the anywidget model the notebook player's module expects.
-_ADAPTER = """
-const asEngine = (engine) => ({
-  get(name) {
-    if (name !== "wasm") return engine[name];
-    const bytes = Uint8Array.from(atob(engine.wasm), (c) => c.charCodeAt(0));
-    return new DataView(bytes.buffer);
-  },
-});
-
-export function render({ model, el }) {
-  const widgetModel = {
-    get: (name) => (name === "engine" ? asEngine(model.engine) : name === "height" ? model.player_height : model[name]),
-    set: (name, value) => { model[name] = value; },
-    save_changes() {},
-    on: (event, callback) => model.on(event.replace(/^change:/, ""), callback),
-    off() {},
-    send: (message) => model.send_msg(message),
-  };
-  const view = document.createElement("div");
-  const stopped = player.render({ model: widgetModel, el: view });
-  model.on("remove", () => stopped.then((stop) => stop?.()));
-  el.append(view);
-}
-"""
-
-
-def _module() -> str:
-    source = resources.files("ipyreport").joinpath("notebook/widget.js").read_text("utf-8")
-    if source.count("export default {") != 1:
-        msg = "notebook/widget.js must have one `export default {` for the Panel adapter"
-        raise IpyreportError(msg)
-    return source.replace("export default {", "const player = {") + _ADAPTER
 
 
 @functools.cache
@@ -119,7 +84,7 @@ class StoryPlayer(JSComponent):
         doc="The player's height in pixels.",
     )
 
-    _esm = _module()
+    _esm = assets.player_bundle_file("panel")
 
     def __init__(self, story: Story | bytes, **params: Any) -> None:
         text = story if isinstance(story, bytes) else story.to_json()

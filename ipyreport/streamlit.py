@@ -26,7 +26,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ipyreport import document
+from ipyreport import assets, document
 from ipyreport._errors import IpyreportError, closest
 
 if TYPE_CHECKING:
@@ -100,9 +100,9 @@ def _component() -> Any:
 
 @functools.cache
 def _files() -> Path:
-    """A folder of what the component frame loads: its page, the notebook player's
-    module, and the engine the notebook widget sends (its wasm as a file of its own),
-    written once per process."""
+    """A folder of what the component frame loads: its page, the player's Streamlit
+    host (the bundle of hosts/streamlit.js), and the engine the notebook widget sends
+    (its wasm as a file of its own), written once per process."""
     from ipyreport.notebook.widget import engine_state
 
     global _folder  # noqa: PLW0603 - kept for the process, removed when it ends
@@ -110,7 +110,7 @@ def _files() -> Path:
     folder = Path(_folder.name)
     package = resources.files("ipyreport")
     (folder / "index.html").write_bytes(package.joinpath("static/streamlit.html").read_bytes())
-    (folder / "widget.js").write_bytes(package.joinpath("notebook/widget.js").read_bytes())
+    (folder / "streamlit.js").write_text(assets.player_bundle("streamlit"), encoding="utf-8")
     engine = engine_state()
     (folder / "cvizzu.wasm").write_bytes(engine.pop("wasm"))
     (folder / "engine.json").write_text(json.dumps(engine), encoding="utf-8")

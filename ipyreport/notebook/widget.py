@@ -69,7 +69,7 @@ class Engine(anywidget.AnyWidget):
     """The Vizzu engine and the player code, sent to the page once per kernel."""
 
     # The player's module: for this model it only starts loading the engine.
-    _esm = resources.files("ipyreport").joinpath("notebook/widget.js")
+    _esm = assets.player_bundle_file("widget")
     version = traitlets.Unicode().tag(sync=True)
     vizzu = traitlets.Unicode().tag(sync=True)
     wasm = traitlets.Bytes().tag(sync=True)
@@ -100,7 +100,7 @@ class StoryPlayer(anywidget.AnyWidget):
     1
     """
 
-    _esm = resources.files("ipyreport").joinpath("notebook/widget.js")
+    _esm = assets.player_bundle_file("widget")
     engine = traitlets.Instance(Engine).tag(sync=True, **widget_serialization)
     story = traitlets.Unicode().tag(sync=True)
     slide = traitlets.Int(1).tag(sync=True)
