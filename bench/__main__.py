@@ -33,9 +33,18 @@ def main(argv: list[str] | None = None) -> int:
         help="benchmarks to run (default: all)",
     )
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    parser.add_argument(
+        "--rows",
+        type=int,
+        action="append",
+        help="large: build over this many orders (repeatable; e.g. --rows 100000000)",
+    )
     args = parser.parse_args(argv)
     for name in args.names or list(BENCHMARKS):
-        BENCHMARKS[name](quick=args.quick)
+        if name == "large" and args.rows:
+            large_bench.main(quick=args.quick, sizes_asked=args.rows)
+        else:
+            BENCHMARKS[name](quick=args.quick)
     return 0
 
 

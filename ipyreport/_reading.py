@@ -25,7 +25,7 @@ from ipyreport._plan import (
 )
 from ipyreport._slides import AnySlide, map_steps
 from ipyreport.data import Measure, VizzuData
-from ipyreport.lazy import LazySource
+from ipyreport.lazy import LazySource, Request
 from ipyreport.step import Step
 
 __all__ = ["aggregate_lazy"]
@@ -64,14 +64,30 @@ def aggregate_lazy(
         )
         raise DataError(msg)
     shared = [*shared, *texts]
+    # Every table the steps draw from the source, read in one pass and rolled up
+    # from it (what cannot roll up, a distinct count, says so in source.scans).
+    requests = [_own_request(p, state) for p, state in alone]
     if shared:
-        # Read first: it sees every category, so the others can follow its order.
         wanted = needs(schema, shared)
+        requests.append(Request(wanted.dimensions, wanted.measures, place="the shared table"))
+    source.prefetch([request for request in requests if request is not None])
+    if shared:
         main = source.read(list(wanted.dimensions), wanted.measures)
     own = {id(p.item): _own_table_step(source, p, state) for p, state in alone}
     rebuilt = [map_steps(slide, lambda step: own.get(id(step), step)) for slide in slides]
     originals = {(p.slide, p.chart, p.step): state for p, state in played}
     return main, rebuilt, originals
+
+
+def _own_request(played: Played, state: ChartState) -> Request | None:
+    """What the step's own table asks of the source (None: the step is refused when read)."""
+    dims, measures = channel_series(state)
+    aggregators = dict(measures)
+    if len(aggregators) < len(measures) or any(name not in dims for name in state.reads):
+        return None
+    if state.filter is not None and state.filter.uses_javascript:
+        return None
+    return Request(tuple(dims), aggregators, state.filter, played.where)
 
 
 def _own_table_step(source: LazySource, played: Played, state: ChartState) -> Step:
@@ -104,7 +120,7 @@ def _read_own_table(source: LazySource, played: Played, state: ChartState) -> St
         raise DataError(msg)
     if state.filter is not None:
         source.check(state.filter, played.where)
-    data = source.read(dims, aggregators, where=state.filter)
+    data = source.read(dims, aggregators, where=state.filter, place=played.where)
     # One row per mark now holds the finished number, named as the chart
     # names it ("mean(Units)"), so axes, tooltips and tables read as they
     # would over the rows: Vizzu only has to show it.

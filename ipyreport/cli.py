@@ -26,26 +26,56 @@ DEMO_ORDERS = 1_000_000
 
 
 class Progress:
-    """One line of progress on a terminal; plain lines (or nothing) elsewhere."""
+    """Progress that suits where it goes: a bar redrawn in place on a terminal; in a log or
+    CI (stderr not a terminal) one plain line for each stage that took a second or more,
+    once it ends; nothing when ``quiet``. ``clock`` tells the time in seconds."""
 
-    def __init__(self, total: int, *, quiet: bool = False) -> None:
+    # A stage shorter than this is not worth a line in a log.
+    LOG_AFTER = 1.0
+
+    def __init__(
+        self, total: int, *, quiet: bool = False, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.total = total
         self.done = 0
         self.live = sys.stderr.isatty() and not quiet
         self.quiet = quiet
+        self._clock = clock
+        self._stage: tuple[str, float] | None = None
 
     def update(self, label: str) -> None:
+        if self.quiet:
+            return
         if self.live:
             width = 24
             filled = int(width * self.done / max(self.total, 1))
             bar = "#" * filled + "-" * (width - filled)
             sys.stderr.write(f"\r[{bar}] {self.done}/{self.total} {label[:60]:<60}")
             sys.stderr.flush()
+            return
+        # A video's frames are one stage: "recording story.mp4".
+        stage = label.split(":", 1)[0]
+        if self._stage is None or self._stage[0] != stage:
+            self._ended()
+            self._stage = (stage, self._clock())
 
     def advance(self) -> None:
         self.done += 1
-        if self.live and self.done == self.total:
+        if not self.live:
+            self._ended()
+        elif self.done == self.total:
             sys.stderr.write("\r" + " " * 100 + "\r")
+            sys.stderr.flush()
+
+    def _ended(self) -> None:
+        """In a log: the stage that just ended, with its time, if it was a slow one."""
+        if self._stage is None or self.quiet:
+            return
+        stage, started = self._stage
+        self._stage = None
+        seconds = self._clock() - started
+        if seconds >= self.LOG_AFTER:
+            sys.stderr.write(f"[{self.done}/{self.total}] {stage} ({seconds:.1f} s)\n")
             sys.stderr.flush()
 
 

@@ -21,7 +21,9 @@ import contextlib
 import glob
 import os
 import stat
+import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +48,7 @@ from ipyreport.data import (
     is_text,
 )
 
-__all__ = ["AGGREGATES", "DEFAULT_MEMORY_LIMIT", "LazySource", "lazy"]
+__all__ = ["AGGREGATES", "DEFAULT_MEMORY_LIMIT", "LazySource", "Request", "Scan", "lazy"]
 
 # Each aggregator as DuckDB spells it.
 AGGREGATES = {
@@ -59,6 +61,47 @@ AGGREGATES = {
 }
 # The column that numbers each group's first row, when asked for.
 FIRST_ROW = "__ipyreport_first_row"
+# What a grouped table keeps of a measure so that each aggregator rolls up
+# from it exactly: sums add, counts add, minima and maxima take theirs, a mean
+# is a sum over a count. A distinct count does not roll up.
+PARTS = {
+    "sum": ("sum",),
+    "min": ("min",),
+    "max": ("max",),
+    "count": ("count",),
+    "mean": ("sum", "count"),
+}
+
+
+@dataclass(frozen=True)
+class Scan:
+    """One pass over a source's rows: the query it ran and why it was needed."""
+
+    sql: str
+    why: str
+
+
+@dataclass(frozen=True)
+class Request:
+    """One table a story will ask a source for: grouped by ``dimensions``, each
+    measure aggregated as ``measures`` says, over the rows ``where`` keeps;
+    ``place`` names the step it is for."""
+
+    dimensions: tuple[str, ...]
+    measures: Mapping[str, str]
+    where: Filter | None = None
+    place: str = ""
+
+
+@dataclass(frozen=True)
+class _Grain:
+    """A grouped table read in one pass: every row of the source counted in
+    exactly one group of ``dimensions``, with the ``parts`` of each measure
+    (``("sum", "Revenue")``) and each group's first row."""
+
+    dimensions: tuple[str, ...]
+    parts: frozenset[tuple[str, str]]
+    table: pa.Table
 
 
 class LazySource:
@@ -101,6 +144,11 @@ class LazySource:
                 self._zones[name] = self.types[name] = kind
         self._orders: dict[str, list[str]] = {}
         self._labels: dict[str, tuple[str, ...]] = {}
+        # Every pass over the rows, in order (DuckDB sources): what a build cost.
+        self.scans: list[Scan] = []
+        # Grouped tables already read, which later tables are rolled up from.
+        self._grains: list[_Grain] = []
+        self._rollups: Any = None
         # The DuckDB connection that scans files, kept as long as the source: its
         # spill folder goes when it does.
         self._connection: Any = None
@@ -149,6 +197,7 @@ class LazySource:
         where: Filter | None = None,
         *,
         number_rows: bool = False,
+        place: str = "",
     ) -> pa.Table:
         """One row per combination of ``dimensions``, each measure aggregated as asked,
         over the rows ``where`` keeps (a declarative filter, run in the engine).
@@ -180,15 +229,39 @@ class LazySource:
         # NaN is a missing value, as in an eager story: left out of sums,
         # means, minima, maxima and counts.
         floats = {name for name in measures if pa.types.is_floating(self.types[name])}
+        request = Request(tuple(dimensions), dict(measures), where, place)
         with engine_errors(self.label):
-            table: pa.Table = run(
-                self._handle,
-                list(dimensions),
-                dict(measures),
-                condition,
-                floats=floats,
-                number_rows=number_rows,
-            )
+            table: pa.Table | None = None
+            if self.engine == "duckdb" and self._own_pass(request) is None:
+                grain = self._grain_for(request)
+                if grain is None:
+                    self._read_grain([request], place or "a read")
+                    grain = self._grain_for(request)
+                if grain is not None:
+                    table = self._roll_up(grain, request, condition, number_rows=number_rows)
+            if table is None:
+                if self.engine == "duckdb":
+                    why = self._own_pass(request) or "a read"
+                    self.scans.append(
+                        Scan(
+                            _aggregate_sql(
+                                list(dimensions),
+                                dict(measures),
+                                condition,
+                                floats=floats,
+                                number_rows=number_rows,
+                            ),
+                            f"{place}: {why}" if place else why,
+                        )
+                    )
+                table = run(
+                    self._handle,
+                    list(dimensions),
+                    dict(measures),
+                    condition,
+                    floats=floats,
+                    number_rows=number_rows,
+                )
         for name, aggregator in measures.items():
             kind = self.types[name]
             if aggregator == "sum" and (pa.types.is_integer(kind) or pa.types.is_boolean(kind)):
@@ -205,6 +278,120 @@ class LazySource:
                     position, name, table.column(position).cast(self._zones[name])
                 )
         return table
+
+    def prefetch(self, requests: Sequence[Request], why: str = "the story's steps") -> None:
+        """Read, in one pass over the rows, a grouped table that every request
+        that can roll up is later answered from (see :meth:`aggregate`).
+
+        A request needs a pass of its own when it counts distinct values or
+        filters by a measure row by row (:attr:`scans` says so when it runs).
+        Only DuckDB sources keep grouped tables; other engines read each
+        request as it comes.
+        """
+        if self.engine != "duckdb":
+            return
+        rolled = [
+            request
+            for request in requests
+            if self._own_pass(request) is None and self._grain_for(request) is None
+        ]
+        if rolled:
+            with engine_errors(self.label):
+                self._read_grain(rolled, why)
+
+    def _own_pass(self, request: Request) -> str | None:
+        """Why ``request`` cannot be rolled up from a grouped table, or None."""
+        for name, aggregator in request.measures.items():
+            if aggregator not in PARTS:
+                return f"{aggregator}({name}) needs a pass of its own: a distinct count does not roll up from groups"
+        if request.where is not None:
+            if request.where.uses_javascript:
+                return "a JavaScript filter"
+            for name in request.where.columns():
+                if self.roles.get(name) == "measure" and name not in request.dimensions:
+                    return f"its filter reads the measure {name!r} row by row, which needs a pass of its own"
+        return None
+
+    @staticmethod
+    def _columns(request: Request) -> tuple[list[str], set[tuple[str, str]]]:
+        dims = list(request.dimensions)
+        if request.where is not None:
+            dims.extend(name for name in request.where.columns() if name not in dims)
+        parts = {
+            (part, name)
+            for name, aggregator in request.measures.items()
+            for part in PARTS.get(aggregator, ())
+        }
+        return dims, parts
+
+    def _grain_for(self, request: Request) -> _Grain | None:
+        """A grouped table already read that ``request`` rolls up from."""
+        dims, parts = self._columns(request)
+        for grain in self._grains:
+            if set(dims) <= set(grain.dimensions) and parts <= grain.parts:
+                return grain
+        return None
+
+    def _read_grain(self, requests: Sequence[Request], why: str) -> None:
+        """One pass: the rows grouped by every dimension the requests use, each
+        measure's parts, and each group's first row (which also gives each text
+        column's order of first appearance)."""
+        dims: list[str] = []
+        parts: set[tuple[str, str]] = set()
+        for request in requests:
+            more, wanted = self._columns(request)
+            dims.extend(name for name in more if name not in dims)
+            parts |= wanted
+        ordered = sorted(parts, key=lambda part: (part[1], part[0]))
+        floats = {name for _, name in ordered if pa.types.is_floating(self.types[name])}
+        quoted = [_quote(name) for name in dims]
+        columns = [*quoted]
+        for part, name in ordered:
+            columns.append(f"{part}({_value(name, floats)}) as {_quote(part + ':' + name)}")
+        columns.append(f"min(__row) as {_quote(FIRST_ROW)}")
+        needed = ", ".join(dict.fromkeys([*quoted, *(_quote(name) for _, name in ordered)]))
+        group = f" group by {', '.join(quoted)}" if quoted else ""
+        query = (
+            f"select {', '.join(columns)} from "
+            f"(select {needed}, row_number() over () as __row from source){group}"
+        )
+        self.scans.append(Scan(query, f"one pass for {why}"))
+        table = self._handle.query("source", query).to_arrow_table()
+        self._grains.append(_Grain(tuple(dims), frozenset(parts), table))
+        text = [name for name in dims if is_text(self.types[name]) and name not in self._orders]
+        if text and table.num_rows:
+            self._orders.update(_orders_from_groups(table, text))
+
+    def _roll_up(
+        self, grain: _Grain, request: Request, condition: str | None, *, number_rows: bool
+    ) -> pa.Table:
+        """``request`` answered from ``grain`` exactly: its filter kept, its groups merged."""
+        import duckdb
+
+        if self._rollups is None:
+            self._rollups = duckdb.connect()
+            self._rollups.execute("SET threads = 1")
+            self._rollups.execute("SET TimeZone = 'UTC'")
+        quoted = [_quote(name) for name in request.dimensions]
+        columns = [*quoted]
+        for name, aggregator in request.measures.items():
+            total, count = _quote("sum:" + name), _quote("count:" + name)
+            value = {
+                "sum": f"sum({total})",
+                "min": f"min({_quote('min:' + name)})",
+                "max": f"max({_quote('max:' + name)})",
+                "count": f"coalesce(sum({count}), 0)::BIGINT",
+                "mean": f"sum({total})::DOUBLE / sum({count})",
+            }[aggregator]
+            columns.append(f"{value} as {_quote(name)}")
+        if number_rows:
+            columns.append(f"min({_quote(FIRST_ROW)}) as {_quote(FIRST_ROW)}")
+        group = f" group by {', '.join(quoted)} order by {', '.join(quoted)}" if quoted else ""
+        where = f" where {condition}" if condition is not None else ""
+        query = f"select {', '.join(columns)} from grain{where}{group}"
+        relation = self._rollups.from_arrow(grain.table)
+        result: pa.Table = relation.query("grain", query).to_arrow_table()
+        return result
 
     def _condition(self, where: Filter) -> Any:
         """The filter in the engine's own terms: SQL text, or a column expression."""
@@ -227,14 +414,20 @@ class LazySource:
         return _filters.expression(where, self.engine, column, self.types, self.null_label)
 
     def read(
-        self, dimensions: Sequence[str], measures: Mapping[str, str], where: Filter | None = None
+        self,
+        dimensions: Sequence[str],
+        measures: Mapping[str, str],
+        where: Filter | None = None,
+        *,
+        place: str = "",
     ) -> VizzuData:
         """:meth:`aggregate`, encoded as Vizzu data the way an eager story encodes it:
         the same roles (a column grouped by keeps the role it has in the source), the
         same labels, the same null label, text categories in order of first appearance.
+        ``place`` names the step it is for, in :attr:`scans`.
         """
         categories = [name for name in dimensions if self.roles.get(name) == "dimension"]
-        return self._read(dimensions, measures, where, categories)
+        return self._read(dimensions, measures, where, categories, place)
 
     def _read(
         self,
@@ -242,6 +435,7 @@ class LazySource:
         measures: Mapping[str, str],
         where: Filter | None,
         categories: Sequence[str],
+        place: str = "",
     ) -> VizzuData:
         """:meth:`read`, with the grouped columns ``categories`` encoded as dimensions
         and the others as measures."""
@@ -253,7 +447,7 @@ class LazySource:
             and where is None
             and any(name not in self._orders for name in text)
         )
-        table = self.aggregate(dimensions, measures, where, number_rows=number_rows)
+        table = self.aggregate(dimensions, measures, where, number_rows=number_rows, place=place)
         if number_rows:
             self._orders.update(_orders_from_groups(table, text))
             table = table.drop_columns([FIRST_ROW])
@@ -290,6 +484,8 @@ class LazySource:
         """
         wanted = [name for name in dict.fromkeys(names) if name not in self._orders]
         if wanted and self.engine in ("duckdb", "polars"):
+            if self.engine == "duckdb":
+                self.scans.append(Scan(_first_sql(wanted), f"the order of {wanted}"))
             with engine_errors(self.label):
                 self._orders.update(_first_appearance(self.engine, self._handle, wanted))
         return {name: self._orders[name] for name in names if name in self._orders}
@@ -364,19 +560,23 @@ def _first_appearance(engine: str, handle: Any, names: list[str]) -> dict[str, l
             )
             result[name] = [str(value) for value in firsts.get_column(name).to_list()]
         return result
-    sets = ", ".join(f"({_quote(name)})" for name in names)
-    columns = ", ".join(_quote(name) for name in names)
-    rows = handle.query(
-        "source",
-        f"select {columns}, min(__row) as __first from "
-        f"(select {columns}, row_number() over () as __row from source) "
-        f"group by grouping sets ({sets}) order by __first",
-    ).to_arrow_table()
+    rows = handle.query("source", _first_sql(names)).to_arrow_table()
     result = {}
     for name in names:
         values = rows.column(name).to_pylist()
         result[name] = [str(value) for value in values if value is not None]
     return result
+
+
+def _first_sql(names: Sequence[str]) -> str:
+    """The query that finds each of ``names``' values' first row."""
+    sets = ", ".join(f"({_quote(name)})" for name in names)
+    columns = ", ".join(_quote(name) for name in names)
+    return (
+        f"select {columns}, min(__row) as __first from "
+        f"(select {columns}, row_number() over () as __row from source) "
+        f"group by grouping sets ({sets}) order by __first"
+    )
 
 
 def in_order(data: VizzuData, orders: Mapping[str, Sequence[str]]) -> VizzuData:
@@ -423,24 +623,26 @@ def _orders_from_groups(table: pa.Table, names: Sequence[str]) -> dict[str, list
     return result
 
 
-def _aggregate_duckdb(
-    relation: Any,
+def _value(name: str, floats: set[str]) -> str:
+    """A measure as aggregated: a float's NaN read as a missing value."""
+    column = _quote(name)
+    # (isnan, not nullif: NaN read from a file need not equal the literal NaN)
+    return f"(CASE WHEN isnan({column}) THEN NULL ELSE {column} END)" if name in floats else column
+
+
+def _aggregate_sql(
     dimensions: list[str],
     measures: dict[str, str],
     where: str | None,
     *,
     floats: set[str],
     number_rows: bool,
-) -> pa.Table:
+) -> str:
     quoted = [_quote(name) for name in dimensions]
     columns = [*quoted]
     for name, aggregator in measures.items():
         function = AGGREGATES[aggregator]
-        column = _quote(name)
-        # (isnan, not nullif: NaN read from a file need not equal the literal NaN)
-        value = (
-            f"(CASE WHEN isnan({column}) THEN NULL ELSE {column} END)" if name in floats else column
-        )
+        value = _value(name, floats)
         call = f"{function} {value})" if function.endswith("distinct") else f"{function}({value})"
         columns.append(f"{call} as {_quote(name)}")
     source = "source"
@@ -451,7 +653,19 @@ def _aggregate_duckdb(
         source = f"(select {needed}, row_number() over () as __row from source)"
     group = f" group by {', '.join(quoted)} order by {', '.join(quoted)}" if quoted else ""
     condition = f" where {where}" if where is not None else ""
-    query = f"select {', '.join(columns)} from {source}{condition}{group}"
+    return f"select {', '.join(columns)} from {source}{condition}{group}"
+
+
+def _aggregate_duckdb(
+    relation: Any,
+    dimensions: list[str],
+    measures: dict[str, str],
+    where: str | None,
+    *,
+    floats: set[str],
+    number_rows: bool,
+) -> pa.Table:
+    query = _aggregate_sql(dimensions, measures, where, floats=floats, number_rows=number_rows)
     return relation.query("source", query).to_arrow_table()
 
 
@@ -632,8 +846,10 @@ def lazy(
         # Parallel float sums add in a varying order; one thread keeps every
         # rebuild byte-identical.
         connection.execute("SET threads = 1")
-        # DuckDB shows a progress bar (in a terminal or a notebook) for reads over two seconds.
-        connection.execute("SET enable_progress_bar = true")
+        # DuckDB shows a progress bar for reads over two seconds: in a terminal or a
+        # notebook, never into a log (where it writes a carriage-return frame at a time).
+        live = sys.stderr.isatty() or "ipykernel" in sys.modules
+        connection.execute(f"SET enable_progress_bar = {'true' if live else 'false'}")
         # Instants come back in one zone whatever the machine's; the source's own
         # zone, when its schema says, is put back on what is read.
         connection.execute("SET TimeZone = 'UTC'")

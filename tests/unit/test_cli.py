@@ -8,7 +8,7 @@ import textwrap
 import pytest
 
 from ipyreport import __version__
-from ipyreport.cli import main
+from ipyreport.cli import Progress, main
 
 SPEC = textwrap.dedent(
     """\
@@ -106,7 +106,9 @@ class Terminal(io.StringIO):
         return True
 
 
-def test_build_shows_a_progress_bar_on_a_terminal_and_nothing_otherwise(spec, monkeypatch, capsys):
+def test_build_shows_a_bar_on_a_terminal_and_nothing_in_a_log_when_fast_or_with_q(
+    spec, monkeypatch, capsys
+):
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
     assert main(["build", str(spec)]) == 0
@@ -116,7 +118,12 @@ def test_build_shows_a_progress_bar_on_a_terminal_and_nothing_otherwise(spec, mo
     assert shown.endswith("\r")  # the line is cleared when done
     monkeypatch.undo()
     capsys.readouterr()
+    # However busy the machine, this build counts as fast.
+    monkeypatch.setattr(Progress, "LOG_AFTER", 60.0)
     assert main(["build", str(spec)]) == 0
+    # In a log a fast build writes no progress lines (see test_progress.py for slow stages).
+    assert capsys.readouterr().err == ""
+    assert main(["build", "-q", str(spec)]) == 0
     assert capsys.readouterr().err == ""
 
 

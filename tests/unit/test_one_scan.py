@@ -1,0 +1,108 @@
+"""One pass over a lazy source answers every step that reads it (see LazySource.scans)."""
+
+import duckdb
+import pandas as pd
+import pytest
+
+from ipyreport import Filter, Slide, Story, encode, presets, samples
+from ipyreport.lazy import lazy
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    path = tmp_path_factory.mktemp("orders")
+    samples.write_orders(path, rows=30_000, parts=3, seed=5)
+    return path
+
+
+@pytest.fixture(scope="module")
+def rows(folder):
+    return encode(str(folder), max_rows=None)
+
+
+def slides():
+    return [
+        Slide(presets.chart("stacked_bar", x="Country", y="Revenue", color="Channel")),
+        Slide(
+            presets.chart(
+                "column", x="Region", y="mean(Units)", filter=Filter.isin("Channel", ["Online"])
+            )
+        ),
+        Slide(presets.chart("bar", x="Product", y="count(Units)")),
+        Slide(presets.chart("column", x="Channel", y="max(Profit)")),
+    ]
+
+
+def tables(story):
+    return [step["table"] for slide in story.to_dict()["slides"] for step in slide["steps"]]
+
+
+def test_every_step_over_a_source_is_answered_by_one_pass(folder, rows):
+    source = lazy(folder)
+    story = Story(source, slides=slides())
+    assert [scan.why for scan in source.scans] == ["one pass for the story's steps"]
+    assert "group by" in source.scans[0].sql
+    assert "grouping sets" not in source.scans[0].sql
+    # The same tables, in the same order, as the rows read into memory.
+    eager = Story(rows, slides=slides(), compact=False)
+    for mine, theirs in zip(tables(story), tables(eager), strict=True):
+        assert mine["columns"] == theirs["columns"]
+        assert [row[:-1] for row in mine["rows"]] == [row[:-1] for row in theirs["rows"]]
+        assert [row[-1] for row in mine["rows"]] == pytest.approx(
+            [row[-1] for row in theirs["rows"]], rel=1e-12
+        )
+
+
+def test_one_pass_equals_pandas_over_every_row(folder):
+    frame = pd.concat(pd.read_parquet(part) for part in sorted(folder.glob("*.parquet")))
+    source = lazy(folder)
+    by_country, mean_units, counts, maxima = tables(Story(source, slides=slides()))
+    truth = frame.groupby(["Country", "Channel"])["Revenue"].sum()
+    country, channel = (
+        by_country["columns"].index("Country"),
+        by_country["columns"].index("Channel"),
+    )
+    shown = {(row[country], row[channel]): row[-1] for row in by_country["rows"]}
+    assert shown == pytest.approx(truth.to_dict(), rel=1e-12)
+    online = frame[frame["Channel"] == "Online"].groupby("Region")["Units"].mean()
+    assert dict(map(tuple, mean_units["rows"])) == pytest.approx(online.to_dict(), rel=1e-12)
+    assert dict(map(tuple, counts["rows"])) == frame.groupby("Product")["Units"].count().to_dict()
+    assert dict(map(tuple, maxima["rows"])) == frame.groupby("Channel")["Profit"].max().to_dict()
+    # Categories in order of first appearance, learned in the same pass.
+    assert [row[0] for row in counts["rows"]] == list(dict.fromkeys(frame["Product"]))
+    assert len(source.scans) == 1
+
+
+def test_a_distinct_count_says_it_needs_a_pass_of_its_own(folder):
+    source = lazy(folder)
+    story = Story(
+        source,
+        slides=[
+            Slide(presets.chart("bar", x="Region", y="Revenue")),
+            Slide(presets.chart("bar", x="Region", y="distinct(Units)")),
+        ],
+    )
+    assert [scan.why for scan in source.scans] == [
+        "one pass for the story's steps",
+        "slide 2, step 1: distinct(Units) needs a pass of its own: "
+        "a distinct count does not roll up from groups",
+    ]
+    frame = pd.concat(pd.read_parquet(part) for part in sorted(folder.glob("*.parquet")))
+    distinct = tables(story)[1]
+    assert (
+        dict(map(tuple, distinct["rows"])) == frame.groupby("Region")["Units"].nunique().to_dict()
+    )
+
+
+def test_reads_covered_by_an_earlier_pass_are_rolled_up_not_scanned(folder):
+    source = lazy(folder)
+    source.read(["Region", "Channel"], {"Revenue": "sum"})
+    by_region = source.aggregate(["Region"], {"Revenue": "sum"})
+    assert len(source.scans) == 1
+    direct = duckdb.sql(
+        f"select Region, sum(Revenue) from read_parquet('{folder}/*.parquet') group by 1 order by 1"
+    ).fetchall()
+    assert by_region.column("Region").to_pylist() == [region for region, _ in direct]
+    assert by_region.column("Revenue").to_pylist() == pytest.approx(
+        [total for _, total in direct], rel=1e-12
+    )
