@@ -165,6 +165,10 @@ DATA = Record(
             (Scalar("integer"), Moment()),
             description="also read this earlier version or snapshot id, or the one current at this moment: adds a Version column and a '<column> change' column per number, for the compare preset",
         ),
+        "engine": Enum(
+            ("duckdb", "spark"),
+            description="where path: data is aggregated: duckdb (default), or spark (a local Spark session; pip install pyspark, needs Java)",
+        ),
         "python": text,
         "variable": Scalar(
             "string", description="a variable of the notebook (only in the %%ipyreport cell magic)"
@@ -632,6 +636,33 @@ def _located_field(loaded: Loaded, error: IpyreportError, origins: Origins) -> S
     return SpecError(f"{loaded.where(path)}: {message}")
 
 
+def _spark_frame(loaded: Loaded, target: FilePath) -> Any:
+    """The Parquet or CSV files at ``target`` as a DataFrame of a local Spark session
+    (the one already running, if any), which the story's aggregates run in."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise loaded.error(
+            ("data", "engine"),
+            "engine: spark needs pyspark, which is not installed; pip install 'ipyreport[spark]' (and Java), or remove engine",
+        ) from None
+    files = sorted(target.rglob("*")) if target.is_dir() else [target]
+    suffixes = {
+        path.suffix.lower() for path in files if path.suffix.lower() in (".parquet", ".csv")
+    }
+    if len(suffixes) != 1:
+        raise loaded.error(
+            ("data", "path"),
+            f"engine: spark reads Parquet or CSV files, and {target.name!r} holds {sorted(suffixes) or 'neither'}; point at one kind",
+        )
+    session = (
+        SparkSession.builder.master("local[*]").config("spark.ui.enabled", "false").getOrCreate()
+    )
+    if suffixes == {".parquet"}:
+        return session.read.parquet(str(target))
+    return session.read.option("header", True).option("inferSchema", True).csv(str(target))
+
+
 def _read_data(loaded: Loaded, namespace: Mapping[str, Any] | None, access: Access) -> Any:
     spec = loaded.value["data"]
     base = loaded.path.parent
@@ -646,6 +677,11 @@ def _read_data(loaded: Loaded, namespace: Mapping[str, Any] | None, access: Acce
                     ("data", key),
                     f"{key} applies to {' and '.join(f'{name}:' for name in sources)} data, not {used}:; remove it",
                 )
+        if spec.get("engine", "duckdb") != "duckdb" and used != "path":
+            raise loaded.error(
+                ("data", "engine"),
+                f"engine: {spec['engine']} reads path: data, not {used}:; point path: at the files, or remove engine",
+            )
         if used in ("delta", "iceberg"):
             if "max_rows" in spec:
                 raise loaded.error(
@@ -661,6 +697,11 @@ def _read_data(loaded: Loaded, namespace: Mapping[str, Any] | None, access: Acce
                     f"max_rows limits the rows read into memory, but {used}: data is read "
                     "lazily (only the aggregates the slides draw leave the database); remove it",
                 )
+            if spec.get("engine") == "spark":
+                target = base / spec["path"]
+                if not access.allows(target):
+                    raise loaded.error(("data", "path"), _outside(spec["path"]))
+                return lazy(_spark_frame(loaded, target), **options)
             # Only what the slides draw leaves DuckDB.
             connection = locked_connection(access)
             if used == "path":
