@@ -61,6 +61,8 @@ AGGREGATES = {
 }
 # The column that numbers each group's first row, when asked for.
 FIRST_ROW = "__ipyreport_first_row"
+# The column that says which grouping of a GROUPING SETS pass a row belongs to.
+GROUPING = "__ipyreport_grouping"
 # What a grouped table keeps of a measure so that each aggregator rolls up
 # from it exactly: sums add, counts add, minima and maxima take theirs, a mean
 # is a sum over a count. A distinct count does not roll up.
@@ -333,34 +335,59 @@ class LazySource:
         return None
 
     def _read_grain(self, requests: Sequence[Request], why: str) -> None:
-        """One pass: the rows grouped by every dimension the requests use, each
-        measure's parts, and each group's first row (which also gives each text
-        column's order of first appearance)."""
-        dims: list[str] = []
+        """One pass: the rows grouped by the dimensions the requests use, with each
+        measure's parts and each group's first row (which also gives each text
+        column's order of first appearance).
+
+        A request whose dimensions lie within another's joins its grouping; the
+        rest get groupings of their own in the same pass (``GROUPING SETS``), so
+        unrelated charts never multiply into one grouping of every combination.
+        """
+        sets: list[list[str]] = []
         parts: set[tuple[str, str]] = set()
-        for request in requests:
-            more, wanted = self._columns(request)
-            dims.extend(name for name in more if name not in dims)
-            parts |= wanted
+        wanted = [self._columns(request) for request in requests]
+        for dims, more in sorted(wanted, key=lambda pair: -len(pair[0])):
+            parts |= more
+            home = next((found for found in sets if set(dims) <= set(found)), None)
+            if home is None:
+                sets.append(list(dims))
+        every = list(dict.fromkeys(name for found in sets for name in found))
         ordered = sorted(parts, key=lambda part: (part[1], part[0]))
         floats = {name for _, name in ordered if pa.types.is_floating(self.types[name])}
-        quoted = [_quote(name) for name in dims]
+        quoted = [_quote(name) for name in every]
         columns = [*quoted]
         for part, name in ordered:
             columns.append(f"{part}({_value(name, floats)}) as {_quote(part + ':' + name)}")
         columns.append(f"min(__row) as {_quote(FIRST_ROW)}")
         needed = ", ".join(dict.fromkeys([*quoted, *(_quote(name) for _, name in ordered)]))
         group = f" group by {', '.join(quoted)}" if quoted else ""
+        if len(sets) > 1:
+            columns.append(f"grouping({', '.join(quoted)}) as {_quote(GROUPING)}")
+            listed = ", ".join(
+                "(" + ", ".join(_quote(name) for name in found) + ")" for found in sets
+            )
+            group = f" group by grouping sets ({listed})"
         query = (
             f"select {', '.join(columns)} from "
             f"(select {needed}, row_number() over () as __row from source){group}"
         )
         self.scans.append(Scan(query, f"one pass for {why}"))
         table = self._handle.query("source", query).to_arrow_table()
-        self._grains.append(_Grain(tuple(dims), frozenset(parts), table))
-        text = [name for name in dims if is_text(self.types[name]) and name not in self._orders]
-        if text and table.num_rows:
-            self._orders.update(_orders_from_groups(table, text))
+        for dims in sets:
+            rows = table
+            if len(sets) > 1:
+                # grouping() sets a column's bit (the first column highest) when it is not grouped by.
+                mask = sum(
+                    1 << (len(every) - 1 - every.index(name)) for name in every if name not in dims
+                )
+                rows = table.filter(pc.equal(table.column(GROUPING), mask))
+                rows = rows.select(
+                    [*dims, *(part + ":" + name for part, name in ordered), FIRST_ROW]
+                )
+            self._grains.append(_Grain(tuple(dims), frozenset(parts), rows))
+            text = [name for name in dims if is_text(self.types[name]) and name not in self._orders]
+            if text and rows.num_rows:
+                self._orders.update(_orders_from_groups(rows, text))
 
     def _roll_up(
         self, grain: _Grain, request: Request, condition: str | None, *, number_rows: bool
