@@ -26,8 +26,7 @@ export function follow({ root, api }) {
     block.classList.add("ipyreport-active");
     progress.value = blocks.indexOf(block) + 1;
     const { slide, step } = where(block);
-    await api.goTo(slide, step);
-    while (api.busy) await new Promise((done) => setTimeout(done, 30));
+    await api.goTo(slide, step); // resolves once the player rests there
     // The picture printing shows beside this block's words.
     if (active === block) keepPicture(block);
   }
@@ -87,7 +86,6 @@ export function follow({ root, api }) {
       for (const block of blocks) {
         const { slide, step } = where(block);
         await api.goTo(slide, step);
-        while (api.busy) await new Promise((done) => setTimeout(done, 30));
         keepPicture(block);
       }
     } finally {

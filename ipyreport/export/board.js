@@ -12,6 +12,7 @@ import { isolate, topValues } from "./words.js";
  * @param {{
  *   story: any,
  *   root: HTMLElement,
+ *   store: import("./store.js").Store,
  *   tracks: ReturnType<typeof import("./tracks.js").tracks>,
  *   datasets: object,
  *   raw: Map<string, Function>,
@@ -20,14 +21,13 @@ import { isolate, topValues } from "./words.js";
  *   explore: ReturnType<typeof import("./explore.js").explorer>,
  *   where: () => ({ slide: number, step: number } | null),
  *   onMarkerClick?: (marker: any) => void,
- *   onSelection?: (where: object) => void,
+ *   onFiltered: (where: object) => void,
  * }} context
  */
-export function dashboards({ story, root, tracks, datasets, raw, shown, reducedMotion, explore, where, onMarkerClick, onSelection }) {
+export function dashboards({ story, root, store, tracks, datasets, raw, shown, reducedMotion, explore, where, onMarkerClick, onFiltered }) {
   const $ = (selector) => root.querySelector(selector);
   const { makeChart, track } = tracks;
   const boards = new Map(); // slide index -> its dashboard, made on first visit
-  let filtering = 0; // cross-filter animations running
 
 
   // The selection in words: "Region = Europe, Product = Phones".
@@ -135,7 +135,16 @@ export function dashboards({ story, root, tracks, datasets, raw, shown, reducedM
     element.className = "ipyreport-board";
     element.setAttribute("role", "group");
     element.setAttribute("aria-label", `Dashboard of ${count} charts`);
-    const board = { element, tracks: [], selection: null, selects: new Map() };
+    const board = {
+      slide: s,
+      element,
+      tracks: [],
+      selects: new Map(),
+      // The cross-filter is the player's state (the store), per dashboard slide.
+      get selection() {
+        return store.state.selections[s] ?? null;
+      },
+    };
     // Whether a chart shows the selection itself (highlighted, not filtered): the
     // chart clicked, or for a pick from the lists every chart drawn by those dimensions.
     board.picks = (on) => {
@@ -183,20 +192,19 @@ export function dashboards({ story, root, tracks, datasets, raw, shown, reducedM
   }
 
   async function setSelection(board, selection) {
-    board.selection = selection;
+    store.dispatch({ type: "selected", slide: board.slide, selection });
     for (const [name, select] of board.selects) select.value = selection?.where?.[name] ?? "";
     board.clear.disabled = !selection;
     board.element.dataset.filtered = String(Boolean(selection));
-    filtering += 1;
+    store.dispatch({ type: "filtering", by: 1 });
     try {
       await refilter(board);
     } finally {
-      filtering -= 1;
+      store.dispatch({ type: "filtering", by: -1 });
     }
     board.status.textContent = selectionText(board);
-    root.dataset.crossFilter = selection ? JSON.stringify(selection.where) : "";
     describeBoard(board);
-    onSelection?.(selection?.where ?? {});
+    onFiltered(selection?.where ?? {});
   }
 
   async function refilter(board) {
@@ -293,6 +301,5 @@ export function dashboards({ story, root, tracks, datasets, raw, shown, reducedM
     boardTables,
     describeBoard,
     slideWords,
-    busy: () => filtering > 0,
   };
 }

@@ -31,8 +31,7 @@ PAGE_SIZES = {"16:9": (10.0, 5.625), "A4": (297 / 25.4, 210 / 25.4)}
 
 SHOW = """async ([slide, step]) => {
   const root = document.getElementById("ipyreport");
-  await root.ipyreport.goTo(slide, step);
-  while (root.ipyreport.busy) await new Promise((done) => setTimeout(done, 20));
+  await root.ipyreport.goTo(slide, step);  // resolves once the step is on screen
   return { image: root.ipyreport.snapshot(), error: root.dataset.error ?? null };
 }"""
 

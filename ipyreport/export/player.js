@@ -28,7 +28,8 @@ import { explorer } from "./explore.js";
 import { BACKGROUND, INK, THEMES, NARROW, NARROW_PX, PLAIN_MARKS, merge, applyBrand } from "./look.js";
 import * as presenterParts from "./presenter.js";
 import { fillTables } from "./tables.js";
-import { live, tracks } from "./tracks.js";
+import { createStore, enginesOnPage, register } from "./store.js";
+import { tracks } from "./tracks.js";
 import { visibleControls } from "./words.js";
 
 const isBoard = (slide) => slide.kind === "dashboard";
@@ -74,6 +75,11 @@ export async function start({
   onSelection,
 }) {
   const $ = (selector) => root.querySelector(selector);
+  // The player's one mutable state: where it is, what runs, what is open.
+  const store = createStore();
+  register(store);
+  // The position on screen (-1 before the first).
+  const shownAt = () => store.state.index;
   // The seconds a step's transition takes (the engine's default: one).
   const seconds = (entry) => steps.durationSeconds(entry?.animation?.duration) ?? 1;
   const positions = flatten(story);
@@ -101,6 +107,7 @@ export async function start({
   const plainMarks = Object.keys(story.colors ?? {}).length ? PLAIN_MARKS[theme] : null;
   const { makeChart, track, targetFor, apply, show, renew } = tracks({
     Vizzu,
+    store,
     story,
     shown,
     datasets,
@@ -115,26 +122,27 @@ export async function start({
   });
 
   const explore = explorer({ root, shown, story });
-  const { boards, boardFor, setSelection, currentBoard, boardTables, describeBoard, busy: filteringNow } =
+  const { boards, boardFor, setSelection, currentBoard, boardTables, describeBoard } =
     dashboards({
       story,
       root,
+      store,
       tracks: { makeChart, track, targetFor, apply, show, renew },
       datasets,
       raw,
       shown,
       reducedMotion,
       explore,
-      where: () => (index >= 0 ? positions[index] : null),
+      where: () => (shownAt() >= 0 ? positions[shownAt()] : null),
       onMarkerClick,
-      onSelection,
+      onFiltered: (where) => announce(where),
     });
   const mainChart = () => makeChart($(".ipyreport-chart"), (marker) => onMarkerClick?.({ ...marker, chart: null }));
   const main = track(await mainChart(), mainEntries, mainChart);
   explore.attach(
     $(".ipyreport-chart"),
     () => main.chart,
-    () => story.slides[positions[index].slide].heading,
+    () => story.slides[positions[shownAt()].slide].heading,
   );
   // H plays the chart with the focus (a dashboard's, or the main one) as tones.
   let heard = null;
@@ -151,11 +159,6 @@ export async function start({
   const previews = new Map(); // element -> the presenter's next-step chart there, made on first use
   let presenter = null; // the presenter's own window, while it is open
 
-  let index = -1;
-  let busy = false;
-  let destroyed = false; // destroy() was called: nothing moves any more
-  let pending = null;
-  let playing = false;
   let timer = null;
   let startedAt = null;
 
@@ -186,6 +189,7 @@ export async function start({
   }
 
   function render() {
+    const index = shownAt();
     const { slide: s, step: k } = positions[index];
     const slide = story.slides[s];
     const step = slide.steps[k];
@@ -209,9 +213,6 @@ export async function start({
     $(".ipyreport-next").disabled = index === positions.length - 1;
     const board = boards.get(s);
     root.dataset.board = String(Boolean(board));
-    const where = board?.selection?.where ?? {};
-    const selectionChanged = JSON.stringify(where) !== (root.dataset.crossFilter || "{}");
-    root.dataset.crossFilter = board?.selection ? JSON.stringify(where) : "";
     for (const [other, { element }] of boards) element.hidden = other !== s;
     if (board) {
       board.tracks.forEach((_, c) => {
@@ -234,10 +235,20 @@ export async function start({
     root.dataset.slide = String(s + 1);
     root.dataset.step = String(k + 1);
     onShown?.({ index, slide: s + 1, step: k + 1 });
-    // After the position: a notebook checks a selection against the slide it is on.
-    if (selectionChanged) onSelection?.(where);
-    if (root.dataset.presenter === "true") updatePreview();
+    if (store.state.panels.presenter) updatePreview();
     if (presenter) updatePresenter();
+  }
+
+  // The cross-filter of the dashboard in view ({} for none).
+  function inView(state) {
+    return state.index < 0 ? {} : state.selections[positions[state.index].slide]?.where ?? {};
+  }
+
+  // The cross-filter in view changed (a move, or a dashboard's charts filtered):
+  // the page says so, and so does the host.
+  function announce(where) {
+    root.dataset.crossFilter = Object.keys(where).length ? JSON.stringify(where) : "";
+    onSelection?.(where);
   }
 
   function running() {
@@ -248,11 +259,8 @@ export async function start({
   // again (a refused animation leaves it unusable), so the next step plays.
   async function refused(error) {
     const message = `This step could not be drawn (${error?.message ?? error}). The story goes on with the next step.`;
-    const box = $(".ipyreport-error");
-    box.textContent = message;
-    box.hidden = false;
-    root.dataset.error = message;
-    const s = positions[index].slide;
+    store.dispatch({ type: "refused", message });
+    const s = positions[shownAt()].slide;
     if (isBoard(story.slides[s])) {
       // The dashboard is made again, from its first step, on the next move to it.
       const board = boards.get(s);
@@ -262,7 +270,7 @@ export async function start({
         } catch {
           // already unusable
         }
-        live.charts -= 1;
+        store.dispatch({ type: "engines", by: -1 });
       }
       board?.element.remove();
       boards.delete(s);
@@ -272,13 +280,16 @@ export async function start({
     Object.assign(main, { at: -1, filter: null, extra: null });
   }
 
+  // Go to position `target` (0-based). The promise resolves once the player
+  // rests: the target on screen, or (when the viewer asked for another place
+  // meanwhile) the last place asked for.
   async function go(target) {
-    if (destroyed) return;
+    if (store.state.destroyed) return;
     target = Math.max(0, Math.min(positions.length - 1, target));
-    if (busy) {
+    if (store.state.moving) {
       // A fast key press finishes the running animation at once, then
       // goes where the viewer asked; it never stacks up or gets stuck.
-      pending = target;
+      store.dispatch({ type: "queued", target });
       for (const on of running()) {
         try {
           on.chart.animation.seek("100%");
@@ -286,18 +297,25 @@ export async function start({
           // no animation running: the queued target is handled right after
         }
       }
-      return;
+      return store.idle();
     }
-    if (target === index) return;
+    if (target === shownAt()) return store.idle();
+    store.dispatch({ type: "moving" });
+    for (let next = target; next !== null && !store.state.destroyed; next = store.state.pending) {
+      if (store.state.pending !== null) store.dispatch({ type: "dequeued" });
+      if (next !== shownAt()) await draw(next);
+    }
+    store.dispatch({ type: "rested" });
+    return store.idle();
+  }
+
+  // Draw position `target`, saying so on screen if the engine refuses it.
+  async function draw(target) {
     explore.stop();
-    busy = true;
     try {
       const { slide: s, step: k } = positions[target];
       const board = isBoard(story.slides[s]) ? await boardFor(s) : null;
-      index = target;
-      $(".ipyreport-error").hidden = true;
-      delete root.dataset.error;
-      render();
+      store.dispatch({ type: "arrived", index: target });
       if (board) {
         await Promise.all(board.tracks.map((on) => show(on, k)));
         if (board.selection) describeBoard(board);
@@ -305,20 +323,13 @@ export async function start({
     } catch (error) {
       console.error("ipyreport: could not show this step", error);
       await refused(error);
-    } finally {
-      busy = false;
-    }
-    if (pending !== null) {
-      const queued = pending;
-      pending = null;
-      await go(queued);
     }
   }
 
   // The next step, drawn by a chart of its own in `element` (the presenter
   // panel's, or an off-screen one whose picture goes to the presenter window).
   async function updatePreview(element = $(".ipyreport-preview")) {
-    const target = Math.min(index + 1, positions.length - 1);
+    const target = Math.min(shownAt() + 1, positions.length - 1);
     // A dashboard's charts are too small to preview; the next-step title names it.
     element.dataset.board = String(isBoard(story.slides[positions[target].slide]));
     if (element.dataset.board === "true") return;
@@ -367,6 +378,7 @@ export async function start({
   async function updatePresenter() {
     const view = presenter;
     if (!view || view.win.closed) return;
+    const index = shownAt();
     const { slide: s, step: k } = positions[index];
     const slide = story.slides[s];
     view.where.textContent = `Slide ${s + 1} of ${story.slides.length}, step ${k + 1} of ${slide.steps.length}`;
@@ -396,45 +408,41 @@ export async function start({
 
   // How long play mode rests on a step once its transition has played: the
   // document says, per step in playing order (document.rest_seconds; the video reads it too).
-  const restSeconds = () => story.rests[index];
+  const restSeconds = () => story.rests[shownAt()];
 
   function togglePlay(force) {
-    const was = playing;
-    playing = force ?? !playing;
-    if (was !== playing) onPlaying?.(playing);
-    const button = $(".ipyreport-play");
-    button.textContent = playing ? "Pause" : "Play";
-    button.setAttribute("aria-pressed", String(playing));
+    const playing = force ?? !store.state.playing;
+    store.dispatch({ type: "played", playing });
     clearTimeout(timer);
     const tick = async () => {
-      if (!playing) return;
-      const atEnd = index + 1 >= positions.length;
+      if (!store.state.playing) return;
+      const atEnd = shownAt() + 1 >= positions.length;
       if (atEnd && story.loop === false) return togglePlay(false);
-      await go(atEnd ? 0 : index + 1);
+      await go(atEnd ? 0 : shownAt() + 1);
       timer = setTimeout(tick, restSeconds() * 1000);
     };
     if (playing) timer = setTimeout(tick, restSeconds() * 1000);
   }
 
-  function toggle(name, button) {
-    const on = root.dataset[name] !== "true";
-    root.dataset[name] = String(on);
-    $(button).setAttribute("aria-pressed", String(on));
-    return on;
+  // Open or close the data table, the info panel or the presenter's panel.
+  function toggle(name) {
+    const open = !store.state.panels[name];
+    store.dispatch({ type: "panel", panel: name, open });
+    return open;
   }
 
   // S: in an exported file, the presenter's own window (the panel beside the
   // chart if the browser refuses a window); in a notebook, the panel.
   function togglePresenter() {
     if (presenter) return closePresenter();
-    if (page && root.dataset.presenter !== "true") {
+    if (page && !store.state.panels.presenter) {
       startedAt ??= Date.now();
       if (openPresenter()) {
         $(".ipyreport-presenter-toggle").setAttribute("aria-pressed", "true");
         return;
       }
     }
-    if (toggle("presenter", ".ipyreport-presenter-toggle")) {
+    if (toggle("presenter")) {
       startedAt ??= Date.now();
       updatePreview();
     }
@@ -450,7 +458,7 @@ export async function start({
 
   // Relative moves count from where the viewer is heading, so three quick
   // presses move three steps even while an animation runs.
-  const here = () => pending ?? index;
+  const here = () => store.state.pending ?? shownAt();
   const forward = () => go(here() + 1);
   const back = () => go(here() - 1);
   const keys = {
@@ -466,8 +474,8 @@ export async function start({
     p: () => togglePlay(),
     // A refused request (from the presenter's window, say) changes nothing.
     f: () => (document.fullscreenElement ? document.exitFullscreen() : root.requestFullscreen?.())?.catch?.(() => {}),
-    t: () => toggle("table", ".ipyreport-table-toggle"),
-    i: () => toggle("info", ".ipyreport-info-toggle"),
+    t: () => toggle("table"),
+    i: () => toggle("info"),
     s: () => togglePresenter(),
     h: () => hear(),
     Escape: () => {
@@ -492,13 +500,39 @@ export async function start({
     event.stopPropagation();
     action();
   }
+  // What the player shows of its state, rendered from it as it changes.
+  const PANEL_BUTTONS = { table: ".ipyreport-table-toggle", info: ".ipyreport-info-toggle", presenter: ".ipyreport-presenter-toggle" };
+  store.subscribe((state, previous) => {
+    if (state.index !== previous.index) render();
+    for (const [name, selector] of Object.entries(PANEL_BUTTONS)) {
+      if (state.panels[name] === previous.panels[name]) continue;
+      root.dataset[name] = String(state.panels[name]);
+      $(selector).setAttribute("aria-pressed", String(state.panels[name]));
+    }
+    if (state.playing !== previous.playing && !state.destroyed) {
+      $(".ipyreport-play").textContent = state.playing ? "Pause" : "Play";
+      $(".ipyreport-play").setAttribute("aria-pressed", String(state.playing));
+      onPlaying?.(state.playing);
+    }
+    if (state.error !== previous.error) {
+      $(".ipyreport-error").hidden = state.error === null;
+      if (state.error === null) delete root.dataset.error;
+      else {
+        $(".ipyreport-error").textContent = state.error;
+        root.dataset.error = state.error;
+      }
+    }
+    // After the position: a notebook checks a selection against the slide it is on.
+    const where = inView(state);
+    if (state.index !== previous.index && JSON.stringify(where) !== JSON.stringify(inView(previous))) announce(where);
+  });
   (page ? document : root).addEventListener("keydown", onKey);
   $(".ipyreport-prev").addEventListener("click", back);
   $(".ipyreport-next").addEventListener("click", forward);
   $(".ipyreport-play").addEventListener("click", () => togglePlay());
-  $(".ipyreport-table-toggle").addEventListener("click", () => toggle("table", ".ipyreport-table-toggle"));
+  $(".ipyreport-table-toggle").addEventListener("click", () => toggle("table"));
   $(".ipyreport-presenter-toggle").addEventListener("click", () => togglePresenter());
-  $(".ipyreport-info-toggle").addEventListener("click", () => toggle("info", ".ipyreport-info-toggle"));
+  $(".ipyreport-info-toggle").addEventListener("click", () => toggle("info"));
   $(".ipyreport-provenance").textContent = story.provenance
     ? visibleControls(JSON.stringify(story.provenance, null, 2))
     : "Built with the ipyreport Python API (no spec file).";
@@ -516,7 +550,7 @@ export async function start({
     const notes = [...(board ? board.element : root.querySelector(".ipyreport-chart")).querySelectorAll(".ipyreport-note")].filter(
       (note) => !note.hidden && note.dataset.shown === "true",
     );
-    const cover = isCover(story.slides[positions[index].slide]);
+    const cover = isCover(story.slides[positions[shownAt()].slide]);
     if (!board && !titled && !notes.length && !cover) return base.toDataURL("image/png");
     const band = titled ? high || Math.round(base.height * 0.1) : 0;
     const picture = document.createElement("canvas");
@@ -527,7 +561,7 @@ export async function start({
     context.fillStyle = style.backgroundColor;
     context.fillRect(0, 0, picture.width, picture.height);
     if (titled) {
-      const { slide: s } = positions[index];
+      const { slide: s } = positions[shownAt()];
       const title = story.slides[s].headingShown ? story.slides[s].heading : "";
       context.fillStyle = style.color;
       context.font = `bold ${Math.round(band * 0.45)}px ${style.fontFamily}`;
@@ -595,13 +629,12 @@ export async function start({
   /** @type {null | { playing: any[], longest: number, count: number, frame: number, titled: boolean, band: number }} */
   let capturing = null;
   async function captureStart(count, { titled = false, band = 0 } = {}) {
-    const target = index + 1;
+    const target = shownAt() + 1;
     const { slide: s, step: k } = positions[target];
     const board = isBoard(story.slides[s]) ? await boardFor(s) : null;
     const tracks = isCover(story.slides[s]) ? [] : board ? board.tracks.filter((on) => on.entries[k]) : [main];
     const at = board ? k : target;
-    index = target;
-    render();
+    store.dispatch({ type: "arrived", index: target });
     const playing = [];
     try {
       for (const on of tracks) {
@@ -615,7 +648,7 @@ export async function start({
       }
     } catch (error) {
       await refused(error);
-      return { error: root.dataset.error };
+      return { error: store.state.error };
     }
     const longest = Math.max(1e-9, ...playing.map((item) => item.seconds));
     capturing = { playing, longest, count, frame: 0, titled, band };
@@ -655,12 +688,10 @@ export async function start({
   // element, the presenter's window, and every chart engine it made. A
   // notebook calls it when a view of the story goes away.
   function destroy() {
-    if (destroyed) return;
-    destroyed = true;
-    playing = false;
+    if (store.state.destroyed) return;
+    store.dispatch({ type: "destroyed" });
     clearTimeout(timer);
     clearInterval(clock);
-    pending = null;
     (page ? document : root).removeEventListener("keydown", onKey);
     explore.destroy();
     if (hash) window.removeEventListener("hashchange", onHash);
@@ -674,7 +705,7 @@ export async function start({
         // already detached (a refused step replaced it)
       }
     }
-    live.charts -= charts.length;
+    store.dispatch({ type: "engines", by: -charts.length });
     boards.clear();
     previews.clear();
     if (root.ipyreport === api) delete root.ipyreport;
@@ -712,14 +743,18 @@ export async function start({
     next: forward,
     previous: back,
     get index() {
-      return index;
+      return shownAt();
     },
+    // The player's state (read only; see store.js), and changes to it as they happen.
+    get state() {
+      return store.state;
+    },
+    subscribe: store.subscribe,
+    // Resolves once the player rests: no step being drawn, none asked for, no cross-filter running.
+    idle: store.idle,
     // Chart engines made by the players on this page and not yet let go of.
     get live() {
-      return { ...live };
-    },
-    get busy() {
-      return busy || pending !== null || filteringNow();
+      return { charts: enginesOnPage() };
     },
   };
   root.ipyreport = api;

@@ -5,10 +5,6 @@
 import * as steps from "../static/steps.js";
 import { NARROW, NARROW_PX, merge } from "./look.js";
 
-// Chart engines the players on this page have made and not yet let go of
-// (a test checks that destroy() brings it back down).
-export const live = { charts: 0 };
-
 export const DIMMED = 0.3; // opacity of marks a highlight (or a dashboard click) does not pick
 
 // The last entry at or before `k` that a track plays (-1: none yet).
@@ -23,6 +19,7 @@ export const both = (a, b) => (a && b ? { and: [a, b] } : a ?? b ?? null);
  * What the player makes tracks with: the story and everything read from it once.
  * @param {{
  *   Vizzu: typeof import("vizzu").default,
+ *   store: import("./store.js").Store,
  *   story: any,
  *   shown: ReturnType<typeof import("../static/steps.js").display>,
  *   datasets: object,
@@ -33,7 +30,7 @@ export const both = (a, b) => (a && b ? { and: [a, b] } : a ?? b ?? null);
  *   ink: { ink: string, paper: string },
  * }} context
  */
-export function tracks({ Vizzu, story, shown, datasets, raw, baseStyle, plainMarks, reducedMotion, ink }) {
+export function tracks({ Vizzu, store, story, shown, datasets, raw, baseStyle, plainMarks, reducedMotion, ink }) {
   // The mark under the pointer, in words and the story's formats (the
   // engine's own tooltip would write 323764017.77).
   function tooltip(chart, element) {
@@ -78,7 +75,7 @@ export function tracks({ Vizzu, story, shown, datasets, raw, baseStyle, plainMar
     // name, and the player keeps its own state on the chart: so `any` here.
     /** @type {any} */
     const chart = await new Vizzu(element).initializing;
-    live.charts += 1;
+    store.dispatch({ type: "engines", by: 1 });
     steps.followMissing(chart);
     // A step's highlight: the marks it does not point at dim (their labels too),
     // and the tops of those it does are kept for placing its note.
@@ -168,7 +165,7 @@ export function tracks({ Vizzu, story, shown, datasets, raw, baseStyle, plainMar
     } catch {
       // already unusable: the new chart replaces it either way
     }
-    live.charts -= 1;
+    store.dispatch({ type: "engines", by: -1 });
     element.replaceChildren();
     on.chart = await on.remake();
     Object.assign(on, { dataset: null, styled: false });

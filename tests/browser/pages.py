@@ -57,13 +57,19 @@ def wait_ready(page, timeout=20.0):
 
 
 def wait_idle(page, timeout=10.0):
-    # wait_for_function evaluates strings, which the page's CSP forbids.
-    deadline = time.monotonic() + timeout
-    while page.evaluate("() => document.getElementById('ipyreport').ipyreport?.busy ?? true"):
-        if time.monotonic() > deadline:
-            msg = "the player stayed busy"
-            raise AssertionError(msg)
-        time.sleep(0.05)
+    """Wait for the player's own promise that it rests (``api.idle()``), at most ``timeout`` s."""
+    rested = page.evaluate(
+        """(ms) => new Promise((done) => {
+             const api = document.getElementById('ipyreport').ipyreport;
+             if (!api) return done(false);
+             api.idle().then(() => done(true));
+             setTimeout(() => done(false), ms);
+           })""",
+        timeout * 1000,
+    )
+    if not rested:
+        msg = "the player stayed busy"
+        raise AssertionError(msg)
 
 
 def open_story(open_file, path, **options):

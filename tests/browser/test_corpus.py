@@ -242,15 +242,13 @@ def test_a_race_after_a_log_scale_bubble_timeline(browser, folder):
         page.focus("#ipyreport")
         for _ in range(2):
             page.keyboard.press("ArrowRight")
-            deadline = time.monotonic() + 3
-            while (
-                not errors
-                and time.monotonic() < deadline
-                and page.evaluate(
-                    "() => document.getElementById('ipyreport').ipyreport?.busy ?? true"
-                )
-            ):
-                time.sleep(0.05)
+            page.evaluate(  # the step drawn (the player rests), or 3 s gone by
+                """(ms) => new Promise((done) => {
+                     document.getElementById('ipyreport').ipyreport.idle().then(done);
+                     setTimeout(done, ms);
+                   })""",
+                3000,
+            )
         assert errors == []
     finally:
         context.close()

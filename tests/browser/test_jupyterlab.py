@@ -128,7 +128,8 @@ def views_that_go_away_let_go_of_their_engines(page):
     )
     wait_for(
         page,
-        "() => [...document.querySelectorAll('.ipyreport')].every((r) => r.ipyreport?.busy === false)",
+        "() => Promise.all([...document.querySelectorAll('.ipyreport')].map((r) => r.ipyreport.idle()))"
+        ".then(() => true)",
     )
     opened = page.evaluate(LIVE)
     assert opened >= single + 4
@@ -184,7 +185,7 @@ def test_player_renders_and_syncs_both_ways(browser, lab):
     wait_for(
         page, f"() => ({PANELS_INK})().length === 3 && ({PANELS_INK})().every((ink) => ink > 0.01)"
     )
-    wait_for(page, "() => document.querySelector('.ipyreport').ipyreport.busy === false")
+    wait_for(page, "() => document.querySelector('.ipyreport').ipyreport.idle().then(() => true)")
     page.wait_for_timeout(1200)  # the charts' own entrance animation
     page.mouse.click(*tallest_mark(page, 1))
     wait_for(page, cross_filter_is('{"Region":"Americas"}'))

@@ -48,12 +48,17 @@ def _frame_after(page, milliseconds):
     return _texts(page)
 
 
-def _heard(page, timeout=5.0):
-    """Wait (in real time; the page's clock stands still) until the player starts a step."""
-    deadline = time.monotonic() + timeout
-    while not page.evaluate("() => document.getElementById('ipyreport').ipyreport?.busy"):
-        assert time.monotonic() < deadline, "the key was never heard"
-        time.sleep(0.05)
+def _press_and_hear(page, key):
+    """Press ``key`` and wait until the player starts the step it asks for (its state says
+    so as it changes; the page's clock stands still meanwhile)."""
+    page.evaluate(
+        """() => { const api = document.getElementById('ipyreport').ipyreport;
+             window.ipyreportMoving = new Promise((done) => {
+               const stop = api.subscribe((state) => { if (state.moving) { stop(); done(true); } });
+             }); }"""
+    )
+    page.keyboard.press(key)
+    assert page.evaluate("() => window.ipyreportMoving"), "the key was never heard"
     time.sleep(0.1)  # the engine takes the step and waits for the clock
 
 
@@ -88,8 +93,7 @@ def test_a_country_with_no_report_draws_no_value_at_rest_or_in_motion(open_file,
     # 1952 -> 1957 (Peru leaves), 1957 -> 1962 (absent on both sides), 1962 -> 1967 (back).
     seen = {}
     for moment in ("1957", "1962", "1967"):
-        page.keyboard.press("ArrowRight")
-        _heard(page)
+        _press_and_hear(page, "ArrowRight")
         for at in (250, 500):
             seen[moment, at] = _frame_after(page, 250)
         seen[moment, "rest"] = _at_rest(page)

@@ -88,8 +88,6 @@ def step_picture(browser, tmp_path, slide, step, made=story):
         "async () => { await document.getElementById('ipyreport').ipyreport.goTo(1, 1);"
         f" await document.getElementById('ipyreport').ipyreport.goTo({slide}, {step}); }}"
     )
-    while page.evaluate("() => document.getElementById('ipyreport').ipyreport.busy"):
-        time.sleep(0.05)
     # A dashboard's charts lay themselves out once their boxes are sized (a
     # resize observer): let two frames pass so the picture is of that layout.
     page.evaluate(
