@@ -28,6 +28,7 @@ import { explorer } from "./explore.js";
 import { BACKGROUND, INK, THEMES, NARROW, NARROW_PX, PLAIN_MARKS, merge, applyBrand } from "./look.js";
 import * as presenterParts from "./presenter.js";
 import { fillTables } from "./tables.js";
+import { keys, location, panels, play, positionOf } from "./controllers.js";
 import { createStore, enginesOnPage, register } from "./store.js";
 import { tracks } from "./tracks.js";
 import { visibleControls } from "./words.js";
@@ -159,7 +160,6 @@ export async function start({
   const previews = new Map(); // element -> the presenter's next-step chart there, made on first use
   let presenter = null; // the presenter's own window, while it is open
 
-  let timer = null;
   let startedAt = null;
 
 
@@ -230,8 +230,6 @@ export async function start({
     $(".ipyreport-next-title").textContent = next
       ? `Next: ${nextSlide.heading}${next.slide === s ? " (next step)" : isBoard(nextSlide) ? " (dashboard)" : ""}`
       : "End of the story";
-    const link = slide.steps.length > 1 ? `#${s + 1}.${k + 1}` : `#${s + 1}`;
-    if (hash && window.location.hash !== link) history.replaceState(null, "", link);
     root.dataset.slide = String(s + 1);
     root.dataset.step = String(k + 1);
     onShown?.({ index, slide: s + 1, step: k + 1 });
@@ -355,7 +353,7 @@ export async function start({
   function openPresenter() {
     const win = window.open("", "ipyreport-presenter", "popup,width=1000,height=640");
     if (!win) return false;
-    const view = presenterParts.furnish(win, story, { back, forward, onKey });
+    const view = presenterParts.furnish(win, story, { back, forward, onKey: keyboard.onKey });
     win.addEventListener("pagehide", () => {
       if (presenter?.win === win) closePresenter();
     });
@@ -397,40 +395,6 @@ export async function start({
     view.picture.getContext("2d").drawImage(drawn, 0, 0);
   }
 
-  function fromHash() {
-    const match = /^#(\d+)(?:\.(\d+))?$/.exec(window.location.hash);
-    if (!match) return 0;
-    const s = Math.max(1, Math.min(Number(match[1]), story.slides.length)) - 1;
-    const k = Math.min(match[2] ? Number(match[2]) - 1 : 0, story.slides[s].steps.length - 1);
-    const found = positions.findIndex((p) => p.slide === s && p.step === Math.max(0, k));
-    return found < 0 ? 0 : found;
-  }
-
-  // How long play mode rests on a step once its transition has played: the
-  // document says, per step in playing order (document.rest_seconds; the video reads it too).
-  const restSeconds = () => story.rests[shownAt()];
-
-  function togglePlay(force) {
-    const playing = force ?? !store.state.playing;
-    store.dispatch({ type: "played", playing });
-    clearTimeout(timer);
-    const tick = async () => {
-      if (!store.state.playing) return;
-      const atEnd = shownAt() + 1 >= positions.length;
-      if (atEnd && story.loop === false) return togglePlay(false);
-      await go(atEnd ? 0 : shownAt() + 1);
-      timer = setTimeout(tick, restSeconds() * 1000);
-    };
-    if (playing) timer = setTimeout(tick, restSeconds() * 1000);
-  }
-
-  // Open or close the data table, the info panel or the presenter's panel.
-  function toggle(name) {
-    const open = !store.state.panels[name];
-    store.dispatch({ type: "panel", panel: name, open });
-    return open;
-  }
-
   // S: in an exported file, the presenter's own window (the panel beside the
   // chart if the browser refuses a window); in a notebook, the panel.
   function togglePresenter() {
@@ -442,7 +406,8 @@ export async function start({
         return;
       }
     }
-    if (toggle("presenter")) {
+    store.dispatch({ type: "panel", panel: "presenter", open: !store.state.panels.presenter });
+    if (store.state.panels.presenter) {
       startedAt ??= Date.now();
       updatePreview();
     }
@@ -461,59 +426,34 @@ export async function start({
   const here = () => store.state.pending ?? shownAt();
   const forward = () => go(here() + 1);
   const back = () => go(here() - 1);
-  const keys = {
-    ArrowRight: forward,
-    ArrowDown: forward,
-    PageDown: forward,
-    " ": forward,
-    ArrowLeft: back,
-    ArrowUp: back,
-    PageUp: back,
-    Home: () => go(0),
-    End: () => go(positions.length - 1),
-    p: () => togglePlay(),
-    // A refused request (from the presenter's window, say) changes nothing.
-    f: () => (document.fullscreenElement ? document.exitFullscreen() : root.requestFullscreen?.())?.catch?.(() => {}),
-    t: () => toggle("table"),
-    i: () => toggle("info"),
-    s: () => togglePresenter(),
-    h: () => hear(),
-    Escape: () => {
-      const board = currentBoard();
-      if (board?.selection) setSelection(board, null);
+  const keyboard = keys({
+    root,
+    page,
+    store,
+    positions,
+    commands: {
+      go,
+      forward,
+      back,
+      // A refused request (from the presenter's window, say) changes nothing.
+      fullscreen: () => (document.fullscreenElement ? document.exitFullscreen() : root.requestFullscreen?.())?.catch?.(() => {}),
+      presenter: () => togglePresenter(),
+      hear: () => hear(),
+      stopExploring: () => explore.stop(),
+      filtered: () => Boolean(currentBoard()?.selection),
+      clearFilter: () => setSelection(currentBoard(), null),
     },
-  };
-  // In an exported file the story is the page: it takes the keyboard from the
-  // moment it opens (a presenter's first press of the clicker), wherever focus
-  // is; in a notebook, only while it has the focus.
-  function onKey(event) {
-    if (event.target.closest?.("button") && (event.key === " " || event.key === "Enter")) return;
-    if (event.target.closest?.("select") && event.key !== "Escape") return; // a dashboard's filter list
-    if (event.key === "Escape" && explore.stop()) {
-      event.preventDefault();
-      return; // it stopped the sound
-    }
-    if (event.key === "Escape" && !currentBoard()?.selection) return; // Escape is the page's otherwise
-    const action = keys[event.key] ?? keys[event.key.toLowerCase()];
-    if (!action || event.altKey || event.ctrlKey || event.metaKey) return;
-    event.preventDefault();
-    event.stopPropagation();
-    action();
-  }
+  });
+  // Each controller does one job; the store tells them all what changed.
+  const controllers = [
+    keyboard,
+    panels({ root, store }),
+    play({ root, store, story, positions, go, onPlaying }),
+    ...(hash ? [location({ story, positions, go })] : []),
+  ];
   // What the player shows of its state, rendered from it as it changes.
-  const PANEL_BUTTONS = { table: ".ipyreport-table-toggle", info: ".ipyreport-info-toggle", presenter: ".ipyreport-presenter-toggle" };
   store.subscribe((state, previous) => {
     if (state.index !== previous.index) render();
-    for (const [name, selector] of Object.entries(PANEL_BUTTONS)) {
-      if (state.panels[name] === previous.panels[name]) continue;
-      root.dataset[name] = String(state.panels[name]);
-      $(selector).setAttribute("aria-pressed", String(state.panels[name]));
-    }
-    if (state.playing !== previous.playing && !state.destroyed) {
-      $(".ipyreport-play").textContent = state.playing ? "Pause" : "Play";
-      $(".ipyreport-play").setAttribute("aria-pressed", String(state.playing));
-      onPlaying?.(state.playing);
-    }
     if (state.error !== previous.error) {
       $(".ipyreport-error").hidden = state.error === null;
       if (state.error === null) delete root.dataset.error;
@@ -525,19 +465,14 @@ export async function start({
     // After the position: a notebook checks a selection against the slide it is on.
     const where = inView(state);
     if (state.index !== previous.index && JSON.stringify(where) !== JSON.stringify(inView(previous))) announce(where);
+    for (const controller of controllers) controller.update?.(state, previous);
   });
-  (page ? document : root).addEventListener("keydown", onKey);
   $(".ipyreport-prev").addEventListener("click", back);
   $(".ipyreport-next").addEventListener("click", forward);
-  $(".ipyreport-play").addEventListener("click", () => togglePlay());
-  $(".ipyreport-table-toggle").addEventListener("click", () => toggle("table"));
   $(".ipyreport-presenter-toggle").addEventListener("click", () => togglePresenter());
-  $(".ipyreport-info-toggle").addEventListener("click", () => toggle("info"));
   $(".ipyreport-provenance").textContent = story.provenance
     ? visibleControls(JSON.stringify(story.provenance, null, 2))
     : "Built with the ipyreport Python API (no spec file).";
-  const onHash = () => go(fromHash());
-  if (hash) window.addEventListener("hashchange", onHash);
 
   // What the viewer sees of the charts, as a PNG data URL the size of the
   // main chart's canvas: that canvas, or a dashboard's charts where they
@@ -690,11 +625,9 @@ export async function start({
   function destroy() {
     if (store.state.destroyed) return;
     store.dispatch({ type: "destroyed" });
-    clearTimeout(timer);
     clearInterval(clock);
-    (page ? document : root).removeEventListener("keydown", onKey);
+    for (const controller of controllers) controller.destroy?.();
     explore.destroy();
-    if (hash) window.removeEventListener("hashchange", onHash);
     closePresenter();
     const charts = [main.chart, ...[...boards.values()].flatMap((board) => board.tracks.map((on) => on.chart))];
     charts.push(...[...previews.values()].map((preview) => preview.on.chart));
@@ -731,7 +664,8 @@ export async function start({
       const found = positions.findIndex((p) => p.slide === slide - 1 && p.step === step - 1);
       return found < 0 ? Promise.resolve() : go(found);
     },
-    togglePlay,
+    // Play mode on or off (`force`), or the other way round.
+    togglePlay: (force) => store.dispatch({ type: "played", playing: force ?? !store.state.playing }),
     // Filter the dashboard in view to {dimension: category} ({} or null: show everything).
     select: (where) => {
       const board = currentBoard();
@@ -759,7 +693,7 @@ export async function start({
   };
   root.ipyreport = api;
   const opening = start ? positions.findIndex((p) => p.slide === start.slide - 1 && p.step === start.step - 1) : -1;
-  await go(opening >= 0 ? opening : hash ? fromHash() : 0);
+  await go(opening >= 0 ? opening : hash ? positionOf(story, positions, window.location.hash) : 0);
   // Milliseconds from navigation to the first drawn step (for benchmarks).
   root.dataset.readyMs = String(Math.round(performance.now()));
   root.dataset.ready = "true";

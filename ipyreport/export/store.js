@@ -1,3 +1,4 @@
+// @ts-check
 // The player's one mutable state. It changes only through the named actions
 // below (`store.dispatch({ type: "arrived", index: 3 })`); whatever shows it
 // subscribes and renders from the new state and the one before.
