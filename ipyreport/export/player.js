@@ -319,6 +319,9 @@ export async function start({
         if (board.selection) describeBoard(board);
       } else if (!isCover(story.slides[s])) await show(main, target);
     } catch (error) {
+      // A player destroyed mid-step (its view closed while it started) has
+      // taken its charts away; the engine's refusal is not the viewer's news.
+      if (store.state.destroyed) return;
       console.error("ipyreport: could not show this step", error);
       await refused(error);
     }
