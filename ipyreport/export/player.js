@@ -49,6 +49,16 @@ function flatten(story) {
 // `onMarkerClick({categories, values, chart})` when a mark is clicked (`chart`:
 // 1-based within a dashboard, null on the main chart), `onSelection(where)` when
 // the cross-filter in view changes ({dimension: category}, {} for none).
+// Finish a chart's running animation at once; with none running there is
+// nothing to finish, and the queued target is handled right after.
+function finishNow(chart) {
+  try {
+    chart.animation.seek("100%");
+  } catch {
+    // no animation running
+  }
+}
+
 /**
  * @param {{
  *   Vizzu: typeof import("vizzu").default,
@@ -288,13 +298,7 @@ export async function start({
       // A fast key press finishes the running animation at once, then
       // goes where the viewer asked; it never stacks up or gets stuck.
       store.dispatch({ type: "queued", target });
-      for (const on of running()) {
-        try {
-          on.chart.animation.seek("100%");
-        } catch {
-          // no animation running: the queued target is handled right after
-        }
-      }
+      for (const on of running()) finishNow(on.chart);
       return store.idle();
     }
     if (target === shownAt()) return store.idle();
@@ -319,9 +323,7 @@ export async function start({
         if (board.selection) describeBoard(board);
       } else if (!isCover(story.slides[s])) await show(main, target);
     } catch (error) {
-      // A player destroyed mid-step (its view closed while it started) has
-      // taken its charts away; the engine's refusal is not the viewer's news.
-      if (store.state.destroyed) return;
+      if (store.state.destroyed) return; // its view closed while it drew: nobody to tell
       console.error("ipyreport: could not show this step", error);
       await refused(error);
     }

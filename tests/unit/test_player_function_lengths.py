@@ -16,7 +16,7 @@ MEASURE = Path(__file__).with_name("function_lengths.mjs")
 LIMIT = 80
 # Closure factories still to be split into controllers (issue 26): their length today.
 LONGER = {
-    ("ipyreport/export/player.js", "start"): 637,
+    ("ipyreport/export/player.js", "start"): 634,
     ("ipyreport/export/explore.js", "explorer"): 301,
     ("ipyreport/export/board.js", "dashboards"): 279,
     ("ipyreport/export/tracks.js", "tracks"): 222,
