@@ -162,7 +162,7 @@ def select_only(connection: Any, sql: str, base: Path) -> str:
     if len(parsed["statements"]) != 1:
         msg = f"the query holds {len(parsed['statements'])} statements; a spec's query is a single SELECT"
         raise SpecError(msg)
-    _anchor(parsed, base.resolve(), inside=False)
+    _anchor(parsed, base.resolve())
     rewritten: str = connection.execute(
         "SELECT json_deserialize_sql(?)", [json.dumps(parsed)]
     ).fetchall()[0][0]
@@ -178,26 +178,39 @@ def _absolute(text: str, base: Path) -> str:
     return text
 
 
-def _anchor(node: Any, base: Path, *, inside: bool) -> None:
+def file_names(parsed: Any) -> list[tuple[dict[str, Any], str]]:
+    """Where a parsed query (``json_serialize_sql``) names files: ``(holder, key)`` pairs whose
+    ``holder[key]`` is a string given to a table function or a file-like table name."""
+    found: list[tuple[dict[str, Any], str]] = []
+
+    def walk(node: Any, inside: bool) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item, inside)
+            return
+        if not isinstance(node, dict):
+            return
+        literal = node.get("literal")
+        if (
+            inside
+            and node.get("class") == "CONSTANT"
+            and isinstance(literal, dict)
+            and literal.get("kind") == "STRING"
+        ):
+            found.append((literal, "text"))
+        if node.get("type") == "BASE_TABLE" and "." in str(node.get("table_name")):
+            found.append((node, "table_name"))
+        for value in node.values():
+            walk(value, inside or node.get("type") == "TABLE_FUNCTION")
+
+    walk(parsed, inside=False)
+    return found
+
+
+def _anchor(parsed: Any, base: Path) -> None:
     """Make file names in table functions and file-like table names absolute, in place."""
-    if isinstance(node, list):
-        for item in node:
-            _anchor(item, base, inside=inside)
-        return
-    if not isinstance(node, dict):
-        return
-    literal = node.get("literal")
-    if (
-        inside
-        and node.get("class") == "CONSTANT"
-        and isinstance(literal, dict)
-        and literal.get("kind") == "STRING"
-    ):
-        literal["text"] = _absolute(literal["text"], base)
-    if node.get("type") == "BASE_TABLE" and "." in str(node.get("table_name")):
-        name = _absolute(node["table_name"], base)
-        node["table_name"] = name
-        if isinstance(node.get("qualified_name"), dict):
-            node["qualified_name"]["path"] = [name]
-    for value in node.values():
-        _anchor(value, base, inside=inside or node.get("type") == "TABLE_FUNCTION")
+    for holder, key in file_names(parsed):
+        name = _absolute(str(holder[key]), base)
+        holder[key] = name
+        if key == "table_name" and isinstance(holder.get("qualified_name"), dict):
+            holder["qualified_name"]["path"] = [name]

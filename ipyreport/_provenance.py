@@ -23,6 +23,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ipyreport._access import file_names
 from ipyreport._errors import IpyreportError
 
 __all__ = [
@@ -132,29 +133,7 @@ def _sql_files(sql: str, base: Path) -> list[Path]:
         )
     finally:
         connection.close()
-    names: list[str] = []
-
-    def walk(node: Any, inside: bool) -> None:
-        if isinstance(node, list):
-            for item in node:
-                walk(item, inside)
-            return
-        if not isinstance(node, dict):
-            return
-        literal = node.get("literal")
-        if (
-            inside
-            and node.get("class") == "CONSTANT"
-            and isinstance(literal, dict)
-            and literal.get("kind") == "STRING"
-        ):
-            names.append(literal["text"])
-        if node.get("type") == "BASE_TABLE" and "." in str(node.get("table_name")):
-            names.append(str(node["table_name"]))
-        for value in node.values():
-            walk(value, inside or node.get("type") == "TABLE_FUNCTION")
-
-    walk(parsed.get("statements", []), inside=False)
+    names = [str(holder[key]) for holder, key in file_names(parsed.get("statements", []))]
     paths: list[Path] = []
     for name in names:
         if "://" in name:
