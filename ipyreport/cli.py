@@ -97,14 +97,7 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         help="output file (one spec) or folder (default: next to each spec)",
     )
-    build.add_argument(
-        "--set",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="override a spec field, e.g. --set data.path=q3.parquet (repeatable)",
-    )
+    _set_option(build)
     build.add_argument(
         "--pdf", action="store_true", help="also write a PDF handout next to each HTML file"
     )
@@ -168,9 +161,7 @@ def _parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check story specs without building them")
     validate.add_argument("specs", nargs="+", type=Path, metavar="SPEC")
-    validate.add_argument(
-        "--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE"
-    )
+    _set_option(validate)
     _access_options(validate)
 
     demo = commands.add_parser(
@@ -196,9 +187,7 @@ def _parser() -> argparse.ArgumentParser:
         "check", help="warn about transitions that would confuse an audience"
     )
     checker.add_argument("specs", nargs="+", type=Path, metavar="SPEC")
-    checker.add_argument(
-        "--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE"
-    )
+    _set_option(checker)
     _access_options(checker)
 
     commands.add_parser("schema", help="print the JSON Schema of the spec format")
@@ -230,9 +219,7 @@ def _parser() -> argparse.ArgumentParser:
         default="slides",
         help="slides (default), or scroll: the article layout (a notebook is always an article)",
     )
-    preview.add_argument(
-        "--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE"
-    )
+    _set_option(preview)
     _access_options(preview)
     return parser
 
@@ -243,6 +230,18 @@ def _port(text: str) -> int:
         msg = f"{text!r} is not a port; give a number from 1 to 65535, or 0 for any free port"
         raise argparse.ArgumentTypeError(msg)
     return int(text)
+
+
+def _set_option(command: argparse.ArgumentParser) -> None:
+    """The --set option every command that reads a spec takes."""
+    command.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a spec field, e.g. --set data.path=q3.parquet (repeatable)",
+    )
 
 
 def _access_options(command: argparse.ArgumentParser) -> None:
