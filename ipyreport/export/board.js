@@ -4,7 +4,7 @@
 
 import * as steps from "../static/steps.js";
 import { categoriesOf, drawnTable, fillTables } from "./tables.js";
-import { DIMMED, both } from "./tracks.js";
+import { DIMMED, both, listen } from "./tracks.js";
 import { isolate, topValues } from "./words.js";
 
 /**
@@ -26,7 +26,7 @@ import { isolate, topValues } from "./words.js";
  */
 export function dashboards({ story, root, store, tracks, datasets, raw, shown, reducedMotion, explore, where, onMarkerClick, onFiltered }) {
   const $ = (selector) => root.querySelector(selector);
-  const { makeChart, track } = tracks;
+  const { track } = tracks;
   const boards = new Map(); // slide index -> its dashboard, made on first visit
 
 
@@ -91,17 +91,21 @@ export function dashboards({ story, root, store, tracks, datasets, raw, shown, r
   // its categories; this chart keeps every mark, the picked ones in full colour.
   async function boardChart(board, slide, c, holder) {
     const crossFilter = new Set(slide.crossFilter ?? []);
-    const chart = await makeChart(
+    const on = await track(
       holder,
-      (marker) => {
-        onMarkerClick?.({ ...marker, chart: c + 1 });
-        const where = Object.fromEntries(Object.entries(marker.categories).filter(([name]) => crossFilter.has(name)));
-        if (!Object.keys(where).length) return;
-        const same = board.selection?.from === c && JSON.stringify(board.selection.where) === JSON.stringify(where);
-        setSelection(board, same ? null : { from: c, where });
+      slide.steps.map((frame) => frame.charts[c]),
+      {
+        onClick: (marker) => {
+          onMarkerClick?.({ ...marker, chart: c + 1 });
+          const where = Object.fromEntries(Object.entries(marker.categories).filter(([name]) => crossFilter.has(name)));
+          if (!Object.keys(where).length) return;
+          const same = board.selection?.from === c && JSON.stringify(board.selection.where) === JSON.stringify(where);
+          setSelection(board, same ? null : { from: c, where });
+        },
+        beforeLabel: (event) => dim(event),
       },
-      { beforeLabel: (event) => dim(event) },
     );
+    Object.assign(on, { index: c, crossFilter: board.filterFor });
     const picked = (categories) =>
       Object.entries(board.selection.where).every(([name, value]) => categories?.[name] === value);
     const dim = (event) => {
@@ -109,20 +113,7 @@ export function dashboards({ story, root, store, tracks, datasets, raw, shown, r
       const marker = event.target?.tagName === "plot-marker" ? event.target : event.target?.parent;
       if (!picked(marker?.categories)) event.renderingContext.globalAlpha *= DIMMED;
     };
-    // What the chart last drew, mark by mark: the numbers behind a filtered chart.
-    const on = { ...track(chart, slide.steps.map((frame) => frame.charts[c])), board, index: c, drawn: [] };
-    let drawing = [];
-    chart.on("draw-begin", () => {
-      drawing = [];
-    });
-    chart.on("plot-marker-draw", (event) => {
-      dim(event);
-      const { categories, values } = event.target;
-      drawing.push({ categories: { ...categories }, values: { ...values } });
-    });
-    chart.on("draw-complete", () => {
-      on.drawn = drawing;
-    });
+    listen(on.chart, "plot-marker-draw", dim);
     return on;
   }
 
@@ -182,7 +173,7 @@ export function dashboards({ story, root, store, tracks, datasets, raw, shown, r
       grid.append(panel);
       board.tracks.push(await boardChart(board, slide, c, holder));
       // Tab reaches each chart; Enter explores its marks.
-      explore.attach(panel, () => board.tracks[c]?.chart, () => {
+      explore.attach(panel, () => board.tracks[c], () => {
         const at = where();
         return story.slides[s].steps[at?.step ?? 0].names[c] ?? `chart ${c + 1}`;
       });
@@ -235,7 +226,8 @@ export function dashboards({ story, root, store, tracks, datasets, raw, shown, r
     return board.tracks.map((on, c) => {
       const shape = frame.tables[c];
       if (!shape || !on.extra) return shape;
-      return drawnTable(on.drawn, shape, datasets[on.dataset], `filtered to ${pickedText(board)}`);
+      // What the chart last drew, mark by mark: the numbers behind a filtered chart.
+      return drawnTable(on.marks, shape, datasets[on.dataset], `filtered to ${pickedText(board)}`);
     });
   }
 

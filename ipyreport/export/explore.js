@@ -15,20 +15,24 @@ import * as steps from "../static/steps.js";
 import { DIMMED } from "./tracks.js";
 import { isolate } from "./words.js";
 
+// Where each arrow moves: [along the axis, across the series].
+const MOVES = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowDown: [0, 1], ArrowUp: [0, -1] };
+
 /**
  * @param {{
  *   root: HTMLElement,
+ *   store: import("./store.js").Store,
  *   shown: ReturnType<typeof import("../static/steps.js").display>,
  *   story: any,
  * }} context
  */
-export function explorer({ root, shown, story }) {
+export function explorer({ root, store, shown, story }) {
   const region = root.querySelector(".ipyreport-live");
   const plain = shown.formatOf("count()");
   const percent = { ...plain, suffix: "%", scales: [], always: false, fixed: 0, decimals: 0 };
-  /** @type {{ chart: any, element: HTMLElement, at: number[] | null } | null} */
+  /** @type {{ on: any, element: HTMLElement, at: number[] | null } | null} */
   let exploring = null;
-  let sound = null; // { context, timers, chart }
+  let sound = null; // { context, timers, on, element }
 
   function say(text) {
     region.textContent = "";
@@ -81,10 +85,10 @@ export function explorer({ root, shown, story }) {
   // reading order for a treemap), and within a group the marks across its
   // series (top to bottom in a stacked column). A scatter plot's marks are
   // read left to right, one by one.
-  function layout(chart) {
-    const marks = (chart.marks ?? []).filter((mark) => mark.center && Object.keys(mark.values).length);
+  function layout(track) {
+    const marks = track.marks.filter((mark) => mark.seen && mark.center && Object.keys(mark.values).length);
     if (!marks.length) return { groups: [], grouped: false };
-    const config = chart.config ?? {};
+    const config = track.chart.config ?? {};
     const channels = config.channels ?? {};
     const on = (channel) => (channels[channel]?.set ?? []).map(nameOf).filter(Boolean);
     const isDimension = (name) => name in marks[0].categories;
@@ -123,13 +127,13 @@ export function explorer({ root, shown, story }) {
     return { groups: ordered, grouped: true, first };
   }
 
-  function describe(chart, grid, g, m) {
+  function describe(on, grid, g, m) {
     const mark = grid.groups[g][m];
     const names = Object.keys(mark.categories).sort((a, b) => Number(b === grid.first) - Number(a === grid.first));
     const labels = names.map((name) => isolate(shown.label(name, mark.categories[name])));
     const values = Object.entries(mark.values).map(([name, value]) => `${isolate(shown.name(name))} ${shown.number(name, value)}`);
     let text = `${labels.join(", ")}${labels.length ? ": " : ""}${values.join(", ")}`;
-    const measure = mainMeasure(chart, mark);
+    const measure = mainMeasure(on.chart, mark);
     const additive = measure && !measure.includes("(");
     const value = mark.values[measure];
     if (additive && grid.grouped && Number.isFinite(value)) {
@@ -147,7 +151,7 @@ export function explorer({ root, shown, story }) {
     return `${text} (${place} of ${count})`;
   }
 
-  function ring(chart, element, mark) {
+  function ring(on, element, mark) {
     let shape = element.querySelector(".ipyreport-focus-ring");
     if (!shape) {
       shape = document.createElement("div");
@@ -156,16 +160,16 @@ export function explorer({ root, shown, story }) {
       element.append(shape);
     }
     shape.hidden = !mark;
-    chart.exploring = mark ? mark.index : null;
-    chart.feature.rendering.update();
+    on.ringed = mark ? mark.index : null;
+    on.chart.feature.rendering.update();
     if (!mark) return;
     shape.style.left = `${mark.center.x}px`;
     shape.style.top = `${mark.center.y}px`;
   }
 
   function move(target, dg, dm, absolute = null) {
-    const { chart, element } = target;
-    const grid = layout(chart);
+    const { on, element } = target;
+    const grid = layout(on);
     if (!grid.groups.length) {
       say("This chart shows no marks.");
       return;
@@ -178,20 +182,21 @@ export function explorer({ root, shown, story }) {
       m = Math.min(Math.max(m + dm, 0), grid.groups[g].length - 1);
     }
     target.at = [g, m];
-    ring(chart, element, grid.groups[g][m]);
-    say(describe(chart, grid, g, m));
+    ring(on, element, grid.groups[g][m]);
+    say(describe(on, grid, g, m));
   }
 
   function stop() {
     if (!exploring) return;
-    ring(exploring.chart, exploring.element, null);
+    ring(exploring.on, exploring.element, null);
     exploring = null;
+    store.dispatch({ type: "exploring", exploring: false });
   }
 
   // Chart elements the viewer can Tab to and explore. Their keys are read at
   // the window, before the page's own handlers (a notebook's arrow-key
   // navigation would take them first), and only while a chart has the focus.
-  const attached = new Map(); // element -> { getChart, name }
+  const attached = new Map(); // element -> { getTrack, name }
   function onKey(event) {
     if (event.altKey || event.ctrlKey || event.metaKey) return;
     // Inside a shadow root the window sees the host as the target; the path has the chart.
@@ -199,22 +204,17 @@ export function explorer({ root, shown, story }) {
     const element = origin instanceof HTMLElement ? origin : null;
     const entry = element && attached.get(element);
     if (!entry) return;
-    const chart = entry.getChart();
-    if (!chart) return;
+    const on = entry.getTrack();
+    if (!on) return;
     const active = exploring?.element === element;
-    const moves = {
-      ArrowRight: [1, 0],
-      ArrowLeft: [-1, 0],
-      ArrowDown: [0, 1],
-      ArrowUp: [0, -1],
-    };
     if (!active && event.key === "Enter") {
       stopSound();
-      exploring = { chart, element, at: null };
+      exploring = { on, element, at: null };
+      store.dispatch({ type: "exploring", exploring: true });
       move(exploring, 0, 0, "first");
       say(`Exploring ${entry.name()}. Arrows move between marks, Escape stops. ${region.textContent}`);
-    } else if (active && event.key in moves) {
-      move(exploring, ...moves[event.key]);
+    } else if (active && event.key in MOVES) {
+      move(exploring, ...MOVES[event.key]);
     } else if (active && (event.key === "Home" || event.key === "End")) {
       move(exploring, 0, 0, event.key === "Home" ? "first" : "last");
     } else if (active && event.key === "Escape") {
@@ -228,10 +228,10 @@ export function explorer({ root, shown, story }) {
   }
   window.addEventListener("keydown", onKey, true);
 
-  function attach(element, getChart, name) {
+  function attach(element, getTrack, name) {
     element.tabIndex = 0;
     element.setAttribute("aria-roledescription", "chart");
-    attached.set(element, { getChart, name });
+    attached.set(element, { getTrack, name });
     element.addEventListener("focusout", () => {
       if (exploring?.element === element) stop();
     });
@@ -243,17 +243,17 @@ export function explorer({ root, shown, story }) {
     if (!sound) return false;
     for (const timer of sound.timers) clearTimeout(timer);
     sound.context.close().catch(() => {});
-    ring(sound.chart, sound.element, null);
+    ring(sound.on, sound.element, null);
     sound = null;
     return true;
   }
 
   // The tones a chart would play: one per place along its axis (the main
   // measure, summed across the series there), low to high with the values.
-  function tonesOf(chart) {
-    const grid = layout(chart);
+  function tonesOf(on) {
+    const grid = layout(on);
     const marks = grid.groups.map((group) => group[0]);
-    const measure = mainMeasure(chart, marks[0]);
+    const measure = mainMeasure(on.chart, marks[0]);
     const values = grid.groups.map((group) =>
       group.reduce((sum, mark) => sum + (Number.isFinite(mark.values[measure]) ? mark.values[measure] : 0), 0),
     );
@@ -270,13 +270,13 @@ export function explorer({ root, shown, story }) {
     });
   }
 
-  function play(chart, element) {
+  function play(on, element) {
     if (stopSound()) {
       say("Sound stopped.");
       return;
     }
-    const tones = tonesOf(chart);
-    chart.tones = tones.map(({ label, value, frequency }) => ({ label, value, frequency }));
+    const tones = tonesOf(on);
+    on.tones = tones.map(({ label, value, frequency }) => ({ label, value, frequency }));
     if (!tones.length) {
       say("This chart shows no marks to play.");
       return;
@@ -284,7 +284,7 @@ export function explorer({ root, shown, story }) {
     const AudioContext = window.AudioContext ?? /** @type {any} */ (window).webkitAudioContext;
     const context = new AudioContext();
     const gap = 0.3; // seconds from one tone to the next
-    sound = { context, timers: [], chart, element };
+    sound = { context, timers: [], on, element };
     tones.forEach((tone, i) => {
       const at = context.currentTime + 0.05 + i * gap;
       const oscillator = context.createOscillator();
@@ -298,8 +298,8 @@ export function explorer({ root, shown, story }) {
       oscillator.stop(at + gap);
       sound.timers.push(
         setTimeout(() => {
-          ring(chart, element, tone.mark);
-          say(`${isolate(tone.label)} ${shown.number(mainMeasure(chart, tone.mark), tone.value)}`);
+          ring(on, element, tone.mark);
+          say(`${isolate(tone.label)} ${shown.number(mainMeasure(on.chart, tone.mark), tone.value)}`);
         }, (0.05 + i * gap) * 1000),
       );
     });

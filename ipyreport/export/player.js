@@ -116,7 +116,7 @@ export async function start({
   const shown = steps.display(story);
   // Marks that mean no category, when categories own the palette's colours.
   const plainMarks = Object.keys(story.colors ?? {}).length ? PLAIN_MARKS[theme] : null;
-  const { makeChart, track, targetFor, apply, show, renew } = tracks({
+  const { track, targetFor, apply, show, renew } = tracks({
     Vizzu,
     store,
     story,
@@ -132,13 +132,13 @@ export async function start({
     },
   });
 
-  const explore = explorer({ root, shown, story });
+  const explore = explorer({ root, store, shown, story });
   const { boards, boardFor, setSelection, currentBoard, boardTables, describeBoard } =
     dashboards({
       story,
       root,
       store,
-      tracks: { makeChart, track, targetFor, apply, show, renew },
+      tracks: { track, targetFor, apply, show, renew },
       datasets,
       raw,
       shown,
@@ -148,11 +148,13 @@ export async function start({
       onMarkerClick,
       onFiltered: (where) => announce(where),
     });
-  const mainChart = () => makeChart($(".ipyreport-chart"), (marker) => onMarkerClick?.({ ...marker, chart: null }));
-  const main = track(await mainChart(), mainEntries, mainChart);
+  const main = await track($(".ipyreport-chart"), mainEntries, {
+    renewable: true,
+    onClick: (marker) => onMarkerClick?.({ ...marker, chart: null }),
+  });
   explore.attach(
     $(".ipyreport-chart"),
-    () => main.chart,
+    () => main,
     () => story.slides[positions[shownAt()].slide].heading,
   );
   // H plays the chart with the focus (a dashboard's, or the main one) as tones.
@@ -164,8 +166,8 @@ export async function start({
     const panels = board ? [...board.element.querySelectorAll(".ipyreport-panel")] : [];
     const on = board ? board.tracks[Math.max(panels.indexOf(panel), 0)] : main;
     const element = board ? panels[Math.max(panels.indexOf(panel), 0)] : $(".ipyreport-chart");
-    heard = on.chart;
-    explore.play(on.chart, element);
+    heard = on;
+    explore.play(on, element);
   }
   const previews = new Map(); // element -> the presenter's next-step chart there, made on first use
   let presenter = null; // the presenter's own window, while it is open
@@ -336,7 +338,7 @@ export async function start({
     // A dashboard's charts are too small to preview; the next-step title names it.
     element.dataset.board = String(isBoard(story.slides[positions[target].slide]));
     if (element.dataset.board === "true") return;
-    if (!previews.has(element)) previews.set(element, { on: track(await makeChart(element), mainEntries, () => makeChart(element)), busy: false });
+    if (!previews.has(element)) previews.set(element, { on: await track(element, mainEntries, { renewable: true }), busy: false });
     const preview = previews.get(element);
     if (preview.busy) return;
     preview.busy = true;
@@ -657,7 +659,7 @@ export async function start({
     captureNext,
     snapshot,
     // The labels each chart in view drew in its last frame: [{group, box, text}] per chart.
-    labels: () => running().map((on) => on.chart.drawnLabels ?? []),
+    labels: () => running().map((on) => on.drawnLabels),
     // The tones H played last: [{label, value, frequency}] in the order heard.
     tones: () => heard?.tones ?? [],
     // The main chart's style as the engine resolved it (its colours, for contrast checks).

@@ -1,28 +1,257 @@
+// @ts-check
 // Tracks: a chart engine and the entries it plays (null where it holds), with
 // the state it is in, so any track can be brought to any step. The main chart,
-// each dashboard chart and the presenter's preview are tracks.
+// each dashboard chart and the presenter's preview are tracks. What a chart is
+// told to show (a step's highlight, the mark being explored) and what it drew
+// (its marks, labels and their missing values, the tones heard) is kept on its
+// track: nothing is hung on the engine.
 
 import * as steps from "../static/steps.js";
 import { NARROW, NARROW_PX, merge } from "./look.js";
 
 export const DIMMED = 0.3; // opacity of marks a highlight (or a dashboard click) does not pick
 
-// The last entry at or before `k` that a track plays (-1: none yet).
+/** @typedef {import("vizzu").default} Chart */
+/** @typedef {import("vizzu").Geom.Point} Point */
+/** @typedef {import("vizzu").Events.Marker} Marker */
+/** @typedef {import("./document").Step} Step */
+/** @typedef {import("./document").Filter} Filter */
+/** @typedef {import("./document").Data} Data */
+/** @typedef {import("./document").StoryDocument} StoryDocument */
+/** @typedef {import("vizzu").Events.EventType} EventType */
+/** @typedef {import("vizzu").Events.EventMap} EventMap */
+/**
+ * The engine's events by the names a script writes ("draw-begin"), each as the
+ * engine hands it over: a drawing event with the canvas context it draws with.
+ * @typedef {{
+ *   [E in EventType as `${E}`]: `${E}` extends `${string}-draw`
+ *     ? EventMap[E] & { renderingContext: CanvasRenderingContext2D }
+ *     : EventMap[E]
+ * }} ChartEvents
+ */
+/**
+ * A mark of the last frame a chart drew: its categories and values, the
+ * engine's name for it, its centre, and whether it was seen (not faded out).
+ * @typedef {{
+ *   categories: Record<string, string>,
+ *   values: Record<string, number>,
+ *   index: string,
+ *   center: Point | undefined,
+ *   seen: boolean,
+ * }} Mark
+ */
+/** @typedef {{ label: string, value: number, frequency: number }} Tone */
+/**
+ * A step as the engine plays it: its target state, animation options and dataset.
+ * @typedef {{
+ *   target: import("vizzu").LazyTarget & { style?: object },
+ *   options: import("vizzu").Anim.Options,
+ *   dataset: string,
+ * }} Next
+ */
+/**
+ * A step's highlight: which marks it points at and the note beside them.
+ * @typedef {{ test: (record: object) => boolean, note: string | null }} Pointing
+ */
+/**
+ * What a track's chart does with the viewer: a click on a mark, and a hook run
+ * just before a mark's label is drawn (a dashboard dims it there).
+ * @typedef {{
+ *   onClick?: (marker: { categories: Record<string, string>, values: Record<string, number> }) => void,
+ *   beforeLabel?: (event: ChartEvents["plot-marker-label-draw"]) => void,
+ * }} Hooks
+ */
+/**
+ * A track: its chart and where it draws, the entries it plays and the state
+ * it is in (`at`, `dataset`, its own `filter` and a dashboard's `extra` one),
+ * what it is told to show and what it drew last.
+ * @typedef {{
+ *   chart: Chart,
+ *   element: HTMLElement,
+ *   note: HTMLElement,
+ *   entries: (Step | null)[],
+ *   at: number,
+ *   dataset: string | null,
+ *   filter: Filter | null,
+ *   extra: Filter | null,
+ *   styled: boolean,
+ *   renewable: boolean,
+ *   hooks: Hooks,
+ *   pointing: Pointing | null,
+ *   pointedAt: Point[],
+ *   ringed: string | null,
+ *   marks: Mark[],
+ *   drawnLabels: object[],
+ *   tones: Tone[],
+ *   expect: (test: unknown) => void,
+ *   missing: (marker: unknown, measure: string) => boolean,
+ *   ends: Function | null,
+ *   crossFilter: ((on: Track, datasetId: string) => Filter | null) | null,
+ * }} Track
+ */
+
+/**
+ * `chart.on(name, handler)`, typed by the event's name as a script writes it
+ * (the engine types its names as an enum a script cannot name).
+ * @template {keyof ChartEvents} K
+ * @param {Chart} chart
+ * @param {K} name
+ * @param {(event: ChartEvents[K]) => void} handler
+ */
+export function listen(chart, name, handler) {
+  const on = /** @type {(name: K, handler: (event: ChartEvents[K]) => void) => void} */ (/** @type {unknown} */ (chart.on));
+  on.call(chart, name, handler);
+}
+
+/** @typedef {import("vizzu").AnyAnimTarget} AnimTarget */
+/** @typedef {import("vizzu").AnyAnimOptions} AnimOptions */
+/**
+ * `chart.animate(target, options)` as the engine takes them from a script (its
+ * types declare these forms beside its class, where a script's checker misses them).
+ * @param {Chart} chart
+ * @param {AnimTarget} target
+ * @param {AnimOptions} [options]
+ * @returns {import("vizzu").AnimCompleting}
+ */
+export function animate(chart, target, options) {
+  const run = /** @type {(target: AnimTarget, options?: AnimOptions) => import("vizzu").AnimCompleting} */ (
+    /** @type {unknown} */ (chart.animate)
+  );
+  return run.call(chart, target, options);
+}
+
+/**
+ * The last entry at or before `k` that a track plays (-1: none yet).
+ * @param {unknown[]} entries
+ * @param {number} k
+ */
 export function lastAt(entries, k) {
   for (let j = Math.min(k, entries.length - 1); j >= 0; j -= 1) if (entries[j]) return j;
   return -1;
 }
 
+/**
+ * Both filters (either may be missing).
+ * @param {Filter | null | undefined} a
+ * @param {Filter | null | undefined} b
+ * @returns {Filter | null}
+ */
 export const both = (a, b) => (a && b ? { and: [a, b] } : a ?? b ?? null);
+
+/**
+ * Whether a step's highlight leaves this mark out (it dims, its label too).
+ * @param {Track} on
+ * @param {Marker | null | undefined} marker
+ */
+const pointedOut = (on, marker) => Boolean(on.pointing && marker && !on.pointing.test({ ...marker.categories, ...marker.values }));
+
+/**
+ * Follow the marks a chart draws: those a highlight or the mark explored does
+ * not pick dim; the tops of those a highlight points at are kept for placing
+ * its note, and every mark of the last frame for exploring and for a filtered
+ * dashboard chart's table.
+ * @param {Track} on
+ */
+function followMarks(on) {
+  /** @type {Point[]} */
+  let tops = [];
+  /** @type {Mark[]} */
+  let drawing = [];
+  listen(on.chart, "draw-begin", () => {
+    tops = [];
+    drawing = [];
+  });
+  listen(on.chart, "plot-marker-draw", (event) => {
+    const marker = event.target;
+    if (!marker) return;
+    const context = event.renderingContext;
+    if (on.pointing) {
+      if (pointedOut(on, marker)) context.globalAlpha *= DIMMED;
+      else if (marker.position?.top) tops.push(marker.position.top);
+    }
+    if (on.ringed !== null && marker.index !== on.ringed) context.globalAlpha *= DIMMED;
+    const { index, position } = marker;
+    const categories = /** @type {Record<string, string>} */ ({ ...marker.categories });
+    const values = /** @type {Record<string, number>} */ ({ ...marker.values });
+    // A mark filtered out is drawn invisibly while it fades.
+    drawing.push({ categories, values, index, center: position?.center, seen: context.globalAlpha > 0.01 });
+  });
+  listen(on.chart, "draw-complete", () => {
+    on.pointedAt = tops;
+    on.marks = drawing;
+  });
+}
+
+/**
+ * The note of a highlighted step, just above and right of the highest mark
+ * it points at, kept inside the chart.
+ * @param {Track} on
+ */
+function placeNote(on) {
+  const note = on.note;
+  const text = on.pointing?.note;
+  note.hidden = !text;
+  if (!text) return;
+  note.textContent = text;
+  const box = on.element.getBoundingClientRect();
+  /** @type {Point | null} */
+  const top = on.pointedAt.reduce((/** @type {Point | null} */ best, point) => (!best || point.y < best.y ? point : best), null);
+  const anchor = top ?? { x: box.width / 2, y: box.height / 3 };
+  const [width, height] = [note.offsetWidth, note.offsetHeight];
+  let x = anchor.x + 12;
+  if (x + width > box.width - 8) x = Math.max(8, anchor.x - width - 12);
+  // Clear of the mark's own value label above it.
+  const y = Math.min(Math.max(8, anchor.y - height - 28), box.height - height - 8);
+  note.style.left = `${x}px`;
+  note.style.top = `${y}px`;
+  note.dataset.shown = "true";
+}
+
+/**
+ * The note a highlighted step shows over the chart in `element`.
+ * @param {HTMLElement} element
+ */
+function noteIn(element) {
+  const note = document.createElement("p");
+  note.className = "ipyreport-note";
+  note.setAttribute("role", "note");
+  note.hidden = true;
+  element.append(note);
+  return note;
+}
+
+/**
+ * A click on a mark goes to the track's hook; one on the engine's logo, which
+ * opens the vendor's web page (a network request), does nothing.
+ * @param {Track} on
+ */
+function followClicks(on) {
+  listen(on.chart, "click", (event) => {
+    if (event.target?.tagName === "logo") event.preventDefault();
+    else if (event.target?.tagName === "plot-marker") {
+      const marker = /** @type {Marker} */ (event.target);
+      const categories = /** @type {Record<string, string>} */ ({ ...marker.categories });
+      on.hooks.onClick?.({ categories, values: /** @type {Record<string, number>} */ ({ ...marker.values }) });
+    }
+  });
+}
+
+/**
+ * A filter compiled for `data` (null: none, every row).
+ * @param {Filter | null} rule
+ * @param {Data} data
+ * @param {Map<string, Function>} raw
+ */
+const compiled = (rule, data, raw) => (rule ? steps.compileFilter(rule, data, raw) : null);
 
 /**
  * What the player makes tracks with: the story and everything read from it once.
  * @param {{
  *   Vizzu: typeof import("vizzu").default,
  *   store: import("./store.js").Store,
- *   story: any,
+ *   story: StoryDocument,
  *   shown: ReturnType<typeof import("../static/steps.js").display>,
- *   datasets: object,
+ *   datasets: Record<string, Data>,
  *   raw: Map<string, Function>,
  *   baseStyle: object,
  *   plainMarks: string | null,
@@ -30,213 +259,207 @@ export const both = (a, b) => (a && b ? { and: [a, b] } : a ?? b ?? null);
  *   ink: { ink: string, paper: string },
  * }} context
  */
-export function tracks({ Vizzu, store, story, shown, datasets, raw, baseStyle, plainMarks, reducedMotion, ink }) {
-  // The mark under the pointer, in words and the story's formats (the
-  // engine's own tooltip would write 323764017.77).
-  function tooltip(chart, element) {
+export function tracks(context) {
+  const { Vizzu, store, story, shown, datasets, raw, baseStyle, plainMarks, reducedMotion, ink } = context;
+
+  /**
+   * The mark under the pointer, in words and the story's formats (the
+   * engine's own tooltip would write 323764017.77).
+   * @param {Track} on
+   */
+  function tooltip(on) {
     const tip = document.createElement("div");
     tip.className = "ipyreport-tip";
     tip.setAttribute("aria-hidden", "true"); // the data table and descriptions say it for everyone
     tip.hidden = true;
-    element.append(tip);
-    chart.on("pointermove", (event) => {
-      const target = event.target;
+    on.element.append(tip);
+    listen(on.chart, "pointermove", (event) => {
+      const target = /** @type {Marker | import("vizzu").Events.MarkerLabel | null} */ (event.target);
       const marker = target?.tagName === "plot-marker" ? target : target?.tagName === "plot-marker-label" ? target.parent : null;
-      if (!marker) {
-        tip.hidden = true;
-        return;
-      }
+      tip.hidden = !marker;
+      if (!marker) return;
       const lines = [
         ...Object.entries(marker.categories ?? {}).map(([name, value]) => `${shown.name(name)}: ${shown.label(name, value)}`),
         ...Object.entries(marker.values ?? {}).map(
-          ([name, value]) => `${shown.name(name)}: ${chart.missing(marker, name) ? "no data" : shown.number(name, value)}`,
+          ([name, value]) => `${shown.name(name)}: ${on.missing(marker, name) ? "no data" : shown.number(name, value)}`,
         ),
       ];
       tip.textContent = lines.join("\n");
-      tip.hidden = false;
       const { x, y } = event.detail.position;
-      const room = element.clientWidth;
-      tip.style.left = `${Math.min(x + 14, Math.max(0, room - tip.offsetWidth - 4))}px`;
+      tip.style.left = `${Math.min(x + 14, Math.max(0, on.element.clientWidth - tip.offsetWidth - 4))}px`;
       tip.style.top = `${Math.max(0, y - tip.offsetHeight - 10)}px`;
     });
-    chart.on("pointerleave", () => {
+    listen(on.chart, "pointerleave", () => {
       tip.hidden = true;
     });
   }
+
   /**
-   * A chart engine in `element`, with the story's labels, highlight and click handling.
+   * A chart engine in `element`, counted in the store until it is let go of.
    * @param {HTMLElement} element
-   * @param {(marker: { categories: object, values: object }) => void} [onClick]
-   * @param {{ beforeLabel?: (event: any) => void }} [options]
-   * @returns {Promise<any>}
+   * @returns {Promise<Chart>}
    */
-  async function makeChart(element, onClick, { beforeLabel } = {}) {
-    // The engine's event names are typed as an enum its JavaScript users cannot
-    // name, and the player keeps its own state on the chart: so `any` here.
-    /** @type {any} */
+  async function engineIn(element) {
     const chart = await new Vizzu(element).initializing;
     store.dispatch({ type: "engines", by: 1 });
-    steps.followMissing(chart);
-    // A step's highlight: the marks it does not point at dim (their labels too),
-    // and the tops of those it does are kept for placing its note.
-    chart.pointing = null;
-    let tops = [];
-    chart.pointedAt = [];
-    const pointedOut = (marker) =>
-      chart.pointing && marker && !chart.pointing.test({ ...marker.categories, ...marker.values });
-    chart.on("draw-begin", () => {
-      tops = [];
-    });
-    chart.on("plot-marker-draw", (event) => {
-      if (!chart.pointing) return;
-      if (pointedOut(event.target)) event.renderingContext.globalAlpha *= DIMMED;
-      else tops.push(event.target.position?.top);
-    });
-    chart.on("draw-complete", () => {
-      chart.pointedAt = tops.filter(Boolean);
-    });
-    // The marks of the last frame drawn, for exploring by keyboard; a mark
-    // being explored keeps its colour while the others dim.
-    chart.exploring = null;
-    chart.marks = [];
-    let drawing = [];
-    chart.on("draw-begin", () => {
-      drawing = [];
-    });
-    chart.on("plot-marker-draw", (event) => {
-      const marker = event.target;
-      if (chart.exploring !== null && marker.index !== chart.exploring) event.renderingContext.globalAlpha *= DIMMED;
-      // A mark filtered out is drawn invisibly while it fades.
-      if (event.renderingContext.globalAlpha <= 0.01) return;
-      const { categories, values, index, position } = marker;
-      drawing.push({ categories: { ...categories }, values: { ...values }, index, center: position?.center });
-    });
-    chart.on("draw-complete", () => {
-      chart.marks = drawing;
-    });
-    steps.readableLabels(chart, shown, {
-      ...ink,
-      before: (event) => {
-        if (pointedOut(event.target.parent)) event.renderingContext.globalAlpha *= DIMMED;
-        beforeLabel?.(event);
-      },
-    });
-    chart.note = document.createElement("p");
-    chart.note.className = "ipyreport-note";
-    chart.note.setAttribute("role", "note");
-    chart.note.hidden = true;
-    element.append(chart.note);
-    // The engine's logo opens the vendor's web page: a network request.
-    chart.on("click", (event) => {
-      if (event.target?.tagName === "logo") event.preventDefault();
-      else if (event.target?.tagName === "plot-marker") {
-        const { categories, values } = event.target;
-        onClick?.({ categories: { ...categories }, values: { ...values } });
-      }
-    });
-    if (story.tooltips !== false) tooltip(chart, element);
     return chart;
   }
 
   /**
-   * A track: a chart, its entries and the state it is in. `remake` makes a
-   * fresh chart in the same place, for a move the engine cannot animate.
-   * @param {any} chart
-   * @param {any[]} entries
-   * @param {(() => Promise<any>) | null} [remake]
+   * The track's chart with the story's labels, highlight, clicks and tooltip
+   * (its note is already in place, after the engine's canvas).
+   * @param {Track} on
    */
-  const track = (chart, entries, remake = null) => ({ chart, entries, at: -1, dataset: null, filter: null, styled: false, extra: null, remake });
+  function furnish(on) {
+    steps.followMissing(on.chart, on);
+    followMarks(on);
+    steps.readableLabels(on.chart, shown, on, {
+      ...ink,
+      before: (/** @type {ChartEvents["plot-marker-label-draw"]} */ event) => {
+        if (pointedOut(on, event.target?.parent)) event.renderingContext.globalAlpha *= DIMMED;
+        on.hooks.beforeLabel?.(event);
+      },
+    });
+    followClicks(on);
+    if (story.tooltips !== false) tooltip(on);
+  }
 
-  // Whether moving from dataset `from` to `to` changes the kind of a series
-  // both hold (a year that is a measure in the data and a dimension in a
-  // timeline's own table): the engine keeps every series it was given and
-  // refuses a second one of the same name, so such a move needs a new chart.
+  /**
+   * A track drawing in `element`. A `renewable` one makes a fresh chart in the
+   * same place for a move the engine cannot animate.
+   * @param {HTMLElement} element
+   * @param {(Step | null)[]} entries
+   * @param {Hooks & { renewable?: boolean }} [options]
+   * @returns {Promise<Track>}
+   */
+  async function track(element, entries, { renewable = false, ...hooks } = {}) {
+    /** @type {Track} */
+    const on = {
+      chart: await engineIn(element),
+      element,
+      note: noteIn(element),
+      entries,
+      at: -1,
+      dataset: null,
+      filter: null,
+      extra: null,
+      styled: false,
+      renewable,
+      hooks,
+      pointing: null,
+      pointedAt: [],
+      ringed: null,
+      marks: [],
+      drawnLabels: [],
+      tones: [],
+      expect: () => {},
+      missing: () => false,
+      ends: null,
+      crossFilter: null,
+    };
+    furnish(on);
+    return on;
+  }
+
+  /**
+   * Whether moving from dataset `from` to `to` changes the kind of a series
+   * both hold (a year that is a measure in the data and a dimension in a
+   * timeline's own table): the engine keeps every series it was given and
+   * refuses a second one of the same name, so such a move needs a new chart.
+   * @param {string | null} from
+   * @param {string} to
+   */
   function clashes(from, to) {
     if (from === null || from === to) return false;
     const kinds = new Map(datasets[from].series.map((s) => [s.name, s.type]));
     return datasets[to].series.some((s) => kinds.has(s.name) && kinds.get(s.name) !== s.type);
   }
 
-  // A fresh chart in the track's place (the track keeps its entries and position).
+  /**
+   * A fresh chart in the track's place (the track keeps its entries and position).
+   * @param {Track} on
+   */
   async function renew(on) {
-    const element = on.chart.note.parentElement;
     try {
       on.chart.detach();
     } catch {
       // already unusable: the new chart replaces it either way
     }
     store.dispatch({ type: "engines", by: -1 });
-    element.replaceChildren();
-    on.chart = await on.remake();
-    Object.assign(on, { dataset: null, styled: false });
+    on.element.replaceChildren();
+    on.chart = await engineIn(on.element);
+    on.note = noteIn(on.element);
+    Object.assign(on, { dataset: null, styled: false, pointing: null, ringed: null, marks: [], pointedAt: [] });
+    furnish(on);
   }
-  // The animate() target for `entry` on `track`, with the track's state moved on.
+
+  /**
+   * What the marks of the state coming hold: which hold no value
+   * (placeholders, nulls), which end a series (a step naming its series at
+   * their ends labels only each one's last point), which a highlight picks.
+   * @param {Track} on
+   * @param {Step} entry
+   * @param {string} datasetId
+   */
+  function expectMarks(on, entry, datasetId) {
+    const data = datasets[datasetId];
+    const from = story.placeholders?.[datasetId] ?? null;
+    const keep = compiled(both(on.filter, on.extra), data, raw);
+    on.expect(steps.reported(data, from, keep));
+    on.ends = entry.ends ? steps.seriesEnds(data, from, keep) : null;
+    const pointing = entry.highlight;
+    on.pointing = pointing ? { test: steps.compileFilter(pointing.filter, data, raw), note: pointing.note } : null;
+    on.note.dataset.shown = "false";
+  }
+
+  /**
+   * The animate() target for `entry` on `track`, with the track's state moved on.
+   * @param {Track} on
+   * @param {Step} entry
+   */
   function targetFor(on, entry) {
-    if ("filter" in entry) on.filter = entry.filter;
-    if (on.board) on.extra = on.board.filterFor(on, entry.data ?? "main");
+    if ("filter" in entry) on.filter = entry.filter ?? null;
+    if (on.crossFilter) on.extra = on.crossFilter(on, entry.data ?? "main");
     const step = on.extra ? { ...entry, filter: both(on.filter, on.extra) } : entry;
+    /** @type {Next} */
     const next = steps.stepTarget(step, datasets, on.dataset, raw);
     next.target = steps.withColors(next.target, entry, datasets[next.dataset], story.colors, plainMarks);
     on.dataset = next.dataset;
-    // Which marks of the state coming hold no value (placeholders, nulls).
-    const rule = both(on.filter, on.extra);
-    const data = datasets[next.dataset];
-    on.chart.expect(
-      steps.reported(data, story.placeholders?.[next.dataset] ?? null, rule ? steps.compileFilter(rule, data, raw) : null),
-    );
-    // A step naming its series at their ends labels only each one's last point.
-    on.chart.ends = entry.ends
-      ? steps.seriesEnds(data, story.placeholders?.[next.dataset] ?? null, rule ? steps.compileFilter(rule, data, raw) : null)
-      : null;
-    const pointing = entry.highlight;
-    on.chart.pointing = pointing
-      ? { test: steps.compileFilter(pointing.filter, datasets[next.dataset], raw), note: pointing.note }
-      : null;
-    on.chart.note.dataset.shown = "false";
+    expectMarks(on, entry, next.dataset);
     if (!on.styled) {
-      const narrow = on.chart.note.parentElement.clientWidth < NARROW_PX;
+      const narrow = on.element.clientWidth < NARROW_PX;
       next.target.style = merge(narrow ? merge(baseStyle, NARROW) : baseStyle, next.target.style ?? {});
       on.styled = true;
     }
     return next;
   }
 
+  /**
+   * Play `entry` on the track (`options`: the animation's, 0 for none).
+   * @param {Track} on
+   * @param {Step} entry
+   * @param {0 | { duration: number }} [options]
+   */
   async function apply(on, entry, options) {
-    if (on.remake && clashes(on.dataset, entry.data ?? "main")) {
+    if (on.renewable && clashes(on.dataset, entry.data ?? "main")) {
       await renew(on);
       // The new chart starts unfiltered: give it the filter the track is at.
       if (!("filter" in entry) && on.filter) entry = { ...entry, filter: on.filter };
     }
     const next = targetFor(on, entry);
     const animation = reducedMotion.matches || options === 0 ? 0 : { ...next.options, ...(options ?? {}) };
-    await on.chart.animate(next.target, animation);
-    placeNote(on.chart);
+    await animate(on.chart, next.target, animation);
+    placeNote(on);
   }
 
-  // The note of a highlighted step, just above and right of the highest
-  // mark it points at, kept inside the chart.
-  function placeNote(chart) {
-    const note = chart.note;
-    const text = chart.pointing?.note;
-    note.hidden = !text;
-    if (!text) return;
-    note.textContent = text;
-    const box = note.parentElement.getBoundingClientRect();
-    const top = chart.pointedAt.reduce((best, point) => (!best || point.y < best.y ? point : best), null);
-    const anchor = top ?? { x: box.width / 2, y: box.height / 3 };
-    const [width, height] = [note.offsetWidth, note.offsetHeight];
-    let x = anchor.x + 12;
-    if (x + width > box.width - 8) x = Math.max(8, anchor.x - width - 12);
-    // Clear of the mark's own value label above it.
-    const y = Math.min(Math.max(8, anchor.y - height - 28), box.height - height - 8);
-    note.style.left = `${x}px`;
-    note.style.top = `${y}px`;
-    note.dataset.shown = "true";
-  }
-
-  // Bring a track to its entry at `k`: animated when it comes straight from
-  // the entry before; otherwise replayed, without animation, from the last
-  // entry that fixes the whole chart, so a jump never leaves it half-drawn.
+  /**
+   * Bring a track to its entry at `k`: animated when it comes straight from
+   * the entry before; otherwise replayed, without animation, from the last
+   * entry that fixes the whole chart, so a jump never leaves it half-drawn.
+   * @param {Track} on
+   * @param {number} k
+   * @param {{ instant?: boolean }} [options]
+   */
   async function show(on, k, { instant = false } = {}) {
     const last = lastAt(on.entries, k);
     if (last < 0 || last === on.at) return;
@@ -244,11 +467,14 @@ export function tracks({ Vizzu, store, story, shown, datasets, raw, baseStyle, p
     if (!direct) {
       let from = last;
       while (from > 0 && !on.entries[from]?.complete) from -= 1;
-      for (let j = from; j < last; j += 1) if (on.entries[j]) await apply(on, on.entries[j], 0);
+      for (let j = from; j < last; j += 1) {
+        const entry = on.entries[j];
+        if (entry) await apply(on, entry, 0);
+      }
     }
     on.at = last;
-    await apply(on, on.entries[last], instant ? 0 : direct ? undefined : { duration: 0.4 });
+    await apply(on, /** @type {Step} */ (on.entries[last]), instant ? 0 : direct ? undefined : { duration: 0.4 });
   }
 
-  return { makeChart, track, targetFor, apply, show, renew };
+  return { track, targetFor, apply, show, renew };
 }

@@ -121,17 +121,17 @@ export function seriesEnds(data, placeholdersFrom, keep) {
 
 // Follows which state a chart's marks show. The engine hands a mark's values
 // from the state it leaves until its animation completes, then from the one it
-// reaches: `chart.expect(test)` (before each animate) names the state coming,
-// and `chart.missing(marker, measure)` says whether the value the mark holds
-// now is one the data does not have. A mark missing all its values where it
-// rests (or on both sides of a move) is not drawn: a placeholder of a scatter
-// plot would otherwise sit at zero.
-export function followMissing(chart) {
+// reaches: `record.expect(test)` (before each animate) names the state coming,
+// and `record.missing(marker, measure)` says whether the value the mark holds
+// now is one the data does not have (`record`: the chart's track). A mark missing
+// all its values where it rests (or on both sides of a move) is not drawn: a
+// placeholder of a scatter plot would otherwise sit at zero.
+export function followMissing(chart, record) {
   let now = null;
   let from = null;
   let ahead = null;
   let moving = false;
-  chart.expect = (test) => {
+  record.expect = (test) => {
     ahead = test;
   };
   chart.on("animation-begin", () => {
@@ -147,11 +147,11 @@ export function followMissing(chart) {
     if (typeof value !== "number" || Number.isNaN(value)) return true;
     return value === 0 && Boolean(test) && !test(marker.categories ?? {}, measure);
   };
-  chart.missing = (marker, measure) => absent(moving ? from : now, marker, measure);
+  record.missing = (marker, measure) => absent(moving ? from : now, marker, measure);
   chart.on("plot-marker-draw", (event) => {
     const marker = event.target;
     const measures = Object.keys(marker?.values ?? {});
-    if (!measures.length || !measures.every((measure) => chart.missing(marker, measure))) return;
+    if (!measures.length || !measures.every((measure) => record.missing(marker, measure))) return;
     if (moving && !(now && measures.every((measure) => !now(marker.categories ?? {}, measure)))) return;
     event.renderingContext.globalAlpha = 0;
   });
@@ -256,6 +256,7 @@ export function stepTarget(step, datasets, current, raw = new Map()) {
 // that colours by nothing draws its marks in `plain` (when given): a story
 // whose categories own the palette's colours must not lend one of them to
 // marks that mean no category.
+/** @param {string | null} [plain] */
 export function withColors(target, step, data, colors, plain = null) {
   const config = step.config ?? {};
   const channel = config.channels?.color ?? config.color;
@@ -410,18 +411,20 @@ function crowds(p, q, gap) {
 // label that would overlap one already drawn in the same frame (axis ticks,
 // small marks' labels) is left out rather than drawn on top. `before(event)`
 // runs just before a marker label is drawn (a dashboard dims it there).
-// The texts and boxes drawn in the last complete frame are kept on `chart.drawnLabels`.
+// The texts and boxes drawn in the last complete frame are kept on `record.drawnLabels`
+// (`record`: the chart's track, whose `missing` and `ends` the labels follow).
 // A value label is written in `ink` on a halo of `paper` (the theme's text and
 // background colours), so it keeps their contrast on any mark or backdrop.
 /**
  * @param {any} chart a Vizzu chart
  * @param {ReturnType<typeof display>} shown the story's formats (see display)
+ * @param {any} record the chart's track: what it drew is kept there
  * @param {{ before?: (event: any) => void, ink?: string, paper?: string }} [options]
  */
-export function readableLabels(chart, shown, { before, ink, paper } = {}) {
+export function readableLabels(chart, shown, record, { before, ink, paper } = {}) {
   let frame = new Map();
   let channels = {};
-  chart.drawnLabels = [];
+  record.drawnLabels = [];
   // The engine names a channel's series {name, aggregator}; marks key values as "mean(Units)".
   const key = (entry) => (entry.aggregator && entry.aggregator !== "sum" ? `${entry.aggregator}(${entry.name})` : entry.name);
   chart.on("draw-begin", () => {
@@ -431,7 +434,7 @@ export function readableLabels(chart, shown, { before, ink, paper } = {}) {
     );
   });
   chart.on("draw-complete", () => {
-    chart.drawnLabels = [...frame.entries()].flatMap(([group, drawn]) =>
+    record.drawnLabels = [...frame.entries()].flatMap(([group, drawn]) =>
       drawn.map(({ corners, text }) => ({ group, corners, box: boxAround(corners), text })),
     );
   });
@@ -478,7 +481,7 @@ export function readableLabels(chart, shown, { before, ink, paper } = {}) {
     return shown.number(measure, value, true);
   };
 
-  // A series named at its end (`chart.ends`, see seriesEnds): its name and
+  // A series named at its end (`record.ends`, see seriesEnds): its name and
   // value just right of its last point, broken between words onto more lines
   // where the canvas ends before it does, and moved off a name already there —
   // up if its point is higher, down if lower — so the names keep the lines' order.
@@ -534,11 +537,11 @@ export function readableLabels(chart, shown, { before, ink, paper } = {}) {
     // Mid-transition from labels of other series: the engine's text stands.
     const known = measures.every((m) => m in (marker?.values ?? {})) && dims.every((d) => d in (marker?.categories ?? {}));
     // A value the data does not have is not written (not as 0): alone, no label at all.
-    const missing = (m) => Boolean(chart.missing?.(marker, m));
-    if (chart.ends) {
+    const missing = (m) => Boolean(record.missing?.(marker, m));
+    if (record.ends) {
       const along = channelSet("x").find((entry) => !shown.isMeasure(entry));
       const measure = measures[0] ?? measureOn("y");
-      const end = known && along && measure && !missing(measure) && chart.ends(marker.categories, along, dims, measure);
+      const end = known && along && measure && !missing(measure) && record.ends(marker.categories, along, dims, measure);
       if (!end) {
         event.preventDefault();
         return;
