@@ -27,7 +27,11 @@ from ipyreport.document import Document, load
 from ipyreport.export._dense import DECODE_JS, encode
 from ipyreport.themes import BACKGROUND, INK
 
-__all__ = ["iframe", "render"]
+__all__ = ["PAGE_FONT", "iframe", "render"]
+
+# The chart engine's own type (its default style's fontFamily), so a page's words and
+# its charts read in one family; player.css sets the same on the player.
+PAGE_FONT = "Roboto, sans-serif"
 
 BOOTSTRAP = (
     DECODE_JS
@@ -221,7 +225,7 @@ def _code() -> str:
 
 # A notebook's article: its prose between the stories.
 CHAPTERS_STYLE = f"""
-body {{ margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: {INK["light"]}; background: {BACKGROUND["light"]}; }}
+body {{ margin: 0; font-family: {PAGE_FONT}; color: {INK["light"]}; background: {BACKGROUND["light"]}; }}
 .ipyreport-prose {{ max-width: 42rem; margin: 0 auto; padding: 1rem; line-height: 1.55; }}
 .ipyreport-prose img {{ display: none; }}
 """
