@@ -1,10 +1,12 @@
 """A story as a PDF handout, drawn by headless Chromium from the same HTML.
 
-Each slide becomes one page (its final state, or every step with
-``steps=True``): the slide title and the speaker notes as real text, the
-chart as a sharp image (drawn at twice the page resolution by the very
-player the HTML file uses), and an appendix with the data table behind
-every page. Chromium comes from the system (Debian's ``chromium``) and is
+Each slide becomes one page (or each step one page, with ``steps=True``):
+the slide title as real text, then the steps that carry its story side by
+side (every step it moves through, an earlier view it goes back to once; a
+timeline's first, last and two moments between), each captioned by its own
+words, and the slide's notes as the page's caption. The charts are sharp
+images (drawn at twice the page resolution by the very player the HTML
+file uses); an appendix holds the data table behind every picture. Chromium comes from the system (Debian's ``chromium``) and is
 driven by Playwright, an optional dependency: ``pip install 'ipyreport[pdf]'``.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import html
 import importlib.util
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -20,7 +23,7 @@ from ipyreport._files import write_atomic
 from ipyreport._provenance import made_from
 from ipyreport.document import Document, load
 from ipyreport.export._browser import in_own_thread, story_page
-from ipyreport.export.html import source_date
+from ipyreport.export.html import PAGE_FONT, source_date
 from ipyreport.formats import MISSING, Display
 from ipyreport.themes import INK
 
@@ -35,21 +38,29 @@ SHOW = """async ([slide, step]) => {
   return { image: root.ipyreport.snapshot(), error: root.dataset.error ?? null };
 }"""
 
+# At most this many steps of a slide side by side on its page.
+STRIP = 4
+
 HANDOUT_CSS = """
 @page {{ size: {width:.4f}in {height:.4f}in; margin: 0.35in; }}
-body {{ font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: {ink}; margin: 0; }}
+body {{ font-family: {font}; color: {ink}; margin: 0; }}
 section {{ break-after: page; height: calc({height:.4f}in - 0.7in); display: flex; flex-direction: column; }}
 section:last-child {{ break-after: auto; height: auto; }}
 h1 {{ font-size: 18pt; margin: 0 0 0.1in; }}
 h2 {{ font-size: 13pt; margin: 0.15in 0 0.05in; }}
 h3 {{ font-size: 10pt; margin: 0.08in 0 0.03in; }}
-.chart {{ flex: 1 1 auto; min-height: 0; display: flex; justify-content: center; }}
-.chart img {{ max-width: 100%; max-height: 100%; object-fit: contain; }}
+.chart {{ flex: 1 1 auto; min-height: 0; display: grid; gap: 0.12in; grid-auto-rows: minmax(0, 1fr); }}
+.strip-1 {{ grid-template-columns: 1fr; }}
+.strip-2, .strip-3, .strip-4 {{ grid-template-columns: 1fr 1fr; }}
+.strip-3 figure:last-child {{ grid-column: span 2; }}
+figure {{ margin: 0; min-height: 0; display: flex; flex-direction: column; justify-content: center; }}
+figure img {{ min-height: 0; max-height: calc(100% - 1.5em); width: 100%; object-fit: contain; }}
+figcaption {{ font-size: 8.5pt; margin: 0.03in 0 0; text-align: center; }}
 .notes {{ font-size: 10pt; margin: 0.08in 0 0; white-space: pre-wrap; }}
-.alt {{ font-size: 8pt; color: #5a6373; margin: 0.04in 0 0; }}
-table {{ border-collapse: collapse; font-size: 8pt; margin-bottom: 0.1in; break-inside: auto; }}
-th, td {{ unicode-bidi: isolate; padding: 1pt 6pt; border-bottom: 0.5pt solid #c5ccd8; text-align: left; }}
-td {{ text-align: right; font-variant-numeric: tabular-nums; }}
+table {{ align-self: flex-start; border-collapse: collapse; font-size: 8pt; margin-bottom: 0.1in; break-inside: auto; }}
+th, td {{ unicode-bidi: isolate; padding: 1pt 6pt; border-bottom: 0.5pt solid #c5ccd8; text-align: left; font-weight: normal; }}
+thead th {{ font-weight: 600; border-bottom-width: 1pt; }}
+.number {{ text-align: right; font-variant-numeric: tabular-nums; }}
 footer {{ font-size: 7pt; color: #5a6373; }}
 """
 
@@ -64,17 +75,51 @@ def save_pdf(document: bytes, path: str | Path, *, steps: bool = False, size: st
         raise RuntimeError(msg)
     contents = load(document)
     pages = [
-        (s, k)
+        (s, strip)
         for s, slide in enumerate(contents["slides"], start=1)
-        for k in (range(1, len(slide["steps"]) + 1) if steps else [len(slide["steps"])])
+        for strip in (
+            [[k] for k in range(1, len(slide["steps"]) + 1)] if steps else [_story_steps(slide)]
+        )
     ]
     target = Path(path)
     in_own_thread(lambda: _draw(document, contents, pages, target, size=size))
     return target
 
 
+def _story_steps(slide: Any) -> list[int]:
+    """The steps (1-based) that carry a slide's story: each view it moves through once (a
+    step that goes back to an earlier view adds nothing new), at most ``STRIP`` of them,
+    evenly spread from the first to the last (a timeline's start, two moments, its end).
+
+    >>> step = lambda title: {"config": {"title": title}}
+    >>> _story_steps({"steps": [step("World"), step("Europe"), step("Germany"), step("Europe"), step("World")]})
+    [1, 2, 3]
+    >>> _story_steps({"steps": [step(str(year)) for year in range(2000, 2010)]})
+    [1, 4, 7, 10]
+    """
+    seen: set[str] = set()
+    views = []
+    for k, step in enumerate(slide["steps"], start=1):
+        view = json.dumps(
+            {
+                key: step.get(key)
+                for key in ("config", "filter", "data", "highlight", "style", "charts")
+            },
+            sort_keys=True,
+        )
+        if view not in seen:
+            seen.add(view)
+            views.append(k)
+    if len(views) <= STRIP:
+        return views
+    return [views[round(i * (len(views) - 1) / (STRIP - 1))] for i in range(STRIP)]
+
+
+Page = tuple[int, list[int]]  # a slide (1-based) and the steps its page shows
+
+
 def _draw(
-    document: bytes, contents: Document, pages: list[tuple[int, int]], target: Path, *, size: str
+    document: bytes, contents: Document, pages: list[Page], target: Path, *, size: str
 ) -> None:
     width, height = PAGE_SIZES[size]
     # The chart is drawn at the page's aspect ratio and twice its resolution.
@@ -82,14 +127,16 @@ def _draw(
         browser,
         page,
     ):
-        images = []
-        for s, k in pages:
-            shown = page.evaluate(SHOW, [s, k])
-            if shown["error"]:
-                # A page that shows another step's picture would mislead: stop here.
-                msg = f"slide {s}, step {k} could not be drawn: {shown['error']}"
-                raise RuntimeError(msg)
-            images.append(shown["image"])
+        images: list[list[str]] = []
+        for s, strip in pages:
+            images.append([])
+            for k in strip:
+                shown = page.evaluate(SHOW, [s, k])
+                if shown["error"]:
+                    # A page that shows another step's picture would mislead: stop here.
+                    msg = f"slide {s}, step {k} could not be drawn: {shown['error']}"
+                    raise RuntimeError(msg)
+                images[-1].append(shown["image"])
         handout = browser.new_page()
         handout.set_content(_handout(contents, pages, images, width, height))
         if size == "A4":
@@ -120,65 +167,90 @@ def _pinned(pdf: bytes) -> bytes:
 
 def _handout(
     document: Document,
-    pages: list[tuple[int, int]],
-    images: list[str],
+    pages: list[Page],
+    images: list[list[str]],
     width: float,
     height: float,
 ) -> str:
     title = html.escape(document.get("title") or "Data story")
+    style = HANDOUT_CSS.format(width=width, height=height, ink=INK["light"], font=PAGE_FONT)
     parts = [
         f'<!doctype html><html lang="{html.escape(document.get("lang") or "en")}"><head><meta charset="utf-8">',
-        f"<title>{title}</title><style>{HANDOUT_CSS.format(width=width, height=height, ink=INK['light'])}</style></head><body>",
+        f"<title>{title}</title><style>{style}</style></head><body>",
     ]
-    for (s, k), image in zip(pages, images, strict=True):
+    by_step = len(pages) > len(document["slides"])
+    for (s, strip), pictures in zip(pages, images, strict=True):
         slide = document["slides"][s - 1]
-        step = slide["steps"][k - 1]
         heading = html.escape(slide["heading"])
-        if len(pages) > len(document["slides"]):
-            heading += f" <small>(step {k} of {len(slide['steps'])})</small>"
+        if by_step:
+            heading += f" <small>(step {strip[0]} of {len(slide['steps'])})</small>"
+        figures = []
+        for k, image in zip(strip, pictures, strict=True):
+            step = slide["steps"][k - 1]
+            words = _caption(step)
+            caption = f"<figcaption>{html.escape(words)}</figcaption>" if words else ""
+            figures.append(
+                f'<figure><img src="{image}" alt="{html.escape(step.get("alt") or "")}">{caption}</figure>'
+            )
         notes = (
             f'<p class="notes">{html.escape(slide.get("notes") or "")}</p>'
             if slide.get("notes")
             else ""
         )
         parts.append(
-            f'<section><h1>{heading}</h1><div class="chart"><img src="{image}" alt="{html.escape(step.get("alt") or "")}"></div>'
-            f'{notes}<p class="alt">{html.escape(step.get("alt") or "")}</p></section>'
+            f'<section><h1>{heading}</h1><div class="chart strip-{len(strip)}">{"".join(figures)}</div>'
+            f"{notes}</section>"
         )
     display = Display.of(document)
     parts.append("<section><h1>Data behind the charts</h1>")
-    for s, k in pages:
+    for s, strip in pages:
         slide = document["slides"][s - 1]
         if slide.get("kind") == "cover":
             continue  # a title or closing slide has no data behind it
-        step = slide["steps"][k - 1]
-        heading = html.escape(slide["heading"])
-        parts.append(
-            f"<h2>{heading}{f' — step {k}' if len(pages) > len(document['slides']) else ''}</h2>"
-        )
-        tables = step["tables"] if "tables" in step else [step.get("table")]
-        for name, rows in zip(step.get("names") or [None], tables, strict=False):
-            if name:
-                parts.append(f"<h3>{html.escape(name[:1].upper() + name[1:])}</h3>")
-            parts.append(_table(rows, display))
+        for k in strip:
+            step = slide["steps"][k - 1]
+            heading = html.escape(slide["heading"])
+            if by_step or len(strip) > 1:
+                named = (step.get("config") or {}).get("title")
+                heading += f" — {html.escape(named) if isinstance(named, str) else f'step {k}'}"
+            parts.append(f"<h2>{heading}</h2>")
+            tables = step["tables"] if "tables" in step else [step.get("table")]
+            for name, rows in zip(step.get("names") or [None], tables, strict=False):
+                if name:
+                    parts.append(f"<h3>{html.escape(name[:1].upper() + name[1:])}</h3>")
+                parts.append(_table(rows, display))
     parts.append(
         f"<footer>{html.escape(made_from(document.get('provenance')))}</footer></section></body></html>"
     )
     return "".join(parts)
 
 
+def _caption(step: Any) -> str:
+    """A picture's own words: its caption, else the note it points with (its chart's
+    title is in the picture already)."""
+    config = step.get("config") or {}
+    for words in (config.get("caption"), (step.get("highlight") or {}).get("note")):
+        if isinstance(words, str) and words.strip():
+            return words
+    return ""
+
+
 def _table(rows: dict[str, Any] | None, display: Display) -> str:
     if not rows:
         return "<p>No table for this step (it uses a custom JavaScript filter).</p>"
-    head = "".join(f"<th>{html.escape(display.name(str(c)))}</th>" for c in rows["columns"])
     dims = len(rows["columns"]) - rows["measures"]
+    number = ' class="number"'
+    head = "".join(
+        f'<th scope="col"{number if i >= dims else ""}>{html.escape(display.name(str(c)))}</th>'
+        for i, c in enumerate(rows["columns"])
+    )
     body = []
     columns = rows["columns"]
     for row in rows["rows"]:
         cells = [
-            f"<th>{html.escape(display.label(columns[i], str(v)) if v is not None else MISSING)}</th>"
+            f'<th scope="row">{html.escape(display.label(columns[i], str(v)) if v is not None else MISSING)}</th>'
             if i < dims
-            else f"<td>{html.escape(display.number(columns[i], v))}</td>"
+            else f'<td class="number">{html.escape(display.number(columns[i], v))}</td>'
             for i, v in enumerate(row)
         ]
         body.append(f"<tr>{''.join(cells)}</tr>")

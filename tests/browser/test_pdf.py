@@ -1,6 +1,7 @@
 """PDF handouts: a page per slide (or step), real text, sharp non-blank charts, tables."""
 
 import io
+import json
 
 import pytest
 from PIL import Image
@@ -8,6 +9,8 @@ from pypdf import PdfReader
 
 from ipyreport import Dashboard, Slide, Story, encode, presets, samples
 from ipyreport.cli import main
+from ipyreport.export.pdf import HANDOUT_CSS, _table
+from ipyreport.formats import Display
 
 SALES = encode(samples.sales())
 
@@ -55,10 +58,13 @@ def test_handout_has_a_page_per_slide_or_step_and_an_appendix(tmp_path, steps, t
     assert texts[slide_pages].startswith("Data behind the charts")
     assert "Americas" in appendix
     assert "United States" in appendix
+    # Without steps=True the morph's page shows both its steps, the column and the pie.
+    pictures = [len(page.images) for page in reader.pages[:slide_pages]]
+    assert pictures == ([1, 1, 1] if steps else [2, 1])
     for page in reader.pages[:slide_pages]:
-        (image,) = page.images
-        assert ink(image.data) > 0.02
-        assert image.image.width >= 1500  # drawn at twice the page's resolution
+        for image in page.images:
+            assert ink(image.data) > 0.02
+            assert image.image.width >= 1500  # drawn at twice the page's resolution
     assert all(not page.images for page in reader.pages[slide_pages:])
 
 
@@ -129,8 +135,6 @@ def test_a_pinned_build_time_makes_the_pdf_byte_identical(tmp_path, monkeypatch)
 
 
 def refused_document():
-    import json
-
     document = json.loads(story().to_json())
     document["slides"][1]["steps"][0]["config"]["channels"]["y"]["set"] = ["NoSuchSeries"]
     return json.dumps(document).encode()
@@ -163,5 +167,30 @@ def test_a_highlight_note_is_printed_on_its_page(tmp_path):
     )
     path = story.save_pdf(tmp_path / "notes.pdf", steps=True)
     pages = [" ".join(page.extract_text().split()) for page in PdfReader(path).pages]
-    assert "Highlighted: Europe. Europe came second." in pages[1]
+    assert "Europe came second" in pages[1]
+    # The text alternative stays the pictures' own (for screen readers), not printed.
+    assert "Highlighted" not in " ".join(pages)
+    assert "A bar chart" not in " ".join(pages)
     assert "$237.2M" in pages[-1]  # the appendix table reads numbers in the story's format
+
+
+def test_a_drill_down_prints_each_view_it_moves_through_once_over_its_notes(tmp_path):
+    steps = presets.zoom(SALES, levels=["Region", "Country"], path=["Europe"], y="Revenue")
+    story = Story(SALES, slides=[Slide(*steps, title="Europe up close", notes="Europe leads.")])
+    reader = PdfReader(story.save_pdf(tmp_path / "zoom.pdf"))
+    first = reader.pages[0]
+    # Down to Europe and back up: the world, then Europe (going back adds no picture).
+    assert len(first.images) == 2
+    text = " ".join(first.extract_text().split())
+    assert text == "Europe up close Europe leads."
+
+
+def test_a_table_reads_its_headers_over_their_numbers_and_no_bold_first_column():
+    contents = json.loads(story().to_json())
+    table = _table(contents["slides"][0]["steps"][0]["table"], Display.of(contents))
+    assert table.startswith(
+        '<table><thead><tr><th scope="col">Region</th><th scope="col" class="number">Revenue</th>'
+    )
+    assert '<tr><th scope="row">Americas</th><td class="number">' in table
+    assert ".number {{ text-align: right;" in HANDOUT_CSS
+    assert "font-weight: normal" in HANDOUT_CSS.split("thead th")[0]
