@@ -737,6 +737,7 @@ def timeline(
         cumulative=cumulative,
         logs=logs,
     )
+    gaps = _unreported(projected, time, moments)
     steps = []
     for index, moment in enumerate(moments):
         shown = moments[: index + 1] if cumulative else [moment]
@@ -761,6 +762,9 @@ def timeline(
             "easing": "linear" if index else "ease-in-out",
         }
         config = step.config if rescale else _fixed_ranges(step.config, ranges)
+        if gaps:
+            # Said on the frame itself; every moment keeps the line, so the plot holds still.
+            config = {**config, "subtitle": _NO_DATA if moment in gaps else "\u00a0"}
         steps.append(
             Step(
                 config=config,
@@ -772,6 +776,18 @@ def timeline(
             )
         )
     return steps
+
+
+# What a moment no row reports says under its title (its marks are absent, not zero).
+_NO_DATA = "No data reported"
+
+
+def _unreported(data: VizzuData, time: str, moments: Sequence[str]) -> set[str]:
+    """The moments of a timeline that no row of ``data`` (before gaps are filled) holds."""
+    series = data[time]
+    assert isinstance(series, Dimension)
+    present = {series.categories[code] for code in np.unique(series.codes).tolist() if code >= 0}
+    return {moment for moment in moments if moment not in present}
 
 
 # A scatter or bubble timeline draws no guide line from each mark to the axes:

@@ -97,6 +97,23 @@ def test_gaps_are_filled_only_inside_the_source_cadence_and_the_kept_stretch():
     assert titles(steps) == ["2021-01-01", "2021-02-01", "2021-03-01", "2021-04-01"]
 
 
+def test_a_moment_no_row_reports_says_so_under_its_title_and_the_others_keep_the_line():
+    steps = presets.timeline(MONTHLY, time="Month", x="Team", y="Score")
+    # March is missing from the source: its frame says so, the others hold a blank
+    # line in its place, so the plot does not move when the words come and go.
+    assert [(step.config["title"], step.config["subtitle"]) for step in steps[1:4]] == [
+        ("2021-02-01", "\u00a0"),
+        ("2021-03-01", "No data reported"),
+        ("2021-04-01", "\u00a0"),
+    ]
+
+
+def test_a_timeline_without_gaps_has_no_subtitle():
+    kept = ["2021-01-01", "2021-02-01"]
+    steps = presets.timeline(MONTHLY, time="Month", x="Team", y="Score", filter={"Month": kept})
+    assert [step.config.get("subtitle") for step in steps] == [None, None]
+
+
 def test_a_pre_filtered_monthly_table_gets_no_finer_periods():
     # Months two apart in what is kept; the source is monthly: no weeks, no days.
     kept = ["2021-02-01", "2021-04-01", "2021-06-01"]
