@@ -6,6 +6,10 @@
 // animation at once and goes on. After a resize, a zoom or a rotation the
 // block at the middle is looked up again. Each block keeps a picture of its
 // step for printing; "Print with pictures" makes the ones not yet seen.
+// A timeline is one block with a slider: the block plays the moment its
+// slider is at, and moving the slider moves the chart. On a phone the chart
+// is held at the top and the words scroll below it, so the line a block
+// crosses to play is a third of the way down the part of the screen under the chart.
 
 /**
  * @param {{ root: HTMLElement, api: any }} context
@@ -17,7 +21,14 @@ export function follow({ root, api }) {
   let active = null;
   let printing = false;
 
-  const where = (block) => ({ slide: Number(block.dataset.slide), step: Number(block.dataset.step) });
+  /** @type {HTMLElement} */
+  const sticky = root.querySelector(".ipyreport-sticky");
+  /** @param {Element} block */
+  const slider = (block) => /** @type {HTMLInputElement | null} */ (block.querySelector(".ipyreport-scrub input"));
+  const where = (block) => ({
+    slide: Number(block.dataset.slide),
+    step: Number(slider(block)?.value ?? block.dataset.step),
+  });
 
   async function show(block) {
     if (!block || block === active || printing) return;
@@ -25,10 +36,31 @@ export function follow({ root, api }) {
     active = block;
     block.classList.add("ipyreport-active");
     progress.value = blocks.indexOf(block) + 1;
+    await play(block);
+  }
+
+  async function play(block) {
     const { slide, step } = where(block);
     await api.goTo(slide, step); // resolves once the player rests there
     // The picture printing shows beside this block's words.
-    if (active === block) keepPicture(block);
+    if (active === block && where(block).step === step) keepPicture(block);
+  }
+
+  // A timeline's slider: each position a moment, named as its step is titled.
+  for (const block of blocks) {
+    const input = slider(block);
+    if (!input) continue;
+    const moments = JSON.parse(input.dataset.moments ?? "[]");
+    const output = block.querySelector(".ipyreport-scrub output");
+    input.addEventListener("input", () => {
+      const moment = moments[Number(input.value) - Number(input.min)] ?? input.value;
+      input.setAttribute("aria-valuetext", moment);
+      if (output) output.textContent = moment;
+      if (active === block) play(block);
+      else show(block);
+    });
+    // The slider's arrow keys move the slider, not the story.
+    input.addEventListener("keydown", (event) => event.stopPropagation());
   }
 
   function keepPicture(block) {
@@ -38,17 +70,27 @@ export function follow({ root, api }) {
     picture.hidden = false;
   }
 
-  // The block across the middle of the screen (or the last one above it).
+  // The line a block crosses to play: the middle of the screen, or a third of the
+  // way down the words when the chart is held above them.
+  function line() {
+    const chart = sticky.getBoundingClientRect();
+    const above = chart.left < window.innerWidth / 4 && chart.bottom < window.innerHeight * 0.75;
+    return above ? chart.bottom + (window.innerHeight - chart.bottom) / 3 : window.innerHeight / 2;
+  }
+
+  // The block across the line (or the last one above it).
   function atMiddle() {
-    const middle = window.innerHeight / 2;
+    const middle = line();
     let found = blocks[0];
     for (const block of blocks) if (block.getBoundingClientRect().top <= middle) found = block;
     return found;
   }
 
+  // A block crossing the middle of the screen: look again (the scroll check finds
+  // the one across the line where that is elsewhere).
   const observer = new IntersectionObserver(
     (entries) => {
-      for (const entry of entries) if (entry.isIntersecting) show(entry.target);
+      if (entries.some((entry) => entry.isIntersecting)) show(atMiddle());
     },
     { rootMargin: "-50% 0px -50% 0px" },
   );

@@ -17,8 +17,10 @@ import hashlib
 import html
 import json
 import os
+import re
 from collections.abc import Sequence
 from importlib import resources
+from typing import Any
 
 from ipyreport import assets
 from ipyreport._errors import IpyreportError
@@ -310,25 +312,28 @@ def _markup(document: Document, footer: str, layout: str, prefix: str = "") -> s
     if document["title"]:
         parts.append(f'<h1 class="ipyreport-article-title">{esc(document["title"])}</h1>')
     for s, slide in enumerate(document["slides"], start=1):
-        for k, step in enumerate(slide["steps"], start=1):
-            name = f"{prefix}{s}.{k}"
+        runs = _blocks(slide["steps"])
+        told = _told(str(slide.get("notes") or ""), len(runs))
+        for (first, last), notes in zip(runs, told, strict=True):
+            step = slide["steps"][first - 1]
+            name = f"{prefix}{s}.{first}"
             words = []
-            said = {key: str(slide.get(key) or "") for key in ("title", "subtitle", "notes")}
-            if k == 1 and said["title"]:
-                words.append(f"<h2>{esc(said['title'])}</h2>")
-            if k == 1 and said["subtitle"]:
-                words.append(f"<p>{esc(said['subtitle'])}</p>")
-            if k == 1 and said["notes"]:
-                words.append(f'<p class="ipyreport-block-notes">{esc(said["notes"])}</p>')
+            if first == 1 and slide.get("title"):
+                words.append(f"<h2>{esc(str(slide['title']))}</h2>")
+            if first == 1 and slide.get("subtitle"):
+                words.append(f"<p>{esc(str(slide['subtitle']))}</p>")
             titles = [chart["config"].get("title") for chart in step.get("charts") or [] if chart]
-            titles.append((step.get("config") or {}).get("title"))
-            for title in dict.fromkeys(t for t in titles if t):
-                words.append(f"<h3>{esc(str(title))}</h3>")
-            note = (step.get("highlight") or {}).get("note")
-            if note:
-                words.append(f'<p class="ipyreport-block-note">{esc(note)}</p>')
+            if first == last:
+                titles.append((step.get("config") or {}).get("title"))
+            for title in dict.fromkeys(t for t in titles if isinstance(t, str) and t.strip()):
+                words.append(f"<h3>{esc(title)}</h3>")
+            said = [text for text in (notes, _own_words(step)) if text]
+            for sentence in said or [_read_out(step, document["words"])]:
+                words.append(f'<p class="ipyreport-block-notes">{esc(sentence)}</p>')
+            if first != last:
+                words.append(_scrubber(slide["steps"], first, last))
             parts.append(
-                f'<section class="ipyreport-block" id="{name}" data-slide="{s}" data-step="{k}">'
+                f'<section class="ipyreport-block" id="{name}" data-slide="{s}" data-step="{first}">'
                 f'<a class="ipyreport-anchor" href="#{name}" aria-label="Link to step {name}">#{name}</a>'
                 f"{''.join(words)}"
                 f'<img class="ipyreport-block-picture" alt="{esc(step.get("alt") or "", quote=True)}" hidden>'
@@ -336,6 +341,101 @@ def _markup(document: Document, footer: str, layout: str, prefix: str = "") -> s
             )
     parts.append(f'</article><div class="ipyreport-sticky">{player}</div></div>')
     return "".join(parts)
+
+
+# A run of at least this many steps that differ only in their title and filter (a
+# timeline's moments) is one block of the article, with a scrubber.
+_RUN = 3
+
+
+def _blocks(steps: Sequence[Any]) -> list[tuple[int, int]]:
+    """The article's blocks of a slide: each step (1-based) on its own, and each
+    timeline (a run of steps that change only their title and filter) as one.
+
+    >>> moment = lambda year: {"config": {"title": str(year), "x": "pop"}, "filter": {"year": year}}
+    >>> _blocks([{"config": {"title": "World"}}, *[moment(y) for y in range(1952, 1967, 5)]])
+    [(1, 1), (2, 4)]
+    """
+
+    def frame(step: Any) -> Any:
+        config = {
+            k: v for k, v in (step.get("config") or {}).items() if k not in ("title", "subtitle")
+        }
+        # What a moment may change beside its title and filter: its words, its pace.
+        own = ("config", "filter", "alt", "table", "text", "animation", "hold")
+        rest = {k: v for k, v in step.items() if k not in own}
+        return (config, rest) if "filter" in step and "highlight" not in step else None
+
+    runs: list[tuple[int, int]] = []
+    k = 1
+    while k <= len(steps):
+        last = k
+        while (
+            last < len(steps)
+            and frame(steps[k - 1]) is not None
+            and frame(steps[last]) == frame(steps[k - 1])
+        ):
+            last += 1
+        if last - k + 1 >= _RUN:
+            runs.append((k, last))
+        else:
+            runs.extend((own, own) for own in range(k, last + 1))
+        k = last + 1
+    return runs
+
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=\S)")
+
+
+def _told(notes: str, blocks: int) -> list[str]:
+    """A slide's notes told along its blocks, in order: its sentences shared out (the
+    first block tells the first), a block past the last sentence telling none.
+
+    >>> _told("One. Two. Three.", 2), _told("One. Two.", 3)
+    (['One.', 'Two. Three.'], ['One.', 'Two.', ''])
+    """
+    sentences = [part for part in _SENTENCE.split(" ".join(notes.split())) if part]
+    if len(sentences) <= blocks:
+        return sentences + [""] * (blocks - len(sentences))
+    share = [len(sentences) * b // blocks for b in range(blocks + 1)]
+    return [" ".join(sentences[share[b] : share[b + 1]]) for b in range(blocks)]
+
+
+def _own_words(step: Any) -> str:
+    """A step's own sentence: its caption, else the note it points with."""
+    config = step.get("config") or {}
+    for words in (config.get("caption"), (step.get("highlight") or {}).get("note")):
+        if isinstance(words, str) and words.strip():
+            return words
+    return ""
+
+
+def _read_out(step: Any, words: dict[str, Any]) -> str:
+    """What a step shows in numbers, from its text alternative: without the title and
+    the sentence naming the chart's kind, which the chart says itself."""
+    alt = " ".join(str(step.get("alt") or "").split())
+    kinds = tuple(str(kind) for kind in (words.get("kinds") or {}).values())
+    title = str((step.get("config") or {}).get("title") or "")
+    kept = [
+        sentence
+        for sentence in _SENTENCE.split(alt)
+        if sentence.rstrip(".") != title and not (kinds and sentence.startswith(kinds))
+    ]
+    return " ".join(kept)
+
+
+def _scrubber(steps: Sequence[Any], first: int, last: int) -> str:
+    """A timeline's moments as one slider: each position a step, named by its title."""
+    moments = [
+        str((steps[k - 1].get("config") or {}).get("title") or k) for k in range(first, last + 1)
+    ]
+    return (
+        '<div class="ipyreport-scrub">'
+        f'<input type="range" min="{first}" max="{last}" step="1" value="{first}" '
+        f'aria-label="Moment" aria-valuetext="{html.escape(moments[0], quote=True)}" '
+        f'data-moments="{html.escape(json.dumps(moments), quote=True)}">'
+        f'<output aria-hidden="true">{html.escape(moments[0])}</output></div>'
+    )
 
 
 def iframe(document: str, *, title: str, height: int = 540) -> str:
