@@ -27,7 +27,12 @@ the step and a suggestion:
 - ``typed``: a number typed by hand into a title, note or annotation of a
   step that draws a measure: it goes stale when the data changes, so the
   finding gives the expression that computes it (``{sum(Revenue,
-  Region=Europe)}``), or says that nothing the step draws reads like it.
+  Region=Europe)}``), or says that nothing the step draws reads like it;
+- ``slow``: a step that moves longer than the time budget (1.5 s): the
+  audience waits, and loses what changed;
+- ``untrue``: a step whose value labels change to another measure while
+  the same marks move (no cross-fade): each mark is written with a number
+  of one measure while its size goes to the other's.
 
 Each chart is checked along what it plays: the main chart across the
 ordinary slides, and each dashboard chart through its own steps.
@@ -43,6 +48,7 @@ from typing import TYPE_CHECKING, Any
 from ipyreport._colors import DEFAULT_PALETTE, color_dimension
 from ipyreport._errors import IpyreportError
 from ipyreport._filters import Filter
+from ipyreport._motion import BUDGET_SECONDS, animations, total_seconds
 from ipyreport._plan import ChartState, channel_series, name_and_aggregator
 from ipyreport._slides import Dashboard
 from ipyreport._templates import is_template, parse
@@ -86,6 +92,7 @@ def check(story: Story) -> list[Finding]:
     findings: list[Finding] = []
     plan = story.plan
     told: set[str] = set()  # measures already reported as needing a unit
+    motion = animations(plan)
     for chain in plan.charts:
         shown = [
             _Shown(p.played.slide, p.played.step, p.state, p.table, p.played.chart) for p in chain
@@ -97,10 +104,13 @@ def check(story: Story) -> list[Finding]:
             findings += _unformatted(current, story, told)
             findings += _crossfilter(current, plan.cross_filters.get(current.slide, ()))
             if before is not None:
+                played = motion[current.slide, current.chart, current.step]
                 findings += (
                     _colors(before, current, story.colors)
                     + _everything(before, current)
                     + _axis(before, current)
+                    + _slow(current, played)
+                    + _untrue(before, current, played)
                 )
                 if after is not None:
                     findings += _flicker(before, current, after)
@@ -272,6 +282,46 @@ def _everything(before: _Shown, current: _Shown) -> list[Finding]:
             "everything",
             "geometry, coordinates, series and filter all change at once, so nothing stays put for the eye "
             "to follow; split it into two steps (for example change the filter first)",
+        )
+    ]
+
+
+def _slow(current: _Shown, animation: Mapping[str, Any]) -> list[Finding]:
+    seconds = total_seconds(animation)
+    if seconds <= BUDGET_SECONDS:
+        return []
+    return [
+        _where(
+            current,
+            "slow",
+            f"the step moves for {seconds:g} s, longer than {BUDGET_SECONDS:g} s: the audience waits and "
+            f"loses what changed; give it a duration of {BUDGET_SECONDS:g} s or less (animation: "
+            "{duration: 1}), or split the change into steps",
+        )
+    ]
+
+
+def _label_measures(state: ChartState) -> list[str]:
+    measures = {name for name, _ in channel_series(state)[1]}
+    return [
+        name_and_aggregator(entry)[0]
+        for entry in state.channels.get("label", [])
+        if name_and_aggregator(entry)[0] in measures
+    ]
+
+
+def _untrue(before: _Shown, current: _Shown, animation: Mapping[str, Any]) -> list[Finding]:
+    old, new = _label_measures(before.state), _label_measures(current.state)
+    # A cross-fade draws no mark of one chart at the other's size.
+    if not old or not new or old == new or animation.get("regroupStrategy") == "fade":
+        return []
+    return [
+        _where(
+            current,
+            "untrue",
+            f"the value labels change from {', '.join(old)} to {', '.join(new)} while the marks "
+            f"move: in between, each mark is written with a number of {old[0]} at a size on its way "
+            f"to {new[0]}'s; change the measure in a step without labels (label: false), then label it",
         )
     ]
 

@@ -24,14 +24,14 @@ cannot see it: a text alternative and the table of numbers it draws.
 from __future__ import annotations
 
 import json
-import math
-import re
 from collections.abc import Mapping
 from importlib import resources
 from typing import Any, TypedDict
 
 import orjson
 
+from ipyreport._motion import STEP_SECONDS as DEFAULT_STEP_SECONDS
+from ipyreport._motion import duration_seconds
 from ipyreport.formats import NumberFormat
 from ipyreport.themes import Brand
 
@@ -59,8 +59,6 @@ __all__ = [
     "step_seconds",
 ]
 
-# A step without a duration plays for Vizzu's default, one second.
-DEFAULT_STEP_SECONDS = 1.0
 # How long play mode rests on a step when the story, its slide and the step say nothing.
 DEFAULT_HOLD_SECONDS = 2.0
 # A player's height in pixels: less shows no chart, more than any screen is a mistake.
@@ -337,29 +335,6 @@ class Positions:
 
 
 # The engine's text form of a duration (its types' pattern): seconds unless "ms".
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|ms)?\s*$")
-
-
-def duration_seconds(value: Any) -> float | None:
-    """The seconds an engine duration means: a number of seconds, ``"1.5s"``, ``"500ms"`` or ``"2"``.
-
-    ``None`` when ``value`` is none of these. The player's twin is
-    ``durationSeconds`` in ``static/steps.js``; both read the forms the engine
-    reads (and ``validate`` lets through).
-
-    >>> duration_seconds(2), duration_seconds("60s"), duration_seconds("250ms"), duration_seconds("1 min")
-    (2.0, 60.0, 0.25, None)
-    """
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return float(value) if math.isfinite(value) and value >= 0 else None
-    if isinstance(value, str) and (found := _DURATION.match(value)):
-        number = float(found.group(1))
-        return number / 1000 if found.group(2) == "ms" else number
-    return None
-
-
 def _seconds(step: Mapping[str, Any] | None) -> float | None:
     if step is None:
         return None

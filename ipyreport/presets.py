@@ -36,6 +36,13 @@ import pyarrow as pa
 from ipyreport._errors import closest
 from ipyreport._filters import check as check_filter
 from ipyreport._filters import check_labels, mask
+from ipyreport._motion import (
+    HIGHLIGHT_SECONDS,
+    MOMENT_SECONDS,
+    MORPH_SECONDS,
+    ZOOM_SECONDS,
+    stages,
+)
 from ipyreport._schema import AnyOf, Enum, FreeMap, ListOf, Record, Scalar, Type
 from ipyreport._templates import TEMPLATE_HELP, literal, name_of
 from ipyreport._vizzu_presets import build_config
@@ -295,7 +302,7 @@ def morph(
     color: str | None = None,
     size: str | None = None,
     by: str | Sequence[str] | None = None,
-    duration: float = 1.5,
+    duration: float = MORPH_SECONDS,
     titles: Sequence[str | None] | None = None,
     filter: Filter | Mapping[str, Any] | None = None,
 ) -> list[Step]:
@@ -341,29 +348,15 @@ def transition(
 ) -> dict[str, Any]:
     """Animation options that stage a change so the audience can follow it.
 
-    Marks move on their axes first; a change of coordinate system (say,
-    columns into a pie) follows once they are in place, and a change of
-    geometry (rectangles into areas or circles) happens in the middle.
+    One thing at a time: into a pie, marks line up on their axes first and
+    bend after; out of one, they unbend first. A change of geometry
+    (rectangles into areas or circles) happens in the middle. Bars into a
+    treemap (axes on one side only) cross-fade.
 
     >>> transition({"coordSystem": "cartesian"}, {"coordSystem": "polar"}, 2.0)["coordSystem"]
-    {'delay': 0.8, 'duration': 1.2}
+    {'delay': 1.0, 'duration': 1.0}
     """
-    options: dict[str, Any] = {"duration": duration}
-    if before is None:
-        return options
-    if before.get("coordSystem") != after.get("coordSystem"):
-        options["x"] = {"delay": 0, "duration": round(0.5 * duration, 3)}
-        options["y"] = {"delay": 0, "duration": round(0.5 * duration, 3)}
-        options["coordSystem"] = {
-            "delay": round(0.4 * duration, 3),
-            "duration": round(0.6 * duration, 3),
-        }
-    if before.get("geometry") != after.get("geometry"):
-        options["geometry"] = {
-            "delay": round(0.25 * duration, 3),
-            "duration": round(0.5 * duration, 3),
-        }
-    return options
+    return stages(before, after, duration)
 
 
 def zoom(
@@ -374,7 +367,7 @@ def zoom(
     y: str,
     kind: str = "column",
     back: bool = True,
-    duration: float = 1.0,
+    duration: float = ZOOM_SECONDS,
     filter: Filter | Mapping[str, Any] | None = None,
     color: str | None = None,
 ) -> list[Step]:
@@ -450,7 +443,7 @@ def zoom_range(
     color: str | None = None,
     by: str | Sequence[str] | None = None,
     back: bool = True,
-    duration: float = 1.0,
+    duration: float = ZOOM_SECONDS,
     filter: Filter | Mapping[str, Any] | None = None,
 ) -> list[Step]:
     """Zoom an axis into the value range ``[low, high]`` of its measure, and back.
@@ -495,7 +488,7 @@ def highlight(
     *,
     where: Filter | Mapping[str, Any],
     note: str | None = None,
-    duration: float = 0.5,
+    duration: float = HIGHLIGHT_SECONDS,
     filter: Filter | Mapping[str, Any] | None = None,
 ) -> Step:
     """A step that keeps the chart and points at some of its marks.
@@ -528,7 +521,7 @@ def compare(
     by: str = VERSION_COLUMN,
     change: str | None = None,
     titles: Sequence[str | None] | None = None,
-    duration: float = 1.5,
+    duration: float = MORPH_SECONDS,
     filter: Filter | Mapping[str, Any] | None = None,
 ) -> list[Step]:
     """What changed between two versions of a table: ``y`` per ``x`` in each version side
@@ -601,7 +594,7 @@ def timeline(
     label: str | Sequence[str] | bool | None = None,
     top: int | None = None,
     log: str | Sequence[str] | None = None,
-    duration: float = 0.8,
+    duration: float = MOMENT_SECONDS,
     cumulative: bool = False,
     fill: bool = True,
     sort: bool = False,

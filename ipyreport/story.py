@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -22,6 +23,7 @@ from ipyreport._compact import compact
 from ipyreport._describe import alt_text, words
 from ipyreport._engine import engine_problem, language_problem
 from ipyreport._files import write_atomic
+from ipyreport._motion import animations
 from ipyreport._narrate import Narration, narrate, quoted_columns
 from ipyreport._plan import (
     Planned,
@@ -277,12 +279,18 @@ class Story:
             result.append((key, compact(data, states) if states else data))
         return result
 
+    @functools.cached_property
+    def _animations(self) -> dict[tuple[int, int | None, int], dict[str, Any]]:
+        """How each step moves, staged against the step its chart shows before."""
+        return animations(self.plan)
+
     def _entry(self, planned: Planned) -> dict[str, Any]:
         """One step as the document carries it: its words read, its caption, its table."""
         narration = self.narration
         played = planned.played
         position = (played.slide, played.chart, played.step)
         result = played.item.to_dict()
+        result["animation"] = self._animations[position]
         if planned.dataset != "main":
             result["data"] = planned.dataset
         texts = narration.steps.get(position, {})

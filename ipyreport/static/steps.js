@@ -354,6 +354,8 @@ export function display(story) {
     label: (dimension, value) => labels[dimension]?.[value] ?? String(value),
     // A column's (or aggregate's) name as the audience reads it; Python names them all.
     name: (column) => names[column] ?? column,
+    // The colour the story gives a category of a colour dimension (story.colors), or null.
+    colour: (dimension, category) => story.colors?.[dimension]?.[category] ?? null,
     isMeasure: (column) => {
       const [, , name] = AGGREGATE.exec(column) ?? [null, "sum", column];
       return name in formats;
@@ -406,6 +408,118 @@ function crowds(p, q, gap) {
   return true;
 }
 
+// A CSS colour the engine sets ("#rrggbb" or "rgba(r, g, b, a)") as [r, g, b, a], or null.
+function channelsOf(paint) {
+  const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(paint);
+  if (hex) return [...hex.slice(1, 4).map((part) => Number.parseInt(part, 16)), 1];
+  const rgb = /^rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)$/.exec(paint);
+  return rgb ? [Number(rgb[1]), Number(rgb[2]), Number(rgb[3]), rgb[4] === undefined ? 1 : Number(rgb[4])] : null;
+}
+
+// `colour` (the story's, or a grey as light as the engine's `paint` when null) at the
+// opacity the engine gave `paint`: a mark fading in or out keeps fading.
+function repaint(paint, colour) {
+  const engine = channelsOf(paint);
+  if (!engine) return paint;
+  const grey = Math.round(0.299 * engine[0] + 0.587 * engine[1] + 0.114 * engine[2]);
+  const [r, g, b] = colour ? channelsOf(colour) ?? [grey, grey, grey] : [grey, grey, grey];
+  return `rgba(${r}, ${g}, ${b}, ${engine[3]})`;
+}
+
+// While the colour channel changes (a region's bars split into products), the engine blends
+// one palette into the other, so a mark would wear another category's colour for a moment.
+// In motion, each mark wears its own category's colour — of the dimension coloured now, else
+// of the one coloured before — and a mark of neither (a total) a neutral grey.
+// `colouring()` gives whether the chart moves, and the colour channel's series now and before.
+function keepColours(chart, shown, colouring) {
+  chart.on("plot-marker-draw", (event) => {
+    const { moving, now, before } = colouring();
+    if (!moving || JSON.stringify(now) === JSON.stringify(before)) return;
+    const categories = event.target?.categories ?? {};
+    const context = event.renderingContext;
+    const own = [...now, ...before]
+      .filter((dimension) => dimension in categories)
+      .map((dimension) => shown.colour(dimension, categories[dimension]))
+      .find(Boolean);
+    context.fillStyle = repaint(String(context.fillStyle), own);
+    context.strokeStyle = repaint(String(context.strokeStyle), own);
+  });
+}
+
+// What a chart shows now and showed before its last change: each channel's series (the
+// engine names them {name, aggregator}; marks key values as "mean(Units)"), its alignment
+// ("stretch": shares of 100%), and whether it moves. Mid-transition the engine still draws
+// the leaving state's labels, ticks and legend.
+function followShape(chart) {
+  // `before` and `rested` are what the chart showed when it last came to rest.
+  const shape = { now: {}, before: {}, align: null, rested: undefined, realigned: false, moving: false };
+  const key = (entry) => (entry.aggregator && entry.aggregator !== "sum" ? `${entry.aggregator}(${entry.name})` : entry.name);
+  chart.on("animation-begin", () => {
+    shape.moving = true;
+  });
+  chart.on("animation-complete", () => {
+    shape.moving = false;
+    [shape.before, shape.rested] = [shape.now, shape.align];
+  });
+  chart.on("draw-begin", () => {
+    shape.now = Object.fromEntries(
+      Object.entries(chart.config?.channels ?? {}).map(([name, channel]) => [name, (channel?.set ?? []).map(key)]),
+    );
+    shape.align = chart.config?.align ?? null;
+    if (shape.rested === undefined) [shape.before, shape.rested] = [shape.now, shape.align];
+    shape.realigned = shape.align !== shape.rested;
+  });
+  return shape;
+}
+
+// A series named at its end (`record.ends`, see seriesEnds): its name and
+// value just right of its last point, broken between words onto more lines
+// where the canvas ends before it does, and moved off a name already there —
+// up if its point is higher, down if lower — so the names keep the lines' order.
+function drawEnd(event, marker, text, frame, { before, ink, paper }) {
+  event.preventDefault();
+  const center = marker?.position?.center;
+  if (!center) return;
+  before?.(event);
+  const context = event.renderingContext;
+  const x = center.x + 8;
+  const room = (context.canvas.clientWidth || context.canvas.width) - x - 2;
+  const lines = [];
+  for (const word of text.split(" ")) {
+    const longer = lines.length ? `${lines[lines.length - 1]} ${word}` : word;
+    if (lines.length && context.measureText(longer).width > room) lines.push(word);
+    else if (lines.length) lines[lines.length - 1] = longer;
+    else lines.push(word);
+  }
+  const width = Math.max(...lines.map((line) => context.measureText(line).width));
+  const line = event.detail.innerRect.size.y;
+  const height = line * lines.length;
+  let y = center.y - line / 2;
+  const drawn = frame.get("ends") ?? [];
+  const box = (top) => cornersOf([[1, 0, 0], [0, 1, 0]], x, top, width, height);
+  for (let tries = 0; tries < 40; tries += 1) {
+    const other = drawn.find((one) => crowds(box(y), one.corners, 1));
+    if (!other) break;
+    y += center.y < other.point ? -line / 4 : line / 4;
+  }
+  drawn.push({ corners: box(y), text, point: center.y });
+  frame.set("ends", drawn);
+  context.save();
+  context.textBaseline = "top";
+  context.textAlign = "left";
+  lines.forEach((words, at) => {
+    if (ink && paper) {
+      context.strokeStyle = paper;
+      context.lineWidth = 3;
+      context.lineJoin = "round";
+      context.strokeText(words, x, y + at * line);
+    }
+    context.fillStyle = ink ?? context.fillStyle;
+    context.fillText(words, x, y + at * line);
+  });
+  context.restore();
+}
+
 // Every text a chart draws from the data goes through the story's formats
 // (numbers on labels, axes and legends; dates at their precision), and a
 // label that would overlap one already drawn in the same frame (axis ticks,
@@ -423,23 +537,24 @@ function crowds(p, q, gap) {
  */
 export function readableLabels(chart, shown, record, { before, ink, paper } = {}) {
   let frame = new Map();
-  let channels = {};
-  record.drawnLabels = [];
-  // The engine names a channel's series {name, aggregator}; marks key values as "mean(Units)".
-  const key = (entry) => (entry.aggregator && entry.aggregator !== "sum" ? `${entry.aggregator}(${entry.name})` : entry.name);
+  const shape = followShape(chart);
   chart.on("draw-begin", () => {
     frame = new Map();
-    channels = Object.fromEntries(
-      Object.entries(chart.config?.channels ?? {}).map(([name, channel]) => [name, (channel?.set ?? []).map(key)]),
-    );
   });
+  record.drawnLabels = [];
   chart.on("draw-complete", () => {
     record.drawnLabels = [...frame.entries()].flatMap(([group, drawn]) =>
       drawn.map(({ corners, text }) => ({ group, corners, box: boxAround(corners), text })),
     );
   });
-  const channelSet = (channel) => channels[channel] ?? [];
-  const measureOn = (channel) => channelSet(channel).find((entry) => shown.isMeasure(entry)) ?? null;
+  const channelSet = (channel) => shape.now[channel] ?? [];
+  keepColours(chart, shown, () => ({ moving: shape.moving, now: shape.now.color ?? [], before: shape.before.color ?? [] }));
+  const measureIn = (set, channel) => (set[channel] ?? []).find((entry) => shown.isMeasure(entry)) ?? null;
+  const measureOn = (channel) => measureIn(shape.now, channel) ?? measureIn(shape.before, channel);
+  // Numbers on an axis or legend whose measure changes (on an axis, or between shares of
+  // 100% and amounts) read in neither state's terms while the chart moves: they fade out.
+  const rescaled = (channel, axis) =>
+    shape.moving && (measureIn(shape.now, channel) !== measureIn(shape.before, channel) || (axis && shape.realigned));
 
   function draw(event, group, text, anchor, haloed = false) {
     event.preventDefault();
@@ -474,68 +589,34 @@ export function readableLabels(chart, shown, record, { before, ink, paper } = {}
       .map(([name, value]) => shown.label(name, value))
       .join(", ");
 
+  // A number the engine wrote plainly (PLAIN_NUMBERS), in its measure's format; a count,
+  // or a number whose measure left the chart, in the story's plain one — never raw.
   const numberText = (measure, text) => {
     const value = Number.parseFloat(text);
     // Percentages of a stretched chart and anything else not a plain number stay the engine's.
-    if (!measure || /%/.test(text) || !Number.isFinite(value)) return text;
-    return shown.number(measure, value, true);
+    if (/%/.test(text) || !Number.isFinite(value)) return text;
+    return shown.number(measure ?? "", value, true);
   };
 
-  // A series named at its end (`record.ends`, see seriesEnds): its name and
-  // value just right of its last point, broken between words onto more lines
-  // where the canvas ends before it does, and moved off a name already there —
-  // up if its point is higher, down if lower — so the names keep the lines' order.
-  function drawEnd(event, marker, text) {
-    event.preventDefault();
-    const center = marker?.position?.center;
-    if (!center) return;
-    before?.(event);
-    const context = event.renderingContext;
-    const x = center.x + 8;
-    const room = (context.canvas.clientWidth || context.canvas.width) - x - 2;
-    const lines = [];
-    for (const word of text.split(" ")) {
-      const longer = lines.length ? `${lines[lines.length - 1]} ${word}` : word;
-      if (lines.length && context.measureText(longer).width > room) lines.push(word);
-      else if (lines.length) lines[lines.length - 1] = longer;
-      else lines.push(word);
-    }
-    const width = Math.max(...lines.map((line) => context.measureText(line).width));
-    const line = event.detail.innerRect.size.y;
-    const height = line * lines.length;
-    let y = center.y - line / 2;
-    const drawn = frame.get("ends") ?? [];
-    const box = (top) => cornersOf([[1, 0, 0], [0, 1, 0]], x, top, width, height);
-    for (let tries = 0; tries < 40; tries += 1) {
-      const other = drawn.find((one) => crowds(box(y), one.corners, 1));
-      if (!other) break;
-      y += center.y < other.point ? -line / 4 : line / 4;
-    }
-    drawn.push({ corners: box(y), text, point: center.y });
-    frame.set("ends", drawn);
-    context.save();
-    context.textBaseline = "top";
-    context.textAlign = "left";
-    lines.forEach((words, at) => {
-      if (ink && paper) {
-        context.strokeStyle = paper;
-        context.lineWidth = 3;
-        context.lineJoin = "round";
-        context.strokeText(words, x, y + at * line);
-      }
-      context.fillStyle = ink ?? context.fillStyle;
-      context.fillText(words, x, y + at * line);
-    });
-    context.restore();
-  }
+  // The label series a mark can be written by: the chart's now, else (mid-transition) those it leaves.
+  const labelled = (marker) => {
+    const holds = (set) =>
+      set.length > 0 &&
+      set.every((entry) => (shown.isMeasure(entry) ? entry in (marker?.values ?? {}) : entry in (marker?.categories ?? {})));
+    return [shape.now.label ?? [], shape.before.label ?? []].find(holds) ?? null;
+  };
 
   chart.on("plot-marker-label-draw", (event) => {
     const marker = event.target.parent;
-    const set = channelSet("label");
+    const set = labelled(marker) ?? channelSet("label");
     const measures = set.filter((entry) => shown.isMeasure(entry));
     const dims = set.filter((entry) => !shown.isMeasure(entry));
-    // Mid-transition from labels of other series: the engine's text stands.
-    const known = measures.every((m) => m in (marker?.values ?? {})) && dims.every((d) => d in (marker?.categories ?? {}));
+    const known = labelled(marker) !== null;
+    // A number the engine would write from neither state's series is not written at all.
+    if (!known && Number.isFinite(Number.parseFloat(event.detail.text))) {
+      event.preventDefault();
+      return;
+    }
     // A value the data does not have is not written (not as 0): alone, no label at all.
     const missing = (m) => Boolean(record.missing?.(marker, m));
     if (record.ends) {
@@ -547,7 +628,7 @@ export function readableLabels(chart, shown, record, { before, ink, paper } = {}
         return;
       }
       const words = [...dims.map((d) => shown.label(d, marker.categories[d])), ...measures.map((m) => shown.number(m, marker.values[m]))];
-      drawEnd(event, marker, words.join(" "));
+      drawEnd(event, marker, words.join(" "), frame, { before, ink, paper });
       return;
     }
     if (known && measures.length && measures.every(missing) && !dims.length) {
@@ -567,12 +648,20 @@ export function readableLabels(chart, shown, record, { before, ink, paper } = {}
   });
   chart.on("plot-axis-label-draw", (event) => {
     const axis = event.target.parent?.id ?? "x";
+    if (!event.target.categories && rescaled(axis, true)) {
+      event.preventDefault();
+      return;
+    }
     const text = event.target.categories
       ? categoryText(event.target.categories)
       : numberText(measureOn(axis), event.detail.text);
     draw(event, `axis-${axis}`, text, axis === "y" ? 1 : 0.5);
   });
   chart.on("legend-label-draw", (event) => {
+    if (!event.target.categories && rescaled(event.target.parent?.channel, false)) {
+      event.preventDefault();
+      return;
+    }
     const text = event.target.categories
       ? categoryText(event.target.categories)
       : numberText(measureOn(event.target.parent?.channel), event.detail.text);

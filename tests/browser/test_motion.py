@@ -348,48 +348,17 @@ def played(page, folder):
     return playing
 
 
-def _today(failing: dict[str, str], rule: str) -> list[Any]:
-    """The stories, each marked as failing ``rule`` where today's player still does."""
-    return [
-        pytest.param(name, marks=pytest.mark.xfail(reason=failing[name], strict=True))
-        if name in failing
-        else name
-        for name in STORIES
-    ]
-
-
-# Where today's player fails each rule, and how (the first frames the harness read).
-UNTRUE = {
-    "sales-overview": "pie into treemap: the pie's labels in the engine's own format ('62.9 M')",
-    "orders-at-scale": "orders into shares: the axis reads '2500%' on its way",
-    "monthly-playback": "race into area: the bars' labels in the engine's format ('1.6 M')",
-    "gapminder": "morph: pie labels in the engine's format ('929.5 M')",
-    "iowa_electricity": "morph: a legend and axis of bare numbers ('15000', '50000')",
-}
-SLOW = {
-    "sales-overview": "the pie and the treemap settle 3.45 s and 3.25 s after the key",
-    "orders-at-scale": "the marimekko settles 3.45 s after the key",
-    "monthly-playback": "race into area still moves 6 s after the key",
-    "gapminder": "morphs settle 2.3 s and 2.8 s after the key",
-    "iowa_electricity": "the morph settles 3.9 s after the key",
-}
-BORROWED = {
-    "sales-overview": "region bars split into products in Laptops' red",
-    "orders-at-scale": "channel bars into products wear Accessories' purple",
-}
-
-
-@pytest.mark.parametrize("name", _today(UNTRUE, "untrue"))
+@pytest.mark.parametrize("name", STORIES)
 def test_every_in_between_frame_writes_numbers_only_in_the_story_formats(played, name):
     assert untrue_texts(played(name)) == []
 
 
-@pytest.mark.parametrize("name", _today(SLOW, "slow"))
+@pytest.mark.parametrize("name", STORIES)
 def test_every_step_settles_within_its_time_budget(played, name):
     assert slow_steps(played(name)) == []
 
 
-@pytest.mark.parametrize("name", _today(BORROWED, "borrowed"))
+@pytest.mark.parametrize("name", STORIES)
 def test_no_mark_wears_another_category_colour_in_motion(played, name):
     assert borrowed_colours(played(name)) == []
 

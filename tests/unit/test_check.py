@@ -265,3 +265,44 @@ def test_a_large_measure_without_a_unit_is_reported_once():
     ]
     with_unit = Story(SALES, slides=story.slides, formats={"Revenue": "€"})
     assert [f for f in with_unit.check() if f.kind == "format"] == []
+
+
+def test_a_step_longer_than_the_time_budget_is_reported():
+    steps = [
+        presets.chart("column", x="Region", y="Revenue"),
+        presets.chart("column", x="Region", y="Revenue", duration=3),
+    ]
+    findings = checked(Story(SALES, slides=[Slide(*steps)], formats={"Revenue": "$"}))
+    assert [str(f) for f in findings] == [
+        "slide 1, step 2: the step moves for 3 s, longer than 1.5 s: the audience waits and loses what "
+        "changed; give it a duration of 1.5 s or less (animation: {duration: 1}), or split the change into steps"
+    ]
+
+
+def test_a_step_within_the_budget_by_default_is_not_slow():
+    steps = presets.morph(SALES, ["column", "pie", "treemap"], x="Region", y="Revenue")
+    assert checked(Story(SALES, slides=[Slide(*steps)], formats={"Revenue": "$"})) == []
+
+
+def test_value_labels_that_change_measure_on_the_same_marks_are_untrue_in_motion():
+    steps = [
+        presets.chart("column", x="Region", y="Revenue"),
+        presets.chart("column", x="Region", y="Profit"),
+    ]
+    findings = checked(
+        Story(SALES, slides=[Slide(*steps)], formats={"Revenue": "$", "Profit": "$"})
+    )
+    assert [(f.kind, f.step) for f in findings] == [("untrue", 2)]
+    assert findings[0].message.startswith(
+        "the value labels change from Revenue to Profit while the marks move"
+    )
+
+
+def test_marks_that_cross_fade_to_another_measure_are_not_untrue():
+    steps = [
+        presets.chart("column", x="Region", y="Revenue"),
+        presets.chart("column", x="Product", y="Profit"),
+    ]
+    story = Story(SALES, slides=[Slide(*steps)], formats={"Revenue": "$", "Profit": "$"})
+    assert story.to_dict()["slides"][0]["steps"][1]["animation"]["regroupStrategy"] == "fade"
+    assert checked(story) == []

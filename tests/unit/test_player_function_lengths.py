@@ -20,7 +20,7 @@ LONGER = {
     ("ipyreport/export/explore.js", "explorer"): 297,
     ("ipyreport/export/board.js", "dashboards"): 271,
     ("ipyreport/export/tracks.js", "tracks"): 219,
-    ("ipyreport/static/steps.js", "readableLabels"): 158,
+    ("ipyreport/static/steps.js", "readableLabels"): 133,
     ("ipyreport/export/article.js", "follow"): 97,
 }
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js")

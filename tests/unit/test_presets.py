@@ -174,14 +174,17 @@ def test_morph_stages_coordinate_and_geometry_changes():
         duration=2,
     )
     assert steps[0].animation == {"duration": 2}
+    # Into the pie: the marks line up first, then bend.
     assert steps[1].animation == {
         "duration": 2,
         "x": {"delay": 0, "duration": 1.0},
         "y": {"delay": 0, "duration": 1.0},
-        "coordSystem": {"delay": 0.8, "duration": 1.2},
+        "coordSystem": {"delay": 1.0, "duration": 1.0},
     }
+    # Out of it: they unbend first, then move, changing shape in the middle.
+    assert steps[2].animation["coordSystem"] == {"delay": 0, "duration": 1.0}
+    assert steps[2].animation["x"] == {"delay": 1.0, "duration": 1.0}
     assert steps[2].animation["geometry"] == {"delay": 0.5, "duration": 1.0}
-    assert steps[2].animation["coordSystem"] == {"delay": 0.8, "duration": 1.2}
 
 
 def test_zoom_keeps_the_top_level_colour_at_every_depth():
