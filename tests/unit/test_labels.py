@@ -76,7 +76,10 @@ def test_table_headers_read_the_display_names():
     document = story(labels=LABELS).to_dict()
     step = document["slides"][0]["steps"][1]
     html = _table(step["table"], Display.of(document))
-    assert "<thead><tr><th>Continent</th><th>Mean life expectancy</th></tr></thead>" in html
+    assert (
+        '<thead><tr><th scope="col">Continent</th>'
+        '<th scope="col" class="number">Mean life expectancy</th></tr></thead>'
+    ) in html
 
 
 def test_a_zoom_title_reads_the_display_names():
@@ -156,7 +159,7 @@ def test_a_moment_with_no_report_is_an_empty_cell_in_powerpoint_and_missing_in_t
     )
     document = load(timeline.to_json())
     assert document["slides"][0]["steps"][1]["table"]["rows"][2] == ["Peru", None]
-    assert "<th>Peru</th><td>\u2013</td>" in _table(
+    assert '<th scope="row">Peru</th><td class="number">\u2013</td>' in _table(
         document["slides"][0]["steps"][1]["table"], Display.of(document)
     )
     deck = Presentation(str(timeline.save_pptx(tmp_path / "gap.pptx")))
