@@ -114,9 +114,16 @@ def stages(
     channels_before = before.get("channels") or {}
     channels_after = after.get("channels") or {}
     polar = before.get("coordSystem") != after.get("coordSystem")
+    reshaped = before.get("geometry") != after.get("geometry")
     if _axes(channels_before) != _axes(channels_after) or (regrouped and (polar or remeasured)):
-        # Nothing to follow mark by mark: one chart fades out as the other fades in.
+        # Nothing to follow mark by mark: one chart fades out as the other fades in, and
+        # the coordinates and shapes switch in between, so no mark is seen bent or warped.
         options["regroupStrategy"] = "fade"
+        options["hide"] = _stage(0.0, 0.6, seconds)
+        options["show"] = _stage(0.4, 0.6, seconds)
+        for group, changes in (("coordSystem", polar), ("geometry", reshaped)):
+            if changes:
+                options[group] = _stage(0.45, 0.1, seconds)
         return options
     if polar:
         into = after.get("coordSystem") == "polar"
@@ -125,7 +132,7 @@ def stages(
         options["x"] = _stage(moves, 0.5, seconds)
         options["y"] = _stage(moves, 0.5, seconds)
         options["coordSystem"] = _stage(bends, 0.5, seconds)
-    if before.get("geometry") != after.get("geometry"):
+    if reshaped:
         options["geometry"] = _stage(0.25, 0.5, seconds)
     return options
 
