@@ -1,152 +1,116 @@
+// @ts-check
 // Dashboards: two to four charts of one slide that step together, and a
 // click on a mark (or a pick from the lists above them) that filters the
-// other charts to its categories; each chart is a track of its own.
+// other charts to its categories; each chart is a track of its own. The
+// cross-filter of each dashboard is the player's state (the store).
 
 import * as steps from "../static/steps.js";
 import { categoriesOf, drawnTable, fillTables } from "./tables.js";
-import { DIMMED, both, listen } from "./tracks.js";
+import { DIMMED, animate, both, listen, redraw } from "./tracks.js";
 import { isolate, topValues } from "./words.js";
 
+/** @typedef {import("./tracks.js").Track} Track */
+/** @typedef {import("./tracks.js").ChartEvents} ChartEvents */
+/** @typedef {import("./document").StoryDocument} StoryDocument */
+/** @typedef {import("./document").Dashboard} Dashboard */
+/** @typedef {import("./document").Frame} Frame */
+/** @typedef {import("./document").Filter} Filter */
+/** @typedef {import("./document").Data} Data */
+/** @typedef {import("./document").BoundText} BoundText */
+/** @typedef {import("./document").Table} Table */
+/** @typedef {import("./store.js").Selection} Selection */
+/** @typedef {ReturnType<typeof import("../static/steps.js").display>} Shown */
+/** @typedef {Track & { index: number }} BoardTrack */
+/** @typedef {Table & { filtered?: string }} ShownTable */
+/**
+ * A dashboard: its slide, element and charts (tracks), the lists, Clear
+ * button and status line above them, and its cross-filter (the store's).
+ * @typedef {{
+ *   slide: number,
+ *   element: HTMLElement,
+ *   tracks: BoardTrack[],
+ *   selects: Map<string, HTMLSelectElement>,
+ *   clear: HTMLButtonElement,
+ *   status: HTMLElement,
+ *   readonly selection: Selection | null,
+ *   picks: (on: BoardTrack | undefined) => boolean,
+ *   filterFor: (on: BoardTrack | undefined, datasetId: string | null) => Filter | null,
+ * }} Board
+ */
 /**
  * What the player makes dashboards with.
- * @param {{
- *   story: any,
+ * @typedef {{
+ *   story: StoryDocument,
  *   root: HTMLElement,
  *   store: import("./store.js").Store,
  *   tracks: ReturnType<typeof import("./tracks.js").tracks>,
- *   datasets: object,
+ *   datasets: Record<string, Data>,
  *   raw: Map<string, Function>,
- *   shown: ReturnType<typeof import("../static/steps.js").display>,
+ *   shown: Shown,
  *   reducedMotion: MediaQueryList,
  *   explore: ReturnType<typeof import("./explore.js").explorer>,
  *   where: () => ({ slide: number, step: number } | null),
- *   onMarkerClick?: (marker: any) => void,
+ *   onMarkerClick?: (marker: { categories: object, values: object, chart: number | null }) => void,
  *   onFiltered: (where: object) => void,
- * }} context
+ * }} Context
  */
-export function dashboards({ story, root, store, tracks, datasets, raw, shown, reducedMotion, explore, where, onMarkerClick, onFiltered }) {
-  const $ = (selector) => root.querySelector(selector);
-  const { track } = tracks;
-  const boards = new Map(); // slide index -> its dashboard, made on first visit
 
+/**
+ * The selection in words: "Region = Europe, Product = Phones".
+ * @param {Board} board
+ * @param {Shown} shown
+ */
+function pickedText(board, shown) {
+  return Object.entries(board.selection?.where ?? {})
+    .map(([name, value]) => `${isolate(shown.name(name))} = ${isolate(shown.label(name, value))}`)
+    .join(", ");
+}
 
-  // The selection in words: "Region = Europe, Product = Phones".
-  function pickedText(board) {
-    return Object.entries(board.selection?.where ?? {})
-      .map(([name, value]) => `${isolate(shown.name(name))} = ${isolate(shown.label(name, value))}`)
-      .join(", ");
-  }
+/**
+ * The status line: what the dashboard is filtered to, and which charts it cannot filter.
+ * @param {Board} board
+ * @param {Shown} shown
+ */
+function selectionText(board, shown) {
+  if (!board.selection) return "";
+  const left = board.tracks
+    .map((on, i) => (!board.picks(on) && !board.filterFor(on, on.dataset) ? i + 1 : null))
+    .filter((n) => n !== null);
+  const note = left.length ? ` Chart ${left.join(", ")} cannot be filtered by this and shows everything.` : "";
+  return `Filtered to ${pickedText(board, shown)}.${note} Press Escape or Clear to show everything.`;
+}
 
-  function selectionText(board) {
-    if (!board.selection) return "";
-    const shown = pickedText(board);
-    const left = board.tracks
-      .map((on, i) => (!board.picks(on) && !board.filterFor(on, on.dataset) ? i + 1 : null))
-      .filter((n) => n !== null);
-    const note = left.length ? ` Chart ${left.join(", ")} cannot be filtered by this and shows everything.` : "";
-    return `Filtered to ${shown}.${note} Press Escape or Clear to show everything.`;
-  }
-
-  // The lists (one per cross-filter dimension), Clear button and status line
-  // above a dashboard: what keyboard and screen-reader users filter with.
-  function filterBar(board, slide) {
-    const bar = document.createElement("div");
-    bar.className = "ipyreport-filters";
-    for (const name of slide.crossFilter ?? []) {
-      const categories = Object.values(datasets)
-        .map((data) => categoriesOf(data, name))
-        .find(Boolean);
-      if (!categories) continue;
-      const label = document.createElement("label");
-      label.textContent = `${shown.name(name)} `;
-      const select = document.createElement("select");
-      select.name = name;
-      for (const value of ["", ...categories]) {
-        const option = document.createElement("option");
-        option.value = value;
-        option.textContent = value === "" ? "All" : shown.label(name, value);
-        select.append(option);
-      }
-      select.addEventListener("change", () =>
-        setSelection(board, select.value === "" ? null : { from: -1, where: { [name]: select.value } }),
-      );
-      label.append(select);
-      bar.append(label);
-      board.selects.set(name, select);
-    }
-    board.clear = document.createElement("button");
-    board.clear.type = "button";
-    board.clear.className = "ipyreport-clear-filter";
-    board.clear.textContent = "Clear filter";
-    board.clear.disabled = true;
-    board.clear.addEventListener("click", () => setSelection(board, null));
-    board.status = document.createElement("span");
-    board.status.className = "ipyreport-filter-status";
-    board.status.setAttribute("aria-live", "polite");
-    bar.append(board.clear, board.status);
-    return board.selects.size ? bar : null;
-  }
-
-  // Chart `c` of a dashboard: a click on a mark filters the other charts to
-  // its categories; this chart keeps every mark, the picked ones in full colour.
-  async function boardChart(board, slide, c, holder) {
-    const crossFilter = new Set(slide.crossFilter ?? []);
-    const on = await track(
-      holder,
-      slide.steps.map((frame) => frame.charts[c]),
-      {
-        onClick: (marker) => {
-          onMarkerClick?.({ ...marker, chart: c + 1 });
-          const where = Object.fromEntries(Object.entries(marker.categories).filter(([name]) => crossFilter.has(name)));
-          if (!Object.keys(where).length) return;
-          const same = board.selection?.from === c && JSON.stringify(board.selection.where) === JSON.stringify(where);
-          setSelection(board, same ? null : { from: c, where });
-        },
-        beforeLabel: (event) => dim(event),
-      },
-    );
-    Object.assign(on, { index: c, crossFilter: board.filterFor });
-    const picked = (categories) =>
-      Object.entries(board.selection.where).every(([name, value]) => categories?.[name] === value);
-    const dim = (event) => {
-      if (!board.picks(board.tracks[c])) return;
-      const marker = event.target?.tagName === "plot-marker" ? event.target : event.target?.parent;
-      if (!picked(marker?.categories)) event.renderingContext.globalAlpha *= DIMMED;
-    };
-    listen(on.chart, "plot-marker-draw", dim);
-    return on;
-  }
-
-  async function boardFor(s) {
-    if (boards.has(s)) return boards.get(s);
-    const slide = story.slides[s];
-    const count = slide.steps[0].charts.length;
-    const columns = Math.min(slide.columns ?? 2, count);
-    const element = document.createElement("div");
-    element.className = "ipyreport-board";
-    element.setAttribute("role", "group");
-    element.setAttribute("aria-label", `Dashboard of ${count} charts`);
-    const board = {
-      slide: s,
-      element,
-      tracks: [],
-      selects: new Map(),
-      // The cross-filter is the player's state (the store), per dashboard slide.
-      get selection() {
-        return store.state.selections[s] ?? null;
-      },
-    };
+/**
+ * A dashboard of slide `s`, in `element`, whose cross-filter the store holds.
+ * @param {Context} context
+ * @param {number} s
+ * @param {HTMLElement} element
+ * @returns {Board}
+ */
+function newBoard({ store, story, datasets }, s, element) {
+  const slide = /** @type {Dashboard} */ (story.slides[s]);
+  /** @type {Board} */
+  const board = {
+    slide: s,
+    element,
+    tracks: [],
+    selects: new Map(),
+    clear: document.createElement("button"),
+    status: document.createElement("span"),
+    get selection() {
+      return store.state.selections[s] ?? null;
+    },
     // Whether a chart shows the selection itself (highlighted, not filtered): the
     // chart clicked, or for a pick from the lists every chart drawn by those dimensions.
-    board.picks = (on) => {
+    picks: (on) => {
       const selection = board.selection;
       if (!selection || !on) return false;
       if (selection.from >= 0) return selection.from === on.index;
-      const shown = slide.steps[Math.max(on.at, 0)].shows?.[on.index] ?? [];
-      return Object.keys(selection.where).every((name) => shown.includes(name));
-    };
+      const drawn = slide.steps[Math.max(on.at, 0)].shows?.[on.index] ?? [];
+      return Object.keys(selection.where).every((name) => drawn.includes(name));
+    },
     // The cross-filter for one chart showing `datasetId`: none for a chart that picks.
-    board.filterFor = (on, datasetId) => {
+    filterFor: (on, datasetId) => {
       const where = board.selection?.where;
       const data = datasets[datasetId ?? "main"];
       if (!where || !data || board.picks(on)) return null;
@@ -154,34 +118,289 @@ export function dashboards({ story, root, store, tracks, datasets, raw, shown, r
         .filter(([name]) => categoriesOf(data, name))
         .map(([column, value]) => ({ in: { column, values: [value] } }));
       return parts.length ? (parts.length === 1 ? parts[0] : { and: parts }) : null;
-    };
-    const bar = filterBar(board, slide);
-    const grid = document.createElement("div");
-    grid.className = "ipyreport-grid";
-    grid.style.setProperty("--ipyreport-columns", String(columns));
-    element.append(...(bar ? [bar] : []), grid);
-    $(".ipyreport-canvas").append(element);
-    // Charts that leave the last row short: the first one spans the spare cells.
-    const spare = (columns - (count % columns)) % columns;
-    for (let c = 0; c < count; c += 1) {
-      const panel = document.createElement("div");
-      panel.className = "ipyreport-panel";
-      panel.setAttribute("role", "group");
-      if (c === 0 && spare) panel.style.gridColumn = `span ${spare + 1}`;
-      const holder = document.createElement("div");
-      panel.append(holder);
-      grid.append(panel);
-      board.tracks.push(await boardChart(board, slide, c, holder));
-      // Tab reaches each chart; Enter explores its marks.
-      explore.attach(panel, () => board.tracks[c], () => {
-        const at = where();
-        return story.slides[s].steps[at?.step ?? 0].names[c] ?? `chart ${c + 1}`;
-      });
-    }
+    },
+  };
+  return board;
+}
+
+/**
+ * A list of `name`'s categories to filter by ("All": none).
+ * @param {Shown} shown
+ * @param {string} name
+ * @param {string[]} categories
+ * @param {(value: string) => void} onPick
+ */
+function filterList(shown, name, categories, onPick) {
+  const label = document.createElement("label");
+  label.textContent = `${shown.name(name)} `;
+  const select = document.createElement("select");
+  select.name = name;
+  for (const value of ["", ...categories]) {
+    const option = document.createElement("option");
+    option.value = value;
+    option.textContent = value === "" ? "All" : shown.label(name, value);
+    select.append(option);
+  }
+  select.addEventListener("change", () => onPick(select.value));
+  label.append(select);
+  return { label, select };
+}
+
+/**
+ * The lists (one per cross-filter dimension), Clear button and status line
+ * above a dashboard: what keyboard and screen-reader users filter with.
+ * @param {Context} context
+ * @param {Board} board
+ * @param {(board: Board, selection: Selection | null) => unknown} select
+ */
+function filterBar({ story, datasets, shown }, board, select) {
+  const slide = /** @type {Dashboard} */ (story.slides[board.slide]);
+  const bar = document.createElement("div");
+  bar.className = "ipyreport-filters";
+  for (const name of slide.crossFilter ?? []) {
+    const categories = Object.values(datasets)
+      .map((data) => categoriesOf(data, name))
+      .find(Boolean);
+    if (!categories) continue;
+    const pick = (/** @type {string} */ value) => select(board, value === "" ? null : { from: -1, where: { [name]: value } });
+    const list = filterList(shown, name, categories, pick);
+    bar.append(list.label);
+    board.selects.set(name, list.select);
+  }
+  Object.assign(board.clear, { type: "button", className: "ipyreport-clear-filter", textContent: "Clear filter", disabled: true });
+  board.clear.addEventListener("click", () => select(board, null));
+  board.status.className = "ipyreport-filter-status";
+  board.status.setAttribute("aria-live", "polite");
+  bar.append(board.clear, board.status);
+  return board.selects.size ? bar : null;
+}
+
+/**
+ * Chart `c` of a dashboard: a click on a mark filters the other charts to
+ * its categories; this chart keeps every mark, the picked ones in full colour.
+ * @param {Context} context
+ * @param {Board} board
+ * @param {number} c
+ * @param {HTMLElement} holder
+ * @param {(board: Board, selection: Selection | null) => unknown} select
+ * @returns {Promise<BoardTrack>}
+ */
+async function boardChart({ story, tracks, onMarkerClick }, board, c, holder, select) {
+  const slide = /** @type {Dashboard} */ (story.slides[board.slide]);
+  const crossFilter = new Set(slide.crossFilter ?? []);
+  /** @param {Record<string, string>} categories */
+  const onClick = (categories) => {
+    const where = Object.fromEntries(Object.entries(categories).filter(([name]) => crossFilter.has(name)));
+    if (!Object.keys(where).length) return;
+    const same = board.selection?.from === c && JSON.stringify(board.selection.where) === JSON.stringify(where);
+    select(board, same ? null : { from: c, where });
+  };
+  /** @param {{ categories: Record<string, string> } | null | undefined} marker */
+  const picked = (marker) => Object.entries(board.selection?.where ?? {}).every(([name, value]) => marker?.categories?.[name] === value);
+  /** @param {ChartEvents["plot-marker-draw"] | ChartEvents["plot-marker-label-draw"]} event */
+  const dim = (event) => {
+    if (!board.picks(board.tracks[c])) return;
+    const target = event.target;
+    const marker = target?.tagName === "plot-marker" ? target : target?.parent;
+    if (!picked(/** @type {{ categories: Record<string, string> } | undefined} */ (marker))) event.renderingContext.globalAlpha *= DIMMED;
+  };
+  const on = await tracks.track(holder, slide.steps.map((frame) => frame.charts[c]), {
+    onClick: (marker) => {
+      onMarkerClick?.({ ...marker, chart: c + 1 });
+      onClick(marker.categories);
+    },
+    beforeLabel: dim,
+  });
+  listen(on.chart, "plot-marker-draw", dim);
+  return Object.assign(on, { index: c, crossFilter: board.filterFor });
+}
+
+/**
+ * The grid of a dashboard's panels, `columns` wide, in `element`.
+ * @param {HTMLElement} element
+ * @param {number} columns
+ */
+function gridIn(element, columns) {
+  const grid = document.createElement("div");
+  grid.className = "ipyreport-grid";
+  grid.style.setProperty("--ipyreport-columns", String(columns));
+  element.append(grid);
+  return grid;
+}
+
+/**
+ * Panel `c` of a dashboard's grid, and the element its chart draws in. Charts
+ * that leave the last row short (`spare` cells): the first one spans them.
+ * @param {HTMLElement} grid
+ * @param {number} c
+ * @param {number} spare
+ */
+function panelIn(grid, c, spare) {
+  const panel = document.createElement("div");
+  panel.className = "ipyreport-panel";
+  panel.setAttribute("role", "group");
+  if (c === 0 && spare) panel.style.gridColumn = `span ${spare + 1}`;
+  const holder = document.createElement("div");
+  panel.append(holder);
+  grid.append(panel);
+  return { panel, holder };
+}
+
+/**
+ * Animate each chart of the dashboard to its cross-filter, where that changed.
+ * @param {Context} context
+ * @param {Board} board
+ */
+async function refilter({ datasets, raw, reducedMotion }, board) {
+  for (const on of board.tracks) if (on.at >= 0) redraw(on.chart);
+  await Promise.all(
+    board.tracks.map(async (on) => {
+      const extra = board.filterFor(on, on.dataset);
+      if (JSON.stringify(extra) === JSON.stringify(on.extra)) return;
+      on.extra = extra;
+      if (on.at < 0 || on.dataset === null) return;
+      const spec = both(on.filter, extra);
+      const filter = spec ? steps.compileFilter(spec, datasets[on.dataset], raw) : null;
+      // The data's filter alone: the engine keeps its series.
+      const target = /** @type {import("./tracks.js").AnimTarget} */ ({ data: { filter } });
+      await animate(on.chart, target, reducedMotion.matches ? 0 : { duration: 0.5 });
+    }),
+  );
+}
+
+/**
+ * Each chart's table: the story's own, or for a chart the cross-filter
+ * narrows, the numbers it now draws.
+ * @param {Context} context
+ * @param {Board} board
+ * @param {Frame} frame
+ * @returns {(ShownTable | null)[]}
+ */
+function boardTables({ datasets, shown }, board, frame) {
+  return board.tracks.map((on, c) => {
+    const shape = frame.tables[c];
+    if (!shape || !on.extra || on.dataset === null) return shape;
+    return drawnTable(on.marks, shape, datasets[on.dataset], `filtered to ${pickedText(board, shown)}`);
+  });
+}
+
+/**
+ * Words bound to the data, read again under the click: the numbers in a
+ * dashboard's title and notes and in its charts' titles follow the filter.
+ * @param {Context} context
+ * @param {BoundText} parts
+ * @param {string} datasetId
+ * @param {Filter | null} filter
+ * @returns {string}
+ */
+const readText = ({ datasets, shown, raw, story }, parts, datasetId, filter) =>
+  steps.evaluateText(parts, datasets[datasetId], {
+    filter,
+    shownAs: shown,
+    raw,
+    isolateText: isolate,
+    placeholdersFrom: story.placeholders?.[datasetId] ?? null,
+  });
+
+/**
+ * A chart's title, subtitle and caption, read again under its cross-filter.
+ * @param {Context} context
+ * @param {Track} on
+ */
+function chartWords(context, on) {
+  const entry = on.entries[on.at];
+  if (!entry) return;
+  const dataset = entry.data ?? "main";
+  /** @type {Record<string, unknown>} */
+  const config = {};
+  for (const key of /** @type {const} */ (["title", "subtitle", "caption"])) {
+    const parts = entry.text?.[key];
+    if (parts) config[key] = on.extra ? readText(context, parts, dataset, both(on.filter, on.extra)) : entry.config[key];
+  }
+  if (Object.keys(config).length) animate(on.chart, /** @type {import("./tracks.js").AnimTarget} */ ({ config }), 0).catch(() => {});
+}
+
+/**
+ * The dashboard of slide `s`, laid out in the player's canvas, its charts made.
+ * @param {Context} context
+ * @param {number} s
+ * @param {(board: Board, selection: Selection | null) => unknown} select
+ */
+async function makeBoard(context, s, select) {
+  const { story, root, explore, where } = context;
+  const slide = /** @type {Dashboard} */ (story.slides[s]);
+  const count = slide.steps[0].charts.length;
+  const element = document.createElement("div");
+  element.className = "ipyreport-board";
+  element.setAttribute("role", "group");
+  element.setAttribute("aria-label", `Dashboard of ${count} charts`);
+  const board = newBoard(context, s, element);
+  const bar = filterBar(context, board, select);
+  if (bar) element.append(bar);
+  root.querySelector(".ipyreport-canvas")?.append(element);
+  const columns = Math.min(slide.columns ?? 2, count);
+  const grid = gridIn(element, columns);
+  for (let c = 0; c < count; c += 1) {
+    const { panel, holder } = panelIn(grid, c, (columns - (count % columns)) % columns);
+    board.tracks.push(await boardChart(context, board, c, holder, select));
+    // Tab reaches each chart; Enter explores its marks.
+    explore.attach(panel, () => board.tracks[c], () => slide.steps[where()?.step ?? 0].names[c] ?? `chart ${c + 1}`);
+  }
+  return board;
+}
+
+/**
+ * The words, tables and chart descriptions of the dashboard at `at`, for what it now shows.
+ * @param {Context} context
+ * @param {Board} board
+ * @param {{ slide: number, step: number }} at
+ */
+function describe(context, board, at) {
+  const { story, root, shown } = context;
+  const slide = /** @type {Dashboard} */ (story.slides[at.slide]);
+  for (const [name, selector] of /** @type {const} */ ([["title", ".ipyreport-title"], ["notes", ".ipyreport-notes"]])) {
+    const parts = slide.text?.[name];
+    const words = parts && board.selection ? readText(context, parts, "main", board.filterFor(undefined, "main")) : slide[name];
+    const element = root.querySelector(selector);
+    if (parts && element) element.textContent = words ?? "";
+  }
+  for (const on of board.tracks) if (on.at >= 0) chartWords(context, on);
+  const frame = slide.steps[at.step];
+  for (const on of board.tracks) redraw(on.chart);
+  const tables = boardTables(context, board, frame);
+  fillTables(root.querySelector(".ipyreport-tables"), tables, shown, frame.names);
+  const panels = board.element.querySelectorAll(".ipyreport-panel");
+  tables.forEach((table, c) => {
+    // A filtered chart in words: what it is filtered to and its top values.
+    const text = table?.filtered ? `${frame.names[c]}, ${table.filtered}. ${topValues(table, story.words, shown)}` : frame.alts[c];
+    panels[c].setAttribute("aria-label", text ?? "");
+  });
+}
+
+/**
+ * What the player makes dashboards with.
+ * @param {Context} context
+ */
+export function dashboards(context) {
+  const { store, shown, where, onFiltered } = context;
+  /** @type {Map<number, Board>} */
+  const boards = new Map(); // slide index -> its dashboard, made on first visit
+
+  /**
+   * The dashboard of slide `s`, made on first visit.
+   * @param {number} s
+   */
+  async function boardFor(s) {
+    const board = boards.get(s) ?? (await makeBoard(context, s, setSelection));
     boards.set(s, board);
     return board;
   }
 
+  /**
+   * Filter the dashboard to `selection` (null: show everything).
+   * @param {Board} board
+   * @param {Selection | null} selection
+   */
   async function setSelection(board, selection) {
     store.dispatch({ type: "selected", slide: board.slide, selection });
     for (const [name, select] of board.selects) select.value = selection?.where?.[name] ?? "";
@@ -189,29 +408,13 @@ export function dashboards({ story, root, store, tracks, datasets, raw, shown, r
     board.element.dataset.filtered = String(Boolean(selection));
     store.dispatch({ type: "filtering", by: 1 });
     try {
-      await refilter(board);
+      await refilter(context, board);
     } finally {
       store.dispatch({ type: "filtering", by: -1 });
     }
-    board.status.textContent = selectionText(board);
+    board.status.textContent = selectionText(board, shown);
     describeBoard(board);
     onFiltered(selection?.where ?? {});
-  }
-
-  async function refilter(board) {
-    for (const on of board.tracks) if (on.at >= 0) on.chart.feature.rendering.update();
-    await Promise.all(
-      board.tracks.map(async (on) => {
-        const extra = board.filterFor(on, on.dataset);
-        if (JSON.stringify(extra) === JSON.stringify(on.extra)) return;
-        on.extra = extra;
-        if (on.at < 0) return;
-        const data = datasets[on.dataset];
-        const spec = both(on.filter, extra);
-        const target = { data: { filter: spec ? steps.compileFilter(spec, data, raw) : null } };
-        await on.chart.animate(target, reducedMotion.matches ? 0 : { duration: 0.5 });
-      }),
-    );
   }
 
   const currentBoard = () => {
@@ -219,70 +422,14 @@ export function dashboards({ story, root, store, tracks, datasets, raw, shown, r
     return at ? boards.get(at.slide) : undefined;
   };
 
-
-  // Each chart's table: the story's own, or for a chart the cross-filter
-  // narrows, the numbers it now draws.
-  function boardTables(board, frame) {
-    return board.tracks.map((on, c) => {
-      const shape = frame.tables[c];
-      if (!shape || !on.extra) return shape;
-      // What the chart last drew, mark by mark: the numbers behind a filtered chart.
-      return drawnTable(on.marks, shape, datasets[on.dataset], `filtered to ${pickedText(board)}`);
-    });
-  }
-
-  // A filtered chart in words: what it is filtered to and its top values.
-  const filteredText = (name, table) => `${name}, ${table.filtered}. ${topValues(table, story.words, shown)}`;
-
-  // Words bound to the data, read again under the click: the numbers in a
-  // dashboard's title and notes and in its charts' titles follow the filter.
-  const readText = (parts, datasetId, filter) =>
-    steps.evaluateText(parts, datasets[datasetId], {
-      filter,
-      shownAs: shown,
-      raw,
-      isolateText: isolate,
-      placeholdersFrom: story.placeholders?.[datasetId] ?? null,
-    });
-
-  function slideWords(s, name) {
-    const slide = story.slides[s];
-    const board = boards.get(s);
-    const parts = slide.text?.[name];
-    if (!parts || !board?.selection) return slide[name];
-    return readText(parts, "main", board.filterFor(undefined, "main"));
-  }
-
-  function chartWords(on) {
-    const entry = on.entries[on.at];
-    const dataset = entry?.data ?? "main";
-    const config = {};
-    for (const key of ["title", "subtitle", "caption"]) {
-      const parts = entry?.text?.[key];
-      if (parts) config[key] = on.extra ? readText(parts, dataset, both(on.filter, on.extra)) : entry.config[key];
-    }
-    if (Object.keys(config).length) on.chart.animate({ config }, 0).catch(() => {});
-  }
-
-  // After a cross-filter or a step has finished drawing: tables, chart
-  // descriptions and the words bound to the data follow what the dashboard now shows.
+  /**
+   * After a cross-filter or a step has finished drawing: tables, chart
+   * descriptions and the words bound to the data follow what the dashboard now shows.
+   * @param {Board} board
+   */
   function describeBoard(board) {
-    if (board !== currentBoard()) return;
     const at = where();
-    const slide = story.slides[at.slide];
-    for (const [name, selector] of [["title", ".ipyreport-title"], ["notes", ".ipyreport-notes"]]) {
-      if (slide.text?.[name]) $(selector).textContent = slideWords(at.slide, name) ?? "";
-    }
-    for (const on of board.tracks) if (on.at >= 0) chartWords(on);
-    const frame = story.slides[at.slide].steps[at.step];
-    for (const on of board.tracks) on.chart.feature.rendering.update();
-    const tables = boardTables(board, frame);
-    fillTables($(".ipyreport-tables"), tables, shown, frame.names);
-    const panels = board.element.querySelectorAll(".ipyreport-panel");
-    tables.forEach((table, c) => {
-      const text = table?.filtered ? filteredText(frame.names[c], table) : frame.alts[c];
-      panels[c].setAttribute("aria-label", text ?? "");
-    });
+    if (at && board === currentBoard()) describe(context, board, at);
   }
 
   return {
@@ -290,8 +437,8 @@ export function dashboards({ story, root, store, tracks, datasets, raw, shown, r
     boardFor,
     setSelection,
     currentBoard,
-    boardTables,
+    /** @type {(board: Board, frame: Frame) => (ShownTable | null)[]} */
+    boardTables: (board, frame) => boardTables(context, board, frame),
     describeBoard,
-    slideWords,
   };
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // Exploring a chart without seeing it: the marks one by one from the keyboard,
 // read out through a live region, and a series heard as tones.
 //
@@ -10,316 +11,488 @@
 // main series as tones, low to high with the values, in the chart's order,
 // each mark ringed and named as it sounds; H or Escape stops it. The story's
 // own keys are never taken: only a chart being explored keeps the arrows.
+// Whether a chart is being explored is the player's state (the store); the
+// mark ringed and the tones heard are kept on the chart's track.
 
 import * as steps from "../static/steps.js";
-import { DIMMED } from "./tracks.js";
+import { redraw } from "./tracks.js";
 import { isolate } from "./words.js";
 
+/** @typedef {import("./tracks.js").Track} Track */
+/** @typedef {import("./tracks.js").Mark} Mark */
+/** @typedef {import("./tracks.js").Chart} Chart */
+/** @typedef {ReturnType<typeof import("../static/steps.js").display>} Shown */
+/**
+ * A chart's marks in the order the eye reads them: groups along its axis (by
+ * the categories of dimension `first`), each group's marks across its series.
+ * @typedef {{ groups: Mark[][], grouped: boolean, first: string | null }} Grid
+ */
+/** @typedef {{ x: number, y: number }} Point */
+/** @typedef {Mark & { center: Point }} Placed */
+/** @typedef {{ label: string, value: number, frequency: number, mark: Mark }} Sounded */
+
 // Where each arrow moves: [along the axis, across the series].
+/** @type {Record<string, [number, number]>} */
 const MOVES = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowDown: [0, 1], ArrowUp: [0, -1] };
 
 /**
- * @param {{
- *   root: HTMLElement,
- *   store: import("./store.js").Store,
- *   shown: ReturnType<typeof import("../static/steps.js").display>,
- *   story: any,
- * }} context
+ * The series names on a channel of the chart as it stands.
+ * @param {Chart} chart
+ * @param {string} channel
+ * @returns {string[]}
  */
-export function explorer({ root, store, shown, story }) {
-  const region = root.querySelector(".ipyreport-live");
-  const plain = shown.formatOf("count()");
-  const percent = { ...plain, suffix: "%", scales: [], always: false, fixed: 0, decimals: 0 };
-  /** @type {{ on: any, element: HTMLElement, at: number[] | null } | null} */
-  let exploring = null;
-  let sound = null; // { context, timers, on, element }
+function seriesOn(chart, channel) {
+  const channels = /** @type {Record<string, { set?: unknown } | null | undefined>} */ (chart.config?.channels ?? {});
+  const set = channels[channel]?.set;
+  const names = (Array.isArray(set) ? set : []).map((entry) => (typeof entry === "string" ? entry : entry?.name));
+  return names.filter((name) => typeof name === "string" && name !== "");
+}
 
-  function say(text) {
-    region.textContent = "";
-    // A fresh node each time, so a repeated sentence is read again.
-    const line = document.createElement("span");
-    line.textContent = text;
-    region.append(line);
+/**
+ * The measure a chart is about: the one on y, else x, else size.
+ * @param {Chart} chart
+ * @param {Mark | undefined} mark
+ * @returns {string | undefined}
+ */
+function mainMeasure(chart, mark) {
+  if (!mark) return undefined;
+  const found = ["y", "x", "size"].flatMap((channel) => seriesOn(chart, channel)).find((name) => name in mark.values);
+  return found ?? Object.keys(mark.values)[0];
+}
+
+/**
+ * A pie's centre: its slices' centres lie on a circle around it (a least
+ * squares fit; the plain mean leans towards the largest slice).
+ * @param {Point[]} points
+ * @returns {Point}
+ */
+function circleCenter(points) {
+  const n = points.length;
+  const mean = points.reduce((m, p) => ({ x: m.x + p.x / n, y: m.y + p.y / n }), { x: 0, y: 0 });
+  if (n < 3) return mean;
+  let [suu, svv, suv, suuu, svvv, suvv, svuu] = [0, 0, 0, 0, 0, 0, 0];
+  for (const p of points) {
+    const [u, v] = [p.x - mean.x, p.y - mean.y];
+    suu += u * u;
+    svv += v * v;
+    suv += u * v;
+    suuu += u * u * u;
+    svvv += v * v * v;
+    suvv += u * v * v;
+    svuu += v * u * u;
   }
+  const det = suu * svv - suv * suv;
+  if (Math.abs(det) < 1e-9) return mean;
+  const [a, b] = [(suuu + suvv) / 2, (svvv + svuu) / 2];
+  return { x: mean.x + (a * svv - b * suv) / det, y: mean.y + (b * suu - a * suv) / det };
+}
 
-  // The measure a chart is about: the one on y, else x, else size.
-  function mainMeasure(chart, mark) {
-    const channels = chart.config?.channels ?? {};
-    for (const name of ["y", "x", "size"]) {
-      for (const entry of channels[name]?.set ?? []) {
-        const key = nameOf(entry);
-        if (key && mark && key in mark.values) return key;
-      }
-    }
-    return mark ? Object.keys(mark.values)[0] : undefined;
+/** @param {Placed[]} group */
+const middle = (group) => ({
+  x: group.reduce((sum, mark) => sum + mark.center.x, 0) / group.length,
+  y: group.reduce((sum, mark) => sum + mark.center.y, 0) / group.length,
+});
+/** @type {(a: Placed, b: Placed) => number} */
+const byX = (a, b) => a.center.x - b.center.x;
+/** @type {(a: Placed, b: Placed) => number} */
+const byY = (a, b) => a.center.y - b.center.y;
+
+/**
+ * The groups of marks in reading order: along x or y by their middle,
+ * clockwise from twelve on a polar chart, else in reading order (a treemap);
+ * each group's marks across the axis.
+ * @param {Placed[][]} groups
+ * @param {"x" | "y" | null} axis
+ * @param {boolean} polar
+ * @param {Placed[]} marks
+ */
+function ordered(groups, axis, polar, marks) {
+  const all = polar ? circleCenter(marks.map((mark) => mark.center)) : middle(marks);
+  /** @param {Point} point */
+  const angle = (point) => (Math.atan2(point.x - all.x, all.y - point.y) + 2 * Math.PI) % (2 * Math.PI);
+  /** @type {(group: Placed[]) => number} */
+  const place = polar
+    ? (group) => angle(middle(group))
+    : axis === "x"
+      ? (group) => middle(group).x
+      : axis === "y"
+        ? (group) => middle(group).y
+        : (group) => Math.round(middle(group).y / 24) * 1e5 + middle(group).x;
+  const sorted = [...groups].sort((a, b) => place(a) - place(b));
+  for (const group of sorted) group.sort(axis === "y" ? (a, b) => byX(a, b) || byY(a, b) : (a, b) => byY(a, b) || byX(a, b));
+  return sorted;
+}
+
+/**
+ * The chart's marks as a grid, in the order the eye reads them: groups
+ * along the axis (the categories of the dimension drawn there: left to
+ * right, or top to bottom for bars; clockwise from twelve for a pie;
+ * reading order for a treemap), and within a group the marks across its
+ * series (top to bottom in a stacked column). A scatter plot's marks are
+ * read left to right, one by one.
+ * @param {Track} on
+ * @returns {Grid}
+ */
+function layout(on) {
+  const marks = /** @type {Placed[]} */ (on.marks.filter((mark) => mark.seen && mark.center && Object.keys(mark.values).length));
+  const one = () => ({ groups: [...marks].sort(byX).map((mark) => [mark]), grouped: false, first: null });
+  if (!marks.length) return one();
+  const config = on.chart.config;
+  /** @param {string} name */
+  const isDimension = (name) => name in marks[0].categories;
+  const at = (/** @type {string} */ channel) => seriesOn(on.chart, channel);
+  if (config.geometry === "circle" && at("x").some((name) => !isDimension(name))) return one();
+  const axis = at("x").some(isDimension) ? "x" : at("y").some(isDimension) ? "y" : null;
+  const names = [...at(axis ?? "x"), ...at("color"), ...at("lightness"), ...Object.keys(marks[0].categories)];
+  const first = names.find(isDimension) ?? null;
+  if (!first) return one();
+  /** @type {Map<string, Placed[]>} */
+  const groups = new Map();
+  for (const mark of marks) {
+    const group = groups.get(mark.categories[first]);
+    if (group) group.push(mark);
+    else groups.set(mark.categories[first], [mark]);
   }
+  return { groups: ordered([...groups.values()], axis, config.coordSystem === "polar", marks), grouped: true, first };
+}
 
-  const nameOf = (entry) => (typeof entry === "string" ? entry : entry?.name);
+/**
+ * A measure's total over marks (missing values count as none).
+ * @param {Mark[]} marks
+ * @param {string} measure
+ */
+const totalOf = (marks, measure) =>
+  marks.reduce((sum, mark) => sum + (Number.isFinite(mark.values[measure]) ? mark.values[measure] : 0), 0);
 
-  // A pie's centre: its slices' centres lie on a circle around it (a least
-  // squares fit; the plain mean leans towards the largest slice).
-  function circleCenter(points) {
-    const n = points.length;
-    const mean = points.reduce((m, p) => ({ x: m.x + p.x / n, y: m.y + p.y / n }), { x: 0, y: 0 });
-    if (n < 3) return mean;
-    let [suu, svv, suv, suuu, svvv, suvv, svuu] = [0, 0, 0, 0, 0, 0, 0];
-    for (const p of points) {
-      const [u, v] = [p.x - mean.x, p.y - mean.y];
-      suu += u * u;
-      svv += v * v;
-      suv += u * v;
-      suuu += u * u * u;
-      svvv += v * v * v;
-      suvv += u * v * v;
-      svuu += v * u * u;
+/**
+ * Mark `m` of group `g` in words: its categories, values, its share of its
+ * group (or of the total) and its place among the chart's marks.
+ * @param {Shown} shown
+ * @param {Track} on
+ * @param {Grid} grid
+ * @param {number} g
+ * @param {number} m
+ */
+function describe(shown, on, grid, g, m) {
+  const mark = grid.groups[g][m];
+  const first = grid.first;
+  const names = Object.keys(mark.categories).sort((a, b) => Number(b === first) - Number(a === first));
+  const labels = names.map((name) => isolate(shown.label(name, mark.categories[name])));
+  const values = Object.entries(mark.values).map(([name, value]) => `${isolate(shown.name(name))} ${shown.number(name, value)}`);
+  let text = `${labels.join(", ")}${labels.length ? ": " : ""}${values.join(", ")}`;
+  const measure = mainMeasure(on.chart, mark);
+  const value = measure === undefined ? NaN : mark.values[measure];
+  if (measure && !measure.includes("(") && grid.grouped && first && Number.isFinite(value)) {
+    const within = grid.groups[g].length > 1;
+    const pool = within ? grid.groups[g] : grid.groups.flat();
+    const total = totalOf(pool, measure);
+    if (pool.length > 1 && total > 0) {
+      const whole = within ? isolate(shown.label(first, mark.categories[first])) : "the total";
+      const percent = { ...shown.formatOf("count()"), suffix: "%", scales: [], always: false, fixed: 0, decimals: 0 };
+      text += `, ${steps.formatNumber((value / total) * 100, percent)} of ${whole}`;
     }
-    const det = suu * svv - suv * suv;
-    if (Math.abs(det) < 1e-9) return mean;
-    const [a, b] = [(suuu + suvv) / 2, (svvv + svuu) / 2];
-    return { x: mean.x + (a * svv - b * suv) / det, y: mean.y + (b * suu - a * suv) / det };
   }
+  const count = grid.groups.flat().length;
+  const place = grid.groups.slice(0, g).reduce((n, group) => n + group.length, 0) + m + 1;
+  return `${text} (${place} of ${count})`;
+}
 
-  // The chart's marks as a grid, in the order the eye reads them: groups
-  // along the axis (the categories of the dimension drawn there: left to
-  // right, or top to bottom for bars; clockwise from twelve for a pie;
-  // reading order for a treemap), and within a group the marks across its
-  // series (top to bottom in a stacked column). A scatter plot's marks are
-  // read left to right, one by one.
-  function layout(track) {
-    const marks = track.marks.filter((mark) => mark.seen && mark.center && Object.keys(mark.values).length);
-    if (!marks.length) return { groups: [], grouped: false };
-    const config = track.chart.config ?? {};
-    const channels = config.channels ?? {};
-    const on = (channel) => (channels[channel]?.set ?? []).map(nameOf).filter(Boolean);
-    const isDimension = (name) => name in marks[0].categories;
-    const polar = config.coordSystem === "polar";
-    const byX = (a, b) => a.center.x - b.center.x;
-    const byY = (a, b) => a.center.y - b.center.y;
-    if (config.geometry === "circle" && on("x").some((name) => !isDimension(name))) {
-      return { groups: [...marks].sort(byX).map((mark) => [mark]), grouped: false };
-    }
-    const axis = on("x").some(isDimension) ? "x" : on("y").some(isDimension) ? "y" : null;
-    const first =
-      [...on(axis ?? "x"), ...on("color"), ...on("lightness"), ...Object.keys(marks[0].categories)].find(isDimension) ??
-      null;
-    if (!first) return { groups: [...marks].sort(byX).map((mark) => [mark]), grouped: false };
-    const groups = new Map();
-    for (const mark of marks) {
-      const key = mark.categories[first];
-      if (!groups.has(key)) groups.set(key, []);
-      groups.get(key).push(mark);
-    }
-    const middle = (group) => ({
-      x: group.reduce((sum, mark) => sum + mark.center.x, 0) / group.length,
-      y: group.reduce((sum, mark) => sum + mark.center.y, 0) / group.length,
-    });
-    const all = polar ? circleCenter(marks.map((mark) => mark.center)) : middle(marks);
-    const angle = (point) => (Math.atan2(point.x - all.x, all.y - point.y) + 2 * Math.PI) % (2 * Math.PI);
-    const place = polar
-      ? (group) => angle(middle(group))
-      : axis === "x"
-        ? (group) => middle(group).x
-        : axis === "y"
-          ? (group) => middle(group).y
-          : (group) => Math.round(middle(group).y / 24) * 1e5 + middle(group).x;
-    const ordered = [...groups.values()].sort((a, b) => place(a) - place(b));
-    for (const group of ordered) group.sort(axis === "y" ? (a, b) => byX(a, b) || byY(a, b) : (a, b) => byY(a, b) || byX(a, b));
-    return { groups: ordered, grouped: true, first };
+/**
+ * Ring `mark` on the chart (null: none) and dim the others.
+ * @param {Track} on
+ * @param {HTMLElement} element the focusable chart the ring is drawn over
+ * @param {Mark | null} mark
+ */
+function ring(on, element, mark) {
+  let shape = /** @type {HTMLElement | null} */ (element.querySelector(".ipyreport-focus-ring"));
+  if (!shape) {
+    shape = document.createElement("div");
+    shape.className = "ipyreport-focus-ring";
+    shape.setAttribute("aria-hidden", "true");
+    element.append(shape);
   }
+  shape.hidden = !mark;
+  on.ringed = mark ? mark.index : null;
+  redraw(on.chart);
+  if (!mark?.center) return;
+  shape.style.left = `${mark.center.x}px`;
+  shape.style.top = `${mark.center.y}px`;
+}
 
-  function describe(on, grid, g, m) {
-    const mark = grid.groups[g][m];
-    const names = Object.keys(mark.categories).sort((a, b) => Number(b === grid.first) - Number(a === grid.first));
-    const labels = names.map((name) => isolate(shown.label(name, mark.categories[name])));
-    const values = Object.entries(mark.values).map(([name, value]) => `${isolate(shown.name(name))} ${shown.number(name, value)}`);
-    let text = `${labels.join(", ")}${labels.length ? ": " : ""}${values.join(", ")}`;
-    const measure = mainMeasure(on.chart, mark);
-    const additive = measure && !measure.includes("(");
-    const value = mark.values[measure];
-    if (additive && grid.grouped && Number.isFinite(value)) {
-      const group = grid.groups[g];
-      const within = group.length > 1;
-      const pool = within ? group : grid.groups.flat();
-      const total = pool.reduce((sum, other) => sum + (Number.isFinite(other.values[measure]) ? other.values[measure] : 0), 0);
-      if (pool.length > 1 && total > 0) {
-        const whole = within ? isolate(shown.label(grid.first, mark.categories[grid.first])) : "the total";
-        text += `, ${steps.formatNumber((value / total) * 100, percent)} of ${whole}`;
-      }
-    }
-    const count = grid.groups.flat().length;
-    const place = grid.groups.slice(0, g).reduce((n, group) => n + group.length, 0) + m + 1;
-    return `${text} (${place} of ${count})`;
-  }
+/**
+ * The tones a chart would play: one per place along its axis (the main
+ * measure, summed across the series there), low to high with the values.
+ * @param {Shown} shown
+ * @param {Track} on
+ * @returns {Sounded[]}
+ */
+function tonesOf(shown, on) {
+  const grid = layout(on);
+  const measure = mainMeasure(on.chart, grid.groups[0]?.[0]) ?? "";
+  const values = grid.groups.map((group) => totalOf(group, measure));
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  return grid.groups.map((group, i) => {
+    const mark = group[0];
+    const label =
+      grid.grouped && grid.first
+        ? shown.label(grid.first, mark.categories[grid.first])
+        : Object.entries(mark.categories).map(([name, value]) => shown.label(name, value)).join(", ");
+    const position = high > low ? (values[i] - low) / (high - low) : 0.5;
+    // Two octaves, from 220 Hz (A3) to 880 Hz (A5).
+    return { label, value: values[i], frequency: 220 * 2 ** (2 * position), mark };
+  });
+}
 
-  function ring(on, element, mark) {
-    let shape = element.querySelector(".ipyreport-focus-ring");
-    if (!shape) {
-      shape = document.createElement("div");
-      shape.className = "ipyreport-focus-ring";
-      shape.setAttribute("aria-hidden", "true");
-      element.append(shape);
-    }
-    shape.hidden = !mark;
-    on.ringed = mark ? mark.index : null;
-    on.chart.feature.rendering.update();
-    if (!mark) return;
-    shape.style.left = `${mark.center.x}px`;
-    shape.style.top = `${mark.center.y}px`;
-  }
+/**
+ * Play `tones`, one every `gap` seconds, calling `onTone` as each sounds and
+ * `onEnd` after the last; the sound's context and timers, to stop it.
+ * @param {Sounded[]} tones
+ * @param {(tone: Sounded) => void} onTone
+ * @param {() => void} onEnd
+ */
+function sound(tones, onTone, onEnd) {
+  const Context = window.AudioContext ?? /** @type {{ webkitAudioContext: typeof AudioContext }} */ (/** @type {unknown} */ (window)).webkitAudioContext;
+  const context = new Context();
+  const gap = 0.3; // seconds from one tone to the next
+  const timers = tones.map((tone, i) => {
+    const at = context.currentTime + 0.05 + i * gap;
+    const oscillator = context.createOscillator();
+    const gain = context.createGain();
+    oscillator.frequency.value = tone.frequency;
+    gain.gain.setValueAtTime(0, at);
+    gain.gain.linearRampToValueAtTime(0.2, at + 0.02);
+    gain.gain.linearRampToValueAtTime(0, at + gap * 0.8);
+    oscillator.connect(gain).connect(context.destination);
+    oscillator.start(at);
+    oscillator.stop(at + gap);
+    return setTimeout(() => onTone(tone), (0.05 + i * gap) * 1000);
+  });
+  timers.push(setTimeout(onEnd, (0.1 + tones.length * gap) * 1000));
+  return { context, timers };
+}
 
-  function move(target, dg, dm, absolute = null) {
-    const { on, element } = target;
-    const grid = layout(on);
-    if (!grid.groups.length) {
-      say("This chart shows no marks.");
-      return;
-    }
-    let [g, m] = target.at ?? [0, 0];
-    if (absolute === "first") [g, m] = [0, 0];
-    else if (absolute === "last") [g, m] = [grid.groups.length - 1, grid.groups.at(-1).length - 1];
-    else {
-      g = Math.min(Math.max(g + dg, 0), grid.groups.length - 1);
-      m = Math.min(Math.max(m + dm, 0), grid.groups[g].length - 1);
-    }
-    target.at = [g, m];
-    ring(on, element, grid.groups[g][m]);
-    say(describe(on, grid, g, m));
-  }
+/**
+ * The place a move reaches on the grid: `dg` groups and `dm` marks from `at`
+ * (kept inside the grid), or the first or last mark.
+ * @param {Grid} grid
+ * @param {[number, number] | null} at
+ * @param {number} dg
+ * @param {number} dm
+ * @param {"first" | "last" | null} absolute
+ * @returns {[number, number]}
+ */
+function reach(grid, at, dg, dm, absolute) {
+  const groups = grid.groups;
+  if (absolute === "first") return [0, 0];
+  if (absolute === "last") return [groups.length - 1, groups[groups.length - 1].length - 1];
+  const g = Math.min(Math.max((at?.[0] ?? 0) + dg, 0), groups.length - 1);
+  return [g, Math.min(Math.max((at?.[1] ?? 0) + dm, 0), groups[g].length - 1)];
+}
 
-  function stop() {
-    if (!exploring) return;
-    ring(exploring.on, exploring.element, null);
-    exploring = null;
-    store.dispatch({ type: "exploring", exploring: false });
-  }
+/** @typedef {{ on: Track, element: HTMLElement, at: [number, number] | null }} Explored */
 
-  // Chart elements the viewer can Tab to and explore. Their keys are read at
-  // the window, before the page's own handlers (a notebook's arrow-key
-  // navigation would take them first), and only while a chart has the focus.
-  const attached = new Map(); // element -> { getTrack, name }
-  function onKey(event) {
+/**
+ * Move the mark explored on `target` (see reach), ring it and say it.
+ * @param {Shown} shown
+ * @param {(text: string) => void} say
+ * @param {Explored} target
+ * @param {number} dg
+ * @param {number} dm
+ * @param {"first" | "last" | null} absolute
+ */
+function moveOn(shown, say, target, dg, dm, absolute) {
+  const grid = layout(target.on);
+  if (!grid.groups.length) return say("This chart shows no marks.");
+  const [g, m] = (target.at = reach(grid, target.at, dg, dm, absolute));
+  ring(target.on, target.element, grid.groups[g][m]);
+  say(describe(shown, target.on, grid, g, m));
+}
+
+/**
+ * A key listener for the window that hands a key pressed on a chart to
+ * `handle(event, chart)`, and keeps it from the page when handled. Keys are
+ * read at the window, before the page's own handlers (a notebook's arrow-key
+ * navigation would take them first), and only while a chart has the focus.
+ * @param {(event: KeyboardEvent, element: HTMLElement) => boolean} handle
+ */
+function chartKeys(handle) {
+  return (/** @type {KeyboardEvent} */ event) => {
     if (event.altKey || event.ctrlKey || event.metaKey) return;
     // Inside a shadow root the window sees the host as the target; the path has the chart.
     const origin = event.composedPath()[0];
-    const element = origin instanceof HTMLElement ? origin : null;
-    const entry = element && attached.get(element);
-    if (!entry) return;
-    const on = entry.getTrack();
-    if (!on) return;
-    const active = exploring?.element === element;
-    if (!active && event.key === "Enter") {
-      stopSound();
-      exploring = { on, element, at: null };
-      store.dispatch({ type: "exploring", exploring: true });
-      move(exploring, 0, 0, "first");
-      say(`Exploring ${entry.name()}. Arrows move between marks, Escape stops. ${region.textContent}`);
-    } else if (active && event.key in MOVES) {
-      move(exploring, ...MOVES[event.key]);
-    } else if (active && (event.key === "Home" || event.key === "End")) {
-      move(exploring, 0, 0, event.key === "Home" ? "first" : "last");
-    } else if (active && event.key === "Escape") {
-      stop();
-      say("Stopped exploring.");
-    } else {
-      return;
-    }
+    if (!(origin instanceof HTMLElement) || !handle(event, origin)) return;
     event.preventDefault();
     event.stopPropagation();
+  };
+}
+
+/**
+ * A sentence said through the live region (a fresh node each time, so a
+ * repeated sentence is read again).
+ * @param {HTMLElement} region
+ * @param {string} text
+ */
+function speak(region, text) {
+  region.textContent = "";
+  const line = document.createElement("span");
+  line.textContent = text;
+  region.append(line);
+}
+
+/**
+ * Hearing a chart: H plays its main series as tones, each mark ringed and
+ * named as it sounds; H again (or Escape) stops it.
+ * @param {Shown} shown
+ * @param {(text: string) => void} say
+ */
+function hearing(shown, say) {
+  /** @type {{ context: AudioContext, timers: ReturnType<typeof setTimeout>[], on: Track, element: HTMLElement } | null} */
+  let heard = null;
+
+  // Stop the sound: whether one was playing.
+  function stop() {
+    if (!heard) return false;
+    for (const timer of heard.timers) clearTimeout(timer);
+    heard.context.close().catch(() => {});
+    ring(heard.on, heard.element, null);
+    heard = null;
+    return true;
   }
+
+  /**
+   * Play the track's chart as tones (or stop the sound playing).
+   * @param {Track} on
+   * @param {HTMLElement} element
+   */
+  function play(on, element) {
+    if (stop()) return say("Sound stopped.");
+    const tones = tonesOf(shown, on);
+    on.tones = tones.map(({ label, value, frequency }) => ({ label, value, frequency }));
+    if (!tones.length) return say("This chart shows no marks to play.");
+    /** @param {Sounded} tone */
+    const onTone = (tone) => {
+      ring(on, element, tone.mark);
+      say(`${isolate(tone.label)} ${shown.number(mainMeasure(on.chart, tone.mark) ?? "", tone.value)}`);
+    };
+    heard = { ...sound(tones, onTone, () => stop()), on, element };
+  }
+
+  return { play, stop };
+}
+
+/**
+ * Exploring charts by keyboard: the chart elements attached can be reached
+ * with Tab; Enter starts exploring one, the arrows, Home and End move, Escape stops.
+ * @param {{
+ *   store: import("./store.js").Store,
+ *   shown: Shown,
+ *   say: (text: string) => void,
+ *   region: HTMLElement,
+ *   quiet: () => unknown,
+ * }} context
+ */
+function exploring({ store, shown, say, region, quiet }) {
+  /** @type {Explored | null} */
+  let current = null;
+  /** @type {Map<HTMLElement, { getTrack: () => Track | undefined, name: () => string }>} */
+  const attached = new Map();
+
+  /** @type {(target: Explored, dg: number, dm: number, absolute?: "first" | "last" | null) => void} */
+  const move = (target, dg, dm, absolute = null) => moveOn(shown, say, target, dg, dm, absolute);
+
+  /**
+   * @param {Track} on
+   * @param {HTMLElement} element
+   * @param {string} name
+   */
+  function begin(on, element, name) {
+    quiet();
+    current = { on, element, at: null };
+    store.dispatch({ type: "exploring", exploring: true });
+    move(current, 0, 0, "first");
+    say(`Exploring ${name}. Arrows move between marks, Escape stops. ${region.textContent}`);
+  }
+
+  // Stop exploring: whether a chart was being explored.
+  function stop() {
+    if (!current) return false;
+    ring(current.on, current.element, null);
+    current = null;
+    store.dispatch({ type: "exploring", exploring: false });
+    return true;
+  }
+
+  /**
+   * What a key does on the chart `element` with the focus: true when it was the explorer's.
+   * @param {KeyboardEvent} event
+   * @param {HTMLElement} element
+   */
+  function handle(event, element) {
+    const entry = attached.get(element);
+    const on = entry?.getTrack();
+    if (!entry || !on) return false;
+    const active = current?.element === element ? current : null;
+    if (!active && event.key === "Enter") begin(on, element, entry.name());
+    else if (active && event.key in MOVES) move(active, ...MOVES[event.key]);
+    else if (active && (event.key === "Home" || event.key === "End")) move(active, 0, 0, event.key === "Home" ? "first" : "last");
+    else if (active && event.key === "Escape") {
+      stop();
+      say("Stopped exploring.");
+    } else return false;
+    return true;
+  }
+
+  const onKey = chartKeys(handle);
   window.addEventListener("keydown", onKey, true);
 
+  /**
+   * Let the viewer Tab to `element` and explore the chart of the track `getTrack` gives.
+   * @param {HTMLElement} element
+   * @param {() => Track | undefined} getTrack
+   * @param {() => string} name
+   */
   function attach(element, getTrack, name) {
     element.tabIndex = 0;
     element.setAttribute("aria-roledescription", "chart");
     attached.set(element, { getTrack, name });
     element.addEventListener("focusout", () => {
-      if (exploring?.element === element) stop();
+      if (current?.element === element) stop();
     });
   }
 
-  // --- hearing a series ---------------------------------------------------
+  const destroy = () => {
+    window.removeEventListener("keydown", onKey, true);
+    attached.clear();
+  };
+  return { attach, stop, destroy };
+}
 
-  function stopSound() {
-    if (!sound) return false;
-    for (const timer of sound.timers) clearTimeout(timer);
-    sound.context.close().catch(() => {});
-    ring(sound.on, sound.element, null);
-    sound = null;
-    return true;
-  }
-
-  // The tones a chart would play: one per place along its axis (the main
-  // measure, summed across the series there), low to high with the values.
-  function tonesOf(on) {
-    const grid = layout(on);
-    const marks = grid.groups.map((group) => group[0]);
-    const measure = mainMeasure(on.chart, marks[0]);
-    const values = grid.groups.map((group) =>
-      group.reduce((sum, mark) => sum + (Number.isFinite(mark.values[measure]) ? mark.values[measure] : 0), 0),
-    );
-    const low = Math.min(...values);
-    const high = Math.max(...values);
-    return grid.groups.map((group, i) => {
-      const mark = group[0];
-      const label = grid.grouped
-        ? shown.label(grid.first, mark.categories[grid.first])
-        : Object.entries(mark.categories).map(([name, value]) => shown.label(name, value)).join(", ");
-      const position = high > low ? (values[i] - low) / (high - low) : 0.5;
-      // Two octaves, from 220 Hz (A3) to 880 Hz (A5).
-      return { label, value: values[i], frequency: 220 * 2 ** (2 * position), mark };
-    });
-  }
-
-  function play(on, element) {
-    if (stopSound()) {
-      say("Sound stopped.");
-      return;
-    }
-    const tones = tonesOf(on);
-    on.tones = tones.map(({ label, value, frequency }) => ({ label, value, frequency }));
-    if (!tones.length) {
-      say("This chart shows no marks to play.");
-      return;
-    }
-    const AudioContext = window.AudioContext ?? /** @type {any} */ (window).webkitAudioContext;
-    const context = new AudioContext();
-    const gap = 0.3; // seconds from one tone to the next
-    sound = { context, timers: [], on, element };
-    tones.forEach((tone, i) => {
-      const at = context.currentTime + 0.05 + i * gap;
-      const oscillator = context.createOscillator();
-      const gain = context.createGain();
-      oscillator.frequency.value = tone.frequency;
-      gain.gain.setValueAtTime(0, at);
-      gain.gain.linearRampToValueAtTime(0.2, at + 0.02);
-      gain.gain.linearRampToValueAtTime(0, at + gap * 0.8);
-      oscillator.connect(gain).connect(context.destination);
-      oscillator.start(at);
-      oscillator.stop(at + gap);
-      sound.timers.push(
-        setTimeout(() => {
-          ring(on, element, tone.mark);
-          say(`${isolate(tone.label)} ${shown.number(mainMeasure(on.chart, tone.mark), tone.value)}`);
-        }, (0.05 + i * gap) * 1000),
-      );
-    });
-    sound.timers.push(setTimeout(() => stopSound(), (0.1 + tones.length * gap) * 1000));
-  }
-
+/**
+ * The explorer: exploring and hearing the charts attached to it.
+ * @param {{
+ *   root: HTMLElement,
+ *   store: import("./store.js").Store,
+ *   shown: Shown,
+ * }} context
+ */
+export function explorer({ root, store, shown }) {
+  const region = /** @type {HTMLElement} */ (root.querySelector(".ipyreport-live"));
+  /** @param {string} text */
+  const say = (text) => speak(region, text);
+  const sound = hearing(shown, say);
+  const keyboard = exploring({ store, shown, say, region, quiet: sound.stop });
   return {
-    attach,
-    play,
+    attach: keyboard.attach,
+    play: sound.play,
     destroy: () => {
-      stopSound();
-      window.removeEventListener("keydown", onKey, true);
-      attached.clear();
+      sound.stop();
+      keyboard.destroy();
     },
+    // Stop exploring and the sound: whether either was running.
     stop: () => {
-      const was = Boolean(exploring) || Boolean(sound);
-      stop();
-      stopSound();
-      return was;
+      const explored = keyboard.stop();
+      return sound.stop() || explored;
     },
-    exploring: () => Boolean(exploring),
   };
 }

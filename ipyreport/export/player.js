@@ -30,7 +30,7 @@ import * as presenterParts from "./presenter.js";
 import { fillTables } from "./tables.js";
 import { keys, location, panels, play, positionOf } from "./controllers.js";
 import { createStore, enginesOnPage, register } from "./store.js";
-import { tracks } from "./tracks.js";
+import { animate, tracks } from "./tracks.js";
 import { visibleControls } from "./words.js";
 
 const isBoard = (slide) => slide.kind === "dashboard";
@@ -132,7 +132,7 @@ export async function start({
     },
   });
 
-  const explore = explorer({ root, store, shown, story });
+  const explore = explorer({ root, store, shown });
   const { boards, boardFor, setSelection, currentBoard, boardTables, describeBoard } =
     dashboards({
       story,
@@ -489,7 +489,7 @@ export async function start({
     /** @type {HTMLCanvasElement} */
     const base = root.querySelector(".ipyreport-chart canvas");
     const board = currentBoard();
-    const notes = [...(board ? board.element : root.querySelector(".ipyreport-chart")).querySelectorAll(".ipyreport-note")].filter(
+    const notes = /** @type {HTMLElement[]} */ ([...(board ? board.element : root.querySelector(".ipyreport-chart")).querySelectorAll(".ipyreport-note")]).filter(
       (note) => !note.hidden && note.dataset.shown === "true",
     );
     const cover = isCover(story.slides[positions[shownAt()].slide]);
@@ -583,7 +583,7 @@ export async function start({
         const entry = on.entries[at];
         on.at = at;
         const next = targetFor(on, entry);
-        const animation = on.chart.animate(next.target, { ...next.options, playState: "paused" });
+        const animation = animate(on.chart, next.target, { ...next.options, playState: "paused" });
         // A refused step rejects the animation and is never activated: race the two.
         const control = await Promise.race([animation.activated, animation.then(() => null)]);
         playing.push({ on, animation, control, seconds: seconds(entry) });

@@ -121,6 +121,15 @@ export function animate(chart, target, options) {
 }
 
 /**
+ * Draw the chart again as it stands (after what its marks are told to show changed).
+ * @param {Chart} chart
+ */
+export function redraw(chart) {
+  const rendering = /** @type {{ update: () => void }} */ (/** @type {unknown} */ (chart.feature.rendering));
+  rendering.update();
+}
+
+/**
  * The last entry at or before `k` that a track plays (-1: none yet).
  * @param {unknown[]} entries
  * @param {number} k
@@ -246,7 +255,7 @@ const compiled = (rule, data, raw) => (rule ? steps.compileFilter(rule, data, ra
 
 /**
  * What the player makes tracks with: the story and everything read from it once.
- * @param {{
+ * @typedef {{
  *   Vizzu: typeof import("vizzu").default,
  *   store: import("./store.js").Store,
  *   story: StoryDocument,
@@ -257,224 +266,252 @@ const compiled = (rule, data, raw) => (rule ? steps.compileFilter(rule, data, ra
  *   plainMarks: string | null,
  *   reducedMotion: MediaQueryList,
  *   ink: { ink: string, paper: string },
- * }} context
+ * }} Context
+ */
+
+/**
+ * The mark under the pointer, in words and the story's formats (the
+ * engine's own tooltip would write 323764017.77).
+ * @param {Context} context
+ * @param {Track} on
+ */
+function tooltip({ shown }, on) {
+  const tip = document.createElement("div");
+  tip.className = "ipyreport-tip";
+  tip.setAttribute("aria-hidden", "true"); // the data table and descriptions say it for everyone
+  tip.hidden = true;
+  on.element.append(tip);
+  listen(on.chart, "pointermove", (event) => {
+    const target = /** @type {Marker | import("vizzu").Events.MarkerLabel | null} */ (event.target);
+    const marker = target?.tagName === "plot-marker" ? target : target?.tagName === "plot-marker-label" ? target.parent : null;
+    tip.hidden = !marker;
+    if (!marker) return;
+    const lines = [
+      ...Object.entries(marker.categories ?? {}).map(([name, value]) => `${shown.name(name)}: ${shown.label(name, value)}`),
+      ...Object.entries(marker.values ?? {}).map(
+        ([name, value]) => `${shown.name(name)}: ${on.missing(marker, name) ? "no data" : shown.number(name, value)}`,
+      ),
+    ];
+    tip.textContent = lines.join("\n");
+    const { x, y } = event.detail.position;
+    tip.style.left = `${Math.min(x + 14, Math.max(0, on.element.clientWidth - tip.offsetWidth - 4))}px`;
+    tip.style.top = `${Math.max(0, y - tip.offsetHeight - 10)}px`;
+  });
+  listen(on.chart, "pointerleave", () => {
+    tip.hidden = true;
+  });
+}
+
+/**
+ * A chart engine in `element`, counted in the store until it is let go of.
+ * @param {Context} context
+ * @param {HTMLElement} element
+ * @returns {Promise<Chart>}
+ */
+async function engineIn({ Vizzu, store }, element) {
+  const chart = await new Vizzu(element).initializing;
+  store.dispatch({ type: "engines", by: 1 });
+  return chart;
+}
+
+/**
+ * The track's chart with the story's labels, highlight, clicks and tooltip
+ * (its note is already in place, after the engine's canvas).
+ * @param {Context} context
+ * @param {Track} on
+ */
+function furnish(context, on) {
+  const { story, shown, ink } = context;
+  steps.followMissing(on.chart, on);
+  followMarks(on);
+  steps.readableLabels(on.chart, shown, on, {
+    ...ink,
+    before: (/** @type {ChartEvents["plot-marker-label-draw"]} */ event) => {
+      if (pointedOut(on, event.target?.parent)) event.renderingContext.globalAlpha *= DIMMED;
+      on.hooks.beforeLabel?.(event);
+    },
+  });
+  followClicks(on);
+  if (story.tooltips !== false) tooltip(context, on);
+}
+
+/**
+ * A track drawing in `element`. A `renewable` one makes a fresh chart in the
+ * same place for a move the engine cannot animate.
+ * @param {Context} context
+ * @param {HTMLElement} element
+ * @param {(Step | null)[]} entries
+ * @param {Hooks & { renewable?: boolean }} [options]
+ * @returns {Promise<Track>}
+ */
+async function track(context, element, entries, { renewable = false, ...hooks } = {}) {
+  /** @type {Track} */
+  const on = {
+    chart: await engineIn(context, element),
+    element,
+    note: noteIn(element),
+    entries,
+    at: -1,
+    dataset: null,
+    filter: null,
+    extra: null,
+    styled: false,
+    renewable,
+    hooks,
+    pointing: null,
+    pointedAt: [],
+    ringed: null,
+    marks: [],
+    drawnLabels: [],
+    tones: [],
+    expect: () => {},
+    missing: () => false,
+    ends: null,
+    crossFilter: null,
+  };
+  furnish(context, on);
+  return on;
+}
+
+/**
+ * Whether moving from dataset `from` to `to` changes the kind of a series
+ * both hold (a year that is a measure in the data and a dimension in a
+ * timeline's own table): the engine keeps every series it was given and
+ * refuses a second one of the same name, so such a move needs a new chart.
+ * @param {Context} context
+ * @param {string | null} from
+ * @param {string} to
+ */
+function clashes({ datasets }, from, to) {
+  if (from === null || from === to) return false;
+  const kinds = new Map(datasets[from].series.map((s) => [s.name, s.type]));
+  return datasets[to].series.some((s) => kinds.has(s.name) && kinds.get(s.name) !== s.type);
+}
+
+/**
+ * A fresh chart in the track's place (the track keeps its entries and position).
+ * @param {Context} context
+ * @param {Track} on
+ */
+async function renew(context, on) {
+  const { store } = context;
+  try {
+    on.chart.detach();
+  } catch {
+    // already unusable: the new chart replaces it either way
+  }
+  store.dispatch({ type: "engines", by: -1 });
+  on.element.replaceChildren();
+  on.chart = await engineIn(context, on.element);
+  on.note = noteIn(on.element);
+  Object.assign(on, { dataset: null, styled: false, pointing: null, ringed: null, marks: [], pointedAt: [] });
+  furnish(context, on);
+}
+
+/**
+ * What the marks of the state coming hold: which hold no value
+ * (placeholders, nulls), which end a series (a step naming its series at
+ * their ends labels only each one's last point), which a highlight picks.
+ * @param {Context} context
+ * @param {Track} on
+ * @param {Step} entry
+ * @param {string} datasetId
+ */
+function expectMarks({ story, datasets, raw }, on, entry, datasetId) {
+  const data = datasets[datasetId];
+  const from = story.placeholders?.[datasetId] ?? null;
+  const keep = compiled(both(on.filter, on.extra), data, raw);
+  on.expect(steps.reported(data, from, keep));
+  on.ends = entry.ends ? steps.seriesEnds(data, from, keep) : null;
+  const pointing = entry.highlight;
+  on.pointing = pointing ? { test: steps.compileFilter(pointing.filter, data, raw), note: pointing.note } : null;
+  on.note.dataset.shown = "false";
+}
+
+/**
+ * The animate() target for `entry` on `track`, with the track's state moved on.
+ * @param {Context} context
+ * @param {Track} on
+ * @param {Step} entry
+ */
+function targetFor(context, on, entry) {
+  const { story, datasets, raw, baseStyle, plainMarks } = context;
+  if ("filter" in entry) on.filter = entry.filter ?? null;
+  if (on.crossFilter) on.extra = on.crossFilter(on, entry.data ?? "main");
+  const step = on.extra ? { ...entry, filter: both(on.filter, on.extra) } : entry;
+  /** @type {Next} */
+  const next = steps.stepTarget(step, datasets, on.dataset, raw);
+  next.target = steps.withColors(next.target, entry, datasets[next.dataset], story.colors, plainMarks);
+  on.dataset = next.dataset;
+  expectMarks(context, on, entry, next.dataset);
+  if (!on.styled) {
+    const narrow = on.element.clientWidth < NARROW_PX;
+    next.target.style = merge(narrow ? merge(baseStyle, NARROW) : baseStyle, next.target.style ?? {});
+    on.styled = true;
+  }
+  return next;
+}
+
+/**
+ * Play `entry` on the track (`options`: the animation's, 0 for none).
+ * @param {Context} context
+ * @param {Track} on
+ * @param {Step} entry
+ * @param {0 | { duration: number }} [options]
+ */
+async function apply(context, on, entry, options) {
+  const { reducedMotion } = context;
+  if (on.renewable && clashes(context, on.dataset, entry.data ?? "main")) {
+    await renew(context, on);
+    // The new chart starts unfiltered: give it the filter the track is at.
+    if (!("filter" in entry) && on.filter) entry = { ...entry, filter: on.filter };
+  }
+  const next = targetFor(context, on, entry);
+  const animation = reducedMotion.matches || options === 0 ? 0 : { ...next.options, ...(options ?? {}) };
+  await animate(on.chart, next.target, animation);
+  placeNote(on);
+}
+
+/**
+ * Bring a track to its entry at `k`: animated when it comes straight from
+ * the entry before; otherwise replayed, without animation, from the last
+ * entry that fixes the whole chart, so a jump never leaves it half-drawn.
+ * @param {Context} context
+ * @param {Track} on
+ * @param {number} k
+ * @param {{ instant?: boolean }} [options]
+ */
+async function show(context, on, k, { instant = false } = {}) {
+  const last = lastAt(on.entries, k);
+  if (last < 0 || last === on.at) return;
+  const direct = lastAt(on.entries, k - 1) === on.at;
+  if (!direct) {
+    let from = last;
+    while (from > 0 && !on.entries[from]?.complete) from -= 1;
+    for (let j = from; j < last; j += 1) {
+      const entry = on.entries[j];
+      if (entry) await apply(context, on, entry, 0);
+    }
+  }
+  on.at = last;
+  await apply(context, on, /** @type {Step} */ (on.entries[last]), instant ? 0 : direct ? undefined : { duration: 0.4 });
+}
+
+/**
+ * The player's tracks, made and played with `context`.
+ * @param {Context} context
  */
 export function tracks(context) {
-  const { Vizzu, store, story, shown, datasets, raw, baseStyle, plainMarks, reducedMotion, ink } = context;
-
-  /**
-   * The mark under the pointer, in words and the story's formats (the
-   * engine's own tooltip would write 323764017.77).
-   * @param {Track} on
-   */
-  function tooltip(on) {
-    const tip = document.createElement("div");
-    tip.className = "ipyreport-tip";
-    tip.setAttribute("aria-hidden", "true"); // the data table and descriptions say it for everyone
-    tip.hidden = true;
-    on.element.append(tip);
-    listen(on.chart, "pointermove", (event) => {
-      const target = /** @type {Marker | import("vizzu").Events.MarkerLabel | null} */ (event.target);
-      const marker = target?.tagName === "plot-marker" ? target : target?.tagName === "plot-marker-label" ? target.parent : null;
-      tip.hidden = !marker;
-      if (!marker) return;
-      const lines = [
-        ...Object.entries(marker.categories ?? {}).map(([name, value]) => `${shown.name(name)}: ${shown.label(name, value)}`),
-        ...Object.entries(marker.values ?? {}).map(
-          ([name, value]) => `${shown.name(name)}: ${on.missing(marker, name) ? "no data" : shown.number(name, value)}`,
-        ),
-      ];
-      tip.textContent = lines.join("\n");
-      const { x, y } = event.detail.position;
-      tip.style.left = `${Math.min(x + 14, Math.max(0, on.element.clientWidth - tip.offsetWidth - 4))}px`;
-      tip.style.top = `${Math.max(0, y - tip.offsetHeight - 10)}px`;
-    });
-    listen(on.chart, "pointerleave", () => {
-      tip.hidden = true;
-    });
-  }
-
-  /**
-   * A chart engine in `element`, counted in the store until it is let go of.
-   * @param {HTMLElement} element
-   * @returns {Promise<Chart>}
-   */
-  async function engineIn(element) {
-    const chart = await new Vizzu(element).initializing;
-    store.dispatch({ type: "engines", by: 1 });
-    return chart;
-  }
-
-  /**
-   * The track's chart with the story's labels, highlight, clicks and tooltip
-   * (its note is already in place, after the engine's canvas).
-   * @param {Track} on
-   */
-  function furnish(on) {
-    steps.followMissing(on.chart, on);
-    followMarks(on);
-    steps.readableLabels(on.chart, shown, on, {
-      ...ink,
-      before: (/** @type {ChartEvents["plot-marker-label-draw"]} */ event) => {
-        if (pointedOut(on, event.target?.parent)) event.renderingContext.globalAlpha *= DIMMED;
-        on.hooks.beforeLabel?.(event);
-      },
-    });
-    followClicks(on);
-    if (story.tooltips !== false) tooltip(on);
-  }
-
-  /**
-   * A track drawing in `element`. A `renewable` one makes a fresh chart in the
-   * same place for a move the engine cannot animate.
-   * @param {HTMLElement} element
-   * @param {(Step | null)[]} entries
-   * @param {Hooks & { renewable?: boolean }} [options]
-   * @returns {Promise<Track>}
-   */
-  async function track(element, entries, { renewable = false, ...hooks } = {}) {
-    /** @type {Track} */
-    const on = {
-      chart: await engineIn(element),
-      element,
-      note: noteIn(element),
-      entries,
-      at: -1,
-      dataset: null,
-      filter: null,
-      extra: null,
-      styled: false,
-      renewable,
-      hooks,
-      pointing: null,
-      pointedAt: [],
-      ringed: null,
-      marks: [],
-      drawnLabels: [],
-      tones: [],
-      expect: () => {},
-      missing: () => false,
-      ends: null,
-      crossFilter: null,
-    };
-    furnish(on);
-    return on;
-  }
-
-  /**
-   * Whether moving from dataset `from` to `to` changes the kind of a series
-   * both hold (a year that is a measure in the data and a dimension in a
-   * timeline's own table): the engine keeps every series it was given and
-   * refuses a second one of the same name, so such a move needs a new chart.
-   * @param {string | null} from
-   * @param {string} to
-   */
-  function clashes(from, to) {
-    if (from === null || from === to) return false;
-    const kinds = new Map(datasets[from].series.map((s) => [s.name, s.type]));
-    return datasets[to].series.some((s) => kinds.has(s.name) && kinds.get(s.name) !== s.type);
-  }
-
-  /**
-   * A fresh chart in the track's place (the track keeps its entries and position).
-   * @param {Track} on
-   */
-  async function renew(on) {
-    try {
-      on.chart.detach();
-    } catch {
-      // already unusable: the new chart replaces it either way
-    }
-    store.dispatch({ type: "engines", by: -1 });
-    on.element.replaceChildren();
-    on.chart = await engineIn(on.element);
-    on.note = noteIn(on.element);
-    Object.assign(on, { dataset: null, styled: false, pointing: null, ringed: null, marks: [], pointedAt: [] });
-    furnish(on);
-  }
-
-  /**
-   * What the marks of the state coming hold: which hold no value
-   * (placeholders, nulls), which end a series (a step naming its series at
-   * their ends labels only each one's last point), which a highlight picks.
-   * @param {Track} on
-   * @param {Step} entry
-   * @param {string} datasetId
-   */
-  function expectMarks(on, entry, datasetId) {
-    const data = datasets[datasetId];
-    const from = story.placeholders?.[datasetId] ?? null;
-    const keep = compiled(both(on.filter, on.extra), data, raw);
-    on.expect(steps.reported(data, from, keep));
-    on.ends = entry.ends ? steps.seriesEnds(data, from, keep) : null;
-    const pointing = entry.highlight;
-    on.pointing = pointing ? { test: steps.compileFilter(pointing.filter, data, raw), note: pointing.note } : null;
-    on.note.dataset.shown = "false";
-  }
-
-  /**
-   * The animate() target for `entry` on `track`, with the track's state moved on.
-   * @param {Track} on
-   * @param {Step} entry
-   */
-  function targetFor(on, entry) {
-    if ("filter" in entry) on.filter = entry.filter ?? null;
-    if (on.crossFilter) on.extra = on.crossFilter(on, entry.data ?? "main");
-    const step = on.extra ? { ...entry, filter: both(on.filter, on.extra) } : entry;
-    /** @type {Next} */
-    const next = steps.stepTarget(step, datasets, on.dataset, raw);
-    next.target = steps.withColors(next.target, entry, datasets[next.dataset], story.colors, plainMarks);
-    on.dataset = next.dataset;
-    expectMarks(on, entry, next.dataset);
-    if (!on.styled) {
-      const narrow = on.element.clientWidth < NARROW_PX;
-      next.target.style = merge(narrow ? merge(baseStyle, NARROW) : baseStyle, next.target.style ?? {});
-      on.styled = true;
-    }
-    return next;
-  }
-
-  /**
-   * Play `entry` on the track (`options`: the animation's, 0 for none).
-   * @param {Track} on
-   * @param {Step} entry
-   * @param {0 | { duration: number }} [options]
-   */
-  async function apply(on, entry, options) {
-    if (on.renewable && clashes(on.dataset, entry.data ?? "main")) {
-      await renew(on);
-      // The new chart starts unfiltered: give it the filter the track is at.
-      if (!("filter" in entry) && on.filter) entry = { ...entry, filter: on.filter };
-    }
-    const next = targetFor(on, entry);
-    const animation = reducedMotion.matches || options === 0 ? 0 : { ...next.options, ...(options ?? {}) };
-    await animate(on.chart, next.target, animation);
-    placeNote(on);
-  }
-
-  /**
-   * Bring a track to its entry at `k`: animated when it comes straight from
-   * the entry before; otherwise replayed, without animation, from the last
-   * entry that fixes the whole chart, so a jump never leaves it half-drawn.
-   * @param {Track} on
-   * @param {number} k
-   * @param {{ instant?: boolean }} [options]
-   */
-  async function show(on, k, { instant = false } = {}) {
-    const last = lastAt(on.entries, k);
-    if (last < 0 || last === on.at) return;
-    const direct = lastAt(on.entries, k - 1) === on.at;
-    if (!direct) {
-      let from = last;
-      while (from > 0 && !on.entries[from]?.complete) from -= 1;
-      for (let j = from; j < last; j += 1) {
-        const entry = on.entries[j];
-        if (entry) await apply(on, entry, 0);
-      }
-    }
-    on.at = last;
-    await apply(on, /** @type {Step} */ (on.entries[last]), instant ? 0 : direct ? undefined : { duration: 0.4 });
-  }
-
-  return { track, targetFor, apply, show, renew };
+  return {
+    /** @type {(element: HTMLElement, entries: (Step | null)[], options?: Hooks & { renewable?: boolean }) => Promise<Track>} */
+    track: (element, entries, options) => track(context, element, entries, options),
+    /** @type {(on: Track, entry: Step) => Next} */
+    targetFor: (on, entry) => targetFor(context, on, entry),
+    /** @type {(on: Track, entry: Step, options?: 0 | { duration: number }) => Promise<void>} */
+    apply: (on, entry, options) => apply(context, on, entry, options),
+    /** @type {(on: Track, k: number, options?: { instant?: boolean }) => Promise<void>} */
+    show: (on, k, options) => show(context, on, k, options),
+    /** @type {(on: Track) => Promise<void>} */
+    renew: (on) => renew(context, on),
+  };
 }

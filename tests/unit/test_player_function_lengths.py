@@ -17,9 +17,6 @@ LIMIT = 80
 # Closure factories still to be split into controllers (issue 26): their length today.
 LONGER = {
     ("ipyreport/export/player.js", "start"): 634,
-    ("ipyreport/export/explore.js", "explorer"): 297,
-    ("ipyreport/export/board.js", "dashboards"): 271,
-    ("ipyreport/export/tracks.js", "tracks"): 219,
     ("ipyreport/static/steps.js", "readableLabels"): 133,
     ("ipyreport/export/article.js", "follow"): 97,
 }
