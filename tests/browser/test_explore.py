@@ -7,7 +7,7 @@ import pytest
 
 from ipyreport import Dashboard, Slide, Story, presets, samples
 
-from .pages import open_story, wait_idle
+from .pages import open_story, wait_idle, wait_ready
 
 SALES = samples.sales()
 REGIONS = ["Americas", "Europe", "Asia Pacific", "Africa"]  # the sample's order
@@ -159,3 +159,49 @@ def test_h_plays_the_chart_as_tones_whose_pitches_are_ordered_like_the_values(
     page.keyboard.press("h")  # stops
     assert live(page) == "Sound stopped."
     assert watch.errors == []
+
+
+# An assignment of one of these names to an object that does not own it yet
+# reaches Object.prototype's setter: one made on a chart engine (an object with
+# animate, detach and initializing) is recorded, and every assignment still
+# lands as an own property. The names are what the player once hung on the engine.
+WATCH_ENGINE = """(() => {
+  window.engineWrites = [];
+  const names = ["pointing", "pointedAt", "exploring", "marks", "note", "drawnLabels", "tones", "expect", "missing", "ends"];
+  for (const name of names) {
+    Object.defineProperty(Object.prototype, name, {
+      configurable: true,
+      get: () => undefined,
+      set(value) {
+        const engine = typeof this.animate === "function" && typeof this.detach === "function" && "initializing" in this;
+        if (engine) window.engineWrites.push(name);
+        Object.defineProperty(this, name, { value, writable: true, enumerable: true, configurable: true });
+      },
+    });
+  }
+})();"""
+
+
+def test_exploring_hearing_and_a_dashboard_keep_their_state_off_the_chart_engine(
+    browser, story_file
+):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    try:
+        page = context.new_page()
+        page.add_init_script(WATCH_ENGINE)
+        page.goto(story_file.resolve().as_uri())
+        wait_ready(page)
+        page.focus("#ipyreport")
+        page.keyboard.press("Tab")
+        heard = marks_read(page, 2)
+        page.keyboard.press("Escape")
+        page.keyboard.press("h")
+        page.keyboard.press("h")
+        go(page, 5)
+        page.focus(".ipyreport-board:not([hidden]) .ipyreport-panel")
+        page.keyboard.press("Enter")
+        assert heard[1].startswith("Europe: Revenue $")
+        assert live(page).startswith("Exploring By region. ")
+        assert page.evaluate("() => window.engineWrites") == []
+    finally:
+        context.close()
