@@ -304,7 +304,8 @@ def vendor() -> bool:
 # The player's bundles, each one ES module: bundle name -> entry module. A new
 # entry (a host) is one line here; it is built to ipyreport/static/bundle/<name>.js.
 ENTRIES = {
-    "page": "ipyreport/export/page.js",
+    # The player, its host the exported page (the other hosts load it for `start`).
+    "page": "ipyreport/hosts/page.js",
     # The player's hosts: anywidget (notebooks, marimo), Panel, Streamlit.
     "widget": "ipyreport/notebook/widget.js",
     "panel": "ipyreport/hosts/panel.js",

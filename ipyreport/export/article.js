@@ -115,8 +115,8 @@ export function follow({ root, api }) {
   window.addEventListener("scroll", onScroll, { passive: true });
 
   progress.max = blocks.length;
-  // A link to a block (#3.2) opens there; otherwise the first block plays.
-  const linked = window.location.hash ? document.getElementById(decodeURIComponent(window.location.hash.slice(1))) : null;
+  // A link to a block (#3.2, or #3 for a slide's first step) opens there; otherwise the first block plays.
+  const linked = ["", ".1"].map((step) => document.getElementById(decodeURIComponent(location.hash.slice(1)) + step)).find(Boolean);
   if (linked?.classList.contains("ipyreport-block")) linked.scrollIntoView();
   show(linked?.classList.contains("ipyreport-block") ? linked : atMiddle());
 

@@ -24,7 +24,14 @@
  */
 
 /**
- * The position a URL hash (#3 or #3.2, 1-based) names; 0 for none.
+ * The link to a position: slide and step, 1-based (#3.1, even where the slide has
+ * one step), the same as its block's in the article.
+ * @param {Position} position
+ */
+export const linkTo = ({ slide, step }) => `#${slide + 1}.${step + 1}`;
+
+/**
+ * The position a URL hash (#3.2, or #3 for a slide's first step, 1-based) names; 0 for none.
  * @param {Story} story
  * @param {Position[]} positions
  * @param {string} hash
@@ -49,8 +56,7 @@ export function location({ story, positions, go }) {
   return {
     update(state, previous) {
       if (state.index === previous.index || state.index < 0) return;
-      const { slide: s, step: k } = positions[state.index];
-      const link = story.slides[s].steps.length > 1 ? `#${s + 1}.${k + 1}` : `#${s + 1}`;
+      const link = linkTo(positions[state.index]);
       if (window.location.hash !== link) history.replaceState(null, "", link);
     },
     destroy: () => window.removeEventListener("hashchange", onHash),

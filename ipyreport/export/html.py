@@ -38,34 +38,17 @@ PAGE_FONT = "Roboto, sans-serif"
 BOOTSTRAP = (
     DECODE_JS
     + """
-const text = (id) => document.getElementById(id).textContent;
-const moduleUrl = (source) => URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
-const decode = (id) => dense(text(id), Number(document.getElementById(id).dataset.length));
-const inflate = (id) =>
-  new Response(new Blob([decode(id)]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
-const [engine, wasm, code] = await Promise.all(["ipyreport-vizzu", "ipyreport-wasm", "ipyreport-code"].map(inflate));
-const { default: Vizzu } = await import(moduleUrl(engine));
-Vizzu.options({ wasmUrl: URL.createObjectURL(new Blob([wasm], { type: "application/wasm" })) });
-const compiled = Vizzu.initialize();
-// The player's style and its bundle (one module: the player and everything it
-// imports) travel as one compressed {css, player}. The page stays hidden until
-// it is styled.
-const { css, player: bundle } = JSON.parse(new TextDecoder().decode(code));
-const style = document.createElement("style");
-style.textContent = css;
-document.head.append(style);
-const player = await import(moduleUrl(bundle));
-await compiled;
-// Each story on the page (an article made from a notebook has several) plays in
-// its own root. An article is scrolled: the page keeps its keys and its URL,
-// and its blocks move the story. A page shown from srcdoc (a notebook's fallback,
-// a Streamlit frame) has no address of its own to link a slide with.
-for (const root of document.querySelectorAll("[data-ipyreport-story]")) {
-  const story = JSON.parse(text(root.dataset.ipyreportStory));
-  const scrolled = root.dataset.layout === "scroll";
-  const api = await player.start({ Vizzu, story, root, page: !scrolled, hash: !scrolled && location.href !== "about:srcdoc" });
-  if (scrolled) player.follow({ root, api });
-}
+// Each packed script: densely written gzip, unpacked by the browser.
+const unpack = (id) => {
+  const element = document.getElementById(id);
+  const gzipped = new Blob([dense(element.textContent, Number(element.dataset.length))]);
+  return new Response(gzipped.stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
+};
+const [engine, wasm, code] = ["ipyreport-vizzu", "ipyreport-wasm", "ipyreport-code"].map(unpack);
+// The player's style and its bundle (hosts/page.js: the page as the player's host).
+const { css, player } = JSON.parse(new TextDecoder().decode(await code));
+const page = await import(URL.createObjectURL(new Blob([player], { type: "text/javascript" })));
+await page.play({ css, engine, wasm });
 """
 )
 

@@ -3,6 +3,8 @@
 // built here and driven by the story's page (no script of its own, nothing
 // fetched); the player fills it in as the audience's window moves.
 
+import { letGo } from "./store.js";
+
 const PRESENTER_CSS = `
   body { margin: 0; font-family: system-ui, sans-serif; background: #14181f; color: #e8ecf2; }
   main { display: grid; grid-template-columns: 1fr 1fr; grid-template-rows: auto 1fr auto; gap: 1rem; height: 100vh; box-sizing: border-box; padding: 1rem; }
@@ -69,4 +71,178 @@ export function furnish(win, story, { back, forward, onKey }) {
   view.forward.addEventListener("click", forward);
   doc.addEventListener("keydown", onKey);
   return view;
+}
+
+/**
+ * The next step, drawn by a chart of its own in an element (the presenter
+ * panel's, or an off-screen one whose picture goes to the presenter window);
+ * each element's chart is made on first use.
+ * @param {{
+ *   store: import("./store.js").Store,
+ *   story: any,
+ *   positions: { slide: number, step: number }[],
+ *   preview: (element: HTMLElement) => Promise<any>,
+ *   show: (on: any, target: number, options: { instant: boolean }) => Promise<unknown>,
+ * }} context
+ */
+function previews({ store, story, positions, preview, show }) {
+  const made = new Map(); // element -> { on: its track, busy }
+  async function draw(element) {
+    const target = Math.min(store.state.index + 1, positions.length - 1);
+    // A dashboard's charts are too small to preview; the next-step title names it.
+    element.dataset.board = String(story.slides[positions[target].slide].kind === "dashboard");
+    if (element.dataset.board === "true") return;
+    if (!made.has(element)) made.set(element, { on: await preview(element), busy: false });
+    const drawing = made.get(element);
+    if (drawing.busy) return;
+    drawing.busy = true;
+    try {
+      await show(drawing.on, target, { instant: true });
+    } catch (error) {
+      console.error("ipyreport: could not draw the preview", error);
+    } finally {
+      drawing.busy = false;
+    }
+  }
+  function destroy() {
+    letGo(store, [...made.values()].map((drawing) => drawing.on.chart));
+    made.clear();
+  }
+  return { draw, destroy };
+}
+
+/**
+ * The presenter's own window, opened by S from an exported file: built and
+ * driven from the story's page, it follows this window and steers it.
+ * @param {{
+ *   root: HTMLElement,
+ *   store: import("./store.js").Store,
+ *   story: any,
+ *   positions: { slide: number, step: number }[],
+ *   draw: (element: HTMLElement) => Promise<void>,
+ *   actions: { back: () => void, forward: () => void, onKey: (event: KeyboardEvent) => void },
+ *   closed: () => void,
+ * }} context
+ */
+function presenterWindow({ root, store, story, positions, draw, actions, closed }) {
+  let view = null; // while it is open
+  function open() {
+    const win = window.open("", "ipyreport-presenter", "popup,width=1000,height=640");
+    if (!win) return false;
+    const furnished = furnish(win, story, actions);
+    win.addEventListener("pagehide", () => {
+      if (view?.win === win) close();
+    });
+    // Drawn here, off-screen, at a fixed size; its picture is copied over.
+    furnished.host = document.createElement("div");
+    furnished.host.className = "ipyreport-offscreen";
+    root.append(furnished.host);
+    view = furnished;
+    update();
+    return true;
+  }
+  function close() {
+    const was = view;
+    view = null;
+    closed();
+    if (was && !was.win.closed) was.win.close();
+  }
+  async function update() {
+    const shown = view;
+    if (!shown || shown.win.closed) return;
+    const index = store.state.index;
+    const { slide: s, step: k } = positions[index];
+    const slide = story.slides[s];
+    shown.where.textContent = `Slide ${s + 1} of ${story.slides.length}, step ${k + 1} of ${slide.steps.length}`;
+    shown.title.textContent = slide.heading;
+    shown.notes.textContent = slide.notes ?? "No notes for this slide.";
+    shown.next.textContent = root.querySelector(".ipyreport-next-title").textContent;
+    shown.back.disabled = index === 0;
+    shown.forward.disabled = index === positions.length - 1;
+    await draw(shown.host);
+    const drawn = shown.host.querySelector("canvas");
+    // A dashboard next is named, not pictured (its charts would be too small).
+    shown.picture.hidden = shown.host.dataset.board === "true";
+    if (view !== shown || !drawn || shown.picture.hidden) return;
+    shown.picture.width = drawn.width;
+    shown.picture.height = drawn.height;
+    shown.picture.getContext("2d").drawImage(drawn, 0, 0);
+  }
+  return { open, close, update, isOpen: () => view !== null, timer: (text) => view && !view.win.closed && (view.timer.textContent = text) };
+}
+
+/**
+ * Presenter: the panel beside the chart (notes, timer, the next step drawn
+ * small), or from an exported file the presenter's own window, which follows
+ * this window and steers it, both ways. `toggle` is S.
+ * @param {{
+ *   root: HTMLElement,
+ *   store: import("./store.js").Store,
+ *   story: any,
+ *   positions: { slide: number, step: number }[],
+ *   page: boolean,
+ *   preview: (element: HTMLElement) => Promise<any>,
+ *   show: (on: any, target: number, options: { instant: boolean }) => Promise<unknown>,
+ *   back: () => unknown,
+ *   forward: () => unknown,
+ *   onKey: (event: KeyboardEvent) => void,
+ * }} context
+ */
+export function presenter({ root, store, story, positions, page, preview, show, back, forward, onKey }) {
+  const button = root.querySelector(".ipyreport-presenter-toggle");
+  const next = previews({ store, story, positions, preview, show });
+  const own = presenterWindow({
+    root,
+    store,
+    story,
+    positions,
+    draw: next.draw,
+    actions: { back, forward, onKey },
+    closed: () => button.setAttribute("aria-pressed", "false"),
+  });
+  const panel = root.querySelector(".ipyreport-preview");
+  let startedAt = null;
+
+  // S: in an exported file, the presenter's own window (the panel beside the
+  // chart if the browser refuses a window); in a notebook, the panel.
+  function toggle() {
+    if (own.isOpen()) return own.close();
+    if (page && !store.state.panels.presenter) {
+      startedAt ??= Date.now();
+      if (own.open()) {
+        button.setAttribute("aria-pressed", "true");
+        return;
+      }
+    }
+    store.dispatch({ type: "panel", panel: "presenter", open: !store.state.panels.presenter });
+    if (store.state.panels.presenter) {
+      startedAt ??= Date.now();
+      next.draw(panel);
+    }
+  }
+
+  const clock = setInterval(() => {
+    if (startedAt === null) return;
+    const seconds = Math.floor((Date.now() - startedAt) / 1000);
+    const text = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+    root.querySelector(".ipyreport-timer").textContent = text;
+    own.timer(text);
+  }, 500);
+  const onClick = () => toggle();
+  button.addEventListener("click", onClick);
+
+  return {
+    toggle,
+    update(state, previous) {
+      if (state.index === previous.index || state.index < 0) return;
+      if (state.panels.presenter) next.draw(panel);
+      own.update();
+    },
+    destroy() {
+      clearInterval(clock);
+      button.removeEventListener("click", onClick);
+      own.close();
+      next.destroy();
+    },
+  };
 }

@@ -165,3 +165,19 @@ export function register(store) {
 
 /** The chart engines the players on this page hold, from their own stores. */
 export const enginesOnPage = () => [...players()].reduce((sum, store) => sum + store.state.engines, 0);
+
+/**
+ * Let go of chart engines `store` counts: detach each, and count them gone.
+ * @param {Store} store
+ * @param {{ detach(): void }[]} charts
+ */
+export function letGo(store, charts) {
+  for (const chart of charts) {
+    try {
+      chart.detach();
+    } catch {
+      // already detached (a refused step replaced it)
+    }
+  }
+  if (charts.length) store.dispatch({ type: "engines", by: -charts.length });
+}

@@ -79,3 +79,29 @@ export function fillTable(element, rows, shown, name) {
   }
   element.append(caption, head, body);
 }
+
+/**
+ * Tables: the numbers behind the charts in view, as the data table shows them;
+ * a cross-filtered dashboard's follow its filter (board.js fills them then).
+ * @param {{
+ *   root: HTMLElement,
+ *   story: any,
+ *   positions: { slide: number, step: number }[],
+ *   shown: any,
+ *   boards: Map<number, any>,
+ *   boardTables: (board: any, frame: any) => any[],
+ * }} context
+ */
+export function dataTables({ root, story, positions, shown, boards, boardTables }) {
+  const container = root.querySelector(".ipyreport-tables");
+  return {
+    update(state, previous) {
+      if (state.index === previous.index || state.index < 0) return;
+      const { slide: s, step: k } = positions[state.index];
+      const slide = story.slides[s];
+      const board = boards.get(s);
+      if (board) fillTables(container, boardTables(board, slide.steps[k]), shown, slide.steps[k].names);
+      else fillTables(container, slide.kind === "cover" ? [] : [slide.steps[k].table], shown);
+    },
+  };
+}

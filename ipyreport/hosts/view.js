@@ -9,10 +9,10 @@
 /** @typedef {import("../export/document").StoryDocument} StoryDocument */
 
 /**
- * What a page loads once: the engine and the player's bundle (export/page.js).
+ * What a page loads once: the engine and the player's bundle (hosts/page.js).
  * @typedef {{
  *   Vizzu: typeof import("vizzu").default,
- *   player: typeof import("../export/page.js"),
+ *   player: typeof import("./page.js"),
  *   markup: string,
  *   css: string,
  * }} Runtime
@@ -111,6 +111,40 @@ export function failed(el, error) {
 }
 
 /**
+ * What a player tells its host: the position and play mode it shows, the marks
+ * clicked, the cross-filter in view; nothing once `stopped()`.
+ * @param {Host} host
+ * @param {() => boolean} stopped
+ */
+export function following(host, stopped) {
+  return {
+    onShown: (/** @type {{ slide: number, step: number }} */ { slide, step }) => {
+      if (stopped()) return;
+      if (host.get("slide") !== slide || host.get("step") !== step) {
+        host.set("slide", slide);
+        host.set("step", step);
+        host.save_changes();
+      }
+    },
+    onPlaying: (/** @type {boolean} */ playing) => {
+      if (!stopped() && host.get("playing") !== playing) {
+        host.set("playing", playing);
+        host.save_changes();
+      }
+    },
+    onMarkerClick: (/** @type {import("./host.js").Marker} */ marker) => {
+      if (!stopped()) host.send({ type: "click", ...marker });
+    },
+    onSelection: (/** @type {object} */ where) => {
+      if (!stopped() && JSON.stringify(host.get("selection") ?? {}) !== JSON.stringify(where)) {
+        host.set("selection", /** @type {import("./host.js").Selection} */ (where));
+        host.save_changes();
+      }
+    },
+  };
+}
+
+/**
  * Show the host's story in `el`, following and updating the host's position.
  *
  * Everything the view holds is given back by `stop()`, which is ready before the
@@ -168,29 +202,7 @@ export function mount({ host, el, engine }) {
       root,
       hash: false,
       start: { slide: host.get("slide"), step: host.get("step") },
-      onShown: (/** @type {{ slide: number, step: number }} */ { slide, step }) => {
-        if (stopped) return;
-        if (host.get("slide") !== slide || host.get("step") !== step) {
-          host.set("slide", slide);
-          host.set("step", step);
-          host.save_changes();
-        }
-      },
-      onPlaying: (/** @type {boolean} */ playing) => {
-        if (!stopped && host.get("playing") !== playing) {
-          host.set("playing", playing);
-          host.save_changes();
-        }
-      },
-      onMarkerClick: (/** @type {import("./host.js").Marker} */ marker) => {
-        if (!stopped) host.send({ type: "click", ...marker });
-      },
-      onSelection: (/** @type {object} */ where) => {
-        if (!stopped && JSON.stringify(host.get("selection") ?? {}) !== JSON.stringify(where)) {
-          host.set("selection", /** @type {import("./host.js").Selection} */ (where));
-          host.save_changes();
-        }
-      },
+      ...following(host, () => stopped),
     });
     if (stopped) {
       started.destroy();

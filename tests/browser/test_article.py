@@ -143,10 +143,9 @@ def test_a_link_opens_at_its_block_and_a_dashboard_filters_inside_the_article(op
     assert at(page) == "5.1"
     page.select_option("select[name=Region]", "Europe")
     wait_idle(page)
-    assert (
-        page.evaluate("() => document.getElementById('ipyreport').dataset.crossFilter")
-        == '{"Region":"Europe"}'
-    )
+    assert page.evaluate("() => document.getElementById('ipyreport').ipyreport.selection") == {
+        "Region": "Europe"
+    }
     assert axe_violations(page) == []
     assert watch.network_requests() == []
 

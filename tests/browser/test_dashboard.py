@@ -83,7 +83,7 @@ def state(page):
         return { slide: Number(root.dataset.slide), step: Number(root.dataset.step),
                  title: root.querySelector(".ipyreport-title").textContent,
                  alt: root.querySelector(".ipyreport-alt").textContent,
-                 filter: root.dataset.crossFilter ?? "",
+                 filter: Object.keys(root.ipyreport.selection).length ? JSON.stringify(root.ipyreport.selection) : "",
                  status: root.querySelector(".ipyreport-board:not([hidden]) .ipyreport-filter-status")?.textContent ?? "",
                  labels: [...root.querySelectorAll(".ipyreport-board:not([hidden]) .ipyreport-panel")]
                    .map((p) => p.getAttribute("aria-label")),

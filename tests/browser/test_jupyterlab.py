@@ -116,7 +116,11 @@ def printed(page, start):
 
 
 def cross_filter_is(where):
-    return f"() => document.querySelector('.ipyreport').dataset.crossFilter === {json.dumps(where)}"
+    """The player rests with ``where`` (JSON) as the cross-filter in view, as its state holds it."""
+    return (
+        "() => { const api = document.querySelector('.ipyreport').ipyreport;"
+        f" return api && api.idle().then(() => JSON.stringify(api.selection) === {json.dumps(where)}); }}"
+    )
 
 
 def views_that_go_away_let_go_of_their_engines(page):

@@ -112,7 +112,7 @@ def test_every_step_by_keyboard_shows_its_title_text_and_a_changing_chart(open_f
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     previous = None
     positions = expected_positions(document)
-    for number, (slide, step, title, alt, steps) in enumerate(positions):
+    for number, (slide, step, title, alt, _steps) in enumerate(positions):
         if number:
             page.keyboard.press("ArrowRight")
             wait_idle(page)
@@ -121,7 +121,7 @@ def test_every_step_by_keyboard_shows_its_title_text_and_a_changing_chart(open_f
         assert state["title"] == title
         assert state["alt"] == alt
         assert state["progress"] == f"Slide {slide} / 3"
-        assert state["hash"] == (f"#{slide}.{step}" if steps > 1 else f"#{slide}")
+        assert state["hash"] == f"#{slide}.{step}"
         ink = page.evaluate(INK)
         assert ink["ink"] > 0.01, f"slide {slide} step {step} looks blank"
         assert ink["cells"] != previous, f"slide {slide} step {step} did not change the chart"
@@ -143,12 +143,34 @@ def test_a_link_to_slide_and_step_opens_there(browser, sales_file):
     page.close()
 
 
+def test_a_one_step_slides_link_is_its_article_blocks_and_both_forms_open_it(
+    browser, sales_file, tmp_path
+):
+    path, document = sales_file
+    assert len(document["slides"][2]["steps"]) == 1
+    article = sales_story().save_html(tmp_path / "article.html", layout="scroll")
+    page = browser.new_page()
+    for link in ("#3", "#3.1"):
+        page.goto(path.resolve().as_uri() + link)
+        wait_ready(page)
+        state = shown(page)
+        assert (state["slide"], state["step"], state["hash"]) == (3, 1, "#3.1")
+        page.goto(article.resolve().as_uri() + link)
+        wait_ready(page)
+        wait_idle(page)
+        assert page.evaluate(
+            "() => { const r = document.getElementById('ipyreport');"
+            " return [`${r.dataset.slide}.${r.dataset.step}`, document.querySelector('.ipyreport-block[id=\"3.1\"] a').hash]; }"
+        ) == ["3.1", "#3.1"]
+    page.close()
+
+
 def test_back_home_and_end_jump_cleanly(open_file, sales_file):
     path, _ = sales_file
     watch, page = open_story(open_file, path)
     page.keyboard.press("End")
     wait_idle(page)
-    assert shown(page)["hash"] == "#3"
+    assert shown(page)["hash"] == "#3.1"
     end = page.evaluate(INK)
     page.keyboard.press("ArrowLeft")
     wait_idle(page)

@@ -121,9 +121,9 @@ def test_bundle_is_made_from_the_sources_as_they_are():
 
 def test_edited_source_is_bundled_on_the_next_read(checkout_copy):
     assert "Press Enter to explore its marks" in assets.player_bundle("page")
-    player = checkout_copy.PACKAGE_DIR / "export" / "player.js"
-    player.write_text(
-        player.read_text().replace("Press Enter to explore", "Press Return to explore")
+    chrome = checkout_copy.PACKAGE_DIR / "export" / "chrome.js"
+    chrome.write_text(
+        chrome.read_text().replace("Press Enter to explore", "Press Return to explore")
     )
     bundle = assets.player_bundle("page")
     assert "Press Return to explore its marks" in bundle
