@@ -162,7 +162,7 @@ def _fresh(builder: ModuleType) -> None:
 def player_bundle(name: str = "page") -> str:
     """The player's bundle ``name`` (an entry of ``hatch_build.ENTRIES``): one ES module.
 
-    >>> "function start(" in player_bundle()
+    >>> " as start}" in player_bundle()
     True
     """
     return player_bundle_file(name).read_text(encoding="utf-8")
