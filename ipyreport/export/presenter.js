@@ -2,6 +2,7 @@
 // presentation tools do: notes, timer, the next step and Back/Next. It is
 // built here and driven by the story's page (no script of its own, nothing
 // fetched); the player fills it in as the audience's window moves.
+// @ts-check
 
 import { letGo } from "./store.js";
 
@@ -23,7 +24,7 @@ const PRESENTER_CSS = `
 /**
  * Furnish the empty window `win` as the presenter's view of `story`.
  * @param {Window} win
- * @param {{ title?: string, lang?: string }} story
+ * @param {{ title?: string | null, lang?: string }} story
  * @param {{ back: () => void, forward: () => void, onKey: (event: KeyboardEvent) => void }} actions
  */
 export function furnish(win, story, { back, forward, onKey }) {
@@ -79,21 +80,24 @@ export function furnish(win, story, { back, forward, onKey }) {
  * each element's chart is made on first use.
  * @param {{
  *   store: import("./store.js").Store,
- *   story: any,
+ *   story: import("./document").StoryDocument,
  *   positions: { slide: number, step: number }[],
  *   preview: (element: HTMLElement) => Promise<any>,
  *   show: (on: any, target: number, options: { instant: boolean }) => Promise<unknown>,
  * }} context
  */
 function previews({ store, story, positions, preview, show }) {
+  /** @typedef {{ on: any, busy: boolean }} Drawing */
+  /** @type {Map<HTMLElement, Drawing>} */
   const made = new Map(); // element -> { on: its track, busy }
+  /** @param {HTMLElement} element */
   async function draw(element) {
     const target = Math.min(store.state.index + 1, positions.length - 1);
     // A dashboard's charts are too small to preview; the next-step title names it.
-    element.dataset.board = String(story.slides[positions[target].slide].kind === "dashboard");
+    element.dataset.board = String(/** @type {{ kind?: string }} */ (story.slides[positions[target].slide]).kind === "dashboard");
     if (element.dataset.board === "true") return;
     if (!made.has(element)) made.set(element, { on: await preview(element), busy: false });
-    const drawing = made.get(element);
+    const drawing = /** @type {Drawing} */ (made.get(element));
     if (drawing.busy) return;
     drawing.busy = true;
     try {
@@ -117,7 +121,7 @@ function previews({ store, story, positions, preview, show }) {
  * @param {{
  *   root: HTMLElement,
  *   store: import("./store.js").Store,
- *   story: any,
+ *   story: import("./document").StoryDocument,
  *   positions: { slide: number, step: number }[],
  *   draw: (element: HTMLElement) => Promise<void>,
  *   actions: { back: () => void, forward: () => void, onKey: (event: KeyboardEvent) => void },
@@ -125,6 +129,7 @@ function previews({ store, story, positions, preview, show }) {
  * }} context
  */
 function presenterWindow({ root, store, story, positions, draw, actions, closed }) {
+  /** @type {ReturnType<typeof furnish> | null} */
   let view = null; // while it is open
   function open() {
     const win = window.open("", "ipyreport-presenter", "popup,width=1000,height=640");
@@ -156,19 +161,20 @@ function presenterWindow({ root, store, story, positions, draw, actions, closed 
     shown.where.textContent = `Slide ${s + 1} of ${story.slides.length}, step ${k + 1} of ${slide.steps.length}`;
     shown.title.textContent = slide.heading;
     shown.notes.textContent = slide.notes ?? "No notes for this slide.";
-    shown.next.textContent = root.querySelector(".ipyreport-next-title").textContent;
+    shown.next.textContent = /** @type {Element} */ (root.querySelector(".ipyreport-next-title")).textContent;
     shown.back.disabled = index === 0;
     shown.forward.disabled = index === positions.length - 1;
-    await draw(shown.host);
-    const drawn = shown.host.querySelector("canvas");
+    const host = /** @type {HTMLElement} */ (shown.host);
+    await draw(host);
+    const drawn = host.querySelector("canvas");
     // A dashboard next is named, not pictured (its charts would be too small).
-    shown.picture.hidden = shown.host.dataset.board === "true";
+    shown.picture.hidden = host.dataset.board === "true";
     if (view !== shown || !drawn || shown.picture.hidden) return;
     shown.picture.width = drawn.width;
     shown.picture.height = drawn.height;
     shown.picture.getContext("2d").drawImage(drawn, 0, 0);
   }
-  return { open, close, update, isOpen: () => view !== null, timer: (text) => view && !view.win.closed && (view.timer.textContent = text) };
+  return { open, close, update, isOpen: () => view !== null, timer: (/** @type {string} */ text) => view && !view.win.closed && (view.timer.textContent = text) };
 }
 
 /**
@@ -178,18 +184,19 @@ function presenterWindow({ root, store, story, positions, draw, actions, closed 
  * @param {{
  *   root: HTMLElement,
  *   store: import("./store.js").Store,
- *   story: any,
+ *   story: import("./document").StoryDocument,
  *   positions: { slide: number, step: number }[],
  *   page: boolean,
  *   preview: (element: HTMLElement) => Promise<any>,
  *   show: (on: any, target: number, options: { instant: boolean }) => Promise<unknown>,
- *   back: () => unknown,
- *   forward: () => unknown,
+ *   back: () => void,
+ *   forward: () => void,
  *   onKey: (event: KeyboardEvent) => void,
  * }} context
+ * @returns {import("./controllers.js").Controller & { toggle: () => void }}
  */
 export function presenter({ root, store, story, positions, page, preview, show, back, forward, onKey }) {
-  const button = root.querySelector(".ipyreport-presenter-toggle");
+  const button = /** @type {Element} */ (root.querySelector(".ipyreport-presenter-toggle"));
   const next = previews({ store, story, positions, preview, show });
   const own = presenterWindow({
     root,
@@ -200,7 +207,8 @@ export function presenter({ root, store, story, positions, page, preview, show, 
     actions: { back, forward, onKey },
     closed: () => button.setAttribute("aria-pressed", "false"),
   });
-  const panel = root.querySelector(".ipyreport-preview");
+  const panel = /** @type {HTMLElement} */ (root.querySelector(".ipyreport-preview"));
+  /** @type {number | null} */
   let startedAt = null;
 
   // S: in an exported file, the presenter's own window (the panel beside the
@@ -225,7 +233,7 @@ export function presenter({ root, store, story, positions, page, preview, show, 
     if (startedAt === null) return;
     const seconds = Math.floor((Date.now() - startedAt) / 1000);
     const text = `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
-    root.querySelector(".ipyreport-timer").textContent = text;
+    /** @type {Element} */ (root.querySelector(".ipyreport-timer")).textContent = text;
     own.timer(text);
   }, 500);
   const onClick = () => toggle();
