@@ -14,6 +14,7 @@ from typing import Any
 
 from ipyreport._errors import DataError, IpyreportError
 from ipyreport._narrate import Position, board_text_states
+from ipyreport._pending import pending_steps, resolve_pending
 from ipyreport._plan import (
     ChartState,
     Played,
@@ -28,7 +29,7 @@ from ipyreport.data import Measure, VizzuData
 from ipyreport.lazy import LazySource, Request
 from ipyreport.step import Step
 
-__all__ = ["aggregate_lazy"]
+__all__ = ["aggregate_lazy", "read_pending"]
 
 
 def aggregate_lazy(
@@ -36,7 +37,46 @@ def aggregate_lazy(
 ) -> tuple[VizzuData, list[AnySlide], dict[Position, ChartState]]:
     """The story's main data read from ``source``, the slides with their own-table steps, and
     each step drawn from the source with its state over the schema — its own filter — which
-    its words' queries run under (see :func:`ipyreport._narrate.narrate`)."""
+    its words' queries run under (see :func:`ipyreport._narrate.narrate`).
+    """
+    requests, played, alone, shared = _reads(source, slides)
+    # Every table the steps draw from the source, read in one pass and rolled up
+    # from it (what cannot roll up, a distinct count, says so in source.scans).
+    source.prefetch(requests)
+    main = source.schema()
+    if shared:
+        wanted = needs(main, shared)
+        main = source.read(list(wanted.dimensions), wanted.measures)
+    own = {id(p.item): _own_table_step(source, p, state) for p, state in alone}
+    rebuilt = [map_steps(slide, lambda step: own.get(id(step), step)) for slide in slides]
+    originals = {(p.slide, p.chart, p.step): state for p, state in played}
+    return main, rebuilt, originals
+
+
+def read_pending(slides: Sequence[AnySlide], source: LazySource | None) -> list[AnySlide]:
+    """``slides`` with the steps a preset left pending (a timeline's moments, a colour
+    check) made: what they ask of ``source``, the story's, is read in the same pass as
+    the tables its own steps will draw (see :func:`aggregate_lazy`)."""
+    if source is None or not pending_steps(slides):
+        return resolve_pending(slides)
+    try:
+        planned = _reads(source, slides)[0]
+    except IpyreportError:
+        planned = []  # raised again, where it belongs, once the pending steps are made
+    return resolve_pending(slides, source, planned)
+
+
+def _reads(
+    source: LazySource, slides: Sequence[AnySlide]
+) -> tuple[
+    list[Request],
+    list[tuple[Played, ChartState]],
+    list[tuple[Played, ChartState]],
+    list[ChartState],
+]:
+    """What the story's steps ask ``source`` for: the requests, every step drawn from it
+    with its state, those among them that get tables of their own, and the states the
+    shared table serves."""
     schema = source.schema()
     played = [
         (p, state)
@@ -53,7 +93,6 @@ def aggregate_lazy(
         if needs(schema, shared).reason is not None:
             # Decomposable steps that disagree among themselves (sum here, max there): each alone.
             alone, shared = played, []
-    main = schema
     texts = board_text_states(slides, played, schema)
     if texts and needs(schema, [*shared, *texts]).reason is not None:
         reason = needs(schema, [*shared, *texts]).reason
@@ -64,19 +103,11 @@ def aggregate_lazy(
         )
         raise DataError(msg)
     shared = [*shared, *texts]
-    # Every table the steps draw from the source, read in one pass and rolled up
-    # from it (what cannot roll up, a distinct count, says so in source.scans).
     requests = [_own_request(p, state) for p, state in alone]
     if shared:
         wanted = needs(schema, shared)
         requests.append(Request(wanted.dimensions, wanted.measures, place="the shared table"))
-    source.prefetch([request for request in requests if request is not None])
-    if shared:
-        main = source.read(list(wanted.dimensions), wanted.measures)
-    own = {id(p.item): _own_table_step(source, p, state) for p, state in alone}
-    rebuilt = [map_steps(slide, lambda step: own.get(id(step), step)) for slide in slides]
-    originals = {(p.slide, p.chart, p.step): state for p, state in played}
-    return main, rebuilt, originals
+    return [request for request in requests if request is not None], played, alone, shared
 
 
 def _own_request(played: Played, state: ChartState) -> Request | None:

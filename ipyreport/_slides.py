@@ -149,11 +149,11 @@ class Dashboard:
 AnySlide = Slide | Dashboard
 
 
-def map_steps(slide: AnySlide, change: Callable[[Step], Step]) -> AnySlide:
-    """The same slide with every step passed through ``change``."""
+def map_steps(slide: AnySlide, change: Callable[[Step], Step | Sequence[Step]]) -> AnySlide:
+    """The same slide with every step passed through ``change`` (which may give several)."""
     if isinstance(slide, Dashboard):
         return Dashboard(
-            *([change(step) for step in chart] for chart in slide.charts),
+            *(_steps([change(step) for step in chart], "a chart") for chart in slide.charts),
             title=slide.title,
             notes=slide.notes,
             alt=slide.alt,

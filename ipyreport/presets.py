@@ -43,6 +43,7 @@ from ipyreport._motion import (
     ZOOM_SECONDS,
     stages,
 )
+from ipyreport._pending import Pending
 from ipyreport._schema import AnyOf, Enum, FreeMap, ListOf, Record, Scalar, Type
 from ipyreport._templates import TEMPLATE_HELP, literal, name_of
 from ipyreport._vizzu_presets import build_config
@@ -56,7 +57,7 @@ from ipyreport.data import (
     is_whole,
 )
 from ipyreport.lake import CHANGE_SUFFIX, VERSION_COLUMN, LakeTable
-from ipyreport.lazy import LazySource, lazy
+from ipyreport.lazy import LazySource, Request, lazy
 from ipyreport.step import KEEP_FILTER, Filter, Highlight, Step, StepError
 from ipyreport.story import _merged
 
@@ -229,18 +230,7 @@ def chart(
     vizzu_data = None if data is None else as_vizzu_data(data)
     if vizzu_data is not None:
         _check_roles(kind, spec, roles, vizzu_data)
-    if color is not None and spec.color == "in_x" and color not in roles.get("x", []):
-        if isinstance(data, LazySource):
-            determined = data.determines(roles.get("x", []), color)
-        else:
-            determined = vizzu_data is not None and _determined_by(
-                vizzu_data, roles.get("x", []), color
-            )
-        if determined:
-            # Each x has one colour (a country's region): colour by it.
-            roles["x"] = [*roles["x"], color]
-        else:
-            _color_not_in_x(kind, roles, color)
+    asked = _color_in_x(kind, spec, roles, color=color, data=data, vizzu_data=vizzu_data)
     arguments: dict[str, Any] = {}
     for argument, sources in spec.arguments.items():
         series = [entry for role in sources for entry in roles.get(role, [])]
@@ -269,7 +259,51 @@ def chart(
         config["legend"] = None
         style = _merged({"plot": {"paddingRight": ENDS_ROOM}}, style or {})
     animation = {"duration": duration} if duration is not None else None
-    return Step(config=config, filter=filter, style=style, animation=animation, ends=ends)  # type: ignore[arg-type]
+    step = Step(config=config, filter=filter, style=style, animation=animation, ends=ends)  # type: ignore[arg-type]
+    if asked is None or color is None or not isinstance(data, LazySource):
+        return step
+    return _pending_color_check(kind, step, data, asked, color)
+
+
+def _color_in_x(
+    kind: str,
+    spec: Kind,
+    roles: dict[str, list[str]],
+    *,
+    color: str | None,
+    data: Any,
+    vizzu_data: VizzuData | None,
+) -> list[str] | None:
+    """Add ``color`` to x when each x has one colour (a country's region), else refuse it,
+    for a kind that colours its x categories. Over a lazy source the question is asked of
+    it with the story's one pass (see ipyreport._pending): the x it is asked for is returned."""
+    if color is None or spec.color != "in_x" or color in roles.get("x", []):
+        return None
+    asked = list(roles.get("x", []))
+    if isinstance(data, LazySource):
+        roles["x"] = [*asked, color]
+        return asked
+    if vizzu_data is not None and _determined_by(vizzu_data, asked, color):
+        roles["x"] = [*asked, color]
+    else:
+        _color_not_in_x(kind, roles, color)
+    return None
+
+
+def _pending_color_check(
+    kind: str, step: Step, data: LazySource, x: list[str], color: str
+) -> Pending:
+    """``step`` (which colours each x by ``color``), once the source says each x has one
+    ``color``: the question is answered with the story's one pass."""
+
+    def checked() -> list[Step]:
+        if not data.determines(x, color):
+            _color_not_in_x(kind, {"x": x}, color)
+        return [step]
+
+    return Pending.of(
+        step, data, [Request((*x, color), {}, place=f"is {color!r} one per x")], checked
+    )
 
 
 ENDS_ROOM = "9em"  # right of the plot, for the names at the lines' ends
@@ -674,101 +708,118 @@ def timeline(
         msg = f"timeline top={top}: a race ranks the x categories; give x=, the dimension to rank (x='country', say)"
         raise StepError(msg, field="x")
     data = as_source(data)
-    if isinstance(data, LazySource):
-        vizzu_data, source_times = _read_timeline(data, time, mark_dims, measures_of, user)
-    else:
-        whole = _with_time(as_vizzu_data(data), time)
-        vizzu_data = whole
-        if user is not None:
-            check_filter(user, as_vizzu_data(data), "timeline")
-            vizzu_data = whole.take(np.flatnonzero(mask(user, as_vizzu_data(data))))
-        source_times = list(whole[time].categories)  # type: ignore[union-attr]
-    roles = {
-        name: role
-        for role, value in (("size", size), ("y", y), ("by", by), ("color", color), ("x", x))
-        for name in (_series_name(entry) for entry in _as_list(value) if entry)
-    }
-    keep = [time, *mark_dims, *(_series_name(m) for ms in measures_of.values() for m in ms)]
-    projected = VizzuData(
-        series=tuple(
-            _get(vizzu_data, name, roles.get(name, "time")) for name in dict.fromkeys(keep)
-        ),
-        num_rows=vizzu_data.num_rows,
-    )
-    # Roles first: what follows (ranks, logarithms, ranges) reads them.
-    asked = _roles(x=x, y=y, color=color, size=size, by=by)
-    _check_required(kind, spec, asked)
-    _check_roles(kind, spec, asked, projected)
-    moments = _moments(projected, time, source_times, fill=fill, filtered=user is not None)
-    playback = (
-        fill_gaps(projected, time=time, marks=mark_dims, periods=moments)
-        if fill
-        else _with_periods(projected, time, moments)
-    )
-    plotted = {role: list(entries) for role, entries in measures_of.items()}
-    if logs:
-        playback, plotted = _with_logs(playback, time, mark_dims, measures_of, logs)
-    names = _named_marks(playback, by, label, kind)
-    if names is not None:
-        playback, label = names
-    chart_roles = {
-        "x": plotted.get("x", x),
-        "y": plotted.get("y", [y])[0],
-        "size": (plotted.get("size") or [size])[0],
-    }
-    ranking = (
-        _rankings(playback, time, _as_list(x)[0], y, moments, top=top, cumulative=cumulative)
-        if top is not None
-        else None
-    )
-    ranges = _timeline_ranges(
-        playback,
-        time,
-        kind,
-        [n for n in _as_list(x) if n] if "x" not in spec.measures else mark_dims,
-        plotted,
-        cumulative=cumulative,
-        logs=logs,
-    )
-    gaps = _unreported(projected, time, moments)
-    steps = []
-    for index, moment in enumerate(moments):
-        shown = moments[: index + 1] if cumulative else [moment]
-        keeps = Filter.isin(time, shown)
-        if ranking is not None:
-            keeps = keeps & Filter.isin(_as_list(x)[0], ranking[index])
-        step = chart(
-            kind,
-            x=chart_roles["x"],
-            y=chart_roles["y"],
-            color=color,
-            size=chart_roles["size"],
-            by=by,
-            label=label,
-            title=literal(moment),
-            sort=sort or top is not None,
-            filter=keeps,
-            data=playback,
-        )
-        animation: dict[str, Any] = {
-            "duration": duration,
-            "easing": "linear" if index else "ease-in-out",
+
+    def made(vizzu_data: VizzuData, source_times: list[str]) -> list[Step]:
+        """The steps, from what is drawn and every moment of the whole source."""
+        roles = {
+            name: role
+            for role, value in (("size", size), ("y", y), ("by", by), ("color", color), ("x", x))
+            for name in (_series_name(entry) for entry in _as_list(value) if entry)
         }
-        config = step.config if rescale else _fixed_ranges(step.config, ranges)
-        if gaps:
-            # Said on the frame itself; every moment keeps the line, so the plot holds still.
-            config = {**config, "subtitle": _NO_DATA if moment in gaps else "\u00a0"}
-        steps.append(
-            Step(
-                config=config,
-                filter=step.filter,
-                style=_QUIET_MARKS if "x" in spec.measures else None,
-                animation=animation,
-                data=playback,
-                hold=hold,
-            )
+        keep = [time, *mark_dims, *(_series_name(m) for ms in measures_of.values() for m in ms)]
+        projected = VizzuData(
+            series=tuple(
+                _get(vizzu_data, name, roles.get(name, "time")) for name in dict.fromkeys(keep)
+            ),
+            num_rows=vizzu_data.num_rows,
         )
-    return steps
+        # Roles first: what follows (ranks, logarithms, ranges) reads them.
+        asked = _roles(x=x, y=y, color=color, size=size, by=by)
+        _check_required(kind, spec, asked)
+        _check_roles(kind, spec, asked, projected)
+        moments = _moments(projected, time, source_times, fill=fill, filtered=user is not None)
+        playback = (
+            fill_gaps(projected, time=time, marks=mark_dims, periods=moments)
+            if fill
+            else _with_periods(projected, time, moments)
+        )
+        plotted = {role: list(entries) for role, entries in measures_of.items()}
+        if logs:
+            playback, plotted = _with_logs(playback, time, mark_dims, measures_of, logs)
+        marks_label = label
+        names = _named_marks(playback, by, label, kind)
+        if names is not None:
+            playback, marks_label = names
+        chart_roles = {
+            "x": plotted.get("x", x),
+            "y": plotted.get("y", [y])[0],
+            "size": (plotted.get("size") or [size])[0],
+        }
+        ranking = (
+            _rankings(playback, time, _as_list(x)[0], y, moments, top=top, cumulative=cumulative)
+            if top is not None
+            else None
+        )
+        ranges = _timeline_ranges(
+            playback,
+            time,
+            kind,
+            [n for n in _as_list(x) if n] if "x" not in spec.measures else mark_dims,
+            plotted,
+            cumulative=cumulative,
+            logs=logs,
+        )
+        gaps = _unreported(projected, time, moments)
+        steps = []
+        for index, moment in enumerate(moments):
+            shown = moments[: index + 1] if cumulative else [moment]
+            keeps = Filter.isin(time, shown)
+            if ranking is not None:
+                keeps = keeps & Filter.isin(_as_list(x)[0], ranking[index])
+            step = chart(
+                kind,
+                x=chart_roles["x"],
+                y=chart_roles["y"],
+                color=color,
+                size=chart_roles["size"],
+                by=by,
+                label=marks_label,
+                title=literal(moment),
+                sort=sort or top is not None,
+                filter=keeps,
+                data=playback,
+            )
+            animation: dict[str, Any] = {
+                "duration": duration,
+                "easing": "linear" if index else "ease-in-out",
+            }
+            config = step.config if rescale else _fixed_ranges(step.config, ranges)
+            if gaps:
+                # Said on the frame itself; every moment keeps the line, so the plot holds still.
+                config = {**config, "subtitle": _NO_DATA if moment in gaps else "\u00a0"}
+            steps.append(
+                Step(
+                    config=config,
+                    filter=step.filter,
+                    style=_QUIET_MARKS if "x" in spec.measures else None,
+                    animation=animation,
+                    data=playback,
+                    hold=hold,
+                )
+            )
+        return steps
+
+    if isinstance(data, LazySource):
+        # Read with the story's one pass (see ipyreport._pending).
+        source = data
+        requests = _timeline_requests(source, time, mark_dims, measures_of, user)
+
+        def read() -> list[Step]:
+            return made(*_read_timeline(source, time, requests, user))
+
+        # Its steps draw a table of their own: the story's steps do not read it.
+        return [Pending.of(Step(data=source.schema()), source, requests, read)]
+    return made(*_timeline_rows(data, time, user))
+
+
+def _timeline_rows(data: Any, time: str, user: Filter | None) -> tuple[VizzuData, list[str]]:
+    """What an in-memory timeline draws (the rows ``user`` keeps) and every moment of the data."""
+    whole = _with_time(as_vizzu_data(data), time)
+    vizzu_data = whole
+    if user is not None:
+        check_filter(user, as_vizzu_data(data), "timeline")
+        vizzu_data = whole.take(np.flatnonzero(mask(user, as_vizzu_data(data))))
+    return vizzu_data, list(whole[time].categories)  # type: ignore[union-attr]
 
 
 # What a moment no row reports says under its title (its marks are absent, not zero).
@@ -804,15 +855,16 @@ def _check_top(kind: str, spec: Kind, top: Any) -> int | None:
 _RACE_KINDS = ("bar", "column", "lollipop", "stacked_bar", "stacked_column")
 
 
-def _read_timeline(
+def _timeline_requests(
     data: LazySource,
     time: str,
     mark_dims: Sequence[str],
     measures_of: Mapping[str, Sequence[str]],
     user: Filter | None,
-) -> tuple[VizzuData, list[str]]:
-    """What a lazy timeline draws, read from the engine: sums by moment and mark, and
-    every moment of the whole source (the cadence of its gaps)."""
+) -> list[Request]:
+    """What a lazy timeline will read: sums by moment and mark (over the rows ``user``
+    keeps), and with a filter every moment of the whole source (the cadence of its gaps).
+    Checked now against the source's columns; read with the story."""
     wanted = [time, *mark_dims]
     measures: dict[str, str] = {}
     for entries in measures_of.values():
@@ -830,8 +882,22 @@ def _read_timeline(
             msg = f"{role}={name!r} is not in the data{closest(name, data.names)}; series are {data.names}"
             raise StepError(msg, field=role)
     if user is not None:
+        for name in user.columns():
+            if name not in data.roles:
+                msg = f"timeline: the filter reads {name!r}, which is not in the data{closest(name, data.names)}; series are {data.names}"
+                raise StepError(msg, field="filter")
+    drawn = Request(tuple(dict.fromkeys(wanted)), measures, user, "the timeline")
+    return [drawn] if user is None else [drawn, Request((time,), {}, place="the timeline")]
+
+
+def _read_timeline(
+    data: LazySource, time: str, requests: Sequence[Request], user: Filter | None
+) -> tuple[VizzuData, list[str]]:
+    """What a lazy timeline draws (see :func:`_timeline_requests`), read from the engine."""
+    drawn = requests[0]
+    if user is not None:
         data.check(user, "timeline")
-    read = _with_time(data.read(list(dict.fromkeys(wanted)), measures, where=user), time)
+    read = _with_time(data.read(list(drawn.dimensions), drawn.measures, where=user), time)
     if user is None:
         return read, list(read[time].categories)  # type: ignore[union-attr]
     return read, _time_order(list(data.labels(time)))

@@ -33,7 +33,7 @@ from ipyreport._plan import (
     name_and_aggregator,
     plan_story,
 )
-from ipyreport._reading import aggregate_lazy
+from ipyreport._reading import aggregate_lazy, read_pending
 from ipyreport._slides import AnySlide, Dashboard, Slide, map_steps
 from ipyreport.data import Measure, VizzuData, encode
 from ipyreport.document import DEFAULT_HOLD_SECONDS, Document, heading, rest_seconds
@@ -196,11 +196,14 @@ class Story:
             if not isinstance(slide, (Slide, Dashboard)):
                 msg = f"slide {number} is a {type(slide).__name__}; wrap steps in Slide(...) or Dashboard(...)"
                 raise StepError(msg)
-        self.slides: list[AnySlide] = [map_steps(slide, self._bind) for slide in slides]
         if isinstance(data, (str, os.PathLike, LakeTable)):
             # Files, folders, globs and lake tables are read like lazy() reads them.
             data = lazy(data)
         self.source = data if isinstance(data, LazySource) else None
+        # Steps a preset left to read with the story (a timeline's moments), made now.
+        self.slides: list[AnySlide] = read_pending(
+            [map_steps(slide, self._bind) for slide in slides], self.source
+        )
         lazy_text = None
         if isinstance(data, LazySource):
             # Its texts query the source too, under each step's own filter.

@@ -11,7 +11,7 @@ import polars as pl
 import pyarrow as pa
 import pytest
 
-from ipyreport import Filter, Slide, Story, encode, presets, samples
+from ipyreport import Filter, Slide, Step, Story, encode, presets, samples
 from ipyreport.data import DataError
 from ipyreport.lazy import lazy
 
@@ -173,7 +173,10 @@ def test_a_lazy_story_refuses_javascript_filters(folder):
 
 def test_a_lazy_timeline_fills_gaps_from_aggregates(folder):
     source = lazy(folder)
-    steps = presets.timeline(source, time="Month", x="Region", y="Revenue")
+    (pending,) = presets.timeline(source, time="Month", x="Region", y="Revenue")
+    # Made without reading: its moments are read with the story's one pass.
+    assert source.scans == []
+    steps = pending.resolve()
     assert len(steps) == 48
     assert steps[0].data.num_rows == 48 * 4
 
@@ -182,8 +185,22 @@ def test_color_determined_by_x_is_checked_in_the_engine(folder):
     source = lazy(folder)
     step = presets.chart("bar", x="Country", y="Revenue", color="Region", data=source)
     assert step.config["channels"]["y"]["set"] == ["Country", "Region"]
+    refused = presets.chart("bar", x="Region", y="Revenue", color="Channel", data=source)
+    assert source.scans == []
+    (checked,) = step.resolve()
+    assert (type(checked), checked.config) == (Step, step.config)
     with pytest.raises(presets.StepError, match="use stacked_bar or grouped_bar"):
-        presets.chart("bar", x="Region", y="Revenue", color="Channel", data=source)
+        refused.resolve()
+    # Asked with the story's one pass, and said of the step that asked.
+    fresh = lazy(folder)
+    slides = [
+        Slide(presets.chart("bar", x="Country", y="Revenue", color="Region", data=fresh)),
+        Slide(presets.chart("bar", x="Region", y="Revenue", color="Channel", data=fresh)),
+    ]
+    with pytest.raises(presets.StepError, match="use stacked_bar or grouped_bar") as caught:
+        Story(fresh, slides=slides)
+    assert (caught.value.slide, caught.value.step) == (2, 1)
+    assert [scan.why for scan in fresh.scans] == ["one pass for the story's steps"]
 
 
 def test_missing_files_and_unknown_columns_are_clear_errors(tmp_path, folder):

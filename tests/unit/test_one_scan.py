@@ -4,6 +4,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from bench import large_bench
 from ipyreport import Filter, Slide, Story, encode, presets, samples
 from ipyreport.lazy import lazy
 
@@ -109,3 +110,51 @@ def test_reads_covered_by_an_earlier_pass_are_rolled_up_not_scanned(folder):
     assert by_region.column("Revenue").to_pylist() == pytest.approx(
         [total for _, total in direct], rel=1e-12
     )
+
+
+def test_the_large_bench_story_reads_its_source_once(folder):
+    source = lazy(folder)
+    made = large_bench.slides(source)
+    # The bar chart's colour check and the timeline's moments are not read while they are made...
+    assert source.scans == []
+    story = Story(source, slides=made)
+    # ...but with the story's own steps, in one pass.
+    assert [scan.why for scan in source.scans] == ["one pass for the story's steps"]
+    assert source.scans[0].sql.endswith(
+        'group by grouping sets (("Channel", "Region", "Country"), ("Month", "Region"))'
+    )
+    pattern = f"{folder}/*.parquet"
+    by_country = tables(story)[2]
+    country = dict(
+        duckdb.sql(
+            f"select Country, sum(Revenue) from read_parquet('{pattern}') group by 1"
+        ).fetchall()
+    )
+    assert by_country["columns"] == ["Country", "Region", "Revenue"]
+    assert {row[0]: row[2] for row in by_country["rows"]} == pytest.approx(country, rel=1e-12)
+    months = duckdb.sql(
+        f"select strftime(Month, '%b %Y'), Region, sum(Revenue) from read_parquet('{pattern}') "
+        "group by all"
+    ).fetchall()
+    timeline = story.to_dict()["slides"][2]["steps"]
+    assert len(timeline) == len({month for month, _, _ in months})
+    shown = {
+        (step["config"]["title"], region): total
+        for step in timeline
+        for region, total in step["table"]["rows"]
+    }
+    assert shown == pytest.approx({(m, r): total for m, r, total in months}, rel=1e-12)
+
+
+def test_a_colour_not_one_per_x_is_refused_after_the_one_pass(folder):
+    source = lazy(folder)
+    with pytest.raises(presets.StepError, match="use stacked_bar or grouped_bar") as caught:
+        Story(
+            source,
+            slides=[
+                Slide(presets.timeline(source, time="Month", x="Region", y="Revenue")),
+                Slide(presets.chart("bar", x="Region", y="Revenue", color="Channel", data=source)),
+            ],
+        )
+    assert (caught.value.slide, caught.value.step) == (2, 1)
+    assert [scan.why for scan in source.scans] == ["one pass for the story's steps"]
