@@ -67,3 +67,20 @@ def test_engine_spark_reads_path_data_only(tmp_path):
         f"{spec}:1:24: data.engine: engine: spark reads path: data, not sample:; "
         "point path: at the files, or remove engine"
     )
+
+
+@pytest.mark.parametrize(
+    ("data", "used"),
+    [("{sql: 'select 1 as a', engine: spark}", "sql"), ("{delta: table, engine: spark}", "delta")],
+)
+def test_engine_spark_refuses_sql_and_lake_data_naming_the_fix(tmp_path, data, used):
+    spec = tmp_path / "story.yaml"
+    spec.write_text(
+        f"data: {data}\nslides:\n  - steps:\n      - chart: {{kind: column, x: a, y: b}}\n"
+    )
+    with pytest.raises(SpecError) as error:
+        build(load(spec))
+    assert str(error.value).endswith(
+        f"data.engine: engine: spark reads path: data, not {used}:; "
+        "point path: at the files, or remove engine"
+    )
