@@ -46,22 +46,7 @@ export function follow({ root, api }) {
     if (active === block && where(block).step === step) keepPicture(block);
   }
 
-  // A timeline's slider: each position a moment, named as its step is titled.
-  for (const block of blocks) {
-    const input = slider(block);
-    if (!input) continue;
-    const moments = JSON.parse(input.dataset.moments ?? "[]");
-    const output = block.querySelector(".ipyreport-scrub output");
-    input.addEventListener("input", () => {
-      const moment = moments[Number(input.value) - Number(input.min)] ?? input.value;
-      input.setAttribute("aria-valuetext", moment);
-      if (output) output.textContent = moment;
-      if (active === block) play(block);
-      else show(block);
-    });
-    // The slider's arrow keys move the slider, not the story.
-    input.addEventListener("keydown", (event) => event.stopPropagation());
-  }
+  scrubbers(blocks, slider, (block) => (active === block ? play(block) : show(block)));
 
   function keepPicture(block) {
     /** @type {HTMLImageElement} */
@@ -70,49 +55,8 @@ export function follow({ root, api }) {
     picture.hidden = false;
   }
 
-  // The line a block crosses to play: the middle of the screen, or a third of the
-  // way down the words when the chart is held above them.
-  function line() {
-    const chart = sticky.getBoundingClientRect();
-    const above = chart.left < window.innerWidth / 4 && chart.bottom < window.innerHeight * 0.75;
-    return above ? chart.bottom + (window.innerHeight - chart.bottom) / 3 : window.innerHeight / 2;
-  }
-
-  // The block across the line (or the last one above it).
-  function atMiddle() {
-    const middle = line();
-    let found = blocks[0];
-    for (const block of blocks) if (block.getBoundingClientRect().top <= middle) found = block;
-    return found;
-  }
-
-  // A block crossing the middle of the screen: look again (the scroll check finds
-  // the one across the line where that is elsewhere).
-  const observer = new IntersectionObserver(
-    (entries) => {
-      if (entries.some((entry) => entry.isIntersecting)) show(atMiddle());
-    },
-    { rootMargin: "-50% 0px -50% 0px" },
-  );
-  for (const block of blocks) observer.observe(block);
-  let settle = null;
-  const resync = () => {
-    clearTimeout(settle);
-    settle = setTimeout(() => show(atMiddle()), 120);
-  };
-  window.addEventListener("resize", resync);
-  window.addEventListener("orientationchange", resync);
-  // A jump (End, a fast fling) can pass blocks without any crossing the middle:
-  // once a frame, the block at the middle is the one shown.
-  let frame = 0;
-  const onScroll = () => {
-    if (frame) return;
-    frame = requestAnimationFrame(() => {
-      frame = 0;
-      show(atMiddle());
-    });
-  };
-  window.addEventListener("scroll", onScroll, { passive: true });
+  const atMiddle = () => blockAt(blocks, sticky);
+  const stopWatching = watchScroll(blocks, () => show(atMiddle()));
 
   progress.max = blocks.length;
   // A link to a block (#3.2, or #3 for a slide's first step) opens there; otherwise the first block plays.
@@ -140,12 +84,93 @@ export function follow({ root, api }) {
   root.querySelector(".ipyreport-print")?.addEventListener("click", printWithPictures);
 
   return {
-    destroy: () => {
-      observer.disconnect();
-      window.removeEventListener("resize", resync);
-      window.removeEventListener("orientationchange", resync);
-      window.removeEventListener("scroll", onScroll);
-    },
+    destroy: stopWatching,
     active: () => (active ? where(active) : null),
+  };
+}
+
+// A timeline's slider: each position a moment, named as its step is titled;
+// moving it plays that moment (`moved(block)`).
+/**
+ * @param {Element[]} blocks
+ * @param {(block: Element) => HTMLInputElement | null} slider
+ * @param {(block: Element) => unknown} moved
+ */
+function scrubbers(blocks, slider, moved) {
+  for (const block of blocks) {
+    const input = slider(block);
+    if (!input) continue;
+    const moments = JSON.parse(input.dataset.moments ?? "[]");
+    const output = block.querySelector(".ipyreport-scrub output");
+    input.addEventListener("input", () => {
+      const moment = moments[Number(input.value) - Number(input.min)] ?? input.value;
+      input.setAttribute("aria-valuetext", moment);
+      if (output) output.textContent = moment;
+      moved(block);
+    });
+    // The slider's arrow keys move the slider, not the story.
+    input.addEventListener("keydown", (event) => event.stopPropagation());
+  }
+}
+
+// The line a block crosses to play: the middle of the screen, or a third of the
+// way down the words when the chart is held above them.
+/** @param {HTMLElement} sticky */
+function lineAcross(sticky) {
+  const chart = sticky.getBoundingClientRect();
+  const above = chart.left < window.innerWidth / 4 && chart.bottom < window.innerHeight * 0.75;
+  return above ? chart.bottom + (window.innerHeight - chart.bottom) / 3 : window.innerHeight / 2;
+}
+
+// The block across the line (or the last one above it).
+/**
+ * @param {Element[]} blocks
+ * @param {HTMLElement} sticky
+ */
+function blockAt(blocks, sticky) {
+  const middle = lineAcross(sticky);
+  let found = blocks[0];
+  for (const block of blocks) if (block.getBoundingClientRect().top <= middle) found = block;
+  return found;
+}
+
+// Calls `moved()` whenever the block at the line may have changed: a block
+// crossing the middle, a resize or rotation once it settles, or a jump (End, a
+// fast fling) that passes blocks without any crossing the middle, looked at once
+// a frame. Returns what stops watching.
+/**
+ * @param {Element[]} blocks
+ * @param {() => unknown} moved
+ */
+function watchScroll(blocks, moved) {
+  const observer = new IntersectionObserver(
+    (entries) => {
+      if (entries.some((entry) => entry.isIntersecting)) moved();
+    },
+    { rootMargin: "-50% 0px -50% 0px" },
+  );
+  for (const block of blocks) observer.observe(block);
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let settle;
+  const resync = () => {
+    clearTimeout(settle);
+    settle = setTimeout(moved, 120);
+  };
+  let frame = 0;
+  const onScroll = () => {
+    if (frame) return;
+    frame = requestAnimationFrame(() => {
+      frame = 0;
+      moved();
+    });
+  };
+  window.addEventListener("resize", resync);
+  window.addEventListener("orientationchange", resync);
+  window.addEventListener("scroll", onScroll, { passive: true });
+  return () => {
+    observer.disconnect();
+    window.removeEventListener("resize", resync);
+    window.removeEventListener("orientationchange", resync);
+    window.removeEventListener("scroll", onScroll);
   };
 }
