@@ -181,7 +181,7 @@ def _handout(
     by_step = len(pages) > len(document["slides"])
     for (s, strip), pictures in zip(pages, images, strict=True):
         slide = document["slides"][s - 1]
-        heading = html.escape(slide["heading"])
+        heading = html.escape(_headline(slide, strip[0]))
         if by_step:
             heading += f" <small>(step {strip[0]} of {len(slide['steps'])})</small>"
         figures = []
@@ -223,6 +223,16 @@ def _handout(
         f"<footer>{html.escape(made_from(document.get('provenance')))}</footer></section></body></html>"
     )
     return "".join(parts)
+
+
+def _headline(slide: Any, step: int) -> str:
+    """A page's headline: the slide's shown heading, else the finding its chart's title
+    states at the first step pictured (an untitled slide's heading, 'Slide 3', says nothing
+    a reader can search for)."""
+    if slide.get("headingShown"):
+        return str(slide["heading"])
+    title = (slide["steps"][step - 1].get("config") or {}).get("title")
+    return title if isinstance(title, str) and title.strip() else str(slide["heading"])
 
 
 def _caption(step: Any) -> str:

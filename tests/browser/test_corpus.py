@@ -166,10 +166,12 @@ def test_a_pdf_handout_prints_the_words_computed_over_every_row(folder):
     reader = PdfReader(story.save_pdf(folder / "cars.pdf"))
     pages = [words_of(page.extract_text()) for page in reader.pages]
     # The weakest car with a horsepower: the Renault 18i has none, so it is not the weakest.
-    assert pages[0].startswith(f"Slide 1 {steps[0]['config']['title']}. ")
-    assert pages[1].startswith(f"Slide 2 {steps[1]['config']['title']}. ")
-    for page, step in zip(pages, steps, strict=False):
-        assert words_of(step["alt"]) in page
+    # An untitled slide's page is headed by the finding its chart's title computes.
+    assert pages[0].startswith(steps[0]["config"]["title"])
+    assert pages[1].startswith(steps[1]["config"]["title"])
+    # The numbers behind each chart are printed as text, computed over every row.
+    assert "vw pickup 52" in pages[-1]
+    assert "Japan 30.45" in pages[-1]
 
 
 def test_a_powerpoint_deck_holds_the_steps_numbers_and_words(folder):
