@@ -19,14 +19,17 @@ ROOT = Path(__file__).resolve().parents[2]
 PICTURES = ROOT / "docs" / "pictures"
 
 
+def scroll_article(folder: Path, story: str) -> Path:
+    """The bundled example ``story`` built as a scroll article in ``folder``."""
+    out = folder / f"{story}.html"
+    spec = ROOT / "stories" / f"{story}.yaml"
+    assert main(["build", str(spec), "-o", str(out), "--layout", "scroll", "-q"]) == 0
+    return out
+
+
 @pytest.fixture(scope="module")
 def article(tmp_path_factory):
-    out = tmp_path_factory.mktemp("article")
-    spec = ROOT / "stories" / "sales-overview.yaml"
-    assert (
-        main(["build", str(spec), "-o", str(out / "article.html"), "--layout", "scroll", "-q"]) == 0
-    )
-    return out / "article.html"
+    return scroll_article(tmp_path_factory.mktemp("article"), "sales-overview")
 
 
 def at(page) -> str:
@@ -224,12 +227,7 @@ def test_every_block_tells_a_sentence_not_only_a_chart_title(article):
 
 @pytest.fixture(scope="module")
 def timeline_article(tmp_path_factory):
-    out = tmp_path_factory.mktemp("timeline")
-    spec = ROOT / "stories" / "monthly-playback.yaml"
-    assert (
-        main(["build", str(spec), "-o", str(out / "monthly.html"), "--layout", "scroll", "-q"]) == 0
-    )
-    return out / "monthly.html"
+    return scroll_article(tmp_path_factory.mktemp("timeline"), "monthly-playback")
 
 
 def test_a_timeline_is_one_block_whose_slider_plays_its_moments(open_file, timeline_article):

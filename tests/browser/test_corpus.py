@@ -18,7 +18,7 @@ from ipyreport import Filter, Slide, Story, presets
 from ipyreport.formats import Display
 from tests.corpus import CASES, frame, source
 
-from .pages import RECORD_TEXTS, drawn_at_rest, wait_idle, wait_ready
+from .pages import RECORD_TEXTS, drawn_at_rest, wait_idle, wait_ready, watch
 
 # Each dataset's cases as one story of many slides, read from the frame or from a file (a
 # path handed to the story is read lazily); Gapminder's timelines play as a story of their own
@@ -63,10 +63,7 @@ def page(browser):
     context = browser.new_context(viewport={"width": 1000, "height": 640}, reduced_motion="reduce")
     page = context.new_page()
     page.add_init_script(RECORD_TEXTS)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    page.errors = errors  # type: ignore[attr-defined]
+    _, page.errors = watch(page)  # type: ignore[attr-defined]
     yield page
     context.close()
 

@@ -29,7 +29,7 @@ from ipyreport import Story, samples, spec
 from tests.corpus import CASES, source
 
 from .goldens import GOLDENS, MEAN_TOLERANCE, updating
-from .pages import RECORD_TEXTS, wait_ready
+from .pages import RECORD_TEXTS, wait_ready, watch
 
 # The paint of each mark drawn: the engine sets ``renderingContext`` on each draw event
 # (an assignment a setter on Object.prototype hears) and fills the mark right after.
@@ -316,10 +316,7 @@ def page(browser):
     page.add_init_script(RECORD_TEXTS)
     page.add_init_script(RECORD_MARKS)
     page.clock.install()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    page.errors = errors  # type: ignore[attr-defined]
+    _, page.errors = watch(page)  # type: ignore[attr-defined]
     yield page
     context.close()
 
