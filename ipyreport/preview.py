@@ -349,6 +349,7 @@ class Outcome:
     error: str | None = None
     seconds: float = 0.0
     tries: int = 1
+    read: Snapshot = field(default_factory=dict)
 
 
 def build_stable(
@@ -391,7 +392,7 @@ def build_stable(
         except Exception as problem:
             error = _one_line(problem)
         if snapshot(inputs()) == before:
-            return Outcome(page, error, time.perf_counter() - started, attempt)
+            return Outcome(page, error, time.perf_counter() - started, attempt, before)
         _settle(inputs, settle)
     message = (
         f"the story's files kept changing while they were read ({tries} tries); "
@@ -588,6 +589,7 @@ class Preview:
         self.host = host
         self.port = int(self.server.server_address[1])
         self._watched = Inputs()
+        self._built_from: Snapshot = {}
         self._serving: threading.Thread | None = None
 
     @property
@@ -599,6 +601,7 @@ class Preview:
     def rebuild(self) -> Outcome:
         """Build the story again; show it if it built, else its error over the last good one."""
         outcome = build_stable(self.make, self.inputs)
+        self._built_from = outcome.read
         with self.state.changed:
             if outcome.page is not None and outcome.page != self.state.page:
                 self.state.page = outcome.page
@@ -633,7 +636,7 @@ class Preview:
         while not stop.is_set():
             self._watched = self.inputs()
             roots = self._watched.roots()
-            for _ in watchfiles.watch(
+            for changes in watchfiles.watch(
                 *sorted(roots),
                 watch_filter=self._relevant,
                 debounce=LONGEST_MS,
@@ -641,7 +644,10 @@ class Preview:
                 stop_event=stop,
                 recursive=False,
                 rust_timeout=1000,
+                yield_on_timeout=True,
             ):
+                if not changes and snapshot(self._watched) == self._built_from:
+                    continue  # a quiet second; a save made before the watch began shows here
                 outcome = self.rebuild()
                 if stop.is_set():
                     return

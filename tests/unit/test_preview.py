@@ -208,6 +208,32 @@ def test_a_failed_build_keeps_the_last_good_page_and_says_why(tmp_path):
         preview.stop()
 
 
+def test_a_save_made_before_the_watch_begins_is_built_too(tmp_path):
+    import threading
+
+    spec = write(tmp_path / "story.yaml", "first")
+    preview = Preview(spec, spec.read_text, lambda: Inputs(files=frozenset({spec})))
+    reports: list[str | None] = []
+    stop = threading.Event()
+    try:
+        preview.rebuild()
+        spec.write_text("second, saved while the first page was being shown")
+        watching = threading.Thread(
+            target=preview.watch, args=(lambda outcome: reports.append(outcome.page), stop)
+        )
+        watching.start()
+        deadline = time.monotonic() + 30
+        while not reports and time.monotonic() < deadline:
+            time.sleep(0.05)
+        stop.set()
+        watching.join()
+        assert reports[:1] == ["second, saved while the first page was being shown"]
+        assert preview.state.page == "second, saved while the first page was being shown"
+    finally:
+        stop.set()
+        preview.stop()
+
+
 @pytest.fixture
 def serving(tmp_path):
     page = (
@@ -333,11 +359,12 @@ def test_ctrl_c_during_a_build_whose_reader_swallows_it_still_stops_the_preview(
             stderr=subprocess.STDOUT,
         )
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120  # a loaded machine imports slowly
         while "previewing" not in log.read_text():
             assert preview.poll() is None, log.read_text()
             assert time.monotonic() < deadline, log.read_text()
             time.sleep(0.05)
+        deadline = time.monotonic() + 120
         (tmp_path / "slow").touch()
         with (tmp_path / "slow_source.py").open(
             "a"
