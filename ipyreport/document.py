@@ -47,6 +47,7 @@ __all__ = [
     "StepEntry",
     "Table",
     "categories",
+    "chart_titles",
     "cross_filters",
     "duration_seconds",
     "heading",
@@ -353,6 +354,33 @@ def step_seconds(document: Document) -> list[float]:
             else:
                 result.append(_seconds(step) or DEFAULT_STEP_SECONDS)
     return result
+
+
+def chart_titles(slide: Mapping[str, Any], chart: int | None = None) -> list[str | None]:
+    """The title a slide's chart shows after each of its steps (``chart``: a dashboard's
+    chart, 0-based): the step's own, else the one shown before it, as the engine keeps
+    a title until a step sets another; an empty title clears it.
+
+    The player's engine holds titles so; every other output (PowerPoint, the PDF
+    handout) reads them here.
+
+    >>> step = lambda **config: {"config": config}
+    >>> chart_titles({"steps": [step(title="World"), step(x="pop"), step(title=""), step()]})
+    ['World', 'World', None, None]
+    >>> board = {"steps": [{"charts": [step(title="Sales"), None]}, {"charts": [None, step(title="Units")]}]}
+    >>> chart_titles(board, 0), chart_titles(board, 1)
+    (['Sales', 'Sales'], [None, 'Units'])
+    """
+    shown: str | None = None
+    titles: list[str | None] = []
+    for step in slide["steps"]:
+        entry = step if chart is None else step["charts"][chart]
+        config = (entry or {}).get("config") or {}
+        if "title" in config:
+            title = config["title"]
+            shown = str(title) if title else None
+        titles.append(shown)
+    return titles
 
 
 def heading(slide: Mapping[str, Any], title: str | None, number: int) -> tuple[str, bool]:

@@ -21,7 +21,7 @@ from typing import Any
 
 from ipyreport._files import write_atomic
 from ipyreport._provenance import made_from
-from ipyreport.document import Document, load
+from ipyreport.document import Document, chart_titles, load
 from ipyreport.export._browser import in_own_thread, story_page
 from ipyreport.export.html import PAGE_FONT, source_date
 from ipyreport.formats import MISSING, Display
@@ -211,7 +211,7 @@ def _handout(
             step = slide["steps"][k - 1]
             heading = html.escape(slide["heading"])
             if by_step or len(strip) > 1:
-                named = (step.get("config") or {}).get("title")
+                named = None if "charts" in step else chart_titles(slide)[k - 1]
                 heading += f" — {html.escape(named) if isinstance(named, str) else f'step {k}'}"
             parts.append(f"<h2>{heading}</h2>")
             tables = step["tables"] if "tables" in step else [step.get("table")]
@@ -231,8 +231,8 @@ def _headline(slide: Any, step: int) -> str:
     a reader can search for)."""
     if slide.get("headingShown"):
         return str(slide["heading"])
-    title = (slide["steps"][step - 1].get("config") or {}).get("title")
-    return title if isinstance(title, str) and title.strip() else str(slide["heading"])
+    title = None if slide.get("kind") == "dashboard" else chart_titles(slide)[step - 1]
+    return title if title and title.strip() else str(slide["heading"])
 
 
 def _caption(step: Any) -> str:

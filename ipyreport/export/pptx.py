@@ -47,7 +47,7 @@ from ipyreport._files import replacing
 from ipyreport._plan import ChartState, Planned, StoryPlan, label, name_and_aggregator, read_as
 from ipyreport._provenance import made_from
 from ipyreport.data import Measure, VizzuData
-from ipyreport.document import load
+from ipyreport.document import chart_titles, load
 from ipyreport.formats import Display, NumberFormat, measure_of, scale_of, scale_start
 from ipyreport.themes import PLAIN_MARKS
 
@@ -410,17 +410,6 @@ class _Deck:
             else:
                 count += 1
                 self.numbers.append(count)
-        # The main chart's title as shown after each step: a step that sets none
-        # keeps the one before, as the engine does (dashboards name their charts).
-        self.titles: dict[tuple[int, int], str | None] = {}
-        shown: str | None = None
-        for index, slide in enumerate(contents["slides"]):
-            if slide.get("kind") in ("cover", "dashboard"):
-                continue
-            for step, entry in enumerate(slide["steps"], start=1):
-                if "title" in entry.get("config", {}):
-                    shown = entry["config"]["title"]
-                self.titles[index, step] = shown
 
     def steps_of(self, index: int) -> list[int]:
         total = len(self.contents["slides"][index]["steps"])
@@ -504,20 +493,16 @@ class _Deck:
                         notes.append(_why_a_picture(state, table))
                     else:
                         assert table is not None  # a native chart has its numbers
-                        frame_title = (
-                            self.titles.get((index, step))
-                            if len(charts) == 1
-                            else (entry["charts"][c] or {}).get("config", {}).get("title")
-                            or _held_title(slide, step, c)
-                        )
+                        board = c if slide.get("kind") == "dashboard" else None
+                        frame_title = chart_titles(slide, board)[step - 1]
                         shape = self.chart(page, state, table, kind, box, title=frame_title)
                     shape.name = name
                     _describe_shape(shape, alt)
                     if table:
                         title = (
                             (entry.get("names") or [None])[c]
-                            if len(charts) > 1
-                            else entry.get("config", {}).get("title")
+                            if slide.get("kind") == "dashboard"
+                            else chart_titles(slide)[step - 1]
                         )
                         tables.append(
                             (f"{slide.get('title') or 'Slide'} — {title or f'step {step}'}", table)
@@ -820,16 +805,6 @@ def _keep_returns(chart: Any, data: Any) -> None:
     for value in chart._chartSpace.xpath(".//c:strCache/c:pt/c:v"):
         if value.text in returned:
             value.text = returned[value.text]
-
-
-def _held_title(slide: Mapping[str, Any], step: int, chart: int) -> str | None:
-    """A dashboard chart's title at ``step``: its own, or the last one it set."""
-    for k in range(step, 0, -1):
-        entry = slide["steps"][k - 1]["charts"][chart]
-        if entry is not None and "title" in entry.get("config", {}):
-            title = entry["config"]["title"]
-            return str(title) if title else None
-    return None
 
 
 def _place_title(page: Any, text: str) -> None:

@@ -294,3 +294,34 @@ def test_a_bubble_timeline_keeps_each_bubbles_size_from_slide_to_slide(tmp_path)
     # China is the largest bubble each year: it is drawn at its share of the fixed range.
     assert scales == [round(100 * math.sqrt(china[year] / high)) for year in (1997, 2002, 2007)]
     assert scales[0] < scales[-1] <= 100
+
+
+def test_a_step_that_sets_no_title_keeps_the_chart_title_shown_before_it(tmp_path):
+    from ipyreport import Dashboard, Step, samples
+
+    sales = samples.sales()
+    column = presets.chart("column", x="Region", y="Revenue", title="Revenue by region")
+    untitled = Step(config={"y": "Units"})  # changes the measure, says nothing of the title
+    board = Dashboard(
+        presets.chart("bar", x="Product", y="Units", title="Units by product"),
+        presets.chart("column", x="Region", y="Revenue", title="Revenue by region"),
+        title="Board",
+    )
+    story = Story(sales, slides=[Slide(column, untitled), board])
+    deck = Presentation(str(story.save_pptx(tmp_path / "deck.pptx", appendix=True)))
+    shown = [
+        [shape.chart.chart_title.text_frame.text for shape in slide.shapes if shape.has_chart]
+        for slide in deck.slides
+    ]
+    assert shown[:3] == [
+        ["Revenue by region"],
+        ["Revenue by region"],  # the engine keeps it; so does the deck
+        ["Units by product", "Revenue by region"],
+    ]
+    headings = [
+        shape.text_frame.text
+        for slide in list(deck.slides)[3:]
+        for shape in slide.shapes
+        if shape.has_text_frame and "—" in shape.text_frame.text
+    ]
+    assert headings[:2] == ["Data: Slide — Revenue by region"] * 2  # not "step 2"
