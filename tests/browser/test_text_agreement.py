@@ -61,3 +61,50 @@ def test_a_dashboards_words_follow_a_click_and_the_info_panel_shows_their_querie
     assert 'SELECT DISTINCT "Country" FROM data' in trace
     assert watch.network_requests() == []
     assert watch.errors == []
+
+
+def test_the_chart_titles_the_player_shows_are_the_ones_every_other_output_reads(
+    open_file, tmp_path
+):
+    from ipyreport import Dashboard, Step, samples
+    from ipyreport.document import chart_titles
+
+    from .pages import open_story, wait_idle
+
+    story = Story(
+        samples.sales(),
+        slides=[
+            Slide(
+                presets.chart("column", x="Region", y="Revenue", title="Revenue by region"),
+                Step(config={"y": "Units"}),  # sets no title: the last one stays
+                Step(config={"title": ""}),  # an empty title clears it
+            ),
+            Dashboard(
+                presets.chart("bar", x="Product", y="Units", title="Units by product"),
+                presets.chart("column", x="Region", y="Revenue", title="Revenue by region"),
+            ),
+        ],
+    )
+    document = story.to_dict()
+    expected = [[title] for title in chart_titles(document["slides"][0])]
+    board = document["slides"][1]
+    expected.append([chart_titles(board, c)[0] for c in range(len(board["steps"][0]["charts"]))])
+    watch, page = open_story(open_file, story.save_html(tmp_path / "titles.html"))
+    shown = []
+    for row in expected:
+        wait_idle(page)
+        titles = page.evaluate("() => document.getElementById('ipyreport').ipyreport.titles()")
+        # The charts in view come last (under a dashboard, the hidden main chart is first).
+        shown.append([title or None for title in titles[-len(row) :]])
+        page.keyboard.press("ArrowRight")
+    assert (
+        shown
+        == expected
+        == [
+            ["Revenue by region"],
+            ["Revenue by region"],
+            [None],
+            ["Units by product", "Revenue by region"],
+        ]
+    )
+    assert watch.errors == []
