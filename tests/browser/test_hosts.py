@@ -190,7 +190,8 @@ def test_after_its_cleanup_a_notebook_view_follows_its_model_no_more(page):
       const root = el.querySelector(".ipyreport");
       const before = model.listeners.size;
       model.move(2);
-      await new Promise((done) => { const wait = () => root.dataset.slide === "2" && !root.ipyreport.busy ? done() : setTimeout(wait, 20); wait(); });
+      await new Promise((done) => { const wait = () => root.dataset.slide === "2" ? done() : setTimeout(wait, 20); wait(); });
+      await root.ipyreport.idle();
       cleanup();
       model.move(1);
       await new Promise((done) => setTimeout(done, 100));
