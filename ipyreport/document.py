@@ -51,6 +51,7 @@ __all__ = [
     "cross_filters",
     "duration_seconds",
     "heading",
+    "link_to",
     "load",
     "playable",
     "player_height",
@@ -381,6 +382,19 @@ def chart_titles(slide: Mapping[str, Any], chart: int | None = None) -> list[str
             shown = str(title) if title else None
         titles.append(shown)
     return titles
+
+
+def link_to(slide: int, step: int) -> str:
+    """The link to a step (both 1-based): ``#3.1`` even where the slide has one step.
+
+    The player writes it in the address as the story moves (``controllers.js``'s
+    ``linkTo``, held to this by the conformance fixtures) and the article names its
+    blocks with it, so a link copied from either opens the same step.
+
+    >>> link_to(3, 1)
+    '#3.1'
+    """
+    return f"#{slide}.{step}"
 
 
 def heading(slide: Mapping[str, Any], title: str | None, number: int) -> tuple[str, bool]:

@@ -25,7 +25,7 @@ from typing import Any
 from ipyreport import assets
 from ipyreport._errors import IpyreportError
 from ipyreport._version import __version__
-from ipyreport.document import Document, load
+from ipyreport.document import Document, link_to, load
 from ipyreport.export._dense import DECODE_JS, encode
 from ipyreport.themes import BACKGROUND, INK
 
@@ -299,7 +299,7 @@ def _markup(document: Document, footer: str, layout: str, prefix: str = "") -> s
         told = _told(str(slide.get("notes") or ""), len(runs))
         for (first, last), notes in zip(runs, told, strict=True):
             step = slide["steps"][first - 1]
-            name = f"{prefix}{s}.{first}"
+            name = prefix + link_to(s, first).removeprefix("#")
             words = []
             if first == 1 and slide.get("title"):
                 words.append(f"<h2>{esc(str(slide['title']))}</h2>")

@@ -9,6 +9,7 @@ const steps = await import(new URL("static/steps.js", root).href);
 const words = await import(new URL("export/words.js", root).href);
 const tables = await import(new URL("export/tables.js", root).href);
 const look = await import(new URL("export/look.js", root).href);
+const controllers = await import(new URL("export/controllers.js", root).href);
 
 // Records as the engine hands them to a filter: a dimension's label, a measure's number
 // (NaN where missing, once the player has prepared the data).
@@ -59,6 +60,7 @@ const replay = {
       return { MAX_TABLE_ROWS, INK, SOFT_INK, BACKGROUND, PLAIN_MARKS };
     }
     if ("duration" in c) return steps.durationSeconds(c.duration);
+    if ("position" in c) return controllers.linkTo(c.position);
     // Headings and rests are read from the document, never worked out again in the player.
     return null;
   },

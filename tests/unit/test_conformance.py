@@ -178,13 +178,15 @@ def test_javascript_reads_every_text_as_the_story_did(javascript):
 # --- the document's rules and the constants the player is written with ----------
 
 
-def test_javascript_reads_durations_and_is_written_with_pythons_constants(javascript):
+def test_javascript_reads_durations_writes_links_and_is_written_with_pythons_constants(javascript):
     inputs = cases("document")
     for case, got in zip(inputs, javascript["document"], strict=True):
         if "constants" in case:
             assert got == case["constants"]
         elif "duration" in case:
             assert got == case["seconds"], case
+        elif "position" in case:
+            assert got == case["link"], case
 
 
 def test_every_slide_is_named_by_one_rule():
