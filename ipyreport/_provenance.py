@@ -29,6 +29,7 @@ from ipyreport._errors import IpyreportError
 __all__ = [
     "FINGERPRINTS",
     "HASH_LIMIT",
+    "PDF_PROVENANCE",
     "built_at",
     "changes",
     "fingerprint",
@@ -274,6 +275,23 @@ def changes(recorded: Mapping[str, Any], base: Path) -> list[str]:
     return said
 
 
+# The key of a PDF handout's document information that holds its provenance record.
+PDF_PROVENANCE = "IpyreportProvenance"
+
+
+def _from_pdf(path: Path, handout: bytes) -> dict[str, Any] | None:
+    """The provenance a handout's document information holds (the last one written)."""
+    found = re.findall(rb"/" + PDF_PROVENANCE.encode("ascii") + rb" <FEFF([0-9A-F]*)>", handout)
+    if not found:
+        return None
+    try:
+        record = json.loads(bytes.fromhex(found[-1].decode("ascii")).decode("utf-16-be"))
+    except ValueError:
+        msg = f"{path}: its provenance cannot be read; build it again"
+        raise IpyreportError(msg) from None
+    return record if isinstance(record, dict) else None
+
+
 def made_from(provenance: Mapping[str, Any] | None) -> str:
     """One line on how a story was made, for outputs without an Info panel (a handout,
     a deck's properties): its spec, parameters, data hash and build time."""
@@ -291,8 +309,8 @@ def made_from(provenance: Mapping[str, Any] | None) -> str:
 
 
 def recorded(path: Path) -> list[tuple[Path, dict[str, Any]]]:
-    """The provenance each deck at ``path`` records: an HTML file, or a multirun folder
-    (its ``provenance.json``). Raises :class:`IpyreportError` saying why it cannot be read."""
+    """The provenance each deck at ``path`` records: an HTML file, a PDF handout (its
+    document information), or a multirun folder (its ``provenance.json``). Raises :class:`IpyreportError` saying why it cannot be read."""
     if path.is_dir():
         record = path / "provenance.json"
         try:
@@ -302,10 +320,13 @@ def recorded(path: Path) -> list[tuple[Path, dict[str, Any]]]:
             raise IpyreportError(msg) from None
         return [(path / deck["file"], deck["provenance"]) for deck in listed if deck.get("file")]
     try:
-        page = path.read_text(encoding="utf-8")
+        content = path.read_bytes()
+        page = "" if content.startswith(b"%PDF-") else content.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         msg = f"{path}: cannot be read ({getattr(error, 'strerror', None) or error}); name a deck built by ipyreport"
         raise IpyreportError(msg) from None
+    if not page:
+        return _checkable(path, _from_pdf(path, content))
     opening = re.search(r'<script type="application/json" id="ipyreport-story[^"]*">', page)
     if opening is None:
         msg = f"{path}: holds no ipyreport story; name a deck built by ipyreport build"
@@ -316,6 +337,10 @@ def recorded(path: Path) -> list[tuple[Path, dict[str, Any]]]:
     except ValueError:
         msg = f"{path}: its story cannot be read; build it again"
         raise IpyreportError(msg) from None
+    return _checkable(path, provenance)
+
+
+def _checkable(path: Path, provenance: Any) -> list[tuple[Path, dict[str, Any]]]:
     if not provenance or "specPath" not in provenance:
         msg = (
             f"{path}: records no spec it was built from (made with the Python API, or an "

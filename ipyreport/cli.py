@@ -153,7 +153,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--check-fresh",
         action="store_true",
-        help="do not build: say, for each deck (HTML file, or multirun folder) given instead "
+        help="do not build: say, for each deck (HTML file, PDF handout or multirun folder) given instead "
         "of a spec, whether its data changed since it was built (exit 0: fresh, 1: changed, "
         "2: cannot tell)",
     )

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from ipyreport._files import write_atomic
-from ipyreport._provenance import made_from
+from ipyreport._provenance import PDF_PROVENANCE, made_from
+from ipyreport._version import __version__
 from ipyreport.document import Document, chart_titles, load
 from ipyreport.export._browser import in_own_thread, story_page
 from ipyreport.export.html import PAGE_FONT, source_date
@@ -145,7 +146,57 @@ def _draw(
             pdf = handout.pdf(
                 width=f"{width:.4f}in", height=f"{height:.4f}in", print_background=True
             )
-    write_atomic(target, _pinned(pdf))
+    write_atomic(target, _described(_pinned(pdf), contents))
+
+
+def _pdf_text(text: str) -> bytes:
+    """``text`` as a PDF text string: UTF-16BE with its byte order mark, in hex (any
+    character, nothing to escape)."""
+    return b"<FEFF" + text.encode("utf-16-be").hex().upper().encode("ascii") + b">"
+
+
+def _described(pdf: bytes, document: Document) -> bytes:
+    """``pdf`` with its document information saying what the handout is and how it was
+    made: the story's title, ``made_from`` as its subject, the parameters as keywords and
+    the whole provenance record (which ``ipyreport build --check-fresh`` reads back).
+
+    Written as an incremental update (a new information dictionary, an xref section
+    and a trailer appended), so nothing Chromium wrote moves.
+    """
+    trailer = pdf.rfind(b"trailer")
+    root = re.search(rb"/Root (\d+) 0 R", pdf[trailer:])
+    size = re.search(rb"/Size (\d+)", pdf[trailer:])
+    previous = re.search(rb"startxref\s+(\d+)", pdf[trailer:])
+    dates = re.search(rb"/CreationDate \(([^)]*)\)", pdf)
+    if trailer < 0 or not (root and size and previous):
+        return pdf  # not the plain cross-reference table this was written for
+    provenance = document.get("provenance")
+    info = {
+        "Title": document.get("title") or "Data story",
+        "Subject": made_from(provenance),
+        "Creator": f"ipyreport {__version__}",
+    }
+    if provenance is not None:
+        info["Keywords"] = ", ".join(f"{k}={v}" for k, v in provenance["parameters"].items())
+        info[PDF_PROVENANCE] = json.dumps(provenance, separators=(",", ":"), sort_keys=True)
+    entries = b"".join(
+        b"/" + key.encode("ascii") + b" " + _pdf_text(value) + b"\n" for key, value in info.items()
+    )
+    if dates:
+        entries += b"/CreationDate (" + dates.group(1) + b")\n/ModDate (" + dates.group(1) + b")\n"
+    number = int(size.group(1))
+    body = pdf if pdf.endswith(b"\n") else pdf + b"\n"
+    where = len(body)
+    body += b"%d 0 obj\n<<" % number + entries + b">>\nendobj\n"
+    xref = len(body)
+    body += b"xref\n%d 1\n%010d 00000 n \n" % (number, where)
+    body += b"trailer\n<</Size %d\n/Root %s 0 R\n/Info %d 0 R\n/Prev %s>>\n" % (
+        number + 1,
+        root.group(1),
+        number,
+        previous.group(1),
+    )
+    return body + b"startxref\n%d\n%%%%EOF\n" % xref
 
 
 def _pinned(pdf: bytes) -> bytes:

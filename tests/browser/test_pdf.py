@@ -194,3 +194,37 @@ def test_a_table_reads_its_headers_over_their_numbers_and_no_bold_first_column()
     assert '<tr><th scope="row">Americas</th><td class="number">' in table
     assert ".number {{ text-align: right;" in HANDOUT_CSS
     assert "font-weight: normal" in HANDOUT_CSS.split("thead th")[0]
+
+
+def test_a_handout_says_what_it_is_and_how_it_was_made_and_can_be_checked_for_fresh_data(
+    tmp_path, capsys
+):
+    (tmp_path / "sales.csv").write_text("Region,Revenue\nEurope,10\nAsia,3\nAsia,4\n")
+    spec = tmp_path / "story.yaml"
+    spec.write_text(
+        "title: 'Revenue in ${params.region}'\n"
+        "params: {region: Europe}\n"
+        "data: {sql: \"select * from 'sales.csv' where Region = ${params.region}\"}\n"
+        "slides: [{steps: [{chart: {kind: column, x: Region, y: Revenue}}]}]\n"
+    )
+    out = tmp_path / "deck.html"
+    argv = ["build", str(spec), "-q", "-o", str(out), "--pdf", "--set", "params.region=Asia"]
+    assert main(argv) == 0
+    handout = out.with_suffix(".pdf")
+    made = json.loads(out.read_text().split('id="ipyreport-story">')[1].split("</script>")[0])
+    provenance = made["provenance"]
+    info = PdfReader(handout).metadata
+    assert info["/Title"] == "Revenue in Asia"
+    assert info["/Keywords"] == "region=Asia"
+    assert info["/Subject"] == (
+        f"Made with ipyreport from story.yaml (region=Asia), data sha256 "
+        f"{provenance['data']['sha256'][:12]}, built {provenance['built']}."
+    )
+    assert json.loads(info["/IpyreportProvenance"]) == provenance
+    assert len(PdfReader(handout).pages) == 2  # the slide and the data appendix: nothing lost
+    capsys.readouterr()
+    assert main(["build", "--check-fresh", str(handout)]) == 0
+    assert capsys.readouterr().out.startswith(f"{handout}: fresh")
+    (tmp_path / "sales.csv").write_text("Region,Revenue\nEurope,10\nAsia,3\nAsia,5\n")
+    assert main(["build", "--check-fresh", str(handout)]) == 1
+    assert capsys.readouterr().out.startswith(f"{handout}: data changed since it was built on ")
