@@ -14,11 +14,12 @@ from __future__ import annotations
 import base64
 import io
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from ipyreport._files import replacing
+from ipyreport._provenance import made_from
 from ipyreport.document import load, step_seconds
 from ipyreport.export._browser import in_own_thread, story_page
 
@@ -190,7 +191,7 @@ def _record(
                     pix_fmt_in="rgb24",
                     macro_block_size=1,
                     ffmpeg_log_level="error",
-                    **_encoding(target.suffix.lower()),
+                    **_encoding(target.suffix.lower(), load(document)),
                 )
                 writer.send(None)
             writer.send(picture.tobytes())
@@ -201,7 +202,7 @@ def _record(
             writer.close()
 
 
-def _encoding(suffix: str) -> dict[str, Any]:
+def _encoding(suffix: str, contents: Mapping[str, Any]) -> dict[str, Any]:
     if suffix == ".gif":
         # One palette per frame, made from that frame alone, so nothing waits for
         # the end; written as palette images (pal8). Any other output format makes
@@ -215,4 +216,10 @@ def _encoding(suffix: str) -> dict[str, Any]:
             "pix_fmt_out": "pal8",
             "output_params": ["-vf", palette, "-loop", "0"],
         }
-    return {"codec": "libx264", "quality": 8}
+    # An MP4 says what it is and how it was made, as a handout does (a GIF has no place for it).
+    said = {
+        "title": contents.get("title") or "Data story",
+        "comment": made_from(contents.get("provenance")),
+    }
+    tags = [part for key, value in said.items() for part in ("-metadata", f"{key}={value}")]
+    return {"codec": "libx264", "quality": 8, "output_params": tags}

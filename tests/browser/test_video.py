@@ -157,6 +157,20 @@ def test_cli_build_records_a_video(tmp_path):
     assert main(["build", str(spec), "--video", "-q"]) == 0
     frames, _ = imageio_ffmpeg.count_frames_and_secs(str(tmp_path / "s.mp4"))
     assert frames == sum(frame_plan(build(load(spec)).to_json(), fps=25))
+    probe = subprocess.run(
+        [imageio_ffmpeg.get_ffmpeg_exe(), "-i", str(tmp_path / "s.mp4")],
+        check=False,
+        capture_output=True,
+        text=True,
+    ).stderr
+    said = {
+        key.strip(): value.strip()
+        for key, _, value in (line.partition(":") for line in probe.splitlines())
+        if key.strip() in ("title", "comment")
+    }
+    # The video says what it is and how it was made, as the handout and the deck do.
+    assert said["title"] == "Data story"
+    assert said["comment"].startswith("Made with ipyreport from s.yaml, data sha256 ")
 
 
 def test_a_dashboard_is_recorded_chart_by_chart_to_its_final_picture(browser, tmp_path):
