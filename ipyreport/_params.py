@@ -30,11 +30,13 @@ from typing import Any
 import yaml
 
 from ipyreport._errors import SpecError, closest
+from ipyreport._schema import AnyOf, Enum, ListOf, MapOf, Record, Scalar, Type
 
 __all__ = [
     "KINDS",
     "Parameter",
     "bind_sql",
+    "block_type",
     "declared",
     "interpolated",
     "parse_override",
@@ -51,9 +53,10 @@ KINDS: dict[str, type | tuple[type, ...]] = {
 }
 _EXAMPLES = {"string": "Europe", "integer": "2007", "number": "0.5", "boolean": "true"}
 _FIELDS = ("type", "default", "choices", "description")
+NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 # ``${`` not escaped with a backslash, and the one form a spec may write after it.
 _OPENING = re.compile(r"(?<!\\)\$\{")
-_REFERENCE = re.compile(r"\$\{params\.([A-Za-z_][A-Za-z0-9_]*)\}")
+_REFERENCE = re.compile(r"\$\{params\.(" + NAME + r")\}")
 
 Path = tuple[str | int, ...]
 Raise = Callable[[Path, str], SpecError]
@@ -87,6 +90,22 @@ class Parameter:
         return None
 
 
+def block_type(description: str = "") -> Type:
+    """The ``params:`` block as the spec's JSON Schema describes it (for editors): a name
+    and its default, or its declaration. :func:`declared` reads it with located messages."""
+    value = AnyOf((Scalar("string"), Scalar("number"), Scalar("boolean")))
+    declaration = Record(
+        {
+            "type": Enum(tuple(KINDS)),
+            "default": value,
+            "choices": ListOf(value, min_items=1),
+            "description": Scalar("string"),
+        },
+        name="field",
+    )
+    return MapOf(AnyOf((value, declaration)), names=NAME, description=description)
+
+
 def declared(block: Any, error: Raise) -> dict[str, Parameter]:
     """The parameters a spec's ``params:`` block declares; ``error(path, message)`` makes the
     located error for a bad declaration."""
@@ -100,7 +119,7 @@ def declared(block: Any, error: Raise) -> dict[str, Parameter]:
     result = {}
     for name, written in block.items():
         here: Path = ("params", name)
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        if not re.fullmatch(NAME, name):
             raise error(
                 here, f"{name!r} is not a parameter name; use letters, digits and _ (region_2)"
             )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -176,6 +177,35 @@ class FreeMap(Type):
 
     def schema(self) -> dict[str, Any]:
         return self._described({"type": "object"})
+
+
+@dataclass(frozen=True)
+class MapOf(Type):
+    """A mapping from names (each matching ``names``, a regular expression) to values of one type."""
+
+    item: Type
+    names: str = r".+"
+    description: str = ""
+
+    def check(self, value: Any, path: Path) -> list[Problem]:
+        if not isinstance(value, Mapping):
+            return [Problem(path, f"must be a mapping, got {_show(value)}")]
+        problems = []
+        for key, item in value.items():
+            if not isinstance(key, str) or not re.fullmatch(self.names, key):
+                problems.append(Problem((*path, str(key)), f"{key!r} is not a name here"))
+                continue
+            problems += self.item.check(item, (*path, key))
+        return problems
+
+    def schema(self) -> dict[str, Any]:
+        return self._described(
+            {
+                "type": "object",
+                "propertyNames": {"pattern": f"^(?:{self.names})$"},
+                "additionalProperties": self.item.schema(),
+            }
+        )
 
 
 # Integers beyond this are not exact as JavaScript numbers.

@@ -39,7 +39,15 @@ import yaml
 from ipyreport import presets
 from ipyreport._access import Access, locked_connection, select_only
 from ipyreport._errors import IpyreportError, SpecError, StepError, closest
-from ipyreport._params import bind_sql, declared, overrides_of, parse_override, resolve, value_of
+from ipyreport._params import (
+    bind_sql,
+    block_type,
+    declared,
+    overrides_of,
+    parse_override,
+    resolve,
+    value_of,
+)
 from ipyreport._provenance import fingerprint, provenance_of
 from ipyreport._schema import (
     AnyOf,
@@ -209,7 +217,7 @@ SPEC = Record(
         "hold": HOLD,
         "data": DATA,
         "slides": ListOf(SLIDE, min_items=1),
-        "params": FreeMap(
+        "params": block_type(
             description="the story's parameters, used as ${params.NAME} in any text (bound, not pasted, in SQL): name: default, or name: {type: string|integer|number|boolean, default, choices, description}; set with --set params.NAME=value"
         ),
         "defaults": ListOf(

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+import yaml
 
 from ipyreport import document
 from ipyreport.cli import main
@@ -390,3 +391,39 @@ def test_check_fresh_follows_the_files_a_query_reads(sql_spec, tmp_path, capsys)
     said = capsys.readouterr().out
     assert said.startswith(f"{deck}: data changed since it was built on ")
     assert ": sales.csv changed content (sha256 " in said
+
+
+@pytest.mark.parametrize(
+    ("block", "valid"),
+    [
+        ({"region": "Europe", "share": 0.5, "live": True, "year": 2024}, True),
+        ({"year": {"type": "integer", "default": 2024, "description": "the year shown"}}, True),
+        ({"quarter": {"type": "string", "choices": ["Q1", "Q2"], "default": "Q1"}}, True),
+        ({"region": {"type": "string"}}, True),  # required: no default
+        ({"region": {"type": "text"}}, False),
+        ({"region": {"type": "string", "help": "x"}}, False),
+        ({"region": {"type": "string", "choices": []}}, False),
+        ({"region": ["Europe"]}, False),
+        ({"region": None}, False),
+        ({"2nd": "Europe"}, False),
+        ({"my-region": "Europe"}, False),
+    ],
+)
+def test_the_schema_describes_the_params_block_as_the_spec_reads_it(tmp_path, block, valid):
+    from ipyreport.spec import json_schema
+
+    editor = jsonschema.Draft202012Validator(json_schema()["properties"]["params"]).is_valid(block)
+    path = tmp_path / "story.yaml"
+    path.write_text(
+        yaml.safe_dump({"params": block})
+        + "data: {sample: sales}\nslides: [{steps: [{chart: {kind: column, x: Region, y: Revenue}}]}]\n"
+    )
+    required = [
+        f"params.{name}=Europe" for name, said in block.items() if said == {"type": "string"}
+    ]
+    try:
+        load(path, required)
+        read = True
+    except SpecError:
+        read = False
+    assert editor == read == valid
