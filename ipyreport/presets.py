@@ -586,23 +586,39 @@ def compare(
                     f"(delta(path, since=3), or since: in a spec's data), which adds {by!r} and {change!r}"
                 )
                 raise StepError(msg, field="by" if name == by else "change")
-    if titles is None:
-        versions = _categories(data, by)
+
+    def made(titles: Sequence[str | None]) -> list[Step]:
+        both = chart(
+            "grouped_column", x=x, y=y, color=by, title=titles[0], filter=filter, data=data
+        )
+        difference = chart(
+            "column", x=x, y=change, label=change, title=titles[1], filter=filter, data=data
+        )
+        return [
+            both.with_animation(duration=duration),
+            difference.with_animation(**transition(both.config, difference.config, duration)),
+        ]
+
+    def named(versions: Sequence[str]) -> tuple[str, str]:
         if len(versions) == 2:
-            titles = (
+            return (
                 f"{y} by {x}, {versions[0]} and {versions[1]}",
                 f"{change[:1].upper()}{change[1:]} since {versions[0]}",
             )
-        else:
-            titles = (f"{y} by {x} and {by}", f"{change[:1].upper()}{change[1:]} by {x}")
-    both = chart("grouped_column", x=x, y=y, color=by, title=titles[0], filter=filter, data=data)
-    difference = chart(
-        "column", x=x, y=change, label=change, title=titles[1], filter=filter, data=data
-    )
-    return [
-        both.with_animation(duration=duration),
-        difference.with_animation(**transition(both.config, difference.config, duration)),
-    ]
+        return (f"{y} by {x} and {by}", f"{change[:1].upper()}{change[1:]} by {x}")
+
+    if titles is not None:
+        return made(titles)
+    if isinstance(data, LazySource):
+        # The versions that name the steps are read with the story's one pass.
+        source = data
+        first, second = made(named(()))
+        asked = [Request((by,), {}, place="the versions compared")]
+        return [
+            Pending.of(first, source, asked, lambda: [made(named(source.labels(by)))[0]]),
+            Pending.of(second, source, asked, lambda: [made(named(source.labels(by)))[1]]),
+        ]
+    return made(named(_categories(data, by)))
 
 
 def _categories(data: Any, name: str) -> tuple[str, ...]:

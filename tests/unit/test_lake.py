@@ -162,7 +162,8 @@ def test_since_gives_the_exact_change_per_category(lake, kind):
             since=snapshots[0].snapshot_id,
         )
     )
-    story = Story(table, slides=[Slide(*presets.compare(table, x="continent", y="pop"))])
+    source = lazy(table)
+    story = Story(source, slides=[Slide(*presets.compare(source, x="continent", y="pop"))])
     before, after = _population(VERSIONS[0]), _population(VERSIONS[2])
     first = "version 0" if kind == "delta" else f"snapshot {snapshots[0].snapshot_id}"
     last = "version 2" if kind == "delta" else f"snapshot {snapshots[2].snapshot_id}"
@@ -175,6 +176,8 @@ def test_since_gives_the_exact_change_per_category(lake, kind):
     assert dict(_drawn(story, 1)) == {name: after.get(name, 0) - before[name] for name in before}
     titles = [step["config"]["title"] for step in story.to_dict()["slides"][0]["steps"]]
     assert titles == [f"pop by continent, {first} and {last}", f"Pop change since {first}"]
+    # The versions that title the steps come from the story's one pass, not one of their own.
+    assert [scan.why for scan in source.scans] == ["one pass for the story's steps"]
 
 
 def test_a_spec_reads_delta_and_iceberg_at_a_version_and_records_it(lake):
