@@ -18,17 +18,7 @@ export const DIMMED = 0.3; // opacity of marks a highlight (or a dashboard click
 /** @typedef {import("./document").Filter} Filter */
 /** @typedef {import("./document").Data} Data */
 /** @typedef {import("./document").StoryDocument} StoryDocument */
-/** @typedef {import("vizzu").Events.EventType} EventType */
-/** @typedef {import("vizzu").Events.EventMap} EventMap */
-/**
- * The engine's events by the names a script writes ("draw-begin"), each as the
- * engine hands it over: a drawing event with the canvas context it draws with.
- * @typedef {{
- *   [E in EventType as `${E}`]: `${E}` extends `${string}-draw`
- *     ? EventMap[E] & { renderingContext: CanvasRenderingContext2D }
- *     : EventMap[E]
- * }} ChartEvents
- */
+/** @typedef {import("../static/steps.js").ChartEvents} ChartEvents */
 /**
  * A mark of the last frame a chart drew: its categories and values, the
  * engine's name for it, its centre, and whether it was seen (not faded out).
@@ -41,17 +31,10 @@ export const DIMMED = 0.3; // opacity of marks a highlight (or a dashboard click
  * }} Mark
  */
 /** @typedef {{ label: string, value: number, frequency: number }} Tone */
-/**
- * A step as the engine plays it: its target state, animation options and dataset.
- * @typedef {{
- *   target: import("vizzu").LazyTarget & { style?: object },
- *   options: import("vizzu").Anim.Options,
- *   dataset: string,
- * }} Next
- */
+/** @typedef {import("../static/steps.js").Next} Next */
 /**
  * A step's highlight: which marks it points at and the note beside them.
- * @typedef {{ test: (record: object) => boolean, note: string | null }} Pointing
+ * @typedef {{ test: steps.Keep, note: string | null }} Pointing
  */
 /**
  * What a track's chart does with the viewer: a click on a mark, and a hook run
@@ -81,27 +64,17 @@ export const DIMMED = 0.3; // opacity of marks a highlight (or a dashboard click
  *   pointedAt: Point[],
  *   ringed: string | null,
  *   marks: Mark[],
- *   drawnLabels: object[],
+ *   drawnLabels: steps.DrawnLabel[],
  *   tones: Tone[],
- *   expect: (test: unknown) => void,
- *   missing: (marker: unknown, measure: string) => boolean,
- *   ends: Function | null,
+ *   expect: (test: steps.Reported | null) => void,
+ *   missing: steps.Missing,
+ *   ends: steps.Ends | null,
  *   crossFilter: ((on: Track, datasetId: string) => Filter | null) | null,
  * }} Track
  */
 
-/**
- * `chart.on(name, handler)`, typed by the event's name as a script writes it
- * (the engine types its names as an enum a script cannot name).
- * @template {keyof ChartEvents} K
- * @param {Chart} chart
- * @param {K} name
- * @param {(event: ChartEvents[K]) => void} handler
- */
-export function listen(chart, name, handler) {
-  const on = /** @type {(name: K, handler: (event: ChartEvents[K]) => void) => void} */ (/** @type {unknown} */ (chart.on));
-  on.call(chart, name, handler);
-}
+/** `chart.on` by the event's name as a script writes it (see steps.js). */
+export const listen = steps.listen;
 
 /** @typedef {import("vizzu").AnyAnimTarget} AnimTarget */
 /** @typedef {import("vizzu").AnyAnimOptions} AnimOptions */

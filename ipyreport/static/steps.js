@@ -1,10 +1,63 @@
 // Turns ipyreport's JSON steps into Vizzu animate() calls.
 // Shared by the HTML player and the notebook widget; plain ES module, no build.
 
+/** @typedef {import("../export/document").Data} Data */
+/** @typedef {import("../export/document").Filter} Filter */
+/** @typedef {import("../export/document").Step} Step */
+/** @typedef {import("../export/document").NumberFormat} NumberFormat */
+/** @typedef {import("../export/document").StoryDocument} StoryDocument */
+/**
+ * A data series as this module reads it: the document's (a dimension in the
+ * index form, a measure) or a dimension written as its labels.
+ * @typedef {{ name: string, type: "dimension", categories: string[], values: number[] }
+ *   | { name: string, type: "dimension", categories?: undefined, values: string[] }
+ *   | { name: string, type: "measure", categories?: undefined, values: (number | null)[], unit?: string }} Series
+ */
+/** @typedef {{ series: Series[] }} Dataset */
+/** A row as a filter reads it: each series' label or number. @typedef {Record<string, string | number | null>} Row */
+/** @typedef {(record: Row) => boolean} Keep */
+/** An author's own JavaScript filters, by their source (see loadRawFilters). @typedef {Map<string, Function>} RawFilters */
+
+/** @typedef {import("vizzu").default} Chart */
+/** @typedef {import("vizzu").Events.EventType} EventType */
+/** @typedef {import("vizzu").Events.EventMap} EventMap */
+/** @typedef {import("vizzu").Events.Marker} Marker */
+/** @typedef {import("vizzu").Geom.AffineTransform} Transform */
+/**
+ * The engine's events by the names a script writes ("draw-begin"), each as the
+ * engine hands it over: a drawing event with the canvas context it draws with.
+ * @typedef {{
+ *   [E in EventType as `${E}`]: `${E}` extends `${string}-draw`
+ *     ? EventMap[E] & { renderingContext: CanvasRenderingContext2D }
+ *     : EventMap[E]
+ * }} ChartEvents
+ */
+/** @typedef {ChartEvents["plot-marker-label-draw"]} MarkerLabelDraw */
+/** @typedef {ChartEvents["plot-axis-label-draw"] | ChartEvents["legend-label-draw"]} TickDraw */
+/** @typedef {MarkerLabelDraw | TickDraw} LabelDraw */
+
+/**
+ * `chart.on(name, handler)`, typed by the event's name as a script writes it
+ * (the engine types its names as an enum a script cannot name).
+ * @template {keyof ChartEvents} K
+ * @param {Chart} chart
+ * @param {K} name
+ * @param {(event: ChartEvents[K]) => void} handler
+ */
+export function listen(chart, name, handler) {
+  const on = /** @type {(name: K, handler: (event: ChartEvents[K]) => void) => void} */ (/** @type {unknown} */ (chart.on));
+  on.call(chart, name, handler);
+}
+
 // Vizzu reads a null measure as 0, which breaks counts, means and minima;
 // NaN is what it treats as missing. Rows from `placeholdersFrom` on were
 // added to fill a timeline's gaps: drawn as 0 so each category keeps its
 // place (Vizzu drops a mark whose values are all NaN).
+/**
+ * @param {Data} data
+ * @param {number | null} [placeholdersFrom]
+ * @returns {Data}
+ */
 export function prepareData(data, placeholdersFrom = null) {
   const first = placeholdersFrom ?? Infinity;
   return {
@@ -23,46 +76,78 @@ export class StepError extends Error {}
 // sums it to 0, but the audience must not read "0". `reported(data, from, keep)`
 // answers, for a mark's categories and one of its measures, whether any row the
 // data really holds (before the placeholders, not NaN) passes `keep` there.
+/** @typedef {[name: string, values: (string | number | null)[]][]} Columns */
+/** @type {WeakMap<Dataset, Columns>} */
 const decodedOf = new WeakMap();
 
-// Each series' values as labels and numbers (index-form dimensions decoded), once per dataset.
-function decoded(data) {
-  if (!decodedOf.has(data)) {
-    decodedOf.set(
-      data,
-      data.series.map((series) => [
-        series.name,
-        series.categories ? series.values.map((code) => series.categories[code]) : series.values,
-      ]),
-    );
-  }
-  return decodedOf.get(data);
+/**
+ * A series' values as labels and numbers (an index-form dimension decoded).
+ * @param {Series} series
+ * @returns {(string | number | null)[]}
+ */
+function labelsOf(series) {
+  return series.categories ? series.values.map((code) => series.categories[code]) : series.values;
 }
 
 /**
- * @param {any} data prepared Vizzu data (see prepareData)
+ * Each series' values as labels and numbers, once per dataset.
+ * @param {Dataset} data
+ * @returns {Columns}
+ */
+function decoded(data) {
+  let columns = decodedOf.get(data);
+  if (!columns) {
+    columns = data.series.map((series) => [series.name, labelsOf(series)]);
+    decodedOf.set(data, columns);
+  }
+  return columns;
+}
+
+/**
+ * The record of one row, as a filter reads it.
+ * @param {Columns} columns
+ * @param {number} row
+ */
+function recordAt(columns, row) {
+  /** @type {Row} */
+  const record = {};
+  for (const [name, column] of columns) record[name] = column[row];
+  return record;
+}
+
+/** A mark's categories, as the engine hands them over. @typedef {Record<string, string | number>} Categories */
+/** Whether the data reports a value of `measure` for a mark. @typedef {(categories: Categories, measure: string) => boolean} Reported */
+/**
+ * Whether a mark is the last point of its series (see seriesEnds).
+ * @typedef {(categories: Categories, along: string, names: string[], measure: string) => boolean} Ends
+ */
+
+/**
+ * @param {Dataset} data prepared Vizzu data (see prepareData)
  * @param {number | null} placeholdersFrom the first placeholder row, if any
- * @param {((record: any) => boolean) | null} keep the chart's filter
- * @returns {(categories: Record<string, string>, measure: string) => boolean}
+ * @param {Keep | null} keep the chart's filter
+ * @returns {Reported}
  */
 export function reported(data, placeholdersFrom, keep) {
   // Per measure and set of dimensions: the marks (their categories) with a reported row,
   // found in one pass over the rows the first time a mark holding 0 asks.
+  /** @type {Map<string, Set<string>>} */
   const found = new Map();
+  /**
+   * @param {string[]} names
+   * @param {string} measure
+   */
   const marksWithValues = (names, measure) => {
     const columns = decoded(data);
     const values = columns.find(([name]) => name === measure)?.[1] ?? [];
     const at = names.map((name) => columns.find(([own]) => own === name)?.[1] ?? []);
     const rows = Math.min(placeholdersFrom ?? Infinity, values.length);
+    /** @type {Set<string>} */
     const marks = new Set();
     for (let row = 0; row < rows; row += 1) {
       const value = values[row];
       if (typeof value !== "number" || Number.isNaN(value)) continue;
-      if (keep) {
-        const record = {};
-        for (const [name, column] of columns) record[name] = column[row];
-        if (!keep(record)) continue;
-      }
+      if (keep && !keep(recordAt(columns, row))) continue;
       marks.add(JSON.stringify(at.map((column) => column[row])));
     }
     return marks;
@@ -70,8 +155,12 @@ export function reported(data, placeholdersFrom, keep) {
   return (categories, measure) => {
     const names = Object.keys(categories ?? {}).sort();
     const group = JSON.stringify([measure, ...names]);
-    if (!found.has(group)) found.set(group, marksWithValues(names, measure));
-    return found.get(group).has(JSON.stringify(names.map((name) => categories[name])));
+    let marks = found.get(group);
+    if (!marks) {
+      marks = marksWithValues(names, measure);
+      found.set(group, marks);
+    }
+    return marks.has(JSON.stringify(names.map((name) => categories[name])));
   };
 }
 
@@ -80,44 +169,76 @@ export function reported(data, placeholdersFrom, keep) {
 // order — where a row the data really holds (not a placeholder, not NaN)
 // passes `keep` with a value of `measure`. A series ending early ends there.
 /**
- * @param {any} data prepared Vizzu data (see prepareData)
+ * @param {Dataset} data prepared Vizzu data (see prepareData)
  * @param {number | null} placeholdersFrom the first placeholder row, if any
- * @param {((record: any) => boolean) | null} keep the chart's filter
- * @returns {(categories: Record<string, string>, along: string, names: string[], measure: string) => boolean}
+ * @param {Keep | null} keep the chart's filter
+ * @returns {Ends}
  */
 export function seriesEnds(data, placeholdersFrom, keep) {
+  /** @type {Map<string, Map<string, [place: number, step: string | number | null]>>} */
   const found = new Map();
+  /**
+   * Per series, its last step and that step's place in the data's order.
+   * @param {string} along
+   * @param {string[]} names
+   * @param {string} measure
+   */
   const lastOf = (along, names, measure) => {
     const columns = decoded(data);
+    /** @param {string} name */
     const column = (name) => columns.find(([own]) => own === name)?.[1] ?? [];
     const values = column(measure);
     const steps = column(along);
     const keys = names.map(column);
+    /** @type {Map<string | number | null, number>} */
     const order = new Map();
     for (const step of steps) if (!order.has(step)) order.set(step, order.size);
     const rows = Math.min(placeholdersFrom ?? Infinity, values.length);
+    /** @type {Map<string, [place: number, step: string | number | null]>} */
     const last = new Map();
     for (let row = 0; row < rows; row += 1) {
       const value = values[row];
       if (typeof value !== "number" || Number.isNaN(value)) continue;
-      if (keep) {
-        const record = {};
-        for (const [name, own] of columns) record[name] = own[row];
-        if (!keep(record)) continue;
-      }
+      if (keep && !keep(recordAt(columns, row))) continue;
       const key = JSON.stringify(keys.map((own) => own[row]));
       const seen = last.get(key);
-      if (seen === undefined || order.get(steps[row]) > order.get(seen)) last.set(key, steps[row]);
+      const place = order.get(steps[row]) ?? order.size; // every step has its place: `order` holds them all
+      if (seen === undefined || place > seen[0]) last.set(key, [place, steps[row]]);
     }
     return last;
   };
   return (categories, along, names, measure) => {
     const group = JSON.stringify([along, measure, ...names]);
-    if (!found.has(group)) found.set(group, lastOf(along, names, measure));
-    const end = found.get(group).get(JSON.stringify(names.map((name) => categories?.[name])));
+    let last = found.get(group);
+    if (!last) {
+      last = lastOf(along, names, measure);
+      found.set(group, last);
+    }
+    const end = last.get(JSON.stringify(names.map((name) => categories?.[name])))?.[1];
     return end !== undefined && String(end) === String(categories?.[along]);
   };
 }
+
+/** A mark's categories and values, as the engine hands them over. @typedef {Pick<Marker, "categories" | "values">} MarkerValues */
+/** Whether the value a mark holds of `measure` is one the data does not have. @typedef {(marker: MarkerValues | null | undefined, measure: string) => boolean} Missing */
+/**
+ * A text a chart drew: its group ("marker", "axis-x", "axis-y", "legend", "ends"),
+ * its corners on the canvas, the box around them and its words.
+ * @typedef {{ group: string, corners: Corners, box: Box, text: string }} DrawnLabel
+ */
+/** @typedef {[number, number][]} Corners */
+/** [left, top, right, bottom]. @typedef {[number, number, number, number]} Box */
+/**
+ * What a chart's marks and labels follow, kept on its track (tracks.js): the
+ * state coming (`expect`), whether a mark's value is missing (`missing`),
+ * which marks end their series (`ends`) and the texts drawn last (`drawnLabels`).
+ * @typedef {{
+ *   expect: (test: Reported | null) => void,
+ *   missing?: Missing,
+ *   ends?: Ends | null,
+ *   drawnLabels: DrawnLabel[],
+ * }} ChartRecord
+ */
 
 // Follows which state a chart's marks show. The engine hands a mark's values
 // from the state it leaves until its animation completes, then from the one it
@@ -126,58 +247,85 @@ export function seriesEnds(data, placeholdersFrom, keep) {
 // now is one the data does not have (`record`: the chart's track). A mark missing
 // all its values where it rests (or on both sides of a move) is not drawn: a
 // placeholder of a scatter plot would otherwise sit at zero.
+/**
+ * @param {Chart} chart
+ * @param {ChartRecord} record
+ */
 export function followMissing(chart, record) {
+  /** @type {Reported | null} */
   let now = null;
+  /** @type {Reported | null} */
   let from = null;
+  /** @type {Reported | null} */
   let ahead = null;
   let moving = false;
   record.expect = (test) => {
     ahead = test;
   };
-  chart.on("animation-begin", () => {
+  listen(chart, "animation-begin", () => {
     from = now;
     now = ahead;
     moving = true;
   });
-  chart.on("animation-complete", () => {
+  listen(chart, "animation-complete", () => {
     moving = false;
   });
+  /**
+   * @param {Reported | null} test
+   * @param {MarkerValues | null | undefined} marker
+   * @param {string} measure
+   */
   const absent = (test, marker, measure) => {
     const value = marker?.values?.[measure];
     if (typeof value !== "number" || Number.isNaN(value)) return true;
-    return value === 0 && Boolean(test) && !test(marker.categories ?? {}, measure);
+    return value === 0 && Boolean(test) && !test?.(marker?.categories ?? {}, measure);
   };
-  record.missing = (marker, measure) => absent(moving ? from : now, marker, measure);
-  chart.on("plot-marker-draw", (event) => {
+  /** @type {Missing} */
+  const missing = (marker, measure) => absent(moving ? from : now, marker, measure);
+  record.missing = missing;
+  listen(chart, "plot-marker-draw", (event) => {
     const marker = event.target;
     const measures = Object.keys(marker?.values ?? {});
-    if (!measures.length || !measures.every((measure) => record.missing(marker, measure))) return;
-    if (moving && !(now && measures.every((measure) => !now(marker.categories ?? {}, measure)))) return;
+    if (!measures.length || !measures.every((measure) => missing(marker, measure))) return;
+    const coming = now;
+    if (moving && !(coming && measures.every((measure) => !coming(marker?.categories ?? {}, measure)))) return;
     event.renderingContext.globalAlpha = 0;
   });
 }
 
+/** @param {Dataset} data */
 function describeSeries(data) {
+  /** @type {Map<string, Series["type"]>} */
   const kinds = new Map();
   for (const series of data.series) kinds.set(series.name, series.type);
   return kinds;
 }
 
+/**
+ * @param {Filter | null | undefined} node
+ * @param {Set<string>} found
+ */
 function rawCodes(node, found) {
   if (!node || typeof node !== "object") return found;
-  if (typeof node.raw === "string") found.add(node.raw);
-  for (const key of ["and", "or"]) if (node[key]) node[key].forEach((part) => rawCodes(part, found));
-  if (node.not) rawCodes(node.not, found);
+  if ("raw" in node && typeof node.raw === "string") found.add(node.raw);
+  if ("and" in node && node.and) node.and.forEach((part) => rawCodes(part, found));
+  if ("or" in node && node.or) node.or.forEach((part) => rawCodes(part, found));
+  if ("not" in node && node.not) rawCodes(node.not, found);
   return found;
 }
 
 // An author's own JavaScript filters (imported from ipyvizzu-story) load as
 // one module from a blob URL: no eval, so a strict CSP still holds.
+/**
+ * @param {{ filter?: Filter | null }[]} steps
+ * @returns {Promise<RawFilters>}
+ */
 export async function loadRawFilters(steps) {
-  const codes = [...steps.reduce((found, step) => rawCodes(step.filter, found), new Set())];
+  const codes = [...steps.reduce((found, step) => rawCodes(step.filter, found), /** @type {Set<string>} */ (new Set()))];
   if (!codes.length) return new Map();
   const source = `export default [\n${codes.map((code) => `(${code}),`).join("\n")}\n];\n`;
   const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+  /** @type {{ default: Function[] }} */
   const { default: functions } = await import(url);
   return new Map(codes.map((code, i) => [code, functions[i]]));
 }
@@ -185,39 +333,50 @@ export async function loadRawFilters(steps) {
 // Compile a declarative filter ({in}, {range}, {and}, {or}, {not}, {raw})
 // into a record predicate. Names are checked first: a filter that throws
 // inside Vizzu poisons the chart's animation queue.
+/**
+ * @param {Filter} spec
+ * @param {Dataset} data
+ * @param {RawFilters} [raw]
+ * @returns {Keep}
+ */
 export function compileFilter(spec, data, raw = new Map()) {
   const kinds = describeSeries(data);
+  /**
+   * @param {Filter} node
+   * @returns {Keep}
+   */
   const build = (node) => {
-    if (typeof node.raw === "string") {
+    if ("raw" in node && typeof node.raw === "string") {
       const own = raw.get(node.raw);
       if (!own) throw new StepError("filter: a JavaScript filter was not loaded (call loadRawFilters first)");
-      return own;
+      return /** @type {Keep} */ (own); // the author's own function, called with each record
     }
-    if (node.in) {
+    if ("in" in node && node.in) {
       const { column, values } = node.in;
       if (kinds.get(column) !== "dimension") throw new StepError(`filter: ${JSON.stringify(column)} is not a dimension of the data`);
+      /** @type {Set<string | number | null>} */
       const allowed = new Set(values);
       return (record) => allowed.has(record[column]);
     }
-    if (node.range) {
+    if ("range" in node && node.range) {
       const { column, min, max } = node.range;
       if (kinds.get(column) !== "measure") throw new StepError(`filter: ${JSON.stringify(column)} is not a measure of the data`);
       const low = min ?? -Infinity;
       const high = max ?? Infinity;
       return (record) => {
-        const value = record[column];
+        const value = /** @type {number} */ (record[column]); // a measure's: a number (NaN where missing)
         return value >= low && value <= high;
       };
     }
-    if (node.and) {
+    if ("and" in node && node.and) {
       const parts = node.and.map(build);
       return (record) => parts.every((part) => part(record));
     }
-    if (node.or) {
+    if ("or" in node && node.or) {
       const parts = node.or.map(build);
       return (record) => parts.some((part) => part(record));
     }
-    if (node.not) {
+    if ("not" in node && node.not) {
       const part = build(node.not);
       return (record) => !part(record);
     }
@@ -233,19 +392,54 @@ export function compileFilter(spec, data, raw = new Map()) {
   };
 }
 
+/** A target as the engine takes it: a step's data, config and style. @typedef {import("vizzu").LazyTarget & { style?: object }} Target */
+/**
+ * A step as the engine plays it: its target state, animation options and dataset.
+ * @typedef {{ target: Target, options: import("vizzu").Anim.Options, dataset: string }} Next
+ */
+
 // The animate() target and options for one step. `datasets` maps dataset
 // ids to prepared Vizzu data; `current` is the id the chart holds now.
 // "filter": null shows every row; no "filter" key keeps the current one.
+/**
+ * @param {Step} step
+ * @param {Record<string, Dataset>} datasets
+ * @param {string | null} current
+ * @param {RawFilters} [raw]
+ * @returns {Next}
+ */
 export function stepTarget(step, datasets, current, raw = new Map()) {
   const datasetId = step.data ?? "main";
   const data = datasets[datasetId];
   if (!data) throw new StepError(`step refers to an unknown dataset ${JSON.stringify(datasetId)}`);
-  const target = { config: step.config ?? {} };
+  /** @type {Target} */
+  const target = { config: engineConfig(step) };
   if (step.style) target.style = step.style;
+  /** @type {{ series?: Series[], filter?: Keep | null }} */
   const update = datasetId === current ? {} : { ...data };
   if ("filter" in step) update.filter = step.filter ? compileFilter(step.filter, data, raw) : null;
-  if (Object.keys(update).length) target.data = update;
-  return { target, options: step.animation ?? {}, dataset: datasetId };
+  // The engine takes a filter alone, keeping its data (its types ask for the series too).
+  if (Object.keys(update).length) target.data = /** @type {import("vizzu").Data.Set} */ (update);
+  return { target, options: /** @type {import("vizzu").Anim.Options} */ (step.animation ?? {}), dataset: datasetId };
+}
+
+/** A step's config as the engine reads it (the document keeps it as the author wrote it). @param {Step} step */
+const engineConfig = (step) => /** @type {NonNullable<Target["config"]>} */ (step.config ?? {});
+/** A step's style as the engine reads it. @param {Step} step */
+const engineStyle = (step) => /** @type {import("vizzu").Styles.Chart | undefined} */ (step.style);
+
+/**
+ * A dimension's categories in the data's order (an index form's own list, else
+ * its labels as they first come); none when `name` is no dimension of the data.
+ * @param {Dataset} data
+ * @param {string} name
+ * @returns {string[]}
+ */
+function categoriesOf(data, name) {
+  const series = data.series.find((s) => s.name === name && s.type === "dimension");
+  if (!series || series.type !== "dimension") return [];
+  if (series.categories) return series.categories;
+  return [...new Set(/** @type {string[]} */ (series.values))]; // a dimension's labels, in the plain form
 }
 
 // --- one colour per category ------------------------------------------------
@@ -256,20 +450,27 @@ export function stepTarget(step, datasets, current, raw = new Map()) {
 // that colours by nothing draws its marks in `plain` (when given): a story
 // whose categories own the palette's colours must not lend one of them to
 // marks that mean no category.
-/** @param {string | null} [plain] */
+/**
+ * @param {Target} target
+ * @param {Step} step
+ * @param {Dataset} data
+ * @param {StoryDocument["colors"] | undefined} colors
+ * @param {string | null} [plain]
+ * @returns {Target}
+ */
 export function withColors(target, step, data, colors, plain = null) {
-  const config = step.config ?? {};
+  const config = engineConfig(step);
   const channel = config.channels?.color ?? config.color;
   if (channel === undefined) return target;
-  const set = channel && typeof channel === "object" && !Array.isArray(channel) ? channel.set : channel;
-  const names = (Array.isArray(set) ? set : set ? [set] : []).map((entry) => (typeof entry === "string" ? entry : entry?.name));
+  const set = channel && typeof channel === "object" && !Array.isArray(channel) ? ("set" in channel ? channel.set : undefined) : channel;
+  const entries = /** @type {(string | { name: string })[]} */ (Array.isArray(set) ? set : set ? [set] : []);
+  const names = entries.map((entry) => (typeof entry === "string" ? entry : entry?.name));
   const dims = names.filter((name) => data.series.some((s) => s.name === name && s.type === "dimension"));
-  if (step.style?.plot?.marker?.colorPalette) return target;
+  if (engineStyle(step)?.plot?.marker?.colorPalette) return target;
   let palette;
   if (!names.length && plain) palette = plain;
   else if (dims.length === 1 && colors?.[dims[0]]) {
-    const series = data.series.find((s) => s.name === dims[0] && s.type === "dimension");
-    const categories = series.categories ?? [...new Set(series.values)];
+    const categories = categoriesOf(data, dims[0]);
     const own = colors[dims[0]];
     palette = categories.map((category) => own[category] ?? "#888888").join(" ");
   } else return target;
@@ -278,6 +479,8 @@ export function withColors(target, step, data, colors, plain = null) {
   const marker = { ...(plot.marker ?? {}), colorPalette: palette };
   return { ...target, style: { ...style, plot: { ...plot, marker } } };
 }
+
+/** The story's formats, names and colours (see display). @typedef {ReturnType<typeof display>} Shown */
 
 // --- how numbers and dates read ----------------------------------------------
 // The JavaScript translation of ipyreport.formats.format_number: a story's
@@ -288,6 +491,10 @@ export function withColors(target, step, data, colors, plain = null) {
 // or "2" (seconds); null when it is none of these. The twin of Python's
 // ipyreport.document.duration_seconds (tests/conformance/document.json holds both).
 const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(s|ms)?\s*$/;
+/**
+ * @param {unknown} value
+ * @returns {number | null}
+ */
 export function durationSeconds(value) {
   if (typeof value === "number") return Number.isFinite(value) && value >= 0 ? value : null;
   const found = typeof value === "string" ? DURATION.exec(value) : null;
@@ -297,14 +504,19 @@ export function durationSeconds(value) {
 }
 
 // toFixed on a non-negative number: the exact value rounded, a tie going up.
+/**
+ * @param {number | null | undefined} value
+ * @param {NumberFormat} format
+ * @param {boolean} [trim] no zeros at the end of the fraction
+ */
 export function formatNumber(value, format, trim = false) {
   // A log series holds base-10 logarithms: it reads as the number itself.
-  if (format.log && Number.isFinite(value)) value = 10 ** value;
+  if (format.log && typeof value === "number" && Number.isFinite(value)) value = 10 ** value;
   if (value === null || value === undefined || !Number.isFinite(value)) return "–";
   let magnitude = Math.abs(value);
   let symbol = "";
   let digits = format.fixed ?? (Number.isInteger(magnitude) ? 0 : 2);
-  const scales = format.scales;
+  const scales = /** @type {[factor: number, word: string][]} */ (format.scales); // factor and word, smallest first
   if (format.always) {
     const [factor, word] = scales[0];
     [magnitude, digits, symbol] = [magnitude / factor, format.decimals, word];
@@ -339,23 +551,45 @@ const AGGREGATE = /^(sum|count|min|max|mean|distinct)\((.*)\)$/;
 
 // What a story shows for a number of a channel entry or table column
 // ("Revenue", "mean(Units)", "count(Orders)") and for a category.
+/**
+ * @param {Partial<Pick<StoryDocument, "formats" | "plainFormat" | "labels" | "names" | "colors">>} story
+ */
 export function display(story) {
   const formats = story.formats ?? {};
+  /** @type {NumberFormat} */
   const plain = story.plainFormat ?? { prefix: "", suffix: "", decimals: 1, fixed: null, scales: [], always: false, group: ",", point: "." };
   const labels = story.labels ?? {};
   const names = story.names ?? {};
+  /** @param {string} column */
   const formatOf = (column) => {
     const [, aggregator, name] = AGGREGATE.exec(column) ?? [null, "sum", column];
     return COUNTING.has(aggregator) ? plain : formats[name] ?? plain;
   };
   return {
     formatOf,
-    number: (column, value, trim = false) => formatNumber(value, formatOf(column), trim),
+    /**
+     * A number of `column` in its format; anything not a number (the engine types
+     * a mark's values as labels or numbers) reads as missing, "–".
+     * @param {string} column
+     * @param {number | string | null | undefined} value
+     * @param {boolean} [trim]
+     */
+    number: (column, value, trim = false) => formatNumber(typeof value === "number" ? value : null, formatOf(column), trim),
+    /**
+     * @param {string} dimension
+     * @param {string | number} value
+     */
     label: (dimension, value) => labels[dimension]?.[value] ?? String(value),
     // A column's (or aggregate's) name as the audience reads it; Python names them all.
+    /** @param {string} column */
     name: (column) => names[column] ?? column,
     // The colour the story gives a category of a colour dimension (story.colors), or null.
+    /**
+     * @param {string} dimension
+     * @param {string | number} category
+     */
     colour: (dimension, category) => story.colors?.[dimension]?.[category] ?? null,
+    /** @param {string} column */
     isMeasure: (column) => {
       const [, , name] = AGGREGATE.exec(column) ?? [null, "sum", column];
       return name in formats;
@@ -374,6 +608,14 @@ export const PLAIN_NUMBER_STYLE = {
 };
 
 // The canvas corners of a text, in order around it.
+/**
+ * @param {Transform} transform
+ * @param {number} x
+ * @param {number} y
+ * @param {number} width
+ * @param {number} height
+ * @returns {Corners}
+ */
 function cornersOf(transform, x, y, width, height) {
   const [[a, c, e], [b, d, f]] = transform;
   return [[x, y], [x + width, y], [x + width, y + height], [x, y + height]].map(([px, py]) => [
@@ -383,6 +625,10 @@ function cornersOf(transform, x, y, width, height) {
 }
 
 // [left, top, right, bottom] around corners.
+/**
+ * @param {Corners} corners
+ * @returns {Box}
+ */
 const boxAround = (corners) => [
   Math.min(...corners.map((p) => p[0])),
   Math.min(...corners.map((p) => p[1])),
@@ -393,12 +639,18 @@ const boxAround = (corners) => [
 // Whether two drawn texts come closer than `gap` pixels, each a quadrilateral
 // (a rotated label's true outline, not its bounding box): no edge of either
 // separates them by that much.
+/**
+ * @param {Corners} p
+ * @param {Corners} q
+ * @param {number} gap
+ */
 function crowds(p, q, gap) {
   for (const shape of [p, q]) {
     for (let i = 0; i < 4; i += 1) {
       const [x1, y1] = shape[i];
       const [x2, y2] = shape[(i + 1) % 4];
       const [nx, ny] = [y1 - y2, x2 - x1];
+      /** @param {Corners} corners */
       const reach = (corners) => corners.map(([x, y]) => x * nx + y * ny);
       const [a, b] = [reach(p), reach(q)];
       const room = gap * Math.hypot(nx, ny);
@@ -409,15 +661,26 @@ function crowds(p, q, gap) {
 }
 
 // A CSS colour the engine sets ("#rrggbb" or "rgba(r, g, b, a)") as [r, g, b, a], or null.
+/**
+ * @param {string} paint
+ * @returns {[number, number, number, number] | null}
+ */
 function channelsOf(paint) {
   const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(paint);
-  if (hex) return [...hex.slice(1, 4).map((part) => Number.parseInt(part, 16)), 1];
+  if (hex) {
+    const [r, g, b] = hex.slice(1, 4).map((part) => Number.parseInt(part, 16));
+    return [r, g, b, 1];
+  }
   const rgb = /^rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)$/.exec(paint);
   return rgb ? [Number(rgb[1]), Number(rgb[2]), Number(rgb[3]), rgb[4] === undefined ? 1 : Number(rgb[4])] : null;
 }
 
 // `colour` (the story's, or a grey as light as the engine's `paint` when null) at the
 // opacity the engine gave `paint`: a mark fading in or out keeps fading.
+/**
+ * @param {string} paint
+ * @param {string | null | undefined} colour
+ */
 function repaint(paint, colour) {
   const engine = channelsOf(paint);
   if (!engine) return paint;
@@ -431,8 +694,13 @@ function repaint(paint, colour) {
 // In motion, each mark wears its own category's colour — of the dimension coloured now, else
 // of the one coloured before — and a mark of neither (a total) a neutral grey.
 // `colouring()` gives whether the chart moves, and the colour channel's series now and before.
+/**
+ * @param {Chart} chart
+ * @param {Shown} shown
+ * @param {() => { moving: boolean, now: string[], before: string[] }} colouring
+ */
 function keepColours(chart, shown, colouring) {
-  chart.on("plot-marker-draw", (event) => {
+  listen(chart, "plot-marker-draw", (event) => {
     const { moving, now, before } = colouring();
     if (!moving || JSON.stringify(now) === JSON.stringify(before)) return;
     const categories = event.target?.categories ?? {};
@@ -450,18 +718,38 @@ function keepColours(chart, shown, colouring) {
 // engine names them {name, aggregator}; marks key values as "mean(Units)"), its alignment
 // ("stretch": shares of 100%), and whether it moves. Mid-transition the engine still draws
 // the leaving state's labels, ticks and legend.
+/**
+ * Each channel's series by name ("mean(Units)"), as marks key their values.
+ * @typedef {Record<string, string[]>} Channels
+ */
+/**
+ * @typedef {{
+ *   now: Channels,
+ *   before: Channels,
+ *   align: string | null,
+ *   rested: string | null | undefined,
+ *   realigned: boolean,
+ *   moving: boolean,
+ * }} Shape
+ */
+/**
+ * @param {Chart} chart
+ * @returns {Shape}
+ */
 function followShape(chart) {
   // `before` and `rested` are what the chart showed when it last came to rest.
+  /** @type {Shape} */
   const shape = { now: {}, before: {}, align: null, rested: undefined, realigned: false, moving: false };
+  /** @param {import("vizzu").Data.SeriesDescriptor} entry */
   const key = (entry) => (entry.aggregator && entry.aggregator !== "sum" ? `${entry.aggregator}(${entry.name})` : entry.name);
-  chart.on("animation-begin", () => {
+  listen(chart, "animation-begin", () => {
     shape.moving = true;
   });
-  chart.on("animation-complete", () => {
+  listen(chart, "animation-complete", () => {
     shape.moving = false;
     [shape.before, shape.rested] = [shape.now, shape.align];
   });
-  chart.on("draw-begin", () => {
+  listen(chart, "draw-begin", () => {
     shape.now = Object.fromEntries(
       Object.entries(chart.config?.channels ?? {}).map(([name, channel]) => [name, (channel?.set ?? []).map(key)]),
     );
@@ -476,6 +764,23 @@ function followShape(chart) {
 // value just right of its last point, broken between words onto more lines
 // where the canvas ends before it does, and moved off a name already there —
 // up if its point is higher, down if lower — so the names keep the lines' order.
+/**
+ * A text placed in a frame, with its corners on the canvas (and, for a series' end, its point's height).
+ * @typedef {{ corners: Corners, text: string, point?: number }} Placed
+ */
+/** The texts placed in the frame being drawn, by group. @typedef {Map<string, Placed[]>} Frame */
+/**
+ * How a chart's labels are drawn: `before(event)` runs just before a mark's label
+ * is drawn; a value label is written in `ink` on a halo of `paper`.
+ * @typedef {{ before?: (event: MarkerLabelDraw) => void, ink?: string, paper?: string }} LabelOptions
+ */
+/**
+ * @param {MarkerLabelDraw} event
+ * @param {Marker | undefined} marker
+ * @param {string} text
+ * @param {Frame} frame
+ * @param {LabelOptions} options
+ */
 function drawEnd(event, marker, text, frame, { before, ink, paper }) {
   event.preventDefault();
   const center = marker?.position?.center;
@@ -484,6 +789,7 @@ function drawEnd(event, marker, text, frame, { before, ink, paper }) {
   const context = event.renderingContext;
   const x = center.x + 8;
   const room = (context.canvas.clientWidth || context.canvas.width) - x - 2;
+  /** @type {string[]} */
   const lines = [];
   for (const word of text.split(" ")) {
     const longer = lines.length ? `${lines[lines.length - 1]} ${word}` : word;
@@ -496,11 +802,12 @@ function drawEnd(event, marker, text, frame, { before, ink, paper }) {
   const height = line * lines.length;
   let y = center.y - line / 2;
   const drawn = frame.get("ends") ?? [];
+  /** @param {number} top */
   const box = (top) => cornersOf([[1, 0, 0], [0, 1, 0]], x, top, width, height);
   for (let tries = 0; tries < 40; tries += 1) {
     const other = drawn.find((one) => crowds(box(y), one.corners, 1));
     if (!other) break;
-    y += center.y < other.point ? -line / 4 : line / 4;
+    y += other.point !== undefined && center.y < other.point ? -line / 4 : line / 4;
   }
   drawn.push({ corners: box(y), text, point: center.y });
   frame.set("ends", drawn);
@@ -675,13 +982,41 @@ export function readableLabels(chart, shown, record, { before, ink, paper } = {}
 // over `data` under `filter`, as a dashboard's click narrows it. Numbers read in
 // the format each expression carries. A browser test holds both to the same text.
 
+/** How an aggregate reads its rows: "sum", "count", "mean", "min" or "max". @typedef {string} Aggregator */
+/** The conditions an expression narrows its rows by: per column, a label or the label a rank finds. @typedef {[column: string, wanted: { text: string } | Rank][]} Conditions */
+/**
+ * The first or last category drawn, or the top or bottom one by a measure.
+ * @typedef {{ op: "rank", dimension: string, where: Conditions } & (
+ *   { which: "first" } | { which: "last" } | { which: "top" | "bottom", by: { column: string, fn: Aggregator } }
+ * )} Rank
+ */
+/**
+ * An expression's tree as the story keeps it (Python's _expressions writes them).
+ * @typedef {Rank
+ *   | { op: "aggregate", column: string, fn: Aggregator, where: Conditions }
+ *   | { op: "change", along: string, column: string, where: Conditions }
+ *   | { op: "share", column: string, where: Conditions }
+ *   | { op: "caption" | "name" }} Expr
+ */
+/**
+ * How an expression's value reads: a category's label, or a number in a format
+ * (scaled, with its sign); a caption's format is empty.
+ * @typedef {{ category: string } | { number: NumberFormat, scale: number, signed: boolean } | {}} How
+ */
+/** What an expression reads: the data, its rows, the chart's filter and the author's own filters. @typedef {{ data: Dataset, rows: Row[], filter: Filter | null, raw: RawFilters }} Reading */
+
+/**
+ * The rows the data really holds (not the placeholders), as records.
+ * @param {Dataset} data
+ * @param {number | null} placeholdersFrom
+ */
 function records(data, placeholdersFrom) {
   const rows = Math.min(placeholdersFrom ?? Infinity, data.series[0]?.values.length ?? 0);
-  const columns = data.series.map((series) =>
-    series.categories ? series.values.map((code) => series.categories[code]) : series.values,
-  );
+  const columns = data.series.map(labelsOf);
+  /** @type {Row[]} */
   const result = new Array(rows);
   for (let i = 0; i < rows; i += 1) {
+    /** @type {Row} */
     const record = {};
     data.series.forEach((series, c) => (record[series.name] = columns[c][i]));
     result[i] = record;
@@ -689,8 +1024,16 @@ function records(data, placeholdersFrom) {
   return result;
 }
 
+/** A measure's value in a record: a number (NaN where missing). @param {Row} record @param {string} measure */
+const numberIn = (record, measure) => /** @type {number | null} */ (record[measure]);
+
+/**
+ * @param {(number | null)[]} values
+ * @param {Aggregator} fn
+ * @returns {number | null}
+ */
 function aggregate(values, fn) {
-  const present = values.filter((value) => value !== null && !Number.isNaN(value));
+  const present = /** @type {number[]} */ (values.filter((value) => value !== null && !Number.isNaN(value)));
   if (fn === "count") return present.length;
   if (!present.length) return null;
   if (fn === "sum") return present.reduce((a, b) => a + b, 0);
@@ -698,71 +1041,137 @@ function aggregate(values, fn) {
   return fn === "min" ? Math.min(...present) : Math.max(...present);
 }
 
-// One group per category of `dimension` the kept rows hold (in the data's
-// category order), or one group; `measure` aggregated by `fn` in each.
-function grouped(data, rows, dimension, measure, fn, where, raw) {
+/**
+ * The rows `where` keeps (all of them without one).
+ * @param {Reading} reading
+ * @param {Filter | null} where
+ */
+function kept({ data, rows, raw }, where) {
   const keep = where ? compileFilter(where, data, raw) : () => true;
-  const kept = rows.filter((record) => keep(record));
-  if (!dimension) return [[null, aggregate(kept.map((r) => r[measure]), fn)]];
-  const series = data.series.find((s) => s.name === dimension);
-  const order = series.categories ?? [...new Set(series.values)];
-  const groups = new Map();
-  for (const record of kept) {
-    const key = record[dimension];
-    if (!groups.has(key)) groups.set(key, []);
-    groups.get(key).push(measure ? record[measure] : null);
-  }
-  return order.filter((label) => groups.has(label)).map((label) => [label, measure ? aggregate(groups.get(label), fn) : null]);
+  return rows.filter((record) => keep(record));
 }
 
-function evaluateNode(node, context) {
-  const { data, rows, filter, raw } = context;
-  const where = (conditions) => {
-    const parts = filter ? [filter] : [];
-    for (const [column, wanted] of conditions) {
-      const label = "text" in wanted ? wanted.text : evaluateNode(wanted, context);
-      parts.push({ in: { column, values: label === null ? [] : [label] } });
+// `measure` over the rows `where` keeps, aggregated by `fn`.
+/**
+ * @param {Reading} reading
+ * @param {string} measure
+ * @param {Aggregator} fn
+ * @param {Filter | null} where
+ */
+function total(reading, measure, fn, where) {
+  return aggregate(kept(reading, where).map((r) => numberIn(r, measure)), fn);
+}
+
+// One group per category of `dimension` the kept rows hold (in the data's
+// category order); `measure` aggregated by `fn` in each.
+/**
+ * @param {Reading} reading
+ * @param {string} dimension
+ * @param {string | null} measure
+ * @param {Aggregator} fn
+ * @param {Filter | null} where
+ * @returns {[label: string, value: number | null][]}
+ */
+function grouped(reading, dimension, measure, fn, where) {
+  const order = categoriesOf(reading.data, dimension);
+  /** @type {Map<string | number | null, (number | null)[]>} */
+  const groups = new Map();
+  for (const record of kept(reading, where)) {
+    const key = record[dimension];
+    let group = groups.get(key);
+    if (!group) {
+      group = [];
+      groups.set(key, group);
     }
-    return parts.length ? (parts.length === 1 ? parts[0] : { and: parts }) : null;
-  };
-  const run = (dimension, measure, fn, spec) => grouped(data, rows, dimension, measure, fn, spec, raw);
-  if (node.op === "rank") {
-    const spec = where(node.where);
-    if (node.which === "first" || node.which === "last") {
-      const drawn = run(node.dimension, null, "count", spec);
-      return drawn.length ? drawn[node.which === "first" ? 0 : drawn.length - 1][0] : null;
-    }
-    const groups = run(node.dimension, node.by.column, node.by.fn, spec).filter(([, n]) => n !== null);
-    if (!groups.length) return null;
-    const numbers = groups.map(([, n]) => n);
-    const target = node.which === "top" ? Math.max(...numbers) : Math.min(...numbers);
-    return groups[numbers.indexOf(target)][0];
+    group.push(measure ? numberIn(record, measure) : null);
   }
+  return order.flatMap((label) => {
+    const group = groups.get(label);
+    return group ? [[label, measure ? aggregate(group, fn) : null]] : [];
+  });
+}
+
+/**
+ * The groups that have a value.
+ * @param {[label: string, value: number | null][]} groups
+ * @returns {[label: string, value: number][]}
+ */
+const valued = (groups) => groups.flatMap(([label, n]) => (n === null ? [] : [[label, n]]));
+
+/**
+ * The rows an expression reads: the chart's filter and its own conditions.
+ * @param {Reading} reading
+ * @param {Conditions} conditions
+ * @returns {Filter | null}
+ */
+function narrowed(reading, conditions) {
+  const { filter } = reading;
+  const parts = filter ? [filter] : [];
+  for (const [column, wanted] of conditions) {
+    const label = "text" in wanted ? wanted.text : rank(wanted, reading);
+    parts.push({ in: { column, values: label === null ? [] : [label] } });
+  }
+  return parts.length ? (parts.length === 1 ? parts[0] : { and: parts }) : null;
+}
+
+/**
+ * The category a rank finds, or null.
+ * @param {Rank} node
+ * @param {Reading} reading
+ * @returns {string | null}
+ */
+function rank(node, reading) {
+  const spec = narrowed(reading, node.where);
+  if (node.which === "first" || node.which === "last") {
+    const drawn = grouped(reading, node.dimension, null, "count", spec);
+    return drawn.length ? drawn[node.which === "first" ? 0 : drawn.length - 1][0] : null;
+  }
+  const groups = valued(grouped(reading, node.dimension, node.by.column, node.by.fn, spec));
+  if (!groups.length) return null;
+  const numbers = groups.map(([, n]) => n);
+  const target = node.which === "top" ? Math.max(...numbers) : Math.min(...numbers);
+  return groups[numbers.indexOf(target)][0];
+}
+
+/**
+ * @param {Expr} node
+ * @param {Reading} reading
+ * @returns {string | number | null}
+ */
+function evaluateNode(node, reading) {
+  if (node.op === "rank") return rank(node, reading);
   if (node.op === "aggregate") {
-    const spec = where(node.where);
-    const isDimension = data.series.find((s) => s.name === node.column)?.type === "dimension";
-    if (node.fn === "count" && isDimension) return run(node.column, null, "count", spec).length;
-    return run(null, node.column, node.fn, spec)[0][1];
+    const spec = narrowed(reading, node.where);
+    const isDimension = reading.data.series.find((s) => s.name === node.column)?.type === "dimension";
+    if (node.fn === "count" && isDimension) return grouped(reading, node.column, null, "count", spec).length;
+    return total(reading, node.column, node.fn, spec);
   }
   if (node.op === "change") {
-    const groups = run(node.along, node.column, "sum", where(node.where)).filter(([, n]) => n !== null);
+    const groups = valued(grouped(reading, node.along, node.column, "sum", narrowed(reading, node.where)));
     if (groups.length < 2 || !groups[0][1]) return null;
     const first = groups[0][1];
     return (groups[groups.length - 1][1] - first) / Math.abs(first);
   }
   if (node.op === "share") {
-    const whole = run(null, node.column, "sum", filter)[0][1];
-    const part = run(null, node.column, "sum", where(node.where))[0][1];
+    const whole = total(reading, node.column, "sum", reading.filter);
+    const part = total(reading, node.column, "sum", narrowed(reading, node.where));
     return whole ? (part ?? 0) / whole : null;
   }
   throw new StepError(`text: unknown expression ${JSON.stringify(node.op)}`);
 }
 
 // How one computed value reads: its expression's format, as _expressions.shown.
+/**
+ * @param {string | number | null} value
+ * @param {How} how
+ * @param {Pick<Shown, "label">} shownAs
+ * @param {(text: string) => string} [isolateText]
+ */
 export function readValue(value, how, shownAs, isolateText = (text) => text) {
   if ("category" in how) return value === null ? "–" : isolateText(shownAs.label(how.category, value));
-  if (!how.number) return String(value ?? "");
-  const scaled = value === null ? null : value * how.scale;
+  if (!("number" in how) || !how.number) return String(value ?? "");
+  // A number format is given to a number's expression only.
+  const scaled = value === null ? null : /** @type {number} */ (value) * how.scale;
   let text = formatNumber(scaled, how.number);
   if (how.signed && scaled !== null && scaled > 0 && /[1-9]/.test(text)) text = `+${text}`;
   return text;
@@ -770,18 +1179,21 @@ export function readValue(value, how, shownAs, isolateText = (text) => text) {
 
 /**
  * A templated text (its parts from the document) over `data` under `filter`.
- * @param {any[]} parts
- * @param {any} data
- * @param {{ filter?: any, shownAs: any, raw?: Map<string, Function>, placeholdersFrom?: number | null, isolateText?: (text: string) => string }} options
+ * @param {import("../export/document").BoundText} parts
+ * @param {Dataset} data
+ * @param {{ filter?: Filter | null, shownAs: Pick<Shown, "label">, raw?: RawFilters, placeholdersFrom?: number | null, isolateText?: (text: string) => string }} options
  */
 export function evaluateText(parts, data, { filter = null, shownAs, raw = new Map(), placeholdersFrom = null, isolateText = (text) => text }) {
-  const context = { data, rows: records(data, placeholdersFrom), filter, raw };
+  /** @type {Reading} */
+  const reading = { data, rows: records(data, placeholdersFrom), filter, raw };
   return parts
     .map((part) => {
       if (typeof part === "string") return part;
+      // The document keeps an expression's tree and format as Python wrote them.
+      const expr = /** @type {Expr} */ (part.expr);
       // A caption and a column's name read the same under any filter.
-      if (part.expr.op === "caption" || part.expr.op === "name") return part.text;
-      return readValue(evaluateNode(part.expr, context), part.format, shownAs, isolateText);
+      if (expr.op === "caption" || expr.op === "name") return part.text;
+      return readValue(evaluateNode(expr, reading), /** @type {How} */ (part.format), shownAs, isolateText);
     })
     .join("");
 }
