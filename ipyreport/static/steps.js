@@ -1,3 +1,4 @@
+// @ts-check
 // Turns ipyreport's JSON steps into Vizzu animate() calls.
 // Shared by the HTML player and the notebook widget; plain ES module, no build.
 
@@ -827,6 +828,251 @@ function drawEnd(event, marker, text, frame, { before, ink, paper }) {
   context.restore();
 }
 
+// --- labels in the story's formats ---------------------------------------------
+/**
+ * What a chart's label hooks read: the story's formats, the chart's track, what
+ * it shows (see followShape), the frame being drawn and how labels are drawn.
+ * @typedef {{ shown: Shown, record: ChartRecord, shape: Shape, frame: () => Frame, options: LabelOptions }} Labels
+ */
+/**
+ * The series a mark's label is written by, as measures and dimensions, and the
+ * mark (`known`) when it holds them all; else the engine's own text is all there is.
+ * @typedef {{ marker: Marker | undefined, known: Marker | null, set: string[], measures: string[], dims: string[] }} MarkLabel
+ */
+
+/**
+ * The texts placed in each frame the chart draws; those of the last complete
+ * frame are kept on `record.drawnLabels`.
+ * @param {Chart} chart
+ * @param {ChartRecord} record
+ * @returns {() => Frame} the frame being drawn
+ */
+function followFrames(chart, record) {
+  /** @type {Frame} */
+  let frame = new Map();
+  listen(chart, "draw-begin", () => {
+    frame = new Map();
+  });
+  record.drawnLabels = [];
+  listen(chart, "draw-complete", () => {
+    record.drawnLabels = [...frame.entries()].flatMap(([group, drawn]) =>
+      drawn.map(({ corners, text }) => ({ group, corners, box: boxAround(corners), text })),
+    );
+  });
+  return () => frame;
+}
+
+/**
+ * The measure on `channel` in `set` (a chart's channels), or null.
+ * @param {Shown} shown
+ * @param {Channels} set
+ * @param {string | undefined} channel
+ */
+const measureIn = (shown, set, channel) =>
+  channel === undefined ? null : (set[channel] ?? []).find((entry) => shown.isMeasure(entry)) ?? null;
+
+/**
+ * The measure on `channel` now, else before the chart's last change.
+ * @param {Shown} shown
+ * @param {Shape} shape
+ * @param {string | undefined} channel
+ */
+const measureOn = (shown, shape, channel) => measureIn(shown, shape.now, channel) ?? measureIn(shown, shape.before, channel);
+
+/**
+ * Numbers on an axis or legend whose measure changes (on an axis, or between shares of
+ * 100% and amounts) read in neither state's terms while the chart moves: they fade out.
+ * @param {Shown} shown
+ * @param {Shape} shape
+ * @param {string | undefined} channel
+ * @param {boolean} axis
+ */
+const rescaled = (shown, shape, channel, axis) =>
+  shape.moving && (measureIn(shown, shape.now, channel) !== measureIn(shown, shape.before, channel) || (axis && shape.realigned));
+
+/**
+ * `text` where the engine would draw its own, unless it would crowd a text of
+ * its group already in the frame; on a halo of `paper` in `ink` when given.
+ * @param {LabelDraw} event
+ * @param {Frame} frame
+ * @param {string} group
+ * @param {string} text
+ * @param {number} anchor 0 at the engine's box's start, 1 at its end
+ * @param {LabelOptions | null} halo
+ */
+function drawLabel(event, frame, group, text, anchor, halo) {
+  event.preventDefault();
+  const context = event.renderingContext;
+  const { outerRect, innerRect } = event.detail;
+  const width = context.measureText(text).width;
+  const x = innerRect.pos.x + (innerRect.size.x - width) * anchor;
+  const corners = cornersOf(outerRect.transform, x, innerRect.pos.y, width, innerRect.size.y);
+  const drawn = frame.get(group) ?? [];
+  // Axis labels keep a few pixels apart, so a long axis reads as words, not a fence.
+  const gap = group.startsWith("axis") ? 4 : 1;
+  if (drawn.some((other) => crowds(corners, other.corners, gap))) return;
+  drawn.push({ corners, text });
+  frame.set(group, drawn);
+  const [[a, c, e], [b, d, f]] = outerRect.transform;
+  context.save();
+  context.transform(a, b, c, d, e, f);
+  context.textBaseline = "top"; // as the engine draws, pixel for pixel
+  if (halo?.ink && halo.paper) {
+    context.strokeStyle = halo.paper;
+    context.lineWidth = 3;
+    context.lineJoin = "round";
+    context.strokeText(text, x, innerRect.pos.y);
+    context.fillStyle = halo.ink;
+  }
+  context.fillText(text, x, innerRect.pos.y);
+  context.restore();
+}
+
+/**
+ * Categories as the story writes them, one after another.
+ * @param {Shown} shown
+ * @param {Categories | undefined} categories
+ */
+const categoryText = (shown, categories) =>
+  Object.entries(categories ?? {})
+    .map(([name, value]) => shown.label(name, value))
+    .join(", ");
+
+/**
+ * A number the engine wrote plainly (PLAIN_NUMBERS), in its measure's format; a count,
+ * or a number whose measure left the chart, in the story's plain one — never raw.
+ * @param {Shown} shown
+ * @param {string | null} measure
+ * @param {string} text
+ */
+function numberText(shown, measure, text) {
+  const value = Number.parseFloat(text);
+  // Percentages of a stretched chart and anything else not a plain number stay the engine's.
+  if (/%/.test(text) || !Number.isFinite(value)) return text;
+  return shown.number(measure ?? "", value, true);
+}
+
+/**
+ * The label series a mark can be written by: the chart's now, else (mid-transition) those it
+ * leaves — the first the mark holds all of — or null.
+ * @param {Shown} shown
+ * @param {Shape} shape
+ * @param {Marker | undefined} marker
+ */
+function labelledBy(shown, shape, marker) {
+  /** @param {string[]} set */
+  const holds = (set) =>
+    set.length > 0 &&
+    set.every((entry) => (shown.isMeasure(entry) ? entry in (marker?.values ?? {}) : entry in (marker?.categories ?? {})));
+  return [shape.now.label ?? [], shape.before.label ?? []].find(holds) ?? null;
+}
+
+/**
+ * What the label of the mark `event` draws for can say (see MarkLabel).
+ * @param {Labels} labels
+ * @param {MarkerLabelDraw} event
+ * @returns {MarkLabel}
+ */
+function markLabel({ shown, shape }, event) {
+  const marker = event.target?.parent;
+  const held = labelledBy(shown, shape, marker);
+  const set = held ?? shape.now.label ?? [];
+  return {
+    marker,
+    known: held && marker ? marker : null,
+    set,
+    measures: set.filter((entry) => shown.isMeasure(entry)),
+    dims: set.filter((entry) => !shown.isMeasure(entry)),
+  };
+}
+
+/**
+ * Whether the value a mark holds of `measure` is one the data does not have (see followMissing).
+ * @param {ChartRecord} record
+ * @param {Marker | undefined} marker
+ * @param {string} measure
+ */
+const missingIn = (record, marker, measure) => Boolean(record.missing?.(marker, measure));
+
+/**
+ * A mark's label where the step names each series at its end: its dimensions'
+ * labels and its values beside the series' last point, and nowhere else.
+ * @param {MarkerLabelDraw} event
+ * @param {Labels} labels
+ * @param {MarkLabel} label
+ * @param {Ends} ends
+ */
+function drawEndLabel(event, { shown, shape, record, frame, options }, { marker, known, measures, dims }, ends) {
+  const along = (shape.now.x ?? []).find((entry) => !shown.isMeasure(entry));
+  const measure = measures[0] ?? measureOn(shown, shape, "y");
+  const end = known && along && measure && !missingIn(record, marker, measure) && ends(known.categories, along, dims, measure);
+  if (!known || !end) {
+    event.preventDefault();
+    return;
+  }
+  const words = [...dims.map((d) => shown.label(d, known.categories[d])), ...measures.map((m) => shown.number(m, known.values[m]))];
+  drawEnd(event, marker, words.join(" "), frame(), options);
+}
+
+/**
+ * A mark's label: its values (those the data has) and categories in the story's
+ * formats; a value the data does not have is not written (not as 0), and a mark
+ * with only such values has no label. Beside its mark (after a bar's end) it starts
+ * where the engine's box starts, next to the mark; over or inside it, it stays centred.
+ * @param {MarkerLabelDraw} event
+ * @param {Labels} labels
+ */
+function drawMarkerLabel(event, labels) {
+  const { shown, record, options } = labels;
+  const label = markLabel(labels, event);
+  const { marker, known, set, measures, dims } = label;
+  // A number the engine would write from neither state's series is not written at all.
+  if (!known && Number.isFinite(Number.parseFloat(event.detail.text))) {
+    event.preventDefault();
+    return;
+  }
+  if (record.ends) {
+    drawEndLabel(event, labels, label, record.ends);
+    return;
+  }
+  /** @param {string} m */
+  const missing = (m) => missingIn(record, marker, m);
+  if (known && measures.length && measures.every(missing) && !dims.length) {
+    event.preventDefault();
+    return;
+  }
+  const text =
+    known && set.length
+      ? [
+          ...measures.filter((m) => !missing(m)).map((m) => shown.number(m, known.values[m])),
+          ...dims.map((d) => shown.label(d, known.categories[d])),
+        ].join(", ")
+      : event.detail.text;
+  options.before?.(event);
+  const { outerRect, innerRect, align } = event.detail;
+  const left = outerRect.transform[0][2] + innerRect.pos.x;
+  const beside = marker?.position?.center && outerRect.transform[1][0] === 0 && left > marker.position.center.x + 1;
+  drawLabel(event, labels.frame(), "marker", text, beside ? 0 : (align + 1) / 2, options);
+}
+
+/**
+ * An axis tick's or legend's label: categories as the story writes them, a number in its
+ * measure's format; a number whose scale changes fades out while the chart moves.
+ * @param {TickDraw} event
+ * @param {Labels} labels
+ * @param {string | undefined} channel
+ * @param {{ axis: boolean, group: string, anchor: number }} place
+ */
+function drawScaleLabel(event, { shown, shape, frame }, channel, { axis, group, anchor }) {
+  const categories = event.target?.categories;
+  if (!categories && rescaled(shown, shape, channel, axis)) {
+    event.preventDefault();
+    return;
+  }
+  const text = categories ? categoryText(shown, categories) : numberText(shown, measureOn(shown, shape, channel), event.detail.text);
+  drawLabel(event, frame(), group, text, anchor, null);
+}
+
 // Every text a chart draws from the data goes through the story's formats
 // (numbers on labels, axes and legends; dates at their precision), and a
 // label that would overlap one already drawn in the same frame (axis ticks,
@@ -837,142 +1083,23 @@ function drawEnd(event, marker, text, frame, { before, ink, paper }) {
 // A value label is written in `ink` on a halo of `paper` (the theme's text and
 // background colours), so it keeps their contrast on any mark or backdrop.
 /**
- * @param {any} chart a Vizzu chart
- * @param {ReturnType<typeof display>} shown the story's formats (see display)
- * @param {any} record the chart's track: what it drew is kept there
- * @param {{ before?: (event: any) => void, ink?: string, paper?: string }} [options]
+ * @param {Chart} chart
+ * @param {Shown} shown the story's formats (see display)
+ * @param {ChartRecord} record the chart's track: what it drew is kept there
+ * @param {LabelOptions} [options]
  */
-export function readableLabels(chart, shown, record, { before, ink, paper } = {}) {
-  let frame = new Map();
+export function readableLabels(chart, shown, record, options = {}) {
   const shape = followShape(chart);
-  chart.on("draw-begin", () => {
-    frame = new Map();
-  });
-  record.drawnLabels = [];
-  chart.on("draw-complete", () => {
-    record.drawnLabels = [...frame.entries()].flatMap(([group, drawn]) =>
-      drawn.map(({ corners, text }) => ({ group, corners, box: boxAround(corners), text })),
-    );
-  });
-  const channelSet = (channel) => shape.now[channel] ?? [];
+  /** @type {Labels} */
+  const labels = { shown, record, shape, frame: followFrames(chart, record), options };
   keepColours(chart, shown, () => ({ moving: shape.moving, now: shape.now.color ?? [], before: shape.before.color ?? [] }));
-  const measureIn = (set, channel) => (set[channel] ?? []).find((entry) => shown.isMeasure(entry)) ?? null;
-  const measureOn = (channel) => measureIn(shape.now, channel) ?? measureIn(shape.before, channel);
-  // Numbers on an axis or legend whose measure changes (on an axis, or between shares of
-  // 100% and amounts) read in neither state's terms while the chart moves: they fade out.
-  const rescaled = (channel, axis) =>
-    shape.moving && (measureIn(shape.now, channel) !== measureIn(shape.before, channel) || (axis && shape.realigned));
-
-  function draw(event, group, text, anchor, haloed = false) {
-    event.preventDefault();
-    const context = event.renderingContext;
-    const { outerRect, innerRect } = event.detail;
-    const width = context.measureText(text).width;
-    const x = innerRect.pos.x + (innerRect.size.x - width) * anchor;
-    const corners = cornersOf(outerRect.transform, x, innerRect.pos.y, width, innerRect.size.y);
-    const drawn = frame.get(group) ?? [];
-    // Axis labels keep a few pixels apart, so a long axis reads as words, not a fence.
-    const gap = group.startsWith("axis") ? 4 : 1;
-    if (drawn.some((other) => crowds(corners, other.corners, gap))) return;
-    drawn.push({ corners, text });
-    frame.set(group, drawn);
-    const [[a, c, e], [b, d, f]] = outerRect.transform;
-    context.save();
-    context.transform(a, b, c, d, e, f);
-    context.textBaseline = "top"; // as the engine draws, pixel for pixel
-    if (haloed && ink && paper) {
-      context.strokeStyle = paper;
-      context.lineWidth = 3;
-      context.lineJoin = "round";
-      context.strokeText(text, x, innerRect.pos.y);
-      context.fillStyle = ink;
-    }
-    context.fillText(text, x, innerRect.pos.y);
-    context.restore();
-  }
-
-  const categoryText = (categories) =>
-    Object.entries(categories ?? {})
-      .map(([name, value]) => shown.label(name, value))
-      .join(", ");
-
-  // A number the engine wrote plainly (PLAIN_NUMBERS), in its measure's format; a count,
-  // or a number whose measure left the chart, in the story's plain one — never raw.
-  const numberText = (measure, text) => {
-    const value = Number.parseFloat(text);
-    // Percentages of a stretched chart and anything else not a plain number stay the engine's.
-    if (/%/.test(text) || !Number.isFinite(value)) return text;
-    return shown.number(measure ?? "", value, true);
-  };
-
-  // The label series a mark can be written by: the chart's now, else (mid-transition) those it leaves.
-  const labelled = (marker) => {
-    const holds = (set) =>
-      set.length > 0 &&
-      set.every((entry) => (shown.isMeasure(entry) ? entry in (marker?.values ?? {}) : entry in (marker?.categories ?? {})));
-    return [shape.now.label ?? [], shape.before.label ?? []].find(holds) ?? null;
-  };
-
-  chart.on("plot-marker-label-draw", (event) => {
-    const marker = event.target.parent;
-    const set = labelled(marker) ?? channelSet("label");
-    const measures = set.filter((entry) => shown.isMeasure(entry));
-    const dims = set.filter((entry) => !shown.isMeasure(entry));
-    const known = labelled(marker) !== null;
-    // A number the engine would write from neither state's series is not written at all.
-    if (!known && Number.isFinite(Number.parseFloat(event.detail.text))) {
-      event.preventDefault();
-      return;
-    }
-    // A value the data does not have is not written (not as 0): alone, no label at all.
-    const missing = (m) => Boolean(record.missing?.(marker, m));
-    if (record.ends) {
-      const along = channelSet("x").find((entry) => !shown.isMeasure(entry));
-      const measure = measures[0] ?? measureOn("y");
-      const end = known && along && measure && !missing(measure) && record.ends(marker.categories, along, dims, measure);
-      if (!end) {
-        event.preventDefault();
-        return;
-      }
-      const words = [...dims.map((d) => shown.label(d, marker.categories[d])), ...measures.map((m) => shown.number(m, marker.values[m]))];
-      drawEnd(event, marker, words.join(" "), frame, { before, ink, paper });
-      return;
-    }
-    if (known && measures.length && measures.every(missing) && !dims.length) {
-      event.preventDefault();
-      return;
-    }
-    const text = known && set.length
-      ? [...measures.filter((m) => !missing(m)).map((m) => shown.number(m, marker.values[m])), ...dims.map((d) => shown.label(d, marker.categories[d]))].join(", ")
-      : event.detail.text;
-    before?.(event);
-    // A label beside its mark (after a bar's end) starts where the engine's box
-    // starts, next to the mark; one over or inside its mark stays centred.
-    const { outerRect, innerRect, align } = event.detail;
-    const left = outerRect.transform[0][2] + innerRect.pos.x;
-    const beside = marker?.position?.center && outerRect.transform[1][0] === 0 && left > marker.position.center.x + 1;
-    draw(event, "marker", text, beside ? 0 : (align + 1) / 2, true);
+  listen(chart, "plot-marker-label-draw", (event) => drawMarkerLabel(event, labels));
+  listen(chart, "plot-axis-label-draw", (event) => {
+    const axis = event.target?.parent?.id ?? "x";
+    drawScaleLabel(event, labels, axis, { axis: true, group: `axis-${axis}`, anchor: axis === "y" ? 1 : 0.5 });
   });
-  chart.on("plot-axis-label-draw", (event) => {
-    const axis = event.target.parent?.id ?? "x";
-    if (!event.target.categories && rescaled(axis, true)) {
-      event.preventDefault();
-      return;
-    }
-    const text = event.target.categories
-      ? categoryText(event.target.categories)
-      : numberText(measureOn(axis), event.detail.text);
-    draw(event, `axis-${axis}`, text, axis === "y" ? 1 : 0.5);
-  });
-  chart.on("legend-label-draw", (event) => {
-    if (!event.target.categories && rescaled(event.target.parent?.channel, false)) {
-      event.preventDefault();
-      return;
-    }
-    const text = event.target.categories
-      ? categoryText(event.target.categories)
-      : numberText(measureOn(event.target.parent?.channel), event.detail.text);
-    draw(event, "legend", text, 0);
+  listen(chart, "legend-label-draw", (event) => {
+    drawScaleLabel(event, labels, event.target?.parent?.channel, { axis: false, group: "legend", anchor: 0 });
   });
 }
 
