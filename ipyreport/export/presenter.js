@@ -4,10 +4,11 @@
 // fetched); the player fills it in as the audience's window moves.
 // @ts-check
 
+import { BACKGROUND, INK } from "./look.js";
 import { letGo } from "./store.js";
 
 const PRESENTER_CSS = `
-  body { margin: 0; font-family: system-ui, sans-serif; background: #14181f; color: #e8ecf2; }
+  body { margin: 0; font-family: Roboto, sans-serif; background: ${BACKGROUND.dark}; color: ${INK.dark}; } /* the player's type, dark */
   main { display: grid; grid-template-columns: 1fr 1fr; grid-template-rows: auto 1fr auto; gap: 1rem; height: 100vh; box-sizing: border-box; padding: 1rem; }
   header { grid-column: 1 / -1; display: flex; gap: 2rem; align-items: baseline; }
   .timer { font-size: 2.5rem; font-variant-numeric: tabular-nums; }
