@@ -1,3 +1,4 @@
+// @ts-check
 // The story as an article the reader scrolls: its text in blocks, one per
 // step, and the chart held in view beside them (behind them on a phone).
 // The block that reaches the middle of the screen plays its step, forwards
@@ -11,25 +12,34 @@
 // is held at the top and the words scroll below it, so the line a block
 // crosses to play is a third of the way down the part of the screen under the chart.
 
+import { part } from "./chrome.js";
+
 /**
- * @param {{ root: HTMLElement, api: any }} context
+ * What the article asks of its player (player.js's api): go to a slide and
+ * step (1-based), resolving once it rests there, and a picture of what it shows.
+ * @typedef {{ goTo: (slide: number, step?: number) => Promise<unknown>, snapshot: () => string }} Player
+ */
+
+/**
+ * @param {{ root: HTMLElement, api: Player }} context
  */
 export function follow({ root, api }) {
-  const blocks = [...root.querySelectorAll(".ipyreport-block")];
-  /** @type {HTMLProgressElement} */
-  const progress = root.querySelector(".ipyreport-article-progress");
+  const blocks = [.../** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll(".ipyreport-block"))];
+  const progress = /** @type {HTMLProgressElement} */ (part(root, ".ipyreport-article-progress"));
+  /** @type {HTMLElement | null} */
   let active = null;
   let printing = false;
 
-  /** @type {HTMLElement} */
-  const sticky = root.querySelector(".ipyreport-sticky");
+  const sticky = part(root, ".ipyreport-sticky");
   /** @param {Element} block */
   const slider = (block) => /** @type {HTMLInputElement | null} */ (block.querySelector(".ipyreport-scrub input"));
+  /** @param {HTMLElement} block */
   const where = (block) => ({
     slide: Number(block.dataset.slide),
     step: Number(slider(block)?.value ?? block.dataset.step),
   });
 
+  /** @param {HTMLElement | null | undefined} block */
   async function show(block) {
     if (!block || block === active || printing) return;
     active?.classList.remove("ipyreport-active");
@@ -39,6 +49,7 @@ export function follow({ root, api }) {
     await play(block);
   }
 
+  /** @param {HTMLElement} block */
   async function play(block) {
     const { slide, step } = where(block);
     await api.goTo(slide, step); // resolves once the player rests there
@@ -48,9 +59,9 @@ export function follow({ root, api }) {
 
   scrubbers(blocks, slider, (block) => (active === block ? play(block) : show(block)));
 
+  /** @param {HTMLElement} block */
   function keepPicture(block) {
-    /** @type {HTMLImageElement} */
-    const picture = block.querySelector(".ipyreport-block-picture");
+    const picture = /** @type {HTMLImageElement} */ (part(block, ".ipyreport-block-picture"));
     picture.src = api.snapshot();
     picture.hidden = false;
   }
@@ -92,9 +103,9 @@ export function follow({ root, api }) {
 // A timeline's slider: each position a moment, named as its step is titled;
 // moving it plays that moment (`moved(block)`).
 /**
- * @param {Element[]} blocks
+ * @param {HTMLElement[]} blocks
  * @param {(block: Element) => HTMLInputElement | null} slider
- * @param {(block: Element) => unknown} moved
+ * @param {(block: HTMLElement) => unknown} moved
  */
 function scrubbers(blocks, slider, moved) {
   for (const block of blocks) {
@@ -124,7 +135,7 @@ function lineAcross(sticky) {
 
 // The block across the line (or the last one above it).
 /**
- * @param {Element[]} blocks
+ * @param {HTMLElement[]} blocks
  * @param {HTMLElement} sticky
  */
 function blockAt(blocks, sticky) {

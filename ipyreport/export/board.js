@@ -5,6 +5,7 @@
 // cross-filter of each dashboard is the player's state (the store).
 
 import * as steps from "../static/steps.js";
+import { part } from "./chrome.js";
 import { categoriesOf, drawnTable, fillTables } from "./tables.js";
 import { DIMMED, animate, both, listen, redraw } from "./tracks.js";
 import { isolate, topValues } from "./words.js";
@@ -17,11 +18,10 @@ import { isolate, topValues } from "./words.js";
 /** @typedef {import("./document").Filter} Filter */
 /** @typedef {import("./document").Data} Data */
 /** @typedef {import("./document").BoundText} BoundText */
-/** @typedef {import("./document").Table} Table */
 /** @typedef {import("./store.js").Selection} Selection */
 /** @typedef {ReturnType<typeof import("../static/steps.js").display>} Shown */
 /** @typedef {Track & { index: number }} BoardTrack */
-/** @typedef {Table & { filtered?: string }} ShownTable */
+/** @typedef {import("./tables.js").ShownTable} ShownTable */
 /**
  * A dashboard: its slide, element and charts (tracks), the lists, Clear
  * button and status line above them, and its cross-filter (the store's).
@@ -368,7 +368,7 @@ function describe(context, board, at) {
   const frame = slide.steps[at.step];
   for (const on of board.tracks) redraw(on.chart);
   const tables = boardTables(context, board, frame);
-  fillTables(root.querySelector(".ipyreport-tables"), tables, shown, frame.names);
+  fillTables(part(root, ".ipyreport-tables"), tables, shown, frame.names);
   const panels = board.element.querySelectorAll(".ipyreport-panel");
   tables.forEach((table, c) => {
     // A filtered chart in words: what it is filtered to and its top values.

@@ -1,3 +1,4 @@
+// @ts-check
 // How a story looks: the light and dark defaults, a narrow chart's type, a brand theme.
 
 // The light and dark ink, quieter ink (axes, legends), background and plain marks: themes.py's.
@@ -55,7 +56,14 @@ export const NARROW = {
   plot: { marker: { label: { fontSize: "9px" } }, xAxis: { label: { fontSize: "9px" } }, yAxis: { label: { fontSize: "9px" } } },
 };
 
+/**
+ * `extra` laid over `base` (Vizzu styles): an object in both is merged, anything else `extra` has wins.
+ * @param {object} base
+ * @param {object} extra
+ * @returns {Record<string, unknown>}
+ */
 export function merge(base, extra) {
+  /** @type {Record<string, unknown>} */
   const result = { ...base };
   for (const [key, value] of Object.entries(extra)) {
     const inner = result[key];
@@ -69,6 +77,10 @@ export function merge(base, extra) {
 
 // A brand theme: its colours and type on the page, its font file loaded
 // before the first chart draws (the engine measures text as it lays out), its logo.
+/**
+ * @param {HTMLElement} root
+ * @param {import("./document").Brand | null | undefined} brand
+ */
 export async function applyBrand(root, brand) {
   if (!brand) return;
   const vars = { "--ipyreport-bg": brand.background, "--ipyreport-fg": brand.foreground, "--ipyreport-accent": brand.accent };
@@ -83,7 +95,7 @@ export async function applyBrand(root, brand) {
       console.warn("ipyreport: the theme's font file could not be read; the system font is used", error);
     }
   }
-  const logo = root.querySelector(".ipyreport-logo");
+  const logo = /** @type {HTMLImageElement | null} */ (root.querySelector(".ipyreport-logo"));
   if (brand.logo && logo) {
     logo.src = brand.logo;
     logo.hidden = false;
