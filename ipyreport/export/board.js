@@ -19,6 +19,7 @@ import { isolate, topValues } from "./words.js";
 /** @typedef {import("./document").Data} Data */
 /** @typedef {import("./document").BoundText} BoundText */
 /** @typedef {import("./store.js").Selection} Selection */
+/** @typedef {import("./controllers.js").Controller} Controller */
 /** @typedef {ReturnType<typeof import("../static/steps.js").display>} Shown */
 /** @typedef {Track & { index: number }} BoardTrack */
 /** @typedef {import("./tables.js").ShownTable} ShownTable */
@@ -51,7 +52,7 @@ import { isolate, topValues } from "./words.js";
  *   explore: ReturnType<typeof import("./explore.js").explorer>,
  *   where: () => ({ slide: number, step: number } | null),
  *   onMarkerClick?: (marker: { categories: object, values: object, chart: number | null }) => void,
- *   onFiltered: (where: object) => void,
+ *   onFiltered: (where: import("./store.js").Where) => void,
  * }} Context
  */
 
@@ -378,7 +379,20 @@ function describe(context, board, at) {
 }
 
 /**
- * What the player makes dashboards with.
+ * The lists, Clear button and filtered mark of a dashboard, as its cross-filter is.
+ * @param {Board} board
+ */
+function showPicked(board) {
+  for (const [name, select] of board.selects) select.value = board.selection?.where?.[name] ?? "";
+  board.clear.disabled = !board.selection;
+  board.element.dataset.filtered = String(Boolean(board.selection));
+}
+
+/**
+ * What the player makes dashboards with. A dashboard's cross-filter is the
+ * store's: a click, a list, Clear, Escape or a host asks for one with the
+ * `selected` action (`select`), and the dashboards, subscribed to the store as
+ * a controller, show each new one (`update`).
  * @param {Context} context
  */
 export function dashboards(context) {
@@ -387,25 +401,32 @@ export function dashboards(context) {
   const boards = new Map(); // slide index -> its dashboard, made on first visit
 
   /**
-   * The dashboard of slide `s`, made on first visit.
+   * Filter the dashboard to `selection` (null: show everything).
+   * @param {Board} board
+   * @param {Selection | null} selection
+   */
+  const select = (board, selection) => store.dispatch({ type: "selected", slide: board.slide, selection });
+
+  /**
+   * The dashboard of slide `s`, made on first visit (showing the cross-filter the store holds for it).
    * @param {number} s
    */
   async function boardFor(s) {
-    const board = boards.get(s) ?? (await makeBoard(context, s, setSelection));
+    const board = boards.get(s) ?? (await makeBoard(context, s, select));
+    if (!boards.has(s) && board.selection) showPicked(board);
     boards.set(s, board);
     return board;
   }
 
   /**
-   * Filter the dashboard to `selection` (null: show everything).
+   * Show the dashboard's new cross-filter: its lists, its charts animated to
+   * it, then its status line, tables and words; the store counts it as running
+   * until the charts are there.
    * @param {Board} board
    * @param {Selection | null} selection
    */
-  async function setSelection(board, selection) {
-    store.dispatch({ type: "selected", slide: board.slide, selection });
-    for (const [name, select] of board.selects) select.value = selection?.where?.[name] ?? "";
-    board.clear.disabled = !selection;
-    board.element.dataset.filtered = String(Boolean(selection));
+  async function showSelection(board, selection) {
+    showPicked(board);
     store.dispatch({ type: "filtering", by: 1 });
     try {
       await refilter(context, board);
@@ -432,13 +453,24 @@ export function dashboards(context) {
     if (at && board === currentBoard()) describe(context, board, at);
   }
 
+  /** @type {NonNullable<Controller["update"]>} */
+  function update(state, previous) {
+    if (state.selections === previous.selections) return;
+    for (const [s, board] of boards) {
+      const selection = state.selections[s] ?? null;
+      if (selection === (previous.selections[s] ?? null)) continue;
+      showSelection(board, selection).catch((error) => console.error("ipyreport: could not filter the dashboard", error));
+    }
+  }
+
   return {
     boards,
     boardFor,
-    setSelection,
+    select,
     currentBoard,
     /** @type {(board: Board, frame: Frame) => (ShownTable | null)[]} */
     boardTables: (board, frame) => boardTables(context, board, frame),
     describeBoard,
+    update,
   };
 }

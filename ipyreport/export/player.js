@@ -193,10 +193,14 @@ function controllersOf({ root, page, hash, store, story, positions, shown, board
       hear: () => hearing.hear(),
       stopExploring: () => explore.stop(),
       filtered: () => Boolean(board.currentBoard()?.selection),
-      clearFilter: () => board.setSelection(board.currentBoard(), null),
+      clearFilter: () => {
+        const shown = board.currentBoard();
+        if (shown) board.select(shown, null);
+      },
     },
   });
   return [
+    board, // a dashboard's cross-filter, from the store
     controls({ root, story, positions, boards: board.boards, back, forward, onShown }),
     dataTables({ root, story, positions, shown, boards: board.boards, boardTables: board.boardTables }),
     info({ root, story, positions }),
@@ -230,13 +234,15 @@ function playerApi({ store, positions, main, move, board, hearing, pictures, des
     },
     // Play mode on or off (`force`), or the other way round.
     togglePlay: (force) => store.dispatch({ type: "played", playing: force ?? !store.state.playing }),
-    // Filter the dashboard in view to {dimension: category} ({} or null: show everything).
+    // Filter the dashboard in view to {dimension: category} ({} or null: show everything);
+    // resolves once its charts show it.
     select: (where) => {
       const shown = board.currentBoard();
       if (!shown) return Promise.resolve();
       const wanted = where && Object.keys(where).length ? { from: -1, where: { ...where } } : null;
       if (JSON.stringify(wanted?.where ?? null) === JSON.stringify(shown.selection?.where ?? null)) return Promise.resolve();
-      return board.setSelection(shown, wanted);
+      board.select(shown, wanted);
+      return store.idle();
     },
     next: move.forward,
     previous: move.back,

@@ -102,15 +102,32 @@ export function createStore() {
   const subscribers = new Set();
   /** @type {(() => void)[]} */
   let waiting = [];
+  /** @type {Action[]} */
+  const queued = [];
+  let notifying = false;
   return {
     get state() {
       return state;
     },
-    /** @param {Action} action */
+    /**
+     * Change the state by `action` and tell every subscriber. An action a
+     * subscriber dispatches (a dashboard counting the cross-filter it starts)
+     * runs once every subscriber has seen the one before it.
+     * @param {Action} action
+     */
     dispatch(action) {
-      const previous = state;
-      state = Object.freeze(reduce(state, action));
-      for (const subscriber of subscribers) subscriber(state, previous);
+      queued.push(action);
+      if (notifying) return;
+      notifying = true;
+      try {
+        for (let next = queued.shift(); next; next = queued.shift()) {
+          const previous = state;
+          state = Object.freeze(reduce(state, next));
+          for (const subscriber of subscribers) subscriber(state, previous);
+        }
+      } finally {
+        notifying = false;
+      }
       if (resting(state) || state.destroyed) {
         const done = waiting;
         waiting = [];

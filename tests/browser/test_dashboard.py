@@ -181,6 +181,65 @@ def test_clicking_a_mark_filters_the_other_charts_to_it(open_file, files):
     assert watch.network_requests() == []
 
 
+def test_a_selection_a_host_makes_is_the_players_state_and_on_screen_when_select_resolves(
+    open_file, files
+):
+    live, reference = files
+    # Motion on: the charts take half a second to filter, and `select` waits for them.
+    watch, page = open_dashboard(open_file, live, reduced_motion="no-preference")
+    before = panels(page)
+    seen = page.evaluate(
+        """async () => {
+            const root = document.getElementById("ipyreport");
+            const api = root.ipyreport;
+            const changes = [];
+            const stop = api.subscribe((state, previous) => {
+                if (state.selections !== previous.selections) changes.push(state.selections[1]);
+            });
+            await api.select({ Region: "Americas" });
+            stop();
+            const board = root.querySelector(".ipyreport-board:not([hidden])");
+            return {
+                changes,
+                selection: api.state.selections[1],
+                filtering: api.state.filtering,
+                list: board.querySelector("select[name=Region]").value,
+                clearable: !board.querySelector(".ipyreport-clear-filter").disabled,
+                status: board.querySelector(".ipyreport-filter-status").textContent,
+            };
+        }"""
+    )
+    picked = {"from": -1, "where": {"Region": "Americas"}}
+    assert seen == {
+        "changes": [picked],
+        "selection": picked,
+        "filtering": 0,
+        "list": "Americas",
+        "clearable": True,
+        "status": "Filtered to Region = Americas. Press Escape or Clear to show everything.",
+    }
+    after = panels(page)
+    check, check_page = open_dashboard(open_file, reference, reduced_motion="reduce")
+    expected = panels(check_page)
+    for number in (0, 2):
+        assert differs(after[number], before[number]) > 0.005, f"chart {number + 1} did not change"
+        assert differs(after[number], expected[number]) < 0.002, (
+            f"chart {number + 1} is not the filtered chart"
+        )
+    # Clear is the same action with no selection: everything shows again.
+    page.click(".ipyreport-board:not([hidden]) .ipyreport-clear-filter")
+    wait_idle(page)
+    assert (
+        page.evaluate("() => document.getElementById('ipyreport').ipyreport.state.selections[1]")
+        is None
+    )
+    assert state(page)["status"] == ""
+    for number in (0, 2):
+        assert differs(panels(page)[number], before[number]) < 0.002
+    assert watch.errors == []
+    assert check.errors == []
+
+
 def test_a_keyboard_user_filters_from_the_list_and_escape_clears(open_file, files):
     live, _ = files
     watch, page = open_dashboard(open_file, live, reduced_motion="reduce")

@@ -99,3 +99,23 @@ def test_engines_on_the_page_are_those_of_players_not_yet_destroyed_holding_none
         """
     )
     assert seen == [5, 5, 3, 3]
+
+
+def test_an_action_a_subscriber_dispatches_runs_once_every_subscriber_has_seen_the_one_before():
+    seen = run(
+        """
+        const s = store.createStore();
+        const log = [];
+        // The first subscriber starts a cross-filter whenever a selection arrives.
+        s.subscribe((state, previous) => {
+          if (state.selections !== previous.selections) s.dispatch({ type: "filtering", by: 1 });
+        });
+        s.subscribe((state, previous) => log.push([previous.filtering, state.filtering, Object.keys(state.selections)]));
+        s.dispatch({ type: "selected", slide: 1, selection: { from: -1, where: { Region: "Asia" } } });
+        let rested = false;
+        s.idle().then(() => (rested = true));
+        await null;
+        console.log(JSON.stringify({ log, filtering: s.state.filtering, rested }));
+        """
+    )
+    assert seen == {"log": [[0, 0, ["1"]], [0, 1, ["1"]]], "filtering": 1, "rested": False}
