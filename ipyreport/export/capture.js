@@ -4,12 +4,12 @@
 // play the next step paused and read it frame by frame, at exact points.
 import * as steps from "../static/steps.js";
 import { isBoard, isCover, part } from "./chrome.js";
-import { animate } from "./tracks.js";
+import { animate, redraw } from "./tracks.js";
 
 /** @typedef {import("./controllers.js").Position} Position */
 /** @typedef {import("./store.js").Store} Store */
 /** @typedef {import("./document").StoryDocument} StoryDocument */
-/** @typedef {{ chart: any, entries: any[], at: number }} Track */
+/** @typedef {import("./tracks.js").Track} Track */
 /** @typedef {{ element: HTMLElement, tracks: Track[] }} Board */
 
 /**
@@ -119,7 +119,7 @@ export function picture(root, slide, board, { titled = false, band: high = 0 }) 
  *   main: Track,
  *   currentBoard: () => Board | undefined,
  *   boardFor: (slide: number) => Promise<Board>,
- *   targetFor: (on: Track, entry: any) => { target: any, options: any },
+ *   targetFor: (on: Track, entry: import("./document").Step) => import("./tracks.js").Next,
  *   refused: (error: unknown) => Promise<void>,
  * }} Context
  */
@@ -139,6 +139,7 @@ async function pausedAt({ store, story, positions, main, boardFor, targetFor }, 
   const playing = [];
   for (const on of tracks) {
     const entry = on.entries[at];
+    if (!entry) continue; // nothing to play (the tracks kept above all have a step here)
     on.at = at;
     const next = targetFor(on, entry);
     const animation = animate(on.chart, next.target, { ...next.options, playState: "paused" });
@@ -191,7 +192,7 @@ export function capturing(context) {
     for (; frames.length < n && running.frame <= count; running.frame += 1) {
       for (const { on, control, seconds: own } of playing) {
         control.seek(`${Math.min(100, ((running.frame / count) * longest * 100) / own)}%`);
-        on.chart.feature.rendering.update();
+        redraw(on.chart);
       }
       frames.push(snapshot({ titled, band }));
     }

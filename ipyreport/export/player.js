@@ -1,3 +1,4 @@
+// @ts-check
 // The ipyreport story player: plays a story's slides and steps in a Vizzu chart.
 //
 // Keys: → ↓ PageDown Space next · ← ↑ PageUp back · Home End · P play/pause ·
@@ -39,7 +40,45 @@ import { createStore, enginesOnPage, letGo, register } from "./store.js";
 import { dataTables } from "./tables.js";
 import { tracks } from "./tracks.js";
 
+/** @typedef {import("./document").StoryDocument} StoryDocument */
+/** @typedef {import("./document").Data} Data */
+/** @typedef {import("./controllers.js").Controller} Controller */
+/** @typedef {import("./controllers.js").Position} Position */
+/** @typedef {import("./store.js").Store} Store */
+/** @typedef {import("./store.js").State} State */
+/** @typedef {import("./store.js").Where} Where */
+/** @typedef {import("./tracks.js").Track} Track */
+/** @typedef {import("./tracks.js").Chart} Chart */
+/** @typedef {ReturnType<typeof tracks>} Engines */
+/** @typedef {ReturnType<typeof dashboards>} Dashboards */
+/** @typedef {ReturnType<typeof explorer>} Explorer */
+/** @typedef {ReturnType<typeof sound>} Hearing */
+/** @typedef {ReturnType<typeof capturing>} Pictures */
+/** @typedef {ReturnType<typeof moves>} Moves */
+/** @typedef {ReturnType<typeof steps.display>} Shown */
+/** @typedef {{ categories: object, values: object, chart: number | null }} ClickedMark */
+/**
+ * What a host, a test or the PDF and video makers give the player (see `start`).
+ * @typedef {{
+ *   Vizzu: typeof import("vizzu").default,
+ *   story: StoryDocument,
+ *   root: HTMLElement & { ipyreport?: PlayerApi },
+ *   hash?: boolean,
+ *   page?: boolean,
+ *   start?: { slide: number, step: number } | null,
+ *   onShown?: (where: { index: number, slide: number, step: number }) => void,
+ *   onPlaying?: (playing: boolean) => void,
+ *   onMarkerClick?: (marker: ClickedMark) => void,
+ *   onSelection?: (where: Where) => void,
+ * }} Options
+ */
+
+/**
+ * Every step of the story in playing order, as slide and step.
+ * @param {StoryDocument} story
+ */
 function flatten(story) {
+  /** @type {Position[]} */
   const positions = [];
   story.slides.forEach((slide, s) => slide.steps.forEach((_, k) => positions.push({ slide: s, step: k })));
   return positions;
@@ -47,6 +86,7 @@ function flatten(story) {
 
 // Finish a chart's running animation at once; with none running there is
 // nothing to finish, and the queued target is handled right after.
+/** @param {Chart} chart */
 function finishNow(chart) {
   try {
     chart.animation.seek("100%");
@@ -57,12 +97,15 @@ function finishNow(chart) {
 
 // What the player reads from the story once (its data, filters, theme and
 // formats), and the chart engines it plays on (tracks.js).
+/** @param {Pick<Options, "Vizzu" | "story" | "root"> & { store: Store }} context */
 async function stage({ Vizzu, story, root, store }) {
   const allEntries = story.slides.flatMap((slide) =>
     isCover(slide) ? [] : isBoard(slide) ? slide.steps.flatMap((frame) => frame.charts.filter(Boolean)) : slide.steps,
   );
+  // A dataset ready for the engine; the row its timeline's placeholders start at, if any.
+  const prepare = /** @type {(data: Data, placeholdersFrom?: number | null) => Data} */ (steps.prepareData);
   const datasets = Object.fromEntries(
-    Object.entries(story.datasets).map(([key, data]) => [key, steps.prepareData(data, story.placeholders?.[key])]),
+    Object.entries(story.datasets).map(([key, data]) => [key, prepare(data, story.placeholders?.[key])]),
   );
   const raw = await steps.loadRawFilters(allEntries);
   const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
@@ -84,13 +127,25 @@ async function stage({ Vizzu, story, root, store }) {
 // Moves: where the story goes. `go(target)` (0-based) resolves once the
 // player rests: the target on screen, or (when the viewer asked for another
 // place meanwhile) the last place asked for.
+/**
+ * @param {{
+ *   store: Store,
+ *   story: StoryDocument,
+ *   positions: Position[],
+ *   main: Track,
+ *   engines: Engines,
+ *   board: Dashboards,
+ *   explore: Explorer,
+ * }} context
+ */
 function moves({ store, story, positions, main, engines, board, explore }) {
   const running = () => [main, ...(board.currentBoard()?.tracks ?? [])];
 
   // A step the engine refused: say so on that step, and start the main chart
   // again (a refused animation leaves it unusable), so the next step plays.
+  /** @param {unknown} error */
   async function refused(error) {
-    const message = `This step could not be drawn (${error?.message ?? error}). The story goes on with the next step.`;
+    const message = `This step could not be drawn (${reason(error)}). The story goes on with the next step.`;
     store.dispatch({ type: "refused", message });
     const s = positions[store.state.index].slide;
     if (isBoard(story.slides[s])) {
@@ -106,6 +161,7 @@ function moves({ store, story, positions, main, engines, board, explore }) {
   }
 
   // Draw position `target`, saying so on screen if the engine refuses it.
+  /** @param {number} target */
   async function draw(target) {
     explore.stop();
     try {
@@ -123,6 +179,10 @@ function moves({ store, story, positions, main, engines, board, explore }) {
     }
   }
 
+  /**
+   * @param {number} target
+   * @returns {Promise<void>}
+   */
   async function go(target) {
     if (store.state.destroyed) return;
     target = Math.max(0, Math.min(positions.length - 1, target));
@@ -135,9 +195,12 @@ function moves({ store, story, positions, main, engines, board, explore }) {
     }
     if (target === store.state.index) return store.idle();
     store.dispatch({ type: "moving" });
-    for (let next = target; next !== null && !store.state.destroyed; next = store.state.pending) {
+    /** @type {number | null} */
+    let next = target;
+    while (next !== null && !store.state.destroyed) {
       if (store.state.pending !== null) store.dispatch({ type: "dequeued" });
       if (next !== store.state.index) await draw(next);
+      next = store.state.pending;
     }
     store.dispatch({ type: "rested" });
     return store.idle();
@@ -149,7 +212,21 @@ function moves({ store, story, positions, main, engines, board, explore }) {
   return { go, refused, running, forward: () => go(here() + 1), back: () => go(here() - 1) };
 }
 
-// The cross-filter of the dashboard in view ({} for none).
+/**
+ * Why a step could not be drawn: the error's message, or what was thrown.
+ * @param {unknown} error
+ */
+function reason(error) {
+  const message = typeof error === "object" && error !== null && "message" in error ? error.message : null;
+  return message ?? error;
+}
+
+/**
+ * The cross-filter of the dashboard in view ({} for none).
+ * @param {State} state
+ * @param {Position[]} positions
+ * @returns {Where}
+ */
 function selectionIn(state, positions) {
   return state.index < 0 ? {} : state.selections[positions[state.index].slide]?.where ?? {};
 }
@@ -157,7 +234,8 @@ function selectionIn(state, positions) {
 /**
  * Selection: the host hears of the cross-filter in view as a move changes it
  * (board.js tells it when a dashboard's charts are filtered).
- * @returns {import("./controllers.js").Controller}
+ * @param {{ positions: Position[], onSelection?: (where: Where) => void }} context
+ * @returns {Controller}
  */
 function announcer({ positions, onSelection }) {
   return {
@@ -171,12 +249,24 @@ function announcer({ positions, onSelection }) {
 
 /**
  * The controllers, each with one job, in the order they render a change.
- * @param {any} context
- * @returns {import("./controllers.js").Controller[]}
+ * @param {Pick<Options, "root" | "story" | "onShown" | "onPlaying" | "onSelection"> & {
+ *   page: boolean,
+ *   hash: boolean,
+ *   store: Store,
+ *   positions: Position[],
+ *   shown: Shown,
+ *   board: Dashboards,
+ *   move: Moves,
+ *   explore: Explorer,
+ *   hearing: Hearing,
+ *   preview: (element: HTMLElement) => Promise<Track>,
+ *   show: Engines["show"],
+ * }} context
+ * @returns {Controller[]}
  */
 function controllersOf({ root, page, hash, store, story, positions, shown, board, move, explore, hearing, preview, show, onShown, onPlaying, onSelection }) {
   const { go, forward, back } = move;
-  const onKey = (event) => keyboard.onKey(event);
+  const onKey = (/** @type {KeyboardEvent} */ event) => keyboard.onKey(event);
   const presenting = presenter({ root, store, story, positions, page, preview, show, back, forward, onKey });
   const keyboard = keys({
     root,
@@ -214,6 +304,18 @@ function controllersOf({ root, page, hash, store, story, positions, shown, board
 }
 
 // What a host, a test or the PDF and video makers call on a player (root.ipyreport).
+/**
+ * @param {{
+ *   store: Store,
+ *   positions: Position[],
+ *   main: Track,
+ *   move: Moves,
+ *   board: Dashboards,
+ *   hearing: Hearing,
+ *   pictures: Pictures,
+ *   destroy: () => void,
+ * }} context
+ */
 function playerApi({ store, positions, main, move, board, hearing, pictures, destroy }) {
   return {
     destroy,
@@ -228,14 +330,16 @@ function playerApi({ store, positions, main, move, board, hearing, pictures, des
     // Each running chart's title as the engine holds it now.
     titles: () => move.running().map((on) => on.chart.config?.title ?? null),
     // 1-based slide and step, as the URL hash and the notebook widget count.
+    /** @type {(slide: number, step?: number) => Promise<void>} */
     goTo: (slide, step = 1) => {
       const found = positions.findIndex((p) => p.slide === slide - 1 && p.step === step - 1);
       return found < 0 ? Promise.resolve() : move.go(found);
     },
     // Play mode on or off (`force`), or the other way round.
-    togglePlay: (force) => store.dispatch({ type: "played", playing: force ?? !store.state.playing }),
+    togglePlay: (/** @type {boolean | undefined} */ force) => store.dispatch({ type: "played", playing: force ?? !store.state.playing }),
     // Filter the dashboard in view to {dimension: category} ({} or null: show everything);
     // resolves once its charts show it.
+    /** @type {(where: Where | null | undefined) => Promise<void>} */
     select: (where) => {
       const shown = board.currentBoard();
       if (!shown) return Promise.resolve();
@@ -274,19 +378,10 @@ function playerApi({ store, positions, main, move, board, hearing, pictures, des
 // `onMarkerClick({categories, values, chart})` when a mark is clicked (`chart`:
 // 1-based within a dashboard, null on the main chart), `onSelection(where)` when
 // the cross-filter in view changes ({dimension: category}, {} for none).
+/** @typedef {ReturnType<typeof playerApi>} PlayerApi */
 /**
- * @param {{
- *   Vizzu: typeof import("vizzu").default,
- *   story: any,
- *   root: HTMLElement & { ipyreport?: any },
- *   hash?: boolean,
- *   page?: boolean,
- *   start?: { slide: number, step: number } | null,
- *   onShown?: (where: { index: number, slide: number, step: number }) => void,
- *   onPlaying?: (playing: boolean) => void,
- *   onMarkerClick?: (marker: { categories: object, values: object, chart: number | null }) => void,
- *   onSelection?: (where: object) => void,
- * }} options
+ * @param {Options} options
+ * @returns {Promise<PlayerApi>}
  */
 export async function start(options) {
   const { Vizzu, story, root, hash = true, page = false, onMarkerClick, onSelection } = options;
@@ -299,17 +394,17 @@ export async function start(options) {
   const { track } = engines;
   const explore = explorer({ root, store, shown });
   const where = () => (store.state.index >= 0 ? positions[store.state.index] : null);
-  const onFiltered = (selection) => onSelection?.(selection);
+  const onFiltered = (/** @type {Where} */ selection) => onSelection?.(selection);
   const board = dashboards({ story, root, store, tracks: engines, datasets, raw, shown, reducedMotion, explore, where, onMarkerClick, onFiltered });
   const mainEntries = story.slides.flatMap((slide) => (isBoard(slide) || isCover(slide) ? slide.steps.map(() => null) : slide.steps));
   const main = await track(chartElement, mainEntries, {
     renewable: true,
     onClick: (marker) => onMarkerClick?.({ ...marker, chart: null }),
   });
-  explore.attach(chartElement, () => main, () => story.slides[where().slide].heading);
+  explore.attach(chartElement, () => main, () => story.slides[where()?.slide ?? 0].heading);
   const move = moves({ store, story, positions, main, engines, board, explore });
   const hearing = sound({ root, main, currentBoard: board.currentBoard, explore });
-  const preview = (element) => track(element, mainEntries, { renewable: true });
+  const preview = (/** @type {HTMLElement} */ element) => track(element, mainEntries, { renewable: true });
   const controllers = controllersOf({ ...options, hash, page, store, positions, shown, board, move, explore, hearing, preview, show: engines.show });
   // Each controller does one job; the store tells them all what changed.
   store.subscribe((state, previous) => {
@@ -331,7 +426,8 @@ export async function start(options) {
   }
   const api = playerApi({ store, positions, main, move, board, hearing, pictures, destroy });
   root.ipyreport = api;
-  const opening = options.start ? positions.findIndex((p) => p.slide === options.start.slide - 1 && p.step === options.start.step - 1) : -1;
+  const asked = options.start;
+  const opening = asked ? positions.findIndex((p) => p.slide === asked.slide - 1 && p.step === asked.step - 1) : -1;
   await move.go(opening >= 0 ? opening : hash ? positionOf(story, positions, window.location.hash) : 0);
   // Milliseconds from navigation to the first drawn step (for benchmarks).
   root.dataset.readyMs = String(Math.round(performance.now()));
