@@ -41,7 +41,6 @@ import { dataTables } from "./tables.js";
 import { tracks } from "./tracks.js";
 
 /** @typedef {import("./document").StoryDocument} StoryDocument */
-/** @typedef {import("./document").Data} Data */
 /** @typedef {import("./controllers.js").Controller} Controller */
 /** @typedef {import("./controllers.js").Position} Position */
 /** @typedef {import("./store.js").Store} Store */
@@ -100,12 +99,10 @@ function finishNow(chart) {
 /** @param {Pick<Options, "Vizzu" | "story" | "root"> & { store: Store }} context */
 async function stage({ Vizzu, story, root, store }) {
   const allEntries = story.slides.flatMap((slide) =>
-    isCover(slide) ? [] : isBoard(slide) ? slide.steps.flatMap((frame) => frame.charts.filter(Boolean)) : slide.steps,
+    isCover(slide) ? [] : isBoard(slide) ? slide.steps.flatMap((frame) => frame.charts.filter((chart) => chart !== null)) : slide.steps,
   );
-  // A dataset ready for the engine; the row its timeline's placeholders start at, if any.
-  const prepare = /** @type {(data: Data, placeholdersFrom?: number | null) => Data} */ (steps.prepareData);
   const datasets = Object.fromEntries(
-    Object.entries(story.datasets).map(([key, data]) => [key, prepare(data, story.placeholders?.[key])]),
+    Object.entries(story.datasets).map(([key, data]) => [key, steps.prepareData(data, story.placeholders?.[key])]),
   );
   const raw = await steps.loadRawFilters(allEntries);
   const reducedMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
