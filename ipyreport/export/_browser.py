@@ -17,6 +17,12 @@ CHROMIUM_ARGS = [
     "--disable-gpu",
     "--disable-background-networking",
     "--disable-component-update",
+    # With subpixel positioning, a page's fonts take their vertical metrics (ascent and
+    # descent, a pixel apart) from whichever font settings the page starts with, which
+    # vary from one launch to the next: a chart's label then sits a pixel higher or lower
+    # and its glyphs are drawn differently. Without it, the same story draws the same
+    # pictures every time, so a handout built at a pinned time is byte for byte the same.
+    "--disable-font-subpixel-positioning",
 ]
 
 
