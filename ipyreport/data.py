@@ -60,7 +60,25 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, eq=False)
 class Dimension:
-    """A categorical series in index form: ``categories[codes[i]]`` is row i."""
+    """A categorical series in index form: ``categories[codes[i]]`` is row i.
+
+    Made by :func:`encode`; not usually built by hand.
+
+    Parameters
+    ----------
+    name : str
+        The column's name.
+    categories : tuple of str
+        Each distinct value as text, in the order colours are given.
+    codes : numpy.ndarray of int32
+        For each row, the index of its value in ``categories``.
+
+    Examples
+    --------
+    >>> dimension = encode({"Region": ["North", "South", "North"]})["Region"]
+    >>> dimension.categories, dimension.codes.tolist()
+    (('North', 'South'), [0, 1, 0])
+    """
 
     name: str
     categories: tuple[str, ...]
@@ -69,6 +87,13 @@ class Dimension:
     def labels(self) -> list[str]:
         """The value of every row as text.
 
+        Returns
+        -------
+        list of str
+            One label per row, in row order.
+
+        Examples
+        --------
         >>> encode({"a": ["x", "y", "x"]})["a"].labels()
         ['x', 'y', 'x']
         """
@@ -76,7 +101,18 @@ class Dimension:
         return list(table[self.codes]) if len(table) else []
 
     def to_dict(self) -> dict[str, Any]:
-        """This series as a Vizzu index-form dimension."""
+        """This series as a Vizzu index-form dimension.
+
+        Returns
+        -------
+        dict
+            ``{"name", "type": "dimension", "categories", "values"}``, ready for JSON.
+
+        Examples
+        --------
+        >>> encode({"a": ["x", "y", "x"]})["a"].to_dict()
+        {'name': 'a', 'type': 'dimension', 'categories': ['x', 'y'], 'values': [0, 1, 0]}
+        """
         return {
             "name": self.name,
             "type": "dimension",
@@ -93,9 +129,26 @@ class Dimension:
 class Measure:
     """A numeric series; ``NaN`` in ``values`` marks a missing value.
 
-    ``log_of`` names the measure whose base-10 logarithms ``values`` are (a
-    log axis drawn on a linear engine): numbers read as ``10 ** value`` in
-    that measure's format, and tables and words read that measure itself.
+    Made by :func:`encode`; not usually built by hand.
+
+    Parameters
+    ----------
+    name : str
+        The column's name.
+    values : numpy.ndarray of float64 or int64
+        One number per row.
+    unit : str, optional
+        The unit Vizzu writes after the numbers (``"$"``, ``"kg"``).
+    log_of : str, optional
+        The measure whose base-10 logarithms ``values`` are (a log axis drawn
+        on a linear engine): numbers read as ``10 ** value`` in that measure's
+        format, and tables and words read that measure itself.
+
+    Examples
+    --------
+    >>> measure = encode({"Revenue": [1.5, None]}, units={"Revenue": "$"})["Revenue"]
+    >>> measure.unit, measure.to_list()
+    ('$', [1.5, None])
     """
 
     name: str
@@ -106,6 +159,13 @@ class Measure:
     def to_list(self) -> list[float | int | None]:
         """The values as Python numbers, ``None`` where missing.
 
+        Returns
+        -------
+        list of float, int or None
+            One number per row.
+
+        Examples
+        --------
         >>> encode({"m": [1.5, None]})["m"].to_list()
         [1.5, None]
         """
@@ -116,7 +176,18 @@ class Measure:
         return result
 
     def to_dict(self) -> dict[str, Any]:
-        """This series as a Vizzu measure (missing values are ``None``)."""
+        """This series as a Vizzu measure (missing values are ``None``).
+
+        Returns
+        -------
+        dict
+            ``{"name", "type": "measure", "values"}``, and ``"unit"`` when it has one.
+
+        Examples
+        --------
+        >>> encode({"m": [1.5, None]})["m"].to_dict()
+        {'name': 'm', 'type': 'measure', 'values': [1.5, None]}
+        """
         result: dict[str, Any] = {
             "name": self.name,
             "type": "measure",
@@ -140,9 +211,24 @@ Series = Dimension | Measure
 class VizzuData:
     """Vizzu data, column by column, ready to serialize.
 
-    ``placeholders_from`` marks rows from that index on as placeholders a
-    timeline added for gaps: their measures are missing, and players draw
-    them as empty (zero-size) marks so categories keep their places.
+    Made by :func:`encode`. ``data["Region"]`` is the series of that name.
+
+    Parameters
+    ----------
+    series : tuple of Dimension or Measure
+        The columns, in order.
+    num_rows : int
+        How many rows every series holds.
+    placeholders_from : int, optional
+        Marks rows from that index on as placeholders a timeline added for
+        gaps: their measures are missing, and players draw them as empty
+        (zero-size) marks so categories keep their places.
+
+    Examples
+    --------
+    >>> data = encode({"Region": ["North", "South"], "Revenue": [1.5, 2.0]})
+    >>> data.names, data.num_rows
+    (['Region', 'Revenue'], 2)
     """
 
     series: tuple[Series, ...]
@@ -165,6 +251,18 @@ class VizzuData:
     def take(self, rows: npt.NDArray[np.intp]) -> VizzuData:
         """These rows, in this order; categories stay as they are (and so do colours).
 
+        Parameters
+        ----------
+        rows : numpy.ndarray of intp
+            The indices of the rows to keep.
+
+        Returns
+        -------
+        VizzuData
+            A new object holding only those rows.
+
+        Examples
+        --------
         >>> encode({"a": ["x", "y"], "m": [1, 2]}).take(np.array([1]))["a"].labels()
         ['y']
         """
@@ -177,7 +275,18 @@ class VizzuData:
         return VizzuData(series=tuple(series), num_rows=len(rows))
 
     def to_dict(self) -> dict[str, Any]:
-        """The Vizzu 0.16 data object ``{"series": [...]}``, ready for any JSON library."""
+        """The Vizzu 0.16 data object ``{"series": [...]}``, ready for any JSON library.
+
+        Returns
+        -------
+        dict
+            ``{"series": [...]}``, each series as its ``to_dict()`` gives it.
+
+        Examples
+        --------
+        >>> encode({"m": [2.0]}).to_dict()
+        {'series': [{'name': 'm', 'type': 'measure', 'values': [2.0]}]}
+        """
         return {"series": [series.to_dict() for series in self.series]}
 
     def to_json(self) -> bytes:
@@ -186,6 +295,13 @@ class VizzuData:
         Missing measures are ``null``, never ``NaN``; a measure whose values
         are all whole numbers is written without trailing ``.0``.
 
+        Returns
+        -------
+        bytes
+            The JSON text, encoded as UTF-8.
+
+        Examples
+        --------
         >>> encode({"a": ["x"], "m": [2.0]}).to_json()
         b'{"series":[{"name":"a","type":"dimension","categories":["x"],"values":[0]},{"name":"m","type":"measure","values":[2]}]}'
         """
@@ -205,14 +321,47 @@ def encode(
 ) -> VizzuData:
     """Read ``source`` and encode every column as a Vizzu series.
 
-    ``columns`` picks and orders the columns (default: all). Roles are
-    inferred from Arrow types (numbers are measures; text, categoricals,
-    booleans, dates and times are dimensions); ``dimensions`` and
-    ``measures`` force them. ``null_label`` names missing dimension values;
-    ``precision`` rounds measures to that many significant digits (default:
-    lossless); ``units`` sets measure units. More than ``max_rows`` rows is
-    an error, never a sample.
+    Roles are inferred from Arrow types (numbers are measures; text,
+    categoricals, booleans, dates and times are dimensions). More than
+    ``max_rows`` rows is an error, never a sample.
 
+    Parameters
+    ----------
+    source : table-like
+        A pyarrow Table or RecordBatch, a pandas or polars DataFrame, a
+        mapping of column names to sequences, or a path to a CSV, Parquet or
+        Arrow file.
+    columns : sequence of str, optional
+        The columns to keep, in this order (default: all).
+    dimensions : sequence of str, default ()
+        Columns read as dimensions whatever their type.
+    measures : sequence of str, default ()
+        Columns read as measures; they must hold numbers or booleans.
+    null_label : str, default "(missing)"
+        The category that missing dimension values are shown as.
+    precision : int or mapping of str to int, optional
+        Round measures (every one, or those named) to this many significant
+        digits (default: lossless).
+    units : mapping of str to str, optional
+        Each measure's unit.
+    max_rows : int or None, default 1_000_000
+        The most rows ``source`` may have; ``None`` for no limit.
+
+    Returns
+    -------
+    VizzuData
+        One series per column.
+
+    Raises
+    ------
+    DataError
+        When an option names no column, a forced measure holds no numbers, or
+        the data cannot be encoded exactly; the message says the fix.
+    RowLimitError
+        When ``source`` has more than ``max_rows`` rows.
+
+    Examples
+    --------
     >>> data = encode({"Region": ["North", None], "Revenue": [1.5, None]})
     >>> data["Region"].categories, data["Revenue"].to_list()
     (('North', '(missing)'), [1.5, None])
@@ -231,8 +380,28 @@ def encode(
 
 
 def to_vizzu_data(source: Any, **options: Any) -> dict[str, Any]:
-    """Return the Vizzu data object for ``source`` (options as for :func:`encode`).
+    """The Vizzu data object for ``source``, as Python values.
 
+    Parameters
+    ----------
+    source : table-like
+        Anything :func:`encode` reads.
+    **options
+        :func:`encode`'s keywords (``columns``, ``dimensions``, ``measures``,
+        ``null_label``, ``precision``, ``units``, ``max_rows``).
+
+    Returns
+    -------
+    dict
+        ``{"series": [...]}``, as :meth:`VizzuData.to_dict` gives it.
+
+    Raises
+    ------
+    DataError
+        As :func:`encode` raises it.
+
+    Examples
+    --------
     >>> to_vizzu_data({"Region": ["North", "South", "North"]})
     {'series': [{'name': 'Region', 'type': 'dimension', 'categories': ['North', 'South'], 'values': [0, 1, 0]}]}
     """
@@ -240,8 +409,30 @@ def to_vizzu_data(source: Any, **options: Any) -> dict[str, Any]:
 
 
 def to_vizzu_json(source: Any, **options: Any) -> bytes:
-    """Return the Vizzu data object for ``source`` as JSON bytes (fast path).
+    """The Vizzu data object for ``source`` as JSON bytes (the fast path).
 
+    Each column is encoded and written in parallel for large tables.
+
+    Parameters
+    ----------
+    source : table-like
+        Anything :func:`encode` reads.
+    **options
+        :func:`encode`'s keywords (``columns``, ``dimensions``, ``measures``,
+        ``null_label``, ``precision``, ``units``, ``max_rows``).
+
+    Returns
+    -------
+    bytes
+        The same JSON as :meth:`VizzuData.to_json` writes.
+
+    Raises
+    ------
+    DataError
+        As :func:`encode` raises it.
+
+    Examples
+    --------
     >>> to_vizzu_json({"Units": [3, None]})
     b'{"series":[{"name":"Units","type":"measure","values":[3,null]}]}'
     """
@@ -362,13 +553,37 @@ def column_roles(
     measures: Sequence[str] = (),
     columns: Sequence[str] | None = None,
 ) -> dict[str, Role]:
-    """Each column's role, from its Arrow type and the roles ``dimensions`` and
-    ``measures`` force: the one rule for every source, read eagerly or lazily.
+    """Each column's role, from its Arrow type and the roles forced on it.
 
-    Numbers are measures; text, categoricals, booleans, dates and times are
-    dimensions (:func:`infer_role`). A forced measure must hold numbers (or
-    booleans, counted as 1 and 0).
+    The one rule for every source, read eagerly or lazily: numbers are
+    measures; text, categoricals, booleans, dates and times are dimensions
+    (:func:`infer_role`). A forced measure must hold numbers (or booleans,
+    counted as 1 and 0).
 
+    Parameters
+    ----------
+    types : mapping of str to pyarrow.DataType
+        Each column's type.
+    dimensions : sequence of str, default ()
+        Columns that are dimensions whatever their type.
+    measures : sequence of str, default ()
+        Columns that are measures.
+    columns : sequence of str, optional
+        The columns kept; a forced role must name one of them.
+
+    Returns
+    -------
+    dict of str to {"dimension", "measure"}
+        Each column's role, in the order of ``types``.
+
+    Raises
+    ------
+    DataError
+        When a role names no column, a column is forced both ways, or a
+        forced measure does not hold numbers.
+
+    Examples
+    --------
     >>> column_roles({"Year": pa.int64(), "Sales": pa.float64()}, dimensions=["Year"])
     {'Year': 'dimension', 'Sales': 'measure'}
     """
@@ -706,11 +921,35 @@ def category_values(
     """The values of type ``kind`` whose labels are ``labels``, and whether the null label is one.
 
     The inverse of how a dimension's categories are written (text as is,
-    ``true``/``false``, numbers, ISO 8601 dates, times and timestamps at
-    any precision, an instant's offset or its column's zone), so an engine
-    can compare typed values instead of text. A label no value of the type
-    could have is a :class:`DataError`.
+    ``true``/``false``, numbers, ISO 8601 dates, times and timestamps at any
+    precision, an instant's offset or its column's zone), so an engine can
+    compare typed values instead of text.
 
+    Parameters
+    ----------
+    name : str
+        The column, named in the error.
+    labels : sequence of str
+        Category labels, as a filter keeps them.
+    kind : pyarrow.DataType
+        The column's type.
+    null_label : str, default "(missing)"
+        The label that stands for a missing value.
+
+    Returns
+    -------
+    values : pyarrow.Array
+        The labels other than ``null_label``, as values of type ``kind``.
+    missing : bool
+        Whether ``null_label`` was among the labels.
+
+    Raises
+    ------
+    DataError
+        When a label is no value a column of type ``kind`` could hold.
+
+    Examples
+    --------
     >>> values, missing = category_values("Day", ["2021-01-01", "(missing)"], pa.date32())
     >>> values.to_pylist(), missing
     ([datetime.date(2021, 1, 1)], True)
