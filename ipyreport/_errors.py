@@ -28,7 +28,28 @@ class IpyreportError(ValueError):
     def located(
         self, slide: int, step: int | None = None, chart: int | None = None
     ) -> IpyreportError:
-        """This error, marked as raised at ``slide``/``chart``/``step`` (kept if already set)."""
+        """This error, marked as raised at ``slide``/``chart``/``step`` (kept if already set).
+
+        Parameters
+        ----------
+        slide : int
+            The 1-based slide the error happened on.
+        step : int, optional
+            The 1-based step on that slide.
+        chart : int, optional
+            The 1-based chart of a dashboard slide.
+
+        Returns
+        -------
+        IpyreportError
+            This same error, so ``raise error.located(...)`` reads as one line.
+
+        Examples
+        --------
+        >>> error = IpyreportError("no such column").located(2, step=3)
+        >>> error.slide, error.step, error.chart
+        (2, 3, None)
+        """
         if self.slide is None:
             self.slide, self.step, self.chart = slide, step, chart
         return self

@@ -45,11 +45,25 @@ __all__ = ["KEEP_FILTER", "Filter", "expression", "javascript", "mask", "sql"]
 class Filter:
     """A declarative record filter: which rows a step shows.
 
-    Build them with the class methods and combine with ``&``, ``|`` and ``~``:
+    Build filters with the class methods and combine them with ``&``, ``|`` and
+    ``~``; the constructor is the JSON form's own spelling.
 
+    Parameters
+    ----------
+    op : {"in", "range", "not", "and", "or", "raw", "keep"}
+        What kind of filter this is.
+    args : tuple, default ()
+        Its operands: ``(column, labels)`` for ``in``, ``(column, low, high)``
+        for ``range``, the filters combined for ``not``/``and``/``or``, the
+        code for ``raw``.
+
+    Examples
+    --------
     >>> f = Filter.isin("Region", ["Europe"]) & Filter.between("Revenue", 0, 100)
     >>> f.to_dict()
     {'and': [{'in': {'column': 'Region', 'values': ['Europe']}}, {'range': {'column': 'Revenue', 'min': 0, 'max': 100}}]}
+    >>> (~Filter.equals("Region", "Asia")).to_dict()
+    {'not': {'in': {'column': 'Region', 'values': ['Asia']}}}
     """
 
     op: str
@@ -57,19 +71,83 @@ class Filter:
 
     @classmethod
     def isin(cls, column: str, values: Iterable[str]) -> Filter:
-        """Rows whose dimension ``column`` shows one of the labels ``values``."""
+        """Rows whose dimension ``column`` shows one of the labels ``values``.
+
+        Parameters
+        ----------
+        column : str
+            A dimension of the step's data.
+        values : iterable of str
+            Category labels, as the audience reads them (``"(missing)"`` for
+            missing values); a single string is one label.
+
+        Returns
+        -------
+        Filter
+            An ``in`` filter.
+
+        Examples
+        --------
+        >>> Filter.isin("Region", ["Europe", "Asia"]).to_dict()
+        {'in': {'column': 'Region', 'values': ['Europe', 'Asia']}}
+        """
         if isinstance(values, str):
             values = [values]
         return cls("in", (column, tuple(str(value) for value in values)))
 
     @classmethod
     def equals(cls, column: str, value: str) -> Filter:
-        """Rows whose dimension ``column`` shows the label ``value``."""
+        """Rows whose dimension ``column`` shows the label ``value``.
+
+        Parameters
+        ----------
+        column : str
+            A dimension of the step's data.
+        value : str
+            One category label.
+
+        Returns
+        -------
+        Filter
+            An ``in`` filter with one label.
+
+        Examples
+        --------
+        >>> Filter.equals("Region", "Europe") == Filter.isin("Region", ["Europe"])
+        True
+        """
         return cls.isin(column, [value])
 
     @classmethod
     def between(cls, column: str, low: float | None = None, high: float | None = None) -> Filter:
-        """Rows whose measure ``column`` lies in ``[low, high]`` (either end open when None)."""
+        """Rows whose measure ``column`` lies in ``[low, high]``.
+
+        A missing measure lies in no range.
+
+        Parameters
+        ----------
+        column : str
+            A measure of the step's data.
+        low : float, optional
+            The least value kept (default: no lower end).
+        high : float, optional
+            The greatest value kept (default: no upper end).
+
+        Returns
+        -------
+        Filter
+            A ``range`` filter.
+
+        Raises
+        ------
+        StepError
+            When an end is not a finite number or ``None``.
+
+        Examples
+        --------
+        >>> Filter.between("Revenue", 10).to_dict()
+        {'range': {'column': 'Revenue', 'min': 10, 'max': None}}
+        """
         for bound in (low, high):
             if bound is not None and not (
                 isinstance(bound, (int, float))
@@ -84,9 +162,29 @@ class Filter:
     def raw(cls, code: str) -> Filter:
         """An author's own JavaScript record filter, such as ipyvizzu's ``Data.filter(...)``.
 
-        It runs as written (``record => ...``); ipyreport never builds one
-        from data values. Prefer the declarative filters, which are checked
-        against the data and run in every engine.
+        It runs as written (``record => ...``); ipyreport never builds one from
+        data values. Prefer the declarative filters, which are checked against the
+        data and run in every engine.
+
+        Parameters
+        ----------
+        code : str
+            A JavaScript function of one record that returns whether to keep it.
+
+        Returns
+        -------
+        Filter
+            A ``raw`` filter, which only a player can run.
+
+        Raises
+        ------
+        StepError
+            When ``code`` is not a non-empty string.
+
+        Examples
+        --------
+        >>> Filter.raw("record => record.Region == 'Europe'").uses_javascript
+        True
         """
         if not isinstance(code, str) or not code.strip():
             msg = f"Filter.raw needs JavaScript code such as \"record => record.Region == 'Europe'\", got {code!r}"
@@ -95,23 +193,76 @@ class Filter:
 
     @classmethod
     def all_of(cls, *filters: Filter) -> Filter:
-        """Rows that pass every filter."""
+        """Rows that pass every filter (what ``a & b`` builds).
+
+        Parameters
+        ----------
+        *filters : Filter
+            The filters a row must all pass.
+
+        Returns
+        -------
+        Filter
+            An ``and`` filter.
+
+        Examples
+        --------
+        >>> Filter.all_of(Filter.equals("Region", "Asia"), Filter.between("Units", 1)).columns()
+        ['Region', 'Units']
+        """
         return cls("and", filters)
 
     @classmethod
     def any_of(cls, *filters: Filter) -> Filter:
-        """Rows that pass at least one filter."""
+        """Rows that pass at least one filter (what ``a | b`` builds).
+
+        Parameters
+        ----------
+        *filters : Filter
+            The filters a row may pass.
+
+        Returns
+        -------
+        Filter
+            An ``or`` filter.
+
+        Examples
+        --------
+        >>> Filter.any_of(Filter.equals("Region", "Asia"), Filter.equals("Region", "Europe")).op
+        'or'
+        """
         return cls("or", filters)
 
     @classmethod
     def from_mapping(cls, spec: Mapping[str, Any]) -> Filter:
-        """``{"Region": ["Europe", "Asia"], "Revenue": [0, 100]}``: all conditions at once.
+        """All the conditions of a mapping at once, such as ``{"Region": ["Europe"], "Revenue": [0, 100]}``.
 
         A label or a list of labels keeps rows showing one of them; a pair of
-        numbers ``[low, high]`` keeps rows in that range.
+        numbers ``[low, high]`` keeps rows in that range (``None`` leaves an end
+        open).
 
+        Parameters
+        ----------
+        spec : mapping of str to str, list of str or [low, high]
+            Each column and what it keeps.
+
+        Returns
+        -------
+        Filter
+            The one condition, or an ``and`` of them all.
+
+        Raises
+        ------
+        StepError
+            When ``spec`` is empty or not a mapping, or a value is neither labels
+            nor a pair of numbers.
+
+        Examples
+        --------
         >>> Filter.from_mapping({"Region": "Europe"}).to_dict()
         {'in': {'column': 'Region', 'values': ['Europe']}}
+        >>> Filter.from_mapping({"Revenue": [0, None]}).to_dict()
+        {'range': {'column': 'Revenue', 'min': 0, 'max': None}}
         """
         if not isinstance(spec, Mapping) or not spec:
             msg = f"a filter mapping names columns, such as {{'Region': ['Europe']}}, got {spec!r}"
@@ -146,7 +297,19 @@ class Filter:
         return Filter("not", (self,))
 
     def leaves(self) -> Iterator[Filter]:
-        """The ``in``, ``range``, ``raw`` and ``keep`` parts, depth first."""
+        """The ``in``, ``range``, ``raw`` and ``keep`` parts, depth first.
+
+        Yields
+        ------
+        Filter
+            Each part that is not ``and``, ``or`` or ``not``.
+
+        Examples
+        --------
+        >>> f = Filter.equals("Region", "Asia") & ~Filter.between("Units", 1)
+        >>> [leaf.op for leaf in f.leaves()]
+        ['in', 'range']
+        """
         if self.op in ("and", "or", "not"):
             for part in self.args:
                 yield from part.leaves()
@@ -154,7 +317,18 @@ class Filter:
             yield self
 
     def columns(self) -> list[str]:
-        """Every column the filter reads (a raw filter's are unknown: none)."""
+        """Every column the filter reads (a raw filter's are unknown: none).
+
+        Returns
+        -------
+        list of str
+            Column names, each once, in the order they first appear.
+
+        Examples
+        --------
+        >>> (Filter.equals("Region", "Asia") | Filter.equals("Region", "Europe")).columns()
+        ['Region']
+        """
         names = [leaf.args[0] for leaf in self.leaves() if leaf.op in ("in", "range")]
         return list(dict.fromkeys(names))
 
@@ -164,7 +338,19 @@ class Filter:
         return any(leaf.op == "raw" for leaf in self.leaves())
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form the players compile."""
+        """The JSON form the players compile.
+
+        Returns
+        -------
+        dict
+            One key, the kind of filter (``"in"``, ``"range"``, ``"not"``,
+            ``"and"``, ``"or"``, ``"raw"`` or ``"keep"``), mapped to its operands.
+
+        Examples
+        --------
+        >>> Filter.between("Revenue", 0, 100).to_dict()
+        {'range': {'column': 'Revenue', 'min': 0, 'max': 100}}
+        """
         if self.op == "in":
             return {"in": {"column": self.args[0], "values": list(self.args[1])}}
         if self.op == "range":

@@ -150,18 +150,38 @@ def locale(lang: str) -> _Locale:
 class Format:
     """How a measure's numbers or a date column's values read.
 
-    For a measure: ``prefix`` and ``suffix`` (a currency or unit),
-    ``decimals`` (default: one on scaled numbers, none on whole numbers,
-    two otherwise) and ``scale`` (``"auto"`` picks K/M/bn/tn per number,
-    ``"none"`` writes every digit, ``"M"`` puts every number in millions).
-    For a date column: ``date`` is ``"year"``, ``"quarter"``, ``"month"``,
-    ``"day"`` or ``"iso"`` (default: the precision the values have).
+    A string is a shorthand for one (see :func:`parse_format`): ``"$"``,
+    ``"€"``, ``"%"``, ``"units"``, ``"month"``.
 
-    A string is a shorthand (see :func:`parse_format`): ``"$"``, ``"€"``,
-    ``"%"``, ``"units"``, ``"month"``.
+    Parameters
+    ----------
+    prefix : str, default ""
+        Text before a measure's numbers (a currency).
+    suffix : str, default ""
+        Text after them (a unit, a percent sign).
+    decimals : int, optional
+        Decimals from 0 to 10 (default: one on scaled numbers, none on whole
+        numbers, two otherwise).
+    scale : {"auto", "none", "K", "M", "bn", "tn"}, default "auto"
+        ``"auto"`` picks K/M/bn/tn per number, ``"none"`` writes every digit,
+        ``"M"`` puts every number in millions.
+    date : {"year", "quarter", "month", "day", "iso"}, optional
+        For a date column, the precision its values read at (default: the
+        precision the values have).
 
+    Raises
+    ------
+    StepError
+        When a field is out of its range; the error's ``field`` names it.
+
+    Examples
+    --------
     >>> Format(prefix="$", decimals=0)
     Format(prefix='$', suffix='', decimals=0, scale='auto', date=None)
+    >>> Format(scale="millions")
+    Traceback (most recent call last):
+    ...
+    ipyreport._errors.StepError: a format's scale is one of auto, none, K, M, bn, tn, got 'millions'
     """
 
     prefix: str = ""
@@ -191,17 +211,36 @@ class Format:
 
 
 def parse_format(value: Any, lang: str = "en") -> Format:
-    """A :class:`Format` from itself, a mapping of its fields, or a shorthand.
+    r"""A :class:`Format` from itself, a mapping of its fields, or a shorthand.
 
     Shorthands: a currency (``"$"``, ``"€"``, ``"£"``, ``"¥"``, ``"₹"``,
     ``"CHF"``, ``"kr"``) goes before the number in English and after it in
-    languages that write it there; ``"%"`` is a percent sign after an
-    unscaled number; a date precision (``"month"``...) formats a date
-    column; ``"plain"`` writes every digit; any other text is a unit after
-    the number.
+    languages that write it there; ``"%"`` is a percent sign after an unscaled
+    number; a date precision (``"month"``...) formats a date column;
+    ``"plain"`` writes every digit; any other text is a unit after the number.
 
+    Parameters
+    ----------
+    value : Format, mapping or str
+        The format, its fields, or a shorthand.
+    lang : str, default "en"
+        The story's language (a BCP 47 tag), which places a currency.
+
+    Returns
+    -------
+    Format
+        The format ``value`` stands for.
+
+    Raises
+    ------
+    StepError
+        When a mapping names a field :class:`Format` lacks, or ``value`` is
+        none of the above.
+
+    Examples
+    --------
     >>> parse_format("€", "de"), parse_format("units").suffix
-    (Format(prefix='', suffix='\\xa0€', decimals=None, scale='auto', date=None), ' units')
+    (Format(prefix='', suffix='\xa0€', decimals=None, scale='auto', date=None), ' units')
     """
     if isinstance(value, Format):
         return value
@@ -246,7 +285,26 @@ class NumberFormat(_LogFormat):
 
 
 def resolve_number(fmt: Format, lang: str) -> NumberFormat:
-    """``fmt`` with the language's separators and scale words filled in."""
+    """``fmt`` with the language's separators and scale words filled in.
+
+    Parameters
+    ----------
+    fmt : Format
+        A measure's format.
+    lang : str
+        The story's language (a BCP 47 tag; English when not known).
+
+    Returns
+    -------
+    NumberFormat
+        The plain values a document carries and every output formats with.
+
+    Examples
+    --------
+    >>> resolved = resolve_number(Format(prefix="$"), "de")
+    >>> resolved["prefix"], resolved["group"], resolved["point"]
+    ('$', '.', ',')
+    """
     words = locale(lang)
     every = [[_FACTORS[key], word] for key, word in zip(_FACTORS, words.scales, strict=True)]
     if fmt.scale == "auto":
@@ -281,8 +339,27 @@ _WIDE = Context(prec=60)
 
 
 def format_number(value: float | None, fmt: NumberFormat, *, trim: bool = False) -> str:
-    """``value`` as the audience reads it; ``trim`` drops trailing zeros (axis ticks).
+    r"""``value`` as the audience reads it.
 
+    The player's ``formatNumber`` is the same function in JavaScript, held
+    equal to this one by a browser test.
+
+    Parameters
+    ----------
+    value : float or None
+        The number (``None`` or NaN: missing, written as an en dash).
+    fmt : NumberFormat
+        The resolved format (see :func:`resolve_number`).
+    trim : bool, default False
+        Drop trailing zeros, as axis ticks do.
+
+    Returns
+    -------
+    str
+        The number with its sign, prefix, digit groups, scale word and suffix.
+
+    Examples
+    --------
     >>> plain = resolve_number(Format(), "en")
     >>> format_number(1234567, plain), format_number(-0.125, plain), format_number(None, plain)
     ('1.2M', '-0.13', '\u2013')
@@ -328,8 +405,24 @@ def _takes(magnitude: float, factor: float, fmt: NumberFormat) -> bool:
 
 
 def scale_of(magnitude: float, fmt: NumberFormat) -> tuple[float, str]:
-    """The scale (factor and word) :func:`format_number` writes ``magnitude`` in; ``(1.0, "")``: none.
+    """The scale (factor and word) :func:`format_number` writes ``magnitude`` in.
 
+    Parameters
+    ----------
+    magnitude : float
+        A non-negative number.
+    fmt : NumberFormat
+        The resolved format.
+
+    Returns
+    -------
+    factor : float
+        What the number is divided by (``1.0``: no scale).
+    word : str
+        What is written after it (``""``: no scale).
+
+    Examples
+    --------
     >>> plain = resolve_number(Format(), "en")
     >>> scale_of(999_960, plain), scale_of(999, plain), scale_of(2.5e9, plain)
     ((1000000.0, 'M'), (1.0, ''), (1000000000.0, 'bn'))
@@ -349,6 +442,20 @@ def scale_start(factor: float, fmt: NumberFormat) -> float:
     For a spreadsheet's conditional number format, which picks a scale by a
     threshold where the player rounds first.
 
+    Parameters
+    ----------
+    factor : float
+        One of the format's scale factors (``1e3``, ``1e6``...).
+    fmt : NumberFormat
+        The resolved format.
+
+    Returns
+    -------
+    float
+        The least number written in that scale.
+
+    Examples
+    --------
     >>> plain = resolve_number(Format(), "en")
     >>> scale_start(1e3, plain), scale_start(1e6, plain)
     (1000.0, 950000.0000000001)
@@ -378,10 +485,35 @@ def date_precision(labels: Iterable[str]) -> str | None:
 def date_labels(
     labels: Iterable[str], precision: str | None, lang: str, *, name: str = "the column"
 ) -> dict[str, str]:
-    """How each ISO date label reads at ``precision`` (default: the values' own).
+    """How each ISO date label reads at ``precision``.
 
-    Labels that are not ISO dates (the null label) keep their text. A
-    precision that would give two dates the same words is an error.
+    Labels that are not ISO dates (the null label) keep their text.
+
+    Parameters
+    ----------
+    labels : iterable of str
+        A date column's category labels (``"2021-01-01"``).
+    precision : {"year", "quarter", "month", "day", "iso"} or None
+        How precisely they read; ``None``: the precision the values have.
+    lang : str
+        The story's language, which names months and quarters.
+    name : str, default "the column"
+        The column, named in the error.
+
+    Returns
+    -------
+    dict of str to str
+        Each ISO date label and its words; empty when nothing changes.
+
+    Raises
+    ------
+    StepError
+        When ``precision`` would give two dates the same words.
+
+    Examples
+    --------
+    >>> date_labels(["2021-01-01", "2021-04-01"], "quarter", "en")
+    {'2021-01-01': '2021 Q1', '2021-04-01': '2021 Q2'}
     """
     labels = list(labels)
     dates = [label for label in labels if _ISO_DATE.match(label)]
@@ -436,8 +568,22 @@ def _upper_first(text: str) -> str:
 
 
 def measure_of(column: str) -> tuple[str, str]:
-    """The measure and aggregator a channel or table column names: ``"mean(Units)"`` → ``("Units", "mean")``.
+    """The measure and aggregator a channel or table column names.
 
+    Parameters
+    ----------
+    column : str
+        A channel entry such as ``"Units"`` or ``"mean(Units)"``.
+
+    Returns
+    -------
+    measure : str
+        The measure's column name.
+    aggregator : str
+        How it is summed up (``"sum"`` when none is written).
+
+    Examples
+    --------
     >>> measure_of("Revenue"), measure_of("count(Revenue)")
     (('Revenue', 'sum'), ('Revenue', 'count'))
     """
@@ -452,10 +598,26 @@ class Display:
     """Every format of a story, resolved: what a number or a category reads as.
 
     Built from a document's ``formats``, ``plainFormat``, ``labels`` and
-    ``names``, so every output reads numbers, dates and column names the
-    same way. ``names`` are the display names the author gave columns
-    (``{"pop": "Population"}``), and the document also carries the name of
-    every aggregate it shows (``"mean(lifeExp)"``).
+    ``names`` (:meth:`of`) or from the data (:func:`resolve`), so every output
+    reads numbers, dates and column names the same way.
+
+    Parameters
+    ----------
+    numbers : mapping of str to NumberFormat
+        Each measure's format.
+    plain : NumberFormat
+        The format of numbers no measure owns (counts).
+    labels : mapping of str to mapping of str to str
+        For each date column, how its labels read.
+    names : mapping of str to str, default {}
+        The display names of columns (``{"pop": "Population"}``) and of the
+        aggregates a story shows (``"mean(lifeExp)"``).
+
+    Examples
+    --------
+    >>> shown = Display({}, resolve_number(Format(), "en"), {}, {"pop": "Population"})
+    >>> shown.name("pop"), shown.number("pop", 7_900_000)
+    ('Population', '7.9M')
     """
 
     numbers: Mapping[str, NumberFormat]
@@ -465,7 +627,23 @@ class Display:
 
     @classmethod
     def of(cls, document: Mapping[str, Any]) -> Display:
-        """The display of a story document (documents without formats read plainly)."""
+        """The display of a story document (documents without formats read plainly).
+
+        Parameters
+        ----------
+        document : mapping
+            A story document (``Story.to_dict()``) or its loaded JSON.
+
+        Returns
+        -------
+        Display
+            Its formats, labels and names.
+
+        Examples
+        --------
+        >>> Display.of({"lang": "de"}).number("Revenue", 845.5)
+        '845,50'
+        """
         lang = str(document.get("lang") or "en")
         return cls(
             numbers=document.get("formats") or {},
@@ -475,10 +653,26 @@ class Display:
         )
 
     def name(self, column: str, *, within: bool = False) -> str:
-        """How the column or channel entry ``column`` is called: its display name, an
-        aggregate in words (``"mean(lifeExp)"`` reads "Mean life expectancy"); ``within``
-        a sentence a name starts in lower case (an acronym such as "GDP" stays).
+        """How the column or channel entry ``column`` is called.
 
+        Its display name, or an aggregate in words (``"mean(lifeExp)"`` reads
+        "Mean life expectancy").
+
+        Parameters
+        ----------
+        column : str
+            A column or channel entry.
+        within : bool, default False
+            The name stands within a sentence: it starts in lower case (an
+            acronym such as "GDP" stays).
+
+        Returns
+        -------
+        str
+            The name the audience reads.
+
+        Examples
+        --------
         >>> shown = Display({}, resolve_number(Format(), "en"), {}, {"lifeExp": "Life expectancy"})
         >>> shown.name("lifeExp"), shown.name("mean(lifeExp)"), shown.name("lifeExp", within=True)
         ('Life expectancy', 'Mean life expectancy', 'life expectancy')
@@ -495,7 +689,28 @@ class Display:
         return phrase if within else _upper_first(phrase)
 
     def number(self, column: str, value: float | None) -> str:
-        """``value`` of the table column or channel entry ``column`` (``"mean(Units)"`` too)."""
+        """``value`` of the table column or channel entry ``column`` (``"mean(Units)"`` too).
+
+        Counts read as plain numbers, without the measure's unit.
+
+        Parameters
+        ----------
+        column : str
+            A measure or channel entry.
+        value : float or None
+            The number (``None``: missing).
+
+        Returns
+        -------
+        str
+            The number as :func:`format_number` writes it in that column's format.
+
+        Examples
+        --------
+        >>> shown = Display({"Revenue": resolve_number(Format(prefix="$"), "en")}, resolve_number(Format(), "en"), {})
+        >>> shown.number("Revenue", 2500), shown.number("count(Revenue)", 12)
+        ('$2.5K', '12')
+        """
         name, aggregator = measure_of(column)
         fmt = self.plain if aggregator in _COUNTING else self.numbers.get(name, self.plain)
         return format_number(value, fmt)
@@ -503,6 +718,18 @@ class Display:
     def title(self, text: str) -> str:
         """A chart title: one that is a date category (a timeline's moment) reads like the date.
 
+        Parameters
+        ----------
+        text : str
+            The title as the step holds it.
+
+        Returns
+        -------
+        str
+            The title as the audience reads it.
+
+        Examples
+        --------
         >>> Display({}, resolve_number(Format(), "en"), {"Month": {"2021-01-01": "Jan 2021"}}).title("2021-01-01")
         'Jan 2021'
         """
@@ -512,7 +739,25 @@ class Display:
         return text
 
     def label(self, dimension: str, label: str) -> str:
-        """How a category of ``dimension`` reads (a date at its precision)."""
+        """How a category of ``dimension`` reads (a date at its precision).
+
+        Parameters
+        ----------
+        dimension : str
+            A dimension's column name.
+        label : str
+            One of its category labels.
+
+        Returns
+        -------
+        str
+            The words for that category.
+
+        Examples
+        --------
+        >>> Display({}, resolve_number(Format(), "en"), {"Month": {"2021-01-01": "Jan 2021"}}).label("Month", "2021-01-01")
+        'Jan 2021'
+        """
         return self.labels.get(dimension, {}).get(label, label)
 
 
@@ -524,12 +769,35 @@ def resolve(
 ) -> Display:
     """Every measure's and date column's format in ``datasets``, resolved for ``lang``.
 
-    ``formats`` maps column names to a :class:`Format`, a mapping or a
-    shorthand; a measure without one reads by its unit (if it has one) and
-    the defaults, a dimension of ISO dates at its values' precision.
-    ``names`` maps column names to the names the audience reads (axis and
-    legend titles, table headers, text).
+    A measure without a format reads by its unit (if it has one) and the
+    defaults, a dimension of ISO dates at its values' precision.
 
+    Parameters
+    ----------
+    formats : mapping of str to Format, mapping or str
+        Column names and their formats (or shorthands).
+    datasets : iterable of VizzuData
+        The story's data.
+    lang : str
+        The story's language.
+    names : mapping of str to str, optional
+        Column names and the names the audience reads (axis and legend
+        titles, table headers, text).
+
+    Returns
+    -------
+    Display
+        Every format the story reads with.
+
+    Raises
+    ------
+    StepError
+        When a format or name is for no column, a number format is given to a
+        dimension (or a date format to a measure), or two dates would read the
+        same; the error's ``field`` is ``"formats"`` or ``"labels"``.
+
+    Examples
+    --------
     >>> from ipyreport import encode
     >>> data = encode({"Month": ["2021-01-01", "2021-02-01"], "Revenue": [5e6, 1e3]})
     >>> display = resolve({"Revenue": "$"}, [data], "en")

@@ -65,9 +65,6 @@ EXEMPT_MODULES = frozenset(
 # Modules whose docstrings are still being written to this form; emptied as each lands.
 PENDING_MODULES = frozenset(
     {
-        "ipyreport._errors",
-        "ipyreport._filters",
-        "ipyreport.formats",
         "ipyreport.themes",
         "ipyreport.lake",
         "ipyreport.lazy",
@@ -227,16 +224,20 @@ def problems(public: Public) -> list[str]:
     is_class = inspect.isclass(public.obj)
     if is_class and _is_record(public.obj):
         return found
-    wanted = _parameters(public.obj)
+    wanted = _parameters(public.obj if is_class else function)
     if wanted or "Parameters" in parts:
         documented = entries(parts.get("Parameters", ""))
         if documented != wanted:
             found.append(f"Parameters lists {documented}, the signature has {wanted}")
     if not is_class and not _returns_none(function) and not ({"Returns", "Yields"} & set(parts)):
         found.append("no Returns section")
-    raised = _raised(
-        public.obj.__init__ if is_class and "__init__" in vars(public.obj) else function
-    )
+    if is_class:  # what building one raises: its __init__ and a dataclass's __post_init__
+        own = vars(public.obj)
+        raised = set().union(
+            *(_raised(own[name]) for name in ("__init__", "__post_init__") if name in own)
+        )
+    else:
+        raised = _raised(function)
     missing = raised - set(entries(parts.get("Raises", "")))
     if missing:
         found.append(f"Raises does not name {sorted(missing)}")
