@@ -52,12 +52,23 @@ _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|ms)?\s*$")
 
 
 def duration_seconds(value: Any) -> float | None:
-    """The seconds an engine duration means: a number of seconds, ``"1.5s"``, ``"500ms"`` or ``"2"``.
+    """The seconds an engine duration means.
 
-    ``None`` when ``value`` is none of these. The player's twin is
-    ``durationSeconds`` in ``static/steps.js``; both read the forms the engine
-    reads (and ``validate`` lets through).
+    The player's twin is ``durationSeconds`` in ``static/steps.js``; both read
+    the forms the engine reads (and ``validate`` lets through).
 
+    Parameters
+    ----------
+    value : object
+        A number of seconds, or text such as ``"1.5s"``, ``"500ms"`` or ``"2"``.
+
+    Returns
+    -------
+    float or None
+        The seconds, or ``None`` when ``value`` is none of these.
+
+    Examples
+    --------
     >>> duration_seconds(2), duration_seconds("60s"), duration_seconds("250ms"), duration_seconds("1 min")
     (2.0, 60.0, 0.25, None)
     """

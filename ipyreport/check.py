@@ -65,7 +65,31 @@ AXIS_JUMP = 4.0
 
 @dataclass(frozen=True)
 class Finding:
-    """One warning: where (1-based slide, step and dashboard chart), what kind, what and what to do."""
+    """One warning: where it is, what kind, what is wrong and what to do.
+
+    Made by :func:`check`; ``str(finding)`` is the line ``ipyreport check``
+    prints.
+
+    Parameters
+    ----------
+    slide : int
+        The slide, 1-based.
+    step : int
+        The step on that slide, 1-based.
+    kind : str
+        What kind of warning: ``"flicker"``, ``"colors"``, ``"everything"``,
+        ``"axis"``, ``"empty"``, ``"marks"``, ``"crossfilter"``, ``"labels"``,
+        ``"format"``, ``"typed"``, ``"slow"`` or ``"untrue"``.
+    message : str
+        What is wrong and what to do about it.
+    chart : int, optional
+        On a dashboard, the chart, 1-based.
+
+    Examples
+    --------
+    >>> str(Finding(2, 1, "empty", "the chart shows nothing", chart=3))
+    'slide 2, chart 3, step 1: the chart shows nothing'
+    """
 
     slide: int
     step: int
@@ -88,7 +112,31 @@ class _Shown:
 
 
 def check(story: Story) -> list[Finding]:
-    """Every finding for ``story``, in the order the audience would meet them."""
+    """Every finding for ``story``, in the order the audience would meet them.
+
+    ``Story.check()`` and ``ipyreport check SPEC`` call this.
+
+    Parameters
+    ----------
+    story : Story
+        A built story.
+
+    Returns
+    -------
+    list of Finding
+        Sorted by slide, step and chart; empty when nothing would confuse an
+        audience.
+
+    Examples
+    --------
+    >>> from ipyreport import Slide, Story, presets
+    >>> by_region = presets.chart("column", x="Region", y="Revenue")
+    >>> story = Story({"Region": ["North", "South"], "Revenue": [3e6, 5e6]}, formats={"Revenue": "$"},
+    ...               slides=[Slide(by_region, presets.chart("column", x="Region", y="Revenue",
+    ...                                                      filter={"Revenue": [9e6, None]}))])
+    >>> [(finding.step, finding.kind) for finding in check(story)]
+    [(2, 'empty')]
+    """
     findings: list[Finding] = []
     plan = story.plan
     told: set[str] = set()  # measures already reported as needing a unit

@@ -121,8 +121,11 @@ class SlideEntry(TypedDict, total=False):
 
 
 class FileFingerprint(TypedDict, total=False):
-    """A file a story's data was read from: its path (relative to the spec), size, and
-    content hash (or modification time, for data too large to hash)."""
+    """A file a story's data was read from: its path, size and content hash.
+
+    The path is relative to the spec; data too large to hash is known by its
+    modification time instead.
+    """
 
     path: str
     size: int
@@ -179,7 +182,23 @@ class Document(TypedDict):
 
 
 def load(document: Document | bytes | str) -> Document:
-    """A document from its JSON text or bytes (or itself)."""
+    """A document from its JSON text or bytes (or itself).
+
+    Parameters
+    ----------
+    document : Document, bytes or str
+        A story document, or its JSON (``Story.to_json()``).
+
+    Returns
+    -------
+    Document
+        The document as Python values; not checked (see :func:`playable`).
+
+    Examples
+    --------
+    >>> load(b'{"title": "Sales", "slides": []}')["title"]
+    'Sales'
+    """
     if isinstance(document, (bytes, str)):
         loaded: Document = orjson.loads(document)
         return loaded
@@ -189,8 +208,34 @@ def load(document: Document | bytes | str) -> Document:
 def playable(text: str | bytes) -> Document:
     """``text`` as a document a player can stand in: JSON holding slides, each with steps.
 
-    Raises ``ValueError`` saying what is missing (a player refuses such a story
-    and keeps the one it plays).
+    A player refuses such a story and keeps the one it plays.
+
+    Parameters
+    ----------
+    text : str or bytes
+        A story document's JSON (``Story.to_json()``).
+
+    Returns
+    -------
+    Document
+        The loaded document.
+
+    Raises
+    ------
+    ValueError
+        Saying what is missing: the text is not JSON, has no slides with
+        steps, or lacks the rests, headings and words a player reads (an
+        older ipyreport's document).
+
+    Examples
+    --------
+    >>> text = '{"slides": [{"heading": "Sales", "steps": [{}]}], "rests": [2.0], "words": {}}'
+    >>> playable(text)["slides"][0]["heading"]
+    'Sales'
+    >>> playable('{"slides": []}')
+    Traceback (most recent call last):
+    ...
+    ValueError: story is a story document's JSON (Story.to_json()): a mapping whose slides each hold steps
     """
     try:
         loaded = orjson.loads(text)
@@ -220,7 +265,32 @@ def playable(text: str | bytes) -> Document:
 
 
 def player_height(value: Any) -> int:
-    """``value`` if it is a player's height in pixels, else a ``ValueError`` saying the range."""
+    """``value`` if it is a player's height in pixels.
+
+    Parameters
+    ----------
+    value : object
+        What a user gave as a height.
+
+    Returns
+    -------
+    int
+        ``value``, a whole number from ``MIN_HEIGHT`` to ``MAX_HEIGHT``.
+
+    Raises
+    ------
+    ValueError
+        Saying the range, when ``value`` is not such a number.
+
+    Examples
+    --------
+    >>> player_height(540)
+    540
+    >>> player_height(50)
+    Traceback (most recent call last):
+    ...
+    ValueError: height is the player's height in pixels, from 100 to 10,000; got 50
+    """
     if (
         isinstance(value, bool)
         or not isinstance(value, int)
@@ -232,7 +302,18 @@ def player_height(value: Any) -> int:
 
 
 def schema() -> dict[str, Any]:
-    """The document's JSON Schema (draft 2020-12)."""
+    """The document's JSON Schema (draft 2020-12).
+
+    Returns
+    -------
+    dict
+        The schema, as shipped in ``ipyreport/schema/story-document.schema.json``.
+
+    Examples
+    --------
+    >>> schema()["$schema"]
+    'https://json-schema.org/draft/2020-12/schema'
+    """
     text = resources.files("ipyreport").joinpath("schema/story-document.schema.json").read_text()
     result: dict[str, Any] = json.loads(text)
     return result
@@ -244,12 +325,45 @@ def is_dashboard(slide: Mapping[str, Any]) -> bool:
 
 
 def slide_lengths(document: Document) -> list[int]:
-    """How many steps each slide has."""
+    """How many steps each slide has.
+
+    Parameters
+    ----------
+    document : Document
+        A story document.
+
+    Returns
+    -------
+    list of int
+        One count per slide, in order.
+
+    Examples
+    --------
+    >>> slide_lengths({"slides": [{"steps": [{}, {}]}, {"steps": [{}]}]})
+    [2, 1]
+    """
     return [len(slide["steps"]) for slide in document["slides"]]
 
 
 def cross_filters(document: Document) -> dict[int, list[str]]:
-    """Per dashboard (1-based slide number), the dimensions a click filters by."""
+    """Per dashboard, the dimensions a click filters by.
+
+    Parameters
+    ----------
+    document : Document
+        A story document.
+
+    Returns
+    -------
+    dict of int to list of str
+        Each dashboard's 1-based slide number and its cross-filter dimensions
+        (empty when clicks filter nothing).
+
+    Examples
+    --------
+    >>> cross_filters({"slides": [{"steps": []}, {"kind": "dashboard", "crossFilter": ["Region"], "steps": []}]})
+    {2: ['Region']}
+    """
     return {
         number: list(slide.get("crossFilter", []))
         for number, slide in enumerate(document["slides"], start=1)
@@ -258,7 +372,26 @@ def cross_filters(document: Document) -> dict[int, list[str]]:
 
 
 def categories(document: Document, name: str) -> set[str]:
-    """Every category of the dimension ``name`` in any of the document's datasets."""
+    """Every category of the dimension ``name`` in any of the document's datasets.
+
+    Parameters
+    ----------
+    document : Document
+        A story document.
+    name : str
+        A dimension's column name.
+
+    Returns
+    -------
+    set of str
+        Its category labels (empty when no dataset has that dimension).
+
+    Examples
+    --------
+    >>> series = {"name": "Region", "type": "dimension", "categories": ["North", "South"], "values": [0, 1]}
+    >>> sorted(categories({"datasets": {"main": {"series": [series]}}}, "Region"))
+    ['North', 'South']
+    """
     found: set[str] = set()
     for data in document["datasets"].values():
         for series in data["series"]:
@@ -345,7 +478,26 @@ def _seconds(step: Mapping[str, Any] | None) -> float | None:
 
 
 def step_seconds(document: Document) -> list[float]:
-    """Seconds each step's transition takes, in playing order (a dashboard frame: its longest chart's)."""
+    """Seconds each step's transition takes, in playing order.
+
+    A dashboard frame takes as long as its longest chart's transition; a step
+    that says nothing takes the engine's default.
+
+    Parameters
+    ----------
+    document : Document
+        A story document.
+
+    Returns
+    -------
+    list of float
+        One duration per step, slide after slide.
+
+    Examples
+    --------
+    >>> step_seconds({"slides": [{"steps": [{"animation": {"duration": "500ms"}}, {"animation": {"duration": 2}}]}]})
+    [0.5, 2.0]
+    """
     result: list[float] = []
     for slide in document["slides"]:
         for step in slide["steps"]:
@@ -358,13 +510,27 @@ def step_seconds(document: Document) -> list[float]:
 
 
 def chart_titles(slide: Mapping[str, Any], chart: int | None = None) -> list[str | None]:
-    """The title a slide's chart shows after each of its steps (``chart``: a dashboard's
-    chart, 0-based): the step's own, else the one shown before it, as the engine keeps
-    a title until a step sets another; an empty title clears it.
+    """The title a slide's chart shows after each of its steps.
 
-    The player's engine holds titles so; every other output (PowerPoint, the PDF
-    handout) reads them here.
+    The step's own, else the one shown before it, as the engine keeps a title
+    until a step sets another; an empty title clears it. The player's engine
+    holds titles so; every other output (PowerPoint, the PDF handout) reads
+    them here.
 
+    Parameters
+    ----------
+    slide : mapping
+        A slide entry of a document.
+    chart : int, optional
+        On a dashboard, the chart (0-based).
+
+    Returns
+    -------
+    list of str or None
+        One title per step (``None``: no title shown).
+
+    Examples
+    --------
     >>> step = lambda **config: {"config": config}
     >>> chart_titles({"steps": [step(title="World"), step(x="pop"), step(title=""), step()]})
     ['World', 'World', None, None]
@@ -385,12 +551,26 @@ def chart_titles(slide: Mapping[str, Any], chart: int | None = None) -> list[str
 
 
 def link_to(slide: int, step: int) -> str:
-    """The link to a step (both 1-based): ``#3.1`` even where the slide has one step.
+    """The link to a step: ``#3.1``, even where the slide has one step.
 
     The player writes it in the address as the story moves (``controllers.js``'s
-    ``linkTo``, held to this by the conformance fixtures) and the article names its
-    blocks with it, so a link copied from either opens the same step.
+    ``linkTo``, held to this by the conformance fixtures) and the article names
+    its blocks with it, so a link copied from either opens the same step.
 
+    Parameters
+    ----------
+    slide : int
+        The slide, 1-based.
+    step : int
+        The step on that slide, 1-based.
+
+    Returns
+    -------
+    str
+        The fragment, with its ``#``.
+
+    Examples
+    --------
     >>> link_to(3, 1)
     '#3.1'
     """
@@ -398,15 +578,33 @@ def link_to(slide: int, step: int) -> str:
 
 
 def heading(slide: Mapping[str, Any], title: str | None, number: int) -> tuple[str, bool]:
-    """The words that name slide ``number`` (1-based) wherever it is named, and whether
-    a page shows them: the slide's title, else the story's ``title``, else "Slide 3".
+    """The words that name a slide wherever it is named, and whether a page shows them.
 
-    The player's heading, its presenter view, the video's title band, the PDF
+    The slide's title, else the story's ``title``, else "Slide 3". The
+    player's heading, its presenter view, the video's title band, the PDF
     handout and the next-slide hint all read this (the document carries it as
-    ``heading`` and ``headingShown``). A page shows it when the slide or the story
-    has a title and the slide is not a cover (a cover shows its title large);
-    otherwise it is there for screen readers only.
+    ``heading`` and ``headingShown``). A page shows it when the slide or the
+    story has a title and the slide is not a cover (a cover shows its title
+    large); otherwise it is there for screen readers only.
 
+    Parameters
+    ----------
+    slide : mapping
+        A slide entry of a document.
+    title : str or None
+        The story's title.
+    number : int
+        The slide's number, 1-based.
+
+    Returns
+    -------
+    words : str
+        The heading.
+    shown : bool
+        Whether a page shows it.
+
+    Examples
+    --------
     >>> heading({"title": ""}, "Sales", 2), heading({"title": None}, None, 3)
     (('Sales', True), ('Slide 3', False))
     """
@@ -415,10 +613,23 @@ def heading(slide: Mapping[str, Any], title: str | None, number: int) -> tuple[s
 
 
 def rest_seconds(document: Mapping[str, Any]) -> list[float]:
-    """Seconds play mode (and the video) rests on each step once its transition has
-    played, in playing order: the step's own hold, else its slide's, else the story's,
-    else ``DEFAULT_HOLD_SECONDS`` (a dashboard frame: its playing charts' longest).
+    """Seconds play mode (and the video) rests on each step once its transition has played.
 
+    The step's own hold, else its slide's, else the story's, else
+    ``DEFAULT_HOLD_SECONDS`` (a dashboard frame: its playing charts' longest).
+
+    Parameters
+    ----------
+    document : mapping
+        A story document (its ``hold`` and ``slides``).
+
+    Returns
+    -------
+    list of float
+        One rest per step, in playing order.
+
+    Examples
+    --------
     >>> rest_seconds({"hold": None, "slides": [{"hold": 0.5, "steps": [{}, {"hold": 3}]}]})
     [0.5, 3.0]
     """

@@ -63,14 +63,34 @@ UNITS_NULL_RATE = 0.004
 
 
 def sales(rows: int | None = None, *, seed: int = 2024) -> pa.Table:
-    """Return the sample sales table.
+    """The sample sales table: monthly, or ``rows`` individual orders.
 
     Columns: Region, Country, Product, Channel (text), Month (date), Revenue,
     Profit (float, 2 decimals) and Units (integer, with a few nulls).
 
+    Parameters
+    ----------
+    rows : int, optional
+        Draw this many orders (0 to ``MAX_ORDERS``) instead of the monthly
+        table's 6,420 rows.
+    seed : int, default 2024
+        The seed every number is drawn from.
+
+    Returns
+    -------
+    pyarrow.Table
+        The same table for the same arguments, on every machine.
+
+    Raises
+    ------
+    ValueError
+        When ``rows`` is out of range.
+
+    Examples
+    --------
     >>> table = sales()
-    >>> table.column_names
-    ['Region', 'Country', 'Product', 'Channel', 'Month', 'Revenue', 'Units', 'Profit']
+    >>> table.column_names, table.num_rows
+    (['Region', 'Country', 'Product', 'Channel', 'Month', 'Revenue', 'Units', 'Profit'], 6420)
     >>> sales(rows=5).num_rows
     5
     """
@@ -221,6 +241,35 @@ def write_orders(folder: str | Path, *, rows: int, parts: int = 4, seed: int = 2
 
     The files are what a large-data story reads; each part is drawn with its
     own seed, so the set is deterministic.
+
+    Parameters
+    ----------
+    folder : str or Path
+        Where the files go (made if missing); files of the same names are
+        replaced.
+    rows : int
+        How many orders in all.
+    parts : int, default 4
+        How many files they are split into, ``part-0.parquet`` onwards.
+    seed : int, default 2024
+        The first part's seed; each further part takes the next.
+
+    Returns
+    -------
+    list of Path
+        The files written, in order.
+
+    Raises
+    ------
+    ValueError
+        When a part would have more than ``MAX_ORDERS`` rows.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     [path.name for path in write_orders(folder, rows=10, parts=2)]
+    ['part-0.parquet', 'part-1.parquet']
     """
     import pyarrow.parquet as pq
 
