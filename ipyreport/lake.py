@@ -52,6 +52,26 @@ class LakeTable:
 
     Made by :func:`delta` and :func:`iceberg`; ``lazy()``, ``Story`` and the
     presets read it as they read files.
+
+    Parameters
+    ----------
+    kind : {"delta", "iceberg"}
+        The table format.
+    table : str
+        A Delta table's folder, or an Iceberg table's ``namespace.table``.
+    version : int, optional
+        Delta's version or Iceberg's snapshot id (default: the latest).
+    timestamp : str, optional
+        Read the version current at this moment (ISO 8601) instead.
+    catalog : pyiceberg Catalog or str, optional
+        An Iceberg table's catalog, or the path of its SQLite catalog file.
+    since : int or str, optional
+        An earlier version (a number) or moment, read too, to compare.
+
+    Examples
+    --------
+    >>> LakeTable("delta", "lake/sales", version=3) == delta("lake/sales", version=3)
+    True
     """
 
     kind: str
@@ -83,19 +103,74 @@ class LakeTable:
     def open(self, access: Access | None = None, base: Path | None = None) -> OpenLake:
         """The table's files at the asked version(s), checked against ``access``.
 
-        ``base`` is the folder relative paths are read from (a spec's own).
-        Raises :class:`~ipyreport.DataError` naming the field at fault
-        (``version``, ``snapshot``, ``timestamp``, ``since``, ``catalog``).
+        Parameters
+        ----------
+        access : Access, optional
+            What may be read (default: everything); a spec's access allows only
+            its own folders.
+        base : Path, optional
+            The folder relative paths are read from (a spec's own; default: the
+            working folder).
+
+        Returns
+        -------
+        OpenLake
+            The version(s) found, ready for ``lazy()`` to scan.
+
+        Raises
+        ------
+        DataError
+            Naming the field at fault (``version``, ``snapshot``, ``timestamp``,
+            ``since``, ``catalog``) when the table or version cannot be read, or
+            the lake package is missing.
+
+        Examples
+        --------
+        >>> import tempfile, deltalake, pyarrow as pa
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     deltalake.write_deltalake(folder, pa.table({"Region": ["North"], "Revenue": [1.5]}))
+        ...     [version.number for version in delta(folder).open().versions]
+        [0]
         """
         access = access or Access.everything()
         reader = _open_delta if self.kind == "delta" else _open_iceberg
         return reader(self, access, base or Path())
 
     def fingerprint(self, access: Access | None = None, base: Path | None = None) -> dict[str, Any]:
-        """What was read, for provenance: the kind, the table, the version or snapshot id
-        resolved now (the latest, or the one a timestamp falls on) and its commit time,
-        such as ``{"kind": "delta", "path": "lake/sales", "version": 2, "timestamp":
-        "2026-12-01T09:00:00.000Z"}`` (with ``since``, the earlier one under ``since``).
+        """What was read, for provenance: the version or snapshot the table resolves to now.
+
+        The kind, the table, the version or snapshot id resolved now (the latest,
+        or the one a timestamp falls on) and its commit time, such as ``{"kind":
+        "delta", "path": "lake/sales", "version": 2, "timestamp":
+        "2026-12-01T09:00:00.000Z"}`` (with ``since``, the earlier one under
+        ``since``).
+
+        Parameters
+        ----------
+        access : Access, optional
+            What may be read (default: everything).
+        base : Path, optional
+            The folder relative paths are read from.
+
+        Returns
+        -------
+        dict
+            The fingerprint, ready for JSON.
+
+        Raises
+        ------
+        DataError
+            As :meth:`open` raises it.
+
+        Examples
+        --------
+        >>> import tempfile, deltalake, pyarrow as pa
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     deltalake.write_deltalake(folder, pa.table({"Revenue": [1.5]}))
+        ...     deltalake.write_deltalake(folder, pa.table({"Revenue": [2.5]}), mode="overwrite")
+        ...     read = delta(folder, since=0).fingerprint()
+        >>> read["version"], read["since"]["version"]
+        (1, 0)
         """
         return self.open(access, base).fingerprint
 
@@ -124,7 +199,27 @@ class Version:
 
 @dataclass(frozen=True)
 class OpenLake:
-    """A lake table opened at its version(s): what ``lazy()`` scans and what provenance records."""
+    """A lake table opened at its version(s): what ``lazy()`` scans and what provenance records.
+
+    Made by :meth:`LakeTable.open`.
+
+    Parameters
+    ----------
+    table : LakeTable
+        The table as asked for.
+    versions : tuple of Version
+        The version read, or the earlier and the later with ``since``.
+    fingerprint : dict, default {}
+        What was read, for provenance (see :meth:`LakeTable.fingerprint`).
+
+    Examples
+    --------
+    >>> import tempfile, deltalake, pyarrow as pa
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     deltalake.write_deltalake(folder, pa.table({"Region": ["North"], "Revenue": [1.5]}))
+    ...     delta(folder).open().schema.names
+    ['Region', 'Revenue']
+    """
 
     table: LakeTable
     versions: tuple[Version, ...]
@@ -132,17 +227,48 @@ class OpenLake:
 
     @property
     def label(self) -> str:
+        """How messages name the table: ``the Delta table 'lake/sales'``."""
         return self.table.label
 
     @property
     def schema(self) -> pa.Schema:
+        """The columns and their Arrow types, at the latest version read."""
         schema: pa.Schema = self.versions[-1].data.schema
         return schema
 
     def relation(self, connection: Any) -> Any:
-        """The rows as one DuckDB relation over the versions' datasets (with ``Version``
-        and ``<name> change`` columns when two versions are read: then only the columns
-        both versions hold)."""
+        """The rows as one DuckDB relation over the versions' datasets.
+
+        When two versions are read, only the columns both hold, a ``Version``
+        column naming which version each row is from, and for each numeric column
+        a ``<name> change`` column (the later version's values count up, the
+        earlier's down) that adds up to the change per category.
+
+        Parameters
+        ----------
+        connection : duckdb.DuckDBPyConnection
+            The connection that scans the files (with its memory limit).
+
+        Returns
+        -------
+        duckdb.DuckDBPyRelation
+            The rows, not read yet.
+
+        Raises
+        ------
+        DataError
+            When the table already has a ``Version`` column or a ``<name> change``
+            column that ``since`` would add; the error's ``field`` is ``since``.
+
+        Examples
+        --------
+        >>> import duckdb, tempfile, deltalake, pyarrow as pa
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     deltalake.write_deltalake(folder, pa.table({"Region": ["North"], "Revenue": [1.0]}))
+        ...     deltalake.write_deltalake(folder, pa.table({"Region": ["North"], "Revenue": [3.0]}), mode="overwrite")
+        ...     delta(folder, since=0).open().relation(duckdb.connect()).fetchall()
+        [('North', 1.0, 'version 0', -1.0), ('North', 3.0, 'version 1', 3.0)]
+        """
         if len(self.versions) == 1:
             return self.versions[0].scan(connection)
         before, after = self.versions

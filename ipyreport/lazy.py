@@ -77,7 +77,26 @@ PARTS = {
 
 @dataclass(frozen=True)
 class Scan:
-    """One pass over a source's rows: the query it ran and why it was needed."""
+    """One pass over a source's rows: the query it ran and why it was needed.
+
+    A DuckDB source lists its passes in :attr:`LazySource.scans`, so a story
+    can say what a build cost.
+
+    Parameters
+    ----------
+    sql : str
+        The query, as DuckDB ran it.
+    why : str
+        What asked for it (a step's place, or the order of categories).
+
+    Examples
+    --------
+    >>> from ipyreport import samples
+    >>> source = lazy(samples.sales())
+    >>> table = source.aggregate(["Region"], {"Revenue": "sum"}, place="slide 1")
+    >>> [scan.why for scan in source.scans]
+    ['one pass for slide 1']
+    """
 
     sql: str
     why: str
@@ -85,9 +104,30 @@ class Scan:
 
 @dataclass(frozen=True)
 class Request:
-    """One table a story will ask a source for: grouped by ``dimensions``, each
-    measure aggregated as ``measures`` says, over the rows ``where`` keeps;
-    ``place`` names the step it is for."""
+    """One table a story will ask a source for.
+
+    Given to :meth:`LazySource.prefetch` so one pass over the rows answers many
+    steps.
+
+    Parameters
+    ----------
+    dimensions : tuple of str
+        The columns it is grouped by.
+    measures : mapping of str to str
+        Each measure and its aggregator (``"sum"``, ``"mean"``...).
+    where : Filter, optional
+        The rows it is over (default: all).
+    place : str, default ""
+        The step it is for, as :attr:`LazySource.scans` names it.
+
+    Examples
+    --------
+    >>> from ipyreport import samples
+    >>> source = lazy(samples.sales())
+    >>> source.prefetch([Request(("Region",), {"Revenue": "sum"}), Request(("Product",), {"Units": "mean"})])
+    >>> len(source.scans)
+    1
+    """
 
     dimensions: tuple[str, ...]
     measures: Mapping[str, str]
@@ -109,8 +149,41 @@ class _Grain:
 class LazySource:
     """A table known by its schema; rows are only ever read to aggregate them.
 
-    ``engine`` is where the aggregation runs: ``"duckdb"`` (a relation),
-    ``"ibis"``, ``"polars"`` (a LazyFrame) or ``"spark"`` (a DataFrame).
+    Made by :func:`lazy`, which picks the engine; not usually built by hand.
+    ``roles`` holds each column's role, ``scans`` every pass over the rows.
+
+    Parameters
+    ----------
+    engine : {"duckdb", "ibis", "polars", "spark"}
+        Where the aggregation runs.
+    handle : object
+        The engine's own table: a DuckDB relation, an Ibis table, a polars
+        LazyFrame or a Spark DataFrame.
+    label : str
+        How errors name the source (``"'orders/'"``, ``"the Ibis table"``).
+    columns : sequence of str, optional
+        The columns kept, in order (default: all).
+    dimensions : sequence of str, default ()
+        Columns that are dimensions whatever their type.
+    measures : sequence of str, default ()
+        Columns that are measures.
+    null_label : str, default "(missing)"
+        The category missing dimension values are shown as.
+    schema : pyarrow.Schema, optional
+        The source's own schema, whose time zones instants are labelled in.
+
+    Raises
+    ------
+    DataError
+        When ``columns`` names a column the source lacks, or the engine
+        cannot read the source.
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> relation = duckdb.sql("select 'North' as Region, 2.5 as Revenue")
+    >>> LazySource("duckdb", relation, "the query").roles
+    {'Region': 'dimension', 'Revenue': 'measure'}
     """
 
     def __init__(
@@ -201,12 +274,42 @@ class LazySource:
         number_rows: bool = False,
         place: str = "",
     ) -> pa.Table:
-        """One row per combination of ``dimensions``, each measure aggregated as asked,
-        over the rows ``where`` keeps (a declarative filter, run in the engine).
+        """One row per combination of ``dimensions``, each measure aggregated as asked.
 
-        Groups come back ordered by the dimensions, so rebuilds are identical.
-        With ``number_rows`` (DuckDB only) a last column, ``FIRST_ROW``, holds
-        the number of each group's first row in the source.
+        Groups come back ordered by the dimensions, so rebuilds are identical. A
+        DuckDB source answers from a grouped table it already read when it can.
+
+        Parameters
+        ----------
+        dimensions : sequence of str
+            The columns to group by.
+        measures : mapping of str to str
+            Each measure and its aggregator: ``"sum"``, ``"min"``, ``"max"``,
+            ``"count"``, ``"mean"`` or ``"distinct"``.
+        where : Filter, optional
+            A declarative filter, run in the engine (default: every row).
+        number_rows : bool, default False
+            Add a last column, ``FIRST_ROW``, with the number of each group's
+            first row in the source (DuckDB only).
+        place : str, default ""
+            The step the table is for, as :attr:`scans` names it.
+
+        Returns
+        -------
+        pyarrow.Table
+            The dimensions, then the measures, one row per group.
+
+        Raises
+        ------
+        DataError
+            When a name is not a column, an aggregator is unknown, an integer sum
+            exceeds what a JavaScript number holds exactly, or the engine fails.
+
+        Examples
+        --------
+        >>> from ipyreport import samples
+        >>> lazy(samples.sales()).aggregate(["Region"], {"Units": "count"}).to_pydict()["Region"]
+        ['Africa', 'Americas', 'Asia Pacific', 'Europe']
         """
         for name in [*dimensions, *measures]:
             if name not in self.roles:
@@ -282,13 +385,28 @@ class LazySource:
         return table
 
     def prefetch(self, requests: Sequence[Request], why: str = "the story's steps") -> None:
-        """Read, in one pass over the rows, a grouped table that every request
-        that can roll up is later answered from (see :meth:`aggregate`).
+        """Read, in one pass over the rows, a grouped table that later requests roll up from.
 
         A request needs a pass of its own when it counts distinct values or
-        filters by a measure row by row (:attr:`scans` says so when it runs).
-        Only DuckDB sources keep grouped tables; other engines read each
-        request as it comes.
+        filters by a measure row by row (:attr:`scans` says so when it runs). Only
+        DuckDB sources keep grouped tables; other engines read each request as it
+        comes.
+
+        Parameters
+        ----------
+        requests : sequence of Request
+            The tables the story will ask for.
+        why : str, default "the story's steps"
+            What the pass is for, as :attr:`scans` names it.
+
+        Examples
+        --------
+        >>> from ipyreport import samples
+        >>> source = lazy(samples.sales())
+        >>> source.prefetch([Request(("Region",), {"Revenue": "sum"})])
+        >>> _ = source.aggregate(["Region"], {"Revenue": "sum"})
+        >>> len(source.scans)
+        1
         """
         if self.engine != "duckdb":
             return
@@ -448,10 +566,39 @@ class LazySource:
         *,
         place: str = "",
     ) -> VizzuData:
-        """:meth:`aggregate`, encoded as Vizzu data the way an eager story encodes it:
-        the same roles (a column grouped by keeps the role it has in the source), the
-        same labels, the same null label, text categories in order of first appearance.
-        ``place`` names the step it is for, in :attr:`scans`.
+        """:meth:`aggregate`, encoded as Vizzu data the way an eager story encodes it.
+
+        The same roles (a column grouped by keeps the role it has in the source),
+        the same labels, the same null label, text categories in order of first
+        appearance.
+
+        Parameters
+        ----------
+        dimensions : sequence of str
+            The columns to group by.
+        measures : mapping of str to str
+            Each measure and its aggregator.
+        where : Filter, optional
+            The rows read (default: all).
+        place : str, default ""
+            The step it is for, as :attr:`scans` names it.
+
+        Returns
+        -------
+        VizzuData
+            One series per column, one row per group.
+
+        Raises
+        ------
+        DataError
+            As :meth:`aggregate` raises it.
+
+        Examples
+        --------
+        >>> from ipyreport import samples
+        >>> data = lazy(samples.sales()).read(["Channel"], {"Revenue": "sum"})
+        >>> data["Channel"].categories
+        ('Online', 'Retail', 'Partner')
         """
         categories = [name for name in dimensions if self.roles.get(name) == "dimension"]
         return self._read(dimensions, measures, where, categories, place)
@@ -488,15 +635,55 @@ class LazySource:
         return in_order(data, self.appearance(text))
 
     def check(self, where: Filter, place: str) -> None:
-        """Raise :class:`StepError` unless every column and label ``where`` names is in the
-        source: the in-memory check, over the labels of just the columns it filters by."""
+        """Check that every column and label ``where`` names is in the source.
+
+        The in-memory check, over the labels of just the columns it filters by.
+
+        Parameters
+        ----------
+        where : Filter
+            A step's filter.
+        place : str
+            The step, as the error names it.
+
+        Raises
+        ------
+        StepError
+            When a column or label is not in the source; the message names it.
+
+        Examples
+        --------
+        >>> from ipyreport import Filter, samples
+        >>> lazy(samples.sales()).check(Filter.equals("Region", "Antarctica"), "slide 1, step 1")
+        Traceback (most recent call last):
+        ...
+        ipyreport._errors.StepError: slide 1, step 1: the filter keeps 'Region' == 'Antarctica', which never occurs (did you mean 'Africa'?)
+        """
         kept = [leaf.args[0] for leaf in where.leaves() if leaf.op == "in"]
         labelled = [name for name in kept if self.roles.get(name) == "dimension"]
         _filters.check(where, self.schema(labelled=labelled), place)
 
     def labels(self, name: str) -> tuple[str, ...]:
-        """The values of a column as categories, labelled as an eager story labels them
-        (a measure's too: its values as a dimension, say the years of a timeline)."""
+        """The values of a column as categories, labelled as an eager story labels them.
+
+        A measure's too: its values as a dimension, say the years of a timeline.
+
+        Parameters
+        ----------
+        name : str
+            A column.
+
+        Returns
+        -------
+        tuple of str
+            Its distinct values as labels (read once, then remembered).
+
+        Examples
+        --------
+        >>> from ipyreport import samples
+        >>> lazy(samples.sales()).labels("Channel")
+        ('Online', 'Retail', 'Partner')
+        """
         if name not in self._labels:
             series = self._read([name], {}, None, [name])[name]
             assert isinstance(series, Dimension)
@@ -506,8 +693,24 @@ class LazySource:
     def appearance(self, names: Sequence[str]) -> dict[str, list[str]]:
         """Each text column's values in order of first appearance in the source.
 
-        DuckDB and polars number the rows as they scan them; an Ibis table or
-        a Spark DataFrame has no row order, so its categories stay sorted.
+        DuckDB and polars number the rows as they scan them; an Ibis table or a
+        Spark DataFrame has no row order, so its categories stay sorted.
+
+        Parameters
+        ----------
+        names : sequence of str
+            Text columns.
+
+        Returns
+        -------
+        dict of str to list of str
+            Each column the engine can order, and its values in that order.
+
+        Examples
+        --------
+        >>> from ipyreport import samples
+        >>> lazy(samples.sales()).appearance(["Channel"])
+        {'Channel': ['Online', 'Retail', 'Partner']}
         """
         wanted = [name for name in dict.fromkeys(names) if name not in self._orders]
         if wanted and self.engine in ("duckdb", "polars"):
@@ -518,8 +721,25 @@ class LazySource:
         return {name: self._orders[name] for name in names if name in self._orders}
 
     def schema(self, *, labelled: Sequence[str] = ()) -> VizzuData:
-        """A data object with no rows: the names and roles, for checking steps (and the
-        categories of the ``labelled`` dimensions, read from the source)."""
+        """A data object with no rows: the names and roles, for checking steps.
+
+        Parameters
+        ----------
+        labelled : sequence of str, default ()
+            Dimensions whose categories are read from the source too.
+
+        Returns
+        -------
+        VizzuData
+            One empty series per column.
+
+        Examples
+        --------
+        >>> from ipyreport import samples
+        >>> empty = lazy(samples.sales()).schema()
+        >>> empty.names[:3], empty.num_rows
+        (['Region', 'Country', 'Product'], 0)
+        """
         series: list[Dimension | Measure] = []
         for name, role in self.roles.items():
             if role == "dimension":
@@ -532,7 +752,27 @@ class LazySource:
         return VizzuData(series=tuple(series), num_rows=0)
 
     def determines(self, names: Sequence[str], other: str) -> bool:
-        """Whether each combination of ``names`` has a single value of ``other``."""
+        """Whether each combination of ``names`` has a single value of ``other``.
+
+        Parameters
+        ----------
+        names : sequence of str
+            Columns.
+        other : str
+            Another column.
+
+        Returns
+        -------
+        bool
+            ``True`` when ``other`` is a function of ``names`` in this data.
+
+        Examples
+        --------
+        >>> from ipyreport import samples
+        >>> source = lazy(samples.sales())
+        >>> source.determines(["Country"], "Region"), source.determines(["Region"], "Country")
+        (True, False)
+        """
         return bool(
             self.aggregate([*names, other], {}).num_rows == self.aggregate(list(names), {}).num_rows
         )
@@ -823,15 +1063,53 @@ def lazy(
 
     Files, folders and globs (Parquet, CSV, Arrow IPC) and lake tables
     (:func:`ipyreport.lake.delta`, :func:`ipyreport.lake.iceberg`, at the
-    version asked for) are scanned by DuckDB with ``memory_limit``; DuckDB relations stay in their database; Ibis tables
-    aggregate in their own backend (DuckDB, Spark, Trino, BigQuery...),
-    polars LazyFrames in polars and Spark DataFrames in Spark; pandas and
-    Arrow tables are scanned by DuckDB in place.
-    ``columns``, ``dimensions``, ``measures`` and ``null_label`` mean what
-    they mean for :func:`ipyreport.encode`: pick columns, force roles (years
-    as dimensions, say), name missing dimension values. ``connection`` is the
-    DuckDB connection that scans files (default: a new one, with
-    ``memory_limit``), for example one that may read only some folders.
+    version asked for) are scanned by DuckDB with ``memory_limit``; DuckDB
+    relations stay in their database; Ibis tables aggregate in their own
+    backend (DuckDB, Spark, Trino, BigQuery...), polars LazyFrames in polars
+    and Spark DataFrames in Spark; pandas and Arrow tables are scanned by
+    DuckDB in place. A :class:`LazySource` is returned as it is.
+
+    Parameters
+    ----------
+    source : object
+        A path, folder or glob, a lake table, a DuckDB relation, an Ibis
+        table, a polars frame, a Spark DataFrame, a pandas DataFrame or an
+        Arrow table.
+    columns : sequence of str, optional
+        The columns to keep, in this order (as for :func:`ipyreport.encode`).
+    dimensions : sequence of str, default ()
+        Columns read as dimensions whatever their type (years, say).
+    measures : sequence of str, default ()
+        Columns read as measures.
+    null_label : str, default "(missing)"
+        The category missing dimension values are shown as.
+    memory_limit : str, default "256MB"
+        The most memory DuckDB uses before it spills to disk, as DuckDB
+        writes sizes (``"512MB"``, ``"2GB"``).
+    connection : duckdb.DuckDBPyConnection, optional
+        The DuckDB connection that scans files (default: a new one, with
+        ``memory_limit``), for example one that may read only some folders.
+
+    Returns
+    -------
+    LazySource
+        The source, its schema read, no rows read yet.
+
+    Raises
+    ------
+    DataError
+        When ``source`` cannot be read lazily, ``memory_limit`` is not a size,
+        or a file or column is missing.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from ipyreport import samples
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     _ = samples.write_orders(folder, rows=1_000, parts=2)
+    ...     orders = lazy(f"{folder}/*.parquet", dimensions=["Month"])
+    ...     orders.aggregate(["Region"], {"Units": "count"}).num_rows
+    4
     """
     if isinstance(source, LazySource):
         return source

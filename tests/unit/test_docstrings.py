@@ -66,8 +66,6 @@ EXEMPT_MODULES = frozenset(
 PENDING_MODULES = frozenset(
     {
         "ipyreport.themes",
-        "ipyreport.lake",
-        "ipyreport.lazy",
         "ipyreport.spec",
         "ipyreport.export.html",
         "ipyreport.export.pdf",
