@@ -39,11 +39,26 @@ DEFAULT_MEMORY_LIMIT = "256MB"
 class Access:
     """The folders a spec's data may come from, and whether it may run code.
 
-    ``folders=None`` allows every file (what a notebook's own cell may read).
-    ``memory_limit`` is what DuckDB may hold in memory while it reads the
-    spec's ``path:`` or ``sql:`` data (a DuckDB size: ``"256MB"``, ``"2GB"``);
-    ``progress`` lets DuckDB draw its progress bar for a long read (the
-    command line asks for it only in a terminal, and not with ``-q``).
+    Parameters
+    ----------
+    folders : tuple of Path or None
+        The folders files may be read from; ``None`` allows every file (what
+        a notebook's own cell may read).
+    code : bool, default False
+        Whether ``python:`` data sources may run.
+    memory_limit : str, default "256MB"
+        What DuckDB may hold in memory while it reads the spec's ``path:`` or
+        ``sql:`` data (a DuckDB size: ``"256MB"``, ``"2GB"``).
+    progress : bool, default True
+        Whether DuckDB may draw its progress bar for a long read (the command
+        line asks for it only in a terminal, and not with ``-q``).
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> shared = Access(folders=(Path("/data/shared"),))
+    >>> shared.allows(Path("/data/shared/q3.parquet")), shared.allows(Path("/etc/passwd"))
+    (True, False)
     """
 
     folders: tuple[Path, ...] | None
@@ -53,7 +68,18 @@ class Access:
 
     @classmethod
     def everything(cls) -> Access:
-        """Anything: for specs a user writes in their own notebook."""
+        """Anything: for specs a user writes in their own notebook.
+
+        Returns
+        -------
+        Access
+            Every file, and code.
+
+        Examples
+        --------
+        >>> Access.everything().code
+        True
+        """
         return cls(folders=None, code=True)
 
     @classmethod
@@ -68,7 +94,40 @@ class Access:
     ) -> Access:
         """The spec's own folder, plus ``folders``; code only when ``code``.
 
-        Raises :class:`SpecError` when one of ``folders`` is not a folder.
+        What ``ipyreport build`` allows, with ``--allow-path`` and
+        ``--allow-code``.
+
+        Parameters
+        ----------
+        spec : Path
+            The spec file.
+        folders : sequence of str or os.PathLike, default ()
+            Further folders the data may come from.
+        code : bool, default False
+            Whether ``python:`` data sources may run.
+        memory_limit : str, default "256MB"
+            What DuckDB may hold in memory.
+        progress : bool, default True
+            Whether DuckDB may draw its progress bar.
+
+        Returns
+        -------
+        Access
+            The folders resolved to absolute paths.
+
+        Raises
+        ------
+        SpecError
+            When one of ``folders`` does not exist or is not a folder.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     access = Access.for_spec(Path(folder, "sales.yaml"))
+        ...     access.allows(Path(folder, "q3.parquet")), access.allows(Path(folder).parent), access.code
+        (True, False, False)
         """
         for folder in folders:
             if not Path(folder).is_dir():
@@ -84,7 +143,26 @@ class Access:
         )
 
     def allows(self, path: Path) -> bool:
-        """Whether ``path`` (a file, folder or glob) lies inside an allowed folder."""
+        """Whether ``path`` (a file, folder or glob) lies inside an allowed folder.
+
+        Symbolic links inside an allowed folder must not lead out of it.
+
+        Parameters
+        ----------
+        path : Path
+            What the spec would read.
+
+        Returns
+        -------
+        bool
+            ``True`` when every file it names is inside an allowed folder.
+
+        Examples
+        --------
+        >>> from pathlib import Path
+        >>> Access(folders=(Path("/data"),)).allows(Path("/data/../etc/*.conf"))
+        False
+        """
         if self.folders is None:
             return True
         fixed = Path(*_fixed_part(path)).resolve()

@@ -266,8 +266,45 @@ def load(
 ) -> Loaded:
     """Parse and validate a spec file; apply ``--set key=value`` overrides first.
 
-    Files listed under ``defaults:`` must lie inside ``access``'s folders
-    (default: the spec's own folder).
+    Parameters are resolved and files listed under ``defaults:`` merged in;
+    no data is read yet (see :func:`build`).
+
+    Parameters
+    ----------
+    path : str or Path
+        The spec, a YAML file.
+    overrides : sequence of str, default ()
+        Assignments such as ``"data.path=q3.parquet"``, applied in order (see
+        :func:`set_value`); ``params.NAME=value`` sets a parameter.
+    access : Access, optional
+        The folders ``defaults:`` files may lie in (default: the spec's own
+        folder).
+
+    Returns
+    -------
+    Loaded
+        The resolved spec, with where each value was written.
+
+    Raises
+    ------
+    SpecError
+        Naming the file, line, column and field of the first mistake, and
+        what would be accepted.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> spec = pathlib.Path(folder.name, "sales.yaml")
+    >>> _ = spec.write_text('''
+    ... title: Sales
+    ... data: {sample: sales}
+    ... slides:
+    ...   - steps: [{chart: {kind: column, x: Region, y: Revenue}}]
+    ... ''')
+    >>> load(spec, ["title=Sales by region"]).value["title"]
+    'Sales by region'
+    >>> folder.cleanup()
     """
     file = FilePath(path)
     return loads(_read_spec(file), file, overrides, access=access)
@@ -474,11 +511,33 @@ def _to_python(
 
 
 def set_value(spec: dict[str, Any], assignment: str) -> None:
-    """Apply ``key.sub=value`` (value read as YAML) to a parsed spec.
+    """Apply ``key.sub=value`` (the value read as YAML) to a parsed spec.
 
-    >>> spec = {"data": {"path": "q2.parquet"}}
-    >>> set_value(spec, "data.path=q3.parquet"); spec
-    {'data': {'path': 'q3.parquet'}}
+    What ``--set`` does on the command line: a missing mapping on the way is
+    made, a list item is named by its index.
+
+    Parameters
+    ----------
+    spec : dict
+        A parsed spec, changed in place.
+    assignment : str
+        ``dotted.key=value``.
+
+    Raises
+    ------
+    SpecError
+        When there is no ``=``, the value is not YAML, or the path leads
+        through something that is not a mapping or past a list's end.
+
+    Examples
+    --------
+    >>> spec = {"data": {"path": "q2.parquet"}, "slides": [{"title": "Q2"}]}
+    >>> set_value(spec, "data.path=q3.parquet"); set_value(spec, "slides.0.title=Q3"); spec
+    {'data': {'path': 'q3.parquet'}, 'slides': [{'title': 'Q3'}]}
+    >>> set_value(spec, "slides.4.title=Q4")
+    Traceback (most recent call last):
+    ...
+    ipyreport._errors.SpecError: --set 'slides.4.title=Q4': the spec has no 'slides.4' to set inside
     """
     if "=" not in assignment:
         msg = f"--set {assignment!r}: write key=value, for example --set data.path=q3.parquet"
@@ -530,12 +589,49 @@ def build(
     """The story a validated spec describes, with its provenance recorded.
 
     Everything a story is checked for happens here (names, roles, filter
-    labels, mark limits, cross-filters), so a spec that builds also exports;
-    each mistake is a :class:`SpecError` pointing at the line that wrote it.
-    ``namespace`` holds the variables a ``data: {variable: name}`` may name
-    (the notebook's, in the cell magic). ``access`` says which folders the
-    data may come from and whether ``python:`` may run (default: the spec's
-    own folder, no code; see :mod:`ipyreport._access`).
+    labels, mark limits, cross-filters), so a spec that builds also exports.
+
+    Parameters
+    ----------
+    loaded : Loaded
+        A spec, as :func:`load` gives it.
+    namespace : mapping of str to object, optional
+        The variables a ``data: {variable: name}`` may name (the notebook's,
+        in the cell magic).
+    access : Access, optional
+        Which folders the data may come from and whether ``python:`` may run
+        (default: the spec's own folder, no code).
+
+    Returns
+    -------
+    Story
+        The story, its ``provenance`` saying how it was made.
+
+    Raises
+    ------
+    SpecError
+        Each mistake, pointing at the file, line and column that wrote it.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> spec = pathlib.Path(folder.name, "sales.yaml")
+    >>> _ = spec.write_text('''
+    ... title: Sales
+    ... data: {sample: sales}
+    ... slides:
+    ...   - steps: [{chart: {kind: column, x: Regoin, y: Revenue}}]
+    ... ''')
+    >>> try:
+    ...     build(load(spec))
+    ... except SpecError as error:
+    ...     print(str(error).split(": ", 1)[1])
+    slide 1, step 1, chart.x: x='Regoin' is not in the data (did you mean 'Region'?); series are ['Region', 'Country', 'Product', 'Channel', 'Month', 'Revenue', 'Units', 'Profit']
+    >>> _ = spec.write_text(spec.read_text().replace("Regoin", "Region"))
+    >>> build(load(spec)).provenance["data"]["rows"]
+    6420
+    >>> folder.cleanup()
     """
     spec = loaded.value
     if access is None:
@@ -972,7 +1068,19 @@ def _build_slide(
 
 
 def json_schema() -> dict[str, Any]:
-    """The JSON Schema of the spec format (for editors: autocomplete and checks)."""
+    """The JSON Schema of the spec format, for editors' autocomplete and checks.
+
+    Returns
+    -------
+    dict
+        A draft 2020-12 schema; ``ipyreport schema`` prints it.
+
+    Examples
+    --------
+    >>> schema = json_schema()
+    >>> schema["title"], "slides" in schema["properties"]
+    ('ipyreport story spec', True)
+    """
     step = STEP.schema()
 
     def shared(node: Any) -> Any:

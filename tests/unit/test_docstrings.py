@@ -66,7 +66,6 @@ EXEMPT_MODULES = frozenset(
 PENDING_MODULES = frozenset(
     {
         "ipyreport.themes",
-        "ipyreport.spec",
         "ipyreport.export.html",
         "ipyreport.export.pdf",
         "ipyreport.export.pptx",
