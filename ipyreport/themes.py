@@ -63,11 +63,61 @@ class Cover:
 
 @dataclass(frozen=True)
 class Theme:
-    """How a story looks. Every field is optional; see the module docs.
+    """How a story looks: palette, type, colours, logo and cover slides.
 
-    ``font_file`` and ``logo`` are paths (relative to the theme file when
-    it comes from one); ``title_slide`` and ``closing_slide`` are ``True``
-    (the story's title / "Thank you"), text, or ``{title, subtitle}``.
+    Every field is optional; a theme builds on the light or dark defaults
+    (``base``). Pass one as ``Story(theme=...)``, or name a file or a shipped
+    theme there (see :func:`theme_of`).
+
+    Parameters
+    ----------
+    name : str, default "custom"
+        How messages and the document name the theme.
+    base : {"light", "dark", "auto"}, default "light"
+        The defaults it builds on (``"auto"`` follows the viewer's preference).
+    palette : tuple of str, default ()
+        The colours categories are coloured from, in order (CSS colours).
+    font : str, optional
+        A CSS font list, such as ``'Georgia, serif'``.
+    font_file : str, optional
+        A ``.woff2``, ``.woff``, ``.ttf`` or ``.otf`` file, embedded in every
+        export so it stays offline (relative to the theme file when it comes
+        from one).
+    background : str, optional
+        The page and chart background colour.
+    foreground : str, optional
+        The text colour.
+    accent : str, optional
+        The colour of the player's focus rings, pressed buttons and progress bar.
+    logo : str, optional
+        A ``.png``, ``.svg`` or ``.jpg`` shown in a corner, embedded too.
+    title_slide : bool, str or mapping, optional
+        A title slide before the first: ``True`` (the story's title), its
+        title as text, or ``{title, subtitle}``.
+    closing_slide : bool, str or mapping, optional
+        A closing slide after the last: ``True`` ("Thank you"), text, or
+        ``{title, subtitle}``.
+    folder : Path, default Path()
+        The folder ``font_file`` and ``logo`` are relative to.
+    access : Access, default Access.everything()
+        Which files the logo and font may come from: a spec's theme reads only
+        where the spec may read.
+
+    Raises
+    ------
+    StepError
+        When ``base`` is unknown, a colour is not a CSS colour, or ``font`` is
+        not a font list; the error's ``field`` is ``"theme"``.
+
+    Examples
+    --------
+    >>> theme = Theme(name="acme", palette=("#0F4C81", "#C2610E"), title_slide="Q3 in numbers")
+    >>> theme.base, theme.palette
+    ('light', ('#0F4C81', '#C2610E'))
+    >>> Theme(base="sepia")
+    Traceback (most recent call last):
+    ...
+    ipyreport._errors.StepError: theme 'custom': base is one of auto, light, dark, got 'sepia'
     """
 
     name: str = "custom"
@@ -192,9 +242,40 @@ BRAND_THEMES: dict[str, Theme] = {
 def theme_of(value: Any, *, access: Access | None = None) -> Theme:
     """A :class:`Theme` from itself, a mapping, a shipped theme's name, or a ``.yaml``/``.json`` file.
 
-    ``access`` limits the files a theme file may embed (its logo and font)
-    to the folders a spec may read; by default any file is allowed, as for
-    a theme a user writes in their own notebook.
+    The shipped themes are ``"boardroom"`` (light), ``"high-contrast"`` and
+    ``"midnight"`` (dark).
+
+    Parameters
+    ----------
+    value : Theme, mapping, str or os.PathLike
+        The theme, its fields, a shipped theme's name, or a theme file.
+    access : Access, optional
+        The folders a theme file may embed its logo and font from (a spec's
+        folders); by default any file, as for a theme a user writes in their
+        own notebook.
+
+    Returns
+    -------
+    Theme
+        The theme, its files checked but not yet read.
+
+    Raises
+    ------
+    StepError
+        When the file is missing or not valid YAML or JSON, a field is
+        unknown or wrong, or ``value`` is none of the above; the message
+        names the fix.
+
+    Examples
+    --------
+    >>> theme_of("midnight").base
+    'dark'
+    >>> theme_of({"palette": ["#123456"], "accent": "#abcdef"}).palette
+    ('#123456',)
+    >>> theme_of("boardrom")
+    Traceback (most recent call last):
+    ...
+    ipyreport._errors.StepError: theme is one of auto, light, dark, boardroom, high-contrast, midnight, a Theme, a mapping or a .yaml/.json file, got 'boardrom' (did you mean 'boardroom'?)
     """
     if isinstance(value, Theme):
         return value
