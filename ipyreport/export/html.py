@@ -176,9 +176,37 @@ LAYOUTS = ("slides", "scroll")
 
 
 def render(document: bytes, *, layout: str = "slides") -> str:
-    """The complete HTML page that plays a story document (``Story.to_json()``): slides
-    that step by key or click, or (``layout="scroll"``) an article the reader scrolls,
-    its text beside a chart that follows it."""
+    """The complete HTML page that plays a story document, offline.
+
+    What ``Story.to_html()`` and ``Story.save_html()`` write.
+
+    Parameters
+    ----------
+    document : bytes
+        A story document's JSON (``Story.to_json()``).
+    layout : {"slides", "scroll"}, default "slides"
+        ``"slides"``: slides that step by key or click; ``"scroll"``: an
+        article the reader scrolls, its text beside a chart that follows it.
+
+    Returns
+    -------
+    str
+        The page, with the chart engine, the player and the story inside it.
+
+    Raises
+    ------
+    ValueError
+        When ``layout`` is unknown.
+
+    Examples
+    --------
+    >>> from ipyreport import Slide, Story, presets
+    >>> story = Story({"Region": ["North", "South"], "Revenue": [3.0, 5.0]}, title="Sales",
+    ...               slides=[Slide(presets.chart("column", x="Region", y="Revenue"))])
+    >>> page = render(story.to_json())
+    >>> page.startswith("<!doctype html>"), "<title>Sales</title>" in page
+    (True, True)
+    """
     if layout not in LAYOUTS:
         msg = f"layout is one of {', '.join(LAYOUTS)}, got {layout!r}"
         raise ValueError(msg)
@@ -426,6 +454,25 @@ def iframe(document: str, *, title: str, height: int = 540) -> str:
 
     The frame may run the player's scripts but gets an origin of its own, so
     nothing in it can reach the notebook page around it.
+
+    Parameters
+    ----------
+    document : str
+        A page, as :func:`render` writes it.
+    title : str
+        The frame's title, which screen readers announce.
+    height : int, default 540
+        The frame's height in pixels (its width is the output's).
+
+    Returns
+    -------
+    str
+        The ``<iframe>`` element, the page escaped into its ``srcdoc``.
+
+    Examples
+    --------
+    >>> iframe("<p>Hi</p>", title="Sales", height=300)
+    '<iframe srcdoc="&lt;p&gt;Hi&lt;/p&gt;" title="Sales" style="width:100%;height:300px;border:0" sandbox="allow-scripts" allow="fullscreen"></iframe>'
     """
     return (
         f'<iframe srcdoc="{html.escape(document, quote=True)}" title="{html.escape(title, quote=True)}" '

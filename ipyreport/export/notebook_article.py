@@ -161,7 +161,49 @@ def checked_document(raw: bytes, where: str, *, allow_code: bool = False) -> byt
 def notebook_parts(path: str | Path, *, allow_code: bool = False) -> tuple[str, list[str | bytes]]:
     """The notebook's title (its first heading) and its parts: rendered markdown, story documents.
 
-    Each story document is checked (see :func:`checked_document`).
+    Each story shown in a saved output is taken from its HTML player and
+    checked (see :func:`checked_document`).
+
+    Parameters
+    ----------
+    path : str or Path
+        A Jupyter notebook saved with its outputs.
+    allow_code : bool, default False
+        Let its stories run their own JavaScript filters; leave it off for a
+        notebook you did not write.
+
+    Returns
+    -------
+    title : str
+        The first ``#`` heading, else the file's name.
+    parts : list of str or bytes
+        Each markdown cell as HTML (``str``) and each story document
+        (``bytes``), in notebook order.
+
+    Raises
+    ------
+    IpyreportError
+        When the file is not a readable notebook, holds no story in its saved
+        outputs, or a story is not a story document (or runs code that was
+        not allowed).
+
+    Examples
+    --------
+    >>> import json, pathlib, tempfile
+    >>> from ipyreport import Slide, Story, presets
+    >>> from ipyreport.export.html import iframe, render
+    >>> story = Story({"Region": ["North", "South"], "Revenue": [3.0, 5.0]},
+    ...               slides=[Slide(presets.chart("column", x="Region", y="Revenue"))])
+    >>> shown = {"data": {"text/html": iframe(render(story.to_json()), title="Sales")}}
+    >>> cells = [{"cell_type": "markdown", "source": "# Q3 sales"},
+    ...          {"cell_type": "code", "source": "story", "outputs": [shown]}]
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> notebook = pathlib.Path(folder.name, "q3.ipynb")
+    >>> _ = notebook.write_text(json.dumps({"cells": cells}))
+    >>> title, parts = notebook_parts(notebook)
+    >>> title, [type(part).__name__ for part in parts]
+    ('Q3 sales', ['str', 'bytes'])
+    >>> folder.cleanup()
     """
     source = Path(path)
     if source.exists() and not source.is_file():
@@ -224,8 +266,41 @@ def save_notebook_article(
 ) -> Path:
     """Write the notebook at ``path`` as one scrolled article to ``target``.
 
-    ``allow_code`` lets its stories run their own JavaScript filters; leave
-    it off for a notebook you did not write.
+    Its prose between its stories, each story playing as the reader scrolls
+    to it; what ``ipyreport build NOTEBOOK.ipynb`` writes.
+
+    Parameters
+    ----------
+    path : str or Path
+        A Jupyter notebook saved with its outputs.
+    target : str or Path
+        The ``.html`` file to write.
+    allow_code : bool, default False
+        Let its stories run their own JavaScript filters; leave it off for a
+        notebook you did not write.
+
+    Returns
+    -------
+    Path
+        ``target``.
+
+    Raises
+    ------
+    IpyreportError
+        As :func:`notebook_parts` raises it.
+
+    Examples
+    --------
+    >>> import json, pathlib, tempfile
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> notebook = pathlib.Path(folder.name, "empty.ipynb")
+    >>> _ = notebook.write_text(json.dumps({"cells": [{"cell_type": "markdown", "source": "# Notes"}]}))
+    >>> try:
+    ...     save_notebook_article(notebook, pathlib.Path(folder.name, "empty.html"))
+    ... except IpyreportError as error:
+    ...     print(str(error).split(": ", 1)[1][:48])
+    no story is shown in its saved outputs; run it a
+    >>> folder.cleanup()
     """
     from ipyreport.export.html import render_chapters
 

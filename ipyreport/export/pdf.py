@@ -67,7 +67,42 @@ footer {{ font-size: 7pt; color: #5a6373; }}
 
 
 def save_pdf(document: bytes, path: str | Path, *, steps: bool = False, size: str = "16:9") -> Path:
-    """Write a story document (``Story.to_json()``) as a PDF handout to ``path`` and return the path."""
+    """Write a story document as a PDF handout.
+
+    Each page shows a slide: its heading, the steps that carry its story side
+    by side (at most four), its notes and the numbers behind its charts. What
+    ``Story.save_pdf()`` writes; Chromium draws the charts, as the player does.
+
+    Parameters
+    ----------
+    document : bytes
+        A story document's JSON (``Story.to_json()``).
+    path : str or Path
+        The ``.pdf`` file to write.
+    steps : bool, default False
+        A page per step instead of a page per slide.
+    size : {"16:9", "A4"}, default "16:9"
+        The page size (both landscape).
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    ValueError
+        When ``size`` is unknown.
+    RuntimeError
+        When Playwright is not installed (``pip install 'ipyreport[pdf]'``).
+
+    Examples
+    --------
+    >>> save_pdf(b"{}", "sales.pdf", size="Letter")
+    Traceback (most recent call last):
+    ...
+    ValueError: size must be one of 16:9, A4, got 'Letter'
+    """
     if size not in PAGE_SIZES:
         msg = f"size must be one of {', '.join(PAGE_SIZES)}, got {size!r}"
         raise ValueError(msg)

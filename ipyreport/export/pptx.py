@@ -327,19 +327,53 @@ def save_pptx(
     per: str = "step",
     appendix: bool | None = None,
 ) -> Path:
-    """Write the story ``document`` (``Story.to_json()``) with its ``plan`` as a ``.pptx``.
+    """Write a story document as a PowerPoint deck.
+
+    A step the deck can draw as a native chart (columns, bars, lines, areas,
+    pies, scatter) becomes one, with its data editable in PowerPoint; any
+    other is the player's picture of it. What ``Story.save_pptx()`` writes.
 
     Parameters
     ----------
-    per
-        ``"step"``: a slide per step; ``"slide"``: a slide per story slide (its last step).
-    appendix
+    document : bytes
+        A story document's JSON (``Story.to_json()``).
+    plan : StoryPlan
+        The same story's plan (``Story.plan``): each step's chart and table.
+    path : str or Path
+        The ``.pptx`` file to write.
+    per : {"step", "slide"}, default "step"
+        ``"step"``: a slide per step; ``"slide"``: a slide per story slide
+        (its last step).
+    appendix : bool or None, default None
         The data appendix: after the story, the numbers behind its charts as
         tables, each distinct table once, every row, ``TABLE_ROWS`` rows a
-        slide. ``None`` (the default) adds it when it takes at most
-        ``APPENDIX_PAGES`` slides and leaves it out when it would run longer
-        (a 12-moment timeline already takes 12); ``True`` always adds it,
-        ``False`` never.
+        slide. ``None`` adds it when it takes at most ``APPENDIX_PAGES``
+        slides and leaves it out when it would run longer (a 12-moment
+        timeline already takes 12); ``True`` always adds it, ``False`` never.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    ValueError
+        When ``per`` or ``appendix`` is none of the above.
+    RuntimeError
+        When python-pptx is not installed (``pip install 'ipyreport[pptx]'``).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile, pptx
+    >>> from ipyreport import Slide, Story, presets
+    >>> story = Story({"Region": ["North", "South"], "Revenue": [3.0, 5.0]}, title="Sales",
+    ...               slides=[Slide(presets.chart("column", x="Region", y="Revenue"),
+    ...                             presets.chart("bar", x="Revenue", y="Region"))])
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     deck = save_pptx(story.to_json(), story.plan, pathlib.Path(folder, "sales.pptx"), appendix=False)
+    ...     len(pptx.Presentation(deck).slides)
+    2
     """
     if per not in ("step", "slide"):
         msg = f"per must be 'step' or 'slide', got {per!r}"

@@ -30,8 +30,34 @@ CANVAS_SIZE = "() => { const c = document.querySelector('.ipyreport-chart canvas
 
 
 def frame_plan(document: bytes, *, fps: int, hold: float | None = None) -> list[int]:
-    """Frames of each step: the held first step, then each transition (ends included) plus its hold
-    (the document's rest on that step, or ``hold`` seconds on every step)."""
+    """How many frames each step of a video takes.
+
+    The held first step, then each transition (both ends included) plus its
+    rest: the document's rest on that step, or ``hold`` seconds on every step.
+
+    Parameters
+    ----------
+    document : bytes
+        A story document's JSON (``Story.to_json()``).
+    fps : int
+        Frames per second.
+    hold : float, optional
+        Seconds every step rests (default: as play mode rests on each).
+
+    Returns
+    -------
+    list of int
+        Frames per step, in playing order.
+
+    Examples
+    --------
+    >>> from ipyreport import Slide, Story, presets
+    >>> story = Story({"Region": ["North", "South"], "Revenue": [3.0, 5.0]},
+    ...               slides=[Slide(presets.chart("column", x="Region", y="Revenue"),
+    ...                             presets.chart("bar", x="Revenue", y="Region"))])
+    >>> frame_plan(story.to_json(), fps=10), frame_plan(story.to_json(), fps=10, hold=0.5)
+    ([20, 31], [5, 16])
+    """
     held = _held(document, fps, hold)
     plan = [max(held[0], 1)]
     for seconds, frames in zip(step_seconds(load(document))[1:], held[1:], strict=True):
@@ -46,7 +72,23 @@ def _held(document: bytes, fps: int, hold: float | None) -> list[int]:
 
 
 def title_band(size: tuple[int, int]) -> int:
-    """The height of the title band above the charts in a frame of ``size``: a tenth of it."""
+    """The height of the title band above the charts in a frame: a tenth of it.
+
+    Parameters
+    ----------
+    size : tuple of int
+        The frame's (width, height) in pixels.
+
+    Returns
+    -------
+    int
+        The band's height in pixels.
+
+    Examples
+    --------
+    >>> title_band((1280, 720))
+    72
+    """
     return round(size[1] * 0.1)
 
 
@@ -117,19 +159,53 @@ def save_video(
     hold: float | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Path:
-    """Record a story document (``Story.to_json()``) to ``path`` (``.mp4`` or ``.gif``).
+    """Record a story document as a video, ``.mp4`` or ``.gif``.
 
-    Each step rests as long as play mode rests on it (the story's, slide's or
-    step's ``hold``); ``hold`` (seconds) rests every step that long instead.
-
-    Every frame is exactly ``size`` (width, height): the slide's title in a
-    band across the top (a tenth of the height) and the charts below it. An
-    MP4's sides are even (H.264 needs them so); a GIF takes any size. A GIF's
-    colours come from one palette per frame, made from that frame's own
+    Each step rests as long as play mode rests on it (the story's, slide's
+    or step's ``hold``). Every frame is exactly ``size``: the slide's title in
+    a band across the top (a tenth of the height) and the charts below it. A
+    GIF's colours come from one palette per frame, made from that frame's own
     colours (up to 256, without dithering), so flat backgrounds and text keep
-    their colours. Frames stream from the page to the encoder a few at a
-    time (``BATCH``), so memory stays the same however long the story or any
-    one step is; ``progress(done, total)`` hears of every frame encoded.
+    their colours. Frames stream from the page to the encoder a few at a time
+    (``BATCH``), so memory stays the same however long the story or any one
+    step is. What ``Story.save_video()`` writes.
+
+    Parameters
+    ----------
+    document : bytes
+        A story document's JSON (``Story.to_json()``).
+    path : str or Path
+        The file to write; its suffix, ``.mp4`` or ``.gif``, picks the format.
+    fps : int, default 25
+        Frames per second.
+    size : tuple of int, default (1280, 720)
+        Each frame's (width, height) in pixels, each at least 64; an MP4's are
+        even (H.264 needs them so).
+    hold : float, optional
+        Seconds every step rests (default: as play mode rests on each).
+    progress : callable, optional
+        ``progress(done, total)`` hears of every frame encoded.
+
+    Returns
+    -------
+    Path
+        ``path``, written whole or not at all.
+
+    Raises
+    ------
+    ValueError
+        When the suffix or ``size`` is wrong; the message gives a size that
+        works.
+    RuntimeError
+        When Pillow or imageio-ffmpeg is not installed (``pip install
+        'ipyreport[video]'``), or a step cannot be drawn.
+
+    Examples
+    --------
+    >>> save_video(b"{}", "sales.mp4", size=(1281, 720))
+    Traceback (most recent call last):
+    ...
+    ValueError: size=(1281, 720): an MP4's width and height are even numbers of pixels (H.264 needs them so); use (1282, 720)
     """
     target = Path(path)
     suffix = target.suffix.lower()
