@@ -46,14 +46,19 @@ export const THEMES = {
   },
 };
 
-// A chart narrower than this (a phone, a stacked dashboard chart) gets
-// smaller type and a slimmer legend, so the marks keep most of the width.
+// A chart narrower than this (a phone, a stacked dashboard chart) keeps its
+// type readable (12 px, nothing smaller) and a slimmer legend, so the marks keep most of the width.
 export const NARROW_PX = 480;
+const SMALLEST = "12px";
 export const NARROW = {
-  fontSize: "11px",
+  fontSize: SMALLEST,
   title: { fontSize: "14px" },
-  legend: { maxWidth: "22%", label: { fontSize: "9px" }, title: { fontSize: "9px" } },
-  plot: { marker: { label: { fontSize: "9px" } }, xAxis: { label: { fontSize: "9px" } }, yAxis: { label: { fontSize: "9px" } } },
+  legend: { maxWidth: "30%", label: { fontSize: SMALLEST }, title: { fontSize: SMALLEST } },
+  plot: {
+    marker: { label: { fontSize: SMALLEST } },
+    xAxis: { label: { fontSize: SMALLEST }, title: { fontSize: SMALLEST } },
+    yAxis: { label: { fontSize: SMALLEST }, title: { fontSize: SMALLEST } },
+  },
 };
 
 /**

@@ -415,6 +415,7 @@ function targetFor(context, on, entry) {
   /** @type {Next} */
   const next = steps.stepTarget(step, datasets, on.dataset, raw);
   next.target = steps.withColors(next.target, entry, datasets[next.dataset], story.colors, plainMarks);
+  next.target = steps.withTimeAxis(next.target, entry, context.shown);
   on.dataset = next.dataset;
   expectMarks(context, on, entry, next.dataset);
   if (!on.styled) {

@@ -35,7 +35,7 @@
  */
 /** @typedef {ChartEvents["plot-marker-label-draw"]} MarkerLabelDraw */
 /** @typedef {ChartEvents["plot-axis-label-draw"] | ChartEvents["legend-label-draw"]} TickDraw */
-/** @typedef {MarkerLabelDraw | TickDraw} LabelDraw */
+/** @typedef {MarkerLabelDraw | TickDraw | ChartEvents["plot-axis-title-draw"]} LabelDraw */
 
 /**
  * `chart.on(name, handler)`, typed by the event's name as a script writes it
@@ -460,12 +460,8 @@ function categoriesOf(data, name) {
  * @returns {Target}
  */
 export function withColors(target, step, data, colors, plain = null) {
-  const config = engineConfig(step);
-  const channel = config.channels?.color ?? config.color;
-  if (channel === undefined) return target;
-  const set = channel && typeof channel === "object" && !Array.isArray(channel) ? ("set" in channel ? channel.set : undefined) : channel;
-  const entries = /** @type {(string | { name: string })[]} */ (Array.isArray(set) ? set : set ? [set] : []);
-  const names = entries.map((entry) => (typeof entry === "string" ? entry : entry?.name));
+  const names = channelSeries(step, "color");
+  if (names === null) return target;
   const dims = names.filter((name) => data.series.some((s) => s.name === name && s.type === "dimension"));
   if (engineStyle(step)?.plot?.marker?.colorPalette) return target;
   let palette;
@@ -479,6 +475,42 @@ export function withColors(target, step, data, colors, plain = null) {
   const plot = style.plot ?? {};
   const marker = { ...(plot.marker ?? {}), colorPalette: palette };
   return { ...target, style: { ...style, plot: { ...plot, marker } } };
+}
+
+/**
+ * The series a step puts on a channel of the engine's (none: `[]`), or null when the step leaves the channel as it was.
+ * @param {Step} step
+ * @param {"x" | "y" | "color"} name
+ * @returns {string[] | null}
+ */
+function channelSeries(step, name) {
+  const config = engineConfig(step);
+  const channel = config.channels?.[name] ?? config[name];
+  if (channel === undefined) return null;
+  const set = channel && typeof channel === "object" && !Array.isArray(channel) ? ("set" in channel ? channel.set : undefined) : channel;
+  const entries = /** @type {(string | { name: string })[]} */ (Array.isArray(set) ? set : set ? [set] : []);
+  return entries.map((entry) => (typeof entry === "string" ? entry : entry?.name));
+}
+
+/**
+ * `target` with its x axis's labels set level when the step runs months along x: the axis
+ * then reads by year (see drawScaleLabel), a few short labels that never need turning.
+ * A step that puts something else on x gives the engine its own choice back.
+ * @param {Target} target
+ * @param {Step} step
+ * @param {Shown} shown
+ * @returns {Target}
+ */
+export function withTimeAxis(target, step, shown) {
+  const names = channelSeries(step, "x");
+  if (names === null) return target;
+  const months = names.some((name) => shown.monthly(name));
+  /** @type {import("vizzu").Styles.AxisLabel} */
+  const label = months ? { orientation: "horizontal", angle: 0 } : { orientation: null, angle: null };
+  const style = target.style ?? {};
+  const plot = style.plot ?? {};
+  const xAxis = { ...(plot.xAxis ?? {}), label: { ...(plot.xAxis?.label ?? {}), ...label } };
+  return { ...target, style: { ...style, plot: { ...plot, xAxis } } };
 }
 
 /** The story's formats, names and colours (see display). @typedef {ReturnType<typeof display>} Shown */
@@ -549,6 +581,9 @@ export function formatNumber(value, format, trim = false) {
 
 const COUNTING = new Set(["count", "distinct"]);
 const AGGREGATE = /^(sum|count|min|max|mean|distinct)\((.*)\)$/;
+const FIRST_OF_MONTH = /^\d{4}-\d{2}-01$/;
+// A format's suffix that is a word of its own (" units"), not a symbol ("%", " €").
+const UNIT_WORD = /^\s+\p{L}/u;
 
 // What a story shows for a number of a channel entry or table column
 // ("Revenue", "mean(Units)", "count(Orders)") and for a category.
@@ -566,6 +601,8 @@ export function display(story) {
     const [, aggregator, name] = AGGREGATE.exec(column) ?? [null, "sum", column];
     return COUNTING.has(aggregator) ? plain : formats[name] ?? plain;
   };
+  /** @type {Map<string, boolean>} */
+  const months = new Map();
   return {
     formatOf,
     /**
@@ -576,6 +613,16 @@ export function display(story) {
      * @param {boolean} [trim]
      */
     number: (column, value, trim = false) => formatNumber(typeof value === "number" ? value : null, formatOf(column), trim),
+    /**
+     * A number of `column` without its unit word (" units", " orders"), for an axis whose title says it once.
+     * @param {string} column
+     * @param {number | string | null | undefined} value
+     */
+    bare: (column, value) => {
+      const format = formatOf(column);
+      const plainer = UNIT_WORD.test(format.suffix) ? { ...format, suffix: "" } : format;
+      return formatNumber(typeof value === "number" ? value : null, plainer, true);
+    },
     /**
      * @param {string} dimension
      * @param {string | number} value
@@ -590,6 +637,27 @@ export function display(story) {
      * @param {string | number} category
      */
     colour: (dimension, category) => story.colors?.[dimension]?.[category] ?? null,
+    /**
+     * Whether `dimension` is a run of months longer than a year (first-of-month dates):
+     * its axis reads by year, a tick for each month, not a label for each.
+     * @param {string} dimension
+     */
+    monthly: (dimension) => {
+      const known = months.get(dimension);
+      if (known !== undefined) return known;
+      const values = Object.keys(labels[dimension] ?? {});
+      const found = values.length > 12 && values.every((value) => FIRST_OF_MONTH.test(value));
+      months.set(dimension, found);
+      return found;
+    },
+    /**
+     * The unit word `column`'s numbers end in ("units"), or null when they end in none.
+     * @param {string} column
+     */
+    unit: (column) => {
+      const suffix = formatOf(column).suffix;
+      return UNIT_WORD.test(suffix) ? suffix.trim() : null;
+    },
     /** @param {string} column */
     isMeasure: (column) => {
       const [, , name] = AGGREGATE.exec(column) ?? [null, "sum", column];
@@ -731,6 +799,7 @@ function keepColours(chart, shown, colouring) {
  *   rested: string | null | undefined,
  *   realigned: boolean,
  *   moving: boolean,
+ *   cartesian?: boolean,
  * }} Shape
  */
 /**
@@ -740,7 +809,7 @@ function keepColours(chart, shown, colouring) {
 function followShape(chart) {
   // `before` and `rested` are what the chart showed when it last came to rest.
   /** @type {Shape} */
-  const shape = { now: {}, before: {}, align: null, rested: undefined, realigned: false, moving: false };
+  const shape = { now: {}, before: {}, align: null, rested: undefined, realigned: false, moving: false, cartesian: true };
   /** @param {import("vizzu").Data.SeriesDescriptor} entry */
   const key = (entry) => (entry.aggregator && entry.aggregator !== "sum" ? `${entry.aggregator}(${entry.name})` : entry.name);
   listen(chart, "animation-begin", () => {
@@ -755,6 +824,7 @@ function followShape(chart) {
       Object.entries(chart.config?.channels ?? {}).map(([name, channel]) => [name, (channel?.set ?? []).map(key)]),
     );
     shape.align = chart.config?.align ?? null;
+    shape.cartesian = (chart.config?.coordSystem ?? "cartesian") === "cartesian";
     if (shape.rested === undefined) [shape.before, shape.rested] = [shape.now, shape.align];
     shape.realigned = shape.align !== shape.rested;
   });
@@ -929,6 +999,34 @@ function drawLabel(event, frame, group, text, anchor, halo) {
 }
 
 /**
+ * The month an axis label stands for, when its one category is a month of a run longer than a year.
+ * @param {Shown} shown
+ * @param {Categories} categories
+ */
+function monthOf(shown, categories) {
+  const entries = Object.entries(categories);
+  if (entries.length !== 1) return null;
+  const [[dimension, value]] = entries;
+  return shown.monthly(dimension) ? String(value) : null;
+}
+
+/**
+ * A month's tick in place of its label: a short stroke where the label's middle is, in the label's colour.
+ * @param {TickDraw} event
+ */
+function drawTick(event) {
+  event.preventDefault();
+  const context = event.renderingContext;
+  const { outerRect, innerRect } = event.detail;
+  const [[a, c, e], [b, d, f]] = outerRect.transform;
+  context.save();
+  context.transform(a, b, c, d, e, f);
+  context.globalAlpha *= 0.6;
+  context.fillRect(innerRect.pos.x + innerRect.size.x / 2 - 0.5, innerRect.pos.y - 7, 1, 5);
+  context.restore();
+}
+
+/**
  * Categories as the story writes them, one after another.
  * @param {Shown} shown
  * @param {Categories | undefined} categories
@@ -944,12 +1042,13 @@ const categoryText = (shown, categories) =>
  * @param {Shown} shown
  * @param {string | null} measure
  * @param {string} text
+ * @param {boolean} [axis] an axis tick: its unit word is left to the axis's title
  */
-function numberText(shown, measure, text) {
+function numberText(shown, measure, text, axis = false) {
   const value = Number.parseFloat(text);
   // Percentages of a stretched chart and anything else not a plain number stay the engine's.
   if (/%/.test(text) || !Number.isFinite(value)) return text;
-  return shown.number(measure ?? "", value, true);
+  return axis ? shown.bare(measure ?? "", value) : shown.number(measure ?? "", value, true);
 }
 
 /**
@@ -1044,7 +1143,7 @@ function drawMarkerLabel(event, labels) {
   const text =
     known && set.length
       ? [
-          ...measures.filter((m) => !missing(m)).map((m) => shown.number(m, known.values[m])),
+          ...measures.filter((m) => !missing(m)).map((m) => (onAxis(labels, m) ? shown.bare(m, known.values[m]) : shown.number(m, known.values[m]))),
           ...dims.map((d) => shown.label(d, known.categories[d])),
         ].join(", ")
       : event.detail.text;
@@ -1053,6 +1152,28 @@ function drawMarkerLabel(event, labels) {
   const left = outerRect.transform[0][2] + innerRect.pos.x;
   const beside = marker?.position?.center && outerRect.transform[1][0] === 0 && left > marker.position.center.x + 1;
   drawLabel(event, labels.frame(), "marker", text, beside ? 0 : (align + 1) / 2, options);
+}
+
+/**
+ * Whether `measure` runs along an axis of the chart now (cartesian), whose title then says its unit.
+ * @param {Labels} labels
+ * @param {string} measure
+ */
+const onAxis = ({ shown, shape }, measure) =>
+  Boolean(shape.cartesian) && (measureIn(shown, shape.now, "x") === measure || measureIn(shown, shape.now, "y") === measure);
+
+/**
+ * An axis's title with the unit its ticks leave out ("Revenue (orders)"), unless it names it already.
+ * @param {ChartEvents["plot-axis-title-draw"]} event
+ * @param {Labels} labels
+ */
+function drawAxisTitle(event, { shown, shape, frame }) {
+  const axis = event.target?.parent?.id ?? "x";
+  const measure = measureOn(shown, shape, axis);
+  const unit = measure ? shown.unit(measure) : null;
+  const text = event.detail.text;
+  if (!unit || !text || text.toLowerCase().includes(unit.toLowerCase())) return;
+  drawLabel(event, frame(), `title-${axis}`, `${text} (${unit})`, axis === "y" ? 0 : 0.5, null);
 }
 
 /**
@@ -1069,7 +1190,13 @@ function drawScaleLabel(event, { shown, shape, frame }, channel, { axis, group, 
     event.preventDefault();
     return;
   }
-  const text = categories ? categoryText(shown, categories) : numberText(shown, measureOn(shown, shape, channel), event.detail.text);
+  const month = axis && categories ? monthOf(shown, categories) : null;
+  if (month) {
+    drawTick(event);
+    if (month.endsWith("-01-01")) drawLabel(event, frame(), group, month.slice(0, 4), anchor, null);
+    return;
+  }
+  const text = categories ? categoryText(shown, categories) : numberText(shown, measureOn(shown, shape, channel), event.detail.text, axis);
   drawLabel(event, frame(), group, text, anchor, null);
 }
 
@@ -1098,6 +1225,7 @@ export function readableLabels(chart, shown, record, options = {}) {
     const axis = event.target?.parent?.id ?? "x";
     drawScaleLabel(event, labels, axis, { axis: true, group: `axis-${axis}`, anchor: axis === "y" ? 1 : 0.5 });
   });
+  listen(chart, "plot-axis-title-draw", (event) => drawAxisTitle(event, labels));
   listen(chart, "legend-label-draw", (event) => {
     drawScaleLabel(event, labels, event.target?.parent?.channel, { axis: false, group: "legend", anchor: 0 });
   });

@@ -1,6 +1,7 @@
 """Waiting on a story in a page, and looking at its dashboard charts, as the browser tests do."""
 
 import io
+import re
 import time
 from functools import cache
 from pathlib import Path
@@ -18,9 +19,11 @@ PLAIN = np.array([0x5B, 0x6B, 0x7F])
 # says, read without OCR. Add it with page.add_init_script before the story loads.
 RECORD_TEXTS = """(() => {
   window.drawnTexts = [];
+  window.drawnFonts = [];
   const fillText = CanvasRenderingContext2D.prototype.fillText;
   CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
     window.drawnTexts.push(String(text));
+    window.drawnFonts.push([String(text), this.font]);
     return fillText.call(this, text, ...rest);
   };
 })();"""
@@ -37,12 +40,28 @@ _FRAMES = """async () => {
 
 def drawn_at_rest(page) -> list[str]:
     """The texts of one frame drawn at rest (RECORD_TEXTS): a one-pixel nudge of the viewport redraws it."""
-    page.evaluate("() => { window.drawnTexts = []; }")
+    page.evaluate("() => { window.drawnTexts = []; window.drawnFonts = []; }")
     size = page.viewport_size
     page.set_viewport_size({"width": size["width"] + 1, "height": size["height"]})
     texts = page.evaluate(_FRAMES)
     page.set_viewport_size(size)
     return texts
+
+
+def fonts_at_rest(page) -> list[tuple[str, float]]:
+    """Each text of one frame drawn at rest (RECORD_TEXTS) with its size in CSS pixels."""
+    drawn_at_rest(page)
+    found = page.evaluate("() => window.drawnFonts")
+    return [(text, _pixels(font)) for text, font in found]
+
+
+def _pixels(font: str) -> float:
+    """The size a canvas font (``"bold 24px Roboto"``) sets, in pixels."""
+    size = re.search(r"([\d.]+)px", font)
+    if size is None:
+        msg = f"a canvas font with no size in pixels: {font!r}"
+        raise AssertionError(msg)
+    return float(size.group(1))
 
 
 def wait_ready(page, timeout=20.0):

@@ -209,7 +209,8 @@ def _shapes(document: dict[str, Any]) -> list[re.Pattern[str]]:
 
 
 def _labels(document: dict[str, Any]) -> set[str]:
-    """Every category the audience may read: the datasets' categories and their labels."""
+    """Every category the audience may read: the datasets' categories and their labels, and
+    the years of its dates (an axis of months reads by year)."""
     found: set[str] = set()
     for data in document["datasets"].values():
         for series in data["series"]:
@@ -217,6 +218,7 @@ def _labels(document: dict[str, Any]) -> set[str]:
                 found.update(map(str, series.get("categories") or series["values"]))
     for shown in document["labels"].values():
         found.update(shown.values())
+    found.update(value[:4] for value in list(found) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value))
     return found
 
 

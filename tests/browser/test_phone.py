@@ -1,0 +1,121 @@
+"""The example stories as a graphics desk would publish them: on a phone (390x844), type a
+reader can read at every step; on their dashboards, months read by year, units named once,
+one engine logo, charts tall enough on a phone."""
+
+import numpy as np
+import pytest
+
+from .pages import RECORD_TEXTS, fonts_at_rest, panel, wait_idle, wait_ready
+from .test_examples import EXAMPLES, demo  # noqa: F401 (the stories the demo builds)
+
+PHONE = (390, 844)
+SMALLEST = 12  # pixels: no chart text on a phone is smaller
+
+
+def play(open_file, path, size):
+    """Open a story at ``size`` with its texts recorded, steps jumping (reduced motion)."""
+    watch = open_file(path, reduced_motion="reduce", size=size)
+    page = watch.page
+    page.add_init_script(RECORD_TEXTS)
+    page.reload()
+    wait_ready(page)
+    return watch, page
+
+
+def steps(page):
+    """Go through every step of the story from the first, yielding its number (1-based)."""
+    total = page.evaluate("() => document.querySelector('.ipyreport-progress').max")
+    for index in range(total):
+        if index:
+            page.keyboard.press("ArrowRight")
+            wait_idle(page)
+        yield index + 1
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_every_chart_text_on_a_phone_is_at_least_12_px(open_file, demo, name):  # noqa: F811
+    watch, page = play(open_file, demo / f"{name}.html", PHONE)
+    small = []
+    for step in steps(page):
+        drawn = fonts_at_rest(page)
+        assert drawn, f"step {step} drew no text"
+        small += [
+            f"step {step}: {text!r} at {size:g} px" for text, size in drawn if size < SMALLEST
+        ]
+    assert small == []
+    assert watch.errors == []
+
+
+def last_step(page):
+    """Go to the story's last step (the examples end on their dashboard)."""
+    for _ in steps(page):
+        pass
+
+
+def board_drawn(page):
+    """What the dashboard's three charts drew (the running charts after the main one)."""
+    return page.evaluate("() => document.getElementById('ipyreport').ipyreport.labels()")[-3:]
+
+
+def board_labels(page):
+    """The texts each dashboard chart drew at rest, by chart: ``{group: [text, ...]}``."""
+    charts = []
+    for labels in board_drawn(page):
+        groups = {}
+        for label in labels:
+            groups.setdefault(label["group"], []).append(label["text"])
+        charts.append(groups)
+    return charts
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 720), PHONE])
+def test_a_dashboards_months_read_by_year_with_a_tick_for_each_month(open_file, demo, size):  # noqa: F811
+    watch, page = play(open_file, demo / "sales-overview.html", size)
+    last_step(page)
+    trend = board_labels(page)[0]
+    # 48 months from Jan 2021: four years, never a label per month.
+    assert trend["axis-x"] == ["2021", "2022", "2023", "2024"]
+    years = [label["corners"] for label in board_drawn(page)[0] if label["group"] == "axis-x"]
+    assert all(len({round(y) for _, y in box}) == 2 for box in years), "the years are set level"
+    assert watch.errors == []
+
+
+def test_units_are_named_once_in_the_axis_title_not_on_every_tick(open_file, demo):  # noqa: F811
+    watch, page = play(open_file, demo / "sales-overview.html", (1280, 720))
+    last_step(page)
+    units = board_labels(page)[2]  # "Units by product": bars of Units, formatted "units"
+    texts = drawn_at_rest_texts(page)
+    assert "Units" in texts  # the axis's title says it once
+    assert units["axis-x"] == ["600K", "1.2M", "1.8M", "2.4M"]
+    assert sorted(units["marker"]) == ["2.3M", "286.5K", "300.4K", "376.9K"]
+    assert not [text for text in texts if text.endswith(" units")]
+    assert watch.errors == []
+
+
+def drawn_at_rest_texts(page):
+    return [text for text, _ in fonts_at_rest(page)]
+
+
+def test_a_dashboard_shows_the_engines_logo_once(open_file, demo):  # noqa: F811
+    watch, page = play(open_file, demo / "sales-overview.html", (1280, 720))
+    last_step(page)
+    panels = page.locator(".ipyreport-board:not([hidden]) .ipyreport-panel")
+    # The engine draws its logo in a chart's bottom right corner, where these charts draw nothing else.
+    corners = []
+    for n in range(panels.count()):
+        picture = panel(page, n)
+        corner = picture[-14:, -60:]
+        corners.append(bool((np.abs(corner - picture[0, 0]).sum(axis=2) > 30).any()))
+    assert corners == [False, False, True]
+    assert watch.errors == []
+
+
+def test_on_a_phone_a_dashboard_stacks_charts_a_reader_can_read(open_file, demo):  # noqa: F811
+    watch, page = play(open_file, demo / "sales-overview.html", PHONE)
+    last_step(page)
+    panels = page.locator(".ipyreport-board:not([hidden]) .ipyreport-panel")
+    boxes = [panels.nth(n).bounding_box() for n in range(panels.count())]
+    assert len(boxes) == 3
+    assert len({round(box["x"]) for box in boxes}) == 1  # one column
+    assert all(box["height"] >= 200 for box in boxes), [box["height"] for box in boxes]
+    assert watch.errors == []
