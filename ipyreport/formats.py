@@ -339,7 +339,7 @@ _WIDE = Context(prec=60)
 
 
 def format_number(value: float | None, fmt: NumberFormat, *, trim: bool = False) -> str:
-    r"""``value`` as the audience reads it.
+    """``value`` as the audience reads it.
 
     The player's ``formatNumber`` is the same function in JavaScript, held
     equal to this one by a browser test.

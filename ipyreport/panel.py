@@ -70,7 +70,31 @@ class _Count(param.Integer[int]):
 
 
 class StoryPlayer(JSComponent):
-    """A story playing in a Panel app, its position two-way."""
+    """A story playing in a Panel app, its position two-way.
+
+    ``pn.panel(story)`` makes one. ``slide``, ``step``, ``playing`` and
+    ``selection`` are parameters: set them to move the story, watch them to
+    follow the viewer.
+
+    Parameters
+    ----------
+    story : Story or bytes
+        The story, or its document's JSON (``Story.to_json()``).
+    **params
+        Panel parameters: ``slide``, ``step``, ``playing``, ``selection``,
+        ``player_height`` (pixels), and any layout parameter of a Panel
+        component (``sizing_mode`` is ``"stretch_width"`` unless given).
+
+    Examples
+    --------
+    >>> from ipyreport import Slide, Story, presets
+    >>> story = Story({"Region": ["North", "South"], "Revenue": [3.0, 5.0]},
+    ...               slides=[Slide(presets.chart("column", x="Region", y="Revenue"),
+    ...                             presets.chart("bar", x="Revenue", y="Region"))])
+    >>> player = StoryPlayer(story, player_height=400)
+    >>> player.slide, player.step, player.param.step.bounds
+    (1, 1, (1, 2))
+    """
 
     story = _DocumentText(doc="The story document (JSON).")
     engine = param.Dict(doc="The engine and player code the page loads once.")
@@ -123,9 +147,22 @@ class StoryPlayer(JSComponent):
         self.param.update(selection={}, slide=1, step=1)
 
     def on_click(self, callback: Callable[[dict[str, Any]], None]) -> None:
-        """Call ``callback({"categories": {...}, "values": {...}, "chart": n})`` when a viewer clicks a mark.
+        """Call ``callback`` when a viewer clicks a mark.
 
-        ``chart`` is the 1-based chart of a dashboard slide, or ``None`` on an ordinary slide.
+        Parameters
+        ----------
+        callback : callable
+            Called with ``{"categories": {...}, "values": {...}, "chart": n}``:
+            the clicked mark's categories and values, and the 1-based chart of a
+            dashboard slide (``None`` on an ordinary slide).
+
+        Examples
+        --------
+        >>> from ipyreport import Slide, Story, presets
+        >>> story = Story({"Region": ["North", "South"], "Revenue": [3.0, 5.0]},
+        ...               slides=[Slide(presets.chart("column", x="Region", y="Revenue"))])
+        >>> player = StoryPlayer(story)
+        >>> player.on_click(lambda clicked: print(clicked["categories"]))
         """
         self._click_handlers.append(callback)
 
@@ -138,7 +175,35 @@ class StoryPlayer(JSComponent):
                 handler(record)
 
     def go(self, slide: int, step: int = 1) -> None:
-        """Show ``slide``, ``step`` (1-based) in every view of this player."""
+        """Show ``slide``, ``step`` in every view of this player.
+
+        Parameters
+        ----------
+        slide : int
+            The slide, 1-based.
+        step : int, default 1
+            The step on that slide, 1-based.
+
+        Raises
+        ------
+        ValueError
+            When the story has no such slide or step; the message gives the
+            range.
+
+        Examples
+        --------
+        >>> from ipyreport import Slide, Story, presets
+        >>> story = Story({"Region": ["North", "South"], "Revenue": [3.0, 5.0]},
+        ...               slides=[Slide(presets.chart("column", x="Region", y="Revenue"),
+        ...                             presets.chart("bar", x="Revenue", y="Region"))])
+        >>> player = StoryPlayer(story)
+        >>> player.go(1, 2); player.step
+        2
+        >>> player.go(1, 3)
+        Traceback (most recent call last):
+        ...
+        ValueError: slide 1 has steps 1 to 2, got step 3
+        """
         self._positions.step(self._positions.slide(slide), step)
         self.param.step.bounds = (1, self._positions.lengths[slide - 1])
         self.param.update(slide=slide, step=step)

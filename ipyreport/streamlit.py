@@ -51,12 +51,49 @@ def story(
 ) -> dict[str, Any]:
     """Show ``story`` in the running Streamlit app; return where the viewer is.
 
-    The value is ``{"slide": n, "step": n, "selection": {...}, "playing": bool,
-    "clicked": {...} or None}`` (1-based; ``selection`` is a dashboard's
-    cross-filter; ``clicked`` the last clicked mark's ``categories``, ``values``
-    and dashboard ``chart``, as ``StoryPlayer.on_click`` gives it). ``slide`` and
-    ``step`` are where the story opens, and move it when the app changes them.
-    ``height`` is the chart's height in pixels; ``key`` tells two stories apart.
+    ``slide`` and ``step`` are where the story opens, and move it when the app
+    changes them.
+
+    Parameters
+    ----------
+    story : Story
+        The story to show.
+    height : int, default 540
+        The chart's height in pixels, from 100 to 10,000.
+    slide : int, default 1
+        The slide to show, 1-based.
+    step : int, default 1
+        The step on that slide, 1-based.
+    key : str, optional
+        Tells two stories on one page apart (as Streamlit's ``key`` does).
+    layout : {"slides", "scroll"}, default "slides"
+        ``"scroll"`` shows the self-contained article page instead, which
+        reports nothing back.
+
+    Returns
+    -------
+    dict
+        ``{"slide": n, "step": n, "selection": {...}, "playing": bool,
+        "clicked": {...} or None}`` (1-based; ``selection`` is a dashboard's
+        cross-filter; ``clicked`` the last clicked mark's ``categories``,
+        ``values`` and dashboard ``chart``, as ``StoryPlayer.on_click`` gives
+        it).
+
+    Raises
+    ------
+    IpyreportError
+        When Streamlit is not installed, ``story`` is not a Story, or
+        ``layout``, ``height``, ``slide`` or ``step`` is out of range.
+
+    Examples
+    --------
+    >>> from ipyreport import Slide, Story, presets
+    >>> sales = Story({"Region": ["North", "South"], "Revenue": [3.0, 5.0]},
+    ...               slides=[Slide(presets.chart("column", x="Region", y="Revenue"))])
+    >>> story(sales, step=2)
+    Traceback (most recent call last):
+    ...
+    ipyreport._errors.IpyreportError: slide 1 has steps 1 to 1, got step 2
     """
     try:
         from streamlit.components.v1 import html

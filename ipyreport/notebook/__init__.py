@@ -16,12 +16,23 @@ _shown_as = "widget"
 def output(kind: str) -> None:
     """How stories show as cell outputs from now on in this kernel.
 
-    ``"widget"`` (the default) is the live, two-way player, with the offline
-    HTML player beside it for front ends without widgets (nbconvert, GitHub).
-    ``"html"`` is the offline HTML player alone, for a front end that cannot
-    load widget code (Colab without its custom widget manager, an editor
-    with no widget support); the story still plays, but Python cannot move it.
+    Parameters
+    ----------
+    kind : {"widget", "html"}
+        ``"widget"`` (the default) is the live, two-way player, with the
+        offline HTML player beside it for front ends without widgets
+        (nbconvert, GitHub). ``"html"`` is the offline HTML player alone, for
+        a front end that cannot load widget code (Colab without its custom
+        widget manager, an editor with no widget support); the story still
+        plays, but Python cannot move it.
 
+    Raises
+    ------
+    ValueError
+        When ``kind`` is neither.
+
+    Examples
+    --------
     >>> output("html"); shown_as()
     'html'
     >>> output("widget")
@@ -34,5 +45,16 @@ def output(kind: str) -> None:
 
 
 def shown_as() -> str:
-    """The output kind chosen with :func:`output`."""
+    """The output kind chosen with :func:`output`.
+
+    Returns
+    -------
+    str
+        ``"widget"`` or ``"html"``.
+
+    Examples
+    --------
+    >>> shown_as()
+    'widget'
+    """
     return _shown_as

@@ -19,10 +19,13 @@ from __future__ import annotations
 
 import argparse
 import shlex
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class
+
+if TYPE_CHECKING:
+    from ipyreport.story import Story
 
 
 def _cell_options(line: str) -> argparse.Namespace:
@@ -71,11 +74,30 @@ def _formats(raw: str) -> dict[str, str]:
 
 @magics_class
 class StoryMagics(Magics):
-    """The ``ipyreport`` line and cell magics."""
+    """The ``%ipyreport`` line magic and ``%%ipyreport`` cell magic.
+
+    ``%load_ext ipyreport`` registers them; make one yourself only to call a
+    magic from Python.
+
+    Parameters
+    ----------
+    shell : IPython.core.interactiveshell.InteractiveShell, optional
+        The shell whose variables the magics read and write.
+    **kwargs
+        Passed to IPython's ``Magics``.
+
+    Examples
+    --------
+    >>> from IPython.core.interactiveshell import InteractiveShell
+    >>> shell = InteractiveShell.instance()
+    >>> shell.user_ns["df"] = {"Region": ["North", "South"], "Revenue": [3.0, 5.0]}
+    >>> StoryMagics(shell).ipyreport("chart df x=Region y=Revenue").title
+    'chart of df'
+    """
 
     @property
     def namespace(self) -> dict[str, Any]:
-        """The notebook's variables."""
+        """The notebook's variables, which a spec's ``data: {variable: name}`` names."""
         if self.shell is None:  # pragma: no cover - magics always run in a shell
             msg = "%ipyreport needs an IPython shell"
             raise UsageError(msg)
@@ -83,8 +105,53 @@ class StoryMagics(Magics):
         return names
 
     @line_cell_magic
-    def ipyreport(self, line: str, cell: str | None = None) -> Any:
-        """Build a story from a YAML spec (cell) or one preset (line)."""
+    def ipyreport(self, line: str, cell: str | None = None) -> Story:
+        """Build a story from a YAML spec (the cell) or from one preset (the line).
+
+        The cell magic takes a story spec, its data possibly a notebook variable;
+        ``--name VAR`` keeps the story in that variable, ``--export PATH`` saves
+        it as HTML, ``--set KEY=VALUE`` overrides a field. The line magic is
+        ``PRESET VARIABLE key=value ...``, with ``format=COLUMN:FORMAT,...``,
+        ``theme=NAME`` and ``notes=TEXT`` for the story and its slide.
+
+        Parameters
+        ----------
+        line : str
+            The magic's line: the options, or the preset and its arguments.
+        cell : str, optional
+            The cell's spec (``None`` for the line magic).
+
+        Returns
+        -------
+        Story
+            The story, shown as the cell's output.
+
+        Raises
+        ------
+        IPython.core.error.UsageError
+            For a wrong option, an unknown preset or variable, or any mistake in
+            the spec or the data (the message is the story's own error).
+
+        Examples
+        --------
+        >>> from IPython.core.interactiveshell import InteractiveShell
+        >>> shell = InteractiveShell.instance()
+        >>> shell.user_ns["df"] = {"Region": ["North", "South"], "Revenue": [3.0, 5.0]}
+        >>> magics = StoryMagics(shell)
+        >>> spec = '''
+        ... title: Sales
+        ... data: {variable: df}
+        ... slides:
+        ...   - steps: [{chart: {kind: column, x: Region, y: Revenue}}]
+        ... '''
+        >>> story = magics.ipyreport("--name sales", spec)
+        >>> shell.user_ns["sales"] is story, story.title
+        (True, 'Sales')
+        >>> magics.ipyreport("chart orders x=Region")
+        Traceback (most recent call last):
+        ...
+        IPython.core.error.UsageError: %ipyreport: no variable named 'orders' in this notebook
+        """
         from ipyreport.notebook import _warm
 
         _warm.wait()
@@ -92,7 +159,7 @@ class StoryMagics(Magics):
             return self._line(line)
         return self._cell(line, cell)
 
-    def _cell(self, line: str, cell: str) -> Any:
+    def _cell(self, line: str, cell: str) -> Story:
         from ipyreport._errors import IpyreportError
         from ipyreport.spec import build, loads
 
@@ -108,7 +175,7 @@ class StoryMagics(Magics):
             self.namespace[options.name] = story
         return story
 
-    def _line(self, line: str) -> Any:
+    def _line(self, line: str) -> Story:
         # %ipyreport PRESET VARIABLE key=value ... [format=Revenue:$,Units:units] [theme=boardroom]
         from ipyreport import presets
         from ipyreport._errors import IpyreportError
@@ -171,7 +238,24 @@ class StoryMagics(Magics):
 
 
 def load_ipython_extension(shell: Any) -> None:
-    """Register the magics (``%load_ext ipyreport``) and make the first story's work ready."""
+    """Register the magics (``%load_ext ipyreport``) and make the first story's work ready.
+
+    The modules, the engine's scripts and the engine widget the first story
+    needs are made in the background, so it shows sooner.
+
+    Parameters
+    ----------
+    shell : IPython.core.interactiveshell.InteractiveShell
+        The shell to register the magics with.
+
+    Examples
+    --------
+    >>> from IPython.core.interactiveshell import InteractiveShell
+    >>> shell = InteractiveShell.instance()
+    >>> load_ipython_extension(shell)
+    >>> "ipyreport" in shell.magics_manager.magics["cell"]
+    True
+    """
     from ipyreport.notebook import _warm
 
     shell.register_magics(StoryMagics)

@@ -35,7 +35,21 @@ def _static(name: str) -> str:
 
 
 def engine_state() -> dict[str, Any]:
-    """What a page needs to play stories: the Vizzu module and wasm, and the player's bundle."""
+    r"""What a page needs to play stories: the Vizzu module and wasm, and the player's bundle.
+
+    Returns
+    -------
+    dict
+        ``version`` (what pages cache the load under), ``vizzu`` (the engine's
+        module), ``wasm`` (its WebAssembly, bytes), ``player`` (the player's
+        bundle), ``markup`` and ``css`` (the player's page and style).
+
+    Examples
+    --------
+    >>> state = engine_state()
+    >>> sorted(state), state["wasm"][:4]
+    (['css', 'markup', 'player', 'version', 'vizzu', 'wasm'], b'\x00asm')
+    """
     return {
         "version": f"{assets.VIZZU_VERSION}+{__version__}",  # pages cache the load under it
         "vizzu": assets.vizzu_module().decode("utf-8"),
@@ -47,7 +61,26 @@ def engine_state() -> dict[str, Any]:
 
 
 def click_record(message: Any) -> dict[str, Any] | None:
-    """The record of a clicked mark, from a player's message (None for other messages)."""
+    """The record of a clicked mark, from a player's message.
+
+    Parameters
+    ----------
+    message : object
+        A message a player sent.
+
+    Returns
+    -------
+    dict or None
+        ``{"categories": {...}, "values": {...}, "chart": n}``, or ``None``
+        when the message is not a click.
+
+    Examples
+    --------
+    >>> click_record({"type": "click", "categories": {"Region": "North"}, "values": {"Revenue": 3.0}})
+    {'categories': {'Region': 'North'}, 'values': {'Revenue': 3.0}, 'chart': None}
+    >>> click_record({"type": "moved"}) is None
+    True
+    """
     if not isinstance(message, dict) or message.get("type") != "click":
         return None
     return {
@@ -66,7 +99,24 @@ def _checked(check: Callable[..., _T], *args: Any) -> _T:
 
 
 class Engine(anywidget.AnyWidget):
-    """The Vizzu engine and the player code, sent to the page once per kernel."""
+    """The Vizzu engine and the player code, sent to the page once per kernel.
+
+    Use :meth:`shared`; every :class:`StoryPlayer` of the kernel refers to it,
+    so a notebook of many stories carries the engine once.
+
+    Parameters
+    ----------
+    *args
+        Passed to ``anywidget.AnyWidget``.
+    **kwargs
+        The engine's parts, as :func:`engine_state` gives them, and any
+        widget keyword.
+
+    Examples
+    --------
+    >>> Engine.shared() is Engine.shared()
+    True
+    """
 
     # The player's module: for this model it only starts loading the engine.
     _esm = assets.player_bundle_file("widget")
@@ -81,8 +131,21 @@ class Engine(anywidget.AnyWidget):
 
     @classmethod
     def shared(cls) -> Engine:
-        """The kernel's one engine widget, made on first use (or by ``%load_ext``'s warm-up,
-        which is waited for, so that two threads never make one each)."""
+        """The kernel's one engine widget, made on first use.
+
+        ``%load_ext ipyreport``'s warm-up may be making it; that is waited for,
+        so that two threads never make one each.
+
+        Returns
+        -------
+        Engine
+            The same widget every time while its comm is open.
+
+        Examples
+        --------
+        >>> Engine.shared().version == engine_state()["version"]
+        True
+        """
         from ipyreport.notebook import _warm
 
         _warm.wait()
@@ -92,12 +155,37 @@ class Engine(anywidget.AnyWidget):
 
 
 class StoryPlayer(anywidget.AnyWidget):
-    """A story playing in a notebook output.
+    """A story playing in a notebook output, its position two-way.
 
+    A story shown as a cell's output is one. ``slide``, ``step``, ``playing``,
+    ``selection`` (a dashboard's cross-filter) and ``height`` are traits:
+    set them to move the story, observe them to follow the viewer. A value the
+    story does not have is refused with a ``TraitError`` that gives the range.
+
+    Parameters
+    ----------
+    story : Story or bytes
+        The story, or its document's JSON (``Story.to_json()``).
+    **kwargs
+        Initial traits (``slide``, ``step``, ``height``...) and widget
+        keywords.
+
+    Raises
+    ------
+    ValueError
+        When ``story`` is bytes that are not a story document a player can
+        play.
+
+    Examples
+    --------
     >>> from ipyreport import Slide, Story, presets
     >>> story = Story({"r": ["a", "b"], "v": [1.0, 2.0]}, slides=[Slide(presets.chart("column", x="r", y="v"))])
     >>> StoryPlayer(story).slide
     1
+    >>> StoryPlayer(story, height=20)
+    Traceback (most recent call last):
+    ...
+    traitlets.traitlets.TraitError: height is the player's height in pixels, from 100 to 10,000; got 20
     """
 
     _esm = assets.player_bundle_file("widget")
@@ -169,15 +257,50 @@ class StoryPlayer(anywidget.AnyWidget):
         return f"StoryPlayer({self._name}, slide={self.slide}, step={self.step})"
 
     def go(self, slide: int, step: int = 1) -> None:
-        """Show ``slide``, ``step`` (1-based) in every view of this player."""
+        """Show ``slide``, ``step`` in every view of this player.
+
+        Parameters
+        ----------
+        slide : int
+            The slide, 1-based.
+        step : int, default 1
+            The step on that slide, 1-based.
+
+        Raises
+        ------
+        traitlets.TraitError
+            When the story has no such slide or step; the message gives the
+            range.
+
+        Examples
+        --------
+        >>> from ipyreport import Slide, Story, presets
+        >>> story = Story({"r": ["a", "b"], "v": [1.0, 2.0]},
+        ...               slides=[Slide(presets.chart("column", x="r", y="v"), presets.chart("bar", x="v", y="r"))])
+        >>> player = StoryPlayer(story)
+        >>> player.go(1, 2); player.slide, player.step
+        (1, 2)
+        """
         with self.hold_trait_notifications():
             self.slide = slide
             self.step = step
 
     def on_click(self, callback: Callable[[dict[str, Any]], None]) -> None:
-        """Call ``callback({"categories": {...}, "values": {...}, "chart": n})`` when a viewer clicks a mark.
+        """Call ``callback`` when a viewer clicks a mark.
 
-        ``chart`` is the 1-based chart of a dashboard slide, or ``None`` on an ordinary slide.
+        Parameters
+        ----------
+        callback : callable
+            Called with ``{"categories": {...}, "values": {...}, "chart": n}``:
+            the clicked mark's categories and values, and the 1-based chart of a
+            dashboard slide (``None`` on an ordinary slide).
+
+        Examples
+        --------
+        >>> from ipyreport import Slide, Story, presets
+        >>> player = StoryPlayer(Story({"r": ["a", "b"], "v": [1.0, 2.0]},
+        ...                            slides=[Slide(presets.chart("column", x="r", y="v"))]))
+        >>> player.on_click(lambda clicked: print(clicked["categories"]))
         """
         self._click_handlers.append(callback)
 
@@ -214,8 +337,23 @@ class StoryPlayer(anywidget.AnyWidget):
         view.param.watch(from_view, names)
         return view
 
-    def controls(self) -> ipywidgets.Widget:
-        """A slide dropdown and a step slider, linked both ways to this player."""
+    def controls(self) -> ipywidgets.HBox:
+        """A slide dropdown and a step slider, linked both ways to this player.
+
+        Returns
+        -------
+        ipywidgets.HBox
+            The two controls side by side; display it next to the player.
+
+        Examples
+        --------
+        >>> from ipyreport import Slide, Story, presets
+        >>> player = StoryPlayer(Story({"r": ["a", "b"], "v": [1.0, 2.0]},
+        ...                            slides=[Slide(presets.chart("column", x="r", y="v"), title="Totals")]))
+        >>> slides, steps = player.controls().children
+        >>> slides.options, steps.max
+        ((('Totals', 1),), 1)
+        """
         import ipywidgets
 
         titles = [
