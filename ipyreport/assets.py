@@ -42,7 +42,18 @@ class AssetsMissingError(RuntimeError):
 
 
 def vendor_dir() -> Path:
-    """The folder holding the engine files (``ipyreport/static/vendor``)."""
+    """The folder holding the engine files (``ipyreport/static/vendor``).
+
+    Returns
+    -------
+    Path
+        The folder, whether or not the files are there.
+
+    Examples
+    --------
+    >>> vendor_dir().parts[-3:]
+    ('ipyreport', 'static', 'vendor')
+    """
     return Path(__file__).resolve().parent / "static" / "vendor"
 
 
@@ -79,8 +90,21 @@ def _read(name: str) -> bytes:
 
 
 def vizzu_module() -> bytes:
-    """The Vizzu ES module (``vizzu.min.js``).
+    """The Vizzu ES module (``vizzu.min.js``), checked against the pinned hash.
 
+    Returns
+    -------
+    bytes
+        The module's text, UTF-8.
+
+    Raises
+    ------
+    AssetsMissingError
+        When the engine is not installed, is another version, or was changed
+        after it was installed; the message says how to restore it.
+
+    Examples
+    --------
     >>> b"export" in vizzu_module()
     True
     """
@@ -88,8 +112,25 @@ def vizzu_module() -> bytes:
 
 
 def vizzu_packed(name: str) -> bytes:
-    """An engine file (``"vizzu.min.js"`` or ``"cvizzu.wasm"``) as the gzip the build made of it.
+    """An engine file as the gzip the build made of it, checked against the pinned hash.
 
+    Parameters
+    ----------
+    name : {"vizzu.min.js", "cvizzu.wasm"}
+        The engine file.
+
+    Returns
+    -------
+    bytes
+        The gzip-compressed file.
+
+    Raises
+    ------
+    AssetsMissingError
+        As :func:`vizzu_module` raises it.
+
+    Examples
+    --------
     >>> import gzip
     >>> gzip.decompress(vizzu_packed("cvizzu.wasm")) == vizzu_wasm()
     True
@@ -98,19 +139,45 @@ def vizzu_packed(name: str) -> bytes:
 
 
 def vizzu_wasm() -> bytes:
-    """The Vizzu WebAssembly binary (``cvizzu.wasm``).
+    r"""The Vizzu WebAssembly binary (``cvizzu.wasm``), checked against the pinned hash.
 
+    Returns
+    -------
+    bytes
+        The binary.
+
+    Raises
+    ------
+    AssetsMissingError
+        As :func:`vizzu_module` raises it.
+
+    Examples
+    --------
     >>> vizzu_wasm()[:4]
-    b'\\x00asm'
+    b'\x00asm'
     """
     return _read("cvizzu.wasm")
 
 
 @functools.cache
 def vizzu_types() -> dict[str, object]:
-    """JSON Schemas of the engine's config, style and animation options, made from its own
-    ``.d.ts`` files at build time.
+    """JSON Schemas of the engine's config, style and animation options.
 
+    Made from the engine's own ``.d.ts`` files at build time; steps are
+    checked against them.
+
+    Returns
+    -------
+    dict
+        ``animation``, ``config``, ``style`` and ``vizzu`` schemas.
+
+    Raises
+    ------
+    AssetsMissingError
+        As :func:`vizzu_module` raises it.
+
+    Examples
+    --------
     >>> sorted(vizzu_types())
     ['animation', 'config', 'style', 'vizzu']
     """
@@ -160,8 +227,26 @@ def _fresh(builder: ModuleType) -> None:
 
 
 def player_bundle(name: str = "page") -> str:
-    """The player's bundle ``name`` (an entry of ``hatch_build.ENTRIES``): one ES module.
+    """The player's bundle ``name``: one ES module.
 
+    Parameters
+    ----------
+    name : str, default "page"
+        An entry of ``hatch_build.ENTRIES``: ``"page"`` (the HTML player),
+        ``"widget"``, ``"panel"`` or ``"streamlit"``.
+
+    Returns
+    -------
+    str
+        The module's text.
+
+    Raises
+    ------
+    AssetsMissingError
+        As :func:`player_bundle_file` raises it.
+
+    Examples
+    --------
     >>> " as start}" in player_bundle()
     True
     """
@@ -169,9 +254,29 @@ def player_bundle(name: str = "page") -> str:
 
 
 def player_bundle_file(name: str = "page") -> Path:
-    """The file of the player's bundle ``name``, current (for a host that loads a module
-    from a path, such as anywidget's ``_esm``).
+    """The file of the player's bundle ``name``, current.
 
+    For a host that loads a module from a path, such as anywidget's
+    ``_esm``. In a source checkout a bundle older than its sources is built
+    again first (esbuild must be installed: ``npm ci``).
+
+    Parameters
+    ----------
+    name : str, default "page"
+        An entry of ``hatch_build.ENTRIES``.
+
+    Returns
+    -------
+    Path
+        The bundle's file.
+
+    Raises
+    ------
+    AssetsMissingError
+        When the bundle is missing or cannot be built again.
+
+    Examples
+    --------
     >>> player_bundle_file("widget").name
     'widget.js'
     """

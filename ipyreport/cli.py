@@ -19,6 +19,8 @@ from typing import Any
 
 from ipyreport._version import __version__
 
+__all__ = ["main"]
+
 # Kept in step with ipyreport._multirun.GRID_LIMIT (a test checks), without importing it here.
 GRID_LIMIT = 1000
 DEFAULT_DEMO_DIR = Path("build") / "demo"
@@ -301,11 +303,30 @@ def _access(spec: Path, args: argparse.Namespace, *, quiet: bool = False) -> Any
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line with ``argv`` (default: ``sys.argv[1:]``).
+    """Run the ``ipyreport`` command line with ``argv``, in this process.
 
+    Commands: ``build``, ``validate``, ``demo``, ``check``, ``schema`` and
+    ``preview`` (``ipyreport COMMAND --help`` tells each one's options).
+    Errors are printed as one line each, not raised.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments after the command's name (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit code: 0 success, 1 failure (the message says why), 2 a usage
+        error.
+
+    Examples
+    --------
     >>> main(["--version"])  # doctest: +ELLIPSIS
     ipyreport ...
     0
+    >>> main([])  # no command: the usage goes to stderr
+    2
     """
     parser = _parser()
     try:

@@ -83,9 +83,19 @@ SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 
 @dataclass(frozen=True)
 class Inputs:
-    """The files a story is built from: exact files, folders (with everything in
-    them) and glob patterns, all absolute.
+    """The files a story is built from: exact files, folders and glob patterns, all absolute.
 
+    Parameters
+    ----------
+    files : frozenset of Path, default frozenset()
+        Files, each by its own path.
+    folders : frozenset of Path, default frozenset()
+        Folders, with everything in them.
+    patterns : frozenset of str, default frozenset()
+        Glob patterns (``**`` reaches into subfolders).
+
+    Examples
+    --------
     >>> inputs = Inputs(files=frozenset({Path("/s/story.yaml")}), patterns=frozenset({"/s/data/*.csv"}))
     >>> inputs.covers(Path("/s/data/2024.csv")), inputs.covers(Path("/s/notes.md"))
     (True, False)
@@ -101,7 +111,24 @@ class Inputs:
         )
 
     def covers(self, path: Path) -> bool:
-        """Whether a change to ``path`` can change the story."""
+        """Whether a change to ``path`` can change the story.
+
+        Parameters
+        ----------
+        path : Path
+            An absolute path that changed.
+
+        Returns
+        -------
+        bool
+            ``True`` when it is one of the files or folders, inside a folder, or
+            matches a pattern.
+
+        Examples
+        --------
+        >>> Inputs(folders=frozenset({Path("/s/data")})).covers(Path("/s/data/2024/q1.parquet"))
+        True
+        """
         if path in self.files or path in self.folders:
             return True
         if any(path.is_relative_to(folder) for folder in self.folders):
@@ -109,7 +136,18 @@ class Inputs:
         return any(fnmatch.fnmatchcase(str(path), pattern) for pattern in self.patterns)
 
     def listing(self) -> list[Path]:
-        """Every file the inputs name or hold now (a named file that is missing too)."""
+        """Every file the inputs name or hold now (a named file that is missing too).
+
+        Returns
+        -------
+        list of Path
+            Sorted.
+
+        Examples
+        --------
+        >>> Inputs(files=frozenset({Path("/no/such/story.yaml")})).listing()
+        [PosixPath('/no/such/story.yaml')]
+        """
         found = set(self.files)
         for folder in self.folders:
             for parent, _, names in os.walk(folder):
@@ -119,8 +157,25 @@ class Inputs:
         return sorted(found)
 
     def roots(self) -> frozenset[Path]:
-        """The folders to watch (each on its own, not recursively): the folder of each
-        file, every folder inside a data folder, and the fixed part of each pattern."""
+        """The folders to watch, each on its own (not recursively).
+
+        The folder of each file, every folder inside a data folder, and the
+        fixed part of each pattern.
+
+        Returns
+        -------
+        frozenset of Path
+            The folders.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> (folder / "data").mkdir()
+        >>> roots = Inputs(files=frozenset({folder / "story.yaml"}), patterns=frozenset({f"{folder}/data/*.csv"})).roots()
+        >>> sorted(root.relative_to(folder).as_posix() for root in roots)
+        ['.', 'data']
+        """
         roots = {file.parent for file in self.files}
         for folder in self.folders:
             roots.add(folder)
@@ -248,13 +303,25 @@ def inputs_of(
 
 
 class InputsOf:
-    """:func:`inputs_of` for one story, read again only when a spec or theme file it named
-    has changed (a spec is parsed and validated to be read; a saved data file names nothing).
+    r""":func:`inputs_of` for one story, read again only when a file that names others changed.
+
+    A spec is parsed and validated to be read, so only a change to the spec,
+    a spec it includes or its theme file reads it again; a saved data file
+    names nothing. Call it for the inputs now.
 
     Parameters
     ----------
     source, overrides, access
         As for :func:`inputs_of`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "story.yaml").write_text("data: {path: sales.csv}\nslides: []\n")
+    >>> inputs = InputsOf(folder / "story.yaml")
+    >>> inputs() is inputs()
+    True
     """
 
     def __init__(
@@ -343,7 +410,27 @@ def _stats(paths: Iterable[Path]) -> Snapshot:
 
 @dataclass(frozen=True)
 class Outcome:
-    """One build: the page (None if it failed), or the one-line error that stopped it."""
+    """One build: the page (``None`` if it failed), or the one-line error that stopped it.
+
+    Parameters
+    ----------
+    page : str or None
+        The story's HTML page.
+    error : str, optional
+        What stopped the build, on one line.
+    seconds : float, default 0.0
+        How long the build took, tries included.
+    tries : int, default 1
+        How many times it was built before its inputs held still.
+    read : dict, default {}
+        Each input file's size, modification time and inode as read.
+
+    Examples
+    --------
+    >>> outcome = build_stable(lambda: "<html></html>", Inputs)
+    >>> outcome.page, outcome.error, outcome.tries
+    ('<html></html>', None, 1)
+    """
 
     page: str | None
     error: str | None = None
@@ -370,17 +457,25 @@ def build_stable(
     make : callable
         Builds the page; an exception it raises is the build's error.
     inputs : callable
-        The current inputs (asked again after each build: the spec may name others now).
-    tries : int
+        The current inputs (asked again after each build: the spec may name
+        others now).
+    tries : int, default 5
         Builds to try before giving up.
-    settle : float
+    settle : float, default 0.05
         Seconds the inputs must hold still before another try.
 
     Returns
     -------
     Outcome
-        The page, or the first line of the error (with the spec's file:line:column
-        where the error has them).
+        The page, or the first line of the error (with the spec's
+        file:line:column where the error has them).
+
+    Examples
+    --------
+    >>> build_stable(lambda: "<p>Sales</p>", Inputs).page
+    '<p>Sales</p>'
+    >>> build_stable(lambda: int("x"), Inputs).error
+    "ValueError: invalid literal for int() with base 10: 'x'"
     """
     started = time.perf_counter()
     for attempt in range(1, tries + 1):
@@ -558,6 +653,9 @@ class _State:
 class Preview:
     """A story's preview: its builds, and the HTTP server that shows them.
 
+    Made by :func:`serve`; ``rebuild()`` builds, ``start()`` serves, and
+    ``watch()`` rebuilds on every save.
+
     Parameters
     ----------
     source : path
@@ -568,6 +666,18 @@ class Preview:
         The files the story is made from now (see :func:`inputs_of`).
     host, port : str, int
         Where to listen; port 0 takes a free one.
+
+    Examples
+    --------
+    >>> import urllib.request
+    >>> preview = Preview(Path("story.yaml"), lambda: "<p>Sales</p>", Inputs)
+    >>> preview.rebuild().error is None
+    True
+    >>> _ = preview.start()
+    >>> with urllib.request.urlopen(preview.url + "story.html") as answer:
+    ...     answer.read()
+    b'<p>Sales</p>'
+    >>> preview.stop()
     """
 
     def __init__(
@@ -599,7 +709,20 @@ class Preview:
         return f"http://{host}:{self.port}/"
 
     def rebuild(self) -> Outcome:
-        """Build the story again; show it if it built, else its error over the last good one."""
+        """Build the story again; show it if it built, else its error over the last good one.
+
+        Returns
+        -------
+        Outcome
+            The build.
+
+        Examples
+        --------
+        >>> preview = Preview(Path("story.yaml"), lambda: 1 / 0, Inputs)
+        >>> preview.rebuild().error
+        'ZeroDivisionError: division by zero'
+        >>> preview.stop()
+        """
         outcome = build_stable(self.make, self.inputs)
         self._built_from = outcome.read
         with self.state.changed:
@@ -611,7 +734,20 @@ class Preview:
         return outcome
 
     def start(self) -> threading.Thread:
-        """Serve in a thread of its own; :meth:`stop` ends it."""
+        """Serve in a thread of its own; :meth:`stop` ends it.
+
+        Returns
+        -------
+        threading.Thread
+            The server's thread, already started.
+
+        Examples
+        --------
+        >>> preview = Preview(Path("story.yaml"), lambda: "<p>Sales</p>", Inputs)
+        >>> preview.start().is_alive()
+        True
+        >>> preview.stop()
+        """
         thread = threading.Thread(
             target=self.server.serve_forever, name="preview-server", daemon=True
         )
@@ -630,7 +766,23 @@ class Preview:
         self.server.server_close()
 
     def watch(self, report: Callable[[Outcome], None], stop: threading.Event) -> None:
-        """Rebuild on every change to the story's inputs until ``stop`` is set (or Ctrl-C)."""
+        """Rebuild on every change to the story's inputs until ``stop`` is set (or Ctrl-C).
+
+        Parameters
+        ----------
+        report : callable
+            Called with each rebuild's :class:`Outcome`.
+        stop : threading.Event
+            Set it to end watching.
+
+        Examples
+        --------
+        >>> import threading
+        >>> stop = threading.Event(); stop.set()
+        >>> preview = Preview(Path("story.yaml"), lambda: "<p>Sales</p>", Inputs)
+        >>> preview.watch(print, stop)
+        >>> preview.stop()
+        """
         import watchfiles
 
         while not stop.is_set():
@@ -811,23 +963,34 @@ def serve(
 ) -> int:
     """Preview the story at ``source`` until Ctrl-C (or SIGTERM); return the exit status.
 
+    What ``ipyreport preview`` runs.
+
     Parameters
     ----------
     source : path
-        A story spec (``.yaml``) or a notebook (``.ipynb``, shown as its article).
+        A story spec (``.yaml``) or a notebook (``.ipynb``, shown as its
+        article).
     host, port : str, int
         Where to listen (default: a free port on 127.0.0.1).
-    open_browser : bool
-        Open the preview in the default browser once the story is first built.
+    open_browser : bool, default False
+        Open the preview in the default browser once the story is first
+        built.
     overrides, layout, allowed, allow_code, memory_limit
         As for ``ipyreport build``.
     out : file, optional
-        Where the address and each build's result are told (default: standard error).
+        Where the address and each build's result are told (default: standard
+        error).
 
     Returns
     -------
     int
-        0 once stopped; 1 when the preview cannot start (the message says why).
+        0 once stopped; 1 when the preview cannot start (the message, on
+        standard error, says why).
+
+    Examples
+    --------
+    >>> serve("no-such-story.yaml")
+    1
     """
     out = sys.stderr if out is None else out
     if importlib.util.find_spec("watchfiles") is None:

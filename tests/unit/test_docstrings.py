@@ -47,6 +47,9 @@ MODULES = (
     "ipyreport.notebook",
     "ipyreport.notebook.widget",
     "ipyreport.notebook.magics",
+    "ipyreport.assets",
+    "ipyreport.cli",
+    "ipyreport.preview",
 )
 
 # Modules whose public API is being reshaped (keyword order, highlights, a story
