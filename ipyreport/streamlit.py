@@ -24,7 +24,7 @@ import json
 import tempfile
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from ipyreport import assets, document
 from ipyreport._errors import IpyreportError, closest
@@ -32,12 +32,22 @@ from ipyreport._errors import IpyreportError, closest
 if TYPE_CHECKING:
     from ipyreport.story import Story
 
-__all__ = ["story"]
+__all__ = ["Position", "story"]
 
 # The layouts a story can be shown in.
 LAYOUTS = ("slides", "scroll")
 
 _folder: tempfile.TemporaryDirectory[str] | None = None
+
+
+class Position(TypedDict):
+    """Where the viewer of a story is, as :func:`story` returns it (1-based)."""
+
+    slide: int
+    step: int
+    selection: dict[str, str]  # the dashboard's cross-filter, {dimension: category}
+    playing: bool
+    clicked: dict[str, Any] | None  # the last clicked mark: categories, values and chart
 
 
 def story(
@@ -48,7 +58,7 @@ def story(
     step: int = 1,
     key: str | None = None,
     layout: str = "slides",
-) -> dict[str, Any]:
+) -> Position:
     """Show ``story`` in the running Streamlit app; return where the viewer is.
 
     ``slide`` and ``step`` are where the story opens, and move it when the app
@@ -72,7 +82,7 @@ def story(
 
     Returns
     -------
-    dict
+    Position
         ``{"slide": n, "step": n, "selection": {...}, "playing": bool,
         "clicked": {...} or None}`` (1-based; ``selection`` is a dashboard's
         cross-filter; ``clicked`` the last clicked mark's ``categories``,
@@ -112,7 +122,13 @@ def story(
         document.player_height(height)
     except ValueError as error:
         raise IpyreportError(str(error)) from None
-    start = {"slide": slide, "step": step, "selection": {}, "playing": False, "clicked": None}
+    start: Position = {
+        "slide": slide,
+        "step": step,
+        "selection": {},
+        "playing": False,
+        "clicked": None,
+    }
     if layout == "scroll":
         html(story.to_html(layout=layout), height=height, scrolling=True)
         return start
@@ -125,7 +141,7 @@ def story(
     where = _component()(
         story=text.decode("utf-8"), height=height, slide=slide, step=step, key=key, default=start
     )
-    return dict(where) if where else start
+    return cast(Position, dict(where)) if where else start
 
 
 @functools.cache
