@@ -1,1 +1,1 @@
-"""Side-by-side benchmarks against the tools users have today (see README)."""
+"""Side-by-side benchmarks against the tools users have today (see docs/benchmarks.md)."""

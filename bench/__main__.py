@@ -1,9 +1,17 @@
-"""``python -m bench [NAME ...]`` runs the named benchmarks (default: all)."""
+"""``python -m bench [NAME ...]`` runs the named benchmarks (default: all).
+
+Each benchmark prints its table and writes it, with the date and the machine, to
+``bench/results/NAME.json`` (``--quick`` runs go to ``bench/out/`` instead, so a smoke run
+never replaces measured figures); the documentation's benchmarks page is made from those files.
+"""
 
 import argparse
+import shlex
 import sys
+from pathlib import Path
 
 from bench import (
+    _results,
     data_bench,
     lake_bench,
     large_bench,
@@ -22,6 +30,7 @@ BENCHMARKS = {
     "video": video_bench.main,
     "multirun": multirun_bench.main,
 }
+QUICK_RESULTS = Path(__file__).resolve().parent / "out"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,12 +48,23 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         help="large: build over this many orders (repeatable; e.g. --rows 100000000)",
     )
+    parser.add_argument(
+        "--results",
+        type=Path,
+        help="folder for the results files (default: bench/results, or bench/out with --quick)",
+    )
     args = parser.parse_args(argv)
+    folder = args.results or (QUICK_RESULTS if args.quick else _results.RESULTS)
     for name in args.names or list(BENCHMARKS):
+        command = ["python", "-m", "bench", name]
+        if args.quick:
+            command.append("--quick")
         if name == "large" and args.rows:
-            large_bench.main(quick=args.quick, sizes_asked=args.rows)
+            command += [f"--rows={rows}" for rows in args.rows]
+            run = lambda: large_bench.main(quick=args.quick, sizes_asked=args.rows)  # noqa: E731
         else:
-            BENCHMARKS[name](quick=args.quick)
+            run = lambda name=name: BENCHMARKS[name](quick=args.quick)  # noqa: E731
+        _results.run(name, run, command=shlex.join(command), folder=folder)
     return 0
 
 
