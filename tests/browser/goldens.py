@@ -8,7 +8,7 @@ changed number is too small to see in a shrunk picture. The browser tests compar
 every step with its golden picture within a tolerance, so a change that
 makes a chart look different fails until the pictures are made again
 (``./dev goldens``) and the new ones are looked at in review. The same run
-writes the README's pictures (full size) to ``docs/pictures``.
+writes the documentation's pictures (full size) to ``docs/pictures``.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ WIDTH = 320
 MEAN_TOLERANCE = 2.0
 FAR = 64
 FAR_SHARE = 0.01
-# The README's pictures: (story, variant, step), 1-based.
+# The documentation's pictures (README and docs/): (story, variant, step), 1-based.
 README = [
     ("sales-overview", "desktop-light", 1),
     ("sales-overview", "desktop-dark", 12),
@@ -89,7 +89,7 @@ def compare(png: bytes, story: str, variant: str, step: int, page=None) -> str |
     """What is wrong with this picture against its golden one (``None``: within tolerance).
 
     When updating, the picture becomes the golden one instead (and the
-    README's pictures are written at full size).
+    documentation's pictures are written at full size).
     """
     path = golden_path(story, variant, step)
     small = shrink(png)

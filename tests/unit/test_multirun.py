@@ -332,12 +332,12 @@ def test_an_interrupted_multirun_builds_no_more_and_keeps_the_index(
     assert not [name for name in built if ".part" in name]
 
 
-def test_the_readme_monthly_workflow_runs_as_written(tmp_path):
+def test_the_guide_monthly_workflow_runs_as_written(tmp_path):
     import subprocess
     import sys
 
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    section = readme.split("### Monthly reports")[1]
+    guide = Path(__file__).resolve().parents[2] / "docs" / "guide" / "specs-cli.md"
+    section = guide.read_text(encoding="utf-8").split("### Monthly reports")[1]
     script = section.split("```sh\n")[1].split("```")[0]
     # The reader's ipyreport command is this interpreter's.
     wrapper = f'ipyreport() {{ "{sys.executable}" -m ipyreport "$@"; }}\n'
