@@ -68,7 +68,7 @@ from ipyreport.step import Filter, Step, check_step, data_of
 from ipyreport.story import DEFAULT_HOLD, Dashboard, Slide, Story
 from ipyreport.themes import theme_of
 
-__all__ = ["SPEC", "Access", "SpecError", "build", "json_schema", "load", "set_value"]
+__all__ = ["SPEC", "Access", "Loaded", "SpecError", "build", "json_schema", "load", "set_value"]
 
 SAMPLES = ("sales", "orders")
 # The fields that name where the data comes from (exactly one per spec).
@@ -233,13 +233,38 @@ SPEC = Record(
 
 @dataclass(frozen=True)
 class Loaded:
-    """A parsed spec with where each value was written.
+    r"""A parsed spec with where each value was written.
 
-    ``value`` is the spec resolved: its ``defaults:`` merged in, overrides
-    applied and ``${params.NAME}`` replaced (except in SQL, whose parameters are
-    bound). ``files`` names the file that wrote a field when it is not ``path``
-    (a file listed under ``defaults:``); ``parameters`` holds each parameter's
-    value and ``overrides`` the ``--set`` assignments given.
+    Made by :func:`load`; :func:`build` makes its story.
+
+    Parameters
+    ----------
+    path : Path
+        The spec file.
+    value : dict
+        The spec resolved: its ``defaults:`` merged in, overrides applied and
+        ``${params.NAME}`` replaced (except in SQL, whose parameters are
+        bound).
+    marks : dict
+        For each field's path, the line and column that wrote it (1-based).
+    files : dict, default {}
+        For each field a file listed under ``defaults:`` wrote, that file
+        (fields ``path`` wrote are not listed).
+    parameters : dict, default {}
+        Each parameter's value.
+    overrides : tuple of str, default ()
+        The ``--set`` assignments given.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> spec = pathlib.Path(folder.name, "sales.yaml")
+    >>> _ = spec.write_text("title: Sales\ndata: {sample: sales}\nslides:\n  - steps: [{chart: {kind: column, x: Region, y: Revenue}}]\n")
+    >>> loaded = load(spec)
+    >>> loaded.where(["slides", 0, "steps", 0, "chart", "x"]).endswith("sales.yaml:4:36")
+    True
+    >>> folder.cleanup()
     """
 
     path: FilePath
@@ -250,7 +275,24 @@ class Loaded:
     overrides: tuple[str, ...] = ()
 
     def where(self, field: Sequence[str | int]) -> str:
-        """``file:line:column`` of the nearest written ancestor of ``field``."""
+        """``file:line:column`` of the nearest written ancestor of ``field``.
+
+        Parameters
+        ----------
+        field : sequence of str or int
+            A field's path, such as ``["slides", 0, "title"]``.
+
+        Returns
+        -------
+        str
+            Where it (or the nearest field around it) was written.
+
+        Examples
+        --------
+        >>> from pathlib import Path
+        >>> Loaded(Path("sales.yaml"), {}, {("title",): (1, 8)}).where(["title", "text"])
+        'sales.yaml:1:8'
+        """
         probe = tuple(field)
         while probe not in self.marks and probe:
             probe = probe[:-1]
@@ -258,6 +300,26 @@ class Loaded:
         return f"{self.files.get(probe, self.path)}:{line}:{column}"
 
     def error(self, field: Sequence[str | int], message: str) -> SpecError:
+        """A :class:`SpecError` about ``field``, located where it was written.
+
+        Parameters
+        ----------
+        field : sequence of str or int
+            The field at fault.
+        message : str
+            What is wrong with it and the fix.
+
+        Returns
+        -------
+        SpecError
+            The error, to raise.
+
+        Examples
+        --------
+        >>> from pathlib import Path
+        >>> str(Loaded(Path("sales.yaml"), {}, {("title",): (1, 8)}).error(["title"], "is empty"))
+        'sales.yaml:1:8: title: is empty'
+        """
         return SpecError(f"{self.where(field)}: {format_path(field)}: {message}")
 
 
