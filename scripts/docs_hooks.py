@@ -276,6 +276,19 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     return BENCH.sub(lambda match: bench_report(match.group(1)), markdown)
 
 
+# A docstring's Sphinx role (:func:`lazy`), which the API reference does not resolve.
+ROLE = re.compile(r":(?:func|class|meth|mod|attr|data|obj|exc):(?=<code>)")
+
+
+def without_roles(content: str) -> str:
+    """The page with each docstring's role marker dropped, its name kept as code."""
+    return ROLE.sub("", content)
+
+
+def on_page_content(content: str, page: Any, config: Any, files: Any) -> str:
+    return without_roles(content)
+
+
 def on_post_build(config: Any) -> None:
     site = Path(config["site_dir"])
     for path, text in _stories.items():

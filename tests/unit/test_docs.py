@@ -37,6 +37,15 @@ def test_the_site_builds_strictly_with_every_page_of_the_nav(site):
     assert built == pages
 
 
+def test_docstring_roles_read_as_code_in_the_api_reference(site):
+    assert hooks.without_roles("see :func:<code>lazy</code> and :class:<code>Format</code>") == (
+        "see <code>lazy</code> and <code>Format</code>"
+    )
+    page = (site / "reference" / "api.html").read_text(encoding="utf-8")
+    assert "<code>ipyreport.lazy.lazy</code>" in page
+    assert not re.search(r":(func|class|meth|mod|attr|data):<code>", page)
+
+
 def test_a_page_example_that_raises_stops_the_build_naming_the_page_and_example():
     page = "```python\nx = 1\n```\n\nText.\n\n```python\nx + undefined_name\n```\n"
     with pytest.raises(PluginError) as error:
