@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ipyreport._version import __version__
 
 if TYPE_CHECKING:
+    from ipyreport import check, lake, lazy, presets, samples, spec, themes
     from ipyreport._errors import IpyreportError
     from ipyreport.data import DataError, encode, to_vizzu_data, to_vizzu_json
     from ipyreport.formats import Format
@@ -29,8 +30,15 @@ __all__ = [
     "StepError",
     "Story",
     "__version__",
+    "check",
     "encode",
+    "lake",
+    "lazy",
     "load_ipython_extension",
+    "presets",
+    "samples",
+    "spec",
+    "themes",
     "to_vizzu_data",
     "to_vizzu_json",
 ]
@@ -51,6 +59,8 @@ _LAZY = {
     "Slide": "ipyreport.story",
     "Story": "ipyreport.story",
 }
+# Submodules a user reaches as ``ipyreport.presets`` without importing them first.
+_SUBMODULES = frozenset({"check", "lake", "lazy", "presets", "samples", "spec", "themes"})
 
 
 def load_ipython_extension(shell: Any) -> None:
@@ -62,7 +72,7 @@ def load_ipython_extension(shell: Any) -> None:
 
 def __getattr__(name: str) -> Any:
     module_name = _LAZY.get(name)
-    if module_name is None:
+    if module_name is None and name not in _SUBMODULES:
         msg = f"module 'ipyreport' has no attribute {name!r}"
         raise AttributeError(msg)
     import importlib
@@ -70,7 +80,11 @@ def __getattr__(name: str) -> Any:
     from ipyreport.notebook import _warm
 
     _warm.wait()  # after `%load_ext`, the warm-up may be importing this right now
-    value = getattr(importlib.import_module(module_name), name)
+    value: Any
+    if module_name is None:
+        value = importlib.import_module(f"ipyreport.{name}")
+    else:
+        value = getattr(importlib.import_module(module_name), name)
     globals()[name] = value
     return value
 
