@@ -34,6 +34,38 @@ def _steps(items: Iterable[Any], what: str) -> tuple[Step, ...]:
     return tuple(flat)
 
 
+class _Frozen:
+    """Attributes set while ``__init__`` runs, read-only after: ``replace`` makes a changed copy."""
+
+    _frozen = False
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if self._frozen:
+            kind = type(self).__name__
+            msg = f"a {kind} cannot be changed in place; make a new one with {kind.lower()}.replace({name}=...)"
+            raise AttributeError(msg)
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        kind = type(self).__name__
+        msg = f"a {kind} cannot be changed in place; make a new one with {kind.lower()}.replace({name}=...)"
+        raise AttributeError(msg)
+
+    def _given(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def replace(self, **changes: Any) -> Any:
+        given = self._given()
+        unknown = [name for name in changes if name not in given]
+        if unknown:
+            kind = type(self).__name__
+            msg = f"{kind}.replace() got an unknown keyword {unknown[0]!r}; {kind} takes {', '.join(given)}"
+            raise TypeError(msg)
+        given.update(changes)
+        parts = given.pop("steps" if "steps" in given else "charts")
+        return type(self)(*parts, **given)
+
+
 def _as_step(item: Any) -> Step:
     if isinstance(item, Step):
         return item
@@ -41,7 +73,7 @@ def _as_step(item: Any) -> Step:
     raise StepError(msg)
 
 
-class Slide:
+class Slide(_Frozen):
     """One slide: steps that play in turn, with a title, speaker notes and a text alternative.
 
     Steps may be given one by one or as lists (what presets return).
@@ -61,6 +93,46 @@ class Slide:
         self.notes = notes
         self.alt = alt
         self.hold = _hold(hold, title)
+        self._frozen = True
+
+    def _given(self) -> dict[str, Any]:
+        return {
+            "steps": self.steps,
+            "title": self.title,
+            "notes": self.notes,
+            "alt": self.alt,
+            "hold": self.hold,
+        }
+
+    def replace(self, **changes: Any) -> Slide:
+        """A new slide with some of its arguments changed (a slide cannot change in place).
+
+        Parameters
+        ----------
+        **changes
+            ``steps`` (a sequence of steps), ``title``, ``notes``, ``alt`` or ``hold``.
+
+        Returns
+        -------
+        Slide
+            The new slide; this one is left as it was.
+
+        Raises
+        ------
+        TypeError
+            If a keyword is not one of those.
+        StepError
+            If the new arguments do not make a slide.
+
+        Examples
+        --------
+        >>> from ipyreport import presets
+        >>> slide = Slide(presets.chart("column", x="Region", y="Revenue"), title="Old")
+        >>> slide.replace(title="New").title, slide.title
+        ('New', 'Old')
+        """
+        result: Slide = super().replace(**changes)
+        return result
 
     @property
     def length(self) -> int:
@@ -68,10 +140,11 @@ class Slide:
         return len(self.steps)
 
     def __repr__(self) -> str:
-        return f"Slide({len(self.steps)} steps, title={self.title!r})"
+        title = "untitled" if self.title is None else repr(self.title)
+        return f"Slide({title}: {_counted(len(self.steps), 'step')})"
 
 
-class Dashboard:
+class Dashboard(_Frozen):
     """A slide of two to four charts over the same data that step and filter together.
 
     Each chart is a step or a list of steps (what presets return). Step *k*
@@ -136,6 +209,50 @@ class Dashboard:
         self.cross_filter: bool | tuple[str, ...] = (
             cross_filter if isinstance(cross_filter, bool) else tuple(cross_filter)
         )
+        self._frozen = True
+
+    def _given(self) -> dict[str, Any]:
+        return {
+            "charts": self.charts,
+            "title": self.title,
+            "notes": self.notes,
+            "alt": self.alt,
+            "columns": self.columns,
+            "cross_filter": self.cross_filter,
+            "hold": self.hold,
+        }
+
+    def replace(self, **changes: Any) -> Dashboard:
+        """A new dashboard with some of its arguments changed (it cannot change in place).
+
+        Parameters
+        ----------
+        **changes
+            ``charts`` (a sequence of charts, each a step or steps), ``title``, ``notes``,
+            ``alt``, ``columns``, ``cross_filter`` or ``hold``.
+
+        Returns
+        -------
+        Dashboard
+            The new dashboard; this one is left as it was.
+
+        Raises
+        ------
+        TypeError
+            If a keyword is not one of those.
+        StepError
+            If the new arguments do not make a dashboard.
+
+        Examples
+        --------
+        >>> from ipyreport import presets
+        >>> board = Dashboard(presets.chart("line", x="Month", y="Revenue"),
+        ...                   presets.chart("bar", x="Region", y="Revenue"))
+        >>> board.replace(columns=1).columns, board.columns
+        (1, 2)
+        """
+        result: Dashboard = super().replace(**changes)
+        return result
 
     @property
     def length(self) -> int:
@@ -143,7 +260,8 @@ class Dashboard:
         return max(len(chart) for chart in self.charts)
 
     def __repr__(self) -> str:
-        return f"Dashboard({len(self.charts)} charts, {self.length} steps, title={self.title!r})"
+        title = "untitled" if self.title is None else repr(self.title)
+        return f"Dashboard({title}: {len(self.charts)} charts, {_counted(self.length, 'step')})"
 
 
 AnySlide = Slide | Dashboard
@@ -168,6 +286,10 @@ def map_steps(slide: AnySlide, change: Callable[[Step], Step | Sequence[Step]]) 
         alt=slide.alt,
         hold=slide.hold,
     )
+
+
+def _counted(count: int, thing: str) -> str:
+    return f"{count:,} {thing}{'' if count == 1 else 's'}"
 
 
 def _hold(hold: float | None, title: str | None) -> float | None:

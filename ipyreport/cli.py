@@ -498,7 +498,7 @@ def _build(
             target = _target(spec, out, len(specs))
             progress.update(f"writing {target}")
             target.parent.mkdir(parents=True, exist_ok=True)
-            _placed(story, spec, target)
+            story = _placed(story, spec, target)
             story.save_html(target, layout=layout)
             if pdf:
                 story.save_pdf(target.with_suffix(".pdf"), steps=steps)
@@ -530,12 +530,14 @@ def _appendix(options: argparse.Namespace | None) -> bool | None:
     return {"auto": None, "yes": True, "no": False}[getattr(options, "pptx_appendix", "auto")]
 
 
-def _placed(story: Any, spec: Path, target: Path) -> None:
-    """Record where the spec is from the output's folder, so the output can be checked later."""
-    if story.provenance is not None:
-        where = Path(os.path.relpath(spec.resolve(), target.parent.resolve())).as_posix()
-        spec_name, *rest = (item for item in story.provenance.items() if item[0] != "specPath")
-        story.provenance = dict([spec_name, ("specPath", where), *rest])
+def _placed(story: Any, spec: Path, target: Path) -> Any:
+    """The story recording where the spec is from the output's folder, so the output can be
+    checked later."""
+    if story.provenance is None:
+        return story
+    where = Path(os.path.relpath(spec.resolve(), target.parent.resolve())).as_posix()
+    spec_name, *rest = (item for item in story.provenance.items() if item[0] != "specPath")
+    return story.replace(provenance=dict([spec_name, ("specPath", where), *rest]))
 
 
 def _build_cell(spec: Path, target: Path, overrides: Sequence[str], options: Any) -> dict[str, Any]:
@@ -547,7 +549,7 @@ def _build_cell(spec: Path, target: Path, overrides: Sequence[str], options: Any
     try:
         access = _access(spec, options, quiet=True)
         story = build(load(spec, overrides, access=access), access=access)
-        _placed(story, spec, target)
+        story = _placed(story, spec, target)
         story.save_html(target, layout=options.layout)
         if options.pdf:
             story.save_pdf(target.with_suffix(".pdf"), steps=options.steps)

@@ -259,7 +259,14 @@ def chart(
         config["legend"] = None
         style = _merged({"plot": {"paddingRight": ENDS_ROOM}}, style or {})
     animation = {"duration": duration} if duration is not None else None
-    step = Step(config=config, filter=filter, style=style, animation=animation, ends=ends)  # type: ignore[arg-type]
+    step = Step(
+        config=config,
+        filter=filter,  # type: ignore[arg-type]
+        style=style,
+        animation=animation,
+        ends=ends,
+        kind=kind,
+    )
     if asked is None or color is None or not isinstance(data, LazySource):
         return step
     return _pending_color_check(kind, step, data, asked, color)
@@ -510,7 +517,7 @@ def zoom_range(
         inside = user if inside is None else user & inside
     steps = [
         base.with_animation(duration=duration),
-        Step(config=zoomed_config, filter=inside, animation={"duration": duration}),
+        Step(config=zoomed_config, filter=inside, animation={"duration": duration}, kind=kind),
     ]
     if back:
         steps.append(base.with_animation(duration=duration))
@@ -811,6 +818,7 @@ def timeline(
                     animation=animation,
                     data=playback,
                     hold=hold,
+                    kind=kind,
                 )
             )
         return steps

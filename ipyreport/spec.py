@@ -729,14 +729,15 @@ def build(
     if story.source is not None and story.source.lake is not None:
         # The lake table's version or snapshot id as read (not as asked: "latest" moves).
         source["read"] = story.source.lake
-    story.provenance = provenance_of(
-        spec=str(loaded.path.name),
-        resolved=copy.deepcopy(spec),
-        parameters=loaded.parameters,
-        overrides=list(loaded.overrides),
-        data={"rows": story.data.num_rows, "sha256": fingerprint, "source": source},
+    return story.replace(
+        provenance=provenance_of(
+            spec=str(loaded.path.name),
+            resolved=copy.deepcopy(spec),
+            parameters=loaded.parameters,
+            overrides=list(loaded.overrides),
+            data={"rows": story.data.num_rows, "sha256": fingerprint, "source": source},
+        )
     )
-    return story
 
 
 def _fingerprint(loaded: Loaded) -> dict[str, Any]:

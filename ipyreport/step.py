@@ -123,6 +123,8 @@ class Step:
     hold: float | None = None
     highlight: Highlight | None = None
     ends: bool = False
+    # The chart kind a preset made it as (``"stacked_column"``), for its repr only.
+    kind: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.ends, bool):
@@ -154,6 +156,60 @@ class Step:
             else:
                 msg = f"Step(filter=...) takes a Filter or a mapping such as {{'Region': ['Europe']}}, got {self.filter!r}"
                 raise StepError(msg)
+
+    def __repr__(self) -> str:
+        kind = self.kind or self.config.get("geometry")
+        if kind is None:
+            kind = "highlight" if self.highlight is not None and not self.config else "step"
+        shown = [
+            f"{name}={'+'.join(series)}"
+            for name, series in channel_series(self.config).items()
+            if series
+        ]
+        title = self.config.get("title")
+        if isinstance(title, str):
+            shown.append(f"title={title!r:.40}")
+        if self.filter is not None and self.filter is not KEEP_FILTER:
+            shown.append("filtered")
+        if self.highlight is not None and self.highlight.note is not None:
+            shown.append(f"note={self.highlight.note!r:.40}")
+        elif self.highlight is not None and kind != "highlight":
+            shown.append("highlight")
+        if self.hold is not None:
+            shown.append(f"hold={self.hold:g}s")
+        if isinstance(self.data, str):
+            shown.append(f"table={self.data!r}")
+        elif self.data is not None:
+            shown.append("own data")
+        return f"Step({kind}{': ' if shown else ''}{', '.join(shown)})"
+
+    def replace(self, **changes: Any) -> Step:
+        """A new step with some fields changed (a step is frozen: it cannot change in place).
+
+        Parameters
+        ----------
+        **changes
+            Any field of :class:`Step` (``config``, ``style``, ``filter``, ``animation``,
+            ``data``, ``hold``, ``highlight``, ``ends``) with its new value.
+
+        Returns
+        -------
+        Step
+            The new step, checked as :class:`Step` checks its arguments.
+
+        Raises
+        ------
+        TypeError
+            If a keyword is not a field of :class:`Step`.
+        StepError
+            If a new value is not one a step takes.
+
+        Examples
+        --------
+        >>> Step(config={"x": "Region"}).replace(hold=2.0).hold
+        2.0
+        """
+        return replace(self, **changes)
 
     def using(self, table: str) -> Step:
         """A copy that draws the story's table named ``table`` (see ``Story(tables=...)``)."""

@@ -22,6 +22,7 @@ from ipyreport._colors import DEFAULT_PALETTE, assign, color_dimensions, palette
 from ipyreport._compact import compact
 from ipyreport._describe import alt_text, words
 from ipyreport._engine import engine_problem, language_problem
+from ipyreport._errors import closest
 from ipyreport._files import write_atomic
 from ipyreport._motion import animations
 from ipyreport._narrate import Narration, narrate, quoted_columns
@@ -162,6 +163,30 @@ class Story:
     and a timeline's moments rest briefly by default).
     """
 
+    data: VizzuData
+    title: str | None
+    style: dict[str, Any] | None
+    slides: tuple[AnySlide, ...]
+    lang: str
+    theme: str
+    look: Theme | None
+    brand: dict[str, Any] | None
+    tooltips: bool
+    loop: bool
+    provenance: dict[str, Any] | None
+    compact: bool
+    hold: float
+    tables: dict[str, VizzuData]
+    source: LazySource | None
+    plan: StoryPlan
+    cross_filters: dict[int, tuple[str, ...]]
+    display: Display
+    formatted: frozenset[str]
+    narration: Narration
+    colors: dict[str, dict[str, str]]
+    _given: dict[str, Any]
+    _lazy_text: tuple[LazySource, Any] | None
+
     def __init__(
         self,
         data: Any,
@@ -181,12 +206,106 @@ class Story:
         hold: float = DEFAULT_HOLD,
         labels: Mapping[str, str] | None = None,
     ) -> None:
-        problem = hold_problem(hold)
-        if problem:
-            msg = f"the story's hold: {problem}"
-            raise StepError(msg, field="hold")
-        self.hold = hold
-        self.tables = _named_tables(tables or {})
+        given = {
+            "data": data,
+            "title": title,
+            "style": style,
+            "slides": tuple(slides),
+            "lang": lang,
+            "theme": theme,
+            "tooltips": tooltips,
+            "loop": loop,
+            "provenance": provenance,
+            "compact": compact,
+            "tables": tables,
+            "formats": formats,
+            "colors": colors,
+            "hold": hold,
+            "labels": labels,
+        }
+        self._set("_given", given)
+        self._read(given)
+        self._derive(given, None)
+        self._set("_frozen", True)
+
+    def _set(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if getattr(self, "_frozen", False):
+            shown = "..." if name.startswith("_") else f"{value!r:.40}"
+            msg = (
+                f"a Story cannot be changed in place (what it shows is worked out from all "
+                f"of it at once); make a new one with story.replace({name}={shown})"
+            )
+            raise AttributeError(msg)
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        msg = f"a Story cannot be changed in place; story.replace({name}=None) makes a new one"
+        raise AttributeError(msg)
+
+    def replace(self, **changes: Any) -> Story:
+        """A new story with some of the arguments it was made with changed.
+
+        A story is worked out from all of its arguments at once (its title is
+        on the cover slide, its formats and labels are in every sentence), so
+        it cannot be changed in place; ``replace`` builds the new one. The
+        data is read again only when ``data``, ``slides`` or ``tables``
+        change.
+
+        Parameters
+        ----------
+        **changes
+            Any keyword :class:`Story` takes, with its new value.
+
+        Returns
+        -------
+        Story
+            The new story; this one is left as it was.
+
+        Raises
+        ------
+        TypeError
+            If a keyword is not one :class:`Story` takes.
+        StepError
+            If the new arguments do not make a story (as :class:`Story` raises).
+
+        Examples
+        --------
+        >>> from ipyreport import presets
+        >>> old = Story({"Region": ["North"], "Revenue": [1.0]}, title="Old",
+        ...             slides=[Slide(presets.chart("column", x="Region", y="Revenue"))])
+        >>> new = old.replace(title="New")
+        >>> new.title, old.title
+        ('New', 'Old')
+        """
+        unknown = [name for name in changes if name not in self._given]
+        if unknown:
+            msg = (
+                f"Story.replace() got an unknown keyword {unknown[0]!r}"
+                f"{closest(unknown[0], self._given)}; Story takes {', '.join(self._given)}"
+            )
+            raise TypeError(msg)
+        given = {**self._given, **changes}
+        if "slides" in changes:
+            given["slides"] = tuple(changes["slides"])
+        story = object.__new__(Story)
+        story._set("_given", given)
+        if any(name in changes for name in ("data", "slides", "tables")):
+            story._read(given)
+        else:
+            for name in ("tables", "source", "slides", "data", "plan", "cross_filters"):
+                story._set(name, getattr(self, name))
+            story._set("_lazy_text", self._lazy_text)
+        story._derive(given, None if story.plan is not self.plan else self)
+        story._set("_frozen", True)
+        return story
+
+    def _read(self, given: Mapping[str, Any]) -> None:
+        """What the data, slides and tables make: the steps bound, the data read, the plan."""
+        self._set("tables", _named_tables(given["tables"] or {}))
+        slides = given["slides"]
         if not slides:
             msg = (
                 "a story needs at least one slide: Story(data, slides=[Slide(presets.chart(...))])"
@@ -196,59 +315,89 @@ class Story:
             if not isinstance(slide, (Slide, Dashboard)):
                 msg = f"slide {number} is a {type(slide).__name__}; wrap steps in Slide(...) or Dashboard(...)"
                 raise StepError(msg)
+        data = given["data"]
         if isinstance(data, (str, os.PathLike, LakeTable)):
             # Files, folders, globs and lake tables are read like lazy() reads them.
             data = lazy(data)
-        self.source = data if isinstance(data, LazySource) else None
+        self._set("source", data if isinstance(data, LazySource) else None)
         # Steps a preset left to read with the story (a timeline's moments), made now.
-        self.slides: list[AnySlide] = read_pending(
-            [map_steps(slide, self._bind) for slide in slides], self.source
-        )
+        bound = read_pending([map_steps(slide, self._bind) for slide in slides], self.source)
         lazy_text = None
         if isinstance(data, LazySource):
             # Its texts query the source too, under each step's own filter.
             source = data
-            data, self.slides, originals = aggregate_lazy(source, self.slides)
+            data, bound, originals = aggregate_lazy(source, bound)
             lazy_text = (source, originals)
-        self.data = data if isinstance(data, VizzuData) else encode(data)
-        self.title = title
-        self.style = dict(style) if style is not None else None
-        problem = engine_problem("style", self.style) if self.style else None
+        self._set("slides", tuple(bound))
+        self._set("_lazy_text", lazy_text)
+        self._set("data", data if isinstance(data, VizzuData) else encode(data))
+        # Walked once: every output, the checker and the description read this.
+        self._set("plan", plan_story(list(self.slides), self.data, self.tables))
+        self._set("cross_filters", self.plan.cross_filters)
+
+    def _derive(self, given: Mapping[str, Any], same_plan: Story | None) -> None:
+        """Everything else, from the arguments and the plan (``same_plan``: a story over the
+        same plan whose words may be kept when the language, formats and labels agree)."""
+        hold = given["hold"]
+        problem = hold_problem(hold)
+        if problem:
+            msg = f"the story's hold: {problem}"
+            raise StepError(msg, field="hold")
+        self._set("hold", hold)
+        self._set("title", given["title"])
+        style = given["style"]
+        style = dict(style) if style is not None else None
+        problem = engine_problem("style", style) if style else None
         if problem is not None:
             msg = f"the story's style: the chart engine cannot take it: {problem}"
             raise StepError(msg, field="style")
+        lang = given["lang"]
         problem = language_problem(lang)
         if problem is not None:
             raise StepError(problem, field="lang")
-        self.lang = lang
-        self.look: Theme | None = None if theme in THEMES else theme_of(theme)
+        self._set("lang", lang)
+        theme = given["theme"]
+        self._set("look", None if theme in THEMES else theme_of(theme))
         # Read once: its logo and font file are embedded in every output.
-        self.brand = brand(self.look, self.title) if self.look else None
-        self.theme = self.look.base if self.look else theme
+        self._set("brand", brand(self.look, self.title) if self.look else None)
+        self._set("theme", self.look.base if self.look else theme)
         if self.look is not None:
-            self.style = _merged(engine_style(self.look), self.style or {})
-        self.tooltips = tooltips
-        self.loop = loop
-        self.provenance = dict(provenance) if provenance is not None else None
-        self.compact = compact
-        # Walked once: every output, the checker and the description read this.
-        self.plan: StoryPlan = plan_story(self.slides, self.data, self.tables)
-        self.cross_filters = self.plan.cross_filters
-        self.display = self._display(formats or {}, lang, labels or {})
-        self.formatted = frozenset(formats or ())  # the columns the author gave a format
-        # Every text's expressions, computed once from the data its step draws.
-        self.narration: Narration = narrate(self.plan, self.slides, self.display, lang, lazy_text)
+            style = _merged(engine_style(self.look), style or {})
+        self._set("style", style)
+        self._set("tooltips", given["tooltips"])
+        self._set("loop", given["loop"])
+        provenance = given["provenance"]
+        self._set("provenance", dict(provenance) if provenance is not None else None)
+        self._set("compact", given["compact"])
+        formats, labels = given["formats"] or {}, given["labels"] or {}
+        self._set("formatted", frozenset(formats))  # the columns the author gave a format
+        words_kept = same_plan is not None and all(
+            given[name] == same_plan._given[name] for name in ("lang", "formats", "labels")
+        )
+        if same_plan is not None and words_kept:
+            self._set("display", same_plan.display)
+            self._set("narration", same_plan.narration)
+        else:
+            self._set("display", self._display(formats, lang, labels))
+            # Every text's expressions, computed once from the data its step draws.
+            self._set(
+                "narration",
+                narrate(self.plan, list(self.slides), self.display, lang, self._lazy_text),
+            )
         # A palette set by the story's style or theme, else the engine's.
         marker = ((self.style or {}).get("plot") or {}).get("marker") or {}
         palette = palette_of(marker.get("colorPalette") or DEFAULT_PALETTE, "the story's palette")
         in_order = sorted(
             self.plan.steps(), key=lambda p: (p.played.slide, p.played.chart or 0, p.played.step)
         )
-        self.colors = assign(
-            color_dimensions(planned.state for planned in in_order),
-            [data for _, data in self.plan.datasets],
-            colors or {},
-            palette,
+        self._set(
+            "colors",
+            assign(
+                color_dimensions(planned.state for planned in in_order),
+                [data for _, data in self.plan.datasets],
+                given["colors"] or {},
+                palette,
+            ),
         )
 
     def _display(self, formats: Mapping[str, Any], lang: str, labels: Mapping[str, str]) -> Display:
@@ -642,4 +791,27 @@ class Story:
 
     def __repr__(self) -> str:
         steps = sum(slide.length for slide in self.slides)
-        return f"Story({self.title!r}, {len(self.slides)} slides, {steps} steps, {self.data.num_rows:,} rows)"
+        title = "untitled" if self.title is None else repr(self.title)
+        parts = [
+            _counted(len(self.slides), "slide"),
+            _counted(steps, "step"),
+            _counted(self.data.num_rows, "row"),
+        ]
+        if self.source is not None:
+            # Only aggregates leave a lazy source: the rows are those the story holds.
+            parts[-1] += f" aggregated, lazy from {_source_name(self.source.label)}"
+        return f"Story({title}: {', '.join(parts)})"
+
+
+def _counted(count: int, thing: str) -> str:
+    """``1 slide``, ``6,420 rows``."""
+    return f"{count:,} {thing}{'' if count == 1 else 's'}"
+
+
+def _source_name(label: str) -> str:
+    """A lazy source as a repr names it: a path by its last part (a folder ending in ``/``),
+    anything else as the source calls itself."""
+    if len(label) < 2 or label[0] not in "'\"" or label[-1] != label[0]:
+        return label
+    path = Path(label[1:-1])
+    return f"{path.name}/" if path.is_dir() else path.name

@@ -455,7 +455,7 @@ def test_direction_controls_in_the_info_panel_are_shown_not_obeyed(open_file, tm
         {"Region": ["\u202eevil", "North"], "Revenue": [1.0, 3.0]},
         slides=[Slide(presets.chart("column", x="Region", y="Revenue"))],
     )
-    story.provenance = {"spec": "\u202eevil.yaml"}
+    story = story.replace(provenance={"spec": "\u202eevil.yaml"})
     watch, page = open_story(open_file, story.save_html(tmp_path / "bidi.html"))
     shown = page.evaluate("() => document.querySelector('.ipyreport-provenance').textContent")
     assert "\\u202eevil.yaml" in shown

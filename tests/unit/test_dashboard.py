@@ -260,7 +260,7 @@ def test_ipyvizzu_story_export_refuses_a_dashboard_by_name():
 def test_the_story_round_trips_through_json_with_dashboards():
     story = board_story(Slide(regions()), Dashboard(trend(), products()))
     assert json.loads(story.to_json()) == json.loads(json.dumps(story.to_dict()))
-    assert repr(story).startswith("Story('Sales', 2 slides, 2 steps")
+    assert repr(story).startswith("Story('Sales': 2 slides, 2 steps")
 
 
 SPEC = """\

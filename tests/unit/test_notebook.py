@@ -125,7 +125,7 @@ def test_line_magic_usage(shell):
 def test_story_shows_a_widget_an_html_fallback_and_text(story):
     bundle = story._repr_mimebundle_()
     assert set(bundle) == {"application/vnd.jupyter.widget-view+json", "text/html", "text/plain"}
-    assert bundle["text/plain"] == "Story(None, 2 slides, 3 steps, 6,420 rows)"
+    assert bundle["text/plain"] == "Story(untitled: 2 slides, 3 steps, 6,420 rows)"
     assert bundle["text/html"].startswith("<iframe srcdoc=")
 
 
