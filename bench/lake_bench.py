@@ -53,7 +53,7 @@ BUILD = textwrap.dedent(
     else:
         slides = [
             Slide(presets.morph(source, ["stacked_bar", "percentage_bar"], x="Region", y="Revenue", color="Channel")),
-            Slide(presets.chart("bar", x="Country", y="Revenue", color="Region", data=source)),
+            Slide(presets.chart(kind="bar", x="Country", y="Revenue", color="Region", data=source)),
             Slide(presets.timeline(source, time="Month", x="Region", y="Revenue")),
         ]
     story = Story(source, title="Orders", slides=slides)

@@ -62,7 +62,7 @@ def slides(source: Any) -> list[Slide]:
                 source, ["stacked_bar", "percentage_bar"], x="Region", y="Revenue", color="Channel"
             )
         ),
-        Slide(presets.chart("bar", x="Country", y="Revenue", color="Region", data=source)),
+        Slide(presets.chart(kind="bar", x="Country", y="Revenue", color="Region", data=source)),
         Slide(presets.timeline(source, time="Month", x="Region", y="Revenue")),
     ]
 

@@ -40,7 +40,7 @@ print(time.perf_counter() - start)
 STORY_CELL = """\
 from ipyreport import Slide, Story, presets
 Story({"Region": ["North", "South", "East"], "Revenue": [3.0, 5.0, 4.0]},
-      slides=[Slide(presets.chart("column", x="Region", y="Revenue", duration=0))])"""
+      slides=[Slide(presets.chart(kind="column", x="Region", y="Revenue", duration=0))])"""
 PRINT_CELL = 'print("round trip")'
 # What the kernel does for the story cell, step by step, in a fresh process.
 KERNEL_PROBE = """
@@ -51,7 +51,7 @@ marks = [time.perf_counter()]
 from ipyreport import Slide, Story, presets
 marks.append(time.perf_counter())
 story = Story({"Region": ["North", "South", "East"], "Revenue": [3.0, 5.0, 4.0]},
-              slides=[Slide(presets.chart("column", x="Region", y="Revenue", duration=0))])
+              slides=[Slide(presets.chart(kind="column", x="Region", y="Revenue", duration=0))])
 marks.append(time.perf_counter())
 import ipyreport.notebook.widget
 marks.append(time.perf_counter())

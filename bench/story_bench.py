@@ -57,8 +57,8 @@ def our_story(rows: int) -> Story:
         data,
         title="Revenue",
         slides=[
-            Slide(presets.chart("bar", x="Country", y="Revenue", duration=0)),
-            Slide(presets.chart("stacked_bar", x="Country", y="Revenue", color="Product")),
+            Slide(presets.chart(kind="bar", x="Country", y="Revenue", duration=0)),
+            Slide(presets.chart(kind="stacked_bar", x="Country", y="Revenue", color="Product")),
         ],
     )
 
@@ -136,7 +136,9 @@ def main(*, quick: bool = False) -> list[dict[str, Any]]:
         for rows in sizes:
             results.append(run(rows, page, Path(tmp), repeats))
         browser.close()
-    tiny = Story({"a": ["x"], "v": [1.0]}, slides=[Slide(presets.chart("column", x="a", y="v"))])
+    tiny = Story(
+        {"a": ["x"], "v": [1.0]}, slides=[Slide(presets.chart(kind="column", x="a", y="v"))]
+    )
     fixed = len(tiny.to_html().encode("utf-8"))
     print(
         f"\nFixed cost of an exported story (engine, wasm, player; one-row story): {fixed / 1000:.0f} KB"

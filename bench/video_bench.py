@@ -28,7 +28,7 @@ RECORD = textwrap.dedent(
     slides = int(sys.argv[2])
     sales = samples.sales()
     story = Story(sales, slides=[
-        Slide(presets.chart("column" if n % 2 else "pie", x="Region", y="Revenue", duration=0.3))
+        Slide(presets.chart(kind="column" if n % 2 else "pie", x="Region", y="Revenue", duration=0.3))
         for n in range(slides)
     ])
     document = story.to_json()

@@ -127,7 +127,7 @@ class Slide(_Frozen):
         Examples
         --------
         >>> from ipyreport import presets
-        >>> slide = Slide(presets.chart("column", x="Region", y="Revenue"), title="Old")
+        >>> slide = Slide(presets.chart(kind="column", x="Region", y="Revenue"), title="Old")
         >>> slide.replace(title="New").title, slide.title
         ('New', 'Old')
         """
@@ -160,8 +160,8 @@ class Dashboard(_Frozen):
 
     >>> from ipyreport import presets
     >>> board = Dashboard(
-    ...     presets.chart("line", x="Month", y="Revenue"),
-    ...     presets.chart("bar", x="Region", y="Revenue"),
+    ...     presets.chart(kind="line", x="Month", y="Revenue"),
+    ...     presets.chart(kind="bar", x="Region", y="Revenue"),
     ...     title="Overview",
     ... )
     >>> board.length, board.columns
@@ -246,8 +246,8 @@ class Dashboard(_Frozen):
         Examples
         --------
         >>> from ipyreport import presets
-        >>> board = Dashboard(presets.chart("line", x="Month", y="Revenue"),
-        ...                   presets.chart("bar", x="Region", y="Revenue"))
+        >>> board = Dashboard(presets.chart(kind="line", x="Month", y="Revenue"),
+        ...                   presets.chart(kind="bar", x="Region", y="Revenue"))
         >>> board.replace(columns=1).columns, board.columns
         (1, 2)
         """

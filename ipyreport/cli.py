@@ -104,7 +104,17 @@ def _parser() -> argparse.ArgumentParser:
         "--pdf", action="store_true", help="also write a PDF handout next to each HTML file"
     )
     build.add_argument(
-        "--steps", action="store_true", help="with --pdf: a page per step, not per slide"
+        "--per",
+        choices=("step", "slide"),
+        default="step",
+        help="with --pdf or --pptx: a page or PowerPoint slide per step (default) or per slide",
+    )
+    build.add_argument(
+        "--steps",
+        action="store_const",
+        const="step",
+        dest="per",
+        help=argparse.SUPPRESS,  # the former name of --per step
     )
     build.add_argument(
         "--layout",
@@ -385,7 +395,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.overrides,
             quiet=args.quiet,
             pdf=args.pdf,
-            steps=args.steps,
+            per=args.per,
             video=args.video,
             pptx=args.pptx,
             layout=args.layout,
@@ -459,7 +469,7 @@ def _build(
     *,
     quiet: bool = False,
     pdf: bool = False,
-    steps: bool = False,
+    per: str = "step",
     video: bool = False,
     pptx: bool = False,
     layout: str = "slides",
@@ -501,9 +511,9 @@ def _build(
             story = _placed(story, spec, target)
             story.save_html(target, layout=layout)
             if pdf:
-                story.save_pdf(target.with_suffix(".pdf"), steps=steps)
+                story.save_pdf(target.with_suffix(".pdf"), per=per)
             if pptx:
-                story.save_pptx(target.with_suffix(".pptx"), appendix=_appendix(options))
+                story.save_pptx(target.with_suffix(".pptx"), per=per, appendix=_appendix(options))
             if video:
                 movie = target.with_suffix(".mp4")
                 story.save_video(movie, progress=_recording(progress, movie.name))
@@ -524,6 +534,11 @@ def _build(
             if video:
                 print(f"{target.with_suffix('.mp4')}  (video)")
     return 1 if failed else 0
+
+
+def _per(options: argparse.Namespace | None) -> str:
+    per: str = getattr(options, "per", "step")
+    return per
 
 
 def _appendix(options: argparse.Namespace | None) -> bool | None:
@@ -552,9 +567,11 @@ def _build_cell(spec: Path, target: Path, overrides: Sequence[str], options: Any
         story = _placed(story, spec, target)
         story.save_html(target, layout=options.layout)
         if options.pdf:
-            story.save_pdf(target.with_suffix(".pdf"), steps=options.steps)
+            story.save_pdf(target.with_suffix(".pdf"), per=_per(options))
         if options.pptx:
-            story.save_pptx(target.with_suffix(".pptx"), appendix=_appendix(options))
+            story.save_pptx(
+                target.with_suffix(".pptx"), per=_per(options), appendix=_appendix(options)
+            )
     except (IpyreportError, RuntimeError, OSError) as error:
         return {"ok": False, "error": str(error)}
     return {

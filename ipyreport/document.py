@@ -15,7 +15,7 @@ Vizzu's data format. Every step carries what it shows for people who
 cannot see it: a text alternative and the table of numbers it draws.
 
 >>> from ipyreport import Slide, Story, presets
->>> story = Story({"r": ["a", "b"], "v": [1.0, 2.0]}, slides=[Slide(presets.chart("column", x="r", y="v"))])
+>>> story = Story({"r": ["a", "b"], "v": [1.0, 2.0]}, slides=[Slide(presets.chart(kind="column", x="r", y="v"))])
 >>> document = story.to_dict()
 >>> slide_lengths(document), step_seconds(document)
 ([1], [1.0])

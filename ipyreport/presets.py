@@ -15,7 +15,7 @@ keeps its series while the chart changes around them:
 - ``by``: a dimension that splits marks without colouring them (scatter);
 - ``label``: the series written on the marks (default as in Vizzu).
 
->>> step = chart("stacked_column", x="Region", y="Revenue", color="Product")
+>>> step = chart(kind="stacked_column", x="Region", y="Revenue", color="Product")
 >>> step.config["channels"]["y"]["set"]
 ['Revenue', 'Product']
 """
@@ -23,12 +23,15 @@ keeps its series while the chart changes around them:
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import inspect
 import itertools
 import math
 import os
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
 import pyarrow as pa
@@ -61,21 +64,20 @@ from ipyreport.lazy import LazySource, Request, lazy
 from ipyreport.step import KEEP_FILTER, Filter, Highlight, Step, StepError
 from ipyreport.story import _merged
 
+# The presets a user calls; the registry, make() and transition() serve specs and magics.
 __all__ = [
-    "KINDS",
-    "REGISTRY",
     "chart",
     "compare",
     "highlight",
-    "make",
     "morph",
     "timeline",
-    "transition",
     "zoom",
     "zoom_range",
 ]
 
 ROLES = ("x", "y", "color", "size", "by")
+# Seconds play mode rests on each moment of a timeline, so playback flows.
+MOMENT_HOLD = 0.25
 
 
 @dataclass(frozen=True)
@@ -185,37 +187,146 @@ KINDS: dict[str, Kind] = {
 # Kinds whose colour channel names the x categories themselves by default.
 COLOR_FROM_X = {"treemap", "bubble", "pie", "donut"}
 
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
+
+def _looks_like_a_kind(value: Any) -> bool:
+    return (
+        isinstance(value, str)
+        and value.replace("_", "").isalpha()
+        and value.islower()
+        and not os.path.exists(value)
+    )
+
+
+def _kind_first_shim(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Let ``chart("column", ...)``, the order before data came first, still work, with a
+    DeprecationWarning naming the spelling that replaced it."""
+
+    @functools.wraps(function)
+    def shimmed(*args: Any, **kwargs: Any) -> Any:
+        if args and isinstance(args[0], str) and args[0] in KINDS and "kind" not in kwargs:
+            warnings.warn(
+                f"presets.chart({args[0]!r}, ...) names the kind first; every preset now takes "
+                f"its data first: write presets.chart(kind={args[0]!r}, ...) "
+                f"(or presets.chart(data, kind={args[0]!r}, ...))",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            kwargs["kind"] = args[0]
+            args = args[1:]
+        elif "kind" not in kwargs and args and _looks_like_a_kind(args[0]):
+            _kind(args[0])  # the old order with a misspelt kind: say which kinds there are
+        return function(*args, **kwargs)
+
+    return shimmed
+
+
+@_kind_first_shim
 def chart(
-    kind: str,
+    data: Any = None,
     *,
+    kind: str,
     x: str | Sequence[str] | None = None,
     y: str | None = None,
     color: str | None = None,
     size: str | None = None,
     by: str | Sequence[str] | None = None,
-    label: str | Sequence[str] | bool | None = None,
-    title: str | None = None,
     subtitle: str | None = None,
     legend: str | None = None,
-    sort: bool = False,
     reverse: bool = False,
-    filter: Filter | Mapping[str, Any] | None = None,
-    style: Mapping[str, Any] | None = None,
-    duration: float | None = None,
-    data: Any = None,
     ends: bool = False,
+    title: str | None = None,
+    style: Mapping[str, Any] | None = None,
+    label: str | Sequence[str] | bool | None = None,
+    sort: bool = False,
+    duration: float | None = None,
+    hold: float | None = None,
+    filter: Filter | Mapping[str, Any] | None = None,
 ) -> Step:
     """One chart as a step.
 
-    ``kind`` is one of :data:`KINDS` (Vizzu's preset names in snake case).
     With ``data`` the columns and their roles are checked now; otherwise
-    when the step joins a story. ``ends=True`` (a line chart with
-    ``color``) writes each line's name and last value at its right end, in
-    place of a legend.
+    when the step joins a story.
 
-    >>> chart("pie", x="Region", y="Revenue").config["coordSystem"]
+    Parameters
+    ----------
+    data
+        The rows the steps draw: any source :func:`ipyreport.encode` reads, a
+        path, folder or glob (read lazily), or ``None`` to check the columns
+        when the steps join a story.
+    kind
+        One of :data:`KINDS`, Vizzu's chart presets in snake case
+        (``"stacked_column"``, ``"pie"``, ``"line"``...).
+    x
+        The dimension(s) marks are laid out by (bars, slices, the time axis of
+        a line); a measure for ``scatter`` and ``bubble_plot``.
+    y
+        The measure shown (bar length, slice angle, rectangle area); write
+        ``"mean(Price)"`` for another aggregation than the sum.
+    color
+        A dimension that breaks marks down (stacks, groups, slices, lines) and
+        colours them.
+    size
+        A second measure (bubble size, mekko column width).
+    by
+        A dimension that splits marks without colouring them (scatter).
+    subtitle
+        A line under the title.
+    legend
+        Which channel the legend explains: ``"color"``, ``"lightness"``,
+        ``"size"`` or ``"auto"``.
+    reverse
+        Reverse the order of the marks.
+    ends
+        On a line chart with ``color``: each line's name and last value at its
+        right end, in place of a legend.
+    title
+        The chart's title; ``{expressions}`` in it are computed from the data
+        the step draws.
+    style
+        A Vizzu style laid over the story's for these steps.
+    label
+        The series written on the marks (``False``: none; default as in Vizzu).
+    sort
+        Sort the marks by value, largest first.
+    duration
+        Seconds each transition takes. ``None`` (the default of every preset)
+        is the pace ipyreport gives this kind of change: 1 s a chart step,
+        1.2 s a morph or compare, 1 s a zoom, 0.5 s a highlight, 0.8 s a
+        timeline moment.
+    hold
+        Seconds play mode rests on each step after its transition settles
+        (``None``: the slide's, else the story's); the video rests as long.
+    filter
+        The rows every step keeps: a :class:`~ipyreport.step.Filter` or a
+        mapping such as ``{"Region": ["Europe", "Asia"]}``.
+
+    Returns
+    -------
+    Step
+        The chart, ready for a :class:`~ipyreport.story.Slide`.
+
+    Raises
+    ------
+    StepError
+        If the kind is unknown, a required channel is missing, a column is
+        not in ``data`` or has the wrong role, or the kind does not take a
+        channel given.
+
+    Warns
+    -----
+    DeprecationWarning
+        When the kind comes first (``chart("column", ...)``, the order before
+        data came first in every preset).
+
+    Examples
+    --------
+    >>> chart(kind="pie", x="Region", y="Revenue").config["coordSystem"]
     'polar'
+    >>> chart(kind="stacked_column", x="Region", y="Revenue", color="Product")
+    Step(stacked_column: x=Region, y=Revenue+Product, color=Product, label=Revenue)
     """
     spec = _kind(kind)
     roles = _roles(x=x, y=y, color=color, size=size, by=by)
@@ -265,6 +376,7 @@ def chart(
         style=style,
         animation=animation,
         ends=ends,
+        hold=hold,
         kind=kind,
     )
     if asked is None or color is None or not isinstance(data, LazySource):
@@ -343,16 +455,73 @@ def morph(
     color: str | None = None,
     size: str | None = None,
     by: str | Sequence[str] | None = None,
-    duration: float = MORPH_SECONDS,
     titles: Sequence[str | None] | None = None,
+    style: Mapping[str, Any] | None = None,
+    label: str | Sequence[str] | bool | None = None,
+    sort: bool = False,
+    duration: float | None = None,
+    hold: float | None = None,
     filter: Filter | Mapping[str, Any] | None = None,
 ) -> list[Step]:
     """One step per chart kind over the same series, so marks morph into each other.
 
     Each transition is staged: when the coordinate system or geometry
-    changes, marks first move, then bend or change shape (see
-    :func:`transition`).
+    changes, marks first move, then bend or change shape.
 
+    Parameters
+    ----------
+    data
+        The rows the steps draw: any source :func:`ipyreport.encode` reads, a
+        path, folder or glob (read lazily), or ``None`` to check the columns
+        when the steps join a story.
+    kinds
+        The chart kinds in the order they play (see :func:`chart`).
+    x
+        The dimension(s) marks are laid out by (bars, slices, the time axis of
+        a line); a measure for ``scatter`` and ``bubble_plot``.
+    y
+        The measure shown (bar length, slice angle, rectangle area); write
+        ``"mean(Price)"`` for another aggregation than the sum.
+    color
+        A dimension that breaks marks down (stacks, groups, slices, lines) and
+        colours them.
+    size
+        A second measure (bubble size, mekko column width).
+    by
+        A dimension that splits marks without colouring them (scatter).
+    titles
+        One title per step made (``None`` for an untitled one).
+    style
+        A Vizzu style laid over the story's for these steps.
+    label
+        The series written on the marks (``False``: none; default as in Vizzu).
+    sort
+        Sort the marks by value, largest first.
+    duration
+        Seconds each transition takes. ``None`` (the default of every preset)
+        is the pace ipyreport gives this kind of change: 1 s a chart step,
+        1.2 s a morph or compare, 1 s a zoom, 0.5 s a highlight, 0.8 s a
+        timeline moment.
+    hold
+        Seconds play mode rests on each step after its transition settles
+        (``None``: the slide's, else the story's); the video rests as long.
+    filter
+        The rows every step keeps: a :class:`~ipyreport.step.Filter` or a
+        mapping such as ``{"Region": ["Europe", "Asia"]}``.
+
+    Returns
+    -------
+    list of Step
+        One step per kind.
+
+    Raises
+    ------
+    StepError
+        If ``kinds`` is empty, ``titles`` does not give one title per kind,
+        or a chart cannot be drawn (see :func:`chart`).
+
+    Examples
+    --------
     >>> steps = morph(None, ["stacked_column", "grouped_column", "pie"], x="Region", y="Revenue", color="Product")
     >>> [s.config["coordSystem"] for s in steps]
     ['cartesian', 'cartesian', 'polar']
@@ -364,21 +533,26 @@ def morph(
     if titles is not None and len(titles) != len(kinds):
         msg = f"morph got {len(titles)} titles for {len(kinds)} kinds; give one per kind"
         raise StepError(msg, field="titles")
+    seconds = MORPH_SECONDS if duration is None else duration
     steps: list[Step] = []
     previous: Mapping[str, Any] | None = None
     for index, kind in enumerate(kinds):
         step = chart(
-            kind,
+            data,
+            kind=kind,
             x=x,
             y=y,
             color=color,
             size=size,
             by=by,
             title=titles[index] if titles else None,
+            style=style,
+            label=label,
+            sort=sort,
+            hold=hold,
             filter=filter,
-            data=data,
         )
-        step = step.with_animation(**transition(previous, step.config, duration))
+        step = step.with_animation(**transition(previous, step.config, seconds))
         steps.append(step)
         previous = step.config
     return steps
@@ -406,22 +580,73 @@ def zoom(
     path: Sequence[str],
     *,
     y: str,
+    color: str | None = None,
     kind: str = "column",
     back: bool = True,
-    duration: float = ZOOM_SECONDS,
+    style: Mapping[str, Any] | None = None,
+    label: str | Sequence[str] | bool | None = None,
+    sort: bool = False,
+    duration: float | None = None,
+    hold: float | None = None,
     filter: Filter | Mapping[str, Any] | None = None,
-    color: str | None = None,
 ) -> list[Step]:
     """Drill down a hierarchy along ``path`` and, with ``back``, up again.
 
-    ``levels`` are dimensions from coarse to fine (``["Region", "Country",
-    "Product"]``); ``path`` picks the category to enter at each level but the
-    last (``["Europe", "Germany"]``). Each level filters to the chosen
-    branch; the colour stays on the top level (or on ``color``, another
-    dimension), so a region keeps its colour all the way down, and the value
-    axis rescales to what is shown.
-    ``filter`` narrows every step to the rows it keeps.
+    Each level filters to the chosen branch; the colour stays on the top
+    level (or on ``color``), so a region keeps its colour all the way down,
+    and the value axis rescales to what is shown. Each step is titled by
+    the level it shows and the path taken.
 
+    Parameters
+    ----------
+    data
+        The rows the steps draw: any source :func:`ipyreport.encode` reads, a
+        path, folder or glob (read lazily), or ``None`` to check the columns
+        when the steps join a story.
+    levels
+        Dimensions from coarse to fine (``["Region", "Country", "Product"]``).
+    path
+        The category to enter at each level but the last (``["Europe", "Germany"]``).
+    y
+        The measure shown (bar length, slice angle, rectangle area); write
+        ``"mean(Price)"`` for another aggregation than the sum.
+    color
+        The dimension that colours every level (default: the top level).
+    kind
+        The chart kind of every level (see :func:`chart`).
+    back
+        Climb back up to the top level after the deepest one.
+    style
+        A Vizzu style laid over the story's for these steps.
+    label
+        The series written on the marks (``False``: none; default as in Vizzu).
+    sort
+        Sort the marks by value, largest first.
+    duration
+        Seconds each transition takes. ``None`` (the default of every preset)
+        is the pace ipyreport gives this kind of change: 1 s a chart step,
+        1.2 s a morph or compare, 1 s a zoom, 0.5 s a highlight, 0.8 s a
+        timeline moment.
+    hold
+        Seconds play mode rests on each step after its transition settles
+        (``None``: the slide's, else the story's); the video rests as long.
+    filter
+        The rows every step keeps: a :class:`~ipyreport.step.Filter` or a
+        mapping such as ``{"Region": ["Europe", "Asia"]}``.
+
+    Returns
+    -------
+    list of Step
+        A step per level down (and, with ``back``, per level up).
+
+    Raises
+    ------
+    StepError
+        If there are fewer than two levels, ``path`` does not name one
+        category per level but the last, or a category is not in ``data``.
+
+    Examples
+    --------
     >>> [s.config["channels"]["x"]["set"] for s in zoom(None, ["Region", "Country"], ["Europe"], y="Revenue")]
     [['Region'], ['Country', 'Region'], ['Region']]
     """
@@ -458,17 +683,21 @@ def zoom(
         # The top level is constant inside a branch; keeping it on x as well
         # as on colour lets the branch keep its colour all the way down.
         step = chart(
-            kind,
+            vizzu_data,
+            kind=kind,
             x=[level, top] if depth else [top],
             y=y,
             color=None if KINDS[kind].color == "none" else (color or top),
             # Column names read as the story calls them (its labels).
             title=f"{name_of(y)} by {name_of(level)}"
             + (literal(f" in {crumbs}") if crumbs else ""),
+            style=style,
+            label=label,
+            sort=sort,
+            hold=hold,
             filter=keep,
-            data=vizzu_data,
         )
-        steps.append(step.with_animation(duration=duration))
+        steps.append(step.with_animation(duration=ZOOM_SECONDS if duration is None else duration))
     return steps
 
 
@@ -478,19 +707,85 @@ def zoom_range(
     kind: str,
     x: str | Sequence[str],
     y: str,
+    color: str | None = None,
+    by: str | Sequence[str] | None = None,
     low: float,
     high: float,
     axis: str = "y",
-    color: str | None = None,
-    by: str | Sequence[str] | None = None,
     back: bool = True,
-    duration: float = ZOOM_SECONDS,
+    title: str | None = None,
+    style: Mapping[str, Any] | None = None,
+    label: str | Sequence[str] | bool | None = None,
+    sort: bool = False,
+    duration: float | None = None,
+    hold: float | None = None,
     filter: Filter | Mapping[str, Any] | None = None,
 ) -> list[Step]:
     """Zoom an axis into the value range ``[low, high]`` of its measure, and back.
 
-    ``filter`` narrows every step to the rows it keeps.
+    On a scatter or bubble plot only the marks inside the range stay.
 
+    Parameters
+    ----------
+    data
+        The rows the steps draw: any source :func:`ipyreport.encode` reads, a
+        path, folder or glob (read lazily), or ``None`` to check the columns
+        when the steps join a story.
+    kind
+        The chart kind (see :func:`chart`).
+    x
+        The dimension(s) marks are laid out by (bars, slices, the time axis of
+        a line); a measure for ``scatter`` and ``bubble_plot``.
+    y
+        The measure shown (bar length, slice angle, rectangle area); write
+        ``"mean(Price)"`` for another aggregation than the sum.
+    color
+        A dimension that breaks marks down (stacks, groups, slices, lines) and
+        colours them.
+    by
+        A dimension that splits marks without colouring them (scatter).
+    low
+        The lowest value the zoomed axis shows.
+    high
+        The highest value the zoomed axis shows.
+    axis
+        The axis zoomed: ``"y"`` or ``"x"``.
+    back
+        Zoom back out after zooming in.
+    title
+        The chart's title; ``{expressions}`` in it are computed from the data
+        the step draws.
+    style
+        A Vizzu style laid over the story's for these steps.
+    label
+        The series written on the marks (``False``: none; default as in Vizzu).
+    sort
+        Sort the marks by value, largest first.
+    duration
+        Seconds each transition takes. ``None`` (the default of every preset)
+        is the pace ipyreport gives this kind of change: 1 s a chart step,
+        1.2 s a morph or compare, 1 s a zoom, 0.5 s a highlight, 0.8 s a
+        timeline moment.
+    hold
+        Seconds play mode rests on each step after its transition settles
+        (``None``: the slide's, else the story's); the video rests as long.
+    filter
+        The rows every step keeps: a :class:`~ipyreport.step.Filter` or a
+        mapping such as ``{"Region": ["Europe", "Asia"]}``.
+
+    Returns
+    -------
+    list of Step
+        The whole chart, the zoomed one and (with ``back``) the whole again.
+
+    Raises
+    ------
+    StepError
+        If ``axis`` is not ``"x"`` or ``"y"``, the range is not finite with
+        ``low < high``, or the chart cannot be drawn (see :func:`chart`).
+
+    Examples
+    --------
     >>> steps = zoom_range(None, kind="scatter", x="Revenue", y="Profit", low=0, high=1e5, by="Country")
     >>> steps[1].config["channels"]["y"]["range"]
     {'min': 0, 'max': 100000.0}
@@ -502,7 +797,21 @@ def zoom_range(
         msg = f"zoom_range needs finite low < high, got low={low!r}, high={high!r}"
         raise StepError(msg, field="high")
     user = as_filter(filter)
-    base = chart(kind, x=x, y=y, color=color, by=by, data=data, filter=user)
+    seconds = ZOOM_SECONDS if duration is None else duration
+    base = chart(
+        data,
+        kind=kind,
+        x=x,
+        y=y,
+        color=color,
+        by=by,
+        title=title,
+        style=style,
+        label=label,
+        sort=sort,
+        hold=hold,
+        filter=user,
+    )
     zoomed_config = {**base.config, "channels": {**base.config["channels"]}}
     channel = dict(zoomed_config["channels"][axis])
     channel["range"] = {"min": low, "max": high}
@@ -516,11 +825,11 @@ def zoom_range(
     if user is not None:
         inside = user if inside is None else user & inside
     steps = [
-        base.with_animation(duration=duration),
-        Step(config=zoomed_config, filter=inside, animation={"duration": duration}, kind=kind),
+        base.with_animation(duration=seconds),
+        replace(base, config=zoomed_config, filter=inside, animation={"duration": seconds}),
     ]
     if back:
-        steps.append(base.with_animation(duration=duration))
+        steps.append(base.with_animation(duration=seconds))
     return steps
 
 
@@ -529,17 +838,51 @@ def highlight(
     *,
     where: Filter | Mapping[str, Any],
     note: str | None = None,
-    duration: float = HIGHLIGHT_SECONDS,
+    duration: float | None = None,
+    hold: float | None = None,
     filter: Filter | Mapping[str, Any] | None = None,
 ) -> Step:
     """A step that keeps the chart and points at some of its marks.
 
-    The marks ``where`` keeps (categories such as ``{"Region": "Europe"}``,
-    or a range of the value they draw) stay in full colour, the rest dim,
-    and ``note`` appears beside them; the next step takes both away. The
-    text alternative reads the note out, and the PDF prints it. Any step can
-    carry a highlight too: ``step.highlighting({"Region": "Europe"}, note=...)``.
+    The marks ``where`` keeps stay in full colour, the rest dim, and
+    ``note`` appears beside them; the next step takes both away. The text
+    alternative reads the note out, and the PDF prints it. This is the one
+    way to highlight: place it after the chart step it points into.
 
+    Parameters
+    ----------
+    data
+        Unused (the step draws what the chart already shows); taken so every
+        preset is called alike.
+    where
+        The marks to point at: categories such as ``{"Region": "Europe"}``, or
+        a range of the value they draw (``{"Revenue": [200e6, None]}``).
+    note
+        A sentence shown beside them (``{expressions}`` are computed).
+    duration
+        Seconds each transition takes. ``None`` (the default of every preset)
+        is the pace ipyreport gives this kind of change: 1 s a chart step,
+        1.2 s a morph or compare, 1 s a zoom, 0.5 s a highlight, 0.8 s a
+        timeline moment.
+    hold
+        Seconds play mode rests on each step after its transition settles
+        (``None``: the slide's, else the story's); the video rests as long.
+    filter
+        A new filter for the rows shown (default: the chart's own stays).
+
+    Returns
+    -------
+    Step
+        The highlight step.
+
+    Raises
+    ------
+    StepError
+        If ``where`` or ``filter`` is not a filter, or ``note`` is longer
+        than a sentence.
+
+    Examples
+    --------
     >>> step = highlight(where={"Region": "Europe"}, note="Europe grew fastest")
     >>> step.config, step.to_dict()["highlight"]["note"]
     ({}, 'Europe grew fastest')
@@ -549,7 +892,8 @@ def highlight(
     return Step(
         config={},
         filter=KEEP_FILTER if user is None else user,
-        animation={"duration": duration},
+        animation={"duration": HIGHLIGHT_SECONDS if duration is None else duration},
+        hold=hold,
         highlight=Highlight(where, note),
     )
 
@@ -562,18 +906,64 @@ def compare(
     by: str = VERSION_COLUMN,
     change: str | None = None,
     titles: Sequence[str | None] | None = None,
-    duration: float = MORPH_SECONDS,
+    style: Mapping[str, Any] | None = None,
+    duration: float | None = None,
+    hold: float | None = None,
     filter: Filter | Mapping[str, Any] | None = None,
 ) -> list[Step]:
-    """What changed between two versions of a table: ``y`` per ``x`` in each version side
-    by side, then the bars merge into the change per ``x``.
+    """What changed between two versions of a table, step by step.
 
-    Read the table with ``since=`` (``delta(path, since=3)``; ``since:`` in a
-    spec), which adds ``by`` (``Version``, which version a row is from) and
-    ``change`` (``"<y> change"``: the later version's values, less the
-    earlier's), so each bar of the second step is the exact difference of
-    the two sums. Any dimension and change column may be named instead.
+    First ``y`` per ``x`` in each version side by side, then the bars merge
+    into the change per ``x``. Read the table with ``since=``
+    (``delta(path, since=3)``; ``since:`` in a spec), which adds ``by``
+    (which version a row is from) and ``change`` (the later version's
+    values less the earlier's).
 
+    Parameters
+    ----------
+    data
+        The rows the steps draw: any source :func:`ipyreport.encode` reads, a
+        path, folder or glob (read lazily), or ``None`` to check the columns
+        when the steps join a story.
+    x
+        The dimension the bars are laid out by.
+    y
+        The measure compared.
+    by
+        The dimension naming each row's version (``since=`` adds ``Version``).
+    change
+        The column holding the change (default ``"<y> change"``, which
+        ``since=`` adds).
+    titles
+        Two titles: the versions side by side, then the change (default:
+        named from the versions).
+    style
+        A Vizzu style laid over the story's for these steps.
+    duration
+        Seconds each transition takes. ``None`` (the default of every preset)
+        is the pace ipyreport gives this kind of change: 1 s a chart step,
+        1.2 s a morph or compare, 1 s a zoom, 0.5 s a highlight, 0.8 s a
+        timeline moment.
+    hold
+        Seconds play mode rests on each step after its transition settles
+        (``None``: the slide's, else the story's); the video rests as long.
+    filter
+        The rows every step keeps: a :class:`~ipyreport.step.Filter` or a
+        mapping such as ``{"Region": ["Europe", "Asia"]}``.
+
+    Returns
+    -------
+    list of Step
+        The two steps.
+
+    Raises
+    ------
+    StepError
+        If ``titles`` is not two titles, or the data has no ``by`` or
+        ``change`` column.
+
+    Examples
+    --------
     >>> steps = compare(None, x="continent", y="pop")
     >>> [s.config["channels"]["y"]["set"] for s in steps]
     [['pop'], ['pop change']]
@@ -594,16 +984,34 @@ def compare(
                 )
                 raise StepError(msg, field="by" if name == by else "change")
 
+    seconds = MORPH_SECONDS if duration is None else duration
+
     def made(titles: Sequence[str | None]) -> list[Step]:
         both = chart(
-            "grouped_column", x=x, y=y, color=by, title=titles[0], filter=filter, data=data
+            data,
+            kind="grouped_column",
+            x=x,
+            y=y,
+            color=by,
+            title=titles[0],
+            style=style,
+            hold=hold,
+            filter=filter,
         )
         difference = chart(
-            "column", x=x, y=change, label=change, title=titles[1], filter=filter, data=data
+            data,
+            kind="column",
+            x=x,
+            y=change,
+            title=titles[1],
+            style=style,
+            label=change,
+            hold=hold,
+            filter=filter,
         )
         return [
-            both.with_animation(duration=duration),
-            difference.with_animation(**transition(both.config, difference.config, duration)),
+            both.with_animation(duration=seconds),
+            difference.with_animation(**transition(both.config, difference.config, seconds)),
         ]
 
     def named(versions: Sequence[str]) -> tuple[str, str]:
@@ -641,73 +1049,117 @@ def _categories(data: Any, name: str) -> tuple[str, ...]:
 def timeline(
     data: Any,
     *,
-    time: str,
-    kind: str = "bar",
     x: str | Sequence[str] | None = None,
     y: str,
     color: str | None = None,
     size: str | None = None,
     by: str | Sequence[str] | None = None,
-    label: str | Sequence[str] | bool | None = None,
+    time: str,
+    kind: str = "bar",
     top: int | None = None,
     log: str | Sequence[str] | None = None,
-    duration: float = MOMENT_SECONDS,
     cumulative: bool = False,
     fill: bool = True,
-    sort: bool = False,
-    filter: Filter | Mapping[str, Any] | None = None,
     rescale: bool = False,
-    hold: float = 0.25,
+    style: Mapping[str, Any] | None = None,
+    label: str | Sequence[str] | bool | None = None,
+    sort: bool = False,
+    duration: float | None = None,
+    hold: float = MOMENT_HOLD,
+    filter: Filter | Mapping[str, Any] | None = None,
 ) -> list[Step]:
     """One step per moment of ``time``: Gapminder-style playback.
 
-    ``time`` is any column that orders moments: integers (years), dates,
-    timestamps, or text. Moments follow their values — numbers in numeric
-    order, dates (also ISO dates written as text) in time order — and other
-    text in the order it first appears. Each step lasts ``duration`` seconds
-    at a steady pace; in play mode each moment rests ``hold`` seconds (24
-    monthly steps play in about 25 s). With ``cumulative`` each step adds up
-    everything so far. The step title shows the moment.
-
-    ``filter`` plays only the rows it keeps, and only the moments they
-    hold (applied before gaps are filled, in the engine for a lazy source).
+    Moments follow their values (numbers in numeric order, dates, also ISO
+    dates written as text, in time order) and other text in the order it
+    first appears; each step's title shows its moment. Axes stay the same
+    for every step, so growth shows as growth: a bar's value axis runs from
+    zero to the largest bar over the whole timeline; a scatter or bubble
+    chart fixes both axes and the bubble size over all moments.
 
     With ``fill`` (the default) gaps do not make marks flicker: a category
     absent at one moment keeps its place (a placeholder row whose measures
-    are missing — never zero; players draw it as an empty mark, and the data
-    table and text alternative report it as missing), and periods missing
-    inside the source's own cadence (days, weeks, months, quarters, years,
-    read from the whole column, not the filtered rows) are added between
-    kept moments, so steps are evenly spaced. The filled table travels with
-    the steps as their own dataset.
+    are missing, never zero; the data table and the text alternative report
+    it as missing), and periods missing inside the source's own cadence
+    (days, weeks, months, quarters, years) are added between kept moments,
+    so steps are evenly spaced. The filled table travels with the steps as
+    their own dataset.
 
-    Axes stay the same for every step, so growth shows as growth: a bar's
-    value axis runs from zero to the largest bar (stack) shown over the
-    whole timeline, rounded up a little; a scatter or bubble chart fixes
-    both axes and the bubble size over all moments, each mark drawing its
-    own values (nothing stacks). ``rescale`` lets each step fit its own
-    values instead.
+    Parameters
+    ----------
+    data
+        The rows to play: any source :func:`ipyreport.encode` reads, or a
+        path, folder or glob (read lazily, with the story's one pass).
+    x
+        The dimension(s) marks are laid out by (a measure for ``scatter``
+        and ``bubble_plot``).
+    y
+        The measure shown at each moment.
+    color
+        A dimension that breaks marks down and colours them.
+    size
+        A second measure (bubble size).
+    by
+        A dimension that splits marks without colouring them (a country per
+        bubble).
+    time
+        The column whose values are the moments: integers (years), dates,
+        timestamps, or text.
+    kind
+        The chart kind of every moment (see :func:`chart`).
+    top
+        A bar chart race: each moment shows only the ``top`` largest x
+        categories of that moment, largest first.
+    log
+        ``"x"``, ``"y"``, ``"size"`` or a list of them: those measures on a
+        log10 scale. Vizzu has no log axis, so the chart plots a series
+        ``"<measure> (log scale)"`` of base-10 logarithms on an axis from the
+        decade below the smallest value to the decade above the largest; its
+        numbers read as the measure's own. The values must be positive and
+        there must be one row per mark and moment.
+    cumulative
+        Each step adds up everything so far.
+    fill
+        Keep absent categories in place and add missing periods (see above).
+    rescale
+        Let each step's axes fit its own values instead of the whole
+        timeline's.
+    style
+        A Vizzu style laid over the story's for these steps.
+    label
+        The series written on the marks (as for :func:`chart`); a list of
+        categories of ``by`` (``label=["China", "India"]``) names only those
+        marks.
+    sort
+        Sort the marks by value, largest first (a race always does).
+    duration
+        Seconds each moment's transition takes, at a steady pace. ``None``
+        (the default of every preset) is the pace ipyreport gives a timeline
+        moment: 0.8 s.
+    hold
+        Seconds play mode rests on each moment after its transition settles
+        (0.25 s, so 24 monthly steps play in about 25 s).
+    filter
+        Play only the rows it keeps, and only the moments they hold (applied
+        before gaps are filled, in the engine for a lazy source).
 
-    ``top=N`` makes a bar chart race: each moment shows only the N largest
-    x categories of that moment, sorted largest first; categories enter and
-    leave as they rise into or fall out of the top N.
+    Returns
+    -------
+    list of Step
+        One step per moment (for a lazy source, one that the story reads
+        with its one pass and expands into them).
 
-    ``log`` (``"x"``, ``"y"``, ``"size"`` or a list of them) draws those
-    measures on a log10 scale. Vizzu has no log axis, so the chart plots a
-    series ``"<measure> (log scale)"`` holding the base-10 logarithm of
-    each mark's value (a timeline with ``log`` needs one row per mark and
-    moment), on an axis from the decade below the smallest value to the
-    decade above the largest. Its numbers read as the measure's own (ticks
-    100, 1K, 10K in the measure's format), and the data table and the words
-    read the measure itself. Ticks fall on whole decades only (no 2 or 5
-    between them). The values must be positive.
+    Raises
+    ------
+    StepError
+        If a column is missing or has the wrong role, ``top`` is given
+        without ``x`` or is not a positive whole number, or ``log`` names a
+        measure the chart does not draw or values that are not positive.
 
-    ``label`` names the series written on the marks (as for :func:`chart`);
-    with a list of category labels of ``by`` (``label=["China", "India"]``)
-    only those marks are named.
-
+    Examples
+    --------
     >>> from ipyreport import samples
-    >>> steps = timeline(samples.sales(), time="Month", x="Region", y="Revenue")
+    >>> steps = timeline(samples.sales(), x="Region", y="Revenue", time="Month")
     >>> len(steps), steps[0].config["title"], steps[15].config["title"]
     (48, '2021-01-01', '2022-04-01')
     """
@@ -790,7 +1242,8 @@ def timeline(
             if ranking is not None:
                 keeps = keeps & Filter.isin(_as_list(x)[0], ranking[index])
             step = chart(
-                kind,
+                playback,
+                kind=kind,
                 x=chart_roles["x"],
                 y=chart_roles["y"],
                 color=color,
@@ -800,10 +1253,9 @@ def timeline(
                 title=literal(moment),
                 sort=sort or top is not None,
                 filter=keeps,
-                data=playback,
             )
             animation: dict[str, Any] = {
-                "duration": duration,
+                "duration": MOMENT_SECONDS if duration is None else duration,
                 "easing": "linear" if index else "ease-in-out",
             }
             config = step.config if rescale else _fixed_ranges(step.config, ranges)
@@ -814,7 +1266,7 @@ def timeline(
                 Step(
                     config=config,
                     filter=step.filter,
-                    style=_QUIET_MARKS if "x" in spec.measures else None,
+                    style=_merged(_QUIET_MARKS, style or {}) if "x" in spec.measures else style,
                     animation=animation,
                     data=playback,
                     hold=hold,
@@ -1479,146 +1931,115 @@ _number = Scalar("number")
 _seconds = Scalar("number", description="seconds", minimum=0)
 _names = ListOf(_text, single=True, description="a column name, or a list of them")
 _kind_type = Enum(tuple(KINDS), description="chart kind")
-_role_types: dict[str, Type] = {
+
+# Every keyword a preset takes, with the one type it has in every preset (and so in every
+# spec and magic): the registry below takes each preset's keywords, their order and which
+# are required from the function's own signature, and their types from here.
+KEYWORDS: dict[str, Type] = {
+    "kind": _kind_type,
+    "kinds": ListOf(_kind_type, min_items=1),
+    "levels": ListOf(_text, min_items=2, description="dimensions from coarse to fine"),
+    "path": ListOf(
+        _text, min_items=1, description="the category entered at each level but the last"
+    ),
     "x": _names,
     "y": _text,
     "color": _text,
     "size": _text,
     "by": _names,
+    "time": Scalar("string", description="the column whose values are the moments"),
+    "subtitle": _text,
+    "legend": Enum(("color", "lightness", "size", "auto")),
+    "reverse": _flag,
+    "ends": _flag,
+    "low": _number,
+    "high": _number,
+    "axis": Enum(("x", "y")),
+    "back": _flag,
+    "top": Scalar(
+        "integer",
+        description="how many of the largest x categories each moment shows (a race)",
+        minimum=1,
+    ),
+    "log": ListOf(
+        Enum(("x", "y", "size")), single=True, description="measure axes drawn on a log10 scale"
+    ),
+    "cumulative": _flag,
+    "fill": _flag,
+    "rescale": _flag,
+    "where": FreeMap(
+        description="the marks to point at: {dimension: label or [labels]} or {measure: [low, high]}"
+    ),
+    "note": _words,
+    "change": Scalar(
+        "string",
+        description="the column holding the change (default '<y> change', which since: adds)",
+    ),
+    "title": _words,
+    "titles": ListOf(_words, description="one title per step"),
+    "style": FreeMap(description="a Vizzu style for the steps"),
+    "label": AnyOf((_names, _flag)),
+    "sort": _flag,
+    "duration": Scalar(
+        "number",
+        description="seconds each transition takes (default: the pace of this kind of change)",
+        minimum=0,
+    ),
+    "hold": Scalar(
+        "number",
+        description="seconds play mode rests on each step after it settles",
+        minimum=0,
+        maximum=3600,
+    ),
 }
+# Where one preset gives a keyword a narrower meaning than the others.
+OWN_KEYWORDS: dict[tuple[str, str], Type] = {
+    ("compare", "x"): _text,
+    ("compare", "by"): Scalar(
+        "string",
+        description=f"the dimension naming each row's version (default {VERSION_COLUMN}, which since: adds)",
+    ),
+    ("compare", "titles"): ListOf(
+        _words, min_items=2, max_items=2, description="the versions side by side, then the change"
+    ),
+}
+# Not written in a spec: the data is the story's, and a filter is added to every preset.
+_NOT_WRITTEN = ("data", "filter")
+
+
+def _preset(function: Callable[..., Step | list[Step]], description: str) -> Preset:
+    """A preset's registry entry, read from its signature: its keywords in order, the
+    required ones (those without a default) and each keyword's one type."""
+    name = function.__name__
+    fields: dict[str, Type] = {}
+    required = []
+    for parameter in inspect.signature(function).parameters.values():
+        if parameter.name in _NOT_WRITTEN:
+            continue
+        fields[parameter.name] = (
+            OWN_KEYWORDS.get((name, parameter.name)) or KEYWORDS[parameter.name]
+        )
+        if parameter.default is inspect.Parameter.empty:
+            required.append(parameter.name)
+    record = Record(fields, required=tuple(required), description=f"{description} (presets.{name})")
+    return Preset(function, record)
+
 
 REGISTRY: dict[str, Preset] = {
-    "chart": Preset(
-        chart,
-        Record(
-            {
-                "kind": _kind_type,
-                **_role_types,
-                "label": AnyOf((_names, _flag)),
-                "title": _words,
-                "subtitle": _text,
-                "legend": Enum(("color", "lightness", "size", "auto")),
-                "sort": _flag,
-                "reverse": _flag,
-                "duration": _seconds,
-                "ends": _flag,
-            },
-            required=("kind",),
-            description="one chart (presets.chart)",
+    preset.function.__name__: preset
+    for preset in (
+        _preset(chart, "one chart"),
+        _preset(morph, "one step per chart kind over the same series"),
+        _preset(zoom, "drill down a hierarchy and back"),
+        _preset(zoom_range, "zoom an axis into a value range"),
+        _preset(highlight, "keep the chart, point at some of its marks with a note"),
+        _preset(
+            compare,
+            "two versions of a table side by side per category, then the change between "
+            "them; read the data with since:",
         ),
-    ),
-    "morph": Preset(
-        morph,
-        Record(
-            {
-                "kinds": ListOf(_kind_type, min_items=1),
-                **_role_types,
-                "duration": _seconds,
-                "titles": ListOf(_words),
-            },
-            required=("kinds",),
-            description="one step per chart kind over the same series (presets.morph)",
-        ),
-    ),
-    "zoom": Preset(
-        zoom,
-        Record(
-            {
-                "levels": ListOf(_text, min_items=2),
-                "path": ListOf(_text, min_items=1),
-                "y": _text,
-                "kind": _kind_type,
-                "back": _flag,
-                "duration": _seconds,
-                "color": _text,
-            },
-            required=("levels", "path", "y"),
-            description="drill down a hierarchy and back (presets.zoom)",
-        ),
-    ),
-    "zoom_range": Preset(
-        zoom_range,
-        Record(
-            {
-                "kind": _kind_type,
-                "x": _names,
-                "y": _text,
-                "low": _number,
-                "high": _number,
-                "axis": Enum(("x", "y")),
-                "color": _text,
-                "by": _names,
-                "back": _flag,
-                "duration": _seconds,
-            },
-            required=("kind", "x", "y", "low", "high"),
-            description="zoom an axis into a value range (presets.zoom_range)",
-        ),
-    ),
-    "highlight": Preset(
-        highlight,
-        Record(
-            {
-                "where": FreeMap(
-                    description="the marks to point at: {dimension: label or [labels]} or {measure: [low, high]}"
-                ),
-                "note": _words,
-                "duration": _seconds,
-            },
-            required=("where",),
-            description="keep the chart, point at some of its marks with a note (presets.highlight)",
-        ),
-    ),
-    "compare": Preset(
-        compare,
-        Record(
-            {
-                "x": _text,
-                "y": _text,
-                "by": Scalar(
-                    "string",
-                    description=f"the dimension naming each row's version (default {VERSION_COLUMN}, which since: adds)",
-                ),
-                "change": Scalar(
-                    "string",
-                    description="the column holding the change (default '<y> change', which since: adds)",
-                ),
-                "titles": ListOf(_words, min_items=2, max_items=2),
-                "duration": _seconds,
-            },
-            required=("x", "y"),
-            description="two versions of a table side by side per category, then the change between them (presets.compare; read the data with since:)",
-        ),
-    ),
-    "timeline": Preset(
-        timeline,
-        Record(
-            {
-                "time": _text,
-                "kind": _kind_type,
-                **_role_types,
-                "label": AnyOf((_names, _flag)),
-                "top": Scalar(
-                    "integer",
-                    description="how many of the largest x categories each moment shows (a race)",
-                    minimum=1,
-                ),
-                "log": ListOf(
-                    Enum(("x", "y", "size")),
-                    single=True,
-                    description="measure axes drawn on a log10 scale",
-                ),
-                "duration": _seconds,
-                "cumulative": _flag,
-                "hold": _seconds,
-                "fill": _flag,
-                "sort": _flag,
-                "rescale": _flag,
-            },
-            required=("time", "y"),
-            description="one step per time value (presets.timeline)",
-        ),
-    ),
+        _preset(timeline, "one step per time value"),
+    )
 }
 
 

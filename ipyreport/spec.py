@@ -1032,6 +1032,10 @@ def _build_step(
     # A highlight alone is a step of its own; beside a preset it points at that preset's marks.
     (name,) = [key for key in STEP_KINDS if key in spec and key != "highlight"] or ["highlight"]
     arguments = dict(spec[name])
+    for key in ("style", "hold"):
+        if key in spec and key in arguments:
+            msg = f"{name} has a {key} both inside it and beside it; write it once"
+            raise loaded.error((*path, key), msg)
     try:
         step_filter = Filter.from_mapping(spec["filter"]) if "filter" in spec else None
     except IpyreportError as error:

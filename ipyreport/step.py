@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -244,7 +245,31 @@ class Step:
         return result
 
     def highlighting(self, where: Filter | Mapping[str, Any], note: str | None = None) -> Step:
-        """A copy that points at the marks ``where`` keeps, with ``note`` beside them."""
+        """Deprecated: point at marks with :func:`ipyreport.presets.highlight` instead.
+
+        Parameters
+        ----------
+        where
+            The marks to point at, as :class:`Highlight` takes them.
+        note
+            A sentence shown beside them.
+
+        Returns
+        -------
+        Step
+            A copy of this step that points at the marks ``where`` keeps.
+
+        Warns
+        -----
+        DeprecationWarning
+            Always, naming ``presets.highlight(where=..., note=...)``.
+        """
+        warnings.warn(
+            "step.highlighting(where, note) is deprecated: point at marks with "
+            "presets.highlight(where=..., note=...), a step of its own after the chart",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         return replace(self, highlight=Highlight(where, note))
 
     def is_complete(self) -> bool:

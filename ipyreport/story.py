@@ -2,7 +2,7 @@
 
 >>> from ipyreport import presets
 >>> story = Story({"Region": ["North", "South"], "Revenue": [3.0, 5.0]}, title="Sales",
-...               slides=[Slide(presets.chart("column", x="Region", y="Revenue"), title="By region")])
+...               slides=[Slide(presets.chart(kind="column", x="Region", y="Revenue"), title="By region")])
 >>> story.to_dict()["slides"][0]["title"]
 'By region'
 """
@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import functools
 import os
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -50,6 +51,10 @@ from ipyreport.step import (
     hold_problem,
 )
 from ipyreport.themes import Theme, brand, engine_style, theme_of
+
+if TYPE_CHECKING:
+    from ipyreport.check import Finding
+    from ipyreport.notebook.widget import StoryPlayer
 
 __all__ = ["THEMES", "Dashboard", "Slide", "Story"]
 
@@ -133,34 +138,73 @@ def _add_covers(slides: list[dict[str, Any]], look: Mapping[str, Any] | None) ->
 
 
 class Story:
-    """A titled sequence of slides over one table.
+    """A titled sequence of slides over one table, with one document behind every output.
 
-    ``data`` is any source :func:`ipyreport.encode` reads (or an encoded
-    :class:`~ipyreport.data.VizzuData`); a path, folder or glob is read
-    lazily, like :func:`ipyreport.lazy.lazy`, so only what the slides draw
-    leaves the file. Every step is checked against the
-    data when the story is built, so a typo fails here, not in front of an
-    audience. ``style`` is a Vizzu style for the whole story (fonts,
-    palette, background); ``theme`` picks the light or dark defaults (or
-    follows the viewer); ``tooltips`` shows values on hover; ``loop`` makes
-    play mode start again at the end (kiosk mode); ``provenance`` records
-    how the story was made (a spec builds it), shown in the player's info
-    panel. With ``compact`` (the default) each dataset is aggregated, on
-    export, exactly to what its steps draw (see ``ipyreport._compact``), so
-    a file grows with what is shown, not with the source's rows.
-    ``formats`` maps measures and date columns to how they read (see
-    :class:`ipyreport.Format`): ``{"Revenue": "$", "Month": "quarter"}``;
-    every output uses them. Each dimension that colours marks keeps one
-    colour per category across the whole story (its own run of the
-    palette); ``colors`` sets some yourself: ``{"Region": {"Europe":
-    "#1b9e77"}}`` or ``{"Product": "#1b9e77 #d95f02 #7570b3 #e7298a"}``.
-    ``labels`` gives columns the names the audience reads, once for every
-    output (axis and legend titles, tables, text alternatives, tooltips,
-    PDF, PowerPoint): ``{"pop": "Population"}``; an aggregate reads in
-    words from it ("Mean life expectancy" for ``mean(lifeExp)``).
-    ``hold`` is how long play mode rests on each
-    step after its transition (seconds; a slide or step can set its own,
-    and a timeline's moments rest briefly by default).
+    Every step is checked against the data when the story is built, so a
+    typo fails here, not in front of an audience. A story is frozen: what it
+    shows is worked out from all of its arguments at once (the title is on
+    the cover slide, formats and labels are in every sentence), so
+    :meth:`replace` makes a changed copy instead of setting attributes.
+
+    Parameters
+    ----------
+    data
+        Any source :func:`ipyreport.encode` reads (or an encoded
+        :class:`~ipyreport.data.VizzuData`); a path, folder, glob or lake
+        table is read lazily, like :func:`ipyreport.lazy.lazy`, so only what
+        the slides draw leaves the file.
+    title
+        The story's title (the page's, and a theme's cover slide's).
+    style
+        A Vizzu style for the whole story (fonts, palette, background).
+    slides
+        The :class:`Slide` and :class:`Dashboard` values, in order.
+    lang
+        The language of the words the story writes (a BCP 47 tag).
+    theme
+        ``"auto"`` (follow the viewer), ``"light"``, ``"dark"``, a shipped
+        brand theme's name or a theme file.
+    tooltips
+        Show values on hover.
+    loop
+        Play mode starts again at the end (kiosk mode).
+    provenance
+        How the story was made (a spec records it), shown in the player's
+        info panel.
+    compact
+        Aggregate each dataset on export exactly to what its steps draw, so
+        a file grows with what is shown, not with the source's rows.
+    tables
+        Other tables steps may draw by name (``step.using("costs")``).
+    formats
+        How measures and dates read in every output (see
+        :class:`ipyreport.Format`): ``{"Revenue": "$", "Month": "quarter"}``.
+    colors
+        Colours of some categories: ``{"Region": {"Europe": "#1b9e77"}}`` or
+        ``{"Product": "#1b9e77 #d95f02"}``; every other category keeps one
+        colour of the palette across the whole story.
+    hold
+        Seconds play mode rests on each step after its transition settles
+        (a slide or step can set its own; a timeline's moments rest briefly).
+    labels
+        The names the audience reads for columns, in every output:
+        ``{"pop": "Population"}``; an aggregate reads in words from it.
+
+    Raises
+    ------
+    StepError
+        If there are no slides, a step names a column, table or value the
+        data lacks, or an argument is not one the story takes.
+
+    Examples
+    --------
+    >>> from ipyreport import presets, samples
+    >>> story = Story(samples.sales(), title="Sales overview",
+    ...               slides=[Slide(presets.chart(kind="column", x="Region", y="Revenue"))])
+    >>> story
+    Story('Sales overview': 1 slide, 1 step, 6,420 rows)
+    >>> story.replace(title="Sales").title
+    'Sales'
     """
 
     data: VizzuData
@@ -275,7 +319,7 @@ class Story:
         --------
         >>> from ipyreport import presets
         >>> old = Story({"Region": ["North"], "Revenue": [1.0]}, title="Old",
-        ...             slides=[Slide(presets.chart("column", x="Region", y="Revenue"))])
+        ...             slides=[Slide(presets.chart(kind="column", x="Region", y="Revenue"))])
         >>> new = old.replace(title="New")
         >>> new.title, old.title
         ('New', 'Old')
@@ -625,7 +669,13 @@ class Story:
         }
 
     def to_dict(self) -> Document:
-        """The story document as plain values (see :mod:`ipyreport.document`)."""
+        """The story document as plain values (see :mod:`ipyreport.document`).
+
+        Returns
+        -------
+        Document
+            The settings, slides, steps and datasets every output renders.
+        """
         datasets = self._export_datasets()
         document: Document = {
             **self._outline(),  # type: ignore[typeddict-item]
@@ -635,48 +685,140 @@ class Story:
         return document
 
     def to_json(self) -> bytes:
-        """The story document as compact JSON, the data written straight from its buffers:
-        what every output (HTML, notebook widget, PDF, video) renders."""
+        """The story document as compact JSON, what every output renders.
+
+        The data is written straight from its buffers.
+
+        Returns
+        -------
+        bytes
+            :meth:`to_dict` as UTF-8 JSON.
+        """
         datasets = self._export_datasets()
         parts = b",".join(orjson.dumps(key) + b":" + data.to_json() for key, data in datasets)
         outline = orjson.dumps({**self._outline(), "placeholders": _placeholders(datasets)})
         return outline[:-1] + b',"datasets":{' + parts + b"}}"
 
     def to_html(self, *, layout: str = "slides") -> str:
-        """One self-contained HTML document that plays the story offline: slides, or
-        (``layout="scroll"``) an article whose chart follows the reader's scrolling."""
+        """One self-contained HTML document that plays the story offline.
+
+        Parameters
+        ----------
+        layout
+            ``"slides"``, or ``"scroll"``: an article whose chart follows the
+            reader's scrolling.
+
+        Returns
+        -------
+        str
+            The page, with the player, the engine and the data inlined.
+        """
         from ipyreport.export.html import render
 
         return render(self.to_json(), layout=layout)
 
     def save_html(self, path: str | Path, *, layout: str = "slides") -> Path:
-        """Write :meth:`to_html` to ``path`` (UTF-8) and return the path."""
+        """Write :meth:`to_html` to ``path`` (UTF-8).
+
+        Parameters
+        ----------
+        path
+            Where to write the ``.html`` file (replaced whole, never half-written).
+        layout
+            ``"slides"`` or ``"scroll"`` (see :meth:`to_html`).
+
+        Returns
+        -------
+        pathlib.Path
+            ``path``.
+        """
         target = Path(path)
         write_atomic(target, self.to_html(layout=layout))
         return target
 
-    def check(self) -> list[Any]:
-        """Transitions that would confuse an audience (see :mod:`ipyreport.check`)."""
+    def check(self) -> list[Finding]:
+        """What would confuse an audience: transitions, unreadable marks, slow steps.
+
+        Returns
+        -------
+        list of Finding
+            One finding per problem, each saying where and what to do (see
+            :mod:`ipyreport.check`); empty when there is none.
+        """
         from ipyreport.check import check
 
         return check(self)
 
-    def save_pdf(self, path: str | Path, *, steps: bool = False, size: str = "16:9") -> Path:
-        """Write a PDF handout: a page per slide (or per step), notes, and the data tables.
+    def save_pdf(
+        self, path: str | Path, *, per: str = "step", page: str = "16:9", **renamed: Any
+    ) -> Path:
+        """Write a PDF handout: a page per step (or per slide), notes, and the data tables.
 
-        Drawn by headless Chromium from the same HTML; ``size`` is ``"16:9"`` or ``"A4"``.
+        Drawn by headless Chromium from the same HTML the player plays.
+
+        Parameters
+        ----------
+        path
+            Where to write the ``.pdf`` file.
+        per
+            ``"step"`` (the default of every export): a page per step;
+            ``"slide"``: a page per slide, showing each view the slide moves
+            through once.
+        page
+            The paper: ``"16:9"`` (a slide's shape) or ``"A4"`` (landscape).
+        **renamed
+            ``steps=`` and ``size=``, the former names of ``per=`` and ``page=``,
+            still work and warn.
+
+        Returns
+        -------
+        pathlib.Path
+            ``path``.
+
+        Raises
+        ------
+        ValueError
+            If ``per`` or ``page`` is not one of those.
+        RuntimeError
+            If Playwright (the ``pdf`` extra) is not installed.
         """
         from ipyreport.export.pdf import save_pdf
 
-        return save_pdf(self.to_json(), path, steps=steps, size=size)
+        per, page = _renamed_export(
+            "save_pdf", renamed, per=per, page=page, defaults={"per": "step", "page": "16:9"}
+        )
+        return save_pdf(self.to_json(), path, per=per, page=page)
 
     def save_pptx(
         self, path: str | Path, *, per: str = "step", appendix: bool | None = None
     ) -> Path:
-        """Write a PowerPoint deck: a slide per step (``per="slide"``: per slide) with native,
-        editable charts in the story's colours and formats, notes, alt text and Morph
-        between the steps of one chart, and a data appendix of tables (``appendix``:
-        ``None`` adds it when it is a few slides long; see :mod:`ipyreport.export.pptx`)."""
+        """Write a PowerPoint deck with native, editable charts.
+
+        The charts are in the story's colours and formats, with notes, alt
+        text and Morph between the steps of one chart (see
+        :mod:`ipyreport.export.pptx`).
+
+        Parameters
+        ----------
+        path
+            Where to write the ``.pptx`` file.
+        per
+            ``"step"`` (the default of every export): a slide per step;
+            ``"slide"``: a slide per story slide, showing its last step.
+        appendix
+            Add slides of the data tables behind the charts: ``True``,
+            ``False``, or ``None`` to add them when they are a few slides long.
+
+        Returns
+        -------
+        pathlib.Path
+            ``path``.
+
+        Raises
+        ------
+        ValueError
+            If ``per`` is not ``"step"`` or ``"slide"``.
+        """
         from ipyreport.export.pptx import save_pptx
 
         return save_pptx(self.to_json(), self.plan, path, per=per, appendix=appendix)
@@ -690,15 +832,44 @@ class Story:
         hold: float | None = None,
         progress: Callable[[int, int], None] | None = None,
     ) -> Path:
-        """Record the story's transitions frame by frame to an ``.mp4`` or ``.gif`` file
-        (``progress(done, total)`` hears of each frame); each step rests as long as play
-        mode rests on it, or ``hold`` seconds when given."""
+        """Record the story frame by frame to an ``.mp4`` or ``.gif`` file.
+
+        Parameters
+        ----------
+        path
+            Where to write the video; its suffix picks the format.
+        fps
+            Frames per second.
+        size
+            The picture's width and height in pixels.
+        hold
+            Seconds every step rests after its transition settles (default:
+            as long as play mode rests on it).
+        progress
+            Called as ``progress(done, total)`` after each frame.
+
+        Returns
+        -------
+        pathlib.Path
+            ``path``.
+        """
         from ipyreport.export.video import save_video
 
         return save_video(self.to_json(), path, fps=fps, size=size, hold=hold, progress=progress)
 
-    def player(self, **options: Any) -> Any:
-        """This story as a notebook widget (:class:`ipyreport.notebook.widget.StoryPlayer`)."""
+    def player(self, **options: Any) -> StoryPlayer:
+        """This story as a notebook widget whose slide and step Python can read and set.
+
+        Parameters
+        ----------
+        **options
+            Keywords of :class:`ipyreport.notebook.widget.StoryPlayer` (``height``...).
+
+        Returns
+        -------
+        StoryPlayer
+            The widget.
+        """
         from ipyreport.notebook.widget import StoryPlayer
 
         return StoryPlayer(self, **options)
@@ -736,12 +907,29 @@ class Story:
 
     @classmethod
     def from_ipyvizzu_story(cls, story: Any, *, title: str | None = None) -> Story:
-        """Import an ipyvizzu-story ``Story``: its data, style, slides, steps and animation options.
+        """Import an ipyvizzu-story ``Story``: its data, style, slides, steps and animations.
 
         Steps keep ipyvizzu-story's meaning: configs update the chart, a step
         without a filter keeps the current one, and ``Data.filter("...")``
         expressions stay the author's JavaScript (a raw filter). Config
         presets such as ``Config.stackedArea({...})`` become plain configs.
+
+        Parameters
+        ----------
+        story
+            An ``ipyvizzustory.Story``.
+        title
+            The title of the story made.
+
+        Returns
+        -------
+        Story
+            The same story in ipyreport.
+
+        Raises
+        ------
+        StepError
+            If ``story`` is not an ipyvizzu-story story, or a step cannot be read.
         """
         if not isinstance(story, Mapping) or "slides" not in story:
             msg = f"expected an ipyvizzustory.Story, got {type(story).__name__}"
@@ -758,7 +946,19 @@ class Story:
         return cls(data, title=title, style=dict(style) if style else None, slides=slides)
 
     def to_ipyvizzu_story(self) -> Any:
-        """The same story as an ``ipyvizzustory.Story`` (declarative filters become JavaScript)."""
+        """The same story as an ``ipyvizzustory.Story`` (declarative filters become JavaScript).
+
+        Returns
+        -------
+        ipyvizzustory.Story
+            The story, ready for ipyvizzu-story's own player.
+
+        Raises
+        ------
+        StepError
+            If a slide is a dashboard or a step plays a dataset of its own
+            (ipyvizzu-story shows one chart over one table).
+        """
         for number, slide in enumerate(self.slides, start=1):
             if isinstance(slide, Dashboard):
                 msg = f"slide {number} is a dashboard; an ipyvizzu-story story shows one chart at a time, so it cannot be exported"
@@ -801,6 +1001,34 @@ class Story:
             # Only aggregates leave a lazy source: the rows are those the story holds.
             parts[-1] += f" aggregated, lazy from {_source_name(self.source.label)}"
         return f"Story({title}: {', '.join(parts)})"
+
+
+# Export keywords renamed so every export says the same thing the same way: old -> new.
+_RENAMED_EXPORT = {"steps": "per", "size": "page"}
+
+
+def _renamed_export(
+    method: str, renamed: Mapping[str, Any], *, defaults: Mapping[str, Any], **current: Any
+) -> tuple[Any, ...]:
+    """``current`` with any former keyword in ``renamed`` moved to its new name, with a
+    DeprecationWarning naming it."""
+    values = dict(current)
+    for old, value in renamed.items():
+        new = _RENAMED_EXPORT.get(old)
+        if new is None or new not in current:
+            msg = f"Story.{method}() got an unexpected keyword argument {old!r}"
+            raise TypeError(msg)
+        if values[new] != defaults[new]:
+            msg = f"Story.{method}() got both {old}= and {new}=; write {new}= only"
+            raise TypeError(msg)
+        spelled = ("step" if value else "slide") if old == "steps" else value
+        warnings.warn(
+            f"Story.{method}({old}={value!r}) is now Story.{method}({new}={spelled!r})",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        values[new] = spelled
+    return tuple(values[name] for name in current)
 
 
 def _counted(count: int, thing: str) -> str:

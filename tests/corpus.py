@@ -178,7 +178,7 @@ def _gapminder() -> list[Case]:
             lambda d: [
                 Slide(
                     presets.chart(
-                        "bar",
+                        kind="bar",
                         x="continent",
                         y="pop",
                         filter=Y2007,
@@ -195,7 +195,9 @@ def _gapminder() -> list[Case]:
         Case(
             g,
             "pie",
-            lambda d: [Slide(presets.chart("pie", x="continent", y="pop", filter=Y2007, data=d))],
+            lambda d: [
+                Slide(presets.chart(kind="pie", x="continent", y="pop", filter=Y2007, data=d))
+            ],
             lambda s: [(0, "alt", highest(s, y07, "continent", "pop"))],
         ),
         Case(
@@ -204,7 +206,7 @@ def _gapminder() -> list[Case]:
             lambda d: [
                 Slide(
                     presets.chart(
-                        "bubble_plot",
+                        kind="bubble_plot",
                         x="gdpPercap",
                         y="lifeExp",
                         size="pop",
@@ -267,7 +269,7 @@ def _gapminder() -> list[Case]:
             "highlight",
             lambda d: [
                 Slide(
-                    presets.chart("column", x="continent", y="pop", filter=Y2007, data=d),
+                    presets.chart(kind="column", x="continent", y="pop", filter=Y2007, data=d),
                     presets.highlight(
                         where={"continent": "Asia"}, note="{continent.top} holds {max(pop)}"
                     ),
@@ -295,7 +297,7 @@ def _gapminder() -> list[Case]:
             "timeline_then_slide",
             lambda d: [
                 Slide(*presets.timeline(d, time="year", x="continent", y="pop")),
-                Slide(presets.chart("bar", x="country", y="gdpPercap", filter=Y2007, data=d)),
+                Slide(presets.chart(kind="bar", x="country", y="gdpPercap", filter=Y2007, data=d)),
             ],
             lambda s: [(12, "alt", highest(s, y07, "country", "gdpPercap"))],
         ),
@@ -352,7 +354,7 @@ def _stocks() -> list[Case]:
             lambda d: [
                 Slide(
                     presets.chart(
-                        "line",
+                        kind="line",
                         x="date",
                         y="price",
                         color="symbol",
@@ -367,7 +369,9 @@ def _stocks() -> list[Case]:
             s_,
             "stacked_area",
             lambda d: [
-                Slide(presets.chart("stacked_area", x="date", y="price", color="symbol", data=d))
+                Slide(
+                    presets.chart(kind="stacked_area", x="date", y="price", color="symbol", data=d)
+                )
             ],
         ),
         Case(
@@ -395,7 +399,7 @@ def _stocks() -> list[Case]:
             "highlight",
             lambda d: [
                 Slide(
-                    presets.chart("line", x="date", y="price", color="symbol", data=d),
+                    presets.chart(kind="line", x="date", y="price", color="symbol", data=d),
                     presets.highlight(
                         where={"symbol": "AAPL"}, note="AAPL peaks at {max(price, symbol=AAPL)}"
                     ),
@@ -439,7 +443,11 @@ def _us_employment() -> list[Case]:
             lambda d: [
                 Slide(
                     presets.chart(
-                        "line", x="month", y="nonfarm", title="{month.top} employs most", data=d
+                        kind="line",
+                        x="month",
+                        y="nonfarm",
+                        title="{month.top} employs most",
+                        data=d,
                     )
                 )
             ],
@@ -451,7 +459,7 @@ def _us_employment() -> list[Case]:
         Case(
             u,
             "column",
-            lambda d: [Slide(presets.chart("column", x="month", y="nonfarm_change", data=d))],
+            lambda d: [Slide(presets.chart(kind="column", x="month", y="nonfarm_change", data=d))],
             lambda s: [(0, "alt", highest(s, df, "month", "nonfarm_change"))],
         ),
         Case(
@@ -476,7 +484,7 @@ def _us_employment() -> list[Case]:
             "highlight",
             lambda d: [
                 Slide(
-                    presets.chart("column", x="month", y="nonfarm_change", data=d),
+                    presets.chart(kind="column", x="month", y="nonfarm_change", data=d),
                     presets.highlight(
                         where=Filter.between("nonfarm_change", None, -500),
                         note="{month.bottom} lost most: {min(nonfarm_change)}",
@@ -524,7 +532,7 @@ def _seattle_weather() -> list[Case]:
             lambda d: [
                 Slide(
                     presets.chart(
-                        "line", x="date", y="temp_max", title="Hottest: {date.top}", data=d
+                        kind="line", x="date", y="temp_max", title="Hottest: {date.top}", data=d
                     )
                 )
             ],
@@ -536,7 +544,7 @@ def _seattle_weather() -> list[Case]:
         Case(
             w,
             "column",
-            lambda d: [Slide(presets.chart("column", x="weather", y="precipitation", data=d))],
+            lambda d: [Slide(presets.chart(kind="column", x="weather", y="precipitation", data=d))],
             lambda s: [(0, "alt", highest(s, df, "weather", "precipitation"))],
         ),
         Case(
@@ -552,7 +560,7 @@ def _seattle_weather() -> list[Case]:
             "highlight",
             lambda d: [
                 Slide(
-                    presets.chart("column", x="weather", y="precipitation", data=d),
+                    presets.chart(kind="column", x="weather", y="precipitation", data=d),
                     presets.highlight(
                         where={"weather": "rain"},
                         note="{weather.top} brings {sum(precipitation, weather=rain)}",
@@ -580,7 +588,7 @@ def _barley() -> list[Case]:
             lambda d: [
                 Slide(
                     presets.chart(
-                        "stacked_bar",
+                        kind="stacked_bar",
                         x="variety",
                         y="yield",
                         color="site",
@@ -595,7 +603,11 @@ def _barley() -> list[Case]:
             b,
             "grouped_column",
             lambda d: [
-                Slide(presets.chart("grouped_column", x="site", y="yield", color="variety", data=d))
+                Slide(
+                    presets.chart(
+                        kind="grouped_column", x="site", y="yield", color="variety", data=d
+                    )
+                )
             ],
         ),
         Case(
@@ -627,7 +639,7 @@ def _barley() -> list[Case]:
             "highlight",
             lambda d: [
                 Slide(
-                    presets.chart("bar", x="site", y="yield", data=d),
+                    presets.chart(kind="bar", x="site", y="yield", data=d),
                     presets.highlight(
                         where={"site": "Waseca"},
                         note="{site.top} yields {sum(yield, site=site.top)}",
@@ -668,7 +680,7 @@ def _cars() -> list[Case]:
             lambda d: [
                 Slide(
                     presets.chart(
-                        "bar",
+                        kind="bar",
                         x="Name",
                         y="Horsepower",
                         filter=europe82_filter,
@@ -688,7 +700,7 @@ def _cars() -> list[Case]:
             lambda d: [
                 Slide(
                     presets.chart(
-                        "scatter",
+                        kind="scatter",
                         x="Horsepower",
                         y="Miles_per_Gallon",
                         color="Origin",
@@ -704,7 +716,7 @@ def _cars() -> list[Case]:
             lambda d: [
                 Slide(
                     presets.chart(
-                        "column",
+                        kind="column",
                         x="Origin",
                         y="mean(Miles_per_Gallon)",
                         title="{Origin.top} runs farthest",
@@ -769,7 +781,7 @@ def _iowa_electricity() -> list[Case]:
             lambda d: [
                 Slide(
                     presets.chart(
-                        "stacked_area",
+                        kind="stacked_area",
                         x="year",
                         y="net_generation",
                         color="source",
@@ -783,7 +795,7 @@ def _iowa_electricity() -> list[Case]:
         Case(
             i_,
             "pie",
-            lambda d: [Slide(presets.chart("pie", x="source", y="net_generation", data=d))],
+            lambda d: [Slide(presets.chart(kind="pie", x="source", y="net_generation", data=d))],
             lambda s: [(0, "alt", highest(s, df, "source", "net_generation"))],
         ),
         Case(
@@ -807,7 +819,7 @@ def _iowa_electricity() -> list[Case]:
             lambda d: [
                 Slide(
                     presets.chart(
-                        "stacked_column", x="year", y="net_generation", color="source", data=d
+                        kind="stacked_column", x="year", y="net_generation", color="source", data=d
                     ),
                     presets.highlight(
                         where={"source": "Renewables"},

@@ -1,6 +1,6 @@
 """A story as a PDF handout, drawn by headless Chromium from the same HTML.
 
-Each slide becomes one page (or each step one page, with ``steps=True``):
+Each step becomes one page (or each slide one page, with ``per="slide"``):
 the slide title as real text, then the steps that carry its story side by
 side (every step it moves through, an earlier view it goes back to once; a
 timeline's first, last and two moments between), each captioned by its own
@@ -66,12 +66,13 @@ footer {{ font-size: 7pt; color: #5a6373; }}
 """
 
 
-def save_pdf(document: bytes, path: str | Path, *, steps: bool = False, size: str = "16:9") -> Path:
+def save_pdf(document: bytes, path: str | Path, *, per: str = "step", page: str = "16:9") -> Path:
     """Write a story document as a PDF handout.
 
-    Each page shows a slide: its heading, the steps that carry its story side
-    by side (at most four), its notes and the numbers behind its charts. What
-    ``Story.save_pdf()`` writes; Chromium draws the charts, as the player does.
+    Each page shows a step (``per="slide"``: a slide, with the steps that carry
+    its story side by side, at most four), its heading, its notes and the
+    numbers behind its charts. What ``Story.save_pdf()`` writes; Chromium draws
+    the charts, as the player does.
 
     Parameters
     ----------
@@ -79,10 +80,10 @@ def save_pdf(document: bytes, path: str | Path, *, steps: bool = False, size: st
         A story document's JSON (``Story.to_json()``).
     path : str or Path
         The ``.pdf`` file to write.
-    steps : bool, default False
-        A page per step instead of a page per slide.
-    size : {"16:9", "A4"}, default "16:9"
-        The page size (both landscape).
+    per : {"step", "slide"}, default "step"
+        A page per step, or a page per slide.
+    page : {"16:9", "A4"}, default "16:9"
+        The paper (both landscape).
 
     Returns
     -------
@@ -92,19 +93,22 @@ def save_pdf(document: bytes, path: str | Path, *, steps: bool = False, size: st
     Raises
     ------
     ValueError
-        When ``size`` is unknown.
+        When ``per`` or ``page`` is unknown.
     RuntimeError
         When Playwright is not installed (``pip install 'ipyreport[pdf]'``).
 
     Examples
     --------
-    >>> save_pdf(b"{}", "sales.pdf", size="Letter")
+    >>> save_pdf(b"{}", "sales.pdf", page="Letter")
     Traceback (most recent call last):
     ...
-    ValueError: size must be one of 16:9, A4, got 'Letter'
+    ValueError: page must be one of 16:9, A4, got 'Letter'
     """
-    if size not in PAGE_SIZES:
-        msg = f"size must be one of {', '.join(PAGE_SIZES)}, got {size!r}"
+    if per not in ("step", "slide"):
+        msg = f"per must be 'step' or 'slide', got {per!r}"
+        raise ValueError(msg)
+    if page not in PAGE_SIZES:
+        msg = f"page must be one of {', '.join(PAGE_SIZES)}, got {page!r}"
         raise ValueError(msg)
     if importlib.util.find_spec("playwright") is None:
         msg = "PDF handouts need Playwright: pip install 'ipyreport[pdf]'"
@@ -114,11 +118,13 @@ def save_pdf(document: bytes, path: str | Path, *, steps: bool = False, size: st
         (s, strip)
         for s, slide in enumerate(contents["slides"], start=1)
         for strip in (
-            [[k] for k in range(1, len(slide["steps"]) + 1)] if steps else [_story_steps(slide)]
+            [[k] for k in range(1, len(slide["steps"]) + 1)]
+            if per == "step"
+            else [_story_steps(slide)]
         )
     ]
     target = Path(path)
-    in_own_thread(lambda: _draw(document, contents, pages, target, size=size))
+    in_own_thread(lambda: _draw(document, contents, pages, target, size=page))
     return target
 
 

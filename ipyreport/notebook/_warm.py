@@ -41,7 +41,7 @@ def _warm() -> None:
 
         story = Story(
             {"Region": ["a", "b"], "Revenue": [1.0, 2.0]},
-            slides=[Slide(presets.chart("column", x="Region", y="Revenue"))],
+            slides=[Slide(presets.chart(kind="column", x="Region", y="Revenue"))],
         )
         story.to_html()
         # Sent now, the engine loads in the page while the next cell is written.

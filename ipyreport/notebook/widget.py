@@ -179,7 +179,7 @@ class StoryPlayer(anywidget.AnyWidget):
     Examples
     --------
     >>> from ipyreport import Slide, Story, presets
-    >>> story = Story({"r": ["a", "b"], "v": [1.0, 2.0]}, slides=[Slide(presets.chart("column", x="r", y="v"))])
+    >>> story = Story({"r": ["a", "b"], "v": [1.0, 2.0]}, slides=[Slide(presets.chart(kind="column", x="r", y="v"))])
     >>> StoryPlayer(story).slide
     1
     >>> StoryPlayer(story, height=20)

@@ -71,7 +71,9 @@ def themed(tmp_path_factory):
             theme=theme,
             formats={"Revenue": "$"},
             slides=[
-                Slide(presets.chart("stacked_column", x="Region", y="Revenue", color="Product"))
+                Slide(
+                    presets.chart(kind="stacked_column", x="Region", y="Revenue", color="Product")
+                )
             ],
         )
         paths[theme] = story.save_html(folder / f"{theme}.html")

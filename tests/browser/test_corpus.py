@@ -134,7 +134,7 @@ def test_a_timeline_after_a_slide_that_holds_its_time_as_a_measure(page, folder)
         slides=[
             Slide(
                 presets.chart(
-                    "bar", x="continent", y="pop", filter=Filter.between("year", 2007, 2007)
+                    kind="bar", x="continent", y="pop", filter=Filter.between("year", 2007, 2007)
                 )
             ),
             Slide(presets.timeline(countries, time="year", x="country", y="pop", top=10)),
@@ -160,7 +160,7 @@ def test_a_pdf_handout_prints_the_words_computed_over_every_row(folder):
     slides = [*case("cars-bar_missing").build(data), *case("cars-column_mean").build(data)]
     story = Story(data, slides=slides)
     steps = [slide["steps"][0] for slide in story.to_dict()["slides"]]
-    reader = PdfReader(story.save_pdf(folder / "cars.pdf"))
+    reader = PdfReader(story.save_pdf(folder / "cars.pdf", per="slide"))
     pages = [words_of(page.extract_text()) for page in reader.pages]
     # The weakest car with a horsepower: the Renault 18i has none, so it is not the weakest.
     # An untitled slide's page is headed by the finding its chart's title computes.

@@ -19,15 +19,15 @@ SALES = encode(samples.sales())
 
 
 def regions(**options):
-    return presets.chart("column", x="Region", y="Revenue", title="Regions", **options)
+    return presets.chart(kind="column", x="Region", y="Revenue", title="Regions", **options)
 
 
 def trend(**options):
-    return presets.chart("line", x="Month", y="Revenue", title="Trend", **options)
+    return presets.chart(kind="line", x="Month", y="Revenue", title="Trend", **options)
 
 
 def products(**options):
-    return presets.chart("column", x="Product", y="Units", title="Products", **options)
+    return presets.chart(kind="column", x="Product", y="Units", title="Products", **options)
 
 
 def board_story(first=None, third=None):
@@ -36,7 +36,7 @@ def board_story(first=None, third=None):
         SALES,
         title="Sales",
         slides=[
-            Slide(presets.chart("pie", x="Channel", y="Revenue"), title="Channels"),
+            Slide(presets.chart(kind="pie", x="Channel", y="Revenue"), title="Channels"),
             Dashboard(
                 first or trend(),
                 regions(),
@@ -45,7 +45,7 @@ def board_story(first=None, third=None):
                 cross_filter=["Region", "Product"],
             ),
             Dashboard(
-                [regions(), presets.chart("pie", x="Region", y="Revenue")],
+                [regions(), presets.chart(kind="pie", x="Region", y="Revenue")],
                 products(),
                 title="Two steps",
             ),
@@ -436,10 +436,10 @@ def test_a_filtered_chart_is_described_by_every_mark_it_draws_not_the_first_100(
     story = Story(
         data,
         slides=[
-            Slide(presets.chart("column", x="g", y="v"), title="Start"),
+            Slide(presets.chart(kind="column", x="g", y="v"), title="Start"),
             Dashboard(
-                presets.chart("column", x="k", y="v", title="Each", label=False),
-                presets.chart("column", x="g", y="v", title="Groups"),
+                presets.chart(kind="column", x="k", y="v", title="Each", label=False),
+                presets.chart(kind="column", x="g", y="v", title="Groups"),
                 title="Board",
                 cross_filter=["g"],
             ),
@@ -465,10 +465,10 @@ def test_a_filtered_chart_without_values_says_so_in_the_storys_words(open_file, 
     story = Story(
         data,
         slides=[
-            Slide(presets.chart("column", x="g", y="v"), title="Start"),
+            Slide(presets.chart(kind="column", x="g", y="v"), title="Start"),
             Dashboard(
-                presets.chart("column", x="k", y="v", title="Each"),
-                presets.chart("column", x="g", y="count(k)", title="Groups"),
+                presets.chart(kind="column", x="k", y="v", title="Each"),
+                presets.chart(kind="column", x="g", y="count(k)", title="Groups"),
                 title="Board",
                 cross_filter=["g"],
             ),

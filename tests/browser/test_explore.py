@@ -24,16 +24,19 @@ def story_file(tmp_path_factory):
         SALES,
         formats={"Revenue": "$", "Profit": "$"},
         slides=[
-            Slide(presets.chart("column", x="Region", y="Revenue"), title="Columns"),
-            Slide(presets.chart("pie", x="Region", y="Revenue"), title="Pie"),
-            Slide(presets.chart("scatter", x="Revenue", y="Profit", by="Country"), title="Scatter"),
+            Slide(presets.chart(kind="column", x="Region", y="Revenue"), title="Columns"),
+            Slide(presets.chart(kind="pie", x="Region", y="Revenue"), title="Pie"),
             Slide(
-                presets.chart("stacked_column", x="Region", y="Revenue", color="Product"),
+                presets.chart(kind="scatter", x="Revenue", y="Profit", by="Country"),
+                title="Scatter",
+            ),
+            Slide(
+                presets.chart(kind="stacked_column", x="Region", y="Revenue", color="Product"),
                 title="Stacked",
             ),
             Dashboard(
-                presets.chart("column", x="Region", y="Revenue", title="By region"),
-                presets.chart("bar", x="Units", y="Product", title="By product"),
+                presets.chart(kind="column", x="Region", y="Revenue", title="By region"),
+                presets.chart(kind="bar", x="Units", y="Product", title="By product"),
                 title="Board",
             ),
         ],

@@ -75,7 +75,7 @@ SETUP = """async () => {
 
 def _story() -> bytes:
     data = {"Region": ["North", "South", "East"], "Revenue": [3.0, 5.0, 4.0]}
-    chart = presets.chart("column", x="Region", y="Revenue", duration=0)
+    chart = presets.chart(kind="column", x="Region", y="Revenue", duration=0)
     return Story(data, slides=[Slide(chart, title="One"), Slide(chart, title="Two")]).to_json()
 
 

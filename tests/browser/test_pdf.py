@@ -26,7 +26,7 @@ def story():
                 notes="Say hello.",
             ),
             Slide(
-                presets.chart("bar", x="Country", y="Revenue", color="Region", data=SALES),
+                presets.chart(kind="bar", x="Country", y="Revenue", color="Region", data=SALES),
                 title="By country",
             ),
         ],
@@ -40,14 +40,15 @@ def ink(image_bytes):
 
 
 @pytest.mark.parametrize(
-    ("steps", "titles"),
+    ("per", "titles"),
     [
-        (False, ["Revenue by region", "By country"]),
-        (True, ["Revenue by region", "Revenue by region", "By country"]),
+        ("slide", ["Revenue by region", "By country"]),
+        ("step", ["Revenue by region", "Revenue by region", "By country"]),
     ],
 )
-def test_handout_has_a_page_per_slide_or_step_and_an_appendix(tmp_path, steps, titles):
-    path = story().save_pdf(tmp_path / "handout.pdf", steps=steps)
+def test_handout_has_a_page_per_slide_or_step_and_an_appendix(tmp_path, per, titles):
+    steps = per == "step"
+    path = story().save_pdf(tmp_path / "handout.pdf", per=per)
     reader = PdfReader(path)
     texts = [page.extract_text() for page in reader.pages]
     slide_pages = len(titles)
@@ -58,7 +59,7 @@ def test_handout_has_a_page_per_slide_or_step_and_an_appendix(tmp_path, steps, t
     assert texts[slide_pages].startswith("Data behind the charts")
     assert "Americas" in appendix
     assert "United States" in appendix
-    # Without steps=True the morph's page shows both its steps, the column and the pie.
+    # A page per slide shows both steps of the morph, the column and the pie.
     pictures = [len(page.images) for page in reader.pages[:slide_pages]]
     assert pictures == ([1, 1, 1] if steps else [2, 1])
     for page in reader.pages[:slide_pages]:
@@ -69,7 +70,7 @@ def test_handout_has_a_page_per_slide_or_step_and_an_appendix(tmp_path, steps, t
 
 
 def test_a4_pages_are_a4_landscape(tmp_path):
-    path = story().save_pdf(tmp_path / "a4.pdf", size="A4")
+    path = story().save_pdf(tmp_path / "a4.pdf", page="A4")
     box = PdfReader(path).pages[0].mediabox
     # 297 x 210 mm is 841.9 x 595.3 pt; Chromium rounds to whole CSS pixels.
     assert float(box.width) == pytest.approx(841.9, abs=1)
@@ -98,16 +99,16 @@ def test_a_dashboard_page_shows_all_its_charts_and_a_table_for_each(tmp_path):
         SALES,
         slides=[
             Dashboard(
-                presets.chart("line", x="Month", y="Revenue"),
-                presets.chart("column", x="Region", y="Revenue"),
-                presets.chart("pie", x="Product", y="Units"),
+                presets.chart(kind="line", x="Month", y="Revenue"),
+                presets.chart(kind="column", x="Region", y="Revenue"),
+                presets.chart(kind="pie", x="Product", y="Units"),
                 title="Overview",
                 notes="Three views.",
                 columns=3,
             )
         ],
     )
-    reader = PdfReader(board.save_pdf(tmp_path / "board.pdf"))
+    reader = PdfReader(board.save_pdf(tmp_path / "board.pdf", per="slide"))
     first = reader.pages[0]
     assert first.extract_text().startswith("Overview")
     assert "Three views." in first.extract_text()
@@ -159,13 +160,13 @@ def test_a_highlight_note_is_printed_on_its_page(tmp_path):
         SALES,
         slides=[
             Slide(
-                presets.chart("column", x="Region", y="Revenue"),
+                presets.chart(kind="column", x="Region", y="Revenue"),
                 presets.highlight(where={"Region": "Europe"}, note="Europe came second"),
             )
         ],
         formats={"Revenue": "$"},
     )
-    path = story.save_pdf(tmp_path / "notes.pdf", steps=True)
+    path = story.save_pdf(tmp_path / "notes.pdf")
     pages = [" ".join(page.extract_text().split()) for page in PdfReader(path).pages]
     assert "Europe came second" in pages[1]
     # The text alternative stays the pictures' own (for screen readers), not printed.
@@ -177,7 +178,7 @@ def test_a_highlight_note_is_printed_on_its_page(tmp_path):
 def test_a_drill_down_prints_each_view_it_moves_through_once_over_its_notes(tmp_path):
     steps = presets.zoom(SALES, levels=["Region", "Country"], path=["Europe"], y="Revenue")
     story = Story(SALES, slides=[Slide(*steps, title="Europe up close", notes="Europe leads.")])
-    reader = PdfReader(story.save_pdf(tmp_path / "zoom.pdf"))
+    reader = PdfReader(story.save_pdf(tmp_path / "zoom.pdf", per="slide"))
     first = reader.pages[0]
     # Down to Europe and back up: the world, then Europe (going back adds no picture).
     assert len(first.images) == 2

@@ -72,7 +72,7 @@ def sales_story(**options):
                 title="Europe up close",
             ),
             Slide(
-                presets.chart("line", x="Month", y="Revenue", color="Region", duration=0.4),
+                presets.chart(kind="line", x="Month", y="Revenue", color="Region", duration=0.4),
                 title="Over time",
             ),
         ],
@@ -224,7 +224,7 @@ def test_play_mode_advances_on_its_own(open_file, tmp_path):
     story = Story(
         SALES,
         slides=[
-            Slide(presets.chart(kind, x="Region", y="Revenue", duration=0.1))
+            Slide(presets.chart(kind=kind, x="Region", y="Revenue", duration=0.1))
             for kind in ("column", "pie", "treemap")
         ],
     )
@@ -258,9 +258,9 @@ def slides_reached(page, seconds):
 def test_play_mode_rests_as_long_as_the_story_slide_and_step_say(open_file, tmp_path):
     # Story: 0.1 s; slide 2 rests 5 s on its own; the last slide's step 0.1 s again.
     slides = [
-        Slide(presets.chart("column", x="Region", y="Revenue", duration=0.1)),
-        Slide(presets.chart("pie", x="Region", y="Revenue", duration=0.1), hold=5),
-        Slide(presets.chart("treemap", x="Region", y="Revenue", duration=0.1)),
+        Slide(presets.chart(kind="column", x="Region", y="Revenue", duration=0.1)),
+        Slide(presets.chart(kind="pie", x="Region", y="Revenue", duration=0.1), hold=5),
+        Slide(presets.chart(kind="treemap", x="Region", y="Revenue", duration=0.1)),
     ]
     path = Story(SALES, slides=slides, hold=0.1, loop=False).save_html(tmp_path / "hold.html")
     watch, page = open_story(open_file, path)
@@ -334,7 +334,7 @@ def test_markup_in_data_and_titles_is_shown_as_text_and_never_runs(open_file, tm
     story = Story(
         table,
         title='<img src=x onerror="window.pwned=2">',
-        slides=[Slide(presets.chart("column", x="Name", y="Value"), title=XSS, notes=XSS)],
+        slides=[Slide(presets.chart(kind="column", x="Name", y="Value"), title=XSS, notes=XSS)],
     )
     page_text = story.to_html()
     assert XSS not in page_text
@@ -428,13 +428,16 @@ def test_a_lazy_story_with_means_plays_across_its_own_tables(open_file, tmp_path
     story = Story(
         source,
         slides=[
-            Slide(presets.chart("column", x="Region", y="Revenue")),
+            Slide(presets.chart(kind="column", x="Region", y="Revenue")),
             Slide(
                 presets.chart(
-                    "column", x="Region", y="mean(Units)", filter=Filter.isin("Channel", ["Online"])
+                    kind="column",
+                    x="Region",
+                    y="mean(Units)",
+                    filter=Filter.isin("Channel", ["Online"]),
                 )
             ),
-            Slide(presets.chart("bar", x="Product", y="count(Units)")),
+            Slide(presets.chart(kind="bar", x="Product", y="count(Units)")),
         ],
     )
     watch, page = open_story(
@@ -453,7 +456,7 @@ def test_a_lazy_story_with_means_plays_across_its_own_tables(open_file, tmp_path
 def test_direction_controls_in_the_info_panel_are_shown_not_obeyed(open_file, tmp_path):
     story = Story(
         {"Region": ["\u202eevil", "North"], "Revenue": [1.0, 3.0]},
-        slides=[Slide(presets.chart("column", x="Region", y="Revenue"))],
+        slides=[Slide(presets.chart(kind="column", x="Region", y="Revenue"))],
     )
     story = story.replace(provenance={"spec": "\u202eevil.yaml"})
     watch, page = open_story(open_file, story.save_html(tmp_path / "bidi.html"))
@@ -500,9 +503,9 @@ def test_a_step_the_engine_refuses_is_said_on_that_step_and_the_story_goes_on(op
     story = Story(
         SALES,
         slides=[
-            Slide(presets.chart("column", x="Region", y="Revenue"), title="One"),
-            Slide(presets.chart("bar", x="Country", y="Revenue"), title="Two"),
-            Slide(presets.chart("pie", x="Product", y="Revenue"), title="Three"),
+            Slide(presets.chart(kind="column", x="Region", y="Revenue"), title="One"),
+            Slide(presets.chart(kind="bar", x="Country", y="Revenue"), title="Two"),
+            Slide(presets.chart(kind="pie", x="Product", y="Revenue"), title="Three"),
         ],
     )
     document = json.loads(story.to_json())
@@ -532,7 +535,7 @@ def test_a_refused_dashboard_step_is_said_and_the_dashboard_goes_on(open_file, t
     story = Story(
         SALES,
         slides=[
-            Slide(presets.chart("column", x="Region", y="Revenue"), title="One"),
+            Slide(presets.chart(kind="column", x="Region", y="Revenue"), title="One"),
             Dashboard(
                 presets.morph(SALES, ["column", "bar", "pie"], x="Region", y="Revenue"),
                 presets.morph(SALES, ["column", "bar", "pie"], x="Product", y="Units"),
@@ -581,8 +584,8 @@ def test_a_dashboard_list_keeps_its_arrow_keys(open_file, tmp_path):
         SALES,
         slides=[
             Dashboard(
-                presets.chart("column", x="Region", y="Revenue"),
-                presets.chart("bar", x="Revenue", y="Product"),
+                presets.chart(kind="column", x="Region", y="Revenue"),
+                presets.chart(kind="bar", x="Revenue", y="Product"),
             )
         ],
     )
@@ -610,12 +613,12 @@ def colors_in(page):
 
 def test_a_category_keeps_its_colour_on_every_slide(open_file, tmp_path):
     slides = [
-        Slide(presets.chart("stacked_column", x="Channel", y="Revenue", color="Region")),
-        Slide(presets.chart("stacked_column", x="Channel", y="Revenue", color="Product")),
+        Slide(presets.chart(kind="stacked_column", x="Channel", y="Revenue", color="Region")),
+        Slide(presets.chart(kind="stacked_column", x="Channel", y="Revenue", color="Product")),
         # Two regions only: the engine alone would paint them in the first two colours.
         Slide(
             presets.chart(
-                "column",
+                kind="column",
                 x="Region",
                 y="Revenue",
                 color="Region",
@@ -623,7 +626,7 @@ def test_a_category_keeps_its_colour_on_every_slide(open_file, tmp_path):
             )
         ),
         # Colouring by nothing, the marks take no category's colour.
-        Slide(presets.chart("column", x="Channel", y="Units")),
+        Slide(presets.chart(kind="column", x="Channel", y="Units")),
     ]
     story = Story(SALES, slides=slides)
     regions, products = story.colors["Region"], story.colors["Product"]
@@ -665,11 +668,11 @@ def test_a_highlight_dims_the_other_marks_and_shows_its_note(open_file, tmp_path
         SALES,
         slides=[
             Slide(
-                presets.chart("column", x="Region", y="Revenue"),
+                presets.chart(kind="column", x="Region", y="Revenue"),
                 presets.highlight(
                     where={"Region": "Europe"}, note="Europe: second only to the Americas"
                 ),
-                presets.chart("column", x="Region", y="Revenue"),
+                presets.chart(kind="column", x="Region", y="Revenue"),
             )
         ],
     )
@@ -772,7 +775,7 @@ def test_a_brand_theme_dresses_the_story_with_its_covers_font_and_logo(open_file
     story = Story(
         SALES,
         title="Sales in review",
-        slides=[Slide(presets.chart("column", x="Region", y="Revenue"), title="By region")],
+        slides=[Slide(presets.chart(kind="column", x="Region", y="Revenue"), title="By region")],
         theme=tmp_path / "brand.yaml",
     )
     watch, page = open_story(
@@ -835,7 +838,7 @@ def test_destroy_stops_timers_keys_and_engines(open_file, sales_file):
 def test_the_tooltip_reads_the_mark_in_the_story_formats(open_file, tmp_path):
     story = Story(
         SALES,
-        slides=[Slide(presets.chart("column", x="Region", y="Revenue"))],
+        slides=[Slide(presets.chart(kind="column", x="Region", y="Revenue"))],
         formats={"Revenue": "$"},
     )
     watch, page = open_story(

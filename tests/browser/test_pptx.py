@@ -36,19 +36,21 @@ def deck(tmp_path_factory):
                 title="Morphs",
                 notes="{Region.top} leads.",
             ),
-            Slide(presets.chart("line", x="Month", y="Revenue"), title="Trend"),
+            Slide(presets.chart(kind="line", x="Month", y="Revenue"), title="Trend"),
             Slide(
-                presets.chart("pie", x="Region", y="Revenue"),
-                presets.chart("treemap", x="Product", y="Revenue"),
+                presets.chart(kind="pie", x="Region", y="Revenue"),
+                presets.chart(kind="treemap", x="Product", y="Revenue"),
                 title="Shares",
             ),
             Slide(
-                presets.chart("scatter", x="Revenue", y="Profit", color="Product", by="Country"),
+                presets.chart(
+                    kind="scatter", x="Revenue", y="Profit", color="Product", by="Country"
+                ),
                 title="Points",
             ),
             Dashboard(
-                presets.chart("bar", x="Product", y="Units"),
-                presets.chart("column", x="Region", y="Revenue"),
+                presets.chart(kind="bar", x="Product", y="Units"),
+                presets.chart(kind="column", x="Region", y="Revenue"),
                 title="Board",
             ),
         ],
@@ -186,7 +188,7 @@ def test_per_slide_gives_a_slide_per_story_slide_and_a_donut_is_a_doughnut(tmp_p
             Slide(
                 presets.morph(SALES, ["column", "pie"], x="Region", y="Revenue"), title="Two steps"
             ),
-            Slide(presets.chart("donut", x="Product", y="Revenue"), title="Ring"),
+            Slide(presets.chart(kind="donut", x="Product", y="Revenue"), title="Ring"),
         ],
     )
     pptx = Presentation(str(story.save_pptx(tmp_path / "deck.pptx", per="slide")))

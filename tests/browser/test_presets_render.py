@@ -46,7 +46,7 @@ def assert_drawn_and_changing(results):
 
 def test_every_chart_kind_renders_in_turn(vizzu):
     kinds = list(presets.KINDS)
-    steps = [presets.chart(kind, data=SALES, title=kind, **arguments(kind)) for kind in kinds]
+    steps = [presets.chart(kind=kind, data=SALES, title=kind, **arguments(kind)) for kind in kinds]
     results = play(vizzu, steps)
     assert [r["title"] for r in results] == kinds
     assert_drawn_and_changing(results)
@@ -131,7 +131,7 @@ def test_filters_with_quotes_markup_and_unicode_select_exactly_their_rows(vizzu)
         FILTER_RECORDS, {"json": data.to_json().decode(), "filter": spec.to_dict()}
     )
     assert kept == TRICKY[:3]
-    step = presets.chart("column", x="Name", y="Value", filter=spec, data=data)
+    step = presets.chart(kind="column", x="Name", y="Value", filter=spec, data=data)
     results = vizzu.page.evaluate(RUN_STEPS, {"json": story_json(data, [step]), "duration": 0.05})
     assert results[0]["ink"] > MIN_INK
     assert vizzu.page.evaluate("window.alerted") is None

@@ -20,8 +20,8 @@ def test_a_dashboards_words_follow_a_click_and_the_info_panel_shows_their_querie
 
     def board():
         return Dashboard(
-            presets.chart("line", x="Month", y="Revenue", title="Revenue {sum(Revenue)}"),
-            presets.chart("bar", x="Revenue", y="Region"),
+            presets.chart(kind="line", x="Month", y="Revenue", title="Revenue {sum(Revenue)}"),
+            presets.chart(kind="bar", x="Revenue", y="Region"),
             title="{count(Country)} countries",
             notes="{Product.top(Units)} sells {sum(Units, Product=Product.top(Units))} units",
             cross_filter=["Region"],
@@ -30,7 +30,7 @@ def test_a_dashboards_words_follow_a_click_and_the_info_panel_shows_their_querie
     story = Story(
         sales,
         formats={"Revenue": "$"},
-        slides=[Slide(presets.chart("column", x="Region", y="Revenue")), board()],
+        slides=[Slide(presets.chart(kind="column", x="Region", y="Revenue")), board()],
     )
     path = story.save_html(tmp_path / "words.html")
     europe = sales.filter(pa.compute.equal(sales["Region"], "Europe"))
@@ -75,13 +75,13 @@ def test_the_chart_titles_the_player_shows_are_the_ones_every_other_output_reads
         samples.sales(),
         slides=[
             Slide(
-                presets.chart("column", x="Region", y="Revenue", title="Revenue by region"),
+                presets.chart(kind="column", x="Region", y="Revenue", title="Revenue by region"),
                 Step(config={"y": "Units"}),  # sets no title: the last one stays
                 Step(config={"title": ""}),  # an empty title clears it
             ),
             Dashboard(
-                presets.chart("bar", x="Product", y="Units", title="Units by product"),
-                presets.chart("column", x="Region", y="Revenue", title="Revenue by region"),
+                presets.chart(kind="bar", x="Product", y="Units", title="Units by product"),
+                presets.chart(kind="column", x="Region", y="Revenue", title="Revenue by region"),
             ),
         ],
     )

@@ -87,7 +87,7 @@ def test_a_slide_on_the_data_after_a_timeline_over_its_integer_year_is_drawn(ope
     # the engine cannot hold both in one chart, so the player starts a new one.
     race = presets.timeline(COUNTRIES, time="year", x="continent", y="pop")
     scatter = presets.chart(
-        "scatter", x="gdpPercap", y="lifeExp", by="country", filter={"year": [2007, 2007]}
+        kind="scatter", x="gdpPercap", y="lifeExp", by="country", filter={"year": [2007, 2007]}
     )
     path = Story(COUNTRIES, slides=[Slide(race), Slide(scatter)]).save_html(tmp_path / "s.html")
     page, errors = opened(path, "1.12")

@@ -29,7 +29,9 @@ def story():
                 presets.morph(SALES, ["column", "pie"], x="Region", y="Revenue", duration=0.5),
                 title="Where revenue comes from",
             ),
-            Slide(presets.chart("treemap", x="Region", y="Revenue", duration=0.4), title="Shares"),
+            Slide(
+                presets.chart(kind="treemap", x="Region", y="Revenue", duration=0.4), title="Shares"
+            ),
         ],
     )
 
@@ -57,10 +59,10 @@ def board_story():
     return Story(
         SALES,
         slides=[
-            Slide(presets.chart("column", x="Region", y="Revenue", duration=0.3)),
+            Slide(presets.chart(kind="column", x="Region", y="Revenue", duration=0.3)),
             Dashboard(
-                presets.chart("line", x="Month", y="Revenue", duration=0.4),
-                presets.chart("pie", x="Product", y="Units", duration=0.2),
+                presets.chart(kind="line", x="Month", y="Revenue", duration=0.4),
+                presets.chart(kind="pie", x="Product", y="Units", duration=0.2),
             ),
         ],
     )
@@ -260,8 +262,10 @@ def test_a_long_step_streams_its_frames_so_memory_stays_flat(tmp_path):
     import tracemalloc
 
     def peak(duration):
-        long = presets.chart("pie", x="Region", y="Revenue").with_animation(duration=duration)
-        made = Story(SALES, slides=[Slide(presets.chart("column", x="Region", y="Revenue"), long)])
+        long = presets.chart(kind="pie", x="Region", y="Revenue").with_animation(duration=duration)
+        made = Story(
+            SALES, slides=[Slide(presets.chart(kind="column", x="Region", y="Revenue"), long)]
+        )
         made.to_json()
         tracemalloc.start()
         try:

@@ -350,7 +350,7 @@ def text_story(case: dict[str, Any]) -> Any:
             "Units": pa.array(columns["Units"], pa.int64()),
         }
     )
-    step = presets.chart("column", x="Region", y="Sales", filter=case["filter"])
+    step = presets.chart(kind="column", x="Region", y="Sales", filter=case["filter"])
     return Story(
         data,
         formats=case["formats"],
@@ -406,9 +406,9 @@ def display_stories() -> list[Any]:
             sales,
             formats={"Revenue": "$"},
             slides=[
-                Slide(presets.chart("column", x="Month", y="Revenue")),
-                Slide(presets.chart("bar", x="mean(Units)", y="Region")),
-                Slide(presets.chart("column", x="Product", y="count(Country)")),
+                Slide(presets.chart(kind="column", x="Month", y="Revenue")),
+                Slide(presets.chart(kind="bar", x="mean(Units)", y="Region")),
+                Slide(presets.chart(kind="column", x="Product", y="count(Country)")),
             ],
         ),
         Story(
@@ -417,7 +417,7 @@ def display_stories() -> list[Any]:
             formats={"lifeExp": {"suffix": " years", "decimals": 2}},
             labels={"lifeExp": "Life expectancy"},
             slides=[
-                Slide(presets.chart("column", x=dim, y=f"{agg}(lifeExp)"))
+                Slide(presets.chart(kind="column", x=dim, y=f"{agg}(lifeExp)"))
                 for dim, agg in (("At", "mean"), ("Day", "sum"), ("Open", "max"), ("Team", "min"))
             ],
         ),

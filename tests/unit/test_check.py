@@ -33,7 +33,7 @@ def test_a_well_made_story_has_no_findings():
                     color="Region",
                 )
             ),
-            Slide(presets.chart("treemap", x="Region", y="Revenue", color="Product")),
+            Slide(presets.chart(kind="treemap", x="Region", y="Revenue", color="Product")),
         ],
         formats={"Revenue": "$"},
     )
@@ -42,11 +42,11 @@ def test_a_well_made_story_has_no_findings():
 
 def test_a_category_that_blinks_out_and_back_is_flicker():
     steps = [
-        presets.chart("column", x="Country", y="Revenue"),
+        presets.chart(kind="column", x="Country", y="Revenue"),
         presets.chart(
-            "column", x="Country", y="Revenue", filter=~Filter.isin("Country", ["Kenya"])
+            kind="column", x="Country", y="Revenue", filter=~Filter.isin("Country", ["Kenya"])
         ),
-        presets.chart("column", x="Country", y="Revenue"),
+        presets.chart(kind="column", x="Country", y="Revenue"),
     ]
     findings = checked(Story(SALES, slides=[Slide(steps)]))
     assert [(f.kind, f.slide, f.step) for f in findings] == [("flicker", 1, 2)]
@@ -90,10 +90,10 @@ def test_a_new_palette_for_a_new_colour_dimension_is_fine():
     story = Story(
         SALES,
         slides=[
-            Slide(presets.chart("stacked_column", x="Channel", y="Revenue", color="Region")),
+            Slide(presets.chart(kind="stacked_column", x="Channel", y="Revenue", color="Region")),
             Slide(
                 presets.chart(
-                    "stacked_column", x="Channel", y="Revenue", color="Product", style=palette
+                    kind="stacked_column", x="Channel", y="Revenue", color="Product", style=palette
                 )
             ),
         ],
@@ -108,8 +108,8 @@ def region_then_product(**options):
     return Story(
         SALES,
         slides=[
-            Slide(presets.chart("stacked_column", x="Channel", y="Revenue", color="Region")),
-            Slide(presets.chart("stacked_column", x="Channel", y="Revenue", color="Product")),
+            Slide(presets.chart(kind="stacked_column", x="Channel", y="Revenue", color="Region")),
+            Slide(presets.chart(kind="stacked_column", x="Channel", y="Revenue", color="Product")),
         ],
         **options,
     )
@@ -133,8 +133,8 @@ def test_changing_everything_at_once_is_reported():
         SALES,
         slides=[
             Slide(
-                presets.chart("scatter", x="Revenue", y="Profit", by="Country"),
-                presets.chart("pie", x="Region", y="Revenue", filter={"Channel": ["Online"]}),
+                presets.chart(kind="scatter", x="Revenue", y="Profit", by="Country"),
+                presets.chart(kind="pie", x="Region", y="Revenue", filter={"Channel": ["Online"]}),
             )
         ],
     )
@@ -143,8 +143,8 @@ def test_changing_everything_at_once_is_reported():
 
 def test_an_axis_that_jumps_is_reported():
     steps = [
-        presets.chart("column", x="Region", y="Revenue", filter={"Month": ["2021-01-01"]}),
-        presets.chart("column", x="Region", y="Revenue"),
+        presets.chart(kind="column", x="Region", y="Revenue", filter={"Month": ["2021-01-01"]}),
+        presets.chart(kind="column", x="Region", y="Revenue"),
     ]
     findings = checked(Story(SALES, slides=[Slide(steps)]))
     assert [f.kind for f in findings] == ["axis"]
@@ -153,7 +153,7 @@ def test_an_axis_that_jumps_is_reported():
 
 def test_a_step_that_shows_nothing_is_reported():
     step = presets.chart(
-        "column",
+        kind="column",
         x="Country",
         y="Revenue",
         filter=Filter.isin("Region", ["Europe"]) & Filter.isin("Country", ["Japan"]),
@@ -166,7 +166,7 @@ def test_a_step_that_shows_nothing_is_reported():
 
 def test_too_many_marks_are_reported():
     big = encode({"Id": [str(i) for i in range(1500)], "Value": [1.0] * 1500})
-    findings = checked(Story(big, slides=[Slide(presets.chart("column", x="Id", y="Value"))]))
+    findings = checked(Story(big, slides=[Slide(presets.chart(kind="column", x="Id", y="Value"))]))
     assert [f.kind for f in findings] == ["marks", "labels"]
     assert findings[0].message.startswith(
         "1,500 marks are more than a chart can show legibly (1,000)"
@@ -202,13 +202,13 @@ def test_the_example_at_scale_has_no_findings(tmp_path, capsys):
 
 
 def test_more_value_labels_than_fit_are_reported():
-    crowded = Story(SALES, slides=[Slide(presets.chart("column", x="Month", y="Revenue"))])
+    crowded = Story(SALES, slides=[Slide(presets.chart(kind="column", x="Month", y="Revenue"))])
     findings = [f for f in crowded.check() if f.kind == "labels"]
     assert len(findings) == 1
     assert findings[0].message.startswith("46 value labels need about")  # two months are missing
     roomy = Story(
         SALES,
-        slides=[Slide(presets.chart("column", x="Region", y="Revenue"))],
+        slides=[Slide(presets.chart(kind="column", x="Region", y="Revenue"))],
         formats={"Revenue": "$"},
     )
     assert roomy.check() == []
@@ -230,7 +230,7 @@ def test_a_horizontal_bar_races_labels_stack_down_the_slide_so_15_fit():
     story = Story(data, slides=[Slide(race)], formats={"pop": "people"})
     assert story.check() == []
     # The same 15 labels side by side under columns do collide.
-    columns = presets.chart("column", x="country", y="pop", filter={"year": "2007"})
+    columns = presets.chart(kind="column", x="country", y="pop", filter={"year": "2007"})
     side_by_side = Story(data, slides=[Slide(columns)], formats={"pop": "people"})
     assert [str(f) for f in side_by_side.check()] == [
         "slide 1, step 1: 15 value labels need about 1,388 px side by side, more than a slide has; "
@@ -241,7 +241,7 @@ def test_a_horizontal_bar_races_labels_stack_down_the_slide_so_15_fit():
 def test_more_bar_labels_than_a_slide_is_high_are_reported():
     bars = Story(
         SALES,
-        slides=[Slide(presets.chart("bar", x="Month", y="Revenue"))],
+        slides=[Slide(presets.chart(kind="bar", x="Month", y="Revenue"))],
         formats={"Revenue": "$"},
     )
     assert [str(f) for f in bars.check()] == [
@@ -253,7 +253,7 @@ def test_more_bar_labels_than_a_slide_is_high_are_reported():
 def test_a_pie_of_many_labelled_slices_is_reported():
     pie = Story(
         SALES,
-        slides=[Slide(presets.chart("pie", x="Month", y="Revenue"))],
+        slides=[Slide(presets.chart(kind="pie", x="Month", y="Revenue"))],
         formats={"Revenue": "$"},
     )
     assert [f.kind for f in pie.check()] == ["labels"]
@@ -263,8 +263,8 @@ def test_a_large_measure_without_a_unit_is_reported_once():
     story = Story(
         SALES,
         slides=[
-            Slide(presets.chart("column", x="Region", y="Revenue")),
-            Slide(presets.chart("bar", x="Region", y="Revenue")),
+            Slide(presets.chart(kind="column", x="Region", y="Revenue")),
+            Slide(presets.chart(kind="bar", x="Region", y="Revenue")),
         ],
     )
     findings = [f for f in story.check() if f.kind == "format"]
@@ -280,8 +280,8 @@ def test_a_large_measure_without_a_unit_is_reported_once():
 
 def test_a_step_longer_than_the_time_budget_is_reported():
     steps = [
-        presets.chart("column", x="Region", y="Revenue"),
-        presets.chart("column", x="Region", y="Revenue", duration=3),
+        presets.chart(kind="column", x="Region", y="Revenue"),
+        presets.chart(kind="column", x="Region", y="Revenue", duration=3),
     ]
     findings = checked(Story(SALES, slides=[Slide(*steps)], formats={"Revenue": "$"}))
     assert [str(f) for f in findings] == [
@@ -297,8 +297,8 @@ def test_a_step_within_the_budget_by_default_is_not_slow():
 
 def test_value_labels_that_change_measure_on_the_same_marks_are_untrue_in_motion():
     steps = [
-        presets.chart("column", x="Region", y="Revenue"),
-        presets.chart("column", x="Region", y="Profit"),
+        presets.chart(kind="column", x="Region", y="Revenue"),
+        presets.chart(kind="column", x="Region", y="Profit"),
     ]
     findings = checked(
         Story(SALES, slides=[Slide(*steps)], formats={"Revenue": "$", "Profit": "$"})
@@ -311,8 +311,8 @@ def test_value_labels_that_change_measure_on_the_same_marks_are_untrue_in_motion
 
 def test_marks_that_cross_fade_to_another_measure_are_not_untrue():
     steps = [
-        presets.chart("column", x="Region", y="Revenue"),
-        presets.chart("column", x="Product", y="Profit"),
+        presets.chart(kind="column", x="Region", y="Revenue"),
+        presets.chart(kind="column", x="Product", y="Profit"),
     ]
     story = Story(SALES, slides=[Slide(*steps)], formats={"Revenue": "$", "Profit": "$"})
     assert story.to_dict()["slides"][0]["steps"][1]["animation"]["regroupStrategy"] == "fade"

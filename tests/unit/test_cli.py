@@ -212,7 +212,7 @@ def _notebook_showing(tmp_path, edit=None, markdown="# Saved story"):
     story = Story(
         samples.sales(),
         title="Saved",
-        slides=[Slide(presets.chart("column", x="Region", y="Revenue"))],
+        slides=[Slide(presets.chart(kind="column", x="Region", y="Revenue"))],
     )
     page = story._repr_mimebundle_()["text/html"]
     if edit is not None:

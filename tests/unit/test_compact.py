@@ -18,8 +18,8 @@ def states(steps, data=SALES):
 
 def test_sums_are_grouped_by_every_dimension_any_step_uses():
     steps = [
-        presets.chart("stacked_column", x="Region", y="Revenue", color="Product"),
-        presets.chart("column", x="Country", y="Revenue", filter={"Channel": ["Online"]}),
+        presets.chart(kind="stacked_column", x="Region", y="Revenue", color="Product"),
+        presets.chart(kind="column", x="Country", y="Revenue", filter={"Channel": ["Online"]}),
     ]
     small = compact(SALES, states(steps))
     assert small.names == ["Region", "Product", "Country", "Channel", "Revenue"]
@@ -32,8 +32,10 @@ def test_sums_are_grouped_by_every_dimension_any_step_uses():
 def test_every_step_shows_the_same_numbers_from_compacted_data():
     steps = [
         *presets.zoom(SALES, ["Region", "Country", "Product"], ["Europe", "Germany"], y="Revenue"),
-        presets.chart("bar", x="Product", y="min(Profit)"),
-        presets.chart("bar", x="Channel", y="max(Units)", filter=Filter.isin("Region", ["Africa"])),
+        presets.chart(kind="bar", x="Product", y="min(Profit)"),
+        presets.chart(
+            kind="bar", x="Channel", y="max(Units)", filter=Filter.isin("Region", ["Africa"])
+        ),
     ]
     raw = states(steps)
     small = compact(SALES, raw)
@@ -50,21 +52,21 @@ def test_every_step_shows_the_same_numbers_from_compacted_data():
     ("step", "reason"),
     [
         (
-            presets.chart("column", x="Region", y="mean(Revenue)"),
+            presets.chart(kind="column", x="Region", y="mean(Revenue)"),
             "mean(Revenue) does not decompose over groups",
         ),
         (
-            presets.chart("column", x="Region", y="count(Units)"),
+            presets.chart(kind="column", x="Region", y="count(Units)"),
             "count(Units) does not decompose over groups",
         ),
         (
             presets.chart(
-                "column", x="Region", y="Revenue", filter=Filter.between("Revenue", 0, 1e5)
+                kind="column", x="Region", y="Revenue", filter=Filter.between("Revenue", 0, 1e5)
             ),
             "a filter reads 'Revenue' row by row",
         ),
         (
-            presets.chart("column", x="Region", y="Revenue", filter=Filter.raw("r => true")),
+            presets.chart(kind="column", x="Region", y="Revenue", filter=Filter.raw("r => true")),
             "a JavaScript filter may read any column",
         ),
         (Step(config={"x": "Region"}), "a chart without a measure counts records"),
@@ -77,15 +79,15 @@ def test_what_does_not_decompose_keeps_every_row(step, reason):
 
 def test_a_measure_with_two_aggregators_keeps_every_row():
     steps = [
-        presets.chart("column", x="Region", y="Revenue"),
-        presets.chart("column", x="Region", y="max(Revenue)"),
+        presets.chart(kind="column", x="Region", y="Revenue"),
+        presets.chart(kind="column", x="Region", y="max(Revenue)"),
     ]
     assert plan(SALES, states(steps)).reason == "'Revenue' is used with both sum and max"
 
 
 def test_groups_without_values_stay_missing():
     data = encode({"d": ["a", "a", "b"], "m": [1.0, 2.0, None]})
-    small = compact(data, states([presets.chart("column", x="d", y="m")], data))
+    small = compact(data, states([presets.chart(kind="column", x="d", y="m")], data))
     assert small["m"].to_list() == [3.0, None]
 
 
@@ -101,7 +103,10 @@ def test_timeline_placeholders_survive_compaction():
 def test_story_files_grow_with_what_is_shown_not_with_rows():
     big = encode(samples.sales(rows=200_000))
     story = Story(
-        big, slides=[Slide(presets.chart("stacked_bar", x="Country", y="Revenue", color="Product"))]
+        big,
+        slides=[
+            Slide(presets.chart(kind="stacked_bar", x="Country", y="Revenue", color="Product"))
+        ],
     )
     raw = Story(big, slides=story.slides, compact=False)
     assert len(story.to_json()) < len(raw.to_json()) / 100

@@ -192,7 +192,7 @@ def test_javascript_reads_durations_writes_links_and_is_written_with_pythons_con
 def test_every_slide_is_named_by_one_rule():
     from ipyreport import Slide, Story, presets, samples
 
-    chart = presets.chart("column", x="Region", y="Revenue")
+    chart = presets.chart(kind="column", x="Region", y="Revenue")
     untitled = Story(samples.sales(), slides=[Slide(chart), Slide(chart, title="Regions")])
     assert [(s["heading"], s["headingShown"]) for s in untitled.to_dict()["slides"]] == [
         ("Slide 1", False),

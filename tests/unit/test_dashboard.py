@@ -27,15 +27,15 @@ def checked(story):
 
 
 def trend():
-    return presets.chart("line", x="Month", y="Revenue", title="Trend")
+    return presets.chart(kind="line", x="Month", y="Revenue", title="Trend")
 
 
 def regions():
-    return presets.chart("bar", x="Region", y="Revenue", title="Regions")
+    return presets.chart(kind="bar", x="Region", y="Revenue", title="Regions")
 
 
 def products():
-    return presets.chart("column", x="Product", y="Units", title="Products")
+    return presets.chart(kind="column", x="Product", y="Units", title="Products")
 
 
 def board_story(*slides, **options):
@@ -68,7 +68,7 @@ def test_cross_filter_takes_names_not_one_string():
 def test_charts_step_together_and_a_shorter_chart_holds_its_last_step():
     story = board_story(
         Dashboard(
-            [regions(), presets.chart("pie", x="Region", y="Revenue")],
+            [regions(), presets.chart(kind="pie", x="Region", y="Revenue")],
             products(),
             title="Board",
         )
@@ -114,7 +114,7 @@ def test_a_bad_step_names_its_chart():
     with pytest.raises(StepError, match=r"^slide 2, chart 2, step 1: .*'Revenu'"):
         board_story(
             Slide(regions()),
-            Dashboard(trend(), presets.chart("bar", x="Region", y="Revenu")),
+            Dashboard(trend(), presets.chart(kind="bar", x="Region", y="Revenu")),
         )
 
 
@@ -165,12 +165,12 @@ def test_without_cross_filter_the_data_is_grouped_by_the_charts_alone():
 def test_a_dashboard_does_not_interrupt_the_main_charts_steps():
     # The main chart goes from slide 1 straight to slide 3; the dashboard plays on its own charts.
     story = board_story(
-        Slide(presets.chart("column", x="Region", y="Revenue")),
+        Slide(presets.chart(kind="column", x="Region", y="Revenue")),
         Dashboard(
-            presets.chart("scatter", x="Revenue", y="Profit", by="Country"),
-            presets.chart("pie", x="Channel", y="Units", filter={"Product": ["Phones"]}),
+            presets.chart(kind="scatter", x="Revenue", y="Profit", by="Country"),
+            presets.chart(kind="pie", x="Channel", y="Units", filter={"Product": ["Phones"]}),
         ),
-        Slide(presets.chart("bar", x="Region", y="Revenue")),
+        Slide(presets.chart(kind="bar", x="Region", y="Revenue")),
     )
     assert checked(story) == []
 
@@ -180,8 +180,8 @@ def test_findings_inside_a_dashboard_name_the_chart():
         Dashboard(
             regions(),
             [
-                presets.chart("scatter", x="Revenue", y="Profit", by="Country"),
-                presets.chart("pie", x="Region", y="Revenue", filter={"Channel": ["Online"]}),
+                presets.chart(kind="scatter", x="Revenue", y="Profit", by="Country"),
+                presets.chart(kind="pie", x="Region", y="Revenue", filter={"Channel": ["Online"]}),
             ],
         )
     )
@@ -199,7 +199,7 @@ def test_a_chart_that_cannot_follow_the_cross_filter_is_reported():
         slides=[
             Dashboard(
                 regions(),
-                presets.chart("line", x="Month", y="Revenue").using("monthly"),
+                presets.chart(kind="line", x="Month", y="Revenue").using("monthly"),
                 cross_filter=["Region"],
             )
         ],
@@ -230,7 +230,7 @@ def test_a_lazy_mean_that_clicks_would_filter_is_refused_with_the_fix(tmp_path):
         Story(
             lazy(tmp_path),
             slides=[
-                Dashboard(regions(), presets.chart("column", x="Product", y="mean(Units)")),
+                Dashboard(regions(), presets.chart(kind="column", x="Product", y="mean(Units)")),
             ],
         )
     message = str(error.value)
@@ -243,8 +243,8 @@ def test_video_plans_a_dashboard_step_by_its_longest_chart():
     story = board_story(
         Slide(regions()),
         Dashboard(
-            [trend(), presets.chart("area", x="Month", y="Revenue", duration=3)],
-            [products(), presets.chart("pie", x="Product", y="Units", duration=2)],
+            [trend(), presets.chart(kind="area", x="Month", y="Revenue", duration=3)],
+            [products(), presets.chart(kind="pie", x="Product", y="Units", duration=2)],
         ),
     )
     assert step_seconds(story.to_dict()) == [1.0, 1.0, 3.0]
@@ -324,9 +324,9 @@ def test_values_are_unchanged_by_compaction_for_every_region():
 
 def test_charts_side_by_side_that_colour_by_different_dimensions_are_reported():
     board = Dashboard(
-        presets.chart("stacked_column", x="Region", y="Revenue", color="Product"),
-        presets.chart("pie", x="Channel", y="Units"),
-        presets.chart("stacked_bar", x="Region", y="Units", color="Channel"),
+        presets.chart(kind="stacked_column", x="Region", y="Revenue", color="Product"),
+        presets.chart(kind="pie", x="Channel", y="Units"),
+        presets.chart(kind="stacked_bar", x="Region", y="Units", color="Channel"),
     )
     # Given their own colours (the default), products and channels read apart.
     assert checked(board_story(board)) == []
@@ -344,13 +344,13 @@ def test_charts_side_by_side_that_colour_by_different_dimensions_are_reported():
 
 def test_charts_side_by_side_with_one_colour_dimension_or_own_palettes_are_fine():
     same = Dashboard(
-        presets.chart("stacked_column", x="Region", y="Revenue", color="Product"),
-        presets.chart("pie", x="Product", y="Units"),
+        presets.chart(kind="stacked_column", x="Region", y="Revenue", color="Product"),
+        presets.chart(kind="pie", x="Product", y="Units"),
     )
     palette = {"plot": {"marker": {"colorPalette": "#1b9e77 #d95f02 #7570b3"}}}
     own = Dashboard(
-        presets.chart("stacked_column", x="Region", y="Revenue", color="Product"),
-        presets.chart("pie", x="Channel", y="Units", style=palette),
+        presets.chart(kind="stacked_column", x="Region", y="Revenue", color="Product"),
+        presets.chart(kind="pie", x="Channel", y="Units", style=palette),
     )
     assert checked(board_story(same)) == []
     assert checked(board_story(own)) == []
@@ -378,7 +378,7 @@ def test_any_dashboard_filters_exactly_for_any_pick(charts, cross, pick):
     """Whatever the charts and cross-filter, a filtered chart sums exactly what the rows do."""
     story = board_story(
         Dashboard(
-            *(presets.chart(kind, x=dim, y=measure) for kind, dim, measure in charts),
+            *(presets.chart(kind=kind, x=dim, y=measure) for kind, dim, measure in charts),
             cross_filter=cross,
         )
     )

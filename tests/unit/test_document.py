@@ -21,9 +21,9 @@ def every_feature() -> Story:
         sales,
         title="Everything",
         slides=[
-            Slide(presets.chart("column", x="Region", y="Revenue"), title="Plain", notes="n"),
+            Slide(presets.chart(kind="column", x="Region", y="Revenue"), title="Plain", notes="n"),
             Slide(
-                presets.chart("column", x="Region", y="Revenue", title="{Region.top} leads"),
+                presets.chart(kind="column", x="Region", y="Revenue", title="{Region.top} leads"),
                 presets.highlight(
                     where={"Region": "Europe"}, note="{share(Revenue, Region=Europe)}"
                 ),
@@ -31,17 +31,19 @@ def every_feature() -> Story:
                 notes="{caption}",
                 alt="{sum(Revenue)} in all",
             ),
-            Slide(presets.chart("bar", x="Revenue", y="Product"), notes="auto"),
+            Slide(presets.chart(kind="bar", x="Revenue", y="Product"), notes="auto"),
             Slide(
-                presets.chart("column", x="Region", y="mean(Units)", filter={"Channel": "Online"})
+                presets.chart(
+                    kind="column", x="Region", y="mean(Units)", filter={"Channel": "Online"}
+                )
             ),
             Slide(presets.timeline(sales, time="Month", x="Region", y="Revenue")),
             Slide(Step(config={"x": "Region"}, filter=Filter.raw("r => true"))),
             Dashboard(
-                presets.chart("line", x="Month", y="Revenue"),
+                presets.chart(kind="line", x="Month", y="Revenue"),
                 [
-                    presets.chart("bar", x="Revenue", y="Product"),
-                    presets.chart("pie", x="Product", y="Revenue"),
+                    presets.chart(kind="bar", x="Revenue", y="Product"),
+                    presets.chart(kind="pie", x="Product", y="Revenue"),
                 ],
                 title="Board: {sum(Revenue)}",
             ),
@@ -74,7 +76,9 @@ def test_a_lazily_read_document_keeps_to_the_schema():
         lazy(samples.sales()),
         slides=[
             Slide(
-                presets.chart("column", x="Region", y="mean(Units)", filter={"Channel": "Online"})
+                presets.chart(
+                    kind="column", x="Region", y="mean(Units)", filter={"Channel": "Online"}
+                )
             )
         ],
     )
@@ -105,7 +109,7 @@ def test_durations_and_lengths_are_read_from_the_document():
 def test_a_duration_written_in_seconds_or_milliseconds_lasts_that_long_in_the_video():
     from ipyreport.export.video import frame_plan
 
-    step = presets.chart("column", x="Region", y="Revenue")
+    step = presets.chart(kind="column", x="Region", y="Revenue")
     story = Story(
         samples.sales(),
         slides=[

@@ -14,7 +14,7 @@ def test_every_preset_makes_a_config_the_engine_takes(kind):
     wanted = {role: roles[role] for role in spec.required}
     if spec.color == "free":
         wanted["color"] = "Product"
-    step = presets.chart(kind, **wanted)
+    step = presets.chart(kind=kind, **wanted)
     assert engine_problem("config", step.config) is None
 
 

@@ -47,7 +47,7 @@ def test_readers_never_see_a_part_of_a_story_being_saved_again_and_again(tmp_pat
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # the footer's minute is not a part
     sales = samples.sales()
     stories = [
-        Story(sales, title=title, slides=[Slide(presets.chart(kind, x="Region", y="Revenue"))])
+        Story(sales, title=title, slides=[Slide(presets.chart(kind=kind, x="Region", y="Revenue"))])
         for title, kind in (("One", "column"), ("Two", "pie"))
     ]
     pages = {story.to_html() for story in stories}

@@ -75,7 +75,7 @@ AGGREGATORS = ["sum", "mean", "min", "max", "count"]
 @given(case=cases(), dimension=st.sampled_from(DIMENSIONS), aggregator=st.sampled_from(AGGREGATORS))
 def test_every_engine_draws_the_numbers_an_eager_story_draws(engine, case, dimension, aggregator):
     """Labels, their order, the null label, NaN as missing: the same table, cell for cell."""
-    step = presets.chart("column", x=dimension, y=f"{aggregator}(value)", filter=case.filter)
+    step = presets.chart(kind="column", x=dimension, y=f"{aggregator}(value)", filter=case.filter)
     eager = Story(case.encoded(), slides=[Slide(step)])
     source = ENGINES[engine](case.table.drop_columns(["__row"]))
     drawn = Story(source, slides=[Slide(step)])

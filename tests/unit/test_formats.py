@@ -80,7 +80,7 @@ def test_a_precision_that_merges_two_dates_is_refused():
 def story(**formats):
     return Story(
         samples.sales(),
-        slides=[Slide(presets.chart("column", x="Region", y="Revenue"))],
+        slides=[Slide(presets.chart(kind="column", x="Region", y="Revenue"))],
         formats=formats,
     )
 
@@ -122,7 +122,7 @@ def test_a_measure_unit_is_its_default_suffix():
 
     document = Story(
         encode(data, units={"Weight": "kg"}),
-        slides=[Slide(presets.chart("column", x="Region", y="Weight"))],
+        slides=[Slide(presets.chart(kind="column", x="Region", y="Weight"))],
     ).to_dict()
     assert "a 1.5K kg" in document["slides"][0]["steps"][0]["alt"]
 
@@ -139,7 +139,7 @@ def test_a_pandas_period_is_the_date_it_starts_on():
     )
     story = Story(
         frame,
-        slides=[Slide(presets.chart("column", x="Month", y="Revenue"))],
+        slides=[Slide(presets.chart(kind="column", x="Month", y="Revenue"))],
         formats={"Quarter": "quarter"},
     )
     document = story.to_dict()

@@ -5,7 +5,7 @@ import pytest
 from ipyreport import Slide, StepError, Story, presets, samples
 from ipyreport.spec import SpecError, build, loads
 
-COLUMN = presets.chart("column", x="Region", y="Revenue")
+COLUMN = presets.chart(kind="column", x="Region", y="Revenue")
 
 
 def story(*steps, **options):
@@ -27,7 +27,7 @@ def test_a_highlight_is_read_out_in_the_text_alternative():
 
 
 def test_a_value_range_is_said_in_the_measure_format():
-    step = COLUMN.highlighting({"Revenue": [200e6, None]})
+    step = presets.highlight(where={"Revenue": [200e6, None]})
     alt = story(step).to_dict()["slides"][0]["steps"][1]["alt"]
     assert alt.endswith("Highlighted: Revenue from $200.0M.")
 

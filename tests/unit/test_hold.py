@@ -8,7 +8,7 @@ from ipyreport.spec import build, loads
 
 
 def column():
-    return presets.chart("column", x="Region", y="Revenue")
+    return presets.chart(kind="column", x="Region", y="Revenue")
 
 
 def test_the_document_carries_each_level_of_hold():

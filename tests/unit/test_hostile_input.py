@@ -332,7 +332,7 @@ def test_first_and_last_of_a_polars_category_with_a_null_read_as_in_memory(kind)
     )
     titles = []
     for source in (frame, lazy(frame)):
-        chart = presets.chart("column", x="Level", y="Revenue")
+        chart = presets.chart(kind="column", x="Level", y="Revenue")
         story = Story(source, slides=[Slide(chart, title="{Level.first} to {Level.last}")])
         titles.append(story.to_dict()["slides"][0]["title"])
     first = "Low" if kind == "enum" else "High"
@@ -374,10 +374,10 @@ def _board():
     return Story(
         samples.sales(),
         slides=[
-            Slide(presets.chart("column", x="Region", y="Revenue")),
+            Slide(presets.chart(kind="column", x="Region", y="Revenue")),
             Dashboard(
-                presets.chart("column", x="Region", y="Revenue"),
-                presets.chart("pie", x="Product", y="Units"),
+                presets.chart(kind="column", x="Region", y="Revenue"),
+                presets.chart(kind="pie", x="Product", y="Units"),
             ),
         ],
     )
@@ -432,7 +432,7 @@ def test_a_player_takes_another_story_from_its_first_slide():
     for player, _ in _players():
         player.go(2)
         other = Story(
-            samples.sales(), slides=[Slide(presets.chart("bar", x="Region", y="Revenue"))]
+            samples.sales(), slides=[Slide(presets.chart(kind="bar", x="Region", y="Revenue"))]
         )
         player.story = other.to_json().decode("utf-8")
         assert (player.slide, player.step, player.selection) == (1, 1, {})

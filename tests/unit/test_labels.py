@@ -25,8 +25,8 @@ def story(**options):
         GAPMINDER,
         slides=[
             Slide(
-                presets.chart("column", x="continent", y="pop"),
-                presets.chart("column", x="continent", y="mean(lifeExp)"),
+                presets.chart(kind="column", x="continent", y="pop"),
+                presets.chart(kind="column", x="continent", y="mean(lifeExp)"),
             )
         ],
         **options,
@@ -55,7 +55,7 @@ def test_each_step_that_sets_an_axis_titles_it_by_its_display_name():
 
 
 def test_an_authors_own_axis_title_is_kept():
-    step = presets.chart("column", x="continent", y="pop")
+    step = presets.chart(kind="column", x="continent", y="pop")
     step.config["channels"]["y"]["title"] = "People"
     document = Story(GAPMINDER, slides=[Slide(step)], labels=LABELS).to_dict()
     assert document["slides"][0]["steps"][0]["config"]["channels"]["y"]["title"] == "People"

@@ -75,7 +75,7 @@ def _population(frame):
 
 
 def _story(source):
-    return Story(source, slides=[Slide(presets.chart("bar", x="continent", y="pop"))])
+    return Story(source, slides=[Slide(presets.chart(kind="bar", x="continent", y="pop"))])
 
 
 @pytest.mark.parametrize("version", [0, 1, 2])

@@ -82,7 +82,9 @@ def test_a_lazy_story_reads_only_what_its_steps_draw_and_matches_the_eager_one(f
                 data, ["stacked_bar", "percentage_bar"], x="Region", y="Revenue", color="Channel"
             )
         ),
-        Slide(presets.chart("bar", x="Product", y="max(Profit)", filter={"Region": ["Europe"]})),
+        Slide(
+            presets.chart(kind="bar", x="Product", y="max(Profit)", filter={"Region": ["Europe"]})
+        ),
     ]
     story = Story(source, slides=slides(source))
     assert sorted(story.data.names) == ["Channel", "Product", "Profit", "Region", "Revenue"]
@@ -101,13 +103,16 @@ def test_means_and_counts_get_tables_of_their_own_filtered_in_the_engine(folder)
     story = Story(
         source,
         slides=[
-            Slide(presets.chart("column", x="Region", y="Revenue")),
+            Slide(presets.chart(kind="column", x="Region", y="Revenue")),
             Slide(
                 presets.chart(
-                    "column", x="Region", y="mean(Units)", filter=Filter.isin("Channel", ["Online"])
+                    kind="column",
+                    x="Region",
+                    y="mean(Units)",
+                    filter=Filter.isin("Channel", ["Online"]),
                 )
             ),
-            Slide(presets.chart("bar", x="Product", y="count(Units)")),
+            Slide(presets.chart(kind="bar", x="Product", y="count(Units)")),
         ],
     )
     document = story.to_dict()
@@ -164,7 +169,7 @@ def test_a_lazy_story_refuses_javascript_filters(folder):
             slides=[
                 Slide(
                     presets.chart(
-                        "column", x="Region", y="mean(Revenue)", filter=Filter.raw("r => true")
+                        kind="column", x="Region", y="mean(Revenue)", filter=Filter.raw("r => true")
                     )
                 )
             ],
@@ -183,9 +188,9 @@ def test_a_lazy_timeline_fills_gaps_from_aggregates(folder):
 
 def test_color_determined_by_x_is_checked_in_the_engine(folder):
     source = lazy(folder)
-    step = presets.chart("bar", x="Country", y="Revenue", color="Region", data=source)
+    step = presets.chart(kind="bar", x="Country", y="Revenue", color="Region", data=source)
     assert step.config["channels"]["y"]["set"] == ["Country", "Region"]
-    refused = presets.chart("bar", x="Region", y="Revenue", color="Channel", data=source)
+    refused = presets.chart(kind="bar", x="Region", y="Revenue", color="Channel", data=source)
     assert source.scans == []
     (checked,) = step.resolve()
     assert (type(checked), checked.config) == (Step, step.config)
@@ -194,8 +199,8 @@ def test_color_determined_by_x_is_checked_in_the_engine(folder):
     # Asked with the story's one pass, and said of the step that asked.
     fresh = lazy(folder)
     slides = [
-        Slide(presets.chart("bar", x="Country", y="Revenue", color="Region", data=fresh)),
-        Slide(presets.chart("bar", x="Region", y="Revenue", color="Channel", data=fresh)),
+        Slide(presets.chart(kind="bar", x="Country", y="Revenue", color="Region", data=fresh)),
+        Slide(presets.chart(kind="bar", x="Region", y="Revenue", color="Channel", data=fresh)),
     ]
     with pytest.raises(presets.StepError, match="use stacked_bar or grouped_bar") as caught:
         Story(fresh, slides=slides)
@@ -216,7 +221,7 @@ def test_numbers_can_be_made_dimensions():
     table = pa.table({"Year": [2020, 2021, 2021], "Sales": [1.0, 2.0, 3.0]})
     source = lazy(table, dimensions=["Year"])
     assert source.roles["Year"] == "dimension"
-    story = Story(source, slides=[Slide(presets.chart("column", x="Year", y="Sales"))])
+    story = Story(source, slides=[Slide(presets.chart(kind="column", x="Year", y="Sales"))])
     assert story.data["Year"].categories == ("2020", "2021")
     assert np.allclose(story.data["Sales"].values, [1.0, 5.0])
 
@@ -268,7 +273,7 @@ def test_too_many_marks_name_the_step_and_the_dimension_to_drop():
     with pytest.raises(DataError) as caught:
         Story(
             encode(table, max_rows=None),
-            slides=[Slide(presets.chart("column", x="Id", y="Value"))],
+            slides=[Slide(presets.chart(kind="column", x="Id", y="Value"))],
         )
     assert str(caught.value) == (
         "slide 1, step 1 draws 25,000 marks, more than the 20,000 a chart can show; "
@@ -324,7 +329,7 @@ def _timeline(data, **options):
 
 
 def _bars(data):
-    return Slide(presets.chart("bar", x="country", y="gdpPercap"))
+    return Slide(presets.chart(kind="bar", x="country", y="gdpPercap"))
 
 
 def _morph(data):
@@ -336,7 +341,7 @@ def _zoom(data):
 
 
 def _means(data):
-    return Slide(presets.chart("column", x="continent", y="mean(lifeExp)"))
+    return Slide(presets.chart(kind="column", x="continent", y="mean(lifeExp)"))
 
 
 ORDERS_AROUND_A_TIMELINE = {

@@ -16,7 +16,7 @@ ROWS = {
 
 
 def test_ends_labels_the_series_and_its_value_hides_the_legend_and_makes_room():
-    step = presets.chart("line", x="year", y="lifeExp", color="country", ends=True)
+    step = presets.chart(kind="line", x="year", y="lifeExp", color="country", ends=True)
     assert step.ends is True
     assert step.config["channels"]["label"]["set"] == ["country", "lifeExp"]
     assert step.config["legend"] is None
@@ -26,7 +26,7 @@ def test_ends_labels_the_series_and_its_value_hides_the_legend_and_makes_room():
 
 def test_an_authors_style_is_laid_over_the_room_for_the_names():
     step = presets.chart(
-        "line",
+        kind="line",
         x="year",
         y="lifeExp",
         color="country",
@@ -37,13 +37,13 @@ def test_an_authors_style_is_laid_over_the_room_for_the_names():
 
 
 def test_a_step_without_ends_says_nothing_of_it():
-    step = presets.chart("line", x="year", y="lifeExp", color="country")
+    step = presets.chart(kind="line", x="year", y="lifeExp", color="country")
     assert step.ends is False
     assert "ends" not in step.to_dict()
 
 
 def test_the_document_carries_ends_to_the_player():
-    step = presets.chart("line", x="year", y="lifeExp", color="country", ends=True)
+    step = presets.chart(kind="line", x="year", y="lifeExp", color="country", ends=True)
     document = json.loads(Story(ROWS, slides=[Slide(step)]).to_json())
     assert document["slides"][0]["steps"][0]["ends"] is True
 
@@ -88,7 +88,7 @@ def test_a_spec_says_ends_true():
 def test_ends_on_what_has_no_line_ends_is_one_line_naming_the_fix(arguments, message):
     kind = arguments.pop("kind")
     with pytest.raises(StepError) as raised:
-        presets.chart(kind, **arguments)
+        presets.chart(kind=kind, **arguments)
     assert str(raised.value) == message
 
 
@@ -105,7 +105,7 @@ def test_a_step_takes_ends_as_true_or_false_only():
 def test_powerpoint_names_each_line_at_its_own_last_point_without_a_legend(tmp_path):
     from pptx import Presentation
 
-    step = presets.chart("line", x="year", y="lifeExp", color="country", ends=True)
+    step = presets.chart(kind="line", x="year", y="lifeExp", color="country", ends=True)
     path = Story(ROWS, slides=[Slide(step)]).save_pptx(tmp_path / "ends.pptx")
     (chart,) = [
         shape.chart for shape in Presentation(str(path)).slides[0].shapes if shape.has_chart
@@ -126,7 +126,7 @@ def test_powerpoint_names_each_line_at_its_own_last_point_without_a_legend(tmp_p
 def test_powerpoint_keeps_the_legend_of_lines_without_ends(tmp_path):
     from pptx import Presentation
 
-    step = presets.chart("line", x="year", y="lifeExp", color="country")
+    step = presets.chart(kind="line", x="year", y="lifeExp", color="country")
     path = Story(ROWS, slides=[Slide(step)]).save_pptx(tmp_path / "plain.pptx")
     (chart,) = [
         shape.chart for shape in Presentation(str(path)).slides[0].shapes if shape.has_chart

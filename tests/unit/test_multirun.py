@@ -254,7 +254,9 @@ def test_check_fresh_reads_a_multirun_folder(spec, tmp_path, capsys):
 
 
 def test_check_fresh_cannot_tell_for_a_story_made_in_python(tmp_path, capsys):
-    story = Story({"r": ["a"], "v": [1.0]}, slides=[Slide(presets.chart("column", x="r", y="v"))])
+    story = Story(
+        {"r": ["a"], "v": [1.0]}, slides=[Slide(presets.chart(kind="column", x="r", y="v"))]
+    )
     deck = story.save_html(tmp_path / "api.html")
     assert main(["build", "--check-fresh", str(deck)]) == 2
     assert capsys.readouterr().err == (

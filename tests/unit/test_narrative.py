@@ -28,7 +28,7 @@ def notes_of(story: Story) -> list[str]:
 
 
 def one_note(text: str, data=SALES, step=None) -> str:
-    step = step or presets.chart("column", x="Region", y="Revenue")
+    step = step or presets.chart(kind="column", x="Region", y="Revenue")
     return notes_of(sales_story(data, slides=[Slide(step, notes=text)]))[0]
 
 
@@ -52,7 +52,7 @@ def test_an_aggregate_reads_in_its_measures_format():
 
 
 def test_count_counts_the_categories_a_step_draws_and_the_values_of_a_measure():
-    europe = presets.chart("column", x="Country", y="Revenue", filter={"Region": "Europe"})
+    europe = presets.chart(kind="column", x="Country", y="Revenue", filter={"Region": "Europe"})
     assert one_note("{count(Country)} countries", step=europe) == "3 countries"
     assert one_note("{count(Country)} countries") == "12 countries"
     assert one_note("{count(Revenue)}") == f"{SALES.num_rows / 1000:.1f}K"
@@ -73,7 +73,7 @@ def test_top_bottom_first_and_last_name_categories_as_they_read():
 
 
 def test_top_ranks_by_the_charts_own_measure_unless_told():
-    by_units = presets.chart("column", x="Product", y="Units")
+    by_units = presets.chart(kind="column", x="Product", y="Units")
     assert one_note("{Product.top}", step=by_units) == "Accessories"
     assert one_note("{Product.top(Revenue)}", step=by_units) == "Laptops"
 
@@ -82,7 +82,7 @@ def stock_note(text: str) -> str:
     """``text`` as the notes of a line chart of every symbol's price (vega_datasets' stocks)."""
     from vega_datasets import local_data
 
-    line = presets.chart("line", x="date", y="price", color="symbol")
+    line = presets.chart(kind="line", x="date", y="price", color="symbol")
     return notes_of(Story(local_data.stocks(), slides=[Slide(line, notes=text)]))[0]
 
 
@@ -174,7 +174,7 @@ def test_numbers_read_in_the_storys_language():
         formats={"Revenue": "€"},
         slides=[
             Slide(
-                presets.chart("column", x="Region", y="Revenue"),
+                presets.chart(kind="column", x="Region", y="Revenue"),
                 notes="{sum(Revenue)}, {share(Revenue, Region=Europe)}",
             )
         ],
@@ -187,14 +187,14 @@ def test_each_text_reads_the_rows_its_step_draws():
         slides=[
             Slide(
                 presets.chart(
-                    "column",
+                    kind="column",
                     x="Country",
                     y="Revenue",
                     filter={"Region": "Africa"},
                     title="{sum(Revenue)}",
                 ),
                 presets.chart(
-                    "column",
+                    kind="column",
                     x="Country",
                     y="Revenue",
                     filter={"Region": "Europe"},
@@ -226,7 +226,7 @@ def test_a_highlight_note_and_a_slides_alt_are_templates_too():
     story = sales_story(
         slides=[
             Slide(
-                presets.chart("column", x="Region", y="Revenue"),
+                presets.chart(kind="column", x="Region", y="Revenue"),
                 step,
                 alt="{count(Region)} regions",
             )
@@ -239,7 +239,7 @@ def test_a_highlight_note_and_a_slides_alt_are_templates_too():
 
 def test_notes_auto_are_the_slides_captions():
     story = sales_story(
-        slides=[Slide(presets.chart("bar", x="Revenue", y="Product"), notes="auto")]
+        slides=[Slide(presets.chart(kind="bar", x="Revenue", y="Product"), notes="auto")]
     )
     document = story.to_dict()
     assert document["slides"][0]["notes"] == (
@@ -265,7 +265,7 @@ def test_an_overtaking_category_is_named():
         "Sales": [5.0, 3.0, 4.0, 6.0],
     }
     steps = [
-        presets.chart("column", x="Team", y="Sales", filter={"Quarter": quarter})
+        presets.chart(kind="column", x="Team", y="Sales", filter={"Quarter": quarter})
         for quarter in ("Q1", "Q2")
     ]
     alt = Story(data, slides=[Slide(*steps)]).to_dict()["slides"][0]["steps"][1]["alt"]
@@ -313,8 +313,8 @@ def test_a_name_the_data_lacks_is_an_error_with_the_closest_column():
 
 def test_a_caption_cannot_sit_in_the_text_of_a_dashboard_that_filters():
     board = Dashboard(
-        presets.chart("column", x="Region", y="Revenue"),
-        presets.chart("bar", x="Revenue", y="Product"),
+        presets.chart(kind="column", x="Region", y="Revenue"),
+        presets.chart(kind="bar", x="Revenue", y="Product"),
         notes="{caption}",
     )
     with pytest.raises(StepError, match="a caption cannot follow a dashboard's clicks"):
@@ -364,20 +364,20 @@ def europe_plus_5_percent() -> pa.Table:
 
 def sentence_story(data, formats=None):
     slides = [
-        Slide(presets.chart("column", x="Region", y="Revenue"), title=name, notes=text)
+        Slide(presets.chart(kind="column", x="Region", y="Revenue"), title=name, notes=text)
         for name, text in SENTENCES.items()
     ]
     # Captions: one of a chart that draws Europe's revenue, one of a chart that does not.
     slides.append(
         Slide(
-            presets.chart("column", x="Region", y="Revenue"),
+            presets.chart(kind="column", x="Region", y="Revenue"),
             title="caption revenue",
             notes="{caption.stats}",
         )
     )
     slides.append(
         Slide(
-            presets.chart("bar", x="Units", y="Product"),
+            presets.chart(kind="bar", x="Units", y="Product"),
             title="caption units",
             notes="{caption.stats}",
         )
@@ -385,7 +385,7 @@ def sentence_story(data, formats=None):
     slides.append(
         Slide(
             presets.chart(
-                "column",
+                kind="column",
                 x="Country",
                 y="Revenue",
                 filter={"Region": "Africa"},
@@ -464,8 +464,8 @@ def test_lazy_sources_compute_the_same_words_in_their_engine(tmp_path):
 
 def test_a_dashboards_words_keep_what_they_read_in_the_compacted_data():
     board = Dashboard(
-        presets.chart("line", x="Month", y="Revenue", title="Revenue {sum(Revenue)}"),
-        presets.chart("bar", x="Revenue", y="Region"),
+        presets.chart(kind="line", x="Month", y="Revenue", title="Revenue {sum(Revenue)}"),
+        presets.chart(kind="bar", x="Revenue", y="Region"),
         notes="{Product.top(Units)} sells the most units",
         cross_filter=["Region"],
     )
@@ -488,8 +488,8 @@ def test_a_mean_in_a_lazy_dashboards_text_that_clicks_reread_is_refused(tmp_path
     path = tmp_path / "sales.parquet"
     pq.write_table(SALES, path)
     board = Dashboard(
-        presets.chart("line", x="Month", y="Revenue"),
-        presets.chart("bar", x="Revenue", y="Region"),
+        presets.chart(kind="line", x="Month", y="Revenue"),
+        presets.chart(kind="bar", x="Revenue", y="Region"),
         notes="{mean(Units)} units per row",
         cross_filter=["Region"],
     )
@@ -505,7 +505,7 @@ def test_missing_values_are_no_values():
         data,
         slides=[
             Slide(
-                presets.chart("column", x="Team", y="Sales"),
+                presets.chart(kind="column", x="Team", y="Sales"),
                 notes="{count(Sales)} {mean(Sales)} {sum(Sales, Team=B)}",
             )
         ],
@@ -520,7 +520,7 @@ def test_the_checker_finds_numbers_typed_by_hand_and_gives_the_expression():
     story = sales_story(
         slides=[
             Slide(
-                presets.chart("column", x="Region", y="Revenue", title="Americas: $323.8M"),
+                presets.chart(kind="column", x="Region", y="Revenue", title="Americas: $323.8M"),
                 notes="Europe brings 28.8% of $824.4M in 2021-2024; we grew 12% on {Month.first}.",
             )
         ]
@@ -539,7 +539,7 @@ def test_computed_numbers_and_years_are_not_typed_by_hand():
     story = sales_story(
         slides=[
             Slide(
-                presets.chart("column", x="Region", y="Revenue"),
+                presets.chart(kind="column", x="Region", y="Revenue"),
                 notes="In 2024 {sum(Revenue)} in 4 regions",
             )
         ]
@@ -576,7 +576,9 @@ def test_a_spec_template_mistake_points_at_its_line_and_column(tmp_path):
 
 
 def test_a_charts_subtitle_is_a_template_too():
-    step = presets.chart("column", x="Region", y="Revenue", subtitle="{count(Country)} countries")
+    step = presets.chart(
+        kind="column", x="Region", y="Revenue", subtitle="{count(Country)} countries"
+    )
     document = sales_story(slides=[Slide(step)]).to_dict()
     assert document["slides"][0]["steps"][0]["config"]["subtitle"] == "12 countries"
     assert document["slides"][0]["steps"][0]["text"]["subtitle"][0]["value"] == 12

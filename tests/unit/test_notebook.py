@@ -36,7 +36,7 @@ def story():
         sales,
         slides=[
             Slide(presets.morph(sales, ["column", "pie"], x="Region", y="Revenue"), title="A"),
-            Slide(presets.chart("treemap", x="Region", y="Revenue"), title="B"),
+            Slide(presets.chart(kind="treemap", x="Region", y="Revenue"), title="B"),
         ],
     )
 
@@ -181,10 +181,10 @@ def test_the_cross_filter_is_a_trait_checked_against_the_dashboard_in_view():
     board = Story(
         samples.sales(),
         slides=[
-            Slide(presets.chart("column", x="Region", y="Revenue")),
+            Slide(presets.chart(kind="column", x="Region", y="Revenue")),
             Dashboard(
-                presets.chart("column", x="Region", y="Revenue"),
-                presets.chart("pie", x="Product", y="Units"),
+                presets.chart(kind="column", x="Region", y="Revenue"),
+                presets.chart(kind="pie", x="Product", y="Units"),
             ),
         ],
     )
@@ -208,10 +208,10 @@ def test_a_move_never_leaves_the_player_in_an_impossible_state():
         slides=[
             Slide(presets.morph(None, ["column", "bar", "pie"], x="Region", y="Revenue")),
             Dashboard(
-                presets.chart("column", x="Region", y="Revenue"),
-                presets.chart("pie", x="Product", y="Units"),
+                presets.chart(kind="column", x="Region", y="Revenue"),
+                presets.chart(kind="pie", x="Product", y="Units"),
             ),
-            Slide(presets.chart("column", x="Region", y="Revenue")),
+            Slide(presets.chart(kind="column", x="Region", y="Revenue")),
         ],
     )
     player = board.player()

@@ -50,7 +50,7 @@ def _tables(story):
 )
 def test_a_filtered_mean_is_the_same_in_memory_and_from_parquet(tmp_path, keep):
     pq.write_table(TABLE, tmp_path / "t.parquet")
-    slides = [Slide(presets.chart("column", x="K", y="mean(V)", filter=keep))]
+    slides = [Slide(presets.chart(kind="column", x="K", y="mean(V)", filter=keep))]
     eager = Story(TABLE, slides=slides)
     from_file = Story(lazy(tmp_path / "t.parquet"), slides=slides)
     assert _tables(from_file) == _tables(eager)
@@ -61,7 +61,7 @@ def test_a_path_handed_to_a_story_is_read_lazily(tmp_path):
     pq.write_table(samples.sales(), tmp_path / "sales.parquet")
     story = Story(
         str(tmp_path / "sales.parquet"),
-        slides=[Slide(presets.chart("column", x="Region", y="Revenue"))],
+        slides=[Slide(presets.chart(kind="column", x="Region", y="Revenue"))],
     )
     assert story.source is not None  # read through DuckDB, not into memory
     assert story.data.names == ["Region", "Revenue"]  # only what the slide draws
@@ -164,7 +164,7 @@ def test_integer_sums_are_exact_or_the_same_error_everywhere(source):
     def read(table):
         return {"eager": table, "duckdb": lazy(table), "polars": lazy(pl.from_arrow(table))}[source]
 
-    slides = [Slide(presets.chart("column", x="k", y="v"))]
+    slides = [Slide(presets.chart(kind="column", x="k", y="v"))]
     exact = Story(read(near), slides=slides).plan.steps()[0].table["rows"]
     assert exact == [["a", 2**52 + 3], ["b", None]]
     with pytest.raises(DataError) as caught:
@@ -179,7 +179,7 @@ def test_nan_is_missing_in_every_engine_as_in_memory(tmp_path):
     table = pa.table({"k": ["a", "a", "b"], "v": [1.0, float("nan"), float("nan")]})
     pq.write_table(table, tmp_path / "t.parquet")
     for aggregator in ("sum", "mean", "min", "max", "count"):
-        slides = [Slide(presets.chart("column", x="k", y=f"{aggregator}(v)"))]
+        slides = [Slide(presets.chart(kind="column", x="k", y=f"{aggregator}(v)"))]
         eager = Story(table, slides=slides).plan.steps()[0].table["rows"]
         from_file = Story(lazy(tmp_path / "t.parquet"), slides=slides).plan.steps()[0].table["rows"]
         assert from_file == eager

@@ -23,14 +23,17 @@ def rows(folder):
 
 def slides():
     return [
-        Slide(presets.chart("stacked_bar", x="Country", y="Revenue", color="Channel")),
+        Slide(presets.chart(kind="stacked_bar", x="Country", y="Revenue", color="Channel")),
         Slide(
             presets.chart(
-                "column", x="Region", y="mean(Units)", filter=Filter.isin("Channel", ["Online"])
+                kind="column",
+                x="Region",
+                y="mean(Units)",
+                filter=Filter.isin("Channel", ["Online"]),
             )
         ),
-        Slide(presets.chart("bar", x="Product", y="count(Units)")),
-        Slide(presets.chart("column", x="Channel", y="max(Profit)")),
+        Slide(presets.chart(kind="bar", x="Product", y="count(Units)")),
+        Slide(presets.chart(kind="column", x="Channel", y="max(Profit)")),
     ]
 
 
@@ -81,8 +84,8 @@ def test_a_distinct_count_says_it_needs_a_pass_of_its_own(folder):
     story = Story(
         source,
         slides=[
-            Slide(presets.chart("bar", x="Region", y="Revenue")),
-            Slide(presets.chart("bar", x="Region", y="distinct(Units)")),
+            Slide(presets.chart(kind="bar", x="Region", y="Revenue")),
+            Slide(presets.chart(kind="bar", x="Region", y="distinct(Units)")),
         ],
     )
     assert source.scans[0].sql.endswith('group by "Region"')
@@ -153,7 +156,9 @@ def test_a_colour_not_one_per_x_is_refused_after_the_one_pass(folder):
             source,
             slides=[
                 Slide(presets.timeline(source, time="Month", x="Region", y="Revenue")),
-                Slide(presets.chart("bar", x="Region", y="Revenue", color="Channel", data=source)),
+                Slide(
+                    presets.chart(kind="bar", x="Region", y="Revenue", color="Channel", data=source)
+                ),
             ],
         )
     assert (caught.value.slide, caught.value.step) == (2, 1)

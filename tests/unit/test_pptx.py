@@ -57,8 +57,8 @@ def test_labels_that_look_like_formulas_are_written_as_text_cells(tmp_path):
     story = Story(
         data,
         slides=[
-            Slide(presets.chart("bar", x="Name", y=measure)),
-            Slide(presets.chart("stacked_column", x="Kind", y=measure, color="Name")),
+            Slide(presets.chart(kind="bar", x="Name", y=measure)),
+            Slide(presets.chart(kind="stacked_column", x="Kind", y=measure, color="Name")),
         ],
     )
     path = story.save_pptx(tmp_path / "deck.pptx")
@@ -99,7 +99,7 @@ def gapminder_deck(tmp_path_factory):
             ),
             Slide(
                 presets.chart(
-                    "scatter",
+                    kind="scatter",
                     x="gdpPercap",
                     y="lifeExp",
                     color="continent",
@@ -110,7 +110,7 @@ def gapminder_deck(tmp_path_factory):
             ),
             Slide(
                 presets.chart(
-                    "bubble_plot",
+                    kind="bubble_plot",
                     x="gdpPercap",
                     y="lifeExp",
                     size="pop",
@@ -201,7 +201,7 @@ def test_the_data_appendix_is_left_out_when_longer_than_a_few_slides(tmp_path):
     titles = [slide.shapes.title.text for slide in full.slides][12:]
     assert titles[0] == "Data: Slide — 1952"
     assert titles[-1] == "Data: Slide — 2007"
-    short = Story(data, slides=[Slide(presets.chart("bar", x="continent", y="pop"))])
+    short = Story(data, slides=[Slide(presets.chart(kind="bar", x="continent", y="pop"))])
     assert len(Presentation(str(short.save_pptx(tmp_path / "short.pptx"))).slides) == 2
     assert len(Presentation(str(short.save_pptx(tmp_path / "no.pptx", appendix=False))).slides) == 1
     with pytest.raises(ValueError, match="appendix must be True, False or None"):
@@ -300,11 +300,11 @@ def test_a_step_that_sets_no_title_keeps_the_chart_title_shown_before_it(tmp_pat
     from ipyreport import Dashboard, Step, samples
 
     sales = samples.sales()
-    column = presets.chart("column", x="Region", y="Revenue", title="Revenue by region")
+    column = presets.chart(kind="column", x="Region", y="Revenue", title="Revenue by region")
     untitled = Step(config={"y": "Units"})  # changes the measure, says nothing of the title
     board = Dashboard(
-        presets.chart("bar", x="Product", y="Units", title="Units by product"),
-        presets.chart("column", x="Region", y="Revenue", title="Revenue by region"),
+        presets.chart(kind="bar", x="Product", y="Units", title="Units by product"),
+        presets.chart(kind="column", x="Region", y="Revenue", title="Revenue by region"),
         title="Board",
     )
     story = Story(sales, slides=[Slide(column, untitled), board])

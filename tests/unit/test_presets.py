@@ -19,7 +19,7 @@ def channels(step):
 
 
 def test_stacked_column_matches_vizzus_preset():
-    step = presets.chart("stacked_column", x="Region", y="Revenue", color="Product")
+    step = presets.chart(kind="stacked_column", x="Region", y="Revenue", color="Product")
     assert channels(step) == {
         "x": ["Region"],
         "y": ["Revenue", "Product"],
@@ -35,42 +35,46 @@ def test_stacked_column_matches_vizzus_preset():
 
 def test_every_config_sets_every_channel_and_resets_ranges_and_order():
     for kind in ("column", "donut", "treemap"):
-        config = presets.chart(kind, x="Region", y="Revenue").config
+        config = presets.chart(kind=kind, x="Region", y="Revenue").config
         assert set(config["channels"]) == {"x", "y", "color", "lightness", "size", "noop", "label"}
         assert config["sort"] == "none"
         assert config["reverse"] is False
-    assert presets.chart("donut", x="Region", y="Revenue").config["channels"]["y"]["range"] == {
+    assert presets.chart(kind="donut", x="Region", y="Revenue").config["channels"]["y"][
+        "range"
+    ] == {
         "min": "-200%",
         "max": "100%",
     }
-    assert presets.chart("column", x="Region", y="Revenue").config["channels"]["y"]["range"] == {
+    assert presets.chart(kind="column", x="Region", y="Revenue").config["channels"]["y"][
+        "range"
+    ] == {
         "min": "auto",
         "max": "auto",
     }
 
 
 def test_bar_puts_the_measure_on_the_horizontal_axis():
-    step = presets.chart("bar", x="Country", y="Revenue", sort=True)
+    step = presets.chart(kind="bar", x="Country", y="Revenue", sort=True)
     assert channels(step)["x"] == ["Revenue"]
     assert channels(step)["y"] == ["Country"]
     assert step.config["sort"] == "byValue"
 
 
 def test_pie_slices_by_x_and_color_and_colors_by_color():
-    step = presets.chart("pie", x="Region", y="Revenue", color="Product")
+    step = presets.chart(kind="pie", x="Region", y="Revenue", color="Product")
     assert channels(step)["x"] == ["Revenue", "Region", "Product"]
     assert channels(step)["color"] == ["Product"]
     assert step.config["coordSystem"] == "polar"
 
 
 def test_aggregators_are_written_as_series_descriptors():
-    step = presets.chart("column", x="Region", y="mean(Revenue)", data=SALES)
+    step = presets.chart(kind="column", x="Region", y="mean(Revenue)", data=SALES)
     assert channels(step)["y"] == [{"name": "Revenue", "aggregator": "mean"}]
     assert channel_series(step.config)["y"] == ["Revenue"]
 
 
 def test_color_determined_by_x_joins_the_x_axis():
-    step = presets.chart("bar", x="Country", y="Revenue", color="Region", data=SALES)
+    step = presets.chart(kind="bar", x="Country", y="Revenue", color="Region", data=SALES)
     assert channels(step)["y"] == ["Country", "Region"]
     assert channels(step)["color"] == ["Region"]
 
@@ -87,7 +91,7 @@ def test_color_not_determined_by_x_is_refused_even_with_missing_values():
         )
     )
     with pytest.raises(StepError, match="use stacked_bar or grouped_bar"):
-        presets.chart("bar", x="Country", y="Revenue", color="Region", data=data)
+        presets.chart(kind="bar", x="Country", y="Revenue", color="Region", data=data)
     whole = encode(
         pa.table(
             {
@@ -97,13 +101,13 @@ def test_color_not_determined_by_x_is_refused_even_with_missing_values():
             }
         )
     )
-    step = presets.chart("bar", x="Country", y="Revenue", color="Region", data=whole)
+    step = presets.chart(kind="bar", x="Country", y="Revenue", color="Region", data=whole)
     assert channels(step)["y"] == ["Country", "Region"]
 
 
 def test_unknown_kind_names_the_closest_and_all_kinds():
     with pytest.raises(StepError) as caught:
-        presets.chart("stacked_colum", x="Region", y="Revenue")
+        presets.chart(kind="stacked_colum", x="Region", y="Revenue")
     message = str(caught.value)
     assert message.startswith(
         "unknown chart kind 'stacked_colum' (did you mean 'stacked_column'?); kinds are column, "
@@ -113,7 +117,7 @@ def test_unknown_kind_names_the_closest_and_all_kinds():
 
 def test_unknown_column_names_the_closest():
     with pytest.raises(StepError) as caught:
-        presets.chart("column", x="Regoin", y="Revenue", data=SALES)
+        presets.chart(kind="column", x="Regoin", y="Revenue", data=SALES)
     assert str(caught.value) == (
         "x='Regoin' is not in the data (did you mean 'Region'?); series are "
         "['Region', 'Country', 'Product', 'Channel', 'Month', 'Revenue', 'Units', 'Profit']"
@@ -122,7 +126,7 @@ def test_unknown_column_names_the_closest():
 
 def test_measure_where_a_dimension_is_needed():
     with pytest.raises(StepError) as caught:
-        presets.chart("column", x="Revenue", y="Units", data=SALES)
+        presets.chart(kind="column", x="Revenue", y="Units", data=SALES)
     assert str(caught.value) == (
         "x='Revenue' of column charts must be a dimension, but 'Revenue' is a measure; "
         "dimensions are ['Region', 'Country', 'Product', 'Channel', 'Month']"
@@ -131,12 +135,12 @@ def test_measure_where_a_dimension_is_needed():
 
 def test_dimension_where_a_measure_is_needed():
     with pytest.raises(StepError, match="y='Region' of column charts must be a measure"):
-        presets.chart("column", x="Country", y="Region", data=SALES)
+        presets.chart(kind="column", x="Country", y="Region", data=SALES)
 
 
 def test_missing_required_argument_says_what_the_kind_needs():
     with pytest.raises(StepError) as caught:
-        presets.chart("stacked_column", x="Region", y="Revenue")
+        presets.chart(kind="stacked_column", x="Region", y="Revenue")
     assert str(caught.value) == (
         "stacked_column charts need color= (x: a dimension; y: a measure; color: a dimension)"
     )
@@ -144,7 +148,7 @@ def test_missing_required_argument_says_what_the_kind_needs():
 
 def test_color_that_would_overlap_marks_is_an_error_with_alternatives():
     with pytest.raises(StepError) as caught:
-        presets.chart("column", x="Region", y="Revenue", color="Product", data=SALES)
+        presets.chart(kind="column", x="Region", y="Revenue", color="Product", data=SALES)
     assert "use stacked_column or grouped_column to break marks down by 'Product'" in str(
         caught.value
     )
@@ -359,7 +363,7 @@ def test_plain_ipyvizzu_config_is_accepted():
 
 def test_steps_turn_into_ipyvizzu_objects_with_an_equivalent_filter():
     step = presets.chart(
-        "column", x="Region", y="Revenue", filter=Filter.isin("Region", ['a"b', "</script>"])
+        kind="column", x="Region", y="Revenue", filter=Filter.isin("Region", ['a"b', "</script>"])
     )
     data_filter, config = step.to_ipyvizzu()
     assert config.build() == {"config": step.config}

@@ -87,7 +87,9 @@ def test_table_follows_the_filter_and_the_aggregator():
         SALES,
         slides=[
             Slide(
-                presets.chart("column", x="Country", y="mean(Units)", filter={"Region": ["Africa"]})
+                presets.chart(
+                    kind="column", x="Country", y="mean(Units)", filter={"Region": ["Africa"]}
+                )
             )
         ],
     )
@@ -149,7 +151,7 @@ def test_json_in_the_page_cannot_end_the_script_element():
     )
     story = Story(
         pa.table({"n": ["</script><script>alert(1)</script>"], "v": [1.0]}),
-        slides=[Slide(presets.chart("column", x="n", y="v"))],
+        slides=[Slide(presets.chart(kind="column", x="n", y="v"))],
     )
     page = story.to_html()
     assert "<script>alert(1)" not in page
@@ -167,7 +169,9 @@ def test_footer_records_version_time_and_story_fingerprint(monkeypatch):
 
 
 def test_fixed_cost_of_a_story_stays_within_240_kb():
-    tiny = Story({"a": ["x"], "v": [1.0]}, slides=[Slide(presets.chart("column", x="a", y="v"))])
+    tiny = Story(
+        {"a": ["x"], "v": [1.0]}, slides=[Slide(presets.chart(kind="column", x="a", y="v"))]
+    )
     assert len(tiny.to_html().encode()) <= 240_000
 
 
@@ -226,7 +230,7 @@ def test_export_turns_declarative_filters_into_javascript():
         slides=[
             Slide(
                 presets.chart(
-                    "column", x="Region", y="Revenue", filter=Filter.isin("Region", ["Europe"])
+                    kind="column", x="Region", y="Revenue", filter=Filter.isin("Region", ["Europe"])
                 )
             )
         ],
@@ -252,8 +256,8 @@ def test_named_tables_let_steps_draw_other_data():
         SALES,
         tables={"costs": costs},
         slides=[
-            Slide(presets.chart("column", x="Region", y="Revenue")),
-            Slide(presets.chart("pie", x="Item", y="Cost", data=encode(costs)).using("costs")),
+            Slide(presets.chart(kind="column", x="Region", y="Revenue")),
+            Slide(presets.chart(kind="pie", x="Item", y="Cost", data=encode(costs)).using("costs")),
         ],
     )
     document = story.to_dict()
@@ -288,7 +292,7 @@ def test_text_from_the_data_cannot_turn_the_description_around():
             "Region": ["\u202eevil", "North", "\u05e2\u05d1\u05e8\u05d9\u05ea"],
             "Revenue": [1.0, 3.0, 2.0],
         },
-        slides=[Slide(presets.chart("column", x="Region", y="Revenue"))],
+        slides=[Slide(presets.chart(kind="column", x="Region", y="Revenue"))],
     )
     alt = story.to_dict()["slides"][0]["steps"][0]["alt"]
     assert alt == (

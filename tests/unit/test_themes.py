@@ -15,7 +15,7 @@ PIXEL = base64.b64decode(
 
 
 def story(theme, **options):
-    slides = [Slide(presets.chart("stacked_column", x="Channel", y="Revenue", color="Region"))]
+    slides = [Slide(presets.chart(kind="stacked_column", x="Channel", y="Revenue", color="Region"))]
     return Story(samples.sales(), title="Sales", slides=slides, theme=theme, **options)
 
 

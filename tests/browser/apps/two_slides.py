@@ -14,6 +14,6 @@ def two_slides(title: str) -> Story:
                 presets.morph(DATA, ["column", "pie"], x="Region", y="Revenue", duration=0),
                 title="One",
             ),
-            Slide(presets.chart("bar", x="Region", y="Revenue", duration=0), title="Two"),
+            Slide(presets.chart(kind="bar", x="Region", y="Revenue", duration=0), title="Two"),
         ],
     )
