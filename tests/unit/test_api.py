@@ -245,7 +245,7 @@ def test_presets_all_lists_only_what_a_user_calls():
 def test_the_kind_first_chart_still_works_and_says_the_new_spelling():
     from ipyreport import presets, samples
 
-    with pytest.warns(DeprecationWarning) as caught:
+    with pytest.warns(DeprecationWarning, match="names the kind first") as caught:
         old = presets.chart("column", x="Region", y="Revenue", data=samples.sales())
     assert str(caught[0].message) == (
         "presets.chart('column', ...) names the kind first; every preset now takes its data "
