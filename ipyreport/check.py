@@ -130,9 +130,9 @@ def check(story: Story) -> list[Finding]:
     Examples
     --------
     >>> from ipyreport import Slide, Story, presets
-    >>> by_region = presets.chart("column", x="Region", y="Revenue")
+    >>> by_region = presets.chart(kind="column", x="Region", y="Revenue")
     >>> story = Story({"Region": ["North", "South"], "Revenue": [3e6, 5e6]}, formats={"Revenue": "$"},
-    ...               slides=[Slide(by_region, presets.chart("column", x="Region", y="Revenue",
+    ...               slides=[Slide(by_region, presets.chart(kind="column", x="Region", y="Revenue",
     ...                                                      filter={"Revenue": [9e6, None]}))])
     >>> [(finding.step, finding.kind) for finding in check(story)]
     [(2, 'empty')]

@@ -202,7 +202,7 @@ def render(document: bytes, *, layout: str = "slides") -> str:
     --------
     >>> from ipyreport import Slide, Story, presets
     >>> story = Story({"Region": ["North", "South"], "Revenue": [3.0, 5.0]}, title="Sales",
-    ...               slides=[Slide(presets.chart("column", x="Region", y="Revenue"))])
+    ...               slides=[Slide(presets.chart(kind="column", x="Region", y="Revenue"))])
     >>> page = render(story.to_json())
     >>> page.startswith("<!doctype html>"), "<title>Sales</title>" in page
     (True, True)

@@ -193,7 +193,7 @@ def notebook_parts(path: str | Path, *, allow_code: bool = False) -> tuple[str, 
     >>> from ipyreport import Slide, Story, presets
     >>> from ipyreport.export.html import iframe, render
     >>> story = Story({"Region": ["North", "South"], "Revenue": [3.0, 5.0]},
-    ...               slides=[Slide(presets.chart("column", x="Region", y="Revenue"))])
+    ...               slides=[Slide(presets.chart(kind="column", x="Region", y="Revenue"))])
     >>> shown = {"data": {"text/html": iframe(render(story.to_json()), title="Sales")}}
     >>> cells = [{"cell_type": "markdown", "source": "# Q3 sales"},
     ...          {"cell_type": "code", "source": "story", "outputs": [shown]}]

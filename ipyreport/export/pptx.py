@@ -368,8 +368,8 @@ def save_pptx(
     >>> import pathlib, tempfile, pptx
     >>> from ipyreport import Slide, Story, presets
     >>> story = Story({"Region": ["North", "South"], "Revenue": [3.0, 5.0]}, title="Sales",
-    ...               slides=[Slide(presets.chart("column", x="Region", y="Revenue"),
-    ...                             presets.chart("bar", x="Revenue", y="Region"))])
+    ...               slides=[Slide(presets.chart(kind="column", x="Region", y="Revenue"),
+    ...                             presets.chart(kind="bar", x="Revenue", y="Region"))])
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     deck = save_pptx(story.to_json(), story.plan, pathlib.Path(folder, "sales.pptx"), appendix=False)
     ...     len(pptx.Presentation(deck).slides)
