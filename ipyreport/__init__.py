@@ -64,7 +64,21 @@ _SUBMODULES = frozenset({"check", "lake", "lazy", "presets", "samples", "spec", 
 
 
 def load_ipython_extension(shell: Any) -> None:
-    """``%load_ext ipyreport``: register the ``%%ipyreport`` and ``%ipyreport`` magics."""
+    """``%load_ext ipyreport``: register the ``%%ipyreport`` and ``%ipyreport`` magics.
+
+    It also starts warming the first story's modules and engine in the
+    background, so the first story cell does not wait for them.
+
+    Parameters
+    ----------
+    shell
+        The IPython shell loading the extension.
+
+    Examples
+    --------
+    >>> from IPython.testing.globalipapp import get_ipython  # doctest: +SKIP
+    >>> get_ipython().run_line_magic("load_ext", "ipyreport")  # doctest: +SKIP
+    """
     from ipyreport.notebook.magics import load_ipython_extension as register
 
     register(shell)

@@ -74,10 +74,35 @@ def _as_step(item: Any) -> Step:
 
 
 class Slide(_Frozen):
-    """One slide: steps that play in turn, with a title, speaker notes and a text alternative.
+    """One slide: steps that play in turn on one chart, with a title and speaker notes.
 
-    Steps may be given one by one or as lists (what presets return).
-    ``hold`` is how long play mode rests on each of its steps (seconds).
+    A slide is frozen: :meth:`replace` makes a changed copy.
+
+    Parameters
+    ----------
+    *steps
+        Steps one by one, or lists of them (what presets return).
+    title
+        The slide's title (``{expressions}`` are computed from its data).
+    notes
+        Speaker notes, or ``"auto"`` for the slide's captions.
+    alt
+        A text alternative for every step, in place of the one written
+        from the data.
+    hold
+        Seconds play mode rests on each of its steps after it settles.
+
+    Raises
+    ------
+    StepError
+        If there are no steps, an item is not a step, or ``hold`` is not
+        seconds from 0 to 3600.
+
+    Examples
+    --------
+    >>> from ipyreport import presets
+    >>> Slide(presets.morph(None, ["column", "pie"], x="Region", y="Revenue"), title="Regions")
+    Slide('Regions': 2 steps)
     """
 
     def __init__(
@@ -147,16 +172,41 @@ class Slide(_Frozen):
 class Dashboard(_Frozen):
     """A slide of two to four charts over the same data that step and filter together.
 
-    Each chart is a step or a list of steps (what presets return). Step *k*
-    of the slide plays step *k* of every chart at once; a chart with fewer
-    steps holds its last one. Clicking a mark filters the other charts to
-    that mark's categories (a second click on it, Escape or the Clear
-    button removes the filter; a keyboard user picks a category from a
-    list instead). ``cross_filter`` is ``True`` for every dimension the
-    charts show, a list of dimension names, or ``False``. ``columns`` sets
-    the grid (default 2: two charts side by side, three with the first
-    across the top, four in 2 x 2); when the charts do not fill the last
-    row, the first chart spans the spare cells, so a trend gets the width.
+    Step *k* of the slide plays step *k* of every chart at once; a chart
+    with fewer steps holds its last one. Clicking a mark filters the other
+    charts to that mark's categories (a second click on it, Escape or the
+    Clear button removes the filter; a keyboard user picks a category from
+    a list instead). A dashboard is frozen: :meth:`replace` makes a changed
+    copy.
+
+    Parameters
+    ----------
+    *charts
+        Two to four charts, each a step or a list of steps.
+    title
+        The slide's title.
+    notes
+        Speaker notes.
+    alt
+        A text alternative for the whole dashboard.
+    columns
+        The grid's columns, 1 to 4 (default 2: two charts side by side,
+        three with the first across the top, four in 2 x 2); when the charts
+        do not fill the last row, the first spans the spare cells.
+    cross_filter
+        ``True`` for every dimension the charts show, a list of dimension
+        names, or ``False``.
+    hold
+        Seconds play mode rests on each of its steps after it settles.
+
+    Raises
+    ------
+    StepError
+        If there are not two to four charts, a chart has no steps,
+        ``columns`` is not 1 to 4, or ``cross_filter`` is not one of those.
+
+    Examples
+    --------
 
     >>> from ipyreport import presets
     >>> board = Dashboard(

@@ -38,8 +38,20 @@ MAX_HOLD = 3600.0
 
 
 def hold_problem(hold: object) -> str | None:
-    """What is wrong with a play-mode rest in seconds (``None``: nothing, or not given).
+    """What is wrong with a play-mode rest in seconds, in words.
 
+    Parameters
+    ----------
+    hold
+        A rest as given: seconds from 0 to 3600, or ``None`` (not given).
+
+    Returns
+    -------
+    str or None
+        What is wrong with it, or ``None`` when nothing is.
+
+    Examples
+    --------
     >>> hold_problem(0.5), hold_problem(-1)
     (None, 'seconds from 0 to 3600, got -1')
     """
@@ -55,11 +67,25 @@ MAX_NOTE = 280  # characters: a note is a sentence, not a paragraph
 
 @dataclass(frozen=True)
 class Highlight:
-    """Marks a step points at: those ``where`` keeps stay in full colour, the rest dim,
-    and ``note`` (a sentence) is shown next to them.
+    """Marks a step points at, and a sentence shown next to them.
 
-    ``where`` is a :class:`Filter` or a mapping such as ``{"Region": "Europe"}``.
+    What :func:`ipyreport.presets.highlight` puts on its step: the marks
+    ``where`` keeps stay in full colour, the rest dim.
 
+    Parameters
+    ----------
+    where
+        A :class:`Filter` or a mapping such as ``{"Region": "Europe"}``.
+    note
+        A sentence of at most 280 characters.
+
+    Raises
+    ------
+    StepError
+        If ``note`` is not a sentence of at most 280 characters.
+
+    Examples
+    --------
     >>> Highlight({"Region": "Europe"}, note="Europe leads").to_dict()
     {'filter': {'in': {'column': 'Region', 'values': ['Europe']}}, 'note': 'Europe leads'}
     """
@@ -76,7 +102,23 @@ class Highlight:
 
     @classmethod
     def from_mapping(cls, value: Mapping[str, Any]) -> Highlight:
-        """``{"where": {...}, "note": "..."}``, its keys checked."""
+        """A highlight from its spec form, ``{"where": {...}, "note": "..."}``, its keys checked.
+
+        Parameters
+        ----------
+        value
+            The mapping, with ``where`` and optionally ``note``.
+
+        Returns
+        -------
+        Highlight
+            The highlight.
+
+        Raises
+        ------
+        StepError
+            If a key is not ``where`` or ``note``, or ``where`` is missing.
+        """
         for key in value:
             if key not in ("where", "note"):
                 msg = f"a highlight has no field {key!r}{closest(str(key), ['where', 'note'])}; it takes where and note"
@@ -93,25 +135,59 @@ class Highlight:
         return self.where
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form the players read."""
+        """The JSON form the players read.
+
+        Returns
+        -------
+        dict
+            ``{"filter": ..., "note": ...}``.
+        """
         return {"filter": self.filter.to_dict(), "note": self.note}
 
 
 @dataclass(frozen=True)
 class Step:
-    """A chart state to animate to.
+    """A chart state to animate to, frozen: :meth:`replace` makes a changed copy.
 
-    ``config`` is a Vizzu config (channels, geometry, coordSystem, align,
-    split, sort, title...), ``style`` a Vizzu style, ``filter`` a
-    :class:`Filter` (or a mapping, see :meth:`Filter.from_mapping`),
-    ``animation`` Vizzu animation options (``duration``, ``delay``,
-    ``easing`` and per-part options such as ``x``, ``y``, ``color``,
-    ``show``, ``hide``). ipyvizzu ``Config``/``Style`` objects are accepted.
-    ``hold`` is how long play mode rests on the step after its transition
-    (default: the slide's, else the story's). ``ends`` writes each value
-    label only at the last point of its series (a line's name at its right
-    end, see ``presets.chart(..., ends=True)``).
+    Presets make steps; build one yourself for a raw Vizzu config.
+    ipyvizzu ``Config``/``Style`` objects are accepted.
 
+    Parameters
+    ----------
+    config
+        A Vizzu config (channels, geometry, coordSystem, align, split, sort,
+        title...).
+    style
+        A Vizzu style.
+    filter
+        A :class:`Filter` (or a mapping, see :meth:`Filter.from_mapping`);
+        ``None`` shows every row, ``KEEP_FILTER`` keeps the current one.
+    animation
+        Vizzu animation options (``duration``, ``delay``, ``easing`` and
+        per-part options such as ``x``, ``y``, ``color``, ``show``, ``hide``).
+    data
+        A dataset of its own (a timeline's filled table), or the name of one
+        of the story's tables.
+    hold
+        Seconds play mode rests on the step after its transition settles
+        (default: the slide's, else the story's).
+    highlight
+        Marks it points at (what :func:`ipyreport.presets.highlight` sets):
+        a :class:`Highlight` or ``{"where": ..., "note": ...}``.
+    ends
+        Write each value label only at the last point of its series (a
+        line's name at its right end, see ``presets.chart(..., ends=True)``).
+    kind
+        The chart kind a preset made it as, for its repr.
+
+    Raises
+    ------
+    StepError
+        If a part is not plain JSON the engine can take, ``hold`` is not
+        seconds from 0 to 3600, or ``filter`` or ``highlight`` cannot be read.
+
+    Examples
+    --------
     >>> Step(config={"x": "Region"}, animation={"duration": 1}).to_dict()
     {'config': {'x': 'Region'}, 'filter': None, 'animation': {'duration': 1}}
     """
@@ -213,19 +289,46 @@ class Step:
         return replace(self, **changes)
 
     def using(self, table: str) -> Step:
-        """A copy that draws the story's table named ``table`` (see ``Story(tables=...)``)."""
+        """A copy that draws the story's table named ``table``.
+
+        Parameters
+        ----------
+        table
+            A name given in ``Story(tables=...)``.
+
+        Returns
+        -------
+        Step
+            The copy.
+        """
         return replace(self, data=table)
 
     def with_animation(self, **options: Any) -> Step:
-        """A copy with these animation options added."""
+        """A copy with these animation options added.
+
+        Parameters
+        ----------
+        **options
+            Vizzu animation options (``duration``, ``easing``, ``x``...).
+
+        Returns
+        -------
+        Step
+            The copy.
+        """
         return replace(self, animation={**(self.animation or {}), **options})
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form every output uses (``data`` is referenced by the story).
 
-        ``"filter": null`` shows every row; a missing ``"filter"`` keeps the
-        current one. ``"complete": true`` marks a step that sets the whole
-        chart state, so a player may jump straight to it.
+        Returns
+        -------
+        dict
+            ``config``, and what is set of ``style``, ``filter`` (``null``
+            shows every row; a missing one keeps the current filter),
+            ``animation``, ``hold``, ``highlight`` and ``ends``;
+            ``"complete": true`` marks a step that sets the whole chart
+            state, so a player may jump straight to it.
         """
         result: dict[str, Any] = {"config": dict(self.config)}
         if self.style is not None:
@@ -273,7 +376,13 @@ class Step:
         return replace(self, highlight=Highlight(where, note))
 
     def is_complete(self) -> bool:
-        """Whether this step alone fixes the chart (all channels, layout and filter)."""
+        """Whether this step alone fixes the chart (all channels, layout and filter).
+
+        Returns
+        -------
+        bool
+            True when a player may jump straight to it.
+        """
         config = self.config
         channels = config.get("channels")
         return (
@@ -299,9 +408,15 @@ class Step:
         )
 
     def to_ipyvizzu(self) -> list[Any]:
-        """The same step as ipyvizzu objects: ``[Data.filter, Config, Style]`` to pass to ``chart.animate``.
+        """The same step as ipyvizzu objects to pass to ``chart.animate``.
 
         The filter becomes the equivalent JavaScript expression over records.
+
+        Returns
+        -------
+        list
+            ``[Data.filter, Config, Style]`` (the filter only when the step
+            sets one, the style only when it has one).
         """
         from ipyvizzu import Config, Data, Style
         from ipyvizzu.json import RawJavaScript
@@ -413,8 +528,32 @@ def _series_name(entry: Any) -> str:
 
 
 def check_step(step: Step, data: VizzuData, *, where: str = "step") -> None:
-    """Raise :class:`StepError` if the engine would refuse the step, or it names series or
-    values its data lacks."""
+    """Check a step against the data it draws, as a story does when it is built.
+
+    Parameters
+    ----------
+    step
+        The step.
+    data
+        The data it draws.
+    where
+        How error messages name the step (``"slide 2, step 1"``).
+
+    Raises
+    ------
+    StepError
+        If the engine would refuse the step, or it names series or values
+        its data lacks.
+
+    Examples
+    --------
+    >>> from ipyreport import encode
+    >>> check_step(Step(config={"x": "Region"}), encode({"Region": ["North"], "Revenue": [1.0]}))
+    >>> check_step(Step(config={"x": "Regoin"}), encode({"Region": ["North"], "Revenue": [1.0]}))
+    Traceback (most recent call last):
+    ...
+    ipyreport._errors.StepError: step: channel 'x' uses 'Regoin', which is not in the data (did you mean 'Region'?); series are ['Region', 'Revenue']
+    """
     for part in ("config", "style", "animation"):
         value = getattr(step, part)
         problem = engine_problem(part, value) if value else None
