@@ -89,8 +89,8 @@ class StoryPlayer(JSComponent):
     --------
     >>> from ipyreport import Slide, Story, presets
     >>> story = Story({"Region": ["North", "South"], "Revenue": [3.0, 5.0]},
-    ...               slides=[Slide(presets.chart("column", x="Region", y="Revenue"),
-    ...                             presets.chart("bar", x="Revenue", y="Region"))])
+    ...               slides=[Slide(presets.chart(kind="column", x="Region", y="Revenue"),
+    ...                             presets.chart(kind="bar", x="Revenue", y="Region"))])
     >>> player = StoryPlayer(story, player_height=400)
     >>> player.slide, player.step, player.param.step.bounds
     (1, 1, (1, 2))
@@ -160,7 +160,7 @@ class StoryPlayer(JSComponent):
         --------
         >>> from ipyreport import Slide, Story, presets
         >>> story = Story({"Region": ["North", "South"], "Revenue": [3.0, 5.0]},
-        ...               slides=[Slide(presets.chart("column", x="Region", y="Revenue"))])
+        ...               slides=[Slide(presets.chart(kind="column", x="Region", y="Revenue"))])
         >>> player = StoryPlayer(story)
         >>> player.on_click(lambda clicked: print(clicked["categories"]))
         """
@@ -194,8 +194,8 @@ class StoryPlayer(JSComponent):
         --------
         >>> from ipyreport import Slide, Story, presets
         >>> story = Story({"Region": ["North", "South"], "Revenue": [3.0, 5.0]},
-        ...               slides=[Slide(presets.chart("column", x="Region", y="Revenue"),
-        ...                             presets.chart("bar", x="Revenue", y="Region"))])
+        ...               slides=[Slide(presets.chart(kind="column", x="Region", y="Revenue"),
+        ...                             presets.chart(kind="bar", x="Revenue", y="Region"))])
         >>> player = StoryPlayer(story)
         >>> player.go(1, 2); player.step
         2

@@ -99,7 +99,7 @@ def story(
     --------
     >>> from ipyreport import Slide, Story, presets
     >>> sales = Story({"Region": ["North", "South"], "Revenue": [3.0, 5.0]},
-    ...               slides=[Slide(presets.chart("column", x="Region", y="Revenue"))])
+    ...               slides=[Slide(presets.chart(kind="column", x="Region", y="Revenue"))])
     >>> story(sales, step=2)
     Traceback (most recent call last):
     ...

@@ -276,7 +276,7 @@ class StoryPlayer(anywidget.AnyWidget):
         --------
         >>> from ipyreport import Slide, Story, presets
         >>> story = Story({"r": ["a", "b"], "v": [1.0, 2.0]},
-        ...               slides=[Slide(presets.chart("column", x="r", y="v"), presets.chart("bar", x="v", y="r"))])
+        ...               slides=[Slide(presets.chart(kind="column", x="r", y="v"), presets.chart(kind="bar", x="v", y="r"))])
         >>> player = StoryPlayer(story)
         >>> player.go(1, 2); player.slide, player.step
         (1, 2)
@@ -299,7 +299,7 @@ class StoryPlayer(anywidget.AnyWidget):
         --------
         >>> from ipyreport import Slide, Story, presets
         >>> player = StoryPlayer(Story({"r": ["a", "b"], "v": [1.0, 2.0]},
-        ...                            slides=[Slide(presets.chart("column", x="r", y="v"))]))
+        ...                            slides=[Slide(presets.chart(kind="column", x="r", y="v"))]))
         >>> player.on_click(lambda clicked: print(clicked["categories"]))
         """
         self._click_handlers.append(callback)
@@ -349,7 +349,7 @@ class StoryPlayer(anywidget.AnyWidget):
         --------
         >>> from ipyreport import Slide, Story, presets
         >>> player = StoryPlayer(Story({"r": ["a", "b"], "v": [1.0, 2.0]},
-        ...                            slides=[Slide(presets.chart("column", x="r", y="v"), title="Totals")]))
+        ...                            slides=[Slide(presets.chart(kind="column", x="r", y="v"), title="Totals")]))
         >>> slides, steps = player.controls().children
         >>> slides.options, steps.max
         ((('Totals', 1),), 1)
