@@ -756,7 +756,15 @@ class Preview:
         return thread
 
     def stop(self) -> None:
-        """Stop serving: event streams end, the port is released."""
+        """Stop serving: event streams end, the port is released.
+
+        Examples
+        --------
+        >>> preview = Preview(Path("story.yaml"), lambda: "<p>Sales</p>", Inputs)
+        >>> _ = preview.start()
+        >>> preview.stop(); preview.state.stopping
+        True
+        """
         with self.state.changed:
             self.state.stopping = True
             self.state.changed.notify_all()

@@ -5,9 +5,9 @@ public modules below. A function or class needs a one-line summary; a
 ``Parameters`` section naming exactly its signature's parameters (``self`` and
 ``cls`` aside, ``*args``/``**kwargs`` with their stars); ``Returns`` (or
 ``Yields``) unless it returns ``None``; ``Raises`` naming every exception its own
-body raises; and, for the functions and classes users call directly (not
-methods, exceptions or plain records), an ``Examples`` section with a doctest.
-The examples themselves run as doctests (``pytest --doctest-modules ipyreport``).
+body raises; and an ``Examples`` section with a doctest. Properties need only
+their summary; exceptions and plain records (typed dicts) only theirs too. The
+examples themselves run as doctests (``pytest --doctest-modules ipyreport``).
 """
 
 from __future__ import annotations
@@ -70,7 +70,6 @@ class Public:
     obj: Any
     module: str  # the module that defines it
     reached_from: str  # the public module whose __all__ names it
-    method: bool  # a method (or property) of a public class
 
 
 def _defined_module(obj: Any) -> str:
@@ -89,7 +88,7 @@ def _walk() -> Iterator[Public]:
                 continue
             seen.add(id(obj))
             where = f"{module_name}.{name}"
-            yield Public(where, obj, _defined_module(obj), module_name, method=False)
+            yield Public(where, obj, _defined_module(obj), module_name)
             if inspect.isclass(obj):
                 yield from _methods(obj, where, module_name)
 
@@ -111,7 +110,7 @@ def _methods(cls: type, where: str, reached_from: str) -> Iterator[Public]:
             continue
         function = member.__func__ if isinstance(member, classmethod | staticmethod) else member
         if isinstance(function, property) or inspect.isfunction(function):
-            yield Public(f"{where}.{name}", member, _defined_module(cls), reached_from, method=True)
+            yield Public(f"{where}.{name}", member, _defined_module(cls), reached_from)
 
 
 PUBLIC = list(_walk())
@@ -224,7 +223,7 @@ def problems(public: Public) -> list[str]:
     missing = raised - {name.rsplit(".", 1)[-1] for name in entries(parts.get("Raises", ""))}
     if missing:
         found.append(f"Raises does not name {sorted(missing)}")
-    if not public.method and ">>>" not in parts.get("Examples", ""):
+    if ">>>" not in parts.get("Examples", ""):
         found.append("no Examples section with a doctest")
     return found
 
@@ -249,6 +248,8 @@ def test_the_walk_reaches_the_callables_users_call() -> None:
         "ipyreport.panel.StoryPlayer",
         "ipyreport.streamlit.story",
         "ipyreport.notebook.widget.StoryPlayer.go",
+        "ipyreport.notebook.magics.StoryMagics.ipyreport",
+        "ipyreport.cli.main",
     ):
         assert where in reached
 
@@ -284,7 +285,7 @@ def test_the_parser_reads_a_numpydoc_docstring() -> None:
             raise ValueError(msg)
         return rows
 
-    public = Public("sample", sample, __name__, __name__, method=False)
+    public = Public("sample", sample, __name__, __name__)
     assert problems(public) == []
     assert entries(sections(inspect.getdoc(sample) or "")["Parameters"]) == [
         "path",
@@ -302,7 +303,7 @@ def test_the_check_names_what_a_docstring_lacks() -> None:
             raise ValueError(msg)
         return rows
 
-    assert problems(Public("bare", bare, __name__, __name__, method=False)) == [
+    assert problems(Public("bare", bare, __name__, __name__)) == [
         "the summary is more than one line",
         "Parameters lists [], the signature has ['path', 'rows']",
         "no Returns section",
