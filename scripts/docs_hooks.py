@@ -148,6 +148,8 @@ def _fields(node: dict[str, Any], required: list[str] | None = None) -> list[str
         description = field.get("description", "")
         if "description" not in field and "items" in field:
             description = field["items"].get("description", "")
+        if description == "chart kind":  # the type column links the list already
+            description = ""
         rows.append(f"| `{name}`{mark} | {_cell(_type(field))} | {_cell(description)} |")
     return rows
 

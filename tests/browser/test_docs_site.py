@@ -12,6 +12,8 @@ from PIL import Image
 from tests.docs_site import DOCS, build_site, gallery_pages
 
 PLAYER = "document.getElementById('ipyreport')"
+# What a page may load: itself and its files, and what it makes in memory.
+OFFLINE = ("file:", "data:", "blob:", "about:")
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +72,34 @@ def test_a_gallery_page_plays_its_story_offline(open_file, site, name):
     _rest(frame)
     assert element.screenshot() != first
     assert watch.errors == []
-    assert [
-        url for url in watch.requests if not url.startswith(("file:", "data:", "blob:", "about:"))
-    ] == []
+    assert [url for url in watch.requests if not url.startswith(OFFLINE)] == []
+
+
+def test_every_page_of_the_site_opens_offline_without_an_error(browser, site):
+    pages = sorted(
+        path
+        for path in site.rglob("*.html")
+        if not path.name.endswith(".story.html") and path.name != "404.html"
+    )
+    assert len(pages) >= 25
+    context = browser.new_context()
+    try:
+        trouble = []
+        for path in pages:
+            page = context.new_page()
+            requests, errors = [], []
+            page.on("request", lambda request, seen=requests: seen.append(request.url))
+            page.on("pageerror", lambda error, seen=errors: seen.append(str(error)))
+            page.on(
+                "console",
+                lambda message, seen=errors: message.type == "error" and seen.append(message.text),
+            )
+            page.goto(path.as_uri())
+            page.wait_for_load_state("load")
+            away = [url for url in requests if not url.startswith(OFFLINE)]
+            if away or errors:
+                trouble.append((str(path.relative_to(site)), away, errors))
+            page.close()
+        assert trouble == []
+    finally:
+        context.close()
