@@ -3,8 +3,9 @@
 - Every ```python block of a page runs, in order, in one namespace per page and in a folder
   of its own, as a reader would run them; an example that raises (or warns) stops the build,
   naming the page and the block.
-- A gallery page's ``<!-- play -->`` becomes the story its examples built (the variable
-  ``story``), saved as one self-contained HTML file next to the page and shown in a frame.
+- A page's ``<!-- play -->`` (each gallery page, the home page) becomes the story its examples
+  built (the variable ``story``), saved as one self-contained HTML file next to the page and
+  shown in a frame.
 - ``<!-- spec-reference -->`` becomes the spec format's reference, written from
   ipyreport/schema/story-spec.schema.json.
 - Doctest blocks in docstrings (``>>>`` lines and their output, up to a blank line) read as
@@ -77,7 +78,9 @@ def run_examples(markdown: str, where: str) -> dict[str, Any]:
 def _story_frame(page_url: str, namespace: dict[str, Any], where: str) -> str:
     story = namespace.get("story")
     if story is None or not hasattr(story, "to_html"):
-        msg = f"{where}: a gallery page's examples must end with a Story called `story`"
+        msg = (
+            f"{where}: a page that plays a story needs its examples to make a Story called `story`"
+        )
         raise PluginError(msg)
     name = Path(page_url).stem + ".story.html"
     folder = str(Path(page_url).parent)
