@@ -118,6 +118,15 @@ class Highlight:
         ------
         StepError
             If a key is not ``where`` or ``note``, or ``where`` is missing.
+
+        Examples
+        --------
+        >>> Highlight.from_mapping({"where": {"Region": "North"}, "note": "The leader"}).note
+        'The leader'
+        >>> Highlight.from_mapping({"region": "North"})
+        Traceback (most recent call last):
+        ...
+        ipyreport._errors.StepError: a highlight has no field 'region'; it takes where and note
         """
         for key in value:
             if key not in ("where", "note"):
@@ -141,6 +150,11 @@ class Highlight:
         -------
         dict
             ``{"filter": ..., "note": ...}``.
+
+        Examples
+        --------
+        >>> Highlight.from_mapping({"where": {"Region": "North"}}).to_dict()
+        {'filter': {'in': {'column': 'Region', 'values': ['North']}}, 'note': None}
         """
         return {"filter": self.filter.to_dict(), "note": self.note}
 
@@ -300,6 +314,11 @@ class Step:
         -------
         Step
             The copy.
+
+        Examples
+        --------
+        >>> Step(config={"x": "Region", "y": "Units"}).using("orders").data
+        'orders'
         """
         return replace(self, data=table)
 
@@ -315,6 +334,11 @@ class Step:
         -------
         Step
             The copy.
+
+        Examples
+        --------
+        >>> Step(config={"x": "Region"}).with_animation(duration=2).animation
+        {'duration': 2}
         """
         return replace(self, animation={**(self.animation or {}), **options})
 
@@ -329,6 +353,11 @@ class Step:
             ``animation``, ``hold``, ``highlight`` and ``ends``;
             ``"complete": true`` marks a step that sets the whole chart
             state, so a player may jump straight to it.
+
+        Examples
+        --------
+        >>> Step(config={"x": "Region", "y": "Revenue"}, hold=3).to_dict()["hold"]
+        3
         """
         result: dict[str, Any] = {"config": dict(self.config)}
         if self.style is not None:
@@ -366,6 +395,15 @@ class Step:
         -----
         DeprecationWarning
             Always, naming ``presets.highlight(where=..., note=...)``.
+
+        Examples
+        --------
+        >>> import warnings
+        >>> with warnings.catch_warnings(record=True) as heard:
+        ...     warnings.simplefilter("always")
+        ...     step = Step(config={"x": "Region", "y": "Revenue"}).highlighting({"Region": "North"})
+        >>> step.highlight.note, heard[0].category.__name__
+        (None, 'DeprecationWarning')
         """
         warnings.warn(
             "step.highlighting(where, note) is deprecated: point at marks with "
@@ -382,6 +420,11 @@ class Step:
         -------
         bool
             True when a player may jump straight to it.
+
+        Examples
+        --------
+        >>> Step(config={"x": "Region"}).is_complete()
+        False
         """
         config = self.config
         channels = config.get("channels")
@@ -417,6 +460,11 @@ class Step:
         list
             ``[Data.filter, Config, Style]`` (the filter only when the step
             sets one, the style only when it has one).
+
+        Examples
+        --------
+        >>> [type(part).__name__ for part in Step(config={"x": "Region", "y": "Revenue"}).to_ipyvizzu()]
+        ['Data', 'Config']
         """
         from ipyvizzu import Config, Data, Style
         from ipyvizzu.json import RawJavaScript

@@ -675,6 +675,15 @@ class Story:
         -------
         Document
             The settings, slides, steps and datasets every output renders.
+
+        Examples
+        --------
+        >>> from ipyreport import presets
+        >>> story = Story({"Region": ["North", "South"], "Revenue": [3.0, 5.0]}, title="Sales",
+        ...               slides=[Slide(presets.chart(kind="column", x="Region", y="Revenue"))])
+        >>> document = story.to_dict()
+        >>> document["title"], len(document["slides"])
+        ('Sales', 1)
         """
         datasets = self._export_datasets()
         document: Document = {
@@ -693,6 +702,14 @@ class Story:
         -------
         bytes
             :meth:`to_dict` as UTF-8 JSON.
+
+        Examples
+        --------
+        >>> from ipyreport import presets
+        >>> story = Story({"Region": ["North", "South"], "Revenue": [3.0, 5.0]}, title="Sales",
+        ...               slides=[Slide(presets.chart(kind="column", x="Region", y="Revenue"))])
+        >>> story.to_json().startswith(b"{")
+        True
         """
         datasets = self._export_datasets()
         parts = b",".join(orjson.dumps(key) + b":" + data.to_json() for key, data in datasets)
@@ -712,6 +729,15 @@ class Story:
         -------
         str
             The page, with the player, the engine and the data inlined.
+
+        Examples
+        --------
+        >>> from ipyreport import presets
+        >>> story = Story({"Region": ["North", "South"], "Revenue": [3.0, 5.0]}, title="Sales",
+        ...               slides=[Slide(presets.chart(kind="column", x="Region", y="Revenue"))])
+        >>> page = story.to_html()
+        >>> page.startswith("<!doctype html>"), "<title>Sales</title>" in page
+        (True, True)
         """
         from ipyreport.export.html import render
 
@@ -731,6 +757,17 @@ class Story:
         -------
         pathlib.Path
             ``path``.
+
+        Examples
+        --------
+        >>> from ipyreport import presets
+        >>> story = Story({"Region": ["North", "South"], "Revenue": [3.0, 5.0]}, title="Sales",
+        ...               slides=[Slide(presets.chart(kind="column", x="Region", y="Revenue"))])
+        >>> import pathlib, tempfile
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = story.save_html(pathlib.Path(folder, "sales.html"))
+        ...     path.name, path.read_text(encoding="utf-8").startswith("<!doctype html>")
+        ('sales.html', True)
         """
         target = Path(path)
         write_atomic(target, self.to_html(layout=layout))
@@ -744,6 +781,14 @@ class Story:
         list of Finding
             One finding per problem, each saying where and what to do (see
             :mod:`ipyreport.check`); empty when there is none.
+
+        Examples
+        --------
+        >>> from ipyreport import presets
+        >>> story = Story({"Region": ["North", "South"], "Revenue": [3.0, 5.0]}, title="Sales",
+        ...               slides=[Slide(presets.chart(kind="column", x="Region", y="Revenue"))])
+        >>> story.check()
+        []
         """
         from ipyreport.check import check
 
@@ -781,6 +826,16 @@ class Story:
             If ``per`` or ``page`` is not one of those.
         RuntimeError
             If Playwright (the ``pdf`` extra) is not installed.
+
+        Examples
+        --------
+        >>> from ipyreport import presets
+        >>> story = Story({"Region": ["North", "South"], "Revenue": [3.0, 5.0]}, title="Sales",
+        ...               slides=[Slide(presets.chart(kind="column", x="Region", y="Revenue"))])
+        >>> story.save_pdf("sales.pdf", page="Letter")
+        Traceback (most recent call last):
+        ...
+        ValueError: page must be one of 16:9, A4, got 'Letter'
         """
         from ipyreport.export.pdf import save_pdf
 
@@ -818,6 +873,16 @@ class Story:
         ------
         ValueError
             If ``per`` is not ``"step"`` or ``"slide"``.
+
+        Examples
+        --------
+        >>> from ipyreport import presets
+        >>> story = Story({"Region": ["North", "South"], "Revenue": [3.0, 5.0]}, title="Sales",
+        ...               slides=[Slide(presets.chart(kind="column", x="Region", y="Revenue"))])
+        >>> import pathlib, tempfile
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     story.save_pptx(pathlib.Path(folder, "sales.pptx"), appendix=False).suffix
+        '.pptx'
         """
         from ipyreport.export.pptx import save_pptx
 
@@ -852,6 +917,16 @@ class Story:
         -------
         pathlib.Path
             ``path``.
+
+        Examples
+        --------
+        >>> from ipyreport import presets
+        >>> story = Story({"Region": ["North", "South"], "Revenue": [3.0, 5.0]}, title="Sales",
+        ...               slides=[Slide(presets.chart(kind="column", x="Region", y="Revenue"))])
+        >>> story.save_video("sales.mov")
+        Traceback (most recent call last):
+        ...
+        ValueError: save_video writes .mp4 or .gif files, got 'sales.mov'
         """
         from ipyreport.export.video import save_video
 
@@ -869,6 +944,15 @@ class Story:
         -------
         StoryPlayer
             The widget.
+
+        Examples
+        --------
+        >>> from ipyreport import presets
+        >>> story = Story({"Region": ["North", "South"], "Revenue": [3.0, 5.0]}, title="Sales",
+        ...               slides=[Slide(presets.chart(kind="column", x="Region", y="Revenue"))])
+        >>> player = story.player(height=400)
+        >>> player.slide, player.step, player.height
+        (1, 1, 400)
         """
         from ipyreport.notebook.widget import StoryPlayer
 
@@ -930,6 +1014,19 @@ class Story:
         ------
         StepError
             If ``story`` is not an ipyvizzu-story story, or a step cannot be read.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from ipyvizzu import Config, Data
+        >>> from ipyvizzustory import Slide as VizzuSlide, Step as VizzuStep, Story as VizzuStory
+        >>> data = Data()
+        >>> data.add_df(pd.DataFrame({"Region": ["North", "South"], "Revenue": [3.0, 5.0]}))
+        >>> vizzu = VizzuStory(data=data)
+        >>> vizzu.add_slide(VizzuSlide(VizzuStep(Config({"x": "Region", "y": "Revenue"}))))
+        >>> imported = Story.from_ipyvizzu_story(vizzu, title="Sales")
+        >>> imported.title, len(imported.slides)
+        ('Sales', 1)
         """
         if not isinstance(story, Mapping) or "slides" not in story:
             msg = f"expected an ipyvizzustory.Story, got {type(story).__name__}"
@@ -958,6 +1055,14 @@ class Story:
         StepError
             If a slide is a dashboard or a step plays a dataset of its own
             (ipyvizzu-story shows one chart over one table).
+
+        Examples
+        --------
+        >>> from ipyreport import presets
+        >>> story = Story({"Region": ["North", "South"], "Revenue": [3.0, 5.0]}, title="Sales",
+        ...               slides=[Slide(presets.chart(kind="column", x="Region", y="Revenue"))])
+        >>> type(story.to_ipyvizzu_story()).__name__
+        'Story'
         """
         for number, slide in enumerate(self.slides, start=1):
             if isinstance(slide, Dashboard):

@@ -5,9 +5,8 @@ public modules below. A function or class needs a one-line summary; a
 ``Parameters`` section naming exactly its signature's parameters (``self`` and
 ``cls`` aside, ``*args``/``**kwargs`` with their stars); ``Returns`` (or
 ``Yields``) unless it returns ``None``; ``Raises`` naming every exception its own
-body raises; and, for functions and classes, an ``Examples`` section with a
-doctest. Properties need only their summary; exceptions and plain records
-(typed dicts) only theirs too. The
+body raises; and an ``Examples`` section with a doctest. Properties need only
+their summary; exceptions and plain records (typed dicts) only theirs too. The
 examples themselves run as doctests (``pytest --doctest-modules ipyreport``).
 """
 
@@ -224,8 +223,7 @@ def problems(public: Public) -> list[str]:
     missing = raised - {name.rsplit(".", 1)[-1] for name in entries(parts.get("Raises", ""))}
     if missing:
         found.append(f"Raises does not name {sorted(missing)}")
-    method = "." in public.where.removeprefix(public.reached_from + ".")
-    if not method and ">>>" not in parts.get("Examples", ""):
+    if ">>>" not in parts.get("Examples", ""):
         found.append("no Examples section with a doctest")
     return found
 
