@@ -156,3 +156,26 @@ def test_the_site_search_works_from_the_file_system(site):
     index = (site / "search" / "search_index.js").read_text(encoding="utf-8")
     assert index.startswith("var __index = {")
     assert "Words bound to data" in index
+
+
+def _spec_examples() -> list[tuple[str, str]]:
+    """The pages' YAML blocks that are whole specs (they name data and slides)."""
+    found = []
+    for page in sorted(DOCS.rglob("*.md")):
+        for block in re.findall(
+            r"^```yaml\n(.*?)^```", page.read_text(encoding="utf-8"), re.S | re.M
+        ):
+            if re.search(r"^data:", block, re.M) and re.search(r"^slides:", block, re.M):
+                found.append((str(page.relative_to(DOCS)), block))
+    return found
+
+
+def test_every_spec_the_pages_show_builds(tmp_path):
+    from ipyreport import spec
+
+    examples = _spec_examples()
+    assert len(examples) >= 3
+    for number, (page, text) in enumerate(examples):
+        loaded = spec.loads(text, tmp_path / f"{number}.yaml")
+        story = spec.build(loaded)
+        assert story.slides, page
