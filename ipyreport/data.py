@@ -16,7 +16,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypedDict, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -36,6 +36,9 @@ __all__ = [
     "Measure",
     "RowLimitError",
     "VizzuData",
+    "VizzuDataDict",
+    "VizzuDimension",
+    "VizzuMeasure",
     "category_values",
     "column_roles",
     "encode",
@@ -56,6 +59,33 @@ PARALLEL_ROWS = 50_000
 
 Role = Literal["dimension", "measure"]
 T = TypeVar("T")
+
+
+class VizzuDimension(TypedDict):
+    """A dimension in Vizzu's index form, as :meth:`Dimension.to_dict` gives it."""
+
+    name: str
+    type: Literal["dimension"]
+    categories: list[str]
+    values: list[int]  # each row's index into categories
+
+
+class _Unit(TypedDict, total=False):
+    unit: str
+
+
+class VizzuMeasure(_Unit):
+    """A measure as Vizzu reads it, as :meth:`Measure.to_dict` gives it (``unit`` when set)."""
+
+    name: str
+    type: Literal["measure"]
+    values: list[float | int | None]  # None: missing
+
+
+class VizzuDataDict(TypedDict):
+    """The Vizzu 0.16 data object, as :meth:`VizzuData.to_dict` gives it."""
+
+    series: list[VizzuDimension | VizzuMeasure]
 
 
 @dataclass(frozen=True, eq=False)
@@ -100,12 +130,12 @@ class Dimension:
         table = np.array(self.categories, dtype=object)
         return list(table[self.codes]) if len(table) else []
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> VizzuDimension:
         """This series as a Vizzu index-form dimension.
 
         Returns
         -------
-        dict
+        VizzuDimension
             ``{"name", "type": "dimension", "categories", "values"}``, ready for JSON.
 
         Examples
@@ -175,12 +205,12 @@ class Measure:
                 result[index] = None
         return result
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> VizzuMeasure:
         """This series as a Vizzu measure (missing values are ``None``).
 
         Returns
         -------
-        dict
+        VizzuMeasure
             ``{"name", "type": "measure", "values"}``, and ``"unit"`` when it has one.
 
         Examples
@@ -188,11 +218,7 @@ class Measure:
         >>> encode({"m": [1.5, None]})["m"].to_dict()
         {'name': 'm', 'type': 'measure', 'values': [1.5, None]}
         """
-        result: dict[str, Any] = {
-            "name": self.name,
-            "type": "measure",
-            "values": self.to_list(),
-        }
+        result: VizzuMeasure = {"name": self.name, "type": "measure", "values": self.to_list()}
         if self.unit is not None:
             result["unit"] = self.unit
         return result
@@ -274,12 +300,12 @@ class VizzuData:
         ]
         return VizzuData(series=tuple(series), num_rows=len(rows))
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> VizzuDataDict:
         """The Vizzu 0.16 data object ``{"series": [...]}``, ready for any JSON library.
 
         Returns
         -------
-        dict
+        VizzuDataDict
             ``{"series": [...]}``, each series as its ``to_dict()`` gives it.
 
         Examples
@@ -379,7 +405,7 @@ def encode(
     return VizzuData(series=tuple(_map_columns(table, encode_column)), num_rows=table.num_rows)
 
 
-def to_vizzu_data(source: Any, **options: Any) -> dict[str, Any]:
+def to_vizzu_data(source: Any, **options: Any) -> VizzuDataDict:
     """The Vizzu data object for ``source``, as Python values.
 
     Parameters
@@ -392,7 +418,7 @@ def to_vizzu_data(source: Any, **options: Any) -> dict[str, Any]:
 
     Returns
     -------
-    dict
+    VizzuDataDict
         ``{"series": [...]}``, as :meth:`VizzuData.to_dict` gives it.
 
     Raises
