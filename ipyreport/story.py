@@ -965,27 +965,38 @@ class Story:
         return StoryPlayer(self)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        """The live widget, a self-contained HTML fallback and plain text.
+        """The live widget, an HTML fallback and plain text, from one build of the document.
 
         Front ends with a widget manager (JupyterLab, Notebook 7, VS Code)
         show the widget; without one (nbconvert, a notebook saved without
-        widget state) the HTML player plays offline instead.
-        ``ipyreport.notebook.output("html")`` leaves the widget out.
+        widget state) the HTML player plays offline instead. Its engine is
+        shared: the kernel's first story output carries it, later ones only
+        their story. ``ipyreport.notebook.output("html")`` leaves the widget
+        out, and each output is then a whole page of its own (Colab shows
+        every output in a frame of its own).
         """
-        from ipyreport.export.html import iframe
-        from ipyreport.notebook import shown_as
+        from ipyreport.export.html import iframe, notebook_fallback, render
+        from ipyreport.notebook import _first_fallback, shown_as
+        from ipyreport.notebook.widget import StoryPlayer
 
+        text = self.to_json()
+        title = self.title or "ipyreport story"
         bundle: dict[str, Any] = {}
-        if shown_as() == "widget":
-            try:
-                widget_bundle = self.player()._repr_mimebundle_(include=include, exclude=exclude)
-            except Exception as error:
-                bundle["text/plain"] = f"{self!r}\n(the notebook player could not start: {error})"
-            else:
-                # anywidget may answer (data, metadata); ipywidgets answers data.
-                data = widget_bundle[0] if isinstance(widget_bundle, tuple) else widget_bundle
-                bundle.update(data or {})
-        bundle["text/html"] = iframe(self.to_html(), title=self.title or "ipyreport story")
+        if shown_as() != "widget":
+            bundle["text/html"] = iframe(render(text), title=title)
+            bundle["text/plain"] = repr(self)
+            return bundle
+        try:
+            player = StoryPlayer(text)
+            player._name = repr(self)  # it was made from this story's document
+            widget_bundle = player._repr_mimebundle_(include=include, exclude=exclude)
+        except Exception as error:
+            bundle["text/plain"] = f"{self!r}\n(the notebook player could not start: {error})"
+        else:
+            # anywidget may answer (data, metadata); ipywidgets answers data.
+            data = widget_bundle[0] if isinstance(widget_bundle, tuple) else widget_bundle
+            bundle.update(data or {})
+        bundle["text/html"] = notebook_fallback(text, title=title, engine=_first_fallback())
         bundle["text/plain"] = repr(self)
         return bundle
 

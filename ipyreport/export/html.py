@@ -29,7 +29,7 @@ from ipyreport.document import Document, link_to, load
 from ipyreport.export._dense import DECODE_JS, encode
 from ipyreport.themes import BACKGROUND, INK
 
-__all__ = ["PAGE_FONT", "iframe", "render"]
+__all__ = ["PAGE_FONT", "iframe", "notebook_fallback", "render"]
 
 # The chart engine's own type (its default style's fontFamily), so a page's words and
 # its charts read in one family; player.css sets the same on the player.
@@ -51,6 +51,59 @@ const page = await import(URL.createObjectURL(new Blob([player], { type: "text/j
 await page.play({ css, engine, wasm });
 """
 )
+
+# A notebook output's frame: the engine and the player's code come once per notebook, in the
+# first story output (SHARED_ENGINE, outside its frame); each frame asks the page around it.
+FRAME_BOOTSTRAP = (
+    DECODE_JS
+    + """
+const shared = await new Promise((resolve) => {
+  const ask = () => window.parent.postMessage({ type: "ipyreport-engine?" }, "*");
+  const asking = setInterval(ask, 250);
+  const missing = setTimeout(() => document.body.prepend(NOTICE), 8000);
+  const answer = (event) => {
+    if (event.source !== window.parent || event.data?.type !== "ipyreport-engine") return;
+    removeEventListener("message", answer);
+    clearInterval(asking);
+    clearTimeout(missing);
+    resolve(event.data);
+  };
+  addEventListener("message", answer);
+  ask();
+});
+// Base64 here: a notebook stores outputs as JSON, which writes most of dense's characters as \\u escapes.
+const unpack = (text) => {
+  const gzipped = new Blob([Uint8Array.from(atob(text), (letter) => letter.charCodeAt(0))]);
+  return new Response(gzipped.stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
+};
+const [engine, wasm, code] = [shared.vizzu, shared.wasm, shared.code].map(unpack);
+const { css, player } = JSON.parse(new TextDecoder().decode(await code));
+const page = await import(URL.createObjectURL(new Blob([player], { type: "text/javascript" })));
+await page.play({ css, engine, wasm });
+""".replace(
+        "NOTICE",
+        json.dumps(
+            "This story's player comes with the first story this notebook's kernel showed; "
+            "run the notebook from the top to show it here."
+        ),
+    )
+)
+# Beside the first story output of a notebook: the engine and the player's code, and what
+# hands them to every story frame of the page that asks.
+SHARED_ENGINE = """<script type="text/plain" id="ipyreport-shared-vizzu">{vizzu}</script>
+<script type="text/plain" id="ipyreport-shared-wasm">{wasm}</script>
+<script type="text/plain" id="ipyreport-shared-code">{code}</script>
+<script>(() => {{
+  if (window.ipyreportEngine) return;
+  const read = (id) => document.getElementById(id).textContent.trim();
+  const engine = {{ type: "ipyreport-engine", vizzu: read("ipyreport-shared-vizzu"),
+    wasm: read("ipyreport-shared-wasm"), code: read("ipyreport-shared-code") }};
+  window.ipyreportEngine = engine;
+  addEventListener("message", (event) => {{
+    if (event.data?.type === "ipyreport-engine?" && event.source) event.source.postMessage(engine, "*");
+  }});
+}})();</script>
+"""
 
 # What every page the player makes shares: its head (the policy, hidden until
 # styled), the engine, the player's code, and the bootstrap that starts it.
@@ -74,18 +127,16 @@ _END = """<script type="module">{bootstrap}</script>
 </body>
 </html>
 """
-PAGE = (
-    _HEAD
-    + """<main id="ipyreport" class="ipyreport" tabindex="0" aria-roledescription="data story" aria-label="{title}" data-theme="{theme}" data-layout="{layout}" data-ipyreport-story="ipyreport-story" data-table="false" data-presenter="false" data-info="false">
+_STORY = """<main id="ipyreport" class="ipyreport" tabindex="0" aria-roledescription="data story" aria-label="{title}" data-theme="{theme}" data-layout="{layout}" data-ipyreport-story="ipyreport-story" data-table="false" data-presenter="false" data-info="false">
 {markup}
 </main>
 <noscript>This story needs JavaScript to play.</noscript>
 """
-    + _ENGINE
-    + """<script type="application/json" id="ipyreport-story">{story}</script>
+_STORY_JSON = """<script type="application/json" id="ipyreport-story">{story}</script>
 """
-    + _END
-)
+PAGE = _HEAD + _STORY + _ENGINE + _STORY_JSON + _END
+# A notebook output's page: the same, its engine asked of the notebook page (FRAME_BOOTSTRAP).
+FRAME_PAGE = _HEAD + _STORY + _STORY_JSON + _END
 
 # JSON inside <script>: nothing here may close the element or start markup.
 JSON_ESCAPES = (
@@ -142,8 +193,8 @@ def _dense_script(packed: bytes) -> str:
     return f'data-length="{len(packed)}">{encode(packed)}'
 
 
-def _csp() -> str:
-    digest = base64.b64encode(hashlib.sha256(BOOTSTRAP.encode("utf-8")).digest()).decode("ascii")
+def _csp(bootstrap: str = BOOTSTRAP) -> str:
+    digest = base64.b64encode(hashlib.sha256(bootstrap.encode("utf-8")).digest()).decode("ascii")
     return (
         "default-src 'none'; "
         f"script-src 'sha256-{digest}' blob: 'wasm-unsafe-eval'; "
@@ -210,12 +261,18 @@ def render(document: bytes, *, layout: str = "slides") -> str:
     if layout not in LAYOUTS:
         msg = f"layout is one of {', '.join(LAYOUTS)}, got {layout!r}"
         raise ValueError(msg)
+    return _page(document, layout, framed=False)
+
+
+def _page(document: bytes, layout: str, *, framed: bool) -> str:
+    """A story's page: whole, or (``framed``) for a notebook frame whose engine is shared."""
     settings = load(document)
     title = settings["title"] or "Data story"
     engine, wasm = _engine_scripts()
-    return PAGE.format(
+    bootstrap = FRAME_BOOTSTRAP if framed else BOOTSTRAP
+    return (FRAME_PAGE if framed else PAGE).format(
         lang=html.escape(settings["lang"], quote=True),
-        csp=_csp(),
+        csp=_csp(bootstrap),
         version=__version__,
         title=html.escape(title, quote=True),
         theme=html.escape(settings["theme"], quote=True),
@@ -226,7 +283,65 @@ def render(document: bytes, *, layout: str = "slides") -> str:
         wasm=wasm,
         code=_code(),
         story=script_json(document),
-        bootstrap=BOOTSTRAP,
+        bootstrap=bootstrap,
+    )
+
+
+def notebook_fallback(document: bytes, *, title: str, engine: bool) -> str:
+    """A story output's HTML for front ends that show no widgets, its engine shared.
+
+    nbconvert's HTML, or an editor without a widget manager, shows this
+    instead of the live widget: the story in a sandboxed frame, like
+    :func:`iframe` of :func:`render`, but without the chart engine and the
+    player's code (about 230 KB). Those come once per notebook, beside the
+    first story output (``engine=True``), and every frame on the page asks
+    for them there; so a notebook of many stories carries them once.
+
+    Parameters
+    ----------
+    document : bytes
+        A story document's JSON (``Story.to_json()``).
+    title : str
+        The frame's title, which screen readers announce.
+    engine : bool
+        Carry the engine and the player's code for every story of the page.
+
+    Returns
+    -------
+    str
+        The HTML: the shared engine when asked, then the story's frame.
+
+    Examples
+    --------
+    >>> from ipyreport import Slide, Story, presets
+    >>> story = Story({"Region": ["North", "South"], "Revenue": [3.0, 5.0]}, title="Sales",
+    ...               slides=[Slide(presets.chart(kind="column", x="Region", y="Revenue"))])
+    >>> first = notebook_fallback(story.to_json(), title="Sales", engine=True)
+    >>> later = notebook_fallback(story.to_json(), title="Sales", engine=False)
+    >>> first.startswith('<script type="text/plain" id="ipyreport-shared-vizzu"'), later.startswith("<iframe")
+    (True, True)
+    >>> len(first) - len(later) > 150_000
+    True
+    """
+    frame = iframe(_page(document, "slides", framed=True), title=title)
+    if not engine:
+        return frame
+    return _shared_engine() + frame
+
+
+@functools.cache
+def _shared_engine() -> str:
+    """The engine and the player's code as a notebook's first story output carries them."""
+
+    def packed(data: bytes) -> str:
+        return base64.b64encode(data).decode("ascii")
+
+    sources = {"css": _static("export/player.css"), "player": assets.player_bundle("page")}
+    code = gzip.compress(json.dumps(sources).encode("utf-8"), 9, mtime=0)
+    return SHARED_ENGINE.format(
+        vizzu=packed(assets.vizzu_packed("vizzu.min.js")),
+        wasm=packed(assets.vizzu_packed("cvizzu.wasm")),
+        code=packed(code),
     )
 
 

@@ -64,7 +64,12 @@ export function runtime(engine) {
     const url = (source, type) => URL.createObjectURL(new Blob([source], { type }));
     const { default: Vizzu } = await import(url(engine.get("vizzu"), "text/javascript"));
     const wasm = engine.get("wasm");
-    const bytes = new Uint8Array(wasm.buffer, wasm.byteOffset, wasm.byteLength);
+    let bytes = new Uint8Array(wasm.buffer, wasm.byteOffset, wasm.byteLength);
+    // The notebook's engine widget sends it gzipped (the notebook saves it so), other hosts as it is.
+    if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+      const inflated = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+      bytes = new Uint8Array(await new Response(inflated).arrayBuffer());
+    }
     // Mandatory here: anywidget imports modules from revoked blob URLs, so
     // Vizzu cannot find its wasm next to itself.
     Vizzu.options({ wasmUrl: url(bytes, "application/wasm") });

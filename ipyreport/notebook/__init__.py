@@ -11,6 +11,8 @@ __all__ = ["OUTPUTS", "output", "shown_as"]
 
 OUTPUTS = ("widget", "html")
 _shown_as = "widget"
+# Whether a story output of this kernel carried the offline player's engine yet.
+_engine_shown = False
 
 
 def output(kind: str) -> None:
@@ -58,3 +60,11 @@ def shown_as() -> str:
     'widget'
     """
     return _shown_as
+
+
+def _first_fallback() -> bool:
+    """Whether this story output is the kernel's first (it carries the shared engine)."""
+    global _engine_shown  # noqa: PLW0603 - once per kernel, like the engine widget
+    first = not _engine_shown
+    _engine_shown = True
+    return first

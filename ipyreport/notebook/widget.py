@@ -150,7 +150,8 @@ class Engine(anywidget.AnyWidget):
 
         _warm.wait()
         if cls._shared is None or cls._shared.comm is None:
-            cls._shared = cls(**engine_state())
+            # The wasm gzipped: a notebook that saves its widget state keeps it at 40% of its size.
+            cls._shared = cls(**{**engine_state(), "wasm": assets.vizzu_packed("cvizzu.wasm")})
         return cls._shared
 
 

@@ -1,5 +1,7 @@
 """The magics and the player widget, in an IPython shell."""
 
+import gzip
+
 import pytest
 from IPython.core.error import UsageError
 from IPython.testing.globalipapp import get_ipython
@@ -122,17 +124,30 @@ def test_line_magic_usage(shell):
         shell.run_line_magic("ipyreport", "chart nope x=a y=b")
 
 
-def test_story_shows_a_widget_an_html_fallback_and_text(story):
+def test_story_shows_a_widget_an_html_fallback_and_text(story, monkeypatch):
+    import ipyreport.notebook
+    from ipyreport.story import Story
+
+    monkeypatch.setattr(ipyreport.notebook, "_engine_shown", False)
+    built = []
+    to_json = Story.to_json
+    monkeypatch.setattr(Story, "to_json", lambda self: built.append(1) or to_json(self))
     bundle = story._repr_mimebundle_()
+    assert len(built) == 1  # one document for the widget and the fallback
     assert set(bundle) == {"application/vnd.jupyter.widget-view+json", "text/html", "text/plain"}
     assert bundle["text/plain"] == "Story(untitled: 2 slides, 3 steps, 6,420 rows)"
-    assert bundle["text/html"].startswith("<iframe srcdoc=")
+    # The kernel's first story output carries the engine for the page; later ones do not.
+    assert bundle["text/html"].startswith('<script type="text/plain" id="ipyreport-shared-vizzu"')
+    later = story._repr_mimebundle_()["text/html"]
+    assert later.startswith("<iframe srcdoc=")
+    assert len(bundle["text/html"]) - len(later) > 150_000
+    assert len(later) < 100_000
 
 
 def test_players_share_one_engine_per_kernel(story):
     first, second = StoryPlayer(story), StoryPlayer(story)
     assert first.engine is second.engine is Engine.shared()
-    assert first.engine.wasm[:4] == b"\x00asm"
+    assert gzip.decompress(first.engine.wasm)[:4] == b"\x00asm"  # sent gzipped
 
 
 def test_slide_and_step_are_validated_and_move_together(story):
