@@ -27,13 +27,16 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
 import pyarrow as pa
 
 from ipyreport._access import Access
 from ipyreport._errors import DataError
+
+if TYPE_CHECKING:
+    import duckdb
 
 __all__ = ["VERSION_COLUMN", "LakeTable", "OpenLake", "delta", "iceberg"]
 
@@ -186,7 +189,7 @@ class Version:
     label: str
     files: tuple[str, ...] = ()
 
-    def scan(self, connection: Any) -> Any:
+    def scan(self, connection: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
         """The version's rows as a DuckDB relation: DuckDB's own Parquet reader over its
         files (pushdown, statistics, the connection's memory limit) when they hold every
         column under its own name, else a scan of its Arrow dataset."""
@@ -236,7 +239,7 @@ class OpenLake:
         schema: pa.Schema = self.versions[-1].data.schema
         return schema
 
-    def relation(self, connection: Any) -> Any:
+    def relation(self, connection: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyRelation:
         """The rows as one DuckDB relation over the versions' datasets.
 
         When two versions are read, only the columns both hold, a ``Version``
@@ -291,7 +294,7 @@ class OpenLake:
             raise DataError(msg, field="since")
         columns = ", ".join(_quote(name) for name in names)
 
-        def rows(version: Version, sign: str) -> Any:
+        def rows(version: Version, sign: str) -> duckdb.DuckDBPyRelation:
             changes = "".join(
                 f", {sign}{_quote(name)} as {_quote(name + CHANGE_SUFFIX)}" for name in numeric
             )
