@@ -15,6 +15,19 @@ keeps its series while the chart changes around them:
 - ``by``: a dimension that splits marks without colouring them (scatter);
 - ``label``: the series written on the marks (default as in Vizzu).
 
+Every preset takes its keywords in one order: ``data`` first, then what it
+is about (``chart``'s ``kind``, ``morph``'s ``kinds``, ``zoom``'s
+``levels`` and ``path``), the channels ``x``, ``y``, ``color``, ``size``,
+``by`` and ``time``, its own options, and last the words every preset
+shares: ``title`` (or ``titles``, one per step), ``style``, ``label``,
+``sort``, ``duration``, ``hold`` and ``filter``. ``duration=None`` is the
+pace ipyreport gives that kind of change (1 s a chart step, 1.2 s a morph
+or compare, 1 s a zoom, 0.5 s a highlight, 0.8 s a timeline moment);
+``hold`` is the seconds play mode rests on a step after it settles (by
+default the slide's, else the story's; 0.25 s for a timeline's moments).
+Specs and the ``%ipyreport`` magic read the same keywords from
+:data:`REGISTRY`, which is made from these signatures.
+
 >>> step = chart(kind="stacked_column", x="Region", y="Revenue", color="Product")
 >>> step.config["channels"]["y"]["set"]
 ['Revenue', 'Product']

@@ -14,7 +14,7 @@ import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ipyreport._engine import engine_problem
 from ipyreport._errors import StepError, closest
@@ -23,6 +23,9 @@ from ipyreport._filters import check as check_filter
 from ipyreport._schema import format_path, json_problems
 from ipyreport._vizzu_presets import PRESETS, build_config
 from ipyreport.data import AGGREGATORS, VizzuData
+
+if TYPE_CHECKING:
+    from ipyvizzu import Config, Data, Style
 
 __all__ = [
     "KEEP_FILTER",
@@ -450,7 +453,7 @@ class Step:
             )
         )
 
-    def to_ipyvizzu(self) -> list[Any]:
+    def to_ipyvizzu(self) -> list[Data | Config | Style]:
         """The same step as ipyvizzu objects to pass to ``chart.animate``.
 
         The filter becomes the equivalent JavaScript expression over records.
@@ -469,7 +472,7 @@ class Step:
         from ipyvizzu import Config, Data, Style
         from ipyvizzu.json import RawJavaScript
 
-        objects: list[Any] = []
+        objects: list[Data | Config | Style] = []
         if self.filter is None:
             objects.append(Data.filter(None))
         elif self.filter.op == "raw":

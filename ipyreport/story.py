@@ -53,6 +53,8 @@ from ipyreport.step import (
 from ipyreport.themes import Theme, brand, engine_style, theme_of
 
 if TYPE_CHECKING:
+    from ipyvizzustory import Story as IpyvizzuStory
+
     from ipyreport.check import Finding
     from ipyreport.notebook.widget import StoryPlayer
 
@@ -1053,7 +1055,7 @@ class Story:
         style = story.get("style")
         return cls(data, title=title, style=dict(style) if style else None, slides=slides)
 
-    def to_ipyvizzu_story(self) -> Any:
+    def to_ipyvizzu_story(self) -> IpyvizzuStory:
         """The same story as an ``ipyvizzustory.Story`` (declarative filters become JavaScript).
 
         Returns
