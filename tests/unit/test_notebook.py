@@ -4,7 +4,7 @@ import gzip
 
 import pytest
 from IPython.core.error import UsageError
-from IPython.testing.globalipapp import get_ipython
+from IPython.core.interactiveshell import InteractiveShell
 from traitlets import TraitError
 
 from ipyreport import Dashboard, Slide, Story, presets, samples
@@ -25,7 +25,8 @@ slides:
 
 @pytest.fixture(scope="module")
 def shell():
-    ip = get_ipython()
+    # The shell a doctest made already, if one did (the magics' examples make one), else a new one.
+    ip = InteractiveShell.instance()
     ip.run_line_magic("load_ext", "ipyreport")
     ip.user_ns["df"] = samples.sales().to_pandas()
     return ip
