@@ -33,7 +33,7 @@ import { controls, isBoard, isCover, part } from "./chrome.js";
 import { keys, location, panels, play, positionOf } from "./controllers.js";
 import { explorer } from "./explore.js";
 import { info } from "./info.js";
-import { BACKGROUND, INK, THEMES, PLAIN_MARKS, merge, applyBrand } from "./look.js";
+import { BACKGROUND, INK, SOFT_INK, THEMES, PLAIN_MARKS, merge, applyBrand } from "./look.js";
 import { presenter } from "./presenter.js";
 import { sound } from "./sound.js";
 import { createStore, enginesOnPage, letGo, register } from "./store.js";
@@ -116,7 +116,11 @@ async function stage({ Vizzu, story, root, store }) {
   const shown = steps.display(story);
   // Marks that mean no category, when categories own the palette's colours.
   const plainMarks = Object.keys(story.colors ?? {}).length ? PLAIN_MARKS[theme] : null;
-  const ink = { ink: story.brand?.foreground ?? INK[theme], paper: story.brand?.background ?? BACKGROUND[theme] };
+  const ink = {
+    ink: story.brand?.foreground ?? INK[theme],
+    paper: story.brand?.background ?? BACKGROUND[theme],
+    soft: story.brand?.foreground ?? SOFT_INK[theme],
+  };
   const engines = tracks({ Vizzu, store, story, shown, datasets, raw, baseStyle, plainMarks, reducedMotion, ink });
   return { datasets, raw, reducedMotion, shown, engines };
 }

@@ -70,6 +70,9 @@ export const DIMMED = 0.3; // opacity of marks a highlight (or a dashboard click
  *   missing: steps.Missing,
  *   ends: steps.Ends | null,
  *   crossFilter: ((on: Track, datasetId: string) => Filter | null) | null,
+ *   keyDimension: string,
+ *   key: steps.Key | null,
+ *   keySize: number,
  * }} Track
  */
 
@@ -238,7 +241,7 @@ const compiled = (rule, data, raw) => (rule ? steps.compileFilter(rule, data, ra
  *   baseStyle: object,
  *   plainMarks: string | null,
  *   reducedMotion: MediaQueryList,
- *   ink: { ink: string, paper: string },
+ *   ink: { ink: string, paper: string, soft: string },
  * }} Context
  */
 
@@ -341,6 +344,9 @@ async function track(context, element, entries, { renewable = false, ...hooks } 
     missing: () => false,
     ends: null,
     crossFilter: null,
+    keyDimension: "",
+    key: null,
+    keySize: steps.KEY.size,
   };
   furnish(context, on);
   return on;
@@ -377,7 +383,7 @@ async function renew(context, on) {
   on.element.replaceChildren();
   on.chart = await engineIn(context, on.element);
   on.note = noteIn(on.element);
-  Object.assign(on, { dataset: null, styled: false, pointing: null, ringed: null, marks: [], pointedAt: [] });
+  Object.assign(on, { dataset: null, styled: false, pointing: null, ringed: null, marks: [], pointedAt: [], keyDimension: "", key: null });
   furnish(context, on);
 }
 
@@ -418,12 +424,66 @@ function targetFor(context, on, entry) {
   next.target = steps.withTimeAxis(next.target, entry, context.shown);
   on.dataset = next.dataset;
   expectMarks(context, on, entry, next.dataset);
+  const narrow = on.element.clientWidth < NARROW_PX;
   if (!on.styled) {
-    const narrow = on.element.clientWidth < NARROW_PX;
     next.target.style = merge(narrow ? merge(baseStyle, NARROW) : baseStyle, next.target.style ?? {});
     on.styled = true;
   }
+  next.target = withKey(context, on, entry, next, narrow);
   return next;
+}
+
+// The plot's top padding (the engine's 4.17em) under a key, in type sizes of the chart.
+const PLOT_TOP = 4.166667;
+
+/**
+ * `next`'s target with the track's key (see steps.keyFor) in place of the engine's legend:
+ * the legend off, and room kept at the top of the plot for the key's rows.
+ * @param {Context} context
+ * @param {Track} on
+ * @param {Step} entry
+ * @param {Next} next
+ * @param {boolean} narrow
+ */
+function withKey({ story, datasets, raw, shown }, on, entry, next, narrow) {
+  const dimension = steps.keyDimension(entry, shown);
+  const keyed = dimension === null ? on.keyDimension : dimension;
+  const had = Boolean(on.keyDimension);
+  on.keyDimension = keyed;
+  const data = datasets[next.dataset];
+  const key = keyed ? steps.keyFor(keyed, data, story.placeholders?.[next.dataset] ?? null, compiled(both(on.filter, on.extra), data, raw), shown) : null;
+  on.key = key && key.entries.length > 1 ? key : null;
+  on.keySize = narrow ? 12 : steps.KEY.size;
+  const target = { ...next.target };
+  const config = /** @type {Record<string, unknown>} */ ({ ...(target.config ?? {}) });
+  if (keyed) config.legend = null;
+  else if (had && !("legend" in config)) config.legend = "auto";
+  target.config = /** @type {typeof target.config} */ (config);
+  const room = on.key ? keyHeight(on.key, on.element.clientWidth, on.keySize) : 0;
+  // The engine's type size, once it has one in pixels (before its first frame it may not).
+  const computed = String(on.chart.getComputedStyle()?.fontSize ?? "");
+  const fontSize = narrow ? 12 : computed.endsWith("px") ? Number.parseFloat(computed) : 14;
+  const paddingTop = room ? `${Math.round(PLOT_TOP * fontSize + room)}px` : null;
+  target.style = merge(target.style ?? {}, { plot: { paddingTop } });
+  return target;
+}
+
+/** A canvas to measure a key's labels with. */
+let measuring = /** @type {CanvasRenderingContext2D | null} */ (null);
+
+/**
+ * The height a key takes in a chart `width` wide.
+ * @param {steps.Key} key
+ * @param {number} width
+ * @param {number} size
+ */
+function keyHeight(key, width, size) {
+  measuring ??= document.createElement("canvas").getContext("2d");
+  const context = measuring;
+  if (!context) return 0;
+  context.font = `${size}px Roboto, sans-serif`;
+  // The plot's box starts after the chart's own left padding; the key keeps to it.
+  return steps.layKey(key, width - 2 * steps.KEY_TOP, (text) => context.measureText(text).width, size).height + steps.KEY_TOP;
 }
 
 /**

@@ -238,6 +238,8 @@ export function seriesEnds(data, placeholdersFrom, keep) {
  *   missing?: Missing,
  *   ends?: Ends | null,
  *   drawnLabels: DrawnLabel[],
+ *   key?: Key | null,
+ *   keySize?: number,
  * }} ChartRecord
  */
 
@@ -506,11 +508,122 @@ export function withTimeAxis(target, step, shown) {
   if (names === null) return target;
   const months = names.some((name) => shown.monthly(name));
   /** @type {import("vizzu").Styles.AxisLabel} */
-  const label = months ? { orientation: "horizontal", angle: 0 } : { orientation: null, angle: null };
+  const label = { ...target.style?.plot?.xAxis?.label, orientation: months ? "horizontal" : null, angle: months ? 0 : null };
   const style = target.style ?? {};
   const plot = style.plot ?? {};
-  const xAxis = { ...(plot.xAxis ?? {}), label: { ...(plot.xAxis?.label ?? {}), ...label } };
+  const xAxis = { ...plot.xAxis, label };
   return { ...target, style: { ...style, plot: { ...plot, xAxis } } };
+}
+
+// --- the key above the plot ---------------------------------------------------
+// A chart coloured by one of the story's dimensions names its colours in a key
+// above the plot, its entries in a row that wraps (never a side column that eats
+// the plot and clips "Asia Pacific"); a key of one entry says nothing and is
+// left out. The engine draws no legend of its own for such a chart.
+
+/**
+ * A key: the colour dimension and, for each of its categories the data holds, its label and colour.
+ * @typedef {{ dimension: string, entries: { label: string, colour: string }[] }} Key
+ */
+
+/**
+ * The dimension a step's key names: "" for none (colour by nothing, a measure or
+ * several series, or a legend the step sets itself), null when the step leaves colour as it was.
+ * @param {Step} step
+ * @param {Shown} shown
+ * @returns {string | null}
+ */
+export function keyDimension(step, shown) {
+  const names = channelSeries(step, "color");
+  const legend = engineConfig(step).legend;
+  // A step that sets the whole chart and colours by nothing has no key.
+  if (names === null) return legend === undefined && !step.complete ? null : "";
+  const [name] = names;
+  const own = names.length === 1 && !shown.isMeasure(name) && shown.colours(name);
+  return own && (legend === undefined || legend === "color" || legend === "auto") ? name : "";
+}
+
+/**
+ * The key of `dimension` over the rows `keep` keeps (placeholders left out), in the data's order.
+ * @param {string} dimension
+ * @param {Dataset} data
+ * @param {number | null} placeholdersFrom
+ * @param {((row: Row) => boolean) | null} keep
+ * @param {Shown} shown
+ * @returns {Key}
+ */
+export function keyFor(dimension, data, placeholdersFrom, keep, shown) {
+  const columns = decoded(data);
+  const values = columns.find(([name]) => name === dimension)?.[1] ?? [];
+  const rows = Math.min(placeholdersFrom ?? Infinity, values.length);
+  /** @type {Set<string>} */
+  const held = new Set();
+  for (let row = 0; row < rows; row += 1) if (!keep || keep(recordAt(columns, row))) held.add(String(values[row]));
+  const entries = categoriesOf(data, dimension)
+    .filter((category) => held.has(String(category)))
+    .map((category) => ({ label: shown.label(dimension, category), colour: shown.colour(dimension, category) ?? "#888" }));
+  return { dimension, entries };
+}
+
+/** The key's type size in pixels, and its line height, swatch and gaps in sizes. */
+export const KEY = { size: 13, line: 1.7, swatch: 0.8, gap: 0.45, spacing: 1.3 };
+// The key sits this far into the plot's box from its top and left; the engine's own type.
+export const KEY_TOP = 4;
+const KEY_FAMILY = "Roboto, sans-serif";
+
+/**
+ * Where each entry of a key goes in rows `width` wide: `x` from the left, `row` from the top.
+ * @param {Key} key
+ * @param {number} width
+ * @param {(text: string) => number} measure the text's width in the key's type
+ * @param {number} size the key's type size
+ */
+export function layKey(key, width, measure, size) {
+  const swatch = size * KEY.swatch;
+  let [x, row] = [0, 0];
+  const placed = key.entries.map((entry) => {
+    const span = swatch + size * KEY.gap + measure(entry.label);
+    if (x > 0 && x + span > width) [x, row] = [0, row + 1];
+    const at = { ...entry, x, row };
+    x += span + size * KEY.spacing;
+    return at;
+  });
+  return { placed, height: (row + 1) * size * KEY.line };
+}
+
+/**
+ * Draw the chart's key (record.key) in the top of its plot's box, each label kept with the frame's texts.
+ * @param {ChartEvents["plot-area-draw"]} event
+ * @param {{ record: ChartRecord, frame: () => Frame }} labels
+ * @param {{ x: number, y: number, width: number }} box the plot's box: its left, top and width
+ * @param {{ size: number, ink: string, family: string }} type
+ */
+function drawKey(event, { record, frame }, box, type) {
+  const key = record.key;
+  if (!key) return;
+  const context = event.renderingContext;
+  context.save();
+  context.font = `${type.size}px ${type.family}`;
+  const { placed } = layKey(key, box.width, (text) => context.measureText(text).width, type.size);
+  const drawn = frame().get("legend") ?? [];
+  const swatch = type.size * KEY.swatch;
+  context.textBaseline = "middle";
+  for (const { label, colour, x, row } of placed) {
+    const left = box.x + x;
+    const middle = box.y + (row + 0.5) * type.size * KEY.line;
+    context.fillStyle = colour;
+    context.beginPath();
+    context.arc(left + swatch / 2, middle, swatch / 2, 0, 2 * Math.PI);
+    context.fill();
+    const start = left + swatch + type.size * KEY.gap;
+    const width = context.measureText(label).width;
+    context.fillStyle = type.ink;
+    context.fillText(label, start, middle);
+    const top = middle - type.size / 2;
+    drawn.push({ corners: [[start, top], [start + width, top], [start + width, top + type.size], [start, top + type.size]], text: label });
+  }
+  frame().set("legend", drawn);
+  context.restore();
 }
 
 /** The story's formats, names and colours (see display). @typedef {ReturnType<typeof display>} Shown */
@@ -601,8 +714,6 @@ export function display(story) {
     const [, aggregator, name] = AGGREGATE.exec(column) ?? [null, "sum", column];
     return COUNTING.has(aggregator) ? plain : formats[name] ?? plain;
   };
-  /** @type {Map<string, boolean>} */
-  const months = new Map();
   return {
     formatOf,
     /**
@@ -617,11 +728,12 @@ export function display(story) {
      * A number of `column` without its unit word (" units", " orders"), for an axis whose title says it once.
      * @param {string} column
      * @param {number | string | null | undefined} value
+     * @param {boolean} [trim]
      */
-    bare: (column, value) => {
+    bare: (column, value, trim = false) => {
       const format = formatOf(column);
       const plainer = UNIT_WORD.test(format.suffix) ? { ...format, suffix: "" } : format;
-      return formatNumber(typeof value === "number" ? value : null, plainer, true);
+      return formatNumber(typeof value === "number" ? value : null, plainer, trim);
     },
     /**
      * @param {string} dimension
@@ -637,18 +749,17 @@ export function display(story) {
      * @param {string | number} category
      */
     colour: (dimension, category) => story.colors?.[dimension]?.[category] ?? null,
+    // Whether the story gives `dimension`'s categories their colours.
+    /** @param {string} dimension */
+    colours: (dimension) => Boolean(story.colors?.[dimension]),
     /**
      * Whether `dimension` is a run of months longer than a year (first-of-month dates):
      * its axis reads by year, a tick for each month, not a label for each.
      * @param {string} dimension
      */
     monthly: (dimension) => {
-      const known = months.get(dimension);
-      if (known !== undefined) return known;
       const values = Object.keys(labels[dimension] ?? {});
-      const found = values.length > 12 && values.every((value) => FIRST_OF_MONTH.test(value));
-      months.set(dimension, found);
-      return found;
+      return values.length > 12 && values.every((value) => FIRST_OF_MONTH.test(value));
     },
     /**
      * The unit word `column`'s numbers end in ("units"), or null when they end in none.
@@ -843,7 +954,7 @@ function followShape(chart) {
 /**
  * How a chart's labels are drawn: `before(event)` runs just before a mark's label
  * is drawn; a value label is written in `ink` on a halo of `paper`.
- * @typedef {{ before?: (event: MarkerLabelDraw) => void, ink?: string, paper?: string }} LabelOptions
+ * @typedef {{ before?: (event: MarkerLabelDraw) => void, ink?: string, paper?: string, soft?: string }} LabelOptions
  */
 /**
  * @param {MarkerLabelDraw} event
@@ -1048,7 +1159,7 @@ function numberText(shown, measure, text, axis = false) {
   const value = Number.parseFloat(text);
   // Percentages of a stretched chart and anything else not a plain number stay the engine's.
   if (/%/.test(text) || !Number.isFinite(value)) return text;
-  return axis ? shown.bare(measure ?? "", value) : shown.number(measure ?? "", value, true);
+  return axis ? shown.bare(measure ?? "", value, true) : shown.number(measure ?? "", value, true);
 }
 
 /**
@@ -1226,6 +1337,16 @@ export function readableLabels(chart, shown, record, options = {}) {
     drawScaleLabel(event, labels, axis, { axis: true, group: `axis-${axis}`, anchor: axis === "y" ? 1 : 0.5 });
   });
   listen(chart, "plot-axis-title-draw", (event) => drawAxisTitle(event, labels));
+  // The key goes in the top of the plot's box (its room kept by tracks.js), drawn with the plot's area.
+  let box = { x: 0, y: 0, width: 0 };
+  listen(chart, "plot-background-draw", (event) => {
+    const { pos, size } = event.detail.rect;
+    box = { x: pos.x, y: pos.y + KEY_TOP, width: size.x - KEY_TOP };
+  });
+  listen(chart, "plot-area-draw", (event) => {
+    const size = record.keySize ?? KEY.size;
+    drawKey(event, labels, box, { size, ink: options.soft ?? options.ink ?? "#888", family: KEY_FAMILY });
+  });
   listen(chart, "legend-label-draw", (event) => {
     drawScaleLabel(event, labels, event.target?.parent?.channel, { axis: false, group: "legend", anchor: 0 });
   });

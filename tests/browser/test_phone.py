@@ -2,11 +2,14 @@
 reader can read at every step; on their dashboards, months read by year, units named once,
 one engine logo, charts tall enough on a phone."""
 
+import json
+
 import numpy as np
 import pytest
 
 from .pages import RECORD_TEXTS, fonts_at_rest, panel, wait_idle, wait_ready
 from .test_examples import EXAMPLES, demo  # noqa: F401 (the stories the demo builds)
+from .test_motion import _labels, _shapes
 
 PHONE = (390, 844)
 SMALLEST = 12  # pixels: no chart text on a phone is smaller
@@ -118,4 +121,81 @@ def test_on_a_phone_a_dashboard_stacks_charts_a_reader_can_read(open_file, demo)
     assert len(boxes) == 3
     assert len({round(box["x"]) for box in boxes}) == 1  # one column
     assert all(box["height"] >= 200 for box in boxes), [box["height"] for box in boxes]
+    assert watch.errors == []
+
+
+def story_document(page):
+    """The story document the page plays."""
+    return json.loads(page.evaluate("() => document.getElementById('ipyreport-story').textContent"))
+
+
+def legend_problems(drawn, width, categories, shapes):
+    """What is wrong with one chart's legend as drawn: a label cut short or not the data's,
+    an entry with no words, a label past the chart's edge, or a legend of one category."""
+    legend = [label for label in drawn if label["group"] == "legend"]
+    problems = []
+    for label in legend:
+        text = label["text"]
+        whole = text in categories or any(shape.fullmatch(text) for shape in shapes)
+        if not text.strip():
+            problems.append("an entry with no label")
+        elif not whole or text.endswith(("…", "...")):
+            problems.append(f"{text!r} is no whole category or number")
+        left, _, right, _ = label["box"]
+        if left < 0 or right > width:
+            problems.append(f"{text!r} runs past the chart ({left:.0f}-{right:.0f} of {width} px)")
+    named = [label["text"] for label in legend if label["text"] in categories]
+    if len(named) == 1:
+        problems.append(f"a legend of one category ({named[0]!r})")
+    return problems
+
+
+@pytest.mark.parametrize("size", [PHONE, (1280, 720), (1920, 1080)])
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_no_legend_is_clipped_or_says_nothing(open_file, demo, name, size):  # noqa: F811
+    watch, page = play(open_file, demo / f"{name}.html", size)
+    document = story_document(page)
+    categories, shapes = _labels(document), _shapes(document)
+    problems = []
+    legends = 0
+    for step in steps(page):
+        charts = page.evaluate("() => document.getElementById('ipyreport').ipyreport.labels()")
+        widths = page.evaluate(
+            """() => [...document.querySelectorAll('.ipyreport-chart, .ipyreport-board:not([hidden]) .ipyreport-panel')]
+                 .filter((element) => element.checkVisibility()).map((element) => element.clientWidth)"""
+        )
+        for drawn in charts:
+            legends += any(label["group"] == "legend" for label in drawn)
+            width = max(widths)
+            problems += [
+                f"step {step}: {found}"
+                for found in legend_problems(drawn, width, categories, shapes)
+            ]
+    assert legends > 0, "no step drew a legend"
+    assert problems == []
+    assert watch.errors == []
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_on_a_phone_the_legend_sits_above_the_plot(open_file, demo, name):  # noqa: F811
+    watch, page = play(open_file, demo / f"{name}.html", PHONE)
+    document = story_document(page)
+    categories = _labels(document)
+    beside = []
+    for step in steps(page):
+        for drawn in page.evaluate("() => document.getElementById('ipyreport').ipyreport.labels()"):
+            key = [
+                label
+                for label in drawn
+                if label["group"] == "legend" and label["text"] in categories
+            ]
+            axes = [label for label in drawn if label["group"].startswith("axis")]
+            if key and axes:
+                lowest = max(label["box"][3] for label in key)
+                highest = min(label["box"][1] for label in axes)
+                if lowest > highest:
+                    beside.append(
+                        f"step {step}: the legend reaches {lowest:.0f} px, the axes start at {highest:.0f}"
+                    )
+    assert beside == []
     assert watch.errors == []
