@@ -61,6 +61,8 @@ AGGREGATES = {
 }
 # The column that numbers each group's first row, when asked for.
 FIRST_ROW = "__ipyreport_first_row"
+# Rows read to judge whether grouping by every dimension at once stays small.
+PEEK_ROWS = 100_000
 # The column that says which grouping of a GROUPING SETS pass a row belongs to.
 GROUPING = "__ipyreport_grouping"
 # What a grouped table keeps of a measure so that each aggregator rolls up
@@ -457,9 +459,11 @@ class LazySource:
         measure's parts and each group's first row (which also gives each text
         column's order of first appearance).
 
-        A request whose dimensions lie within another's joins its grouping; the
-        rest get groupings of their own in the same pass (``GROUPING SETS``), so
-        unrelated charts never multiply into one grouping of every combination.
+        A request whose dimensions lie within another's joins its grouping. The
+        rest are grouped together when the first rows show few combinations of
+        all their dimensions (see :meth:`_few_combinations`), else each gets a
+        grouping of its own in the same pass (``GROUPING SETS``), so unrelated
+        charts are not multiplied into one grouping of every combination.
         """
         sets: list[list[str]] = []
         parts: set[tuple[str, str]] = set()
@@ -470,27 +474,27 @@ class LazySource:
             if home is None:
                 sets.append(list(dims))
         every = list(dict.fromkeys(name for found in sets for name in found))
+        if len(sets) > 1 and self._few_combinations(every):
+            sets = [every]
         ordered = sorted(parts, key=lambda part: (part[1], part[0]))
         floats = {name for _, name in ordered if pa.types.is_floating(self.types[name])}
-        quoted = [_quote(name) for name in every]
-        columns = [*quoted]
-        for part, name in ordered:
-            columns.append(f"{part}({_value(name, floats)}) as {_quote(part + ':' + name)}")
-        columns.append(f"min(__row) as {_quote(FIRST_ROW)}")
-        needed = ", ".join(dict.fromkeys([*quoted, *(_quote(name) for _, name in ordered)]))
-        group = f" group by {', '.join(quoted)}" if quoted else ""
-        if len(sets) > 1:
-            columns.append(f"grouping({', '.join(quoted)}) as {_quote(GROUPING)}")
-            listed = ", ".join(
-                "(" + ", ".join(_quote(name) for name in found) + ")" for found in sets
-            )
-            group = f" group by grouping sets ({listed})"
-        query = (
-            f"select {', '.join(columns)} from "
-            f"(select {needed}, row_number() over () as __row from source){group}"
-        )
+        # A float measure that is summed is read as it is: a NaN makes its group's
+        # sum NaN, which shows it, and only then is the pass read again with NaN
+        # as a missing value (the test costs every row a comparison otherwise).
+        summed = {name for part, name in ordered if part == "sum" and name in floats}
+        query = _grain_sql(sets, every, ordered, floats - summed)
         self.scans.append(Scan(query, f"one pass for {why}"))
         table = self._handle.query("source", query).to_arrow_table()
+        found = [
+            name
+            for name in sorted(summed)
+            if pc.any(pc.is_nan(table.column("sum:" + name))).as_py()
+        ]
+        if found:
+            query = _grain_sql(sets, every, ordered, floats)
+            named = " and ".join(map(repr, found))
+            self.scans.append(Scan(query, f"{why}, read again: {named} holds NaN, a missing value"))
+            table = self._handle.query("source", query).to_arrow_table()
         for dims in sets:
             rows = table
             if len(sets) > 1:
@@ -506,6 +510,18 @@ class LazySource:
             text = [name for name in dims if is_text(self.types[name]) and name not in self._orders]
             if text and rows.num_rows:
                 self._orders.update(_orders_from_groups(rows, text))
+
+    def _few_combinations(self, names: Sequence[str]) -> bool:
+        """Whether the first rows hold few combinations of ``names`` (at most one
+        new combination in ten rows), so that grouping by all of them at once
+        stays small: cheaper than a grouping for each chart."""
+        quoted = ", ".join(_quote(name) for name in names)
+        query = (
+            f"select count(*), count(distinct ({quoted})) "
+            f"from (select {quoted} from source limit {PEEK_ROWS})"
+        )
+        rows, combinations = self._handle.query("source", query).fetchall()[0]
+        return bool(combinations * 10 <= rows)
 
     def _roll_up(
         self, grain: _Grain, request: Request, condition: str | None, *, number_rows: bool
@@ -879,7 +895,7 @@ def in_order(data: VizzuData, orders: Mapping[str, Sequence[str]]) -> VizzuData:
 def _orders_from_groups(table: pa.Table, names: Sequence[str]) -> dict[str, list[str]]:
     """Each text column's values by first appearance: a value first appears in the
     earliest first row of the groups that hold it."""
-    firsts = table.column(FIRST_ROW).to_numpy()
+    firsts = table.column(FIRST_ROW).to_pylist()
     result = {}
     for name in names:
         earliest: dict[str, int] = {}
@@ -888,6 +904,32 @@ def _orders_from_groups(table: pa.Table, names: Sequence[str]) -> dict[str, list
                 earliest[value] = int(first)
         result[name] = sorted(earliest, key=earliest.__getitem__)
     return result
+
+
+def _grain_sql(
+    sets: Sequence[Sequence[str]],
+    every: Sequence[str],
+    parts: Sequence[tuple[str, str]],
+    floats: set[str],
+) -> str:
+    """The query of one pass: each of ``parts`` (``("sum", "Revenue")``) and each
+    group's first row, grouped by ``sets`` (by ``GROUPING SETS`` when more than one).
+    A measure in ``floats`` is read with NaN as a missing value."""
+    quoted = [_quote(name) for name in every]
+    columns = [*quoted]
+    for part, name in parts:
+        columns.append(f"{part}({_value(name, floats)}) as {_quote(part + ':' + name)}")
+    columns.append(f"min(__row) as {_quote(FIRST_ROW)}")
+    needed = ", ".join(dict.fromkeys([*quoted, *(_quote(name) for _, name in parts)]))
+    group = f" group by {', '.join(quoted)}" if quoted else ""
+    if len(sets) > 1:
+        columns.append(f"grouping({', '.join(quoted)}) as {_quote(GROUPING)}")
+        listed = ", ".join("(" + ", ".join(_quote(name) for name in found) + ")" for found in sets)
+        group = f" group by grouping sets ({listed})"
+    return (
+        f"select {', '.join(columns)} from "
+        f"(select {needed}, row_number() over () as __row from source){group}"
+    )
 
 
 def _value(name: str, floats: set[str]) -> str:
