@@ -182,8 +182,10 @@ def test_charts_by_many_combinations_are_grouped_apart_in_the_one_pass(tmp_path)
     story = Story(
         source,
         slides=[
-            Slide(presets.chart("bar", x="Order", y="Revenue")),
-            Slide(presets.chart("stacked_column", x="Product", y="max(Revenue)", color="Region")),
+            Slide(presets.chart(kind="bar", x="Order", y="Revenue")),
+            Slide(
+                presets.chart(kind="stacked_column", x="Product", y="max(Revenue)", color="Region")
+            ),
         ],
     )
     assert [scan.why for scan in source.scans] == ["one pass for the story's steps"]
@@ -217,8 +219,8 @@ def test_a_nan_in_a_summed_measure_reads_the_pass_again_with_nan_missing(tmp_pat
     story = Story(
         source,
         slides=[
-            Slide(presets.chart("bar", x="Region", y="Revenue")),
-            Slide(presets.chart("bar", x="Channel", y="Revenue")),
+            Slide(presets.chart(kind="bar", x="Region", y="Revenue")),
+            Slide(presets.chart(kind="bar", x="Channel", y="Revenue")),
         ],
     )
     assert [scan.why for scan in source.scans] == [
@@ -231,5 +233,5 @@ def test_a_nan_in_a_summed_measure_reads_the_pass_again_with_nan_missing(tmp_pat
     assert (
         dict(map(tuple, by_channel["rows"])) == frame.groupby("Channel")["Revenue"].sum().to_dict()
     )
-    eager = Story(frame, slides=[Slide(presets.chart("bar", x="Region", y="Revenue"))])
+    eager = Story(frame, slides=[Slide(presets.chart(kind="bar", x="Region", y="Revenue"))])
     assert tables(eager)[0]["rows"] == by_region["rows"]
