@@ -101,7 +101,7 @@ def caption(
 def _what(state: ChartState, said: Mapping[str, Any], display: Display) -> str:
     measures: list[str] = []
     dims: list[str] = []
-    for channel in ("x", "y", "color", "size", "lightness"):
+    for channel in ("x", "y", "noop", "color", "size", "lightness"):
         for entry in state.channels.get(channel, []):
             name, aggregator = name_and_aggregator(entry)
             if name not in state.data.names:

@@ -29,6 +29,8 @@ class VizzuPreset:
     align: str = "none"
     split: bool = False
     ranges: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # The axis a part-to-whole chart stretches to 100%: it reads "Share of ...".
+    share_axis: str | None = None
 
     @property
     def arguments(self) -> list[str]:
@@ -54,15 +56,15 @@ PRESETS: dict[str, VizzuPreset] = {
     "groupedColumn": _p({"x": ("groupedBy", "x"), "y": ("y",), "color": ("x",), "label": ("y",)}),
     "stackedColumn": _p({**STACKED_Y, "label": ("y",)}),
     "splittedColumn": _p({**SPLIT_Y, "label": ("y",)}, split=True),
-    "percentageColumn": _p({**STACKED_Y, "label": ("y",)}, align="stretch"),
+    "percentageColumn": _p({**STACKED_Y, "label": ("y",)}, align="stretch", share_axis="y"),
     "waterfall": _p({"x": ("x",), "y": ("y", "x"), "color": ("y",), "label": ("y",)}),
     "mekko": _p(MEKKO),
-    "marimekko": _p(MEKKO, align="stretch"),
+    "marimekko": _p(MEKKO, align="stretch", share_axis="y"),
     "bar": _p(BAR),
     "groupedBar": _p({"x": ("x",), "y": ("groupedBy", "y"), "color": ("y",), "label": ("x",)}),
     "stackedBar": _p(STACKED_X),
     "splittedBar": _p(SPLIT_X, split=True),
-    "percentageBar": _p(STACKED_X, align="stretch"),
+    "percentageBar": _p(STACKED_X, align="stretch", share_axis="x"),
     "lollipop": _p(COLUMN, geometry="circle"),
     "scatter": _p({"x": ("x",), "y": ("y",), "noop": ("dividedBy",)}, geometry="circle"),
     "bubbleplot": _p(
@@ -78,7 +80,7 @@ PRESETS: dict[str, VizzuPreset] = {
     ),
     "area": _p({"x": ("x",), "y": ("y",)}, geometry="area"),
     "stackedArea": _p(STACKED_Y, geometry="area"),
-    "percentageArea": _p(STACKED_Y, geometry="area", align="stretch"),
+    "percentageArea": _p(STACKED_Y, geometry="area", align="stretch", share_axis="y"),
     "splittedArea": _p(SPLIT_Y, geometry="area", split=True),
     "stream": _p(STACKED_Y, geometry="area", align="center"),
     "verticalStream": _p(
@@ -163,11 +165,33 @@ def _names(value: str | Sequence[str] | None) -> list[Any]:
     return list(value)
 
 
+# What an axis shows (its labels, ticks, stripes, grid, line and the guides from
+# each mark) is the engine's choice unless a chart kind decides; every config
+# says so, since a chart keeps what the last one set. (A title the engine
+# forgets whenever the channel's series are set again.)
+AXIS_PARTS = ("labels", "ticks", "interlacing", "guides", "axis", "markerGuides")
+
+
+def share_title(series: Any) -> str:
+    """An axis of shares of ``series`` ("Revenue" reads "Share of revenue", "GDP" "Share of GDP").
+
+    >>> share_title("Revenue"), share_title({"name": "GDP", "aggregator": "sum"})
+    ('Share of revenue', 'Share of GDP')
+    """
+    name = str(series["name"] if isinstance(series, Mapping) else series)
+    capitalised = len(name) > 1 and name[0].isupper() and name[1].islower()
+    return f"Share of {name[0].lower() + name[1:] if capitalised else name}"
+
+
 def build_config(name: str, arguments: Mapping[str, Any]) -> dict[str, Any]:
     """The complete Vizzu config a preset gives for these arguments.
 
-    >>> build_config("pie", {"angle": "Revenue", "by": "Region"})["channels"]["x"]
-    {'set': ['Revenue', 'Region'], 'range': {'min': 'auto', 'max': 'auto'}, 'step': 'auto'}
+    A part-to-whole chart (stretched to 100%) titles its axis by the share it shows.
+
+    >>> build_config("pie", {"angle": "Revenue", "by": "Region"})["channels"]["x"]["set"]
+    ['Revenue', 'Region']
+    >>> build_config("percentageColumn", {"x": "Region", "y": "Revenue", "stackedBy": "Product"})["channels"]["y"]["title"]
+    'Share of revenue'
     """
     preset = PRESETS[name]
     channels: dict[str, Any] = {}
@@ -183,7 +207,11 @@ def build_config(name: str, arguments: Mapping[str, Any]) -> dict[str, Any]:
             # A tick step set for one chart (a log axis: one per decade) would
             # divide the next chart's axis into as many ticks as it spans.
             spec["step"] = "auto"
+            spec.update(dict.fromkeys(AXIS_PARTS, "auto"))
         channels[channel] = spec
+    shared = channels.get(preset.share_axis or "", {}).get("set")
+    if preset.share_axis is not None and shared:
+        channels[preset.share_axis]["title"] = share_title(shared[0])
     config: dict[str, Any] = {
         "channels": channels,
         "geometry": preset.geometry,

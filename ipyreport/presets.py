@@ -373,6 +373,7 @@ def chart(
         channels["color"]["set"] = [color]
     elif kind in COLOR_FROM_X and roles.get("x"):
         channels["color"]["set"] = roles["x"][:1]
+    _part_to_whole(kind, channels, config, roles, label=label, legend=legend)
     if label is False:
         channels["label"]["set"] = None
     elif label is not None and label is not True:
@@ -395,6 +396,42 @@ def chart(
     if asked is None or color is None or not isinstance(data, LazySource):
         return step
     return _pending_color_check(kind, step, data, asked, color)
+
+
+def _part_to_whole(
+    kind: str,
+    channels: dict[str, Any],
+    config: dict[str, Any],
+    roles: Mapping[str, list[str]],
+    *,
+    label: Any,
+    legend: str | None,
+) -> None:
+    """The kinds a graphics desk draws its own way. A treemap nests each x's tiles
+    together (coloured by ``color``, named by the legend) and labels them with
+    their x and value; a stream has no value axis (its middle is no zero); a
+    scatter draws no guide from each point to the axes, and names the points
+    by ``by`` (the player writes the outliers' names only)."""
+    if kind == "treemap":
+        x = [_series_entry(entry) for entry in roles.get("x", [])]
+        y = [_series_entry(entry) for entry in roles.get("y", [])]
+        own = [entry for entry in channels["color"]["set"] or [] if entry not in x]
+        channels["size"]["set"] = [*y, *own] if own else [*y, *x]
+        channels["noop"]["set"] = x if own else None
+        if label is None:
+            channels["label"]["set"] = [*x, *y]
+        if legend is None:
+            config["legend"] = "color" if own else None
+    elif kind == "stream":
+        axis = channels["y"]
+        axis.update(title=None, labels=False, ticks=False, interlacing=False, axis=False)
+    elif kind == "scatter":
+        for name in ("x", "y"):
+            channels[name]["markerGuides"] = False
+        channels["x"]["interlacing"] = False
+        channels["x"]["guides"] = True
+        if label is None and roles.get("by"):
+            channels["label"]["set"] = [_series_entry(entry) for entry in roles["by"]]
 
 
 def _color_in_x(

@@ -724,6 +724,9 @@ export function display(story) {
      * @param {boolean} [trim]
      */
     number: (column, value, trim = false) => formatNumber(typeof value === "number" ? value : null, formatOf(column), trim),
+    // A share of a whole (0.393) as the story writes one in its words: "39.3%".
+    /** @param {number} value */
+    share: (value) => formatNumber(value * 100, { ...plain, prefix: "", suffix: "%", decimals: 1, fixed: 1, scales: [], always: false }),
     /**
      * A number of `column` without its unit word (" units", " orders"), for an axis whose title says it once.
      * @param {string} column
@@ -1009,11 +1012,171 @@ function drawEnd(event, marker, text, frame, { before, ink, paper }) {
   context.restore();
 }
 
+// --- the marks of a frame: part-to-whole ----------------------------------------
+// The engine draws every mark of a frame before any label, so a label can read
+// the whole its mark is part of: the marks sharing its column of a 100% chart
+// (its share), the box it must fit in, the points far from the rest (a scatter
+// names its outliers only).
+/**
+ * A mark drawn in the frame: its categories and values, its box on the canvas
+ * (rectangles of a cartesian chart; else null), its centre and whether it shows.
+ * @typedef {{ categories: Categories, values: Record<string, unknown>, box: Box | null, center: { x: number, y: number } | null, seen: boolean }} FrameMark
+ */
+/** @typedef {Map<string, FrameMark>} FrameMarks */
+
+/** @param {Chart} chart */
+const cartesianRectangles = (chart) => chart.config?.coordSystem !== "polar" && (chart.config?.geometry ?? "rectangle") === "rectangle";
+
+// A marimekko (a measure on both axes) draws its columns a few pixels apart and
+// its cells a hairline apart, as a graphics desk does: a gap shows where a
+// column ends, which widths alone do not.
+const MEKKO_GAP = { x: 2, y: 0.75 };
+
+/**
+ * @param {Chart} chart
+ * @param {Shown} shown
+ * @returns {() => FrameMarks}
+ */
+function followFrameMarks(chart, shown) {
+  /** @type {FrameMarks} */
+  let marks = new Map();
+  listen(chart, "draw-begin", () => {
+    marks = new Map();
+  });
+  listen(chart, "plot-marker-draw", (event) => {
+    const marker = event.target;
+    if (!marker) return;
+    const context = event.renderingContext;
+    const box = cartesianRectangles(chart) ? canvasBox(chart, event.detail.rect, event.detail.relative) : null;
+    marks.set(marker.index, {
+      categories: marker.categories ?? {},
+      values: marker.values ?? {},
+      box,
+      center: marker.position?.center ?? null,
+      seen: context.globalAlpha > 0.01,
+    });
+    if (box && mekko(chart, shown)) {
+      event.preventDefault();
+      const [left, top, right, bottom] = box;
+      const [w, h] = [right - left - 2 * MEKKO_GAP.x, bottom - top - 2 * MEKKO_GAP.y];
+      if (w > 0 && h > 0) context.fillRect(left + MEKKO_GAP.x, top + MEKKO_GAP.y, w, h);
+    }
+  });
+  return () => marks;
+}
+
+/**
+ * A mark's rectangle in canvas pixels (the engine gives it relative to the plot).
+ * @param {Chart} chart
+ * @param {import("vizzu").Geom.Rect} rect
+ * @param {boolean} relative
+ * @returns {Box | null}
+ */
+function canvasBox(chart, rect, relative) {
+  const corners = [rect.pos, { x: rect.pos.x + rect.size.x, y: rect.pos.y + rect.size.y }];
+  const system = chart.feature?.coordSystem;
+  if (relative && !system) return null;
+  const [a, b] = relative ? corners.map((point) => system.toCanvas(point)) : corners;
+  return [Math.min(a.x, b.x), Math.min(a.y, b.y), Math.max(a.x, b.x), Math.max(a.y, b.y)];
+}
+
+/**
+ * Whether the chart is a mekko or marimekko: rectangles with a measure on both axes.
+ * @param {Chart} chart
+ * @param {Shown} shown
+ */
+function mekko(chart, shown) {
+  const channels = chart.config?.channels ?? {};
+  /** @param {"x" | "y"} axis */
+  const measured = (axis) => (channels[axis]?.set ?? []).some((entry) => shown.isMeasure(typeof entry === "string" ? entry : entry.name));
+  return measured("x") && measured("y");
+}
+
+/**
+ * The share a mark's `measure` is of its column (its bar, of a 100% bar chart)
+ * in the frame: the stretched axis is y, unless only x holds a measure; the
+ * marks sharing the other axis's categories make the whole. Null when the
+ * chart is not stretched to 100% on `measure`.
+ * @param {Labels} labels
+ * @param {Marker} marker
+ * @param {string} measure
+ * @returns {number | null}
+ */
+function shareOf({ shown, shape, marks }, marker, measure) {
+  if (shape.align !== "stretch") return null;
+  const along = measureIn(shown, shape.now, "y") ? "y" : "x";
+  if (measureIn(shown, shape.now, along) !== measure) return null;
+  const across = (shape.now[along === "y" ? "x" : "y"] ?? []).filter((entry) => !shown.isMeasure(entry));
+  const own = marker.categories ?? {};
+  let whole = 0;
+  for (const mark of marks().values()) {
+    const value = mark.values[measure];
+    if (mark.seen && typeof value === "number" && Number.isFinite(value) && across.every((d) => mark.categories[d] === own[d])) whole += value;
+  }
+  const part = marker.values?.[measure];
+  return whole > 0 && typeof part === "number" && Number.isFinite(part) ? part / whole : null;
+}
+
+/**
+ * Whether a chart names only its outliers: points (circles) on two measures,
+ * no size, labelled by categories only — a scatter plot's names.
+ * @param {Chart} chart
+ * @param {Labels} labels
+ */
+function namesOutliers(chart, { shown, shape }) {
+  if (chart.config?.geometry !== "circle" || chart.config?.coordSystem === "polar") return false;
+  const label = shape.now.label ?? [];
+  return (
+    Boolean(measureIn(shown, shape.now, "x") && measureIn(shown, shape.now, "y")) &&
+    !measureIn(shown, shape.now, "size") &&
+    label.length > 0 &&
+    label.every((entry) => !shown.isMeasure(entry))
+  );
+}
+
+// The outliers of a scatter: the few marks farthest from the middle of all of
+// them (a tenth of the marks, at most five), measured on the canvas.
+/**
+ * @param {FrameMarks} marks
+ * @returns {Set<string>}
+ */
+function outliers(marks) {
+  const shown = [...marks.entries()].filter(([, mark]) => mark.seen && mark.center);
+  if (!shown.length) return new Set();
+  /** @param {number[]} values */
+  const median = (values) => values.sort((p, q) => p - q)[Math.floor(values.length / 2)];
+  const mx = median(shown.map(([, mark]) => /** @type {{ x: number }} */ (mark.center).x));
+  const my = median(shown.map(([, mark]) => /** @type {{ y: number }} */ (mark.center).y));
+  const far = shown
+    .map(([index, mark]) => ({ index, distance: Math.hypot(/** @type {{ x: number }} */ (mark.center).x - mx, /** @type {{ y: number }} */ (mark.center).y - my) }))
+    .sort((p, q) => q.distance - p.distance);
+  return new Set(far.slice(0, Math.min(5, Math.ceil(shown.length / 10))).map(({ index }) => index));
+}
+
+/**
+ * Whether a label the engine would set inside its mark (its box's middle in the
+ * mark's rectangle) is too big for the mark: a sliver keeps no label.
+ * @param {MarkerLabelDraw} event
+ * @param {FrameMark | undefined} mark
+ * @param {string} text
+ */
+function overflows(event, mark, text) {
+  if (!mark?.box) return false;
+  const { outerRect, innerRect } = event.detail;
+  const [[a, c, e], [b, d, f]] = outerRect.transform;
+  if (b !== 0 || c !== 0) return false;
+  const middle = { x: a * (innerRect.pos.x + innerRect.size.x / 2) + e, y: d * (innerRect.pos.y + innerRect.size.y / 2) + f };
+  const [left, top, right, bottom] = mark.box;
+  if (middle.x < left || middle.x > right || middle.y < top || middle.y > bottom) return false;
+  const width = event.renderingContext.measureText(text).width * a;
+  return width + 4 > right - left || innerRect.size.y * d + 2 > bottom - top;
+}
+
 // --- labels in the story's formats ---------------------------------------------
 /**
  * What a chart's label hooks read: the story's formats, the chart's track, what
  * it shows (see followShape), the frame being drawn and how labels are drawn.
- * @typedef {{ shown: Shown, record: ChartRecord, shape: Shape, frame: () => Frame, options: LabelOptions }} Labels
+ * @typedef {{ chart?: Chart, shown: Shown, record: ChartRecord, shape: Shape, frame: () => Frame, marks: () => FrameMarks, options: LabelOptions }} Labels
  */
 /**
  * The series a mark's label is written by, as measures and dimensions, and the
@@ -1233,7 +1396,7 @@ function drawEndLabel(event, { shown, shape, record, frame, options }, { marker,
  * @param {Labels} labels
  */
 function drawMarkerLabel(event, labels) {
-  const { shown, record, options } = labels;
+  const { shown, shape, record, options } = labels;
   const label = markLabel(labels, event);
   const { marker, known, set, measures, dims } = label;
   // A number the engine would write from neither state's series is not written at all.
@@ -1251,13 +1414,33 @@ function drawMarkerLabel(event, labels) {
     event.preventDefault();
     return;
   }
+  // A 100% chart's marks read as shares of their column, which mean nothing
+  // while the chart moves between amounts and shares.
+  if (known && shape.align === "stretch" && shape.moving && shape.realigned && measures.length) {
+    event.preventDefault();
+    return;
+  }
+  if (known && labels.chart && namesOutliers(labels.chart, labels) && !outliers(labels.marks()).has(known.index)) {
+    event.preventDefault();
+    return;
+  }
+  /** @param {string} m */
+  const valueText = (m) => {
+    const share = known ? shareOf(labels, known, m) : null;
+    if (share !== null) return shown.share(share);
+    return onAxis(labels, m) ? shown.bare(m, known?.values[m]) : shown.number(m, known?.values[m]);
+  };
+  // Its categories, then its values: "Americas $136.2M".
   const text =
     known && set.length
-      ? [
-          ...measures.filter((m) => !missing(m)).map((m) => (onAxis(labels, m) ? shown.bare(m, known.values[m]) : shown.number(m, known.values[m]))),
-          ...dims.map((d) => shown.label(d, known.categories[d])),
-        ].join(", ")
+      ? [dims.map((d) => shown.label(d, known.categories[d])).join(", "), ...measures.filter((m) => !missing(m)).map(valueText)]
+          .filter(Boolean)
+          .join(" ")
       : event.detail.text;
+  if (marker && overflows(event, labels.marks().get(marker.index), text)) {
+    event.preventDefault();
+    return;
+  }
   options.before?.(event);
   const { outerRect, innerRect, align } = event.detail;
   const left = outerRect.transform[0][2] + innerRect.pos.x;
@@ -1281,7 +1464,8 @@ const onAxis = ({ shown, shape }, measure) =>
 function drawAxisTitle(event, { shown, shape, frame }) {
   const axis = event.target?.parent?.id ?? "x";
   const measure = measureOn(shown, shape, axis);
-  const unit = measure ? shown.unit(measure) : null;
+  // An axis of shares (a 100% chart's) reads in percent, not in the measure's unit.
+  const unit = measure && shape.align !== "stretch" ? shown.unit(measure) : null;
   const text = event.detail.text;
   if (!unit || !text || text.toLowerCase().includes(unit.toLowerCase())) return;
   drawLabel(event, frame(), `title-${axis}`, `${text} (${unit})`, axis === "y" ? 0 : 0.5, null);
@@ -1329,8 +1513,8 @@ function drawScaleLabel(event, { shown, shape, frame }, channel, { axis, group, 
 export function readableLabels(chart, shown, record, options = {}) {
   const shape = followShape(chart);
   /** @type {Labels} */
-  const labels = { shown, record, shape, frame: followFrames(chart, record), options };
   keepColours(chart, shown, () => ({ moving: shape.moving, now: shape.now.color ?? [], before: shape.before.color ?? [] }));
+  const labels = { chart, shown, record, shape, frame: followFrames(chart, record), marks: followFrameMarks(chart, shown), options };
   listen(chart, "plot-marker-label-draw", (event) => drawMarkerLabel(event, labels));
   listen(chart, "plot-axis-label-draw", (event) => {
     const axis = event.target?.parent?.id ?? "x";

@@ -1,0 +1,188 @@
+"""Part-to-whole charts and the other kinds as a graphics desk draws them, read from
+what the chart writes on its canvas: a 100% chart in shares, a marimekko with gaps
+and no labels on its slivers, a nested and valued treemap, a stream with no value
+axis, a scatter that names its outliers."""
+
+import re
+import time
+from dataclasses import replace
+
+import pyarrow as pa
+import pytest
+
+from ipyreport import Slide, Story, presets, samples
+
+from .pages import RECORD_TEXTS, drawn_at_rest, wait_idle, wait_ready
+
+SALES = samples.sales()
+SHARE = re.compile(r"^\d{1,3}\.\d%$")
+
+
+def _sums(table, *keys):
+    """Revenue summed by ``keys``: {(key values...): total}."""
+    grouped = table.group_by(list(keys)).aggregate([("Revenue", "sum")]).to_pylist()
+    return {tuple(row[key] for key in keys): row["Revenue_sum"] for row in grouped}
+
+
+@pytest.fixture(scope="module")
+def page(browser, tmp_path_factory):
+    # One product a sliver in every region: 0.4% of its revenue.
+    mix = pa.table(
+        {
+            "Region": [
+                "North",
+                "North",
+                "North",
+                "South",
+                "South",
+                "South",
+                "East",
+                "East",
+                "East",
+            ],
+            "Product": ["Big", "Mid", "Tiny"] * 3,
+            "Revenue": [600.0, 396.0, 4.0, 300.0, 198.0, 2.0, 900.0, 594.0, 6.0],
+        }
+    )
+    story = Story(
+        SALES,
+        formats={"Revenue": "$", "Profit": "$"},
+        tables={"mix": mix},
+        slides=[
+            Slide(presets.chart("percentage_column", x="Region", y="Revenue", color="Product")),
+            Slide(presets.chart("percentage_bar", x="Region", y="Revenue", color="Product")),
+            Slide(
+                replace(
+                    presets.chart(
+                        "marimekko", x="Region", y="Revenue", color="Product", size="Revenue"
+                    ),
+                    data="mix",
+                )
+            ),
+            Slide(presets.chart("treemap", x="Region", y="Revenue", color="Product")),
+            Slide(presets.chart("stream", x="Month", y="Revenue", color="Region")),
+            Slide(presets.chart("scatter", x="Revenue", y="Profit", color="Product", by="Country")),
+        ],
+    )
+    path = story.save_html(tmp_path_factory.mktemp("parts") / "parts.html")
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.add_init_script(RECORD_TEXTS)
+    page.goto(f"{path.resolve().as_uri()}#1.1")
+    wait_ready(page)
+    yield page
+    assert page.errors == []
+    context.close()
+
+
+def at_rest(page, slide):
+    """What slide ``slide`` draws at rest: (every text on the canvas, the labels by group)."""
+    page.evaluate(f"() => {{ location.hash = '#{slide}.1'; }}")
+    time.sleep(0.3)
+    wait_idle(page)
+    texts = drawn_at_rest(page)
+    wait_idle(page)
+    drawn = page.evaluate("() => document.getElementById('ipyreport').ipyreport.labels()")[0]
+    groups = {}
+    for label in drawn:
+        groups.setdefault(label["group"], []).append(label)
+    return texts, groups
+
+
+def test_a_100_percent_chart_labels_each_mark_with_its_share_and_titles_its_axis_share(page):
+    texts, groups = at_rest(page, 1)
+    labels = [label["text"] for label in groups["marker"]]
+    assert len(labels) == 16
+    assert all(SHARE.match(text) for text in labels), labels
+    # Europe's laptops: their share of Europe's revenue, as the story writes a share.
+    by_cell, by_region = _sums(SALES, "Region", "Product"), _sums(SALES, "Region")
+    europe = by_cell[("Europe", "Laptops")] / by_region[("Europe",)]
+    assert f"{europe * 100:.1f}%" in labels
+    assert "Share of revenue" in texts
+    assert "Revenue" not in texts
+    assert not any(text.startswith("$") for text in texts)
+
+    texts, groups = at_rest(page, 2)  # the bars lie along x: so does the share
+    assert all(SHARE.match(label["text"]) for label in groups["marker"])
+    assert "Share of revenue" in texts
+
+
+def test_a_marimekko_leaves_gaps_between_its_columns_and_no_label_on_a_sliver(page):
+    texts, groups = at_rest(page, 3)
+    labels = sorted(label["text"] for label in groups["marker"])
+    # Big is 60% and Mid 39.6% of every column; Tiny's 0.4% is too thin for a label.
+    assert labels == ["39.6%"] * 3 + ["60.0%"] * 3
+    assert "Share of revenue" in texts
+    # Across the middle of the Big cells: three columns, with the background between them.
+    big = [label for label in groups["marker"] if label["text"] == "60.0%"]
+    row = round(max(label["box"][3] for label in big)) + 6
+    runs = page.evaluate(
+        """(row) => {
+          const canvas = document.querySelector('#ipyreport canvas');
+          const scale = canvas.width / canvas.clientWidth;
+          const { data } = canvas.getContext('2d').getImageData(0, Math.round(row * scale), canvas.width, 1);
+          const paper = (x) => data[4 * x] + data[4 * x + 1] + data[4 * x + 2] > 740;
+          const runs = [];
+          for (let x = 0; x < canvas.width; x += 1) {
+            if (!paper(x) && (x === 0 || paper(x - 1))) runs.push([x, x]);
+            if (!paper(x)) runs[runs.length - 1][1] = x;
+          }
+          return runs.filter(([start, end]) => end - start > 20 * scale).length;
+        }""",
+        row,
+    )
+    assert runs == 3
+
+
+def test_a_treemap_nests_its_tiles_by_x_and_writes_their_values_with_a_legend(page):
+    _, groups = at_rest(page, 4)
+    labels = groups["marker"]
+    regions = sorted(set(SALES["Region"].to_pylist()))
+    values = _sums(SALES, "Region", "Product")
+    written = {label["text"] for label in labels}
+    assert f"Americas ${values[('Americas', 'Laptops')] / 1e6:.1f}M" in written
+    assert all(
+        re.fullmatch(r"(Africa|Americas|Asia Pacific|Europe) \$\d+\.\dM", t) for t in written
+    )
+    # Nested: the tiles of one region lie together, apart from every other region's.
+    extents = {}
+    for region in regions:
+        boxes = [label["box"] for label in labels if label["text"].startswith(region + " ")]
+        assert boxes, region
+        middles = [((b[0] + b[2]) / 2, (b[1] + b[3]) / 2) for b in boxes]
+        extents[region] = (
+            min(x for x, _ in middles),
+            min(y for _, y in middles),
+            max(x for x, _ in middles),
+            max(y for _, y in middles),
+        )
+    for one in regions:
+        for other in regions:
+            a, b = extents[one], extents[other]
+            if one < other:
+                assert a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1], (one, other)
+    # The colours are the products: the legend names them.
+    assert sorted(label["text"] for label in groups["legend"]) == sorted(
+        set(SALES["Product"].to_pylist())
+    )
+
+
+def test_a_stream_draws_no_value_axis(page):
+    texts, groups = at_rest(page, 5)
+    assert "axis-y" not in groups
+    assert not any(text.startswith(("$", "-$")) for text in texts)
+    assert "Revenue" not in texts
+    assert {"Jan 2021", "Africa", "Europe"} <= set(texts)  # the time axis and legend remain
+
+
+def test_a_scatter_names_its_outliers_only(page, tmp_path):
+    _, groups = at_rest(page, 6)
+    names = [label["text"] for label in groups["marker"]]
+    countries = set(SALES["Country"].to_pylist())
+    assert 1 <= len(names) <= 5
+    assert set(names) <= countries
+    # The point farthest out (the most revenue of any country and product) is named.
+    cells = _sums(SALES, "Country", "Product")
+    assert max(cells, key=cells.get)[0] in names
