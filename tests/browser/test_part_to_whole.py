@@ -49,19 +49,25 @@ def page(browser, tmp_path_factory):
         formats={"Revenue": "$", "Profit": "$"},
         tables={"mix": mix},
         slides=[
-            Slide(presets.chart("percentage_column", x="Region", y="Revenue", color="Product")),
-            Slide(presets.chart("percentage_bar", x="Region", y="Revenue", color="Product")),
+            Slide(
+                presets.chart(kind="percentage_column", x="Region", y="Revenue", color="Product")
+            ),
+            Slide(presets.chart(kind="percentage_bar", x="Region", y="Revenue", color="Product")),
             Slide(
                 replace(
                     presets.chart(
-                        "marimekko", x="Region", y="Revenue", color="Product", size="Revenue"
+                        kind="marimekko", x="Region", y="Revenue", color="Product", size="Revenue"
                     ),
                     data="mix",
                 )
             ),
-            Slide(presets.chart("treemap", x="Region", y="Revenue", color="Product")),
-            Slide(presets.chart("stream", x="Month", y="Revenue", color="Region")),
-            Slide(presets.chart("scatter", x="Revenue", y="Profit", color="Product", by="Country")),
+            Slide(presets.chart(kind="treemap", x="Region", y="Revenue", color="Product")),
+            Slide(presets.chart(kind="stream", x="Month", y="Revenue", color="Region")),
+            Slide(
+                presets.chart(
+                    kind="scatter", x="Revenue", y="Profit", color="Product", by="Country"
+                )
+            ),
         ],
     )
     path = story.save_html(tmp_path_factory.mktemp("parts") / "parts.html")

@@ -68,35 +68,35 @@ def test_pie_slices_by_x_and_color_and_colors_by_color():
 
 
 def test_a_100_percent_chart_titles_its_stretched_axis_as_a_share_and_others_reset_it():
-    column = presets.chart("percentage_column", x="Region", y="Revenue", color="Product")
-    bar = presets.chart("percentage_bar", x="Region", y="Revenue", color="Product")
-    mekko = presets.chart("marimekko", x="Region", y="GDP", color="Product", size="GDP")
+    column = presets.chart(kind="percentage_column", x="Region", y="Revenue", color="Product")
+    bar = presets.chart(kind="percentage_bar", x="Region", y="Revenue", color="Product")
+    mekko = presets.chart(kind="marimekko", x="Region", y="GDP", color="Product", size="GDP")
     assert column.config["channels"]["y"]["title"] == "Share of revenue"
     assert bar.config["channels"]["x"]["title"] == "Share of revenue"
     assert mekko.config["channels"]["y"]["title"] == "Share of GDP"
-    stacked = presets.chart("stacked_column", x="Region", y="Revenue", color="Product")
+    stacked = presets.chart(kind="stacked_column", x="Region", y="Revenue", color="Product")
     # The engine forgets a title when the axis's series are set again, as every config does.
     assert "title" not in stacked.config["channels"]["y"]
     assert "title" not in column.config["channels"]["x"]
 
 
 def test_a_treemap_nests_its_tiles_by_x_labels_them_with_values_and_keys_its_colours():
-    nested = channels(presets.chart("treemap", x="Region", y="Revenue", color="Product"))
+    nested = channels(presets.chart(kind="treemap", x="Region", y="Revenue", color="Product"))
     assert nested["size"] == ["Revenue", "Product"]
     assert nested["noop"] == ["Region"]  # the tiles of one region lie together
     assert nested["color"] == ["Product"]
     assert nested["label"] == ["Region", "Revenue"]
     assert (
-        presets.chart("treemap", x="Region", y="Revenue", color="Product").config["legend"]
+        presets.chart(kind="treemap", x="Region", y="Revenue", color="Product").config["legend"]
         == "color"
     )
-    plain = presets.chart("treemap", x="Region", y="Revenue")
+    plain = presets.chart(kind="treemap", x="Region", y="Revenue")
     assert channels(plain)["label"] == ["Region", "Revenue"]
     assert plain.config["legend"] is None  # each tile names itself
 
 
 def test_a_stream_has_no_value_axis_and_a_scatter_no_guides_to_its_axes():
-    stream = presets.chart("stream", x="Month", y="Revenue", color="Region").config["channels"]
+    stream = presets.chart(kind="stream", x="Month", y="Revenue", color="Region").config["channels"]
     assert {
         part: stream["y"][part] for part in ("title", "labels", "ticks", "interlacing", "axis")
     } == {
@@ -107,13 +107,13 @@ def test_a_stream_has_no_value_axis_and_a_scatter_no_guides_to_its_axes():
         "axis": False,
     }
     assert stream["x"]["labels"] == "auto"
-    scatter = presets.chart("scatter", x="Revenue", y="Profit", color="Product", by="Country")
+    scatter = presets.chart(kind="scatter", x="Revenue", y="Profit", color="Product", by="Country")
     assert [scatter.config["channels"][axis]["markerGuides"] for axis in ("x", "y")] == [
         False,
         False,
     ]
     assert channels(scatter)["label"] == ["Country"]  # the player writes the outliers' names
-    column = presets.chart("column", x="Region", y="Revenue").config["channels"]
+    column = presets.chart(kind="column", x="Region", y="Revenue").config["channels"]
     assert [column[axis]["markerGuides"] for axis in ("x", "y")] == ["auto", "auto"]
 
 
