@@ -1414,9 +1414,9 @@ function drawMarkerLabel(event, labels) {
     event.preventDefault();
     return;
   }
-  // A 100% chart's marks read as shares of their column, which mean nothing
-  // while the chart moves between amounts and shares.
-  if (known && shape.align === "stretch" && shape.moving && shape.realigned && measures.length) {
+  // A 100% chart's marks read as shares of their column: the whole the engine
+  // hands over mid-move is neither state's, so shares show at rest only.
+  if (known && (shape.align === "stretch" || shape.realigned) && shape.moving && measures.length) {
     event.preventDefault();
     return;
   }
