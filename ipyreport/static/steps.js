@@ -1243,13 +1243,14 @@ const rescaled = (shown, shape, channel, axis) =>
  * @param {string} text
  * @param {number} anchor 0 at the engine's box's start, 1 at its end
  * @param {LabelOptions | null} halo
+ * @param {number} [shift] pixels to move the text along its line
  */
-function drawLabel(event, frame, group, text, anchor, halo) {
+function drawLabel(event, frame, group, text, anchor, halo, shift = 0) {
   event.preventDefault();
   const context = event.renderingContext;
   const { outerRect, innerRect } = event.detail;
   const width = context.measureText(text).width;
-  const x = innerRect.pos.x + (innerRect.size.x - width) * anchor;
+  const x = innerRect.pos.x + (innerRect.size.x - width) * anchor + shift;
   const corners = cornersOf(outerRect.transform, x, innerRect.pos.y, width, innerRect.size.y);
   const drawn = frame.get(group) ?? [];
   // Axis labels keep a few pixels apart, so a long axis reads as words, not a fence.
@@ -1445,7 +1446,12 @@ function drawMarkerLabel(event, labels) {
   const { outerRect, innerRect, align } = event.detail;
   const left = outerRect.transform[0][2] + innerRect.pos.x;
   const beside = marker?.position?.center && outerRect.transform[1][0] === 0 && left > marker.position.center.x + 1;
-  drawLabel(event, labels.frame(), "marker", text, beside ? 0 : (align + 1) / 2, options);
+  // A label beside its mark that would run off the canvas goes on the mark's other side.
+  const room = (event.renderingContext.canvas.clientWidth || event.renderingContext.canvas.width) - 2;
+  const width = event.renderingContext.measureText(text).width;
+  const center = marker?.position?.center;
+  const shift = beside && center && left + width > room ? center.x - (left - center.x) - width - left : 0;
+  drawLabel(event, labels.frame(), "marker", text, beside ? 0 : (align + 1) / 2, options, shift);
 }
 
 /**
