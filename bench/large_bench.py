@@ -219,7 +219,7 @@ def main(*, quick: bool = False, sizes_asked: list[int] | None = None) -> list[d
                     "scan": baseline_scan,
                 }
             )
-            if rows == 1_000_000 and not sizes_asked:
+            if rows == 1_000_000:
                 baseline = ipyvizzu_baseline(folder)
                 ipc = arrow_ipc(folder, Path(tmp) / "orders-ipc")
                 ipc_runs = {
