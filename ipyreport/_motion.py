@@ -126,9 +126,12 @@ def stages(
     channels_after = after.get("channels") or {}
     polar = before.get("coordSystem") != after.get("coordSystem")
     reshaped = before.get("geometry") != after.get("geometry")
-    if _axes(channels_before) != _axes(channels_after) or (regrouped and (polar or remeasured)):
+    if _axes(channels_before) != _axes(channels_after) or (
+        regrouped and (polar or remeasured or reshaped)
+    ):
         # Nothing to follow mark by mark: one chart fades out as the other fades in, and
-        # the coordinates and shapes switch in between, so no mark is seen bent or warped.
+        # the coordinates and shapes switch in between, so no mark is seen bent or warped
+        # (bars of countries morphed into an area of months pass through frames of no mark).
         options["regroupStrategy"] = "fade"
         options["hide"] = _stage(0.0, 0.6, seconds)
         options["show"] = _stage(0.4, 0.6, seconds)

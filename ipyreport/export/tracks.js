@@ -510,6 +510,8 @@ async function apply(context, on, entry, options) {
  * Bring a track to its entry at `k`: animated when it comes straight from
  * the entry before; otherwise replayed, without animation, from the last
  * entry that fixes the whole chart, so a jump never leaves it half-drawn.
+ * A chart's first entry is drawn at once: from an empty chart the engine
+ * would fade every mark in from nothing, through frames with no mark to see.
  * @param {Context} context
  * @param {Track} on
  * @param {number} k
@@ -518,6 +520,7 @@ async function apply(context, on, entry, options) {
 async function show(context, on, k, { instant = false } = {}) {
   const last = lastAt(on.entries, k);
   if (last < 0 || last === on.at) return;
+  const fresh = on.at < 0;
   const direct = lastAt(on.entries, k - 1) === on.at;
   if (!direct) {
     let from = last;
@@ -528,7 +531,7 @@ async function show(context, on, k, { instant = false } = {}) {
     }
   }
   on.at = last;
-  await apply(context, on, /** @type {Step} */ (on.entries[last]), instant ? 0 : direct ? undefined : { duration: 0.4 });
+  await apply(context, on, /** @type {Step} */ (on.entries[last]), instant || fresh ? 0 : direct ? undefined : { duration: 0.4 });
 }
 
 /**

@@ -25,22 +25,50 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ipyreport import Story, samples, spec
+from ipyreport import Slide, Story, encode, presets, samples, spec
 from tests.corpus import CASES, source
 
 from .goldens import GOLDENS, MEAN_TOLERANCE, updating
 from .pages import RECORD_TEXTS, wait_ready, watch
 
 # The paint of each mark drawn: the engine sets ``renderingContext`` on each draw event
-# (an assignment a setter on Object.prototype hears) and fills the mark right after.
+# (an assignment a setter on Object.prototype hears) and fills the mark right after. Each
+# frame a chart draws (``draw-begin`` to ``draw-complete``) is also tallied: whether it drew
+# its plot, how many marks, and how many of those could be seen (some opacity, some size).
 RECORD_MARKS = """(() => {
   window.drawnMarks = [];
+  window.drawnFrames = [];
   let pending = null;
+  const tallies = new Map();
+  const opacity = (paint) => {
+    const found = /^rgba\\([^,]+,[^,]+,[^,]+,\\s*([\\d.]+)\\)$/.exec(String(paint));
+    return found ? Number(found[1]) : 1;
+  };
+  // How big a mark is drawn: a rectangle's width and height (a share of the plot, or pixels),
+  // a line's length in pixels; 0 below what the eye could see.
+  const extent = (detail) => {
+    const rect = detail?.rect;
+    const line = detail?.line;
+    const size = rect ? Math.abs(rect.size.x) + Math.abs(rect.size.y) : line ? Math.hypot(line.end.x - line.begin.x, line.end.y - line.begin.y) : 0;
+    return size > (rect && detail.relative ? 0.002 : 0.5) ? size : 0;
+  };
+  const heard = (event) => {
+    const canvas = event.renderingContext.canvas;
+    if (event.type === "draw-begin") tallies.set(canvas, { plot: false, marks: 0, seen: 0 });
+    const tally = tallies.get(canvas);
+    if (!tally) return;
+    if (event.type === "plot-area-draw") tally.plot = true;
+    if (event.type === "plot-marker-draw") pending = { event, tally };
+    if (event.type === "draw-complete") {
+      window.drawnFrames.push(tally);
+      tallies.delete(canvas);
+    }
+  };
   Object.defineProperty(Object.prototype, "renderingContext", {
     configurable: true,
     set(value) {
       Object.defineProperty(this, "renderingContext", { value, writable: true, configurable: true, enumerable: true });
-      if (this.type === "plot-marker-draw") pending = this.target;
+      if (typeof this.type === "string") heard(this);
     },
   });
   for (const kind of ["fill", "fillRect", "stroke"]) {
@@ -48,7 +76,9 @@ RECORD_MARKS = """(() => {
     CanvasRenderingContext2D.prototype[kind] = function (...args) {
       if (pending) {
         const paint = kind === "stroke" ? this.strokeStyle : this.fillStyle;
-        window.drawnMarks.push({ categories: pending.categories, paint: String(paint), alpha: this.globalAlpha });
+        window.drawnMarks.push({ categories: pending.event.target.categories, paint: String(paint), alpha: this.globalAlpha });
+        pending.tally.marks += 1;
+        if (this.globalAlpha * opacity(paint) >= 0.05 && extent(pending.event.detail) > 0) pending.tally.seen += 1;
         pending = null;
       }
       return own.apply(this, args);
@@ -58,12 +88,37 @@ RECORD_MARKS = """(() => {
 
 # The moments of a transition read apart (ms after the key), then the rest until it settles.
 MOMENTS = (250, 500, 750)
-STRETCH = 50  # ms the clock moves at a time
 LONGEST = 6000  # ms a step may run before the harness stops waiting
 BUDGET_MS = 1500  # a whole step settles within this
 TIMELINE_BUDGET_MS = 800  # a timeline's moment, much less
-# Steps played in a row with the same chart (a timeline's moments): the first few and the last are read.
-SAMPLED_RUN = 2
+
+
+@dataclass(frozen=True)
+class View:
+    """A screen the stories play on, and how closely the harness reads them there."""
+
+    name: str
+    size: tuple[int, int]
+    scheme: str  # the page's colour scheme: "light" or "dark"
+    stretch: int  # ms the clock moves between reads
+    # Steps played in a row with the same chart (a timeline's moments): the first few and the last are read.
+    run: int
+    corpus: bool  # whether the corpus stories play here too, or only the examples
+
+
+# The screens of the issue's review: a laptop, a phone and a large screen, light and dark. The
+# laptop is read most closely (every 50 ms, contact sheets); the others are read every 125 ms,
+# one moment of a timeline's run, and the large screen plays the examples only, which keeps
+# the module within a few minutes.
+VIEWS = {
+    view.name: view
+    for view in (
+        View("desktop-light", (1280, 720), "light", 50, 2, corpus=True),
+        View("phone-dark", (390, 844), "dark", 125, 1, corpus=True),
+        View("wide-light", (1920, 1080), "light", 125, 1, corpus=False),
+    )
+}
+DESKTOP = VIEWS["desktop-light"]
 
 
 @dataclass
@@ -71,8 +126,11 @@ class Frames:
     """What one step drew while it moved: texts and marks per stretch of the clock."""
 
     index: int
+    stretch: int = DESKTOP.stretch
     texts: dict[int, list[str]] = field(default_factory=dict)
     marks: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    # Each frame a chart drew: {plot: drew its plot, marks: marks drawn, seen: marks one can see}.
+    drawn: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     settled_ms: int = LONGEST
     timeline: bool = False
     photos: list[bytes] = field(default_factory=list)  # at each moment, then at rest
@@ -91,29 +149,32 @@ def _press(page) -> None:
         """() => { const api = document.getElementById('ipyreport').ipyreport;
              window.ipyreportMoving = new Promise((done) => {
                const stop = api.subscribe((state) => { if (state.moving) { stop(); done(true); } });
-             }); window.drawnTexts = []; window.drawnMarks = []; }"""
+             }); window.drawnTexts = []; window.drawnMarks = []; window.drawnFrames = []; }"""
     )
     page.keyboard.press("ArrowRight")
     assert page.evaluate("() => window.ipyreportMoving"), "the key was never heard"
 
 
 # What the frames since the last read drew, and whether the step still moves.
-_TAKE = """() => { const taken = [window.drawnTexts, window.drawnMarks,
+_TAKE = """() => { const taken = [window.drawnTexts, window.drawnMarks, window.drawnFrames,
   document.getElementById('ipyreport').ipyreport.state.moving];
-  window.drawnTexts = []; window.drawnMarks = []; return taken; }"""
+  window.drawnTexts = []; window.drawnMarks = []; window.drawnFrames = []; return taken; }"""
 
 
-def _play_step(page, index: int, timeline: bool, photographed: bool = False) -> Frames:
-    frames = Frames(index, timeline=timeline)
+def _play_step(
+    page, index: int, timeline: bool, stretch: int, photographed: bool = False
+) -> Frames:
+    frames = Frames(index, stretch=stretch, timeline=timeline)
     _press(page)
     ms = 0
     while ms < LONGEST:
-        page.clock.run_for(STRETCH)
-        ms += STRETCH
-        texts, marks, moving = page.evaluate(_TAKE)
+        page.clock.run_for(stretch)
+        ms += stretch
+        texts, marks, drawn, moving = page.evaluate(_TAKE)
         window = next((moment for moment in MOMENTS if ms <= moment), LONGEST)
         frames.texts.setdefault(window, []).extend(texts)
         frames.marks.setdefault(window, []).extend(marks)
+        frames.drawn.setdefault(window, []).extend(drawn)
         if photographed and (ms in MOMENTS or not moving):
             frames.photos.append(page.locator(".ipyreport-chart").first.screenshot())
         if not moving:
@@ -125,9 +186,9 @@ def _play_step(page, index: int, timeline: bool, photographed: bool = False) -> 
 def _skip_to(page, index: int) -> None:
     """Go to step ``index`` (0-based) and let it settle, unread."""
     page.evaluate("(k) => { document.getElementById('ipyreport').ipyreport.go(k); }", index)
-    for _ in range(LONGEST // STRETCH):
-        page.clock.run_for(STRETCH)
-        if not page.evaluate(_TAKE)[2]:
+    for _ in range(LONGEST // DESKTOP.stretch):
+        page.clock.run_for(DESKTOP.stretch)
+        if not page.evaluate(_TAKE)[3]:
             return
 
 
@@ -156,7 +217,9 @@ def _steps(document: dict[str, Any]) -> list[tuple[dict[str, Any] | None, bool]]
     return marked
 
 
-def play(page, name: str, story: Story, folder, photographed: Sequence[int] = ()) -> Played:
+def play(
+    page, name: str, story: Story, folder, *, view: View = DESKTOP, photographed: Sequence[int] = ()
+) -> Played:
     """Every step of ``story`` played from the first, the clock stopped between reads."""
     path = story.save_html(folder / f"{name}.html")
     document = story.to_dict()
@@ -173,12 +236,14 @@ def play(page, name: str, story: Story, folder, photographed: Sequence[int] = ()
             timeline = steps[index][1]
             run = run + 1 if timeline else 0
             last_of_run = index + 1 == len(steps) or not steps[index + 1][1]
-            if timeline and run > SAMPLED_RUN and not last_of_run:
+            if timeline and run > view.run and not last_of_run:
                 continue
             at = page.evaluate("() => document.getElementById('ipyreport').ipyreport.index")
             if at != index - 1:
                 _skip_to(page, index - 1)
-            played.append(_play_step(page, index, timeline, index + 1 in photographed))
+            played.append(
+                _play_step(page, index, timeline, view.stretch, index + 1 in photographed)
+            )
     finally:
         page.clock.resume()
     return Played(name, document, played)
@@ -243,8 +308,26 @@ def slow_steps(played: Played) -> list[str]:
     return [
         f"step {f.index + 1}: {f.settled_ms} ms"
         for f in played.frames
-        if f.settled_ms > (TIMELINE_BUDGET_MS if f.timeline else BUDGET_MS) + STRETCH
+        if f.settled_ms > (TIMELINE_BUDGET_MS if f.timeline else BUDGET_MS) + f.stretch
     ]
+
+
+def blank_frames(played: Played) -> list[str]:
+    """Frames that show the audience nothing to follow: no plot, or no mark one can see."""
+    problems = []
+    for frames in played.frames:
+        for moment, drawn in frames.drawn.items():
+            for frame in drawn:
+                if not frame["plot"]:
+                    problems.append(
+                        f"step {frames.index + 1} by {moment} ms: a frame without its plot"
+                    )
+                elif not frame["seen"]:
+                    problems.append(
+                        f"step {frames.index + 1} by {moment} ms: a frame of {frame['marks']} marks, "
+                        "none of which can be seen (transparent or of no size)"
+                    )
+    return sorted(set(problems))
 
 
 def _rgba(paint: str) -> tuple[float, ...] | None:
@@ -312,15 +395,27 @@ def folder(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    page = context.new_page()
-    page.add_init_script(RECORD_TEXTS)
-    page.add_init_script(RECORD_MARKS)
-    page.clock.install()
-    _, page.errors = watch(page)  # type: ignore[attr-defined]
-    yield page
-    context.close()
+def pages(browser):
+    """One page per view, opened on first use and shared by the module's tests."""
+    contexts = []
+
+    @cache
+    def opening(view: str):
+        size, scheme = VIEWS[view].size, VIEWS[view].scheme
+        context = browser.new_context(
+            viewport={"width": size[0], "height": size[1]}, color_scheme=scheme
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.add_init_script(RECORD_TEXTS)
+        page.add_init_script(RECORD_MARKS)
+        page.clock.install()
+        _, page.errors = watch(page)  # type: ignore[attr-defined]
+        return page
+
+    yield opening
+    for context in contexts:
+        context.close()
 
 
 def _corpus_story(name: str, folder) -> Story:
@@ -334,11 +429,12 @@ def _corpus_story(name: str, folder) -> Story:
 
 
 @pytest.fixture(scope="module")
-def played(page, folder):
-    """Each story played once, on first use."""
+def played(pages, folder):
+    """Each story played once in each view, on first use."""
 
     @cache
-    def playing(name: str) -> Played:
+    def playing(name: str, view: str = DESKTOP.name) -> Played:
+        page = pages(view)
         page.errors.clear()
         if name in EXAMPLES:
             # As `ipyreport demo` lays them out (the specs beside 20,000 sample orders),
@@ -351,37 +447,86 @@ def played(page, folder):
         else:
             story = _corpus_story(name, folder)
         started = time.monotonic()
-        result = play(page, name, story, folder, SHEETS.get(name, ()))
-        assert page.errors == [], name
-        assert result.frames, name
+        photographed = SHEETS.get(name, ()) if view == DESKTOP.name else ()
+        result = play(page, name, story, folder, view=VIEWS[view], photographed=photographed)
+        assert page.errors == [], (name, view)
+        assert result.frames, (name, view)
         result.seconds = time.monotonic() - started  # type: ignore[attr-defined]
         return result
 
     return playing
 
 
-@pytest.mark.parametrize("name", STORIES)
-def test_every_in_between_frame_writes_numbers_only_in_the_story_formats(played, name):
-    assert untrue_texts(played(name)) == []
+# Every story in every view; the views play one after the other, so each page is filled once.
+PLAYS = [
+    (view.name, name) for view in VIEWS.values() for name in (STORIES if view.corpus else EXAMPLES)
+]
 
 
-@pytest.mark.parametrize("name", STORIES)
-def test_every_step_settles_within_its_time_budget(played, name):
-    assert slow_steps(played(name)) == []
+@pytest.mark.parametrize(("view", "name"), PLAYS)
+def test_every_in_between_frame_writes_numbers_only_in_the_story_formats(played, view, name):
+    assert untrue_texts(played(name, view)) == []
 
 
-@pytest.mark.parametrize("name", STORIES)
-def test_no_mark_wears_another_category_colour_in_motion(played, name):
-    assert borrowed_colours(played(name)) == []
+@pytest.mark.parametrize(("view", "name"), PLAYS)
+def test_every_step_settles_within_its_time_budget(played, view, name):
+    assert slow_steps(played(name, view)) == []
+
+
+@pytest.mark.parametrize(("view", "name"), PLAYS)
+def test_no_mark_wears_another_category_colour_in_motion(played, view, name):
+    assert borrowed_colours(played(name, view)) == []
+
+
+@pytest.mark.parametrize(("view", "name"), PLAYS)
+def test_every_frame_draws_a_plot_with_marks_one_can_see(played, view, name):
+    assert blank_frames(played(name, view)) == []
 
 
 def test_the_harness_reads_frames_between_and_at_rest(played):
     """The harness itself: every sampled step drew texts and marks at each moment it lasted."""
-    story = played("sales-overview")
+    story = played("sales-overview", DESKTOP.name)
     first = story.frames[0]
     assert all(first.texts.get(moment) for moment in MOMENTS)
     assert all(first.marks.get(moment) for moment in MOMENTS)
-    assert "$62.9M" in first.texts[250]
+    # Regions by 250 ms as the chart zooms into Europe; Europe's countries valued at rest.
+    assert "Americas" in first.texts[250]
+    assert "$77.8M" in first.texts[LONGEST]
+    # Each frame drawn while the step moved is tallied: the plot and the marks seen in it.
+    moving = [frame for moment in MOMENTS for frame in first.drawn[moment]]
+    assert len(moving) >= len(MOMENTS)
+    assert all(frame["plot"] and frame["seen"] > 0 for frame in moving)
+
+
+def test_the_harness_sees_a_frame_with_nothing_to_see(pages, folder):
+    """A cross-fade timed by hand so that the old marks are gone before the new ones come:
+    the frames between show an empty plot, and the rule names them."""
+    sales = encode(samples.sales())
+    gap = {
+        "regroupStrategy": "fade",
+        "hide": {"duration": 0.3},
+        "show": {"delay": 0.7, "duration": 0.3},
+    }
+    story = Story(
+        sales,
+        slides=[
+            Slide(
+                presets.chart(kind="column", x="Region", y="Revenue"),
+                presets.chart(kind="column", x="Product", y="Units").with_animation(**gap),
+            )
+        ],
+        formats={"Revenue": "$"},
+    )
+    played = play(pages(DESKTOP.name), "gap", story, folder)
+    found = blank_frames(played)
+    # From about 300 ms until the new marks come in after 700 ms (eased, so faint at first),
+    # nothing shows; the frames read by 500 and 750 ms and after it say so.
+    assert {problem.split(":")[0] for problem in found} == {
+        "step 2 by 500 ms",
+        "step 2 by 750 ms",
+        f"step 2 by {LONGEST} ms",
+    }
+    assert found[0].startswith("step 2 by 500 ms: a frame of 0 marks, none of which can be seen")
 
 
 # Transitions kept as golden contact sheets (story: 1-based steps): regions splitting into
@@ -403,7 +548,7 @@ def contact_sheet(photos: list[bytes]) -> Image.Image:
 
 @pytest.mark.parametrize(("name", "step"), [(n, k) for n, steps in SHEETS.items() for k in steps])
 def test_transitions_look_as_reviewed_in_between(played, name, step):
-    frames = next(f for f in played(name).frames if f.index + 1 == step)
+    frames = next(f for f in played(name, DESKTOP.name).frames if f.index + 1 == step)
     assert len(frames.photos) == len(MOMENTS) + 1
     sheet = contact_sheet(frames.photos)
     path = GOLDENS / "motion" / f"{name}-{step:02d}.png"
