@@ -3,7 +3,8 @@
 A few constants and tables are needed on both sides: which characters read
 right to left (``_describe.isolate`` and ``words.js``'s ``isolate``), how many
 rows a table shows (``_plan.MAX_TABLE_ROWS`` and ``tables.js``), the light and
-dark ink and background colours (``themes.INK`` … and ``look.js``, ``player.css``). Python holds
+dark ink and background colours (``themes.INK`` … and ``look.js``, ``player.css``), the colour
+key's sizes (``_key.KEY`` and ``steps.js``). Python holds
 each once; this module writes it into the JavaScript between marker comments
 (``// <twins:name>`` … ``// </twins:name>``), so neither side is edited by
 hand. The right-to-left table itself is checked in (``_bidi.py``, read by
@@ -87,6 +88,15 @@ def _colours_js() -> str:
     )
 
 
+def _key_js() -> str:
+    from ipyreport import _key
+
+    return (
+        f"export const KEY = {json.dumps(_key.KEY, separators=(', ', ': '))};\n"
+        f"export const KEY_TOP = {_key.KEY_TOP};\n"
+    )
+
+
 def _css_colours(theme: str) -> Callable[[], str]:
     def write() -> str:
         from ipyreport import themes
@@ -107,6 +117,7 @@ BLOCKS: dict[str, tuple[str, dict[str, Callable[[], str]]]] = {
     "export/words.js": ("//", {"bidi": _bidi_js}),
     "export/tables.js": ("//", {"table-rows": _table_rows_js}),
     "export/look.js": ("//", {"colours": _colours_js}),
+    "static/steps.js": ("//", {"key": _key_js}),
     "export/player.css": ("/*", {"light": _css_colours("light"), "dark": _css_colours("dark")}),
 }
 UNICODE_BLOCKS: dict[str, tuple[str, dict[str, Callable[[], str]]]] = {

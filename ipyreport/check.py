@@ -32,7 +32,18 @@ the step and a suggestion:
   audience waits, and loses what changed;
 - ``untrue``: a step whose value labels change to another measure while
   the same marks move (no cross-fade): each mark is written with a number
-  of one measure while its size goes to the other's.
+  of one measure while its size goes to the other's (ticks and legend
+  numbers whose measure changes the player hides while the chart moves);
+- ``blank``: a step that keeps none of the marks of the step before (a
+  filter to other categories): the old marks shrink away before the new
+  ones grow, so in between the chart is empty;
+- ``legend``: a colour key (laid out as the player lays it, in rows above
+  the plot) that would wrap into more than a quarter of a phone's chart; a
+  key of one colour, which the player leaves out, so the colour goes
+  unexplained; or a key that only repeats an axis's categories.
+
+``colors`` also names, as marks split or merge between colour dimensions,
+a category that wears the colour another category had a step before.
 
 Each chart is checked along what it plays: the main chart across the
 ordinary slides, and each dashboard chart through its own steps.
@@ -48,10 +59,12 @@ from typing import TYPE_CHECKING, Any
 from ipyreport._colors import DEFAULT_PALETTE, color_dimension
 from ipyreport._errors import IpyreportError
 from ipyreport._filters import Filter
+from ipyreport._key import KEY, NARROW_SIZE, PHONE_CHART_PX, PHONE_PLOT_PX, rows_of
 from ipyreport._motion import BUDGET_SECONDS, animations, total_seconds
 from ipyreport._plan import ChartState, channel_series, name_and_aggregator
 from ipyreport._slides import Dashboard
 from ipyreport._templates import is_template, parse
+from ipyreport.data import Dimension
 from ipyreport.formats import measure_of
 
 if TYPE_CHECKING:
@@ -79,7 +92,8 @@ class Finding:
     kind : str
         What kind of warning: ``"flicker"``, ``"colors"``, ``"everything"``,
         ``"axis"``, ``"empty"``, ``"marks"``, ``"crossfilter"``, ``"labels"``,
-        ``"format"``, ``"typed"``, ``"slow"`` or ``"untrue"``.
+        ``"format"``, ``"typed"``, ``"slow"``, ``"untrue"``, ``"blank"`` or
+        ``"legend"``.
     message : str
         What is wrong and what to do about it.
     chart : int, optional
@@ -145,6 +159,7 @@ def check(story: Story) -> list[Finding]:
         shown = [
             _Shown(p.played.slide, p.played.step, p.state, p.table, p.played.chart) for p in chain
         ]
+        findings += _legends(shown, story)
         for index, current in enumerate(shown):
             before = shown[index - 1] if index else None
             after = shown[index + 1] if index + 1 < len(shown) else None
@@ -159,6 +174,7 @@ def check(story: Story) -> list[Finding]:
                     + _axis(before, current)
                     + _slow(current, played)
                     + _untrue(before, current, played)
+                    + _blank(before, current)
                 )
                 if after is not None:
                     findings += _flicker(before, current, after)
@@ -275,6 +291,8 @@ def _flicker(before: _Shown, current: _Shown, after: _Shown) -> list[Finding]:
     findings: list[Finding] = []
     if not _series(before.state) == _series(current.state) == _series(after.state):
         return findings  # a different chart (a drill-down, say) may show other categories
+    if current.state.ranges != before.state.ranges:
+        return findings  # a zoom into a range of values keeps only the marks inside it
     then, now, later = _categories(before), _categories(current), _categories(after)
     # Categories the step's own filter lists are chosen on purpose (a race's top N).
     chosen = _listed(current.state.filter)
@@ -293,20 +311,57 @@ def _flicker(before: _Shown, current: _Shown, after: _Shown) -> list[Finding]:
     return findings
 
 
+def _painted(state: ChartState, colors: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
+    """The colour each category of a state's colour dimension is drawn in (``#RRGGBB``)."""
+    dims = color_dimension(state)
+    if not dims:
+        return {}
+    if state.palette is None and dims[0] in colors:
+        return {category: color.upper()[:7] for category, color in colors[dims[0]].items()}
+    palette = state.palette.split() if state.palette else list(DEFAULT_PALETTE)
+    categories = state.data[dims[0]].categories  # type: ignore[union-attr]
+    return {c: palette[i % len(palette)].upper()[:7] for i, c in enumerate(categories)}
+
+
+def _borrowed(
+    before: _Shown, current: _Shown, colors: Mapping[str, Mapping[str, str]]
+) -> tuple[str, str] | None:
+    """A category drawn now in the colour another category had a step before: (now, then)."""
+    old, new = color_dimension(before.state), color_dimension(current.state)
+    then, now = _painted(before.state, colors), _painted(current.state, colors)
+    shown_then = _categories(before).get(old[0], set())
+    for category in sorted(_categories(current).get(new[0], set())):
+        owner = next(
+            (c for c in sorted(shown_then) if then.get(c) == now.get(category) and c != category),
+            None,
+        )
+        if owner is not None:
+            return category, owner
+    return None
+
+
 def _colors(
     before: _Shown, current: _Shown, colors: Mapping[str, Mapping[str, str]]
 ) -> list[Finding]:
     old, new = color_dimension(before.state), color_dimension(current.state)
-    if _shared_colors(before.state, current.state, colors):
-        return [
-            _where(
-                current,
-                "colors",
-                f"colours switch from {', '.join(old)} to {', '.join(new)}, so the same colours now mean "
-                "other things; keep one colour dimension across these steps, or give each its own colours (Story colors=)",
-            )
-        ]
-    return []
+    if not _shared_colors(before.state, current.state, colors):
+        return []
+    borrowed = _borrowed(before, current, colors)
+    example = (
+        f": as the marks split and merge, and after, {borrowed[0]} ({new[0]}) wears the colour "
+        f"{borrowed[1]} ({old[0]}) had"
+        if borrowed
+        else ""
+    )
+    return [
+        _where(
+            current,
+            "colors",
+            f"colours switch from {', '.join(old)} to {', '.join(new)}, so the same colours now mean "
+            f"other things{example}; keep one colour dimension across these steps, or give each its "
+            "own colours (Story colors=)",
+        )
+    ]
 
 
 def _series(state: ChartState) -> set[str]:
@@ -372,6 +427,163 @@ def _untrue(before: _Shown, current: _Shown, animation: Mapping[str, Any]) -> li
             f"to {new[0]}'s; change the measure in a step without labels (label: false), then label it",
         )
     ]
+
+
+def _marks_of(shown: _Shown) -> set[tuple[Any, ...]] | None:
+    """The marks a step draws with a value, each by its categories (None: no table)."""
+    rows = shown.rows
+    if rows is None or not rows["measures"]:
+        return None
+    count = len(rows["columns"]) - rows["measures"]
+    placeholders = shown.state.data.placeholders_from is not None
+    return {
+        tuple(row[:count])
+        for row in rows["rows"]
+        if placeholders or any(value is not None for value in row[count:])
+    }
+
+
+def _blank(before: _Shown, current: _Shown) -> list[Finding]:
+    """A step whose marks share none with the step before: the old ones shrink and fade
+    away before the new ones grow in, so in between the plot shows nothing (whatever
+    the step's animation options: fades overlapped or a cross-fade leave such frames too)."""
+    old, new = _marks_of(before), _marks_of(current)
+    if not old or not new or old & new:
+        return []
+    if before.rows["columns"] != current.rows["columns"]:  # type: ignore[index]
+        return []  # other marks altogether: the player stages (or cross-fades) such a change
+    return [
+        _where(
+            current,
+            "blank",
+            "no mark of the step before stays (its filter keeps none of the same categories): "
+            "the old marks shrink away before the new ones grow, and in between the chart is "
+            "empty; go through a step whose filter keeps both",
+        )
+    ]
+
+
+# The most of a phone's chart a colour key may take before the plot is squeezed.
+KEY_SHARE = 0.25
+
+
+def _key_of(shown: _Shown, story: Story) -> tuple[str, list[str]] | None:
+    """The dimension the player's colour key names (``keyDimension`` in ``steps.js``) and the
+    categories it lists (those the step draws, in the data's order), or None for no key."""
+    state = shown.state
+    entries = [name_and_aggregator(entry)[0] for entry in state.channels.get("color", [])]
+    if len(entries) != 1 or entries[0] not in story.colors or entries[0] not in state.data.names:
+        return None
+    name = entries[0]
+    series = state.data[name]
+    legend = state.config.get("legend", "auto")
+    if not isinstance(series, Dimension) or legend not in ("color", "auto"):
+        return None
+    drawn = _categories(shown).get(name, set())
+    return name, [category for category in series.categories if category in drawn]
+
+
+def _on_axis(shown: _Shown, name: str) -> str | None:
+    """The axis (``x`` or ``y``) that names ``name``'s categories, on a cartesian chart."""
+    if shown.state.config.get("coordSystem", "cartesian") != "cartesian":
+        return None
+    data = shown.state.data
+    for axis in ("x", "y"):
+        names = [name_and_aggregator(e)[0] for e in shown.state.channels.get(axis, [])]
+        # Only an axis of this dimension alone reads as its categories: with a measure it
+        # is a value axis (the dimensions on it stack, unnamed), with another dimension
+        # it names that one's categories, grouped.
+        if [n for n in names if n in data.names] == [name]:
+            return axis
+    return None
+
+
+def _legends(shown: Sequence[_Shown], story: Story) -> list[Finding]:
+    """Colour keys that would crowd a phone's chart, name one colour, or repeat an axis."""
+    findings: list[Finding] = []
+    keys = [_key_of(step, story) for step in shown]
+    crowded: set[str] = set()
+    for index, (step, key) in enumerate(zip(shown, keys, strict=True)):
+        if key is None:
+            continue
+        name, categories = key
+        labels = [story.display.label(name, category) for category in categories]
+        rows = rows_of(labels, PHONE_PLOT_PX, NARROW_SIZE)
+        height = rows * NARROW_SIZE * KEY["line"]
+        if height > KEY_SHARE * PHONE_CHART_PX[1] and name not in crowded:
+            crowded.add(name)
+            findings.append(
+                _where(
+                    step,
+                    "legend",
+                    f"the colour key names {len(labels)} {name} categories: on a phone it wraps into "
+                    f"{rows} rows ({height:.0f} px) over the plot, more than a quarter of the chart; "
+                    "colour by a dimension with fewer categories, show the top few, or name the "
+                    "marks directly (ends=True on lines)",
+                )
+            )
+        first = index == 0 or keys[index - 1] is None or keys[index - 1][0] != name  # type: ignore[index]
+        if first and len(categories) == 1 and not _several_in_run(keys, index):
+            findings.append(
+                _where(
+                    step,
+                    "legend",
+                    f"every mark is coloured as {labels[0]!r}, the one {name} shown: a key of one "
+                    "colour says nothing, so the player leaves it out and the colour goes "
+                    "unexplained; drop color= here, or colour by a dimension with several categories",
+                )
+            )
+    findings += _repeated_axis(shown, keys)
+    return findings
+
+
+def _several_in_run(keys: Sequence[tuple[str, list[str]] | None], start: int) -> bool:
+    """Whether a step of the run of keys of one dimension from ``start`` names several colours
+    (a drill-down keeps the region's colour on one region's countries, for continuity)."""
+    name = keys[start][0]  # type: ignore[index]
+    for key in keys[start:]:
+        if key is None or key[0] != name:
+            return False
+        if len(key[1]) > 1:
+            return True
+    return False
+
+
+def _repeated_axis(
+    shown: Sequence[_Shown], keys: Sequence[tuple[str, list[str]] | None]
+) -> list[Finding]:
+    """Runs of steps whose colour key names the categories an axis already names, where no
+    step next to the run needs the colour (a pie after them, say)."""
+    findings: list[Finding] = []
+    index = 0
+    while index < len(shown):
+        key = keys[index]
+        axis = _on_axis(shown[index], key[0]) if key and len(key[1]) > 1 else None
+        if key is None or axis is None:
+            index += 1
+            continue
+        end = index
+        while end + 1 < len(shown) and keys[end + 1] and keys[end + 1][0] == key[0]:  # type: ignore[index]
+            if _on_axis(shown[end + 1], key[0]) is None:
+                break
+            end += 1
+        needed = [
+            keys[i] is not None and keys[i][0] == key[0]  # type: ignore[index]
+            for i in (index - 1, end + 1)
+            if 0 <= i < len(shown)
+        ]
+        if not any(needed):
+            findings.append(
+                _where(
+                    shown[index],
+                    "legend",
+                    f"the colour key repeats the {axis} axis: both name the {key[0]} categories, so "
+                    f"the colour adds nothing to read; drop color={key[0]!r}, or colour by another "
+                    "dimension",
+                )
+            )
+        index = end + 1
+    return findings
 
 
 def _axis_top(shown: _Shown, channel: str) -> tuple[str, float] | None:
@@ -443,6 +655,8 @@ def _crowded_labels(current: _Shown, story: Story) -> list[Finding]:
     labelled = current.state.channels.get("label")
     if rows is None or not labelled or not rows["rows"] or not rows["measures"]:
         return []
+    if _names_outliers(current.state):
+        return []
     value_at = len(rows["columns"]) - rows["measures"]
     column = rows["columns"][value_at]
     if current.state.config.get("coordSystem") == "polar":
@@ -476,6 +690,27 @@ def _crowded_labels(current: _Shown, story: Story) -> list[Finding]:
         )
         return [_where(current, "labels", message)]
     return []
+
+
+def _names_outliers(state: ChartState) -> bool:
+    """Whether the player names only a scatter's outliers (``namesOutliers`` in ``steps.js``):
+    circles on cartesian axes of two measures, no size, labelled by dimensions only."""
+    if state.config.get("geometry") != "circle" or state.config.get("coordSystem") == "polar":
+        return False
+
+    def measures(channel: str) -> list[str]:
+        one = ChartState({channel: state.channels.get(channel, [])}, {}, None, state.data)
+        return [name for name, _ in channel_series(one)[1]]
+
+    labels = [name_and_aggregator(entry)[0] for entry in state.channels.get("label", [])]
+    return (
+        bool(measures("x") and measures("y"))
+        and not measures("size")
+        and bool(labels)
+        and all(
+            name in state.data.names and isinstance(state.data[name], Dimension) for name in labels
+        )
+    )
 
 
 def _down_the_height(state: ChartState, dimension: str) -> bool:

@@ -565,10 +565,13 @@ export function keyFor(dimension, data, placeholdersFrom, keep, shown) {
   return { dimension, entries };
 }
 
-/** The key's type size in pixels, and its line height, swatch and gaps in sizes. */
-export const KEY = { size: 13, line: 1.7, swatch: 0.8, gap: 0.45, spacing: 1.3 };
-// The key sits this far into the plot's box from its top and left; the engine's own type.
+// The key's type size in pixels, and its line height, swatch and gaps in sizes; the key
+// sits KEY_TOP pixels into the plot's box from its top and left (_key.py's, which
+// `ipyreport check` lays keys out with).
+// <twins:key> written by `python -m ipyreport._twins` from _key.py; do not edit
+export const KEY = {"size": 13, "line": 1.7, "swatch": 0.8, "gap": 0.45, "spacing": 1.3};
 export const KEY_TOP = 4;
+// </twins:key>
 const KEY_FAMILY = "Roboto, sans-serif";
 
 /**

@@ -100,7 +100,7 @@ def test_the_right_to_left_table_is_this_pythons_unicode_database():
 
 
 def test_the_javascript_written_from_python_is_up_to_date():
-    """tables.js's row limit, look.js's colours and words.js's right-to-left table:
+    """tables.js's row limit, look.js's colours, steps.js's key sizes and words.js's right-to-left table:
     python -m ipyreport._twins writes them again."""
     from ipyreport import _twins
 
@@ -108,11 +108,17 @@ def test_the_javascript_written_from_python_is_up_to_date():
 
 
 def test_a_colour_or_limit_changed_in_python_leaves_the_javascript_out_of_date(monkeypatch):
-    from ipyreport import _plan, _twins, themes
+    from ipyreport import _key, _plan, _twins, themes
 
     monkeypatch.setattr(themes, "INK", {"light": "#000000", "dark": "#ffffff"})
     monkeypatch.setattr(_plan, "MAX_TABLE_ROWS", 50)
-    assert sorted(_twins.stale()) == ["export/look.js", "export/player.css", "export/tables.js"]
+    monkeypatch.setattr(_key, "KEY_TOP", 6)
+    assert sorted(_twins.stale()) == [
+        "export/look.js",
+        "export/player.css",
+        "export/tables.js",
+        "static/steps.js",
+    ]
 
 
 # --- captions and their words -------------------------------------------------

@@ -1,0 +1,109 @@
+"""The story checker and the player agree: what ``ipyreport check`` says of a transition
+(a chart left empty in between, a key that covers a phone's chart, a colour another
+category wore) is what the player then draws, and a story it passes draws none of it."""
+
+from __future__ import annotations
+
+import pytest
+
+from ipyreport import Slide, Story, encode, presets, samples
+from ipyreport._key import NARROW_SIZE, PHONE_PLOT_PX, rows_of
+
+from .pages import RECORD_TEXTS, wait_ready
+from .test_motion import RECORD_MARKS, blank_frames, borrowed_colours, play
+
+SALES = encode(samples.sales())
+FORMATS = {"Revenue": "$"}
+# Twelve colours none of which the regions wear.
+OWN = "#1b9e77 #d95f02 #7570b3 #e7298a #66a61e #e6ab02 #a6761d #b15928 #8dd3c7 #bebada #fb8072 #80b1d3"
+
+
+@pytest.fixture(scope="module")
+def moving(browser):
+    """A laptop's page whose clock the harness moves, marks and texts recorded."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    page.add_init_script(RECORD_TEXTS)
+    page.add_init_script(RECORD_MARKS)
+    page.clock.install()
+    yield page
+    context.close()
+
+
+def kinds(story: Story) -> list[tuple[int, str]]:
+    return [(finding.step, finding.kind) for finding in story.check()]
+
+
+def one_set_then_another(first: list[str], second: list[str]) -> Story:
+    return Story(
+        SALES,
+        slides=[
+            Slide(
+                presets.chart(kind="column", x="Country", y="Revenue", filter={"Region": first}),
+                presets.chart(kind="column", x="Country", y="Revenue", filter={"Region": second}),
+            )
+        ],
+        formats=FORMATS,
+    )
+
+
+def test_a_step_the_checker_calls_blank_draws_frames_with_no_mark_to_see(moving, tmp_path):
+    story = one_set_then_another(["Europe"], ["Asia Pacific"])
+    assert kinds(story) == [(2, "blank")]
+    assert blank_frames(play(moving, "blank", story, tmp_path)) != []
+
+
+def test_a_step_the_checker_passes_keeps_marks_in_sight(moving, tmp_path):
+    story = one_set_then_another(["Europe", "Africa"], ["Asia Pacific", "Africa"])
+    assert kinds(story) == []
+    assert blank_frames(play(moving, "kept", story, tmp_path)) == []
+
+
+def regions_then_countries(**options) -> Story:
+    return Story(
+        SALES,
+        slides=[
+            Slide(presets.chart(kind="stacked_column", x="Channel", y="Revenue", color="Region")),
+            Slide(presets.chart(kind="stacked_column", x="Channel", y="Revenue", color="Country")),
+        ],
+        formats=FORMATS,
+        **options,
+    )
+
+
+def test_the_colour_the_checker_names_is_the_one_the_player_paints(moving, tmp_path):
+    story = regions_then_countries()
+    [finding] = story.check()
+    assert "Australia (Country) wears the colour Americas (Region) had" in finding.message
+    borrowed = borrowed_colours(play(moving, "borrowed", story, tmp_path))
+    # The stacks are of channels and countries: Australia's, in each channel.
+    assert any("'Country': 'Australia'} in Americas's colour" in found for found in borrowed)
+
+
+def test_countries_in_colours_of_their_own_wear_no_regions_colour(moving, tmp_path):
+    story = regions_then_countries(colors={"Country": OWN})
+    assert story.check() == []
+    assert borrowed_colours(play(moving, "own", story, tmp_path)) == []
+
+
+@pytest.mark.parametrize(("dimension", "rows"), [("Month", 12), ("Country", 3), ("Region", 1)])
+def test_a_phones_key_wraps_into_the_rows_the_checker_counts(browser, tmp_path, dimension, rows):
+    story = Story(
+        SALES,
+        slides=[Slide(presets.chart(kind="pie", x=dimension, y="Revenue", label=False))],
+        formats=FORMATS,
+    )
+    labels = [story.display.label(dimension, category) for category in story.colors[dimension]]
+    assert rows_of(labels, PHONE_PLOT_PX, NARROW_SIZE) == rows
+    assert [f.kind for f in story.check()] == (["legend"] if rows > 10 else [])
+    context = browser.new_context(viewport={"width": 390, "height": 844}, reduced_motion="reduce")
+    try:
+        page = context.new_page()
+        page.goto(story.save_html(tmp_path / f"{dimension}.html").resolve().as_uri())
+        wait_ready(page)
+        drawn = page.evaluate("() => document.getElementById('ipyreport').ipyreport.labels()")
+        key = [label for label in drawn[0] if label["group"] == "legend"]
+        assert sorted(label["text"] for label in key) == sorted(labels)
+        assert len({round(label["box"][1]) for label in key}) == rows
+    finally:
+        context.close()
