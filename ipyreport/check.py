@@ -29,7 +29,9 @@ the step and a suggestion:
   finding gives the expression that computes it (``{sum(Revenue,
   Region=Europe)}``), or says that nothing the step draws reads like it;
 - ``slow``: a step that moves longer than the time budget (1.5 s): the
-  audience waits, and loses what changed;
+  audience waits, and loses what changed; or one that times some of its
+  parts (``coordSystem``, ``x``, ...) but gives no whole duration, so the
+  engine plays the rest at its own pace, one part after another;
 - ``untrue``: a step whose value labels change to another measure while
   the same marks move (no cross-fade): each mark is written with a number
   of one measure while its size goes to the other's (ticks and legend
@@ -60,7 +62,7 @@ from ipyreport._colors import DEFAULT_PALETTE, color_dimension
 from ipyreport._errors import IpyreportError
 from ipyreport._filters import Filter
 from ipyreport._key import KEY, NARROW_SIZE, PHONE_CHART_PX, PHONE_PLOT_PX, rows_of
-from ipyreport._motion import BUDGET_SECONDS, animations, total_seconds
+from ipyreport._motion import BUDGET_SECONDS, GROUPS, animations, total_seconds
 from ipyreport._plan import ChartState, channel_series, name_and_aggregator
 from ipyreport._slides import Dashboard
 from ipyreport._templates import is_template, parse
@@ -172,7 +174,7 @@ def check(story: Story) -> list[Finding]:
                     _colors(before, current, story.colors)
                     + _everything(before, current)
                     + _axis(before, current)
-                    + _slow(current, played)
+                    + _slow(before, current, played)
                     + _untrue(before, current, played)
                     + _blank(before, current)
                 )
@@ -389,17 +391,34 @@ def _everything(before: _Shown, current: _Shown) -> list[Finding]:
     ]
 
 
-def _slow(current: _Shown, animation: Mapping[str, Any]) -> list[Finding]:
+def _slow(before: _Shown, current: _Shown, animation: Mapping[str, Any]) -> list[Finding]:
     seconds = total_seconds(animation)
-    if seconds <= BUDGET_SECONDS:
+    if seconds > BUDGET_SECONDS:
+        return [
+            _where(
+                current,
+                "slow",
+                f"the step moves for {seconds:g} s, longer than {BUDGET_SECONDS:g} s: the audience waits and "
+                f"loses what changed; give it a duration of {BUDGET_SECONDS:g} s or less (animation: "
+                "{duration: 1}), or split the change into steps",
+            )
+        ]
+    timed = [group for group in GROUPS if group in animation]
+    reshaped = (before.state.config, before.state.channels) != (
+        current.state.config,
+        current.state.channels,
+    )
+    if not timed or "duration" in animation or not reshaped:
         return []
+    # The engine fits the groups into a whole duration when the step gives one; without it,
+    # it plays what the step does not time at its own pace, one part after another.
     return [
         _where(
             current,
             "slow",
-            f"the step moves for {seconds:g} s, longer than {BUDGET_SECONDS:g} s: the audience waits and "
-            f"loses what changed; give it a duration of {BUDGET_SECONDS:g} s or less (animation: "
-            "{duration: 1}), or split the change into steps",
+            f"the step times {', '.join(timed)} itself but not the whole change: the engine plays "
+            "the rest at its own pace, one part after another, for up to about 3 s; give the step "
+            "a whole duration as well (animation: {duration: 1, ...}) and the parts fit in it",
         )
     ]
 

@@ -107,3 +107,31 @@ def test_a_phones_key_wraps_into_the_rows_the_checker_counts(browser, tmp_path, 
         assert len({round(label["box"][1]) for label in key}) == rows
     finally:
         context.close()
+
+
+def columns_then_pie(**animation) -> Story:
+    pie = presets.chart(kind="pie", x="Product", y="Revenue", color="Product")
+    return Story(
+        SALES,
+        slides=[
+            Slide(
+                presets.chart(kind="stacked_column", x="Channel", y="Revenue", color="Product"),
+                pie.with_animation(**animation),
+            )
+        ],
+        formats=FORMATS,
+    )
+
+
+def test_a_step_the_checker_calls_slow_for_its_untimed_parts_outlasts_the_budget(moving, tmp_path):
+    story = columns_then_pie(coordSystem={"delay": 0.5, "duration": 0.5})
+    assert kinds(story) == [(2, "slow")]
+    [step] = play(moving, "parts", story, tmp_path).frames
+    assert step.settled_ms > 2500
+
+
+def test_groups_timed_within_a_whole_duration_settle_in_it(moving, tmp_path):
+    story = columns_then_pie(duration=1, coordSystem={"delay": 0.5, "duration": 0.5})
+    assert kinds(story) == []
+    [step] = play(moving, "whole", story, tmp_path).frames
+    assert step.settled_ms <= 1500

@@ -511,3 +511,30 @@ def test_every_corpus_story_has_only_its_known_findings(case, tmp_path):
         text.startswith(start) and kind == k
         for (kind, text), (k, start) in zip(found, known, strict=True)
     )
+
+
+def columns_then_pie(**animation):
+    pie = presets.chart(kind="pie", x="Product", y="Revenue", color="Product")
+    return Story(
+        SALES,
+        slides=[
+            Slide(
+                presets.chart(kind="stacked_column", x="Channel", y="Revenue", color="Product"),
+                pie.with_animation(**animation),
+            )
+        ],
+        formats={"Revenue": "$"},
+    )
+
+
+def test_a_step_that_times_some_groups_but_not_the_whole_change_is_slow():
+    story = columns_then_pie(coordSystem={"delay": 0.5, "duration": 0.5})
+    assert [str(f) for f in checked(story)] == [
+        "slide 1, step 2: the step times coordSystem itself but not the whole change: the engine "
+        "plays the rest at its own pace, one part after another, for up to about 3 s; give the "
+        "step a whole duration as well (animation: {duration: 1, ...}) and the parts fit in it"
+    ]
+
+
+def test_a_step_that_times_its_groups_within_a_whole_duration_is_not_slow():
+    assert checked(columns_then_pie(duration=1, coordSystem={"delay": 0.5, "duration": 0.5})) == []
