@@ -45,7 +45,9 @@ the step and a suggestion:
   unexplained; or a key that only repeats an axis's categories.
 
 ``colors`` also names, as marks split or merge between colour dimensions,
-a category that wears the colour another category had a step before.
+a category that wears the colour another category had a step before, and
+two categories of one dimension drawn in one colour (more categories than
+the palette has colours).
 
 Each chart is checked along what it plays: the main chart across the
 ordinary slides, and each dashboard chart through its own steps.
@@ -542,6 +544,8 @@ def _legends(shown: Sequence[_Shown], story: Story) -> list[Finding]:
                 )
             )
         first = index == 0 or keys[index - 1] is None or keys[index - 1][0] != name  # type: ignore[index]
+        if first:
+            findings += _one_colour_twice(step, name, categories, story)
         if first and len(categories) == 1 and not _several_in_run(keys, index):
             findings.append(
                 _where(
@@ -554,6 +558,31 @@ def _legends(shown: Sequence[_Shown], story: Story) -> list[Finding]:
             )
     findings += _repeated_axis(shown, keys)
     return findings
+
+
+def _one_colour_twice(
+    step: _Shown, name: str, categories: Sequence[str], story: Story
+) -> list[Finding]:
+    """Two categories the step draws in one colour (more categories than the palette has)."""
+    owner: dict[str, str] = {}
+    for category in categories:
+        given = story.colors[name].get(category)
+        if given is None:
+            continue
+        color, label = given.upper()[:7], story.display.label(name, category)
+        if color in owner:
+            return [
+                _where(
+                    step,
+                    "colors",
+                    f"{owner[color]!r} and {label!r} of {name} are drawn in one colour (the "
+                    f"{len(categories)} categories outnumber the palette's colours), so each "
+                    "wears the other's colour; colour by fewer categories, show the top few, or "
+                    "give them colours of their own (Story colors=)",
+                )
+            ]
+        owner[color] = label
+    return []
 
 
 def _several_in_run(keys: Sequence[tuple[str, list[str]] | None], start: int) -> bool:

@@ -95,7 +95,8 @@ def test_a_phones_key_wraps_into_the_rows_the_checker_counts(browser, tmp_path, 
     )
     labels = [story.display.label(dimension, category) for category in story.colors[dimension]]
     assert rows_of(labels, PHONE_PLOT_PX, NARROW_SIZE) == rows
-    assert [f.kind for f in story.check()] == (["legend"] if rows > 10 else [])
+    # Past a dozen categories the palette's colours come round again, too.
+    assert [f.kind for f in story.check()] == (["legend", "colors"] if rows > 10 else [])
     context = browser.new_context(viewport={"width": 390, "height": 844}, reduced_motion="reduce")
     try:
         page = context.new_page()
@@ -135,3 +136,27 @@ def test_groups_timed_within_a_whole_duration_settle_in_it(moving, tmp_path):
     assert kinds(story) == []
     [step] = play(moving, "whole", story, tmp_path).frames
     assert step.settled_ms <= 1500
+
+
+def teams(count: int) -> Story:
+    """A pie of ``count`` teams' points, then the same without the last team."""
+    names = [f"Team {i}" for i in range(1, count + 1)]
+    data = encode({"Team": names, "Points": [float(10 + i) for i in range(count)]})
+    steps = [
+        presets.chart(kind="pie", x="Team", y="Points", label=False),
+        presets.chart(kind="pie", x="Team", y="Points", label=False, filter={"Team": names[:-1]}),
+    ]
+    return Story(data, slides=[Slide(*steps)], formats={"Points": "points"})
+
+
+def test_two_teams_the_checker_finds_in_one_colour_are_painted_alike(moving, tmp_path):
+    story = teams(14)
+    assert kinds(story) == [(1, "colors")]
+    borrowed = borrowed_colours(play(moving, "teams", story, tmp_path))
+    assert any("{'Team': 'Team 13'} in Team 1's colour" in found for found in borrowed)
+
+
+def test_a_dozen_teams_each_wear_their_own_colour(moving, tmp_path):
+    story = teams(12)
+    assert kinds(story) == []
+    assert borrowed_colours(play(moving, "dozen", story, tmp_path)) == []

@@ -258,7 +258,7 @@ def test_a_pie_of_many_labelled_slices_is_reported():
         slides=[Slide(presets.chart(kind="pie", x="Month", y="Revenue"))],
         formats={"Revenue": "$"},
     )
-    assert [f.kind for f in pie.check()] == ["legend", "labels"]
+    assert [f.kind for f in pie.check()] == ["legend", "colors", "labels"]
 
 
 def test_a_large_measure_without_a_unit_is_reported_once():
@@ -378,7 +378,10 @@ def test_a_key_that_would_cover_a_phones_chart_is_reported():
     assert [str(f) for f in pie.check()] == [
         "slide 1, step 1: the colour key names 46 Month categories: on a phone it wraps into 12 "
         "rows (245 px) over the plot, more than a quarter of the chart; colour by a dimension with "
-        "fewer categories, show the top few, or name the marks directly (ends=True on lines)"
+        "fewer categories, show the top few, or name the marks directly (ends=True on lines)",
+        "slide 1, step 1: 'Jan 2021' and 'Jan 2022' of Month are drawn in one colour (the 46 "
+        "categories outnumber the palette's colours), so each wears the other's colour; colour by "
+        "fewer categories, show the top few, or give them colours of their own (Story colors=)",
     ]
 
 
@@ -538,3 +541,26 @@ def test_a_step_that_times_some_groups_but_not_the_whole_change_is_slow():
 
 def test_a_step_that_times_its_groups_within_a_whole_duration_is_not_slow():
     assert checked(columns_then_pie(duration=1, coordSystem={"delay": 0.5, "duration": 0.5})) == []
+
+
+def teams(count):
+    """A pie of ``count`` teams' points, then the same without the last team."""
+    names = [f"Team {i}" for i in range(1, count + 1)]
+    data = encode({"Team": names, "Points": [float(10 + i) for i in range(count)]})
+    steps = [
+        presets.chart(kind="pie", x="Team", y="Points", label=False),
+        presets.chart(kind="pie", x="Team", y="Points", label=False, filter={"Team": names[:-1]}),
+    ]
+    return Story(data, slides=[Slide(*steps)], formats={"Points": "points"})
+
+
+def test_more_categories_than_colours_put_two_in_one_colour():
+    assert [str(f) for f in teams(14).check()] == [
+        "slide 1, step 1: 'Team 1' and 'Team 13' of Team are drawn in one colour (the 14 "
+        "categories outnumber the palette's colours), so each wears the other's colour; colour "
+        "by fewer categories, show the top few, or give them colours of their own (Story colors=)"
+    ]
+
+
+def test_as_many_categories_as_colours_each_have_their_own():
+    assert teams(12).check() == []
