@@ -211,6 +211,7 @@ async function boardChart({ story, tracks, onMarkerClick }, board, c, holder, se
       onClick(marker.categories);
     },
     beforeLabel: dim,
+    compact: true,
   });
   listen(on.chart, "plot-marker-draw", dim);
   // The engine's logo once on the page: on the dashboard's last chart only.

@@ -73,7 +73,13 @@ export const DIMMED = 0.3; // opacity of marks a highlight (or a dashboard click
  *   keyDimension: string,
  *   key: steps.Key | null,
  *   keySize: number,
+ *   compact: boolean,
+ *   room: Room,
  * }} Track
+ */
+/**
+ * The room a plot keeps above and below it, in type sizes of its chart.
+ * @typedef {{ top: number, bottom: number }} Room
  */
 
 /** `chart.on` by the event's name as a script writes it (see steps.js). */
@@ -313,14 +319,15 @@ function furnish(context, on) {
 
 /**
  * A track drawing in `element`. A `renewable` one makes a fresh chart in the
- * same place for a move the engine cannot animate.
+ * same place for a move the engine cannot animate; a `compact` one (a
+ * dashboard's) keeps no more room around its plot than its axes draw in.
  * @param {Context} context
  * @param {HTMLElement} element
  * @param {(Step | null)[]} entries
- * @param {Hooks & { renewable?: boolean }} [options]
+ * @param {Hooks & { renewable?: boolean, compact?: boolean }} [options]
  * @returns {Promise<Track>}
  */
-async function track(context, element, entries, { renewable = false, ...hooks } = {}) {
+async function track(context, element, entries, { renewable = false, compact = false, ...hooks } = {}) {
   /** @type {Track} */
   const on = {
     chart: await engineIn(context, element),
@@ -347,6 +354,8 @@ async function track(context, element, entries, { renewable = false, ...hooks } 
     keyDimension: "",
     key: null,
     keySize: steps.KEY.size,
+    compact,
+    room: ENGINE_ROOM,
   };
   furnish(context, on);
   return on;
@@ -383,7 +392,7 @@ async function renew(context, on) {
   on.element.replaceChildren();
   on.chart = await engineIn(context, on.element);
   on.note = noteIn(on.element);
-  Object.assign(on, { dataset: null, styled: false, pointing: null, ringed: null, marks: [], pointedAt: [], keyDimension: "", key: null });
+  Object.assign(on, { dataset: null, styled: false, pointing: null, ringed: null, marks: [], pointedAt: [], keyDimension: "", key: null, room: ENGINE_ROOM });
   furnish(context, on);
 }
 
@@ -433,8 +442,68 @@ function targetFor(context, on, entry) {
   return next;
 }
 
-// The plot's top padding (the engine's 4.17em) under a key, in type sizes of the chart.
-const PLOT_TOP = 4.166667;
+// The room the engine keeps above and below a plot (4.17em and 5.83em), whatever its axes draw there.
+const ENGINE_ROOM = { top: 4.166667, bottom: 5.833333 };
+// What a compact chart's axes need: a value axis's title above the plot or
+// under it (below its labels); a category or time axis's labels alone under it;
+// above a plot with no title there, half a label (the top tick's) and a little air.
+const ROOM = { titled: { top: 2.75, bottom: ENGINE_ROOM.bottom }, labelled: { top: 1.25, bottom: 2.5 }, bare: { top: 1.25, bottom: 0.75 } };
+
+/**
+ * A config's channels by name.
+ * @param {Record<string, unknown> | undefined} config
+ */
+const channelsOf = (config) => /** @type {Record<string, Record<string, unknown> | undefined>} */ (config?.channels ?? {});
+
+/**
+ * The series a channel's config sets, or null when it leaves them as they were.
+ * @param {Record<string, unknown> | undefined} channel
+ * @returns {string[] | null}
+ */
+function seriesOn(channel) {
+  if (!channel || !("set" in channel)) return null;
+  const set = /** @type {unknown[]} */ ([channel.set ?? []].flat());
+  return set.map((entry) => (typeof entry === "string" ? entry : /** @type {{ name: string }} */ (entry)?.name));
+}
+
+/**
+ * Whether an axis of the chart, as `config` leaves it (the engine's own config for
+ * an axis the step does not set), is labelled by `dimension` alone: its categories.
+ * @param {string} dimension
+ * @param {Record<string, unknown>} config
+ * @param {Chart} chart
+ */
+function onAxis(dimension, config, chart) {
+  const now = channelsOf(/** @type {Record<string, unknown>} */ (/** @type {unknown} */ (chart.config)));
+  return ["x", "y"].some((axis) => {
+    const names = seriesOn(channelsOf(config)[axis]) ?? seriesOn(now[axis]) ?? [];
+    return names.length === 1 && names[0] === dimension;
+  });
+}
+
+/**
+ * The room a compact chart's plot keeps for the axes `config` sets (an axis the
+ * step leaves as it was keeps its room: `was`). An axis is titled when its title
+ * is set, or left to the engine, which titles an axis holding a measure.
+ * @param {Record<string, unknown>} config
+ * @param {ReturnType<typeof import("../static/steps.js").display>} shown
+ * @param {Room} was
+ * @returns {Room}
+ */
+function plotRoom(config, shown, was) {
+  const channels = channelsOf(config);
+  /** @param {"x" | "y"} axis @param {"top" | "bottom"} side */
+  const need = (axis, side) => {
+    const channel = channels[axis];
+    const names = seriesOn(channel);
+    if (!channel || !names) return was[side];
+    const title = channel.title;
+    const titled = typeof title === "string" ? title !== "" : title !== null && names.some((name) => shown.isMeasure(name));
+    if (titled) return ROOM.titled[side];
+    return channel.labels === false || !names.length ? ROOM.bare[side] : ROOM.labelled[side];
+  };
+  return { top: need("y", "top"), bottom: need("x", "bottom") };
+}
 
 /**
  * `next`'s target with the track's key (see steps.keyFor) in place of the engine's legend:
@@ -452,10 +521,12 @@ function withKey({ story, datasets, raw, shown }, on, entry, next, narrow) {
   on.keyDimension = keyed;
   const data = datasets[next.dataset];
   const key = keyed ? steps.keyFor(keyed, data, story.placeholders?.[next.dataset] ?? null, compiled(both(on.filter, on.extra), data, raw), shown) : null;
-  on.key = key && key.entries.length > 1 ? key : null;
   on.keySize = narrow ? 12 : steps.KEY.size;
   const target = { ...next.target };
   const config = /** @type {Record<string, unknown>} */ ({ ...(target.config ?? {}) });
+  // A compact chart coloured by the categories along its axis names them there, not twice.
+  const named = on.compact && Boolean(keyed) && onAxis(keyed, config, on.chart);
+  on.key = key && key.entries.length > 1 && !named ? key : null;
   if (keyed) config.legend = null;
   else if (had && !("legend" in config)) config.legend = "auto";
   target.config = /** @type {typeof target.config} */ (config);
@@ -463,8 +534,11 @@ function withKey({ story, datasets, raw, shown }, on, entry, next, narrow) {
   // The engine's type size, once it has one in pixels (before its first frame it may not).
   const computed = String(on.chart.getComputedStyle()?.fontSize ?? "");
   const fontSize = narrow ? 12 : computed.endsWith("px") ? Number.parseFloat(computed) : 14;
-  const paddingTop = room ? `${Math.round(PLOT_TOP * fontSize + room)}px` : null;
-  target.style = merge(target.style ?? {}, { plot: { paddingTop } });
+  if (on.compact) on.room = plotRoom(config, shown, on.room);
+  const top = on.room.top;
+  const paddingTop = room ? `${Math.round(top * fontSize + room)}px` : on.compact ? `${top}em` : null;
+  const paddingBottom = on.compact ? `${on.room.bottom}em` : undefined;
+  target.style = merge(target.style ?? {}, { plot: { paddingTop, ...(paddingBottom ? { paddingBottom } : {}) } });
   return target;
 }
 
@@ -540,7 +614,7 @@ async function show(context, on, k, { instant = false } = {}) {
  */
 export function tracks(context) {
   return {
-    /** @type {(element: HTMLElement, entries: (Step | null)[], options?: Hooks & { renewable?: boolean }) => Promise<Track>} */
+    /** @type {(element: HTMLElement, entries: (Step | null)[], options?: Hooks & { renewable?: boolean, compact?: boolean }) => Promise<Track>} */
     track: (element, entries, options) => track(context, element, entries, options),
     /** @type {(on: Track, entry: Step) => Next} */
     targetFor: (on, entry) => targetFor(context, on, entry),

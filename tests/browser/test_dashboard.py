@@ -72,6 +72,13 @@ def panels(page):
     ]
 
 
+def looks_drawn(picture):
+    """Whether a chart's picture has its text and axes and its marks (a line, columns) drawn."""
+    ink = (np.abs(picture - picture[0, 0]).sum(axis=2) > 30).mean()
+    marks = (np.abs(picture - PLAIN) < 10).all(axis=2).mean()
+    return ink > 0.015 and marks > 0.002
+
+
 def differs(a, b):
     """The share of pixels that differ visibly between two pictures."""
     return float((np.abs(a - b).sum(axis=2) > 30).mean())
@@ -127,8 +134,7 @@ def test_a_dashboard_draws_every_chart_offline_with_its_text(open_file, files):
     assert boxes[0]["width"] > 1.9 * boxes[1]["width"]
     assert boxes[1]["y"] == boxes[2]["y"] > boxes[0]["y"] + boxes[0]["height"] - 1
     for number, picture in enumerate(pictures, start=1):
-        ink = (np.abs(picture - picture[0, 0]).sum(axis=2) > 30).mean()
-        assert ink > 0.02, f"chart {number} looks blank"
+        assert looks_drawn(picture), f"chart {number} looks blank"
     # different charts, not one drawn again
     assert differs(pictures[1], pictures[2]) > 0.02
     assert watch.network_requests() == []
@@ -354,9 +360,7 @@ def test_fast_key_presses_through_dashboards_land_on_the_right_step(open_file, f
     shown = state(page)
     assert (shown["slide"], shown["title"]) == (2, "Overview")
     page.mouse.move(1, 1)
-    assert all(
-        (np.abs(picture - picture[0, 0]).sum(axis=2) > 30).mean() > 0.02 for picture in panels(page)
-    )
+    assert all(looks_drawn(picture) for picture in panels(page))
     assert watch.errors == []
 
 
@@ -480,3 +484,60 @@ def test_a_filtered_chart_without_values_says_so_in_the_storys_words(open_file, 
     # words/en.json's sentence, as the captions Python writes say it.
     assert state(page)["labels"][0] == "Each, filtered to g = b. No values are shown here."
     assert watch.errors == []
+
+
+def test_a_chart_coloured_by_its_axis_categories_has_no_key_that_repeats_them(open_file, tmp_path):
+    # Regions coloured by region: the axis names them, a key above would say it twice.
+    # Columns of regions coloured by product keep theirs: there colour says something new.
+    story = Story(
+        SALES,
+        slides=[
+            Dashboard(
+                presets.chart(kind="column", x="Region", y="Revenue", color="Region"),
+                presets.chart(kind="bar", x="Product", y="Units", color="Product"),
+                presets.chart(kind="stacked_column", x="Region", y="Revenue", color="Product"),
+                title="Coloured",
+                cross_filter=["Region", "Product"],
+            )
+        ],
+    )
+    watch, page = open_story(
+        open_file, story.save_html(tmp_path / "coloured.html"), size=(1280, 720)
+    )
+    page.mouse.move(1, 1)
+    # What each of the dashboard's charts drew (after the main chart, hidden under it).
+    drawn = page.evaluate("() => document.getElementById('ipyreport').ipyreport.labels()")[-3:]
+    keys = [
+        sorted(label["text"] for label in chart if label["group"] == "legend") for chart in drawn
+    ]
+    assert keys == [[], [], sorted(["Laptops", "Phones", "Tablets", "Accessories"])]
+    axes = [
+        sorted(label["text"] for label in chart if label["group"] in ("axis-x", "axis-y"))
+        for chart in drawn
+    ]
+    assert {"Americas", "Europe", "Asia Pacific", "Africa"} <= set(axes[0])
+    assert {"Laptops", "Phones", "Tablets", "Accessories"} <= set(axes[1])
+    # The marks keep their colours (the other charts' keys use them): none is drawn plain.
+    for number in (0, 1):
+        picture = panel(page, number)
+        coloured = (picture.max(axis=2) - picture.min(axis=2) > 80).mean()
+        plain = (np.abs(picture - PLAIN) < 10).all(axis=2).mean()
+        assert coloured > 0.05, f"chart {number + 1}"
+        assert plain < 0.001, f"chart {number + 1}"
+    # A click on a region still filters the charts by it.
+    click_and_settle(page, *tallest_mark_coloured(page, 0))
+    assert state(page)["filter"] == '{"Region":"Americas"}'
+    assert watch.errors == []
+
+
+def tallest_mark_coloured(page, number):
+    """Page coordinates of the middle of the tallest coloured column in a dashboard chart."""
+    chart = page.locator(".ipyreport-board:not([hidden]) .ipyreport-panel").nth(number)
+    box = chart.bounding_box()
+    picture = panel(page, number)
+    mark = picture.max(axis=2) - picture.min(axis=2) > 80
+    heights = mark.sum(axis=0)
+    column = int(np.median(np.nonzero(heights == heights.max())[0]))
+    rows = np.nonzero(mark[:, column])[0]
+    scale = box["width"] / picture.shape[1]
+    return box["x"] + column * scale, box["y"] + float(np.median(rows)) * scale

@@ -113,6 +113,12 @@ def test_a_dashboard_shows_the_engines_logo_once(open_file, demo):  # noqa: F811
     assert watch.errors == []
 
 
+def board_heights(page):
+    """The height of each of the dashboard's charts, in CSS pixels."""
+    panels = page.locator(".ipyreport-board:not([hidden]) .ipyreport-panel")
+    return [panels.nth(n).bounding_box()["height"] for n in range(panels.count())]
+
+
 def test_on_a_phone_a_dashboard_stacks_charts_a_reader_can_read(open_file, demo):  # noqa: F811
     watch, page = play(open_file, demo / "sales-overview.html", PHONE)
     last_step(page)
@@ -120,7 +126,31 @@ def test_on_a_phone_a_dashboard_stacks_charts_a_reader_can_read(open_file, demo)
     boxes = [panels.nth(n).bounding_box() for n in range(panels.count())]
     assert len(boxes) == 3
     assert len({round(box["x"]) for box in boxes}) == 1  # one column
-    assert all(box["height"] >= 200 for box in boxes), [box["height"] for box in boxes]
+    assert all(box["height"] >= 240 for box in boxes), [box["height"] for box in boxes]
+    # Each plot takes the chart's height: from its highest value label down to its
+    # category labels, at least 45% of the chart (the engine's own margins left 30-40%).
+    for number, (height, drawn) in enumerate(
+        zip(board_heights(page), board_drawn(page), strict=True), 1
+    ):
+        top = min(label["box"][1] for label in drawn if label["group"] == "axis-y")
+        bottom = min(label["box"][1] for label in drawn if label["group"] == "axis-x")
+        assert (bottom - top) / height >= 0.45, (
+            f"chart {number}: a plot {bottom - top:.0f} px of {height:.0f}"
+        )
+    assert watch.errors == []
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080), PHONE])
+def test_a_dashboard_keeps_no_blank_band_under_a_time_axis(open_file, demo, size):  # noqa: F811
+    watch, page = play(open_file, demo / "sales-overview.html", size)
+    last_step(page)
+    # The monthly line's axis has its year labels and no title under them: the chart ends
+    # there, no band of nothing before the next chart (the engine kept 47-55 px).
+    height = board_heights(page)[0]
+    years = [label for label in board_drawn(page)[0] if label["group"] == "axis-x"]
+    assert [label["text"] for label in years] == ["2021", "2022", "2023", "2024"]
+    below = height - max(label["box"][3] for label in years)
+    assert 0 < below <= 16, f"{below:.0f} px under the year labels"
     assert watch.errors == []
 
 
