@@ -489,8 +489,9 @@ KEY_SHARE = 0.25
 
 
 def _key_of(shown: _Shown, story: Story) -> tuple[str, list[str]] | None:
-    """The dimension the player's colour key names (``keyDimension`` in ``steps.js``) and the
-    categories it lists (those the step draws, in the data's order), or None for no key."""
+    """The dimension the player's colour key names (``keyDimension`` in ``steps.js``, and
+    ``withKey`` in ``tracks.js``) and the categories it lists (those the step draws, in the
+    data's order), or None for no key."""
     state = shown.state
     entries = [name_and_aggregator(entry)[0] for entry in state.channels.get("color", [])]
     if len(entries) != 1 or entries[0] not in story.colors or entries[0] not in state.data.names:
@@ -500,6 +501,8 @@ def _key_of(shown: _Shown, story: Story) -> tuple[str, list[str]] | None:
     legend = state.config.get("legend", "auto")
     if not isinstance(series, Dimension) or legend not in ("color", "auto"):
         return None
+    if shown.chart is not None and _on_axis(shown, name):
+        return None  # a dashboard's chart names such colours on its axis only
     drawn = _categories(shown).get(name, set())
     return name, [category for category in series.categories if category in drawn]
 

