@@ -212,12 +212,10 @@ async function boardChart({ story, tracks, onMarkerClick }, board, c, holder, se
     },
     beforeLabel: dim,
     compact: true,
+    // The engine's logo once on the page: on the dashboard's last chart only.
+    logo: c === slide.steps[0].charts.length - 1,
   });
   listen(on.chart, "plot-marker-draw", dim);
-  // The engine's logo once on the page: on the dashboard's last chart only.
-  listen(on.chart, "logo-draw", (event) => {
-    if (c < slide.steps[0].charts.length - 1) event.preventDefault();
-  });
   return Object.assign(on, { index: c, crossFilter: board.filterFor });
 }
 

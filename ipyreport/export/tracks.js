@@ -74,6 +74,7 @@ export const DIMMED = 0.3; // opacity of marks a highlight (or a dashboard click
  *   key: steps.Key | null,
  *   keySize: number,
  *   compact: boolean,
+ *   logo: boolean,
  *   room: Room,
  * }} Track
  */
@@ -314,20 +315,24 @@ function furnish(context, on) {
     },
   });
   followClicks(on);
+  listen(on.chart, "logo-draw", (event) => {
+    if (!on.logo) event.preventDefault();
+  });
   if (story.tooltips !== false) tooltip(context, on);
 }
 
 /**
  * A track drawing in `element`. A `renewable` one makes a fresh chart in the
  * same place for a move the engine cannot animate; a `compact` one (a
- * dashboard's) keeps no more room around its plot than its axes draw in.
+ * dashboard's) keeps no more room around its plot than its axes draw in;
+ * one without its `logo` hides the engine's (a page shows it once).
  * @param {Context} context
  * @param {HTMLElement} element
  * @param {(Step | null)[]} entries
- * @param {Hooks & { renewable?: boolean, compact?: boolean }} [options]
+ * @param {Hooks & { renewable?: boolean, compact?: boolean, logo?: boolean }} [options]
  * @returns {Promise<Track>}
  */
-async function track(context, element, entries, { renewable = false, compact = false, ...hooks } = {}) {
+async function track(context, element, entries, { renewable = false, compact = false, logo = true, ...hooks } = {}) {
   /** @type {Track} */
   const on = {
     chart: await engineIn(context, element),
@@ -355,6 +360,7 @@ async function track(context, element, entries, { renewable = false, compact = f
     key: null,
     keySize: steps.KEY.size,
     compact,
+    logo,
     room: ENGINE_ROOM,
   };
   furnish(context, on);
@@ -448,6 +454,8 @@ const ENGINE_ROOM = { top: 4.166667, bottom: 5.833333 };
 // under it (below its labels); a category or time axis's labels alone under it;
 // above a plot with no title there, half a label (the top tick's) and a little air.
 const ROOM = { titled: { top: 2.75, bottom: ENGINE_ROOM.bottom }, labelled: { top: 1.25, bottom: 2.5 }, bare: { top: 1.25, bottom: 0.75 } };
+// The engine's logo sits in the chart's bottom right corner: under the last category's label, not beside it.
+const LOGO_LINE = 1.25;
 
 /**
  * A config's channels by name.
@@ -488,9 +496,10 @@ function onAxis(dimension, config, chart) {
  * @param {Record<string, unknown>} config
  * @param {ReturnType<typeof import("../static/steps.js").display>} shown
  * @param {Room} was
+ * @param {boolean} logo whether the chart shows the engine's logo
  * @returns {Room}
  */
-function plotRoom(config, shown, was) {
+function plotRoom(config, shown, was, logo) {
   const channels = channelsOf(config);
   /** @param {"x" | "y"} axis @param {"top" | "bottom"} side */
   const need = (axis, side) => {
@@ -500,7 +509,8 @@ function plotRoom(config, shown, was) {
     const title = channel.title;
     const titled = typeof title === "string" ? title !== "" : title !== null && names.some((name) => shown.isMeasure(name));
     if (titled) return ROOM.titled[side];
-    return channel.labels === false || !names.length ? ROOM.bare[side] : ROOM.labelled[side];
+    if (channel.labels === false || !names.length) return ROOM.bare[side];
+    return ROOM.labelled[side] + (logo && side === "bottom" ? LOGO_LINE : 0);
   };
   return { top: need("y", "top"), bottom: need("x", "bottom") };
 }
@@ -534,7 +544,7 @@ function withKey({ story, datasets, raw, shown }, on, entry, next, narrow) {
   // The engine's type size, once it has one in pixels (before its first frame it may not).
   const computed = String(on.chart.getComputedStyle()?.fontSize ?? "");
   const fontSize = narrow ? 12 : computed.endsWith("px") ? Number.parseFloat(computed) : 14;
-  if (on.compact) on.room = plotRoom(config, shown, on.room);
+  if (on.compact) on.room = plotRoom(config, shown, on.room, on.logo);
   const top = on.room.top;
   const paddingTop = room ? `${Math.round(top * fontSize + room)}px` : on.compact ? `${top}em` : null;
   const paddingBottom = on.compact ? `${on.room.bottom}em` : undefined;
@@ -614,7 +624,7 @@ async function show(context, on, k, { instant = false } = {}) {
  */
 export function tracks(context) {
   return {
-    /** @type {(element: HTMLElement, entries: (Step | null)[], options?: Hooks & { renewable?: boolean, compact?: boolean }) => Promise<Track>} */
+    /** @type {(element: HTMLElement, entries: (Step | null)[], options?: Hooks & { renewable?: boolean, compact?: boolean, logo?: boolean }) => Promise<Track>} */
     track: (element, entries, options) => track(context, element, entries, options),
     /** @type {(on: Track, entry: Step) => Next} */
     targetFor: (on, entry) => targetFor(context, on, entry),

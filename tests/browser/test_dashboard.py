@@ -541,3 +541,31 @@ def tallest_mark_coloured(page, number):
     rows = np.nonzero(mark[:, column])[0]
     scale = box["width"] / picture.shape[1]
     return box["x"] + column * scale, box["y"] + float(np.median(rows)) * scale
+
+
+@pytest.mark.parametrize("size", [(390, 844), (1280, 720)])
+def test_the_engines_logo_sits_under_the_last_charts_labels_not_beside_them(browser, files, size):
+    live, _ = files
+    page = browser.new_context(
+        viewport={"width": size[0], "height": size[1]}, reduced_motion="reduce"
+    ).new_page()
+    page.goto(live.resolve().as_uri() + "#3")  # regions and products, both in columns
+    wait_ready(page)
+    page.mouse.move(1, 1)
+    drawn = page.evaluate("() => document.getElementById('ipyreport').ipyreport.labels()")[-1]
+    names = [label for label in drawn if label["group"] == "axis-x"]
+    assert sorted(label["text"] for label in names) == [
+        "Accessories",
+        "Laptops",
+        "Phones",
+        "Tablets",
+    ]
+    picture = panel(page, 1)
+    # The logo: the ink in the chart's bottom right corner, right of every label.
+    right = max(label["box"][2] for label in names)
+    corner = picture[-40:, round(right) + 2 :]
+    rows = np.nonzero((np.abs(corner - picture[0, 0]).sum(axis=2) > 30).any(axis=1))[0]
+    assert rows.size, "no logo drawn"
+    top = picture.shape[0] - 40 + int(rows.min())
+    assert top > max(label["box"][3] for label in names) + 2
+    page.close()
