@@ -1,10 +1,11 @@
 """A story as a PDF handout, drawn by headless Chromium from the same HTML.
 
-Each step becomes one page (or each slide one page, with ``per="slide"``):
-the slide title as real text, then the steps that carry its story side by
-side (every step it moves through, an earlier view it goes back to once; a
-timeline's first, last and two moments between), each captioned by its own
-words, and the slide's notes as the page's caption. The charts are sharp
+Each step that carries the story becomes one page (or each slide one page,
+with ``per="slide"``, those steps side by side): every view a slide moves
+through once (the way back to an earlier view adds no page) and a timeline's
+first, last and two moments between. Each picture is captioned by its own
+sentence: the part of the slide's notes the article tells at that step, then
+the step's caption. The slide title is real text; the charts are sharp
 images (drawn at twice the page resolution by the very player the HTML
 file uses); an appendix holds the data table behind every picture. Chromium comes from the system (Debian's ``chromium``) and is
 driven by Playwright, an optional dependency: ``pip install 'ipyreport[pdf]'``.
@@ -24,7 +25,7 @@ from ipyreport._provenance import PDF_PROVENANCE, made_from
 from ipyreport._version import __version__
 from ipyreport.document import Document, chart_titles, load
 from ipyreport.export._browser import in_own_thread, story_page
-from ipyreport.export.html import PAGE_FONT, source_date
+from ipyreport.export.html import PAGE_FONT, _blocks, _own_words, _told, source_date
 from ipyreport.formats import MISSING, Display
 from ipyreport.themes import INK
 
@@ -57,7 +58,7 @@ h3 {{ font-size: 10pt; margin: 0.08in 0 0.03in; }}
 figure {{ margin: 0; min-height: 0; display: flex; flex-direction: column; justify-content: center; }}
 figure img {{ min-height: 0; max-height: calc(100% - 1.5em); width: 100%; object-fit: contain; }}
 figcaption {{ font-size: 8.5pt; margin: 0.03in 0 0; text-align: center; }}
-.notes {{ font-size: 10pt; margin: 0.08in 0 0; white-space: pre-wrap; }}
+.strip-1 figcaption {{ font-size: 10pt; }}
 table {{ align-self: flex-start; border-collapse: collapse; font-size: 8pt; margin-bottom: 0.1in; break-inside: auto; }}
 th, td {{ unicode-bidi: isolate; padding: 1pt 6pt; border-bottom: 0.5pt solid #c5ccd8; text-align: left; font-weight: normal; }}
 thead th {{ font-weight: 600; border-bottom-width: 1pt; }}
@@ -69,9 +70,9 @@ footer {{ font-size: 7pt; color: #5a6373; }}
 def save_pdf(document: bytes, path: str | Path, *, per: str = "step", page: str = "16:9") -> Path:
     """Write a story document as a PDF handout.
 
-    Each page shows a step (``per="slide"``: a slide, with the steps that carry
-    its story side by side, at most four), its heading, its notes and the
-    numbers behind its charts. What ``Story.save_pdf()`` writes; Chromium draws
+    Each page shows a step that carries the story (``per="slide"``: a slide,
+    with those steps side by side, at most four), its heading and its own
+    sentence of the notes; an appendix holds the numbers behind its charts. What ``Story.save_pdf()`` writes; Chromium draws
     the charts, as the player does.
 
     Parameters
@@ -81,7 +82,7 @@ def save_pdf(document: bytes, path: str | Path, *, per: str = "step", page: str 
     path : str or Path
         The ``.pdf`` file to write.
     per : {"step", "slide"}, default "step"
-        A page per step, or a page per slide.
+        A page per step that carries the story, or a page per slide.
     page : {"16:9", "A4"}, default "16:9"
         The paper (both landscape).
 
@@ -118,9 +119,7 @@ def save_pdf(document: bytes, path: str | Path, *, per: str = "step", page: str 
         (s, strip)
         for s, slide in enumerate(contents["slides"], start=1)
         for strip in (
-            [[k] for k in range(1, len(slide["steps"]) + 1)]
-            if per == "step"
-            else [_story_steps(slide)]
+            [[k] for k in _story_steps(slide)] if per == "step" else [_spread(_story_steps(slide))]
         )
     ]
     target = Path(path)
@@ -128,33 +127,75 @@ def save_pdf(document: bytes, path: str | Path, *, per: str = "step", page: str 
     return target
 
 
+def _view(step: Any) -> str:
+    """What a step shows, as text: two steps showing the same are the same picture."""
+    shown = {
+        key: step.get(key) for key in ("config", "filter", "data", "highlight", "style", "charts")
+    }
+    return json.dumps(shown, sort_keys=True)
+
+
 def _story_steps(slide: Any) -> list[int]:
     """The steps (1-based) that carry a slide's story: each view it moves through once (a
-    step that goes back to an earlier view adds nothing new), at most ``STRIP`` of them,
-    evenly spread from the first to the last (a timeline's start, two moments, its end).
+    step that goes back to an earlier view adds nothing new), and of a timeline (the
+    article's one block with a scrubber) its start, two moments between and its end.
 
     >>> step = lambda title: {"config": {"title": title}}
     >>> _story_steps({"steps": [step("World"), step("Europe"), step("Germany"), step("Europe"), step("World")]})
     [1, 2, 3]
-    >>> _story_steps({"steps": [step(str(year)) for year in range(2000, 2010)]})
-    [1, 4, 7, 10]
+    >>> moment = lambda year: {"config": {"title": str(year)}, "filter": {"year": year}}
+    >>> _story_steps({"steps": [step("World"), *[moment(y) for y in range(2000, 2010)]]})
+    [1, 2, 5, 8, 11]
     """
     seen: set[str] = set()
     views = []
-    for k, step in enumerate(slide["steps"], start=1):
-        view = json.dumps(
-            {
-                key: step.get(key)
-                for key in ("config", "filter", "data", "highlight", "style", "charts")
-            },
-            sort_keys=True,
-        )
-        if view not in seen:
-            seen.add(view)
-            views.append(k)
-    if len(views) <= STRIP:
-        return views
-    return [views[round(i * (len(views) - 1) / (STRIP - 1))] for i in range(STRIP)]
+    for first, last in _blocks(slide["steps"]):
+        run = list(range(first, last + 1))
+        for k in _spread(run) if len(run) > 1 else run:
+            view = _view(slide["steps"][k - 1])
+            if view not in seen:
+                seen.add(view)
+                views.append(k)
+    return views
+
+
+def _spread(steps: list[int]) -> list[int]:
+    """At most ``STRIP`` of ``steps``, evenly spread from the first to the last.
+
+    >>> _spread([1, 2, 3]), _spread(list(range(1, 11)))
+    ([1, 2, 3], [1, 4, 7, 10])
+    """
+    if len(steps) <= STRIP:
+        return steps
+    return [steps[round(i * (len(steps) - 1) / (STRIP - 1))] for i in range(STRIP)]
+
+
+def _captions(slide: Any, shown: list[int]) -> dict[int, str]:
+    """Each pictured step's words: the sentences of the slide's notes the article tells
+    at its block, then its own caption (or the note it points with). A step left out of
+    the pictures (a way back to a view already shown, a timeline's moment between) gives
+    its words to the picture before it, so every sentence of the notes is printed once,
+    in order.
+
+    >>> step = lambda title: {"config": {"title": title}}
+    >>> slide = {"notes": "The world. Then Europe. And back.", "steps": [step("W"), step("E"), step("W")]}
+    >>> _captions(slide, [1, 2])
+    {1: 'The world.', 2: 'Then Europe. And back.'}
+    """
+    steps = slide["steps"]
+    runs = _blocks(steps)
+    told = _told(str(slide.get("notes") or ""), len(runs))
+    words: dict[int, list[str]] = {k: [] for k in shown}
+    into = shown[0]
+    for (first, last), notes in zip(runs, told, strict=True):
+        for k in range(first, last + 1):
+            if k in words:
+                into = k
+            said = [
+                text for text in (notes if k == first else "", _own_words(steps[k - 1])) if text
+            ]
+            words[into].extend(said)
+    return {k: " ".join(said) for k, said in words.items()}
 
 
 Page = tuple[int, list[int]]  # a slide (1-based) and the steps its page shows
@@ -276,22 +317,20 @@ def _handout(
         heading = html.escape(_headline(slide, strip[0]))
         if by_step:
             heading += f" <small>(step {strip[0]} of {len(slide['steps'])})</small>"
+        # A picture is captioned by the words of the steps up to the next picture's.
+        shown = [k for t, ks in pages if t == s for k in ks]
+        captions = _captions(slide, shown)
         figures = []
         for k, image in zip(strip, pictures, strict=True):
             step = slide["steps"][k - 1]
-            words = _caption(step)
+            words = captions[k]
             caption = f"<figcaption>{html.escape(words)}</figcaption>" if words else ""
             figures.append(
-                f'<figure><img src="{image}" alt="{html.escape(step.get("alt") or "")}">{caption}</figure>'
+                f'<figure><img src="{image}" alt="{html.escape(step.get("alt") or "", quote=True)}">{caption}</figure>'
             )
-        notes = (
-            f'<p class="notes">{html.escape(slide.get("notes") or "")}</p>'
-            if slide.get("notes")
-            else ""
-        )
         parts.append(
             f'<section><h1>{heading}</h1><div class="chart strip-{len(strip)}">{"".join(figures)}</div>'
-            f"{notes}</section>"
+            "</section>"
         )
     display = Display.of(document)
     parts.append("<section><h1>Data behind the charts</h1>")
@@ -325,16 +364,6 @@ def _headline(slide: Any, step: int) -> str:
         return str(slide["heading"])
     title = None if slide.get("kind") == "dashboard" else chart_titles(slide)[step - 1]
     return title if title and title.strip() else str(slide["heading"])
-
-
-def _caption(step: Any) -> str:
-    """A picture's own words: its caption, else the note it points with (its chart's
-    title is in the picture already)."""
-    config = step.get("config") or {}
-    for words in (config.get("caption"), (step.get("highlight") or {}).get("note")):
-        if isinstance(words, str) and words.strip():
-            return words
-    return ""
 
 
 def _table(rows: dict[str, Any] | None, display: Display) -> str:

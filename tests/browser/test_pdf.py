@@ -175,15 +175,42 @@ def test_a_highlight_note_is_printed_on_its_page(tmp_path):
     assert "$237.2M" in pages[-1]  # the appendix table reads numbers in the story's format
 
 
-def test_a_drill_down_prints_each_view_it_moves_through_once_over_its_notes(tmp_path):
-    steps = presets.zoom(SALES, levels=["Region", "Country"], path=["Europe"], y="Revenue")
-    story = Story(SALES, slides=[Slide(*steps, title="Europe up close", notes="Europe leads.")])
-    reader = PdfReader(story.save_pdf(tmp_path / "zoom.pdf", per="slide"))
+def drill_down():
+    steps = presets.zoom(
+        SALES, levels=["Region", "Country", "Product"], path=["Europe", "Germany"], y="Revenue"
+    )
+    notes = "The regions first. Then Europe. Then Germany. And back up."
+    return Story(SALES, slides=[Slide(*steps, title="Europe up close", notes=notes)])
+
+
+def test_a_drill_down_prints_each_view_it_moves_through_once_each_under_its_own_sentence(
+    tmp_path,
+):
+    # Down to Germany and back up: five steps, three views.
+    assert len(json.loads(drill_down().to_json())["slides"][0]["steps"]) == 5
+    reader = PdfReader(drill_down().save_pdf(tmp_path / "steps.pdf"))
+    texts = [" ".join(page.extract_text().split()) for page in reader.pages]
+    assert texts[:3] == [
+        "Europe up close (step 1 of 5) The regions first.",
+        "Europe up close (step 2 of 5) Then Europe.",
+        # The way back up prints no page; its sentence joins the last one printed.
+        "Europe up close (step 3 of 5) Then Germany. And back up.",
+    ]
+    assert texts[3].startswith("Data behind the charts")
+    assert [len(page.images) for page in reader.pages[:3]] == [1, 1, 1]
+    pictures = {page.images[0].data for page in reader.pages[:3]}
+    assert len(pictures) == 3  # the world, Europe and Germany: three different pictures
+
+
+def test_a_page_per_slide_is_a_strip_of_the_views_each_under_its_own_sentence(tmp_path):
+    reader = PdfReader(drill_down().save_pdf(tmp_path / "slide.pdf", per="slide"))
     first = reader.pages[0]
-    # Down to Europe and back up: the world, then Europe (going back adds no picture).
-    assert len(first.images) == 2
+    assert len(first.images) == 3
     text = " ".join(first.extract_text().split())
-    assert text == "Europe up close Europe leads."
+    assert text.startswith("Europe up close")
+    for sentence in ("The regions first.", "Then Europe.", "Then Germany. And back up."):
+        assert text.count(sentence) == 1
+    assert text.index("The regions first.") < text.index("Then Europe.") < text.index("Germany.")
 
 
 def test_a_table_reads_its_headers_over_their_numbers_and_no_bold_first_column():
