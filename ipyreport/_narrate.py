@@ -135,7 +135,9 @@ class Narration:
 
     captions: dict[Position, Caption]
     steps: dict[Position, dict[str, Rendered]]  # a step's "title", "note" (its highlight's), "alt"
-    slides: dict[int, dict[str, Rendered | str]]  # a slide's "title" and "notes" ("auto": captions)
+    slides: dict[
+        int, dict[str, Rendered | str]
+    ]  # a slide's "title", "dek", "notes" ("auto": captions)
     states: list[tuple[str, ChartState]]  # per dataset, what dashboard texts re-read under a click
     titles: dict[Position, str | None]  # the chart's title as shown after each step
 
@@ -153,7 +155,7 @@ def board_text_states(
         where = f"slide {number}"
         own = [
             t
-            for name in ("title", "notes")
+            for name in ("title", "dek", "notes")
             for t in templates_of(getattr(slide, name), where, name)
         ]
         states = [state for p, state in played if p.slide == number]
@@ -176,7 +178,7 @@ def quoted_columns(slides: Sequence[AnySlide]) -> list[str]:
     """Every column the story's texts name (what a lazy story must also label)."""
     names: list[str] = []
     for number, slide in enumerate(slides, start=1):
-        texts = [slide.title, slide.notes, slide.alt]
+        texts = [slide.title, slide.dek, slide.notes, slide.alt]
         charts = slide.charts if isinstance(slide, Dashboard) else (slide.steps,)
         for step in (step for chart in charts for step in chart):
             texts += [_own_title(step, key) for key in CHART_TEXTS]
@@ -319,7 +321,7 @@ class _Narrator:
         own: dict[str, Rendered | str] = {}
         if slide.notes == AUTO:
             own["notes"] = parts[None]
-        for name in ("title", "notes"):
+        for name in ("title", "dek", "notes"):
             text = getattr(slide, name)
             try:
                 for template in templates_of(

@@ -74,7 +74,7 @@ def _as_step(item: Any) -> Step:
 
 
 class Slide(_Frozen):
-    """One slide: steps that play in turn on one chart, with a title and speaker notes.
+    """One slide: steps that play in turn on one chart, with a headline, a dek and speaker notes.
 
     A slide is frozen: :meth:`replace` makes a changed copy.
 
@@ -83,7 +83,14 @@ class Slide(_Frozen):
     *steps
         Steps one by one, or lists of them (what presets return).
     title
-        The slide's title (``{expressions}`` are computed from its data).
+        The slide's headline, best the finding it shows (``{expressions}``
+        are computed from its data).
+    dek
+        A sentence under the headline, in lighter type (``{expressions}``
+        are computed as in the title).
+    source
+        The line under the chart naming where the data comes from ("Source:
+        ..."), in place of the story's.
     notes
         Speaker notes, or ``"auto"`` for the slide's captions.
     alt
@@ -109,12 +116,16 @@ class Slide(_Frozen):
         self,
         *steps: Step | Iterable[Step],
         title: str | None = None,
+        dek: str | None = None,
+        source: str | None = None,
         notes: str | None = None,
         alt: str | None = None,
         hold: float | None = None,
     ) -> None:
         self.steps: tuple[Step, ...] = _steps(steps, f"slide {title!r}")
         self.title = title
+        self.dek = dek
+        self.source = source
         self.notes = notes
         self.alt = alt
         self.hold = _hold(hold, title)
@@ -124,6 +135,8 @@ class Slide(_Frozen):
         return {
             "steps": self.steps,
             "title": self.title,
+            "dek": self.dek,
+            "source": self.source,
             "notes": self.notes,
             "alt": self.alt,
             "hold": self.hold,
@@ -135,7 +148,8 @@ class Slide(_Frozen):
         Parameters
         ----------
         **changes
-            ``steps`` (a sequence of steps), ``title``, ``notes``, ``alt`` or ``hold``.
+            ``steps`` (a sequence of steps), ``title``, ``dek``, ``source``, ``notes``,
+            ``alt`` or ``hold``.
 
         Returns
         -------
@@ -184,7 +198,12 @@ class Dashboard(_Frozen):
     *charts
         Two to four charts, each a step or a list of steps.
     title
-        The slide's title.
+        The slide's headline.
+    dek
+        A sentence under the headline, in lighter type.
+    source
+        The line under the charts naming where the data comes from, in
+        place of the story's.
     notes
         Speaker notes.
     alt
@@ -222,6 +241,8 @@ class Dashboard(_Frozen):
         self,
         *charts: Step | Iterable[Step],
         title: str | None = None,
+        dek: str | None = None,
+        source: str | None = None,
         notes: str | None = None,
         alt: str | None = None,
         columns: int | None = None,
@@ -253,6 +274,8 @@ class Dashboard(_Frozen):
             )
             raise StepError(msg)
         self.title = title
+        self.dek = dek
+        self.source = source
         self.notes = notes
         self.alt = alt
         self.columns = columns
@@ -265,6 +288,8 @@ class Dashboard(_Frozen):
         return {
             "charts": self.charts,
             "title": self.title,
+            "dek": self.dek,
+            "source": self.source,
             "notes": self.notes,
             "alt": self.alt,
             "columns": self.columns,
@@ -278,8 +303,8 @@ class Dashboard(_Frozen):
         Parameters
         ----------
         **changes
-            ``charts`` (a sequence of charts, each a step or steps), ``title``, ``notes``,
-            ``alt``, ``columns``, ``cross_filter`` or ``hold``.
+            ``charts`` (a sequence of charts, each a step or steps), ``title``, ``dek``,
+            ``source``, ``notes``, ``alt``, ``columns``, ``cross_filter`` or ``hold``.
 
         Returns
         -------
@@ -323,6 +348,8 @@ def map_steps(slide: AnySlide, change: Callable[[Step], Step | Sequence[Step]]) 
         return Dashboard(
             *(_steps([change(step) for step in chart], "a chart") for chart in slide.charts),
             title=slide.title,
+            dek=slide.dek,
+            source=slide.source,
             notes=slide.notes,
             alt=slide.alt,
             columns=slide.columns,
@@ -332,6 +359,8 @@ def map_steps(slide: AnySlide, change: Callable[[Step], Step | Sequence[Step]]) 
     return Slide(
         *(change(step) for step in slide.steps),
         title=slide.title,
+        dek=slide.dek,
+        source=slide.source,
         notes=slide.notes,
         alt=slide.alt,
         hold=slide.hold,

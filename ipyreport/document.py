@@ -107,6 +107,8 @@ class SlideEntry(TypedDict, total=False):
     """A slide: ``steps`` are steps, or frames when ``kind`` is ``"dashboard"``."""
 
     title: str | None
+    dek: str  # a sentence under the headline
+    source: str  # the line under the chart: where the data comes from
     notes: str | None
     alt: str | None
     kind: str  # "dashboard", or "cover" (a theme's title or closing slide: no chart)
@@ -114,7 +116,7 @@ class SlideEntry(TypedDict, total=False):
     hold: float
     heading: str  # the words naming the slide wherever it is named (see ``heading``)
     headingShown: bool  # whether a page shows the heading (else screen readers only)
-    text: dict[str, list[Any]]  # templated title and notes: pieces and computed expressions
+    text: dict[str, list[Any]]  # templated title, dek and notes: pieces and computed expressions
     columns: int
     crossFilter: list[str]
     steps: list[Any]

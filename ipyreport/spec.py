@@ -113,7 +113,18 @@ CHART = ListOf(
 )
 SLIDE = Record(
     {
-        "title": words,
+        "title": Scalar(
+            "string",
+            description=f"the slide's headline, best the finding it shows; {TEMPLATE_HELP}",
+        ),
+        "dek": Scalar(
+            "string",
+            description=f"a sentence under the headline, in lighter type; {TEMPLATE_HELP}",
+        ),
+        "source": Scalar(
+            "string",
+            description="the line under the chart naming where the data comes from, in place of the story's source",
+        ),
         "notes": Scalar(
             "string",
             description=f"speaker notes, or 'auto' for the slide's captions; {TEMPLATE_HELP}",
@@ -197,6 +208,10 @@ DATA = Record(
 SPEC = Record(
     {
         "title": text,
+        "source": Scalar(
+            "string",
+            description="where the data comes from: a quiet line under the chart on every slide ('Source: ...')",
+        ),
         "lang": text,
         "theme": Scalar(
             "string",
@@ -720,15 +735,16 @@ def build(
             colors=spec.get("colors"),
             labels=spec.get("labels"),
             hold=spec.get("hold", DEFAULT_HOLD),
+            source=spec.get("source"),
         )
     except IpyreportError as error:
         raise _located(loaded, error, origins) from None
     # The data a stakeholder's copy was made from, as the story holds it.
     fingerprint = hashlib.sha256(story.data.to_json()).hexdigest()
     source = _fingerprint(loaded)
-    if story.source is not None and story.source.lake is not None:
+    if story.lazy_source is not None and story.lazy_source.lake is not None:
         # The lake table's version or snapshot id as read (not as asked: "latest" moves).
-        source["read"] = story.source.lake
+        source["read"] = story.lazy_source.lake
     return story.replace(
         provenance=provenance_of(
             spec=str(loaded.path.name),
@@ -1094,6 +1110,8 @@ def _build_slide(
 ) -> Slide | Dashboard:
     text = {
         "title": slide.get("title"),
+        "dek": slide.get("dek"),
+        "source": slide.get("source"),
         "notes": slide.get("notes"),
         "alt": slide.get("alt"),
         "hold": slide.get("hold"),

@@ -117,6 +117,34 @@ def _named_tables(tables: Mapping[str, Any]) -> dict[str, VizzuData]:
     }
 
 
+def source_line(source: str, lang: str) -> str:
+    """The line under a slide's chart naming where its data comes from.
+
+    Parameters
+    ----------
+    source : str
+        The story's (or the slide's) ``source``.
+    lang : str
+        The story's language.
+
+    Returns
+    -------
+    str
+        ``"Source: ..."`` in the story's language, or the text as written
+        when it already names itself a source.
+
+    Examples
+    --------
+    >>> source_line("World Bank", "en"), source_line("Sources: WHO, UN", "en")
+    ('Source: World Bank', 'Sources: WHO, UN')
+    """
+    line = str(words(lang)["source"])
+    named = line.split("{", 1)[0].strip().rstrip(":").lower()
+    if named and source.lower().startswith(named):
+        return source
+    return line.format(source=source)
+
+
 def _add_covers(slides: list[dict[str, Any]], look: Mapping[str, Any] | None) -> None:
     """A theme's title and closing slides, around ``slides``."""
     # The closing slide first, so the title slide's insertion does not move it.
@@ -191,6 +219,9 @@ class Story:
     labels
         The names the audience reads for columns, in every output:
         ``{"pop": "Population"}``; an aggregate reads in words from it.
+    source
+        Where the data comes from, the quiet line under the chart on every
+        slide ("Source: ..."); a slide's own ``source`` wins.
 
     Raises
     ------
@@ -223,7 +254,8 @@ class Story:
     compact: bool
     hold: float
     tables: dict[str, VizzuData]
-    source: LazySource | None
+    lazy_source: LazySource | None
+    source: str | None
     plan: StoryPlan
     cross_filters: dict[int, tuple[str, ...]]
     display: Display
@@ -251,6 +283,7 @@ class Story:
         colors: Mapping[str, Any] | None = None,
         hold: float = DEFAULT_HOLD,
         labels: Mapping[str, str] | None = None,
+        source: str | None = None,
     ) -> None:
         given = {
             "data": data,
@@ -268,6 +301,7 @@ class Story:
             "colors": colors,
             "hold": hold,
             "labels": labels,
+            "source": source,
         }
         self._set("_given", given)
         self._read(given)
@@ -341,7 +375,7 @@ class Story:
         if any(name in changes for name in ("data", "slides", "tables")):
             story._read(given)
         else:
-            for name in ("tables", "source", "slides", "data", "plan", "cross_filters"):
+            for name in ("tables", "lazy_source", "slides", "data", "plan", "cross_filters"):
                 story._set(name, getattr(self, name))
             story._set("_lazy_text", self._lazy_text)
         story._derive(given, None if story.plan is not self.plan else self)
@@ -365,9 +399,9 @@ class Story:
         if isinstance(data, (str, os.PathLike, LakeTable)):
             # Files, folders, globs and lake tables are read like lazy() reads them.
             data = lazy(data)
-        self._set("source", data if isinstance(data, LazySource) else None)
+        self._set("lazy_source", data if isinstance(data, LazySource) else None)
         # Steps a preset left to read with the story (a timeline's moments), made now.
-        bound = read_pending([map_steps(slide, self._bind) for slide in slides], self.source)
+        bound = read_pending([map_steps(slide, self._bind) for slide in slides], self.lazy_source)
         lazy_text = None
         if isinstance(data, LazySource):
             # Its texts query the source too, under each step's own filter.
@@ -391,6 +425,7 @@ class Story:
             raise StepError(msg, field="hold")
         self._set("hold", hold)
         self._set("title", given["title"])
+        self._set("source", given.get("source"))
         style = given["style"]
         style = dict(style) if style is not None else None
         problem = engine_problem("style", style) if style else None
@@ -449,11 +484,11 @@ class Story:
     def _display(self, formats: Mapping[str, Any], lang: str, labels: Mapping[str, str]) -> Display:
         """Every format of the story, resolved over what it draws and what its words quote."""
         read = [data for _, data in self.plan.datasets]
-        if self.source is not None:
+        if self.lazy_source is not None:
             # Dates the words quote read like the chart's, though no chart draws them.
-            roles = self.source.roles
+            roles = self.lazy_source.roles
             quoted = [n for n in quoted_columns(self.slides) if roles.get(n) == "dimension"]
-            read.append(self.source.schema(labelled=quoted))
+            read.append(self.lazy_source.schema(labelled=quoted))
         return resolve(formats, read, lang, labels)
 
     def _bind(self, step: Step) -> Step:
@@ -587,6 +622,14 @@ class Story:
                     bound[name] = rendered.parts
             if bound:
                 text["text"] = bound
+            # The page around the chart: a dek under the headline, a source line under the chart.
+            if slide.dek:
+                text.setdefault("dek", slide.dek)
+            else:
+                text.pop("dek", None)
+            source = slide.source if slide.source is not None else self.source
+            if source:
+                text["source"] = source_line(source, self.lang)
             if slide.hold is not None:
                 text["hold"] = slide.hold
             if isinstance(slide, Slide):
@@ -1115,9 +1158,9 @@ class Story:
             _counted(steps, "step"),
             _counted(self.data.num_rows, "row"),
         ]
-        if self.source is not None:
+        if self.lazy_source is not None:
             # Only aggregates leave a lazy source: the rows are those the story holds.
-            parts[-1] += f" aggregated, lazy from {_source_name(self.source.label)}"
+            parts[-1] += f" aggregated, lazy from {_source_name(self.lazy_source.label)}"
         return f"Story({title}: {', '.join(parts)})"
 
 

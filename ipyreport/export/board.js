@@ -362,7 +362,7 @@ async function makeBoard(context, s, select) {
 function describe(context, board, at) {
   const { story, root, shown } = context;
   const slide = /** @type {Dashboard} */ (story.slides[at.slide]);
-  for (const [name, selector] of /** @type {const} */ ([["title", ".ipyreport-title"], ["notes", ".ipyreport-notes"]])) {
+  for (const [name, selector] of /** @type {const} */ ([["title", ".ipyreport-title"], ["dek", ".ipyreport-dek"], ["notes", ".ipyreport-notes"]])) {
     const parts = slide.text?.[name];
     const words = parts && board.selection ? readText(context, parts, "main", board.filterFor(undefined, "main")) : slide[name];
     const element = root.querySelector(selector);

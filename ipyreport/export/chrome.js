@@ -73,6 +73,12 @@ export function controls({ root, story, positions, boards, back, forward, onShow
     // The document names every slide (document.heading); an untitled one's heading is for screen readers only.
     $(".ipyreport-title").textContent = slide.heading;
     $(".ipyreport-title").classList.toggle("ipyreport-unseen", !slide.headingShown);
+    const dek = $(".ipyreport-dek");
+    dek.textContent = isCover(slide) ? "" : slide.dek ?? "";
+    dek.hidden = !dek.textContent;
+    const source = $(".ipyreport-source");
+    source.textContent = isCover(slide) ? "" : slide.source ?? "";
+    source.hidden = !source.textContent;
     root.dataset.cover = String(isCover(slide));
     $(".ipyreport-cover-title").textContent = isCover(slide) ? slide.title : "";
     $(".ipyreport-cover-subtitle").textContent = isCover(slide) ? slide.subtitle ?? "" : "";

@@ -224,6 +224,14 @@ export interface CoverText {
 }
 export interface Slide {
   title: Text;
+  /**
+   * a sentence under the headline, in lighter type
+   */
+  dek?: string;
+  /**
+   * the line under the chart naming where the data comes from, as shown ('Source: ...'): the slide's source, else the story's
+   */
+  source?: string;
   notes: Text;
   alt: Text;
   hold?: Hold;
@@ -242,11 +250,12 @@ export interface Slide {
   steps: [DescribedStep, ...DescribedStep[]];
 }
 /**
- * the texts written as templates, by field (title, subtitle, caption, notes, note, alt): their literal pieces and computed expressions
+ * the texts written as templates, by field (title, subtitle, dek, caption, notes, note, alt): their literal pieces and computed expressions
  */
 export interface BoundTexts {
   title?: BoundText;
   subtitle?: BoundText;
+  dek?: BoundText;
   caption?: BoundText;
   notes?: BoundText;
   note?: BoundText;
@@ -338,6 +347,14 @@ export interface Table {
 }
 export interface Dashboard {
   title: Text;
+  /**
+   * a sentence under the headline, in lighter type
+   */
+  dek?: string;
+  /**
+   * the line under the chart naming where the data comes from, as shown ('Source: ...'): the slide's source, else the story's
+   */
+  source?: string;
   notes: Text;
   alt: Text;
   hold?: Hold;

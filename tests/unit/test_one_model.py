@@ -63,7 +63,7 @@ def test_a_path_handed_to_a_story_is_read_lazily(tmp_path):
         str(tmp_path / "sales.parquet"),
         slides=[Slide(presets.chart(kind="column", x="Region", y="Revenue"))],
     )
-    assert story.source is not None  # read through DuckDB, not into memory
+    assert story.lazy_source is not None  # read through DuckDB, not into memory
     assert story.data.names == ["Region", "Revenue"]  # only what the slide draws
     assert story.data["Region"].categories == encode(samples.sales())["Region"].categories
 
@@ -236,7 +236,7 @@ def test_a_public_table_has_the_same_roles_in_memory_from_its_file_lazily_and_fr
     chart = f"{{chart: {{kind: column, x: {x}, y: {y}}}}}"
     spec = f"data: {{path: table.{suffix}}}\nslides:\n  - steps: [{chart}]\n"
     story = build(loads(spec, folder / "story.yaml"))
-    assert story.source.roles == eager
+    assert story.lazy_source.roles == eager
     # What a lazy story reads keeps those roles, whichever columns it groups by.
     for name, role in eager.items():
         assert _roles(source.read([name], {})) == {name: role}

@@ -43,8 +43,8 @@ def test_a_spec_builds_unchanged_on_spark(tmp_path):
     on_spark.write_text(SPEC.format(engine="engine: spark"))
     try:
         spark_story = build(load(on_spark))
-        assert spark_story.source is not None
-        assert spark_story.source.engine == "spark"
+        assert spark_story.lazy_source is not None
+        assert spark_story.lazy_source.engine == "spark"
         mine, theirs = marks(spark_story), marks(build(load(on_duckdb)))
         # Spark keeps no row order, so categories may come in another order; marks are equal.
         assert [sorted(m) for m in mine] == [sorted(t) for t in theirs]

@@ -266,8 +266,8 @@ def test_path_data_honours_the_options_python_data_does(tmp_path):
     spec.write_text(SMALL.replace("data:\n  sample: sales", "data: " + options))
     story = build(load(spec))
     assert story.data["Region"].categories == ("North", "(none)")
-    assert "Note" not in story.source.roles
-    assert story.source.roles["Year"] == "dimension"
+    assert "Note" not in story.lazy_source.roles
+    assert story.lazy_source.roles["Year"] == "dimension"
     spec.write_text(
         SMALL.replace("data:\n  sample: sales", "data: {path: sales.csv, max_rows: 10}")
     )
@@ -380,3 +380,22 @@ def test_a_wrong_label_inside_a_preset_filter_over_a_path_is_reported_there(tmp_
         f"{spec}:4:54: slide 1, step 1: the filter keeps 'Region' == 'Erope', "
         "which never occurs (did you mean 'Europe'?)"
     )
+
+
+def test_a_dek_and_source_are_carried_to_every_slide(tmp_path):
+    spec = tmp_path / "story.yaml"
+    spec.write_text(
+        SMALL.replace("title: Small\n", "title: Small\nsource: Sales ledger\n").replace(
+            "  - title: One\n",
+            "  - title: One\n    dek: '{Region.top} sells {sum(Revenue, Region=Region.top)}'\n",
+        )
+        + "  - title: Two\n    source: 'Sources: the regions'\n    steps:\n"
+        + "      - chart: {kind: bar, x: Channel, y: Units}\n"
+    )
+    first, second = build(load(spec)).to_dict()["slides"]
+    totals = samples.sales().to_pandas().groupby("Region")["Revenue"].sum()
+    assert first["dek"].startswith(f"{totals.idxmax()} sells ")
+    assert first["text"]["dek"][0]["value"] == totals.idxmax()
+    assert first["source"] == "Source: Sales ledger"
+    assert second["source"] == "Sources: the regions"
+    assert "dek" not in second
