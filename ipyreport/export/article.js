@@ -10,7 +10,9 @@
 // A timeline is one block with a slider: the block plays the moment its
 // slider is at, and moving the slider moves the chart. On a phone the chart
 // is held at the top and the words scroll below it, so the line a block
-// crosses to play is a third of the way down the part of the screen under the chart.
+// crosses to play is halfway down the part of the screen under the chart, and
+// blocks stand closer than half that part apart: the block the chart shows is
+// always in sight under it, never only the next block's heading.
 
 import { part } from "./chrome.js";
 
@@ -124,13 +126,15 @@ function scrubbers(blocks, slider, moved) {
   }
 }
 
-// The line a block crosses to play: the middle of the screen, or a third of the
-// way down the words when the chart is held above them.
+// The line a block crosses to play: the middle of the screen, or halfway down
+// the words when the chart is held above them (the block that plays stays in
+// sight until the next one reaches the line, as the gap between blocks there is
+// less than half the words' part of the screen).
 /** @param {HTMLElement} sticky */
 function lineAcross(sticky) {
   const chart = sticky.getBoundingClientRect();
   const above = chart.left < window.innerWidth / 4 && chart.bottom < window.innerHeight * 0.75;
-  return above ? chart.bottom + (window.innerHeight - chart.bottom) / 3 : window.innerHeight / 2;
+  return above ? chart.bottom + (window.innerHeight - chart.bottom) / 2 : window.innerHeight / 2;
 }
 
 // The block across the line (or the last one above it).

@@ -50,11 +50,11 @@ def settle(page):
 
 
 # Scrolls the block's top just past the line a block crosses to play: the middle of the
-# screen, or a third of the way down the words when a phone holds the chart above them.
+# screen, or halfway down the words when a phone holds the chart above them.
 SCROLL_TO = """(name) => { const block = document.getElementById(name);
   const chart = document.querySelector('.ipyreport-sticky').getBoundingClientRect();
   const top = chart.left < innerWidth / 4 && chart.bottom < innerHeight * 0.75 ? chart.bottom : 0;
-  window.scrollBy(0, block.getBoundingClientRect().top - (top ? top + (innerHeight - top) / 3 : innerHeight / 2) + 8); }"""
+  window.scrollBy(0, block.getBoundingClientRect().top - (top ? top + (innerHeight - top) / 2 : innerHeight / 2) + 8); }"""
 
 
 def scroll_to(page, name: str):
@@ -114,11 +114,11 @@ def test_after_a_resize_the_block_at_the_middle_is_still_the_step_shown(open_fil
     page.set_viewport_size({"width": 390, "height": 844})
     page.wait_for_timeout(400)
     settle(page)
-    # On a phone the chart is held above the words: the line is a third of the way down the rest.
+    # On a phone the chart is held above the words: the line is halfway down the rest.
     middle = page.evaluate(
         """() => { const blocks = [...document.querySelectorAll('.ipyreport-block')];
              const top = document.querySelector('.ipyreport-sticky').getBoundingClientRect().bottom;
-             const line = top + (innerHeight - top) / 3;
+             const line = top + (innerHeight - top) / 2;
              let found = blocks[0];
              for (const b of blocks) if (b.getBoundingClientRect().top <= line) found = b;
              return found.id; }"""
@@ -265,6 +265,33 @@ def test_on_a_phone_the_words_scroll_under_the_chart_never_over_it(open_file, ar
                    .closest('.ipyreport-sticky') !== null; }"""
         )
         assert covering
+    assert watch.errors == []
+
+
+# Where the block the chart shows is on screen, and how much of it is in sight under the chart.
+IN_SIGHT = """() => { const chart = document.querySelector('.ipyreport-sticky').getBoundingClientRect();
+  const active = document.querySelector('.ipyreport-block.ipyreport-active');
+  const box = active.getBoundingClientRect();
+  return { id: active.id, top: box.top, seen: Math.min(box.bottom, innerHeight) - Math.max(box.top, chart.bottom),
+           under: chart.bottom }; }"""
+
+
+def test_on_a_phone_the_block_the_chart_shows_is_always_in_sight_under_it(open_file, article):
+    watch, page = open_article(open_file, article, size=(390, 844))
+    # Down the first slide's blocks (a drill-down of five steps) into the second slide's,
+    # a little at a time: wherever the reader stops, the words of the step the chart
+    # shows are in sight under the chart, at least a line of them.
+    end = page.evaluate("() => document.getElementById('2.2').getBoundingClientRect().top")
+    played = []
+    for _ in range(int(end // 45)):
+        page.evaluate("() => window.scrollBy(0, 45)")
+        settle(page)
+        shown = page.evaluate(IN_SIGHT)
+        assert at(page) == shown["id"]
+        assert shown["seen"] >= 24, f"{shown['id']} is hidden under the chart: {shown}"
+        if not played or played[-1] != shown["id"]:
+            played.append(shown["id"])
+    assert played[:7] == ["1.1", "1.2", "1.3", "1.4", "1.5", "2.1", "2.2"]
     assert watch.errors == []
 
 
