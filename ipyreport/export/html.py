@@ -448,10 +448,18 @@ def _markup(document: Document, footer: str, layout: str, prefix: str = "") -> s
                 words.append(f"<h2>{esc(str(slide['title']))}</h2>")
             if first == 1 and slide.get("subtitle"):
                 words.append(f"<p>{esc(str(slide['subtitle']))}</p>")
+            if first == 1 and slide.get("dek"):
+                words.append(f'<p class="ipyreport-dek">{esc(str(slide["dek"]))}</p>')
             titles = [chart["config"].get("title") for chart in step.get("charts") or [] if chart]
             if first == last:
                 titles.append((step.get("config") or {}).get("title"))
-            for title in dict.fromkeys(t for t in titles if isinstance(t, str) and t.strip()):
+            # A chart title that repeats the slide's headline is said once, by the headline.
+            headline = str(slide.get("title") or "").strip().casefold()
+            for title in dict.fromkeys(
+                t
+                for t in titles
+                if isinstance(t, str) and t.strip() and t.strip().casefold() != headline
+            ):
                 words.append(f"<h3>{esc(title)}</h3>")
             said = [text for text in (notes, _own_words(step)) if text]
             for sentence in said or [_read_out(step, document["words"])]:

@@ -50,6 +50,8 @@ section {{ break-after: page; height: calc({height:.4f}in - 0.7in); display: fle
 section:last-child {{ break-after: auto; height: auto; }}
 h1 {{ font-size: 18pt; margin: 0 0 0.1in; }}
 h2 {{ font-size: 13pt; margin: 0.15in 0 0.05in; }}
+.dek {{ font-size: 12pt; margin: -0.04in 0 0.1in; color: #4a5568; }}
+.source {{ font-size: 7.5pt; margin: 0.05in 0 0; color: #5a6373; }}
 h3 {{ font-size: 10pt; margin: 0.08in 0 0.03in; }}
 .chart {{ flex: 1 1 auto; min-height: 0; display: grid; gap: 0.12in; grid-auto-rows: minmax(0, 1fr); }}
 .strip-1 {{ grid-template-columns: 1fr; }}
@@ -328,9 +330,14 @@ def _handout(
             figures.append(
                 f'<figure><img src="{image}" alt="{html.escape(step.get("alt") or "", quote=True)}">{caption}</figure>'
             )
+        # The page of a graphics desk: headline, dek, chart, source line at its foot.
+        dek = f'<p class="dek">{html.escape(slide["dek"])}</p>' if slide.get("dek") else ""
+        source = (
+            f'<p class="source">{html.escape(slide["source"])}</p>' if slide.get("source") else ""
+        )
         parts.append(
-            f'<section><h1>{heading}</h1><div class="chart strip-{len(strip)}">{"".join(figures)}</div>'
-            "</section>"
+            f'<section><h1>{heading}</h1>{dek}<div class="chart strip-{len(strip)}">{"".join(figures)}</div>'
+            f"{source}</section>"
         )
     display = Display.of(document)
     parts.append("<section><h1>Data behind the charts</h1>")

@@ -516,7 +516,7 @@ class _Deck:
                     previous_chart = False
                     continue
                 alts = entry.get("alts") or [entry.get("alt", "")]
-                boxes = _grid(len(charts))
+                boxes = _page_around(page, slide, len(charts))
                 for c, ((state, table, kind), box, alt) in enumerate(
                     zip(charts, boxes, alts, strict=False)
                 ):
@@ -857,11 +857,41 @@ def _place_title(page: Any, text: str) -> None:
         paragraph.font.size = Pt(30)
 
 
-def _grid(count: int) -> list[tuple[Any, Any, Any, Any]]:
-    """Where charts go: one filling the slide, or two to four side by side."""
+def _page_around(page: Any, slide: Mapping[str, Any], count: int) -> list[Any]:
+    """A graphics desk's page around the charts: the dek under the headline, the source line
+    at the foot; where the charts go between them."""
     from pptx.util import Inches
 
-    top, height = 1.4, HEIGHT - 1.7
+    dek, source = slide.get("dek"), slide.get("source")
+    if dek:
+        page.shapes.title.height = Inches(0.8)  # the headline's box ends where the dek's begins
+        _place_line(page, "Dek", dek, top=1.05, height=0.45, size=18)
+    if source:
+        _place_line(page, "Source", source, top=HEIGHT - 0.4, height=0.3, size=10)
+    return _grid(count, top=1.55 if dek else 1.4, foot=0.4 if source else 0.3)
+
+
+def _place_line(page: Any, name: str, text: str, *, top: float, height: float, size: int) -> Any:
+    """A line of words across the slide at ``top`` inches: the dek, or the source line."""
+    from pptx.dml.color import RGBColor
+    from pptx.util import Inches, Pt
+
+    box = page.shapes.add_textbox(Inches(0.5), Inches(top), Inches(WIDTH - 1.0), Inches(height))
+    box.name = name
+    box.text_frame.word_wrap = True
+    box.text_frame.text = text
+    for paragraph in box.text_frame.paragraphs:
+        paragraph.font.size = Pt(size)
+        paragraph.font.color.rgb = RGBColor.from_string("4A5568" if name == "Dek" else "5A6373")
+    return box
+
+
+def _grid(count: int, *, top: float = 1.4, foot: float = 0.3) -> list[tuple[Any, Any, Any, Any]]:
+    """Where charts go: one filling the slide, or two to four side by side, from ``top``
+    inches down to ``foot`` inches above the slide's bottom edge."""
+    from pptx.util import Inches
+
+    height = HEIGHT - top - foot
     if count <= 1:
         return [(Inches(0.5), Inches(top), Inches(WIDTH - 1.0), Inches(height))]
     columns = 2

@@ -105,3 +105,54 @@ def test_headline_dek_chart_and_source_line_stack_without_overlapping(
     assert again["source"]["text"] == "Source: Channel reports"
     assert not again["dek"]["shown"]
     assert watch.errors == []
+
+
+def test_the_article_puts_each_dek_under_its_heading_and_says_a_repeated_chart_title_once():
+    page = story().to_html(layout="scroll")
+    document = story().to_dict()
+    headline, dek = document["slides"][0]["title"], document["slides"][0]["dek"]
+    assert f'<h2>{headline}</h2><p class="ipyreport-dek">{dek.replace("$", "$")}</p>' in page
+    # The chart's own title is kept under the dek: it does not repeat the headline.
+    assert "<h3>Revenue by region</h3>" in page
+    same = Story(
+        samples.sales(),
+        slides=[
+            Slide(
+                presets.chart(kind="column", x="Region", y="Revenue", title="By region"),
+                title="By region",
+            )
+        ],
+    ).to_html(layout="scroll")
+    assert "<h2>By region</h2>" in same
+    assert "<h3>By region</h3>" not in same
+
+
+def test_the_pdf_prints_the_dek_under_the_headline_and_the_source_at_the_foot(tmp_path):
+    from pypdf import PdfReader
+
+    document = story().to_dict()
+    path = story().save_pdf(tmp_path / "page.pdf")
+    first, second = (" ".join(p.extract_text().split()) for p in PdfReader(path).pages[:2])
+    headline, dek = document["slides"][0]["title"], document["slides"][0]["dek"]
+    assert first.index(headline) < first.index(dek) < first.index("Source: Company ledger")
+    assert "Source: Channel reports" in second
+
+
+def test_a_powerpoint_slide_has_the_dek_under_its_title_and_the_source_under_its_chart(tmp_path):
+    from pptx import Presentation
+
+    document = story().to_dict()
+    deck = Presentation(str(story().save_pptx(tmp_path / "page.pptx")))
+    first = deck.slides[0]
+    shapes = {shape.name: shape for shape in first.shapes}
+    title, dek, source = first.shapes.title, shapes["Dek"], shapes["Source"]
+    chart = next(shape for shape in first.shapes if shape.name.startswith("!!ipyreport chart"))
+    assert dek.text_frame.text == document["slides"][0]["dek"]
+    assert source.text_frame.text == "Source: Company ledger, 2022 to 2024"
+    # Top to bottom, none over the next: title, dek, chart, source line.
+    assert title.top + title.height <= dek.top
+    assert dek.top + dek.height <= chart.top
+    assert chart.top + chart.height <= source.top
+    assert source.top + source.height <= deck.slide_height
+    assert dek.text_frame.paragraphs[0].font.size > source.text_frame.paragraphs[0].font.size
+    assert "Dek" not in {shape.name for shape in deck.slides[1].shapes}
