@@ -459,6 +459,8 @@ class StoryPlan:
     charts: tuple[tuple[Planned, ...], ...]
     cross_filters: Mapping[int, tuple[str, ...]]
     datasets: tuple[tuple[str, VizzuData], ...]
+    # The datasets made with stand-ins (see ipyreport._gaps), by the dataset they are made from.
+    stand_ins: Mapping[str, str] = field(default_factory=dict)
 
     def steps(self) -> list[Planned]:
         """Every step, chart by chart."""
@@ -473,8 +475,14 @@ class StoryPlan:
         return self._index[slide, chart, step]
 
     def states(self, key: str) -> list[ChartState]:
-        """The states of every step that draws the dataset ``key``."""
-        return [planned.state for planned in self.steps() if planned.dataset == key]
+        """The states of every step that draws the dataset ``key``, or a dataset made from it
+        with stand-ins (as if it drew ``key``: what it holds serves those steps too)."""
+        data = dict(self.datasets)[key]
+        return [
+            planned.state if planned.dataset == key else replace(planned.state, data=data)
+            for planned in self.steps()
+            if key in (planned.dataset, self.stand_ins.get(planned.dataset))
+        ]
 
 
 def plan_story(
@@ -499,20 +507,37 @@ def plan_story(
                 keys[id(step.data)] = key
                 datasets.append((key, data_of(step, main)))
     cross = cross_filters(slides, main)
+    # Bars, lines and areas along a dimension keep a mark's place where the data has
+    # no value (ipyreport._gaps): such a step draws its data with stand-ins, one
+    # dataset per data and dimensions they are made over.
+    from ipyreport._gaps import with_stand_ins
+
+    filled: dict[tuple[int, tuple[str, ...]], tuple[str, VizzuData]] = {}
+    stand_ins: dict[str, str] = {}
     charts = []
     for states in chain_states(slides, main, cross):
         planned = []
-        for played, state in states:
+        for played, plain in states:
+            key = keys[id(played.item.data)] if played.item.data is not None else "main"
+            state = plain
+            stood_in = with_stand_ins(plain)
+            if stood_in is not None:
+                over, data = stood_in
+                if (id(plain.data), over) not in filled:
+                    filled[id(plain.data), over] = (f"data{len(datasets)}", data)
+                    datasets.append(filled[id(plain.data), over])
+                stand_ins[filled[id(plain.data), over][0]] = key
+                key, data = filled[id(plain.data), over]
+                state = replace(plain, data=data)
             rows = table(state)
             try:
                 _check_marks(rows, state.data, played.where)
                 _check_highlight(played.item, state, played.where)
             except IpyreportError as error:
                 raise error.located(played.slide, played.step, played.chart) from None
-            key = keys[id(played.item.data)] if played.item.data is not None else "main"
             planned.append(Planned(played, state, rows, key))
         charts.append(tuple(planned))
-    return StoryPlan(tuple(charts), cross, tuple(datasets))
+    return StoryPlan(tuple(charts), cross, tuple(datasets), stand_ins)
 
 
 def _check_highlight(step: Step, state: ChartState, where: str) -> None:

@@ -324,6 +324,9 @@ function playerApi({ store, positions, main, move, board, hearing, pictures, des
     ...pictures,
     // The labels each chart in view drew in its last frame: [{group, box, text}] per chart.
     labels: () => move.running().map((on) => on.drawnLabels),
+    // The marks each chart in view drew in its last frame: [{categories, values, index, center, seen}]
+    // per chart (`seen`: drawn, not hidden or faded out).
+    marks: () => move.running().map((on) => on.marks),
     // The tones H played last: [{label, value, frequency}] in the order heard.
     tones: hearing.tones,
     // The main chart's style as the engine resolved it (its colours, for contrast checks).

@@ -66,7 +66,7 @@ export const DIMMED = 0.3; // opacity of marks a highlight (or a dashboard click
  *   marks: Mark[],
  *   drawnLabels: steps.DrawnLabel[],
  *   tones: Tone[],
- *   expect: (test: steps.Reported | null) => void,
+ *   expect: (test: steps.Reported | null, previous?: steps.Previous | null) => void,
  *   missing: steps.Missing,
  *   ends: steps.Ends | null,
  *   crossFilter: ((on: Track, datasetId: string) => Filter | null) | null,
@@ -309,6 +309,7 @@ function furnish(context, on) {
   followMarks(on);
   steps.readableLabels(on.chart, shown, on, {
     ...ink,
+    noData: typeof story.words?.no_data === "string" ? story.words.no_data : undefined,
     before: (/** @type {ChartEvents["plot-marker-label-draw"]} */ event) => {
       if (pointedOut(on, event.target?.parent)) event.renderingContext.globalAlpha *= DIMMED;
       on.hooks.beforeLabel?.(event);
@@ -415,7 +416,7 @@ function expectMarks({ story, datasets, raw }, on, entry, datasetId) {
   const data = datasets[datasetId];
   const from = story.placeholders?.[datasetId] ?? null;
   const keep = compiled(both(on.filter, on.extra), data, raw);
-  on.expect(steps.reported(data, from, keep));
+  on.expect(steps.reported(data, from, keep), steps.previousIn(data));
   on.ends = entry.ends ? steps.seriesEnds(data, from, keep) : null;
   const pointing = entry.highlight;
   on.pointing = pointing ? { test: steps.compileFilter(pointing.filter, data, raw), note: pointing.note } : null;

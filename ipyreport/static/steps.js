@@ -140,7 +140,9 @@ export function reported(data, placeholdersFrom, keep) {
    */
   const marksWithValues = (names, measure) => {
     const columns = decoded(data);
-    const values = columns.find(([name]) => name === measure)?.[1] ?? [];
+    // A mark keys an aggregate's value as "mean(Units)": its rows hold Units.
+    const series = AGGREGATE.exec(measure)?.[2] ?? measure;
+    const values = columns.find(([name]) => name === series)?.[1] ?? [];
     const at = names.map((name) => columns.find(([own]) => own === name)?.[1] ?? []);
     const rows = Math.min(placeholdersFrom ?? Infinity, values.length);
     /** @type {Set<string>} */
@@ -220,6 +222,49 @@ export function seriesEnds(data, placeholdersFrom, keep) {
   };
 }
 
+// A line or an area breaks where a mark has no value: the engine draws each mark of
+// one as the stretch from the mark before it along the axis, so a mark is drawn
+// only when the one before it has a value too. `previousIn(data)` gives, for a
+// mark's categories, those of the mark before it along `along` (in the data's
+// order of its categories), or null for the first.
+/**
+ * The categories of the mark before a mark along a dimension, or null.
+ * @typedef {(categories: Categories, along: string) => Categories | null} Previous
+ */
+/**
+ * @param {Dataset} data
+ * @returns {Previous}
+ */
+export function previousIn(data) {
+  /** @type {Map<string, Map<string, number>>} */
+  const places = new Map();
+  return (categories, along) => {
+    let place = places.get(along);
+    if (!place) {
+      place = new Map(categoriesOf(data, along).map((label, at) => [label, at]));
+      places.set(along, place);
+    }
+    const at = place.get(String(categories?.[along]));
+    if (at === undefined || at === 0) return null;
+    return { ...categories, [along]: categoriesOf(data, along)[at - 1] };
+  };
+}
+
+/**
+ * The dimension a chart's lines or areas run along (the first on x, else on y), among a mark's categories.
+ * @param {Chart} chart
+ * @param {Categories} categories
+ */
+function runsAlong(chart, categories) {
+  const geometry = chart.config?.geometry;
+  if (geometry !== "line" && geometry !== "area") return null;
+  for (const channel of [chart.config?.channels?.x, chart.config?.channels?.y]) {
+    const found = (channel?.set ?? []).map((entry) => entry.name).find((name) => name in categories);
+    if (found) return found;
+  }
+  return null;
+}
+
 /** A mark's categories and values, as the engine hands them over. @typedef {Pick<Marker, "categories" | "values">} MarkerValues */
 /** Whether the value a mark holds of `measure` is one the data does not have. @typedef {(marker: MarkerValues | null | undefined, measure: string) => boolean} Missing */
 /**
@@ -234,7 +279,7 @@ export function seriesEnds(data, placeholdersFrom, keep) {
  * state coming (`expect`), whether a mark's value is missing (`missing`),
  * which marks end their series (`ends`) and the texts drawn last (`drawnLabels`).
  * @typedef {{
- *   expect: (test: Reported | null) => void,
+ *   expect: (test: Reported | null, previous?: Previous | null) => void,
  *   missing?: Missing,
  *   ends?: Ends | null,
  *   drawnLabels: DrawnLabel[],
@@ -249,7 +294,8 @@ export function seriesEnds(data, placeholdersFrom, keep) {
 // and `record.missing(marker, measure)` says whether the value the mark holds
 // now is one the data does not have (`record`: the chart's track). A mark missing
 // all its values where it rests (or on both sides of a move) is not drawn: a
-// placeholder of a scatter plot would otherwise sit at zero.
+// placeholder of a scatter plot would otherwise sit at zero. Nor is the stretch of
+// a line or area into a mark from one with no value (see previousIn): it breaks there.
 /**
  * @param {Chart} chart
  * @param {ChartRecord} record
@@ -261,13 +307,17 @@ export function followMissing(chart, record) {
   let from = null;
   /** @type {Reported | null} */
   let ahead = null;
+  /** @type {[now: Previous | null, from: Previous | null, ahead: Previous | null]} */
+  const before = [null, null, null];
   let moving = false;
-  record.expect = (test) => {
+  record.expect = (test, previous = null) => {
     ahead = test;
+    before[2] = previous;
   };
   listen(chart, "animation-begin", () => {
     from = now;
     now = ahead;
+    [before[1], before[0]] = [before[0], before[2]];
     moving = true;
   });
   listen(chart, "animation-complete", () => {
@@ -286,12 +336,31 @@ export function followMissing(chart, record) {
   /** @type {Missing} */
   const missing = (marker, measure) => absent(moving ? from : now, marker, measure);
   record.missing = missing;
+  /**
+   * Whether the mark before `categories` along `along` has no value of `measures` in a state.
+   * @param {Reported | null} test
+   * @param {Previous | null} previous
+   * @param {Categories} categories
+   * @param {string} along
+   * @param {string[]} measures
+   */
+  const gapBefore = (test, previous, categories, along, measures) => {
+    const earlier = test && previous ? previous(categories, along) : null;
+    return Boolean(earlier && measures.every((measure) => !test?.(earlier, measure)));
+  };
   listen(chart, "plot-marker-draw", (event) => {
     const marker = event.target;
     const measures = Object.keys(marker?.values ?? {});
-    if (!measures.length || !measures.every((measure) => missing(marker, measure))) return;
+    if (!measures.length) return;
+    const categories = marker?.categories ?? {};
+    const along = runsAlong(chart, categories);
+    if (along && gapBefore(now, before[0], categories, along, measures) && (!moving || gapBefore(from, before[1], categories, along, measures))) {
+      event.renderingContext.globalAlpha = 0;
+      return;
+    }
+    if (!measures.every((measure) => missing(marker, measure))) return;
     const coming = now;
-    if (moving && !(coming && measures.every((measure) => !coming(marker?.categories ?? {}, measure)))) return;
+    if (moving && !(coming && measures.every((measure) => !coming(categories, measure)))) return;
     event.renderingContext.globalAlpha = 0;
   });
 }
@@ -960,7 +1029,8 @@ function followShape(chart) {
 /**
  * How a chart's labels are drawn: `before(event)` runs just before a mark's label
  * is drawn; a value label is written in `ink` on a halo of `paper`.
- * @typedef {{ before?: (event: MarkerLabelDraw) => void, ink?: string, paper?: string, soft?: string }} LabelOptions
+ * A bar with no value where others have one says `noData` (the story's words) in `soft` ink.
+ * @typedef {{ before?: (event: MarkerLabelDraw) => void, ink?: string, paper?: string, soft?: string, noData?: string }} LabelOptions
  */
 /**
  * @param {MarkerLabelDraw} event
@@ -1392,10 +1462,27 @@ function drawEndLabel(event, { shown, shape, record, frame, options }, { marker,
 }
 
 /**
+ * Whether a bar with no value says so: the chart draws bars on axes, the bar is not
+ * drawn (it has no value at rest, or on both sides of a move: a bar growing into its
+ * first value or shrinking out of its last says nothing), and some other mark of the
+ * frame is (a moment with no value at all says it once, above the chart).
+ * @param {Labels} labels
+ * @param {Marker | undefined} marker
+ */
+function saysNoData({ chart, shape, marks, options }, marker) {
+  if (!options.noData || !chart || !marker || !cartesianRectangles(chart)) return false;
+  const drawn = marks();
+  if (shape.moving && drawn.get(marker.index)?.seen !== false) return false;
+  return [...drawn.values()].some((mark) => mark.seen);
+}
+
+/**
  * A mark's label: its values (those the data has) and categories in the story's
  * formats; a value the data does not have is not written (not as 0), and a mark
- * with only such values has no label. Beside its mark (after a bar's end) it starts
- * where the engine's box starts, next to the mark; over or inside it, it stays centred.
+ * with only such values has no label — unless it is a bar resting beside others
+ * with values: it then says it has no data, in soft ink, where its value would be.
+ * Beside its mark (after a bar's end) it starts where the engine's box starts, next
+ * to the mark; over or inside it, it stays centred.
  * @param {MarkerLabelDraw} event
  * @param {Labels} labels
  */
@@ -1414,7 +1501,13 @@ function drawMarkerLabel(event, labels) {
   }
   /** @param {string} m */
   const missing = (m) => missingIn(record, marker, m);
-  if (known && measures.length && measures.every(missing) && !dims.length) {
+  const absent = Boolean(known && measures.length && measures.every(missing));
+  if (absent && saysNoData(labels, marker)) {
+    const names = known ? dims.map((d) => shown.label(d, known.categories[d])) : [];
+    placeMarkerLabel(event, labels, [...names, options.noData].join(" "), { ...options, ink: options.soft ?? options.ink });
+    return;
+  }
+  if (absent && !dims.length) {
     event.preventDefault();
     return;
   }
@@ -1445,6 +1538,19 @@ function drawMarkerLabel(event, labels) {
     event.preventDefault();
     return;
   }
+  placeMarkerLabel(event, labels, text, options);
+}
+
+/**
+ * A mark's `text` where its label goes: beside its mark (after a bar's end) from where the
+ * engine's box starts, else centred; on the mark's other side if it would run off the canvas.
+ * @param {MarkerLabelDraw} event
+ * @param {Labels} labels
+ * @param {string} text
+ * @param {LabelOptions} options how it is drawn (its ink and halo)
+ */
+function placeMarkerLabel(event, labels, text, options) {
+  const marker = event.target?.parent;
   options.before?.(event);
   const { outerRect, innerRect, align } = event.detail;
   const left = outerRect.transform[0][2] + innerRect.pos.x;

