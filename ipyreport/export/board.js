@@ -284,7 +284,9 @@ function boardTables({ datasets, shown }, board, frame) {
   return board.tracks.map((on, c) => {
     const shape = frame.tables[c];
     if (!shape || !on.extra || on.dataset === null) return shape;
-    return drawnTable(on.marks, shape, datasets[on.dataset], `filtered to ${pickedText(board, shown)}`);
+    // A mark with no value (a month nobody reported keeps its place, undrawn) is no row.
+    const valued = on.marks.filter((mark) => !Object.keys(mark.values).every((name) => on.missing(mark, name)));
+    return drawnTable(valued, shape, datasets[on.dataset], `filtered to ${pickedText(board, shown)}`);
   });
 }
 

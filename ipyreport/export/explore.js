@@ -134,7 +134,7 @@ function ordered(groups, axis, polar, marks) {
  * @returns {Grid}
  */
 function layout(on) {
-  const marks = /** @type {Placed[]} */ (on.marks.filter((mark) => mark.seen && mark.center && Object.keys(mark.values).length));
+  const marks = /** @type {Placed[]} */ (on.marks.filter((mark) => (mark.seen || mark.broken) && mark.center && Object.keys(mark.values).length));
   const one = () => ({ groups: [...marks].sort(byX).map((mark) => [mark]), grouped: false, first: null });
   if (!marks.length) return one();
   const config = on.chart.config;

@@ -21,13 +21,15 @@ export const DIMMED = 0.3; // opacity of marks a highlight (or a dashboard click
 /** @typedef {import("../static/steps.js").ChartEvents} ChartEvents */
 /**
  * A mark of the last frame a chart drew: its categories and values, the
- * engine's name for it, its centre, and whether it was seen (not faded out).
+ * engine's name for it, its centre, whether it was seen (not faded out), and whether
+ * it is the point after a gap of a line or area (a value, its stretch in not drawn).
  * @typedef {{
  *   categories: Record<string, string>,
  *   values: Record<string, number>,
  *   index: string,
  *   center: Point | undefined,
  *   seen: boolean,
+ *   broken: boolean,
  * }} Mark
  */
 /** @typedef {{ label: string, value: number, frequency: number }} Tone */
@@ -68,6 +70,7 @@ export const DIMMED = 0.3; // opacity of marks a highlight (or a dashboard click
  *   tones: Tone[],
  *   expect: (test: steps.Reported | null, previous?: steps.Previous | null) => void,
  *   missing: steps.Missing,
+ *   broken?: Set<string>,
  *   ends: steps.Ends | null,
  *   crossFilter: ((on: Track, datasetId: string) => Filter | null) | null,
  *   keyDimension: string,
@@ -166,7 +169,8 @@ function followMarks(on) {
     const categories = /** @type {Record<string, string>} */ ({ ...marker.categories });
     const values = /** @type {Record<string, number>} */ ({ ...marker.values });
     // A mark filtered out is drawn invisibly while it fades.
-    drawing.push({ categories, values, index, center: position?.center, seen: context.globalAlpha > 0.01 });
+    const broken = Boolean(on.broken?.has(index));
+    drawing.push({ categories, values, index, center: position?.center, seen: context.globalAlpha > 0.01, broken });
   });
   listen(on.chart, "draw-complete", () => {
     on.pointedAt = tops;

@@ -277,10 +277,13 @@ function runsAlong(chart, categories) {
 /**
  * What a chart's marks and labels follow, kept on its track (tracks.js): the
  * state coming (`expect`), whether a mark's value is missing (`missing`),
- * which marks end their series (`ends`) and the texts drawn last (`drawnLabels`).
+ * which marks end their series (`ends`), the marks of the frame being drawn whose
+ * stretch of a line or area is not (`broken`: a gap before them) and the texts drawn
+ * last (`drawnLabels`).
  * @typedef {{
  *   expect: (test: Reported | null, previous?: Previous | null) => void,
  *   missing?: Missing,
+ *   broken?: Set<string>,
  *   ends?: Ends | null,
  *   drawnLabels: DrawnLabel[],
  *   key?: Key | null,
@@ -348,14 +351,19 @@ export function followMissing(chart, record) {
     const earlier = test && previous ? previous(categories, along) : null;
     return Boolean(earlier && measures.every((measure) => !test?.(earlier, measure)));
   };
+  /** @type {Set<string>} */
+  const broken = new Set();
+  record.broken = broken;
+  listen(chart, "draw-begin", () => broken.clear());
   listen(chart, "plot-marker-draw", (event) => {
     const marker = event.target;
     const measures = Object.keys(marker?.values ?? {});
-    if (!measures.length) return;
-    const categories = marker?.categories ?? {};
+    if (!marker || !measures.length) return;
+    const categories = marker.categories ?? {};
     const along = runsAlong(chart, categories);
     if (along && gapBefore(now, before[0], categories, along, measures) && (!moving || gapBefore(from, before[1], categories, along, measures))) {
       event.renderingContext.globalAlpha = 0;
+      if (!measures.every((measure) => missing(marker, measure))) broken.add(marker.index);
       return;
     }
     if (!measures.every((measure) => missing(marker, measure))) return;
