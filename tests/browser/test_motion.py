@@ -52,8 +52,30 @@ RECORD_MARKS = """(() => {
     const size = rect ? Math.abs(rect.size.x) + Math.abs(rect.size.y) : line ? Math.hypot(line.end.x - line.begin.x, line.end.y - line.begin.y) : 0;
     return size > (rect && detail.relative ? 0.002 : 0.5) ? size : 0;
   };
+  // The texts of each canvas's frame being drawn, and of its last complete frame: what is on screen.
+  const writing = new Map();
+  const shown = new Map();
+  window.shownTexts = () => [...shown.values()].flat();
+  const write = CanvasRenderingContext2D.prototype.fillText;
+  CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
+    writing.get(this.canvas)?.push(String(text));
+    return write.call(this, text, ...rest);
+  };
+  // A fingerprint of the picture on every chart's canvas: it changes when a pixel does.
+  window.picture = () => {
+    let hash = 0;
+    for (const canvas of document.querySelectorAll("#ipyreport canvas")) {
+      if (!canvas.width || !canvas.height) continue;
+      const pixels = new Uint32Array(canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data.buffer);
+      for (let i = 0; i < pixels.length; i++) hash = (Math.imul(hash, 31) + pixels[i]) | 0;
+      hash = (Math.imul(hash, 31) + canvas.width * 8191 + canvas.height) | 0;
+    }
+    return hash;
+  };
   const heard = (event) => {
     const canvas = event.renderingContext.canvas;
+    if (event.type === "draw-begin") writing.set(canvas, []);
+    if (event.type === "draw-complete" && writing.has(canvas)) shown.set(canvas, writing.get(canvas));
     if (event.type === "draw-begin") tallies.set(canvas, { plot: false, marks: 0, seen: 0 });
     const tally = tallies.get(canvas);
     if (!tally) return;
@@ -131,7 +153,8 @@ class Frames:
     marks: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     # Each frame a chart drew: {plot: drew its plot, marks: marks drawn, seen: marks one can see}.
     drawn: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
-    settled_ms: int = LONGEST
+    settled_ms: int = LONGEST  # when the drawn picture stopped changing (ms after the key)
+    at_rest: list[str] = field(default_factory=list)  # the texts on screen once it rests
     timeline: bool = False
     photos: list[bytes] = field(default_factory=list)  # at each moment, then at rest
 
@@ -155,10 +178,30 @@ def _press(page) -> None:
     assert page.evaluate("() => window.ipyreportMoving"), "the key was never heard"
 
 
-# What the frames since the last read drew, and whether the step still moves.
+# What the frames since the last read drew, whether the step still moves, and the picture.
 _TAKE = """() => { const taken = [window.drawnTexts, window.drawnMarks, window.drawnFrames,
-  document.getElementById('ipyreport').ipyreport.state.moving];
+  document.getElementById('ipyreport').ipyreport.state.moving, window.picture()];
   window.drawnTexts = []; window.drawnMarks = []; window.drawnFrames = []; return taken; }"""
+
+# How long the clock runs on after the player says a step rests: a text or colour the
+# player changes once the engine is done is drawn within it, and the picture is watched.
+LINGER = 300
+
+
+def draw_as_it_stands(page) -> None:
+    """Make every chart draw one frame of what it shows now.
+
+    Under the fake clock the engine's last frame of a step is drawn while the step still
+    moves (the player keeps value labels, shares and changing ticks off until then), and
+    nothing draws the next frame, which in real time comes as the animation completes:
+    the canvas keeps a picture no one sees after waiting. A pixel's nudge of the viewport
+    has the charts draw their state again, at the size they had.
+    """
+    size = page.viewport_size
+    page.set_viewport_size({"width": size["width"] + 1, "height": size["height"]})
+    page.clock.run_for(50)
+    page.set_viewport_size(size)
+    page.clock.run_for(50)
 
 
 def _play_step(
@@ -167,19 +210,38 @@ def _play_step(
     frames = Frames(index, stretch=stretch, timeline=timeline)
     _press(page)
     ms = 0
-    while ms < LONGEST:
+    picture = page.evaluate("() => window.picture()")
+    changed = 0  # when the drawn picture last changed (ms after the key)
+    rested = None  # when the player said the step rests
+    while ms < LONGEST + LINGER:
         page.clock.run_for(stretch)
         ms += stretch
-        texts, marks, drawn, moving = page.evaluate(_TAKE)
+        texts, marks, drawn, moving, now = page.evaluate(_TAKE)
         window = next((moment for moment in MOMENTS if ms <= moment), LONGEST)
         frames.texts.setdefault(window, []).extend(texts)
         frames.marks.setdefault(window, []).extend(marks)
         frames.drawn.setdefault(window, []).extend(drawn)
-        if photographed and (ms in MOMENTS or not moving):
+        if now != picture:
+            picture, changed = now, ms
+        if photographed and ms in MOMENTS:
             frames.photos.append(page.locator(".ipyreport-chart").first.screenshot())
-        if not moving:
-            frames.settled_ms = ms
+        if not moving and rested is None:
+            rested = ms
+        if rested is not None and ms >= rested + LINGER:
             break
+    # The picture one sees at rest: if the charts draw it otherwise than the canvas holds,
+    # that picture is what a viewer got as the step came to rest.
+    draw_as_it_stands(page)
+    texts, marks, drawn, _, now = page.evaluate(_TAKE)
+    frames.texts.setdefault(LONGEST, []).extend(texts)
+    frames.marks.setdefault(LONGEST, []).extend(marks)
+    frames.drawn.setdefault(LONGEST, []).extend(drawn)
+    frames.at_rest = page.evaluate("() => window.shownTexts()")
+    if now != picture:
+        changed = max(changed, rested or ms)
+    frames.settled_ms = changed if rested is not None else LONGEST
+    if photographed:
+        frames.photos.append(page.locator(".ipyreport-chart").first.screenshot())
     return frames
 
 
@@ -189,6 +251,8 @@ def _skip_to(page, index: int) -> None:
     for _ in range(LONGEST // DESKTOP.stretch):
         page.clock.run_for(DESKTOP.stretch)
         if not page.evaluate(_TAKE)[3]:
+            draw_as_it_stands(page)
+            page.evaluate(_TAKE)
             return
 
 
@@ -270,6 +334,14 @@ def _shapes(document: dict[str, Any]) -> list[re.Pattern[str]]:
             )
         )
     shapes.append(re.compile(r"-?\d{1,3}%"))  # a stretched axis's shares
+    # A 100% chart's marks at rest: their shares of the whole, to a tenth, grouped and
+    # pointed as the story's plain numbers are.
+    plain = document["plainFormat"]
+    shapes.append(
+        re.compile(
+            rf"-?\d{{1,3}}({re.escape(plain['group'])}\d{{3}})*{re.escape(plain['point'])}\d%"
+        )
+    )
     return shapes
 
 
@@ -304,7 +376,8 @@ def untrue_texts(played: Played) -> list[str]:
 
 
 def slow_steps(played: Played) -> list[str]:
-    """Steps still moving a stretch after their budget (the clock is read once a stretch)."""
+    """Steps whose drawn picture still changed a stretch after their budget (the clock is
+    read once a stretch)."""
     return [
         f"step {f.index + 1}: {f.settled_ms} ms"
         for f in played.frames
@@ -496,6 +569,64 @@ def test_the_harness_reads_frames_between_and_at_rest(played):
     moving = [frame for moment in MOMENTS for frame in first.drawn[moment]]
     assert len(moving) >= len(MOMENTS)
     assert all(frame["plot"] and frame["seen"] > 0 for frame in moving)
+
+
+def _rest_in_real_time(page, index: int) -> list[str]:
+    """The texts on screen once step ``index`` (0-based), played from the step before, has
+    rested and a viewer has waited, the clock running as it does for a person."""
+    page.evaluate("(k) => document.getElementById('ipyreport').ipyreport.go(k)", index - 1)
+    page.wait_for_function("() => !document.getElementById('ipyreport').ipyreport.state.moving")
+    page.wait_for_timeout(500)
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "(k) => { const api = document.getElementById('ipyreport').ipyreport;"
+        " return api.index === k && !api.state.moving; }",
+        arg=index,
+    )
+    page.wait_for_timeout(BUDGET_MS)
+    return page.evaluate("() => window.shownTexts()")
+
+
+def _step_where(document: dict[str, Any], wanted) -> int:
+    steps = [step for slide in document["slides"] for step in slide["steps"]]
+    return next(k for k, step in enumerate(steps) if wanted(step.get("config") or {}))
+
+
+def test_a_rest_frame_read_under_the_fake_clock_is_the_one_seen_in_real_time(
+    pages, played, browser, folder
+):
+    """What the harness reads at rest is what a person sees after waiting: Iowa's timeline
+    at 2002 (its values and an axis to 50K, not 2001's), the 100% columns' shares and the
+    pie's values, compared text for text with the same steps played in real time."""
+    iowa = next(c for c in CASES if c.dataset == "iowa_electricity" and c.preset == "timeline")
+    data = source("iowa_electricity", "parquet", folder)
+    timeline = play(
+        pages(DESKTOP.name), "iowa-timeline", Story(data, slides=iowa.build(data)), folder
+    )
+    sales = played("sales-overview", DESKTOP.name)
+    shares = _step_where(sales.document, lambda config: config.get("align") == "stretch")
+    pie = _step_where(sales.document, lambda config: config.get("coordSystem") == "polar")
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    faked, real = {}, {}
+    try:
+        page = context.new_page()
+        page.add_init_script(RECORD_TEXTS)
+        page.add_init_script(RECORD_MARKS)
+        for story, indexes in ((timeline, [1]), (sales, [shares, pie])):
+            page.goto((folder / f"{story.name}.html").resolve().as_uri())
+            wait_ready(page)
+            page.focus("#ipyreport")
+            for index in indexes:
+                frames = next(f for f in story.frames if f.index == index)
+                faked[story.name, index] = sorted(frames.at_rest)
+                real[story.name, index] = sorted(_rest_in_real_time(page, index))
+    finally:
+        context.close()
+    assert faked == real
+    # The readings themselves: 2002's values on an axis to 50K; the shares; the pie's dollars.
+    assert {"36.0K", "4.6K", "2.0K", "50K"} <= set(faked["iowa-timeline", 1])
+    assert any(text.endswith("%") for text in faked["sales-overview", shares])
+    assert any(text.startswith("$") for text in faked["sales-overview", pie])
 
 
 def test_the_harness_sees_a_frame_with_nothing_to_see(pages, folder):
