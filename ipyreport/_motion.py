@@ -99,6 +99,23 @@ def _axes(channels: Mapping[str, Any]) -> bool:
     return bool(series(channels.get("x")) or series(channels.get("y")))
 
 
+def _moved(before: Mapping[str, Any], after: Mapping[str, Any], source: str, target: str) -> bool:
+    """Whether a series leaves channel ``source`` for ``target`` (stacked columns grouped:
+    the stacking dimension leaves y for x)."""
+
+    def series(channels: Mapping[str, Any], name: str) -> list[str]:
+        channel = channels.get(name)
+        entries = channel.get("set") if isinstance(channel, Mapping) else channel
+        return [repr(entry) for entry in entries or ()]
+
+    return any(
+        entry not in series(after, source)
+        and entry in series(after, target)
+        and entry not in series(before, target)
+        for entry in series(before, source)
+    )
+
+
 def stages(
     before: Mapping[str, Any] | None,
     after: Mapping[str, Any],
@@ -118,6 +135,12 @@ def stages(
     {'delay': 0.5, 'duration': 0.5}
     >>> stages({"coordSystem": "polar"}, {"coordSystem": "cartesian"}, 1.0)["coordSystem"]
     {'delay': 0.0, 'duration': 0.5}
+    >>> stacked = {"channels": {"x": ["Region"], "y": ["Revenue", "Product"]}}
+    >>> grouped = {"channels": {"x": ["Region", "Product"], "y": ["Revenue"]}}
+    >>> [stages(stacked, grouped, 1.0)[axis] for axis in ("y", "x")]
+    [{'delay': 0.0, 'duration': 0.5}, {'delay': 0.5, 'duration': 0.5}]
+    >>> [stages(grouped, stacked, 1.0)[axis] for axis in ("x", "y")]
+    [{'delay': 0.0, 'duration': 0.5}, {'delay': 0.5, 'duration': 0.5}]
     """
     options: dict[str, Any] = {"duration": seconds}
     if before is None:
@@ -146,6 +169,18 @@ def stages(
         options["x"] = _stage(moves, 0.5, seconds)
         options["y"] = _stage(moves, 0.5, seconds)
         options["coordSystem"] = _stage(bends, 0.5, seconds)
+    elif _moved(channels_before, channels_after, "y", "x") != _moved(
+        channels_before, channels_after, "x", "y"
+    ):
+        # A dimension moving between the axes (stacked columns grouped, or grouped stacked):
+        # the axis it leaves changes first, then the one it joins, so marks stay on the
+        # baseline — unstacked, then slid apart; slid together, then stacked — never
+        # floating in a staircase on two scales at once.
+        first, then = (
+            ("y", "x") if _moved(channels_before, channels_after, "y", "x") else ("x", "y")
+        )
+        options[first] = _stage(0.0, 0.5, seconds)
+        options[then] = _stage(0.5, 0.5, seconds)
     if reshaped:
         options["geometry"] = _stage(0.25, 0.5, seconds)
     return options

@@ -31,6 +31,8 @@ class VizzuPreset:
     ranges: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     # The axis a part-to-whole chart stretches to 100%: it reads "Share of ...".
     share_axis: str | None = None
+    # Axes drawn without a title: a pie's angle reads as shares of the circle, not as an axis.
+    untitled: tuple[str, ...] = ()
 
     @property
     def arguments(self) -> list[str]:
@@ -97,7 +99,9 @@ PRESETS: dict[str, VizzuPreset] = {
     ),
     "line": _p({"x": ("x",), "y": ("y",), "color": ("dividedBy",)}, geometry="line"),
     "verticalLine": _p({"x": ("x",), "y": ("y",), "color": ("dividedBy",)}, geometry="line"),
-    "pie": _p({"x": ("angle", "by"), "color": ("by",), "label": ("angle",)}, **POLAR),
+    "pie": _p(
+        {"x": ("angle", "by"), "color": ("by",), "label": ("angle",)}, untitled=("x",), **POLAR
+    ),
     "polarColumn": _p({"x": ("angle",), "y": ("radius",), "label": ("radius",)}, **POLAR),
     "polarStackedColumn": _p(
         {"x": ("angle",), "y": ("radius", "stackedBy"), "color": ("stackedBy",)}, **POLAR
@@ -123,6 +127,7 @@ PRESETS: dict[str, VizzuPreset] = {
     "donut": _p(
         {"x": ("angle", "stackedBy"), "color": ("stackedBy",)},
         ranges={"y": {"min": "-200%", "max": "100%"}},
+        untitled=("x",),
         **POLAR,
     ),
     "nestedDonut": _p(
@@ -186,12 +191,15 @@ def share_title(series: Any) -> str:
 def build_config(name: str, arguments: Mapping[str, Any]) -> dict[str, Any]:
     """The complete Vizzu config a preset gives for these arguments.
 
-    A part-to-whole chart (stretched to 100%) titles its axis by the share it shows.
+    A part-to-whole chart (stretched to 100%) titles its axis by the share it shows;
+    a pie's angle has no title.
 
     >>> build_config("pie", {"angle": "Revenue", "by": "Region"})["channels"]["x"]["set"]
     ['Revenue', 'Region']
     >>> build_config("percentageColumn", {"x": "Region", "y": "Revenue", "stackedBy": "Product"})["channels"]["y"]["title"]
     'Share of revenue'
+    >>> build_config("pie", {"angle": "Revenue", "by": "Region"})["channels"]["x"]["title"] is None
+    True
     """
     preset = PRESETS[name]
     channels: dict[str, Any] = {}
@@ -212,6 +220,8 @@ def build_config(name: str, arguments: Mapping[str, Any]) -> dict[str, Any]:
     shared = channels.get(preset.share_axis or "", {}).get("set")
     if preset.share_axis is not None and shared:
         channels[preset.share_axis]["title"] = share_title(shared[0])
+    for axis in preset.untitled:
+        channels[axis]["title"] = None
     config: dict[str, Any] = {
         "channels": channels,
         "geometry": preset.geometry,

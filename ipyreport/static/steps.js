@@ -994,6 +994,7 @@ function keepColours(chart, shown, colouring) {
  *   realigned: boolean,
  *   moving: boolean,
  *   cartesian?: boolean,
+ *   restedCartesian?: boolean,
  * }} Shape
  */
 /**
@@ -1011,7 +1012,7 @@ function followShape(chart) {
   });
   listen(chart, "animation-complete", () => {
     shape.moving = false;
-    [shape.before, shape.rested] = [shape.now, shape.align];
+    [shape.before, shape.rested, shape.restedCartesian] = [shape.now, shape.align, shape.cartesian];
   });
   listen(chart, "draw-begin", () => {
     shape.now = Object.fromEntries(
@@ -1019,7 +1020,8 @@ function followShape(chart) {
     );
     shape.align = chart.config?.align ?? null;
     shape.cartesian = (chart.config?.coordSystem ?? "cartesian") === "cartesian";
-    if (shape.rested === undefined) [shape.before, shape.rested] = [shape.now, shape.align];
+    // A chart at rest shows what it last came to: its first state too, which no animation completes into.
+    if (!shape.moving) [shape.before, shape.rested, shape.restedCartesian] = [shape.now, shape.align, shape.cartesian];
     shape.realigned = shape.align !== shape.rested;
   });
   return shape;
@@ -1174,6 +1176,30 @@ function mekko(chart, shown) {
 }
 
 /**
+ * The axis whose measure a chart shows as shares: a 100% chart's stretched one (y, unless
+ * only x holds a measure), or a pie's angle (x holding a measure, polar, no measure on y).
+ * @param {Shown} shown
+ * @param {Shape} shape
+ * @returns {"x" | "y" | null}
+ */
+function sharedAxis(shown, shape) {
+  return sharesOn(shown, shape.now, shape.align, shape.cartesian ?? true);
+}
+
+/**
+ * The axis of shares (see sharedAxis) of a chart showing `set`, aligned `align`.
+ * @param {Shown} shown
+ * @param {Channels} set
+ * @param {string | null | undefined} align
+ * @param {boolean} cartesian
+ * @returns {"x" | "y" | null}
+ */
+function sharesOn(shown, set, align, cartesian) {
+  if (align === "stretch") return measureIn(shown, set, "y") ? "y" : "x";
+  return !cartesian && measureIn(shown, set, "x") && !measureIn(shown, set, "y") ? "x" : null;
+}
+
+/**
  * The share a mark's `measure` is of its column (its bar, of a 100% bar chart)
  * in the frame: the stretched axis is y, unless only x holds a measure; the
  * marks sharing the other axis's categories make the whole. Null when the
@@ -1184,8 +1210,8 @@ function mekko(chart, shown) {
  * @returns {number | null}
  */
 function shareOf({ shown, shape, marks }, marker, measure) {
-  if (shape.align !== "stretch") return null;
-  const along = measureIn(shown, shape.now, "y") ? "y" : "x";
+  const along = sharedAxis(shown, shape);
+  if (along === null) return null;
   if (measureIn(shown, shape.now, along) !== measure) return null;
   const across = (shape.now[along === "y" ? "x" : "y"] ?? []).filter((entry) => !shown.isMeasure(entry));
   const own = marker.categories ?? {};
@@ -1313,7 +1339,20 @@ const measureOn = (shown, shape, channel) => measureIn(shown, shape.now, channel
  * @param {boolean} axis
  */
 const rescaled = (shown, shape, channel, axis) =>
-  shape.moving && (measureIn(shown, shape.now, channel) !== measureIn(shown, shape.before, channel) || (axis && shape.realigned));
+  shape.moving && (measureIn(shown, shape.now, channel) !== measureIn(shown, shape.before, channel) || (axis && (shape.realigned || swapped(shape))));
+
+/**
+ * Whether a series moves between the axes (stacked columns grouped, grouped ones stacked):
+ * mid-move a mark's value neither stands on the axis nor tops its bar, and the value axis
+ * rescales, so numbers on marks and axes show at rest only.
+ * @param {Shape} shape
+ */
+function swapped({ now, before }) {
+  /** @param {string} from @param {string} to */
+  const leaves = (from, to) =>
+    (before[from] ?? []).some((entry) => !(now[from] ?? []).includes(entry) && (now[to] ?? []).includes(entry) && !(before[to] ?? []).includes(entry));
+  return leaves("y", "x") || leaves("x", "y");
+}
 
 /**
  * `text` where the engine would draw its own, unless it would crowd a text of
@@ -1519,9 +1558,11 @@ function drawMarkerLabel(event, labels) {
     event.preventDefault();
     return;
   }
-  // A 100% chart's marks read as shares of their column: the whole the engine
-  // hands over mid-move is neither state's, so shares show at rest only.
-  if (known && (shape.align === "stretch" || shape.realigned) && shape.moving && measures.length) {
+  // A 100% chart's marks and a pie's read as shares of their column or circle: the whole
+  // the engine hands over mid-move is neither state's, so shares show at rest only; so do
+  // values of marks moving between stacked and grouped.
+  const sharesBefore = sharesOn(shown, shape.before, shape.rested, shape.restedCartesian ?? true);
+  if (known && (sharedAxis(shown, shape) || sharesBefore || shape.realigned || swapped(shape)) && shape.moving && measures.length) {
     event.preventDefault();
     return;
   }
@@ -1580,13 +1621,30 @@ const onAxis = ({ shown, shape }, measure) =>
   Boolean(shape.cartesian) && (measureIn(shown, shape.now, "x") === measure || measureIn(shown, shape.now, "y") === measure);
 
 /**
+ * The measure an axis's title `text` names: while the axis turns from one measure into
+ * another the engine draws both titles, and the leaving one keeps the leaving measure's unit.
+ * @param {Shown} shown
+ * @param {Shape} shape
+ * @param {string} axis
+ * @param {string} text
+ */
+function titledMeasure(shown, shape, axis, text) {
+  const now = measureIn(shown, shape.now, axis);
+  const before = measureIn(shown, shape.before, axis);
+  if (!shape.moving || !before || before === now) return now ?? before;
+  /** @param {string | null} measure */
+  const named = (measure) => measure !== null && text.toLowerCase().includes((AGGREGATE.exec(measure)?.[2] ?? measure).toLowerCase());
+  return named(before) && !named(now) ? before : now;
+}
+
+/**
  * An axis's title with the unit its ticks leave out ("Revenue (orders)"), unless it names it already.
  * @param {ChartEvents["plot-axis-title-draw"]} event
  * @param {Labels} labels
  */
 function drawAxisTitle(event, { shown, shape, frame }) {
   const axis = event.target?.parent?.id ?? "x";
-  const measure = measureOn(shown, shape, axis);
+  const measure = titledMeasure(shown, shape, axis, event.detail.text ?? "");
   // An axis of shares (a 100% chart's) reads in percent, not in the measure's unit.
   const unit = measure && shape.align !== "stretch" ? shown.unit(measure) : null;
   const text = event.detail.text;

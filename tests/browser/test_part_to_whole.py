@@ -68,6 +68,7 @@ def page(browser, tmp_path_factory):
                     kind="scatter", x="Revenue", y="Profit", color="Product", by="Country"
                 )
             ),
+            Slide(presets.chart(kind="pie", x="Region", y="Revenue")),
         ],
     )
     path = story.save_html(tmp_path_factory.mktemp("parts") / "parts.html")
@@ -192,3 +193,15 @@ def test_a_scatter_names_its_outliers_only(page, tmp_path):
     # The point farthest out (the most revenue of any country and product) is named.
     cells = _sums(SALES, "Country", "Product")
     assert max(cells, key=cells.get)[0] in names
+
+
+def test_a_pie_labels_each_slice_with_its_share_of_the_circle_and_has_no_axis_title(page):
+    texts, groups = at_rest(page, 7)
+    labels = [label["text"] for label in groups["marker"]]
+    assert len(labels) == 4
+    assert all(SHARE.match(text) for text in labels), labels
+    by_region, total = _sums(SALES, "Region"), SALES["Revenue"].to_pylist()
+    americas = by_region[("Americas",)] / sum(total)
+    assert f"{americas * 100:.1f}%" in labels
+    assert "Revenue" not in texts
+    assert not any(text.startswith("$") for text in texts), texts
