@@ -35,7 +35,8 @@ the step and a suggestion:
 - ``untrue``: a step whose value labels change to another measure while
   the same marks move (no cross-fade): each mark is written with a number
   of one measure while its size goes to the other's (ticks and legend
-  numbers whose measure changes the player hides while the chart moves);
+  numbers whose measure changes the player hides while the chart moves,
+  and shares, of a 100% chart or a pie, it writes at rest only);
 - ``blank``: a step that keeps none of the marks of the step before (a
   filter to other categories): the old marks shrink away before the new
   ones grow, so in between the chart is empty;
@@ -434,10 +435,30 @@ def _label_measures(state: ChartState) -> list[str]:
     ]
 
 
+def _shares(state: ChartState) -> bool:
+    """Whether a chart's value labels read as shares: a 100% chart's, or a pie's (a measure
+    on the angle, none on the radius). The player writes such labels at rest only."""
+    if state.config.get("align") == "stretch":
+        return True
+    if state.config.get("coordSystem") != "polar":
+        return False
+    measures = {name for name, _ in channel_series(state, labels=False)[1]}
+
+    def measured(axis: str) -> bool:
+        return any(
+            name_and_aggregator(entry)[0] in measures for entry in state.channels.get(axis, [])
+        )
+
+    return measured("x") and not measured("y")
+
+
 def _untrue(before: _Shown, current: _Shown, animation: Mapping[str, Any]) -> list[Finding]:
     old, new = _label_measures(before.state), _label_measures(current.state)
-    # A cross-fade draws no mark of one chart at the other's size.
+    # A cross-fade draws no mark of one chart at the other's size; shares (of a 100% chart
+    # or a pie) are written at rest only.
     if not old or not new or old == new or animation.get("regroupStrategy") == "fade":
+        return []
+    if _shares(before.state) or _shares(current.state):
         return []
     return [
         _where(

@@ -217,3 +217,23 @@ def test_stacked_columns_grouped_write_no_number_while_they_move(moving, tmp_pat
         moving_texts = {text for moment in MOMENTS for text in step.texts.get(moment, [])}
         assert [text for text in moving_texts if re.search(r"\d", text)] == []
     assert any(text.startswith("$") for text in drawn_at_rest(moving))
+
+
+def test_a_pie_that_changes_measure_writes_no_share_while_it_moves(moving, tmp_path):
+    """Why the checker finds no ``untrue`` step in a pie of revenue turned into one of
+    profit: the player writes a pie's shares at rest only."""
+    story = Story(
+        SALES,
+        slides=[
+            Slide(
+                presets.chart(kind="pie", x="Region", y="Revenue"),
+                presets.chart(kind="pie", x="Region", y="Profit"),
+            )
+        ],
+        formats={"Revenue": "$", "Profit": "$"},
+    )
+    assert kinds(story) == []
+    [step] = play(moving, "pie-remeasured", story, tmp_path).frames
+    moving_texts = {text for moment in MOMENTS for text in step.texts.get(moment, [])}
+    assert [text for text in moving_texts if re.search(r"\d", text)] == []
+    assert any(text.endswith("%") for text in drawn_at_rest(moving))

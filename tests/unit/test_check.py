@@ -312,6 +312,16 @@ def test_value_labels_that_change_measure_on_the_same_marks_are_untrue_in_motion
     )
 
 
+def test_a_pie_that_changes_measure_is_not_untrue_as_it_writes_its_shares_at_rest():
+    steps = [
+        presets.chart(kind="pie", x="Region", y="Revenue"),
+        presets.chart(kind="pie", x="Region", y="Profit"),
+    ]
+    story = Story(SALES, slides=[Slide(*steps)], formats={"Revenue": "$", "Profit": "$"})
+    assert "regroupStrategy" not in story.to_dict()["slides"][0]["steps"][1]["animation"]
+    assert [f.kind for f in checked(story)] == []
+
+
 def test_marks_that_cross_fade_to_another_measure_are_not_untrue():
     steps = [
         presets.chart(kind="column", x="Region", y="Revenue"),
