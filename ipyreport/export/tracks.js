@@ -76,6 +76,7 @@ export const DIMMED = 0.3; // opacity of marks a highlight (or a dashboard click
  *   keyDimension: string,
  *   key: steps.Key | null,
  *   keySize: number,
+ *   scale?: string,
  *   compact: boolean,
  *   logo: boolean,
  *   room: Room,
@@ -403,7 +404,7 @@ async function renew(context, on) {
   on.element.replaceChildren();
   on.chart = await engineIn(context, on.element);
   on.note = noteIn(on.element);
-  Object.assign(on, { dataset: null, styled: false, pointing: null, ringed: null, marks: [], pointedAt: [], keyDimension: "", key: null, room: ENGINE_ROOM });
+  Object.assign(on, { dataset: null, styled: false, pointing: null, ringed: null, marks: [], pointedAt: [], keyDimension: "", key: null, scale: "", room: ENGINE_ROOM });
   furnish(context, on);
 }
 
@@ -532,7 +533,7 @@ function plotRoom(config, shown, was, logo) {
 function withKey({ story, datasets, raw, shown }, on, entry, next, narrow) {
   const dimension = steps.keyDimension(entry, shown);
   const keyed = dimension === null ? on.keyDimension : dimension;
-  const had = Boolean(on.keyDimension);
+  const had = Boolean(on.keyDimension || on.scale);
   on.keyDimension = keyed;
   const data = datasets[next.dataset];
   const key = keyed ? steps.keyFor(keyed, data, story.placeholders?.[next.dataset] ?? null, compiled(both(on.filter, on.extra), data, raw), shown) : null;
@@ -542,7 +543,13 @@ function withKey({ story, datasets, raw, shown }, on, entry, next, narrow) {
   // A compact chart coloured by the categories along its axis names them there, not twice.
   const named = on.compact && Boolean(keyed) && onAxis(keyed, config, on.chart);
   on.key = key && key.entries.length > 1 && !named ? key : null;
-  if (keyed) config.legend = null;
+  // A chart coloured by a measure shows its scale in the key's place, the plot keeping its width.
+  const measure = steps.scaleMeasure(entry, shown);
+  const scaled = measure ?? on.scale ?? "";
+  on.scale = scaled;
+  if (!on.key && scaled) on.key = { dimension: "", entries: [], scale: scaled };
+  if (on.key?.scale) config.legend = null;
+  else if (keyed) config.legend = null;
   else if (had && !("legend" in config)) config.legend = "auto";
   target.config = /** @type {typeof target.config} */ (config);
   const room = on.key ? keyHeight(on.key, on.element.clientWidth, on.keySize) : 0;

@@ -268,7 +268,7 @@ function runsAlong(chart, categories) {
 /** A mark's categories and values, as the engine hands them over. @typedef {Pick<Marker, "categories" | "values">} MarkerValues */
 /** Whether the value a mark holds of `measure` is one the data does not have. @typedef {(marker: MarkerValues | null | undefined, measure: string) => boolean} Missing */
 /**
- * A text a chart drew: its group ("marker", "axis-x", "axis-y", "legend", "ends"),
+ * A text a chart drew: its group ("marker", "axis-x", "axis-y", "legend", "legend-title", "ends"),
  * its corners on the canvas, the box around them and its words.
  * @typedef {{ group: string, corners: Corners, box: Box, text: string }} DrawnLabel
  */
@@ -288,6 +288,7 @@ function runsAlong(chart, categories) {
  *   drawnLabels: DrawnLabel[],
  *   key?: Key | null,
  *   keySize?: number,
+ *   scaleRange?: { measure: string, low: number, high: number, from: string, to: string },
  * }} ChartRecord
  */
 
@@ -559,7 +560,7 @@ export function withColors(target, step, data, colors, plain = null) {
 /**
  * The series a step puts on a channel of the engine's (none: `[]`), or null when the step leaves the channel as it was.
  * @param {Step} step
- * @param {"x" | "y" | "color"} name
+ * @param {"x" | "y" | "color" | "lightness"} name
  * @returns {string[] | null}
  */
 function channelSeries(step, name) {
@@ -599,9 +600,40 @@ export function withTimeAxis(target, step, shown) {
 // left out. The engine draws no legend of its own for such a chart.
 
 /**
- * A key: the colour dimension and, for each of its categories the data holds, its label and colour.
- * @typedef {{ dimension: string, entries: { label: string, colour: string }[] }} Key
+ * A key: the colour dimension and, for each of its categories the data holds, its label and colour;
+ * or, for a chart coloured by a measure, that measure (`scale`) and no entries.
+ * @typedef {{ dimension: string, entries: { label: string, colour: string }[], scale?: string }} Key
  */
+
+/**
+ * The measure a step colours its marks by (on lightness, or alone on colour): "" for none,
+ * null when the step leaves its channels as they were. Its scale is drawn as a key above
+ * the plot, in place of the engine's side legend.
+ * @param {Step} step
+ * @param {Shown} shown
+ * @returns {string | null}
+ */
+export function scaleMeasure(step, shown) {
+  const lightness = channelSeries(step, "lightness");
+  const colour = channelSeries(step, "color");
+  if (lightness === null && colour === null) return step.complete ? "" : null;
+  const legend = engineConfig(step).legend;
+  if (!(legend === undefined || legend === "lightness" || legend === "color" || legend === "auto")) return "";
+  const measureOf = (/** @type {string[] | null} */ names) => (names?.length === 1 && shown.isMeasure(names[0]) ? names[0] : "");
+  return measureOf(colour) || measureOf(lightness);
+}
+
+/**
+ * A scale key's words: the measure's name, then its drawn range with the unit once
+ * ("Units: 1.2K … 10.2K units").
+ * @param {string} measure
+ * @param {number} low
+ * @param {number} high
+ * @param {Shown} shown
+ */
+export function scaleWords(measure, low, high, shown) {
+  return { title: `${shown.name(measure)}:`, low: shown.bare(measure, low), high: shown.number(measure, high) };
+}
 
 /**
  * The dimension a step's key names: "" for none (colour by nothing, a measure or
@@ -659,6 +691,7 @@ const KEY_FAMILY = "Roboto, sans-serif";
  * @param {number} size the key's type size
  */
 export function layKey(key, width, measure, size) {
+  if (key.scale) return { placed: [], height: size * KEY.line };
   const swatch = size * KEY.swatch;
   let [x, row] = [0, 0];
   const placed = key.entries.map((entry) => {
@@ -674,14 +707,18 @@ export function layKey(key, width, measure, size) {
 /**
  * Draw the chart's key (record.key) in the top of its plot's box, each label kept with the frame's texts.
  * @param {ChartEvents["plot-area-draw"]} event
- * @param {{ record: ChartRecord, frame: () => Frame }} labels
+ * @param {{ record: ChartRecord, frame: () => Frame, shown: Shown }} labels
  * @param {{ x: number, y: number, width: number }} box the plot's box: its left, top and width
  * @param {{ size: number, ink: string, family: string }} type
  */
-function drawKey(event, { record, frame }, box, type) {
+function drawKey(event, { record, frame, shown }, box, type) {
   const key = record.key;
   if (!key) return;
   const context = event.renderingContext;
+  if (key.scale) {
+    drawScaleKey(context, key.scale, { record, frame, shown }, box, type);
+    return;
+  }
   context.save();
   context.font = `${type.size}px ${type.family}`;
   const { placed } = layKey(key, box.width, (text) => context.measureText(text).width, type.size);
@@ -704,6 +741,91 @@ function drawKey(event, { record, frame }, box, type) {
   }
   frame().set("legend", drawn);
   context.restore();
+}
+
+// A scale key's strip is this many sizes long, and half a size high.
+const SCALE_STRIP = 4;
+
+/**
+ * Draw a scale key in the top of the plot's box: the measure's name, its smallest drawn
+ * value, a strip from the colour of the lightest mark to that of the darkest, and its
+ * largest drawn value with the unit. The range is the last complete frame's (record.scaleRange).
+ * @param {CanvasRenderingContext2D} context
+ * @param {string} measure
+ * @param {{ record: ChartRecord, frame: () => Frame, shown: Shown }} labels
+ * @param {{ x: number, y: number, width: number }} box
+ * @param {{ size: number, ink: string, family: string }} type
+ */
+function drawScaleKey(context, measure, { record, frame, shown }, box, type) {
+  const range = record.scaleRange;
+  if (!range || range.measure !== measure) return;
+  const words = scaleWords(measure, range.low, range.high, shown);
+  context.save();
+  context.font = `${type.size}px ${type.family}`;
+  context.textBaseline = "middle";
+  const middle = box.y + 0.5 * type.size * KEY.line;
+  const gap = type.size * KEY.gap;
+  const widths = [words.title, words.low, words.high].map((text) => context.measureText(text).width);
+  // The strip shrinks before any text leaves the plot's box.
+  const strip = Math.max(type.size, Math.min(type.size * SCALE_STRIP, box.width - widths.reduce((a, b) => a + b, 0) - 4 * gap));
+  let x = box.x;
+  // The name is kept with the frame's texts as the key's title, the two numbers as its labels.
+  /** @param {string} text @param {string} group */
+  const write = (text, group) => {
+    const width = context.measureText(text).width;
+    context.fillStyle = type.ink;
+    context.fillText(text, x, middle);
+    const top = middle - type.size / 2;
+    const drawn = frame().get(group) ?? [];
+    drawn.push({ corners: [[x, top], [x + width, top], [x + width, top + type.size], [x, top + type.size]], text });
+    frame().set(group, drawn);
+    x += width + gap;
+  };
+  write(words.title, "legend-title");
+  write(words.low, "legend");
+  const gradient = context.createLinearGradient(x, 0, x + strip, 0);
+  gradient.addColorStop(0, range.from);
+  gradient.addColorStop(1, range.to);
+  context.fillStyle = gradient;
+  context.fillRect(x, middle - type.size / 4, strip, type.size / 2);
+  x += strip + gap;
+  write(words.high, "legend");
+  context.restore();
+}
+
+/**
+ * Keep on record.scaleRange the smallest and largest value of `measure` among the marks
+ * each complete frame drew, and the colours the engine painted those two marks in.
+ * @param {Chart} chart
+ * @param {ChartRecord} record
+ */
+function followScale(chart, record) {
+  /** @type {{ low: number, high: number, from: string, to: string } | null} */
+  let seen = null;
+  listen(chart, "draw-begin", () => {
+    seen = null;
+  });
+  listen(chart, "plot-marker-draw", (event) => {
+    const measure = record.key?.scale;
+    const value = measure ? event.target?.values?.[measure] : undefined;
+    const context = event.renderingContext;
+    if (typeof value !== "number" || !Number.isFinite(value) || context.globalAlpha < 0.5) return;
+    const colour = String(context.fillStyle);
+    if (!seen) seen = { low: value, high: value, from: colour, to: colour };
+    if (value < seen.low) [seen.low, seen.from] = [value, colour];
+    if (value > seen.high) [seen.high, seen.to] = [value, colour];
+  });
+  listen(chart, "draw-complete", () => {
+    const measure = record.key?.scale;
+    if (!measure || !seen) return;
+    const was = record.scaleRange;
+    const now = { measure, ...seen };
+    record.scaleRange = now;
+    // The key is drawn before the marks: a frame whose range changed is drawn again with it.
+    const same = was && Object.entries(now).every(([name, value]) => was[/** @type {keyof typeof now} */ (name)] === value);
+    const rendering = /** @type {{ update: () => void }} */ (/** @type {unknown} */ (chart.feature.rendering));
+    if (!same) setTimeout(() => rendering.update(), 0);
+  });
 }
 
 /** The story's formats, names and colours (see display). @typedef {ReturnType<typeof display>} Shown */
@@ -1702,6 +1824,7 @@ export function readableLabels(chart, shown, record, options = {}) {
     drawScaleLabel(event, labels, axis, { axis: true, group: `axis-${axis}`, anchor: axis === "y" ? 1 : 0.5 });
   });
   listen(chart, "plot-axis-title-draw", (event) => drawAxisTitle(event, labels));
+  followScale(chart, record);
   // The key goes in the top of the plot's box (its room kept by tracks.js), drawn with the plot's area.
   let box = { x: 0, y: 0, width: 0 };
   listen(chart, "plot-background-draw", (event) => {
