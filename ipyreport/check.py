@@ -858,7 +858,7 @@ def _typed_numbers(story: Story) -> list[Finding]:
     for number, slide in enumerate(story.slides, start=1):
         board = isinstance(slide, Dashboard)
         first = plan.at(number, 1 if board else None, 1)
-        for name in ("title", "notes", "alt"):
+        for name in ("title", "dek", "notes", "alt"):
             text = getattr(slide, name)
             if text and text != "auto":
                 findings += _typed_in(text, f"the slide's {name}", first.table, (number, 1, None))

@@ -535,6 +535,22 @@ def test_the_checker_finds_numbers_typed_by_hand_and_gives_the_expression():
     ]
 
 
+def test_a_number_typed_into_a_dek_is_found_like_one_in_the_title():
+    story = sales_story(
+        slides=[
+            Slide(
+                presets.chart(kind="column", x="Region", y="Revenue"),
+                title="{Region.top} leads",
+                dek="Americas brings 39.3% of revenue.",
+            )
+        ]
+    )
+    typed = [str(found) for found in story.check() if found.kind == "typed"]
+    assert typed == [
+        "slide 1, step 1: the slide's dek quotes '39.3%' by hand; write {share(Revenue, Region=Americas)} so it follows the data",
+    ]
+
+
 def test_computed_numbers_and_years_are_not_typed_by_hand():
     story = sales_story(
         slides=[
