@@ -450,7 +450,10 @@ function targetFor(context, on, entry) {
     next.target.style = merge(narrow ? merge(baseStyle, NARROW) : baseStyle, next.target.style ?? {});
     on.styled = true;
   }
+  const turned = narrow && sideways(context, on, entry);
+  if (turned) next.target = turn(next.target);
   next.target = withKey(context, on, entry, next, narrow);
+  next.target = withAxisRoom(context, on, steps.channelSeries(entry, turned ? "x" : "y"), next, narrow);
   return next;
 }
 
@@ -521,6 +524,118 @@ function plotRoom(config, shown, was, logo) {
   return { top: need("y", "top"), bottom: need("x", "bottom") };
 }
 
+// A date or year along x stays along x: time runs left to right.
+const DATED = /^\d{4}(-\d\d){0,2}$/;
+
+/**
+ * A step's columns: the categories along its x (each dimension's, of the rows its
+ * filter keeps) when it draws columns — rectangles rising from a dimension on x to a
+ * measure on y, not in time — "other" for any other chart, null when it sets neither axis.
+ * @param {Context} context
+ * @param {Step | null} entry
+ * @returns {string[][] | "other" | null}
+ */
+function columnsOf({ datasets, raw, shown, story }, entry) {
+  const [x, y] = entry ? [steps.channelSeries(entry, "x"), steps.channelSeries(entry, "y")] : [null, null];
+  if (!entry || (x === null && y === null)) return null;
+  const { geometry = "rectangle", coordSystem = "cartesian" } = /** @type {Record<string, unknown>} */ (entry.config);
+  const id = entry.data ?? "main";
+  const data = datasets[id];
+  if (!x?.length || !y?.some(shown.isMeasure) || x.some(shown.isMeasure) || geometry !== "rectangle" || coordSystem !== "cartesian") return "other";
+  const keep = entry.filter ? steps.compileFilter(entry.filter, data, raw) : null;
+  const columns = x.map((name) => steps.keyFor(name, data, story.placeholders?.[id] ?? null, keep, shown).entries.map((e) => e.label));
+  return columns.some((labels) => labels.some((label) => DATED.test(label))) ? "other" : columns;
+}
+
+/**
+ * Whether a narrow chart draws `entry`'s columns as bars: when the columns of any
+ * step of its slide's run of column steps would not fit (their categories' names
+ * side by side, or a value label over each), so a run turns together, never mid-slide.
+ * @param {Context} context
+ * @param {Track} on
+ * @param {Step} entry
+ */
+function sideways(context, on, entry) {
+  const at = on.entries.findIndex((e) => e?.config === entry.config);
+  if (at < 0 || columnsOf(context, entry) === "other") return false;
+  measuring ??= document.createElement("canvas").getContext("2d");
+  if (!measuring) return false;
+  measuring.font = "12px Roboto, sans-serif";
+  // About the plot's width: the engine keeps room left of it for the value axis.
+  const room = on.element.clientWidth - 90;
+  /** @param {string[][]} columns */
+  const fits = ([outer, ...inner]) => {
+    const across = outer.length * inner.reduce((n, labels) => n * labels.length, 1);
+    const widest = Math.max(0, ...outer.map((label) => /** @type {CanvasRenderingContext2D} */ (measuring).measureText(label).width));
+    return room / outer.length >= widest && room / across >= 40;
+  };
+  /** @param {Step | null} e */
+  const opens = (e) => context.story.slides.some((slide) => slide.steps[0] === e);
+  /** @param {number} step */
+  const run = (step) => {
+    for (let j = at; j >= 0 && j < on.entries.length; j += step) {
+      const entry = on.entries[j];
+      if (step > 0 && j > at && opens(entry)) return false;
+      const columns = columnsOf(context, entry);
+      if (columns === "other") return false;
+      if (columns && !fits(columns)) return true;
+      if (step < 0 && opens(entry)) return false;
+    }
+    return false;
+  };
+  return run(-1) || run(1);
+}
+
+/**
+ * `target` with x and y swapped: columns drawn as bars, the first category on top.
+ * @param {Next["target"]} target
+ * @returns {Next["target"]}
+ */
+function turn(target) {
+  const config = /** @type {Record<string, any>} */ ({ ...target.config });
+  const { x, y, ...rest } = config.channels ?? {};
+  config.channels = { ...rest, ...(y === undefined ? {} : { x: y }), ...(x === undefined ? {} : { y: x }) };
+  if ("reverse" in config) config.reverse = !config.reverse;
+  return { ...target, config };
+}
+
+/**
+ * `next`'s target with room at the left of the plot for the longest name on its y axis
+ * (of any category of the first dimension `set` puts there, so the plot keeps still as
+ * filters change), up to 40% of the chart: the engine's own room cut "United Kingdom" at
+ * the canvas's edge. A step that leaves y as it was keeps it.
+ * @param {Context} context
+ * @param {Track} on
+ * @param {string[] | null} set
+ * @param {Next} next
+ * @param {boolean} narrow
+ */
+function withAxisRoom({ datasets, shown }, on, set, next, narrow) {
+  if (set === null) return next.target;
+  // An axis holding a measure reads in numbers, whatever stacks along it.
+  const dimension = set.some(shown.isMeasure) ? null : set[0];
+  const labels = dimension ? steps.keyFor(dimension, datasets[next.dataset], null, null, shown).entries : [];
+  measuring ??= document.createElement("canvas").getContext("2d");
+  const size = narrow ? 12 : typeSize(on);
+  let paddingLeft = null;
+  if (measuring && labels.length) {
+    measuring.font = `${size}px Roboto, sans-serif`;
+    const widest = Math.max(...labels.map((entry) => /** @type {CanvasRenderingContext2D} */ (measuring).measureText(entry.label).width));
+    const need = widest + 2 * size;
+    if (need > 6.6 * size) paddingLeft = `${Math.round(Math.min(need, 0.4 * on.element.clientWidth))}px`;
+  }
+  return { ...next.target, style: merge(next.target.style ?? {}, { plot: { paddingLeft } }) };
+}
+
+/**
+ * The engine's type size in pixels, once it has one (before its first frame it may not).
+ * @param {Track} on
+ */
+function typeSize(on) {
+  const computed = String(on.chart.getComputedStyle()?.fontSize ?? "");
+  return computed.endsWith("px") ? Number.parseFloat(computed) : 14;
+}
+
 /**
  * `next`'s target with the track's key (see steps.keyFor) in place of the engine's legend:
  * the legend off, and room kept at the top of the plot for the key's rows.
@@ -553,9 +668,7 @@ function withKey({ story, datasets, raw, shown }, on, entry, next, narrow) {
   else if (had && !("legend" in config)) config.legend = "auto";
   target.config = /** @type {typeof target.config} */ (config);
   const room = on.key ? keyHeight(on.key, on.element.clientWidth, on.keySize) : 0;
-  // The engine's type size, once it has one in pixels (before its first frame it may not).
-  const computed = String(on.chart.getComputedStyle()?.fontSize ?? "");
-  const fontSize = narrow ? 12 : computed.endsWith("px") ? Number.parseFloat(computed) : 14;
+  const fontSize = narrow ? 12 : typeSize(on);
   if (on.compact) on.room = plotRoom(config, shown, on.room, on.logo);
   const top = on.room.top;
   const paddingTop = room ? `${Math.round(top * fontSize + room)}px` : on.compact ? `${top}em` : null;

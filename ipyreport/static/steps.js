@@ -563,7 +563,7 @@ export function withColors(target, step, data, colors, plain = null) {
  * @param {"x" | "y" | "color" | "lightness"} name
  * @returns {string[] | null}
  */
-function channelSeries(step, name) {
+export function channelSeries(step, name) {
   const config = engineConfig(step);
   const channel = config.channels?.[name] ?? config[name];
   if (channel === undefined) return null;
@@ -1478,7 +1478,9 @@ function swapped({ now, before }) {
 
 /**
  * `text` where the engine would draw its own, unless it would crowd a text of
- * its group already in the frame; on a halo of `paper` in `ink` when given.
+ * its group already in the frame or cover a box in `avoid` (other marks); on a
+ * halo of `paper` in `ink` when given. An axis label the canvas ends before
+ * loses its last words ("United…"; the table and tooltip say it whole), or is left out.
  * @param {LabelDraw} event
  * @param {Frame} frame
  * @param {string} group
@@ -1486,21 +1488,45 @@ function swapped({ now, before }) {
  * @param {number} anchor 0 at the engine's box's start, 1 at its end
  * @param {LabelOptions | null} halo
  * @param {number} [shift] pixels to move the text along its line
+ * @param {Box[]} [avoid]
  */
-function drawLabel(event, frame, group, text, anchor, halo, shift = 0) {
+function drawLabel(event, frame, group, text, anchor, halo, shift = 0, avoid = []) {
   event.preventDefault();
   const context = event.renderingContext;
   const { outerRect, innerRect } = event.detail;
-  const width = context.measureText(text).width;
-  const x = innerRect.pos.x + (innerRect.size.x - width) * anchor + shift;
-  const corners = cornersOf(outerRect.transform, x, innerRect.pos.y, width, innerRect.size.y);
+  const axis = group.startsWith("axis");
+  const { canvas } = context; // the engine's, off the page: no client size
+  const [clientWidth, clientHeight] = [canvas.clientWidth || canvas.width, canvas.clientHeight || canvas.height];
+  const words = text.split(" ");
+  let width = 0;
+  let x = 0;
+  /** @type {Corners} */
+  let corners = [];
+  const [[a, c, e], [b, d, f]] = outerRect.transform;
+  for (let tries = 0; tries < 2; tries += 1) {
+    width = context.measureText(text).width;
+    x = innerRect.pos.x + (innerRect.size.x - width) * anchor + shift;
+    corners = cornersOf(outerRect.transform, x, innerRect.pos.y, width, innerRect.size.y);
+    const [left, top, right, bottom] = boxAround(corners);
+    const inside = left >= 0 && top >= 0 && right <= clientWidth && bottom <= clientHeight;
+    // A level title that starts before the canvas starts at its edge instead.
+    if (!axis && left < 0 && b === 0 && c === 0) shift -= left / a;
+    else if (!axis || inside) break;
+    else if (words.length < 2) return;
+    else {
+      words.pop();
+      text = `${words.join(" ").replace(/[,;:]$/, "")}…`;
+      tries = -1;
+    }
+  }
+  const [left, top, right, bottom] = boxAround(corners);
+  if (avoid.some(([l, t, r, b]) => left < r && l < right && top < b && t < bottom)) return;
   const drawn = frame.get(group) ?? [];
   // Axis labels keep a few pixels apart, so a long axis reads as words, not a fence.
-  const gap = group.startsWith("axis") ? 4 : 1;
+  const gap = axis ? 4 : 1;
   if (drawn.some((other) => crowds(corners, other.corners, gap))) return;
   drawn.push({ corners, text });
   frame.set(group, drawn);
-  const [[a, c, e], [b, d, f]] = outerRect.transform;
   context.save();
   context.transform(a, b, c, d, e, f);
   context.textBaseline = "top"; // as the engine draws, pixel for pixel
@@ -1705,7 +1731,7 @@ function drawMarkerLabel(event, labels) {
           .filter(Boolean)
           .join(" ")
       : event.detail.text;
-  if (marker && overflows(event, labels.marks().get(marker.index), text)) {
+  if (marker && nested(shown, shape) && overflows(event, labels.marks().get(marker.index), text)) {
     event.preventDefault();
     return;
   }
@@ -1731,7 +1757,20 @@ function placeMarkerLabel(event, labels, text, options) {
   const width = event.renderingContext.measureText(text).width;
   const center = marker?.position?.center;
   const shift = beside && center && left + width > room ? center.x - (left - center.x) - width - left : 0;
-  drawLabel(event, labels.frame(), "marker", text, beside ? 0 : (align + 1) / 2, options, shift);
+  // Never over another mark: a label with no room beside or inside its own is left out.
+  const others = [...labels.marks()].flatMap(([index, mark]) => (index !== marker?.index && mark.seen && mark.box ? [mark.box] : []));
+  drawLabel(event, labels.frame(), "marker", text, beside ? 0 : (align + 1) / 2, options, shift, others);
+}
+
+/**
+ * Whether the chart's marks stack or nest (a measure shares its axis with a
+ * dimension, or no axis holds one: a treemap): only then is a sliver left unlabelled.
+ * @param {Shown} shown
+ * @param {Shape} shape
+ */
+function nested(shown, shape) {
+  const axes = ["x", "y"].map((axis) => shape.now[axis] ?? []);
+  return axes.every((set) => !set.some(shown.isMeasure)) || axes.some((set) => set.some(shown.isMeasure) && !set.every(shown.isMeasure));
 }
 
 /**

@@ -28,6 +28,76 @@ RECORD_TEXTS = """(() => {
   };
 })();"""
 
+# Where each text and each coloured shape of a chart's last frame went, per canvas, in its
+# pixels (CSS pixels at a device pixel ratio of 1, as the tests run): every fillText's box (measureText's ink box, through the canvas's transform) and
+# every filled path's bounding box with its colour and whether it is a rectangle. A fill over the whole canvas (the
+# engine's background) starts the canvas's frame again. Read it with drawn_boxes().
+RECORD_BOXES = """(() => {
+  const frames = new Map();
+  const frameOf = (canvas) => frames.get(canvas) ?? frames.set(canvas, { texts: [], shapes: [] }).get(canvas);
+  const P = CanvasRenderingContext2D.prototype;
+  const points = (context, corners) => {
+    const m = context.getTransform();
+    return corners.map(([x, y]) => [m.a * x + m.c * y + m.e, m.b * x + m.d * y + m.f]);
+  };
+  const around = (ps) => [Math.min(...ps.map((p) => p[0])), Math.min(...ps.map((p) => p[1])),
+    Math.max(...ps.map((p) => p[0])), Math.max(...ps.map((p) => p[1]))];
+  let path = [];
+  const beginPath = P.beginPath;
+  P.beginPath = function () { path = []; return beginPath.call(this); };
+  for (const name of ["moveTo", "lineTo"]) {
+    const original = P[name];
+    P[name] = function (x, y) { path.push(...points(this, [[x, y]])); return original.call(this, x, y); };
+  }
+  const rect = P.rect;
+  P.rect = function (x, y, w, h) { path.push(...points(this, [[x, y], [x + w, y + h]])); return rect.call(this, x, y, w, h); };
+  const fill = P.fill;
+  P.fill = function (...rest) {
+    if (path.length > 1) {
+      const box = around(path);
+      const canvas = this.canvas;
+      if (box[0] <= 0 && box[1] <= 0 && box[2] >= canvas.clientWidth - 1 && box[3] >= canvas.clientHeight - 1) {
+        frames.set(canvas, { texts: [], shapes: [] });
+      } else {
+        // A rectangle (a bar, a tile), round corners aside: its path fills nearly all its box
+        // (a pie's wedge fills about half of its box).
+        let area = 0;
+        path.forEach(([x, y], i) => { const [u, v] = path[(i + 1) % path.length]; area += x * v - u * y; });
+        const rectangle = Math.abs(area) / 2 >= 0.9 * (box[2] - box[0]) * (box[3] - box[1]);
+        frameOf(canvas).shapes.push({ box, colour: String(this.fillStyle), alpha: this.globalAlpha, rectangle });
+      }
+    }
+    return fill.apply(this, rest);
+  };
+  const fillText = P.fillText;
+  P.fillText = function (text, x, y, ...rest) {
+    const m = this.measureText(String(text));
+    const corners = points(this, [[x - m.actualBoundingBoxLeft, y - m.actualBoundingBoxAscent],
+      [x + m.actualBoundingBoxRight, y - m.actualBoundingBoxAscent], [x + m.actualBoundingBoxRight, y + m.actualBoundingBoxDescent],
+      [x - m.actualBoundingBoxLeft, y + m.actualBoundingBoxDescent]]);
+    if (String(text).trim()) frameOf(this.canvas).texts.push({ text: String(text), corners, box: around(corners), alpha: this.globalAlpha });
+    return fillText.call(this, text, x, y, ...rest);
+  };
+  // The engine draws a frame off screen, then copies it onto the canvas in the page.
+  const shown = new Map();
+  const drawImage = P.drawImage;
+  P.drawImage = function (source, ...rest) {
+    if (source instanceof HTMLCanvasElement) shown.set(this.canvas, source);
+    return drawImage.call(this, source, ...rest);
+  };
+  window.drawnBoxes = () => [...document.querySelectorAll("canvas")].filter((canvas) => canvas.checkVisibility())
+    .map((canvas) => ({ width: canvas.clientWidth, height: canvas.clientHeight,
+      ...(frames.get(shown.get(canvas) ?? canvas) ?? { texts: [], shapes: [] }) }));
+})();"""
+
+
+def drawn_boxes(page) -> list[dict]:
+    """Each visible chart canvas's last frame at rest (RECORD_BOXES): its size, the texts and
+    the coloured shapes drawn on it, each with its ``box`` [left, top, right, bottom]."""
+    drawn_at_rest(page)
+    return page.evaluate("() => window.drawnBoxes()")
+
+
 # The texts drawn over the next few animation frames (the resize lands in the first).
 _FRAMES = """async () => {
   for (let i = 0; i < 20 && !window.drawnTexts.length; i++) {

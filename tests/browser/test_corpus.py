@@ -86,11 +86,15 @@ def played(page, story: Story, path) -> list[tuple[dict[str, Any], list[str]]]:
 
 
 def labelled_bars(step: dict[str, Any]) -> bool:
-    """Whether every mark of ``step`` carries its value as a label (a few bars or columns)."""
+    """Whether every mark of ``step`` carries its value as a label (a few bars or columns;
+    a treemap, with no axis to name its tiles, labels them with category and value)."""
     config, table = step["config"], step["table"]
-    label = ((config.get("channels") or {}).get("label") or {}).get("set") or []
+    channels = config.get("channels") or {}
+    label = (channels.get("label") or {}).get("set") or []
+    axes = [(channels.get(axis) or {}).get("set") for axis in ("x", "y")]
     return (
-        config.get("geometry") == "rectangle"
+        all(axes)
+        and config.get("geometry") == "rectangle"
         and config.get("coordSystem") == "cartesian"
         and len(table["columns"]) == 2
         and table["columns"][1] in label
@@ -116,20 +120,16 @@ def test_the_player_draws_no_zero_for_missing_and_every_number_formatted(page, f
                 with_missing += 1
                 assert display.number(measure, 0) not in texts, f"{where}: {measure}"
         if labelled_bars(step):
-            # A label reads category then value ('Asia 3.8bn'); a bar too short to hold its
-            # label (under 2% of the longest) is left unlabelled by the player's sliver rule.
-            longest = max((abs(row[1]) for row in table["rows"] if row[1] is not None), default=0)
+            # A plain bar's label is its value, however short the bar ('24.5M' for Oceania),
+            # never its category again ('Asia 3.8bn': the axis names it).
             shown = [
                 display.number(table["columns"][1], row[1])
                 for row in table["rows"]
-                if row[1] is not None and abs(row[1]) >= 0.02 * longest
+                if row[1] is not None
             ]
-            unseen = [
-                text
-                for text in shown
-                if not any(drawn == text or drawn.endswith(" " + text) for drawn in texts)
-            ]
-            assert unseen == [], where
+            assert [text for text in shown if text not in texts] == [], where
+            named = [text for text in texts if any(text.endswith(" " + value) for value in shown)]
+            assert named == [], where
     assert with_missing >= MISSING.get(name, 0)
     assert page.errors == []
 

@@ -3,12 +3,21 @@ reader can read at every step; on their dashboards, months read by year, units n
 one engine logo, charts tall enough on a phone."""
 
 import json
+import re
 
 import numpy as np
 import pytest
 
-from .pages import RECORD_TEXTS, fonts_at_rest, panel, wait_idle, wait_ready
-from .test_examples import EXAMPLES, demo  # noqa: F401 (the stories the demo builds)
+from .pages import (
+    RECORD_BOXES,
+    RECORD_TEXTS,
+    drawn_boxes,
+    fonts_at_rest,
+    panel,
+    wait_idle,
+    wait_ready,
+)
+from .test_examples import EXAMPLES, demo, overlapping  # noqa: F401 (the stories the demo builds)
 from .test_motion import _labels, _shapes
 
 PHONE = (390, 844)
@@ -228,4 +237,214 @@ def test_on_a_phone_the_legend_sits_above_the_plot(open_file, demo, name):  # no
                         f"step {step}: the legend reaches {lowest:.0f} px, the axes start at {highest:.0f}"
                     )
     assert beside == []
+    assert watch.errors == []
+
+
+# --- bars and their labels, as a graphics desk sets them --------------------------------
+# RECORD_BOXES gives where each text and each coloured shape of a frame went on its canvas.
+SIZES = [PHONE, (1280, 720), (1920, 1080)]
+
+
+def play_boxed(open_file, path, size):
+    """``play``, with where every text and shape goes recorded too."""
+    watch = open_file(path, reduced_motion="reduce", size=size)
+    page = watch.page
+    page.add_init_script(RECORD_TEXTS)
+    page.add_init_script(RECORD_BOXES)
+    page.reload()
+    wait_ready(page)
+    return watch, page
+
+
+def _rgba(colour: str) -> tuple[float, float, float, float]:
+    if colour.startswith("#"):
+        digits = colour[1:]
+        r, g, b = (int(digits[i : i + 2], 16) for i in (0, 2, 4))
+        a = int(digits[6:8], 16) / 255 if len(digits) == 8 else 1.0
+        return r, g, b, a
+    parts = [float(part) for part in re.findall(r"[\d.]+", colour)]
+    if not colour.startswith("rgb") or len(parts) < 3:
+        return 0, 0, 0, 0  # a gradient or pattern: the engine's own, no mark's
+    return parts[0], parts[1], parts[2], parts[3] if len(parts) > 3 else 1.0
+
+
+def marks_of(canvas) -> list[list[float]]:
+    """The boxes of the rectangular marks a canvas shows (bars, columns, tiles): its
+    coloured, visible rectangles (not the grey stripes, the logo or the background)."""
+    found = []
+    for shape in canvas["shapes"]:
+        if not shape["rectangle"]:
+            continue
+        r, g, b, a = _rgba(shape["colour"])
+        if max(r, g, b) - min(r, g, b) > 20 and a * shape["alpha"] > 0.05:
+            found.append(shape["box"])
+    return found
+
+
+def _meets(p, q, slack=0.5) -> bool:
+    """Whether two boxes [left, top, right, bottom] overlap by more than ``slack`` px each way."""
+    return min(p[2], q[2]) - max(p[0], q[0]) > slack and min(p[3], q[3]) - max(p[1], q[1]) > slack
+
+
+def _within(inner, outer, slack=0.5) -> bool:
+    return (
+        inner[0] >= outer[0] - slack
+        and inner[1] >= outer[1] - slack
+        and inner[2] <= outer[2] + slack
+        and inner[3] <= outer[3] + slack
+    )
+
+
+def covered(canvas) -> list[str]:
+    """Texts drawn over what they do not label: a text that reaches into a mark without lying
+    wholly inside it (its own), or into a second mark, or over another text."""
+    marks = marks_of(canvas)
+    texts = [text for text in canvas["texts"] if text["alpha"] > 0.05]
+    problems = []
+    for n, text in enumerate(texts):
+        under = [mark for mark in marks if _meets(text["box"], mark)]
+        if len(under) > 1 or (under and not _within(text["box"], under[0])):
+            problems.append(f"{text['text']!r} is drawn over {len(under)} mark(s)")
+        problems += [
+            f"{text['text']!r} is drawn over {other['text']!r}"
+            for other in texts[n + 1 :]
+            if _meets(text["box"], other["box"]) and overlapping(text["corners"], other["corners"])
+        ]
+    return problems
+
+
+BARLEY = ("barley", "eager")
+
+
+@pytest.fixture(scope="module")
+def barley(tmp_path_factory):
+    """The barley yields of the corpus (six sites, ten varieties: 60 columns side by side)."""
+    from ipyreport import Story
+    from tests.corpus import CASES, source
+
+    folder = tmp_path_factory.mktemp("barley")
+    data = source("barley", "eager", folder)
+    slides = [slide for case in CASES if case.dataset == "barley" for slide in case.build(data)]
+    return Story(data, slides=slides).save_html(folder / "barley.html")
+
+
+def stories(demo, barley):  # noqa: F811
+    return [demo / f"{name}.html" for name in EXAMPLES] + [barley]
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("which", range(len(EXAMPLES) + 1))
+def test_no_text_is_drawn_over_another_mark_or_text(open_file, demo, barley, which, size):  # noqa: F811
+    watch, page = play_boxed(open_file, stories(demo, barley)[which], size)
+    problems = []
+    marks = 0
+    for step in steps(page):
+        for canvas in drawn_boxes(page):
+            marks += len(marks_of(canvas))
+            problems += [f"step {step}: {found}" for found in covered(canvas)]
+    assert marks > 0, "no mark was seen"
+    assert problems == []
+    assert watch.errors == []
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("which", range(len(EXAMPLES) + 1))
+def test_every_chart_text_lies_inside_its_canvas(open_file, demo, barley, which, size):  # noqa: F811
+    watch, page = play_boxed(open_file, stories(demo, barley)[which], size)
+    cut = []
+    for step in steps(page):
+        for canvas in drawn_boxes(page):
+            cut += [
+                f"step {step}: {text['text']!r} at {[round(v) for v in text['box']]}"
+                f" in {canvas['width']}x{canvas['height']}"
+                for text in canvas["texts"]
+                # A glyph's ink may reach a pixel past the box its type is laid out in.
+                if not _within(text["box"], [0, 0, canvas["width"], canvas["height"]], 1.5)
+            ]
+    assert cut == []
+    assert watch.errors == []
+
+
+def go_to(page, slide, step):
+    page.evaluate(f"() => document.getElementById('ipyreport').ipyreport.goTo({slide}, {step})")
+    wait_idle(page)
+
+
+def bars_and_labels(page):
+    """The main chart's marks and all it drew: ``(marks, canvas)``."""
+    canvas = drawn_boxes(page)[0]
+    return marks_of(canvas), canvas
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_on_a_phone_columns_that_would_not_fit_are_drawn_as_bars(open_file, demo, scheme):  # noqa: F811
+    # "Products side by side": 16 columns, four products in each of four regions.
+    seen = {}
+    for size in (PHONE, (1280, 720)):
+        watch = open_file(
+            demo / "sales-overview.html", reduced_motion="reduce", size=size, color_scheme=scheme
+        )
+        page = watch.page
+        page.add_init_script(RECORD_TEXTS)
+        page.add_init_script(RECORD_BOXES)
+        page.reload()
+        wait_ready(page)
+        go_to(page, 2, 2)
+        marks, canvas = bars_and_labels(page)
+        # A value label lines up with a mark: level with a bar, above a column.
+        along = 1 if size == PHONE else 0
+        values = {
+            text["text"]: text["box"]
+            for text in canvas["texts"]
+            if text["text"].startswith("$")
+            and any(
+                mark[along] <= (text["box"][along] + text["box"][along + 2]) / 2 <= mark[along + 2]
+                for mark in marks
+            )
+        }
+        colours = sorted({shape["colour"] for shape in canvas["shapes"] if shape["box"] in marks})
+        alt = page.locator(".ipyreport-alt").text_content()
+        seen[size] = (marks, values, colours, alt)
+        assert watch.errors == []
+    phone, desktop = seen[PHONE], seen[(1280, 720)]
+    assert len(phone[0]) == len(desktop[0]) == 16
+    # On the desktop, columns rise from one baseline; on the phone, bars run from one left edge.
+    assert len({round(mark[3]) for mark in desktop[0]}) == 1
+    assert len({round(mark[0]) for mark in phone[0]}) == 1
+    longest = max(phone[0], key=lambda mark: mark[2] - mark[0])
+    assert longest[2] - longest[0] > 4 * (longest[3] - longest[1])
+    # The same numbers, in the same colours, and the same words.
+    assert set(phone[1]) == set(desktop[1])
+    assert len(phone[1]) == 16
+    assert phone[2] == desktop[2]
+    assert len(phone[2]) == 4
+    assert phone[3] == desktop[3]
+    assert "bar chart" in phone[3]
+    # Each value sits just past the end of its bar, level with it.
+    for text, box in phone[1].items():
+        middle = (box[1] + box[3]) / 2
+        bar = next(mark for mark in phone[0] if mark[1] <= middle <= mark[3])
+        assert 0 <= box[0] - bar[2] <= 12, (text, box, bar)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_on_a_phone_a_treemaps_labels_stay_inside_their_tiles(open_file, demo, scheme):  # noqa: F811
+    watch = open_file(
+        demo / "sales-overview.html", reduced_motion="reduce", size=PHONE, color_scheme=scheme
+    )
+    page = watch.page
+    page.add_init_script(RECORD_TEXTS)
+    page.add_init_script(RECORD_BOXES)
+    page.reload()
+    wait_ready(page)
+    go_to(page, 3, 2)  # "Revenue as area": regions' tiles split by product
+    tiles, canvas = bars_and_labels(page)
+    assert len(tiles) == 16
+    on_tiles = [text for text in canvas["texts"] if any(_meets(text["box"], t) for t in tiles)]
+    inside = [text["text"] for text in on_tiles if any(_within(text["box"], t) for t in tiles)]
+    assert len(inside) >= 2  # the big tiles are named and valued ("Americas $136.2M")
+    assert [text["text"] for text in on_tiles if text["text"] not in inside] == []
+    # A tile too small for its name has none; the key says what its colour is.
+    texts = {text["text"] for text in canvas["texts"]}
+    assert {"Laptops", "Phones", "Tablets", "Accessories"} <= texts
     assert watch.errors == []
