@@ -55,6 +55,7 @@ __all__ = [
     "load",
     "playable",
     "player_height",
+    "repeats_headline",
     "rest_seconds",
     "schema",
     "slide_lengths",
@@ -612,6 +613,35 @@ def heading(slide: Mapping[str, Any], title: str | None, number: int) -> tuple[s
     """
     named = slide.get("title") or title
     return named or f"Slide {number}", bool(named) and slide.get("kind") != "cover"
+
+
+def repeats_headline(title: Any, headline: Any) -> bool:
+    """Whether a chart's title says what the headline above it says, so it is said once.
+
+    Titles compare with spaces at their ends and letter case set aside. The
+    article leaves such a title out of its block, and the player leaves it off
+    the chart (``words.js``'s ``repeatsHeadline`` is the twin).
+
+    Parameters
+    ----------
+    title : str or None
+        The chart's title.
+    headline : str or None
+        The words above the chart: the slide's headline.
+
+    Returns
+    -------
+    bool
+        True when both are words and the same words.
+
+    Examples
+    --------
+    >>> repeats_headline("Revenue by region ", "revenue by Region"), repeats_headline("", "")
+    (True, False)
+    """
+    if not isinstance(title, str) or not isinstance(headline, str) or not title.strip():
+        return False
+    return title.strip().casefold() == headline.strip().casefold()
 
 
 def rest_seconds(document: Mapping[str, Any]) -> list[float]:

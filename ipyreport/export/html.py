@@ -25,7 +25,7 @@ from typing import Any
 from ipyreport import assets
 from ipyreport._errors import IpyreportError
 from ipyreport._version import __version__
-from ipyreport.document import Document, link_to, load
+from ipyreport.document import Document, link_to, load, repeats_headline
 from ipyreport.export._dense import DECODE_JS, encode
 from ipyreport.themes import BACKGROUND, INK
 
@@ -454,11 +454,10 @@ def _markup(document: Document, footer: str, layout: str, prefix: str = "") -> s
             if first == last:
                 titles.append((step.get("config") or {}).get("title"))
             # A chart title that repeats the slide's headline is said once, by the headline.
-            headline = str(slide.get("title") or "").strip().casefold()
             for title in dict.fromkeys(
                 t
                 for t in titles
-                if isinstance(t, str) and t.strip() and t.strip().casefold() != headline
+                if isinstance(t, str) and t.strip() and not repeats_headline(t, slide.get("title"))
             ):
                 words.append(f"<h3>{esc(title)}</h3>")
             said = [text for text in (notes, _own_words(step)) if text]

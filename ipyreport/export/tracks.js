@@ -8,6 +8,7 @@
 
 import * as steps from "../static/steps.js";
 import { NARROW, NARROW_PX, merge } from "./look.js";
+import { repeatsHeadline } from "./words.js";
 
 export const DIMMED = 0.3; // opacity of marks a highlight (or a dashboard click) does not pick
 
@@ -443,6 +444,7 @@ function targetFor(context, on, entry) {
   const next = steps.stepTarget(step, datasets, on.dataset, raw);
   next.target = steps.withColors(next.target, entry, datasets[next.dataset], story.colors, plainMarks);
   next.target = steps.withTimeAxis(next.target, entry, context.shown);
+  next.target = withoutRepeatedTitle(next.target, headlineOver(story, entry));
   on.dataset = next.dataset;
   expectMarks(context, on, entry, next.dataset);
   const narrow = on.element.clientWidth < NARROW_PX;
@@ -455,6 +457,29 @@ function targetFor(context, on, entry) {
   next.target = withKey(context, on, entry, next, narrow);
   next.target = withAxisRoom(context, on, steps.channelSeries(entry, turned ? "x" : "y"), next, narrow);
   return next;
+}
+
+/**
+ * The headline a page shows over `entry`'s chart: its slide's heading, when shown.
+ * @param {StoryDocument} story
+ * @param {Step} entry
+ */
+function headlineOver(story, entry) {
+  const slide = story.slides.find((s) =>
+    /** @type {readonly unknown[]} */ (s.steps).some((step) => step === entry || /** @type {{ charts?: unknown[] }} */ (step).charts?.includes(entry)),
+  );
+  return slide?.headingShown ? slide.heading : null;
+}
+
+/**
+ * `target` with no chart title where its title repeats the headline above the chart:
+ * said once, by the headline (as the article says it).
+ * @param {Next["target"]} target
+ * @param {string | null} headline
+ */
+function withoutRepeatedTitle(target, headline) {
+  const config = /** @type {Record<string, unknown> | undefined} */ (target.config);
+  return config && repeatsHeadline(config.title, headline) ? { ...target, config: /** @type {typeof target.config} */ ({ ...config, title: null }) } : target;
 }
 
 // The room the engine keeps above and below a plot (4.17em and 5.83em), whatever its axes draw there.

@@ -43,3 +43,9 @@ export function topValues(table, said, shown) {
   if (!top.length) return /** @type {string} */ (said.none);
   return say(/** @type {string} */ (said.highest), { measure: isolate(shown.name(table.columns[count])), values: top.join(/** @type {string} */ (said.and)) });
 }
+
+// Whether a chart's title says what the headline above it says (spaces at the ends and
+// letter case set aside), so it is said once: document.repeats_headline's twin.
+const folded = (/** @type {string} */ text) => text.trim().toUpperCase().toLowerCase();
+export const repeatsHeadline = (/** @type {unknown} */ title, /** @type {unknown} */ headline) =>
+  typeof title === "string" && typeof headline === "string" && title.trim() !== "" && folded(title) === folded(headline);

@@ -156,3 +156,31 @@ def test_a_powerpoint_slide_has_the_dek_under_its_title_and_the_source_under_its
     assert source.top + source.height <= deck.slide_height
     assert dek.text_frame.paragraphs[0].font.size > source.text_frame.paragraphs[0].font.size
     assert "Dek" not in {shape.name for shape in deck.slides[1].shapes}
+
+
+@pytest.mark.parametrize("size", [(390, 844), (1280, 720)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_player_leaves_off_a_chart_title_that_repeats_the_headline(open_file, tmp_path, size):
+    chart = presets.chart(kind="column", x="Region", y="Revenue", title="Revenue by region")
+    story = Story(
+        samples.sales(),
+        slides=[
+            Slide(chart, title="Revenue by Region "),
+            Slide(chart, title="Europe leads"),
+        ],
+    )
+    watch = open_file(story.save_html(tmp_path / "same.html"), reduced_motion="reduce", size=size)
+    page = watch.page
+    page.add_init_script(RECORD_TEXTS)
+    page.reload()
+    wait_ready(page)
+    assert page.locator(".ipyreport-title").text_content() == "Revenue by Region "
+    drawn = [text for text, _ in fonts_at_rest(page)]
+    assert "Europe" in drawn  # the chart is drawn...
+    assert "Revenue by region" not in drawn  # ...under the headline that says its title
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "() => document.querySelector('.ipyreport-title').textContent === 'Europe leads'"
+    )
+    wait_ready(page)
+    assert "Revenue by region" in [text for text, _ in fonts_at_rest(page)]
+    assert watch.errors == []

@@ -462,7 +462,13 @@ def document_rules() -> list[dict[str, Any]]:
     and the constants the player is written with (table rows, colours)."""
     from ipyreport import themes
     from ipyreport._plan import MAX_TABLE_ROWS
-    from ipyreport.document import duration_seconds, heading, link_to, rest_seconds
+    from ipyreport.document import (
+        duration_seconds,
+        heading,
+        link_to,
+        repeats_headline,
+        rest_seconds,
+    )
 
     cases: list[dict[str, Any]] = [
         {
@@ -489,6 +495,24 @@ def document_rules() -> list[dict[str, Any]]:
                 cases.append(
                     {"story": title, "slide": slide, "number": 3, "heading": text, "shown": shown}
                 )
+    said = [
+        None,
+        "",
+        "  ",
+        "Sales",
+        " sales ",
+        "SALES",
+        "Sales.",
+        "Straße",
+        "STRASSE",
+        "ΟΔΟΣ",
+        "οδος",
+    ]
+    for title in said:
+        for headline in said:
+            cases.append(
+                {"title": title, "headline": headline, "repeats": repeats_headline(title, headline)}
+            )
     for slide, step in [(1, 1), (3, 1), (3, 2), (12, 48)]:
         cases.append(
             {"position": {"slide": slide - 1, "step": step - 1}, "link": link_to(slide, step)}

@@ -61,6 +61,7 @@ const replay = {
     }
     if ("duration" in c) return steps.durationSeconds(c.duration);
     if ("position" in c) return controllers.linkTo(c.position);
+    if ("repeats" in c) return words.repeatsHeadline(c.title, c.headline);
     // Headings and rests are read from the document, never worked out again in the player.
     return null;
   },

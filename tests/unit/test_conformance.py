@@ -185,6 +185,7 @@ def test_javascript_reads_every_text_as_the_story_did(javascript):
 
 
 def test_javascript_reads_durations_writes_links_and_is_written_with_pythons_constants(javascript):
+    """Also: a chart title that repeats its headline is the same title in both (said once)."""
     inputs = cases("document")
     for case, got in zip(inputs, javascript["document"], strict=True):
         if "constants" in case:
@@ -193,6 +194,8 @@ def test_javascript_reads_durations_writes_links_and_is_written_with_pythons_con
             assert got == case["seconds"], case
         elif "position" in case:
             assert got == case["link"], case
+        elif "repeats" in case:
+            assert got == case["repeats"], case
 
 
 def test_every_slide_is_named_by_one_rule():
