@@ -226,10 +226,11 @@ export function seriesEnds(data, placeholdersFrom, keep) {
 // one as the stretch from the mark before it along the axis, so a mark is drawn
 // only when the one before it has a value too. `previousIn(data)` gives, for a
 // mark's categories, those of the mark before it along `along` (in the data's
-// order of its categories), or null for the first.
+// order of its categories), or null for the first; `step` 1 gives the one after
+// it (null for the last).
 /**
- * The categories of the mark before a mark along a dimension, or null.
- * @typedef {(categories: Categories, along: string) => Categories | null} Previous
+ * The categories of the mark before (or `step` marks on from) a mark along a dimension, or null.
+ * @typedef {(categories: Categories, along: string, step?: number) => Categories | null} Previous
  */
 /**
  * @param {Dataset} data
@@ -238,15 +239,16 @@ export function seriesEnds(data, placeholdersFrom, keep) {
 export function previousIn(data) {
   /** @type {Map<string, Map<string, number>>} */
   const places = new Map();
-  return (categories, along) => {
+  return (categories, along, step = -1) => {
     let place = places.get(along);
     if (!place) {
       place = new Map(categoriesOf(data, along).map((label, at) => [label, at]));
       places.set(along, place);
     }
     const at = place.get(String(categories?.[along]));
-    if (at === undefined || at === 0) return null;
-    return { ...categories, [along]: categoriesOf(data, along)[at - 1] };
+    const labels = categoriesOf(data, along);
+    if (at === undefined || at + step < 0 || at + step >= labels.length) return null;
+    return { ...categories, [along]: labels[at + step] };
   };
 }
 
@@ -352,6 +354,20 @@ export function followMissing(chart, record) {
     const earlier = test && previous ? previous(categories, along) : null;
     return Boolean(earlier && measures.every((measure) => !test?.(earlier, measure)));
   };
+  /**
+   * Whether a line's mark stands alone: the mark after it along `along` has no value of
+   * `measures` in a state either (or there is none), so no stretch leaves it.
+   * @param {Reported | null} test
+   * @param {Previous | null} previous
+   * @param {Categories} categories
+   * @param {string} along
+   * @param {string[]} measures
+   */
+  const gapAfter = (test, previous, categories, along, measures) => {
+    if (!test || !previous || chart.config?.geometry !== "line") return false;
+    const later = previous(categories, along, 1);
+    return !later || measures.every((measure) => !test(later, measure));
+  };
   /** @type {Set<string>} */
   const broken = new Set();
   record.broken = broken;
@@ -363,8 +379,13 @@ export function followMissing(chart, record) {
     const categories = marker.categories ?? {};
     const along = runsAlong(chart, categories);
     if (along && gapBefore(now, before[0], categories, along, measures) && (!moving || gapBefore(from, before[1], categories, along, measures))) {
+      const valued = !measures.every((measure) => missing(marker, measure));
+      if (valued) broken.add(marker.index);
+      // A month with no report on either side is drawn as a dot: it has no stretch to show it.
+      if (valued && gapAfter(now, before[0], categories, along, measures) && (!moving || gapAfter(from, before[1], categories, along, measures))) {
+        dot(event.renderingContext, marker.position?.center);
+      }
       event.renderingContext.globalAlpha = 0;
-      if (!measures.every((measure) => missing(marker, measure))) broken.add(marker.index);
       return;
     }
     if (!measures.every((measure) => missing(marker, measure))) return;
@@ -372,6 +393,21 @@ export function followMissing(chart, record) {
     if (moving && !(coming && measures.every((measure) => !coming(categories, measure)))) return;
     event.renderingContext.globalAlpha = 0;
   });
+}
+
+/**
+ * A dot at `center` in the colour and alpha a line's stretch is about to be drawn with.
+ * @param {CanvasRenderingContext2D} context
+ * @param {import("vizzu").Geom.Point | undefined} center
+ */
+function dot(context, center) {
+  if (!center) return;
+  context.save();
+  context.beginPath();
+  context.arc(center.x, center.y, Math.max(3, context.lineWidth * 1.5), 0, 2 * Math.PI);
+  context.fillStyle = context.strokeStyle;
+  context.fill();
+  context.restore();
 }
 
 /** @param {Dataset} data */

@@ -472,3 +472,42 @@ def test_no_frame_between_draws_a_value_where_none_was_reported(open_file, tmp_p
         months = sorted({mark["categories"]["Month"] for mark in seen["lines", at][1]})
         assert months == calendar, at
     assert watch.errors == []
+
+
+def test_a_month_with_no_report_on_either_side_is_drawn_as_a_dot(open_file, tmp_path):
+    import io
+
+    import numpy as np
+    import pandas as pd
+    from PIL import Image
+
+    from .pages import MARK
+
+    months = pd.date_range("2022-01-01", periods=7, freq="MS")
+    # March and May were not reported: April stands alone, with no stretch in or out.
+    revenue = [10.0, 12.0, None, 15.0, None, 11.0, 13.0]
+    rows = pd.DataFrame({"Month": months, "Revenue": revenue}).dropna()
+    table = encode(rows)
+    story = Story(table, slides=[Slide(presets.chart(table, kind="line", x="Month", y="Revenue"))])
+    watch, page = _open(open_file, story, tmp_path / "alone.html")
+    drawn_at_rest(page)
+    by_month = {mark["categories"]["Month"]: mark for mark in _marks(page)}
+    april = by_month["2022-04-01"]
+    assert april["values"]["Revenue"] == 15.0
+    assert april["broken"]  # no stretch into it...
+    assert not april["seen"]
+    chart = page.locator(".ipyreport-chart canvas").first
+    picture = np.asarray(Image.open(io.BytesIO(chart.screenshot())).convert("RGB")).astype(int)
+
+    def inked(mark):
+        x, y = round(mark["center"]["x"]), round(mark["center"]["y"])
+        around = picture[y - 2 : y + 3, x - 2 : x + 3]
+        return int((np.abs(around - MARK) < 40).all(axis=2).sum())
+
+    # ...yet April is drawn, in the line's colour, as a dot where its value is.
+    assert inked(april) >= 9
+    assert inked(by_month["2022-02-01"]) >= 3  # as a month on the line is
+    # The months with no report stay empty.
+    for gap in ("2022-03-01", "2022-05-01"):
+        assert inked(by_month[gap]) == 0
+    assert watch.errors == []
