@@ -342,32 +342,6 @@ export function followMissing(chart, record) {
   /** @type {Missing} */
   const missing = (marker, measure) => absent(moving ? from : now, marker, measure);
   record.missing = missing;
-  /**
-   * Whether the mark before `categories` along `along` has no value of `measures` in a state.
-   * @param {Reported | null} test
-   * @param {Previous | null} previous
-   * @param {Categories} categories
-   * @param {string} along
-   * @param {string[]} measures
-   */
-  const gapBefore = (test, previous, categories, along, measures) => {
-    const earlier = test && previous ? previous(categories, along) : null;
-    return Boolean(earlier && measures.every((measure) => !test?.(earlier, measure)));
-  };
-  /**
-   * Whether a line's mark stands alone: the mark after it along `along` has no value of
-   * `measures` in a state either (or there is none), so no stretch leaves it.
-   * @param {Reported | null} test
-   * @param {Previous | null} previous
-   * @param {Categories} categories
-   * @param {string} along
-   * @param {string[]} measures
-   */
-  const gapAfter = (test, previous, categories, along, measures) => {
-    if (!test || !previous || chart.config?.geometry !== "line") return false;
-    const later = previous(categories, along, 1);
-    return !later || measures.every((measure) => !test(later, measure));
-  };
   /** @type {Set<string>} */
   const broken = new Set();
   record.broken = broken;
@@ -382,7 +356,7 @@ export function followMissing(chart, record) {
       const valued = !measures.every((measure) => missing(marker, measure));
       if (valued) broken.add(marker.index);
       // A month with no report on either side is drawn as a dot: it has no stretch to show it.
-      if (valued && gapAfter(now, before[0], categories, along, measures) && (!moving || gapAfter(from, before[1], categories, along, measures))) {
+      if (valued && gapAfter(chart, now, before[0], categories, along, measures) && (!moving || gapAfter(chart, from, before[1], categories, along, measures))) {
         dot(event.renderingContext, marker.position?.center);
       }
       event.renderingContext.globalAlpha = 0;
@@ -393,6 +367,35 @@ export function followMissing(chart, record) {
     if (moving && !(coming && measures.every((measure) => !coming(categories, measure)))) return;
     event.renderingContext.globalAlpha = 0;
   });
+}
+
+/**
+ * Whether the mark before `categories` along `along` has no value of `measures` in a state.
+ * @param {Reported | null} test
+ * @param {Previous | null} previous
+ * @param {Categories} categories
+ * @param {string} along
+ * @param {string[]} measures
+ */
+function gapBefore(test, previous, categories, along, measures) {
+  const earlier = test && previous ? previous(categories, along) : null;
+  return Boolean(earlier && measures.every((measure) => !test?.(earlier, measure)));
+}
+
+/**
+ * Whether a line's mark stands alone: the mark after it along `along` has no value of
+ * `measures` in a state either (or there is none), so no stretch leaves it.
+ * @param {Chart} chart
+ * @param {Reported | null} test
+ * @param {Previous | null} previous
+ * @param {Categories} categories
+ * @param {string} along
+ * @param {string[]} measures
+ */
+function gapAfter(chart, test, previous, categories, along, measures) {
+  if (!test || !previous || chart.config?.geometry !== "line") return false;
+  const later = previous(categories, along, 1);
+  return !later || measures.every((measure) => !test(later, measure));
 }
 
 /**
