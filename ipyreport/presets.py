@@ -49,6 +49,7 @@ from typing import Any, ParamSpec, TypeVar
 import numpy as np
 import pyarrow as pa
 
+from ipyreport._describe import words
 from ipyreport._errors import closest
 from ipyreport._filters import check as check_filter
 from ipyreport._filters import check_labels, mask
@@ -1348,8 +1349,9 @@ def _timeline_rows(data: Any, time: str, user: Filter | None) -> tuple[VizzuData
     return vizzu_data, list(whole[time].categories)  # type: ignore[union-attr]
 
 
-# What a moment no row reports says under its title (its marks are absent, not zero).
-_NO_DATA = "No data reported"
+# What a moment no row reports says under its title (its marks are absent, not zero):
+# the words' "unreported", which a story says again in its own language (Story.to_dict).
+_NO_DATA = str(words("en")["unreported"])
 
 
 def _unreported(data: VizzuData, time: str, moments: Sequence[str]) -> set[str]:

@@ -531,6 +531,9 @@ class Story:
         for key in ("subtitle", "caption"):
             if key in texts:
                 result["config"][key] = texts[key].text
+        if result["config"].get("subtitle") == words("en")["unreported"]:
+            # A timeline's moment no row reports says so in the story's language.
+            result["config"]["subtitle"] = words(self.lang)["unreported"]
         if "title" in texts:
             result["config"]["title"] = texts["title"].text
         elif isinstance(title, str):

@@ -385,3 +385,17 @@ def test_a_log_axis_is_called_what_its_measure_is_called():
     assert document["names"]["gdpPercap (log scale)"] == "GDP per person (log scale)"
     x = document["slides"][0]["steps"][0]["config"]["channels"]["x"]
     assert x["title"] == "GDP per person (log scale)"
+
+
+def test_a_moment_no_row_reports_says_so_in_the_storys_language(monkeypatch):
+    from ipyreport import Slide, Story, _describe, story
+
+    english = _describe.words("en")
+    french = {**english, "unreported": "Aucune donnée publiée"}
+    monkeypatch.setattr(story, "words", lambda lang: french if lang == "fr" else english)
+    steps = presets.timeline(MONTHLY, time="Month", x="Team", y="Score")
+    for lang, said in (("en", english["unreported"]), ("fr", "Aucune donnée publiée")):
+        document = Story(MONTHLY, slides=[Slide(*steps)], lang=lang).to_dict()
+        subtitles = [step["config"]["subtitle"] for step in document["slides"][0]["steps"]]
+        assert subtitles[1:4] == ["\u00a0", said, "\u00a0"]
+        assert document["words"]["unreported"] == said
