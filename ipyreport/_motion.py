@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-from ipyreport._plan import Planned, StoryPlan, channel_series
+from ipyreport._plan import Planned, StoryPlan, channel_series, name_and_aggregator
 
 # The seconds a step's transition takes when nothing says otherwise.
 STEP_SECONDS = 1.0
@@ -116,6 +116,184 @@ def _moved(before: Mapping[str, Any], after: Mapping[str, Any], source: str, tar
     )
 
 
+# How long each kind of leg of a staged morph takes, relative to the others.
+_LEG_WEIGHTS = {"unbend": 1.0, "merge": 0.8, "layout": 1.0, "split": 1.0, "bend": 1.0, "label": 0.4}
+# The channels a staged morph's in-between states set (all of them, so none is left as it was).
+_LAYOUT = ("x", "y", "color", "lightness", "size", "noop")
+
+
+def _series(channels: Mapping[str, Any], name: str) -> list[Any]:
+    channel = channels.get(name)
+    entries = channel.get("set") if isinstance(channel, Mapping) else channel
+    return list(entries or ())
+
+
+def _stacking(channels: Mapping[str, Any], dimensions: Collection[str]) -> str | None:
+    """The channel a chart's marks stack along (their sizes add up there): the one axis that
+    holds a measure (columns, bars, a pie's angle), or a treemap's size; None for a scatter
+    or bubble plot (both axes measured), whose marks merged would sit at sums of positions."""
+
+    def measured(name: str) -> bool:
+        return any(
+            name_and_aggregator(entry)[0] not in dimensions for entry in _series(channels, name)
+        )
+
+    axes = [axis for axis in ("x", "y") if measured(axis)]
+    if len(axes) == 1:
+        return axes[0]
+    if not axes and measured("size"):
+        return "size"
+    return None
+
+
+# A pie's layout drawn in cartesian coordinates, on its way to bend or as it unbends: one
+# strip of touching marks across the plot, no axis drawn (a pie draws none).
+_BARE = {
+    "title": None,
+    "axis": False,
+    "labels": False,
+    "ticks": False,
+    "interlacing": False,
+    "guides": False,
+}
+STRIP_STYLE = {"plot": {"marker": {"rectangleSpacing": 0}}}
+
+
+def _strip(config: dict[str, Any]) -> dict[str, Any]:
+    channels = config.get("channels") or {}
+    bare = {axis: {**(channels.get(axis) or {}), **_BARE} for axis in ("x", "y")}
+    return {**config, "channels": {**channels, **bare}, "style": STRIP_STYLE}
+
+
+def _dims(
+    channels: Mapping[str, Any], dimensions: Collection[str], names: Sequence[str] = _LAYOUT
+) -> list[str]:
+    """The dimensions on ``channels`` (those named ``names``), in order, once each."""
+    found = [
+        name_and_aggregator(entry)[0]
+        for name in names
+        for entry in _series(channels, name)
+        if name_and_aggregator(entry)[0] in dimensions
+    ]
+    return list(dict.fromkeys(found))
+
+
+def _stacked(channels: Mapping[str, Any], axis: str, extra: Sequence[str]) -> dict[str, Any]:
+    """``channels`` with the dimensions ``extra`` stacked along ``axis`` too."""
+    result = {name: _series(channels, name) for name in _LAYOUT}
+    result[axis] = [*result[axis], *extra]
+    return result
+
+
+def _legs(
+    before: Mapping[str, Any], after: Mapping[str, Any], dimensions: Collection[str]
+) -> list[tuple[str, dict[str, Any] | None]] | None:
+    """The states a morph between chart kinds passes through, each named by what changes on
+    the way to it, one thing at a time: out of a pie's coordinates (unbend); marks merging
+    into fewer (merge) or splitting into more (split), always where they stack, so each part
+    sits inside the whole it joins, in a colour both charts give the same category (the
+    parent's); the new chart's layout; into a pie's coordinates (bend). The last state is
+    the step's own (``None``). None when the two charts share no category to follow, or
+    their parts cannot stack on the way.
+
+    >>> dims = {"Region", "Product"}
+    >>> shares = {"align": "stretch", "channels": {"x": ["Region"], "y": ["Revenue", "Product"], "color": ["Product"]}}
+    >>> pie = {"coordSystem": "polar", "channels": {"x": ["Revenue", "Region"], "color": ["Region"]}}
+    >>> [name for name, _ in _legs(shares, pie, dims)]
+    ['merge', 'layout', 'bend']
+    >>> treemap = {"channels": {"size": ["Revenue", "Product"], "color": ["Product"], "noop": ["Region"]}}
+    >>> [name for name, _ in _legs(pie, treemap, dims)]
+    ['unbend', 'layout', 'split']
+    """
+    channels_before = before.get("channels") or {}
+    channels_after = after.get("channels") or {}
+    old, new = _dims(channels_before, dimensions), _dims(channels_after, dimensions)
+    if not set(old) & set(new):
+        return None
+    removed = [name for name in old if name not in new]
+    added = [name for name in new if name not in old]
+    stack_before = _stacking(channels_before, dimensions)
+    stack_after = _stacking(channels_after, dimensions)
+
+    def stacks(channels: Mapping[str, Any], axis: str | None, names: Sequence[str]) -> bool:
+        return axis is not None and set(names) <= set(_dims(channels, dimensions, (axis,)))
+
+    def colours(channels: Mapping[str, Any]) -> list[Any]:
+        return [e for e in _series(channels, "color") if name_and_aggregator(e)[0] in dimensions]
+
+    # The colour marks wear in between: the old one while it names a category both charts
+    # draw (a region's parts split in its colour), else the new one if it does, else none.
+    colour = colours(channels_before)
+    if set(_dims({"color": channels_before.get("color")}, dimensions)) & set(removed):
+        colour = [e for e in colours(channels_after) if name_and_aggregator(e)[0] not in added]
+
+    def state(
+        config: Mapping[str, Any],
+        channels: Mapping[str, Any],
+        drop: Collection[str] = (),
+        paint: Sequence[Any] | None = None,
+    ) -> dict[str, Any]:
+        """``config``'s layout in cartesian coordinates, unlabelled, without the dimensions
+        ``drop``, its marks in the in-between colour (or ``paint``)."""
+        kept = {
+            name: [e for e in _series(channels, name) if name_and_aggregator(e)[0] not in drop]
+            for name in _LAYOUT
+        }
+        kept["color"] = list(colour if paint is None else paint)
+        kept["label"] = []
+        # No axis title in between: an axis the marks are leaving or not yet on is not named.
+        result = {
+            "coordSystem": "cartesian",
+            "geometry": config.get("geometry", "rectangle"),
+            "align": config.get("align", "none"),
+            "channels": {
+                name: {"set": entries or None, **({"title": None} if name in ("x", "y") else {})}
+                for name, entries in kept.items()
+            },
+        }
+        return _strip(result) if config.get("coordSystem") == "polar" else result
+
+    legs: list[tuple[str, dict[str, Any] | None]] = []
+    if before.get("coordSystem") == "polar" and after.get("coordSystem") != "polar":
+        legs.append(("unbend", _strip({"coordSystem": "cartesian"})))
+    layout = channels_after
+    if removed:
+        if stacks(channels_before, stack_before, removed):
+            legs.append(("merge", state(before, channels_before, removed)))
+        elif stack_after is not None:
+            # The parts fly to their places in the new chart's stacks, then merge there.
+            layout = _stacked(channels_after, stack_after, removed)
+        else:
+            return None
+    split_early = bool(added) and not stacks(channels_after, stack_after, added)
+    if split_early:
+        # The new chart does not stack its parts (a bubble plot): they split where the old one does.
+        if stack_before is None:
+            return None
+        legs.append(("split", state(before, _stacked(channels_before, stack_before, added))))
+    late = [] if split_early else added
+    legs.append(("layout", state(after, layout, late)))
+    if layout is not channels_after:
+        legs.append(("merge", state(after, channels_after, late)))
+    final = colours(channels_after)
+    if late:
+        # Each new part wears its own colour at once (the player paints a mark by its
+        # category while the colour channel changes).
+        legs.append(("split", state(after, channels_after, paint=final)))
+    polar = after.get("coordSystem") == "polar" and before.get("coordSystem") != "polar"
+    # The step's own state ends the path: a last leg that only unlabels it is that state.
+    if not polar and legs and legs[-1][1] == state(after, channels_after, paint=final):
+        legs[-1] = (legs[-1][0], None)
+    else:
+        legs.append(("bend" if polar else "label", None))
+    path: list[tuple[str, dict[str, Any] | None]] = []
+    for name, config in legs:
+        if path and path[-1][1] == config and config is not None:
+            continue
+        path.append((name, config))
+    return path
+
+
 def stages(
     before: Mapping[str, Any] | None,
     after: Mapping[str, Any],
@@ -123,6 +301,7 @@ def stages(
     *,
     regrouped: bool = False,
     remeasured: bool = False,
+    dimensions: Collection[str] = (),
 ) -> dict[str, Any]:
     """The animation options that stage the change from config ``before`` to ``after``.
 
@@ -152,6 +331,25 @@ def stages(
     if _axes(channels_before) != _axes(channels_after) or (
         regrouped and (polar or remeasured or reshaped)
     ):
+        legs = _legs(before, after, dimensions) if dimensions else None
+        if legs is not None and len(legs) == 1:
+            return options  # the same marks, laid out anew: they move straight there
+        if legs is not None:
+            # A morph the eye can follow one change at a time (see _legs): the marks pass
+            # through each in-between state, each leg eased and short, the whole in ``seconds``.
+            weights = [_LEG_WEIGHTS[name] for name, _ in legs]
+            via = []
+            for (_, config), weight in zip(legs, weights, strict=True):
+                leg: dict[str, Any] = {
+                    "animation": {"duration": round(seconds * weight / sum(weights), 3)}
+                }
+                if config is not None:
+                    style = config.pop("style", None)
+                    leg["config"] = config
+                    if style is not None:
+                        leg["style"] = style
+                via.append(leg)
+            return {"duration": seconds, "via": via}
         # Nothing to follow mark by mark: one chart fades out as the other fades in, and
         # the coordinates and shapes switch in between, so no mark is seen bent or warped
         # (bars of countries morphed into an area of months pass through frames of no mark).
@@ -193,6 +391,7 @@ def staged(
     *,
     regrouped: bool = False,
     remeasured: bool = False,
+    dimensions: Collection[str] = (),
 ) -> dict[str, Any]:
     """A step's animation options as the player plays them: its own, completed.
 
@@ -215,6 +414,7 @@ def staged(
         STEP_SECONDS if seconds is None else seconds,
         regrouped=regrouped,
         remeasured=remeasured,
+        dimensions=dimensions,
     )
     return {**result, **{key: own[key] for key in _WHOLE if key in own and key != "duration"}}
 
@@ -265,6 +465,7 @@ def animations(plan: StoryPlan) -> dict[tuple[int, int | None, int], dict[str, A
                 played.item.animation,
                 regrouped=old[0] != dims,
                 remeasured=sorted(old[1]) != sorted(measures),
+                dimensions={*old[0], *dims},
             )
             before = planned
     return result

@@ -120,16 +120,17 @@ export function picture(root, slide, board, { titled = false, band: high = 0 }) 
  *   currentBoard: () => Board | undefined,
  *   boardFor: (slide: number) => Promise<Board>,
  *   targetFor: (on: Track, entry: import("./document").Step) => import("./tracks.js").Next,
+ *   keyframesOf: (next: import("./tracks.js").Next) => import("vizzu").Anim.Keyframes | null,
  *   refused: (error: unknown) => Promise<void>,
  * }} Context
  */
 
 /**
  * The step at `target` started paused on every chart it moves, the player standing on it.
- * @param {Pick<Context, "store" | "story" | "positions" | "main" | "boardFor" | "targetFor">} context
+ * @param {Pick<Context, "store" | "story" | "positions" | "main" | "boardFor" | "targetFor" | "keyframesOf">} context
  * @param {number} target
  */
-async function pausedAt({ store, story, positions, main, boardFor, targetFor }, target) {
+async function pausedAt({ store, story, positions, main, boardFor, targetFor, keyframesOf }, target) {
   const { slide: s, step: k } = positions[target];
   const board = isBoard(story.slides[s]) ? await boardFor(s) : null;
   const tracks = isCover(story.slides[s]) ? [] : board ? board.tracks.filter((on) => on.entries[k]) : [main];
@@ -142,7 +143,8 @@ async function pausedAt({ store, story, positions, main, boardFor, targetFor }, 
     if (!entry) continue; // nothing to play (the tracks kept above all have a step here)
     on.at = at;
     const next = targetFor(on, entry);
-    const animation = animate(on.chart, next.target, { ...next.options, playState: "paused" });
+    const staged = keyframesOf(next);
+    const animation = staged ? animate(on.chart, staged, { playState: "paused" }) : animate(on.chart, next.target, { ...next.options, playState: "paused" });
     // A refused step rejects the animation and is never activated: race the two.
     const control = await Promise.race([animation.activated, animation.then(() => null)]);
     // The seconds a step's transition takes (the engine's default: one).

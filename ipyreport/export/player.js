@@ -414,7 +414,7 @@ export async function start(options) {
   store.subscribe((state, previous) => {
     for (const controller of controllers) controller.update?.(state, previous);
   });
-  const pictures = capturing({ root, store, story, positions, main, ...board, targetFor: engines.targetFor, refused: move.refused });
+  const pictures = capturing({ root, store, story, positions, main, ...board, targetFor: engines.targetFor, keyframesOf: engines.keyframesOf, refused: move.refused });
 
   // Stop everything this player started: timers, listeners outside its own
   // element, the presenter's window, and every chart engine it made. A

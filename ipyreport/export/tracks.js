@@ -456,6 +456,8 @@ function targetFor(context, on, entry) {
   if (turned) next.target = turn(next.target);
   next.target = withKey(context, on, entry, next, narrow);
   next.target = withAxisRoom(context, on, steps.channelSeries(entry, turned ? "x" : "y"), next, narrow);
+  // A phone's bars turned sideways play as one move: the in-between states are drawn upright.
+  if (turned) next.via = null;
   return next;
 }
 
@@ -721,6 +723,15 @@ function keyHeight(key, width, size) {
 }
 
 /**
+ * The keyframes of a staged step (see steps.keyframes), null for a step played as one move.
+ * @param {Context} context
+ * @param {Next} next
+ */
+function keyframesOf({ story, datasets, plainMarks }, next) {
+  return steps.keyframes(next, datasets[next.dataset], story.colors, plainMarks);
+}
+
+/**
  * Play `entry` on the track (`options`: the animation's, 0 for none).
  * @param {Context} context
  * @param {Track} on
@@ -735,8 +746,11 @@ async function apply(context, on, entry, options) {
     if (!("filter" in entry) && on.filter) entry = { ...entry, filter: on.filter };
   }
   const next = targetFor(context, on, entry);
-  const animation = reducedMotion.matches || options === 0 ? 0 : { ...next.options, ...(options ?? {}) };
-  await animate(on.chart, next.target, animation);
+  const moving = !(reducedMotion.matches || options === 0);
+  // A step played straight from the one before goes through its in-between states, if staged.
+  const staged = moving && options === undefined ? keyframesOf(context, next) : null;
+  if (staged) await animate(on.chart, staged);
+  else await animate(on.chart, next.target, moving ? { ...next.options, ...(options ?? {}) } : 0);
   placeNote(on);
 }
 
@@ -778,6 +792,8 @@ export function tracks(context) {
     track: (element, entries, options) => track(context, element, entries, options),
     /** @type {(on: Track, entry: Step) => Next} */
     targetFor: (on, entry) => targetFor(context, on, entry),
+    /** @type {(next: Next) => import("vizzu").Anim.Keyframes | null} */
+    keyframesOf: (next) => keyframesOf(context, next),
     /** @type {(on: Track, entry: Step, options?: 0 | { duration: number }) => Promise<void>} */
     apply: (on, entry, options) => apply(context, on, entry, options),
     /** @type {(on: Track, k: number, options?: { instant?: boolean }) => Promise<void>} */

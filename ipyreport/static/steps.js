@@ -515,8 +515,11 @@ export function compileFilter(spec, data, raw = new Map()) {
 /** A target as the engine takes it: a step's data, config and style. @typedef {import("vizzu").LazyTarget & { style?: object }} Target */
 /**
  * A step as the engine plays it: its target state, animation options and dataset.
- * @typedef {{ target: Target, options: import("vizzu").Anim.Options, dataset: string }} Next
+ * A staged step (see `_motion.py`) also passes through in-between states (`via`): each a
+ * config the marks reach with its own options, the last leg (no config) reaching the target.
+ * @typedef {{ target: Target, options: import("vizzu").Anim.Options, dataset: string, via: Leg[] | null }} Next
  */
+/** One leg of a staged step: the state it reaches (none: the step's own), in what style, how. @typedef {{ config?: Record<string, unknown>, style?: Record<string, unknown>, animation?: import("vizzu").Anim.Options }} Leg */
 
 // The animate() target and options for one step. `datasets` maps dataset
 // ids to prepared Vizzu data; `current` is the id the chart holds now.
@@ -540,7 +543,38 @@ export function stepTarget(step, datasets, current, raw = new Map()) {
   if ("filter" in step) update.filter = step.filter ? compileFilter(step.filter, data, raw) : null;
   // The engine takes a filter alone, keeping its data (its types ask for the series too).
   if (Object.keys(update).length) target.data = /** @type {import("vizzu").Data.Set} */ (update);
-  return { target, options: /** @type {import("vizzu").Anim.Options} */ (step.animation ?? {}), dataset: datasetId };
+  const { via, ...options } = step.animation ?? {};
+  return {
+    target,
+    options: /** @type {import("vizzu").Anim.Options} */ (options),
+    dataset: datasetId,
+    via: Array.isArray(via) && via.length ? /** @type {Leg[]} */ (via) : null,
+  };
+}
+
+/**
+ * The keyframes a staged step plays (null: it is played as one move): each in-between
+ * state of `next.via` with the step's style (its layout at once) in the colours the
+ * story gives that state's colour dimension, then the step's own target.
+ * @param {Next} next
+ * @param {Dataset} data
+ * @param {StoryDocument["colors"] | undefined} colors
+ * @param {string | null} [plain]
+ * @returns {import("vizzu").Anim.Keyframes | null}
+ */
+export function keyframes(next, data, colors, plain = null) {
+  if (!next.via) return null;
+  const style = next.target.style ?? {};
+  const { colorPalette: _, ...marker } = style.plot?.marker ?? {};
+  return next.via.map((leg) => {
+    const options = leg.animation ?? {};
+    if (!leg.config) return { target: next.target, options };
+    const config = /** @type {NonNullable<Target["config"]>} */ (leg.config);
+    const step = /** @type {Step} */ ({ config });
+    const own = /** @type {import("vizzu").Styles.Chart} */ (leg.style ?? {});
+    const kept = { ...style, plot: { ...style.plot, ...own.plot, marker: { ...marker, ...own.plot?.marker } } };
+    return { target: withColors({ config, style: kept }, step, data, colors, plain), options };
+  });
 }
 
 /** A step's config as the engine reads it (the document keeps it as the author wrote it). @param {Step} step */
