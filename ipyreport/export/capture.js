@@ -2,9 +2,8 @@
 // Capture: pictures of what the viewer sees, for PDF handouts and video.
 // `snapshot` reads the charts where they stand; `captureStart`/`captureNext`
 // play the next step paused and read it frame by frame, at exact points.
-import * as steps from "../static/steps.js";
-import { isBoard, isCover, part } from "./chrome.js";
-import { animate, redraw } from "./tracks.js";
+import { isCover, part } from "./chrome.js";
+import { redraw } from "./tracks.js";
 
 /** @typedef {import("./controllers.js").Position} Position */
 /** @typedef {import("./store.js").Store} Store */
@@ -109,48 +108,68 @@ export function picture(root, slide, board, { titled = false, band: high = 0 }) 
   return canvas.toDataURL("image/png");
 }
 
-/** @typedef {{ on: Track, animation: any, control: any, seconds: number }} Playing */
+/**
+ * A chart's move being recorded (its control, the seconds it lasts, whether it
+ * grows from nothing), and the promise of the chart being there (at rest, its
+ * note placed) once it is played to its end.
+ * @typedef {import("./tracks.js").Move & { on: Track, there: Promise<void>, done: boolean }} Playing
+ */
 /**
  * @typedef {{
  *   root: HTMLElement,
  *   store: Store,
  *   story: StoryDocument,
  *   positions: Position[],
- *   main: Track,
  *   currentBoard: () => Board | undefined,
- *   boardFor: (slide: number) => Promise<Board>,
- *   targetFor: (on: Track, entry: import("./document").Step) => import("./tracks.js").Next,
- *   keyframesOf: (next: import("./tracks.js").Next) => import("vizzu").Anim.Keyframes | null,
+ *   begin: (target: number, recording: { paused: (on: Track) => import("./tracks.js").Paused }) => Promise<{ drawing: { on: Track, there: Promise<void> }[] }>,
  *   refused: (error: unknown) => Promise<void>,
  * }} Context
  */
 
 /**
- * The step at `target` started paused on every chart it moves, the player standing on it.
- * @param {Pick<Context, "store" | "story" | "positions" | "main" | "boardFor" | "targetFor" | "keyframesOf">} context
+ * The step at `target` started as the player starts it (the same tracks, the
+ * same set-up, the same drawing hooks), every chart's move paused at its
+ * start; the player stands on that step.
+ * @param {Pick<Context, "begin">} context
  * @param {number} target
+ * @returns {Promise<Playing[]>}
  */
-async function pausedAt({ store, story, positions, main, boardFor, targetFor, keyframesOf }, target) {
-  const { slide: s, step: k } = positions[target];
-  const board = isBoard(story.slides[s]) ? await boardFor(s) : null;
-  const tracks = isCover(story.slides[s]) ? [] : board ? board.tracks.filter((on) => on.entries[k]) : [main];
-  const at = board ? k : target;
-  store.dispatch({ type: "arrived", index: target });
-  /** @type {Playing[]} */
-  const playing = [];
-  for (const on of tracks) {
-    const entry = on.entries[at];
-    if (!entry) continue; // nothing to play (the tracks kept above all have a step here)
-    on.at = at;
-    const next = targetFor(on, entry);
-    const staged = keyframesOf(next);
-    const animation = staged ? animate(on.chart, staged, { playState: "paused" }) : animate(on.chart, next.target, { ...next.options, playState: "paused" });
-    // A refused step rejects the animation and is never activated: race the two.
-    const control = await Promise.race([animation.activated, animation.then(() => null)]);
-    // The seconds a step's transition takes (the engine's default: one).
-    playing.push({ on, animation, control, seconds: steps.durationSeconds(entry?.animation?.duration) ?? 1 });
+async function pausedAt({ begin }, target) {
+  /** @type {Map<Track, Promise<import("./tracks.js").Move>>} */
+  const held = new Map();
+  /** @param {Track} on */
+  const paused = (on) => {
+    /** @type {import("./tracks.js").Paused} */
+    let hand = () => {};
+    held.set(on, new Promise((resolve) => (hand = resolve)));
+    return /** @type {import("./tracks.js").Paused} */ ((move) => hand(move));
+  };
+  const { drawing } = await begin(target, { paused });
+  // Each chart's move is handed over paused, or the chart is already there
+  // (nothing to move, or drawn at once); a refused step rejects.
+  const moves = await Promise.all(drawing.map(({ on, there }) => Promise.race([held.get(on), there.then(() => null)])));
+  return drawing.flatMap(({ on, there }, i) => {
+    const move = moves[i];
+    return move ? [{ on, ...move, there, done: false }] : [];
+  });
+}
+
+/**
+ * A move at `share` of its own seconds: sought there, or once its time is
+ * up, played to its end and come to rest (as the player's chart does). Its
+ * chart draws the frame either way, so every frame is drawn whole.
+ * @param {Playing} move
+ * @param {number} share
+ */
+async function bring(move, share) {
+  if (share < 1) move.control.seek(`${share * 100}%`);
+  else if (!move.done) {
+    move.done = true;
+    move.control.seek("100%");
+    move.control.play();
+    await move.there;
   }
-  return playing;
+  redraw(move.on.chart);
 }
 
 /** @param {Context} context */
@@ -158,10 +177,12 @@ export function capturing(context) {
   const { root, store, story, positions, currentBoard, refused } = context;
   const snapshot = (options = {}) => picture(root, story.slides[positions[store.state.index].slide], currentBoard(), options);
 
-  // Frame-accurate capture (video): play the step after the current one
-  // paused, seek through it, and read the charts at each of `count` + 1
-  // evenly spaced points; the player then stands on that step. On a
-  // dashboard every chart moves by the same clock; a shorter one rests at its end.
+  // Frame-accurate capture (video): start the step after the current one as
+  // the player does, its moves paused, seek through them, and read the charts
+  // at each of `count` + 1 evenly spaced points; the player then stands on that
+  // step. On a dashboard every chart moves by the same clock; a shorter move
+  // is played to its end when its time is up, so that chart comes to rest
+  // (values written, shares and gaps drawn) while the others still move.
   //
   // `captureStart` begins it and `captureNext(n)` reads the next `n` frames
   // (none once all are read), so a long step streams to the recorder a few
@@ -191,20 +212,15 @@ export function capturing(context) {
     if (!running) return [];
     const { playing, longest, count, titled, band } = running;
     const frames = [];
+    const tick = longest / count;
     for (; frames.length < n && running.frame <= count; running.frame += 1) {
-      for (const { on, control, seconds: own } of playing) {
-        control.seek(`${Math.min(100, ((running.frame / count) * longest * 100) / own)}%`);
-        redraw(on.chart);
-      }
+      const seconds = running.frame * tick;
+      // A chart growing from nothing is never recorded empty: its first frame is half a frame in.
+      const at = (/** @type {Playing} */ move) => (move.grows && running?.frame === 0 ? tick / 2 : seconds);
+      await Promise.all(playing.map((move) => bring(move, at(move) / move.seconds)));
       frames.push(snapshot({ titled, band }));
     }
-    if (running.frame > count) {
-      running = null;
-      for (const { control, animation } of playing) {
-        control.play();
-        await animation;
-      }
-    }
+    if (running.frame > count) running = null;
     return frames;
   }
 

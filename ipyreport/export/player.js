@@ -125,6 +125,23 @@ async function stage({ Vizzu, story, root, store }) {
   return { datasets, raw, reducedMotion, shown, engines };
 }
 
+/** A recording takes every chart's move paused (see tracks.js). @typedef {{ paused?: (on: Track) => import("./tracks.js").Paused }} Recording */
+/**
+ * Start drawing position `target` (its dashboard made on first visit): each
+ * chart it shows, and the promise of that chart being there.
+ * @param {{ store: Store, story: StoryDocument, positions: Position[], main: Track, engines: Engines, board: Dashboards }} context
+ * @param {number} target
+ * @param {Recording} [recording]
+ */
+async function begin({ store, story, positions, main, engines, board }, target, { paused } = {}) {
+  const { slide: s, step: k } = positions[target];
+  const made = isBoard(story.slides[s]) ? await board.boardFor(s) : null;
+  store.dispatch({ type: "arrived", index: target });
+  const shown = made ? made.tracks : isCover(story.slides[s]) ? [] : [main];
+  const at = made ? k : target;
+  return { made, drawing: shown.map((on) => ({ on, there: engines.show(on, at, { paused: paused?.(on) }) })) };
+}
+
 // Moves: where the story goes. `go(target)` (0-based) resolves once the
 // player rests: the target on screen, or (when the viewer asked for another
 // place meanwhile) the last place asked for.
@@ -161,18 +178,17 @@ function moves({ store, story, positions, main, engines, board, explore }) {
     Object.assign(main, { at: -1, filter: null, extra: null });
   }
 
+  /** @type {(target: number, recording?: Recording) => ReturnType<typeof begin>} */
+  const starting = (target, recording) => begin({ store, story, positions, main, engines, board }, target, recording);
+
   // Draw position `target`, saying so on screen if the engine refuses it.
   /** @param {number} target */
   async function draw(target) {
     explore.stop();
     try {
-      const { slide: s, step: k } = positions[target];
-      const made = isBoard(story.slides[s]) ? await board.boardFor(s) : null;
-      store.dispatch({ type: "arrived", index: target });
-      if (made) {
-        await Promise.all(made.tracks.map((on) => engines.show(on, k)));
-        if (made.selection) board.describeBoard(made);
-      } else if (!isCover(story.slides[s])) await engines.show(main, target);
+      const { made, drawing } = await starting(target);
+      await Promise.all(drawing.map(({ there }) => there));
+      if (made?.selection) board.describeBoard(made);
     } catch (error) {
       if (store.state.destroyed) return; // its view closed while it drew: nobody to tell
       console.error("ipyreport: could not show this step", error);
@@ -210,7 +226,7 @@ function moves({ store, story, positions, main, engines, board, explore }) {
   // Relative moves count from where the viewer is heading, so three quick
   // presses move three steps even while an animation runs.
   const here = () => store.state.pending ?? store.state.index;
-  return { go, refused, running, forward: () => go(here() + 1), back: () => go(here() - 1) };
+  return { go, begin: starting, refused, running, forward: () => go(here() + 1), back: () => go(here() - 1) };
 }
 
 /**
@@ -414,7 +430,7 @@ export async function start(options) {
   store.subscribe((state, previous) => {
     for (const controller of controllers) controller.update?.(state, previous);
   });
-  const pictures = capturing({ root, store, story, positions, main, ...board, targetFor: engines.targetFor, keyframesOf: engines.keyframesOf, refused: move.refused });
+  const pictures = capturing({ root, store, story, positions, currentBoard: board.currentBoard, begin: move.begin, refused: move.refused });
 
   // Stop everything this player started: timers, listeners outside its own
   // element, the presenter's window, and every chart engine it made. A

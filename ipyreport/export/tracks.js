@@ -732,13 +732,26 @@ function keyframesOf({ story, datasets, plainMarks }, next) {
 }
 
 /**
- * Play `entry` on the track (`options`: the animation's, 0 for none).
+ * Where a recording (a video) takes a transition: it starts paused on its first
+ * frame, and `paused` is handed its control, the seconds it lasts and whether the
+ * chart `grows` from nothing (its first entry), to seek through it and play it to
+ * its end; the chart draws every frame, and comes to rest, with its own hooks, as
+ * it does in front of a viewer.
+ * @typedef {{ control: import("vizzu").AnimControl, seconds: number, grows: boolean }} Move
+ * @typedef {(move: Move) => void} Paused
+ */
+
+/**
+ * Play `entry` on the track (`options`: the animation's, 0 for none). A
+ * recorded transition (`paused`) plays whatever the page's motion preference:
+ * the viewer of a video is not the page's.
  * @param {Context} context
  * @param {Track} on
  * @param {Step} entry
  * @param {0 | { duration: number }} [options]
+ * @param {Paused} [paused]
  */
-async function apply(context, on, entry, options) {
+async function apply(context, on, entry, options, paused) {
   const { reducedMotion } = context;
   if (on.renewable && clashes(context, on.dataset, entry.data ?? "main")) {
     await renew(context, on);
@@ -746,11 +759,21 @@ async function apply(context, on, entry, options) {
     if (!("filter" in entry) && on.filter) entry = { ...entry, filter: on.filter };
   }
   const next = targetFor(context, on, entry);
-  const moving = !(reducedMotion.matches || options === 0);
+  const moving = !(options === 0 || (reducedMotion.matches && !paused));
   // A step played straight from the one before goes through its in-between states, if staged.
   const staged = moving && options === undefined ? keyframesOf(context, next) : null;
-  if (staged) await animate(on.chart, staged);
-  else await animate(on.chart, next.target, moving ? { ...next.options, ...(options ?? {}) } : 0);
+  const pausing = paused ? { playState: /** @type {const} */ ("paused") } : {};
+  const running = staged
+    ? animate(on.chart, staged, pausing)
+    : animate(on.chart, next.target, moving ? { ...next.options, ...(options ?? {}), ...pausing } : 0);
+  if (paused && moving) {
+    // A refused step rejects the animation and is never activated: race the two.
+    const control = await Promise.race([running.activated, running.then(() => undefined)]);
+    // The seconds a step's transition takes (the engine's default: one), as the recorder's plan counts them.
+    const seconds = steps.durationSeconds(options ? options.duration : entry.animation?.duration) ?? 1;
+    if (control) paused({ control, seconds, grows: false });
+  }
+  await running;
   placeNote(on);
 }
 
@@ -760,12 +783,14 @@ async function apply(context, on, entry, options) {
  * entry that fixes the whole chart, so a jump never leaves it half-drawn.
  * A chart's first entry is drawn at once: from an empty chart the engine
  * would fade every mark in from nothing, through frames with no mark to see.
+ * A recording (`paused`, see Paused) takes the last move paused, and a chart's
+ * first entry too: a video shows the marks growing over the step's seconds.
  * @param {Context} context
  * @param {Track} on
  * @param {number} k
- * @param {{ instant?: boolean }} [options]
+ * @param {{ instant?: boolean, paused?: Paused }} [options]
  */
-async function show(context, on, k, { instant = false } = {}) {
+async function show(context, on, k, { instant = false, paused } = {}) {
   const last = lastAt(on.entries, k);
   if (last < 0 || last === on.at) return;
   const fresh = on.at < 0;
@@ -779,7 +804,11 @@ async function show(context, on, k, { instant = false } = {}) {
     }
   }
   on.at = last;
-  await apply(context, on, /** @type {Step} */ (on.entries[last]), instant || fresh ? 0 : direct ? undefined : { duration: 0.4 });
+  // A recorded chart grows in over its step's own time, as one move.
+  const growing = { duration: steps.durationSeconds(on.entries[last]?.animation?.duration) ?? 1 };
+  const options = instant || (fresh && !paused) ? 0 : fresh ? growing : direct ? undefined : { duration: 0.4 };
+  const held = paused && fresh ? (/** @type {Move} */ move) => paused({ ...move, grows: true }) : paused;
+  await apply(context, on, /** @type {Step} */ (on.entries[last]), options, held);
 }
 
 /**
@@ -792,11 +821,9 @@ export function tracks(context) {
     track: (element, entries, options) => track(context, element, entries, options),
     /** @type {(on: Track, entry: Step) => Next} */
     targetFor: (on, entry) => targetFor(context, on, entry),
-    /** @type {(next: Next) => import("vizzu").Anim.Keyframes | null} */
-    keyframesOf: (next) => keyframesOf(context, next),
     /** @type {(on: Track, entry: Step, options?: 0 | { duration: number }) => Promise<void>} */
     apply: (on, entry, options) => apply(context, on, entry, options),
-    /** @type {(on: Track, k: number, options?: { instant?: boolean }) => Promise<void>} */
+    /** @type {(on: Track, k: number, options?: { instant?: boolean, paused?: Paused }) => Promise<void>} */
     show: (on, k, options) => show(context, on, k, options),
     /** @type {(on: Track) => Promise<void>} */
     renew: (on) => renew(context, on),

@@ -1,8 +1,10 @@
 """A story as a video (MP4) or an animated GIF, recorded frame by frame.
 
-The player plays each transition paused and seeks through it, reading the
-chart at every frame, so the result is smooth and identical however slow
-the machine is (no screen recording against the clock). The first step is
+The player starts each transition as it does on screen (the same charts, set
+up and drawn by the same code: values written at rest, shares, gaps where
+data is missing), paused, and seeks through it, reading the charts at every
+frame, so the result is smooth, what a viewer sees, and identical however
+slow the machine is (no screen recording against the clock). The first step is
 held, then every transition plays at its own duration and its end is held,
 each step as long as play mode rests on it (the document's ``rests``: a
 step's, slide's or story's ``hold``), unless ``hold`` sets one for all. MP4 is encoded with the ffmpeg that ``imageio-ffmpeg``

@@ -320,10 +320,13 @@ export function followMissing(chart, record) {
     ahead = test;
     before[2] = previous;
   };
+  let first = true;
   listen(chart, "animation-begin", () => {
-    from = now;
+    // A chart's first state grows from nothing: its marks are read as the state they grow into.
+    from = first ? ahead : now;
     now = ahead;
-    [before[1], before[0]] = [before[0], before[2]];
+    [before[1], before[0]] = [first ? before[2] : before[0], before[2]];
+    first = false;
     moving = true;
   });
   listen(chart, "animation-complete", () => {
