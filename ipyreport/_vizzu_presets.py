@@ -156,7 +156,7 @@ PRESETS: dict[str, VizzuPreset] = {
             "label": ("dividedBy",),
         }
     ),
-    "heatmap": _p({"x": ("x",), "y": ("y",), "lightness": ("lightness",)}),
+    "heatmap": _p({"x": ("x",), "y": ("y",), "lightness": ("lightness",), "label": ("lightness",)}),
     "bubble": _p({"color": ("color",), "size": ("size",), "label": ("color",)}, geometry="circle"),
     "stackedBubble": _p({"color": ("color",), "size": ("size", "stackedBy")}, geometry="circle"),
 }

@@ -1238,7 +1238,7 @@ function followShape(chart) {
  * How a chart's labels are drawn: `before(event)` runs just before a mark's label
  * is drawn; a value label is written in `ink` on a halo of `paper`.
  * A bar with no value where others have one says `noData` (the story's words) in `soft` ink.
- * @typedef {{ before?: (event: MarkerLabelDraw) => void, ink?: string, paper?: string, soft?: string, noData?: string }} LabelOptions
+ * @typedef {{ before?: (event: MarkerLabelDraw) => void, ink?: string, paper?: string, soft?: string, noData?: string, onMark?: boolean }} LabelOptions
  */
 /**
  * @param {MarkerLabelDraw} event
@@ -1301,7 +1301,7 @@ function drawEnd(event, marker, text, frame, { before, ink, paper }) {
 /**
  * A mark drawn in the frame: its categories and values, its box on the canvas
  * (rectangles of a cartesian chart; else null), its centre and whether it shows.
- * @typedef {{ categories: Categories, values: Record<string, unknown>, box: Box | null, center: { x: number, y: number } | null, seen: boolean }} FrameMark
+ * @typedef {{ categories: Categories, values: Record<string, unknown>, box: Box | null, center: { x: number, y: number } | null, seen: boolean, colour: string }} FrameMark
  */
 /** @typedef {Map<string, FrameMark>} FrameMarks */
 
@@ -1335,6 +1335,7 @@ function followFrameMarks(chart, shown) {
       box,
       center: marker.position?.center ?? null,
       seen: context.globalAlpha > 0.01,
+      colour: String(context.fillStyle),
     });
     if (box && mekko(chart, shown)) {
       event.preventDefault();
@@ -1612,7 +1613,7 @@ function drawLabel(event, frame, group, text, anchor, halo, shift = 0, avoid = [
     context.lineJoin = "round";
     context.strokeText(text, x, innerRect.pos.y);
     context.fillStyle = halo.ink;
-  }
+  } else if (halo?.ink && halo.onMark) context.fillStyle = halo.ink;
   context.fillText(text, x, innerRect.pos.y);
   context.restore();
 }
@@ -1773,6 +1774,11 @@ function drawMarkerLabel(event, labels) {
   /** @param {string} m */
   const missing = (m) => missingIn(record, marker, m);
   const absent = Boolean(known && measures.length && measures.every(missing));
+  if (known && labels.chart && heatMap(labels.chart, shown, shape)) {
+    const values = measures.filter((m) => !missing(m)).map((m) => shown.bare(m, known.values[m]));
+    drawHeatValue(event, labels, absent ? options.noData ?? "" : values.join(" "), absent ? options.soft ?? options.ink : undefined);
+    return;
+  }
   if (absent && saysNoData(labels, marker)) {
     const names = known ? dims.map((d) => shown.label(d, known.categories[d])) : [];
     placeMarkerLabel(event, labels, [...names, options.noData].join(" "), { ...options, ink: options.soft ?? options.ink });
@@ -1812,6 +1818,62 @@ function drawMarkerLabel(event, labels) {
     return;
   }
   placeMarkerLabel(event, labels, text, options);
+}
+
+/**
+ * Whether the chart is a heat map: cells along two category axes, shaded by a measure.
+ * @param {Chart} chart
+ * @param {Shown} shown
+ * @param {Shape} shape
+ */
+function heatMap(chart, shown, shape) {
+  const flat = (chart.config?.geometry ?? "rectangle") === "rectangle" && chart.config?.coordSystem !== "polar";
+  return flat && (shape.now.lightness ?? []).some(shown.isMeasure) && ["x", "y"].every((axis) => !(shape.now[axis] ?? []).some(shown.isMeasure));
+}
+
+// A heat map's cell says its value (the key on top names the unit) at rest, where it fits
+// inside its cell, in whichever ink reads better on the cell's shade; in motion, or in a cell
+// too small for it, it is left out (the table and tooltip say it).
+const CELL_PADDING = 3;
+/**
+ * @param {MarkerLabelDraw} event
+ * @param {Labels} labels
+ * @param {string} text
+ * @param {string} [ink] its ink when not the one that reads best on its cell (a cell with no value is not drawn)
+ */
+function drawHeatValue(event, labels, text, ink) {
+  const marker = event.target?.parent;
+  const mark = marker ? labels.marks().get(marker.index) : undefined;
+  const box = mark?.box;
+  const width = event.renderingContext.measureText(text).width;
+  const height = event.detail.innerRect.size.y;
+  const fits = box && width + 2 * CELL_PADDING <= box[2] - box[0] && height + CELL_PADDING <= box[3] - box[1];
+  if (labels.shape.moving || !mark || !fits || !text) {
+    event.preventDefault();
+    return;
+  }
+  placeMarkerLabel(event, labels, text, { ...labels.options, ink: ink ?? readableOn(mark.colour), paper: undefined, onMark: true });
+}
+
+// The two inks a value on a shaded cell is written in: the light theme's text colour and white.
+const CELL_INKS = ["#1d2430", "#ffffff"];
+/**
+ * Of CELL_INKS, the one with the higher contrast (WCAG's ratio) on `paint`.
+ * @param {string} paint
+ */
+export function readableOn(paint) {
+  const [r, g, b] = channelsOf(paint) ?? [255, 255, 255];
+  /** @param {number[]} rgb */
+  const luminance = (rgb) => {
+    const [R, G, B] = rgb.map((v) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * R + 0.7152 * G + 0.0722 * B;
+  };
+  const cell = luminance([r, g, b]);
+  const ratio = (/** @type {string} */ ink) => {
+    const other = luminance(/** @type {number[]} */ (channelsOf(ink)?.slice(0, 3)));
+    return (Math.max(cell, other) + 0.05) / (Math.min(cell, other) + 0.05);
+  };
+  return ratio(CELL_INKS[0]) >= ratio(CELL_INKS[1]) ? CELL_INKS[0] : CELL_INKS[1];
 }
 
 /**

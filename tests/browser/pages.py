@@ -29,7 +29,7 @@ RECORD_TEXTS = """(() => {
 })();"""
 
 # Where each text and each coloured shape of a chart's last frame went, per canvas, in its
-# pixels (CSS pixels at a device pixel ratio of 1, as the tests run): every fillText's box (measureText's ink box, through the canvas's transform) and
+# pixels (CSS pixels at a device pixel ratio of 1, as the tests run): every fillText's box (measureText's ink box, through the canvas's transform) and colour (``ink``), and
 # every filled path's bounding box with its colour and whether it is a rectangle. A fill over the whole canvas (the
 # engine's background) starts the canvas's frame again. Read it with drawn_boxes().
 RECORD_BOXES = """(() => {
@@ -75,7 +75,7 @@ RECORD_BOXES = """(() => {
     const corners = points(this, [[x - m.actualBoundingBoxLeft, y - m.actualBoundingBoxAscent],
       [x + m.actualBoundingBoxRight, y - m.actualBoundingBoxAscent], [x + m.actualBoundingBoxRight, y + m.actualBoundingBoxDescent],
       [x - m.actualBoundingBoxLeft, y + m.actualBoundingBoxDescent]]);
-    if (String(text).trim()) frameOf(this.canvas).texts.push({ text: String(text), corners, box: around(corners), alpha: this.globalAlpha });
+    if (String(text).trim()) frameOf(this.canvas).texts.push({ text: String(text), corners, box: around(corners), alpha: this.globalAlpha, ink: String(this.fillStyle) });
     return fillText.call(this, text, x, y, ...rest);
   };
   // The engine draws a frame off screen, then copies it onto the canvas in the page.

@@ -184,3 +184,97 @@ def test_the_player_leaves_off_a_chart_title_that_repeats_the_headline(open_file
     wait_ready(page)
     assert "Revenue by region" in [text for text, _ in fonts_at_rest(page)]
     assert watch.errors == []
+
+
+def _luminance(colour: str) -> float:
+    """WCAG's relative luminance of a canvas colour ("#rrggbb" or "rgba(r, g, b, a)")."""
+    if colour.startswith("#"):
+        rgb = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    else:
+        rgb = [float(part) for part in colour[colour.index("(") + 1 : -1].split(",")[:3]]
+    linear = [
+        v / 255 / 12.92 if v / 255 <= 0.03928 else ((v / 255 + 0.055) / 1.055) ** 2.4 for v in rgb
+    ]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    low, high = sorted((_luminance(a), _luminance(b)))
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("size", [(390, 844), (1280, 720)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_a_heat_maps_cells_say_their_values_where_they_fit_in_a_readable_ink(
+    open_file, tmp_path, size, scheme
+):
+    import duckdb
+
+    from ipyreport.formats import Display
+
+    from .pages import RECORD_BOXES, drawn_boxes
+
+    sales = samples.sales()
+    cells = presets.chart(sales, kind="heatmap", x="Region", y="Units", color="Product")
+    months = presets.chart(sales, kind="heatmap", x="Month", y="Units", color="Region")
+    story = Story(sales, slides=[Slide(cells, title="Units"), Slide(months, title="By month")])
+    path = story.save_html(tmp_path / "heat.html")
+    watch = open_file(path, reduced_motion="reduce", size=size, color_scheme=scheme)
+    page = watch.page
+    page.add_init_script(RECORD_TEXTS)
+    page.add_init_script(RECORD_BOXES)
+    page.reload()
+    wait_ready(page)
+    display = Display.of(story.to_dict())
+    totals = (
+        duckdb.connect()
+        .sql("SELECT Region, Product, sum(Units) FROM sales GROUP BY ALL")
+        .fetchall()
+    )
+    expected = sorted(display.number("Units", total) for _, _, total in totals)
+    (drawn,) = drawn_boxes(page)
+    cells_drawn = [shape for shape in drawn["shapes"] if shape["rectangle"]]
+
+    def cell_of(text):
+        left, top, right, bottom = text["box"]
+        return [
+            shape
+            for shape in cells_drawn
+            if shape["box"][0] <= left
+            and right <= shape["box"][2]
+            and shape["box"][1] <= top
+            and bottom <= shape["box"][3]
+        ]
+
+    values = [text for text in drawn["texts"] if text["text"] in expected and cell_of(text)]
+    # Each region and product's cell says its total, in the story's format, inside the cell...
+    assert sorted(text["text"] for text in values) == expected
+    for text in values:
+        (cell,) = cell_of(text)
+        # ...in the ink of the two (dark text, white) that reads better on the cell's shade.
+        ink = _contrast(text["ink"], cell["colour"])
+        assert ink >= 3.0, (text, cell)
+        assert ink >= _contrast(
+            "#1d2430" if text["ink"] == "#ffffff" else "#ffffff", cell["colour"]
+        )
+    # Months are cells too narrow for a number: none is written over its neighbours.
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "() => document.querySelector('.ipyreport-title').textContent === 'By month'"
+    )
+    wait_ready(page)
+    (drawn,) = drawn_boxes(page)
+    cells_drawn = [shape for shape in drawn["shapes"] if shape["rectangle"]]
+
+    def overlaps(text, shape):
+        (left, top, right, bottom), (start, high, end, low) = text["box"], shape["box"]
+        return left < end - 1 and start + 1 < right and top < low - 1 and high + 1 < bottom
+
+    crossing = [
+        text["text"]
+        for text in drawn["texts"]
+        if any(overlaps(text, cell) for cell in cells_drawn) and not cell_of(text)
+    ]
+    assert crossing == []
+    assert len(cells_drawn) > 100  # the months' cells were drawn
+    assert watch.errors == []
