@@ -1588,6 +1588,8 @@ function drawLabel(event, frame, group, text, anchor, halo, shift = 0, avoid = [
     const inside = left >= 0 && top >= 0 && right <= clientWidth && bottom <= clientHeight;
     // A level title that starts before the canvas starts at its edge instead.
     if (!axis && left < 0 && b === 0 && c === 0) shift -= left / a;
+    // A mark's label the canvas would cut is left out (the table and tooltip say it).
+    else if (group === "marker" && !inside) return;
     else if (!axis || inside) break;
     else if (words.length < 2) return;
     else {
@@ -1821,6 +1823,19 @@ function drawMarkerLabel(event, labels) {
 }
 
 /**
+ * Whether `point` (canvas pixels) lies outside the chart's cartesian plot, by more than a pixel.
+ * @param {Chart} chart
+ * @param {import("vizzu").Geom.Point | undefined} point
+ */
+function outsidePlot(chart, point) {
+  const flat = chart.config?.coordSystem !== "polar";
+  const plot = point && flat ? canvasBox(chart, { pos: { x: 0, y: 0 }, size: { x: 1, y: 1 } }, true) : null;
+  if (!point || !plot) return false;
+  const [left, top, right, bottom] = plot;
+  return point.x < left - 1 || point.x > right + 1 || point.y < top - 1 || point.y > bottom + 1;
+}
+
+/**
  * Whether the chart is a heat map: cells along two category axes, shaded by a measure.
  * @param {Chart} chart
  * @param {Shown} shown
@@ -1886,6 +1901,11 @@ export function readableOn(paint) {
  */
 function placeMarkerLabel(event, labels, text, options) {
   const marker = event.target?.parent;
+  // A mark outside the plot (a zoom's far-out points) is not seen: nor is its name.
+  if (labels.chart && outsidePlot(labels.chart, marker?.position?.center)) {
+    event.preventDefault();
+    return;
+  }
   options.before?.(event);
   const { outerRect, innerRect, align } = event.detail;
   const left = outerRect.transform[0][2] + innerRect.pos.x;
