@@ -76,6 +76,7 @@ export const DIMMED = 0.3; // opacity of marks a highlight (or a dashboard click
  *   crossFilter: ((on: Track, datasetId: string) => Filter | null) | null,
  *   keyDimension: string,
  *   key: steps.Key | null,
+ *   keyBefore?: steps.Key | null,
  *   keySize: number,
  *   scale?: string,
  *   compact: boolean,
@@ -310,11 +311,12 @@ async function engineIn({ Vizzu, store }, element) {
  * @param {Track} on
  */
 function furnish(context, on) {
-  const { story, shown, ink } = context;
+  const { story, shown, ink, plainMarks } = context;
   steps.followMissing(on.chart, on);
   followMarks(on);
   steps.readableLabels(on.chart, shown, on, {
     ...ink,
+    ...(plainMarks ? { neutral: plainMarks } : {}),
     noData: typeof story.words?.no_data === "string" ? story.words.no_data : undefined,
     before: (/** @type {ChartEvents["plot-marker-label-draw"]} */ event) => {
       if (pointedOut(on, event.target?.parent)) event.renderingContext.globalAlpha *= DIMMED;
@@ -405,7 +407,7 @@ async function renew(context, on) {
   on.element.replaceChildren();
   on.chart = await engineIn(context, on.element);
   on.note = noteIn(on.element);
-  Object.assign(on, { dataset: null, styled: false, pointing: null, ringed: null, marks: [], pointedAt: [], keyDimension: "", key: null, scale: "", room: ENGINE_ROOM });
+  Object.assign(on, { dataset: null, styled: false, pointing: null, ringed: null, marks: [], pointedAt: [], keyDimension: "", key: null, keyBefore: null, scale: "", room: ENGINE_ROOM });
   furnish(context, on);
 }
 
@@ -684,6 +686,8 @@ function withKey({ story, datasets, raw, shown }, on, entry, next, narrow) {
   const config = /** @type {Record<string, unknown>} */ ({ ...(target.config ?? {}) });
   // A compact chart coloured by the categories along its axis names them there, not twice.
   const named = on.compact && Boolean(keyed) && onAxis(keyed, config, on.chart);
+  // The key shown until now gives way to this one as the marks' colours do (see steps.drawKey).
+  on.keyBefore = on.key;
   on.key = key && key.entries.length > 1 && !named ? key : null;
   // A chart coloured by a measure shows its scale in the key's place, the plot keeping its width.
   const measure = steps.scaleMeasure(entry, shown);

@@ -289,6 +289,7 @@ function runsAlong(chart, categories) {
  *   ends?: Ends | null,
  *   drawnLabels: DrawnLabel[],
  *   key?: Key | null,
+ *   keyBefore?: Key | null,
  *   keySize?: number,
  *   scaleRange?: { measure: string, low: number, high: number, from: string, to: string },
  * }} ChartRecord
@@ -782,20 +783,39 @@ export function layKey(key, width, measure, size) {
 
 /**
  * Draw the chart's key (record.key) in the top of its plot's box, each label kept with the frame's texts.
+ * While the chart moves from another key (record.keyBefore), the keys change as the marks'
+ * colours do (see keepColours): the old one fades out in the move's first half, the new one
+ * fades in in its second, so the key never names colours the marks do not wear yet.
  * @param {ChartEvents["plot-area-draw"]} event
- * @param {{ record: ChartRecord, frame: () => Frame, shown: Shown }} labels
+ * @param {{ record: ChartRecord, frame: () => Frame, shown: Shown, shape: Shape }} labels
  * @param {{ x: number, y: number, width: number }} box the plot's box: its left, top and width
  * @param {{ size: number, ink: string, family: string }} type
  */
-function drawKey(event, { record, frame, shown }, box, type) {
-  const key = record.key;
-  if (!key) return;
-  const context = event.renderingContext;
-  if (key.scale) {
-    drawScaleKey(context, key.scale, { record, frame, shown }, box, type);
-    return;
+function drawKey(event, { record, frame, shown, shape }, box, type) {
+  let [key, share] = [record.key, 1];
+  const before = record.keyBefore;
+  if (shape.moving && before !== undefined && JSON.stringify(before) !== JSON.stringify(key)) {
+    const stage = colourStage(shape.progress);
+    [key, share] = [stage.now ? key : before, stage.share];
   }
+  if (!key || share <= 0) return;
+  const context = event.renderingContext;
   context.save();
+  context.globalAlpha *= share;
+  if (key.scale) drawScaleKey(context, key.scale, { record, frame, shown }, box, type);
+  else drawEntries(context, key, frame, box, type);
+  context.restore();
+}
+
+/**
+ * Draw a key's entries, each a round swatch and its label, in rows in the top of the plot's box.
+ * @param {CanvasRenderingContext2D} context
+ * @param {Key} key
+ * @param {() => Frame} frame
+ * @param {{ x: number, y: number, width: number }} box
+ * @param {{ size: number, ink: string, family: string }} type
+ */
+function drawEntries(context, key, frame, box, type) {
   context.font = `${type.size}px ${type.family}`;
   const { placed } = layKey(key, box.width, (text) => context.measureText(text).width, type.size);
   const drawn = frame().get("legend") ?? [];
@@ -816,7 +836,6 @@ function drawKey(event, { record, frame, shown }, box, type) {
     drawn.push({ corners: [[start, top], [start + width, top], [start + width, top + type.size], [start, top + type.size]], text: label });
   }
   frame().set("legend", drawn);
-  context.restore();
 }
 
 // A scale key's strip is this many sizes long, and half a size high.
@@ -1033,6 +1052,8 @@ export function display(story) {
     // Whether the story gives `dimension`'s categories their colours.
     /** @param {string} dimension */
     colours: (dimension) => Boolean(story.colors?.[dimension]),
+    // Every colour the story gives a category, once each.
+    palette: () => [...new Set(Object.values(story.colors ?? {}).flatMap((own) => Object.values(own)))],
     /**
      * Whether `dimension` is a run of months longer than a year (first-of-month dates):
      * its axis reads by year, a tick for each month, not a label for each.
@@ -1150,28 +1171,132 @@ function repaint(paint, colour) {
   return `rgba(${r}, ${g}, ${b}, ${engine[3]})`;
 }
 
+// The colour marks go through while their colours change meaning, when the player is
+// given none (a story whose categories own no colours): a mid grey.
+const NEUTRAL = "#8c8c8c";
+
+/**
+ * `from` mixed with `to`, `share` of the way (0: `from`; 1: `to`), as "#rrggbb".
+ * @param {string} from
+ * @param {string} to
+ * @param {number} share
+ */
+function mix(from, to, share) {
+  const [a, b] = [channelsOf(from), channelsOf(to)];
+  if (!a || !b) return share < 0.5 ? from : to;
+  const part = Math.min(1, Math.max(0, share));
+  const hex = (/** @type {number} */ k) => Math.round(a[k] + (b[k] - a[k]) * part).toString(16).padStart(2, "0");
+  return `#${hex(0)}${hex(1)}${hex(2)}`;
+}
+
+// How near (in red, green and blue) a fading mark may come to another category's colour.
+const APART = 24;
+// Greys a fading mark may go through in place of the neutral, light to dark.
+const GREYS = ["#b4b4b4", "#a0a0a0", "#787878", "#646464", "#c8c8c8", "#505050"];
+
+/**
+ * How near the straight way from `from` to `to` (in red, green and blue) comes to `colour`.
+ * @param {number[]} from
+ * @param {number[]} to
+ * @param {number[]} colour
+ */
+function nearest(from, to, colour) {
+  const way = [0, 1, 2].map((k) => to[k] - from[k]);
+  const length = way.reduce((sum, part) => sum + part * part, 0);
+  const along = length ? Math.min(1, Math.max(0, [0, 1, 2].reduce((sum, k) => sum + (colour[k] - from[k]) * way[k], 0) / length)) : 0;
+  return Math.hypot(...[0, 1, 2].map((k) => from[k] + along * way[k] - colour[k]));
+}
+
+/**
+ * The grey a mark fades through from `from` to `to` (either null: that end is the grey):
+ * `neutral`, unless the way there or on passes near another category's colour (`palette`),
+ * which would read as that category for a moment; then the first of GREYS whose way does not,
+ * or, where every way passes near one, the grey whose way keeps farthest from them.
+ * @param {string | null} from
+ * @param {string | null} to
+ * @param {string} neutral
+ * @param {string[]} palette
+ */
+function throughGrey(from, to, neutral, palette) {
+  const colours = palette.map(channelsOf).filter((colour) => colour !== null);
+  const ends = [from, to].map((end) => (end ? channelsOf(end) : null)).filter((end) => end !== null);
+  // How near each way comes to a colour other than its own end's (and those that already
+  // read as that end's, APART or nearer to it).
+  /** @param {number[]} middle */
+  const closest = (middle) =>
+    Math.min(
+      Infinity,
+      ...ends.flatMap((end) => colours.filter((colour) => Math.hypot(...[0, 1, 2].map((k) => colour[k] - end[k])) >= APART).map((colour) => nearest(end, middle, colour))),
+    );
+  let [best, room] = [neutral, -1];
+  for (const grey of [neutral, ...GREYS]) {
+    const middle = channelsOf(grey);
+    const apart = middle ? closest(middle) : -1;
+    if (apart >= APART) return grey;
+    if (apart > room) [best, room] = [grey, apart];
+  }
+  return best;
+}
+
+/**
+ * Where a move that changes what colours mean stands (`progress`: 0 to 1): in its first
+ * half the colours of before fade out (`share` of them still shown), in its second the
+ * colours of now fade in.
+ * @param {number} progress
+ */
+function colourStage(progress) {
+  const at = Math.min(1, Math.max(0, progress));
+  return at < 0.5 ? { now: false, share: 1 - 2 * at } : { now: true, share: 2 * at - 1 };
+}
+
 // While the colour channel changes (a region's bars split into products), the engine blends
 // one palette into the other, so a mark would wear another category's colour for a moment.
-// In motion, each mark wears its own category's colour — of the dimension coloured now, else
-// of the one coloured before — and a mark of neither (a total) a neutral grey.
-// `colouring()` gives whether the chart moves, and the colour channel's series now and before.
+// In motion, when one dimension's colours give way to another's (sites to varieties), or to
+// none, no colour may take a new meaning while the old one is on screen: each mark goes from
+// its own category's colour of the dimension coloured before (a part split from a whole
+// wears the whole's, which it carries) to `neutral` (the colour of marks coloured by
+// nothing) in the move's first half, and from `neutral` to its own colour of the dimension
+// coloured now in the second (through another grey where the way to `neutral` passes near a
+// third category's colour); a mark of neither stays neutral, and the key changes at the same
+// moments (see drawKey). Other moves in colour (to or from a measure's colours) give each
+// mark its own category's colour — of the dimension coloured now, else before — and a mark
+// of neither a grey. `colouring()` gives whether the chart moves, how far the move is (0 to
+// 1), and the colour channel's series now and before.
 /**
  * @param {Chart} chart
  * @param {Shown} shown
- * @param {() => { moving: boolean, now: string[], before: string[] }} colouring
+ * @param {() => { moving: boolean, progress: number, now: string[], before: string[] }} colouring
+ * @param {string} neutral
  */
-function keepColours(chart, shown, colouring) {
+function keepColours(chart, shown, colouring, neutral) {
+  // The grey each way from one colour to another goes through (see throughGrey).
+  /** @type {Map<string, string>} */
+  const greys = new Map();
   listen(chart, "plot-marker-draw", (event) => {
-    const { moving, now, before } = colouring();
+    const { moving, progress, now, before } = colouring();
     if (!moving || JSON.stringify(now) === JSON.stringify(before)) return;
     const categories = event.target?.categories ?? {};
     const context = event.renderingContext;
-    const own = [...now, ...before]
-      .filter((dimension) => dimension in categories)
-      .map((dimension) => shown.colour(dimension, categories[dimension]))
-      .find(Boolean);
-    context.fillStyle = repaint(String(context.fillStyle), own);
-    context.strokeStyle = repaint(String(context.strokeStyle), own);
+    /** @param {string[]} dimensions */
+    const own = (dimensions) =>
+      dimensions
+        .filter((dimension) => dimension in categories)
+        .map((dimension) => shown.colour(dimension, categories[dimension]))
+        .find(Boolean) ?? null;
+    // Colour by one of the story's dimensions, or by nothing (marks in `neutral`).
+    const plain = (/** @type {string[]} */ dimensions) => !dimensions.length || dimensions.some((dimension) => shown.colours(dimension));
+    let colour = own([...now, ...before]);
+    if (plain(now) && plain(before)) {
+      const stage = colourStage(progress);
+      const [from, to] = [own(before), own(now)];
+      const ways = `${from} ${to}`;
+      if (!greys.has(ways)) greys.set(ways, throughGrey(from, to, neutral, shown.palette()));
+      // Marks coloured by nothing before or after are drawn in `neutral` then: they fade from or to it.
+      const grey = now.length && before.length ? /** @type {string} */ (greys.get(ways)) : neutral;
+      colour = mix(grey, (stage.now ? to : from) ?? grey, stage.share);
+    }
+    context.fillStyle = repaint(String(context.fillStyle), colour);
+    context.strokeStyle = repaint(String(context.strokeStyle), colour);
   });
 }
 
@@ -1191,6 +1316,7 @@ function keepColours(chart, shown, colouring) {
  *   rested: string | null | undefined,
  *   realigned: boolean,
  *   moving: boolean,
+ *   progress: number,
  *   cartesian?: boolean,
  *   restedCartesian?: boolean,
  * }} Shape
@@ -1202,14 +1328,20 @@ function keepColours(chart, shown, colouring) {
 function followShape(chart) {
   // `before` and `rested` are what the chart showed when it last came to rest.
   /** @type {Shape} */
-  const shape = { now: {}, before: {}, align: null, rested: undefined, realigned: false, moving: false, cartesian: true };
+  const shape = { now: {}, before: {}, align: null, rested: undefined, realigned: false, moving: false, progress: 1, cartesian: true };
   /** @param {import("vizzu").Data.SeriesDescriptor} entry */
   const key = (entry) => (entry.aggregator && entry.aggregator !== "sum" ? `${entry.aggregator}(${entry.name})` : entry.name);
   listen(chart, "animation-begin", () => {
     shape.moving = true;
+    shape.progress = 0;
+  });
+  // How far the move is (0 to 1), as the engine reckons it before drawing each frame.
+  listen(chart, "update", (event) => {
+    shape.progress = event.detail.progress;
   });
   listen(chart, "animation-complete", () => {
     shape.moving = false;
+    shape.progress = 1;
     [shape.before, shape.rested, shape.restedCartesian] = [shape.now, shape.align, shape.cartesian];
   });
   listen(chart, "draw-begin", () => {
@@ -1238,7 +1370,8 @@ function followShape(chart) {
  * How a chart's labels are drawn: `before(event)` runs just before a mark's label
  * is drawn; a value label is written in `ink` on a halo of `paper`.
  * A bar with no value where others have one says `noData` (the story's words) in `soft` ink.
- * @typedef {{ before?: (event: MarkerLabelDraw) => void, ink?: string, paper?: string, soft?: string, noData?: string, onMark?: boolean }} LabelOptions
+ * Marks whose colours change meaning go through `neutral` (see keepColours).
+ * @typedef {{ before?: (event: MarkerLabelDraw) => void, ink?: string, paper?: string, soft?: string, noData?: string, onMark?: boolean, neutral?: string }} LabelOptions
  */
 /**
  * @param {MarkerLabelDraw} event
@@ -2012,8 +2145,9 @@ function drawScaleLabel(event, { shown, shape, frame }, channel, { axis, group, 
  */
 export function readableLabels(chart, shown, record, options = {}) {
   const shape = followShape(chart);
+  const colouring = () => ({ moving: shape.moving, progress: shape.progress, now: shape.now.color ?? [], before: shape.before.color ?? [] });
+  keepColours(chart, shown, colouring, options.neutral ?? NEUTRAL);
   /** @type {Labels} */
-  keepColours(chart, shown, () => ({ moving: shape.moving, now: shape.now.color ?? [], before: shape.before.color ?? [] }));
   const labels = { chart, shown, record, shape, frame: followFrames(chart, record), marks: followFrameMarks(chart, shown), options };
   listen(chart, "plot-marker-label-draw", (event) => drawMarkerLabel(event, labels));
   listen(chart, "plot-axis-label-draw", (event) => {

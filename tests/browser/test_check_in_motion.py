@@ -1,6 +1,8 @@
 """The story checker and the player agree: what ``ipyreport check`` says of a transition
 (a chart left empty in between, a key that covers a phone's chart, a colour another
-category wore) is what the player then draws, and a story it passes draws none of it."""
+category wore) is what the player then draws, and a story it passes draws none of it.
+Where the checker warns of colours that come to mean something else, the player still
+keeps each colour to one meaning while the marks move."""
 
 from __future__ import annotations
 
@@ -10,9 +12,18 @@ import pytest
 
 from ipyreport import Slide, Story, encode, presets, samples
 from ipyreport._key import NARROW_SIZE, PHONE_PLOT_PX, rows_of
+from tests.corpus import CASES, source
 
 from .pages import RECORD_TEXTS, drawn_at_rest, wait_ready
-from .test_motion import MOMENTS, RECORD_MARKS, blank_frames, borrowed_colours, play
+from .test_motion import (
+    MOMENTS,
+    RECORD_MARKS,
+    blank_frames,
+    borrowed_colours,
+    colours_changing_meaning,
+    play,
+    unkeyed_colours,
+)
 
 SALES = encode(samples.sales())
 FORMATS = {"Revenue": "$"}
@@ -73,13 +84,76 @@ def regions_then_countries(**options) -> Story:
     )
 
 
-def test_the_colour_the_checker_names_is_the_one_the_player_paints(moving, tmp_path):
+def test_the_colour_the_checker_names_is_worn_once_the_old_meaning_has_gone(moving, tmp_path):
     story = regions_then_countries()
     [finding] = story.check()
     assert "Australia (Country) wears the colour Americas (Region) had" in finding.message
-    borrowed = borrowed_colours(play(moving, "borrowed", story, tmp_path))
-    # The stacks are of channels and countries: Australia's, in each channel.
-    assert any("'Country': 'Australia'} in Americas's colour" in found for found in borrowed)
+    played = play(moving, "borrowed", story, tmp_path)
+    # At rest Australia's stacks (one in each channel) wear the Americas' blue, as the checker says...
+    [step] = played.frames
+    australia = {
+        m["paint"] for m in step.rest["marks"] if m["categories"].get("Country") == "Australia"
+    }
+    assert australia == {"#4171cd"}
+    # ...but the regions' blue leaves the screen first: the marks go through a neutral.
+    assert borrowed_colours(played) == []
+    assert colours_changing_meaning(played) == []
+    assert unkeyed_colours(played) == []
+
+
+def barley_by_site_then_by_variety(folder) -> Story:
+    """Barley's yields stacked by site, then grouped by variety (tests/corpus.py): six sites
+    and ten varieties outnumber the palette, so four varieties wear sites' colours."""
+    data = source("barley", "eager", folder)
+    cases = [
+        next(c for c in CASES if c.dataset == "barley" and c.preset == preset)
+        for preset in ("stacked_bar", "grouped_column")
+    ]
+    return Story(data, slides=[slide for case in cases for slide in case.build(data)])
+
+
+def test_a_new_colour_dimension_takes_the_old_ones_colours_only_through_a_neutral(moving, tmp_path):
+    story = barley_by_site_then_by_variety(tmp_path)
+    # The checker names the colours that come round again...
+    [finding] = story.check()
+    assert (finding.slide, finding.kind) == (2, "colors")
+    assert "No. 462 (variety) wears the colour University Farm (site) had" in finding.message
+    played = play(moving, "barley", story, tmp_path)
+    # ...and in motion no site's colour comes to mean a variety while the sites' are shown.
+    assert colours_changing_meaning(played) == []
+    assert borrowed_colours(played) == []
+    # Half way, the marks wear no category's colour: neither a site's nor a variety's.
+    [step] = played.frames
+    owned = {colour.lower() for colours in story.colors.values() for colour in colours.values()}
+    halfway = {m["paint"] for m in step.marks[MOMENTS[1]] if m["alpha"] > 0}
+    assert halfway
+    assert not halfway & owned
+
+
+def test_the_key_changes_as_the_marks_colours_do(moving, tmp_path):
+    """Region columns stacked by product: the key of products comes in as the marks take
+    the products' colours, not while they still wear the regions'."""
+    story = Story(
+        SALES,
+        slides=[
+            Slide(
+                presets.chart(kind="column", x="Region", y="Revenue", color="Region", label=False)
+            ),
+            Slide(
+                presets.chart(
+                    kind="stacked_column", x="Region", y="Revenue", color="Product", label=False
+                )
+            ),
+        ],
+        formats=FORMATS,
+    )
+    played = play(moving, "keyed", story, tmp_path)
+    assert unkeyed_colours(played) == []
+    # The key is read in motion: the regions' first, then the products'.
+    [step] = played.frames
+    first, last = step.keys[MOMENTS[0]], step.keys[MOMENTS[-1]]
+    assert {entry["text"] for entry in first} >= {"Americas", "Europe"}
+    assert {entry["text"] for entry in last} >= {"Laptops", "Phones"}
 
 
 def test_countries_in_colours_of_their_own_wear_no_regions_colour(moving, tmp_path):

@@ -8,7 +8,7 @@ import pytest
 from ipyreport import Dashboard, Filter, Slide, Story, encode, presets, samples
 from ipyreport._key import KEY, lay_key
 from ipyreport.cli import main
-from tests.corpus import CASES, MODES
+from tests.corpus import CASES, MODES, source
 
 SALES = encode(samples.sales())
 
@@ -359,6 +359,24 @@ def test_marks_that_split_into_categories_wearing_a_parents_colour_are_named():
         "things: as the marks split and merge, and after, Australia (Country) wears the colour "
         "Americas (Region) had; keep one colour dimension across these steps, or give each its own "
         "colours (Story colors=)"
+    ]
+
+
+def test_a_dimension_whose_colours_come_round_to_the_last_ones_is_named(tmp_path):
+    # Barley's six sites take six colours, its ten varieties the other six and then the
+    # sites' again: No. 462, the seventh variety, comes out in University Farm's blue.
+    data = source("barley", "eager", tmp_path)
+    cases = [
+        next(c for c in CASES if c.dataset == "barley" and c.preset == preset)
+        for preset in ("stacked_bar", "grouped_column")
+    ]
+    story = Story(data, slides=[slide for case in cases for slide in case.build(data)])
+    assert story.colors["variety"]["No. 462"] == story.colors["site"]["University Farm"]
+    assert [str(f) for f in checked(story)] == [
+        "slide 2, step 1: colours switch from site to variety, so the same colours now mean other "
+        "things: as the marks split and merge, and after, No. 462 (variety) wears the colour "
+        "University Farm (site) had; keep one colour dimension across these steps, or give each "
+        "its own colours (Story colors=)"
     ]
 
 
