@@ -1434,7 +1434,7 @@ function drawEnd(event, marker, text, frame, { before, ink, paper }) {
 /**
  * A mark drawn in the frame: its categories and values, its box on the canvas
  * (rectangles of a cartesian chart; else null), its centre and whether it shows.
- * @typedef {{ categories: Categories, values: Record<string, unknown>, box: Box | null, center: { x: number, y: number } | null, seen: boolean, colour: string }} FrameMark
+ * @typedef {{ categories: Categories, values: Record<string, unknown>, box: Box | null, center: { x: number, y: number } | null, seen: boolean, colour: string, slice: import("vizzu").Geom.Rect | null }} FrameMark
  */
 /** @typedef {Map<string, FrameMark>} FrameMarks */
 
@@ -1469,6 +1469,8 @@ function followFrameMarks(chart, shown) {
       center: marker.position?.center ?? null,
       seen: context.globalAlpha > 0.01,
       colour: String(context.fillStyle),
+      // A polar chart's mark (a pie's slice) as the engine gives it: angle along x, radius along y.
+      slice: chart.config?.coordSystem === "polar" && event.detail.relative ? event.detail.rect : null,
     });
     if (box && mekko(chart, shown)) {
       event.preventDefault();
@@ -1699,8 +1701,9 @@ function swapped({ now, before }) {
  * @param {LabelOptions | null} halo
  * @param {number} [shift] pixels to move the text along its line
  * @param {Box[]} [avoid]
+ * @param {(corners: Corners) => boolean} [within] where the text must lie (its mark's slice)
  */
-function drawLabel(event, frame, group, text, anchor, halo, shift = 0, avoid = []) {
+function drawLabel(event, frame, group, text, anchor, halo, shift = 0, avoid = [], within = () => true) {
   event.preventDefault();
   const context = event.renderingContext;
   const { outerRect, innerRect } = event.detail;
@@ -1732,7 +1735,7 @@ function drawLabel(event, frame, group, text, anchor, halo, shift = 0, avoid = [
     }
   }
   const [left, top, right, bottom] = boxAround(corners);
-  if (avoid.some(([l, t, r, b]) => left < r && l < right && top < b && t < bottom)) return;
+  if (avoid.some(([l, t, r, b]) => left < r && l < right && top < b && t < bottom) || !within(corners)) return;
   const drawn = frame.get(group) ?? [];
   // Axis labels keep a few pixels apart, so a long axis reads as words, not a fence.
   const gap = axis ? 4 : 1;
@@ -2050,7 +2053,34 @@ function placeMarkerLabel(event, labels, text, options) {
   const shift = beside && center && left + width > room ? center.x - (left - center.x) - width - left : 0;
   // Never over another mark: a label with no room beside or inside its own is left out.
   const others = [...labels.marks()].flatMap(([index, mark]) => (index !== marker?.index && mark.seen && mark.box ? [mark.box] : []));
-  drawLabel(event, labels.frame(), "marker", text, beside ? 0 : (align + 1) / 2, options, shift, others);
+  // A pie's slice too thin for its label leaves it out (the key and tooltip say its share).
+  const slice = marker ? labels.marks().get(marker.index)?.slice : null;
+  const within = labels.chart && slice ? (/** @type {Corners} */ corners) => insideSlice(/** @type {Chart} */ (labels.chart), slice, corners) : undefined;
+  drawLabel(event, labels.frame(), "marker", text, beside ? 0 : (align + 1) / 2, options, shift, others, within);
+}
+
+const SLICE_PADDING = 2;
+/**
+ * Whether a text (its corners) lies inside a polar mark `slice` (relative to the plot: angle
+ * along x, radius along y), SLICE_PADDING pixels clear of its edges.
+ * @param {Chart} chart
+ * @param {import("vizzu").Geom.Rect} slice
+ * @param {Corners} corners
+ */
+function insideSlice(chart, slice, corners) {
+  const system = chart.feature?.coordSystem;
+  if (!system) return true;
+  // The text and its halo, with a little of the slice's colour all round.
+  const [left, top, right, bottom] = boxAround(corners);
+  const room = SLICE_PADDING;
+  /** @type {Corners} */
+  const padded = [[left - room, top - room], [right + room, top - room], [left - room, bottom + room], [right + room, bottom + room]];
+  return padded.every(([x, y]) => {
+    const at = system.toRelative({ x, y });
+    const along = (((at.x - slice.pos.x) % 1) + 1) % 1;
+    const [low, high] = [Math.min(slice.pos.y, slice.pos.y + slice.size.y), Math.max(slice.pos.y, slice.pos.y + slice.size.y)];
+    return along <= Math.abs(slice.size.x) && at.y >= low && at.y <= high;
+  });
 }
 
 /**

@@ -49,3 +49,35 @@ def test_a_zoomed_scatter_names_no_point_outside_the_chart(open_file, tmp_path, 
         assert chart["texts"], f"step {step} drew nothing"
         assert _outside(chart) == [], f"step {step}"
     assert watch.errors == []
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_a_pie_writes_a_share_only_inside_its_own_slice(open_file, tmp_path, size):
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    watch, page = _open(open_file, tmp_path, "seattle_weather-morph", size)
+    _go(page, 2)  # the pie: drizzle's slice is a hairline, snow's and sun's thin
+    labels = page.evaluate("() => document.getElementById('ipyreport').ipyreport.labels()[0]")
+    shares = [label for label in labels if label["group"] == "marker"]
+    assert shares, "no slice was labelled"
+    canvas = page.locator(".ipyreport-chart canvas").first
+    picture = np.asarray(Image.open(io.BytesIO(canvas.screenshot())).convert("RGB")).astype(int)
+    background = picture[2, 2]
+    for label in shares:
+        left, top, right, bottom = label["box"]
+        # Just outside the text and its halo, all round: one slice's colour, not two, nor the page.
+        ring = [
+            picture[round(y), round(x)]
+            for x, y in [
+                (left - 2, top - 2),
+                (right + 2, top - 2),
+                (left - 2, bottom + 2),
+                (right + 2, bottom + 2),
+            ]
+        ]
+        assert all(np.abs(colour - ring[0]).max() < 30 for colour in ring), label["text"]
+        assert np.abs(ring[0] - background).max() >= 30, label["text"]
+    assert watch.errors == []
