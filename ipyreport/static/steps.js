@@ -50,6 +50,27 @@ export function listen(chart, name, handler) {
   on.call(chart, name, handler);
 }
 
+// The engine builds `chart.config` afresh from its own state on every read (milliseconds
+// for a chart of many marks), and a frame asks it of each mark it draws: a frame reads it
+// once, the first time it is asked, and the copy is let go as the frame's task ends.
+/** @type {WeakMap<Chart, Chart["config"]>} */
+const configs = new WeakMap();
+
+/**
+ * The chart's config as the engine holds it now, read once per task.
+ * @param {Chart} chart
+ * @returns {Chart["config"]}
+ */
+export function configOf(chart) {
+  let config = configs.get(chart);
+  if (config === undefined) {
+    config = chart.config;
+    configs.set(chart, config);
+    queueMicrotask(() => configs.delete(chart));
+  }
+  return config;
+}
+
 // Vizzu reads a null measure as 0, which breaks counts, means and minima;
 // NaN is what it treats as missing. Rows from `placeholdersFrom` on were
 // added to fill a timeline's gaps: drawn as 0 so each category keeps its
@@ -258,9 +279,9 @@ export function previousIn(data) {
  * @param {Categories} categories
  */
 function runsAlong(chart, categories) {
-  const geometry = chart.config?.geometry;
+  const geometry = configOf(chart)?.geometry;
   if (geometry !== "line" && geometry !== "area") return null;
-  for (const channel of [chart.config?.channels?.x, chart.config?.channels?.y]) {
+  for (const channel of [configOf(chart)?.channels?.x, configOf(chart)?.channels?.y]) {
     const found = (channel?.set ?? []).map((entry) => entry.name).find((name) => name in categories);
     if (found) return found;
   }
@@ -1346,10 +1367,10 @@ function followShape(chart) {
   });
   listen(chart, "draw-begin", () => {
     shape.now = Object.fromEntries(
-      Object.entries(chart.config?.channels ?? {}).map(([name, channel]) => [name, (channel?.set ?? []).map(key)]),
+      Object.entries(configOf(chart)?.channels ?? {}).map(([name, channel]) => [name, (channel?.set ?? []).map(key)]),
     );
-    shape.align = chart.config?.align ?? null;
-    shape.cartesian = (chart.config?.coordSystem ?? "cartesian") === "cartesian";
+    shape.align = configOf(chart)?.align ?? null;
+    shape.cartesian = (configOf(chart)?.coordSystem ?? "cartesian") === "cartesian";
     // A chart at rest shows what it last came to: its first state too, which no animation completes into.
     if (!shape.moving) [shape.before, shape.rested, shape.restedCartesian] = [shape.now, shape.align, shape.cartesian];
     shape.realigned = shape.align !== shape.rested;
@@ -1439,7 +1460,7 @@ function drawEnd(event, marker, text, frame, { before, ink, paper }) {
 /** @typedef {Map<string, FrameMark>} FrameMarks */
 
 /** @param {Chart} chart */
-const cartesianRectangles = (chart) => chart.config?.coordSystem !== "polar" && (chart.config?.geometry ?? "rectangle") === "rectangle";
+const cartesianRectangles = (chart) => configOf(chart)?.coordSystem !== "polar" && (configOf(chart)?.geometry ?? "rectangle") === "rectangle";
 
 // A marimekko (a measure on both axes) draws its columns a few pixels apart and
 // its cells a hairline apart, as a graphics desk does: a gap shows where a
@@ -1503,7 +1524,7 @@ function canvasBox(chart, rect, relative) {
  * @param {Shown} shown
  */
 function mekko(chart, shown) {
-  const channels = chart.config?.channels ?? {};
+  const channels = configOf(chart)?.channels ?? {};
   /** @param {"x" | "y"} axis */
   const measured = (axis) => (channels[axis]?.set ?? []).some((entry) => shown.isMeasure(typeof entry === "string" ? entry : entry.name));
   return measured("x") && measured("y");
@@ -1565,7 +1586,7 @@ function shareOf({ shown, shape, marks }, marker, measure) {
  * @param {Labels} labels
  */
 function namesOutliers(chart, { shown, shape }) {
-  if (chart.config?.geometry !== "circle" || chart.config?.coordSystem === "polar") return false;
+  if (configOf(chart)?.geometry !== "circle" || configOf(chart)?.coordSystem === "polar") return false;
   const label = shape.now.label ?? [];
   return (
     Boolean(measureIn(shown, shape.now, "x") && measureIn(shown, shape.now, "y")) &&
