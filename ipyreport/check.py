@@ -45,8 +45,10 @@ the step and a suggestion:
   key of one colour, which the player leaves out, so the colour goes
   unexplained; or a key that only repeats an axis's categories.
 
-``colors`` also names, as marks split or merge between colour dimensions,
-a category that wears the colour another category had a step before, and
+``colors`` also names, where colours switch from one dimension to another,
+a category that wears the colour another category had a step before (the
+player fades the old colours out through a neutral before the new come in,
+but the audience may still remember them), and
 two categories of one dimension drawn in one colour (more categories than
 the palette has colours).
 
@@ -353,7 +355,7 @@ def _colors(
         return []
     borrowed = _borrowed(before, current, colors)
     example = (
-        f": as the marks split and merge, and after, {borrowed[0]} ({new[0]}) wears the colour "
+        f": once the marks have moved, {borrowed[0]} ({new[0]}) wears the colour "
         f"{borrowed[1]} ({old[0]}) had"
         if borrowed
         else ""

@@ -356,7 +356,7 @@ def test_marks_that_split_into_categories_wearing_a_parents_colour_are_named():
     assert regions_then_countries().colors["Country"]["Australia"] == "#4171CD"
     assert [str(f) for f in checked(regions_then_countries())] == [
         "slide 2, step 1: colours switch from Region to Country, so the same colours now mean other "
-        "things: as the marks split and merge, and after, Australia (Country) wears the colour "
+        "things: once the marks have moved, Australia (Country) wears the colour "
         "Americas (Region) had; keep one colour dimension across these steps, or give each its own "
         "colours (Story colors=)"
     ]
@@ -374,7 +374,7 @@ def test_a_dimension_whose_colours_come_round_to_the_last_ones_is_named(tmp_path
     assert story.colors["variety"]["No. 462"] == story.colors["site"]["University Farm"]
     assert [str(f) for f in checked(story)] == [
         "slide 2, step 1: colours switch from site to variety, so the same colours now mean other "
-        "things: as the marks split and merge, and after, No. 462 (variety) wears the colour "
+        "things: once the marks have moved, No. 462 (variety) wears the colour "
         "University Farm (site) had; keep one colour dimension across these steps, or give each "
         "its own colours (Story colors=)"
     ]
