@@ -47,7 +47,7 @@ from ipyreport._files import replacing
 from ipyreport._plan import ChartState, Planned, StoryPlan, label, name_and_aggregator, read_as
 from ipyreport._provenance import made_from
 from ipyreport.data import Measure, VizzuData
-from ipyreport.document import chart_titles, load
+from ipyreport.document import chart_titles, load, repeats_headline
 from ipyreport.formats import Display, NumberFormat, measure_of, scale_of, scale_start
 from ipyreport.themes import PLAIN_MARKS
 
@@ -528,7 +528,7 @@ class _Deck:
                     else:
                         assert table is not None  # a native chart has its numbers
                         board = c if slide.get("kind") == "dashboard" else None
-                        frame_title = chart_titles(slide, board)[step - 1]
+                        frame_title = _chart_title(slide, board, step)
                         shape = self.chart(page, state, table, kind, box, title=frame_title)
                     shape.name = name
                     _describe_shape(shape, alt)
@@ -813,6 +813,14 @@ def _hold_bubble_sizes(
         return
     # Bubble areas follow the numbers: the width of the largest goes as the square root.
     chart.plots[0].bubble_scale = max(1, min(300, round(100 * math.sqrt(largest / high))))
+
+
+def _chart_title(slide: Any, board: int | None, step: int) -> str | None:
+    """The title a native chart shows at ``step`` (1-based): none when the slide's title
+    says the same, as on screen (it is said once, by the slide's title)."""
+    title = chart_titles(slide, board)[step - 1]
+    headline = slide["heading"] if slide["headingShown"] else None
+    return None if repeats_headline(title, headline) else title
 
 
 def _why_a_picture(state: ChartState, table: Mapping[str, Any] | None) -> str:

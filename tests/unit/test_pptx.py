@@ -325,3 +325,21 @@ def test_a_step_that_sets_no_title_keeps_the_chart_title_shown_before_it(tmp_pat
         if shape.has_text_frame and "—" in shape.text_frame.text
     ]
     assert headings[:2] == ["Data: Slide — Revenue by region"] * 2  # not "step 2"
+
+
+def test_a_chart_title_that_repeats_the_slides_title_is_said_once(tmp_path):
+    from ipyreport import samples
+
+    chart = presets.chart(kind="column", x="Region", y="Revenue", title="Revenue by region")
+    story = Story(
+        samples.sales(),
+        slides=[Slide(chart, title="Revenue by Region"), Slide(chart, title="Europe leads")],
+    )
+    deck = Presentation(str(story.save_pptx(tmp_path / "deck.pptx", appendix=False)))
+    charts = [[shape.chart for shape in slide.shapes if shape.has_chart] for slide in deck.slides]
+    assert [slide.shapes.title.text for slide in deck.slides] == [
+        "Revenue by Region",
+        "Europe leads",
+    ]
+    assert [chart.has_title for (chart,) in charts] == [False, True]
+    assert charts[1][0].chart_title.text_frame.text == "Revenue by region"
