@@ -185,6 +185,11 @@ def _stacked(channels: Mapping[str, Any], axis: str, extra: Sequence[str]) -> di
     return result
 
 
+def _drawn_between(config: Mapping[str, Any]) -> bool:
+    """Whether a chart's marks are drawn between its points (an area or a line), not as shapes."""
+    return config.get("geometry") in ("area", "line")
+
+
 def _legs(
     before: Mapping[str, Any], after: Mapping[str, Any], dimensions: Collection[str]
 ) -> list[tuple[str, dict[str, Any] | None]] | None:
@@ -204,11 +209,17 @@ def _legs(
     >>> treemap = {"channels": {"size": ["Revenue", "Product"], "color": ["Product"], "noop": ["Region"]}}
     >>> [name for name, _ in _legs(pie, treemap, dims)]
     ['unbend', 'layout', 'split']
+    >>> race = {"channels": {"x": ["Revenue"], "y": ["Region"], "color": ["Region"]}}
+    >>> area = {"geometry": "area", "channels": {"x": ["Month"], "y": ["Revenue", "Region"], "color": ["Region"]}}
+    >>> _legs(race, area, {"Region", "Month"}) is None
+    True
     """
     channels_before = before.get("channels") or {}
     channels_after = after.get("channels") or {}
     old, new = _dims(channels_before, dimensions), _dims(channels_after, dimensions)
-    if not set(old) & set(new):
+    # Bars and an area (or a line) have no marks in common the eye could follow either: an
+    # area's marks are drawn between points, so half-way it is a strip of no width.
+    if not set(old) & set(new) or _drawn_between(before) != _drawn_between(after):
         return None
     removed = [name for name in old if name not in new]
     added = [name for name in new if name not in old]
