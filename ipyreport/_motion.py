@@ -305,6 +305,37 @@ def _legs(
     return path
 
 
+def _via(
+    legs: Sequence[tuple[str, dict[str, Any] | None]],
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    seconds: float,
+) -> list[dict[str, Any]]:
+    """The legs of a staged morph (see :func:`_legs`) as the player plays them: each the
+    state it reaches, in what style, and its options, eased and short, all in ``seconds``."""
+    weights = [_LEG_WEIGHTS[name] for name, _ in legs]
+    polar = before.get("coordSystem") != after.get("coordSystem")
+    via = []
+    for (name, config), weight in zip(legs, weights, strict=True):
+        length = round(seconds * weight / sum(weights), 3)
+        animation: dict[str, Any] = {"duration": length}
+        into = after.get("coordSystem") == "polar"
+        other = (before if into else after).get("channels") or {}
+        if name == "layout" and polar and _axes(other):
+            # Into a pie's strip, marks slide along it to their places first, then take its
+            # height (bars queue up, then close ranks); out of one onto axes, the other way round.
+            first, then = ("x", "y") if into else ("y", "x")
+            animation[first] = _stage(0.0, 0.5, length)
+            animation[then] = _stage(0.5, 0.5, length)
+        leg: dict[str, Any] = {"animation": animation}
+        if config is not None:
+            leg["config"] = {key: value for key, value in config.items() if key != "style"}
+            if "style" in config:
+                leg["style"] = config["style"]
+        via.append(leg)
+    return via
+
+
 def stages(
     before: Mapping[str, Any] | None,
     after: Mapping[str, Any],
@@ -339,28 +370,16 @@ def stages(
     channels_after = after.get("channels") or {}
     polar = before.get("coordSystem") != after.get("coordSystem")
     reshaped = before.get("geometry") != after.get("geometry")
-    if _axes(channels_before) != _axes(channels_after) or (
+    staged = _axes(channels_before) != _axes(channels_after) or (
         regrouped and (polar or remeasured or reshaped)
-    ):
+    )
+    if staged or polar:
         legs = _legs(before, after, dimensions) if dimensions else None
         if legs is not None and len(legs) == 1:
             return options  # the same marks, laid out anew: they move straight there
         if legs is not None:
-            # A morph the eye can follow one change at a time (see _legs): the marks pass
-            # through each in-between state, each leg eased and short, the whole in ``seconds``.
-            weights = [_LEG_WEIGHTS[name] for name, _ in legs]
-            via = []
-            for (_, config), weight in zip(legs, weights, strict=True):
-                leg: dict[str, Any] = {
-                    "animation": {"duration": round(seconds * weight / sum(weights), 3)}
-                }
-                if config is not None:
-                    style = config.pop("style", None)
-                    leg["config"] = config
-                    if style is not None:
-                        leg["style"] = style
-                via.append(leg)
-            return {"duration": seconds, "via": via}
+            return {"duration": seconds, "via": _via(legs, before, after, seconds)}
+    if staged:
         # Nothing to follow mark by mark: one chart fades out as the other fades in, and
         # the coordinates and shapes switch in between, so no mark is seen bent or warped
         # (bars of countries morphed into an area of months pass through frames of no mark).

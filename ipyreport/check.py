@@ -456,9 +456,11 @@ def _shares(state: ChartState) -> bool:
 
 def _untrue(before: _Shown, current: _Shown, animation: Mapping[str, Any]) -> list[Finding]:
     old, new = _label_measures(before.state), _label_measures(current.state)
-    # A cross-fade draws no mark of one chart at the other's size; shares (of a 100% chart
-    # or a pie) are written at rest only.
+    # A cross-fade draws no mark of one chart at the other's size; a staged morph (``via``)
+    # and shares (of a 100% chart or a pie) are labelled at rest only.
     if not old or not new or old == new or animation.get("regroupStrategy") == "fade":
+        return []
+    if animation.get("via"):
         return []
     if _shares(before.state) or _shares(current.state):
         return []

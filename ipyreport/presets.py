@@ -516,8 +516,10 @@ def morph(
 ) -> list[Step]:
     """One step per chart kind over the same series, so marks morph into each other.
 
-    Each transition is staged: when the coordinate system or geometry
-    changes, marks first move, then bend or change shape.
+    Each transition is staged when the story plays it, one change at a
+    time: parts merge or split where they stack, marks move to the new
+    layout, and into a pie they line up as one strip and then bend (out of
+    one, they unbend first).
 
     Parameters
     ----------
@@ -586,7 +588,6 @@ def morph(
         raise StepError(msg, field="titles")
     seconds = MORPH_SECONDS if duration is None else duration
     steps: list[Step] = []
-    previous: Mapping[str, Any] | None = None
     for index, kind in enumerate(kinds):
         step = chart(
             data,
@@ -603,9 +604,9 @@ def morph(
             hold=hold,
             filter=filter,
         )
-        step = step.with_animation(**transition(previous, step.config, seconds))
-        steps.append(step)
-        previous = step.config
+        # The story stages each change once it knows the data (which series are categories):
+        # see ipyreport._motion.stages.
+        steps.append(step.with_animation(duration=seconds))
     return steps
 
 

@@ -82,6 +82,7 @@ export const DIMMED = 0.3; // opacity of marks a highlight (or a dashboard click
  *   compact: boolean,
  *   logo: boolean,
  *   room: Room,
+ *   staged?: boolean,
  * }} Track
  */
 /**
@@ -766,6 +767,7 @@ async function apply(context, on, entry, options, paused) {
   const moving = !(options === 0 || (reducedMotion.matches && !paused));
   // A step played straight from the one before goes through its in-between states, if staged.
   const staged = moving && options === undefined ? keyframesOf(context, next) : null;
+  on.staged = Boolean(staged);
   const pausing = paused ? { playState: /** @type {const} */ ("paused") } : {};
   const running = staged
     ? animate(on.chart, staged, pausing)

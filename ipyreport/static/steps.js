@@ -302,7 +302,8 @@ function runsAlong(chart, categories) {
  * state coming (`expect`), whether a mark's value is missing (`missing`),
  * which marks end their series (`ends`), the marks of the frame being drawn whose
  * stretch of a line or area is not (`broken`: a gap before them) and the texts drawn
- * last (`drawnLabels`).
+ * last (`drawnLabels`), and whether the chart moves through a staged morph's in-between
+ * states (`staged`: no label rides on a mark while it travels).
  * @typedef {{
  *   expect: (test: Reported | null, previous?: Previous | null) => void,
  *   missing?: Missing,
@@ -313,6 +314,7 @@ function runsAlong(chart, categories) {
  *   keyBefore?: Key | null,
  *   keySize?: number,
  *   scaleRange?: { measure: string, low: number, high: number, from: string, to: string },
+ *   staged?: boolean,
  * }} ChartRecord
  */
 
@@ -1919,6 +1921,11 @@ function saysNoData({ chart, shape, marks, options }, marker) {
  */
 function drawMarkerLabel(event, labels) {
   const { shown, shape, record, options } = labels;
+  // A staged morph's marks travel through states no label was written for: they are labelled at rest.
+  if (record.staged && shape.moving) {
+    event.preventDefault();
+    return;
+  }
   const label = markLabel(labels, event);
   const { marker, known, set, measures, dims } = label;
   // A number the engine would write from neither state's series is not written at all.

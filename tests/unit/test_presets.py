@@ -7,7 +7,7 @@ import pyarrow as pa
 import pytest
 from ipyvizzu import Config, Style
 
-from ipyreport import presets, samples
+from ipyreport import Slide, Story, presets, samples
 from ipyreport.data import encode
 from ipyreport.step import Filter, Step, StepError, channel_series, check_step
 
@@ -218,27 +218,42 @@ def test_morph_keeps_the_same_series_in_every_kind():
         assert channels(step)["color"] == ["Product"]
 
 
-def test_morph_stages_coordinate_and_geometry_changes():
+def test_morph_is_staged_by_the_story_one_change_at_a_time():
     steps = presets.morph(
         None,
-        ["stacked_column", "pie", "stacked_area"],
+        ["stacked_column", "pie", "stacked_column"],
         x="Region",
         y="Revenue",
         color="Product",
         duration=2,
     )
-    assert steps[0].animation == {"duration": 2}
-    # Into the pie: the marks line up first, then bend.
-    assert steps[1].animation == {
-        "duration": 2,
-        "x": {"delay": 0, "duration": 1.0},
-        "y": {"delay": 0, "duration": 1.0},
-        "coordSystem": {"delay": 1.0, "duration": 1.0},
+    # The preset gives the pace; the story, which knows the categories, stages each change.
+    assert [step.animation for step in steps] == [{"duration": 2}] * 3
+    story = Story(SALES, slides=[Slide(*steps)])
+    played = [step["animation"] for step in story.to_dict()["slides"][0]["steps"]]
+    assert played[0] == {"duration": 2.0}
+    # Into the pie: the parts line up as one strip (slid along it, then closing ranks), then bend.
+    strip, bend = played[1]["via"]
+    assert strip["config"]["coordSystem"] == "cartesian"
+    assert strip["config"]["channels"]["x"]["set"] == ["Revenue", "Region", "Product"]
+    assert strip["config"]["channels"]["y"]["set"] is None
+    assert strip["animation"] == {
+        "duration": 1.0,
+        "x": {"delay": 0.0, "duration": 0.5},
+        "y": {"delay": 0.5, "duration": 0.5},
     }
-    # Out of it: they unbend first, then move, changing shape in the middle.
-    assert steps[2].animation["coordSystem"] == {"delay": 0, "duration": 1.0}
-    assert steps[2].animation["x"] == {"delay": 1.0, "duration": 1.0}
-    assert steps[2].animation["geometry"] == {"delay": 0.5, "duration": 1.0}
+    assert bend == {"animation": {"duration": 1.0}}
+    # Out of it: they unbend first, then stack up in columns, rows before columns.
+    unbend, layout = played[2]["via"]
+    assert unbend["config"]["coordSystem"] == "cartesian"
+    assert "set" not in unbend["config"]["channels"]["x"]
+    assert layout == {
+        "animation": {
+            "duration": 1.0,
+            "y": {"delay": 0.0, "duration": 0.5},
+            "x": {"delay": 0.5, "duration": 0.5},
+        }
+    }
 
 
 def test_zoom_keeps_the_top_level_colour_at_every_depth():

@@ -1,0 +1,215 @@
+"""Morphs between chart kinds as an audience sees them: into and out of a pie, and a pie
+into a treemap, every frame a clean picture — never a see-through chart bending through
+another, always some mark to follow, and the step at rest within its time budget.
+
+The engine hands every mark to a ``plot-marker-draw`` event just before it fills it; the
+page records each mark's outline (the path it fills, through the canvas's transform) and
+whether it is a rectangle: its outline fills nearly all of its box, where a pie's wedge or
+a bent strip fills much less of it — and how opaque it is drawn.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ipyreport import Slide, Story, encode, presets, samples, spec
+from tests.corpus import CASES, source
+
+from .pages import wait_ready
+
+# Each frame a chart draws: its marks' outlines, as rectangles or not, and how visible.
+RECORD_OUTLINES = """(() => {
+  window.outlineFrames = [];
+  let frame = null;
+  let pending = false;
+  let path = [];
+  let curved = false;
+  const P = CanvasRenderingContext2D.prototype;
+  const at = (context, x, y) => { const m = context.getTransform(); return [m.a * x + m.c * y + m.e, m.b * x + m.d * y + m.f]; };
+  const beginPath = P.beginPath;
+  P.beginPath = function () { path = []; curved = false; return beginPath.call(this); };
+  for (const name of ["moveTo", "lineTo"]) {
+    const own = P[name];
+    P[name] = function (x, y) { path.push(at(this, x, y)); return own.call(this, x, y); };
+  }
+  for (const name of ["arc", "arcTo", "ellipse", "bezierCurveTo", "quadraticCurveTo"]) {
+    const own = P[name];
+    P[name] = function (...args) { curved = true; return own.apply(this, args); };
+  }
+  const rect = P.rect;
+  P.rect = function (x, y, w, h) { path.push(at(this, x, y), at(this, x + w, y), at(this, x + w, y + h), at(this, x, y + h)); return rect.call(this, x, y, w, h); };
+  const fill = P.fill;
+  P.fill = function (...rest) {
+    if (pending && frame && path.length > 2) {
+      const xs = path.map((p) => p[0]);
+      const ys = path.map((p) => p[1]);
+      const width = Math.max(...xs) - Math.min(...xs);
+      const height = Math.max(...ys) - Math.min(...ys);
+      let area = 0;
+      path.forEach(([x, y], i) => { const [u, v] = path[(i + 1) % path.length]; area += x * v - u * y; });
+      const paint = /^rgba\\([^,]+,[^,]+,[^,]+,\\s*([\\d.]+)\\)$/.exec(String(this.fillStyle));
+      frame.push({
+        width, height,
+        rectangle: !curved && Math.abs(area) / 2 >= 0.9 * width * height,
+        opacity: this.globalAlpha * (paint ? Number(paint[1]) : 1),
+      });
+    }
+    pending = false;
+    return fill.apply(this, rest);
+  };
+  const heard = (event) => {
+    if (event.type === "draw-begin") frame = [];
+    if (event.type === "plot-marker-draw") pending = true;
+    if (event.type === "draw-complete" && frame) { window.outlineFrames.push(frame); frame = null; }
+  };
+  Object.defineProperty(Object.prototype, "renderingContext", {
+    configurable: true,
+    set(value) {
+      Object.defineProperty(this, "renderingContext", { value, writable: true, configurable: true, enumerable: true });
+      if (typeof this.type === "string") heard(this);
+    },
+  });
+})();"""
+
+SAMPLE_MS = 100  # the clock moves this far between reads
+BUDGET_MS = 1500
+# A mark one can see and tell the shape of: some opacity, a few pixels each way.
+SEEN_OPACITY = 0.05
+SEEN_PIXELS = 3
+OPAQUE = 0.95  # a mark less opaque than this shows what is under it
+
+
+def _gapminder(folder) -> Story:
+    cases = [c for c in CASES if c.dataset == "gapminder"]
+    cases = [next(c for c in cases if c.preset == p) for p in ("bar", "pie", "morph")]
+    data = source("gapminder", "eager", folder)
+    return Story(data, slides=[slide for case in cases for slide in case.build(data)])
+
+
+def _sales(folder) -> Story:
+    from .test_motion import EXAMPLE_SPECS
+
+    return spec.build(spec.load(EXAMPLE_SPECS / "sales-overview.yaml"))
+
+
+# Story: the 1-based steps played from the step before, each a morph into or out of a pie.
+MORPHS = {
+    # 100% columns into a pie; the pie into a treemap.
+    "sales-overview": (_sales, (9, 10)),
+    # Bars into a pie; the pie into columns; columns into a pie; the pie into a treemap.
+    "gapminder": (_gapminder, (2, 3, 4, 5)),
+}
+
+
+@pytest.fixture(scope="module")
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    page.add_init_script(RECORD_OUTLINES)
+    page.clock.install()
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("morphs")
+
+
+def _open(page, story: Story, path) -> None:
+    """Show ``story`` in ``page``, its clock then standing still until moved on."""
+    story.save_html(path)
+    page.clock.resume()
+    page.goto(path.resolve().as_uri())
+    wait_ready(page)
+    page.focus("#ipyreport")
+    page.clock.pause_at(page.evaluate("() => Date.now()") / 1000 + 0.5)
+
+
+def _frames(page, step: int) -> tuple[list[list[dict]], int]:
+    """Every frame drawn while step ``step`` (1-based) plays from the one before, and the
+    ms after the key when the player said it rests."""
+    page.evaluate("(k) => { document.getElementById('ipyreport').ipyreport.go(k); }", step - 2)
+    page.clock.run_for(3000)
+    page.evaluate("() => { window.outlineFrames = []; }")
+    page.keyboard.press("ArrowRight")
+    frames, ms, rested = [], 0, None
+    while ms < 3000 and rested is None:
+        page.clock.run_for(SAMPLE_MS)
+        ms += SAMPLE_MS
+        frames += page.evaluate(
+            "() => { const f = window.outlineFrames; window.outlineFrames = []; return f; }"
+        )
+        if not page.evaluate("() => document.getElementById('ipyreport').ipyreport.state.moving"):
+            rested = ms
+    return frames, rested or ms
+
+
+def _problems(frames: list[list[dict]]) -> list[str]:
+    """Frames with nothing to follow, or with bent marks one sees through: a chart bending
+    while another shows through it (a cross-fade that switches coordinates midway draws the
+    leaving and arriving marks as one see-through fan). A staged morph bends opaque marks,
+    all of a piece; the only marks it fades are straight-sided (tiles splitting)."""
+    problems = []
+    for number, marks in enumerate(frames):
+        seen = [
+            mark
+            for mark in marks
+            if mark["opacity"] >= SEEN_OPACITY and min(mark["width"], mark["height"]) >= SEEN_PIXELS
+        ]
+        if not seen:
+            problems.append(f"frame {number}: no mark one can see")
+            continue
+        through = [m for m in seen if not m["rectangle"] and m["opacity"] < OPAQUE]
+        if through:
+            problems.append(
+                f"frame {number}: {len(through)} of {len(seen)} marks bent and see-through"
+            )
+    return problems
+
+
+@pytest.mark.parametrize(
+    ("name", "step"), [(name, step) for name, (_, steps) in MORPHS.items() for step in steps]
+)
+def test_a_morph_into_or_out_of_a_pie_never_bends_one_chart_through_another(
+    page, folder, name, step
+):
+    make, _ = MORPHS[name]
+    if getattr(page, "story", None) != name:
+        _open(page, make(folder), folder / f"{name}.html")
+        page.story = name
+    frames, rested = _frames(page, step)
+    assert len(frames) >= 5, "the step drew too few frames to judge"
+    assert _problems(frames) == []
+    assert rested <= BUDGET_MS + SAMPLE_MS
+
+
+def test_the_rule_sees_a_cross_fade_that_bends_while_both_charts_show(page, folder):
+    """100% columns faded into a pie as they were before staging: the coordinates switch
+    while the leaving columns and the arriving wedges both show, see-through."""
+    sales = encode(samples.sales())
+    fade = {
+        "duration": 1.0,
+        "regroupStrategy": "fade",
+        "hide": {"delay": 0.0, "duration": 0.6},
+        "show": {"delay": 0.4, "duration": 0.6},
+        "coordSystem": {"delay": 0.45, "duration": 0.1},
+    }
+    story = Story(
+        sales,
+        slides=[
+            Slide(
+                presets.chart(kind="percentage_column", x="Region", y="Revenue", color="Product"),
+                presets.chart(kind="pie", x="Region", y="Revenue").with_animation(**fade),
+            )
+        ],
+        formats={"Revenue": "$"},
+    )
+    _open(page, story, folder / "fade.html")
+    page.story = "fade"
+    frames, _ = _frames(page, 2)
+    found = _problems(frames)
+    assert found
+    assert all(problem.endswith("bent and see-through") for problem in found)
+    # From the switch (about 450 ms) until the columns have faded: a dozen frames or more.
+    assert len(found) >= 10
