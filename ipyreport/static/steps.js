@@ -420,7 +420,7 @@ function gapBefore(test, previous, categories, along, measures) {
  * @param {string[]} measures
  */
 function gapAfter(chart, test, previous, categories, along, measures) {
-  if (!test || !previous || chart.config?.geometry !== "line") return false;
+  if (!test || !previous || configOf(chart)?.geometry !== "line") return false;
   const later = previous(categories, along, 1);
   return !later || measures.every((measure) => !test(later, measure));
 }
@@ -1493,7 +1493,7 @@ function followFrameMarks(chart, shown) {
       seen: context.globalAlpha > 0.01,
       colour: String(context.fillStyle),
       // A polar chart's mark (a pie's slice) as the engine gives it: angle along x, radius along y.
-      slice: chart.config?.coordSystem === "polar" && event.detail.relative ? event.detail.rect : null,
+      slice: configOf(chart)?.coordSystem === "polar" && event.detail.relative ? event.detail.rect : null,
     });
     if (box && mekko(chart, shown)) {
       event.preventDefault();
@@ -1992,7 +1992,7 @@ function drawMarkerLabel(event, labels) {
  * @param {import("vizzu").Geom.Point | undefined} point
  */
 function outsidePlot(chart, point) {
-  const flat = chart.config?.coordSystem !== "polar";
+  const flat = configOf(chart)?.coordSystem !== "polar";
   const plot = point && flat ? canvasBox(chart, { pos: { x: 0, y: 0 }, size: { x: 1, y: 1 } }, true) : null;
   if (!point || !plot) return false;
   const [left, top, right, bottom] = plot;
@@ -2006,7 +2006,7 @@ function outsidePlot(chart, point) {
  * @param {Shape} shape
  */
 function heatMap(chart, shown, shape) {
-  const flat = (chart.config?.geometry ?? "rectangle") === "rectangle" && chart.config?.coordSystem !== "polar";
+  const flat = (configOf(chart)?.geometry ?? "rectangle") === "rectangle" && configOf(chart)?.coordSystem !== "polar";
   return flat && (shape.now.lightness ?? []).some(shown.isMeasure) && ["x", "y"].every((axis) => !(shape.now[axis] ?? []).some(shown.isMeasure));
 }
 
