@@ -885,8 +885,9 @@ def test_the_harness_reads_frames_between_and_at_rest(played):
     assert all(frame["plot"] and frame["seen"] > 0 for frame in moving)
 
 
-# How long a viewer waits once a step rests, in real time: many frames.
-WAITED_MS = 500
+# How long a viewer waits, in real time, before the key and once the step rests: a whole
+# step's budget (less lets a busy machine show the frames before the last).
+WAITED_MS = BUDGET_MS
 
 
 def _rest_in_real_time(page, index: int) -> list[str]:
