@@ -226,7 +226,10 @@ def test_a_dashboard_is_recorded_chart_by_chart_to_its_final_picture(browser, tm
     page = recorder_page(browser, board_story, tmp_path, texts=True)
     frames = recorded_texts(page, 4)
     assert len(frames) == 5
-    assert {"10M", "20M", "30M", "9.1%", "11.4%", "8.7%", "70.8%"} <= set(frames[-1])
+    # (the pie is small in a video this size: the 9.1% slice's share does not fit inside it and
+    # is left out, on screen as in the video; the key and the tooltip say it)
+    assert {"10M", "20M", "30M", "11.4%", "8.7%", "70.8%"} <= set(frames[-1])
+    assert "9.1%" not in set(drawn_at_rest(page))
     # (at rest the slide before's chart, under the dashboard, draws too)
     assert set(frames[-1]) <= set(drawn_at_rest(page))
 
