@@ -482,6 +482,11 @@ def animations(plan: StoryPlan) -> dict[tuple[int, int | None, int], dict[str, A
 
     Each step is staged against the one its chart shows before it.
     """
+
+    def same_data(before: Planned | None, after: Planned) -> bool:
+        # (a data set made with stand-ins holds only the series its charts draw)
+        return before is None or before.dataset == after.dataset
+
     result = {}
     for chain in plan.charts:
         before: Planned | None = None
@@ -495,7 +500,9 @@ def animations(plan: StoryPlan) -> dict[tuple[int, int | None, int], dict[str, A
                 played.item.animation,
                 regrouped=old[0] != dims,
                 remeasured=sorted(old[1]) != sorted(measures),
-                dimensions={*old[0], *dims},
+                # Staged only within one data set: its in-between states name the series of
+                # the data the chart draws, which a move to another data set has not loaded yet.
+                dimensions={*old[0], *dims} if same_data(before, planned) else (),
             )
             before = planned
     return result

@@ -789,16 +789,6 @@ class KnownDefectError(Exception):
 # steps where they show, and what they are. Each is an expected failure that must fail:
 # once fixed, its test passes and says so.
 KNOWN: dict[tuple[str, str], tuple[tuple[int, ...], str]] = {
-    ("errors", "gapminder"): (
-        (40,),
-        "the engine refuses the bubbles of 1952 (GDP on a log scale) after the bars of each "
-        "country's GDP, a move between data sets (series not found: gdpPercap)",
-    ),
-    ("errors", "cars"): (
-        (2,),
-        "the engine refuses the scatter of horsepower and miles per gallon after the bars "
-        "of horsepower, a move between data sets (series not found: Miles_per_Gallon)",
-    ),
     ("blank", "gapminder"): (
         (15, 39, 40, 52),
         "Gapminder's slides that change data begin with an empty plot: the highlighted "
