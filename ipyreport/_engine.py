@@ -124,6 +124,12 @@ def engine_problem(part: str, value: Any) -> str | None:
     >>> engine_problem("animation", {"duration": "2s", "easing": "ease-in"}) is None
     True
     """
+    if part == "animation" and isinstance(value, dict) and "via" in value:
+        # A staged morph's in-between states (see ipyreport._motion): each leg is the
+        # player's, played as a config and style reached with its own animation.
+        return _via_problem(value["via"]) or engine_problem(
+            part, {key: item for key, item in value.items() if key != "via"}
+        )
     schema = _schema(part)
     problem = _check(value, schema, schema, ())
     if problem is None:
@@ -134,6 +140,19 @@ def engine_problem(part: str, value: Any) -> str | None:
         message = f"{written!r} is not a duration: write seconds (1.5), '1.5s' or '500ms'"
     where = ".".join(str(key) for key in problem.path)
     return f"{where}: {message}" if where else message
+
+
+def _via_problem(legs: Any) -> str | None:
+    if not isinstance(legs, list):
+        return f"via: {legs!r} is not a list"
+    for index, leg in enumerate(legs):
+        if not isinstance(leg, dict) or set(leg) - {"animation", "config", "style"}:
+            return f"via.{index}: {leg!r} is not a leg (animation, config and style)"
+        for key, item in leg.items():
+            problem = engine_problem(key, item)
+            if problem is not None:
+                return f"via.{index}.{key}.{problem}"
+    return None
 
 
 # A step's transition (or a delay) longer than this is a mistake, not a story:

@@ -1,10 +1,15 @@
 """The engine's own types: what presets make passes, what the engine refuses does not."""
 
+from pathlib import Path
+
 import pytest
 
 from ipyreport import Slide, Step, StepError, Story, presets, samples
 from ipyreport._engine import engine_problem, language_problem
 from ipyreport.cli import main
+from ipyreport.spec import build, load
+
+OVERVIEW = Path(__file__).parents[2] / "stories" / "sales-overview.yaml"
 
 
 @pytest.mark.parametrize("kind", list(presets.KINDS))
@@ -22,6 +27,38 @@ def test_staged_transitions_are_animation_options_the_engine_takes():
     before = {"coordSystem": "cartesian", "geometry": "rectangle"}
     after = {"coordSystem": "polar", "geometry": "circle"}
     assert engine_problem("animation", presets.transition(before, after, 1.5)) is None
+
+
+def test_a_staged_morph_s_in_between_states_are_what_the_engine_takes():
+    # The overview's 100% columns into a pie, as the story stages them (see _motion._legs).
+    animations = [
+        step["animation"]
+        for slide in build(load(OVERVIEW)).to_dict()["slides"]
+        for step in slide.get("steps", [])
+        if "via" in step.get("animation", {})
+    ]
+    assert animations
+    assert [engine_problem("animation", animation) for animation in animations] == [None] * len(
+        animations
+    )
+
+
+@pytest.mark.parametrize(
+    ("animation", "problem"),
+    [
+        (
+            {"via": [{"config": {"geometry": "hexagon"}}]},
+            "via.0.config.geometry: 'hexagon' is not one of ['rectangle', 'circle', 'area', 'line']",
+        ),
+        (
+            {"via": [{"script": "alert(1)"}]},
+            "via.0: {'script': 'alert(1)'} is not a leg (animation, config and style)",
+        ),
+        ({"via": {"config": {}}}, "via: {'config': {}} is not a list"),
+    ],
+)
+def test_a_staged_morph_s_bad_leg_is_named(animation, problem):
+    assert engine_problem("animation", animation) == problem
 
 
 @pytest.mark.parametrize(
