@@ -99,11 +99,11 @@ def drawn_boxes(page) -> list[dict]:
 
 
 # The texts drawn over the next few animation frames (the resize lands in the first).
+# A frame is awaited at most 200 ms: a page that paints no frame gives an answer, not a hang.
 _FRAMES = """async () => {
-  for (let i = 0; i < 20 && !window.drawnTexts.length; i++) {
-    await new Promise((done) => requestAnimationFrame(done));
-  }
-  await new Promise((done) => requestAnimationFrame(done));
+  const frame = () => new Promise((done) => { requestAnimationFrame(done); setTimeout(done, 200); });
+  for (let i = 0; i < 20 && !window.drawnTexts.length; i++) await frame();
+  await frame();
   return window.drawnTexts;
 }"""
 

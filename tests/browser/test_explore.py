@@ -55,6 +55,10 @@ def step(page) -> str:
 def go(page, slide):
     page.evaluate(f"() => document.getElementById('ipyreport').ipyreport.goTo({slide})")
     wait_idle(page)
+    # Exploring reads the marks where the last frame drew them: let the frame at rest be drawn.
+    page.evaluate(
+        "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+    )
 
 
 def marks_read(page, count, key="ArrowRight"):
