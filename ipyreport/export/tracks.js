@@ -62,6 +62,7 @@ export const DIMMED = 0.3; // opacity of marks a highlight (or a dashboard click
  *   extra: Filter | null,
  *   styled: boolean,
  *   renewable: boolean,
+ *   leaving?: HTMLElement | null,
  *   hooks: Hooks,
  *   pointing: Pointing | null,
  *   pointedAt: Point[],
@@ -413,6 +414,48 @@ async function renew(context, on) {
 }
 
 /**
+ * The chart as it stands, as a picture laid over it (none when it has drawn nothing).
+ * @param {Track} on
+ * @returns {HTMLImageElement | null}
+ */
+function pictureOf(on) {
+  const canvas = on.element.querySelector("canvas");
+  if (!canvas || !canvas.width || !canvas.height) return null;
+  const picture = document.createElement("img");
+  picture.src = canvas.toDataURL();
+  picture.alt = "";
+  picture.className = "ipyreport-leaving";
+  Object.assign(picture.style, {
+    position: "absolute",
+    left: `${canvas.offsetLeft}px`,
+    top: `${canvas.offsetTop}px`,
+    width: `${canvas.clientWidth}px`,
+    height: `${canvas.clientHeight}px`,
+    pointerEvents: "none",
+  });
+  return picture;
+}
+
+/**
+ * Fade a picture out over `ms`, frame by frame, then take it away.
+ * @param {HTMLElement} picture
+ * @param {number} ms
+ */
+function fadeOut(picture, ms) {
+  const start = performance.now();
+  /** @param {number} now */
+  const frame = (now) => {
+    const t = Math.min(1, Math.max(0, (now - start) / Math.max(ms, 1)));
+    picture.style.opacity = String(1 - t * t * (3 - 2 * t));
+    if (t < 1 && picture.isConnected) requestAnimationFrame(frame);
+    else picture.remove();
+  };
+  requestAnimationFrame(frame);
+  // A page that paints no frames (hidden) still loses the picture.
+  setTimeout(() => picture.remove(), ms + 250);
+}
+
+/**
  * What the marks of the state coming hold: which hold no value
  * (placeholders, nulls), which end a series (a step naming its series at
  * their ends labels only each one's last point), which a highlight picks.
@@ -758,10 +801,24 @@ function keyframesOf({ story, datasets, plainMarks }, next) {
  */
 async function apply(context, on, entry, options, paused) {
   const { reducedMotion } = context;
+  on.leaving?.remove();
+  /** @type {HTMLImageElement | null} */
+  let leaving = null;
   if (on.renewable && clashes(context, on.dataset, entry.data ?? "main")) {
+    // A new chart holds none of the old one's marks and would grow every mark from
+    // nothing: the old chart's picture fades out over the new one, drawn at once.
+    const fading = !paused && options !== 0 && !reducedMotion.matches;
+    leaving = fading ? pictureOf(on) : null;
     await renew(context, on);
     // The new chart starts unfiltered: give it the filter the track is at.
     if (!("filter" in entry) && on.filter) entry = { ...entry, filter: on.filter };
+  }
+  if (leaving) {
+    const seconds = steps.durationSeconds(options ? options.duration : entry.animation?.duration) ?? 1;
+    on.element.append(leaving);
+    on.leaving = leaving;
+    fadeOut(leaving, seconds * 1000);
+    options = 0;
   }
   const next = targetFor(context, on, entry);
   const moving = !(options === 0 || (reducedMotion.matches && !paused));

@@ -788,16 +788,7 @@ class KnownDefectError(Exception):
 # Defects the rules find and the player does not fix yet, by (rule, story): the 1-based
 # steps where they show, and what they are. Each is an expected failure that must fail:
 # once fixed, its test passes and says so.
-KNOWN: dict[tuple[str, str], tuple[tuple[int, ...], str]] = {
-    ("blank", "gapminder"): (
-        (15, 39, 40, 52),
-        "Gapminder's slides that change data begin with an empty plot: the highlighted "
-        "columns into the 1952 moment's bars draw their first frames with no bar seen, the "
-        "2007 moment into a bar of each country and that into the bubbles of 1952 draw a "
-        "quarter second with no mark, and the bubbles of 2007 into the race's bars of 1952 "
-        "half a second",
-    ),
-}
+KNOWN: dict[tuple[str, str], tuple[tuple[int, ...], str]] = {}
 
 
 def _plays(rule: str) -> list[Any]:
