@@ -161,6 +161,19 @@ def wait_idle(page, timeout=10.0):
         raise AssertionError(msg)
 
 
+def go_to(page, slide: int, step: int = 1) -> None:
+    """Move the story to ``slide``'s ``step`` as a link to ``#slide.step`` does, and wait until
+    it rests there (the move itself, not a guess at when it starts)."""
+    page.evaluate("([slide, step]) => { location.hash = `#${slide}.${step}`; }", [slide, step])
+    page.wait_for_function(
+        "([slide, step]) => { const d = document.getElementById('ipyreport').dataset;"
+        " return d.slide === String(slide) && d.step === String(step); }",
+        arg=[slide, step],
+        timeout=20_000,
+    )
+    wait_idle(page)
+
+
 def open_story(open_file, path, **options):
     """Open an exported story, wait until its first step is drawn, and give it the keyboard."""
     watch = open_file(path, **options)

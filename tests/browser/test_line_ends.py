@@ -13,7 +13,7 @@ import pytest
 
 from ipyreport import Filter, Slide, Story, presets
 
-from .pages import wait_idle, wait_ready
+from .pages import go_to, wait_ready
 
 RECORD = """(() => {
   window.drawnTexts = [];
@@ -76,9 +76,7 @@ def page(browser, story_file):
 
 def _at_rest(page, where):
     """The texts and the line segments of a frame drawn at rest on step ``where``."""
-    page.evaluate(f"() => {{ location.hash = '#{where}'; }}")
-    time.sleep(0.3)
-    wait_idle(page)
+    go_to(page, *(int(part) for part in where.split(".")))
     time.sleep(0.3)
     size = page.viewport_size
     page.evaluate("() => { window.drawnTexts = []; window.segments = 0; }")

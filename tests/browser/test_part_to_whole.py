@@ -4,7 +4,6 @@ and no labels on its slivers, a nested and valued treemap, a stream with no valu
 axis, a scatter that names its outliers."""
 
 import re
-import time
 from dataclasses import replace
 
 import pyarrow as pa
@@ -12,7 +11,7 @@ import pytest
 
 from ipyreport import Slide, Story, presets, samples
 
-from .pages import RECORD_TEXTS, drawn_at_rest, wait_idle, wait_ready
+from .pages import RECORD_TEXTS, drawn_at_rest, go_to, wait_idle, wait_ready
 
 SALES = samples.sales()
 SHARE = re.compile(r"^\d{1,3}\.\d%$")
@@ -86,9 +85,7 @@ def page(browser, tmp_path_factory):
 
 def at_rest(page, slide):
     """What slide ``slide`` draws at rest: (every text on the canvas, the labels by group)."""
-    page.evaluate(f"() => {{ location.hash = '#{slide}.1'; }}")
-    time.sleep(0.3)
-    wait_idle(page)
+    go_to(page, slide)
     texts = drawn_at_rest(page)
     wait_idle(page)
     drawn = page.evaluate("() => document.getElementById('ipyreport').ipyreport.labels()")[0]
