@@ -108,14 +108,20 @@ _FRAMES = """async () => {
 }"""
 
 
+_FORGET = "() => { window.drawnTexts = []; window.drawnFonts = []; }"
+
+
 def drawn_at_rest(page) -> list[str]:
-    """The texts of one frame drawn at rest (RECORD_TEXTS): a one-pixel nudge of the viewport redraws it."""
-    page.evaluate("() => { window.drawnTexts = []; window.drawnFonts = []; }")
+    """The texts of one frame drawn at rest (RECORD_TEXTS): a one-pixel nudge of the viewport
+    redraws it. The texts are those of the frame drawn once the viewport is back to its size,
+    so the canvas is whole again when this returns (a resized canvas is blank until redrawn)."""
+    page.evaluate(_FORGET)
     size = page.viewport_size
     page.set_viewport_size({"width": size["width"] + 1, "height": size["height"]})
-    texts = page.evaluate(_FRAMES)
+    page.evaluate(_FRAMES)
+    page.evaluate(_FORGET)
     page.set_viewport_size(size)
-    return texts
+    return page.evaluate(_FRAMES)
 
 
 def fonts_at_rest(page) -> list[tuple[str, float]]:
