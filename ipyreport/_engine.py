@@ -146,9 +146,13 @@ def _via_problem(legs: Any) -> str | None:
     if not isinstance(legs, list):
         return f"via: {legs!r} is not a list"
     for index, leg in enumerate(legs):
-        if not isinstance(leg, dict) or set(leg) - {"animation", "config", "style"}:
-            return f"via.{index}: {leg!r} is not a leg (animation, config and style)"
+        if not isinstance(leg, dict) or set(leg) - {"animation", "config", "style", "side"}:
+            return f"via.{index}: {leg!r} is not a leg (animation, config, style and side)"
+        if leg.get("side", "after") not in ("before", "after"):
+            return f"via.{index}.side: {leg['side']!r} is not 'before' or 'after'"
         for key, item in leg.items():
+            if key == "side":
+                continue
             problem = engine_problem(key, item)
             if problem is not None:
                 return f"via.{index}.{key}.{problem}"

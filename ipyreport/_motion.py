@@ -312,11 +312,17 @@ def _via(
     seconds: float,
 ) -> list[dict[str, Any]]:
     """The legs of a staged morph (see :func:`_legs`) as the player plays them: each the
-    state it reaches, in what style, and its options, eased and short, all in ``seconds``."""
+    state it reaches, in what style, and its options, eased and short, all in ``seconds``;
+    and whose layout that state draws (``side``: the chart the step leaves, ``"before"``,
+    until the new layout, then the step's own, ``"after"``), so a player that draws a chart
+    otherwise (a phone's columns turned into bars) draws each state as it draws that chart."""
     weights = [_LEG_WEIGHTS[name] for name, _ in legs]
     polar = before.get("coordSystem") != after.get("coordSystem")
     via = []
+    side = "before"
     for (name, config), weight in zip(legs, weights, strict=True):
+        if name == "layout":
+            side = "after"
         length = round(seconds * weight / sum(weights), 3)
         animation: dict[str, Any] = {"duration": length}
         into = after.get("coordSystem") == "polar"
@@ -327,7 +333,7 @@ def _via(
             first, then = ("x", "y") if into else ("y", "x")
             animation[first] = _stage(0.0, 0.5, length)
             animation[then] = _stage(0.5, 0.5, length)
-        leg: dict[str, Any] = {"animation": animation}
+        leg: dict[str, Any] = {"animation": animation, "side": side}
         if config is not None:
             leg["config"] = {key: value for key, value in config.items() if key != "style"}
             if "style" in config:

@@ -84,6 +84,7 @@ export const DIMMED = 0.3; // opacity of marks a highlight (or a dashboard click
  *   logo: boolean,
  *   room: Room,
  *   staged?: boolean,
+ *   turned?: boolean,
  * }} Track
  */
 /**
@@ -409,7 +410,7 @@ async function renew(context, on) {
   on.element.replaceChildren();
   on.chart = await engineIn(context, on.element);
   on.note = noteIn(on.element);
-  Object.assign(on, { dataset: null, styled: false, pointing: null, ringed: null, marks: [], pointedAt: [], keyDimension: "", key: null, keyBefore: null, scale: "", room: ENGINE_ROOM });
+  Object.assign(on, { dataset: null, styled: false, pointing: null, ringed: null, marks: [], pointedAt: [], keyDimension: "", key: null, keyBefore: null, scale: "", room: ENGINE_ROOM, turned: false });
   furnish(context, on);
 }
 
@@ -499,11 +500,23 @@ function targetFor(context, on, entry) {
     on.styled = true;
   }
   const turned = narrow && sideways(context, on, entry);
+  const wasTurned = on.turned ?? false;
+  on.turned = turned;
   if (turned) next.target = turn(next.target);
   next.target = withKey(context, on, entry, next, narrow);
   next.target = withAxisRoom(context, on, steps.channelSeries(entry, turned ? "x" : "y"), next, narrow);
-  // A phone's bars turned sideways play as one move: the in-between states are drawn upright.
-  if (turned) next.via = null;
+  // A staged move's in-between states lay out the chart it leaves, then its own: each is
+  // turned as that chart is (a phone's columns drawn as bars queue up as bars into a pie).
+  if (turned && wasTurned && ("x" in next.options || "y" in next.options)) {
+    // Its stages too: what the story times on the upright chart's x is the turned one's y.
+    const { x, y, ...rest } = /** @type {Record<string, unknown>} */ (next.options);
+    next.options = /** @type {typeof next.options} */ ({ ...rest, ...(y === undefined ? {} : { x: y }), ...(x === undefined ? {} : { y: x }) });
+  }
+  if (next.via && (turned || wasTurned)) {
+    next.via = next.via.map((leg) =>
+      leg.config && (leg.side === "before" ? wasTurned : turned) ? { ...leg, config: /** @type {Record<string, unknown>} */ (turn({ config: leg.config }).config) } : leg,
+    );
+  }
   return next;
 }
 

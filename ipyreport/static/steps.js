@@ -546,7 +546,11 @@ export function compileFilter(spec, data, raw = new Map()) {
  * config the marks reach with its own options, the last leg (no config) reaching the target.
  * @typedef {{ target: Target, options: import("vizzu").Anim.Options, dataset: string, via: Leg[] | null }} Next
  */
-/** One leg of a staged step: the state it reaches (none: the step's own), in what style, how. @typedef {{ config?: Record<string, unknown>, style?: Record<string, unknown>, animation?: import("vizzu").Anim.Options }} Leg */
+/**
+ * One leg of a staged step: the state it reaches (none: the step's own), in what style, how,
+ * and whose layout that state draws: the chart the step leaves (before) or its own (after).
+ * @typedef {{ config?: Record<string, unknown>, style?: Record<string, unknown>, animation?: import("vizzu").Anim.Options, side?: "before" | "after" }} Leg
+ */
 
 // The animate() target and options for one step. `datasets` maps dataset
 // ids to prepared Vizzu data; `current` is the id the chart holds now.

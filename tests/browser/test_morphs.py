@@ -10,6 +10,8 @@ a bent strip fills much less of it — and how opaque it is drawn.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ipyreport import Slide, Story, encode, presets, samples, spec
@@ -49,7 +51,7 @@ RECORD_OUTLINES = """(() => {
       path.forEach(([x, y], i) => { const [u, v] = path[(i + 1) % path.length]; area += x * v - u * y; });
       const paint = /^rgba\\([^,]+,[^,]+,[^,]+,\\s*([\\d.]+)\\)$/.exec(String(this.fillStyle));
       frame.push({
-        width, height,
+        left: Math.min(...xs), width, height,
         rectangle: !curved && Math.abs(area) / 2 >= 0.9 * width * height,
         opacity: this.globalAlpha * (paint ? Number(paint[1]) : 1),
       });
@@ -213,3 +215,90 @@ def test_the_rule_sees_a_cross_fade_that_bends_while_both_charts_show(page, fold
     assert all(problem.endswith("bent and see-through") for problem in found)
     # From the switch (about 450 ms) until the columns have faded: a dozen frames or more.
     assert len(found) >= 10
+
+
+def _shapes(frames: list[list[dict]]) -> str:
+    """Each frame as a letter: ``S`` a strip (every mark seen a rectangle of one height, and
+    that at least half the tallest mark of the move: a pie's strip fills the plot's height
+    where bars are thin), ``R`` other rectangles, ``b`` some mark bent."""
+    tallest = max((m["height"] for marks in frames for m in marks), default=0)
+    letters = []
+    for marks in frames:
+        seen = [m for m in marks if m["opacity"] >= SEEN_OPACITY and m["width"] >= SEEN_PIXELS]
+        heights = [m["height"] for m in seen]
+        if not all(m["rectangle"] for m in seen):
+            letters.append("b")
+        elif seen and max(heights) - min(heights) <= 1 and min(heights) >= tallest / 2:
+            letters.append("S")
+        else:
+            letters.append("R")
+    return "".join(letters)
+
+
+def test_on_a_phone_columns_drawn_as_bars_go_into_a_pie_and_out_of_it_staged(browser, folder):
+    """A phone draws sixteen countries' columns as bars; into a pie they queue up along one
+    strip, close ranks and only then bend, and out of it they unbend first, as on a desktop
+    (played as one move, the pie fanned out and bent its wedges into bars nearly all the way)."""
+    sales = samples.sales()
+    steps = presets.morph(
+        sales, ["column", "pie", "column"], x="Country", y="Revenue", color="Country"
+    )
+    story = Story(sales, slides=[Slide(*steps)], formats={"Revenue": "$"})
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    phone = context.new_page()
+    phone.add_init_script(RECORD_OUTLINES)
+    phone.clock.install()
+    try:
+        _open(phone, story, folder / "phone.html")
+        # Drawn as bars: sixteen marks starting at one left edge, not from one baseline.
+        into, rested_into = _frames(phone, 2)
+        out, rested_out = _frames(phone, 3)
+    finally:
+        context.close()
+    into, out = _shapes(into), _shapes(out)
+    # Into the pie: rectangles, the strip, then the bend; out of it, the other way round.
+    assert re.fullmatch(r"R*S+b+", into), into
+    assert re.fullmatch(r"b+S+R+", out), out
+    assert out.count("b") <= len(out) // 2, out
+    assert max(rested_into, rested_out) <= BUDGET_MS + SAMPLE_MS
+
+
+def test_on_a_phone_stacked_bars_unstack_before_they_slide_apart(browser, folder):
+    """Stacked columns grouped are staged so no mark floats: the parts drop to the baseline
+    first, then slide apart. A phone draws the columns as bars, so the stages turn with
+    them: every part reaches the left edge before it narrows into its own row."""
+    sales = samples.sales()
+    story = Story(
+        sales,
+        slides=[
+            Slide(
+                presets.chart(kind="stacked_column", x="Country", y="Revenue", color="Product"),
+                presets.chart(kind="grouped_column", x="Country", y="Revenue", color="Product"),
+            )
+        ],
+        formats={"Revenue": "$"},
+    )
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    phone = context.new_page()
+    phone.add_init_script(RECORD_OUTLINES)
+    phone.clock.install()
+    try:
+        _open(phone, story, folder / "grouped.html")
+        frames, rested = _frames(phone, 2)
+    finally:
+        context.close()
+    seen = [[m for m in marks if m["opacity"] >= SEEN_OPACITY] for marks in frames]
+    assert len(seen) >= 5, "the step drew too few frames to judge"
+    baseline = min(m["left"] for m in seen[-1])
+    thickest = max(m["height"] for m in seen[0])
+    # Bars, not columns: a part for each country's each product, from one left edge at rest.
+    parts = set(zip(sales["Country"].to_pylist(), sales["Product"].to_pylist(), strict=True))
+    assert len(seen[-1]) == len(parts)
+    assert all(abs(m["left"] - baseline) <= 1 for m in seen[-1])
+    floating = [
+        number
+        for number, marks in enumerate(seen)
+        if any(m["left"] > baseline + 1 and m["height"] < thickest - 1 for m in marks)
+    ]
+    assert floating == []
+    assert rested <= BUDGET_MS + SAMPLE_MS

@@ -52,7 +52,7 @@ def test_a_staged_morph_s_in_between_states_are_what_the_engine_takes():
         ),
         (
             {"via": [{"script": "alert(1)"}]},
-            "via.0: {'script': 'alert(1)'} is not a leg (animation, config and style)",
+            "via.0: {'script': 'alert(1)'} is not a leg (animation, config, style and side)",
         ),
         ({"via": {"config": {}}}, "via: {'config': {}} is not a list"),
     ],

@@ -242,17 +242,21 @@ def test_morph_is_staged_by_the_story_one_change_at_a_time():
         "x": {"delay": 0.0, "duration": 0.5},
         "y": {"delay": 0.5, "duration": 0.5},
     }
-    assert bend == {"animation": {"duration": 1.0}}
+    assert bend == {"animation": {"duration": 1.0}, "side": "after"}
+    # Each state says whose layout it draws: the strip is the pie's.
+    assert strip["side"] == "after"
     # Out of it: they unbend first, then stack up in columns, rows before columns.
     unbend, layout = played[2]["via"]
     assert unbend["config"]["coordSystem"] == "cartesian"
     assert "set" not in unbend["config"]["channels"]["x"]
+    assert unbend["side"] == "before"
     assert layout == {
         "animation": {
             "duration": 1.0,
             "y": {"delay": 0.0, "duration": 0.5},
             "x": {"delay": 0.5, "duration": 0.5},
-        }
+        },
+        "side": "after",
     }
 
 
