@@ -292,6 +292,28 @@ function reach(grid, at, dg, dm, absolute) {
 
 /** @typedef {{ on: Track, element: HTMLElement, at: [number, number] | null }} Explored */
 
+// The longest a key waits for the chart's frame at rest before it reads the marks anyway.
+const REST_WAIT_MS = 250;
+// A move that ended this long ago with no frame drawn since drew its last frame at rest.
+const SETTLE_MS = 50;
+
+/**
+ * Run `then` once the chart's last frame is drawn at rest: the explorer reads each mark
+ * where the last frame drew it, and a key pressed as a move ends (or right after a jump)
+ * would otherwise read the marks mid-move, or the slide before's. At rest means a frame
+ * drawn after the move ended, or the move ended a few frames ago and none was pending.
+ * A chart still moving is read as it stands after `REST_WAIT_MS`.
+ * @param {Track} on
+ * @param {() => void} then
+ * @param {number} [until]
+ */
+function whenDrawnAtRest(on, then, until = performance.now() + REST_WAIT_MS) {
+  const now = performance.now();
+  const settled = on.settling && now - (on.settledAt ?? now) >= SETTLE_MS;
+  if (on.drawnAtRest !== false || settled || now >= until) then();
+  else setTimeout(() => whenDrawnAtRest(on, then, until), 16);
+}
+
 /**
  * Move the mark explored on `target` (see reach), ring it and say it.
  * @param {Shown} shown
@@ -399,7 +421,10 @@ function exploring({ store, shown, say, region, quiet }) {
   const attached = new Map();
 
   /** @type {(target: Explored, dg: number, dm: number, absolute?: "first" | "last" | null) => void} */
-  const move = (target, dg, dm, absolute = null) => moveOn(shown, say, target, dg, dm, absolute);
+  const move = (target, dg, dm, absolute = null) =>
+    whenDrawnAtRest(target.on, () => {
+      if (current === target) moveOn(shown, say, target, dg, dm, absolute);
+    });
 
   /**
    * @param {Track} on
@@ -408,10 +433,13 @@ function exploring({ store, shown, say, region, quiet }) {
    */
   function begin(on, element, name) {
     quiet();
-    current = { on, element, at: null };
+    const target = (current = { on, element, at: null });
     store.dispatch({ type: "exploring", exploring: true });
-    move(current, 0, 0, "first");
-    say(`Exploring ${name}. Arrows move between marks, Escape stops. ${region.textContent}`);
+    whenDrawnAtRest(on, () => {
+      if (current !== target) return;
+      moveOn(shown, say, target, 0, 0, "first");
+      say(`Exploring ${name}. Arrows move between marks, Escape stops. ${region.textContent}`);
+    });
   }
 
   // Stop exploring: whether a chart was being explored.

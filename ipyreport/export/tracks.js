@@ -85,6 +85,10 @@ export const DIMMED = 0.3; // opacity of marks a highlight (or a dashboard click
  *   room: Room,
  *   staged?: boolean,
  *   turned?: boolean,
+ *   moves?: number,
+ *   settling?: boolean,
+ *   settledAt?: number,
+ *   drawnAtRest?: boolean,
  * }} Track
  */
 /**
@@ -181,6 +185,7 @@ function followMarks(on) {
   listen(on.chart, "draw-complete", () => {
     on.pointedAt = tops;
     on.marks = drawing;
+    if (on.settling) on.drawnAtRest = true;
   });
 }
 
@@ -839,6 +844,10 @@ async function apply(context, on, entry, options, paused) {
   const staged = moving && options === undefined ? keyframesOf(context, next) : null;
   on.staged = Boolean(staged);
   const pausing = paused ? { playState: /** @type {const} */ ("paused") } : {};
+  // The marks the last frame drew are not at rest until a frame is drawn after this move ends.
+  const move = (on.moves = (on.moves ?? 0) + 1);
+  on.drawnAtRest = false;
+  on.settling = false;
   const running = staged
     ? animate(on.chart, staged, pausing)
     : animate(on.chart, next.target, moving ? { ...next.options, ...(options ?? {}), ...pausing } : 0);
@@ -850,6 +859,7 @@ async function apply(context, on, entry, options, paused) {
     if (control) paused({ control, seconds, grows: false });
   }
   await running;
+  if (on.moves === move) Object.assign(on, { settling: true, settledAt: performance.now() });
   placeNote(on);
 }
 
