@@ -934,6 +934,37 @@ def _format_temporal(values: pa.Array) -> pa.Array:
     return pc.replace_substring_regex(text, r"([+-]\d\d)(\d\d)$", r"\1:\2")
 
 
+def labelled_like(dimension: Dimension, values: pa.Array, whole: pa.Array) -> Dimension:
+    """``dimension``, encoded from some of a date or timestamp column's values (``values``,
+    say the rows a filter keeps), labelled as the whole column (``whole``) labels them.
+
+    A time is written at the coarsest precision that keeps every value of its column
+    exact: a column with an 01:00 writes midnight ``2021-01-01T00:00``, even where a filter
+    keeps midnights only. An engine that reads just the kept rows labels them so too.
+
+    >>> day = Dimension(name="t", categories=("1970-01-02",), codes=np.zeros(1, dtype=np.int32))
+    >>> at = pa.array([86_400, 90_000], pa.timestamp("s"))
+    >>> labelled_like(day, at[:1], at).categories
+    ('1970-01-02T00:00',)
+    """
+    kind = values.type
+    if not (pa.types.is_timestamp(kind) or pa.types.is_date(kind)):
+        return dimension
+    present = pc.unique(pc.drop_null(values))
+    if len(present) == 0:
+        return dimension
+    if isinstance(present, pa.ChunkedArray):
+        present = present.combine_chunks()
+    others = pc.drop_null(pc.cast(whole, kind))
+    if isinstance(others, pa.ChunkedArray):
+        others = others.combine_chunks()
+    alone = _format_temporal(present).to_pylist()
+    together = _format_temporal(pa.concat_arrays([present, others])).to_pylist()[: len(alone)]
+    relabel = dict(zip(alone, together, strict=True))
+    categories = tuple(relabel.get(label, label) for label in dimension.categories)
+    return Dimension(name=dimension.name, categories=categories, codes=dimension.codes)
+
+
 def _format_time(values: pa.Array) -> pa.Array:
     """``HH:MM:SS``, with a fraction only when some value has one."""
     with contextlib.suppress(pa.ArrowInvalid):  # sub-second values keep their unit

@@ -46,6 +46,7 @@ from ipyreport.data import (
     encode,
     inexact_sum,
     is_text,
+    labelled_like,
 )
 
 __all__ = ["AGGREGATES", "DEFAULT_MEMORY_LIMIT", "LazySource", "Request", "Scan", "lazy"]
@@ -221,6 +222,8 @@ class LazySource:
                 self._zones[name] = self.types[name] = kind
         self._orders: dict[str, list[str]] = {}
         self._labels: dict[str, tuple[str, ...]] = {}
+        # Each timestamp column's distinct values, unfiltered (their labels' precision).
+        self._whole: dict[str, pa.ChunkedArray] = {}
         # Every pass over the rows, in order (DuckDB sources): what a build cost.
         self.scans: list[Scan] = []
         # Grouped tables already read, which later tables are rolled up from.
@@ -648,7 +651,29 @@ class LazySource:
             null_label=self.null_label,
             max_rows=None,
         )
+        if where is not None:
+            data = self._labelled_as_a_whole(data, table, categories)
         return in_order(data, self.appearance(text))
+
+    def _labelled_as_a_whole(
+        self, data: VizzuData, table: pa.Table, categories: Sequence[str]
+    ) -> VizzuData:
+        """``data`` read from the rows a filter keeps, its times labelled as every row of
+        their column labels them (see :func:`ipyreport.data.labelled_like`)."""
+        timed = [
+            name for name in categories if pa.types.is_timestamp(table.schema.field(name).type)
+        ]
+        if not timed:
+            return data
+        series: list[Dimension | Measure] = []
+        for item in data.series:
+            if item.name in timed and isinstance(item, Dimension):
+                if item.name not in self._whole:
+                    self._whole[item.name] = self.aggregate([item.name], {})[item.name]
+                series.append(labelled_like(item, table.column(item.name), self._whole[item.name]))
+            else:
+                series.append(item)
+        return VizzuData(series=tuple(series), num_rows=data.num_rows)
 
     def check(self, where: Filter, place: str) -> None:
         """Check that every column and label ``where`` names is in the source.

@@ -13,11 +13,12 @@ import shutil
 
 import ibis
 import polars as pl
+import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ipyreport import Slide, Story, presets
+from ipyreport import Filter, Slide, Story, presets
 from ipyreport.lazy import lazy
 from tests.filter_cases import DIMENSIONS_FORCED, NULL_LABEL, Case, cases, eager_rows
 
@@ -88,3 +89,23 @@ def test_every_engine_draws_the_numbers_an_eager_story_draws(engine, case, dimen
     assert [missing if row[1] is None else row[1] for row in got] == pytest.approx(
         [missing if row[1] is None else row[1] for row in want], rel=1e-9, nan_ok=True
     ), case.filter.to_dict()
+
+
+@pytest.mark.parametrize("engine", list(ENGINES))
+def test_a_time_a_filter_keeps_is_labelled_as_its_whole_column_labels_it(engine):
+    """An 01:00 in the column writes midnight with its hour, though the filter keeps only
+    midnight: the label of a category does not change with the rows a step reads."""
+    table = pa.table(
+        {
+            "moment": pa.array([1_609_459_200, 1_609_462_800], pa.timestamp("s")),
+            "value": [0.0, None],
+        }
+    )
+    step = presets.chart(kind="column", x="moment", y="sum(value)", filter=Filter.between("value"))
+    eager = Story(table, slides=[Slide(step)]).plan.steps()[0].table["rows"]
+    source = {"duckdb": lazy, "polars": lambda t: lazy(pl.from_arrow(t))}.get(
+        engine, lambda t: lazy(ibis.memtable(t))
+    )(table)
+    drawn = Story(source, slides=[Slide(step)]).plan.steps()[0].table["rows"]
+    assert [row[0] for row in eager] == ["2021-01-01T00:00"]
+    assert [row[0] for row in drawn] == ["2021-01-01T00:00"]
