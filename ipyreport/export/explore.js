@@ -294,23 +294,18 @@ function reach(grid, at, dg, dm, absolute) {
 
 // The longest a key waits for the chart's frame at rest before it reads the marks anyway.
 const REST_WAIT_MS = 250;
-// A move that ended this long ago with no frame drawn since drew its last frame at rest.
-const SETTLE_MS = 50;
 
 /**
- * Run `then` once the chart's last frame is drawn at rest: the explorer reads each mark
- * where the last frame drew it, and a key pressed as a move ends (or right after a jump)
- * would otherwise read the marks mid-move, or the slide before's. At rest means a frame
- * drawn after the move ended, or the move ended a few frames ago and none was pending.
- * A chart still moving is read as it stands after `REST_WAIT_MS`.
+ * Run `then` once the chart's last frame is drawn at rest (see tracks.js): the explorer
+ * reads each mark where the last frame drew it, and a key pressed as a move ends would
+ * otherwise read the marks mid-move. A chart still moving is read as it stands after
+ * `REST_WAIT_MS`.
  * @param {Track} on
  * @param {() => void} then
  * @param {number} [until]
  */
 function whenDrawnAtRest(on, then, until = performance.now() + REST_WAIT_MS) {
-  const now = performance.now();
-  const settled = on.settling && now - (on.settledAt ?? now) >= SETTLE_MS;
-  if (on.drawnAtRest !== false || settled || now >= until) then();
+  if (on.drawnAtRest !== false || performance.now() >= until) then();
   else setTimeout(() => whenDrawnAtRest(on, then, until), 16);
 }
 

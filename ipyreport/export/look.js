@@ -41,7 +41,8 @@ export const THEMES = {
     plot: {
       xAxis: DARK_AXIS,
       yAxis: DARK_AXIS,
-      marker: { label: { color: INK.dark }, guides: { color: "#2a313dff" } },
+      // More is lighter: it stands out from the dark page as more is darker on a light one.
+      marker: { label: { color: INK.dark }, guides: { color: "#2a313dff" }, minLightness: -0.4, maxLightness: 0.4 },
     },
   },
 };

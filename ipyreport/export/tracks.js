@@ -85,10 +85,9 @@ export const DIMMED = 0.3; // opacity of marks a highlight (or a dashboard click
  *   room: Room,
  *   staged?: boolean,
  *   turned?: boolean,
- *   moves?: number,
- *   settling?: boolean,
- *   settledAt?: number,
+ *   restPending?: boolean,
  *   drawnAtRest?: boolean,
+ *   rested?: (() => void) | null,
  * }} Track
  */
 /**
@@ -185,7 +184,15 @@ function followMarks(on) {
   listen(on.chart, "draw-complete", () => {
     on.pointedAt = tops;
     on.marks = drawing;
-    if (on.settling) on.drawnAtRest = true;
+    if (on.restPending) {
+      Object.assign(on, { restPending: false, drawnAtRest: true });
+      on.rested?.();
+    }
+  });
+  // The engine draws the frame at rest after it says the move is complete (labels hidden
+  // in motion come back in it): what the track shows at rest is that frame's.
+  listen(on.chart, "animation-complete", () => {
+    on.restPending = true;
   });
 }
 
@@ -501,7 +508,10 @@ function targetFor(context, on, entry) {
   expectMarks(context, on, entry, next.dataset);
   const narrow = on.element.clientWidth < NARROW_PX;
   if (!on.styled) {
-    next.target.style = merge(narrow ? merge(baseStyle, NARROW) : baseStyle, next.target.style ?? {});
+    // A phone's chart, and a dashboard's (whose engine type shrinks with its size, to 9 px
+    // on a laptop), set their type at 12 px: no chart text is smaller.
+    const fixedType = narrow || on.compact;
+    next.target.style = merge(fixedType ? merge(baseStyle, NARROW) : baseStyle, next.target.style ?? {});
     on.styled = true;
   }
   const turned = narrow && sideways(context, on, entry);
@@ -845,9 +855,7 @@ async function apply(context, on, entry, options, paused) {
   on.staged = Boolean(staged);
   const pausing = paused ? { playState: /** @type {const} */ ("paused") } : {};
   // The marks the last frame drew are not at rest until a frame is drawn after this move ends.
-  const move = (on.moves = (on.moves ?? 0) + 1);
-  on.drawnAtRest = false;
-  on.settling = false;
+  Object.assign(on, { drawnAtRest: false, restPending: false });
   const running = staged
     ? animate(on.chart, staged, pausing)
     : animate(on.chart, next.target, moving ? { ...next.options, ...(options ?? {}), ...pausing } : 0);
@@ -859,8 +867,30 @@ async function apply(context, on, entry, options, paused) {
     if (control) paused({ control, seconds, grows: false });
   }
   await running;
-  if (on.moves === move) Object.assign(on, { settling: true, settledAt: performance.now() });
+  await drawnAtRest(on);
   placeNote(on);
+}
+
+// The longest a move waits for its frame at rest (a hidden page draws none).
+const REST_FRAME_MS = 100;
+
+/**
+ * Resolve once the chart has drawn its frame at rest, so a move is over when what it shows
+ * is (its labels, the marks the explorer reads); at most REST_FRAME_MS after it completes.
+ * @param {Track} on
+ * @returns {Promise<void>}
+ */
+function drawnAtRest(on) {
+  if (on.drawnAtRest) return Promise.resolve();
+  return new Promise((done) => {
+    const finish = () => {
+      clearTimeout(timer);
+      if (on.rested === finish) on.rested = null;
+      done();
+    };
+    const timer = setTimeout(finish, REST_FRAME_MS);
+    on.rested = finish;
+  });
 }
 
 /**

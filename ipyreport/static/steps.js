@@ -2035,7 +2035,12 @@ function drawHeatValue(event, labels, text, ink) {
     event.preventDefault();
     return;
   }
-  placeMarkerLabel(event, labels, text, { ...labels.options, ink: ink ?? readableOn(mark.colour), paper: undefined, onMark: true });
+  const readable = ink ?? readableOn(mark.colour);
+  // A cell of middle lightness reads neither ink at 4.5:1: its value is dark on a white halo.
+  const haloed = !ink && contrastOf(readable, mark.colour) < 4.5;
+  const [dark, white] = CELL_INKS;
+  const drawn = haloed ? { ink: dark, paper: white } : { ink: readable, paper: undefined };
+  placeMarkerLabel(event, labels, text, { ...labels.options, ...drawn, onMark: true });
 }
 
 // The two inks a value on a shaded cell is written in: the light theme's text colour and white.
@@ -2045,18 +2050,23 @@ const CELL_INKS = ["#1d2430", "#ffffff"];
  * @param {string} paint
  */
 export function readableOn(paint) {
-  const [r, g, b] = channelsOf(paint) ?? [255, 255, 255];
-  /** @param {number[]} rgb */
-  const luminance = (rgb) => {
+  return contrastOf(CELL_INKS[0], paint) >= contrastOf(CELL_INKS[1], paint) ? CELL_INKS[0] : CELL_INKS[1];
+}
+
+/**
+ * WCAG's contrast ratio of two colours (1 to 21); a colour the page cannot read counts as white.
+ * @param {string} one
+ * @param {string} other
+ */
+function contrastOf(one, other) {
+  /** @param {string} paint */
+  const luminance = (paint) => {
+    const rgb = (channelsOf(paint) ?? [255, 255, 255]).slice(0, 3);
     const [R, G, B] = rgb.map((v) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4));
     return 0.2126 * R + 0.7152 * G + 0.0722 * B;
   };
-  const cell = luminance([r, g, b]);
-  const ratio = (/** @type {string} */ ink) => {
-    const other = luminance(/** @type {number[]} */ (channelsOf(ink)?.slice(0, 3)));
-    return (Math.max(cell, other) + 0.05) / (Math.min(cell, other) + 0.05);
-  };
-  return ratio(CELL_INKS[0]) >= ratio(CELL_INKS[1]) ? CELL_INKS[0] : CELL_INKS[1];
+  const [a, b] = [luminance(one), luminance(other)];
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
 }
 
 /**

@@ -3,7 +3,11 @@ marks and the focus outline), and the player works at 200% zoom and on a 390 px 
 
 from __future__ import annotations
 
+import io
+
+import numpy as np
 import pytest
+from PIL import Image
 
 from ipyreport import Slide, Story, presets, samples
 from ipyreport._colors import DEFAULT_PALETTE
@@ -154,4 +158,61 @@ def test_the_player_is_usable_at_200_percent_zoom_and_390_px(open_file, themed, 
     wait_idle(page)
     assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
     assert axe_violations(page) == []
+    assert watch.errors == []
+
+
+def _lightness_of_pixels(pixels) -> np.ndarray:
+    """The relative luminance of each RGB pixel (WCAG's formula)."""
+    values = np.asarray(pixels, dtype=float) / 255
+    linear = np.where(values <= 0.04045, values / 12.92, ((values + 0.055) / 1.055) ** 2.4)
+    return linear @ np.array([0.2126, 0.7152, 0.0722])
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("coloured", [False, True], ids=["palette", "plain marks"])
+def test_a_heatmaps_values_read_at_4_5_to_1_and_more_stands_out_from_the_page(
+    open_file, tmp_path, scheme, coloured
+):
+    """Each value on a shaded cell reads at AA (the lightest and darkest pixels of its box:
+    its ink and the cell, or the halo a cell of middle lightness gives it), and the cells
+    of more units stand further from the page: darker on a light one, lighter on a dark one."""
+    sales = samples.sales()
+    heat = presets.chart(kind="heatmap", x="Country", y="Units", color="Product")
+    slides = [Slide(heat)]
+    if coloured:  # the products own the palette's colours: the heatmap's cells are plain
+        slides.insert(0, Slide(presets.chart(kind="pie", x="Product", y="Units")))
+    story = Story(sales, formats={"Units": "units"}, slides=slides)
+    watch, page = open_story(
+        open_file, story.save_html(tmp_path / "heat.html"), size=(1280, 720), color_scheme=scheme
+    )
+    if coloured:
+        page.keyboard.press("ArrowRight")
+        wait_idle(page)
+    labels = [
+        label
+        for label in page.evaluate("() => document.getElementById('ipyreport').ipyreport.labels()")[
+            0
+        ]
+        if label["group"] == "marker"
+    ]
+    canvas = page.locator("#ipyreport canvas").first.bounding_box()
+    shot = np.asarray(Image.open(io.BytesIO(page.screenshot())).convert("RGB")).astype(int)
+    cells = []
+    low = {}
+    for label in labels:
+        left, top, right, bottom = (
+            round(value + canvas[axis])
+            for value, axis in zip(label["box"], ("x", "y", "x", "y"), strict=True)
+        )
+        box = _lightness_of_pixels(shot[top:bottom, left:right].reshape(-1, 3))
+        ratio = (box.max() + 0.05) / (box.min() + 0.05)
+        if ratio < TEXT:
+            low[label["text"]] = round(ratio, 2)
+        amount = float(label["text"].rstrip("K")) * (1000 if label["text"].endswith("K") else 1)
+        cells.append((amount, _lightness_of_pixels(shot[top - 3, (left + right) // 2])))
+    assert len(cells) == 48  # twelve countries, four products
+    assert low == {}
+    paper = _lightness_of_pixels(shot[5, 5])
+    (_, least), (_, most) = min(cells), max(cells)
+    assert abs(most - paper) > abs(least - paper) + 0.2
     assert watch.errors == []
