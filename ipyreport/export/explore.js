@@ -292,14 +292,14 @@ function reach(grid, at, dg, dm, absolute) {
 
 /** @typedef {{ on: Track, element: HTMLElement, at: [number, number] | null }} Explored */
 
-// The longest a key waits for the chart's frame at rest before it reads the marks anyway.
-const REST_WAIT_MS = 250;
+// The longest a key waits for the chart to rest before it reads the marks anyway (a step
+// moves for 1.5 s at most unless its author asks for longer).
+const REST_WAIT_MS = 3000;
 
 /**
  * Run `then` once the chart's last frame is drawn at rest (see tracks.js): the explorer
- * reads each mark where the last frame drew it, and a key pressed as a move ends would
- * otherwise read the marks mid-move. A chart still moving is read as it stands after
- * `REST_WAIT_MS`.
+ * reads each mark where the last frame drew it, and a key pressed while the chart moves
+ * (or as a move ends) would otherwise read the marks mid-move, out of their order at rest.
  * @param {Track} on
  * @param {() => void} then
  * @param {number} [until]

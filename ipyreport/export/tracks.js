@@ -85,9 +85,7 @@ export const DIMMED = 0.3; // opacity of marks a highlight (or a dashboard click
  *   room: Room,
  *   staged?: boolean,
  *   turned?: boolean,
- *   restPending?: boolean,
  *   drawnAtRest?: boolean,
- *   rested?: (() => void) | null,
  * }} Track
  */
 /**
@@ -184,15 +182,6 @@ function followMarks(on) {
   listen(on.chart, "draw-complete", () => {
     on.pointedAt = tops;
     on.marks = drawing;
-    if (on.restPending) {
-      Object.assign(on, { restPending: false, drawnAtRest: true });
-      on.rested?.();
-    }
-  });
-  // The engine draws the frame at rest after it says the move is complete (labels hidden
-  // in motion come back in it): what the track shows at rest is that frame's.
-  listen(on.chart, "animation-complete", () => {
-    on.restPending = true;
   });
 }
 
@@ -855,7 +844,7 @@ async function apply(context, on, entry, options, paused) {
   on.staged = Boolean(staged);
   const pausing = paused ? { playState: /** @type {const} */ ("paused") } : {};
   // The marks the last frame drew are not at rest until a frame is drawn after this move ends.
-  Object.assign(on, { drawnAtRest: false, restPending: false });
+  on.drawnAtRest = false;
   const running = staged
     ? animate(on.chart, staged, pausing)
     : animate(on.chart, next.target, moving ? { ...next.options, ...(options ?? {}), ...pausing } : 0);
@@ -867,30 +856,12 @@ async function apply(context, on, entry, options, paused) {
     if (control) paused({ control, seconds, grows: false });
   }
   await running;
-  await drawnAtRest(on);
+  // The engine may draw no frame once it says the move is complete (a cross-fade draws its
+  // last before): the frame at rest is drawn here, so the move is over when what the chart
+  // shows is (its labels at rest, the marks the explorer reads).
+  redraw(on.chart);
+  on.drawnAtRest = true;
   placeNote(on);
-}
-
-// The longest a move waits for its frame at rest (a hidden page draws none).
-const REST_FRAME_MS = 100;
-
-/**
- * Resolve once the chart has drawn its frame at rest, so a move is over when what it shows
- * is (its labels, the marks the explorer reads); at most REST_FRAME_MS after it completes.
- * @param {Track} on
- * @returns {Promise<void>}
- */
-function drawnAtRest(on) {
-  if (on.drawnAtRest) return Promise.resolve();
-  return new Promise((done) => {
-    const finish = () => {
-      clearTimeout(timer);
-      if (on.rested === finish) on.rested = null;
-      done();
-    };
-    const timer = setTimeout(finish, REST_FRAME_MS);
-    on.rested = finish;
-  });
 }
 
 /**

@@ -1362,14 +1362,21 @@ function followShape(chart) {
     shape.moving = true;
     shape.progress = 0;
   });
-  // How far the move is (0 to 1), as the engine reckons it before drawing each frame.
-  listen(chart, "update", (event) => {
-    shape.progress = event.detail.progress;
-  });
-  listen(chart, "animation-complete", () => {
+  const rest = () => {
     shape.moving = false;
     shape.progress = 1;
     [shape.before, shape.rested, shape.restedCartesian] = [shape.now, shape.align, shape.cartesian];
+  };
+  // How far the move is (0 to 1), as the engine reckons it before drawing each frame. The
+  // frame at 1 is the chart at rest, and drawn as such: the engine may draw none after it
+  // (a cross-fade draws its last frame before it says it is complete), and what is hidden
+  // in motion (ticks of a changing measure, a heatmap's values) would stay hidden.
+  listen(chart, "update", (event) => {
+    shape.progress = event.detail.progress;
+    if (shape.moving && event.detail.progress >= 1) rest();
+  });
+  listen(chart, "animation-complete", () => {
+    if (shape.moving) rest();
   });
   listen(chart, "draw-begin", () => {
     shape.now = Object.fromEntries(
@@ -2036,11 +2043,10 @@ function drawHeatValue(event, labels, text, ink) {
     return;
   }
   const readable = ink ?? readableOn(mark.colour);
-  // A cell of middle lightness reads neither ink at 4.5:1: its value is dark on a white halo.
+  // A cell of middle lightness reads neither ink at 4.5:1: its value takes a halo of the other.
   const haloed = !ink && contrastOf(readable, mark.colour) < 4.5;
-  const [dark, white] = CELL_INKS;
-  const drawn = haloed ? { ink: dark, paper: white } : { ink: readable, paper: undefined };
-  placeMarkerLabel(event, labels, text, { ...labels.options, ...drawn, onMark: true });
+  const paper = haloed ? CELL_INKS.find((other) => other !== readable) : undefined;
+  placeMarkerLabel(event, labels, text, { ...labels.options, ink: readable, paper, onMark: true });
 }
 
 // The two inks a value on a shaded cell is written in: the light theme's text colour and white.

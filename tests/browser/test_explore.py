@@ -115,12 +115,13 @@ def test_a_pie_is_read_clockwise_and_a_scatter_plot_left_to_right(open_file, sto
     heard = marks_read(page, countries)
     assert heard[-1].endswith(f"({countries} of {countries})")
     revenues = [float(line.split("Revenue $")[1].split("M")[0]) for line in heard]
-    assert revenues == sorted(revenues)
+    assert revenues == sorted(revenues), heard
 
 
 def test_a_chart_explored_the_moment_it_is_reached_is_read_where_it_rests(open_file, story_file):
-    """Enter pressed as a jump lands (no wait): the marks are read from the frame at rest,
-    not the slide before's, nor one drawn mid-move."""
+    """Enter pressed as the story reaches the chart (no wait: a jump from the first slide,
+    then a move from the pie next to it): the marks are read as the chart rests, not from
+    the slide before's frame, nor from one drawn mid-move."""
     _, page = open_story(open_file, story_file, size=(1280, 720))
     page.focus(".ipyreport-chart")
     countries = len(set(SALES["Country"].to_pylist()))
@@ -128,7 +129,7 @@ def test_a_chart_explored_the_moment_it_is_reached_is_read_where_it_rests(open_f
         page.evaluate("() => document.getElementById('ipyreport').ipyreport.goTo(3)")
         heard = marks_read(page, countries)
         revenues = [float(line.split("Revenue $")[1].split("M")[0]) for line in heard]
-        assert revenues == sorted(revenues)
+        assert revenues == sorted(revenues), heard
         assert heard[-1].endswith(f"({countries} of {countries})")
         page.keyboard.press("Escape")
         go(page, 2)

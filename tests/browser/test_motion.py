@@ -989,3 +989,36 @@ def test_transitions_look_as_reviewed_in_between(played, name, step):
     now = np.asarray(sheet).astype(int)
     assert golden.shape == now.shape
     assert float(np.abs(golden - now).mean()) <= MEAN_TOLERANCE, path.name
+
+
+def test_a_move_that_ends_without_a_frame_of_its_own_still_rests_with_its_axis(browser, folder):
+    """The race into the stacked area: the engine draws the move's last frame before it
+    says it is complete, and no frame after. The value axis, hidden while its measure
+    changes, is written at rest all the same (it stayed blank until something redrew)."""
+    story = spec.build(spec.load(EXAMPLE_SPECS / "monthly-playback.yaml"))
+    moments = len(story.to_dict()["slides"][0]["steps"])
+    path = story.save_html(folder / "rest-axis.html")
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    try:
+        page = context.new_page()
+        page.clock.install()
+        page.goto(path.resolve().as_uri())
+        wait_ready(page)
+        page.focus("#ipyreport")
+        page.evaluate(f"() => document.getElementById('ipyreport').ipyreport.go({moments - 1})")
+        page.clock.run_for(2000)
+        page.clock.pause_at(page.evaluate("() => Date.now()") / 1000 + 0.5)
+        page.keyboard.press("ArrowRight")
+        for _ in range(30):
+            page.clock.run_for(100)
+        assert not page.evaluate(
+            "() => document.getElementById('ipyreport').ipyreport.state.moving"
+        )
+        groups: dict[str, list[str]] = {}
+        drawn = page.evaluate("() => document.getElementById('ipyreport').ipyreport.labels()")
+        for label in drawn[0]:
+            groups.setdefault(label["group"], []).append(label["text"])
+        assert groups["axis-y"][:3] == ["$10M", "$20M", "$30M"]
+        assert groups["axis-x"][:4] == ["2021", "2022", "2023", "2024"]
+    finally:
+        context.close()
