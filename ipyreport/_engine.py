@@ -124,6 +124,13 @@ def engine_problem(part: str, value: Any) -> str | None:
     >>> engine_problem("animation", {"duration": "2s", "easing": "ease-in"}) is None
     True
     """
+    if part == "animation" and isinstance(value, dict) and "crossFade" in value:
+        # The player's own cross-fade of a move with nothing to follow (see ipyreport._motion).
+        if not isinstance(value["crossFade"], bool):
+            return f"crossFade: {value['crossFade']!r} is not true or false"
+        return engine_problem(
+            part, {key: item for key, item in value.items() if key != "crossFade"}
+        )
     if part == "animation" and isinstance(value, dict) and "via" in value:
         # A staged morph's in-between states (see ipyreport._motion): each leg is the
         # player's, played as a config and style reached with its own animation.

@@ -386,9 +386,12 @@ def stages(
         if legs is not None:
             return {"duration": seconds, "via": _via(legs, before, after, seconds)}
     if staged:
-        # Nothing to follow mark by mark: one chart fades out as the other fades in, and
-        # the coordinates and shapes switch in between, so no mark is seen bent or warped
-        # (bars of countries morphed into an area of months pass through frames of no mark).
+        # Nothing to follow mark by mark: one chart fades out as the other fades in. The
+        # player lays a picture of the old chart over the new one, drawn at once, and fades
+        # it out (``crossFade``), so each is whole and true at every moment; a recording,
+        # which plays the engine's own frames, fades the marks instead, switching the
+        # coordinates and shapes in between so no mark is seen bent or warped.
+        options["crossFade"] = True
         options["regroupStrategy"] = "fade"
         options["hide"] = _stage(0.0, 0.6, seconds)
         options["show"] = _stage(0.4, 0.6, seconds)

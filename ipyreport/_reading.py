@@ -8,11 +8,12 @@ table of its own, filtered in the engine and grouped by exactly its marks.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 from ipyreport._errors import DataError, IpyreportError
+from ipyreport._filters import Filter
 from ipyreport._narrate import Position, board_text_states
 from ipyreport._pending import pending_steps, resolve_pending
 from ipyreport._plan import (
@@ -25,7 +26,7 @@ from ipyreport._plan import (
     played_states,
 )
 from ipyreport._slides import AnySlide, map_steps
-from ipyreport.data import Measure, VizzuData
+from ipyreport.data import Dimension, Measure, VizzuData
 from ipyreport.lazy import LazySource, Request
 from ipyreport.step import Step
 
@@ -162,7 +163,32 @@ def _read_own_table(source: LazySource, played: Played, state: ChartState) -> St
         for series in data.series
     )
     data = VizzuData(series=finished, num_rows=data.num_rows)
-    return replace(step, config=_finished(step.config), filter=None, data=data)
+    return replace(
+        step, config=_finished(step.config), filter=_still_holding(state.filter, data), data=data
+    )
+
+
+def _still_holding(where: Filter | None, data: VizzuData) -> Filter | None:
+    """The filter a table read through ``where`` is drawn with: ``where`` itself when it
+    only lists categories the table holds (it keeps every row read, and the chart keeps to
+    them where it fills a gap in a calendar, as in memory), else none (applied already)."""
+    if where is None or any(op == "not" for op in _ops(where)):
+        return None
+    for leaf in where.leaves():
+        series = data[leaf.args[0]] if leaf.args[0] in data.names else None
+        if leaf.op != "in" or not isinstance(series, Dimension):
+            return None
+        if not set(leaf.args[1]) <= set(series.categories):
+            return None
+    return where
+
+
+def _ops(where: Filter) -> Iterator[str]:
+    """Every operation of ``where``, depth first."""
+    yield where.op
+    if where.op in ("and", "or", "not"):
+        for part in where.args:
+            yield from _ops(part)
 
 
 def _finished(config: Mapping[str, Any]) -> dict[str, Any]:

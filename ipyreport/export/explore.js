@@ -417,9 +417,7 @@ function exploring({ store, shown, say, region, quiet }) {
 
   /** @type {(target: Explored, dg: number, dm: number, absolute?: "first" | "last" | null) => void} */
   const move = (target, dg, dm, absolute = null) =>
-    whenDrawnAtRest(target.on, () => {
-      if (current === target) moveOn(shown, say, target, dg, dm, absolute);
-    });
+    whenDrawnAtRest(target.on, () => current === target && moveOn(shown, say, target, dg, dm, absolute));
 
   /**
    * @param {Track} on

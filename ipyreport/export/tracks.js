@@ -438,6 +438,21 @@ function pictureOf(on) {
   return picture;
 }
 
+// The longest a chart dissolves into another: the two overlap no longer than the eye needs.
+const DISSOLVE_SECONDS = 0.6;
+
+/**
+ * Lay `picture` (the chart as it stood) over the track and fade it out within `seconds`.
+ * @param {Track} on
+ * @param {HTMLImageElement} picture
+ * @param {number} seconds
+ */
+function dissolve(on, picture, seconds) {
+  on.element.append(picture);
+  on.leaving = picture;
+  fadeOut(picture, Math.min(seconds, DISSOLVE_SECONDS) * 1000);
+}
+
 /**
  * Fade a picture out over `ms`, frame by frame, then take it away.
  * @param {HTMLElement} picture
@@ -819,25 +834,26 @@ function keyframesOf({ story, datasets, plainMarks }, next) {
 async function apply(context, on, entry, options, paused) {
   const { reducedMotion } = context;
   on.leaving?.remove();
+  const fading = !paused && options !== 0 && !reducedMotion.matches;
   /** @type {HTMLImageElement | null} */
   let leaving = null;
   if (on.renewable && clashes(context, on.dataset, entry.data ?? "main")) {
     // A new chart holds none of the old one's marks and would grow every mark from
     // nothing: the old chart's picture fades out over the new one, drawn at once.
-    const fading = !paused && options !== 0 && !reducedMotion.matches;
     leaving = fading ? pictureOf(on) : null;
     await renew(context, on);
     // The new chart starts unfiltered: give it the filter the track is at.
     if (!("filter" in entry) && on.filter) entry = { ...entry, filter: on.filter };
   }
+  const next = targetFor(context, on, entry);
+  // Nothing to follow mark by mark: the chart before fades out over the new one, drawn at
+  // once, each whole and true at every moment (the engine's own fade shrinks some marks to
+  // nothing before others, as if their values were none).
+  if (!leaving && next.crossFade && fading && options === undefined) leaving = pictureOf(on);
   if (leaving) {
-    const seconds = steps.durationSeconds(options ? options.duration : entry.animation?.duration) ?? 1;
-    on.element.append(leaving);
-    on.leaving = leaving;
-    fadeOut(leaving, seconds * 1000);
+    dissolve(on, leaving, steps.durationSeconds(options ? options.duration : entry.animation?.duration) ?? 1);
     options = 0;
   }
-  const next = targetFor(context, on, entry);
   const moving = !(options === 0 || (reducedMotion.matches && !paused));
   // A step played straight from the one before goes through its in-between states, if staged.
   const staged = moving && options === undefined ? keyframesOf(context, next) : null;

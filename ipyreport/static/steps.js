@@ -544,7 +544,9 @@ export function compileFilter(spec, data, raw = new Map()) {
  * A step as the engine plays it: its target state, animation options and dataset.
  * A staged step (see `_motion.py`) also passes through in-between states (`via`): each a
  * config the marks reach with its own options, the last leg (no config) reaching the target.
- * @typedef {{ target: Target, options: import("vizzu").Anim.Options, dataset: string, via: Leg[] | null }} Next
+ * A step with nothing to follow mark by mark is a cross-fade (`crossFade`): the player fades
+ * a picture of the chart before out over the new one, drawn at once.
+ * @typedef {{ target: Target, options: import("vizzu").Anim.Options, dataset: string, via: Leg[] | null, crossFade?: boolean }} Next
  */
 /**
  * One leg of a staged step: the state it reaches (none: the step's own), in what style, how,
@@ -574,12 +576,13 @@ export function stepTarget(step, datasets, current, raw = new Map()) {
   if ("filter" in step) update.filter = step.filter ? compileFilter(step.filter, data, raw) : null;
   // The engine takes a filter alone, keeping its data (its types ask for the series too).
   if (Object.keys(update).length) target.data = /** @type {import("vizzu").Data.Set} */ (update);
-  const { via, ...options } = step.animation ?? {};
+  const { via, crossFade, ...options } = step.animation ?? {};
   return {
     target,
     options: /** @type {import("vizzu").Anim.Options} */ (options),
     dataset: datasetId,
     via: Array.isArray(via) && via.length ? /** @type {Leg[]} */ (via) : null,
+    crossFade: crossFade === true,
   };
 }
 

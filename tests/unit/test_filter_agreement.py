@@ -9,6 +9,7 @@ ipyvizzu's JavaScript form keep the same rows on cases drawn from the same
 strategy: the conformance fixture ``tests/conformance/filters.json``.
 """
 
+import datetime as dt
 import shutil
 
 import ibis
@@ -109,3 +110,19 @@ def test_a_time_a_filter_keeps_is_labelled_as_its_whole_column_labels_it(engine)
     drawn = Story(source, slides=[Slide(step)]).plan.steps()[0].table["rows"]
     assert [row[0] for row in eager] == ["2021-01-01T00:00"]
     assert [row[0] for row in drawn] == ["2021-01-01T00:00"]
+
+
+@pytest.mark.parametrize("engine", list(ENGINES))
+def test_days_a_filter_lists_are_all_a_chart_draws_though_their_calendar_has_gaps(engine):
+    """Three days 34 and 204 days apart: the calendar a chart fills its gaps from would add
+    five more, which the filter, listing the three, leaves out in memory and lazily alike."""
+    days = [None, dt.date(2021, 1, 2), dt.date(2021, 2, 5), dt.date(2021, 8, 28)]
+    table = pa.table({"day": pa.array(days, pa.date32()), "value": [None, 1.0, 2.0, 3.0]})
+    listed = ["2021-01-02", "2021-02-05", "2021-08-28"]
+    step = presets.chart(kind="column", x="day", y="mean(value)", filter=Filter.isin("day", listed))
+    source = {"duckdb": lazy, "polars": lambda t: lazy(pl.from_arrow(t))}.get(
+        engine, lambda t: lazy(ibis.memtable(t))
+    )(table)
+    for drawn in (table, source):
+        rows = Story(drawn, slides=[Slide(step)]).plan.steps()[0].table["rows"]
+        assert [row[0] for row in rows] == listed
