@@ -418,9 +418,33 @@ def stages(
         )
         options[first] = _stage(0.0, 0.5, seconds)
         options[then] = _stage(0.5, 0.5, seconds)
+    elif _split_along(channels_before, channels_after, "x"):
+        # A drill-down: the marks not drilled into leave, the one drilled into drops to the
+        # heights of its parts, which then slide apart (never a staircase on two scales).
+        options["hide"] = _stage(0.0, 0.3, seconds)
+        options["y"] = _stage(0.25, 0.35, seconds)
+        options["x"] = _stage(0.6, 0.4, seconds)
+    elif _split_along(channels_after, channels_before, "x"):
+        # Back up: the parts slide together, stack into their whole, then the others return.
+        options["x"] = _stage(0.0, 0.4, seconds)
+        options["y"] = _stage(0.4, 0.35, seconds)
+        options["show"] = _stage(0.7, 0.3, seconds)
     if reshaped:
         options["geometry"] = _stage(0.25, 0.5, seconds)
     return options
+
+
+def _split_along(before: Mapping[str, Any], after: Mapping[str, Any], axis: str) -> bool:
+    """Whether marks split along ``axis``: it keeps its series and gains more (a drill-down).
+
+    >>> _split_along({"x": ["Region"]}, {"x": ["Country", "Region"]}, "x")
+    True
+    >>> _split_along({"x": ["Region"]}, {"x": ["Product"]}, "x")
+    False
+    """
+    old = [repr(entry) for entry in _series(before, axis)]
+    new = [repr(entry) for entry in _series(after, axis)]
+    return bool(old) and len(new) > len(old) and set(old) <= set(new)
 
 
 def staged(

@@ -51,7 +51,7 @@ RECORD_OUTLINES = """(() => {
       path.forEach(([x, y], i) => { const [u, v] = path[(i + 1) % path.length]; area += x * v - u * y; });
       const paint = /^rgba\\([^,]+,[^,]+,[^,]+,\\s*([\\d.]+)\\)$/.exec(String(this.fillStyle));
       frame.push({
-        left: Math.min(...xs), width, height,
+        left: Math.min(...xs), bottom: Math.max(...ys), width, height,
         rectangle: !curved && Math.abs(area) / 2 >= 0.9 * width * height,
         opacity: this.globalAlpha * (paint ? Number(paint[1]) : 1),
       });
@@ -301,4 +301,28 @@ def test_on_a_phone_stacked_bars_unstack_before_they_slide_apart(browser, folder
         if any(m["left"] > baseline + 1 and m["height"] < thickest - 1 for m in marks)
     ]
     assert floating == []
+    assert rested <= BUDGET_MS + SAMPLE_MS
+
+
+def test_a_drill_down_drops_the_whole_to_its_parts_before_they_slide_apart(page, folder):
+    """Regions, then Europe's countries: the other regions leave, Europe's column drops to
+    its countries' heights, then they slide apart. No part floats off the baseline while it
+    moves sideways (the engine's own move drew a staircase of parts on two scales)."""
+    story = _sales(folder)
+    _open(page, story, folder / "drill.html")
+    page.story = "drill"
+    frames, rested = _frames(page, 2)
+    seen = [
+        [m for m in marks if m["opacity"] >= SEEN_OPACITY and m["width"] >= SEEN_PIXELS]
+        for marks in frames
+    ]
+    assert len(seen) >= 5, "the step drew too few frames to judge"
+    baseline = max(m["bottom"] for m in seen[-1])
+    assert len(seen[-1]) == 3  # Germany, France, the United Kingdom
+    staircase = [
+        number
+        for number, marks in enumerate(seen)
+        if len({round(m["left"]) for m in marks if m["bottom"] < baseline - 1}) > 1
+    ]
+    assert staircase == []
     assert rested <= BUDGET_MS + SAMPLE_MS
