@@ -103,14 +103,24 @@ MORPHS = {
 }
 
 
-@pytest.fixture(scope="module")
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
+def _recording(browser, width: int, height: int):
+    """A page of ``width`` x ``height`` that records every frame's outlines, on a fake clock."""
+    context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     page.add_init_script(RECORD_OUTLINES)
     page.clock.install()
     yield page
     context.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser):
+    yield from _recording(browser, 1280, 720)
+
+
+@pytest.fixture(scope="module")
+def phone(browser):
+    yield from _recording(browser, 390, 844)
 
 
 @pytest.fixture(scope="module")
@@ -235,7 +245,7 @@ def _shapes(frames: list[list[dict]]) -> str:
     return "".join(letters)
 
 
-def test_on_a_phone_columns_drawn_as_bars_go_into_a_pie_and_out_of_it_staged(browser, folder):
+def test_on_a_phone_columns_drawn_as_bars_go_into_a_pie_and_out_of_it_staged(phone, folder):
     """A phone draws sixteen countries' columns as bars; into a pie they queue up along one
     strip, close ranks and only then bend, and out of it they unbend first, as on a desktop
     (played as one move, the pie fanned out and bent its wedges into bars nearly all the way)."""
@@ -244,17 +254,9 @@ def test_on_a_phone_columns_drawn_as_bars_go_into_a_pie_and_out_of_it_staged(bro
         sales, ["column", "pie", "column"], x="Country", y="Revenue", color="Country"
     )
     story = Story(sales, slides=[Slide(*steps)], formats={"Revenue": "$"})
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    phone = context.new_page()
-    phone.add_init_script(RECORD_OUTLINES)
-    phone.clock.install()
-    try:
-        _open(phone, story, folder / "phone.html")
-        # Drawn as bars: sixteen marks starting at one left edge, not from one baseline.
-        into, rested_into = _frames(phone, 2)
-        out, rested_out = _frames(phone, 3)
-    finally:
-        context.close()
+    _open(phone, story, folder / "phone.html")
+    into, rested_into = _frames(phone, 2)
+    out, rested_out = _frames(phone, 3)
     into, out = _shapes(into), _shapes(out)
     # Into the pie: rectangles, the strip, then the bend; out of it, the other way round.
     assert re.fullmatch(r"R*S+b+", into), into
@@ -263,7 +265,7 @@ def test_on_a_phone_columns_drawn_as_bars_go_into_a_pie_and_out_of_it_staged(bro
     assert max(rested_into, rested_out) <= BUDGET_MS + SAMPLE_MS
 
 
-def test_on_a_phone_stacked_bars_unstack_before_they_slide_apart(browser, folder):
+def test_on_a_phone_stacked_bars_unstack_before_they_slide_apart(phone, folder):
     """Stacked columns grouped are staged so no mark floats: the parts drop to the baseline
     first, then slide apart. A phone draws the columns as bars, so the stages turn with
     them: every part reaches the left edge before it narrows into its own row."""
@@ -278,15 +280,8 @@ def test_on_a_phone_stacked_bars_unstack_before_they_slide_apart(browser, folder
         ],
         formats={"Revenue": "$"},
     )
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    phone = context.new_page()
-    phone.add_init_script(RECORD_OUTLINES)
-    phone.clock.install()
-    try:
-        _open(phone, story, folder / "grouped.html")
-        frames, rested = _frames(phone, 2)
-    finally:
-        context.close()
+    _open(phone, story, folder / "grouped.html")
+    frames, rested = _frames(phone, 2)
     seen = [[m for m in marks if m["opacity"] >= SEEN_OPACITY] for marks in frames]
     assert len(seen) >= 5, "the step drew too few frames to judge"
     baseline = min(m["left"] for m in seen[-1])
