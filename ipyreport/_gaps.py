@@ -19,9 +19,10 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from ipyreport._calendar import fill_periods, is_calendar
 from ipyreport._plan import ChartState, channel_series, name_and_aggregator
 from ipyreport.data import Dimension, Measure, Series, VizzuData
-from ipyreport.presets import _fill_periods, _parse_dates, _with_periods
+from ipyreport.presets import _with_periods
 
 __all__ = ["with_stand_ins"]
 
@@ -52,7 +53,7 @@ def with_stand_ins(state: ChartState) -> tuple[tuple[str, ...], VizzuData] | Non
     _, drawn = channel_series(state, labels=False)
     measures = [data[name] for name in dict.fromkeys(name for name, _ in drawn)]
     time = _time_axis(state, data)
-    calendar = _fill_periods(list(_dimension(data, time).categories)) if time else None
+    calendar = fill_periods(list(_dimension(data, time).categories)) if time else None
     if time is not None and calendar is not None:
         data = _with_periods(data, time, calendar)
     codes = np.stack([_dimension(data, name).codes for name in keys], axis=1)
@@ -113,10 +114,7 @@ def _time_axis(state: ChartState, data: VizzuData) -> str | None:
     """The axis dimension of dates whose calendar has periods the data lacks, if any."""
     for name in _axis_dimensions(state, data):
         categories = list(_dimension(data, name).categories)
-        dates = _parse_dates(categories)
-        if dates is None or dates != sorted(dates):
-            continue
-        if len(_fill_periods(categories)) > len(categories):
+        if is_calendar(categories) and len(fill_periods(categories)) > len(categories):
             return name
     return None
 

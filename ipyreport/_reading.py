@@ -12,6 +12,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
+
+from ipyreport._calendar import is_calendar
 from ipyreport._errors import DataError, IpyreportError
 from ipyreport._filters import Filter
 from ipyreport._narrate import Position, board_text_states
@@ -163,9 +166,43 @@ def _read_own_table(source: LazySource, played: Played, state: ChartState) -> St
         for series in data.series
     )
     data = VizzuData(series=finished, num_rows=data.num_rows)
+    if state.filter is not None:
+        data = _as_read_whole(source, state.filter, data)
     return replace(
         step, config=_finished(step.config), filter=_still_holding(state.filter, data), data=data
     )
+
+
+def _as_read_whole(source: LazySource, where: Filter, data: VizzuData) -> VizzuData:
+    """``data``, read through ``where``, with the gaps an eager story gives it over every row.
+
+    In memory a filter hides rows and a chart fills the gaps of its calendar of days from
+    the whole column, so each day of the column keeps a slot whatever rows a filter keeps:
+    an axis of days read here holds every day of its column (read once, then remembered).
+    A filter on a measure's values leaves no gap to keep (a row it drops has a value, so
+    "no data" would be untrue): in memory such a chart gets no stand-ins, nor does it here.
+    """
+    if any(source.roles.get(name) == "measure" for name in where.columns()):
+        return VizzuData(
+            series=data.series, num_rows=data.num_rows, placeholders_from=data.num_rows
+        )
+    series = tuple(
+        _on_whole_calendar(source, item) if isinstance(item, Dimension) else item
+        for item in data.series
+    )
+    return VizzuData(series=series, num_rows=data.num_rows)
+
+
+def _on_whole_calendar(source: LazySource, days: Dimension) -> Dimension:
+    """``days`` holding every day of its column when it is an axis of days, else as it is."""
+    if not days.categories or not is_calendar(days.categories):
+        return days
+    whole = source.labels(days.name)
+    if not is_calendar(whole) or not set(days.categories) <= set(whole):
+        return days
+    at = {day: code for code, day in enumerate(whole)}
+    remap = np.array([at[day] for day in days.categories], dtype=np.int32)
+    return Dimension(name=days.name, categories=whole, codes=remap[days.codes])
 
 
 def _still_holding(where: Filter | None, data: VizzuData) -> Filter | None:

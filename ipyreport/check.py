@@ -278,7 +278,7 @@ def _categories(shown: _Shown) -> dict[str, set[str]]:
     count = len(rows["columns"]) - rows["measures"]
     found: dict[str, set[str]] = {name: set() for name in rows["columns"][:count]}
     # A timeline's placeholder rows are drawn (as empty marks), so they count.
-    placeholders = shown.state.data.placeholders_from is not None
+    placeholders = shown.state.data.has_placeholders
     for row in rows["rows"]:
         if rows["measures"] and not placeholders and all(value is None for value in row[count:]):
             continue
@@ -485,7 +485,7 @@ def _marks_of(shown: _Shown) -> set[tuple[Any, ...]] | None:
     if rows is None or not rows["measures"]:
         return None
     count = len(rows["columns"]) - rows["measures"]
-    placeholders = shown.state.data.placeholders_from is not None
+    placeholders = shown.state.data.has_placeholders
     return {
         tuple(row[:count])
         for row in rows["rows"]
@@ -706,7 +706,7 @@ def _empty(current: _Shown) -> list[Finding]:
     if rows is None or not rows["measures"]:
         return []
     count = len(rows["columns"]) - rows["measures"]
-    if rows["rows"] and current.state.data.placeholders_from is not None:
+    if rows["rows"] and current.state.data.has_placeholders:
         return []  # a period with no data in a timeline is shown on purpose, as a gap
     if any(any(value is not None for value in row[count:]) for row in rows["rows"]):
         return []

@@ -246,9 +246,11 @@ class VizzuData:
     num_rows : int
         How many rows every series holds.
     placeholders_from : int, optional
-        Marks rows from that index on as placeholders a timeline added for
-        gaps: their measures are missing, and players draw them as empty
-        (zero-size) marks so categories keep their places.
+        Marks rows from that index on as placeholders added for gaps (by a
+        timeline, or as a chart's stand-ins): their measures are missing, and
+        players draw them as empty (zero-size) marks so categories keep their
+        places. Set, the data's gaps are settled and no stand-ins are added;
+        equal to ``num_rows``, it has none on purpose.
 
     Examples
     --------
@@ -268,6 +270,11 @@ class VizzuData:
         names = [series.name for series in self.series]
         msg = f"no series named {name!r}{closest(name, names)}; series are {names}"
         raise KeyError(msg)
+
+    @property
+    def has_placeholders(self) -> bool:
+        """Whether some rows are placeholders for gaps (see ``placeholders_from``)."""
+        return self.placeholders_from is not None and self.placeholders_from < self.num_rows
 
     @property
     def names(self) -> list[str]:

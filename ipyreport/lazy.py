@@ -42,6 +42,7 @@ from ipyreport.data import (
     Dimension,
     Measure,
     VizzuData,
+    category_values,
     column_roles,
     encode,
     inexact_sum,
@@ -222,8 +223,6 @@ class LazySource:
                 self._zones[name] = self.types[name] = kind
         self._orders: dict[str, list[str]] = {}
         self._labels: dict[str, tuple[str, ...]] = {}
-        # Each timestamp column's distinct values, unfiltered (their labels' precision).
-        self._whole: dict[str, pa.ChunkedArray] = {}
         # Every pass over the rows, in order (DuckDB sources): what a build cost.
         self.scans: list[Scan] = []
         # Grouped tables already read, which later tables are rolled up from.
@@ -659,7 +658,8 @@ class LazySource:
         self, data: VizzuData, table: pa.Table, categories: Sequence[str]
     ) -> VizzuData:
         """``data`` read from the rows a filter keeps, its times labelled as every row of
-        their column labels them (see :func:`ipyreport.data.labelled_like`)."""
+        their column labels them (see :func:`ipyreport.data.labelled_like`), as read from
+        the column's labels (:meth:`labels`, read once)."""
         timed = [
             name for name in categories if pa.types.is_timestamp(table.schema.field(name).type)
         ]
@@ -668,9 +668,9 @@ class LazySource:
         series: list[Dimension | Measure] = []
         for item in data.series:
             if item.name in timed and isinstance(item, Dimension):
-                if item.name not in self._whole:
-                    self._whole[item.name] = self.aggregate([item.name], {})[item.name]
-                series.append(labelled_like(item, table.column(item.name), self._whole[item.name]))
+                kind = table.schema.field(item.name).type
+                whole, _ = category_values(item.name, self.labels(item.name), kind, self.null_label)
+                series.append(labelled_like(item, table.column(item.name), whole))
             else:
                 series.append(item)
         return VizzuData(series=tuple(series), num_rows=data.num_rows)

@@ -38,7 +38,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import inspect
-import itertools
 import math
 import os
 import warnings
@@ -49,6 +48,7 @@ from typing import Any, ParamSpec, TypeVar
 import numpy as np
 import pyarrow as pa
 
+from ipyreport._calendar import fill_periods
 from ipyreport._describe import words
 from ipyreport._errors import closest
 from ipyreport._filters import check as check_filter
@@ -1514,7 +1514,7 @@ def _moments(
         raise StepError(msg, field="time")
     if not fill:
         return [c for c in source if c in set(kept)] or kept
-    full = _fill_periods(list(source))
+    full = fill_periods(list(source))
     kept_set, source_set = set(kept), set(source)
     moments = []
     for index, moment in enumerate(full):
@@ -1808,7 +1808,7 @@ def fill_gaps(
         msg = f"{time!r} must be a dimension"
         raise StepError(msg)
     categories = (
-        list(periods) if periods is not None else _fill_periods(list(time_series.categories))
+        list(periods) if periods is not None else fill_periods(list(time_series.categories))
     )
     data = _with_periods(data, time, categories)
     time_codes = data[time].codes  # type: ignore[union-attr]
@@ -1877,79 +1877,6 @@ def _with_periods(data: VizzuData, time: str, periods: Sequence[str]) -> VizzuDa
         num_rows=data.num_rows,
         placeholders_from=data.placeholders_from,
     )
-
-
-def _fill_periods(categories: list[str]) -> list[str]:
-    """The categories with missing periods of a regular date or integer series added.
-
-    The cadence is the series' own: months (or quarters, years) when every
-    date falls on the same day of its month or on its last day, else the
-    largest whole number of days between them; never finer. A series that
-    filling would make ten times longer is left as it is (it is not regular).
-    """
-    if len(categories) < 3:
-        return categories
-    dates = _parse_dates(categories)
-    if dates is not None:
-        monthly = _monthly(dates)
-        if monthly is not None:
-            return monthly
-        days = [d.toordinal() for d in dates]
-        step = math.gcd(*(b - a for a, b in itertools.pairwise(days)))
-        if step <= 0 or (days[-1] - days[0]) // step > 10 * len(days):
-            return categories
-        return [dt.date.fromordinal(d).isoformat() for d in range(days[0], days[-1] + 1, step)]
-    integers = _parse_integers(categories)
-    if integers is not None:
-        step = math.gcd(*(b - a for a, b in itertools.pairwise(integers)))
-        if step <= 0 or (integers[-1] - integers[0]) // step > 10 * len(integers):
-            return categories
-        return [str(value) for value in range(integers[0], integers[-1] + 1, step)]
-    return categories
-
-
-def _monthly(dates: list[dt.date]) -> list[str] | None:
-    """Every period of a series of dates on one day of their months (or on month ends),
-    at its step in months; None for dates that are not monthly."""
-    month_end = all((d + dt.timedelta(days=1)).day == 1 for d in dates)
-    if not month_end and len({d.day for d in dates}) != 1:
-        return None
-    months = [d.year * 12 + d.month - 1 for d in dates]
-    step = math.gcd(*(b - a for a, b in itertools.pairwise(months)))
-    if step <= 0:
-        return None
-    day = dates[0].day
-
-    def date_of(month: int) -> dt.date:
-        first = dt.date(month // 12, month % 12 + 1, 1)
-        if month_end:
-            following = month + 1
-            return dt.date(following // 12, following % 12 + 1, 1) - dt.timedelta(days=1)
-        return first.replace(day=day)
-
-    if month_end or day <= 28:
-        return [date_of(m).isoformat() for m in range(months[0], months[-1] + 1, step)]
-    return None
-
-
-def _parse_dates(categories: list[str]) -> list[dt.date] | None:
-    try:
-        dates = [dt.date.fromisoformat(c) for c in categories if len(c) == 10]
-    except ValueError:
-        return None
-    if len(dates) != len(categories) or dates != sorted(dates):
-        return None
-    return dates
-
-
-def _parse_integers(categories: list[str]) -> list[int] | None:
-    try:
-        values = [int(c) for c in categories]
-    except ValueError:
-        return None
-    if values != sorted(values) or len(set(values)) != len(values):
-        return None
-    return values
 
 
 # --- the registry: one table for the Python API, specs, magics and the schema ---
