@@ -732,12 +732,14 @@ def zoom(
         if user is not None:
             keep = user if keep is None else user & keep
         crumbs = " / ".join(path[:depth])
-        # The top level is constant inside a branch; keeping it on x as well
-        # as on colour lets the branch keep its colour all the way down.
+        # Each level keeps the levels above it on x: they are constant inside a
+        # branch, so the branch keeps its colour all the way down, and a drill to
+        # the next level splits the marks it keeps (Germany into its products)
+        # instead of merging them into their region first.
         step = chart(
             vizzu_data,
             kind=kind,
-            x=[level, top] if depth else [top],
+            x=[levels[i] for i in range(depth, -1, -1)],
             y=y,
             color=None if KINDS[kind].color == "none" else (color or top),
             # Column names read as the story calls them (its labels).

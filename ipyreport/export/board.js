@@ -233,6 +233,22 @@ function gridIn(element, columns) {
 }
 
 /**
+ * Keep `grid` saying whether charts lie below its fold (those that scroll under the lists,
+ * on a phone): it fades at its foot until its last chart is in view (see player.css).
+ * @param {HTMLElement} grid
+ */
+function watchFold(grid) {
+  const more = () => {
+    grid.dataset.more = String(grid.scrollTop + grid.clientHeight < grid.scrollHeight - 1);
+  };
+  grid.addEventListener("scroll", more, { passive: true });
+  const sizes = new ResizeObserver(more);
+  sizes.observe(grid);
+  for (const panel of grid.children) sizes.observe(panel);
+  more();
+}
+
+/**
  * Panel `c` of a dashboard's grid, and the element its chart draws in. Charts
  * that leave the last row short (`spare` cells): the first one spans them.
  * @param {HTMLElement} grid
@@ -352,6 +368,7 @@ async function makeBoard(context, s, select) {
     // Tab reaches each chart; Enter explores its marks.
     explore.attach(panel, () => board.tracks[c], () => slide.steps[where()?.step ?? 0].names[c] ?? `chart ${c + 1}`);
   }
+  watchFold(grid);
   return board;
 }
 

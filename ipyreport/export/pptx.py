@@ -189,6 +189,10 @@ def _native(state: ChartState, table: Mapping[str, Any] | None) -> Native | None
     horizontal = bool(measures("x")) and not measures("y")
     axis, value = ("y", "x") if horizontal else ("x", "y")
     along, stacked = dims(axis), dims(value)
+    if len(along) > 2:
+        # A drill's levels between its marks and its top hold one value each
+        # (Germany's products, in Europe): the chart is the marks by the top.
+        along = [along[0], *(name for name in along[1:-1] if not _constant(table, name)), along[-1]]
     if (
         len(measures(value)) != 1
         or measures(axis)
@@ -228,6 +232,14 @@ def _native(state: ChartState, table: Mapping[str, Any] | None) -> Native | None
     if stacked:
         return Native(f"{base}_STACKED{share}", along[0], stacked[0], (measure,))
     return Native(f"{base}_CLUSTERED", along[0], None, (measure,))
+
+
+def _constant(table: Mapping[str, Any], name: str) -> bool:
+    """Whether the column ``name`` of a step's ``table`` holds one value in every row."""
+    if name not in table["columns"]:
+        return False
+    at = table["columns"].index(name)
+    return len({row[at] for row in table["rows"]}) <= 1
 
 
 def _name(entry: Any) -> str:

@@ -86,6 +86,7 @@ export const DIMMED = 0.3; // opacity of marks a highlight (or a dashboard click
  *   staged?: boolean,
  *   turned?: boolean,
  *   drawnAtRest?: boolean,
+ *   axes?: { x: boolean, y: boolean },
  * }} Track
  */
 /**
@@ -524,6 +525,7 @@ function targetFor(context, on, entry) {
   if (turned) next.target = turn(next.target);
   next.target = withKey(context, on, entry, next, narrow);
   next.target = withAxisRoom(context, on, steps.channelSeries(entry, turned ? "x" : "y"), next, narrow);
+  next.target = withPlotSides(on, entry, next.target);
   // A staged move's in-between states lay out the chart it leaves, then its own: each is
   // turned as that chart is (a phone's columns drawn as bars queue up as bars into a pie).
   if (turned && wasTurned && ("x" in next.options || "y" in next.options)) {
@@ -702,6 +704,30 @@ function turn(target) {
   config.channels = { ...rest, ...(y === undefined ? {} : { x: y }), ...(x === undefined ? {} : { y: x }) };
   if ("reverse" in config) config.reverse = !config.reverse;
   return { ...target, config };
+}
+
+// A chart with nothing on either axis (a treemap, packed bubbles) keeps only this margin at
+// its sides: the engine's room for axis labels left a phone's treemap two thirds of the width.
+const BARE_SIDE = "0.75em";
+/**
+ * `target` with the plot's sides for what its axes hold after `entry`: a chart with no axis
+ * takes the chart's width; any other keeps the engine's right margin unless the step sets one
+ * (room for the names at its lines' ends), as a step's state is its own.
+ * @param {Track} on
+ * @param {Step} entry
+ * @param {steps.Target} target
+ * @returns {steps.Target}
+ */
+function withPlotSides(on, entry, target) {
+  const axes = { ...(on.axes ?? { x: true, y: true }) };
+  for (const axis of /** @type {const} */ (["x", "y"])) {
+    const set = steps.channelSeries(entry, axis);
+    if (set !== null) axes[axis] = set.length > 0;
+  }
+  on.axes = axes;
+  const style = /** @type {{ plot?: Record<string, unknown> }} */ (target.style ?? {});
+  if (!axes.x && !axes.y) return { ...target, style: merge(style, { plot: { paddingLeft: BARE_SIDE, paddingRight: BARE_SIDE } }) };
+  return { ...target, style: merge({ plot: { paddingRight: null } }, style) };
 }
 
 /**

@@ -1631,6 +1631,29 @@ function outliers(marks) {
   return new Set(far.slice(0, Math.min(5, Math.ceil(shown.length / 10))).map(({ index }) => index));
 }
 
+// How much of the smaller of two marks the other may cover before neither can be told apart.
+const COVERED = 0.25;
+/**
+ * Whether the mark `index` of this frame lies over another seen mark, or under one, by more
+ * than COVERED of the smaller's area (marks that touch, as stacked ones do, cover nothing).
+ * @param {FrameMarks} marks
+ * @param {string} index
+ */
+function coversAnother(marks, index) {
+  const mark = marks.get(index);
+  if (!mark?.box || !mark.seen) return false;
+  const area = (/** @type {Box} */ [l, t, r, b]) => Math.max(0, r - l) * Math.max(0, b - t);
+  const [left, top, right, bottom] = mark.box;
+  for (const [other, seen] of marks) {
+    if (other === index || !seen.seen || !seen.box) continue;
+    const [l, t, r, b] = seen.box;
+    const shared = area([Math.max(left, l), Math.max(top, t), Math.min(right, r), Math.min(bottom, b)]);
+    const smaller = Math.min(area(mark.box), area(seen.box));
+    if (smaller > 0 && shared > COVERED * smaller) return true;
+  }
+  return false;
+}
+
 /**
  * Whether a label the engine would set inside its mark (its box's middle in the
  * mark's rectangle) is too big for the mark: a sliver keeps no label.
@@ -1739,6 +1762,7 @@ function swapped({ now, before }) {
  * @param {number} [shift] pixels to move the text along its line
  * @param {Box[]} [avoid]
  * @param {(corners: Corners) => boolean} [within] where the text must lie (its mark's slice)
+ * @returns {boolean} whether it was drawn
  */
 function drawLabel(event, frame, group, text, anchor, halo, shift = 0, avoid = [], within = () => true) {
   event.preventDefault();
@@ -1762,9 +1786,9 @@ function drawLabel(event, frame, group, text, anchor, halo, shift = 0, avoid = [
     // A level title that starts before the canvas starts at its edge instead.
     if (!axis && left < 0 && b === 0 && c === 0) shift -= left / a;
     // A mark's label the canvas would cut is left out (the table and tooltip say it).
-    else if (group === "marker" && !inside) return;
+    else if (group === "marker" && !inside) return false;
     else if (!axis || inside) break;
-    else if (words.length < 2) return;
+    else if (words.length < 2) return false;
     else {
       words.pop();
       text = `${words.join(" ").replace(/[,;:]$/, "")}…`;
@@ -1772,11 +1796,11 @@ function drawLabel(event, frame, group, text, anchor, halo, shift = 0, avoid = [
     }
   }
   const [left, top, right, bottom] = boxAround(corners);
-  if (avoid.some(([l, t, r, b]) => left < r && l < right && top < b && t < bottom) || !within(corners)) return;
+  if (avoid.some(([l, t, r, b]) => left < r && l < right && top < b && t < bottom) || !within(corners)) return false;
   const drawn = frame.get(group) ?? [];
   // Axis labels keep a few pixels apart, so a long axis reads as words, not a fence.
   const gap = axis ? 4 : 1;
-  if (drawn.some((other) => crowds(corners, other.corners, gap))) return;
+  if (drawn.some((other) => crowds(corners, other.corners, gap))) return false;
   drawn.push({ corners, text });
   frame.set(group, drawn);
   context.save();
@@ -1791,6 +1815,7 @@ function drawLabel(event, frame, group, text, anchor, halo, shift = 0, avoid = [
   } else if (halo?.ink && halo.onMark) context.fillStyle = halo.ink;
   context.fillText(text, x, innerRect.pos.y);
   context.restore();
+  return true;
 }
 
 /**
@@ -1968,6 +1993,12 @@ function drawMarkerLabel(event, labels) {
     event.preventDefault();
     return;
   }
+  // Parts still on top of one another (a drill's whole dropping to its parts' heights before
+  // they slide apart) say no value: which of them a number belongs to cannot be seen.
+  if (known && shape.moving && measures.length && marker && coversAnother(labels.marks(), marker.index)) {
+    event.preventDefault();
+    return;
+  }
   // A 100% chart's marks and a pie's read as shares of their column or circle: the whole
   // the engine hands over mid-move is neither state's, so shares show at rest only; so do
   // values of marks moving between stacked and grouped.
@@ -1987,14 +2018,18 @@ function drawMarkerLabel(event, labels) {
     return onAxis(labels, m) ? shown.bare(m, known?.values[m]) : shown.number(m, known?.values[m]);
   };
   // Its categories, then its values: "Americas $136.2M".
+  const values = known && set.length ? measures.filter((m) => !missing(m)).map(valueText).filter(Boolean).join(" ") : "";
   const text =
-    known && set.length
-      ? [dims.map((d) => shown.label(d, known.categories[d])).join(", "), ...measures.filter((m) => !missing(m)).map(valueText)]
-          .filter(Boolean)
-          .join(" ")
-      : event.detail.text;
-  if (marker && nested(shown, shape) && overflows(event, labels.marks().get(marker.index), text)) {
-    event.preventDefault();
+    known && set.length ? [dims.map((d) => shown.label(d, known.categories[d])).join(", "), values].filter(Boolean).join(" ") : event.detail.text;
+  const mark = marker ? labels.marks().get(marker.index) : undefined;
+  if (marker && nested(shown, shape) && overflows(event, mark, text)) {
+    // A tile too small for its names says its value alone where that fits (a phone's
+    // treemap: the tile wide enough names its group, the key names the colours).
+    if (!dims.length || !values || overflows(event, mark, values)) {
+      event.preventDefault();
+      return;
+    }
+    placeMarkerLabel(event, labels, values, options);
     return;
   }
   placeMarkerLabel(event, labels, text, options);
@@ -2107,7 +2142,69 @@ function placeMarkerLabel(event, labels, text, options) {
   // A pie's slice too thin for its label leaves it out (the key and tooltip say its share).
   const slice = marker ? labels.marks().get(marker.index)?.slice : null;
   const within = labels.chart && slice ? (/** @type {Corners} */ corners) => insideSlice(/** @type {Chart} */ (labels.chart), slice, corners) : undefined;
-  drawLabel(event, labels.frame(), "marker", text, beside ? 0 : (align + 1) / 2, options, shift, others, within);
+  const drawn = drawLabel(event, labels.frame(), "marker", text, beside ? 0 : (align + 1) / 2, options, shift, others, within);
+  if (!drawn && slice && labels.chart && !labels.shape.moving) {
+    // Away from its colour, the label names its slice ("Oceania 0.4%").
+    const categories = marker ? labels.marks().get(marker.index)?.categories ?? {} : {};
+    const name = Object.entries(categories).map(([dimension, value]) => labels.shown.label(dimension, value)).join(", ");
+    const named = name && !text.startsWith(name) ? `${name} ${text}` : text;
+    drawLeader(event, labels.chart, labels.frame(), named, slice, options);
+  }
+}
+
+// A slice too thin for its label is labelled outside the pie, at the end of a short line
+// from its middle (pixels: the line's run out, its turn level, the room before the text).
+const LEADER = { out: 12, level: 10, gap: 3 };
+/**
+ * Label the polar mark `slice` outside its circle, its text beside a leader line from the
+ * middle of the slice's rim, moved along the rim's side while it would crowd another label;
+ * left out when it finds no room on the canvas.
+ * @param {MarkerLabelDraw} event
+ * @param {Chart} chart
+ * @param {Frame} frame
+ * @param {string} text
+ * @param {import("vizzu").Geom.Rect} slice
+ * @param {LabelOptions} options
+ */
+function drawLeader(event, chart, frame, text, slice, options) {
+  const system = chart.feature?.coordSystem;
+  if (!system) return;
+  const middle = slice.pos.x + slice.size.x / 2;
+  const rim = system.toCanvas({ x: middle, y: Math.max(slice.pos.y, slice.pos.y + slice.size.y) });
+  const centre = system.toCanvas({ x: middle, y: 0 });
+  const [dx, dy] = [rim.x - centre.x, rim.y - centre.y];
+  const reach = Math.hypot(dx, dy) || 1;
+  const turn = { x: rim.x + (dx / reach) * LEADER.out, y: rim.y + (dy / reach) * LEADER.out };
+  const right = dx >= 0;
+  const context = event.renderingContext;
+  const width = context.measureText(text).width;
+  const height = event.detail.innerRect.size.y;
+  const end = turn.x + (right ? LEADER.level : -LEADER.level);
+  const left = right ? end + LEADER.gap : end - LEADER.gap - width;
+  const { canvas } = context;
+  const [clientWidth, clientHeight] = [canvas.clientWidth || canvas.width, canvas.clientHeight || canvas.height];
+  const drawn = frame.get("marker") ?? [];
+  /** @param {number} top @returns {Corners} */
+  const at = (top) => [[left, top], [left + width, top], [left + width, top + height], [left, top + height]];
+  let top = turn.y - height / 2;
+  for (let tries = 0; tries < 12 && drawn.some((other) => crowds(at(top), other.corners, 1)); tries += 1) top += (dy >= 0 ? 0.6 : -0.6) * height;
+  const corners = at(top);
+  if (drawn.some((other) => crowds(corners, other.corners, 1))) return;
+  if (left < 0 || top < 0 || left + width > clientWidth || top + height > clientHeight) return;
+  drawn.push({ corners, text });
+  frame.set("marker", drawn);
+  context.save();
+  context.strokeStyle = options.soft ?? options.ink ?? String(context.fillStyle);
+  context.lineWidth = 1;
+  context.beginPath();
+  context.moveTo(rim.x, rim.y);
+  context.lineTo(turn.x, turn.y);
+  context.lineTo(end, top + height / 2);
+  context.stroke();
+  context.fillStyle = options.ink ?? String(context.fillStyle);
+  context.textBaseline = "top";
+  context.fillText(text, left, top);
+  context.restore();
 }
 
 const SLICE_PADDING = 2;

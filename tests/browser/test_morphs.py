@@ -59,10 +59,25 @@ RECORD_OUTLINES = """(() => {
     pending = false;
     return fill.apply(this, rest);
   };
+  // And the texts each frame writes, by their middle: window.textFrames, frame for frame.
+  window.textFrames = [];
+  let texts = [];
+  const fillText = P.fillText;
+  P.fillText = function (text, x, y, ...rest) {
+    if (frame) {
+      const [middle, top] = at(this, x + this.measureText(text).width / 2, y);
+      texts.push({ text: String(text), x: middle, y: top });
+    }
+    return fillText.call(this, text, x, y, ...rest);
+  };
   const heard = (event) => {
-    if (event.type === "draw-begin") frame = [];
+    if (event.type === "draw-begin") { frame = []; texts = []; }
     if (event.type === "plot-marker-draw") pending = true;
-    if (event.type === "draw-complete" && frame) { window.outlineFrames.push(frame); frame = null; }
+    if (event.type === "draw-complete" && frame) {
+      window.outlineFrames.push(frame);
+      window.textFrames.push(texts);
+      frame = null;
+    }
   };
   Object.defineProperty(Object.prototype, "renderingContext", {
     configurable: true,
@@ -141,20 +156,32 @@ def _open(page, story: Story, path) -> None:
 def _frames(page, step: int) -> tuple[list[list[dict]], int]:
     """Every frame drawn while step ``step`` (1-based) plays from the one before, and the
     ms after the key when the player said it rests."""
+    frames, _, rested = _played(page, step)
+    return frames, rested
+
+
+def _played(page, step: int) -> tuple[list[list[dict]], list[list[dict]], int]:
+    """As :func:`_frames`, with the texts each frame wrote (``text``, and ``x``, ``y`` of
+    its middle and top) beside its marks."""
     page.evaluate("(k) => { document.getElementById('ipyreport').ipyreport.go(k); }", step - 2)
     page.clock.run_for(3000)
-    page.evaluate("() => { window.outlineFrames = []; }")
+    page.evaluate("() => { window.outlineFrames = []; window.textFrames = []; }")
     page.keyboard.press("ArrowRight")
-    frames, ms, rested = [], 0, None
+    frames, texts, ms, rested = [], [], 0, None
+    take = """() => {
+      const taken = [window.outlineFrames, window.textFrames];
+      window.outlineFrames = []; window.textFrames = [];
+      return taken;
+    }"""
     while ms < 3000 and rested is None:
         page.clock.run_for(SAMPLE_MS)
         ms += SAMPLE_MS
-        frames += page.evaluate(
-            "() => { const f = window.outlineFrames; window.outlineFrames = []; return f; }"
-        )
+        marks, written = page.evaluate(take)
+        frames += marks
+        texts += written
         if not page.evaluate("() => document.getElementById('ipyreport').ipyreport.state.moving"):
             rested = ms
-    return frames, rested or ms
+    return frames, texts, rested or ms
 
 
 def _problems(frames: list[list[dict]]) -> list[str]:
@@ -306,7 +333,7 @@ def test_a_drill_down_drops_the_whole_to_its_parts_before_they_slide_apart(page,
     story = _sales(folder)
     _open(page, story, folder / "drill.html")
     page.story = "drill"
-    frames, rested = _frames(page, 2)
+    frames, texts, rested = _played(page, 2)
     seen = [
         [m for m in marks if m["opacity"] >= SEEN_OPACITY and m["width"] >= SEEN_PIXELS]
         for marks in frames
@@ -321,3 +348,65 @@ def test_a_drill_down_drops_the_whole_to_its_parts_before_they_slide_apart(page,
     ]
     assert staircase == []
     assert rested <= BUDGET_MS + SAMPLE_MS
+    # While the parts lie on top of one another no value is written over them: "$88.9M"
+    # over a column that is all of Europe would say Europe made Germany's revenue.
+    piled = _values_over_piles(seen, texts)
+    assert any(_piles(marks) for marks in seen), "no frame piled the parts: nothing judged"
+    assert piled == []
+
+
+def test_a_drill_to_a_sibling_level_splits_the_part_it_keeps(page, folder):
+    """Europe's countries, then Germany's products: the other countries leave, Germany's
+    column drops to its products' heights, then they slide apart, with no value written
+    while they pile up (the engine merged the countries into one "Europe" column first)."""
+    story = _sales(folder)
+    _open(page, story, folder / "sibling.html")
+    page.story = "sibling"
+    frames, texts, rested = _played(page, 3)
+    seen = [
+        [m for m in marks if m["opacity"] >= SEEN_OPACITY and m["width"] >= SEEN_PIXELS]
+        for marks in frames
+    ]
+    assert len(seen) >= 5, "the step drew too few frames to judge"
+    assert len(seen[-1]) == 4  # Germany's four products
+    axis = {t["text"] for frame in texts for t in frame}
+    assert "Europe" not in axis  # the countries never merge into their region
+    assert _values_over_piles(seen, texts) == []
+    assert rested <= BUDGET_MS + SAMPLE_MS
+
+
+# Of the smaller of two marks, how much the other may cover before they count as piled.
+PILED = 0.25
+VALUE = re.compile(r"^\$[\d.]+[KMB]?$")
+
+
+def _piles(marks: list[dict]) -> list[tuple[float, float]]:
+    """The horizontal spans of marks lying over one another by more than PILED."""
+
+    def box(m):
+        return m["left"], m["bottom"] - m["height"], m["left"] + m["width"], m["bottom"]
+
+    def area(b):
+        return max(0.0, b[2] - b[0]) * max(0.0, b[3] - b[1])
+
+    spans = []
+    for i, p in enumerate(marks):
+        for q in marks[i + 1 :]:
+            a, b = box(p), box(q)
+            shared = area((max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])))
+            if shared > PILED * min(area(a), area(b)) > 0:
+                spans.append((max(a[0], b[0]), min(a[2], b[2])))
+    return spans
+
+
+def _values_over_piles(seen: list[list[dict]], texts: list[list[dict]]) -> list[str]:
+    """The values written over piled marks, frame by frame."""
+    found = []
+    for number, (marks, written) in enumerate(zip(seen, texts, strict=True)):
+        for left, right in _piles(marks):
+            found += [
+                f"frame {number}: {t['text']}"
+                for t in written
+                if VALUE.match(t["text"]) and left <= t["x"] <= right
+            ]
+    return found

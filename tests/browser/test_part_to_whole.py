@@ -68,6 +68,7 @@ def page(browser, tmp_path_factory):
                 )
             ),
             Slide(presets.chart(kind="pie", x="Region", y="Revenue")),
+            Slide(replace(presets.chart(kind="pie", x="Product", y="Revenue"), data="mix")),
         ],
     )
     path = story.save_html(tmp_path_factory.mktemp("parts") / "parts.html")
@@ -202,3 +203,24 @@ def test_a_pie_labels_each_slice_with_its_share_of_the_circle_and_has_no_axis_ti
     assert f"{americas * 100:.1f}%" in labels
     assert "Revenue" not in texts
     assert not any(text.startswith("$") for text in texts), texts
+
+
+def test_a_slice_too_thin_for_its_label_is_named_outside_the_pie_by_a_leader_line(page):
+    texts, groups = at_rest(page, 8)
+    labels = {label["text"]: label["box"] for label in groups["marker"]}
+    # Tiny's 12 of the 3,000 dollars: 0.4%, named, as its colour is far from it.
+    assert "Tiny 0.4%" in labels, sorted(labels)
+    assert "Tiny 0.4%" in texts
+    assert {"60.0%", "39.6%"} <= set(labels)  # the wide slices keep their share inside
+    outside = labels["Tiny 0.4%"]
+    for text, box in labels.items():
+        overlap = (
+            min(box[2], outside[2]) - max(box[0], outside[0]),
+            min(box[3], outside[3]) - max(box[1], outside[1]),
+        )
+        assert text == "Tiny 0.4%" or min(overlap) <= 0, (text, box, outside)
+    width, height = page.viewport_size["width"], page.viewport_size["height"]
+    left, top, right, bottom = outside
+    assert min(left, top) >= 0, outside
+    assert right <= width, outside
+    assert bottom <= height, outside

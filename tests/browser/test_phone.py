@@ -149,6 +149,30 @@ def test_on_a_phone_a_dashboard_stacks_charts_a_reader_can_read(open_file, demo)
     assert watch.errors == []
 
 
+def test_on_a_phone_a_dashboard_fades_at_its_fold_while_charts_lie_below(open_file, demo):  # noqa: F811
+    watch, page = play(open_file, demo / "sales-overview.html", PHONE)
+    last_step(page)
+    grid = page.locator(".ipyreport-board:not([hidden]) .ipyreport-grid")
+    fold = "(grid) => [grid.dataset.more, getComputedStyle(grid).maskImage, grid.scrollHeight > grid.clientHeight]"
+    more, mask, scrolls = grid.evaluate(fold)
+    assert scrolls, "the phone's dashboard fits its charts without scrolling"
+    assert more == "true"
+    assert mask.startswith("linear-gradient"), mask
+    # Scrolled to its last chart, the grid shows it whole.
+    grid.evaluate("(grid) => { grid.scrollTop = grid.scrollHeight; }")
+    page.wait_for_function(
+        "() => document.querySelector('.ipyreport-board:not([hidden]) .ipyreport-grid').dataset.more === 'false'"
+    )
+    assert grid.evaluate(fold)[1] == "none"
+    # On a laptop every chart is in view: no fade.
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.wait_for_function(
+        "() => document.querySelector('.ipyreport-board:not([hidden]) .ipyreport-grid').dataset.more === 'false'"
+    )
+    assert grid.evaluate(fold)[1] == "none"
+    assert watch.errors == []
+
+
 @pytest.mark.parametrize("size", [(1280, 720), (1920, 1080), PHONE])
 def test_a_dashboard_keeps_no_blank_band_under_a_time_axis(open_file, demo, size):  # noqa: F811
     watch, page = play(open_file, demo / "sales-overview.html", size)
@@ -442,9 +466,17 @@ def test_on_a_phone_a_treemaps_labels_stay_inside_their_tiles(open_file, demo, s
     assert len(tiles) == 16
     on_tiles = [text for text in canvas["texts"] if any(_meets(text["box"], t) for t in tiles)]
     inside = [text["text"] for text in on_tiles if any(_within(text["box"], t) for t in tiles)]
-    assert len(inside) >= 2  # the big tiles are named and valued ("Americas $136.2M")
+    # The big tiles are named and valued ("Americas $136.2M"); a tile too small for its
+    # name says its value alone ("$48.3M"), and a tile too small for that says nothing.
     assert [text["text"] for text in on_tiles if text["text"] not in inside] == []
-    # A tile too small for its name has none; the key says what its colour is.
+    named = [text for text in inside if re.fullmatch(r"[A-Z][a-z]+( [A-Z][a-z]+)? \$[\d.]+M", text)]
+    valued = [text for text in inside if re.fullmatch(r"\$[\d.]+M", text)]
+    assert len(named) >= 4, inside
+    assert len(named) + len(valued) >= 12, inside
+    # With no axis to make room for, the tiles take the chart's width but for a margin.
+    left, right = min(t[0] for t in tiles), max(t[2] for t in tiles)
+    assert right - left >= 0.85 * canvas["width"], (left, right, canvas["width"])
+    # The key says what each colour is.
     texts = {text["text"] for text in canvas["texts"]}
     assert {"Laptops", "Phones", "Tablets", "Accessories"} <= texts
     assert watch.errors == []

@@ -268,7 +268,8 @@ def test_zoom_keeps_the_top_level_colour_at_every_depth():
     assert [channels(step)["x"] for step in steps] == [
         ["Region"],
         ["Country", "Region"],
-        ["Product", "Region"],
+        # Every level above on x too: Germany's column splits into its products.
+        ["Product", "Country", "Region"],
         ["Country", "Region"],
         ["Region"],
     ]

@@ -399,3 +399,19 @@ def test_a_dek_and_source_are_carried_to_every_slide(tmp_path):
     assert first["source"] == "Source: Sales ledger"
     assert second["source"] == "Sources: the regions"
     assert "dek" not in second
+
+
+def test_the_bundled_stories_give_a_category_one_colour_across_the_deck(tmp_path):
+    # Laid out as `ipyreport demo` lays them out: the orders spec beside its sample files.
+    for example in EXAMPLES:
+        (tmp_path / example.name).write_text(example.read_text(encoding="utf-8"), encoding="utf-8")
+    samples.write_orders(tmp_path / "data" / "orders", rows=2_000)
+    colours: dict[tuple[str, str], dict[str, str]] = {}
+    for example in EXAMPLES:
+        story = build(load(tmp_path / example.name))
+        for dimension, categories in story.colors.items():
+            for category, colour in categories.items():
+                colours.setdefault((dimension, category), {})[example.stem] = colour.lower()
+    shared = {key: by_story for key, by_story in colours.items() if len(by_story) > 1}
+    assert ("Product", "Accessories") in shared  # the sales and orders stories both colour it
+    assert {key: by for key, by in shared.items() if len(set(by.values())) > 1} == {}
