@@ -310,11 +310,26 @@ class Filter:
         >>> [leaf.op for leaf in f.leaves()]
         ['in', 'range']
         """
+        return (part for part in self.parts() if part.op not in ("and", "or", "not"))
+
+    def parts(self) -> Iterator[Filter]:
+        """The filter and every filter inside it, depth first.
+
+        Yields
+        ------
+        Filter
+            Itself, then each ``and``, ``or`` or ``not`` part's parts in turn.
+
+        Examples
+        --------
+        >>> f = Filter.equals("Region", "Asia") & ~Filter.between("Units", 1)
+        >>> [part.op for part in f.parts()]
+        ['and', 'in', 'not', 'range']
+        """
+        yield self
         if self.op in ("and", "or", "not"):
             for part in self.args:
-                yield from part.leaves()
-        else:
-            yield self
+                yield from part.parts()
 
     def columns(self) -> list[str]:
         """Every column the filter reads (a raw filter's are unknown: none).

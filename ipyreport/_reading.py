@@ -8,7 +8,7 @@ table of its own, filtered in the engine and grouped by exactly its marks.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -209,7 +209,7 @@ def _still_holding(where: Filter | None, data: VizzuData) -> Filter | None:
     """The filter a table read through ``where`` is drawn with: ``where`` itself when it
     only lists categories the table holds (it keeps every row read, and the chart keeps to
     them where it fills a gap in a calendar, as in memory), else none (applied already)."""
-    if where is None or any(op == "not" for op in _ops(where)):
+    if where is None or any(part.op == "not" for part in where.parts()):
         return None
     for leaf in where.leaves():
         series = data[leaf.args[0]] if leaf.args[0] in data.names else None
@@ -218,14 +218,6 @@ def _still_holding(where: Filter | None, data: VizzuData) -> Filter | None:
         if not set(leaf.args[1]) <= set(series.categories):
             return None
     return where
-
-
-def _ops(where: Filter) -> Iterator[str]:
-    """Every operation of ``where``, depth first."""
-    yield where.op
-    if where.op in ("and", "or", "not"):
-        for part in where.args:
-            yield from _ops(part)
 
 
 def _finished(config: Mapping[str, Any]) -> dict[str, Any]:

@@ -20,6 +20,13 @@ GRAPHICS = 3.0
 THEMES = [("auto", "light"), ("auto", "dark"), *((name, "light") for name in BRAND_THEMES)]
 
 
+def _lightness_of_pixels(pixels) -> np.ndarray:
+    """The relative luminance of each RGB pixel (WCAG's formula)."""
+    values = np.asarray(pixels, dtype=float) / 255
+    linear = np.where(values <= 0.04045, values / 12.92, ((values + 0.055) / 1.055) ** 2.4)
+    return linear @ np.array([0.2126, 0.7152, 0.0722])
+
+
 def luminance(color: str) -> float:
     color = color.strip()
     if color.startswith("rgb"):
@@ -31,13 +38,7 @@ def luminance(color: str) -> float:
         if len(digits) in (3, 4):
             digits = "".join(c * 2 for c in digits[:3])
         parts = [int(digits[i : i + 2], 16) for i in (0, 2, 4)]
-
-    def channel(value: float) -> float:
-        value /= 255
-        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
-
-    red, green, blue = (channel(p) for p in parts)
-    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+    return float(_lightness_of_pixels([parts])[0])
 
 
 def contrast(first: str, second: str) -> float:
@@ -159,13 +160,6 @@ def test_the_player_is_usable_at_200_percent_zoom_and_390_px(open_file, themed, 
     assert page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth") <= 0
     assert axe_violations(page) == []
     assert watch.errors == []
-
-
-def _lightness_of_pixels(pixels) -> np.ndarray:
-    """The relative luminance of each RGB pixel (WCAG's formula)."""
-    values = np.asarray(pixels, dtype=float) / 255
-    linear = np.where(values <= 0.04045, values / 12.92, ((values + 0.055) / 1.055) ** 2.4)
-    return linear @ np.array([0.2126, 0.7152, 0.0722])
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
