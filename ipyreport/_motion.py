@@ -190,6 +190,11 @@ def _drawn_between(config: Mapping[str, Any]) -> bool:
     return config.get("geometry") in ("area", "line")
 
 
+def _round(config: Mapping[str, Any]) -> bool:
+    """Whether a chart's marks are discs (bubbles, a scatter's points)."""
+    return config.get("geometry") == "circle"
+
+
 def _legs(
     before: Mapping[str, Any], after: Mapping[str, Any], dimensions: Collection[str]
 ) -> list[tuple[str, dict[str, Any] | None]] | None:
@@ -213,13 +218,21 @@ def _legs(
     >>> area = {"geometry": "area", "channels": {"x": ["Month"], "y": ["Revenue", "Region"], "color": ["Region"]}}
     >>> _legs(race, area, {"Region", "Month"}) is None
     True
+    >>> bubbles = {"geometry": "circle", "channels": {"size": ["Revenue", "Region"], "color": ["Region"]}}
+    >>> _legs(pie, bubbles, dims) is None
+    True
     """
     channels_before = before.get("channels") or {}
     channels_after = after.get("channels") or {}
     old, new = _dims(channels_before, dimensions), _dims(channels_after, dimensions)
     # Bars and an area (or a line) have no marks in common the eye could follow either: an
-    # area's marks are drawn between points, so half-way it is a strip of no width.
-    if not set(old) & set(new) or _drawn_between(before) != _drawn_between(after):
+    # area's marks are drawn between points, so half-way it is a strip of no width. Nor
+    # have slices and bubbles: the engine blends a box into a disc through lumpy shapes.
+    if (
+        not set(old) & set(new)
+        or _drawn_between(before) != _drawn_between(after)
+        or _round(before) != _round(after)
+    ):
         return None
     removed = [name for name in old if name not in new]
     added = [name for name in new if name not in old]

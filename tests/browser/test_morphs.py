@@ -34,7 +34,18 @@ RECORD_OUTLINES = """(() => {
     const own = P[name];
     P[name] = function (x, y) { path.push(at(this, x, y)); return own.call(this, x, y); };
   }
-  for (const name of ["arc", "arcTo", "ellipse", "bezierCurveTo", "quadraticCurveTo"]) {
+  // An arc's points along it, so a disc or a slice has its extent.
+  const arc = P.arc;
+  P.arc = function (x, y, r, from, to, ...rest) {
+    curved = true;
+    const turn = to - from;
+    for (let i = 0; i <= 16; i += 1) {
+      const angle = from + (turn * i) / 16;
+      path.push(at(this, x + r * Math.cos(angle), y + r * Math.sin(angle)));
+    }
+    return arc.call(this, x, y, r, from, to, ...rest);
+  };
+  for (const name of ["arcTo", "ellipse", "bezierCurveTo", "quadraticCurveTo"]) {
     const own = P[name];
     P[name] = function (...args) { curved = true; return own.apply(this, args); };
   }
@@ -372,6 +383,36 @@ def test_a_drill_to_a_sibling_level_splits_the_part_it_keeps(page, folder):
     axis = {t["text"] for frame in texts for t in frame}
     assert "Europe" not in axis  # the countries never merge into their region
     assert _values_over_piles(seen, texts) == []
+    assert rested <= BUDGET_MS + SAMPLE_MS
+
+
+def test_a_pie_into_bubbles_dissolves_and_never_draws_a_lump(page, folder):
+    """The engine blends a slice into a disc through strips and lumpy barrels; the player
+    draws the bubbles at once under a fading picture of the pie, so every mark the engine
+    draws after the key is a disc."""
+    sales = samples.sales()
+    story = Story(
+        sales,
+        formats={"Revenue": "$"},
+        slides=[Slide(*presets.morph(sales, ["pie", "bubble"], x="Region", y="Revenue"))],
+    )
+    _open(page, story, folder / "bubbles.html")
+    page.story = "bubbles"
+    frames, rested = _frames(page, 2)
+    seen = [
+        [m for m in marks if m["opacity"] >= SEEN_OPACITY and m["width"] >= SEEN_PIXELS]
+        for marks in frames
+    ]
+    assert seen, "the step drew no frame to judge"
+    assert len(seen[-1]) == 4  # a bubble for each region
+    lumps = [
+        f"frame {number}: {m['width']:.0f} x {m['height']:.0f}, "
+        + ("straight" if m["rectangle"] else "curved")
+        for number, marks in enumerate(seen)
+        for m in marks
+        if m["rectangle"] or abs(m["width"] - m["height"]) > 2
+    ]
+    assert lumps == []
     assert rested <= BUDGET_MS + SAMPLE_MS
 
 
