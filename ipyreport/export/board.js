@@ -232,6 +232,9 @@ function gridIn(element, columns) {
   return grid;
 }
 
+// How much of the charts may lie below the fold before the grid says there is more: a few
+// pixels of rounding are not a chart to scroll to, and a fade there would hide the logo.
+const FOLD_PX = 24;
 /**
  * Keep `grid` saying whether charts lie below its fold (those that scroll under the lists,
  * on a phone): it fades at its foot until its last chart is in view (see player.css).
@@ -239,7 +242,8 @@ function gridIn(element, columns) {
  */
 function watchFold(grid) {
   const more = () => {
-    grid.dataset.more = String(grid.scrollTop + grid.clientHeight < grid.scrollHeight - 1);
+    const scrolls = getComputedStyle(grid).overflowY === "auto";
+    grid.dataset.more = String(scrolls && grid.scrollHeight - grid.scrollTop - grid.clientHeight > FOLD_PX);
   };
   grid.addEventListener("scroll", more, { passive: true });
   const sizes = new ResizeObserver(more);

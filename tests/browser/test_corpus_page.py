@@ -3,6 +3,8 @@ inside it, over its own mark, and off the plot's lines (read with the canvas rec
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.corpus import CASES
@@ -79,5 +81,11 @@ def test_a_pie_writes_a_share_only_inside_its_own_slice(open_file, tmp_path, siz
             ]
         ]
         assert all(np.abs(colour - ring[0]).max() < 30 for colour in ring), label["text"]
-        assert np.abs(ring[0] - background).max() >= 30, label["text"]
+        if re.fullmatch(r"\d+\.\d%", label["text"]):
+            assert np.abs(ring[0] - background).max() >= 30, label["text"]
+        else:
+            # A slice too thin for its share is named beside the pie, on the page, by a
+            # leader line ("drizzle 0.0%").
+            assert re.fullmatch(r"\S.* \d+\.\d%", label["text"]), label["text"]
+            assert np.abs(ring[0] - background).max() < 30, label["text"]
     assert watch.errors == []
