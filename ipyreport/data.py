@@ -272,6 +272,11 @@ class VizzuData:
         raise KeyError(msg)
 
     @property
+    def roles(self) -> dict[str, str]:
+        """Each series' role, ``"dimension"`` or ``"measure"``, in order."""
+        return {s.name: "dimension" if isinstance(s, Dimension) else "measure" for s in self.series}
+
+    @property
     def has_placeholders(self) -> bool:
         """Whether some rows are placeholders for gaps (see ``placeholders_from``)."""
         return self.placeholders_from is not None and self.placeholders_from < self.num_rows

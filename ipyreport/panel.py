@@ -90,7 +90,7 @@ class StoryPlayer(JSComponent):
     >>> from ipyreport import Slide, Story, presets
     >>> story = Story({"Region": ["North", "South"], "Revenue": [3.0, 5.0]},
     ...               slides=[Slide(presets.chart(kind="column", x="Region", y="Revenue"),
-    ...                             presets.chart(kind="bar", x="Revenue", y="Region"))])
+    ...                             presets.chart(kind="bar", x="Region", y="Revenue"))])
     >>> player = StoryPlayer(story, player_height=400)
     >>> player.slide, player.step, player.param.step.bounds
     (1, 1, (1, 2))
@@ -195,7 +195,7 @@ class StoryPlayer(JSComponent):
         >>> from ipyreport import Slide, Story, presets
         >>> story = Story({"Region": ["North", "South"], "Revenue": [3.0, 5.0]},
         ...               slides=[Slide(presets.chart(kind="column", x="Region", y="Revenue"),
-        ...                             presets.chart(kind="bar", x="Revenue", y="Region"))])
+        ...                             presets.chart(kind="bar", x="Region", y="Revenue"))])
         >>> player = StoryPlayer(story)
         >>> player.go(1, 2); player.step
         2

@@ -353,8 +353,12 @@ def chart(
         raise StepError(msg, field="color")
     data = as_source(data)
     vizzu_data = None if data is None else as_vizzu_data(data)
+    fits = None
     if vizzu_data is not None:
         _check_roles(kind, spec, roles, vizzu_data)
+    else:
+        # Made before its data: the story checks the roles once it has it.
+        fits = functools.partial(_check_roles, kind, spec, {k: list(v) for k, v in roles.items()})
     asked = _color_in_x(kind, spec, roles, color=color, data=data, vizzu_data=vizzu_data)
     arguments: dict[str, Any] = {}
     for argument, sources in spec.arguments.items():
@@ -393,6 +397,7 @@ def chart(
         ends=ends,
         hold=hold,
         kind=kind,
+        fits=fits,
     )
     if asked is None or color is None or not isinstance(data, LazySource):
         return step
@@ -2161,19 +2166,32 @@ def _check_required(kind: str, spec: Kind, roles: Mapping[str, list[str]]) -> No
         raise StepError(msg)
 
 
-def _check_roles(kind: str, spec: Kind, roles: Mapping[str, list[str]], data: VizzuData) -> None:
-    dimensions = [s.name for s in data.series if isinstance(s, Dimension)]
-    measures = [s.name for s in data.series if isinstance(s, Measure)]
+def _check_roles(
+    kind: str, spec: Kind, roles: Mapping[str, list[str]], data: VizzuData | Mapping[str, str]
+) -> None:
+    """Each column a preset's ``roles`` name is in ``data`` with the role its kind wants
+    (``data``: the data itself, or each column's role, as a lazy source has them)."""
+    columns = data.roles if isinstance(data, VizzuData) else dict(data)
+    dimensions = [name for name, role in columns.items() if role == "dimension"]
+    measures = [name for name, role in columns.items() if role == "measure"]
     for role, entries in roles.items():
         for entry in entries:
             name = _series_name(entry)
-            series = _get(data, name, role)
+            if name not in columns:
+                msg = f"{role}={name!r} is not in the data{closest(name, list(columns))}; series are {list(columns)}"
+                raise StepError(msg, field=role)
             want_measure = role in spec.measures
-            if want_measure and not isinstance(series, Measure):
+            parsed = _series_entry(entry)
+            counted = isinstance(parsed, dict) and parsed["aggregator"] in ("count", "distinct")
+            if want_measure and columns[name] != "measure" and not counted:
                 msg = f"{role}={name!r} of {kind} charts must be a measure, but {name!r} is a dimension; measures are {measures}"
                 raise StepError(msg, field=role)
-            if not want_measure and not isinstance(series, Dimension):
-                msg = f"{role}={name!r} of {kind} charts must be a dimension, but {name!r} is a measure; dimensions are {dimensions}"
+            if not want_measure and columns[name] != "dimension":
+                msg = (
+                    f"{role}={name!r} of {kind} charts must be a dimension, but {name!r} is a "
+                    f"measure; dimensions are {dimensions} (to read its numbers as categories, "
+                    f"years say, read the data with dimensions=[{name!r}]; data.dimensions in a spec)"
+                )
                 raise StepError(msg, field=role)
 
 

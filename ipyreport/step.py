@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -196,6 +196,10 @@ class Step:
         line's name at its right end, see ``presets.chart(..., ends=True)``).
     kind
         The chart kind a preset made it as, for its repr.
+    fits
+        For a preset made without its data: checks that the columns it names
+        have the roles it wants (``{column: "dimension" | "measure"}``), raising
+        :class:`StepError`; the story calls it with its data's roles.
 
     Raises
     ------
@@ -219,6 +223,11 @@ class Step:
     ends: bool = False
     # The chart kind a preset made it as (``"stacked_column"``), for its repr only.
     kind: str | None = field(default=None, compare=False)
+    # A preset made without its data: checks that each column it names has the role it
+    # wants (``{column: "dimension" | "measure"}``), raising StepError; the story calls it.
+    fits: Callable[[Mapping[str, str]], None] | None = field(
+        default=None, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         if not isinstance(self.ends, bool):

@@ -65,6 +65,24 @@ THEMES = ("auto", "light", "dark")
 DEFAULT_HOLD = DEFAULT_HOLD_SECONDS  # seconds play mode rests on a step
 
 
+def _check_fits(slides: Sequence[AnySlide], main: Mapping[str, str]) -> None:
+    """Each step a preset made before its data names columns in the roles it wants: of its
+    own table, else of the story's data (``main``: each column's role)."""
+    for s, slide in enumerate(slides, 1):
+        dashboard = isinstance(slide, Dashboard)
+        charts = slide.charts if isinstance(slide, Dashboard) else [slide.steps]
+        for c, steps in enumerate(charts, 1):
+            for number, step in enumerate(steps, 1):
+                if step.fits is None:
+                    continue
+                try:
+                    step.fits(step.data.roles if isinstance(step.data, VizzuData) else main)
+                except StepError as error:
+                    where = f"slide {s}{f', chart {c}' if dashboard else ''}, step {number}"
+                    located = StepError(f"{where}: {error}", field=error.field)
+                    raise located.located(s, number, c if dashboard else None) from None
+
+
 def _placeholders(datasets: list[tuple[str, VizzuData]]) -> dict[str, int]:
     return {
         key: data.placeholders_from for key, data in datasets if data.placeholders_from is not None
@@ -402,6 +420,9 @@ class Story:
         self._set("lazy_source", data if isinstance(data, LazySource) else None)
         # Steps a preset left to read with the story (a timeline's moments), made now.
         bound = read_pending([map_steps(slide, self._bind) for slide in slides], self.lazy_source)
+        if not isinstance(data, LazySource):
+            data = data if isinstance(data, VizzuData) else encode(data)
+        _check_fits(bound, data.roles)
         lazy_text = None
         if isinstance(data, LazySource):
             # Its texts query the source too, under each step's own filter.

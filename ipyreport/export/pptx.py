@@ -381,7 +381,7 @@ def save_pptx(
     >>> from ipyreport import Slide, Story, presets
     >>> story = Story({"Region": ["North", "South"], "Revenue": [3.0, 5.0]}, title="Sales",
     ...               slides=[Slide(presets.chart(kind="column", x="Region", y="Revenue"),
-    ...                             presets.chart(kind="bar", x="Revenue", y="Region"))])
+    ...                             presets.chart(kind="bar", x="Region", y="Revenue"))])
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     deck = save_pptx(story.to_json(), story.plan, pathlib.Path(folder, "sales.pptx"), appendix=False)
     ...     len(pptx.Presentation(deck).slides)

@@ -56,7 +56,7 @@ def frame_plan(document: bytes, *, fps: int, hold: float | None = None) -> list[
     >>> from ipyreport import Slide, Story, presets
     >>> story = Story({"Region": ["North", "South"], "Revenue": [3.0, 5.0]},
     ...               slides=[Slide(presets.chart(kind="column", x="Region", y="Revenue"),
-    ...                             presets.chart(kind="bar", x="Revenue", y="Region"))])
+    ...                             presets.chart(kind="bar", x="Region", y="Revenue"))])
     >>> frame_plan(story.to_json(), fps=10), frame_plan(story.to_json(), fps=10, hold=0.5)
     ([20, 31], [5, 16])
     """

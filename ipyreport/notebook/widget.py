@@ -277,7 +277,7 @@ class StoryPlayer(anywidget.AnyWidget):
         --------
         >>> from ipyreport import Slide, Story, presets
         >>> story = Story({"r": ["a", "b"], "v": [1.0, 2.0]},
-        ...               slides=[Slide(presets.chart(kind="column", x="r", y="v"), presets.chart(kind="bar", x="v", y="r"))])
+        ...               slides=[Slide(presets.chart(kind="column", x="r", y="v"), presets.chart(kind="bar", x="r", y="v"))])
         >>> player = StoryPlayer(story)
         >>> player.go(1, 2); player.slide, player.step
         (1, 2)

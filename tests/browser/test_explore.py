@@ -36,7 +36,7 @@ def story_file(tmp_path_factory):
             ),
             Dashboard(
                 presets.chart(kind="column", x="Region", y="Revenue", title="By region"),
-                presets.chart(kind="bar", x="Units", y="Product", title="By product"),
+                presets.chart(kind="bar", x="Product", y="Units", title="By product"),
                 title="Board",
             ),
         ],

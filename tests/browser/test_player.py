@@ -585,7 +585,7 @@ def test_a_dashboard_list_keeps_its_arrow_keys(open_file, tmp_path):
         slides=[
             Dashboard(
                 presets.chart(kind="column", x="Region", y="Revenue"),
-                presets.chart(kind="bar", x="Revenue", y="Product"),
+                presets.chart(kind="bar", x="Product", y="Revenue"),
             )
         ],
     )

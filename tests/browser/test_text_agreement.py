@@ -21,7 +21,7 @@ def test_a_dashboards_words_follow_a_click_and_the_info_panel_shows_their_querie
     def board():
         return Dashboard(
             presets.chart(kind="line", x="Month", y="Revenue", title="Revenue {sum(Revenue)}"),
-            presets.chart(kind="bar", x="Revenue", y="Region"),
+            presets.chart(kind="bar", x="Region", y="Revenue"),
             title="{count(Country)} countries",
             notes="{Product.top(Units)} sells {sum(Units, Product=Product.top(Units))} units",
             cross_filter=["Region"],

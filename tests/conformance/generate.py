@@ -407,7 +407,7 @@ def display_stories() -> list[Any]:
             formats={"Revenue": "$"},
             slides=[
                 Slide(presets.chart(kind="column", x="Month", y="Revenue")),
-                Slide(presets.chart(kind="bar", x="mean(Units)", y="Region")),
+                Slide(presets.chart(kind="bar", x="Region", y="mean(Units)")),
                 Slide(presets.chart(kind="column", x="Product", y="count(Country)")),
             ],
         ),

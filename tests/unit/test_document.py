@@ -31,7 +31,7 @@ def every_feature() -> Story:
                 notes="{caption}",
                 alt="{sum(Revenue)} in all",
             ),
-            Slide(presets.chart(kind="bar", x="Revenue", y="Product"), notes="auto"),
+            Slide(presets.chart(kind="bar", x="Product", y="Revenue"), notes="auto"),
             Slide(
                 presets.chart(
                     kind="column", x="Region", y="mean(Units)", filter={"Channel": "Online"}
@@ -42,7 +42,7 @@ def every_feature() -> Story:
             Dashboard(
                 presets.chart(kind="line", x="Month", y="Revenue"),
                 [
-                    presets.chart(kind="bar", x="Revenue", y="Product"),
+                    presets.chart(kind="bar", x="Product", y="Revenue"),
                     presets.chart(kind="pie", x="Product", y="Revenue"),
                 ],
                 title="Board: {sum(Revenue)}",

@@ -239,7 +239,7 @@ def test_a_highlight_note_and_a_slides_alt_are_templates_too():
 
 def test_notes_auto_are_the_slides_captions():
     story = sales_story(
-        slides=[Slide(presets.chart(kind="bar", x="Revenue", y="Product"), notes="auto")]
+        slides=[Slide(presets.chart(kind="bar", x="Product", y="Revenue"), notes="auto")]
     )
     document = story.to_dict()
     assert document["slides"][0]["notes"] == (
@@ -314,7 +314,7 @@ def test_a_name_the_data_lacks_is_an_error_with_the_closest_column():
 def test_a_caption_cannot_sit_in_the_text_of_a_dashboard_that_filters():
     board = Dashboard(
         presets.chart(kind="column", x="Region", y="Revenue"),
-        presets.chart(kind="bar", x="Revenue", y="Product"),
+        presets.chart(kind="bar", x="Product", y="Revenue"),
         notes="{caption}",
     )
     with pytest.raises(StepError, match="a caption cannot follow a dashboard's clicks"):
@@ -377,7 +377,7 @@ def sentence_story(data, formats=None):
     )
     slides.append(
         Slide(
-            presets.chart(kind="bar", x="Units", y="Product"),
+            presets.chart(kind="bar", x="Product", y="Units"),
             title="caption units",
             notes="{caption.stats}",
         )
@@ -465,7 +465,7 @@ def test_lazy_sources_compute_the_same_words_in_their_engine(tmp_path):
 def test_a_dashboards_words_keep_what_they_read_in_the_compacted_data():
     board = Dashboard(
         presets.chart(kind="line", x="Month", y="Revenue", title="Revenue {sum(Revenue)}"),
-        presets.chart(kind="bar", x="Revenue", y="Region"),
+        presets.chart(kind="bar", x="Region", y="Revenue"),
         notes="{Product.top(Units)} sells the most units",
         cross_filter=["Region"],
     )
@@ -489,7 +489,7 @@ def test_a_mean_in_a_lazy_dashboards_text_that_clicks_reread_is_refused(tmp_path
     pq.write_table(SALES, path)
     board = Dashboard(
         presets.chart(kind="line", x="Month", y="Revenue"),
-        presets.chart(kind="bar", x="Revenue", y="Region"),
+        presets.chart(kind="bar", x="Region", y="Revenue"),
         notes="{mean(Units)} units per row",
         cross_filter=["Region"],
     )

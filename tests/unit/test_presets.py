@@ -179,8 +179,34 @@ def test_measure_where_a_dimension_is_needed():
         presets.chart(kind="column", x="Revenue", y="Units", data=SALES)
     assert str(caught.value) == (
         "x='Revenue' of column charts must be a dimension, but 'Revenue' is a measure; "
-        "dimensions are ['Region', 'Country', 'Product', 'Channel', 'Month']"
+        "dimensions are ['Region', 'Country', 'Product', 'Channel', 'Month'] (to read its "
+        "numbers as categories, years say, read the data with dimensions=['Revenue']; "
+        "data.dimensions in a spec)"
     )
+
+
+def test_a_preset_made_before_its_data_is_checked_by_the_story():
+    """Integer years on a column chart's axis, made without the data: the story refuses
+    them by name (it drew one column, the sum of the years) and draws them once told."""
+    years = pa.table({"Year": [2001, 2002, 2004, 2005], "Value": [1.0, 2.0, 3.0, 4.0]})
+    step = presets.chart(kind="column", x="Year", y="Value")
+    with pytest.raises(
+        StepError,
+        match=r"^slide 1, step 1: x='Year' of column charts must be a dimension.*dimensions=\['Year'\]",
+    ):
+        Story(years, slides=[Slide(step)])
+    drawn = Story(encode(years, dimensions=["Year"]), slides=[Slide(step)])
+    assert drawn.plan.steps()[0].table["rows"] == [
+        ["2001", 1],
+        ["2002", 2],
+        ["2004", 3],
+        ["2005", 4],
+    ]
+    # A bar chart's x is its categories too, whichever way the bars run.
+    with pytest.raises(StepError, match=r"x='Revenue' of bar charts must be a dimension"):
+        Story(SALES, slides=[Slide(presets.chart(kind="bar", x="Revenue", y="Region"))])
+    # A count of a dimension is a measure: the story takes it.
+    Story(SALES, slides=[Slide(presets.chart(kind="column", x="Product", y="count(Country)"))])
 
 
 def test_dimension_where_a_measure_is_needed():
