@@ -447,30 +447,38 @@ const DISSOLVE_SECONDS = 0.6;
  * @param {Track} on
  * @param {HTMLImageElement} picture
  * @param {number} seconds
+ * @returns {Promise<void>} settled once the picture is gone
  */
 function dissolve(on, picture, seconds) {
   on.element.append(picture);
   on.leaving = picture;
-  fadeOut(picture, Math.min(seconds, DISSOLVE_SECONDS) * 1000);
+  return fadeOut(picture, Math.min(seconds, DISSOLVE_SECONDS) * 1000);
 }
 
 /**
  * Fade a picture out over `ms`, frame by frame, then take it away.
  * @param {HTMLElement} picture
  * @param {number} ms
+ * @returns {Promise<void>} settled once the picture is gone (faded, or taken away before)
  */
 function fadeOut(picture, ms) {
-  const start = performance.now();
-  /** @param {number} now */
-  const frame = (now) => {
-    const t = Math.min(1, Math.max(0, (now - start) / Math.max(ms, 1)));
-    picture.style.opacity = String(1 - t * t * (3 - 2 * t));
-    if (t < 1 && picture.isConnected) requestAnimationFrame(frame);
-    else picture.remove();
-  };
-  requestAnimationFrame(frame);
-  // A page that paints no frames (hidden) still loses the picture.
-  setTimeout(() => picture.remove(), ms + 250);
+  return new Promise((gone) => {
+    const start = performance.now();
+    const away = () => {
+      picture.remove();
+      gone();
+    };
+    /** @param {number} now */
+    const frame = (now) => {
+      const t = Math.min(1, Math.max(0, (now - start) / Math.max(ms, 1)));
+      picture.style.opacity = String(1 - t * t * (3 - 2 * t));
+      if (t < 1 && picture.isConnected) requestAnimationFrame(frame);
+      else away();
+    };
+    requestAnimationFrame(frame);
+    // A page that paints no frames (hidden) still loses the picture.
+    setTimeout(away, ms + 250);
+  });
 }
 
 /**
@@ -876,8 +884,10 @@ async function apply(context, on, entry, options, paused) {
   // once, each whole and true at every moment (the engine's own fade shrinks some marks to
   // nothing before others, as if their values were none).
   if (!leaving && next.crossFade && fading && options === undefined) leaving = pictureOf(on);
+  /** @type {Promise<void> | null} */
+  let faded = null;
   if (leaving) {
-    dissolve(on, leaving, steps.durationSeconds(options ? options.duration : entry.animation?.duration) ?? 1);
+    faded = dissolve(on, leaving, steps.durationSeconds(options ? options.duration : entry.animation?.duration) ?? 1);
     options = 0;
   }
   const moving = !(options === 0 || (reducedMotion.matches && !paused));
@@ -898,6 +908,9 @@ async function apply(context, on, entry, options, paused) {
     if (control) paused({ control, seconds, grows: false });
   }
   await running;
+  // A dissolve is over when the picture of the chart before is gone: until then the page
+  // shows both charts, and nothing that waits for rest (a snapshot, the PDF) may take it.
+  if (faded) await faded;
   // The engine may draw no frame once it says the move is complete (a cross-fade draws its
   // last before): the frame at rest is drawn here, so the move is over when what the chart
   // shows is (its labels at rest, the marks the explorer reads).

@@ -890,3 +890,32 @@ def test_back_and_next_share_a_line_at_any_width_and_the_tools_come_after(
         assert box["table-toggle"]["top"] == box["next"]["top"]
     else:
         assert box["info-toggle"]["top"] == box["next"]["top"]  # one line
+
+
+def test_a_dissolve_rests_only_once_the_chart_before_is_gone(open_file, tmp_path):
+    """A treemap into a scatter has no mark to follow: the scatter is drawn at once under a
+    picture of the treemap that fades out. The player says it rests when the picture is
+    gone, so nothing that waits for rest (a snapshot, the PDF, a test) takes both charts."""
+    sales = samples.sales()
+    story = Story(
+        sales,
+        formats={"Revenue": "$", "Profit": "$"},
+        slides=[
+            Slide(presets.chart(kind="treemap", x="Region", y="Revenue", color="Product")),
+            Slide(
+                presets.chart(
+                    kind="scatter", x="Revenue", y="Profit", color="Product", by="Country"
+                )
+            ),
+        ],
+    )
+    watch = open_file(story.save_html(tmp_path / "dissolve.html"), size=(1280, 720))
+    page = watch.page
+    wait_ready(page)
+    page.focus("#ipyreport")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.getElementById('ipyreport').dataset.slide === '2'")
+    assert page.locator("#ipyreport .ipyreport-leaving").count() == 1  # it dissolves
+    wait_idle(page)
+    assert page.locator("#ipyreport .ipyreport-leaving").count() == 0
+    assert watch.errors == []
