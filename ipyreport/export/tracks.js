@@ -784,13 +784,15 @@ function typeSize(on) {
  * @param {Next} next
  * @param {boolean} narrow
  */
-function withKey({ story, datasets, raw, shown }, on, entry, next, narrow) {
+function withKey({ datasets, raw, shown }, on, entry, next, narrow) {
   const dimension = steps.keyDimension(entry, shown);
   const keyed = dimension === null ? on.keyDimension : dimension;
   const had = Boolean(on.keyDimension || on.scale);
   on.keyDimension = keyed;
   const data = datasets[next.dataset];
-  const key = keyed ? steps.keyFor(keyed, data, story.placeholders?.[next.dataset] ?? null, compiled(both(on.filter, on.extra), data, raw), shown) : null;
+  // Stand-ins count: their marks keep a place, so a month nobody reported keeps the key of
+  // the months around it (and the plot its height) instead of dropping it for a moment.
+  const key = keyed ? steps.keyFor(keyed, data, null, compiled(both(on.filter, on.extra), data, raw), shown) : null;
   on.keySize = narrow ? 12 : steps.KEY.size;
   const target = { ...next.target };
   const config = /** @type {Record<string, unknown>} */ ({ ...(target.config ?? {}) });

@@ -203,6 +203,30 @@ def test_a_month_no_report_reached_says_so_on_its_frame_and_draws_no_value(open_
     assert watch.errors == []
 
 
+def test_a_month_no_report_reached_keeps_the_key_and_every_row_in_place(open_file, tmp_path):
+    """Countries coloured by region, month by month: April 2022, which nobody reported,
+    keeps the key of the months around it and each country's row where it was (the key
+    used to vanish for that month, and the rows rose into its room and fell back)."""
+    sales = encode(samples.sales())
+    steps = presets.timeline(
+        sales, time="Month", kind="bar", x="Country", y="Revenue", color="Region", duration=0.2
+    )
+    story = Story(sales, slides=[Slide(*steps)], formats={"Revenue": "$"})
+    watch, page = _open(open_file, story, tmp_path / "kept.html")
+    said, rows = {}, {}
+    for step in (15, 16, 17):  # March, April (never reported) and May 2022
+        said[step] = _go(page, 1, step)
+        labels = _labels(page)
+        rows[step] = {name: _row_of(labels, name, "axis-y") for name in ("Kenya", "United States")}
+    assert "No data reported" in said[16]
+    regions = {"Americas", "Europe", "Asia Pacific", "Africa"}
+    assert all(regions <= set(said[step]) for step in said), {
+        s: regions - set(t) for s, t in said.items()
+    }
+    assert rows[16] == rows[15] == rows[17]
+    assert watch.errors == []
+
+
 # --- a bar, a line or an area with no value keeps its place and says so ----------
 
 
