@@ -736,7 +736,8 @@ def zoom(
             keep = keep.args[0]
         if user is not None:
             keep = user if keep is None else user & keep
-        crumbs = " / ".join(path[:depth])
+        # Named by where it is ("in Germany"), not by the way there ("in Europe / Germany").
+        crumbs = path[depth - 1] if depth else ""
         # Each level keeps the levels above it on x: they are constant inside a
         # branch, so the branch keeps its colour all the way down, and a drill to
         # the next level splits the marks it keeps (Germany into its products)

@@ -415,3 +415,9 @@ def test_the_bundled_stories_give_a_category_one_colour_across_the_deck(tmp_path
     shared = {key: by_story for key, by_story in colours.items() if len(by_story) > 1}
     assert ("Product", "Accessories") in shared  # the sales and orders stories both colour it
     assert {key: by for key, by in shared.items() if len(set(by.values())) > 1} == {}
+    # Nor does a colour stand for two things: a channel is never a region's blue.
+    meanings: dict[str, set[tuple[str, str]]] = {}
+    for key, by_story in colours.items():
+        for colour in by_story.values():
+            meanings.setdefault(colour, set()).add(key)
+    assert {colour: keys for colour, keys in meanings.items() if len(keys) > 1} == {}
