@@ -2155,9 +2155,14 @@ def _series_name(entry: str) -> str:
 
 def _get(data: VizzuData, name: str, role: str) -> Dimension | Measure:
     if name not in data.names:
-        msg = f"{role}={name!r} is not in the data{closest(name, data.names)}; series are {data.names}"
-        raise StepError(msg, field=role)
+        raise _not_in(data.names, name, role)
     return data[name]
+
+
+def _not_in(names: list[str], name: str, role: str) -> StepError:
+    """The error for ``role``'s column ``name``, which is none of the data's ``names``."""
+    msg = f"{role}={name!r} is not in the data{closest(name, names)}; series are {names}"
+    return StepError(msg, field=role)
 
 
 def _check_required(kind: str, spec: Kind, roles: Mapping[str, list[str]]) -> None:
@@ -2179,8 +2184,7 @@ def _check_roles(
         for entry in entries:
             name = _series_name(entry)
             if name not in columns:
-                msg = f"{role}={name!r} is not in the data{closest(name, list(columns))}; series are {list(columns)}"
-                raise StepError(msg, field=role)
+                raise _not_in(list(columns), name, role)
             want_measure = role in spec.measures
             parsed = _series_entry(entry)
             counted = isinstance(parsed, dict) and parsed["aggregator"] in ("count", "distinct")

@@ -30,6 +30,7 @@ from ipyreport._narrate import Narration, narrate, quoted_columns
 from ipyreport._plan import (
     Planned,
     StoryPlan,
+    chains,
     channel_series,
     label,
     name_and_aggregator,
@@ -68,19 +69,15 @@ DEFAULT_HOLD = DEFAULT_HOLD_SECONDS  # seconds play mode rests on a step
 def _check_fits(slides: Sequence[AnySlide], main: Mapping[str, str]) -> None:
     """Each step a preset made before its data names columns in the roles it wants: of its
     own table, else of the story's data (``main``: each column's role)."""
-    for s, slide in enumerate(slides, 1):
-        dashboard = isinstance(slide, Dashboard)
-        charts = slide.charts if isinstance(slide, Dashboard) else [slide.steps]
-        for c, steps in enumerate(charts, 1):
-            for number, step in enumerate(steps, 1):
-                if step.fits is None:
-                    continue
-                try:
-                    step.fits(step.data.roles if isinstance(step.data, VizzuData) else main)
-                except StepError as error:
-                    where = f"slide {s}{f', chart {c}' if dashboard else ''}, step {number}"
-                    located = StepError(f"{where}: {error}", field=error.field)
-                    raise located.located(s, number, c if dashboard else None) from None
+    for played in (played for chain in chains(slides) for played in chain):
+        step = played.item
+        if step.fits is None:
+            continue
+        try:
+            step.fits(step.data.roles if isinstance(step.data, VizzuData) else main)
+        except StepError as error:
+            located = StepError(f"{played.where}: {error}", field=error.field)
+            raise located.located(played.slide, played.step, played.chart) from None
 
 
 def _placeholders(datasets: list[tuple[str, VizzuData]]) -> dict[str, int]:

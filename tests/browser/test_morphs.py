@@ -195,6 +195,14 @@ def _played(page, step: int) -> tuple[list[list[dict]], list[list[dict]], int]:
     return frames, texts, rested or ms
 
 
+def _seen(frames: list[list[dict]]) -> list[list[dict]]:
+    """Each frame's marks one can see: some opacity, a few pixels wide."""
+    return [
+        [m for m in marks if m["opacity"] >= SEEN_OPACITY and m["width"] >= SEEN_PIXELS]
+        for marks in frames
+    ]
+
+
 def _problems(frames: list[list[dict]]) -> list[str]:
     """Frames with nothing to follow, or with bent marks one sees through: a chart bending
     while another shows through it (a cross-fade that switches coordinates midway draws the
@@ -271,8 +279,7 @@ def _shapes(frames: list[list[dict]]) -> str:
     where bars are thin), ``R`` other rectangles, ``b`` some mark bent."""
     tallest = max((m["height"] for marks in frames for m in marks), default=0)
     letters = []
-    for marks in frames:
-        seen = [m for m in marks if m["opacity"] >= SEEN_OPACITY and m["width"] >= SEEN_PIXELS]
+    for seen in _seen(frames):
         heights = [m["height"] for m in seen]
         if not all(m["rectangle"] for m in seen):
             letters.append("b")
@@ -345,10 +352,7 @@ def test_a_drill_down_drops_the_whole_to_its_parts_before_they_slide_apart(page,
     _open(page, story, folder / "drill.html")
     page.story = "drill"
     frames, texts, rested = _played(page, 2)
-    seen = [
-        [m for m in marks if m["opacity"] >= SEEN_OPACITY and m["width"] >= SEEN_PIXELS]
-        for marks in frames
-    ]
+    seen = _seen(frames)
     assert len(seen) >= 5, "the step drew too few frames to judge"
     baseline = max(m["bottom"] for m in seen[-1])
     assert len(seen[-1]) == 3  # Germany, France, the United Kingdom
@@ -374,10 +378,7 @@ def test_a_drill_to_a_sibling_level_splits_the_part_it_keeps(page, folder):
     _open(page, story, folder / "sibling.html")
     page.story = "sibling"
     frames, texts, rested = _played(page, 3)
-    seen = [
-        [m for m in marks if m["opacity"] >= SEEN_OPACITY and m["width"] >= SEEN_PIXELS]
-        for marks in frames
-    ]
+    seen = _seen(frames)
     assert len(seen) >= 5, "the step drew too few frames to judge"
     assert len(seen[-1]) == 4  # Germany's four products
     axis = {t["text"] for frame in texts for t in frame}
@@ -399,10 +400,7 @@ def test_a_pie_into_bubbles_dissolves_and_never_draws_a_lump(page, folder):
     _open(page, story, folder / "bubbles.html")
     page.story = "bubbles"
     frames, rested = _frames(page, 2)
-    seen = [
-        [m for m in marks if m["opacity"] >= SEEN_OPACITY and m["width"] >= SEEN_PIXELS]
-        for marks in frames
-    ]
+    seen = _seen(frames)
     assert seen, "the step drew no frame to judge"
     assert len(seen[-1]) == 4  # a bubble for each region
     lumps = [
