@@ -365,6 +365,8 @@ def format_number(value: float | None, fmt: NumberFormat, *, trim: bool = False)
     ('1.2M', '-0.13', '\u2013')
     >>> format_number(2_000_000, plain, trim=True), format_number(999_960, plain)
     ('2M', '1.0M')
+    >>> format_number(0.0004, resolve_number(Format(suffix="%", decimals=1), "en"))
+    '<0.1%'
     """
     if value is not None and fmt.get("log") and math.isfinite(value):
         value = 10.0**value if value < 308 else math.inf
@@ -383,6 +385,11 @@ def format_number(value: float | None, fmt: NumberFormat, *, trim: bool = False)
                 magnitude, digits, symbol = magnitude / factor, fmt["decimals"], word
                 break
     text = _fixed(magnitude, digits)
+    # A positive number too small for its digits reads as less than the smallest it can
+    # show ("<0.1%", "<$0.01"), never as zero.
+    below = value > 0 and not text.strip("0.")
+    if below:
+        text = f"0.{'0' * (digits - 1)}1" if digits > 0 else "1"
     if trim and "." in text:
         text = text.rstrip("0").rstrip(".")
     whole, _, fraction = text.partition(".")
@@ -392,7 +399,7 @@ def format_number(value: float | None, fmt: NumberFormat, *, trim: bool = False)
             fmt["group"] + whole[i : i + 3] for i in range(head, len(whole), 3)
         )
     number = whole + (fmt["point"] + fraction if fraction else "")
-    sign = "-" if value < 0 and text.strip("0.") else ""
+    sign = "-" if value < 0 and text.strip("0.") else "<" if below else ""
     return f"{sign}{fmt['prefix']}{number}{symbol}{fmt['suffix']}"
 
 

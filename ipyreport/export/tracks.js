@@ -84,6 +84,7 @@ export const DIMMED = 0.3; // opacity of marks a highlight (or a dashboard click
  *   logo: boolean,
  *   room: Room,
  *   staged?: boolean,
+ *   legs?: steps.Legs | null,
  *   turned?: boolean,
  *   drawnAtRest?: boolean,
  *   axes?: { x: boolean, y: boolean },
@@ -896,6 +897,7 @@ async function apply(context, on, entry, options, paused) {
   // A step played straight from the one before goes through its in-between states, if staged.
   const staged = moving && options === undefined ? keyframesOf(context, next) : null;
   on.staged = Boolean(staged);
+  on.legs = staged ? steps.legsOf(next) : null;
   const pausing = paused ? { playState: /** @type {const} */ ("paused") } : {};
   // The marks the last frame drew are not at rest until a frame is drawn after this move ends.
   on.drawnAtRest = false;

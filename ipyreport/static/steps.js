@@ -153,7 +153,9 @@ function recordAt(columns, row) {
 export function reported(data, placeholdersFrom, keep) {
   // Per measure and set of dimensions: the marks (their categories) with a reported row,
   // found in one pass over the rows the first time a mark holding 0 asks.
-  /** @type {Map<string, Set<string>>} */
+  // A mark whose series the data does not hold (one of another dataset, met in a move
+  // between two) is not the data's to judge: it counts as reported (null: no set).
+  /** @type {Map<string, Set<string> | null>} */
   const found = new Map();
   /**
    * @param {string[]} names
@@ -163,8 +165,10 @@ export function reported(data, placeholdersFrom, keep) {
     const columns = decoded(data);
     // A mark keys an aggregate's value as "mean(Units)": its rows hold Units.
     const series = AGGREGATE.exec(measure)?.[2] ?? measure;
-    const values = columns.find(([name]) => name === series)?.[1] ?? [];
-    const at = names.map((name) => columns.find(([own]) => own === name)?.[1] ?? []);
+    const column = (/** @type {string} */ wanted) => columns.find(([name]) => name === wanted)?.[1];
+    if (![series, ...names].every((name) => column(name))) return null;
+    const values = column(series) ?? [];
+    const at = names.map((name) => column(name) ?? []);
     const rows = Math.min(placeholdersFrom ?? Infinity, values.length);
     /** @type {Set<string>} */
     const marks = new Set();
@@ -179,12 +183,9 @@ export function reported(data, placeholdersFrom, keep) {
   return (categories, measure) => {
     const names = Object.keys(categories ?? {}).sort();
     const group = JSON.stringify([measure, ...names]);
-    let marks = found.get(group);
-    if (!marks) {
-      marks = marksWithValues(names, measure);
-      found.set(group, marks);
-    }
-    return marks.has(JSON.stringify(names.map((name) => categories[name])));
+    if (!found.has(group)) found.set(group, marksWithValues(names, measure));
+    const marks = found.get(group);
+    return !marks || marks.has(JSON.stringify(names.map((name) => categories[name])));
   };
 }
 
@@ -303,7 +304,7 @@ function runsAlong(chart, categories) {
  * which marks end their series (`ends`), the marks of the frame being drawn whose
  * stretch of a line or area is not (`broken`: a gap before them) and the texts drawn
  * last (`drawnLabels`), and whether the chart moves through a staged morph's in-between
- * states (`staged`: no label rides on a mark while it travels).
+ * states (`staged`: no label rides on a mark while it travels), and its legs (`legs`: see legsOf).
  * @typedef {{
  *   expect: (test: Reported | null, previous?: Previous | null) => void,
  *   missing?: Missing,
@@ -315,6 +316,8 @@ function runsAlong(chart, categories) {
  *   keySize?: number,
  *   scaleRange?: { measure: string, low: number, high: number, from: string, to: string },
  *   staged?: boolean,
+ *   legs?: Legs | null,
+ *   gapMove?: (marker: Marker) => "leaving" | "arriving" | null,
  * }} ChartRecord
  */
 
@@ -369,6 +372,27 @@ export function followMissing(chart, record) {
   /** @type {Missing} */
   const missing = (marker, measure) => absent(moving ? from : now, marker, measure);
   record.missing = missing;
+  // Each bar's box where the chart last rested, and how far the move is (0 to 1).
+  /** @type {Map<string, Box>} */
+  const rested = new Map();
+  let progress = 1;
+  listen(chart, "update", (event) => {
+    progress = event.detail.progress;
+  });
+  /**
+   * Whether a mark moves into a state where the data reports none of its values
+   * ("leaving") or out of one ("arriving"), or neither (null).
+   * @param {Marker} marker
+   * @param {string[]} measures
+   * @returns {"leaving" | "arriving" | null}
+   */
+  const gapMove = (marker, measures) => {
+    if (!moving || !from || !now) return null;
+    const categories = marker.categories ?? {};
+    const [was, will] = [from, now].map((test) => measures.some((measure) => test(categories, measure)));
+    return was === will ? null : was ? "leaving" : "arriving";
+  };
+  record.gapMove = (marker) => gapMove(marker, Object.keys(marker.values ?? {}));
   /** @type {Set<string>} */
   const broken = new Set();
   record.broken = broken;
@@ -388,6 +412,25 @@ export function followMissing(chart, record) {
       }
       event.renderingContext.globalAlpha = 0;
       return;
+    }
+    if (cartesianRectangles(chart)) {
+      const context = event.renderingContext;
+      const gap = gapMove(marker, measures);
+      if (!moving && !gap) {
+        const box = canvasBox(chart, event.detail.rect, event.detail.relative);
+        if (box) rested.set(marker.index, box);
+      }
+      // Into a month nobody reported, a bar fades where it stood; out of one, it fades in over
+      // the move's last quarter, as it comes to its length. The engine would shrink it to
+      // nothing and grow it back, reading as no sales.
+      const box = gap === "leaving" ? rested.get(marker.index) : null;
+      if (box) {
+        event.preventDefault();
+        context.globalAlpha *= 1 - progress;
+        context.fillRect(box[0], box[1], box[2] - box[0], box[3] - box[1]);
+        return;
+      }
+      if (gap === "arriving") context.globalAlpha *= Math.min(1, Math.max(0, 4 * progress - 3));
     }
     if (!measures.every((measure) => missing(marker, measure))) return;
     const coming = now;
@@ -611,6 +654,42 @@ export function keyframes(next, data, colors, plain = null) {
   });
 }
 
+/**
+ * The legs of a staged step as its colours follow them: where each ends (a share of the
+ * whole move, by its seconds) and what it colours by (null: what the leg before did).
+ * @typedef {{ end: number, color: string[] | null }[]} Legs
+ */
+/**
+ * @param {Next} next
+ * @returns {Legs | null}
+ */
+export function legsOf(next) {
+  if (!next.via) return null;
+  const seconds = next.via.map((leg) => legSeconds(/** @type {Record<string, unknown>} */ (leg.animation ?? {})));
+  const total = seconds.reduce((sum, part) => sum + part, 0);
+  let at = 0;
+  return next.via.map((leg, k) => {
+    at += seconds[k] ?? 0;
+    const config = leg.config ?? next.target.config;
+    return { end: total ? at / total : (k + 1) / seconds.length, color: channelSeries(/** @type {Step} */ ({ config }), "color") };
+  });
+}
+
+/**
+ * The seconds one leg plays: its duration, or longer where a channel's delay and duration end later.
+ * @param {Record<string, unknown>} options
+ */
+function legSeconds(options) {
+  const own = (durationSeconds(options.delay) ?? 0) + (durationSeconds(options.duration) ?? 1);
+  const channels = Object.values(options)
+    .filter((value) => value !== null && typeof value === "object")
+    .map((value) => {
+      const channel = /** @type {Record<string, unknown>} */ (value);
+      return (durationSeconds(channel.delay) ?? 0) + (durationSeconds(channel.duration) ?? 0);
+    });
+  return Math.max(own, ...channels);
+}
+
 /** A step's config as the engine reads it (the document keeps it as the author wrote it). @param {Step} step */
 const engineConfig = (step) => /** @type {NonNullable<Target["config"]>} */ (step.config ?? {});
 /** A step's style as the engine reads it. @param {Step} step */
@@ -825,7 +904,7 @@ function drawKey(event, { record, frame, shown, shape }, box, type) {
   let [key, share] = [record.key, 1];
   const before = record.keyBefore;
   if (shape.moving && before !== undefined && JSON.stringify(before) !== JSON.stringify(key)) {
-    const stage = colourStage(shape.progress);
+    const stage = colourStage(colourMoment(shape, record.legs).progress);
     [key, share] = [stage.now ? key : before, stage.share];
   }
   if (!key || share <= 0) return;
@@ -1006,6 +1085,10 @@ export function formatNumber(value, format, trim = false) {
     }
   }
   let text = magnitude.toFixed(digits);
+  // A positive number too small for its digits reads as less than the smallest it can
+  // show ("<0.1%", "<$0.01"), never as zero.
+  const below = value > 0 && !/[1-9]/.test(text);
+  if (below) text = digits > 0 ? `0.${"0".repeat(digits - 1)}1` : "1";
   if (trim && text.includes(".")) text = text.replace(/0+$/, "").replace(/\.$/, "");
   let [whole, fraction = ""] = text.split(".");
   if (whole.length > 3 && !text.includes("e")) {
@@ -1015,7 +1098,7 @@ export function formatNumber(value, format, trim = false) {
     whole = grouped;
   }
   const number = whole + (fraction ? format.point + fraction : "");
-  const sign = value < 0 && /[1-9]/.test(text) ? "-" : "";
+  const sign = value < 0 && /[1-9]/.test(text) ? "-" : below ? "<" : "";
   return `${sign}${format.prefix}${number}${symbol}${format.suffix}`;
 }
 
@@ -1277,6 +1360,36 @@ function throughGrey(from, to, neutral, palette) {
 function colourStage(progress) {
   const at = Math.min(1, Math.max(0, progress));
   return at < 0.5 ? { now: false, share: 1 - 2 * at } : { now: true, share: 2 * at - 1 };
+}
+
+/**
+ * What the colours of a move do at this moment: whether it moves, the colour channel's
+ * series before and now, and how far the change from one to the other is (0 to 1). A
+ * staged move (`legs`, see legsOf) changes colours in the leg that changes them, over that
+ * leg's time: before it the marks keep the colours they had, after it they wear their new
+ * ones (a pie's regions go on through a treemap of regions in their own colours, and only
+ * then split into products).
+ * @param {Shape} shape
+ * @param {Legs | null | undefined} legs
+ * @returns {{ moving: boolean, progress: number, now: string[], before: string[] }}
+ */
+function colourMoment(shape, legs) {
+  const [now, before] = [shape.now.color ?? [], shape.before.color ?? []];
+  if (!shape.moving || !legs?.length) return { moving: shape.moving, progress: shape.progress, now, before };
+  /** @type {{ start: number, end: number, now: string[], before: string[] }[]} */
+  const changes = [];
+  let [was, start] = [before, 0];
+  for (const leg of legs) {
+    const colour = leg.color ?? was;
+    if (JSON.stringify(colour) !== JSON.stringify(was)) changes.push({ start, end: leg.end, now: colour, before: was });
+    [was, start] = [colour, leg.end];
+  }
+  const at = shape.progress;
+  const change = changes.find((one) => at < one.end) ?? changes.at(-1);
+  if (!change) return { moving: true, progress: at, now, before: now };
+  const length = change.end - change.start;
+  const progress = length > 0 ? Math.min(1, Math.max(0, (at - change.start) / length)) : at < change.start ? 0 : 1;
+  return { moving: true, progress, now: change.now, before: change.before };
 }
 
 // While the colour channel changes (a region's bars split into products), the engine blends
@@ -1967,6 +2080,12 @@ function drawMarkerLabel(event, labels) {
   }
   const label = markLabel(labels, event);
   const { marker, known, set, measures, dims } = label;
+  // A bar fading into or out of a month nobody reported says no value on its way (nor on
+  // the frame at its end, which the engine draws with the values of the month it leaves).
+  if (marker && record.gapMove?.(marker)) {
+    event.preventDefault();
+    return;
+  }
   // A number the engine would write from neither state's series is not written at all.
   if (!known && Number.isFinite(Number.parseFloat(event.detail.text))) {
     event.preventDefault();
@@ -2323,7 +2442,7 @@ function drawScaleLabel(event, { shown, shape, frame }, channel, { axis, group, 
  */
 export function readableLabels(chart, shown, record, options = {}) {
   const shape = followShape(chart);
-  const colouring = () => ({ moving: shape.moving, progress: shape.progress, now: shape.now.color ?? [], before: shape.before.color ?? [] });
+  const colouring = () => colourMoment(shape, record.legs);
   keepColours(chart, shown, colouring, options.neutral ?? NEUTRAL);
   /** @type {Labels} */
   const labels = { chart, shown, record, shape, frame: followFrames(chart, record), marks: followFrameMarks(chart, shown), options };

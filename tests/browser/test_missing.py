@@ -541,3 +541,60 @@ def test_a_month_with_no_report_on_either_side_is_drawn_as_a_dot(open_file, tmp_
     for gap in ("2022-03-01", "2022-05-01"):
         assert inked(by_month[gap]) == 0
     assert watch.errors == []
+
+
+def test_a_bar_fades_where_it_stood_into_a_month_nobody_reported_and_back(browser, tmp_path):
+    """Countries month by month into April 2022, which nobody reported, and out of it. Into
+    it every bar fades where it stood, at its March length, with no value written on it;
+    out of it a bar is never seen shorter than half its May length. The engine would
+    shrink every bar to nothing and grow it back, which reads as a month of no sales."""
+    from .test_morphs import RECORD_OUTLINES, SEEN_OPACITY, _open, _played
+
+    sales = encode(samples.sales())
+    steps = presets.timeline(
+        sales, time="Month", kind="bar", x="Country", y="Revenue", color="Region", duration=0.4
+    )
+    story = Story(sales, slides=[Slide(*steps)], formats={"Revenue": "$"})
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    page.add_init_script(RECORD_OUTLINES)
+    page.clock.install()
+    _open(page, story, tmp_path / "gap.html")
+
+    def bars(frame):
+        return {m["mark"]: m for m in frame if m["rectangle"] and m["width"] >= 1}
+
+    # March (step 15) at rest, then into April (step 16).
+    page.evaluate("() => { document.getElementById('ipyreport').ipyreport.go(14); }")
+    page.clock.run_for(3000)
+    march = bars(page.evaluate("() => window.outlineFrames.at(-1)"))
+    labelled = set(page.evaluate("() => window.textFrames.at(-1).map((t) => t.text)"))
+    frames, texts, _ = _played(page, 16)
+    april = {t["text"] for t in texts[-1]}
+    values = {text for text in labelled - april if text.startswith("$")}
+    assert len(values) >= 10  # March's bars were labelled
+    moving = [bars(frame) for frame in frames[:-1]]
+    seen = [
+        (key, bar["width"], march[key]["width"])
+        for frame in moving
+        for key, bar in frame.items()
+        if bar["opacity"] >= SEEN_OPACITY and key in march
+    ]
+    assert len(seen) >= 24  # a dozen bars, read over a few frames
+    assert [s for s in seen if abs(s[1] - s[2]) > 1] == []
+    fading = [bar["opacity"] for frame in moving for bar in frame.values()]
+    assert min(fading) < 0.5 < max(fading)
+    # No bar on its way out says its March value.
+    assert values & {t["text"] for frame in texts[:-1] for t in frame} == set()
+    # April (16) into May (17): a bar seen on the way is at least half as long as at rest.
+    frames, _, _ = _played(page, 17)
+    may = bars(frames[-1])
+    short = [
+        (key, bar["width"], may[key]["width"])
+        for frame in frames[:-1]
+        for key, bar in bars(frame).items()
+        if bar["opacity"] >= SEEN_OPACITY and key in may and bar["width"] < may[key]["width"] / 2
+    ]
+    assert short == []
+    assert any(frame for frame in frames[:-1] if len(bars(frame)) >= 10)
+    context.close()

@@ -24,6 +24,7 @@ RECORD_OUTLINES = """(() => {
   window.outlineFrames = [];
   let frame = null;
   let pending = false;
+  let marker = null;
   let path = [];
   let curved = false;
   const P = CanvasRenderingContext2D.prototype;
@@ -51,8 +52,9 @@ RECORD_OUTLINES = """(() => {
   }
   const rect = P.rect;
   P.rect = function (x, y, w, h) { path.push(at(this, x, y), at(this, x + w, y), at(this, x + w, y + h), at(this, x, y + h)); return rect.call(this, x, y, w, h); };
-  const fill = P.fill;
-  P.fill = function (...rest) {
+  // The mark being filled: its outline so far, as the engine draws it or as the player
+  // fills it itself (a bar held where it stood: one rectangle).
+  const taken = (context) => {
     if (pending && frame && path.length > 2) {
       const xs = path.map((p) => p[0]);
       const ys = path.map((p) => p[1]);
@@ -60,15 +62,29 @@ RECORD_OUTLINES = """(() => {
       const height = Math.max(...ys) - Math.min(...ys);
       let area = 0;
       path.forEach(([x, y], i) => { const [u, v] = path[(i + 1) % path.length]; area += x * v - u * y; });
-      const paint = /^rgba\\([^,]+,[^,]+,[^,]+,\\s*([\\d.]+)\\)$/.exec(String(this.fillStyle));
+      const paint = /^rgba\\([^,]+,[^,]+,[^,]+,\\s*([\\d.]+)\\)$/.exec(String(context.fillStyle));
       frame.push({
         left: Math.min(...xs), bottom: Math.max(...ys), width, height,
         rectangle: !curved && Math.abs(area) / 2 >= 0.9 * width * height,
-        opacity: this.globalAlpha * (paint ? Number(paint[1]) : 1),
+        opacity: context.globalAlpha * (paint ? Number(paint[1]) : 1),
+        mark: marker,
       });
     }
     pending = false;
+  };
+  const fill = P.fill;
+  P.fill = function (...rest) {
+    taken(this);
     return fill.apply(this, rest);
+  };
+  const fillRect = P.fillRect;
+  P.fillRect = function (x, y, w, h) {
+    if (pending) {
+      path = [at(this, x, y), at(this, x + w, y), at(this, x + w, y + h), at(this, x, y + h)];
+      curved = false;
+    }
+    taken(this);
+    return fillRect.call(this, x, y, w, h);
   };
   // And the texts each frame writes, by their middle: window.textFrames, frame for frame.
   window.textFrames = [];
@@ -83,7 +99,10 @@ RECORD_OUTLINES = """(() => {
   };
   const heard = (event) => {
     if (event.type === "draw-begin") { frame = []; texts = []; }
-    if (event.type === "plot-marker-draw") pending = true;
+    if (event.type === "plot-marker-draw") {
+      pending = true;
+      marker = JSON.stringify(event.target?.categories ?? null);
+    }
     if (event.type === "draw-complete" && frame) {
       window.outlineFrames.push(frame);
       window.textFrames.push(texts);

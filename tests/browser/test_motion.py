@@ -419,7 +419,8 @@ NUMBERISH = re.compile(r"[-\u2212]?[^\w\s]{0,2}\s?\d[\d.,\s]*[^\W\d]{0,3}(\s[^\W
 
 
 def _shapes(document: dict[str, Any]) -> list[re.Pattern[str]]:
-    """Every way the story writes a number: each format's prefix, grouping, scale and suffix."""
+    """Every way the story writes a number: each format's prefix, grouping, scale and suffix
+    (after a minus, or a "<" for a number too small for its digits: "<0.1%")."""
     shapes = []
     for fmt in [*document["formats"].values(), document["plainFormat"]]:
         group, point = re.escape(fmt["group"]), re.escape(fmt["point"])
@@ -427,7 +428,7 @@ def _shapes(document: dict[str, Any]) -> list[re.Pattern[str]]:
         number = rf"\d{{1,3}}({group}\d{{3}})*({point}\d+)?"
         shapes.append(
             re.compile(
-                rf"-?{re.escape(fmt['prefix'])}{number}({scales})?{re.escape(fmt['suffix'])}"
+                rf"[-<]?{re.escape(fmt['prefix'])}{number}({scales})?{re.escape(fmt['suffix'])}"
             )
         )
     shapes.append(re.compile(r"-?\d{1,3}%"))  # a stretched axis's shares
@@ -436,7 +437,7 @@ def _shapes(document: dict[str, Any]) -> list[re.Pattern[str]]:
     plain = document["plainFormat"]
     shapes.append(
         re.compile(
-            rf"-?\d{{1,3}}({re.escape(plain['group'])}\d{{3}})*{re.escape(plain['point'])}\d%"
+            rf"[-<]?\d{{1,3}}({re.escape(plain['group'])}\d{{3}})*{re.escape(plain['point'])}\d%"
         )
     )
     return shapes
@@ -483,16 +484,20 @@ def slow_steps(played: Played) -> list[str]:
 
 
 def blank_frames(played: Played) -> list[str]:
-    """Frames that show the audience nothing to follow: no plot, or no mark one can see."""
+    """Frames that show the audience nothing to follow: no plot, or no mark one can see
+    (unless the picture the step left showed none either: a month nobody reported, whose
+    empty plot stays until the bars of the next come in)."""
     problems = []
     for frames in played.frames:
+        before = frames.before.get("marks")
+        empty = before is not None and not any(_seen(m["paint"], m["alpha"]) for m in before)
         for moment, drawn in frames.drawn.items():
             for frame in drawn:
                 if not frame["plot"]:
                     problems.append(
                         f"step {frames.index + 1} by {moment} ms: a frame without its plot"
                     )
-                elif not frame["seen"]:
+                elif not frame["seen"] and not empty:
                     problems.append(
                         f"step {frames.index + 1} by {moment} ms: a frame of {frame['marks']} marks, "
                         "none of which can be seen (transparent or of no size)"
@@ -890,6 +895,28 @@ def _rest_in_real_time(page, index: int) -> list[str]:
 def _step_where(document: dict[str, Any], wanted) -> int:
     steps = [step for slide in document["slides"] for step in slide["steps"]]
     return next(k for k, step in enumerate(steps) if wanted(step.get("config") or {}))
+
+
+def test_a_staged_move_changes_colours_only_in_the_leg_that_changes_them(played):
+    """The pie into a treemap plays in three legs: the pie unrolls into a strip of regions,
+    the strip folds into a treemap of regions, and only then do the regions split into
+    products. Through the first two (to 667 ms of the 1 s move) every region keeps its own
+    colour; the marks fade through grey only in the last. Before, the whole move faded
+    regions to grey from its start, and the treemap of regions stood as one grey block."""
+    story = played("sales-overview", DESKTOP.name)
+    step = _step_where(story.document, lambda config: config.get("title") == "Revenue as area")
+    frames = next(f for f in story.frames if f.index == step)
+    regions = {("Region", region) for region in story.document["colors"]["Region"]}
+    early = [
+        frame
+        for chart in _frames(story.document, frames).values()
+        for frame in chart
+        if frame.moment in MOMENTS[:2]
+    ]
+    assert early
+    for frame in early:
+        worn = {owner for worn in frame.worn for owner in worn.meaning}
+        assert worn == regions, (frame.moment, sorted(worn))
 
 
 def test_a_rest_frame_read_under_the_fake_clock_is_the_one_seen_in_real_time(

@@ -24,6 +24,12 @@ def shown(value, fmt=None, lang="en", **options):
         (999.96, None, "999.96"),
         (-2_500_000, "$", "-$2.5M"),
         (-0.001, None, "0.00"),  # no minus on a number that rounds to zero
+        # A positive number too small for its digits is less than the smallest they show.
+        (0.04, "%", "0.04%"),
+        (0.004, Format(suffix="%", decimals=1), "<0.1%"),
+        (0.001, "$", "<$0.01"),
+        (0.4, Format(decimals=0), "<1"),
+        (0.0, Format(suffix="%", decimals=1), "0.0%"),
         (2.5, Format(decimals=0), "3"),  # a tie goes up, as in JavaScript
         (12.5, "%", "12.50%"),
         (1_234_567.891, "plain", "1,234,567.89"),
