@@ -12,6 +12,9 @@
 /** @typedef {StoryDocument["slides"][number]} AnySlide */
 /** @typedef {import("./document").Frame} Frame */
 
+// The longest a new slide's headline waits for its chart (ms).
+const HEADLINE_WAIT_MS = 600;
+
 /** @param {AnySlide} slide @returns {slide is import("./document").Dashboard} */
 export const isBoard = (slide) => "kind" in slide && slide.kind === "dashboard";
 /** A theme's title or closing slide: words on the page, no chart. */
@@ -127,5 +130,35 @@ export function controls({ root, story, positions, boards, back, forward, onShow
       prev.removeEventListener("click", back);
       next.removeEventListener("click", forward);
     },
+  };
+}
+
+/**
+ * A new slide's headline says what its chart shows once it shows it: the old headline
+ * leaves as the move starts, the new one comes in as the chart rests (or after
+ * HEADLINE_WAIT_MS, whichever is first), so words and picture never disagree for long.
+ * A step on the same slide, or a viewer who asks for reduced motion, keeps it in view.
+ * @param {{ root: HTMLElement, positions: Position[] }} context
+ * @returns {Controller}
+ */
+export function headline({ root, positions }) {
+  const element = part(root, ".ipyreport-headline");
+  const still = window.matchMedia("(prefers-reduced-motion: reduce)");
+  let waiting = 0;
+  const reveal = () => {
+    clearTimeout(waiting);
+    delete element.dataset.turning;
+  };
+  return {
+    update(state, previous) {
+      const turned = state.index >= 0 && previous.index >= 0 && positions[previous.index].slide !== positions[state.index].slide;
+      if (turned && state.moving && !still.matches) {
+        element.dataset.turning = "true";
+        clearTimeout(waiting);
+        waiting = window.setTimeout(reveal, HEADLINE_WAIT_MS);
+      }
+      if (previous.moving && !state.moving) reveal();
+    },
+    destroy: reveal,
   };
 }

@@ -29,7 +29,7 @@
 import * as steps from "../static/steps.js";
 import { dashboards } from "./board.js";
 import { capturing } from "./capture.js";
-import { controls, isBoard, isCover, part } from "./chrome.js";
+import { controls, headline, isBoard, isCover, part } from "./chrome.js";
 import { keys, location, panels, play, positionOf } from "./controllers.js";
 import { explorer } from "./explore.js";
 import { info } from "./info.js";
@@ -309,6 +309,7 @@ function controllersOf({ root, page, hash, store, story, positions, shown, board
   return [
     board, // a dashboard's cross-filter, from the store
     controls({ root, story, positions, boards: board.boards, back, forward, onShown }),
+    headline({ root, positions }),
     dataTables({ root, story, positions, shown, boards: board.boards, boardTables: board.boardTables }),
     info({ root, story, positions }),
     presenting,

@@ -372,26 +372,9 @@ export function followMissing(chart, record) {
   /** @type {Missing} */
   const missing = (marker, measure) => absent(moving ? from : now, marker, measure);
   record.missing = missing;
-  // Each bar's box where the chart last rested, and how far the move is (0 to 1).
-  /** @type {Map<string, Box>} */
-  const rested = new Map();
-  let progress = 1;
-  listen(chart, "update", (event) => {
-    progress = event.detail.progress;
-  });
-  /**
-   * Whether a mark moves into a state where the data reports none of its values
-   * ("leaving") or out of one ("arriving"), or neither (null).
-   * @param {Marker} marker
-   * @param {string[]} measures
-   * @returns {"leaving" | "arriving" | null}
-   */
-  const gapMove = (marker, measures) => {
-    if (!moving || !from || !now) return null;
-    const categories = marker.categories ?? {};
-    const [was, will] = [from, now].map((test) => measures.some((measure) => test(categories, measure)));
-    return was === will ? null : was ? "leaving" : "arriving";
-  };
+  const fades = gapFades(chart);
+  /** @param {Marker} marker @param {string[]} measures */
+  const gapMove = (marker, measures) => (moving ? gapBetween(from, now, marker, measures) : null);
   record.gapMove = (marker) => gapMove(marker, Object.keys(marker.values ?? {}));
   /** @type {Set<string>} */
   const broken = new Set();
@@ -413,30 +396,68 @@ export function followMissing(chart, record) {
       event.renderingContext.globalAlpha = 0;
       return;
     }
-    if (cartesianRectangles(chart)) {
-      const context = event.renderingContext;
-      const gap = gapMove(marker, measures);
-      if (!moving && !gap) {
-        const box = canvasBox(chart, event.detail.rect, event.detail.relative);
-        if (box) rested.set(marker.index, box);
-      }
-      // Into a month nobody reported, a bar fades where it stood; out of one, it fades in over
-      // the move's last quarter, as it comes to its length. The engine would shrink it to
-      // nothing and grow it back, reading as no sales.
-      const box = gap === "leaving" ? rested.get(marker.index) : null;
-      if (box) {
-        event.preventDefault();
-        context.globalAlpha *= 1 - progress;
-        context.fillRect(box[0], box[1], box[2] - box[0], box[3] - box[1]);
-        return;
-      }
-      if (gap === "arriving") context.globalAlpha *= Math.min(1, Math.max(0, 4 * progress - 3));
-    }
+    if (cartesianRectangles(chart) && fadeAtGap(chart, event, gapMove(marker, measures), { moving, ...fades })) return;
     if (!measures.every((measure) => missing(marker, measure))) return;
     const coming = now;
     if (moving && !(coming && measures.every((measure) => !coming(categories, measure)))) return;
     event.renderingContext.globalAlpha = 0;
   });
+}
+
+/**
+ * Whether a mark moves into a state where the data reports none of its values
+ * ("leaving") or out of one ("arriving"), or neither (null).
+ * @param {Reported | null} from
+ * @param {Reported | null} now
+ * @param {Marker} marker
+ * @param {string[]} measures
+ * @returns {"leaving" | "arriving" | null}
+ */
+function gapBetween(from, now, marker, measures) {
+  if (!from || !now) return null;
+  const categories = marker.categories ?? {};
+  const [was, will] = [from, now].map((test) => measures.some((measure) => test(categories, measure)));
+  return was === will ? null : was ? "leaving" : "arriving";
+}
+
+/**
+ * Each bar's box where the chart last rested (see fadeAtGap), and how far the move is (0 to 1).
+ * @param {Chart} chart
+ */
+function gapFades(chart) {
+  const fades = { progress: 1, rested: /** @type {Map<string, Box>} */ (new Map()) };
+  listen(chart, "update", (event) => {
+    fades.progress = event.detail.progress;
+  });
+  return fades;
+}
+
+/**
+ * Into a month nobody reported, a bar fades where it stood; out of one, it fades in over
+ * the move's last quarter, as it comes to its length. The engine would shrink it to
+ * nothing and grow it back, reading as no sales. A bar at rest leaves its box in `rested`.
+ * Returns whether the bar is drawn here (held where it stood) rather than by the engine.
+ * @param {Chart} chart
+ * @param {ChartEvents["plot-marker-draw"]} event
+ * @param {"leaving" | "arriving" | null} gap
+ * @param {{ moving: boolean, progress: number, rested: Map<string, Box> }} state
+ */
+function fadeAtGap(chart, event, gap, { moving, progress, rested }) {
+  const [context, marker] = [event.renderingContext, event.target];
+  if (!marker) return false;
+  if (!moving && !gap) {
+    const box = canvasBox(chart, event.detail.rect, event.detail.relative);
+    if (box) rested.set(marker.index, box);
+  }
+  const box = gap === "leaving" ? rested.get(marker.index) : null;
+  if (box) {
+    event.preventDefault();
+    context.globalAlpha *= 1 - progress;
+    context.fillRect(box[0], box[1], box[2] - box[0], box[3] - box[1]);
+    return true;
+  }
+  if (gap === "arriving") context.globalAlpha *= Math.min(1, Math.max(0, 4 * progress - 3));
+  return false;
 }
 
 /**
@@ -2073,16 +2094,12 @@ function saysNoData({ chart, shape, marks, options }, marker) {
  */
 function drawMarkerLabel(event, labels) {
   const { shown, shape, record, options } = labels;
-  // A staged morph's marks travel through states no label was written for: they are labelled at rest.
-  if (record.staged && shape.moving) {
-    event.preventDefault();
-    return;
-  }
   const label = markLabel(labels, event);
   const { marker, known, set, measures, dims } = label;
-  // A bar fading into or out of a month nobody reported says no value on its way (nor on
-  // the frame at its end, which the engine draws with the values of the month it leaves).
-  if (marker && record.gapMove?.(marker)) {
+  // A staged morph's marks travel through states no label was written for: they are labelled
+  // at rest. A bar fading into or out of a month nobody reported says no value on its way
+  // (nor on the frame at its end, which the engine draws with the values of the month it leaves).
+  if ((record.staged && shape.moving) || (marker && record.gapMove?.(marker))) {
     event.preventDefault();
     return;
   }

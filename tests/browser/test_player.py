@@ -919,3 +919,42 @@ def test_a_dissolve_rests_only_once_the_chart_before_is_gone(open_file, tmp_path
     wait_idle(page)
     assert page.locator("#ipyreport .ipyreport-leaving").count() == 0
     assert watch.errors == []
+
+
+HEADLINE = """() => { const h = document.querySelector('.ipyreport-headline');
+  return { text: h.querySelector('.ipyreport-title').textContent,
+           opacity: Number(getComputedStyle(h).opacity) }; }"""
+
+
+@pytest.mark.parametrize("motion", ["no-preference", "reduce"])
+def test_a_new_slides_headline_comes_in_with_its_chart(open_file, tmp_path, motion):
+    """Into a new slide the old headline leaves at once and the new one comes in as the
+    chart rests (within 600 ms at most), so words and picture never disagree for long; a
+    step on the same slide, and a viewer who asks for reduced motion, keep it in view."""
+    story = Story(
+        SALES,
+        slides=[
+            Slide(
+                *presets.morph(SALES, ["column", "pie"], x="Region", y="Revenue"),
+                title="Regions",
+            ),
+            Slide(presets.chart(SALES, kind="pie", x="Region", y="Revenue"), title="Shares"),
+        ],
+    )
+    path = story.save_html(tmp_path / "headline.html")
+    watch, page = open_story(open_file, path, reduced_motion=motion)
+    page.clock.install()
+    page.clock.pause_at(page.evaluate("() => Date.now()") / 1000 + 0.5)
+    seen = {}
+    for key, moment in (("ArrowRight", "step"), ("ArrowRight", "slide")):
+        page.keyboard.press(key)
+        page.clock.run_for(100)
+        seen[moment, 100] = page.evaluate(HEADLINE)
+        page.clock.run_for(2900)
+        time.sleep(0.5)  # the headline's fade in runs on the page's own time
+        seen[moment, "rest"] = page.evaluate(HEADLINE)
+    assert seen["step", 100] == {"text": "Regions", "opacity": 1}
+    assert seen["slide", 100]["text"] == "Shares"
+    assert seen["slide", 100]["opacity"] == (0 if motion == "no-preference" else 1)
+    assert seen["slide", "rest"] == {"text": "Shares", "opacity": 1}
+    assert watch.errors == []
