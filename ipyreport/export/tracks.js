@@ -85,6 +85,7 @@ export const DIMMED = 0.3; // opacity of marks a highlight (or a dashboard click
  *   room: Room,
  *   staged?: boolean,
  *   legs?: steps.Legs | null,
+ *   moment?: string | null,
  *   turned?: boolean,
  *   drawnAtRest?: boolean,
  *   axes?: { x: boolean, y: boolean },
@@ -519,6 +520,7 @@ function targetFor(context, on, entry) {
   next.target = steps.withTimeAxis(next.target, entry, context.shown);
   next.target = withoutRepeatedTitle(next.target, headlineOver(story, entry));
   on.dataset = next.dataset;
+  on.moment = momentOf(entry, context.shown);
   expectMarks(context, on, entry, next.dataset);
   const narrow = on.element.clientWidth < NARROW_PX;
   if (!on.styled) {
@@ -548,6 +550,21 @@ function targetFor(context, on, entry) {
     );
   }
   return next;
+}
+
+/**
+ * The moment a timeline's step stands at: its chart's title, where that is the label of the
+ * one value its filter (or a part of it, beside a race's top few) keeps ("Aug 2022"); else null.
+ * @param {Step} entry
+ * @param {ReturnType<typeof import("../static/steps.js").display>} shown
+ */
+function momentOf(entry, shown) {
+  const title = /** @type {{ title?: unknown } | undefined} */ (entry.config)?.title;
+  /** @typedef {{ in?: { column: string, values: (string | number)[] }, and?: Kept[] }} Kept */
+  const filter = /** @type {Kept | null | undefined} */ (entry.filter);
+  const parts = filter?.and ?? (filter ? [filter] : []);
+  const names = (/** @type {Kept} */ part) => part.in?.values.length === 1 && shown.label(part.in.column, part.in.values[0]) === title;
+  return typeof title === "string" && parts.some(names) ? title : null;
 }
 
 /**

@@ -318,6 +318,7 @@ function runsAlong(chart, categories) {
  *   staged?: boolean,
  *   legs?: Legs | null,
  *   gapMove?: (marker: Marker) => "leaving" | "arriving" | null,
+ *   moment?: string | null,
  * }} ChartRecord
  */
 
@@ -1746,6 +1747,26 @@ function namesOutliers(chart, { shown, shape }) {
   );
 }
 
+/**
+ * A mark's names: its categories of the label's `dims` ("United States"), and where another
+ * outlier a scatter names has the same, its other categories too ("United States, Phones").
+ * @param {Labels} labels
+ * @param {Marker} known
+ * @param {string[]} dims
+ */
+function namesOf(labels, known, dims) {
+  const { shown, chart } = labels;
+  const marks = labels.marks();
+  const same = (/** @type {string} */ index) => index !== known.index && dims.every((d) => marks.get(index)?.categories[d] === known.categories[d]);
+  const twinned = Boolean(chart && dims.length && namesOutliers(chart, labels) && [...outliers(marks)].some(same));
+  const names = Object.entries(known.categories).filter(([d]) => dims.includes(d) || (twinned && !dims.includes(d)));
+  const order = (/** @type {string} */ d) => (dims.includes(d) ? dims.indexOf(d) : dims.length);
+  return names
+    .sort(([a], [b]) => order(a) - order(b))
+    .map(([d, value]) => shown.label(d, value))
+    .join(", ");
+}
+
 // The outliers of a scatter: the few marks farthest from the middle of all of
 // them (a tenth of the marks, at most five), measured on the canvas.
 /**
@@ -1805,6 +1826,45 @@ function overflows(event, mark, text) {
   if (middle.x < left || middle.x > right || middle.y < top || middle.y > bottom) return false;
   const width = event.renderingContext.measureText(text).width * a;
   return width + 4 > right - left || innerRect.size.y * d + 2 > bottom - top;
+}
+
+/**
+ * Whether `lines` fit one over another in the mark's box, each as wide as it is.
+ * @param {MarkerLabelDraw} event
+ * @param {FrameMark | undefined} mark
+ * @param {string[]} lines
+ */
+function stacks(event, mark, lines) {
+  if (!mark?.box) return false;
+  const { outerRect, innerRect } = event.detail;
+  const [[a, c], [b, d]] = outerRect.transform;
+  if (b !== 0 || c !== 0) return false;
+  const [left, top, right, bottom] = mark.box;
+  const widest = Math.max(...lines.map((line) => event.renderingContext.measureText(line).width * a));
+  return widest + 4 <= right - left && innerRect.size.y * STACKED_LINE * d * lines.length + 2 <= bottom - top;
+}
+
+// Lines of a tile's label stand this many type heights apart (apart enough not to crowd).
+const STACKED_LINE = 1.2;
+
+/**
+ * Draw `lines` one over another, centred where the engine would centre its one line.
+ * @param {MarkerLabelDraw} event
+ * @param {Labels} labels
+ * @param {string[]} lines
+ * @param {LabelOptions} options
+ */
+function drawStacked(event, labels, lines, options) {
+  const { outerRect, innerRect } = event.detail;
+  const height = innerRect.size.y * STACKED_LINE;
+  lines.forEach((line, k) => {
+    const pos = { x: innerRect.pos.x, y: innerRect.pos.y + (k - (lines.length - 1) / 2) * height };
+    const detail = { ...event.detail, outerRect, innerRect: { pos, size: innerRect.size } };
+    const moved = /** @type {MarkerLabelDraw} */ (
+      /** @type {unknown} */ ({ target: event.target, renderingContext: event.renderingContext, detail, preventDefault: () => event.preventDefault() })
+    );
+    drawLabel(moved, labels.frame(), "marker", line, 0.5, options);
+  });
 }
 
 // --- labels in the story's formats ---------------------------------------------
@@ -2155,12 +2215,17 @@ function drawMarkerLabel(event, labels) {
   };
   // Its categories, then its values: "Americas $136.2M".
   const values = known && set.length ? measures.filter((m) => !missing(m)).map(valueText).filter(Boolean).join(" ") : "";
-  const text =
-    known && set.length ? [dims.map((d) => shown.label(d, known.categories[d])).join(", "), values].filter(Boolean).join(" ") : event.detail.text;
+  const text = known && set.length ? [namesOf(labels, known, dims), values].filter(Boolean).join(" ") : event.detail.text;
   const mark = marker ? labels.marks().get(marker.index) : undefined;
   if (marker && nested(shown, shape) && overflows(event, mark, text)) {
-    // A tile too small for its names says its value alone where that fits (a phone's
+    // A tile too narrow for its names and value on one line says them on two where they
+    // fit ("Africa" over "$26.5M"), else its value alone where that fits (a phone's
     // treemap: the tile wide enough names its group, the key names the colours).
+    const names = known ? namesOf(labels, known, dims) : "";
+    if (names && values && !shape.moving && stacks(event, mark, [names, values])) {
+      drawStacked(event, labels, [names, values], options);
+      return;
+    }
     if (!dims.length || !values || overflows(event, mark, values)) {
       event.preventDefault();
       return;
@@ -2476,13 +2541,64 @@ export function readableLabels(chart, shown, record, options = {}) {
     const { pos, size } = event.detail.rect;
     box = { x: pos.x, y: pos.y + KEY_TOP, width: size.x - KEY_TOP };
   });
+  // The moment goes over the plot's stripes and under its marks: drawn before the first mark.
+  /** @type {{ area: Box, transform: DOMMatrix } | null} */
+  let moment = null;
+  /** @param {CanvasRenderingContext2D} context */
+  const momentNow = (context) => {
+    if (!moment) return;
+    context.save();
+    context.setTransform(moment.transform);
+    drawMoment(context, labels, moment.area, { ink: options.ink ?? "#888", family: KEY_FAMILY });
+    context.restore();
+    moment = null;
+  };
+  // (A month nobody reported draws no mark: there, with the axes' labels.)
+  for (const type of /** @type {const} */ (["plot-marker-draw", "plot-axis-label-draw"])) listen(chart, type, (event) => momentNow(event.renderingContext));
   listen(chart, "plot-area-draw", (event) => {
     const size = record.keySize ?? KEY.size;
+    const area = canvasBox(chart, event.detail.rect, event.detail.relative);
+    moment = area && record.moment ? { area, transform: event.renderingContext.getTransform() } : null;
     drawKey(event, labels, box, { size, ink: options.soft ?? options.ink ?? "#888", family: KEY_FAMILY });
+  });
+  // A timeline's moment is said by its mark in the plot (drawMoment), not by the small title.
+  listen(chart, "title-draw", (event) => {
+    if (record.moment) event.preventDefault();
   });
   listen(chart, "legend-label-draw", (event) => {
     drawScaleLabel(event, labels, event.target?.parent?.channel, { axis: false, group: "legend", anchor: 0 });
   });
+}
+
+// A timeline's moment (record.moment: "Aug 2022") stands large and light in the plot's
+// lower right corner, under the marks, as the one thing that changes from frame to frame;
+// its size is a share of the plot's height, no wider than a share of its width.
+const MOMENT = { height: 0.2, width: 0.45, alpha: 0.16, pad: 0.12 };
+
+/**
+ * @param {CanvasRenderingContext2D} context
+ * @param {{ record: ChartRecord, frame: () => Frame }} labels
+ * @param {Box} area the plot's area on the canvas
+ * @param {{ ink: string, family: string }} type
+ */
+function drawMoment(context, { record, frame }, area, { ink, family }) {
+  if (!record.moment) return;
+  const rect = { pos: { x: area[0], y: area[1] }, size: { x: area[2] - area[0], y: area[3] - area[1] } };
+  context.save();
+  let size = Math.round(rect.size.y * MOMENT.height);
+  context.font = `700 ${size}px ${family}`;
+  const wide = context.measureText(record.moment).width;
+  if (wide > rect.size.x * MOMENT.width) size = Math.floor((size * rect.size.x * MOMENT.width) / wide);
+  context.font = `700 ${size}px ${family}`;
+  const width = context.measureText(record.moment).width;
+  const [right, bottom] = [rect.pos.x + rect.size.x - size * MOMENT.pad, rect.pos.y + rect.size.y - size * MOMENT.pad];
+  context.globalAlpha = MOMENT.alpha; // whatever the mark or label it is drawn before
+  context.fillStyle = ink;
+  context.textBaseline = "bottom";
+  context.fillText(record.moment, right - width, bottom);
+  context.restore();
+  const top = bottom - size;
+  frame().set("moment", [{ corners: [[right - width, top], [right, top], [right, bottom], [right - width, bottom]], text: record.moment }]);
 }
 
 // --- words bound to the data ---------------------------------------------------

@@ -187,10 +187,23 @@ def test_a_scatter_names_its_outliers_only(page, tmp_path):
     names = [label["text"] for label in groups["marker"]]
     countries = set(SALES["Country"].to_pylist())
     assert 1 <= len(names) <= 5
-    assert set(names) <= countries
+    # Each point is a country and product, named by its country; two named points of one
+    # country say their products too ("United States, Phones"), so no name repeats.
+    parts = [name.split(", ") for name in names]
+    assert {part[0] for part in parts} <= countries
+    twice = {country for country in countries if sum(p[0] == country for p in parts) > 1}
+    assert [
+        name
+        for name, part in zip(names, parts, strict=True)
+        if (len(part) == 2) != (part[0] in twice)
+    ] == []
+    assert {part[1] for part in parts if len(part) == 2} <= set(SALES["Product"].to_pylist())
+    assert len(set(names)) == len(names), names
+    assert twice, names  # this sample's outliers hold one country twice
     # The point farthest out (the most revenue of any country and product) is named.
     cells = _sums(SALES, "Country", "Product")
-    assert max(cells, key=cells.get)[0] in names
+    country, product = max(cells, key=cells.get)
+    assert country in names or f"{country}, {product}" in names
 
 
 def test_a_pie_labels_each_slice_with_its_share_of_the_circle_and_has_no_axis_title(page):

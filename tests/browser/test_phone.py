@@ -466,13 +466,22 @@ def test_on_a_phone_a_treemaps_labels_stay_inside_their_tiles(open_file, demo, s
     assert len(tiles) == 16
     on_tiles = [text for text in canvas["texts"] if any(_meets(text["box"], t) for t in tiles)]
     inside = [text["text"] for text in on_tiles if any(_within(text["box"], t) for t in tiles)]
-    # The big tiles are named and valued ("Americas $136.2M"); a tile too small for its
-    # name says its value alone ("$48.3M"), and a tile too small for that says nothing.
+    # Every labelled tile names its region and says its value: on one line where they fit
+    # ("Americas $136.2M"), else on two ("Africa" over "$26.5M"); a tile too small for that
+    # says nothing. Africa, whose tiles are all narrow, was named nowhere before.
     assert [text["text"] for text in on_tiles if text["text"] not in inside] == []
-    named = [text for text in inside if re.fullmatch(r"[A-Z][a-z]+( [A-Z][a-z]+)? \$[\d.]+M", text)]
-    valued = [text for text in inside if re.fullmatch(r"\$[\d.]+M", text)]
-    assert len(named) >= 4, inside
-    assert len(named) + len(valued) >= 12, inside
+    per_tile = [[text["text"] for text in on_tiles if _within(text["box"], t)] for t in tiles]
+    labelled = [" ".join(texts) for texts in per_tile if texts]
+    assert len(labelled) >= 12, labelled
+    region = r"(Americas|Europe|Asia Pacific|Africa)"
+    assert [text for text in labelled if not re.fullmatch(rf"{region} \$[\d.]+M", text)] == []
+    assert {re.match(region, text).group(1) for text in labelled} == {
+        "Americas",
+        "Europe",
+        "Asia Pacific",
+        "Africa",
+    }
+    assert any(len(texts) == 2 for texts in per_tile), per_tile  # a tile labelled on two lines
     # With no axis to make room for, the tiles take the chart's width but for a margin.
     left, right = min(t[0] for t in tiles), max(t[2] for t in tiles)
     assert right - left >= 0.85 * canvas["width"], (left, right, canvas["width"])

@@ -105,3 +105,20 @@ def test_a_slide_on_the_data_after_a_timeline_over_its_integer_year_is_drawn(ope
     # One chart on the page: the one it replaced is gone.
     assert page.evaluate("() => document.querySelectorAll('.ipyreport-chart canvas').length") == 1
     assert errors == []
+
+
+def test_a_timelines_moment_stands_large_in_the_plot_not_as_a_small_title(opened, gapminder_file):
+    """A race's year is what changes frame to frame: it stands large and light in the
+    plot's lower right, under the bars, and not again as the chart's small title."""
+    page, errors = opened(gapminder_file, "1.12")
+    texts = _at_rest(page)
+    labels = page.evaluate("() => document.getElementById('ipyreport').ipyreport.labels()[0]")
+    assert texts.count("2007") == texts.count("Bangladesh")  # once a frame, as each bar's name
+    (moment,) = [label for label in labels if label["group"] == "moment"]
+    left, top, _, bottom = moment["box"]
+    assert moment["text"] == "2007"
+    assert bottom - top >= 48  # several times the chart's 12 to 16 px type
+    axis = [label["box"] for label in labels if label["group"] == "axis-x"]
+    assert left > max(box[2] for box in axis) / 2  # in the right half of the plot
+    assert bottom <= min(box[1] for box in axis)  # above the axis's labels
+    assert errors == []
