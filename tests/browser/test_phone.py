@@ -319,11 +319,16 @@ def _within(inner, outer, slack=0.5) -> bool:
     )
 
 
+# A text this faint or fainter is a backdrop (the player draws a timeline's moment at 0.16).
+BACKDROP_ALPHA = 0.2
+
+
 def covered(canvas) -> list[str]:
     """Texts drawn over what they do not label: a text that reaches into a mark without lying
-    wholly inside it (its own), or into a second mark, or over another text."""
+    wholly inside it (its own), or into a second mark, or over another text. A backdrop (a
+    timeline's moment, drawn faint under the marks and their labels) labels nothing."""
     marks = marks_of(canvas)
-    texts = [text for text in canvas["texts"] if text["alpha"] > 0.05]
+    texts = [text for text in canvas["texts"] if text["alpha"] > BACKDROP_ALPHA]
     problems = []
     for n, text in enumerate(texts):
         under = [mark for mark in marks if _meets(text["box"], mark)]
