@@ -2218,22 +2218,25 @@ function drawMarkerLabel(event, labels) {
   const text = known && set.length ? [namesOf(labels, known, dims), values].filter(Boolean).join(" ") : event.detail.text;
   const mark = marker ? labels.marks().get(marker.index) : undefined;
   if (marker && nested(shown, shape) && overflows(event, mark, text)) {
-    // A tile too narrow for its names and value on one line says them on two where they
-    // fit ("Africa" over "$26.5M"), else its value alone where that fits (a phone's
-    // treemap: the tile wide enough names its group, the key names the colours).
-    const names = known ? namesOf(labels, known, dims) : "";
-    if (names && values && !shape.moving && stacks(event, mark, [names, values])) {
-      drawStacked(event, labels, [names, values], options);
-      return;
-    }
-    if (!dims.length || !values || overflows(event, mark, values)) {
-      event.preventDefault();
-      return;
-    }
-    placeMarkerLabel(event, labels, values, options);
+    drawTileLabel(event, labels, mark, [known ? namesOf(labels, known, dims) : "", values]);
     return;
   }
   placeMarkerLabel(event, labels, text, options);
+}
+
+/**
+ * A tile too narrow for its names and value on one line says them on two where they fit
+ * ("Africa" over "$26.5M"), else its value alone where that fits (a phone's treemap: the
+ * tile wide enough names its group, the key names the colours), else nothing.
+ * @param {MarkerLabelDraw} event
+ * @param {Labels} labels
+ * @param {FrameMark | undefined} mark
+ * @param {[names: string, values: string]} lines
+ */
+function drawTileLabel(event, labels, mark, [names, values]) {
+  if (names && values && !labels.shape.moving && stacks(event, mark, [names, values])) drawStacked(event, labels, [names, values], labels.options);
+  else if (!names || !values || overflows(event, mark, values)) event.preventDefault();
+  else placeMarkerLabel(event, labels, values, labels.options);
 }
 
 /**
