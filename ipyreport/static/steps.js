@@ -2215,10 +2215,11 @@ function drawMarkerLabel(event, labels) {
   };
   // Its categories, then its values: "Americas $136.2M".
   const values = known && set.length ? measures.filter((m) => !missing(m)).map(valueText).filter(Boolean).join(" ") : "";
-  const text = known && set.length ? [namesOf(labels, known, dims), values].filter(Boolean).join(" ") : event.detail.text;
+  const names = known && set.length ? namesOf(labels, known, dims) : "";
+  const text = known && set.length ? [names, values].filter(Boolean).join(" ") : event.detail.text;
   const mark = marker ? labels.marks().get(marker.index) : undefined;
   if (marker && nested(shown, shape) && overflows(event, mark, text)) {
-    drawTileLabel(event, labels, mark, [known ? namesOf(labels, known, dims) : "", values]);
+    drawTileLabel(event, labels, mark, [names, values]);
     return;
   }
   placeMarkerLabel(event, labels, text, options);
