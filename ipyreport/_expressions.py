@@ -429,7 +429,9 @@ def number_format(
         number = NumberFormat(**own)
         if fmt.decimals is not None:
             number["decimals"] = number["fixed"] = fmt.decimals
-    return {"number": number, "scale": scale, "signed": signed}
+    # A sentence drops the zeros an exact number does not need unless the text asks for
+    # its digits ("{sum(Revenue) | $:2}").
+    return {"number": number, "scale": scale, "signed": signed, "exact": fmt.decimals is None}
 
 
 def shown(value: Value, how: Mapping[str, Any], display: Display) -> str:
@@ -443,7 +445,9 @@ def shown(value: Value, how: Mapping[str, Any], display: Display) -> str:
     number: NumberFormat = how["number"]
     raw = value.value
     scaled = None if raw is None else raw * how["scale"]
-    text = format_number(scaled, number)
+    # A sentence says a number with the digits it needs: "1M orders" when there are
+    # exactly a million, "1.0M" when the zero says it was rounded.
+    text = format_number(scaled, number, trim="exact" if how.get("exact") else False)
     if how["signed"] and scaled is not None and scaled > 0 and any(c in "123456789" for c in text):
         text = "+" + text
     return text

@@ -27,7 +27,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from decimal import ROUND_HALF_UP, Context, Decimal
-from typing import Any, TypedDict
+from typing import Any, Literal, TypedDict
 
 from ipyreport._errors import StepError, closest
 from ipyreport.data import AGGREGATORS, Dimension, Measure, VizzuData
@@ -338,7 +338,9 @@ def _fixed(value: float, digits: int) -> str:
 _WIDE = Context(prec=60)
 
 
-def format_number(value: float | None, fmt: NumberFormat, *, trim: bool = False) -> str:
+def format_number(
+    value: float | None, fmt: NumberFormat, *, trim: bool | Literal["exact"] = False
+) -> str:
     """``value`` as the audience reads it.
 
     The player's ``formatNumber`` is the same function in JavaScript, held
@@ -350,8 +352,10 @@ def format_number(value: float | None, fmt: NumberFormat, *, trim: bool = False)
         The number (``None`` or NaN: missing, written as an en dash).
     fmt : NumberFormat
         The resolved format (see :func:`resolve_number`).
-    trim : bool, default False
-        Drop trailing zeros, as axis ticks do.
+    trim : bool or "exact", default False
+        Drop trailing zeros, as axis ticks do; ``"exact"`` only when the number is
+        exactly what is left, as a sentence says it (1,000,000 orders read "1M",
+        999,960 still "1.0M": its zero says it was rounded).
 
     Returns
     -------
@@ -367,6 +371,8 @@ def format_number(value: float | None, fmt: NumberFormat, *, trim: bool = False)
     ('2M', '1.0M')
     >>> format_number(0.0004, resolve_number(Format(suffix="%", decimals=1), "en"))
     '<0.1%'
+    >>> format_number(1_000_000, plain, trim="exact"), format_number(999_960, plain, trim="exact")
+    ('1M', '1.0M')
     """
     if value is not None and fmt.get("log") and math.isfinite(value):
         value = 10.0**value if value < 308 else math.inf
@@ -390,7 +396,9 @@ def format_number(value: float | None, fmt: NumberFormat, *, trim: bool = False)
     below = value > 0 and not text.strip("0.")
     if below:
         text = f"0.{'0' * (digits - 1)}1" if digits > 0 else "1"
-    if trim and "." in text:
+    if "." in text and (
+        trim is True or (trim == "exact" and not below and float(text) == magnitude)
+    ):
         text = text.rstrip("0").rstrip(".")
     whole, _, fraction = text.partition(".")
     if len(whole) > 3 and "e" not in text:

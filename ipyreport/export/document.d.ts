@@ -270,7 +270,7 @@ export interface Expression {
     [k: string]: unknown;
   };
   /**
-   * {number, scale, signed} for numbers, {category} for categories, {} for captions
+   * {number, scale, signed, exact} for numbers (exact: drop the zeros an exact number does not need), {category} for categories, {} for captions
    */
   format: {
     [k: string]: unknown;

@@ -1081,7 +1081,8 @@ export function durationSeconds(value) {
 /**
  * @param {number | null | undefined} value
  * @param {NumberFormat} format
- * @param {boolean} [trim] no zeros at the end of the fraction
+ * @param {boolean | "exact"} [trim] no zeros at the end of the fraction; "exact": only when
+ *   the number is exactly what is left, as a sentence says it (1,000,000 reads "1M", 999,960 "1.0M")
  */
 export function formatNumber(value, format, trim = false) {
   // A log series holds base-10 logarithms: it reads as the number itself.
@@ -1111,7 +1112,8 @@ export function formatNumber(value, format, trim = false) {
   // show ("<0.1%", "<$0.01"), never as zero.
   const below = value > 0 && !/[1-9]/.test(text);
   if (below) text = digits > 0 ? `0.${"0".repeat(digits - 1)}1` : "1";
-  if (trim && text.includes(".")) text = text.replace(/0+$/, "").replace(/\.$/, "");
+  const exact = trim === "exact" && !below && Number(text) === magnitude;
+  if ((trim === true || exact) && text.includes(".")) text = text.replace(/0+$/, "").replace(/\.$/, "");
   let [whole, fraction = ""] = text.split(".");
   if (whole.length > 3 && !text.includes("e")) {
     const head = whole.length % 3 || 3;
@@ -2487,6 +2489,93 @@ function drawAxisTitle(event, { shown, shape, frame }) {
   drawLabel(event, frame(), `title-${axis}`, `${text} (${unit})`, axis === "y" ? 0 : 0.5, null);
 }
 
+// A few names under a narrow chart's x axis (a phone's heatmap of four regions) read level,
+// a long one on two lines ("Asia" over "Pacific"), where the engine would turn them all 45°.
+const MOST_LEVEL_NAMES = 8;
+// Pixels kept between two names side by side.
+const NAME_GAP = 6;
+
+/**
+ * `text` in at most two lines no wider than `room`, split at a space where the longer line
+ * is shortest; null when it does not fit so.
+ * @param {CanvasRenderingContext2D} context
+ * @param {string} text
+ * @param {number} room
+ * @returns {string[] | null}
+ */
+function inTwoLines(context, text, room) {
+  const width = (/** @type {string} */ line) => context.measureText(line).width;
+  if (width(text) <= room) return [text];
+  const words = text.split(" ");
+  const splits = words.slice(1).map((_, i) => [words.slice(0, i + 1).join(" "), words.slice(i + 1).join(" ")]);
+  const widest = (/** @type {string[]} */ lines) => Math.max(...lines.map(width));
+  const best = splits.sort((p, q) => widest(p) - widest(q))[0];
+  return best && widest(best) <= room ? best : null;
+}
+
+/**
+ * The names of an x axis's columns of marks, each on one line or two, where all of them
+ * stand level side by side (no closer than NAME_GAP); null where any would not.
+ * @param {CanvasRenderingContext2D} context
+ * @param {Shown} shown
+ * @param {string} dimension
+ * @param {Map<unknown, number>} columns each category's column: its marks' middle
+ * @returns {Map<unknown, string[]> | null}
+ */
+function levelNames(context, shown, dimension, columns) {
+  if (columns.size > MOST_LEVEL_NAMES) return null;
+  const order = [...columns].sort((p, q) => p[1] - q[1]);
+  const room = Math.min(Infinity, ...order.slice(1).map(([, x], i) => x - order[i][1])) - NAME_GAP;
+  const named = order.map(([value]) => {
+    const text = categoryText(shown, { [dimension]: /** @type {string} */ (value) });
+    return inTwoLines(context, text, room) ?? [text];
+  });
+  const widths = named.map((lines) => Math.max(...lines.map((line) => context.measureText(line).width)));
+  const apart = order.slice(1).every(([, x], i) => x - order[i][1] >= (widths[i] + widths[i + 1]) / 2 + NAME_GAP);
+  const { canvas } = context; // the engine's, off the page: no client size
+  const inside = order[0][1] >= widths[0] / 2 && order[order.length - 1][1] + widths[widths.length - 1] / 2 <= (canvas.clientWidth || canvas.width);
+  return apart && inside ? new Map(order.map(([value], i) => [value, named[i]])) : null;
+}
+
+/**
+ * A category's name under the x axis drawn level, centred under its marks, on one line or
+ * two, where the engine turned the axis's names and they all stand level side by side
+ * (see levelNames). False where that is not so: the engine's turned name stands.
+ * @param {TickDraw} event
+ * @param {Labels} labels
+ * @param {string} group
+ */
+function drawLevelName(event, { shown, marks, frame }, group) {
+  const { outerRect, innerRect } = event.detail;
+  const [[, c], [b, , f]] = outerRect.transform;
+  const entries = Object.entries(event.target?.categories ?? {});
+  if ((b === 0 && c === 0) || entries.length !== 1) return false;
+  const [[dimension, value]] = entries;
+  /** @type {Map<unknown, number[]>} */
+  const seen = new Map();
+  for (const mark of marks().values()) {
+    const at = mark.categories[dimension];
+    if (at !== undefined && mark.center && mark.seen) seen.set(at, [...(seen.get(at) ?? []), mark.center.x]);
+  }
+  const columns = new Map([...seen].map(([at, xs]) => [at, xs.reduce((sum, x) => sum + x, 0) / xs.length]));
+  const context = event.renderingContext;
+  const lines = columns.has(value) ? levelNames(context, shown, dimension, columns)?.get(value) : null;
+  if (!lines) return false;
+  event.preventDefault();
+  const [x, top, height] = [/** @type {number} */ (columns.get(value)), f + innerRect.pos.y, innerRect.size.y];
+  const drawn = frame().get(group) ?? [];
+  context.save();
+  context.textBaseline = "top";
+  lines.forEach((line, i) => {
+    const width = context.measureText(line).width;
+    drawn.push({ corners: cornersOf([[1, 0, 0], [0, 1, 0]], x - width / 2, top + i * height, width, height), text: line });
+    context.fillText(line, x - width / 2, top + i * height);
+  });
+  context.restore();
+  frame().set(group, drawn);
+  return true;
+}
+
 /**
  * An axis tick's or legend's label: categories as the story writes them, a number in its
  * measure's format; a number whose scale changes fades out while the chart moves.
@@ -2495,7 +2584,8 @@ function drawAxisTitle(event, { shown, shape, frame }) {
  * @param {string | undefined} channel
  * @param {{ axis: boolean, group: string, anchor: number }} place
  */
-function drawScaleLabel(event, { shown, shape, frame }, channel, { axis, group, anchor }) {
+function drawScaleLabel(event, labels, channel, { axis, group, anchor }) {
+  const { shown, shape, frame } = labels;
   const categories = event.target?.categories;
   if (!categories && rescaled(shown, shape, channel, axis)) {
     event.preventDefault();
@@ -2508,6 +2598,7 @@ function drawScaleLabel(event, { shown, shape, frame }, channel, { axis, group, 
     return;
   }
   const text = categories ? categoryText(shown, categories) : numberText(shown, measureOn(shown, shape, channel), event.detail.text, axis);
+  if (axis && channel === "x" && categories && drawLevelName(event, labels, group)) return;
   drawLabel(event, frame(), group, text, anchor, null);
 }
 
@@ -2630,7 +2721,7 @@ function drawMoment(context, { record, frame }, area, { ink, family }) {
 /**
  * How an expression's value reads: a category's label, or a number in a format
  * (scaled, with its sign); a caption's format is empty.
- * @typedef {{ category: string } | { number: NumberFormat, scale: number, signed: boolean } | {}} How
+ * @typedef {{ category: string } | { number: NumberFormat, scale: number, signed: boolean, exact?: boolean } | {}} How
  */
 /** What an expression reads: the data, its rows, the chart's filter and the author's own filters. @typedef {{ data: Dataset, rows: Row[], filter: Filter | null, raw: RawFilters }} Reading */
 
@@ -2801,7 +2892,7 @@ export function readValue(value, how, shownAs, isolateText = (text) => text) {
   if (!("number" in how) || !how.number) return String(value ?? "");
   // A number format is given to a number's expression only.
   const scaled = value === null ? null : /** @type {number} */ (value) * how.scale;
-  let text = formatNumber(scaled, how.number);
+  let text = formatNumber(scaled, how.number, how.exact ? "exact" : false);
   if (how.signed && scaled !== null && scaled > 0 && /[1-9]/.test(text)) text = `+${text}`;
   return text;
 }

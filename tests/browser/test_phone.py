@@ -494,3 +494,47 @@ def test_on_a_phone_a_treemaps_labels_stay_inside_their_tiles(open_file, demo, s
     texts = {text["text"] for text in canvas["texts"]}
     assert {"Laptops", "Phones", "Tablets", "Accessories"} <= texts
     assert watch.errors == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_on_a_phone_a_few_names_under_the_x_axis_read_level_on_two_lines_if_need_be(
+    open_file,
+    demo,  # noqa: F811
+    scheme,
+):
+    """The orders heatmap's four regions: the engine turns them 45° on a phone; they read
+    level instead, each centred under its column, "Asia Pacific" as "Asia" over "Pacific"."""
+    seen = {}
+    for size in (PHONE, (1280, 720)):
+        watch = open_file(
+            demo / "orders-at-scale.html", reduced_motion="reduce", size=size, color_scheme=scheme
+        )
+        page = watch.page
+        page.add_init_script(RECORD_TEXTS)
+        page.add_init_script(RECORD_BOXES)
+        page.reload()
+        wait_ready(page)
+        go_to(page, 2, 2)  # "Units sold": regions along x, products along y
+        texts = drawn_boxes(page)[0]["texts"]
+        marks = page.evaluate("() => document.getElementById('ipyreport').ipyreport.marks()[0]")
+        columns = {}
+        for mark in marks:
+            columns.setdefault(mark["categories"]["Region"], []).append(mark["center"]["x"])
+        words = {"Africa": "Africa", "Americas": "Americas", "Asia": "Asia Pacific"}
+        words |= {"Pacific": "Asia Pacific", "Asia Pacific": "Asia Pacific", "Europe": "Europe"}
+        below = max(mark["center"]["y"] for mark in marks)
+        seen[size] = {
+            text["text"]: text["box"]
+            for text in texts
+            if text["text"] in words and text["box"][1] > below
+        }
+        for text, box in seen[size].items():
+            middle = sum(columns[words[text]]) / len(columns[words[text]])
+            # Level: a box as high as a line of type (a turned one is about as high as wide).
+            assert box[3] - box[1] < 20, (size, text, box)
+            assert abs((box[0] + box[2]) / 2 - middle) <= 2, (size, text, box, middle)
+        assert watch.errors == []
+    phone, desktop = seen[PHONE], seen[(1280, 720)]
+    assert set(phone) == {"Africa", "Americas", "Asia", "Pacific", "Europe"}
+    assert phone["Pacific"][1] >= phone["Asia"][3] - 1  # one line under the other
+    assert set(desktop) == {"Africa", "Americas", "Asia Pacific", "Europe"}

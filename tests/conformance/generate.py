@@ -243,7 +243,23 @@ def formats() -> list[dict[str, Any]]:
     numbers = st.one_of(
         st.floats(min_value=-1e15, max_value=1e15, allow_nan=False),
         st.integers(min_value=-(10**15), max_value=10**15),
-        st.sampled_from([999.5, 999.96, 999_950, 999_960, 0.125, 2.5, -0.005, 1e3, 1e6 - 1, 0.0]),
+        st.sampled_from(
+            [
+                999.5,
+                999.96,
+                999_950,
+                999_960,
+                0.125,
+                2.5,
+                -0.005,
+                1e3,
+                1e6 - 1,
+                1e6,
+                2.5e9,
+                45.0,
+                0.0,
+            ]
+        ),
         st.just(None),
         st.just(math.nan),
     )
@@ -254,14 +270,13 @@ def formats() -> list[dict[str, Any]]:
         decimals=st.one_of(st.none(), st.integers(0, 4)),
         scale=st.sampled_from(SCALES),
     )
-    plain = st.tuples(
-        numbers, shapes, st.sampled_from(sorted(LOCALES)), st.booleans(), st.just(False)
-    )
+    trims = st.sampled_from([False, True, "exact"])
+    plain = st.tuples(numbers, shapes, st.sampled_from(sorted(LOCALES)), trims, st.just(False))
     logs = st.tuples(
         st.one_of(st.floats(min_value=-6, max_value=15, allow_nan=False), st.just(None)),
         shapes,
         st.just("en"),
-        st.booleans(),
+        trims,
         st.just(True),
     )
     result = []

@@ -150,6 +150,22 @@ def test_conditions_take_categories_and_ranked_categories():
     assert quoted == f"${expected / 1e6:.1f}M"
 
 
+def test_a_sentence_drops_a_zero_only_where_the_number_is_exact():
+    """A million orders read "1M orders"; 999,960 still "1.0M", its zero saying it was
+    rounded. A chart's labels keep their fixed digits (formats' own cases)."""
+    rows = pa.table({"Region": ["A", "B"] * 2, "Orders": [400_000, 100_000, 250_000, 250_000]})
+    step = presets.chart(kind="column", x="Region", y="Orders")
+    said = notes_of(Story(rows, slides=[Slide(step, notes="{sum(Orders)} orders")]))[0]
+    assert said == "1M orders"
+    near = rows.set_column(1, "Orders", pa.array([400_000, 99_960, 250_000, 250_000]))
+    said = notes_of(Story(near, slides=[Slide(step, notes="{sum(Orders)} orders")]))[0]
+    assert said == "1.0M orders"
+    half = notes_of(
+        Story(rows, slides=[Slide(step, notes="{share(Orders, Region=A)} and {sum(Orders) | $:2}")])
+    )[0]
+    assert half == "65% and $1.00M"  # digits the text asks for are kept
+
+
 def test_change_and_share_read_as_percentages():
     months = SALES.group_by("Month").aggregate([("Revenue", "sum")]).sort_by("Month")
     first, last = months["Revenue_sum"][0].as_py(), months["Revenue_sum"][-1].as_py()
