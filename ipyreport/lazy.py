@@ -223,6 +223,8 @@ class LazySource:
                 self._zones[name] = self.types[name] = kind
         self._orders: dict[str, list[str]] = {}
         self._labels: dict[str, tuple[str, ...]] = {}
+        # Each time column's labels read back as its values (see _labelled_as_a_whole).
+        self._whole: dict[str, pa.Array] = {}
         # Every pass over the rows, in order (DuckDB sources): what a build cost.
         self.scans: list[Scan] = []
         # Grouped tables already read, which later tables are rolled up from.
@@ -659,7 +661,7 @@ class LazySource:
     ) -> VizzuData:
         """``data`` read from the rows a filter keeps, its times labelled as every row of
         their column labels them (see :func:`ipyreport.data.labelled_like`), as read from
-        the column's labels (:meth:`labels`, read once)."""
+        the column's labels (:meth:`labels`; both read once)."""
         timed = [
             name for name in categories if pa.types.is_timestamp(table.schema.field(name).type)
         ]
@@ -668,9 +670,12 @@ class LazySource:
         series: list[Dimension | Measure] = []
         for item in data.series:
             if item.name in timed and isinstance(item, Dimension):
-                kind = table.schema.field(item.name).type
-                whole, _ = category_values(item.name, self.labels(item.name), kind, self.null_label)
-                series.append(labelled_like(item, table.column(item.name), whole))
+                if item.name not in self._whole:
+                    kind = table.schema.field(item.name).type
+                    self._whole[item.name], _ = category_values(
+                        item.name, self.labels(item.name), kind, self.null_label
+                    )
+                series.append(labelled_like(item, table.column(item.name), self._whole[item.name]))
             else:
                 series.append(item)
         return VizzuData(series=tuple(series), num_rows=data.num_rows)

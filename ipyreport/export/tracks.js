@@ -86,6 +86,7 @@ export const DIMMED = 0.3; // opacity of marks a highlight (or a dashboard click
  *   staged?: boolean,
  *   legs?: steps.Legs | null,
  *   moment?: string | null,
+ *   momentNote?: string | null,
  *   turned?: boolean,
  *   drawnAtRest?: boolean,
  *   axes?: { x: boolean, y: boolean },
@@ -521,6 +522,11 @@ function targetFor(context, on, entry) {
   next.target = withoutRepeatedTitle(next.target, headlineOver(story, entry));
   on.dataset = next.dataset;
   on.moment = momentOf(entry, context.shown);
+  // A timeline's moment, and what its subtitle adds ("No data reported"), are said in the
+  // plot (steps.drawMoment): the engine keeps no title rows over the plot for them.
+  const config = /** @type {{ subtitle?: unknown }} */ (entry.config);
+  on.momentNote = on.moment && typeof config.subtitle === "string" ? config.subtitle : null;
+  if (on.moment) next.target = { ...next.target, config: /** @type {typeof next.target.config} */ ({ ...next.target.config, title: null, subtitle: null }) };
   expectMarks(context, on, entry, next.dataset);
   const narrow = on.element.clientWidth < NARROW_PX;
   if (!on.styled) {
@@ -830,9 +836,11 @@ function withKey({ datasets, raw, shown }, on, entry, next, narrow) {
   target.config = /** @type {typeof target.config} */ (config);
   const room = on.key ? keyHeight(on.key, on.element.clientWidth, on.keySize) : 0;
   const fontSize = narrow ? 12 : typeSize(on);
-  if (on.compact) on.room = plotRoom(config, shown, on.room, on.logo);
+  // Above the plot, the room its y axis needs (a value axis's title, else half a tick label),
+  // not the engine's fixed 4.17em: a bar chart's plot starts under its key, not a band lower.
+  on.room = plotRoom(config, shown, on.room, on.logo);
   const top = on.room.top;
-  const paddingTop = room ? `${Math.round(top * fontSize + room)}px` : on.compact ? `${top}em` : null;
+  const paddingTop = room ? `${Math.round(top * fontSize + room)}px` : `${top}em`;
   const paddingBottom = on.compact ? `${on.room.bottom}em` : undefined;
   target.style = merge(target.style ?? {}, { plot: { paddingTop, ...(paddingBottom ? { paddingBottom } : {}) } });
   return target;

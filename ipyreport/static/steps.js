@@ -319,6 +319,7 @@ function runsAlong(chart, categories) {
  *   legs?: Legs | null,
  *   gapMove?: (marker: Marker) => "leaving" | "arriving" | null,
  *   moment?: string | null,
+ *   momentNote?: string | null,
  * }} ChartRecord
  */
 
@@ -1386,6 +1387,32 @@ function colourStage(progress) {
   return at < 0.5 ? { now: false, share: 1 - 2 * at } : { now: true, share: 2 * at - 1 };
 }
 
+/** @typedef {{ start: number, end: number, now: string[], before: string[] }[]} ColourChanges */
+/** Each staged move's colour changes, found once per move (by its legs) rather than per mark and frame. */
+const colourChangesOf = /** @type {WeakMap<Legs, { from: string[], changes: ColourChanges }>} */ (new WeakMap());
+
+/**
+ * The legs of a staged move that change its colour channel, from `before`: each with its
+ * start and end (shares of the move) and the series it colours by before and after.
+ * @param {Legs} legs
+ * @param {string[]} before
+ * @returns {ColourChanges}
+ */
+function colourChanges(legs, before) {
+  const known = colourChangesOf.get(legs);
+  if (known && known.from === before) return known.changes;
+  /** @type {ColourChanges} */
+  const changes = [];
+  let [was, start] = [before, 0];
+  for (const leg of legs) {
+    const colour = leg.color ?? was;
+    if (JSON.stringify(colour) !== JSON.stringify(was)) changes.push({ start, end: leg.end, now: colour, before: was });
+    [was, start] = [colour, leg.end];
+  }
+  colourChangesOf.set(legs, { from: before, changes });
+  return changes;
+}
+
 /**
  * What the colours of a move do at this moment: whether it moves, the colour channel's
  * series before and now, and how far the change from one to the other is (0 to 1). A
@@ -1400,14 +1427,7 @@ function colourStage(progress) {
 function colourMoment(shape, legs) {
   const [now, before] = [shape.now.color ?? [], shape.before.color ?? []];
   if (!shape.moving || !legs?.length) return { moving: shape.moving, progress: shape.progress, now, before };
-  /** @type {{ start: number, end: number, now: string[], before: string[] }[]} */
-  const changes = [];
-  let [was, start] = [before, 0];
-  for (const leg of legs) {
-    const colour = leg.color ?? was;
-    if (JSON.stringify(colour) !== JSON.stringify(was)) changes.push({ start, end: leg.end, now: colour, before: was });
-    [was, start] = [colour, leg.end];
-  }
+  const changes = colourChanges(legs, before);
   const at = shape.progress;
   const change = changes.find((one) => at < one.end) ?? changes.at(-1);
   if (!change) return { moving: true, progress: at, now, before: now };
@@ -2667,7 +2687,9 @@ export function readableLabels(chart, shown, record, options = {}) {
 
 // A timeline's moment (record.moment: "Aug 2022") stands large and light in the plot's
 // lower right corner, under the marks, as the one thing that changes from frame to frame;
-// its size is a share of the plot's height, no wider than a share of its width.
+// its size is a share of the plot's height, no wider than a share of its width. What the
+// moment's subtitle adds (record.momentNote: "No data reported") stands over it, in ink a
+// reader reads, at the key's size.
 const MOMENT = { height: 0.2, width: 0.45, alpha: 0.16, pad: 0.12 };
 
 /**
@@ -2691,9 +2713,19 @@ function drawMoment(context, { record, frame }, area, { ink, family }) {
   context.fillStyle = ink;
   context.textBaseline = "bottom";
   context.fillText(record.moment, right - width, bottom);
-  context.restore();
   const top = bottom - size;
-  frame().set("moment", [{ corners: [[right - width, top], [right, top], [right, bottom], [right - width, bottom]], text: record.moment }]);
+  /** @type {(left: number, up: number, down: number, text: string) => Placed} */
+  const drawn = (left, up, down, text) => ({ corners: [[left, up], [right, up], [right, down], [left, down]], text });
+  const said = [drawn(right - width, top, bottom, record.moment)];
+  if (record.momentNote) {
+    context.globalAlpha = 1;
+    context.font = `600 ${KEY.size + 2}px ${family}`;
+    const noted = context.measureText(record.momentNote).width;
+    context.fillText(record.momentNote, right - noted, top);
+    said.push(drawn(right - noted, top - KEY.size - 2, top, record.momentNote));
+  }
+  context.restore();
+  frame().set("moment", said);
 }
 
 // --- words bound to the data ---------------------------------------------------

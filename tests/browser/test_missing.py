@@ -228,6 +228,34 @@ def test_a_month_no_report_reached_keeps_the_key_and_every_row_in_place(open_fil
     assert watch.errors == []
 
 
+def test_a_timeline_keeps_no_title_rows_over_its_plot(open_file, tmp_path):
+    """A month of a timeline keeps its rows where the same chart has them standing still:
+    its moment ("May 2022"), and what a month nobody reported says, are drawn in the plot,
+    so the engine keeps no title rows above it (they took a tenth of a laptop's chart)."""
+    sales = encode(samples.sales())
+    steps = presets.timeline(
+        sales, time="Month", kind="bar", x="Country", y="Revenue", color="Region", duration=0.2
+    )
+    # Every country's row, as the timeline keeps them all in every month.
+    still = presets.chart(sales, kind="bar", x="Country", y="Revenue", color="Region")
+    story = Story(sales, slides=[Slide(still), Slide(*steps)], formats={"Revenue": "$"})
+    watch, page = _open(open_file, story, tmp_path / "rows.html")
+    tops = {}
+    for slide, step in ((1, 1), (2, 17), (2, 16)):  # all months still; May 2022; April
+        said = _go(page, slide, step)
+        labels = _labels(page)
+        tops[slide, step] = _row_of(labels, "Kenya", "axis-y")
+    assert abs(tops[2, 17] - tops[1, 1]) <= 1, tops
+    assert abs(tops[2, 16] - tops[1, 1]) <= 1, tops
+    # April says so in the plot, over its moment, between the first row and the axis.
+    noted = [label for label in labels if label["text"] == "No data reported"]
+    assert [label["group"] for label in noted] == ["moment"], noted
+    axis = min(label["box"][1] for label in labels if label["group"] == "axis-x")
+    assert tops[2, 16] < noted[0]["box"][1] < noted[0]["box"][3] < axis
+    assert "Apr 2022" in said
+    assert watch.errors == []
+
+
 # --- a bar, a line or an area with no value keeps its place and says so ----------
 
 
