@@ -33,6 +33,9 @@ class VizzuPreset:
     share_axis: str | None = None
     # Axes drawn without a title: a pie's angle reads as shares of the circle, not as an axis.
     untitled: tuple[str, ...] = ()
+    # Categories down the y axis: read from the top, as a page is (the engine starts at
+    # the bottom), unless sorted by value (the largest then stands at the top).
+    downward: bool = False
 
     @property
     def arguments(self) -> list[str]:
@@ -62,11 +65,13 @@ PRESETS: dict[str, VizzuPreset] = {
     "waterfall": _p({"x": ("x",), "y": ("y", "x"), "color": ("y",), "label": ("y",)}),
     "mekko": _p(MEKKO),
     "marimekko": _p(MEKKO, align="stretch", share_axis="y"),
-    "bar": _p(BAR),
-    "groupedBar": _p({"x": ("x",), "y": ("groupedBy", "y"), "color": ("y",), "label": ("x",)}),
-    "stackedBar": _p(STACKED_X),
-    "splittedBar": _p(SPLIT_X, split=True),
-    "percentageBar": _p(STACKED_X, align="stretch", share_axis="x"),
+    "bar": _p(BAR, downward=True),
+    "groupedBar": _p(
+        {"x": ("x",), "y": ("groupedBy", "y"), "color": ("y",), "label": ("x",)}, downward=True
+    ),
+    "stackedBar": _p(STACKED_X, downward=True),
+    "splittedBar": _p(SPLIT_X, split=True, downward=True),
+    "percentageBar": _p(STACKED_X, align="stretch", share_axis="x", downward=True),
     "lollipop": _p(COLUMN, geometry="circle"),
     "scatter": _p({"x": ("x",), "y": ("y",), "noop": ("dividedBy",)}, geometry="circle"),
     "bubbleplot": _p(
@@ -192,7 +197,8 @@ def build_config(name: str, arguments: Mapping[str, Any]) -> dict[str, Any]:
     """The complete Vizzu config a preset gives for these arguments.
 
     A part-to-whole chart (stretched to 100%) titles its axis by the share it shows;
-    a pie's angle has no title.
+    a pie's angle has no title; a bar chart's first category stands at the top (``reverse``
+    then puts it at the bottom), unless sorted by value.
 
     >>> build_config("pie", {"angle": "Revenue", "by": "Region"})["channels"]["x"]["set"]
     ['Revenue', 'Region']
@@ -200,6 +206,9 @@ def build_config(name: str, arguments: Mapping[str, Any]) -> dict[str, Any]:
     'Share of revenue'
     >>> build_config("pie", {"angle": "Revenue", "by": "Region"})["channels"]["x"]["title"] is None
     True
+    >>> [build_config("bar", {"x": "Revenue", "y": "Region", **more})["reverse"]
+    ...  for more in ({}, {"reverse": True}, {"sort": "byValue"})]
+    [True, False, False]
     """
     preset = PRESETS[name]
     channels: dict[str, Any] = {}
@@ -240,4 +249,6 @@ def build_config(name: str, arguments: Mapping[str, Any]) -> dict[str, Any]:
     for option in COMMON_OPTIONS:
         if option in arguments:
             config[option] = arguments[option]
+    if preset.downward and config["sort"] != "byValue":
+        config["reverse"] = not config["reverse"]
     return config

@@ -292,7 +292,9 @@ def chart(
         Which channel the legend explains: ``"color"``, ``"lightness"``,
         ``"size"`` or ``"auto"``.
     reverse
-        Reverse the order of the marks.
+        Reverse the order of the marks. Categories read in the data's order from the left
+        along x and from the top down y (a bar chart's first category stands on top);
+        reversed, a bar chart's first stands at the bottom.
     ends
         On a line chart with ``color``: each line's name and last value at its
         right end, in place of a legend.

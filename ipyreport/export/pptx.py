@@ -100,6 +100,9 @@ class Native:
     series: str | None  # the dimension that splits it into series
     values: tuple[str, ...]  # table columns: one measure, or x, y (and size) for points
     by_value: bool = False  # categories sorted by their value, smallest first (as the engine sorts)
+    # Categories in the other order (the engine's ``reverse``): a bar chart's first on top,
+    # as PowerPoint, like the engine, starts a bar chart's categories at the bottom.
+    reversed: bool = False
     log: tuple[str, ...] = ()  # channels drawn on a log scale (x, y): a log axis in PowerPoint
     ends: bool = False  # each line named at its last point (the step's ends), no legend
 
@@ -111,6 +114,8 @@ def native(state: ChartState, table: Mapping[str, Any] | None) -> Native | None:
     found = _native(state, table)
     if found is not None and found.category is not None and state.config.get("sort") == "byValue":
         found = replace(found, by_value=True)
+    if found is not None and found.category is not None and state.config.get("reverse") is True:
+        found = replace(found, reversed=True)
     if found is not None:
         found = replace(found, log=_log_channels(state, ("x", "y")))
     return found
@@ -623,6 +628,8 @@ class _Deck:
             for row in rows:
                 totals[str(row[at[kind.category]])] += row[at[measure]] or 0
             categories.sort(key=lambda category: totals[category])
+        if kind.reversed:
+            categories.reverse()
         series = kind.series
         series_names = (
             list(dict.fromkeys(str(row[at[series]]) for row in rows)) if series else [measure]

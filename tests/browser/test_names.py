@@ -53,3 +53,48 @@ def test_axis_titles_and_table_headers_read_the_display_names(open_file, tmp_pat
     headers = page.locator(".ipyreport-table thead th").all_text_contents()
     assert headers == ["Continent", "Mean life expectancy"]
     assert watch.errors == []
+
+
+def test_a_bar_chart_reads_its_categories_from_the_top_as_columns_read_from_the_left(
+    open_file, tmp_path
+):
+    """One order of categories on every chart: the data's, from the left along x and from
+    the top down y (the engine starts y at the bottom); bars sorted by value put the largest
+    on top; ``reverse=True`` starts at the bottom."""
+    from ipyreport import samples
+
+    sales = samples.sales()
+    kinds = (
+        ("column", {}),
+        ("bar", {}),
+        ("stacked_bar", {"color": "Product"}),
+        ("bar", {"sort": True}),
+        ("bar", {"reverse": True}),
+    )
+    story = Story(
+        sales,
+        slides=[
+            Slide(presets.chart(sales, kind=kind, x="Region", y="Revenue", **more))
+            for kind, more in kinds
+        ],
+    )
+    watch = open_file(story.save_html(tmp_path / "order.html"), reduced_motion="reduce")
+    page = watch.page
+    wait_ready(page)
+    orders = []
+    for slide, (kind, _) in enumerate(kinds, start=1):
+        page.evaluate(f"() => document.getElementById('ipyreport').ipyreport.goTo({slide})")
+        wait_idle(page)
+        labels = page.evaluate("() => document.getElementById('ipyreport').ipyreport.labels()[0]")
+        axis, along = ("axis-x", 0) if kind == "column" else ("axis-y", 1)
+        names = sorted(
+            (label["box"][along], label["text"]) for label in labels if label["group"] == axis
+        )
+        orders.append([text for _, text in names])
+    regions = list(dict.fromkeys(sales["Region"].to_pylist()))
+    summed = sales.group_by("Region").aggregate([("Revenue", "sum")])
+    totals = dict(zip(summed["Region"].to_pylist(), summed["Revenue_sum"].to_pylist(), strict=True))
+    assert orders[0] == orders[1] == orders[2] == regions
+    assert orders[3] == sorted(regions, key=totals.get, reverse=True)
+    assert orders[4] == regions[::-1]
+    assert watch.errors == []

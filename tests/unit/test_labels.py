@@ -164,9 +164,12 @@ def test_a_moment_with_no_report_is_an_empty_cell_in_powerpoint_and_missing_in_t
     )
     deck = Presentation(str(timeline.save_pptx(tmp_path / "gap.pptx")))
     values = [
-        list(shape.chart.plots[0].series[0].values)
+        dict(
+            zip(shape.chart.plots[0].categories, shape.chart.plots[0].series[0].values, strict=True)
+        )
         for slide in deck.slides
         for shape in slide.shapes
         if shape.has_chart
     ]
-    assert values[1][2] is None
+    assert values[1]["Peru"] is None
+    assert values[1]["Chile"] is not None

@@ -76,7 +76,7 @@ def test_labels_that_look_like_formulas_are_written_as_text_cells(tmp_path):
     assert strings >= {*HOSTILE, measure}
     deck = Presentation(str(path))
     bar, stacked = charts(deck.slides[0])[0], charts(deck.slides[1])[0]
-    assert list(bar.plots[0].categories) == HOSTILE
+    assert list(bar.plots[0].categories) == HOSTILE[::-1]  # the first on top (see below)
     assert [series.name for series in bar.plots[0].series] == [measure]
     assert sorted(series.name for series in stacked.plots[0].series) == sorted(HOSTILE)
 
@@ -343,3 +343,25 @@ def test_a_chart_title_that_repeats_the_slides_title_is_said_once(tmp_path):
     ]
     assert [chart.has_title for (chart,) in charts] == [False, True]
     assert charts[1][0].chart_title.text_frame.text == "Revenue by region"
+
+
+def test_a_bar_charts_first_category_stands_on_top_in_powerpoint_as_in_the_player(tmp_path):
+    """PowerPoint, like the engine, starts a bar chart's categories at the bottom: the
+    workbook lists them the other way round, so the first stands on top, as the player
+    draws it; ``reverse=True`` starts at the bottom, and a sort by value puts the largest
+    on top in both."""
+    rows = encode({"Region": ["North", "South", "East", "West"], "Sales": [3, 9, 1, 5]})
+    steps = [
+        presets.chart(rows, kind="column", x="Region", y="Sales"),
+        presets.chart(rows, kind="bar", x="Region", y="Sales"),
+        presets.chart(rows, kind="bar", x="Region", y="Sales", reverse=True),
+        presets.chart(rows, kind="bar", x="Region", y="Sales", sort=True),
+    ]
+    deck = Presentation(
+        str(Story(rows, slides=[Slide(s) for s in steps]).save_pptx(tmp_path / "d.pptx"))
+    )
+    shown = [list(charts(deck.slides[i])[0].plots[0].categories) for i in range(len(steps))]
+    assert shown[0] == ["North", "South", "East", "West"]  # left to right
+    assert shown[1] == ["West", "East", "South", "North"]  # bottom to top: North on top
+    assert shown[2] == ["North", "South", "East", "West"]
+    assert shown[3] == ["East", "North", "West", "South"]  # smallest at the bottom

@@ -168,17 +168,19 @@ def test_footer_records_version_time_and_story_fingerprint(monkeypatch):
     assert page == story.to_html()
 
 
-def test_fixed_cost_of_a_story_stays_within_252_kb():
+def test_fixed_cost_of_a_story_stays_within_254_kb():
     # 240 KB until the key above the plot and the part-to-whole marks (marimekko gaps,
     # shares, named outliers) were drawn by the player itself: 241.4 KB with them;
     # 245 KB until the dek and source line, gaps kept on time axes, "No data" bars,
     # sideways bars on a phone and a scale key were too: 245.1 KB with them; 250 KB
     # until staged colours leg by leg, bars fading at a month nobody reported and the
-    # headline waiting for its chart: 250.5 KB with them.
+    # headline waiting for its chart: 250.5 KB with them; 252 KB until a phone's few
+    # names under an axis read level, a moment said "No data reported" in the plot and a
+    # sentence's exact numbers dropped their zeros: 252.3 KB with them.
     tiny = Story(
         {"a": ["x"], "v": [1.0]}, slides=[Slide(presets.chart(kind="column", x="a", y="v"))]
     )
-    assert len(tiny.to_html().encode()) <= 252_000
+    assert len(tiny.to_html().encode()) <= 254_000
 
 
 def test_save_html_writes_utf8(tmp_path):
