@@ -427,11 +427,13 @@ function gapBetween(from, now, marker, measures) {
  * @param {Chart} chart
  */
 function gapFades(chart) {
-  const fades = { progress: 1, rested: /** @type {Map<string, Box>} */ (new Map()) };
-  listen(chart, "update", (event) => {
-    fades.progress = event.detail.progress;
-  });
-  return fades;
+  const shape = followShape(chart);
+  return {
+    get progress() {
+      return shape.progress;
+    },
+    rested: /** @type {Map<string, Box>} */ (new Map()),
+  };
 }
 
 /**
@@ -1508,11 +1510,16 @@ function keepColours(chart, shown, colouring, neutral) {
  *   restedCartesian?: boolean,
  * }} Shape
  */
+/** Each chart's shape, followed once however many parts of the player read it. */
+const shapes = /** @type {WeakMap<Chart, Shape>} */ (new WeakMap());
+
 /**
  * @param {Chart} chart
  * @returns {Shape}
  */
 function followShape(chart) {
+  const known = shapes.get(chart);
+  if (known) return known;
   // `before` and `rested` are what the chart showed when it last came to rest.
   /** @type {Shape} */
   const shape = { now: {}, before: {}, align: null, rested: undefined, realigned: false, moving: false, progress: 1, cartesian: true };
@@ -1548,6 +1555,7 @@ function followShape(chart) {
     if (!shape.moving) [shape.before, shape.rested, shape.restedCartesian] = [shape.now, shape.align, shape.cartesian];
     shape.realigned = shape.align !== shape.rested;
   });
+  shapes.set(chart, shape);
   return shape;
 }
 
@@ -1832,22 +1840,35 @@ function coversAnother(marks, index) {
 }
 
 /**
- * Whether a label the engine would set inside its mark (its box's middle in the
- * mark's rectangle) is too big for the mark: a sliver keeps no label.
+ * A mark's box as room for its label, in the label's own scale (`a` across, `d` down): its
+ * width and height, the height of a line of the label, and whether the label's middle lies
+ * in it (the engine sets it inside); null for a mark with no box or a turned label.
+ * @param {MarkerLabelDraw} event
+ * @param {FrameMark | undefined} mark
+ */
+function labelRoom(event, mark) {
+  if (!mark?.box) return null;
+  const { outerRect, innerRect } = event.detail;
+  const [[a, c, e], [b, d, f]] = outerRect.transform;
+  if (b !== 0 || c !== 0) return null;
+  const [left, top, right, bottom] = mark.box;
+  const middle = { x: a * (innerRect.pos.x + innerRect.size.x / 2) + e, y: d * (innerRect.pos.y + innerRect.size.y / 2) + f };
+  const inside = middle.x >= left && middle.x <= right && middle.y >= top && middle.y <= bottom;
+  return { width: right - left, height: bottom - top, line: innerRect.size.y * d, a, inside };
+}
+
+/**
+ * Whether a label the engine would set inside its mark is too big for the mark: a sliver
+ * keeps no label.
  * @param {MarkerLabelDraw} event
  * @param {FrameMark | undefined} mark
  * @param {string} text
  */
 function overflows(event, mark, text) {
-  if (!mark?.box) return false;
-  const { outerRect, innerRect } = event.detail;
-  const [[a, c, e], [b, d, f]] = outerRect.transform;
-  if (b !== 0 || c !== 0) return false;
-  const middle = { x: a * (innerRect.pos.x + innerRect.size.x / 2) + e, y: d * (innerRect.pos.y + innerRect.size.y / 2) + f };
-  const [left, top, right, bottom] = mark.box;
-  if (middle.x < left || middle.x > right || middle.y < top || middle.y > bottom) return false;
-  const width = event.renderingContext.measureText(text).width * a;
-  return width + 4 > right - left || innerRect.size.y * d + 2 > bottom - top;
+  const room = labelRoom(event, mark);
+  if (!room?.inside) return false;
+  const width = event.renderingContext.measureText(text).width * room.a;
+  return width + 4 > room.width || room.line + 2 > room.height;
 }
 
 /**
@@ -1857,13 +1878,10 @@ function overflows(event, mark, text) {
  * @param {string[]} lines
  */
 function stacks(event, mark, lines) {
-  if (!mark?.box) return false;
-  const { outerRect, innerRect } = event.detail;
-  const [[a, c], [b, d]] = outerRect.transform;
-  if (b !== 0 || c !== 0) return false;
-  const [left, top, right, bottom] = mark.box;
-  const widest = Math.max(...lines.map((line) => event.renderingContext.measureText(line).width * a));
-  return widest + 4 <= right - left && innerRect.size.y * STACKED_LINE * d * lines.length + 2 <= bottom - top;
+  const room = labelRoom(event, mark);
+  if (!room) return false;
+  const widest = Math.max(...lines.map((line) => event.renderingContext.measureText(line).width * room.a));
+  return widest + 4 <= room.width && room.line * STACKED_LINE * lines.length + 2 <= room.height;
 }
 
 // Lines of a tile's label stand this many type heights apart (apart enough not to crowd).
