@@ -429,9 +429,11 @@ def number_format(
         number = NumberFormat(**own)
         if fmt.decimals is not None:
             number["decimals"] = number["fixed"] = fmt.decimals
-    # A sentence drops the zeros an exact number does not need unless the text asks for
-    # its digits ("{sum(Revenue) | $:2}").
-    return {"number": number, "scale": scale, "signed": signed, "exact": fmt.decimals is None}
+    # A sentence drops the zeros an exact number does not need, unless its digits are
+    # asked for: by the text ("{sum(Revenue) | $:2}") or by a format that fixes them
+    # (cents, a share's one decimal).
+    exact = fmt.decimals is None and number["fixed"] is None
+    return {"number": number, "scale": scale, "signed": signed, "exact": exact}
 
 
 def shown(value: Value, how: Mapping[str, Any], display: Display) -> str:

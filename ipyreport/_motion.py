@@ -266,10 +266,13 @@ def _legs(
         kept["color"] = list(colour if paint is None else paint)
         kept["label"] = []
         # No axis title in between: an axis the marks are leaving or not yet on is not named.
+        # Its order too: a bar chart's categories read from the top in every leg it lays out.
         result = {
             "coordSystem": "cartesian",
             "geometry": config.get("geometry", "rectangle"),
             "align": config.get("align", "none"),
+            "reverse": config.get("reverse", False),
+            "sort": config.get("sort", "none"),
             "channels": {
                 name: {"set": entries or None, **({"title": None} if name in ("x", "y") else {})}
                 for name, entries in kept.items()

@@ -396,9 +396,9 @@ def format_number(
     below = value > 0 and not text.strip("0.")
     if below:
         text = f"0.{'0' * (digits - 1)}1" if digits > 0 else "1"
-    if "." in text and (
-        trim is True or (trim == "exact" and not below and float(text) == magnitude)
-    ):
+    # "Exact" within a billionth: a share computed as 28.000000000000004 is 28.
+    exact = not below and abs(float(text) - magnitude) <= 1e-9 * max(1.0, magnitude)
+    if "." in text and "e" not in text and (trim is True or (trim == "exact" and exact)):
         text = text.rstrip("0").rstrip(".")
     whole, _, fraction = text.partition(".")
     if len(whole) > 3 and "e" not in text:

@@ -100,8 +100,9 @@ class Native:
     series: str | None  # the dimension that splits it into series
     values: tuple[str, ...]  # table columns: one measure, or x, y (and size) for points
     by_value: bool = False  # categories sorted by their value, smallest first (as the engine sorts)
-    # Categories in the other order (the engine's ``reverse``): a bar chart's first on top,
-    # as PowerPoint, like the engine, starts a bar chart's categories at the bottom.
+    # The category axis the other way round (the engine's ``reverse``): a bar chart's first
+    # category, and the first bar of each group, on top (PowerPoint, like the engine, starts
+    # a bar chart's categories at the bottom).
     reversed: bool = False
     log: tuple[str, ...] = ()  # channels drawn on a log scale (x, y): a log axis in PowerPoint
     ends: bool = False  # each line named at its last point (the step's ends), no legend
@@ -628,8 +629,6 @@ class _Deck:
             for row in rows:
                 totals[str(row[at[kind.category]])] += row[at[measure]] or 0
             categories.sort(key=lambda category: totals[category])
-        if kind.reversed:
-            categories.reverse()
         series = kind.series
         series_names = (
             list(dict.fromkeys(str(row[at[series]]) for row in rows)) if series else [measure]
@@ -732,6 +731,8 @@ class _Deck:
         elif not kind.kind.endswith("_100"):
             label(chart.value_axis, kind.values[0])
             fix(chart.value_axis, "x" if kind.kind.startswith("BAR") else "y")
+        if kind.category is not None and kind.reversed:
+            _reverse_categories(chart)
 
     def _format(self, column: str) -> NumberFormat:
         """The story's format of a table column (``"mean(Units)"`` too; counts read plainly)."""
@@ -849,6 +850,17 @@ def _why_a_picture(state: ChartState, table: Mapping[str, Any] | None) -> str:
     if _log_channels(state, ("size",)):
         return "The chart is a picture: its bubbles are sized on a log scale, and PowerPoint sizes bubbles only linearly."
     return "The chart is a picture: PowerPoint has no chart of this kind."
+
+
+def _reverse_categories(chart: Any) -> None:
+    """The category axis the other way round, the value axis still crossing it where its
+    labels were (under a bar chart, left of a column chart)."""
+    from pptx.oxml.ns import qn
+
+    chart.category_axis.reverse_order = True
+    crosses = chart.value_axis._element.find(qn("c:crosses"))
+    if crosses is not None:
+        crosses.set("val", "max")
 
 
 def _keep_returns(chart: Any, data: Any) -> None:

@@ -525,7 +525,7 @@ function targetFor(context, on, entry) {
   // A timeline's moment, and what its subtitle adds ("No data reported"), are said in the
   // plot (steps.drawMoment): the engine keeps no title rows over the plot for them.
   const config = /** @type {{ subtitle?: unknown }} */ (entry.config);
-  on.momentNote = on.moment && typeof config.subtitle === "string" ? config.subtitle : null;
+  on.momentNote = (on.moment && typeof config.subtitle === "string" && config.subtitle.trim()) || null;
   if (on.moment) next.target = { ...next.target, config: /** @type {typeof next.target.config} */ ({ ...next.target.config, title: null, subtitle: null }) };
   expectMarks(context, on, entry, next.dataset);
   const narrow = on.element.clientWidth < NARROW_PX;
@@ -734,7 +734,9 @@ function turn(target) {
   const config = /** @type {Record<string, any>} */ ({ ...target.config });
   const { x, y, ...rest } = config.channels ?? {};
   config.channels = { ...rest, ...(y === undefined ? {} : { x: y }), ...(x === undefined ? {} : { y: x }) };
-  if ("reverse" in config) config.reverse = !config.reverse;
+  // As a bar chart's categories read (see the presets' `downward`): a sort by value keeps
+  // its order, the largest at the top.
+  if ("reverse" in config && config.sort !== "byValue") config.reverse = !config.reverse;
   return { ...target, config };
 }
 

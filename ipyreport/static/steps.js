@@ -1115,8 +1115,9 @@ export function formatNumber(value, format, trim = false) {
   // show ("<0.1%", "<$0.01"), never as zero.
   const below = value > 0 && !/[1-9]/.test(text);
   if (below) text = digits > 0 ? `0.${"0".repeat(digits - 1)}1` : "1";
-  const exact = trim === "exact" && !below && Number(text) === magnitude;
-  if ((trim === true || exact) && text.includes(".")) text = text.replace(/0+$/, "").replace(/\.$/, "");
+  // "Exact" within a billionth: a share computed as 28.000000000000004 is 28.
+  const exact = trim === "exact" && !below && Math.abs(Number(text) - magnitude) <= 1e-9 * Math.max(1, magnitude);
+  if ((trim === true || exact) && text.includes(".") && !text.includes("e")) text = text.replace(/0+$/, "").replace(/\.$/, "");
   let [whole, fraction = ""] = text.split(".");
   if (whole.length > 3 && !text.includes("e")) {
     const head = whole.length % 3 || 3;
@@ -2575,6 +2576,34 @@ function levelNames(context, shown, dimension, columns) {
   return apart && inside ? new Map(order.map(([value], i) => [value, named[i]])) : null;
 }
 
+/** Each frame's columns of marks by dimension (see columnsAlong), found once a frame. */
+const columnsFound = /** @type {WeakMap<FrameMarks, Map<string, Map<unknown, number> | null>>} */ (new WeakMap());
+
+/**
+ * The middle of each column of marks a frame shows along `dimension` (the marks one of
+ * its categories draws), or null where there are more than MOST_LEVEL_NAMES.
+ * @param {FrameMarks} marks
+ * @param {string} dimension
+ * @returns {Map<unknown, number> | null}
+ */
+function columnsAlong(marks, dimension) {
+  const found = columnsFound.get(marks) ?? new Map();
+  columnsFound.set(marks, found);
+  if (found.has(dimension)) return found.get(dimension) ?? null;
+  /** @type {Map<unknown, { sum: number, count: number }>} */
+  const seen = new Map();
+  for (const mark of marks.values()) {
+    const at = mark.categories[dimension];
+    if (at === undefined || !mark.center || !mark.seen) continue;
+    const column = seen.get(at) ?? { sum: 0, count: 0 };
+    seen.set(at, { sum: column.sum + mark.center.x, count: column.count + 1 });
+    if (seen.size > MOST_LEVEL_NAMES) break;
+  }
+  const columns = seen.size > MOST_LEVEL_NAMES ? null : new Map([...seen].map(([at, { sum, count }]) => [at, sum / count]));
+  found.set(dimension, columns);
+  return columns;
+}
+
 /**
  * A category's name under the x axis drawn level, centred under its marks, on one line or
  * two, where the engine turned the axis's names and they all stand level side by side
@@ -2583,19 +2612,14 @@ function levelNames(context, shown, dimension, columns) {
  * @param {Labels} labels
  * @param {string} group
  */
-function drawLevelName(event, { shown, marks, frame }, group) {
+function drawLevelName(event, { shown, shape, marks, frame }, group) {
   const { outerRect, innerRect } = event.detail;
   const [[, c], [b, , f]] = outerRect.transform;
   const entries = Object.entries(event.target?.categories ?? {});
-  if ((b === 0 && c === 0) || entries.length !== 1) return false;
+  if ((b === 0 && c === 0) || entries.length !== 1 || !shape.cartesian) return false;
   const [[dimension, value]] = entries;
-  /** @type {Map<unknown, number[]>} */
-  const seen = new Map();
-  for (const mark of marks().values()) {
-    const at = mark.categories[dimension];
-    if (at !== undefined && mark.center && mark.seen) seen.set(at, [...(seen.get(at) ?? []), mark.center.x]);
-  }
-  const columns = new Map([...seen].map(([at, xs]) => [at, xs.reduce((sum, x) => sum + x, 0) / xs.length]));
+  const columns = columnsAlong(marks(), dimension);
+  if (!columns) return false;
   const context = event.renderingContext;
   const lines = columns.has(value) ? levelNames(context, shown, dimension, columns)?.get(value) : null;
   if (!lines) return false;
@@ -2737,10 +2761,11 @@ function drawMoment(context, { record, frame }, area, { ink, family }) {
   const said = [drawn(right - width, top, bottom, record.moment)];
   if (record.momentNote) {
     context.globalAlpha = 1;
-    context.font = `600 ${KEY.size + 2}px ${family}`;
+    const noteSize = (record.keySize ?? KEY.size) + 2;
+    context.font = `600 ${noteSize}px ${family}`;
     const noted = context.measureText(record.momentNote).width;
     context.fillText(record.momentNote, right - noted, top);
-    said.push(drawn(right - noted, top - KEY.size - 2, top, record.momentNote));
+    said.push(drawn(right - noted, top - noteSize, top, record.momentNote));
   }
   context.restore();
   frame().set("moment", said);

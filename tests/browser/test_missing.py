@@ -240,11 +240,13 @@ def test_a_timeline_keeps_no_title_rows_over_its_plot(open_file, tmp_path):
     still = presets.chart(sales, kind="bar", x="Country", y="Revenue", color="Region")
     story = Story(sales, slides=[Slide(still), Slide(*steps)], formats={"Revenue": "$"})
     watch, page = _open(open_file, story, tmp_path / "rows.html")
-    tops = {}
+    tops, moments = {}, {}
     for slide, step in ((1, 1), (2, 17), (2, 16)):  # all months still; May 2022; April
         said = _go(page, slide, step)
         labels = _labels(page)
         tops[slide, step] = _row_of(labels, "Kenya", "axis-y")
+        moments[step] = [label["text"] for label in labels if label["group"] == "moment"]
+    assert moments[17] == ["May 2022"]  # a month reported says nothing more, not even a blank
     assert abs(tops[2, 17] - tops[1, 1]) <= 1, tops
     assert abs(tops[2, 16] - tops[1, 1]) <= 1, tops
     # April says so in the plot, over its moment, between the first row and the axis.

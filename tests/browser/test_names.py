@@ -98,3 +98,39 @@ def test_a_bar_chart_reads_its_categories_from_the_top_as_columns_read_from_the_
     assert orders[3] == sorted(regions, key=totals.get, reverse=True)
     assert orders[4] == regions[::-1]
     assert watch.errors == []
+
+
+def test_columns_a_phone_turns_into_bars_keep_their_order_from_the_top(open_file, tmp_path):
+    """Twelve countries' columns do not fit a phone, which draws them as bars: in the data's
+    order from the top, or, sorted by value, with the largest on top as a sorted bar chart."""
+    from ipyreport import samples
+
+    sales = samples.sales()
+    story = Story(
+        sales,
+        slides=[
+            Slide(presets.chart(sales, kind="column", x="Country", y="Revenue", sort=sort))
+            for sort in (False, True)
+        ],
+    )
+    watch = open_file(
+        story.save_html(tmp_path / "turned.html"), reduced_motion="reduce", size=(390, 844)
+    )
+    page = watch.page
+    wait_ready(page)
+    orders = []
+    for slide in (1, 2):
+        page.evaluate(f"() => document.getElementById('ipyreport').ipyreport.goTo({slide})")
+        wait_idle(page)
+        labels = page.evaluate("() => document.getElementById('ipyreport').ipyreport.labels()[0]")
+        names = sorted(
+            (label["box"][1], label["text"]) for label in labels if label["group"] == "axis-y"
+        )
+        orders.append([text for _, text in names])
+    summed = sales.group_by("Country").aggregate([("Revenue", "sum")])
+    totals = dict(
+        zip(summed["Country"].to_pylist(), summed["Revenue_sum"].to_pylist(), strict=True)
+    )
+    assert orders[0] == list(dict.fromkeys(sales["Country"].to_pylist()))
+    assert orders[1] == sorted(totals, key=totals.get, reverse=True)
+    assert watch.errors == []

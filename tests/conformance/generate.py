@@ -257,6 +257,8 @@ def formats() -> list[dict[str, Any]]:
                 1e6,
                 2.5e9,
                 45.0,
+                0.28 * 100,  # 28.000000000000004: exact within a billionth
+                2.5e30,  # written with an exponent, whose zeros are never trimmed
                 0.0,
             ]
         ),

@@ -152,18 +152,22 @@ def test_conditions_take_categories_and_ranked_categories():
 
 def test_a_sentence_drops_a_zero_only_where_the_number_is_exact():
     """A million orders read "1M orders"; 999,960 still "1.0M", its zero saying it was
-    rounded. A chart's labels keep their fixed digits (formats' own cases)."""
-    rows = pa.table({"Region": ["A", "B"] * 2, "Orders": [400_000, 100_000, 250_000, 250_000]})
-    step = presets.chart(kind="column", x="Region", y="Orders")
-    said = notes_of(Story(rows, slides=[Slide(step, notes="{sum(Orders)} orders")]))[0]
-    assert said == "1M orders"
-    near = rows.set_column(1, "Orders", pa.array([400_000, 99_960, 250_000, 250_000]))
-    said = notes_of(Story(near, slides=[Slide(step, notes="{sum(Orders)} orders")]))[0]
-    assert said == "1.0M orders"
-    half = notes_of(
-        Story(rows, slides=[Slide(step, notes="{share(Orders, Region=A)} and {sum(Orders) | $:2}")])
-    )[0]
-    assert half == "65% and $1.00M"  # digits the text asks for are kept
+    rounded; ten orders of 0.1 are exactly 1, however the sum rounds in binary. Digits a
+    format fixes (cents, a share's decimal) or a text asks for are kept, as on the chart."""
+    from ipyreport import Format
+
+    def said(orders, text, **formats):
+        rows = pa.table({"Region": ["A", "B"] * (len(orders) // 2), "Orders": orders})
+        step = presets.chart(kind="column", x="Region", y="Orders")
+        return notes_of(Story(rows, formats=formats, slides=[Slide(step, notes=text)]))[0]
+
+    assert said([400_000, 100_000, 250_000, 250_000], "{sum(Orders)} orders") == "1M orders"
+    assert said([400_000, 99_960, 250_000, 250_000], "{sum(Orders)} orders") == "1.0M orders"
+    assert said([0.1] * 10, "{sum(Orders)}") == "1"  # 0.9999999999999999 in binary
+    assert said([0.1] * 10, "{sum(Orders) | plain:2}") == "1.00"
+    cents = {"Orders": Format(prefix="$", decimals=2)}
+    assert said([6.25, 6.25], "{sum(Orders)}", **cents) == "$12.50"
+    assert said([400_000, 100_000, 250_000, 250_000], "{share(Orders, Region=A)}") == "65.0%"
 
 
 def test_change_and_share_read_as_percentages():

@@ -76,7 +76,7 @@ def test_labels_that_look_like_formulas_are_written_as_text_cells(tmp_path):
     assert strings >= {*HOSTILE, measure}
     deck = Presentation(str(path))
     bar, stacked = charts(deck.slides[0])[0], charts(deck.slides[1])[0]
-    assert list(bar.plots[0].categories) == HOSTILE[::-1]  # the first on top (see below)
+    assert list(bar.plots[0].categories) == HOSTILE
     assert [series.name for series in bar.plots[0].series] == [measure]
     assert sorted(series.name for series in stacked.plots[0].series) == sorted(HOSTILE)
 
@@ -346,22 +346,37 @@ def test_a_chart_title_that_repeats_the_slides_title_is_said_once(tmp_path):
 
 
 def test_a_bar_charts_first_category_stands_on_top_in_powerpoint_as_in_the_player(tmp_path):
-    """PowerPoint, like the engine, starts a bar chart's categories at the bottom: the
-    workbook lists them the other way round, so the first stands on top, as the player
-    draws it; ``reverse=True`` starts at the bottom, and a sort by value puts the largest
-    on top in both."""
-    rows = encode({"Region": ["North", "South", "East", "West"], "Sales": [3, 9, 1, 5]})
+    """PowerPoint, like the engine, starts a bar chart's categories at the bottom: its
+    category axis runs the other way round (with the value axis still under the bars), so
+    the first category, and the first bar of each group, stand on top as the player draws
+    them; ``reverse=True`` starts at the bottom; a sort by value puts the largest on top."""
+    from pptx.oxml.ns import qn
+
+    rows = encode(
+        {"Region": ["North", "South", "East", "West"] * 2, "Kind": ["a"] * 4 + ["b"] * 4}
+        | {"Sales": [3, 9, 1, 5, 2, 2, 2, 2]}
+    )
     steps = [
         presets.chart(rows, kind="column", x="Region", y="Sales"),
         presets.chart(rows, kind="bar", x="Region", y="Sales"),
         presets.chart(rows, kind="bar", x="Region", y="Sales", reverse=True),
         presets.chart(rows, kind="bar", x="Region", y="Sales", sort=True),
+        presets.chart(rows, kind="grouped_bar", x="Region", y="Sales", color="Kind"),
     ]
-    deck = Presentation(
-        str(Story(rows, slides=[Slide(s) for s in steps]).save_pptx(tmp_path / "d.pptx"))
-    )
-    shown = [list(charts(deck.slides[i])[0].plots[0].categories) for i in range(len(steps))]
-    assert shown[0] == ["North", "South", "East", "West"]  # left to right
-    assert shown[1] == ["West", "East", "South", "North"]  # bottom to top: North on top
-    assert shown[2] == ["North", "South", "East", "West"]
-    assert shown[3] == ["East", "North", "West", "South"]  # smallest at the bottom
+    path = Story(rows, slides=[Slide(step) for step in steps]).save_pptx(tmp_path / "d.pptx")
+    deck = Presentation(str(path))
+    shown = [charts(deck.slides[i])[0] for i in range(len(steps))]
+
+    def axes(chart):
+        category, value = chart.category_axis._element, chart.value_axis._element
+        crosses = value.find(qn("c:crosses"))
+        return category.find(qn("c:scaling")).find(qn("c:orientation")).get("val"), (
+            None if crosses is None else crosses.get("val")
+        )
+
+    assert [list(chart.plots[0].categories) for chart in shown[:3]] == [
+        ["North", "South", "East", "West"]
+    ] * 3
+    assert list(shown[3].plots[0].categories) == ["East", "North", "West", "South"]
+    assert [axes(chart)[0] for chart in shown] == ["minMax", "maxMin", "minMax", "minMax", "maxMin"]
+    assert axes(shown[1])[1] == axes(shown[4])[1] == "max"  # the value axis stays under the bars

@@ -553,3 +553,22 @@ def test_a_timeline_by_a_series_the_data_lacks_names_it():
 
     with pytest.raises(StepError, match=r"by='Nope' is not in the data"):
         presets.timeline(samples.sales(), time="Region", y="Revenue", by="Nope")
+
+
+def test_a_morph_into_a_bar_chart_reads_its_categories_from_the_top_in_every_leg():
+    """Each leg of a staged morph lays out one chart or the other in that chart's order:
+    a bar chart's legs keep its categories from the top (``reverse``), a pie's do not, so
+    no leg swaps the bars round at its end."""
+    from ipyreport import Slide, Story, samples
+
+    sales = samples.sales()
+    story = Story(
+        sales,
+        slides=[Slide(*presets.morph(sales, ["pie", "bar"], x="Region", y="Revenue"))],
+    )
+    into_bars = story.to_dict()["slides"][0]["steps"][1]
+    legs = [leg for leg in into_bars["animation"]["via"] if leg.get("config")]
+    assert {leg["side"] for leg in legs} == {"before", "after"}, into_bars["animation"]
+    assert into_bars["config"]["reverse"] is True
+    for leg in legs:  # a leg that sets no order keeps the pie's (as it was)
+        assert leg["config"].get("reverse", False) is (leg["side"] == "after"), leg
