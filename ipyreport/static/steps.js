@@ -274,14 +274,17 @@ export function previousIn(data) {
   };
 }
 
+/** Whether marks of `geometry` draw stretches of a line or an area. @param {string | undefined} geometry */
+const lined = (geometry) => geometry === "line" || geometry === "area";
+
 /**
  * The dimension a chart's lines or areas run along (the first on x, else on y), among a mark's categories.
  * @param {Chart} chart
  * @param {Categories} categories
+ * @param {string | undefined} [geometry] the chart's now, or the one it moves from
  */
-function runsAlong(chart, categories) {
-  const geometry = configOf(chart)?.geometry;
-  if (geometry !== "line" && geometry !== "area") return null;
+function runsAlong(chart, categories, geometry = configOf(chart)?.geometry) {
+  if (!lined(geometry)) return null;
   for (const channel of [configOf(chart)?.channels?.x, configOf(chart)?.channels?.y]) {
     const found = (channel?.set ?? []).map((entry) => entry.name).find((name) => name in categories);
     if (found) return found;
@@ -375,6 +378,7 @@ export function followMissing(chart, record) {
   const missing = (marker, measure) => absent(moving ? from : now, marker, measure);
   record.missing = missing;
   const fades = gapFades(chart);
+  const shape = followShape(chart);
   /** @param {Marker} marker @param {string[]} measures */
   const gapMove = (marker, measures) => (moving ? gapBetween(from, now, marker, measures) : null);
   record.gapMove = (marker) => gapMove(marker, Object.keys(marker.values ?? {}));
@@ -387,7 +391,8 @@ export function followMissing(chart, record) {
     const measures = Object.keys(marker?.values ?? {});
     if (!marker || !measures.length) return;
     const categories = marker.categories ?? {};
-    const along = runsAlong(chart, categories);
+    const change = moving ? geometryChange(shape) : null;
+    const along = runsAlong(chart, categories, change ? change.lines : undefined);
     if (along && gapBefore(now, before[0], categories, along, measures) && (!moving || gapBefore(from, before[1], categories, along, measures))) {
       const valued = !measures.every((measure) => missing(marker, measure));
       if (valued) broken.add(marker.index);
@@ -395,7 +400,7 @@ export function followMissing(chart, record) {
       if (valued && gapAfter(chart, now, before[0], categories, along, measures) && (!moving || gapAfter(chart, from, before[1], categories, along, measures))) {
         dot(event.renderingContext, marker.position?.center);
       }
-      event.renderingContext.globalAlpha = 0;
+      event.renderingContext.globalAlpha *= change ? change.shown : 0;
       return;
     }
     if (cartesianRectangles(chart) && fadeAtGap(chart, event, gapMove(marker, measures), { moving, ...fades })) return;
@@ -404,6 +409,24 @@ export function followMissing(chart, record) {
     if (moving && !(coming && measures.every((measure) => !coming(categories, measure)))) return;
     event.renderingContext.globalAlpha = 0;
   });
+}
+
+/**
+ * A move between marks that draw stretches of a line or an area and marks that do not
+ * (columns into a line): the geometry whose stretches the gaps break (`lines`), and how
+ * much of a mark a gap hides is shown (`shown`). A column that becomes a stretch across a
+ * gap fades out over the move's first quarter, while still a column, and such a stretch
+ * fades in over the last quarter, as a column again (as bars fade at a month nobody
+ * reported): none vanishes at once, and no gap is bridged on the way. Null for a move
+ * within one kind of geometry.
+ * @param {Shape} shape
+ * @returns {{ lines: string, shown: number } | null}
+ */
+function geometryChange({ geometry, restedGeometry, progress }) {
+  if (lined(geometry) === lined(restedGeometry)) return null;
+  return lined(geometry)
+    ? { lines: /** @type {string} */ (geometry), shown: Math.max(0, 1 - 4 * progress) }
+    : { lines: /** @type {string} */ (restedGeometry), shown: Math.max(0, 4 * progress - 3) };
 }
 
 /**
@@ -1509,6 +1532,8 @@ function keepColours(chart, shown, colouring, neutral) {
  *   progress: number,
  *   cartesian?: boolean,
  *   restedCartesian?: boolean,
+ *   geometry?: string,
+ *   restedGeometry?: string,
  * }} Shape
  */
 /** Each chart's shape, followed once however many parts of the player read it. */
@@ -1533,7 +1558,7 @@ function followShape(chart) {
   const rest = () => {
     shape.moving = false;
     shape.progress = 1;
-    [shape.before, shape.rested, shape.restedCartesian] = [shape.now, shape.align, shape.cartesian];
+    [shape.before, shape.rested, shape.restedCartesian, shape.restedGeometry] = [shape.now, shape.align, shape.cartesian, shape.geometry];
   };
   // How far the move is (0 to 1), as the engine reckons it before drawing each frame. The
   // frame at 1 is the chart at rest, and drawn as such: the engine may draw none after it
@@ -1552,8 +1577,9 @@ function followShape(chart) {
     );
     shape.align = configOf(chart)?.align ?? null;
     shape.cartesian = (configOf(chart)?.coordSystem ?? "cartesian") === "cartesian";
+    shape.geometry = configOf(chart)?.geometry ?? "rectangle";
     // A chart at rest shows what it last came to: its first state too, which no animation completes into.
-    if (!shape.moving) [shape.before, shape.rested, shape.restedCartesian] = [shape.now, shape.align, shape.cartesian];
+    if (!shape.moving) [shape.before, shape.rested, shape.restedCartesian, shape.restedGeometry] = [shape.now, shape.align, shape.cartesian, shape.geometry];
     shape.realigned = shape.align !== shape.rested;
   });
   shapes.set(chart, shape);

@@ -630,3 +630,46 @@ def test_a_bar_fades_where_it_stood_into_a_month_nobody_reported_and_back(browse
     assert short == []
     assert any(frame for frame in frames[:-1] if len(bars(frame)) >= 10)
     context.close()
+
+
+def test_columns_across_a_gap_fade_into_a_line_and_out_of_it_never_vanish_or_bridge_it(
+    browser, tmp_path
+):
+    """Months with April missing, as columns then as a line and back. Into the line, the
+    columns the line will not draw (January's, where it starts, and May's, whose stretch
+    would cross the gap) fade out in the move's first quarter, still columns: the engine
+    used to hide them at once in the move's second frame. Out of the line, they fade in
+    over the last quarter, so no stretch across the gap is seen on the way."""
+    sales = encode(samples.sales())
+    months = ["2022-01-01", "2022-02-01", "2022-03-01", "2022-05-01", "2022-06-01"]
+    kept = {"Month": months}
+    columns = presets.chart(sales, kind="column", x="Month", y="Revenue", filter=kept)
+    line = presets.chart(sales, kind="line", x="Month", y="Revenue", filter=kept)
+    story = Story(sales, slides=[Slide(columns, line, columns)], formats={"Revenue": "$"})
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    page.goto(story.save_html(tmp_path / "across.html").resolve().as_uri())
+    wait_ready(page)
+    page.clock.install()
+    page.clock.pause_at(page.evaluate("() => Date.now()") / 1000 + 0.5)
+    seen = "() => Object.fromEntries(document.getElementById('ipyreport').ipyreport.marks()[0].map((m) => [m.categories.Month, m.seen]))"
+    held = {"2022-01-01", "2022-05-01"}
+    for target, into_line in ((1, True), (2, False)):
+        page.evaluate(f"() => {{ document.getElementById('ipyreport').ipyreport.go({target}); }}")
+        frames = []
+        for _ in range(40):
+            page.clock.run_for(50)
+            frames.append(page.evaluate(seen))
+            if not page.evaluate(
+                "() => document.getElementById('ipyreport').ipyreport.state.moving"
+            ):
+                break
+        assert len(frames) >= 8, frames  # a move of several frames
+        shown = [{month for month in held if frame.get(month)} for frame in frames]
+        if into_line:  # still there at 100 to 200 ms, gone from 40% of the move on
+            assert all(s == held for s in shown[1:4]), shown
+            assert all(s == set() for s in shown[len(shown) * 2 // 5 :]), shown
+        else:  # no stretch across the gap in the move's first half; columns at its end
+            assert all(s == set() for s in shown[: len(shown) // 2]), shown
+            assert shown[-1] == held, shown
+    context.close()
