@@ -637,9 +637,12 @@ def test_columns_across_a_gap_fade_into_a_line_and_out_of_it_never_vanish_or_bri
 ):
     """Months with April missing, as columns then as a line and back. Into the line, the
     columns the line will not draw (January's, where it starts, and May's, whose stretch
-    would cross the gap) fade out in the move's first quarter, still columns: the engine
-    used to hide them at once in the move's second frame. Out of the line, they fade in
-    over the last quarter, so no stretch across the gap is seen on the way."""
+    would cross the gap) fade out while still columns: the engine used to hide them at once
+    in the move's second frame. Out of the line, they fade in as columns at the move's end,
+    so no stretch across the gap is seen on the way. Read by the opacity each frame fills
+    them with, whenever the engine starts the move."""
+    from .test_morphs import RECORD_OUTLINES, _open
+
     sales = encode(samples.sales())
     months = ["2022-01-01", "2022-02-01", "2022-03-01", "2022-05-01", "2022-06-01"]
     kept = {"Month": months}
@@ -648,28 +651,36 @@ def test_columns_across_a_gap_fade_into_a_line_and_out_of_it_never_vanish_or_bri
     story = Story(sales, slides=[Slide(columns, line, columns)], formats={"Revenue": "$"})
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     page = context.new_page()
-    page.goto(story.save_html(tmp_path / "across.html").resolve().as_uri())
-    wait_ready(page)
+    page.add_init_script(RECORD_OUTLINES)
     page.clock.install()
-    page.clock.pause_at(page.evaluate("() => Date.now()") / 1000 + 0.5)
-    seen = "() => Object.fromEntries(document.getElementById('ipyreport').ipyreport.marks()[0].map((m) => [m.categories.Month, m.seen]))"
-    held = {"2022-01-01", "2022-05-01"}
-    for target, into_line in ((1, True), (2, False)):
+    _open(page, story, tmp_path / "across.html")
+    held = ("2022-01-01", "2022-05-01")
+    for target in (1, 2):
+        page.evaluate("() => { window.outlineFrames = []; }")
         page.evaluate(f"() => {{ document.getElementById('ipyreport').ipyreport.go({target}); }}")
-        frames = []
-        for _ in range(40):
+        for _ in range(60):
             page.clock.run_for(50)
-            frames.append(page.evaluate(seen))
             if not page.evaluate(
                 "() => document.getElementById('ipyreport').ipyreport.state.moving"
             ):
                 break
-        assert len(frames) >= 8, frames  # a move of several frames
-        shown = [{month for month in held if frame.get(month)} for frame in frames]
-        if into_line:  # still there at 100 to 200 ms, gone from 40% of the move on
-            assert all(s == held for s in shown[1:4]), shown
-            assert all(s == set() for s in shown[len(shown) * 2 // 5 :]), shown
-        else:  # no stretch across the gap in the move's first half; columns at its end
-            assert all(s == set() for s in shown[: len(shown) // 2]), shown
-            assert shown[-1] == held, shown
+        frames = page.evaluate("() => window.outlineFrames")
+        # Per frame, the opacity each held month's mark is filled with (none: not filled).
+        faded = [
+            {
+                month: max((m["opacity"] for m in frame if month in (m["mark"] or "")), default=0)
+                for month in held
+            }
+            for frame in frames
+        ]
+        assert len(faded) >= 8, faded
+        between = {month for frame in faded for month, seen in frame.items() if 0.1 < seen < 0.9}
+        assert between == set(held), faded  # each fades, neither jumps
+        if target == 1:  # into the line: gone by its end
+            assert all(seen < 0.1 for seen in faded[-1].values()), faded
+        else:  # out of it: first seen faint, never as a stretch at full strength; whole at the end
+            for month in held:
+                first = next(frame[month] for frame in faded if frame[month] >= 0.1)
+                assert first < 0.9, (month, faded)
+                assert faded[-1][month] > 0.9, faded
     context.close()
