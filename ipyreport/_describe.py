@@ -218,7 +218,7 @@ def _stats(
     if not dim_count:
         return str(said["total"]).format(
             measure=isolate(display.name(column, within=True)),
-            value=display.number(column, values[0]),
+            value=display.number(column, values[0], said=True),
         )
     grouped = _named_marks(state, rows, display)
     assert grouped is not None
@@ -229,7 +229,8 @@ def _stats(
 
     def entry(pair: tuple[str, Any]) -> str:
         return str(said["entry"]).format(
-            label=_entry(dimension, pair[0], display), value=display.number(column, pair[1])
+            label=_entry(dimension, pair[0], display),
+            value=display.number(column, pair[1], said=True),
         )
 
     sentences = [
@@ -247,12 +248,13 @@ def _stats(
         and rows["total"] <= len(rows["rows"])
         and not _placed_by_measures(state)
     ):
-        sentences.append(str(said["together"]).format(value=display.number(column, sum(values))))
+        total = display.number(column, sum(values), said=True)
+        sentences.append(str(said["together"]).format(value=total))
     return " ".join(sentences)
 
 
 def _signed(display: Display, column: str, value: float) -> str:
-    text = display.number(column, abs(value))
+    text = display.number(column, abs(value), said=True)
     return ("+" if value > 0 else "\u2212" if value < 0 else "") + text
 
 
@@ -387,8 +389,8 @@ def _pointed_at(where: Filter, display: Display, said: Mapping[str, Any]) -> str
         )
         return str(said[key]).format(
             column=isolate(display.name(column)),
-            low=display.number(column, low) if low is not None else "",
-            high=display.number(column, high) if high is not None else "",
+            low=display.number(column, low, said=True) if low is not None else "",
+            high=display.number(column, high, said=True) if high is not None else "",
         )
     if where.op == "not":
         return str(said["all_but"]).format(what=_pointed_at(where.args[0], display, said))

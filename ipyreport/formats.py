@@ -703,7 +703,7 @@ class Display:
         phrase = f"{AGGREGATE_NAMES[aggregator]} {own}"
         return phrase if within else _upper_first(phrase)
 
-    def number(self, column: str, value: float | None) -> str:
+    def number(self, column: str, value: float | None, *, said: bool = False) -> str:
         """``value`` of the table column or channel entry ``column`` (``"mean(Units)"`` too).
 
         Counts read as plain numbers, without the measure's unit.
@@ -714,6 +714,10 @@ class Display:
             A measure or channel entry.
         value : float or None
             The number (``None``: missing).
+        said : bool, default False
+            The number stands in a sentence: the zeros an exact number does not
+            need are dropped ("1M orders"; "1.0M" says it was rounded), unless
+            the format fixes its digits (cents).
 
         Returns
         -------
@@ -725,10 +729,12 @@ class Display:
         >>> shown = Display({"Revenue": resolve_number(Format(prefix="$"), "en")}, resolve_number(Format(), "en"), {})
         >>> shown.number("Revenue", 2500), shown.number("count(Revenue)", 12)
         ('$2.5K', '12')
+        >>> shown.number("Revenue", 3_000_000), shown.number("Revenue", 3_000_000, said=True)
+        ('$3.0M', '$3M')
         """
         name, aggregator = measure_of(column)
         fmt = self.plain if aggregator in _COUNTING else self.numbers.get(name, self.plain)
-        return format_number(value, fmt)
+        return format_number(value, fmt, trim="exact" if said and fmt["fixed"] is None else False)
 
     def title(self, text: str) -> str:
         """A chart title: one that is a date category (a timeline's moment) reads like the date.

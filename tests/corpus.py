@@ -150,7 +150,7 @@ def highest(show: Display, rows: pd.DataFrame, by: str, measure: str, how: str =
     totals = ranked(rows, by, measure, how)
     column = measure if how == "sum" else f"{how}({measure})"
     name = show.label(by, iso(totals.index[0]))
-    return f"Highest {show.name(column, within=True)}: {name} {show.number(column, float(totals.iloc[0]))}"
+    return f"Highest {show.name(column, within=True)}: {name} {show.number(column, float(totals.iloc[0]), said=True)}"
 
 
 def top(show: Display, rows: pd.DataFrame, by: str, measure: str, how: str = "sum") -> str:
@@ -279,7 +279,7 @@ def _gapminder() -> list[Case]:
                 (
                     1,
                     "note",
-                    f"{top(s, y07, 'continent', 'pop')} holds {s.number('pop', float(y07['pop'].max()))}",
+                    f"{top(s, y07, 'continent', 'pop')} holds {s.number('pop', float(y07['pop'].max()), said=True)}",
                 )
             ],
         ),
@@ -409,7 +409,7 @@ def _stocks() -> list[Case]:
                 (
                     1,
                     "note",
-                    f"AAPL peaks at {s.number('price', float(df[df['symbol'] == 'AAPL']['price'].max()))}",
+                    f"AAPL peaks at {s.number('price', float(df[df['symbol'] == 'AAPL']['price'].max()), said=True)}",
                 )
             ],
         ),
@@ -495,7 +495,7 @@ def _us_employment() -> list[Case]:
                 (
                     1,
                     "note",
-                    f"{bottom(s, df, 'month', 'nonfarm_change')} lost most: {s.number('nonfarm_change', float(df['nonfarm_change'].min()))}",
+                    f"{bottom(s, df, 'month', 'nonfarm_change')} lost most: {s.number('nonfarm_change', float(df['nonfarm_change'].min()), said=True)}",
                 )
             ],
         ),
@@ -571,7 +571,7 @@ def _seattle_weather() -> list[Case]:
                 (
                     1,
                     "note",
-                    f"{top(s, df, 'weather', 'precipitation')} brings {s.number('precipitation', float(df[df['weather'] == 'rain']['precipitation'].sum()))}",
+                    f"{top(s, df, 'weather', 'precipitation')} brings {s.number('precipitation', float(df[df['weather'] == 'rain']['precipitation'].sum()), said=True)}",
                 )
             ],
         ),
@@ -650,7 +650,7 @@ def _barley() -> list[Case]:
                 (
                     1,
                     "note",
-                    f"{top(s, df, 'site', 'yield')} yields {s.number('yield', float(ranked(df, 'site', 'yield').iloc[0]))}",
+                    f"{top(s, df, 'site', 'yield')} yields {s.number('yield', float(ranked(df, 'site', 'yield').iloc[0]), said=True)}",
                 )
             ],
         ),
@@ -831,7 +831,7 @@ def _iowa_electricity() -> list[Case]:
                 (
                     1,
                     "note",
-                    f"Renewables reach {s.number('net_generation', float(renewables['net_generation'].max()))}",
+                    f"Renewables reach {s.number('net_generation', float(renewables['net_generation'].max()), said=True)}",
                 )
             ],
         ),

@@ -4,7 +4,7 @@
 /** @typedef {import("./document").Table} Table */
 /**
  * How the story shows a column's name, a category and a number (steps.js `display`).
- * @typedef {{ name(column: string): string, label(column: string, value: unknown): string, number(column: string, value: unknown): string }} Shown
+ * @typedef {{ name(column: string): string, label(column: string, value: unknown): string, number(column: string, value: unknown): string, said(column: string, value: unknown): string }} Shown
  */
 
 // Text from the data with right-to-left letters or direction controls is
@@ -38,7 +38,7 @@ export function topValues(table, said, shown) {
     .slice(0, 3)
     .map((row) => {
       const labels = row.slice(0, count).map((value, i) => isolate(shown.label(table.columns[i], value)));
-      return say(/** @type {string} */ (said.entry), { label: labels.join(" "), value: shown.number(table.columns[count], row[count]) });
+      return say(/** @type {string} */ (said.entry), { label: labels.join(" "), value: shown.said(table.columns[count], row[count]) });
     });
   if (!top.length) return /** @type {string} */ (said.none);
   return say(/** @type {string} */ (said.highest), { measure: isolate(shown.name(table.columns[count])), values: top.join(/** @type {string} */ (said.and)) });

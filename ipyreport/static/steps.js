@@ -1185,6 +1185,16 @@ export function display(story) {
      * @param {boolean} [trim]
      */
     number: (column, value, trim = false) => formatNumber(typeof value === "number" ? value : null, formatOf(column), trim),
+    /**
+     * A number of `column` as a sentence says it: without the zeros an exact number does
+     * not need ("1M orders"), unless its format fixes its digits (Display.number(said=True)).
+     * @param {string} column
+     * @param {number | string | null | undefined} value
+     */
+    said: (column, value) => {
+      const format = formatOf(column);
+      return formatNumber(typeof value === "number" ? value : null, format, format.fixed === null || format.fixed === undefined ? "exact" : false);
+    },
     // A share of a whole (0.393) as the story writes one in its words: "39.3%".
     /** @param {number} value */
     share: (value) => formatNumber(value * 100, { ...plain, prefix: "", suffix: "%", decimals: 1, fixed: 1, scales: [], always: false }),

@@ -100,6 +100,7 @@ def captions() -> list[dict[str, Any]]:
     """Every sentence of every language's words, filled as the player fills it, and the
     words a chart's numbers are said in (its highest marks, or that none are shown)."""
     from ipyreport._describe import isolate, words
+    from ipyreport.formats import Display
 
     cases: list[dict[str, Any]] = []
     for path in sorted((FOLDER.parent.parent / "ipyreport" / "words").glob("*.json")):
@@ -113,26 +114,43 @@ def captions() -> list[dict[str, Any]]:
             cases.append(
                 {"say": template, "values": values, "said": template.format(**values), "key": key}
             )
-        for rows in ([], [["North", None]], [["North", 5.0], ["South", 7.5], ["East", None]]):
+        shown = Display.of({"lang": lang})
+        for rows in (
+            [],
+            [["North", None]],
+            [["North", 5.0], ["South", 7.5], ["East", None]],
+            # A sentence drops the zeros an exact number does not need, and only those.
+            [["North", 1_000_000.0], ["South", 999_960.0], ["East", 2_500.0]],
+        ):
             table = {
                 "columns": ["Region", "Sales"],
                 "rows": rows,
                 "measures": 1,
                 "total": len(rows),
             }
-            shown = [row for row in rows if row[1] is not None]
-            shown.sort(key=lambda row: -row[1])
-            if not shown:
+            given = [row for row in rows if row[1] is not None]
+            given.sort(key=lambda row: -row[1])
+            if not given:
                 expected = str(said["none"])
             else:
                 entries = [
-                    str(said["entry"]).format(label=isolate(row[0]), value=f"{row[1]:g}")
-                    for row in shown[:3]
+                    str(said["entry"]).format(
+                        label=isolate(row[0]), value=shown.number("Sales", row[1], said=True)
+                    )
+                    for row in given[:3]
                 ]
                 expected = str(said["highest"]).format(
                     measure="Sales", values=str(said["and"]).join(entries)
                 )
-            cases.append({"lang": lang, "table": table, "words": dict(said), "top": expected})
+            cases.append(
+                {
+                    "lang": lang,
+                    "table": table,
+                    "words": dict(said),
+                    "plainFormat": shown.plain,
+                    "top": expected,
+                }
+            )
     return cases
 
 

@@ -25,11 +25,10 @@ function records(data) {
   );
 }
 
-const plainShown = { label: (_, value) => String(value), number: (_, value) => String(value), name: (column) => column };
 
 const replay = {
   bidi: ({ text }) => words.isolate(text),
-  captions: (c) => (c.say !== undefined ? words.say(c.say, c.values) : words.topValues(c.table, c.words, plainShown)),
+  captions: (c) => (c.say !== undefined ? words.say(c.say, c.values) : words.topValues(c.table, c.words, steps.display({ plainFormat: c.plainFormat }))),
   filters: ({ data, filter, javascript }) => {
     const prepared = steps.prepareData(data);
     const keep = steps.compileFilter(filter, prepared);

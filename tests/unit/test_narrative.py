@@ -170,6 +170,25 @@ def test_a_sentence_drops_a_zero_only_where_the_number_is_exact():
     assert said([400_000, 100_000, 250_000, 250_000], "{share(Orders, Region=A)}") == "65.0%"
 
 
+def test_a_chart_described_in_words_says_its_numbers_by_the_sentence_rule():
+    """The alt text is a sentence too: a million orders together read "1M orders" there as
+    in the notes, an entry rounded to 1.0M keeps its zero, and cents a format fixes stay."""
+    from ipyreport import Format
+
+    def alt(orders, **formats):
+        rows = pa.table({"Region": ["A", "B", "C", "D"], "Orders": orders})
+        step = presets.chart(kind="column", x="Region", y="Orders")
+        return Story(rows, formats=formats, slides=[Slide(step)]).to_dict()["slides"][0]["steps"][
+            0
+        ]["alt"]
+
+    text = alt([999_960, 40, 0, 0])
+    assert "Highest Orders: A 1.0M, B 40, C 0." in text
+    assert text.endswith("Together 1M.")
+    cents = alt([6.25, 6.25, 2.5, 1], Orders=Format(prefix="$", decimals=2))
+    assert cents.endswith("Together $16.00.")
+
+
 def test_change_and_share_read_as_percentages():
     months = SALES.group_by("Month").aggregate([("Revenue", "sum")]).sort_by("Month")
     first, last = months["Revenue_sum"][0].as_py(), months["Revenue_sum"][-1].as_py()
