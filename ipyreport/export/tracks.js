@@ -90,7 +90,13 @@ export const DIMMED = 0.3; // opacity of marks a highlight (or a dashboard click
  *   turned?: boolean,
  *   drawnAtRest?: boolean,
  *   axes?: { x: boolean, y: boolean },
+ *   plane?: Plane,
  * }} Track
+ */
+/**
+ * What the plot's right margin depends on, as the steps so far leave it: whether its x axis
+ * holds categories alone, its marks' geometry and whether its coordinates are polar.
+ * @typedef {{ categories: boolean, geometry: string, polar: boolean }} Plane
  */
 /**
  * The room a plot keeps above and below it, in type sizes of its chart.
@@ -542,7 +548,7 @@ function targetFor(context, on, entry) {
   if (turned) next.target = turn(next.target);
   next.target = withKey(context, on, entry, next, narrow);
   next.target = withAxisRoom(context, on, steps.channelSeries(entry, turned ? "x" : "y"), next, narrow);
-  next.target = withPlotSides(on, entry, next.target);
+  next.target = withPlotSides(context, on, entry, next.target);
   // A staged move's in-between states lay out the chart it leaves, then its own: each is
   // turned as that chart is (a phone's columns drawn as bars queue up as bars into a pie).
   if (turned && wasTurned && ("x" in next.options || "y" in next.options)) {
@@ -745,23 +751,37 @@ function turn(target) {
 const BARE_SIDE = "0.75em";
 /**
  * `target` with the plot's sides for what its axes hold after `entry`: a chart with no axis
- * takes the chart's width; any other keeps the engine's right margin unless the step sets one
- * (room for the names at its lines' ends), as a step's state is its own.
+ * takes the chart's width; so does, at its right, one whose columns (or a heatmap's cells)
+ * stand on categories along x, each name and value label within its column's width; any
+ * other keeps the engine's right margin (3.75em, for half a value axis's last number, or a
+ * line's last label) unless the step sets one (room for the names at its lines' ends), as a
+ * step's state is its own.
+ * @param {Context} context
  * @param {Track} on
  * @param {Step} entry
- * @param {steps.Target} target
+ * @param {steps.Target} target the step's target, turned if a phone draws its columns as bars
  * @returns {steps.Target}
  */
-function withPlotSides(on, entry, target) {
+function withPlotSides({ shown }, on, entry, target) {
   const axes = { ...(on.axes ?? { x: true, y: true }) };
   for (const axis of /** @type {const} */ (["x", "y"])) {
     const set = steps.channelSeries(entry, axis);
     if (set !== null) axes[axis] = set.length > 0;
   }
   on.axes = axes;
+  const config = /** @type {Record<string, unknown>} */ (target.config ?? {});
+  const along = seriesOn(channelsOf(config).x);
+  const was = on.plane ?? { categories: false, geometry: "rectangle", polar: false };
+  on.plane = {
+    categories: along === null ? was.categories : along.length > 0 && !along.some((name) => shown.isMeasure(name)),
+    geometry: typeof config.geometry === "string" ? config.geometry : was.geometry,
+    polar: "coordSystem" in config ? config.coordSystem === "polar" : was.polar,
+  };
   const style = /** @type {{ plot?: Record<string, unknown> }} */ (target.style ?? {});
   if (!axes.x && !axes.y) return { ...target, style: merge(style, { plot: { paddingLeft: BARE_SIDE, paddingRight: BARE_SIDE } }) };
-  return { ...target, style: merge({ plot: { paddingRight: null } }, style) };
+  const { categories, geometry, polar } = on.plane;
+  const columns = categories && geometry === "rectangle" && !polar;
+  return { ...target, style: merge({ plot: { paddingRight: columns ? BARE_SIDE : null } }, style) };
 }
 
 /**

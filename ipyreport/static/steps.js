@@ -2567,8 +2567,9 @@ function drawAxisTitle(event, { shown, shape, frame }) {
 // A few names under a narrow chart's x axis (a phone's heatmap of four regions) read level,
 // a long one on two lines ("Asia" over "Pacific"), where the engine would turn them all 45°.
 const MOST_LEVEL_NAMES = 8;
-// Pixels kept between two names side by side.
-const NAME_GAP = 6;
+// Pixels kept between two names side by side: a word's space would run "Americas Asia
+// Pacific" together; a type size apart they read as two.
+const NAME_GAP = 12;
 
 /**
  * `text` in at most two lines no wider than `room`, split at a space where the longer line
@@ -2642,8 +2643,9 @@ function columnsAlong(marks, dimension) {
 
 /**
  * A category's name under the x axis drawn level, centred under its marks, on one line or
- * two, where the engine turned the axis's names and they all stand level side by side
- * (see levelNames). False where that is not so: the engine's turned name stands.
+ * two, where the engine turned the axis's names, or set them level closer than NAME_GAP,
+ * and they all stand level side by side (see levelNames). False where that is not so:
+ * the engine's name stands.
  * @param {TickDraw} event
  * @param {Labels} labels
  * @param {string} group
@@ -2652,13 +2654,16 @@ function drawLevelName(event, { shown, shape, marks, frame }, group) {
   const { outerRect, innerRect } = event.detail;
   const [[, c], [b, , f]] = outerRect.transform;
   const entries = Object.entries(event.target?.categories ?? {});
-  if ((b === 0 && c === 0) || entries.length !== 1 || !shape.cartesian) return false;
+  if (entries.length !== 1 || !shape.cartesian) return false;
   const [[dimension, value]] = entries;
   const columns = columnsAlong(marks(), dimension);
   if (!columns) return false;
   const context = event.renderingContext;
-  const lines = columns.has(value) ? levelNames(context, shown, dimension, columns)?.get(value) : null;
-  if (!lines) return false;
+  const names = columns.has(value) ? levelNames(context, shown, dimension, columns) : null;
+  const lines = names?.get(value);
+  // Names the engine draws level stand, unless one needs two lines to keep its neighbours apart.
+  const level = b === 0 && c === 0;
+  if (!names || !lines || (level && [...names.values()].every((each) => each.length === 1))) return false;
   event.preventDefault();
   const [x, top, height] = [/** @type {number} */ (columns.get(value)), f + innerRect.pos.y, innerRect.size.y];
   const drawn = frame().get(group) ?? [];

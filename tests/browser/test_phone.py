@@ -405,6 +405,36 @@ def bars_and_labels(page):
     return marks_of(canvas), canvas
 
 
+@pytest.mark.parametrize("size", [PHONE, (1280, 720)])
+def test_columns_on_categories_take_the_width_the_value_axis_does_not_need(open_file, demo, size):  # noqa: F811
+    """The regions' columns: right of the last, only half the gap between two columns and a
+    margin, not the engine's 3.75em kept for a value axis's last number (45 px of a phone's
+    390, where every name and label stands within its column)."""
+    watch, page = play(open_file, demo / "sales-overview.html", size)
+    page.add_init_script(RECORD_BOXES)
+    page.reload()
+    wait_ready(page)
+    marks, canvas = bars_and_labels(page)
+    assert len(marks) == 4
+    marks.sort(key=lambda mark: mark[0])
+    gap = marks[1][0] - marks[0][2]
+    right = canvas["width"] - marks[-1][2]
+    size_px = (
+        12
+        if size == PHONE
+        else page.evaluate(
+            "() => parseFloat(document.getElementById('ipyreport').ipyreport.style().fontSize)"
+        )
+    )
+    assert right <= gap / 2 + 1.5 * size_px, (right, gap, size_px)
+    names = [
+        t for t in canvas["texts"] if t["text"] in {"Americas", "Europe", "Asia Pacific", "Africa"}
+    ]
+    assert len(names) >= 4
+    assert max(t["box"][2] for t in names) <= canvas["width"]
+    assert watch.errors == []
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_on_a_phone_columns_that_would_not_fit_are_drawn_as_bars(open_file, demo, scheme):  # noqa: F811
     # "Products side by side": 16 columns, four products in each of four regions.
