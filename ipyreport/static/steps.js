@@ -1153,6 +1153,14 @@ export function formatNumber(value, format, trim = false) {
   return `${sign}${format.prefix}${number}${symbol}${format.suffix}`;
 }
 
+/**
+ * A number as a sentence says it: without the zeros an exact number does not need
+ * ("1M orders"), unless its format fixes its digits (Display.number(said=True)).
+ * @param {number | null} value
+ * @param {NumberFormat} format
+ */
+const saidNumber = (value, format) => formatNumber(value, format, format.fixed === null || format.fixed === undefined ? "exact" : false);
+
 const COUNTING = new Set(["count", "distinct"]);
 const AGGREGATE = /^(sum|count|min|max|mean|distinct)\((.*)\)$/;
 const FIRST_OF_MONTH = /^\d{4}-\d{2}-01$/;
@@ -1185,16 +1193,9 @@ export function display(story) {
      * @param {boolean} [trim]
      */
     number: (column, value, trim = false) => formatNumber(typeof value === "number" ? value : null, formatOf(column), trim),
-    /**
-     * A number of `column` as a sentence says it: without the zeros an exact number does
-     * not need ("1M orders"), unless its format fixes its digits (Display.number(said=True)).
-     * @param {string} column
-     * @param {number | string | null | undefined} value
-     */
-    said: (column, value) => {
-      const format = formatOf(column);
-      return formatNumber(typeof value === "number" ? value : null, format, format.fixed === null || format.fixed === undefined ? "exact" : false);
-    },
+    // A number of `column` as a sentence says it (see saidNumber).
+    /** @type {(column: string, value: unknown) => string} */
+    said: (column, value) => saidNumber(typeof value === "number" ? value : null, formatOf(column)),
     // A share of a whole (0.393) as the story writes one in its words: "39.3%".
     /** @param {number} value */
     share: (value) => formatNumber(value * 100, { ...plain, prefix: "", suffix: "%", decimals: 1, fixed: 1, scales: [], always: false }),
@@ -1218,10 +1219,7 @@ export function display(story) {
     /** @param {string} column */
     name: (column) => names[column] ?? column,
     // The colour the story gives a category of a colour dimension (story.colors), or null.
-    /**
-     * @param {string} dimension
-     * @param {string | number} category
-     */
+    /** @type {(dimension: string, category: string | number) => string | null} */
     colour: (dimension, category) => story.colors?.[dimension]?.[category] ?? null,
     // Whether the story gives `dimension`'s categories their colours.
     /** @param {string} dimension */
