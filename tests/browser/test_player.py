@@ -654,12 +654,18 @@ NOTE = """() => { const note = document.querySelector(".ipyreport-chart .ipyrepo
            box: [box.left, box.top, box.right, box.bottom] }; }"""
 
 
-def column_centres(picture, count=4):
-    """The colour at the middle of each of ``count`` equally spaced columns, low in the plot."""
-    height, width = picture.shape[:2]
+def column_centres(page):
+    """The colour the chart shows at the middle of each column, from the left (where each
+    of them is drawn, however wide the plot)."""
+    chart = page.locator(".ipyreport-chart")
+    picture = np.asarray(Image.open(io.BytesIO(chart.screenshot())).convert("RGB")).astype(int)
+    canvas = page.locator(".ipyreport-chart canvas").first.bounding_box()
+    frame = chart.bounding_box()
+    marks = page.evaluate("() => document.getElementById('ipyreport').ipyreport.marks()[0]")
+    centres = sorted((mark["center"]["x"], mark["center"]["y"]) for mark in marks)
     return [
-        picture[int(height * 0.75), int(width * (0.12 + 0.78 * (i + 0.5) / count))]
-        for i in range(count)
+        picture[int(canvas["y"] - frame["y"] + y), int(canvas["x"] - frame["x"] + x)]
+        for x, y in centres
     ]
 
 
@@ -688,10 +694,7 @@ def test_a_highlight_dims_the_other_marks_and_shows_its_note(open_file, tmp_path
     assert note["text"] == "Europe: second only to the Americas"
     chart_box = page.locator(".ipyreport-chart").bounding_box()
     assert chart_box["x"] <= note["box"][0] < note["box"][2] <= chart_box["x"] + chart_box["width"]
-    picture = np.asarray(
-        Image.open(io.BytesIO(page.locator(".ipyreport-chart").screenshot())).convert("RGB")
-    ).astype(int)
-    americas, europe, asia, africa = column_centres(picture)
+    americas, europe, asia, africa = column_centres(page)
     assert np.abs(europe - MARK).max() < 25  # Europe in full colour
     for dimmed in (americas, asia, africa):
         assert np.abs(dimmed - MARK).max() > 60  # the others faded towards the background
@@ -700,10 +703,7 @@ def test_a_highlight_dims_the_other_marks_and_shows_its_note(open_file, tmp_path
     page.keyboard.press("ArrowRight")
     wait_idle(page)
     assert page.evaluate(NOTE)["hidden"]
-    picture = np.asarray(
-        Image.open(io.BytesIO(page.locator(".ipyreport-chart").screenshot())).convert("RGB")
-    ).astype(int)
-    assert all(np.abs(colour - MARK).max() < 25 for colour in column_centres(picture))
+    assert all(np.abs(colour - MARK).max() < 25 for colour in column_centres(page))
     assert watch.errors == []
 
 
