@@ -1678,6 +1678,118 @@ function drawEnd(event, marker, text, frame, { before, ink, paper }) {
 /** @param {Chart} chart */
 const cartesianRectangles = (chart) => configOf(chart)?.coordSystem !== "polar" && (configOf(chart)?.geometry ?? "rectangle") === "rectangle";
 
+// Marks in groups (a region's four products side by side) stand apart as a graphics desk
+// draws them: each group's marks closer about its middle, a gap between groups as wide as
+// a fifth of a group, where the engine spaces every mark alike. Into groups or out of
+// them, the gap opens or closes with the move.
+const GROUP_SQUEEZE = 0.8;
+
+/**
+ * The axis along which a chart's rectangles stand in groups (two or more dimensions on it,
+ * a measure across it) and the dimension that makes the groups; null where they do not.
+ * @param {Channels} channels
+ * @param {boolean | undefined} cartesian
+ * @param {string | undefined} geometry
+ * @param {Shown} shown
+ * @returns {{ axis: "x" | "y", outer: string } | null}
+ */
+function groupedAlong(channels, cartesian, geometry, shown) {
+  if (cartesian === false || (geometry ?? "rectangle") !== "rectangle") return null;
+  for (const [axis, across] of /** @type {const} */ ([["x", "y"], ["y", "x"]])) {
+    const along = channels[axis] ?? [];
+    const measured = (channels[across] ?? []).some((name) => shown.isMeasure(name));
+    if (along.length > 1 && measured && !along.some((name) => shown.isMeasure(name))) return { axis, outer: along[0] };
+  }
+  return null;
+}
+
+/**
+ * How far a frame draws its groups together (see GROUP_SQUEEZE): 1 as the engine places
+ * them; GROUP_SQUEEZE in groups at rest; in between on the way into or out of them.
+ * @param {Shape} shape
+ * @param {Shown} shown
+ * @returns {{ axis: "x" | "y", outer: string, scale: number } | null}
+ */
+function groupsNow(shape, shown) {
+  const now = groupedAlong(shape.now, shape.cartesian, shape.geometry, shown);
+  const before = groupedAlong(shape.before, shape.restedCartesian, shape.restedGeometry, shown);
+  const kept = now && before && now.axis === before.axis && now.outer === before.outer;
+  const [groups, weight] = !shape.moving || kept ? [now, 1] : now ? [now, shape.progress] : [before, 1 - shape.progress];
+  return groups ? { ...groups, scale: 1 - (1 - GROUP_SQUEEZE) * weight } : null;
+}
+
+/**
+ * Draws a chart's groups of marks apart (see GROUP_SQUEEZE), each mark's label with it:
+ * about each group's middle, as its marks spanned in the frame before (a chart at rest is
+ * drawn once more where they moved). Returns a mark's box as drawn.
+ * @param {Chart} chart
+ * @param {Shown} shown
+ * @returns {(box: Box | null, categories: Categories) => Box | null}
+ */
+function followGroups(chart, shown) {
+  const shape = followShape(chart);
+  // Each group's span along its axis, and its widest mark: in the frame before, and in
+  // this one so far. A group no wider than a mark of it (a country whose region colours
+  // it: one bar) is no group, and is drawn as the engine places it.
+  /** @type {Map<unknown, [number, number, number]>} */
+  let last = new Map();
+  /** @type {Map<unknown, [number, number, number]>} */
+  let next = new Map();
+  let now = /** @type {ReturnType<typeof groupsNow>} */ (null);
+  /** @param {unknown} group */
+  const middleOf = (group) => {
+    const span = last.get(group);
+    return span && span[1] - span[0] > span[2] + 0.5 ? (span[0] + span[1]) / 2 : null;
+  };
+  /** @param {Categories} categories @param {number} at */
+  const offset = (categories, at) => {
+    const middle = now ? middleOf(categories[now.outer]) : null;
+    return now && middle !== null ? (at - middle) * (now.scale - 1) : 0;
+  };
+  listen(chart, "draw-begin", () => {
+    now = groupsNow(shape, shown);
+    next = new Map();
+  });
+  listen(chart, "plot-marker-draw", (event) => {
+    const categories = event.target?.categories ?? {};
+    const box = now && now.outer in categories ? canvasBox(chart, event.detail.rect, event.detail.relative) : null;
+    if (!now || !box) return;
+    const [low, high] = now.axis === "x" ? [box[0], box[2]] : [box[1], box[3]];
+    const span = next.get(categories[now.outer]) ?? [low, high, 0];
+    next.set(categories[now.outer], [Math.min(span[0], low), Math.max(span[1], high), Math.max(span[2], high - low)]);
+    const middle = middleOf(categories[now.outer]);
+    if (middle === null) return;
+    const context = event.renderingContext;
+    const [x, y] = now.axis === "x" ? [middle, 0] : [0, middle];
+    context.translate(x, y);
+    context.scale(now.axis === "x" ? now.scale : 1, now.axis === "y" ? now.scale : 1);
+    context.translate(-x, -y);
+  });
+  listen(chart, "plot-marker-label-draw", (event) => {
+    const marker = event.target?.parent;
+    const center = marker?.position?.center;
+    if (!now || !marker || !center) return;
+    const shift = offset(marker.categories ?? {}, now.axis === "x" ? center.x : center.y);
+    event.renderingContext.translate(now.axis === "x" ? shift : 0, now.axis === "y" ? shift : 0);
+  });
+  listen(chart, "draw-complete", () => {
+    const moved = [...next].some(([group, span]) => {
+      const known = last.get(group);
+      return !known || span.some((value, i) => Math.abs(known[i] - value) > 0.5);
+    });
+    last = next;
+    if (now && moved && !shape.moving) setTimeout(() => /** @type {{ update: () => void }} */ (/** @type {unknown} */ (chart.feature.rendering)).update());
+  });
+  return (box, categories) => {
+    if (!box || !now) return box;
+    const [low, high] = now.axis === "x" ? [0, 2] : [1, 3];
+    const [from, to] = [box[low] + offset(categories, box[low]), box[high] + offset(categories, box[high])];
+    const moved = /** @type {Box} */ ([...box]);
+    [moved[low], moved[high]] = [from, to];
+    return moved;
+  };
+}
+
 // A marimekko (a measure on both axes) draws its columns a few pixels apart and
 // its cells a hairline apart, as a graphics desk does: a gap shows where a
 // column ends, which widths alone do not.
@@ -1686,9 +1798,10 @@ const MEKKO_GAP = { x: 2, y: 0.75 };
 /**
  * @param {Chart} chart
  * @param {Shown} shown
+ * @param {ReturnType<typeof followGroups>} grouped a mark's box as its group draws it
  * @returns {() => FrameMarks}
  */
-function followFrameMarks(chart, shown) {
+function followFrameMarks(chart, shown, grouped) {
   /** @type {FrameMarks} */
   let marks = new Map();
   listen(chart, "draw-begin", () => {
@@ -1698,7 +1811,7 @@ function followFrameMarks(chart, shown) {
     const marker = event.target;
     if (!marker) return;
     const context = event.renderingContext;
-    const box = cartesianRectangles(chart) ? canvasBox(chart, event.detail.rect, event.detail.relative) : null;
+    const box = cartesianRectangles(chart) ? grouped(canvasBox(chart, event.detail.rect, event.detail.relative), marker.categories ?? {}) : null;
     marks.set(marker.index, {
       categories: marker.categories ?? {},
       values: marker.values ?? {},
@@ -2720,10 +2833,11 @@ function drawScaleLabel(event, labels, channel, { axis, group, anchor }) {
  */
 export function readableLabels(chart, shown, record, options = {}) {
   const shape = followShape(chart);
+  const grouped = followGroups(chart, shown);
   const colouring = () => colourMoment(shape, record.legs);
   keepColours(chart, shown, colouring, options.neutral ?? NEUTRAL);
   /** @type {Labels} */
-  const labels = { chart, shown, record, shape, frame: followFrames(chart, record), marks: followFrameMarks(chart, shown), options };
+  const labels = { chart, shown, record, shape, frame: followFrames(chart, record), marks: followFrameMarks(chart, shown, grouped), options };
   listen(chart, "plot-marker-label-draw", (event) => drawMarkerLabel(event, labels));
   listen(chart, "plot-axis-label-draw", (event) => {
     const axis = event.target?.parent?.id ?? "x";

@@ -435,6 +435,39 @@ def test_columns_on_categories_take_the_width_the_value_axis_does_not_need(open_
     assert watch.errors == []
 
 
+@pytest.mark.parametrize("size", [PHONE, (1280, 720)])
+def test_columns_in_groups_stand_apart_with_their_labels(open_file, demo, size):  # noqa: F811
+    """ "Products side by side": a region's four columns (a phone's four bars) closer to one
+    another than to the next region's, each value label still over (beside) its own mark, the
+    region's name under the middle of its group."""
+    watch, page = play(open_file, demo / "sales-overview.html", size)
+    page.add_init_script(RECORD_BOXES)
+    page.reload()
+    wait_ready(page)
+    go_to(page, 2, 2)
+    marks, canvas = bars_and_labels(page)
+    assert len(marks) == 16
+    along = 1 if size == PHONE else 0  # bars stack down a phone, columns run across
+    marks.sort(key=lambda mark: mark[along])
+    gaps = [marks[i + 1][along] - marks[i][along + 2] for i in range(15)]
+    between = [gaps[i] for i in (3, 7, 11)]
+    within = [gap for i, gap in enumerate(gaps) if i not in (3, 7, 11)]
+    assert min(between) > 2 * max(within), (between, within)
+    values = [t for t in canvas["texts"] if t["text"].startswith("$") and "M" in t["text"]]
+    for mark in marks:
+        middle = (mark[along] + mark[along + 2]) / 2
+        labelled = [
+            t for t in values if abs((t["box"][along] + t["box"][along + 2]) / 2 - middle) < 2
+        ]
+        assert len(labelled) == 1, (mark, [t["text"] for t in values])
+    for k, region in enumerate(["Americas", "Europe", "Asia Pacific", "Africa"]):
+        group = marks[4 * k : 4 * k + 4]
+        middle = (group[0][along] + group[-1][along + 2]) / 2
+        name = next(t for t in canvas["texts"] if t["text"] == region and t["box"][1] > 60)
+        assert abs((name["box"][along] + name["box"][along + 2]) / 2 - middle) < 3, region
+    assert watch.errors == []
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_on_a_phone_columns_that_would_not_fit_are_drawn_as_bars(open_file, demo, scheme):  # noqa: F811
     # "Products side by side": 16 columns, four products in each of four regions.
