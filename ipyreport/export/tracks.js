@@ -450,9 +450,14 @@ function pictureOf(on) {
 
 // The longest a chart dissolves into another: the two overlap no longer than the eye needs.
 const DISSOLVE_SECONDS = 0.6;
+// The chart before fades out over the dissolve's first 70%, the chart coming fades in over
+// its last 70%: one gives way to the other with each faint where both show, so their titles,
+// labels and marks never stand over one another at half strength.
+const DISSOLVE_OVERLAP = 0.7;
 
 /**
- * Lay `picture` (the chart as it stood) over the track and fade it out within `seconds`.
+ * Lay `picture` (the chart as it stood) over the track and fade it out within `seconds`,
+ * while the chart coming fades in (see DISSOLVE_OVERLAP).
  * @param {Track} on
  * @param {HTMLImageElement} picture
  * @param {number} seconds
@@ -461,26 +466,37 @@ const DISSOLVE_SECONDS = 0.6;
 function dissolve(on, picture, seconds) {
   on.element.append(picture);
   on.leaving = picture;
-  return fadeOut(picture, Math.min(seconds, DISSOLVE_SECONDS) * 1000);
+  return fadeOut(picture, Math.min(seconds, DISSOLVE_SECONDS) * 1000, on.element.querySelector("canvas"));
 }
 
+/** An eased step from 0 to 1 as `t` goes from 0 to 1 (clamped). */
+const smooth = (/** @type {number} */ t) => {
+  const u = Math.min(1, Math.max(0, t));
+  return u * u * (3 - 2 * u);
+};
+
 /**
- * Fade a picture out over `ms`, frame by frame, then take it away.
+ * Fade a picture out over `ms`, frame by frame, then take it away; `coming` (the chart
+ * under it) fades in over the same time, later (see DISSOLVE_OVERLAP).
  * @param {HTMLElement} picture
  * @param {number} ms
+ * @param {HTMLElement | null} coming
  * @returns {Promise<void>} settled once the picture is gone (faded, or taken away before)
  */
-function fadeOut(picture, ms) {
+function fadeOut(picture, ms, coming) {
   return new Promise((gone) => {
     const start = performance.now();
     const away = () => {
       picture.remove();
+      if (coming) coming.style.opacity = "";
       gone();
     };
+    if (coming) coming.style.opacity = "0";
     /** @param {number} now */
     const frame = (now) => {
       const t = Math.min(1, Math.max(0, (now - start) / Math.max(ms, 1)));
-      picture.style.opacity = String(1 - t * t * (3 - 2 * t));
+      picture.style.opacity = String(1 - smooth(t / DISSOLVE_OVERLAP));
+      if (coming) coming.style.opacity = String(smooth((t - (1 - DISSOLVE_OVERLAP)) / DISSOLVE_OVERLAP));
       if (t < 1 && picture.isConnected) requestAnimationFrame(frame);
       else away();
     };

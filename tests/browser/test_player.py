@@ -921,6 +921,54 @@ def test_a_dissolve_rests_only_once_the_chart_before_is_gone(open_file, tmp_path
     assert watch.errors == []
 
 
+RECORD_DISSOLVE = """() => { window.dissolving = [];
+  const frame = () => {
+    const picture = document.querySelector('#ipyreport .ipyreport-leaving');
+    const canvas = document.querySelector('#ipyreport .ipyreport-chart canvas');
+    if (picture && canvas) window.dissolving.push([Number(getComputedStyle(picture).opacity),
+      Number(getComputedStyle(canvas).opacity)]);
+    if (!window.dissolved) requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame); }"""
+
+
+def test_a_dissolve_lets_one_chart_give_way_to_the_other_never_both_at_half_strength(
+    open_file, tmp_path
+):
+    """The treemap's picture fades out over the dissolve's first 70% while the scatter fades
+    in over its last 70%: where both show each is faint, so their titles and labels never
+    stand over one another (a plain cross-fade showed both at half strength)."""
+    sales = samples.sales()
+    story = Story(
+        sales,
+        formats={"Revenue": "$", "Profit": "$"},
+        slides=[
+            Slide(presets.chart(kind="treemap", x="Region", y="Revenue", color="Product")),
+            Slide(
+                presets.chart(
+                    kind="scatter", x="Revenue", y="Profit", color="Product", by="Country"
+                )
+            ),
+        ],
+    )
+    watch = open_file(story.save_html(tmp_path / "dissolve.html"), size=(1280, 720))
+    page = watch.page
+    wait_ready(page)
+    page.focus("#ipyreport")
+    page.evaluate(RECORD_DISSOLVE)
+    page.keyboard.press("ArrowRight")
+    wait_idle(page)
+    frames = page.evaluate("() => { window.dissolved = true; return window.dissolving; }")
+    assert len(frames) >= 5, frames
+    assert frames[0][0] > 0.9, frames[0]  # the treemap, whole at first
+    assert frames[0][1] < 0.1, frames[0]  # the scatter not yet
+    assert max(min(before, coming) for before, coming in frames) <= 0.3, frames
+    assert any(coming > 0.5 for _, coming in frames)  # the scatter comes while it fades
+    opacity = "() => getComputedStyle(document.querySelector('#ipyreport .ipyreport-chart canvas')).opacity"
+    assert page.evaluate(opacity) == "1"  # and stands whole at rest
+    assert watch.errors == []
+
+
 HEADLINE = """() => { const h = document.querySelector('.ipyreport-headline');
   return { text: h.querySelector('.ipyreport-title').textContent,
            opacity: Number(getComputedStyle(h).opacity) }; }"""
