@@ -73,7 +73,9 @@ PRESETS: dict[str, VizzuPreset] = {
     "splittedBar": _p(SPLIT_X, split=True, downward=True),
     "percentageBar": _p(STACKED_X, align="stretch", share_axis="x", downward=True),
     "lollipop": _p(COLUMN, geometry="circle"),
-    "scatter": _p({"x": ("x",), "y": ("y",), "noop": ("dividedBy",)}, geometry="circle"),
+    "scatter": _p(
+        {"x": ("x",), "y": ("y",), "noop": ("dividedBy",), "size": ("size",)}, geometry="circle"
+    ),
     "bubbleplot": _p(
         {
             "x": ("x",),

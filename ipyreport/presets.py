@@ -168,7 +168,7 @@ KINDS: dict[str, Kind] = {
     "violin": _k("violin", {"x": ("x",), "y": ("y",), "splittedBy": ("color",)}, required=STACK),
     "scatter": _k(
         "scatter",
-        {"x": ("x",), "y": ("y",), "dividedBy": ("by", "color")},
+        {"x": ("x",), "y": ("y",), "dividedBy": ("by", "color"), "size": ("size",)},
         measures=("x", "y", "size"),
     ),
     "bubble_plot": _k(

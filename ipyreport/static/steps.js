@@ -1719,6 +1719,28 @@ function groupsNow(shape, shown) {
 }
 
 /**
+ * How far the label a chart is drawing moves with its mark, drawn closer to its group (see
+ * followGroups): by the chart's canvas, for the mark it labels.
+ */
+const labelShifts = /** @type {WeakMap<object, { index: string, by: [number, number] }>} */ (new WeakMap());
+
+/**
+ * Where a label's box stands: the engine's transform, moved with its mark (labelShifts).
+ * @param {{ detail: { outerRect: import("vizzu").Geom.TransformedRect }, renderingContext: object, target?: unknown }} event
+ * @returns {import("vizzu").Geom.AffineTransform}
+ */
+function transformOf(event) {
+  const [[a, c, e], [b, d, f]] = event.detail.outerRect.transform;
+  const moved = labelShifts.get(event.renderingContext);
+  const index = /** @type {{ parent?: { index?: string } } | undefined} */ (event.target)?.parent?.index;
+  const [x, y] = moved && index !== undefined && moved.index === index ? moved.by : [0, 0];
+  return [
+    [a, c, e + x],
+    [b, d, f + y],
+  ];
+}
+
+/**
  * Draws a chart's groups of marks apart (see GROUP_SQUEEZE), each mark's label with it:
  * about each group's middle, as its marks spanned in the frame before (a chart at rest is
  * drawn once more where they moved). Returns a mark's box as drawn.
@@ -1766,11 +1788,13 @@ function followGroups(chart, shown) {
     context.translate(-x, -y);
   });
   listen(chart, "plot-marker-label-draw", (event) => {
+    labelShifts.delete(event.renderingContext);
     const marker = event.target?.parent;
     const center = marker?.position?.center;
     if (!now || !marker || !center) return;
     const shift = offset(marker.categories ?? {}, now.axis === "x" ? center.x : center.y);
-    event.renderingContext.translate(now.axis === "x" ? shift : 0, now.axis === "y" ? shift : 0);
+    // The label is placed (and kept off others) where it is drawn: its box moves with its mark.
+    labelShifts.set(event.renderingContext, { index: marker.index, by: now.axis === "x" ? [shift, 0] : [0, shift] });
   });
   listen(chart, "draw-complete", () => {
     const moved = [...next].some(([group, span]) => {
@@ -1996,8 +2020,8 @@ function coversAnother(marks, index) {
  */
 function labelRoom(event, mark) {
   if (!mark?.box) return null;
-  const { outerRect, innerRect } = event.detail;
-  const [[a, c, e], [b, d, f]] = outerRect.transform;
+  const { innerRect } = event.detail;
+  const [[a, c, e], [b, d, f]] = transformOf(event);
   if (b !== 0 || c !== 0) return null;
   const [left, top, right, bottom] = mark.box;
   const middle = { x: a * (innerRect.pos.x + innerRect.size.x / 2) + e, y: d * (innerRect.pos.y + innerRect.size.y / 2) + f };
@@ -2149,7 +2173,7 @@ function swapped({ now, before }) {
 function drawLabel(event, frame, group, text, anchor, halo, shift = 0, avoid = [], within = () => true) {
   event.preventDefault();
   const context = event.renderingContext;
-  const { outerRect, innerRect } = event.detail;
+  const { innerRect } = event.detail;
   const axis = group.startsWith("axis");
   const { canvas } = context; // the engine's, off the page: no client size
   const [clientWidth, clientHeight] = [canvas.clientWidth || canvas.width, canvas.clientHeight || canvas.height];
@@ -2158,11 +2182,12 @@ function drawLabel(event, frame, group, text, anchor, halo, shift = 0, avoid = [
   let x = 0;
   /** @type {Corners} */
   let corners = [];
-  const [[a, c, e], [b, d, f]] = outerRect.transform;
+  const transform = transformOf(event);
+  const [[a, c, e], [b, d, f]] = transform;
   for (let tries = 0; tries < 2; tries += 1) {
     width = context.measureText(text).width;
     x = innerRect.pos.x + (innerRect.size.x - width) * anchor + shift;
-    corners = cornersOf(outerRect.transform, x, innerRect.pos.y, width, innerRect.size.y);
+    corners = cornersOf(transform, x, innerRect.pos.y, width, innerRect.size.y);
     const [left, top, right, bottom] = boxAround(corners);
     const inside = left >= 0 && top >= 0 && right <= clientWidth && bottom <= clientHeight;
     // A level title that starts before the canvas starts at its edge instead.
@@ -2522,6 +2547,7 @@ function placeMarkerLabel(event, labels, text, options) {
     return;
   }
   options.before?.(event);
+  // Beside its mark or over it, as the engine placed the two (before a group moves them).
   const { outerRect, innerRect, align } = event.detail;
   const left = outerRect.transform[0][2] + innerRect.pos.x;
   const beside = marker?.position?.center && outerRect.transform[1][0] === 0 && left > marker.position.center.x + 1;

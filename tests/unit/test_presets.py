@@ -95,6 +95,17 @@ def test_a_treemap_nests_its_tiles_by_x_labels_them_with_values_and_keys_its_col
     assert plain.config["legend"] is None  # each tile names itself
 
 
+def test_a_scatter_sizes_its_points_by_the_measure_size_names():
+    """``size=`` was accepted and then dropped: every point of a scatter sized by population
+    was drawn alike. It sizes them; a scatter without it clears a size a step before set."""
+    sized = presets.chart(kind="scatter", x="Revenue", y="Profit", by="Country", size="Units")
+    assert channels(sized)["size"] == ["Units"]
+    plain = presets.chart(kind="scatter", x="Revenue", y="Profit", by="Country")
+    assert plain.config["channels"]["size"] == {"set": None}
+    story = Story(SALES, slides=[Slide(sized)]).to_dict()
+    assert story["slides"][0]["steps"][0]["config"]["channels"]["size"] == {"set": ["Units"]}
+
+
 def test_a_stream_has_no_value_axis_and_a_scatter_no_guides_to_its_axes():
     stream = presets.chart(kind="stream", x="Month", y="Revenue", color="Region").config["channels"]
     assert {
