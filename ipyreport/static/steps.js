@@ -859,14 +859,18 @@ export function scaleMeasure(step, shown) {
 
 /**
  * A scale key's words: the measure's name, then its drawn range with the unit once
- * ("Units: 1.2K … 10.2K units").
+ * ("Demand: 1.2K … 10.2K units"); where the name says the unit already ("Units: 1.2K …
+ * 10.2K"), neither end says it again.
  * @param {string} measure
  * @param {number} low
  * @param {number} high
  * @param {Shown} shown
  */
 export function scaleWords(measure, low, high, shown) {
-  return { title: `${shown.name(measure)}:`, low: shown.bare(measure, low), high: shown.number(measure, high) };
+  const name = shown.name(measure);
+  const unit = shown.unit(measure);
+  const said = unit !== null && name.toLowerCase().split(/\s+/).includes(unit.toLowerCase());
+  return { title: `${name}:`, low: shown.bare(measure, low), high: said ? shown.bare(measure, high) : shown.number(measure, high) };
 }
 
 /**
@@ -2910,8 +2914,9 @@ export function readableLabels(chart, shown, record, options = {}) {
 // lower right corner, under the marks, as the one thing that changes from frame to frame;
 // its size is a share of the plot's height, no wider than a share of its width. What the
 // moment's subtitle adds (record.momentNote: "No data reported") stands over it, in ink a
-// reader reads, at the key's size.
-const MOMENT = { height: 0.2, width: 0.45, alpha: 0.16, pad: 0.12 };
+// reader reads, at the key's size. A narrow plot (a phone's) gives it more of its width, and
+// a moment drawn small is drawn darker (as light as a large one, 20 px of it went unread).
+const MOMENT = { height: 0.2, width: 0.45, narrowWidth: 0.7, narrow: 320, alpha: 0.16, largeAt: 64, darkest: 0.4, pad: 0.12 };
 
 /**
  * @param {CanvasRenderingContext2D} context
@@ -2926,11 +2931,13 @@ function drawMoment(context, { record, frame }, area, { ink, family }) {
   let size = Math.round(rect.size.y * MOMENT.height);
   context.font = `700 ${size}px ${family}`;
   const wide = context.measureText(record.moment).width;
-  if (wide > rect.size.x * MOMENT.width) size = Math.floor((size * rect.size.x * MOMENT.width) / wide);
+  const room = rect.size.x * (rect.size.x < MOMENT.narrow ? MOMENT.narrowWidth : MOMENT.width);
+  if (wide > room) size = Math.floor((size * room) / wide);
   context.font = `700 ${size}px ${family}`;
   const width = context.measureText(record.moment).width;
   const [right, bottom] = [rect.pos.x + rect.size.x - size * MOMENT.pad, rect.pos.y + rect.size.y - size * MOMENT.pad];
-  context.globalAlpha = MOMENT.alpha; // whatever the mark or label it is drawn before
+  // Whatever the mark or label it is drawn before.
+  context.globalAlpha = Math.min(MOMENT.darkest, MOMENT.alpha * Math.max(1, MOMENT.largeAt / size));
   context.fillStyle = ink;
   context.textBaseline = "bottom";
   context.fillText(record.moment, right - width, bottom);

@@ -11,6 +11,7 @@ import pytest
 from .pages import (
     RECORD_BOXES,
     RECORD_TEXTS,
+    _picture,
     drawn_boxes,
     fonts_at_rest,
     panel,
@@ -56,6 +57,26 @@ def test_every_chart_text_on_a_phone_is_at_least_12_px(open_file, demo, name):  
         ]
     assert small == []
     assert watch.errors == []
+
+
+def test_on_a_phone_a_timelines_moment_reads_large_and_dark_enough(open_file, demo):  # noqa: F811
+    """The race's "Nov 2024" stood 20 px high at the large moment's faint 16%: on a phone it
+    takes more of the narrow plot's width, and drawn smaller than a desktop's it is darker."""
+    seen = {}
+    for size in (PHONE, (1280, 720)):
+        watch, page = play(open_file, demo / "monthly-playback.html", size)
+        page.add_init_script(RECORD_BOXES)
+        page.reload()
+        wait_ready(page)
+        canvas = drawn_boxes(page)[0]
+        [moment] = [t for t in canvas["texts"] if re.fullmatch(r"[A-Z][a-z]{2} \d{4}", t["text"])]
+        seen[size] = (moment["box"][3] - moment["box"][1], moment["alpha"])
+        assert watch.errors == []
+    (phone_height, phone_alpha), (desk_height, desk_alpha) = seen[PHONE], seen[(1280, 720)]
+    assert phone_height >= 18, seen  # ink height: about 24 px type
+    assert desk_height > phone_height
+    assert desk_alpha == pytest.approx(0.16)  # large on a desktop, as light as before
+    assert phone_alpha >= 0.25, seen
 
 
 def last_step(page):
@@ -119,6 +140,19 @@ def test_a_dashboard_shows_the_engines_logo_once(open_file, demo):  # noqa: F811
         corner = picture[-14:, -60:]
         corners.append(bool((np.abs(corner - picture[0, 0]).sum(axis=2) > 30).any()))
     assert corners == [False, False, True]
+    assert watch.errors == []
+
+
+def test_in_the_dark_the_engines_logo_is_quiet(open_file, demo):  # noqa: F811
+    """On the dark page the engine's logo stood pure white, louder than the source line; it
+    is a dark grey there now, as its light grey is on a white page, and still there."""
+    watch = open_file(demo / "sales-overview.html", size=(1280, 720), color_scheme="dark")
+    wait_ready(watch.page)
+    picture = _picture(watch.page.locator(".ipyreport-chart"))
+    corner = picture[-40:, -90:]  # the logo's corner, where the chart draws nothing else
+    background = picture[5, -5]
+    assert (np.abs(corner - background).sum(axis=2) > 30).any()  # the logo is drawn
+    assert corner.max() <= 96, corner.max()  # and dark: no channel brighter than #606060
     assert watch.errors == []
 
 
