@@ -37,7 +37,7 @@ export const THEMES = {
     backgroundColor: `${BACKGROUND.dark}ff`,
     // The engine's logo as quiet on the dark page as its light grey is on a white one, not
     // white, louder than the source line.
-    logo: { filter: "color(#3d4554ff)" },
+    logo: { filter: "color(#474b52ff)" },
     title: { ...CHART_TITLE, color: INK.dark },
     subtitle: { color: SOFT_INK.dark },
     legend: { width: LEGEND_WIDTH, title: { color: SOFT_INK.dark }, label: { color: SOFT_INK.dark } },

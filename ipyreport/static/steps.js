@@ -2915,8 +2915,9 @@ export function readableLabels(chart, shown, record, options = {}) {
 // its size is a share of the plot's height, no wider than a share of its width. What the
 // moment's subtitle adds (record.momentNote: "No data reported") stands over it, in ink a
 // reader reads, at the key's size. A narrow plot (a phone's) gives it more of its width, and
-// a moment drawn small is drawn darker (as light as a large one, 20 px of it went unread).
-const MOMENT = { height: 0.2, width: 0.45, narrowWidth: 0.7, narrow: 320, alpha: 0.16, largeAt: 64, darkest: 0.4, pad: 0.12 };
+// a moment drawn small is drawn a little darker (as light as a large one, 20 px of it went
+// unread), never so dark that it reads as a text under the labels drawn over it.
+const MOMENT = { height: 0.2, width: 0.45, narrowWidth: 0.7, narrow: 320, alpha: 0.16, largeAt: 64, darkest: 0.2, pad: 0.12 };
 
 /**
  * @param {CanvasRenderingContext2D} context
