@@ -123,14 +123,8 @@ export function animate(chart, target, options) {
   return run.call(chart, target, options);
 }
 
-/**
- * Draw the chart again as it stands (after what its marks are told to show changed).
- * @param {Chart} chart
- */
-export function redraw(chart) {
-  const rendering = /** @type {{ update: () => void }} */ (/** @type {unknown} */ (chart.feature.rendering));
-  rendering.update();
-}
+/** Draw the chart again as it stands (steps.redraw). */
+export const redraw = steps.redraw;
 
 /**
  * The last entry at or before `k` that a track plays (-1: none yet).

@@ -1079,9 +1079,17 @@ function followScale(chart, record) {
     record.scaleRange = now;
     // The key is drawn before the marks: a frame whose range changed is drawn again with it.
     const same = was && Object.entries(now).every(([name, value]) => was[/** @type {keyof typeof now} */ (name)] === value);
-    const rendering = /** @type {{ update: () => void }} */ (/** @type {unknown} */ (chart.feature.rendering));
-    if (!same) setTimeout(() => rendering.update(), 0);
+    if (!same) setTimeout(() => redraw(chart), 0);
   });
+}
+
+/**
+ * Draw the chart again as it stands (after what its marks are told to show changed).
+ * @param {Chart} chart
+ */
+export function redraw(chart) {
+  const rendering = /** @type {{ update: () => void }} */ (/** @type {unknown} */ (chart.feature.rendering));
+  rendering.update();
 }
 
 /** The story's formats, names and colours (see display). @typedef {ReturnType<typeof display>} Shown */
@@ -1806,7 +1814,7 @@ function followGroups(chart, shown) {
       return !known || span.some((value, i) => Math.abs(known[i] - value) > 0.5);
     });
     last = next;
-    if (now && moved && !shape.moving) setTimeout(() => /** @type {{ update: () => void }} */ (/** @type {unknown} */ (chart.feature.rendering)).update());
+    if (now && moved && !shape.moving) setTimeout(() => redraw(chart), 0);
   });
   return (box, categories) => {
     if (!box || !now) return box;

@@ -892,10 +892,9 @@ def test_back_and_next_share_a_line_at_any_width_and_the_tools_come_after(
         assert box["info-toggle"]["top"] == box["next"]["top"]  # one line
 
 
-def test_a_dissolve_rests_only_once_the_chart_before_is_gone(open_file, tmp_path):
-    """A treemap into a scatter has no mark to follow: the scatter is drawn at once under a
-    picture of the treemap that fades out. The player says it rests when the picture is
-    gone, so nothing that waits for rest (a snapshot, the PDF, a test) takes both charts."""
+def open_dissolve(open_file, folder):
+    """A treemap slide, then a scatter slide (no mark to follow between them: a dissolve),
+    opened at 1280x720 on its first step with the player focused."""
     sales = samples.sales()
     story = Story(
         sales,
@@ -909,10 +908,18 @@ def test_a_dissolve_rests_only_once_the_chart_before_is_gone(open_file, tmp_path
             ),
         ],
     )
-    watch = open_file(story.save_html(tmp_path / "dissolve.html"), size=(1280, 720))
+    watch = open_file(story.save_html(folder / "dissolve.html"), size=(1280, 720))
+    wait_ready(watch.page)
+    watch.page.focus("#ipyreport")
+    return watch
+
+
+def test_a_dissolve_rests_only_once_the_chart_before_is_gone(open_file, tmp_path):
+    """A treemap into a scatter has no mark to follow: the scatter is drawn at once under a
+    picture of the treemap that fades out. The player says it rests when the picture is
+    gone, so nothing that waits for rest (a snapshot, the PDF, a test) takes both charts."""
+    watch = open_dissolve(open_file, tmp_path)
     page = watch.page
-    wait_ready(page)
-    page.focus("#ipyreport")
     page.keyboard.press("ArrowRight")
     page.wait_for_function("() => document.getElementById('ipyreport').dataset.slide === '2'")
     assert page.locator("#ipyreport .ipyreport-leaving").count() == 1  # it dissolves
@@ -938,23 +945,8 @@ def test_a_dissolve_lets_one_chart_give_way_to_the_other_never_both_at_half_stre
     """The treemap's picture fades out over the dissolve's first 70% while the scatter fades
     in over its last 70%: where both show each is faint, so their titles and labels never
     stand over one another (a plain cross-fade showed both at half strength)."""
-    sales = samples.sales()
-    story = Story(
-        sales,
-        formats={"Revenue": "$", "Profit": "$"},
-        slides=[
-            Slide(presets.chart(kind="treemap", x="Region", y="Revenue", color="Product")),
-            Slide(
-                presets.chart(
-                    kind="scatter", x="Revenue", y="Profit", color="Product", by="Country"
-                )
-            ),
-        ],
-    )
-    watch = open_file(story.save_html(tmp_path / "dissolve.html"), size=(1280, 720))
+    watch = open_dissolve(open_file, tmp_path)
     page = watch.page
-    wait_ready(page)
-    page.focus("#ipyreport")
     page.evaluate(RECORD_DISSOLVE)
     page.keyboard.press("ArrowRight")
     wait_idle(page)
