@@ -42,6 +42,7 @@ from ipyreport.formats import (
     measure_of,
     parse_format,
     resolve_number,
+    said_trim,
 )
 from ipyreport.lazy import LazySource
 
@@ -432,7 +433,8 @@ def number_format(
     # A sentence drops the zeros an exact number does not need, unless its digits are
     # asked for: by the text ("{sum(Revenue) | $:2}") or by a format that fixes them
     # (cents, a share's one decimal).
-    exact = fmt.decimals is None and number["fixed"] is None
+    # (Digits a text asks for are fixed digits: `number` carries them.)
+    exact = said_trim(number) == "exact"
     return {"number": number, "scale": scale, "signed": signed, "exact": exact}
 
 

@@ -338,6 +338,30 @@ def _fixed(value: float, digits: int) -> str:
 _WIDE = Context(prec=60)
 
 
+def said_trim(fmt: NumberFormat) -> Literal["exact", False]:
+    """How a sentence trims a number in ``fmt`` (see :func:`format_number`'s ``trim``).
+
+    The zeros an exact number does not need are dropped, unless the format fixes its
+    digits (cents, a share's one decimal, a text's ``| $:2``). The player's twin is
+    ``saidNumber``.
+
+    Parameters
+    ----------
+    fmt : NumberFormat
+        The number's format, with any digits a text asks for.
+
+    Returns
+    -------
+    "exact" or False
+
+    Examples
+    --------
+    >>> said_trim(resolve_number(Format(prefix="$"), "en")), said_trim(resolve_number(Format(decimals=2), "en"))
+    ('exact', False)
+    """
+    return "exact" if fmt["fixed"] is None else False
+
+
 def format_number(
     value: float | None, fmt: NumberFormat, *, trim: bool | Literal["exact"] = False
 ) -> str:
@@ -734,7 +758,7 @@ class Display:
         """
         name, aggregator = measure_of(column)
         fmt = self.plain if aggregator in _COUNTING else self.numbers.get(name, self.plain)
-        return format_number(value, fmt, trim="exact" if said and fmt["fixed"] is None else False)
+        return format_number(value, fmt, trim=said_trim(fmt) if said else False)
 
     def title(self, text: str) -> str:
         """A chart title: one that is a date category (a timeline's moment) reads like the date.
