@@ -178,6 +178,16 @@ def _dims(
     return list(dict.fromkeys(found))
 
 
+def _measures(channels: Mapping[str, Any], dimensions: Collection[str]) -> set[str]:
+    """The measures ``channels`` lay out (those not in ``dimensions``)."""
+    return {
+        name_and_aggregator(entry)[0]
+        for name in _LAYOUT
+        for entry in _series(channels, name)
+        if name_and_aggregator(entry)[0] not in dimensions
+    }
+
+
 def _stacked(channels: Mapping[str, Any], axis: str, extra: Sequence[str]) -> dict[str, Any]:
     """``channels`` with the dimensions ``extra`` stacked along ``axis`` too."""
     result = {name: _series(channels, name) for name in _LAYOUT}
@@ -193,6 +203,35 @@ def _drawn_between(config: Mapping[str, Any]) -> bool:
 def _round(config: Mapping[str, Any]) -> bool:
     """Whether a chart's marks are discs (bubbles, a scatter's points)."""
     return config.get("geometry") == "circle"
+
+
+def _untraceable(
+    before: Mapping[str, Any], after: Mapping[str, Any], dimensions: Collection[str]
+) -> bool:
+    """Whether two charts have no marks in common the eye could follow from one to the other."""
+    channels_before = before.get("channels") or {}
+    channels_after = after.get("channels") or {}
+    if not set(_dims(channels_before, dimensions)) & set(_dims(channels_after, dimensions)):
+        return True
+    # Bars and an area (or a line): an area's marks are drawn between points, so half-way it
+    # is a strip of no width. Slices and bubbles: the engine blends a box into a disc
+    # through lumpy shapes.
+    if _drawn_between(before) != _drawn_between(after) or _round(before) != _round(after):
+        return True
+    # Parts of another kind in another measure (orders by channel, then revenue by
+    # product): only the wholes are shared, and their sizes change meaning too.
+    removed, added = _changed(channels_before, channels_after, dimensions)
+    return bool(removed and added) and _measures(channels_before, dimensions) != _measures(
+        channels_after, dimensions
+    )
+
+
+def _changed(
+    before: Mapping[str, Any], after: Mapping[str, Any], dimensions: Collection[str]
+) -> tuple[list[str], list[str]]:
+    """The dimensions the marks lose on the way from channels ``before`` to ``after``, and those they gain."""
+    old, new = _dims(before, dimensions), _dims(after, dimensions)
+    return [name for name in old if name not in new], [name for name in new if name not in old]
 
 
 def _legs(
@@ -221,21 +260,15 @@ def _legs(
     >>> bubbles = {"geometry": "circle", "channels": {"size": ["Revenue", "Region"], "color": ["Region"]}}
     >>> _legs(pie, bubbles, dims) is None
     True
+    >>> by_channel = {"channels": {"x": ["Orders", "Channel"], "y": ["Region"], "color": ["Channel"]}}
+    >>> _legs(by_channel, treemap, {"Region", "Product", "Channel"}) is None
+    True
     """
+    if _untraceable(before, after, dimensions):
+        return None
     channels_before = before.get("channels") or {}
     channels_after = after.get("channels") or {}
-    old, new = _dims(channels_before, dimensions), _dims(channels_after, dimensions)
-    # Bars and an area (or a line) have no marks in common the eye could follow either: an
-    # area's marks are drawn between points, so half-way it is a strip of no width. Nor
-    # have slices and bubbles: the engine blends a box into a disc through lumpy shapes.
-    if (
-        not set(old) & set(new)
-        or _drawn_between(before) != _drawn_between(after)
-        or _round(before) != _round(after)
-    ):
-        return None
-    removed = [name for name in old if name not in new]
-    added = [name for name in new if name not in old]
+    removed, added = _changed(channels_before, channels_after, dimensions)
     stack_before = _stacking(channels_before, dimensions)
     stack_after = _stacking(channels_after, dimensions)
 
@@ -284,9 +317,11 @@ def _legs(
     if before.get("coordSystem") == "polar" and after.get("coordSystem") != "polar":
         legs.append(("unbend", _strip({"coordSystem": "cartesian"})))
     layout = channels_after
+    merged: Sequence[str] = ()
     if removed:
         if stacks(channels_before, stack_before, removed):
             legs.append(("merge", state(before, channels_before, removed)))
+            merged = removed
         elif stack_after is not None:
             # The parts fly to their places in the new chart's stacks, then merge there.
             layout = _stacked(channels_after, stack_after, removed)
@@ -297,7 +332,10 @@ def _legs(
         # The new chart does not stack its parts (a bubble plot): they split where the old one does.
         if stack_before is None:
             return None
-        legs.append(("split", state(before, _stacked(channels_before, stack_before, added))))
+        # The parts merged on the way stay merged: the marks split by the new dimension only.
+        legs.append(
+            ("split", state(before, _stacked(channels_before, stack_before, added), merged))
+        )
     late = [] if split_early else added
     legs.append(("layout", state(after, layout, late)))
     if layout is not channels_after:
@@ -380,9 +418,9 @@ def stages(
     {'delay': 0.0, 'duration': 0.5}
     >>> stacked = {"channels": {"x": ["Region"], "y": ["Revenue", "Product"]}}
     >>> grouped = {"channels": {"x": ["Region", "Product"], "y": ["Revenue"]}}
-    >>> [stages(stacked, grouped, 1.0)[axis] for axis in ("y", "x")]
+    >>> [stages(stacked, grouped, 1.0)[axis] for axis in ("x", "y")]
     [{'delay': 0.0, 'duration': 0.5}, {'delay': 0.5, 'duration': 0.5}]
-    >>> [stages(grouped, stacked, 1.0)[axis] for axis in ("x", "y")]
+    >>> [stages(grouped, stacked, 1.0)[axis] for axis in ("y", "x")]
     [{'delay': 0.0, 'duration': 0.5}, {'delay': 0.5, 'duration': 0.5}]
     """
     options: dict[str, Any] = {"duration": seconds}
@@ -426,24 +464,27 @@ def stages(
         channels_before, channels_after, "x", "y"
     ):
         # A dimension moving between the axes (stacked columns grouped, or grouped stacked):
-        # the axis it leaves changes first, then the one it joins, so marks stay on the
-        # baseline — unstacked, then slid apart; slid together, then stacked — never
-        # floating in a staircase on two scales at once.
+        # the parts keep their heights on one scale while they step sideways, stacked as a
+        # waterfall that still adds up to its whole, then land on the baseline; grouped
+        # stacked, the other way round. Never a part lying over another at the same place:
+        # piled on one baseline, the tallest hides the rest, and the column reads as its size.
         first, then = (
-            ("y", "x") if _moved(channels_before, channels_after, "y", "x") else ("x", "y")
+            ("x", "y") if _moved(channels_before, channels_after, "y", "x") else ("y", "x")
         )
         options[first] = _stage(0.0, 0.5, seconds)
         options[then] = _stage(0.5, 0.5, seconds)
     elif _split_along(channels_before, channels_after, "x"):
-        # A drill-down: the marks not drilled into leave, the one drilled into drops to the
-        # heights of its parts, which then slide apart (never a staircase on two scales).
+        # A drill-down: the marks not drilled into leave, the one drilled into breaks into its
+        # parts, which step apart as a waterfall (each its own height, on the whole's scale),
+        # then land on the baseline as the value axis takes their scale.
         options["hide"] = _stage(0.0, 0.3, seconds)
-        options["y"] = _stage(0.25, 0.35, seconds)
-        options["x"] = _stage(0.6, 0.4, seconds)
+        options["x"] = _stage(0.25, 0.35, seconds)
+        options["y"] = _stage(0.6, 0.4, seconds)
     elif _split_along(channels_after, channels_before, "x"):
-        # Back up: the parts slide together, stack into their whole, then the others return.
-        options["x"] = _stage(0.0, 0.4, seconds)
-        options["y"] = _stage(0.4, 0.35, seconds)
+        # Back up: the parts rise into a waterfall, step together into their whole, then
+        # the others return.
+        options["y"] = _stage(0.0, 0.35, seconds)
+        options["x"] = _stage(0.35, 0.35, seconds)
         options["show"] = _stage(0.7, 0.3, seconds)
     if reshaped:
         options["geometry"] = _stage(0.25, 0.5, seconds)

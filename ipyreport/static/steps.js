@@ -2154,16 +2154,22 @@ const rescaled = (shown, shape, channel, axis) =>
   shape.moving && (measureIn(shown, shape.now, channel) !== measureIn(shown, shape.before, channel) || (axis && (shape.realigned || swapped(shape))));
 
 /**
- * Whether a series moves between the axes (stacked columns grouped, grouped ones stacked):
- * mid-move a mark's value neither stands on the axis nor tops its bar, and the value axis
- * rescales, so numbers on marks and axes show at rest only.
+ * Whether a series moves between the axes (stacked columns grouped, grouped ones stacked),
+ * or marks split along an axis into their parts or merge back (a drill-down, a roll-up):
+ * mid-move the parts step sideways as a waterfall on the whole's scale and then land, so a
+ * mark's value neither stands on the axis nor tops its bar, and the value axis rescales;
+ * numbers on marks and axes show at rest only.
  * @param {Shape} shape
  */
 function swapped({ now, before }) {
   /** @param {string} from @param {string} to */
   const leaves = (from, to) =>
     (before[from] ?? []).some((entry) => !(now[from] ?? []).includes(entry) && (now[to] ?? []).includes(entry) && !(before[to] ?? []).includes(entry));
-  return leaves("y", "x") || leaves("x", "y");
+  /** @param {string[]} whole @param {string[]} parts */
+  const splits = (whole, parts) => whole.length > 0 && parts.length > whole.length && whole.every((entry) => parts.includes(entry));
+  /** @param {string} axis */
+  const drilled = (axis) => splits(before[axis] ?? [], now[axis] ?? []) || splits(now[axis] ?? [], before[axis] ?? []);
+  return leaves("y", "x") || leaves("x", "y") || drilled("x") || drilled("y");
 }
 
 /**

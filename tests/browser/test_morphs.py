@@ -329,10 +329,12 @@ def test_on_a_phone_columns_drawn_as_bars_go_into_a_pie_and_out_of_it_staged(pho
     assert max(rested_into, rested_out) <= BUDGET_MS + SAMPLE_MS
 
 
-def test_on_a_phone_stacked_bars_unstack_before_they_slide_apart(phone, folder):
-    """Stacked columns grouped are staged so no mark floats: the parts drop to the baseline
-    first, then slide apart. A phone draws the columns as bars, so the stages turn with
-    them: every part reaches the left edge before it narrows into its own row."""
+def test_on_a_phone_stacked_bars_step_apart_before_they_land(phone, folder):
+    """Stacked columns grouped are staged so no part lies over another: the parts step
+    sideways into their own places, keeping their heights on one scale (a waterfall that
+    still adds up to its whole), then land. A phone draws the columns as bars, so the
+    stages turn with them; played the other way round, the parts would pile up at the left
+    edge, each country's largest product hiding the rest."""
     sales = samples.sales()
     story = Story(
         sales,
@@ -349,24 +351,22 @@ def test_on_a_phone_stacked_bars_unstack_before_they_slide_apart(phone, folder):
     seen = [[m for m in marks if m["opacity"] >= SEEN_OPACITY] for marks in frames]
     assert len(seen) >= 5, "the step drew too few frames to judge"
     baseline = min(m["left"] for m in seen[-1])
-    thickest = max(m["height"] for m in seen[0])
     # Bars, not columns: a part for each country's each product, from one left edge at rest.
     parts = set(zip(sales["Country"].to_pylist(), sales["Product"].to_pylist(), strict=True))
     assert len(seen[-1]) == len(parts)
     assert all(abs(m["left"] - baseline) <= 1 for m in seen[-1])
-    floating = [
-        number
-        for number, marks in enumerate(seen)
-        if any(m["left"] > baseline + 1 and m["height"] < thickest - 1 for m in marks)
-    ]
-    assert floating == []
+    assert [number for number, marks in enumerate(seen) if _piles(marks)] == []
+    stepping = [marks for marks in seen if any(m["left"] > baseline + 1 for m in marks)]
+    assert stepping, "no frame showed the parts on their way: nothing judged"
     assert rested <= BUDGET_MS + SAMPLE_MS
 
 
-def test_a_drill_down_drops_the_whole_to_its_parts_before_they_slide_apart(page, folder):
-    """Regions, then Europe's countries: the other regions leave, Europe's column drops to
-    its countries' heights, then they slide apart. No part floats off the baseline while it
-    moves sideways (the engine's own move drew a staircase of parts on two scales)."""
+def test_a_drill_down_steps_the_parts_apart_as_a_waterfall_then_lands_them(page, folder):
+    """Regions, then Europe's countries: the other regions leave, Europe's column breaks
+    into its countries, which step apart at their heights in the column (a waterfall that
+    adds up to Europe), then land as the axis takes their scale. No part ever lies over
+    another: dropped first onto one baseline, the three read as one column of Germany's
+    revenue standing over the name "Europe". No number is written until they land."""
     story = _sales(folder)
     _open(page, story, folder / "drill.html")
     page.story = "drill"
@@ -375,24 +375,18 @@ def test_a_drill_down_drops_the_whole_to_its_parts_before_they_slide_apart(page,
     assert len(seen) >= 5, "the step drew too few frames to judge"
     baseline = max(m["bottom"] for m in seen[-1])
     assert len(seen[-1]) == 3  # Germany, France, the United Kingdom
-    staircase = [
-        number
-        for number, marks in enumerate(seen)
-        if len({round(m["left"]) for m in marks if m["bottom"] < baseline - 1}) > 1
-    ]
-    assert staircase == []
+    assert [number for number, marks in enumerate(seen) if _piles(marks)] == []
+    floating = [n for n, marks in enumerate(seen) if any(m["bottom"] < baseline - 1 for m in marks)]
+    assert floating, "no frame showed the waterfall: nothing judged"
+    written = [t["text"] for n in floating for t in texts[n] if VALUE.match(t["text"])]
+    assert written == []
     assert rested <= BUDGET_MS + SAMPLE_MS
-    # While the parts lie on top of one another no value is written over them: "$88.9M"
-    # over a column that is all of Europe would say Europe made Germany's revenue.
-    piled = _values_over_piles(seen, texts)
-    assert any(_piles(marks) for marks in seen), "no frame piled the parts: nothing judged"
-    assert piled == []
 
 
 def test_a_drill_to_a_sibling_level_splits_the_part_it_keeps(page, folder):
     """Europe's countries, then Germany's products: the other countries leave, Germany's
-    column drops to its products' heights, then they slide apart, with no value written
-    while they pile up (the engine merged the countries into one "Europe" column first)."""
+    column breaks into its products, which step apart and land, none ever lying over
+    another (the engine merged the countries into one "Europe" column first)."""
     story = _sales(folder)
     _open(page, story, folder / "sibling.html")
     page.story = "sibling"
@@ -402,7 +396,7 @@ def test_a_drill_to_a_sibling_level_splits_the_part_it_keeps(page, folder):
     assert len(seen[-1]) == 4  # Germany's four products
     axis = {t["text"] for frame in texts for t in frame}
     assert "Europe" not in axis  # the countries never merge into their region
-    assert _values_over_piles(seen, texts) == []
+    assert [number for number, marks in enumerate(seen) if _piles(marks)] == []
     assert rested <= BUDGET_MS + SAMPLE_MS
 
 
@@ -455,16 +449,3 @@ def _piles(marks: list[dict]) -> list[tuple[float, float]]:
             if shared > PILED * min(area(a), area(b)) > 0:
                 spans.append((max(a[0], b[0]), min(a[2], b[2])))
     return spans
-
-
-def _values_over_piles(seen: list[list[dict]], texts: list[list[dict]]) -> list[str]:
-    """The values written over piled marks, frame by frame."""
-    found = []
-    for number, (marks, written) in enumerate(zip(seen, texts, strict=True)):
-        for left, right in _piles(marks):
-            found += [
-                f"frame {number}: {t['text']}"
-                for t in written
-                if VALUE.match(t["text"]) and left <= t["x"] <= right
-            ]
-    return found

@@ -124,9 +124,12 @@ RECORD_MARKS = """(() => {
       if (pending) {
         const paint = kind === "stroke" ? this.strokeStyle : this.fillStyle;
         const canvas = pending.event.renderingContext.canvas;
+        const { rect, relative } = pending.event.detail ?? {};
         window.drawnMarks.push({
           categories: pending.event.target.categories, paint: String(paint), alpha: this.globalAlpha,
           frame: frameOf.get(canvas), canvas: canvasOf(canvas),
+          // Where the engine lays the mark, as a share of the plot: [left, bottom, width, height].
+          rect: rect && relative ? [rect.pos.x, rect.pos.y, rect.size.x, rect.size.y] : null,
         });
         pending.tally.marks += 1;
         if (this.globalAlpha * opacity(paint) >= 0.05 && extent(pending.event.detail) > 0) pending.tally.seen += 1;
@@ -700,6 +703,78 @@ def colours_changing_meaning(played: Played) -> list[str]:
     return sorted(set(problems))
 
 
+# Of the smaller of two marks, how much another may cover before the two read as one.
+PILED = 0.25
+
+
+def _flat(config: dict[str, Any] | None) -> bool:
+    """Whether a chart's marks are rectangles on axes, each standing for its own value."""
+    return (
+        bool(config)
+        and (config.get("geometry") or "rectangle") == "rectangle"
+        and (config.get("coordSystem") or "cartesian") == "cartesian"
+    )
+
+
+def _box(rect: list[float]) -> tuple[float, float, float, float]:
+    left, bottom, width, height = rect
+    return (
+        min(left, left + width),
+        min(bottom, bottom + height),
+        max(left, left + width),
+        max(bottom, bottom + height),
+    )
+
+
+def _area(box: tuple[float, float, float, float]) -> float:
+    return max(0.0, box[2] - box[0]) * max(0.0, box[3] - box[1])
+
+
+def _siblings(one: dict[str, str] | None, other: dict[str, str] | None) -> bool:
+    """Whether two marks are parts of one whole: they share a category and differ in another
+    (a whole and its own part, one splitting into the other, are not; nor are marks of no
+    common whole, such as two continents' tiles passing on their way to columns)."""
+    a, b = (one or {}).items(), (other or {}).items()
+    return bool(a & b) and not (a <= b or b <= a)
+
+
+def parts_over_parts(played: Played) -> list[str]:
+    """Parts of one whole in a bar or column chart drawn over one another mid-move: piled on
+    one place, the tallest hides the rest and the pile reads as its size (Europe's three
+    countries dropped on one baseline read as one column of Germany's revenue, labelled
+    "Europe"). A timeline's moments are not read: bars overtaking one another pass by."""
+    entries = [entry for entry, _ in _steps(played.document)]
+    problems = []
+    for frames in played.frames:
+        before, after = entries[frames.index - 1], entries[frames.index]
+        if frames.timeline or not _flat((before or {}).get("config")):
+            continue
+        if not _flat((after or {}).get("config")):
+            continue
+        drawn: dict[tuple[int, int], list[dict[str, Any]]] = {}
+        for moment, marks in frames.marks.items():
+            for mark in marks:
+                if mark.get("rect") and _seen(mark["paint"], mark["alpha"]):
+                    drawn.setdefault((mark["canvas"], mark["frame"]), []).append(
+                        {**mark, "moment": moment}
+                    )
+        for marks in drawn.values():
+            for k, one in enumerate(marks):
+                for other in marks[k + 1 :]:
+                    if not _siblings(one["categories"], other["categories"]):
+                        continue
+                    a, b = _box(one["rect"]), _box(other["rect"])
+                    shared = _area(
+                        (max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3]))
+                    )
+                    if shared > PILED * min(_area(a), _area(b)) > 0:
+                        problems.append(
+                            f"step {frames.index + 1} by {one['moment']} ms: "
+                            f"{one['categories']} and {other['categories']} lie one over the other"
+                        )
+    return sorted(set(problems))
+
+
 # --- the stories ----------------------------------------------------------------------
 
 EXAMPLES = ["sales-overview", "orders-at-scale", "monthly-playback"]
@@ -849,6 +924,11 @@ def test_the_key_names_the_colours_the_marks_wear_in_every_frame(played, view, n
 @pytest.mark.parametrize(("view", "name"), _plays("meaning"))
 def test_a_colour_takes_a_new_meaning_only_once_the_old_has_left_the_screen(played, view, name):
     _none_but_known("meaning", name, colours_changing_meaning(played(name, view)))
+
+
+@pytest.mark.parametrize(("view", "name"), _plays("piled"))
+def test_no_bar_is_drawn_over_another_in_motion(played, view, name):
+    _none_but_known("piled", name, parts_over_parts(played(name, view)))
 
 
 @pytest.mark.parametrize(("view", "name"), _plays("blank"))
