@@ -69,6 +69,7 @@ from typing import TYPE_CHECKING, Any
 from ipyreport._colors import DEFAULT_PALETTE, color_dimension
 from ipyreport._errors import IpyreportError
 from ipyreport._filters import Filter
+from ipyreport._filters import mask as filter_mask
 from ipyreport._key import KEY, NARROW_SIZE, PHONE_CHART_PX, PHONE_PLOT_PX, rows_of
 from ipyreport._motion import BUDGET_SECONDS, GROUPS, animations, total_seconds
 from ipyreport._plan import ChartState, channel_series, name_and_aggregator
@@ -103,8 +104,8 @@ class Finding:
     kind : str
         What kind of warning: ``"flicker"``, ``"colors"``, ``"everything"``,
         ``"axis"``, ``"empty"``, ``"marks"``, ``"crossfilter"``, ``"labels"``,
-        ``"format"``, ``"typed"``, ``"slow"``, ``"untrue"``, ``"blank"`` or
-        ``"legend"``.
+        ``"format"``, ``"typed"``, ``"slow"``, ``"untrue"``, ``"blank"``,
+        ``"rate"`` or ``"legend"``.
     message : str
         What is wrong and what to do about it.
     chart : int, optional
@@ -175,6 +176,7 @@ def check(story: Story) -> list[Finding]:
             before = shown[index - 1] if index else None
             after = shown[index + 1] if index + 1 < len(shown) else None
             findings += _empty(current) + _marks(current) + _crowded_labels(current, story)
+            findings += _summed_rates(current, story)
             findings += _unformatted(current, story, told)
             findings += _crossfilter(current, plan.cross_filters.get(current.slide, ()))
             if before is not None:
@@ -831,6 +833,56 @@ def _unformatted(current: _Shown, story: Story, told: set[str]) -> list[Finding]
                 "format",
                 f"{name} reads as {example} with no unit; say what it counts: "
                 f"formats={{{name!r}: '$'}} (or '€', '%', 'units', ...)",
+            )
+        )
+    return found
+
+
+# A measure whose name says it is a rate, a share or an average of something (gapminder's
+# "gdpPercap", "unemployment_rate", "avg_price"): its values do not add up.
+_RATE_NAME = re.compile(
+    r"per[\s_-]?cap|(?<![a-z])(?:per|rate|ratio|percent|percentage|pct|share|avg|average|mean"
+    r"|median|expectancy|price|temperature|temp)(?![a-z])",
+    re.IGNORECASE,
+)
+
+
+def _rate_word(name: str) -> str | None:
+    """The word in a measure's name that says it is no amount ("Percap" in gdpPercap), or None."""
+    words = re.sub(r"(?<=[a-z])(?=[A-Z])", "_", name)  # gdpPercap -> gdp_Percap
+    found = _RATE_NAME.search(words)
+    return found.group(0) if found else None
+
+
+def _summed_rates(current: _Shown, story: Story) -> list[Finding]:
+    """Rates and averages added up by the default sum over several rows per mark."""
+    rows = current.rows
+    state = current.state
+    if rows is None or not rows["total"]:
+        return []
+    # Only a sum nobody wrote: "sum(gdpPercap)" is the author's choice.
+    defaults = {
+        entry
+        for entries in state.channels.values()
+        for entry in entries
+        if isinstance(entry, str) and measure_of(entry) == (entry, "sum")
+    }
+    kept = int(filter_mask(state.filter, state.data).sum())
+    if kept <= rows["total"]:
+        return []  # one row per mark: its sum is the row's own value
+    found = []
+    for name, aggregator in channel_series(state)[1]:
+        fmt = story.display.numbers.get(name)
+        word = _rate_word(name) or ("%" if fmt and fmt["suffix"] == "%" else None)
+        if aggregator != "sum" or name not in defaults or word is None:
+            continue
+        found.append(
+            _where(
+                current,
+                "rate",
+                f"{name} reads as a rate or an average ({word!r}), yet its {rows['total']:,} "
+                f"marks add up {kept:,} rows: such sums mean nothing; write 'mean({name})' "
+                f"(or 'min({name})', 'max({name})'), or 'sum({name})' if adding them up is meant",
             )
         )
     return found
