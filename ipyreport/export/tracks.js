@@ -765,7 +765,8 @@ const BARE_SIDE = "0.75em";
  * stand on categories along x, each name and value label within its column's width; any
  * other keeps the engine's right margin (3.75em, for half a value axis's last number, or a
  * line's last label) unless the step sets one (room for the names at its lines' ends), as a
- * step's state is its own.
+ * step's state is its own. A polar chart (a pie) keeps as much room on its right as on its
+ * left, so its circle stands in the middle.
  * @param {Context} context
  * @param {Track} on
  * @param {Step} entry
@@ -790,7 +791,14 @@ function withPlotSides({ shown }, on, entry, target) {
   const style = /** @type {{ plot?: Record<string, unknown> }} */ (target.style ?? {});
   if (!axes.x && !axes.y) return { ...target, style: merge(style, { plot: { paddingLeft: BARE_SIDE, paddingRight: BARE_SIDE } }) };
   const { categories, geometry, polar } = on.plane;
-  const columns = categories && geometry === "rectangle" && !polar;
+  if (polar) {
+    // A circle stands in the middle of its chart: as much room on its right as on its left
+    // (the engine keeps more on the left, for a y axis a pie does not draw).
+    const plot = /** @type {Record<string, unknown>} */ (style.plot ?? {});
+    const left = plot.paddingLeft ?? BARE_SIDE;
+    return { ...target, style: merge(style, { plot: { paddingLeft: left, paddingRight: plot.paddingRight ?? left } }) };
+  }
+  const columns = categories && geometry === "rectangle";
   return { ...target, style: merge({ plot: { paddingRight: columns ? BARE_SIDE : null } }, style) };
 }
 
