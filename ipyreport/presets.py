@@ -1176,7 +1176,8 @@ def timeline(
         ``"x"``, ``"y"``, ``"size"`` or a list of them: those measures on a
         log10 scale. Vizzu has no log axis, so the chart plots a series
         ``"<measure> (log scale)"`` of base-10 logarithms on an axis from the
-        decade below the smallest value to the decade above the largest; its
+        decade below the smallest value to the first of 1, 2 or 5 times a
+        power of ten at or above the largest, with a tick at every decade; its
         numbers read as the measure's own. The values must be positive and
         there must be one row per mark and moment.
     cumulative
@@ -1705,10 +1706,14 @@ def _timeline_ranges(
                 continue
             low, high = extent
             if role in logs:
+                # From the decade below the smallest value (a tick at every decade from
+                # there) to the round number above the largest (1, 2 or 5 times a power of
+                # ten), not the next decade: $113K on an axis to $1M left a quarter of it empty.
+                top = math.log10(_round_above(10.0**high))
                 result[_series_name(entry)] = {
                     "range": {
                         "min": math.floor(low),
-                        "max": max(math.ceil(high), math.floor(low) + 1),
+                        "max": max(round(top, 6), math.floor(low) + 1),
                     },
                     "step": 1,
                 }
@@ -1765,6 +1770,18 @@ def _nice(value: float) -> float:
     power = 10.0 ** math.floor(math.log10(value))
     return float(
         next(round(step * power, 12) for step in _NICE_STEPS if step * power >= value * (1 - 1e-12))
+    )
+
+
+def _round_above(value: float) -> float:
+    """The first of 1, 2 or 5 times a power of ten at or above a positive ``value``.
+
+    >>> _round_above(113_523.1), _round_above(1000.0), _round_above(0.03)
+    (200000.0, 1000.0, 0.05)
+    """
+    power = 10.0 ** math.floor(math.log10(value))
+    return float(
+        next(round(s * power, 12) for s in (1, 2, 5, 10) if s * power >= value * (1 - 1e-12))
     )
 
 
