@@ -91,6 +91,7 @@ export const DIMMED = 0.3; // opacity of marks a highlight (or a dashboard click
  *   drawnAtRest?: boolean,
  *   axes?: { x: boolean, y: boolean },
  *   plane?: Plane,
+ *   markAt?: steps.ChartRecord["markAt"],
  * }} Track
  */
 /**
@@ -235,12 +236,29 @@ function noteIn(element) {
 function followClicks(on) {
   listen(on.chart, "click", (event) => {
     if (event.target?.tagName === "logo") event.preventDefault();
-    else if (event.target?.tagName === "plot-marker") {
-      const marker = /** @type {Marker} */ (event.target);
+    else {
+      const marker = pointedMark(on, event);
+      if (!marker) return;
       const categories = /** @type {Record<string, string>} */ ({ ...marker.categories });
       on.hooks.onClick?.({ categories, values: /** @type {Record<string, number>} */ ({ ...marker.values }) });
     }
   });
+}
+
+/**
+ * The mark a pointer event is on: where the player draws it (a mark of grouped columns
+ * stands closer to its group's middle than the engine lays it), else as the engine finds
+ * it (a mark, or the mark of a value label).
+ * @param {Track} on
+ * @param {{ target: unknown, detail: { position: { x: number, y: number } } }} event
+ * @returns {Pick<Marker, "categories" | "values"> | null}
+ */
+function pointedMark(on, event) {
+  const target = /** @type {Marker | import("vizzu").Events.MarkerLabel | null} */ (event.target);
+  if (target?.tagName === "plot-marker-label") return target.parent;
+  const drawn = on.markAt?.(event.detail.position);
+  if (drawn !== undefined) return drawn && /** @type {Pick<Marker, "categories" | "values">} */ (/** @type {unknown} */ (drawn));
+  return target?.tagName === "plot-marker" ? target : null;
 }
 
 /**
@@ -280,8 +298,7 @@ function tooltip({ shown }, on) {
   tip.hidden = true;
   on.element.append(tip);
   listen(on.chart, "pointermove", (event) => {
-    const target = /** @type {Marker | import("vizzu").Events.MarkerLabel | null} */ (event.target);
-    const marker = target?.tagName === "plot-marker" ? target : target?.tagName === "plot-marker-label" ? target.parent : null;
+    const marker = pointedMark(on, event);
     tip.hidden = !marker;
     if (!marker) return;
     const lines = [

@@ -307,7 +307,8 @@ function runsAlong(chart, categories, geometry = configOf(chart)?.geometry) {
  * which marks end their series (`ends`), the marks of the frame being drawn whose
  * stretch of a line or area is not (`broken`: a gap before them) and the texts drawn
  * last (`drawnLabels`), and whether the chart moves through a staged morph's in-between
- * states (`staged`: no label rides on a mark while it travels), and its legs (`legs`: see legsOf).
+ * states (`staged`: no label rides on a mark while it travels), and its legs (`legs`: see legsOf);
+ * readableLabels sets there the mark drawn under a point (`markAt`: see markAt).
  * @typedef {{
  *   expect: (test: Reported | null, previous?: Previous | null) => void,
  *   missing?: Missing,
@@ -323,6 +324,7 @@ function runsAlong(chart, categories, geometry = configOf(chart)?.geometry) {
  *   gapMove?: (marker: Marker) => "leaving" | "arriving" | null,
  *   moment?: string | null,
  *   momentNote?: string | null,
+ *   markAt?: (point: { x: number, y: number }) => FrameMark | null | undefined,
  * }} ChartRecord
  */
 
@@ -1869,6 +1871,26 @@ function followFrameMarks(chart, shown, grouped) {
 }
 
 /**
+ * The mark drawn under `point` (in the canvas's pixels) in a frame of boxes (rectangles on
+ * axes), null where none is; undefined where the frame's marks have no box (slices, discs,
+ * lines), which the engine's own hit test finds.
+ * @param {FrameMarks} marks
+ * @param {{ x: number, y: number }} point
+ * @returns {FrameMark | null | undefined}
+ */
+function markAt(marks, { x, y }) {
+  let boxed = false;
+  for (const mark of marks.values()) {
+    if (!mark.box) continue;
+    boxed = true;
+    const [left, top, right, bottom] = mark.box;
+    const inside = x >= Math.min(left, right) && x <= Math.max(left, right) && y >= Math.min(top, bottom) && y <= Math.max(top, bottom);
+    if (inside && mark.seen) return mark;
+  }
+  return boxed ? null : undefined;
+}
+
+/**
  * A mark's rectangle in canvas pixels (the engine gives it relative to the plot).
  * @param {Chart} chart
  * @param {import("vizzu").Geom.Rect} rect
@@ -2883,6 +2905,9 @@ export function readableLabels(chart, shown, record, options = {}) {
   /** @type {Labels} */
   const labels = { chart, shown, record, shape, frame: followFrames(chart, record), marks: followFrameMarks(chart, shown, grouped), options };
   listen(chart, "plot-marker-label-draw", (event) => drawMarkerLabel(event, labels));
+  // A pointer finds a mark where it is drawn: grouped columns stand closer about their
+  // group's middle than the engine lays them, and its hit test would find the gap's.
+  record.markAt = (point) => markAt(labels.marks(), point);
   listen(chart, "plot-axis-label-draw", (event) => {
     const axis = event.target?.parent?.id ?? "x";
     drawScaleLabel(event, labels, axis, { axis: true, group: `axis-${axis}`, anchor: axis === "y" ? 1 : 0.5 });

@@ -4,6 +4,7 @@ one engine logo, charts tall enough on a phone."""
 
 import json
 import re
+import time
 
 import numpy as np
 import pytest
@@ -523,6 +524,44 @@ def test_columns_in_groups_stand_apart_with_their_labels(open_file, demo, size):
         middle = (group[0][along] + group[-1][along + 2]) / 2
         name = next(t for t in canvas["texts"] if t["text"] == region and t["box"][1] > 60)
         assert abs((name["box"][along] + name["box"][along + 2]) / 2 - middle) < 3, region
+    assert watch.errors == []
+
+
+_TIP = """() => { const t = document.querySelector('.ipyreport-chart .ipyreport-tip');
+  return t.hidden ? '' : t.textContent; }"""
+
+
+def _tip_at(page, x, y) -> str:
+    """The tooltip's words once the pointer rests at page point ``(x, y)`` ('' for none)."""
+    page.mouse.move(x, y)
+    deadline = time.monotonic() + 2
+    tip = page.evaluate(_TIP)
+    while not tip and time.monotonic() < deadline:
+        time.sleep(0.05)
+        tip = page.evaluate(_TIP)
+    return tip
+
+
+def test_a_pointer_finds_a_grouped_column_where_it_is_drawn(open_file, demo):  # noqa: F811
+    """Grouped columns stand closer about their group's middle than the engine lays them:
+    the pointer answers where a column is drawn. Just inside a group's outermost column it
+    names that column (the engine lays a gap there); just past it, in the gap between two
+    groups, it names nothing (the engine's hit test found the column's end there)."""
+    watch, page = play(open_file, demo / "sales-overview.html", (1280, 720))
+    page.add_init_script(RECORD_BOXES)
+    page.reload()
+    wait_ready(page)
+    go_to(page, 2, 2)
+    marks, _ = bars_and_labels(page)
+    marks.sort(key=lambda mark: mark[0])
+    origin = page.locator(".ipyreport-chart canvas").first.bounding_box()
+    last = marks[3]  # Americas' last column, the outermost of its group
+    low = (last[1] + last[3]) / 2 + origin["y"]
+    # Just past its drawn edge, in the gap between the groups, where the engine lays its end.
+    assert _tip_at(page, origin["x"] + last[2] + 8, low) == ""
+    # Just inside its drawn inner edge, where the engine lays the gap before it.
+    inner = _tip_at(page, origin["x"] + last[0] + 2, low)
+    assert set(inner.splitlines()[:2]) == {"Region: Americas", "Product: Accessories"}, inner
     assert watch.errors == []
 
 
