@@ -2732,6 +2732,19 @@ function titledMeasure(shown, shape, axis, text) {
  * @param {Labels} labels
  */
 function drawAxisTitle(event, { shown, shape, frame }) {
+  // An axis whose title changes cross-fades the two in one place, overprinted mid-move
+  // ("Share of revenue" through "Revenue"): the old one fades out over the first half of
+  // the fade, the new one in over the second, one title at a time.
+  const context = event.renderingContext;
+  // (The engine fades a title through its paint's opacity.)
+  const seen = context.globalAlpha * (channelsOf(String(context.fillStyle))?.[3] ?? 1);
+  if (seen < 1) {
+    if (seen < 0.5) {
+      event.preventDefault();
+      return;
+    }
+    context.globalAlpha *= ((seen - 0.5) * 2) / seen;
+  }
   const axis = event.target?.parent?.id ?? "x";
   const measure = titledMeasure(shown, shape, axis, event.detail.text ?? "");
   // An axis of shares (a 100% chart's) reads in percent, not in the measure's unit.

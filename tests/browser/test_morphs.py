@@ -400,6 +400,22 @@ def test_a_drill_to_a_sibling_level_splits_the_part_it_keeps(page, folder):
     assert rested <= BUDGET_MS + SAMPLE_MS
 
 
+def test_an_axis_whose_title_changes_shows_one_title_at_a_time(page, folder):
+    """Grouped columns into 100% columns: the value axis's title turns from "Revenue" into
+    "Share of revenue". The engine cross-fades the two in one place, and mid-move they were
+    printed through each other ("ShaRevenue..."); the old one now leaves before the new one
+    comes, so no frame writes both."""
+    story = _sales(folder)
+    _open(page, story, folder / "titles.html")
+    page.story = "titles"
+    _, texts, rested = _played(page, 8)  # "Products side by side" into "Product mix by region"
+    titles = [{t["text"] for t in frame} & {"Revenue", "Share of revenue"} for frame in texts]
+    assert {"Revenue"} in titles, "the old title was never seen: nothing judged"
+    assert {"Share of revenue"} in titles
+    assert [number for number, both in enumerate(titles) if len(both) == 2] == []
+    assert rested <= BUDGET_MS + SAMPLE_MS
+
+
 def test_a_pie_into_bubbles_dissolves_and_never_draws_a_lump(page, folder):
     """The engine blends a slice into a disc through strips and lumpy barrels; the player
     draws the bubbles at once under a fading picture of the pie, so every mark the engine
