@@ -92,6 +92,7 @@ export const DIMMED = 0.3; // opacity of marks a highlight (or a dashboard click
  *   axes?: { x: boolean, y: boolean },
  *   plane?: Plane,
  *   markAt?: steps.ChartRecord["markAt"],
+ *   momentHeld?: object,
  * }} Track
  */
 /**
@@ -964,6 +965,7 @@ async function apply(context, on, entry, options, paused) {
     // The new chart starts unfiltered: give it the filter the track is at.
     if (!("filter" in entry) && on.filter) entry = { ...entry, filter: on.filter };
   }
+  const said = { moment: on.moment ?? null, note: on.momentNote ?? null };
   const next = targetFor(context, on, entry);
   // Nothing to follow mark by mark: the chart before fades out over the new one, drawn at
   // once, each whole and true at every moment (the engine's own fade shrinks some marks to
@@ -976,6 +978,7 @@ async function apply(context, on, entry, options, paused) {
     options = 0;
   }
   const moving = !(options === 0 || (reducedMotion.matches && !paused));
+  const sayNext = holdMoment(on, said, moving);
   // A step played straight from the one before goes through its in-between states, if staged.
   const staged = moving && options === undefined ? keyframesOf(context, next) : null;
   on.staged = Boolean(staged);
@@ -994,6 +997,7 @@ async function apply(context, on, entry, options, paused) {
     if (control) paused({ control, seconds, grows: false });
   }
   await running;
+  sayNext?.();
   // A dissolve is over when the picture of the chart before is gone: until then the page
   // shows both charts, and nothing that waits for rest (a snapshot, the PDF) may take it.
   if (faded) await faded;
@@ -1003,6 +1007,31 @@ async function apply(context, on, entry, options, paused) {
   redraw(on.chart);
   on.drawnAtRest = true;
   placeNote(on);
+}
+
+/**
+ * From one moment of a timeline to the next, the moment said in the plot stays the one whose
+ * values the marks' labels show: the engine hands a mark the values of the state it leaves
+ * until the move completes ("Feb 2021" over January's "$3.4M" for most of a move). The
+ * track keeps saying the moment it leaves; the function returned says the one it reaches,
+ * unless a later step has begun meanwhile. Null where there is nothing to hold.
+ * @param {Track} on
+ * @param {{ moment: string | null, note: string | null }} said the moment the track said before this step
+ * @param {boolean} moving whether the step moves (a jump says its moment at once)
+ * @returns {(() => void) | null}
+ */
+function holdMoment(on, said, moving) {
+  const coming = { moment: on.moment ?? null, note: on.momentNote ?? null };
+  const held = {};
+  on.momentHeld = held;
+  if (!moving || !said.moment || !coming.moment || said.moment === coming.moment) return null;
+  on.moment = said.moment;
+  on.momentNote = said.note;
+  return () => {
+    if (on.momentHeld !== held) return;
+    on.moment = coming.moment;
+    on.momentNote = coming.note;
+  };
 }
 
 /**

@@ -936,6 +936,27 @@ def test_every_frame_draws_a_plot_with_marks_one_can_see(played, view, name):
     _none_but_known("blank", name, blank_frames(played(name, view)))
 
 
+def test_a_timelines_moment_names_the_month_its_labels_show(played):
+    """Month to month, the engine hands each bar the values of the month it leaves until the
+    move completes: the moment said in the plot stays that month while the bars move ("Feb
+    2021" stood over January's "$3.4M" for most of a move) and names the next as they rest."""
+    result = played("monthly-playback")
+    entries = [entry for entry, _ in _steps(result.document)]
+    judged = 0
+    for frames in result.frames:
+        if not frames.timeline:
+            continue
+        leaving = entries[frames.index - 1]["config"]["title"]
+        coming = entries[frames.index]["config"]["title"]
+        seconds = entries[frames.index]["animation"]["duration"]
+        for moment in [ms for ms in MOMENTS if ms < 1000 * seconds]:
+            assert coming not in frames.texts[moment], (frames.index + 1, moment)
+            assert leaving in frames.texts[moment], (frames.index + 1, moment)
+        assert coming in frames.at_rest, frames.index + 1
+        judged += 1
+    assert judged >= 2
+
+
 def test_the_harness_reads_frames_between_and_at_rest(played):
     """The harness itself: every sampled step drew texts and marks at each moment it lasted."""
     story = played("sales-overview", DESKTOP.name)
