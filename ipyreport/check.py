@@ -867,25 +867,27 @@ def _summed_rates(current: _Shown, story: Story) -> list[Finding]:
         for entry in entries
         if isinstance(entry, str) and measure_of(entry) == (entry, "sum")
     }
-    kept = int(filter_mask(state.filter, state.data).sum())
-    if kept <= rows["total"]:
-        return []  # one row per mark: its sum is the row's own value
-    found = []
+    rates = []
     for name, aggregator in channel_series(state)[1]:
         fmt = story.display.numbers.get(name)
         word = _rate_word(name) or ("%" if fmt and fmt["suffix"] == "%" else None)
-        if aggregator != "sum" or name not in defaults or word is None:
-            continue
-        found.append(
-            _where(
-                current,
-                "rate",
-                f"{name} reads as a rate or an average ({word!r}), yet its {rows['total']:,} "
-                f"marks add up {kept:,} rows: such sums mean nothing; write 'mean({name})' "
-                f"(or 'min({name})', 'max({name})'), or 'sum({name})' if adding them up is meant",
-            )
+        if aggregator == "sum" and name in defaults and word is not None:
+            rates.append((name, word))
+    if not rates:
+        return []
+    kept = int(filter_mask(state.filter, state.data).sum())
+    if kept <= rows["total"]:
+        return []  # one row per mark: its sum is the row's own value
+    return [
+        _where(
+            current,
+            "rate",
+            f"{name} reads as a rate or an average ({word!r}), yet its {rows['total']:,} "
+            f"marks add up {kept:,} rows: such sums mean nothing; write 'mean({name})' "
+            f"(or 'min({name})', 'max({name})'), or 'sum({name})' if adding them up is meant",
         )
-    return found
+        for name, word in rates
+    ]
 
 
 def _marks(current: _Shown) -> list[Finding]:

@@ -1709,7 +1709,7 @@ def _timeline_ranges(
                 # From the decade below the smallest value (a tick at every decade from
                 # there) to the round number above the largest (1, 2 or 5 times a power of
                 # ten), not the next decade: $113K on an axis to $1M left a quarter of it empty.
-                top = math.log10(_round_above(10.0**high))
+                top = math.log10(_nice(10.0**high, _DECADE_STEPS))
                 result[_series_name(entry)] = {
                     "range": {
                         "min": math.floor(low),
@@ -1763,25 +1763,22 @@ def _timeline_extent(
 _NICE_STEPS = (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10)
 
 
-def _nice(value: float) -> float:
-    """A round number at least ``value``, close above it (see ``_NICE_STEPS``)."""
+# Round numbers a log axis ends at: 1, 2 or 5 times a power of ten.
+_DECADE_STEPS = (1, 2, 5, 10)
+
+
+def _nice(value: float, steps: Sequence[float] = _NICE_STEPS) -> float:
+    """A round number at least ``value``, close above it: the first of ``steps`` times a
+    power of ten.
+
+    >>> _nice(113_523.1, _DECADE_STEPS), _nice(1000.0, _DECADE_STEPS), _nice(0.03, _DECADE_STEPS)
+    (200000.0, 1000.0, 0.05)
+    """
     if value <= 0:
         return 0.0
     power = 10.0 ** math.floor(math.log10(value))
     return float(
-        next(round(step * power, 12) for step in _NICE_STEPS if step * power >= value * (1 - 1e-12))
-    )
-
-
-def _round_above(value: float) -> float:
-    """The first of 1, 2 or 5 times a power of ten at or above a positive ``value``.
-
-    >>> _round_above(113_523.1), _round_above(1000.0), _round_above(0.03)
-    (200000.0, 1000.0, 0.05)
-    """
-    power = 10.0 ** math.floor(math.log10(value))
-    return float(
-        next(round(s * power, 12) for s in (1, 2, 5, 10) if s * power >= value * (1 - 1e-12))
+        next(round(step * power, 12) for step in steps if step * power >= value * (1 - 1e-12))
     )
 
 
@@ -1792,7 +1789,7 @@ def _nice_span(low: float, high: float) -> tuple[float, float, float]:
         return low - 1, high + 1, 1.0
     rough = (high - low) / 8
     power = 10.0 ** math.floor(math.log10(rough))
-    step = next(s * power for s in (1, 2, 5, 10) if s * power >= rough)
+    step = next(s * power for s in _DECADE_STEPS if s * power >= rough)
     return (
         float(round(math.floor(low / step) * step, 12)),
         float(round(math.ceil(high / step) * step, 12)),

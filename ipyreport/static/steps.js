@@ -1883,9 +1883,8 @@ function markAt(marks, { x, y }) {
   for (const mark of marks.values()) {
     if (!mark.box) continue;
     boxed = true;
-    const [left, top, right, bottom] = mark.box;
-    const inside = x >= Math.min(left, right) && x <= Math.max(left, right) && y >= Math.min(top, bottom) && y <= Math.max(top, bottom);
-    if (inside && mark.seen) return mark;
+    const [left, top, right, bottom] = mark.box; // (canvasBox gives it left to right, top to bottom)
+    if (mark.seen && x >= left && x <= right && y >= top && y <= bottom) return mark;
   }
   return boxed ? null : undefined;
 }
