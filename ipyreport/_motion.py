@@ -380,10 +380,11 @@ def _via(
         length = round(seconds * weight / sum(weights), 3)
         animation: dict[str, Any] = {"duration": length}
         into = after.get("coordSystem") == "polar"
-        other = (before if into else after).get("channels") or {}
-        if name == "layout" and polar and _axes(other):
+        if name == "layout" and polar:
             # Into a pie's strip, marks slide along it to their places first, then take its
-            # height (bars queue up, then close ranks); out of one onto axes, the other way round.
+            # height (bars queue up, then close ranks; tiles leave their rows, then stretch);
+            # out of one, the other way round: each tile (or bar) takes its height in its own
+            # band of the strip, then slides to its place, never across another.
             first, then = ("x", "y") if into else ("y", "x")
             animation[first] = _stage(0.0, 0.5, length)
             animation[then] = _stage(0.5, 0.5, length)
@@ -436,7 +437,13 @@ def stages(
     if staged or polar:
         legs = _legs(before, after, dimensions) if dimensions else None
         if legs is not None and len(legs) == 1:
-            return options  # the same marks, laid out anew: they move straight there
+            # The same marks, laid out anew: they move straight there, or, between tiles
+            # and a row of bars, one axis at a time, so that none crosses another on the way.
+            order = _tiling(channels_before, channels_after, dimensions)
+            if order is not None:
+                options[order[0]] = _stage(0.0, 0.5, seconds)
+                options[order[1]] = _stage(0.5, 0.5, seconds)
+            return options
         if legs is not None:
             return {"duration": seconds, "via": _via(legs, before, after, seconds)}
     if staged:
@@ -489,6 +496,34 @@ def stages(
     if reshaped:
         options["geometry"] = _stage(0.25, 0.5, seconds)
     return options
+
+
+def _tiling(
+    before: Mapping[str, Any], after: Mapping[str, Any], dimensions: Collection[str]
+) -> tuple[str, str] | None:
+    """The order of the axes along which tiles (a treemap, no axes) move into a row of marks
+    laid side by side along one axis, or such a row into tiles; None for other changes.
+
+    Out of tiles, each first takes its own band along that axis (its bar's or column's),
+    where no other is, and then its place across it; into tiles, each first takes its place
+    across the axis, still in its own band, then moves along it. Moved straight, tiles
+    slide across one another on the way (a treemap's Europe over Asia Pacific's tile).
+
+    >>> tiles = {"size": ["pop", "continent"], "color": ["continent"]}
+    >>> columns = {"x": ["continent"], "y": ["pop"], "color": ["continent"]}
+    >>> _tiling(tiles, columns, {"continent"}), _tiling(columns, tiles, {"continent"})
+    (('x', 'y'), ('y', 'x'))
+    >>> _tiling(columns, {"x": ["pop"], "y": ["continent"]}, {"continent"}) is None
+    True
+    """
+    if _axes(before) == _axes(after):
+        return None
+    row = after if _axes(after) else before
+    along = [axis for axis in ("x", "y") if _dims(row, dimensions, (axis,))]
+    if len(along) != 1:
+        return None
+    across = "y" if along[0] == "x" else "x"
+    return (along[0], across) if row is after else (across, along[0])
 
 
 def _split_along(before: Mapping[str, Any], after: Mapping[str, Any], axis: str) -> bool:

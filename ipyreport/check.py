@@ -68,8 +68,8 @@ from typing import TYPE_CHECKING, Any
 
 from ipyreport._colors import DEFAULT_PALETTE, color_dimension
 from ipyreport._errors import IpyreportError
+from ipyreport._expressions import Eager, Pushed, Query, Rows
 from ipyreport._filters import Filter
-from ipyreport._filters import mask as filter_mask
 from ipyreport._key import KEY, NARROW_SIZE, PHONE_CHART_PX, PHONE_PLOT_PX, rows_of
 from ipyreport._motion import BUDGET_SECONDS, GROUPS, animations, total_seconds
 from ipyreport._plan import ChartState, channel_series, name_and_aggregator
@@ -875,19 +875,36 @@ def _summed_rates(current: _Shown, story: Story) -> list[Finding]:
             rates.append((name, word))
     if not rates:
         return []
-    kept = int(filter_mask(state.filter, state.data).sum())
-    if kept <= rows["total"]:
-        return []  # one row per mark: its sum is the row's own value
-    return [
-        _where(
-            current,
-            "rate",
-            f"{name} reads as a rate or an average ({word!r}), yet its {rows['total']:,} "
-            f"marks add up {kept:,} rows: such sums mean nothing; write 'mean({name})' "
-            f"(or 'min({name})', 'max({name})'), or 'sum({name})' if adding them up is meant",
+    findings = []
+    for name, word in rates:
+        kept = _rows_summed(current, story, name)
+        if kept <= rows["total"]:
+            continue  # one row per mark: its sum is the row's own value
+        findings.append(
+            _where(
+                current,
+                "rate",
+                f"{name} reads as a rate or an average ({word!r}), yet its {rows['total']:,} "
+                f"marks add up {kept:,} rows: such sums mean nothing; write 'mean({name})' "
+                f"(or 'min({name})', 'max({name})'), or 'sum({name})' if adding them up is meant",
+            )
         )
-        for name, word in rates
-    ]
+    return findings
+
+
+def _rows_summed(current: _Shown, story: Story, name: str) -> int:
+    """How many rows hold a value of measure ``name`` under the step's filter: in the
+    story's data, or where a lazy source lives (whose steps draw tables already summed
+    per mark, so their own rows would hide a sum over many)."""
+    lazy = story._lazy_text
+    original = lazy[1].get((current.slide, current.chart, current.step)) if lazy else None
+    if lazy is not None and original is not None:
+        rows: Rows = Pushed(lazy[0], lazy[0].schema())
+        where = original.filter
+    else:
+        rows, where = Eager(current.state.data), current.state.filter
+    ((_, count),) = rows.grouped(Query(None, name, "count", where))
+    return int(count or 0)
 
 
 def _marks(current: _Shown) -> list[Finding]:

@@ -579,8 +579,11 @@ function targetFor(context, on, entry) {
   next.target = withPlotSides(context, on, entry, next.target);
   // A staged move's in-between states lay out the chart it leaves, then its own: each is
   // turned as that chart is (a phone's columns drawn as bars queue up as bars into a pie).
-  if (turned && wasTurned && ("x" in next.options || "y" in next.options)) {
-    // Its stages too: what the story times on the upright chart's x is the turned one's y.
+  // (the chart the step leaves is the engine's state until it moves on)
+  const alike = turned === wasTurned || !drawsAxes(turned ? on.chart.config : next.target.config);
+  if ((turned || wasTurned) && alike && ("x" in next.options || "y" in next.options)) {
+    // Its stages too: what the story times on the upright chart's x is the turned one's y,
+    // when both charts are turned, or the other draws no axes (tiles into columns drawn as bars).
     const { x, y, ...rest } = /** @type {Record<string, unknown>} */ (next.options);
     next.options = /** @type {typeof next.options} */ ({ ...rest, ...(y === undefined ? {} : { x: y }), ...(x === undefined ? {} : { y: x }) });
   }
@@ -654,6 +657,15 @@ function seriesOn(channel) {
   if (!channel || !("set" in channel)) return null;
   const set = /** @type {unknown[]} */ ([channel.set ?? []].flat());
   return set.map((entry) => (typeof entry === "string" ? entry : /** @type {{ name: string }} */ (entry)?.name));
+}
+
+/**
+ * Whether a chart's `config` puts any series on an axis (a treemap's puts none).
+ * @param {unknown} config
+ */
+function drawsAxes(config) {
+  const channels = channelsOf(/** @type {Record<string, unknown>} */ (config));
+  return ["x", "y"].some((axis) => (seriesOn(channels[axis]) ?? []).length > 0);
 }
 
 /**

@@ -707,13 +707,10 @@ def colours_changing_meaning(played: Played) -> list[str]:
 PILED = 0.25
 
 
-def _flat(config: dict[str, Any] | None) -> bool:
-    """Whether a chart's marks are rectangles on axes, each standing for its own value."""
-    return (
-        bool(config)
-        and (config.get("geometry") or "rectangle") == "rectangle"
-        and (config.get("coordSystem") or "cartesian") == "cartesian"
-    )
+def _boxed(config: dict[str, Any] | None) -> bool:
+    """Whether a chart's marks are boxes, each standing for its own value: bars, columns,
+    tiles, or a pie's slices (boxes in the plot's own coordinates, bent round its centre)."""
+    return bool(config) and (config.get("geometry") or "rectangle") == "rectangle"
 
 
 def _box(rect: list[float]) -> tuple[float, float, float, float]:
@@ -730,27 +727,37 @@ def _area(box: tuple[float, float, float, float]) -> float:
     return max(0.0, box[2] - box[0]) * max(0.0, box[3] - box[1])
 
 
-def _siblings(one: dict[str, str] | None, other: dict[str, str] | None) -> bool:
-    """Whether two marks are parts of one whole: they share a category and differ in another
-    (a whole and its own part, one splitting into the other, are not; nor are marks of no
-    common whole, such as two continents' tiles passing on their way to columns)."""
+def _tiled(config: dict[str, Any] | None) -> bool:
+    """Whether a chart's marks are tiles: boxes on no axis (a treemap)."""
+    channels = (config or {}).get("channels") or {}
+    return not any((channels.get(axis) or {}).get("set") for axis in ("x", "y"))
+
+
+def _over(one: dict[str, str] | None, other: dict[str, str] | None, tiles: bool) -> bool:
+    """Whether two marks may not lie over one another: parts of one whole (they share a
+    category and differ in another), or, where tiles move, any two marks neither of which is
+    part of the other. (A whole and its own part, one splitting into the other, may; so may
+    bars of no common whole passing each other on their way to a new order.)"""
     a, b = (one or {}).items(), (other or {}).items()
-    return bool(a & b) and not (a <= b or b <= a)
+    return not (a <= b or b <= a) and (tiles or bool(a & b))
 
 
 def parts_over_parts(played: Played) -> list[str]:
-    """Parts of one whole in a bar or column chart drawn over one another mid-move: piled on
-    one place, the tallest hides the rest and the pile reads as its size (Europe's three
-    countries dropped on one baseline read as one column of Germany's revenue, labelled
-    "Europe"). A timeline's moments are not read: bars overtaking one another pass by."""
+    """Marks drawn over one another mid-move, in charts of boxes: piled on one place, the
+    tallest hides the rest and the pile reads as its size (Europe's three countries dropped
+    on one baseline read as one column of Germany's revenue, labelled "Europe"); a tile
+    sliding across another leaves the other as slivers either side (Asia Pacific's tile, a
+    quarter of the revenue, under Europe's on its way from a pie's strip into a treemap).
+    A timeline's moments are not read: bars overtaking one another pass by."""
     entries = [entry for entry, _ in _steps(played.document)]
     problems = []
     for frames in played.frames:
         before, after = entries[frames.index - 1], entries[frames.index]
-        if frames.timeline or not _flat((before or {}).get("config")):
+        if frames.timeline or not _boxed((before or {}).get("config")):
             continue
-        if not _flat((after or {}).get("config")):
+        if not _boxed((after or {}).get("config")):
             continue
+        tiles = _tiled((before or {}).get("config")) or _tiled((after or {}).get("config"))
         drawn: dict[tuple[int, int], list[dict[str, Any]]] = {}
         for moment, marks in frames.marks.items():
             for mark in marks:
@@ -761,7 +768,7 @@ def parts_over_parts(played: Played) -> list[str]:
         for marks in drawn.values():
             for k, one in enumerate(marks):
                 for other in marks[k + 1 :]:
-                    if not _siblings(one["categories"], other["categories"]):
+                    if not _over(one["categories"], other["categories"], tiles):
                         continue
                     a, b = _box(one["rect"]), _box(other["rect"])
                     shared = _area(
@@ -927,7 +934,7 @@ def test_a_colour_takes_a_new_meaning_only_once_the_old_has_left_the_screen(play
 
 
 @pytest.mark.parametrize(("view", "name"), _plays("piled"))
-def test_no_bar_is_drawn_over_another_in_motion(played, view, name):
+def test_no_mark_is_drawn_over_another_in_motion(played, view, name):
     _none_but_known("piled", name, parts_over_parts(played(name, view)))
 
 
