@@ -15,6 +15,41 @@ MARK = np.array([65, 113, 205])
 PLAIN = np.array([0x5B, 0x6B, 0x7F])
 
 
+# Of the smaller of two marks, how much another may cover before the two read as one (piled).
+PILED = 0.25
+
+# A box on the page or in a plot: left, top, right, bottom (top < bottom on a page; a plot's
+# own coordinates may run upward, which changes nothing below).
+Box = tuple[float, float, float, float]
+
+
+def box_of(left: float, top: float, width: float, height: float) -> Box:
+    """The box at ``left``, ``top`` of that size; a negative width or height reaches back."""
+    return (
+        min(left, left + width),
+        min(top, top + height),
+        max(left, left + width),
+        max(top, top + height),
+    )
+
+
+def overlap(one: Box, other: Box) -> tuple[float, float]:
+    """How far two boxes reach into each other across and down (negative: the gap between)."""
+    return min(one[2], other[2]) - max(one[0], other[0]), min(one[3], other[3]) - max(
+        one[1], other[1]
+    )
+
+
+def area(box: Box) -> float:
+    return max(0.0, box[2] - box[0]) * max(0.0, box[3] - box[1])
+
+
+def piled(one: Box, other: Box) -> bool:
+    """Whether two marks lie over one another by more than PILED of the smaller."""
+    across, down = overlap(one, other)
+    return max(0.0, across) * max(0.0, down) > PILED * min(area(one), area(other)) > 0
+
+
 # Every text drawn on a canvas since the page (re)set the list: what a frame
 # says, read without OCR. Add it with page.add_init_script before the story loads.
 RECORD_TEXTS = """(() => {

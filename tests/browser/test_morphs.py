@@ -17,7 +17,7 @@ import pytest
 from ipyreport import Slide, Story, encode, presets, samples, spec
 from tests.corpus import CASES, source
 
-from .pages import wait_ready
+from .pages import box_of, piled, wait_ready
 
 # Each frame a chart draws: its marks' outlines, as rectangles or not, and how visible.
 RECORD_OUTLINES = """(() => {
@@ -443,25 +443,15 @@ def test_a_pie_into_bubbles_dissolves_and_never_draws_a_lump(page, folder):
     assert rested <= BUDGET_MS + SAMPLE_MS
 
 
-# Of the smaller of two marks, how much the other may cover before they count as piled.
-PILED = 0.25
 VALUE = re.compile(r"^\$[\d.]+[KMB]?$")
 
 
 def _piles(marks: list[dict]) -> list[tuple[float, float]]:
     """The horizontal spans of marks lying over one another by more than PILED."""
-
-    def box(m):
-        return m["left"], m["bottom"] - m["height"], m["left"] + m["width"], m["bottom"]
-
-    def area(b):
-        return max(0.0, b[2] - b[0]) * max(0.0, b[3] - b[1])
-
-    spans = []
-    for i, p in enumerate(marks):
-        for q in marks[i + 1 :]:
-            a, b = box(p), box(q)
-            shared = area((max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])))
-            if shared > PILED * min(area(a), area(b)) > 0:
-                spans.append((max(a[0], b[0]), min(a[2], b[2])))
-    return spans
+    boxes = [box_of(m["left"], m["bottom"], m["width"], -m["height"]) for m in marks]
+    return [
+        (max(a[0], b[0]), min(a[2], b[2]))
+        for k, a in enumerate(boxes)
+        for b in boxes[k + 1 :]
+        if piled(a, b)
+    ]

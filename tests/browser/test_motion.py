@@ -31,7 +31,7 @@ from ipyreport import Slide, Story, encode, presets, samples, spec
 from tests.corpus import CASES, source
 
 from .goldens import GOLDENS, MEAN_TOLERANCE, updating
-from .pages import RECORD_TEXTS, wait_ready, watch
+from .pages import RECORD_TEXTS, box_of, piled, wait_ready, watch
 
 # The paint of each mark drawn: the engine sets ``renderingContext`` on each draw event
 # (an assignment a setter on Object.prototype hears) and fills the mark right after. Each
@@ -703,28 +703,10 @@ def colours_changing_meaning(played: Played) -> list[str]:
     return sorted(set(problems))
 
 
-# Of the smaller of two marks, how much another may cover before the two read as one.
-PILED = 0.25
-
-
 def _boxed(config: dict[str, Any] | None) -> bool:
     """Whether a chart's marks are boxes, each standing for its own value: bars, columns,
     tiles, or a pie's slices (boxes in the plot's own coordinates, bent round its centre)."""
     return bool(config) and (config.get("geometry") or "rectangle") == "rectangle"
-
-
-def _box(rect: list[float]) -> tuple[float, float, float, float]:
-    left, bottom, width, height = rect
-    return (
-        min(left, left + width),
-        min(bottom, bottom + height),
-        max(left, left + width),
-        max(bottom, bottom + height),
-    )
-
-
-def _area(box: tuple[float, float, float, float]) -> float:
-    return max(0.0, box[2] - box[0]) * max(0.0, box[3] - box[1])
 
 
 def _tiled(config: dict[str, Any] | None) -> bool:
@@ -770,11 +752,7 @@ def parts_over_parts(played: Played) -> list[str]:
                 for other in marks[k + 1 :]:
                     if not _over(one["categories"], other["categories"], tiles):
                         continue
-                    a, b = _box(one["rect"]), _box(other["rect"])
-                    shared = _area(
-                        (max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3]))
-                    )
-                    if shared > PILED * min(_area(a), _area(b)) > 0:
+                    if piled(box_of(*one["rect"]), box_of(*other["rect"])):
                         problems.append(
                             f"step {frames.index + 1} by {one['moment']} ms: "
                             f"{one['categories']} and {other['categories']} lie one over the other"

@@ -15,6 +15,7 @@ from .pages import (
     _picture,
     drawn_boxes,
     fonts_at_rest,
+    overlap,
     panel,
     wait_idle,
     wait_ready,
@@ -343,7 +344,7 @@ def marks_of(canvas) -> list[list[float]]:
 
 def _meets(p, q, slack=0.5) -> bool:
     """Whether two boxes [left, top, right, bottom] overlap by more than ``slack`` px each way."""
-    return min(p[2], q[2]) - max(p[0], q[0]) > slack and min(p[3], q[3]) - max(p[1], q[1]) > slack
+    return min(overlap(p, q)) > slack
 
 
 def _within(inner, outer, slack=0.5) -> bool:
