@@ -306,7 +306,7 @@ function runsAlong(chart, categories, geometry = configOf(chart)?.geometry) {
  * state coming (`expect`), whether a mark's value is missing (`missing`),
  * which marks end their series (`ends`), the marks of the frame being drawn whose
  * stretch of a line or area is not (`broken`: a gap before them) and the texts drawn
- * last (`drawnLabels`), and whether the chart moves through a staged morph's in-between
+ * last (`drawnLabels`; the marks' labels of the last frame at rest: `restLabels`), and whether the chart moves through a staged morph's in-between
  * states (`staged`: no label rides on a mark while it travels), and its legs (`legs`: see legsOf);
  * readableLabels sets there the mark drawn under a point (`markAt`: see markAt).
  * @typedef {{
@@ -315,6 +315,7 @@ function runsAlong(chart, categories, geometry = configOf(chart)?.geometry) {
  *   broken?: Set<string>,
  *   ends?: Ends | null,
  *   drawnLabels: DrawnLabel[],
+ *   restLabels?: Set<string>,
  *   key?: Key | null,
  *   keyBefore?: Key | null,
  *   keySize?: number,
@@ -2138,10 +2139,13 @@ function followFrames(chart, record) {
     frame = new Map();
   });
   record.drawnLabels = [];
+  const shape = followShape(chart);
   listen(chart, "draw-complete", () => {
     record.drawnLabels = [...frame.entries()].flatMap(([group, drawn]) =>
       drawn.map(({ corners, text }) => ({ group, corners, box: boxAround(corners), text })),
     );
+    // The marks' labels the chart shows at rest, which those it takes away fade out from.
+    if (!shape.moving) record.restLabels = new Set((frame.get("marker") ?? []).map(({ text }) => text));
   });
   return () => frame;
 }
@@ -2469,12 +2473,31 @@ function drawMarkerLabel(event, labels) {
   const values = known && set.length ? measures.filter((m) => !missing(m)).map(valueText).filter(Boolean).join(" ") : "";
   const names = known && set.length ? namesOf(labels, known, dims) : "";
   const text = known && set.length ? [names, values].filter(Boolean).join(" ") : event.detail.text;
+  if (unseenLeaving(labels, [names, values], text)) {
+    event.preventDefault();
+    return;
+  }
   const mark = marker ? labels.marks().get(marker.index) : undefined;
   if (marker && nested(shown, shape) && overflows(event, mark, text)) {
     drawTileLabel(event, labels, mark, [names, values]);
     return;
   }
   placeMarkerLabel(event, labels, text, options);
+}
+
+/**
+ * Whether a mark's label `text` is one the chart's move takes away (the step before labelled
+ * its marks, this one does not) that was not shown at rest (its crowded neighbours left it
+ * out): labels fade out as they stood, and this one is not written on the way out.
+ * @param {Labels} labels
+ * @param {[names: string, values: string]} lines a tile's label may have stood on two lines
+ * @param {string} text
+ */
+function unseenLeaving({ shape, record }, lines, text) {
+  const leaving = shape.moving && (shape.before.label ?? []).length > 0 && (shape.now.label ?? []).length === 0;
+  const rested = record.restLabels;
+  const seen = (/** @type {string} */ part) => !part || (rested?.has(part) ?? true);
+  return leaving && !seen(text) && !lines.every(seen);
 }
 
 /**
@@ -2731,19 +2754,8 @@ function titledMeasure(shown, shape, axis, text) {
  * @param {Labels} labels
  */
 function drawAxisTitle(event, { shown, shape, frame }) {
-  // An axis whose title changes cross-fades the two in one place, overprinted mid-move
-  // ("Share of revenue" through "Revenue"): the old one fades out over the first half of
-  // the fade, the new one in over the second, one title at a time.
-  const context = event.renderingContext;
-  // (The engine fades a title through its paint's opacity.)
-  const seen = context.globalAlpha * (channelsOf(String(context.fillStyle))?.[3] ?? 1);
-  if (seen < 1) {
-    if (seen < 0.5) {
-      event.preventDefault();
-      return;
-    }
-    context.globalAlpha *= ((seen - 0.5) * 2) / seen;
-  }
+  // An axis whose title changes ("Revenue", then "Share of revenue") shows one at a time.
+  if (!inTurn(event)) return;
   const axis = event.target?.parent?.id ?? "x";
   const measure = titledMeasure(shown, shape, axis, event.detail.text ?? "");
   // An axis of shares (a 100% chart's) reads in percent, not in the measure's unit.
@@ -2869,8 +2881,29 @@ function drawLevelName(event, { shown, shape, marks, frame }, group) {
 }
 
 /**
+ * Whether a text the engine cross-fades with another in its place (an axis's old title and
+ * its new; an axis's ticks as its range changes, "150" fading as "160" comes) is drawn now:
+ * the one going fades out over the first half of the fade, the one coming in over the
+ * second, so the two are never printed through each other. The event is prevented for the
+ * one not drawn. (The engine fades these through their paint's opacity.)
+ * @param {TickDraw | ChartEvents["plot-axis-title-draw"]} event
+ */
+function inTurn(event) {
+  const context = event.renderingContext;
+  const seen = context.globalAlpha * (channelsOf(String(context.fillStyle))?.[3] ?? 1);
+  if (seen >= 1) return true;
+  if (seen < 0.5) {
+    event.preventDefault();
+    return false;
+  }
+  context.globalAlpha *= ((seen - 0.5) * 2) / seen;
+  return true;
+}
+
+/**
  * An axis tick's or legend's label: categories as the story writes them, a number in its
- * measure's format; a number whose scale changes fades out while the chart moves.
+ * measure's format; a number whose scale changes fades out while the chart moves; ticks of
+ * two ranges take turns (see inTurn).
  * @param {TickDraw} event
  * @param {Labels} labels
  * @param {string | undefined} channel
@@ -2883,6 +2916,7 @@ function drawScaleLabel(event, labels, channel, { axis, group, anchor }) {
     event.preventDefault();
     return;
   }
+  if (!inTurn(event)) return;
   const month = axis && categories ? monthOf(shown, categories) : null;
   if (month) {
     drawTick(event);

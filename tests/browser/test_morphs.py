@@ -10,6 +10,7 @@ a bent strip fills much less of it — and how opaque it is drawn.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -413,6 +414,88 @@ def test_an_axis_whose_title_changes_shows_one_title_at_a_time(page, folder):
     assert {"Revenue"} in titles, "the old title was never seen: nothing judged"
     assert {"Share of revenue"} in titles
     assert [number for number, both in enumerate(titles) if len(both) == 2] == []
+    assert rested <= BUDGET_MS + SAMPLE_MS
+
+
+# A number on an axis as a story writes Revenue or Profit ("$1.5M", "-$200K", "$0").
+AXIS_NUMBER = re.compile(r"^(-?)\$([\d.]+)([KM]?)$")
+
+
+def _amount(text: str) -> float | None:
+    found = AXIS_NUMBER.match(text)
+    if not found:
+        return None
+    sign, digits, scale = found.groups()
+    return (-1 if sign else 1) * float(digits) * {"": 1, "K": 1e3, "M": 1e6}[scale]
+
+
+def test_an_axis_whose_range_changes_shows_one_set_of_ticks_at_a_time(page, folder):
+    """A scatter zooms into a range of profit: the engine cross-fades the axis's old ticks
+    and its new ones in one place, and mid-move both sets were written at once ("$400K"
+    beside "$500K" beside "$300K"). The old set now leaves before the new one comes: every
+    frame's value-axis numbers are one evenly spaced set."""
+    sales = samples.sales()
+    story = Story(
+        sales,
+        formats={"Revenue": "$", "Profit": "$"},
+        slides=[
+            Slide(
+                *presets.zoom_range(
+                    sales,
+                    kind="scatter",
+                    x="Revenue",
+                    y="Profit",
+                    by="Country",
+                    low=0,
+                    high=3e6,
+                )
+            )
+        ],
+    )
+    _open(page, story, folder / "ticks.html")
+    page.story = "ticks"
+    _, texts, rested = _played(page, 2)
+    plot_left = 80  # the value axis's numbers stand left of the plot
+    sets = []
+    for frame in texts:
+        values = sorted(
+            {v for t in frame if t["x"] < plot_left and (v := _amount(t["text"])) is not None}
+        )
+        if len(values) >= 3:
+            sets.append(values)
+    assert len(sets) >= 5, "too few frames wrote the axis: nothing judged"
+    uneven = [
+        values
+        for values in sets
+        if len({round(b - a, 6) for a, b in itertools.pairwise(values)}) > 1
+    ]
+    assert uneven == []
+    assert sets[0] != sets[-1], "the axis never changed its range: nothing judged"
+    assert rested <= BUDGET_MS + SAMPLE_MS
+
+
+def test_labels_a_step_takes_away_fade_out_as_they_stood_at_rest(page, folder):
+    """120 months of job changes, each column labelled (the crowded ones left out at rest),
+    then a line of construction jobs with no labels. On the way the labels fade out as
+    they stood: mid-move the engine offered them afresh and the player chose others
+    ("282" over January 2006 where "312" stood over February)."""
+    cases = [c for c in CASES if c.dataset == "us_employment" and c.preset in ("column", "morph")]
+    data = source("us_employment", "eager", folder)
+    story = Story(data, slides=[slide for case in cases for slide in case.build(data)])
+    _open(page, story, folder / "labels.html")
+    page.story = "labels"
+    # The columns at rest, drawn once more.
+    page.evaluate("() => { window.textFrames = []; window.dispatchEvent(new Event('resize')); }")
+    page.clock.run_for(SAMPLE_MS)
+    before = page.evaluate("() => window.textFrames")
+    _, texts, rested = _played(page, 2)
+    numbers = re.compile(r"^-?\d[\d,]*$")
+    at_rest = {t["text"] for t in before[-1] if numbers.match(t["text"])}
+    assert len(at_rest) > 20, "the columns were not labelled at rest: nothing judged"
+    leaving = [{t["text"] for t in frame if numbers.match(t["text"])} for frame in texts]
+    assert any(len(shown & at_rest) > 20 for shown in leaving), "no label faded out"
+    # (the axis's numbers of the new measure, "2.5K", come only at rest)
+    assert [sorted(shown - at_rest)[:5] for shown in leaving if shown - at_rest] == []
     assert rested <= BUDGET_MS + SAMPLE_MS
 
 

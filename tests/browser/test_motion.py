@@ -833,7 +833,7 @@ def played(pages, folder):
         else:
             story = _corpus_story(name, folder)
         started = time.monotonic()
-        photographed = SHEETS.get(name, ()) if view == DESKTOP.name else ()
+        photographed = SHEETS.get(name, ()) if view in SHEET_VIEWS else ()
         result = play(page, name, story, folder, view=VIEWS[view], photographed=photographed)
         assert result.frames, (name, view)
         result.seconds = time.monotonic() - started  # type: ignore[attr-defined]
@@ -1074,6 +1074,8 @@ def test_the_harness_sees_a_frame_with_nothing_to_see(pages, folder):
 # products, 100% columns into a pie, the pie into a treemap. Each sheet shows the chart at
 # 250, 500 and 750 ms and at rest, side by side.
 SHEETS = {"sales-overview": (6, 9, 10)}
+# On a laptop, light, and on a phone, dark (its columns drawn as bars, its pie in the middle).
+SHEET_VIEWS = (DESKTOP.name, "phone-dark")
 SHEET_WIDTH = 320  # each frame's width in a sheet
 
 
@@ -1087,12 +1089,14 @@ def contact_sheet(photos: list[bytes]) -> Image.Image:
     return sheet
 
 
+@pytest.mark.parametrize("view", SHEET_VIEWS)
 @pytest.mark.parametrize(("name", "step"), [(n, k) for n, steps in SHEETS.items() for k in steps])
-def test_transitions_look_as_reviewed_in_between(played, name, step):
-    frames = next(f for f in played(name, DESKTOP.name).frames if f.index + 1 == step)
+def test_transitions_look_as_reviewed_in_between(played, name, step, view):
+    frames = next(f for f in played(name, view).frames if f.index + 1 == step)
     assert len(frames.photos) == len(MOMENTS) + 1
     sheet = contact_sheet(frames.photos)
-    path = GOLDENS / "motion" / f"{name}-{step:02d}.png"
+    suffix = "" if view == DESKTOP.name else f"-{view}"
+    path = GOLDENS / "motion" / f"{name}-{step:02d}{suffix}.png"
     if updating():
         path.parent.mkdir(parents=True, exist_ok=True)
         sheet.quantize(64, dither=Image.Dither.NONE).save(path, optimize=True)

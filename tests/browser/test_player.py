@@ -184,6 +184,45 @@ def test_back_home_and_end_jump_cleanly(open_file, sales_file):
     assert watch.errors == []
 
 
+QUIET = """() => { const seen = (s) => { const e = document.querySelector(s);
+  const style = getComputedStyle(e); const box = e.getBoundingClientRect();
+  return style.visibility !== 'hidden' && style.display !== 'none' && box.width > 0 ? Number(style.opacity) : 0; };
+  return Object.fromEntries(['.ipyreport-prev', '.ipyreport-next', '.ipyreport-play', '.ipyreport-table-toggle',
+    '.ipyreport-presenter-toggle', '.ipyreport-info-toggle', '.ipyreport-footer'].map((s) => [s.slice(11), seen(s)])); }"""
+
+
+def test_the_audience_sees_only_the_controls_a_step_needs_and_no_build_metadata(
+    open_file, sales_file
+):
+    """On the first step there is no Back to press, on the last no Next; the presenter's
+    tools (table, presenter view, info) stand quieter than the arrows; the line that says
+    when and by what the page was made is in the info panel, not on a slide."""
+    path, _ = sales_file
+    watch, page = open_story(open_file, path)
+    first = page.evaluate(QUIET)
+    assert first["prev"] == 0
+    assert first["next"] == 1
+    assert first["footer"] == 0
+    tools = ("table-toggle", "presenter-toggle", "info-toggle")
+    assert all(0 < first[tool] < first["next"] for tool in tools), first
+    assert "Made with ipyreport" not in page.locator("#ipyreport").evaluate(
+        "(player) => player.innerText"
+    )
+    page.keyboard.press("ArrowRight")
+    wait_idle(page)
+    assert page.evaluate(QUIET)["prev"] == 1
+    page.keyboard.press("End")
+    wait_idle(page)
+    last = page.evaluate(QUIET)
+    assert last["prev"] == 1
+    assert last["next"] == 0
+    page.keyboard.press("i")
+    footer = page.locator(".ipyreport-footer")
+    assert footer.is_visible()
+    assert footer.inner_text().startswith("Made with ipyreport")
+    assert watch.errors == []
+
+
 def test_fast_key_presses_never_leave_the_player_stuck(open_file, sales_file):
     path, _ = sales_file
     watch, page = open_story(open_file, path)

@@ -110,9 +110,10 @@ def step_picture(browser, tmp_path, slide, step, made=story):
     return np.asarray(picture).astype(int)
 
 
-def recorded_texts(page, count):
+def recorded_texts(page, count, marks=None):
     """The texts of each frame the recorder reads of the next step, in ``count`` + 1 frames
-    (``captureStart`` and ``captureNext``, as ``save_video`` calls them)."""
+    (``captureStart`` and ``captureNext``, as ``save_video`` calls them); ``marks``, a list,
+    gets how many marks each frame drew that one can see (the player's own record)."""
     started = page.evaluate(
         "(count) => document.getElementById('ipyreport').ipyreport.captureStart(count)", count
     )
@@ -123,6 +124,12 @@ def recorded_texts(page, count):
         if not page.evaluate("() => document.getElementById('ipyreport').ipyreport.captureNext(1)"):
             return frames
         frames.append(page.evaluate("() => window.drawnTexts"))
+        if marks is not None:
+            marks.append(page.evaluate(SEEN_MARKS))
+
+
+SEEN_MARKS = """() => document.getElementById('ipyreport').ipyreport.marks()
+  .reduce((n, chart) => n + chart.filter((mark) => mark.seen).length, 0)"""
 
 
 def close(frame, picture):
@@ -290,16 +297,21 @@ def test_a_month_with_no_report_is_recorded_as_a_break_in_the_line_not_a_dip_to_
         "2022-05-01": (False, True),  # the line breaks before it (undrawn: its stretch)
         "2022-06-01": (True, False),
     }
-    to_line = recorded_texts(page, 4)
+    seen: list[int] = []
+    to_line = recorded_texts(page, 4, seen)
     assert line_marks(page, 0) == broken
     assert set(to_line[-1]) == set(drawn_at_rest(page))
-    to_board = recorded_texts(page, 4)
+    to_board = recorded_texts(page, 4, seen)
     assert line_marks(page, 1) == broken
     # (at rest the slide before's chart, under the dashboard, draws too)
     assert set(to_board[-1]) <= set(drawn_at_rest(page))
     frames = to_line + to_board
     assert len(frames) == 10
-    assert all(frames)  # no frame is blank, not even where the dashboard's charts grow in
+    # No frame is blank, not even where the dashboard's charts grow in: each draws marks
+    # (its texts, which fade in with the charts, are written from half-way on).
+    assert all(seen), seen
+    assert all(to_line)
+    assert all(to_board[2:])
     assert [texts for texts in frames if "$0" in texts] == []
 
 
