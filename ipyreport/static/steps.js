@@ -922,7 +922,18 @@ export function keyFor(dimension, data, placeholdersFrom, keep, shown) {
 export const KEY = {"size": 13, "line": 1.7, "swatch": 0.8, "gap": 0.45, "spacing": 1.3};
 export const KEY_TOP = 4;
 // </twins:key>
+// The type of a chart whose style names none (the engine's own).
 const KEY_FAMILY = "Roboto, sans-serif";
+
+/**
+ * The type family the chart's texts are drawn in (a theme's font), which the key and the
+ * moment the player draws share: one family on the page and in the chart.
+ * @param {Chart} chart
+ */
+function familyOf(chart) {
+  const family = /** @type {{ fontFamily?: unknown }} */ (chart.style ?? {}).fontFamily;
+  return typeof family === "string" && family.trim() ? family : KEY_FAMILY;
+}
 
 /**
  * Where each entry of a key goes in rows `width` wide: `x` from the left, `row` from the top.
@@ -2974,7 +2985,7 @@ export function readableLabels(chart, shown, record, options = {}) {
     if (!moment) return;
     context.save();
     context.setTransform(moment.transform);
-    drawMoment(context, labels, moment.area, { ink: options.ink ?? "#888", family: KEY_FAMILY });
+    drawMoment(context, labels, moment.area, { ink: options.ink ?? "#888", family: familyOf(chart) });
     context.restore();
     moment = null;
   };
@@ -2984,7 +2995,7 @@ export function readableLabels(chart, shown, record, options = {}) {
     const size = record.keySize ?? KEY.size;
     const area = canvasBox(chart, event.detail.rect, event.detail.relative);
     moment = area && record.moment ? { area, transform: event.renderingContext.getTransform() } : null;
-    drawKey(event, labels, box, { size, ink: options.soft ?? options.ink ?? "#888", family: KEY_FAMILY });
+    drawKey(event, labels, box, { size, ink: options.soft ?? options.ink ?? "#888", family: familyOf(chart) });
   });
   // A timeline's moment is said by its mark in the plot (drawMoment), not by the small title.
   listen(chart, "title-draw", (event) => {

@@ -278,3 +278,36 @@ def test_a_heat_maps_cells_say_their_values_where_they_fit_in_a_readable_ink(
     assert crossing == []
     assert len(cells_drawn) > 100  # the months' cells were drawn
     assert watch.errors == []
+
+
+def test_a_themes_font_is_the_one_family_of_the_page_and_every_chart_text(open_file, tmp_path):
+    """A brand's font sets the headline and every text the chart draws: axes, value labels
+    and the colour key the player draws itself (which kept the engine's Roboto)."""
+    from ipyreport.themes import Theme
+
+    brand = Story(
+        samples.sales(),
+        formats={"Revenue": "$"},
+        theme=Theme(font="Georgia, serif"),
+        slides=[
+            Slide(
+                presets.chart(kind="stacked_column", x="Region", y="Revenue", color="Product"),
+                title="Revenue by region and product",
+            )
+        ],
+    )
+    watch = open_file(brand.save_html(tmp_path / "brand.html"), reduced_motion="reduce")
+    page = watch.page
+    page.add_init_script(RECORD_TEXTS)
+    page.reload()
+    wait_ready(page)
+    headline = page.evaluate(
+        "() => getComputedStyle(document.querySelector('.ipyreport-title')).fontFamily"
+    )
+    assert headline.startswith("Georgia")
+    fonts_at_rest(page)
+    drawn = page.evaluate("() => window.drawnFonts")
+    key = [font for text, font in drawn if text in ("Laptops", "Phones", "Tablets")]
+    assert key, "the key was not drawn"
+    assert [(text, font) for text, font in drawn if "Georgia" not in font] == []
+    assert watch.errors == []
