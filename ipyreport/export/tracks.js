@@ -462,10 +462,10 @@ function pictureOf(on) {
 
 // The longest a chart dissolves into another: the two overlap no longer than the eye needs.
 const DISSOLVE_SECONDS = 0.6;
-// The chart before fades out over the dissolve's first 70%, the chart coming fades in over
-// its last 70%: one gives way to the other with each faint where both show, so their titles,
-// labels and marks never stand over one another at half strength.
-const DISSOLVE_OVERLAP = 0.7;
+// The chart before fades out over the dissolve's first 60%, the chart coming fades in over
+// its last 60%: one gives way to the other, both under a tenth of their strength where both
+// show, so their titles, keys and ticks are never read over one another.
+const DISSOLVE_OVERLAP = 0.6;
 
 /**
  * Lay `picture` (the chart as it stood) over the track and fade it out within `seconds`,

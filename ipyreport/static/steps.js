@@ -931,8 +931,9 @@ const KEY_FAMILY = "Roboto, sans-serif";
  * @param {Chart} chart
  */
 function familyOf(chart) {
-  const family = /** @type {{ fontFamily?: unknown }} */ (chart.style ?? {}).fontFamily;
-  return typeof family === "string" && family.trim() ? family : KEY_FAMILY;
+  // (the style as the engine resolves it: a family the story leaves unset reads "null" in its own)
+  const family = /** @type {{ fontFamily?: unknown }} */ (chart.getComputedStyle() ?? {}).fontFamily;
+  return typeof family === "string" && family.trim() && family !== "null" ? family : KEY_FAMILY;
 }
 
 /**
@@ -2464,9 +2465,11 @@ function drawMarkerLabel(event, labels) {
   }
   // A 100% chart's marks and a pie's read as shares of their column or circle: the whole
   // the engine hands over mid-move is neither state's, so shares show at rest only; so do
-  // values of marks moving between stacked and grouped.
+  // values of marks moving between stacked and grouped, and of marks whose labels change
+  // measure (miles per gallon on bars already sized by weight).
   const sharesBefore = sharesOn(shown, shape.before, shape.rested, shape.restedCartesian ?? true);
-  if (known && (sharedAxis(shown, shape) || sharesBefore || shape.realigned || swapped(shape)) && shape.moving && measures.length) {
+  const remeasured = changesMeasure(shown, shape);
+  if (known && (sharedAxis(shown, shape) || sharesBefore || shape.realigned || swapped(shape) || remeasured) && shape.moving && measures.length) {
     event.preventDefault();
     return;
   }
@@ -2494,6 +2497,18 @@ function drawMarkerLabel(event, labels) {
     return;
   }
   placeMarkerLabel(event, labels, text, options);
+}
+
+/**
+ * Whether the marks change the measure they are sized by (along an axis), or their labels
+ * the measure they write: mid-move no value label would match its mark.
+ * @param {Shown} shown
+ * @param {Shape} shape
+ */
+function changesMeasure(shown, { before, now }) {
+  const sized = (/** @type {Channels} */ set) => measureIn(shown, set, "y") ?? measureIn(shown, set, "x");
+  const [was, is] = [measureIn(shown, before, "label"), measureIn(shown, now, "label")];
+  return sized(before) !== sized(now) || Boolean(was && is && was !== is);
 }
 
 /**

@@ -476,12 +476,19 @@ def test_an_axis_whose_range_changes_shows_one_set_of_ticks_at_a_time(page, fold
 
 def test_labels_a_step_takes_away_fade_out_as_they_stood_at_rest(page, folder):
     """120 months of job changes, each column labelled (the crowded ones left out at rest),
-    then a line of construction jobs with no labels. On the way the labels fade out as
-    they stood: mid-move the engine offered them afresh and the player chose others
-    ("282" over January 2006 where "312" stood over February)."""
-    cases = [c for c in CASES if c.dataset == "us_employment" and c.preset in ("column", "morph")]
+    then the same changes as a line with no labels. On the way the labels fade out as they
+    stood: mid-move the engine offered them afresh and the player chose others ("282" over
+    January 2006 where "312" stood over February)."""
     data = source("us_employment", "eager", folder)
-    story = Story(data, slides=[slide for case in cases for slide in case.build(data)])
+    story = Story(
+        data,
+        slides=[
+            Slide(
+                presets.chart(kind="column", x="month", y="nonfarm_change"),
+                presets.chart(kind="line", x="month", y="nonfarm_change", label=False),
+            )
+        ],
+    )
     _open(page, story, folder / "labels.html")
     page.story = "labels"
     # The columns at rest, drawn once more.
@@ -494,8 +501,30 @@ def test_labels_a_step_takes_away_fade_out_as_they_stood_at_rest(page, folder):
     assert len(at_rest) > 20, "the columns were not labelled at rest: nothing judged"
     leaving = [{t["text"] for t in frame if numbers.match(t["text"])} for frame in texts]
     assert any(len(shown & at_rest) > 20 for shown in leaving), "no label faded out"
-    # (the axis's numbers of the new measure, "2.5K", come only at rest)
+    # (the axis's numbers, "400", stand at rest before and after)
     assert [sorted(shown - at_rest)[:5] for shown in leaving if shown - at_rest] == []
+    assert rested <= BUDGET_MS + SAMPLE_MS
+
+
+def test_labels_that_change_measure_wait_for_rest(page, folder):
+    """Each origin's mean miles per gallon, then its cars' total weight: mid-move the
+    engine kept writing the miles per gallon ("20.08") on bars already grown toward their
+    weights. Numbers of a measure the marks are leaving, or not yet sized by, are written at
+    rest only: no frame of the move writes a number not written at rest (the axis's measure
+    changes too)."""
+    cases = [c for c in CASES if c.dataset == "cars" and c.preset in ("column_mean", "morph")]
+    data = source("cars", "eager", folder)
+    story = Story(data, slides=[slide for case in cases for slide in case.build(data)])
+    _open(page, story, folder / "remeasured.html")
+    page.story = "remeasured"
+    _, texts, rested = _played(page, 2)
+    number = re.compile(r"^-?[\d.,]+[KM]?$")
+    written = [{t["text"] for t in frame if number.match(t["text"])} for frame in texts]
+    moving, rest = written[:-1], written[-1]
+    assert len(moving) >= 5, "too few frames to judge"
+    assert rest, "nothing written at rest"
+    # (the last frames may draw the resting axis a frame before its labels)
+    assert [sorted(shown - rest) for shown in moving if shown - rest] == []
     assert rested <= BUDGET_MS + SAMPLE_MS
 
 

@@ -5,6 +5,7 @@ controls, on a phone and on wide screens, light and dark."""
 import pytest
 
 from ipyreport import presets, samples
+from ipyreport.export.html import PAGE_FONT
 from ipyreport.story import Slide, Story
 
 from .pages import RECORD_TEXTS, fonts_at_rest, wait_ready
@@ -310,4 +311,16 @@ def test_a_themes_font_is_the_one_family_of_the_page_and_every_chart_text(open_f
     key = [font for text, font in drawn if text in ("Laptops", "Phones", "Tablets")]
     assert key, "the key was not drawn"
     assert [(text, font) for text, font in drawn if "Georgia" not in font] == []
+    assert watch.errors == []
+    # With no font of its own, the key is in the engine's (and the page's) family too.
+    plain = Story(samples.sales(), slides=brand.slides)
+    watch = open_file(plain.save_html(tmp_path / "plain.html"), reduced_motion="reduce")
+    page = watch.page
+    page.add_init_script(RECORD_TEXTS)
+    page.reload()
+    wait_ready(page)
+    fonts_at_rest(page)
+    drawn = page.evaluate("() => window.drawnFonts")
+    assert [font for text, font in drawn if text == "Laptops"], "the key was not drawn"
+    assert [(text, font) for text, font in drawn if not font.endswith(PAGE_FONT)] == []
     assert watch.errors == []
