@@ -2787,8 +2787,11 @@ function drawAxisTitle(event, { shown, shape, frame }) {
   // An axis of shares (a 100% chart's) reads in percent, not in the measure's unit.
   const unit = measure && shape.align !== "stretch" ? shown.unit(measure) : null;
   const text = event.detail.text;
-  if (!unit || !text || text.toLowerCase().includes(unit.toLowerCase())) return;
-  drawLabel(event, frame(), `title-${axis}`, `${text} (${unit})`, axis === "y" ? 0 : 0.5, null);
+  if (!text) return;
+  const named = !unit || text.toLowerCase().includes(unit.toLowerCase()) ? text : `${text} (${unit})`;
+  // Drawn here even as the engine words it: a long title the engine starts before the
+  // canvas ("an Miles_per_Gallon" at 1920 px) starts at its edge (see drawLabel).
+  drawLabel(event, frame(), `title-${axis}`, named, axis === "y" ? 0 : 0.5, null);
 }
 
 // A few names under a narrow chart's x axis (a phone's heatmap of four regions) read level,

@@ -718,3 +718,27 @@ def test_on_a_phone_a_few_names_under_the_x_axis_read_level_on_two_lines_if_need
     assert set(phone) == {"Africa", "Americas", "Asia", "Pacific", "Europe"}
     assert phone["Pacific"][1] >= phone["Asia"][3] - 1  # one line under the other
     assert set(desktop) == {"Africa", "Americas", "Asia Pacific", "Europe"}
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 720), PHONE])
+def test_a_long_axis_title_starts_within_the_canvas(open_file, tmp_path, size):
+    """Mean miles per gallon by origin: the engine started the value axis's title before
+    the canvas at 1920 px ("an Miles_per_Gallon"); it now starts at the canvas's edge."""
+    from ipyreport import Slide, Story, presets
+    from tests.corpus import source
+
+    data = source("cars", "eager", tmp_path)
+    story = Story(
+        data,
+        slides=[Slide(presets.chart(kind="column", x="Origin", y="mean(Miles_per_Gallon)"))],
+    )
+    watch, page = play(open_file, story.save_html(tmp_path / "title.html"), size)
+    titles = [
+        label
+        for drawn in page.evaluate("() => document.getElementById('ipyreport').ipyreport.labels()")
+        for label in drawn
+        if label["group"] == "title-y"
+    ]
+    assert [label["text"] for label in titles] == ["Mean Miles_per_Gallon"]
+    assert titles[0]["box"][0] >= -0.5, titles
+    assert watch.errors == []
