@@ -423,6 +423,9 @@ def stages(
     [{'delay': 0.0, 'duration': 0.5}, {'delay': 0.5, 'duration': 0.5}]
     >>> [stages(grouped, stacked, 1.0)[axis] for axis in ("y", "x")]
     [{'delay': 0.0, 'duration': 0.5}, {'delay': 0.5, 'duration': 0.5}]
+    >>> moment = {"channels": {"x": ["site"], "y": ["yield"]}}
+    >>> stages(moment, moment, 0.8)["y"]
+    {'delay': 0.0, 'duration': 0.8}
     """
     options: dict[str, Any] = {"duration": seconds}
     if before is None:
@@ -434,6 +437,15 @@ def stages(
     staged = _axes(channels_before) != _axes(channels_after) or (
         regrouped and (polar or remeasured or reshaped)
     )
+    if not (staged or polar or reshaped or regrouped) and channels_before == channels_after:
+        # The same marks on the same axes over other rows (a timeline's next moment, a
+        # filter): every mark moves, comes and goes over the whole step at once (the engine
+        # would hold them still for its first half), so a bar is half-way between its two
+        # values at half-way, where the player's labels turn from one to the other.
+        return {
+            **options,
+            **{group: _stage(0.0, 1.0, seconds) for group in ("x", "y", "show", "hide")},
+        }
     if staged or polar:
         legs = _legs(before, after, dimensions) if dimensions else None
         if legs is not None and len(legs) == 1:

@@ -76,7 +76,7 @@ from ipyreport._plan import ChartState, channel_series, name_and_aggregator
 from ipyreport._slides import Dashboard
 from ipyreport._templates import is_template, parse
 from ipyreport.data import Dimension
-from ipyreport.formats import measure_of
+from ipyreport.formats import measure_of, scale_factor
 
 if TYPE_CHECKING:
     from ipyreport._expressions import Rendered
@@ -927,7 +927,6 @@ _TYPED = re.compile(
     r"(?<![\w.\-/:])(?P<prefix>[$€£¥])?(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"\s?(?P<scale>K|M|bn|tn|%|k)?(?![\w.]*\d)(?![A-Za-z])(?![\-/:]\d)"
 )
-_SCALE = {"K": 1e3, "k": 1e3, "M": 1e6, "bn": 1e9, "tn": 1e12}
 
 
 def _typed_numbers(story: Story) -> list[Finding]:
@@ -1021,11 +1020,10 @@ def _typed_in(
         ):
             continue  # a small count or a year
         typed = match.group(0).strip()
-        wanted = value / 100 if scale == "%" else value * _SCALE.get(scale or "", 1.0)
+        factor = 0.01 if scale == "%" else scale_factor(scale or "")
+        wanted = value * factor
         decimals = len(digits.partition(".")[2])
-        tolerance = (
-            0.5 * 10 ** (-decimals) * (_SCALE.get(scale or "", 1.0) if scale != "%" else 0.01)
-        )
+        tolerance = 0.5 * 10 ** (-decimals) * factor
         source = _source_of(wanted, tolerance, rows, percent=scale == "%")
         if source:
             fix = f"write {{{source}}} so it follows the data"

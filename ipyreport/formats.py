@@ -44,6 +44,7 @@ __all__ = [
     "parse_format",
     "resolve",
     "resolve_number",
+    "scale_factor",
     "scale_of",
     "scale_start",
 ]
@@ -441,6 +442,41 @@ def _takes(magnitude: float, factor: float, fmt: NumberFormat) -> bool:
     return magnitude >= factor or (
         factor != fmt["scales"][0][0] and float(_fixed(magnitude / factor, fmt["decimals"])) >= 1
     )
+
+
+def scale_factor(symbol: str) -> float:
+    """What a scale symbol written after a number multiplies it by.
+
+    The symbols are the ones :func:`format_number` writes (``K``, ``M``, ``bn``, ``tn``),
+    and a lower-case ``k`` as people type it.
+
+    Parameters
+    ----------
+    symbol : str
+        The symbol, or ``""`` for none.
+
+    Returns
+    -------
+    float
+        The factor (``1.0`` for none).
+
+    Raises
+    ------
+    ValueError
+        If ``symbol`` is no scale's.
+
+    Examples
+    --------
+    >>> scale_factor("M"), scale_factor("k"), scale_factor("")
+    (1000000.0, 1000.0, 1.0)
+    """
+    if not symbol:
+        return 1.0
+    factor = _FACTORS.get("K" if symbol == "k" else symbol)
+    if factor is None:
+        msg = f"{symbol!r} is not a scale; use one of {', '.join(_FACTORS)} (or k), or none"
+        raise ValueError(msg)
+    return factor
 
 
 def scale_of(magnitude: float, fmt: NumberFormat) -> tuple[float, str]:

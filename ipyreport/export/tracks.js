@@ -70,7 +70,7 @@ export const DIMMED = 0.3; // opacity of marks a highlight (or a dashboard click
  *   marks: Mark[],
  *   drawnLabels: steps.DrawnLabel[],
  *   tones: Tone[],
- *   expect: (test: steps.Reported | null, previous?: steps.Previous | null) => void,
+ *   expect: (test: steps.Reported | null, previous?: steps.Previous | null, values?: steps.Valued | null) => void,
  *   missing: steps.Missing,
  *   broken?: Set<string>,
  *   ends: steps.Ends | null,
@@ -87,12 +87,12 @@ export const DIMMED = 0.3; // opacity of marks a highlight (or a dashboard click
  *   legs?: steps.Legs | null,
  *   moment?: string | null,
  *   momentNote?: string | null,
+ *   momentLeaving?: { moment: string | null, note: string | null } | null,
  *   turned?: boolean,
  *   drawnAtRest?: boolean,
  *   axes?: { x: boolean, y: boolean },
  *   plane?: Plane,
  *   markAt?: steps.ChartRecord["markAt"],
- *   momentHeld?: object,
  * }} Track
  */
 /**
@@ -531,7 +531,7 @@ function expectMarks({ story, datasets, raw }, on, entry, datasetId) {
   const data = datasets[datasetId];
   const from = story.placeholders?.[datasetId] ?? null;
   const keep = compiled(both(on.filter, on.extra), data, raw);
-  on.expect(steps.reported(data, from, keep), steps.previousIn(data));
+  on.expect(steps.reported(data, from, keep), steps.previousIn(data), steps.valuesIn(data, from, keep));
   on.ends = entry.ends ? steps.seriesEnds(data, from, keep) : null;
   const pointing = entry.highlight;
   on.pointing = pointing ? { test: steps.compileFilter(pointing.filter, data, raw), note: pointing.note } : null;
@@ -990,7 +990,7 @@ async function apply(context, on, entry, options, paused) {
     options = 0;
   }
   const moving = !(options === 0 || (reducedMotion.matches && !paused));
-  const sayNext = holdMoment(on, said, moving);
+  holdMoment(on, said, moving);
   // A step played straight from the one before goes through its in-between states, if staged.
   const staged = moving && options === undefined ? keyframesOf(context, next) : null;
   on.staged = Boolean(staged);
@@ -1009,7 +1009,6 @@ async function apply(context, on, entry, options, paused) {
     if (control) paused({ control, seconds, grows: false });
   }
   await running;
-  sayNext?.();
   // A dissolve is over when the picture of the chart before is gone: until then the page
   // shows both charts, and nothing that waits for rest (a snapshot, the PDF) may take it.
   if (faded) await faded;
@@ -1022,28 +1021,17 @@ async function apply(context, on, entry, options, paused) {
 }
 
 /**
- * From one moment of a timeline to the next, the moment said in the plot stays the one whose
- * values the marks' labels show: the engine hands a mark the values of the state it leaves
- * until the move completes ("Feb 2021" over January's "$3.4M" for most of a move). The
- * track keeps saying the moment it leaves; the function returned says the one it reaches,
- * unless a later step has begun meanwhile. Null where there is nothing to hold.
+ * From one moment of a timeline to the next, the moment said in the plot and the values its
+ * marks' labels show take turns (see steps.TURN): the moment left is said until half-way,
+ * the one coming after. The track keeps the moment it leaves for the move (the chart lets it
+ * go as the move completes); a jump says its moment at once.
  * @param {Track} on
  * @param {{ moment: string | null, note: string | null }} said the moment the track said before this step
- * @param {boolean} moving whether the step moves (a jump says its moment at once)
- * @returns {(() => void) | null}
+ * @param {boolean} moving whether the step moves
  */
 function holdMoment(on, said, moving) {
-  const coming = { moment: on.moment ?? null, note: on.momentNote ?? null };
-  const held = {};
-  on.momentHeld = held;
-  if (!moving || !said.moment || !coming.moment || said.moment === coming.moment) return null;
-  on.moment = said.moment;
-  on.momentNote = said.note;
-  return () => {
-    if (on.momentHeld !== held) return;
-    on.moment = coming.moment;
-    on.momentNote = coming.note;
-  };
+  const changes = moving && said.moment && on.moment && said.moment !== on.moment;
+  on.momentLeaving = changes ? said : null;
 }
 
 /**

@@ -50,26 +50,35 @@ export function listen(chart, name, handler) {
   on.call(chart, name, handler);
 }
 
-// The engine builds `chart.config` afresh from its own state on every read (milliseconds
-// for a chart of many marks), and a frame asks it of each mark it draws: a frame reads it
-// once, the first time it is asked, and the copy is let go as the frame's task ends.
-/** @type {WeakMap<Chart, Chart["config"]>} */
-const configs = new WeakMap();
+// The engine builds `chart.config` and its computed style afresh from its own state on every
+// read (milliseconds for a chart of many marks), and a frame asks them of each mark it draws:
+// a frame reads each once, the first time it is asked, and the copy is let go as the
+// frame's task ends.
+/**
+ * `read(chart)`, read once per chart and task.
+ * @template T
+ * @param {(chart: Chart) => T} read
+ * @returns {(chart: Chart) => T}
+ */
+function perTask(read) {
+  /** @type {WeakMap<Chart, { value: T }>} */
+  const kept = new WeakMap();
+  return (chart) => {
+    let copy = kept.get(chart);
+    if (!copy) {
+      copy = { value: read(chart) };
+      kept.set(chart, copy);
+      queueMicrotask(() => kept.delete(chart));
+    }
+    return copy.value;
+  };
+}
 
 /**
  * The chart's config as the engine holds it now, read once per task.
- * @param {Chart} chart
- * @returns {Chart["config"]}
+ * @type {(chart: Chart) => Chart["config"]}
  */
-export function configOf(chart) {
-  let config = configs.get(chart);
-  if (config === undefined) {
-    config = chart.config;
-    configs.set(chart, config);
-    queueMicrotask(() => configs.delete(chart));
-  }
-  return config;
-}
+export const configOf = perTask((chart) => chart.config);
 
 // Vizzu reads a null measure as 0, which breaks counts, means and minima;
 // NaN is what it treats as missing. Rows from `placeholdersFrom` on were
@@ -186,6 +195,54 @@ export function reported(data, placeholdersFrom, keep) {
     if (!found.has(group)) found.set(group, marksWithValues(names, measure));
     const marks = found.get(group);
     return !marks || marks.has(JSON.stringify(names.map((name) => categories[name])));
+  };
+}
+
+/** What a mark of a state holds of `measure` (null: no value; undefined: the data cannot say). @typedef {(categories: Categories, measure: string) => number | null | undefined} Valued */
+/**
+ * The value each mark of a state holds, as the engine hands it once a move into the state
+ * completes: `measure` ("Revenue", "mean(Units)") aggregated over the rows `keep` keeps
+ * that hold the mark's categories, placeholders left out. The data cannot say for a series
+ * it does not hold (another dataset's) nor for distinct counts: undefined.
+ * @param {Dataset} data prepared Vizzu data (see prepareData)
+ * @param {number | null} placeholdersFrom the first placeholder row, if any
+ * @param {Keep | null} keep the state's filter
+ * @returns {Valued}
+ */
+export function valuesIn(data, placeholdersFrom, keep) {
+  /** @type {Map<string, Map<string, number | null> | null>} */
+  const found = new Map();
+  /**
+   * @param {string[]} names
+   * @param {string} measure
+   */
+  const valuesOf = (names, measure) => {
+    const columns = decoded(data);
+    const [, fn = "sum", series = measure] = AGGREGATE.exec(measure) ?? [];
+    /** @param {string} wanted */
+    const column = (wanted) => columns.find(([name]) => name === wanted)?.[1];
+    const values = series ? column(series) : [];
+    if (fn === "distinct" || !values || !names.every((name) => column(name))) return null;
+    const at = names.map((name) => column(name) ?? []);
+    const rows = Math.min(placeholdersFrom ?? Infinity, columns[0]?.[1].length ?? 0);
+    /** @type {Map<string, (number | null)[]>} */
+    const groups = new Map();
+    for (let row = 0; row < rows; row += 1) {
+      if (keep && !keep(recordAt(columns, row))) continue;
+      const key = JSON.stringify(at.map((own) => own[row]));
+      const value = series ? values[row] : 1; // count(): each row counts
+      const group = groups.get(key) ?? [];
+      group.push(typeof value === "number" ? value : null);
+      groups.set(key, group);
+    }
+    return new Map([...groups].map(([key, group]) => [key, aggregate(group, /** @type {Aggregator} */ (fn))]));
+  };
+  return (categories, measure) => {
+    const names = Object.keys(categories ?? {}).sort();
+    const group = JSON.stringify([measure, ...names]);
+    if (!found.has(group)) found.set(group, valuesOf(names, measure));
+    const marks = found.get(group);
+    return marks ? marks.get(JSON.stringify(names.map((name) => categories[name]))) ?? null : undefined;
   };
 }
 
@@ -310,8 +367,9 @@ function runsAlong(chart, categories, geometry = configOf(chart)?.geometry) {
  * states (`staged`: no label rides on a mark while it travels), and its legs (`legs`: see legsOf);
  * readableLabels sets there the mark drawn under a point (`markAt`: see markAt).
  * @typedef {{
- *   expect: (test: Reported | null, previous?: Previous | null) => void,
+ *   expect: (test: Reported | null, previous?: Previous | null, values?: Valued | null) => void,
  *   missing?: Missing,
+ *   coming?: (marker: MarkerValues, measure: string) => number | null | undefined,
  *   broken?: Set<string>,
  *   ends?: Ends | null,
  *   drawnLabels: DrawnLabel[],
@@ -325,6 +383,8 @@ function runsAlong(chart, categories, geometry = configOf(chart)?.geometry) {
  *   gapMove?: (marker: Marker) => "leaving" | "arriving" | null,
  *   moment?: string | null,
  *   momentNote?: string | null,
+ *   momentLeaving?: { moment: string | null, note: string | null } | null,
+ *   turning?: boolean,
  *   markAt?: (point: { x: number, y: number }) => FrameMark | null | undefined,
  * }} ChartRecord
  */
@@ -350,10 +410,13 @@ export function followMissing(chart, record) {
   let ahead = null;
   /** @type {[now: Previous | null, from: Previous | null, ahead: Previous | null]} */
   const before = [null, null, null];
+  /** @type {[now: Valued | null, ahead: Valued | null]} */
+  const valued = [null, null];
   let moving = false;
-  record.expect = (test, previous = null) => {
+  record.expect = (test, previous = null, values = null) => {
     ahead = test;
     before[2] = previous;
+    valued[1] = values;
   };
   let first = true;
   listen(chart, "animation-begin", () => {
@@ -361,6 +424,7 @@ export function followMissing(chart, record) {
     from = first ? ahead : now;
     now = ahead;
     [before[1], before[0]] = [first ? before[2] : before[0], before[2]];
+    valued[0] = valued[1];
     first = false;
     moving = true;
   });
@@ -380,6 +444,8 @@ export function followMissing(chart, record) {
   /** @type {Missing} */
   const missing = (marker, measure) => absent(moving ? from : now, marker, measure);
   record.missing = missing;
+  // Mid-move, what a mark will hold once the move completes (the engine hands the values it leaves until then).
+  record.coming = (marker, measure) => (moving ? valued[0]?.(marker.categories ?? {}, measure) : undefined);
   const fades = gapFades(chart);
   const shape = followShape(chart);
   /** @param {Marker} marker @param {string[]} measures */
@@ -930,11 +996,11 @@ const KEY_FAMILY = "Roboto, sans-serif";
  * moment the player draws share: one family on the page and in the chart.
  * @param {Chart} chart
  */
-function familyOf(chart) {
+const familyOf = perTask((chart) => {
   // (the style as the engine resolves it: a family the story leaves unset reads "null" in its own)
   const family = /** @type {{ fontFamily?: unknown }} */ (chart.getComputedStyle() ?? {}).fontFamily;
   return typeof family === "string" && family.trim() && family !== "null" ? family : KEY_FAMILY;
-}
+});
 
 /**
  * Where each entry of a key goes in rows `width` wide: `x` from the left, `row` from the top.
@@ -2422,15 +2488,16 @@ function saysNoData({ chart, shape, marks, options }, marker) {
  */
 function drawMarkerLabel(event, labels) {
   const { shown, shape, record, options } = labels;
-  const label = markLabel(labels, event);
-  const { marker, known, set, measures, dims } = label;
   // A staged morph's marks travel through states no label was written for: they are labelled
   // at rest. A bar fading into or out of a month nobody reported says no value on its way
   // (nor on the frame at its end, which the engine draws with the values of the month it leaves).
-  if ((record.staged && shape.moving) || (marker && record.gapMove?.(marker))) {
+  const engines = event.target?.parent;
+  const label = (record.staged && shape.moving) || (engines && record.gapMove?.(engines)) ? null : turnedLabel(event, labels, markLabel(labels, event));
+  if (!label) {
     event.preventDefault();
     return;
   }
+  const { marker, known, set, measures, dims } = label;
   // A number the engine would write from neither state's series is not written at all.
   if (!known && Number.isFinite(Number.parseFloat(event.detail.text))) {
     event.preventDefault();
@@ -2497,6 +2564,59 @@ function drawMarkerLabel(event, labels) {
     return;
   }
   placeMarkerLabel(event, labels, text, options);
+}
+
+// Marks that move without changing shape (a timeline's next moment: each bar grows to its
+// value there) keep their labels where they stand, and what the labels say takes turns with
+// the moment said in the plot (drawMoment): the values the marks leave fade out just before
+// half-way, the values they grow to (valuesIn: the engine hands them only once the move is
+// over) fade in just after. No label says a value its mark neither stood at nor is going to.
+const TURN = 0.15;
+
+/**
+ * Which of two texts that change in place is drawn `progress` (0 to 1) into a move: the
+ * leaving one over the first half, the coming one over the second, each at full strength
+ * but for TURN of the move either side of half-way.
+ * @param {number} progress
+ */
+const turnAt = (progress) => ({ coming: progress >= 0.5, alpha: Math.min(1, Math.abs(progress - 0.5) / TURN) });
+
+/**
+ * Whether the chart moves without changing shape: every channel holds the series it held
+ * at rest, in the same geometry, coordinates and alignment (a filter's or a moment's move).
+ * @param {Shape} shape
+ */
+function inPlace(shape) {
+  const channels = new Set([...Object.keys(shape.now), ...Object.keys(shape.before)]);
+  const same = [...channels].every((name) => JSON.stringify(shape.now[name] ?? []) === JSON.stringify(shape.before[name] ?? []));
+  return shape.moving && same && !shape.realigned && shape.cartesian === shape.restedCartesian && shape.geometry === shape.restedGeometry;
+}
+
+/**
+ * A mark's label as a move in place draws it (see TURN): its values the ones it leaves, at
+ * first, then the ones it grows to, fading either side of half-way; null where it says
+ * nothing now (a value the data cannot give, or the turn's instant). Other moves keep it.
+ * @param {MarkerLabelDraw} event
+ * @param {Labels} labels
+ * @param {MarkLabel} label
+ * @returns {MarkLabel | null}
+ */
+function turnedLabel(event, { shape, record }, label) {
+  if (inPlace(shape)) record.turning = true;
+  // The engine draws the frame a move ends on with the values it leaves: still the turn's.
+  const ending = !shape.moving && record.turning;
+  if (!(shape.moving ? record.turning : ending) || !label.known) return label;
+  const turn = shape.moving ? turnAt(shape.progress) : { coming: true, alpha: 1 };
+  if (turn.alpha <= 0) return null;
+  event.renderingContext.globalAlpha *= turn.alpha;
+  if (!turn.coming) return label;
+  const known = label.known;
+  const measures = Object.keys(known.values ?? {});
+  const values = measures.map((measure) => record.coming?.(known, measure));
+  if (ending && values.some((value) => value === undefined)) return label; // the move is over: the engine's are the values
+  if (values.some((value) => value === undefined)) return null;
+  const marker = { ...known, values: Object.fromEntries(measures.map((measure, i) => [measure, values[i] ?? Number.NaN])) };
+  return { ...label, marker, known: marker };
 }
 
 /**
@@ -3015,6 +3135,20 @@ export function readableLabels(chart, shown, record, options = {}) {
     moment = area && record.moment ? { area, transform: event.renderingContext.getTransform() } : null;
     drawKey(event, labels, box, { size, ink: options.soft ?? options.ink ?? "#888", family: familyOf(chart) });
   });
+  // The moment a timeline leaves is said until its move is half-way (drawMoment), and no more once it completes.
+  let begun = false;
+  listen(chart, "animation-begin", () => {
+    begun = true;
+    record.turning = false;
+  });
+  const over = () => {
+    begun = false;
+    record.momentLeaving = null;
+  };
+  listen(chart, "update", (event) => {
+    if (begun && event.detail.progress >= 1) over();
+  });
+  listen(chart, "animation-complete", over);
   // A timeline's moment is said by its mark in the plot (drawMoment), not by the small title.
   listen(chart, "title-draw", (event) => {
     if (record.moment) event.preventDefault();
@@ -3035,38 +3169,42 @@ const MOMENT = { height: 0.2, width: 0.45, narrowWidth: 0.7, narrow: 320, alpha:
 
 /**
  * @param {CanvasRenderingContext2D} context
- * @param {{ record: ChartRecord, frame: () => Frame }} labels
+ * @param {{ record: ChartRecord, frame: () => Frame, shape: Shape }} labels
  * @param {Box} area the plot's area on the canvas
  * @param {{ ink: string, family: string }} type
  */
-function drawMoment(context, { record, frame }, area, { ink, family }) {
-  if (!record.moment) return;
+function drawMoment(context, { record, frame, shape }, area, { ink, family }) {
+  // From one moment to the next, the leaving one is said over the first half of the move (see TURN).
+  const leaving = record.momentLeaving;
+  const turn = leaving ? turnAt(shape.moving ? shape.progress : 0) : { coming: true, alpha: 1 };
+  const { moment, note } = turn.coming || !leaving ? { moment: record.moment, note: record.momentNote } : leaving;
+  if (!moment || turn.alpha <= 0) return;
   const rect = { pos: { x: area[0], y: area[1] }, size: { x: area[2] - area[0], y: area[3] - area[1] } };
   context.save();
   let size = Math.round(rect.size.y * MOMENT.height);
   context.font = `700 ${size}px ${family}`;
-  const wide = context.measureText(record.moment).width;
+  const wide = context.measureText(moment).width;
   const room = rect.size.x * (rect.size.x < MOMENT.narrow ? MOMENT.narrowWidth : MOMENT.width);
   if (wide > room) size = Math.floor((size * room) / wide);
   context.font = `700 ${size}px ${family}`;
-  const width = context.measureText(record.moment).width;
+  const width = context.measureText(moment).width;
   const [right, bottom] = [rect.pos.x + rect.size.x - size * MOMENT.pad, rect.pos.y + rect.size.y - size * MOMENT.pad];
   // Whatever the mark or label it is drawn before.
-  context.globalAlpha = Math.min(MOMENT.darkest, MOMENT.alpha * Math.max(1, MOMENT.largeAt / size));
+  context.globalAlpha = turn.alpha * Math.min(MOMENT.darkest, MOMENT.alpha * Math.max(1, MOMENT.largeAt / size));
   context.fillStyle = ink;
   context.textBaseline = "bottom";
-  context.fillText(record.moment, right - width, bottom);
+  context.fillText(moment, right - width, bottom);
   const top = bottom - size;
   /** @type {(left: number, up: number, down: number, text: string) => Placed} */
   const drawn = (left, up, down, text) => ({ corners: [[left, up], [right, up], [right, down], [left, down]], text });
-  const said = [drawn(right - width, top, bottom, record.moment)];
-  if (record.momentNote) {
-    context.globalAlpha = 1;
+  const said = [drawn(right - width, top, bottom, moment)];
+  if (note) {
+    context.globalAlpha = turn.alpha;
     const noteSize = (record.keySize ?? KEY.size) + 2;
     context.font = `600 ${noteSize}px ${family}`;
-    const noted = context.measureText(record.momentNote).width;
-    context.fillText(record.momentNote, right - noted, top);
-    said.push(drawn(right - noted, top - noteSize, top, record.momentNote));
+    const noted = context.measureText(note).width;
+    context.fillText(note, right - noted, top);
+    said.push(drawn(right - noted, top - noteSize, top, note));
   }
   context.restore();
   frame().set("moment", said);

@@ -16,6 +16,7 @@ import re
 import pytest
 
 from ipyreport import Slide, Story, encode, presets, samples, spec
+from ipyreport.formats import scale_factor
 from tests.corpus import CASES, source
 
 from .pages import box_of, piled, wait_ready
@@ -426,7 +427,7 @@ def _amount(text: str) -> float | None:
     if not found:
         return None
     sign, digits, scale = found.groups()
-    return (-1 if sign else 1) * float(digits) * {"": 1, "K": 1e3, "M": 1e6}[scale]
+    return (-1 if sign else 1) * float(digits) * scale_factor(scale)
 
 
 def test_an_axis_whose_range_changes_shows_one_set_of_ticks_at_a_time(page, folder):

@@ -168,7 +168,7 @@ def test_footer_records_version_time_and_story_fingerprint(monkeypatch):
     assert page == story.to_html()
 
 
-def test_fixed_cost_of_a_story_stays_within_255_kb():
+def test_fixed_cost_of_a_story_stays_within_256_kb():
     # 240 KB until the key above the plot and the part-to-whole marks (marimekko gaps,
     # shares, named outliers) were drawn by the player itself: 241.4 KB with them;
     # 245 KB until the dek and source line, gaps kept on time axes, "No data" bars,
@@ -181,11 +181,13 @@ def test_fixed_cost_of_a_story_stays_within_255_kb():
     # phone's moment was drawn darker; 254 KB until numbers waited for rest while parts split
     # or merge, a pie stood in the middle of its chart, a pointer found grouped columns where
     # they are drawn and a moment waited for its labels: 254.3 KB with them; 254.7 KB once
-    # ticks took turns, leaving labels faded as they stood and the key took the chart's font.
+    # ticks took turns, leaving labels faded as they stood and the key took the chart's font;
+    # 255 KB until a timeline's labels turned with its moment to the values its bars grow
+    # to, read from the data: 255.4 KB with them.
     tiny = Story(
         {"a": ["x"], "v": [1.0]}, slides=[Slide(presets.chart(kind="column", x="a", y="v"))]
     )
-    assert len(tiny.to_html().encode()) <= 255_000
+    assert len(tiny.to_html().encode()) <= 256_000
 
 
 def test_save_html_writes_utf8(tmp_path):
