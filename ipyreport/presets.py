@@ -418,8 +418,8 @@ def _part_to_whole(
     """The kinds a graphics desk draws its own way. A treemap nests each x's tiles
     together (coloured by ``color``, named by the legend) and labels them with
     their x and value; a stream has no value axis (its middle is no zero); a
-    scatter draws no guide from each point to the axes, and names the points
-    by ``by`` (the player writes the outliers' names only)."""
+    scatter or bubble plot draws no guide from each point to the axes, and names
+    the points by ``by`` (the player writes a scatter's outliers' names only)."""
     if kind == "treemap":
         x = [_series_entry(entry) for entry in roles.get("x", [])]
         y = [_series_entry(entry) for entry in roles.get("y", [])]
@@ -433,7 +433,7 @@ def _part_to_whole(
     elif kind == "stream":
         axis = channels["y"]
         axis.update(title=None, labels=False, ticks=False, interlacing=False, axis=False)
-    elif kind == "scatter":
+    elif kind in ("scatter", "bubble_plot"):
         for name in ("x", "y"):
             channels[name]["markerGuides"] = False
         channels["x"]["interlacing"] = False

@@ -1764,7 +1764,7 @@ function drawEnd(event, marker, text, frame, { before, ink, paper }) {
 /**
  * A mark drawn in the frame: its categories and values, its box on the canvas
  * (rectangles of a cartesian chart; else null), its centre and whether it shows.
- * @typedef {{ categories: Categories, values: Record<string, unknown>, box: Box | null, center: { x: number, y: number } | null, seen: boolean, colour: string, slice: import("vizzu").Geom.Rect | null }} FrameMark
+ * @typedef {{ categories: Categories, values: Record<string, unknown>, box: Box | null, center: { x: number, y: number } | null, seen: boolean, colour: string, slice: import("vizzu").Geom.Rect | null, disc: Box | null }} FrameMark
  */
 /** @typedef {Map<string, FrameMark>} FrameMarks */
 
@@ -1938,6 +1938,8 @@ function followFrameMarks(chart, shown, grouped) {
       colour: String(context.fillStyle),
       // A polar chart's mark (a pie's slice) as the engine gives it: angle along x, radius along y.
       slice: configOf(chart)?.coordSystem === "polar" && event.detail.relative ? event.detail.rect : null,
+      // A point's disc on the canvas (a scatter's or bubble plot's), the box around it.
+      disc: configOf(chart)?.geometry === "circle" && configOf(chart)?.coordSystem !== "polar" ? canvasBox(chart, event.detail.rect, event.detail.relative) : null,
     });
     if (box && mekko(chart, shown)) {
       event.preventDefault();
@@ -2098,6 +2100,25 @@ function outliers(marks) {
     .map(([index, mark]) => ({ index, distance: Math.hypot(/** @type {{ x: number }} */ (mark.center).x - mx, /** @type {{ y: number }} */ (mark.center).y - my) }))
     .sort((p, q) => q.distance - p.distance);
   return new Set(far.slice(0, Math.min(5, Math.ceil(shown.length / 10))).map(({ index }) => index));
+}
+
+/**
+ * Whether the point of mark `index` lies under a disc drawn after it (a small country's
+ * point under China's bubble): a name beside it would name a point no one can see.
+ * @param {FrameMarks} marks
+ * @param {string} index
+ */
+function underAnother(marks, index) {
+  const centre = marks.get(index)?.center;
+  if (!centre || !marks.get(index)?.disc) return false;
+  let after = false;
+  for (const [other, mark] of marks) {
+    after ||= other === index;
+    if (!after || other === index || !mark.seen || !mark.disc) continue;
+    const [left, top, right, bottom] = mark.disc;
+    if (Math.hypot(centre.x - (left + right) / 2, centre.y - (top + bottom) / 2) < (right - left) / 2) return true;
+  }
+  return false;
 }
 
 // How much of the smaller of two marks the other may cover before neither can be told apart.
@@ -2540,7 +2561,7 @@ function drawMarkerLabel(event, labels) {
     event.preventDefault();
     return;
   }
-  if (known && labels.chart && namesOutliers(labels.chart, labels) && !outliers(labels.marks()).has(known.index)) {
+  if (known && ((labels.chart && namesOutliers(labels.chart, labels) && !outliers(labels.marks()).has(known.index)) || (dims.length && underAnother(labels.marks(), known.index)))) {
     event.preventDefault();
     return;
   }

