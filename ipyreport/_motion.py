@@ -500,11 +500,12 @@ def stages(
         options["x"] = _stage(0.25, 0.35, seconds)
         options["y"] = _stage(0.6, 0.4, seconds)
     elif _split_along(channels_after, channels_before, "x"):
-        # Back up: the parts rise into a waterfall, step together into their whole, then
-        # the others return.
+        # Back up: the parts rise into a waterfall, then step together into their whole
+        # as the others return beside it (after it, the whole stood alone over the plot
+        # for most of the move and the others came in a rush at its end).
         options["y"] = _stage(0.0, 0.35, seconds)
-        options["x"] = _stage(0.35, 0.35, seconds)
-        options["show"] = _stage(0.7, 0.3, seconds)
+        options["x"] = _stage(0.35, 0.4, seconds)
+        options["show"] = _stage(0.35, 0.65, seconds)
     if reshaped:
         options["geometry"] = _stage(0.25, 0.5, seconds)
     return options

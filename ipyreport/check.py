@@ -41,8 +41,9 @@ the step and a suggestion:
   numbers whose measure changes the player hides while the chart moves,
   and shares, of a 100% chart or a pie, it writes at rest only);
 - ``blank``: a step that keeps none of the marks of the step before (a
-  filter to other categories): the old marks shrink away before the new
-  ones grow, so in between the chart is empty;
+  filter to other categories) and whose own animation options have the old
+  marks shrink away before the new ones grow, so in between the chart is
+  empty (as ipyreport stages such a move, the two overlap);
 - ``legend``: a colour key (laid out as the player lays it, in rows above
   the plot) that would wrap into more than a quarter of a phone's chart; a
   key of one colour, which the player leaves out, so the colour goes
@@ -61,8 +62,9 @@ ordinary slides, and each dashboard chart through its own steps.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -71,7 +73,7 @@ from ipyreport._errors import IpyreportError
 from ipyreport._expressions import Eager, Pushed, Query, Rows
 from ipyreport._filters import Filter
 from ipyreport._key import KEY, NARROW_SIZE, PHONE_CHART_PX, PHONE_PLOT_PX, rows_of
-from ipyreport._motion import BUDGET_SECONDS, GROUPS, animations, total_seconds
+from ipyreport._motion import BUDGET_SECONDS, GROUPS, animations, duration_seconds, total_seconds
 from ipyreport._plan import ChartState, channel_series, name_and_aggregator
 from ipyreport._slides import Dashboard
 from ipyreport._templates import is_template, parse
@@ -167,6 +169,14 @@ def check(story: Story) -> list[Finding]:
     plan = story.plan
     told: set[str] = set()  # measures already reported as needing a unit
     motion = animations(plan)
+
+    @functools.cache
+    def lazy_rows() -> Rows:
+        """Where a lazy source lives, its rows, through one reader that caches its answers."""
+        assert story._lazy_text is not None
+        source = story._lazy_text[0]
+        return Pushed(source, source.schema())
+
     for chain in plan.charts:
         shown = [
             _Shown(p.played.slide, p.played.step, p.state, p.table, p.played.chart) for p in chain
@@ -176,7 +186,7 @@ def check(story: Story) -> list[Finding]:
             before = shown[index - 1] if index else None
             after = shown[index + 1] if index + 1 < len(shown) else None
             findings += _empty(current) + _marks(current) + _crowded_labels(current, story)
-            findings += _summed_rates(current, story)
+            findings += _summed_rates(current, story, lazy_rows)
             findings += _unformatted(current, story, told)
             findings += _crossfilter(current, plan.cross_filters.get(current.slide, ()))
             if before is not None:
@@ -187,7 +197,7 @@ def check(story: Story) -> list[Finding]:
                     + _axis(before, current)
                     + _slow(before, current, played)
                     + _untrue(before, current, played)
-                    + _blank(before, current)
+                    + _blank(before, current, played)
                 )
                 if after is not None:
                     findings += _flicker(before, current, after)
@@ -495,12 +505,13 @@ def _marks_of(shown: _Shown) -> set[tuple[Any, ...]] | None:
     }
 
 
-def _blank(before: _Shown, current: _Shown) -> list[Finding]:
-    """A step whose marks share none with the step before: the old ones shrink and fade
-    away before the new ones grow in, so in between the plot shows nothing (whatever
-    the step's animation options: fades overlapped or a cross-fade leave such frames too)."""
+def _blank(before: _Shown, current: _Shown, animation: Mapping[str, Any]) -> list[Finding]:
+    """A step whose marks share none with the step before, played so that the old ones
+    shrink and fade away before the new ones grow in: in between the plot shows nothing.
+    Played as ipyreport stages such a move (``_motion.stages``: every mark comes and goes
+    over the whole step), the two overlap and some marks are always in sight."""
     old, new = _marks_of(before), _marks_of(current)
-    if not old or not new or old & new:
+    if not old or not new or old & new or _overlapping(animation):
         return []
     if before.rows["columns"] != current.rows["columns"]:  # type: ignore[index]
         return []  # other marks altogether: the player stages (or cross-fades) such a change
@@ -513,6 +524,17 @@ def _blank(before: _Shown, current: _Shown) -> list[Finding]:
             "empty; go through a step whose filter keeps both",
         )
     ]
+
+
+def _overlapping(animation: Mapping[str, Any]) -> bool:
+    """Whether marks coming start to show before the marks going are gone."""
+    show, hide = animation.get("show"), animation.get("hide")
+    if not isinstance(show, Mapping) or not isinstance(hide, Mapping):
+        return False
+    gone = (duration_seconds(hide.get("delay")) or 0.0) + (
+        duration_seconds(hide.get("duration")) or 0.0
+    )
+    return (duration_seconds(show.get("delay")) or 0.0) < gone
 
 
 # The most of a phone's chart a colour key may take before the plot is squeezed.
@@ -854,7 +876,7 @@ def _rate_word(name: str) -> str | None:
     return found.group(0) if found else None
 
 
-def _summed_rates(current: _Shown, story: Story) -> list[Finding]:
+def _summed_rates(current: _Shown, story: Story, lazy_rows: Callable[[], Rows]) -> list[Finding]:
     """Rates and averages added up by the default sum over several rows per mark."""
     rows = current.rows
     state = current.state
@@ -877,7 +899,7 @@ def _summed_rates(current: _Shown, story: Story) -> list[Finding]:
         return []
     findings = []
     for name, word in rates:
-        kept = _rows_summed(current, story, name)
+        kept = _rows_summed(current, story, name, lazy_rows)
         if kept <= rows["total"]:
             continue  # one row per mark: its sum is the row's own value
         findings.append(
@@ -892,15 +914,14 @@ def _summed_rates(current: _Shown, story: Story) -> list[Finding]:
     return findings
 
 
-def _rows_summed(current: _Shown, story: Story, name: str) -> int:
+def _rows_summed(current: _Shown, story: Story, name: str, lazy_rows: Callable[[], Rows]) -> int:
     """How many rows hold a value of measure ``name`` under the step's filter: in the
     story's data, or where a lazy source lives (whose steps draw tables already summed
     per mark, so their own rows would hide a sum over many)."""
     lazy = story._lazy_text
     original = lazy[1].get((current.slide, current.chart, current.step)) if lazy else None
     if lazy is not None and original is not None:
-        rows: Rows = Pushed(lazy[0], lazy[0].schema())
-        where = original.filter
+        rows, where = lazy_rows(), original.filter
     else:
         rows, where = Eager(current.state.data), current.state.filter
     ((_, count),) = rows.grouped(Query(None, name, "count", where))

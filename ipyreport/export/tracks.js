@@ -192,8 +192,9 @@ function followMarks(on) {
 }
 
 /**
- * The note of a highlighted step, just above and right of the highest mark
- * it points at, kept inside the chart.
+ * The note of a highlighted step beside the highest mark it points at, kept inside the
+ * chart: above it and to its right, else where it covers no mark and no label (to its
+ * left, then below), else above and to the right.
  * @param {Track} on
  */
 function placeNote(on) {
@@ -207,13 +208,59 @@ function placeNote(on) {
   const top = on.pointedAt.reduce((/** @type {Point | null} */ best, point) => (!best || point.y < best.y ? point : best), null);
   const anchor = top ?? { x: box.width / 2, y: box.height / 3 };
   const [width, height] = [note.offsetWidth, note.offsetHeight];
-  let x = anchor.x + 12;
-  if (x + width > box.width - 8) x = Math.max(8, anchor.x - width - 12);
-  // Clear of the mark's own value label above it.
-  const y = Math.min(Math.max(8, anchor.y - height - 28), box.height - height - 8);
+  const inside = (/** @type {number} */ x, /** @type {number} */ y) => [Math.min(Math.max(8, x), box.width - width - 8), Math.min(Math.max(8, y), box.height - height - 8)];
+  // Clear of the mark's own value label above it, or below it.
+  const [above, below] = [anchor.y - height - 28, anchor.y + 28];
+  const [right, left] = [anchor.x + 12, anchor.x - width - 12];
+  const first = inside(right + width > box.width - 8 ? left : right, above);
+  const places = [first, ...[[left, above], [right, below], [left, below]].map(([x, y]) => inside(x, y))];
+  const clear = (/** @type {number[]} */ [x, y]) => !coversChart(on, [x, y, x + width, y + height]);
+  const [x, y] = places.find(clear) ?? nearestClear(anchor, [width, height], box, clear) ?? first;
   note.style.left = `${x}px`;
   note.style.top = `${y}px`;
   note.dataset.shown = "true";
+}
+
+// Where a note may go when no place beside its mark is clear: a grid of this many pixels
+// over the chart, no farther from the mark than this share of the chart's width.
+const NOTE_GRID = 16;
+const NOTE_REACH = 0.4;
+
+/**
+ * The place of a `width` by `height` note nearest `anchor` where `clear` says it covers
+ * nothing, within NOTE_REACH of the chart's width; null where there is none.
+ * @param {Point} anchor
+ * @param {[number, number]} size
+ * @param {DOMRect} box the chart
+ * @param {(place: number[]) => boolean} clear
+ */
+function nearestClear(anchor, [width, height], box, clear) {
+  /** @type {[number, number][]} */
+  const places = [];
+  for (let x = 8; x + width <= box.width - 8; x += NOTE_GRID) {
+    for (let y = 8; y + height <= box.height - 8; y += NOTE_GRID) places.push([x, y]);
+  }
+  const away = (/** @type {[number, number]} */ [x, y]) =>
+    Math.hypot(Math.max(x - anchor.x, 0, anchor.x - x - width), Math.max(y - anchor.y, 0, anchor.y - y - height));
+  const near = places.filter((place) => away(place) <= box.width * NOTE_REACH).sort((p, q) => away(p) - away(q));
+  return near.find(clear) ?? null;
+}
+
+/**
+ * Whether the box `[left, top, right, bottom]` (the chart's pixels) lies over a mark the
+ * chart draws or a text it wrote.
+ * @param {Track} on
+ * @param {[number, number, number, number]} box
+ */
+function coversChart(on, [left, top, right, bottom]) {
+  const texts = on.drawnLabels.some(({ box: [l, t, r, b] }) => l < right && r > left && t < bottom && b > top);
+  if (texts) return true;
+  for (let i = 0; i <= 4; i += 1) {
+    for (let j = 0; j <= 2; j += 1) {
+      if (on.markAt?.({ x: left + ((right - left) * i) / 4, y: top + ((bottom - top) * j) / 2 })) return true;
+    }
+  }
+  return false;
 }
 
 /**

@@ -147,7 +147,11 @@ function recordAt(columns, row) {
 }
 
 /** A mark's categories, as the engine hands them over. @typedef {Record<string, string | number>} Categories */
-/** Whether the data reports a value of `measure` for a mark. @typedef {(categories: Categories, measure: string) => boolean} Reported */
+/**
+ * Whether the data reports a value of `measure` for a mark; `kept` says whether the state's
+ * filter keeps any row of the mark at all (a stand-in for a month nobody reported counts).
+ * @typedef {((categories: Categories, measure: string) => boolean) & { kept?: (categories: Categories) => boolean }} Reported
+ */
 /**
  * Whether a mark is the last point of its series (see seriesEnds).
  * @typedef {(categories: Categories, along: string, names: string[], measure: string) => boolean} Ends
@@ -189,13 +193,36 @@ export function reported(data, placeholdersFrom, keep) {
     }
     return marks;
   };
-  return (categories, measure) => {
+  /** @type {Map<string, Set<string> | null>} */
+  const kept = new Map();
+  /** @param {string[]} names */
+  const marksKept = (names) => {
+    const columns = decoded(data);
+    const at = names.map((wanted) => columns.find(([name]) => name === wanted)?.[1]);
+    if (at.some((column) => !column)) return null;
+    /** @type {Set<string>} */
+    const marks = new Set();
+    for (let row = 0; row < (columns[0]?.[1].length ?? 0); row += 1) {
+      if (!keep || keep(recordAt(columns, row))) marks.add(JSON.stringify(at.map((column) => column?.[row])));
+    }
+    return marks;
+  };
+  /** @type {Reported} */
+  const test = (categories, measure) => {
     const names = Object.keys(categories ?? {}).sort();
     const group = JSON.stringify([measure, ...names]);
     if (!found.has(group)) found.set(group, marksWithValues(names, measure));
     const marks = found.get(group);
     return !marks || marks.has(JSON.stringify(names.map((name) => categories[name])));
   };
+  test.kept = (categories) => {
+    const names = Object.keys(categories ?? {}).sort();
+    const group = JSON.stringify(names);
+    if (!kept.has(group)) kept.set(group, marksKept(names));
+    const marks = kept.get(group);
+    return !marks || marks.has(JSON.stringify(names.map((name) => categories[name])));
+  };
+  return test;
 }
 
 /** What a mark of a state holds of `measure` (null: no value; undefined: the data cannot say). @typedef {(categories: Categories, measure: string) => number | null | undefined} Valued */
@@ -511,7 +538,10 @@ function gapBetween(from, now, marker, measures) {
   if (!from || !now) return null;
   const categories = marker.categories ?? {};
   const [was, will] = [from, now].map((test) => measures.some((measure) => test(categories, measure)));
-  return was === will ? null : was ? "leaving" : "arriving";
+  // A mark the filter takes out or brings back (no row of it kept, not even a stand-in: a
+  // drill's other regions) is no month nobody reported: it comes and goes with the step.
+  if (was === will || from.kept?.(categories) === false || now.kept?.(categories) === false) return null;
+  return was ? "leaving" : "arriving";
 }
 
 /**

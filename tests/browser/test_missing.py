@@ -632,6 +632,35 @@ def test_a_bar_fades_where_it_stood_into_a_month_nobody_reported_and_back(browse
     context.close()
 
 
+def test_regions_a_filter_brings_back_come_with_the_step_not_as_a_month_nobody_reported(
+    browser, tmp_path
+):
+    """Europe alone, then every region: the regions the filter brings back were taken for
+    bars coming out of a month nobody reported, held unseen until the move's last quarter,
+    and came in a rush at its end (a drill back up stood as Europe alone for 750 ms). They
+    come with the step, seen from its first half on."""
+    from .test_morphs import RECORD_OUTLINES, _open, _played, _seen
+
+    sales = encode(samples.sales())
+    europe = presets.chart(kind="column", x="Region", y="Revenue", filter={"Region": ["Europe"]})
+    regions = presets.chart(kind="column", x="Region", y="Revenue")
+    story = Story(sales, slides=[Slide(europe, regions)], formats={"Revenue": "$"})
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    page.add_init_script(RECORD_OUTLINES)
+    page.clock.install()
+    _open(page, story, tmp_path / "back.html")
+    frames, _, _ = _played(page, 2)
+    seen = [len(marks) for marks in _seen(frames)]
+    assert seen[-1] == 4
+    moving = seen[:-1]
+    assert len(moving) >= 4
+    # The first frame that shows more than Europe comes in the move's first half.
+    first = next(k for k, count in enumerate(moving) if count > 1)
+    assert first < len(moving) / 2, seen
+    context.close()
+
+
 def test_columns_across_a_gap_fade_into_a_line_and_out_of_it_never_vanish_or_bridge_it(
     browser, tmp_path
 ):

@@ -746,6 +746,59 @@ def test_a_highlight_dims_the_other_marks_and_shows_its_note(open_file, tmp_path
     assert watch.errors == []
 
 
+def test_a_highlights_note_covers_no_bar_and_no_label(open_file, tmp_path):
+    """Barley's six sites in 1931 as bars, the longest second from the top highlighted: its
+    note stood above and right of the bar's top, over the bar above it and that bar's value
+    ("Waseca yields 962.17" over University Farm's 653.33). It goes where it covers no mark
+    and no text of the chart, as near its bar as that allows."""
+    sites = ["University Farm", "Waseca", "Morris", "Crookston", "Grand Rapids", "Duluth"]
+    table = pa.table({"site": sites, "yield": [653.33, 962.17, 708.0, 748.4, 498.63, 559.93]})
+    story = Story(
+        table,
+        slides=[
+            Slide(
+                presets.chart(kind="bar", x="site", y="yield"),
+                presets.highlight(where={"site": "Waseca"}, note="Waseca yields the most"),
+            )
+        ],
+    )
+    watch, page = open_story(
+        open_file, story.save_html(tmp_path / "note.html"), reduced_motion="reduce"
+    )
+    page.keyboard.press("ArrowRight")
+    wait_idle(page)
+    note = page.evaluate(NOTE)
+    assert not note["hidden"]
+    canvas = page.locator(".ipyreport-chart canvas").first
+    at = canvas.bounding_box()
+    left, top, right, bottom = (
+        note["box"][0] - at["x"],
+        note["box"][1] - at["y"],
+        note["box"][2] - at["x"],
+        note["box"][3] - at["y"],
+    )
+    labels = page.evaluate("() => document.getElementById('ipyreport').ipyreport.labels()[0]")
+    assert labels
+    over = [
+        label["text"]
+        for label in labels
+        if label["box"][0] < right
+        and label["box"][2] > left
+        and label["box"][1] < bottom
+        and label["box"][3] > top
+    ]
+    assert over == []
+    # Under the note (hidden for the picture) the chart is paper and its light stripes only.
+    page.evaluate(
+        "() => { document.querySelector('.ipyreport-note').style.visibility = 'hidden'; }"
+    )
+    picture = np.asarray(Image.open(io.BytesIO(canvas.screenshot())).convert("RGB")).astype(int)
+    under = picture[int(top) : int(bottom), int(left) : int(right)]
+    assert under.size
+    assert under.min() >= 225, "a mark under the note"
+    assert watch.errors == []
+
+
 PRESENTER = """() => ({ timer: document.querySelector(".timer").textContent,
   where: document.querySelector(".where").textContent,
   notes: document.querySelector(".notes").textContent,
