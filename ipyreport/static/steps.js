@@ -165,7 +165,8 @@ function recordAt(columns, row) {
  */
 export function reported(data, placeholdersFrom, keep) {
   // Per measure and set of dimensions: the marks (their categories) with a reported row,
-  // found in one pass over the rows the first time a mark holding 0 asks.
+  // found in one pass over the rows the first time a mark holding 0 asks; with no measure,
+  // the marks with any row the filter keeps, stand-ins for the unreported included.
   // A mark whose series the data does not hold (one of another dataset, met in a move
   // between two) is not the data's to judge: it counts as reported (null: no set).
   /** @type {Map<string, Set<string> | null>} */
@@ -179,31 +180,17 @@ export function reported(data, placeholdersFrom, keep) {
     // A mark keys an aggregate's value as "mean(Units)": its rows hold Units.
     const series = AGGREGATE.exec(measure)?.[2] ?? measure;
     const column = (/** @type {string} */ wanted) => columns.find(([name]) => name === wanted)?.[1];
-    if (![series, ...names].every((name) => column(name))) return null;
-    const values = column(series) ?? [];
+    if (![...(measure ? [series] : []), ...names].every((name) => column(name))) return null;
+    const values = measure ? column(series) ?? [] : null;
     const at = names.map((name) => column(name) ?? []);
-    const rows = Math.min(placeholdersFrom ?? Infinity, values.length);
+    const rows = values ? Math.min(placeholdersFrom ?? Infinity, values.length) : columns[0]?.[1].length ?? 0;
     /** @type {Set<string>} */
     const marks = new Set();
     for (let row = 0; row < rows; row += 1) {
-      const value = values[row];
-      if (typeof value !== "number" || Number.isNaN(value)) continue;
+      const value = values?.[row];
+      if (values && (typeof value !== "number" || Number.isNaN(value))) continue;
       if (keep && !keep(recordAt(columns, row))) continue;
       marks.add(JSON.stringify(at.map((column) => column[row])));
-    }
-    return marks;
-  };
-  /** @type {Map<string, Set<string> | null>} */
-  const kept = new Map();
-  /** @param {string[]} names */
-  const marksKept = (names) => {
-    const columns = decoded(data);
-    const at = names.map((wanted) => columns.find(([name]) => name === wanted)?.[1]);
-    if (at.some((column) => !column)) return null;
-    /** @type {Set<string>} */
-    const marks = new Set();
-    for (let row = 0; row < (columns[0]?.[1].length ?? 0); row += 1) {
-      if (!keep || keep(recordAt(columns, row))) marks.add(JSON.stringify(at.map((column) => column?.[row])));
     }
     return marks;
   };
@@ -215,13 +202,7 @@ export function reported(data, placeholdersFrom, keep) {
     const marks = found.get(group);
     return !marks || marks.has(JSON.stringify(names.map((name) => categories[name])));
   };
-  test.kept = (categories) => {
-    const names = Object.keys(categories ?? {}).sort();
-    const group = JSON.stringify(names);
-    if (!kept.has(group)) kept.set(group, marksKept(names));
-    const marks = kept.get(group);
-    return !marks || marks.has(JSON.stringify(names.map((name) => categories[name])));
-  };
+  test.kept = (categories) => test(categories, "");
   return test;
 }
 
