@@ -148,9 +148,9 @@ function recordAt(columns, row) {
 
 /** A mark's categories, as the engine hands them over. @typedef {Record<string, string | number>} Categories */
 /**
- * Whether the data reports a value of `measure` for a mark; `kept` says whether the state's
- * filter keeps any row of the mark at all (a stand-in for a month nobody reported counts).
- * @typedef {((categories: Categories, measure: string) => boolean) & { kept?: (categories: Categories) => boolean }} Reported
+ * Whether the data reports a value of `measure` for a mark; asked of no measure (""), whether
+ * the state's filter keeps any row of the mark at all (a stand-in for a month nobody reported counts).
+ * @typedef {(categories: Categories, measure: string) => boolean} Reported
  */
 /**
  * Whether a mark is the last point of its series (see seriesEnds).
@@ -194,16 +194,13 @@ export function reported(data, placeholdersFrom, keep) {
     }
     return marks;
   };
-  /** @type {Reported} */
-  const test = (categories, measure) => {
+  return (categories, measure) => {
     const names = Object.keys(categories ?? {}).sort();
     const group = JSON.stringify([measure, ...names]);
     if (!found.has(group)) found.set(group, marksWithValues(names, measure));
     const marks = found.get(group);
     return !marks || marks.has(JSON.stringify(names.map((name) => categories[name])));
   };
-  test.kept = (categories) => test(categories, "");
-  return test;
 }
 
 /** What a mark of a state holds of `measure` (null: no value; undefined: the data cannot say). @typedef {(categories: Categories, measure: string) => number | null | undefined} Valued */
@@ -521,7 +518,7 @@ function gapBetween(from, now, marker, measures) {
   const [was, will] = [from, now].map((test) => measures.some((measure) => test(categories, measure)));
   // A mark the filter takes out or brings back (no row of it kept, not even a stand-in: a
   // drill's other regions) is no month nobody reported: it comes and goes with the step.
-  if (was === will || from.kept?.(categories) === false || now.kept?.(categories) === false) return null;
+  if (was === will || !from(categories, "") || !now(categories, "")) return null;
   return was ? "leaving" : "arriving";
 }
 
@@ -2121,7 +2118,7 @@ function outliers(marks) {
  */
 function underAnother(marks, index) {
   const centre = marks.get(index)?.center;
-  if (!centre || !marks.get(index)?.disc) return false;
+  if (!centre) return false;
   let after = false;
   for (const [other, mark] of marks) {
     after ||= other === index;
@@ -2638,18 +2635,27 @@ function turnedLabel(event, { shape, record }, label) {
   // The engine draws the frame a move ends on with the values it leaves: still the turn's.
   const ending = !shape.moving && record.turning;
   if (!(shape.moving ? record.turning : ending) || !label.known) return label;
-  const turn = shape.moving ? turnAt(shape.progress) : { coming: true, alpha: 1 };
-  if (turn.alpha <= 0) return null;
-  event.renderingContext.globalAlpha *= turn.alpha;
-  if (!turn.coming) return label;
   const known = label.known;
   const measures = Object.keys(known.values ?? {});
   const values = measures.map((measure) => record.coming?.(known, measure));
-  if (ending && values.some((value) => value === undefined)) return label; // the move is over: the engine's are the values
-  if (values.some((value) => value === undefined)) return null;
+  const said = values.every((value) => value !== undefined);
   const marker = { ...known, values: Object.fromEntries(measures.map((measure, i) => [measure, values[i] ?? Number.NaN])) };
-  return { ...label, marker, known: marker };
+  const coming = { ...label, marker, known: marker };
+  // A label whose values do not change (a highlight's, a mark a filter keeps) stays as it is.
+  if (said && measures.every((measure) => alike(marker.values[measure], Number(known.values?.[measure] ?? Number.NaN)))) return label;
+  if (ending) return said ? coming : label;
+  const turn = turnAt(shape.progress);
+  if (turn.alpha <= 0 || (turn.coming && !said)) return null;
+  event.renderingContext.globalAlpha *= turn.alpha;
+  return turn.coming ? coming : label;
 }
+
+/**
+ * Whether two values read alike: both missing, or equal but for the rounding of a sum added up in another order.
+ * @param {number} a
+ * @param {number} b
+ */
+const alike = (a, b) => (Number.isNaN(a) && Number.isNaN(b)) || Math.abs(a - b) <= 1e-9 * Math.abs(b);
 
 /**
  * Whether the marks change the measure they are sized by (along an axis), or their labels
@@ -2771,6 +2777,9 @@ function contrastOf(one, other) {
   return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
 }
 
+// The width (pixels) from which a point is a bubble no smaller mark's label may lie over.
+const BUBBLE = 16;
+
 /**
  * A mark's `text` where its label goes: beside its mark (after a bar's end) from where the
  * engine's box starts, else centred; on the mark's other side if it would run off the canvas.
@@ -2796,8 +2805,14 @@ function placeMarkerLabel(event, labels, text, options) {
   const width = event.renderingContext.measureText(text).width;
   const center = marker?.position?.center;
   const shift = beside && center && left + width > room ? center.x - (left - center.x) - width - left : 0;
-  // Never over another mark: a label with no room beside or inside its own is left out.
-  const others = [...labels.marks()].flatMap(([index, mark]) => (index !== marker?.index && mark.seen && mark.box ? [mark.box] : []));
+  // Never over another mark (a bubble one can tell from a dot, as big as the label's own,
+  // included): a label with no room beside or inside its own is left out.
+  const own = marker ? labels.marks().get(marker.index)?.disc : null;
+  const big = Math.max(BUBBLE, own ? own[2] - own[0] : 0);
+  const others = [...labels.marks()].flatMap(([index, mark]) => {
+    const box = mark.box ?? (mark.disc && mark.disc[2] - mark.disc[0] >= big ? mark.disc : null);
+    return index !== marker?.index && mark.seen && box ? [box] : [];
+  });
   // A pie's slice too thin for its label leaves it out (the key and tooltip say its share).
   const slice = marker ? labels.marks().get(marker.index)?.slice : null;
   const within = labels.chart && slice ? (/** @type {Corners} */ corners) => insideSlice(/** @type {Chart} */ (labels.chart), slice, corners) : undefined;

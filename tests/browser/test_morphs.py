@@ -95,7 +95,7 @@ RECORD_OUTLINES = """(() => {
   P.fillText = function (text, x, y, ...rest) {
     if (frame) {
       const [middle, top] = at(this, x + this.measureText(text).width / 2, y);
-      texts.push({ text: String(text), x: middle, y: top });
+      texts.push({ text: String(text), x: middle, y: top, alpha: this.globalAlpha });
     }
     return fillText.call(this, text, x, y, ...rest);
   };
@@ -428,6 +428,31 @@ def _amount(text: str) -> float | None:
         return None
     sign, digits, scale = found.groups()
     return (-1 if sign else 1) * float(digits) * scale_factor(scale)
+
+
+def test_a_label_whose_value_a_step_keeps_stays_written_through_it(page, folder):
+    """A highlight keeps every column and its value. Europe's "$237.2M" is written at full
+    strength in every frame of the move. A move over the same marks makes labels take turns
+    at half-way (a timeline's next moment) only where their values change."""
+    sales = encode(samples.sales())
+    story = Story(
+        sales,
+        slides=[
+            Slide(
+                presets.chart(kind="column", x="Region", y="Revenue"),
+                presets.highlight(where={"Region": "Europe"}, note="Europe"),
+            )
+        ],
+        formats={"Revenue": "$"},
+    )
+    _open(page, story, folder / "kept.html")
+    _, texts, _ = _played(page, 2)
+    assert len(texts) >= 4
+    europe = [[t["alpha"] for t in written if t["text"] == "$237.2M"] for written in texts]
+    assert all(europe), [
+        (k, [t["text"] for t in texts[k]]) for k, alphas in enumerate(europe) if not alphas
+    ]
+    assert min(alpha for written in europe for alpha in written) >= 0.9, europe
 
 
 def test_an_axis_whose_range_changes_shows_one_set_of_ticks_at_a_time(page, folder):

@@ -184,7 +184,7 @@ def test_fixed_cost_of_a_story_stays_within_256_kb():
     # ticks took turns, leaving labels faded as they stood and the key took the chart's font;
     # 255 KB until a timeline's labels turned with its moment to the values its bars grow
     # to, read from the data, a highlight's note found a clear place and a point under a
-    # bubble went unnamed: 255.9 KB with them.
+    # bubble went unnamed: 255,994 bytes with them.
     tiny = Story(
         {"a": ["x"], "v": [1.0]}, slides=[Slide(presets.chart(kind="column", x="a", y="v"))]
     )
