@@ -194,7 +194,7 @@ function followMarks(on) {
 /**
  * The note of a highlighted step beside the highest mark it points at, kept inside the
  * chart: above it and to its right, else where it covers no mark and no label (to its
- * left, then below), else above and to the right.
+ * left, then below, then the nearest such place: nearestClear), else above and to the right.
  * @param {Track} on
  */
 function placeNote(on) {
