@@ -199,6 +199,9 @@ class Frames:
     texts: dict[int, list[str]] = field(default_factory=dict)
     said: dict[int, list[str]] = field(default_factory=dict)  # the texts of each read, by its ms
     marks: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    placed: dict[int, list[dict[str, Any]]] = field(
+        default_factory=dict
+    )  # the marks of each read, by its ms
     # The key's entries drawn: {frame, canvas, text: the label, paint and alpha: its swatch's}.
     keys: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     # The picture at rest before the key and once the step rests: {"marks": [...], "keys": [...]}.
@@ -303,6 +306,7 @@ def _play_step(
         frames.texts.setdefault(window, []).extend(texts)
         frames.said.setdefault(at, []).extend(texts)
         frames.marks.setdefault(window, []).extend(marks)
+        frames.placed.setdefault(at, []).extend(marks)
         frames.keys.setdefault(window, []).extend(keys)
         frames.drawn.setdefault(window, []).extend(drawn)
         frames.sampled.setdefault(at, []).extend(drawn)
@@ -963,6 +967,63 @@ def test_a_timelines_labels_and_moment_say_one_moment_in_every_frame(played, nam
     assert judged["coming"], judged
     if name != "monthly-playback":  # its moments last 0.4 s: the first read is past half-way
         assert judged["leaving"], judged
+
+
+def _lengths(marks: list[dict[str, Any]]) -> dict[str, tuple[float, float]]:
+    """Each mark of the last frame its chart drew among ``marks``: its width and height (a
+    share of the plot), by its chart and categories."""
+    last: dict[int, int] = {}
+    for mark in marks:
+        last[mark["canvas"]] = max(last.get(mark["canvas"], 0), mark["frame"])
+    return {
+        json.dumps([mark["canvas"], mark["categories"]], sort_keys=True): (
+            abs(mark["rect"][2]),
+            abs(mark["rect"][3]),
+        )
+        for mark in marks
+        if mark["rect"] and mark["frame"] == last[mark["canvas"]]
+    }
+
+
+# How far a bar may be from its share of the way at a moment of a timeline (linear in time).
+HALF_WAY_TOLERANCE = 0.2
+
+
+@pytest.mark.parametrize("name", TIMELINES)
+def test_a_timelines_bars_grow_over_the_whole_moment(played, name):
+    """From one moment to the next, every bar is as far along between its two lengths as the
+    move is in time: half-way at half-way, where its label turns from one value to the
+    other. The engine's own timing of a move between filters held each bar still for the
+    move's first half and grew it in the second, so a label of the moment coming stood on a
+    bar still at the moment left."""
+    result = played(name)
+    judged = 0
+    for frames in result.frames:
+        if not frames.timeline or not frames.before.get("marks"):
+            continue
+        before, after = _lengths(frames.before["marks"]), _lengths(frames.rest["marks"])
+        seconds = _steps(result.document)[frames.index][0]["animation"]["duration"]
+        for ms, marks in frames.placed.items():
+            progress = ms / (1000 * seconds)
+            if not 0.2 <= progress <= 0.8:
+                continue
+            for key, now in _lengths(marks).items():
+                if key not in before or key not in after:
+                    continue
+                axis = max((0, 1), key=lambda k: abs(after[key][k] - before[key][k]))
+                change = after[key][axis] - before[key][axis]
+                if abs(change) < 0.01:  # a few pixels: too little to read a share of
+                    continue
+                along = (now[axis] - before[key][axis]) / change
+                assert abs(along - progress) <= HALF_WAY_TOLERANCE, (
+                    frames.index + 1,
+                    ms,
+                    key,
+                    round(along, 2),
+                    round(progress, 2),
+                )
+                judged += 1
+    assert judged, "no bar of a timeline's moment was read between its rests"
 
 
 def test_the_harness_reads_frames_between_and_at_rest(played):
