@@ -199,9 +199,8 @@ class Frames:
     texts: dict[int, list[str]] = field(default_factory=dict)
     said: dict[int, list[str]] = field(default_factory=dict)  # the texts of each read, by its ms
     marks: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
-    placed: dict[int, list[dict[str, Any]]] = field(
-        default_factory=dict
-    )  # the marks of each read, by its ms
+    # The marks of each read, by its ms.
+    placed: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     # The key's entries drawn: {frame, canvas, text: the label, paint and alpha: its swatch's}.
     keys: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     # The picture at rest before the key and once the step rests: {"marks": [...], "keys": [...]}.
