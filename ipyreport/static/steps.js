@@ -146,6 +146,39 @@ function recordAt(columns, row) {
   return record;
 }
 
+/**
+ * Each row before `placeholdersFrom` (null: every row, stand-ins for the unreported too) that
+ * `keep` keeps and that holds a number in `values` (if given), handed to `visit` with its
+ * mark's key: the JSON of its categories of `names`. False, and no row visited, when the
+ * data holds not each of `names`. The one walk behind reported, valuesIn and seriesEnds.
+ * @param {Dataset} data
+ * @param {number | null} placeholdersFrom
+ * @param {Keep | null} keep
+ * @param {string[]} names
+ * @param {(string | number | null)[] | null} values
+ * @param {(key: string, row: number) => void} visit
+ */
+function eachMark(data, placeholdersFrom, keep, names, values, visit) {
+  const columns = decoded(data);
+  const at = names.map((wanted) => columns.find(([name]) => name === wanted)?.[1]);
+  if (!at.every(Boolean)) return false;
+  const rows = Math.min(placeholdersFrom ?? Infinity, columns[0]?.[1].length ?? 0);
+  for (let row = 0; row < rows; row += 1) {
+    const value = values?.[row];
+    if (values && (typeof value !== "number" || Number.isNaN(value))) continue;
+    if (keep && !keep(recordAt(columns, row))) continue;
+    visit(JSON.stringify(at.map((column) => column?.[row])), row);
+  }
+  return true;
+}
+
+/**
+ * A series of the data by name, as labels and numbers.
+ * @param {Dataset} data
+ * @param {string} wanted
+ */
+const columnOf = (data, wanted) => decoded(data).find(([name]) => name === wanted)?.[1];
+
 /** A mark's categories, as the engine hands them over. @typedef {Record<string, string | number>} Categories */
 /**
  * Whether the data reports a value of `measure` for a mark; asked of no measure (""), whether
@@ -176,23 +209,13 @@ export function reported(data, placeholdersFrom, keep) {
    * @param {string} measure
    */
   const marksWithValues = (names, measure) => {
-    const columns = decoded(data);
     // A mark keys an aggregate's value as "mean(Units)": its rows hold Units.
-    const series = AGGREGATE.exec(measure)?.[2] ?? measure;
-    const column = (/** @type {string} */ wanted) => columns.find(([name]) => name === wanted)?.[1];
-    if (![...(measure ? [series] : []), ...names].every((name) => column(name))) return null;
-    const values = measure ? column(series) ?? [] : null;
-    const at = names.map((name) => column(name) ?? []);
-    const rows = values ? Math.min(placeholdersFrom ?? Infinity, values.length) : columns[0]?.[1].length ?? 0;
+    const values = measure ? columnOf(data, AGGREGATE.exec(measure)?.[2] ?? measure) : null;
     /** @type {Set<string>} */
     const marks = new Set();
-    for (let row = 0; row < rows; row += 1) {
-      const value = values?.[row];
-      if (values && (typeof value !== "number" || Number.isNaN(value))) continue;
-      if (keep && !keep(recordAt(columns, row))) continue;
-      marks.add(JSON.stringify(at.map((column) => column[row])));
-    }
-    return marks;
+    if (measure && !values) return null;
+    const rows = measure ? placeholdersFrom : null; // with no measure, stand-ins count
+    return eachMark(data, rows, keep, names, values ?? null, (key) => marks.add(key)) ? marks : null;
   };
   return (categories, measure) => {
     const names = Object.keys(categories ?? {}).sort();
@@ -222,24 +245,17 @@ export function valuesIn(data, placeholdersFrom, keep) {
    * @param {string} measure
    */
   const valuesOf = (names, measure) => {
-    const columns = decoded(data);
     const [, fn = "sum", series = measure] = AGGREGATE.exec(measure) ?? [];
-    /** @param {string} wanted */
-    const column = (wanted) => columns.find(([name]) => name === wanted)?.[1];
-    const values = series ? column(series) : [];
-    if (fn === "distinct" || !values || !names.every((name) => column(name))) return null;
-    const at = names.map((name) => column(name) ?? []);
-    const rows = Math.min(placeholdersFrom ?? Infinity, columns[0]?.[1].length ?? 0);
+    const values = series ? columnOf(data, series) : [];
     /** @type {Map<string, (number | null)[]>} */
     const groups = new Map();
-    for (let row = 0; row < rows; row += 1) {
-      if (keep && !keep(recordAt(columns, row))) continue;
-      const key = JSON.stringify(at.map((own) => own[row]));
-      const value = series ? values[row] : 1; // count(): each row counts
+    const visit = (/** @type {string} */ key, /** @type {number} */ row) => {
+      const value = series ? values?.[row] : 1; // count(): each row counts
       const group = groups.get(key) ?? [];
       group.push(typeof value === "number" ? value : null);
       groups.set(key, group);
-    }
+    };
+    if (fn === "distinct" || !values || !eachMark(data, placeholdersFrom, keep, names, null, visit)) return null;
     return new Map([...groups].map(([key, group]) => [key, aggregate(group, /** @type {Aggregator} */ (fn))]));
   };
   return (categories, measure) => {
@@ -271,27 +287,17 @@ export function seriesEnds(data, placeholdersFrom, keep) {
    * @param {string} measure
    */
   const lastOf = (along, names, measure) => {
-    const columns = decoded(data);
-    /** @param {string} name */
-    const column = (name) => columns.find(([own]) => own === name)?.[1] ?? [];
-    const values = column(measure);
-    const steps = column(along);
-    const keys = names.map(column);
+    const steps = columnOf(data, along) ?? [];
     /** @type {Map<string | number | null, number>} */
     const order = new Map();
     for (const step of steps) if (!order.has(step)) order.set(step, order.size);
-    const rows = Math.min(placeholdersFrom ?? Infinity, values.length);
     /** @type {Map<string, [place: number, step: string | number | null]>} */
     const last = new Map();
-    for (let row = 0; row < rows; row += 1) {
-      const value = values[row];
-      if (typeof value !== "number" || Number.isNaN(value)) continue;
-      if (keep && !keep(recordAt(columns, row))) continue;
-      const key = JSON.stringify(keys.map((own) => own[row]));
+    eachMark(data, placeholdersFrom, keep, names, columnOf(data, measure) ?? [], (key, row) => {
       const seen = last.get(key);
       const place = order.get(steps[row]) ?? order.size; // every step has its place: `order` holds them all
       if (seen === undefined || place > seen[0]) last.set(key, [place, steps[row]]);
-    }
+    });
     return last;
   };
   return (categories, along, names, measure) => {
