@@ -395,7 +395,6 @@ function runsAlong(chart, categories, geometry = configOf(chart)?.geometry) {
  *   moment?: string | null,
  *   momentNote?: string | null,
  *   momentLeaving?: { moment: string | null, note: string | null } | null,
- *   turning?: boolean,
  *   markAt?: (point: { x: number, y: number }) => FrameMark | null | undefined,
  * }} ChartRecord
  */
@@ -1649,6 +1648,8 @@ function keepColours(chart, shown, colouring, neutral) {
  *   restedCartesian?: boolean,
  *   geometry?: string,
  *   restedGeometry?: string,
+ *   inPlace?: boolean,
+ *   resting: Set<() => void>,
  * }} Shape
  */
 /** Each chart's shape, followed once however many parts of the player read it. */
@@ -1663,17 +1664,21 @@ function followShape(chart) {
   if (known) return known;
   // `before` and `rested` are what the chart showed when it last came to rest.
   /** @type {Shape} */
-  const shape = { now: {}, before: {}, align: null, rested: undefined, realigned: false, moving: false, progress: 1, cartesian: true };
+  // `inPlace`: the move (or the last, at rest) keeps the chart's shape (see movesInPlace);
+  // `resting`: what to do each time a move comes to rest.
+  const shape = { now: {}, before: {}, align: null, rested: undefined, realigned: false, moving: false, progress: 1, cartesian: true, resting: new Set() };
   /** @param {import("vizzu").Data.SeriesDescriptor} entry */
   const key = (entry) => (entry.aggregator && entry.aggregator !== "sum" ? `${entry.aggregator}(${entry.name})` : entry.name);
   listen(chart, "animation-begin", () => {
     shape.moving = true;
     shape.progress = 0;
+    shape.inPlace = false;
   });
   const rest = () => {
     shape.moving = false;
     shape.progress = 1;
     [shape.before, shape.rested, shape.restedCartesian, shape.restedGeometry] = [shape.now, shape.align, shape.cartesian, shape.geometry];
+    for (const then of shape.resting) then();
   };
   // How far the move is (0 to 1), as the engine reckons it before drawing each frame. The
   // frame at 1 is the chart at rest, and drawn as such: the engine may draw none after it
@@ -1696,6 +1701,7 @@ function followShape(chart) {
     // A chart at rest shows what it last came to: its first state too, which no animation completes into.
     if (!shape.moving) [shape.before, shape.rested, shape.restedCartesian, shape.restedGeometry] = [shape.now, shape.align, shape.cartesian, shape.geometry];
     shape.realigned = shape.align !== shape.rested;
+    if (shape.moving) shape.inPlace ||= movesInPlace(shape);
   });
   shapes.set(chart, shape);
   return shape;
@@ -2621,7 +2627,7 @@ const turnAt = (progress) => ({ coming: progress >= 0.5, alpha: Math.min(1, Math
  * at rest, in the same geometry, coordinates and alignment (a filter's or a moment's move).
  * @param {Shape} shape
  */
-function inPlace(shape) {
+function movesInPlace(shape) {
   const channels = new Set([...Object.keys(shape.now), ...Object.keys(shape.before)]);
   const same = [...channels].every((name) => JSON.stringify(shape.now[name] ?? []) === JSON.stringify(shape.before[name] ?? []));
   return shape.moving && same && !shape.realigned && shape.cartesian === shape.restedCartesian && shape.geometry === shape.restedGeometry;
@@ -2637,10 +2643,9 @@ function inPlace(shape) {
  * @returns {MarkLabel | null}
  */
 function turnedLabel(event, { shape, record }, label) {
-  if (inPlace(shape)) record.turning = true;
   // The engine draws the frame a move ends on with the values it leaves: still the turn's.
-  const ending = !shape.moving && record.turning;
-  if (!(shape.moving ? record.turning : ending) || !label.known) return label;
+  const ending = !shape.moving && shape.inPlace;
+  if (!shape.inPlace || !label.known) return label;
   const known = label.known;
   const measures = Object.keys(known.values ?? {});
   const values = measures.map((measure) => record.coming?.(known, measure));
@@ -3189,19 +3194,9 @@ export function readableLabels(chart, shown, record, options = {}) {
     drawKey(event, labels, box, { size, ink: options.soft ?? options.ink ?? "#888", family: familyOf(chart) });
   });
   // The moment a timeline leaves is said until its move is half-way (drawMoment), and no more once it completes.
-  let begun = false;
-  listen(chart, "animation-begin", () => {
-    begun = true;
-    record.turning = false;
-  });
-  const over = () => {
-    begun = false;
+  labels.shape.resting.add(() => {
     record.momentLeaving = null;
-  };
-  listen(chart, "update", (event) => {
-    if (begun && event.detail.progress >= 1) over();
   });
-  listen(chart, "animation-complete", over);
   // A timeline's moment is said by its mark in the plot (drawMoment), not by the small title.
   listen(chart, "title-draw", (event) => {
     if (record.moment) event.preventDefault();
