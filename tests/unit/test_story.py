@@ -168,7 +168,7 @@ def test_footer_records_version_time_and_story_fingerprint(monkeypatch):
     assert page == story.to_html()
 
 
-def test_fixed_cost_of_a_story_stays_within_256_kb():
+def test_fixed_cost_of_a_story_stays_within_257_kb():
     # 240 KB until the key above the plot and the part-to-whole marks (marimekko gaps,
     # shares, named outliers) were drawn by the player itself: 241.4 KB with them;
     # 245 KB until the dek and source line, gaps kept on time axes, "No data" bars,
@@ -184,11 +184,13 @@ def test_fixed_cost_of_a_story_stays_within_256_kb():
     # ticks took turns, leaving labels faded as they stood and the key took the chart's font;
     # 255 KB until a timeline's labels turned with its moment to the values its bars grow
     # to, read from the data, a highlight's note found a clear place and a point under a
-    # bubble went unnamed: 255,994 bytes with them.
+    # bubble went unnamed: 255,994 bytes with them; 256 KB until a timeline's moment took
+    # the size at which no bar nor value covers it (one walk over a state's rows saved
+    # some of it): 256,145 bytes with it.
     tiny = Story(
         {"a": ["x"], "v": [1.0]}, slides=[Slide(presets.chart(kind="column", x="a", y="v"))]
     )
-    assert len(tiny.to_html().encode()) <= 256_000
+    assert len(tiny.to_html().encode()) <= 257_000
 
 
 def test_save_html_writes_utf8(tmp_path):
