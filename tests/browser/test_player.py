@@ -1012,10 +1012,18 @@ def test_a_dissolve_rests_only_once_the_chart_before_is_gone(open_file, tmp_path
     gone, so nothing that waits for rest (a snapshot, the PDF, a test) takes both charts."""
     watch = open_dissolve(open_file, tmp_path)
     page = watch.page
+    # Whether the picture was ever laid over the chart, seen however briefly (a busy
+    # machine may reach the next look after the dissolve is over).
+    page.evaluate(
+        """() => { window.leavings = 0; new MutationObserver((changes) => { for (const change
+          of changes) for (const node of change.addedNodes) if (node.classList?.contains(
+          'ipyreport-leaving')) window.leavings += 1; }).observe(
+          document.getElementById('ipyreport'), { childList: true, subtree: true }); }"""
+    )
     page.keyboard.press("ArrowRight")
     page.wait_for_function("() => document.getElementById('ipyreport').dataset.slide === '2'")
-    assert page.locator("#ipyreport .ipyreport-leaving").count() == 1  # it dissolves
     wait_idle(page)
+    assert page.evaluate("() => window.leavings") == 1  # it dissolved
     assert page.locator("#ipyreport .ipyreport-leaving").count() == 0
     assert watch.errors == []
 
