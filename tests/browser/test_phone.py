@@ -10,6 +10,7 @@ from functools import cache
 import numpy as np
 import pytest
 
+from .conftest import PageWatch
 from .pages import (
     RECORD_BOXES,
     RECORD_TEXTS,
@@ -266,49 +267,75 @@ def corpus(tmp_path_factory):
 KEYLESS = {"us_employment"}
 
 
+@pytest.fixture(scope="module")
+def labelled(browser, demo, corpus):  # noqa: F811
+    """Each story played once at each size, steps jumping: its document; per step, what each
+    chart drew (``labels()``) and the widths of the charts in sight; what the page reported."""
+
+    @cache
+    def played(name: str, size: tuple[int, int]):
+        context = browser.new_context(
+            viewport={"width": size[0], "height": size[1]}, reduced_motion="reduce"
+        )
+        try:
+            page = context.new_page()
+            path = demo / f"{name}.html" if name in EXAMPLES else corpus(name)
+            watch = PageWatch(page, path.resolve().as_uri())
+            page.add_init_script(RECORD_TEXTS)
+            page.goto(watch.allowed_url)
+            wait_ready(page)
+            document = story_document(page)
+            drawn = [
+                (
+                    step,
+                    page.evaluate("() => document.getElementById('ipyreport').ipyreport.labels()"),
+                    page.evaluate(
+                        """() => [...document.querySelectorAll('.ipyreport-chart, .ipyreport-board:not([hidden]) .ipyreport-panel')]
+                             .filter((element) => element.checkVisibility()).map((element) => element.clientWidth)"""
+                    ),
+                )
+                for step in steps(page)
+            ]
+            return document, drawn, list(watch.errors)
+        finally:
+            context.close()
+
+    return played
+
+
 @pytest.mark.parametrize("size", [PHONE, (1280, 720), (1920, 1080)])
 @pytest.mark.parametrize("name", EXAMPLES + list(CORPUS))
-def test_no_legend_is_clipped_or_says_nothing(open_file, demo, corpus, name, size):  # noqa: F811
-    path = demo / f"{name}.html" if name in EXAMPLES else corpus(name)
-    watch, page = play(open_file, path, size)
-    document = story_document(page)
+def test_no_legend_is_clipped_or_says_nothing(labelled, name, size):
+    document, drawn, errors = labelled(name, size)
     categories, shapes = _labels(document), _shapes(document)
     problems = []
     legends = 0
-    for step in steps(page):
-        charts = page.evaluate("() => document.getElementById('ipyreport').ipyreport.labels()")
-        widths = page.evaluate(
-            """() => [...document.querySelectorAll('.ipyreport-chart, .ipyreport-board:not([hidden]) .ipyreport-panel')]
-                 .filter((element) => element.checkVisibility()).map((element) => element.clientWidth)"""
-        )
-        for drawn in charts:
-            legends += any(label["group"] == "legend" for label in drawn)
-            width = max(widths)
+    for step, charts, widths in drawn:
+        for labels in charts:
+            legends += any(label["group"] == "legend" for label in labels)
             problems += [
                 f"step {step}: {found}"
-                for found in legend_problems(drawn, width, categories, shapes)
+                for found in legend_problems(labels, max(widths), categories, shapes)
             ]
     # (us_employment's steps draw one series each: no key to clip)
     assert (legends > 0) is (name not in KEYLESS), legends
     assert problems == []
-    assert watch.errors == []
+    assert errors == []
 
 
 @pytest.mark.parametrize("name", EXAMPLES + list(CORPUS))
-def test_on_a_phone_the_legend_sits_above_the_plot(open_file, demo, corpus, name):  # noqa: F811
-    path = demo / f"{name}.html" if name in EXAMPLES else corpus(name)
-    watch, page = play(open_file, path, PHONE)
-    document = story_document(page)
+def test_on_a_phone_the_legend_sits_above_the_plot(labelled, name):
+    document, drawn, errors = labelled(name, PHONE)
     categories = _labels(document)
     beside = []
-    for step in steps(page):
-        for drawn in page.evaluate("() => document.getElementById('ipyreport').ipyreport.labels()"):
+    for step, charts, _ in drawn:
+        for labels in charts:
             key = [
                 label
-                for label in drawn
+                for label in labels
                 if label["group"] == "legend" and label["text"] in categories
             ]
-            axes = [label for label in drawn if label["group"].startswith("axis")]
+            axes = [label for label in labels if label["group"].startswith("axis")]
             if key and axes:
                 lowest = max(label["box"][3] for label in key)
                 highest = min(label["box"][1] for label in axes)
@@ -317,23 +344,12 @@ def test_on_a_phone_the_legend_sits_above_the_plot(open_file, demo, corpus, name
                         f"step {step}: the legend reaches {lowest:.0f} px, the axes start at {highest:.0f}"
                     )
     assert beside == []
-    assert watch.errors == []
+    assert errors == []
 
 
 # --- bars and their labels, as a graphics desk sets them --------------------------------
 # RECORD_BOXES gives where each text and each coloured shape of a frame went on its canvas.
 SIZES = [PHONE, (1280, 720), (1920, 1080)]
-
-
-def play_boxed(open_file, path, size):
-    """``play``, with where every text and shape goes recorded too."""
-    watch = open_file(path, reduced_motion="reduce", size=size)
-    page = watch.page
-    page.add_init_script(RECORD_TEXTS)
-    page.add_init_script(RECORD_BOXES)
-    page.reload()
-    wait_ready(page)
-    return watch, page
 
 
 def _rgba(colour: str) -> tuple[float, float, float, float]:
@@ -417,28 +433,54 @@ def stories(demo, barley):  # noqa: F811
     return [demo / f"{name}.html" for name in EXAMPLES] + [barley]
 
 
+@pytest.fixture(scope="module")
+def boxed(browser, demo, barley):  # noqa: F811
+    """Each story played once at each size, steps jumping: per step, where every text and
+    shape of each canvas went (``drawn_boxes``); and what the page reported."""
+
+    @cache
+    def played(which: int, size: tuple[int, int]):
+        context = browser.new_context(
+            viewport={"width": size[0], "height": size[1]}, reduced_motion="reduce"
+        )
+        try:
+            page = context.new_page()
+            path = stories(demo, barley)[which]
+            watch = PageWatch(page, path.resolve().as_uri())
+            page.add_init_script(RECORD_TEXTS)
+            page.add_init_script(RECORD_BOXES)
+            page.goto(watch.allowed_url)
+            wait_ready(page)
+            drawn = [(step, drawn_boxes(page)) for step in steps(page)]
+            return drawn, list(watch.errors)
+        finally:
+            context.close()
+
+    return played
+
+
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("which", range(len(EXAMPLES) + 1))
-def test_no_text_is_drawn_over_another_mark_or_text(open_file, demo, barley, which, size):  # noqa: F811
-    watch, page = play_boxed(open_file, stories(demo, barley)[which], size)
+def test_no_text_is_drawn_over_another_mark_or_text(boxed, which, size):
+    drawn, errors = boxed(which, size)
     problems = []
     marks = 0
-    for step in steps(page):
-        for canvas in drawn_boxes(page):
+    for step, canvases in drawn:
+        for canvas in canvases:
             marks += len(marks_of(canvas))
             problems += [f"step {step}: {found}" for found in covered(canvas)]
     assert marks > 0, "no mark was seen"
     assert problems == []
-    assert watch.errors == []
+    assert errors == []
 
 
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("which", range(len(EXAMPLES) + 1))
-def test_every_chart_text_lies_inside_its_canvas(open_file, demo, barley, which, size):  # noqa: F811
-    watch, page = play_boxed(open_file, stories(demo, barley)[which], size)
+def test_every_chart_text_lies_inside_its_canvas(boxed, which, size):
+    drawn, errors = boxed(which, size)
     cut = []
-    for step in steps(page):
-        for canvas in drawn_boxes(page):
+    for step, canvases in drawn:
+        for canvas in canvases:
             cut += [
                 f"step {step}: {text['text']!r} at {[round(v) for v in text['box']]}"
                 f" in {canvas['width']}x{canvas['height']}"
@@ -447,7 +489,7 @@ def test_every_chart_text_lies_inside_its_canvas(open_file, demo, barley, which,
                 if not _within(text["box"], [0, 0, canvas["width"], canvas["height"]], 1.5)
             ]
     assert cut == []
-    assert watch.errors == []
+    assert errors == []
 
 
 def go_to(page, slide, step):
