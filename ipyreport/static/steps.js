@@ -773,9 +773,14 @@ export function keyframes(next, data, colors, plain = null) {
   if (!next.via) return null;
   const style = next.target.style ?? {};
   const { colorPalette: _, ...marker } = style.plot?.marker ?? {};
+  // What a leg's own style sets (a pie's strip: marks touching) is the leg's alone; the
+  // step's own state sets it back, or the marks of every chart after it would touch too.
+  const legs = next.via.flatMap((leg) => Object.keys(/** @type {import("vizzu").Styles.Chart} */ (leg.style ?? {}).plot?.marker ?? {}));
+  const own = { ...Object.fromEntries(legs.map((key) => [key, null])), ...style.plot?.marker };
+  const last = legs.length ? { ...next.target, style: { ...style, plot: { ...style.plot, marker: own } } } : next.target;
   return next.via.map((leg) => {
     const options = leg.animation ?? {};
-    if (!leg.config) return { target: next.target, options };
+    if (!leg.config) return { target: last, options };
     const config = /** @type {NonNullable<Target["config"]>} */ (leg.config);
     const step = /** @type {Step} */ ({ config });
     const own = /** @type {import("vizzu").Styles.Chart} */ (leg.style ?? {});

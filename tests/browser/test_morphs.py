@@ -593,3 +593,38 @@ def _piles(marks: list[dict]) -> list[tuple[float, float]]:
         for b in boxes[k + 1 :]
         if piled(a, b)
     ]
+
+
+def test_columns_after_a_pie_stand_apart_as_they_did_before_it(open_file, tmp_path):
+    """Into a pie, the marks first line up as a strip of touching parts, then bend. The strip's
+    touching (the engine's spacing, which stays set until it is set again) outlived the pie:
+    every column of the story after it touched its neighbours, Gapminder's Europe as one
+    green skyline. Back out of the pie, the regions stand apart as they did before it."""
+    from .pages import RECORD_BOXES, drawn_boxes, wait_idle
+    from .test_phone import marks_of
+
+    sales = samples.sales()
+    column = presets.chart(kind="column", x="Region", y="Revenue")
+    pie = presets.chart(kind="pie", x="Region", y="Revenue")
+    story = Story(sales, slides=[Slide(column), Slide(pie), Slide(column)])
+    assert "via" in story.to_dict()["slides"][1]["steps"][0]["animation"]  # through a strip
+    watch = open_file(story.save_html(tmp_path / "pie.html"), size=(1280, 720))
+    page = watch.page
+    page.add_init_script(RECORD_BOXES)
+    page.reload()
+    wait_ready(page)
+    page.focus("#ipyreport")
+
+    def gaps() -> list[float]:
+        marks = sorted(marks_of(drawn_boxes(page)[0]))
+        assert len(marks) == 4
+        return [marks[k + 1][0] - marks[k][2] for k in range(3)]
+
+    before = gaps()
+    assert min(before) > 20  # columns apart
+    for _ in range(2):
+        page.keyboard.press("ArrowRight")
+        wait_idle(page)
+    assert page.evaluate("() => document.getElementById('ipyreport').dataset.slide") == "3"
+    assert gaps() == pytest.approx(before, abs=1)
+    assert watch.errors == []
