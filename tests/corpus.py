@@ -271,7 +271,8 @@ def _gapminder() -> list[Case]:
                 Slide(
                     presets.chart(kind="column", x="continent", y="pop", filter=Y2007, data=d),
                     presets.highlight(
-                        where={"continent": "Asia"}, note="{continent.top} holds {max(pop)}"
+                        where={"continent": "Asia"},
+                        note="{continent.top} holds {sum(pop, continent=continent.top)}",
                     ),
                 )
             ],
@@ -279,7 +280,7 @@ def _gapminder() -> list[Case]:
                 (
                     1,
                     "note",
-                    f"{top(s, y07, 'continent', 'pop')} holds {s.number('pop', float(y07['pop'].max()), said=True)}",
+                    f"{top(s, y07, 'continent', 'pop')} holds {s.number('pop', float(y07[y07['continent'] == top(s, y07, 'continent', 'pop')]['pop'].sum()), said=True)}",
                 )
             ],
         ),
