@@ -234,6 +234,33 @@ def _changed(
     return [name for name in old if name not in new], [name for name in new if name not in old]
 
 
+def _colours(channels: Mapping[str, Any], dimensions: Collection[str]) -> list[Any]:
+    """The dimensions a chart's marks are coloured by."""
+    return [e for e in _series(channels, "color") if name_and_aggregator(e)[0] in dimensions]
+
+
+def _colour_between(
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    dimensions: Collection[str],
+    removed: Collection[str],
+    added: Collection[str],
+) -> list[Any]:
+    """The colour marks wear in between (channels ``before`` and ``after``): the old one while
+    it names a category both charts draw (a region's parts split in its colour), else the new
+    one if it does, else none. Marks of no colour take the new one at once where it names what
+    each mark already is (continents coloured on their way into a pie): a strip of touching
+    parts in one grey read as one block."""
+    colour = _colours(before, dimensions)
+    if set(_dims({"color": before.get("color")}, dimensions)) & set(removed):
+        colour = [e for e in _colours(after, dimensions) if name_and_aggregator(e)[0] not in added]
+    coming = _colours(after, dimensions)
+    named = {name_and_aggregator(e)[0] for e in coming}
+    if not colour and coming and named <= set(_dims(before, dimensions)):
+        colour = coming
+    return colour
+
+
 def _legs(
     before: Mapping[str, Any], after: Mapping[str, Any], dimensions: Collection[str]
 ) -> list[tuple[str, dict[str, Any] | None]] | None:
@@ -250,6 +277,9 @@ def _legs(
     >>> pie = {"coordSystem": "polar", "channels": {"x": ["Revenue", "Region"], "color": ["Region"]}}
     >>> [name for name, _ in _legs(shares, pie, dims)]
     ['merge', 'layout', 'bend']
+    >>> columns = {"channels": {"x": ["Region"], "y": ["Revenue"]}}
+    >>> [config["channels"]["color"]["set"] for _, config in _legs(columns, pie, dims)[:-1]]
+    [['Region']]
     >>> treemap = {"channels": {"size": ["Revenue", "Product"], "color": ["Product"], "noop": ["Region"]}}
     >>> [name for name, _ in _legs(pie, treemap, dims)]
     ['unbend', 'layout', 'split']
@@ -276,13 +306,9 @@ def _legs(
         return axis is not None and set(names) <= set(_dims(channels, dimensions, (axis,)))
 
     def colours(channels: Mapping[str, Any]) -> list[Any]:
-        return [e for e in _series(channels, "color") if name_and_aggregator(e)[0] in dimensions]
+        return _colours(channels, dimensions)
 
-    # The colour marks wear in between: the old one while it names a category both charts
-    # draw (a region's parts split in its colour), else the new one if it does, else none.
-    colour = colours(channels_before)
-    if set(_dims({"color": channels_before.get("color")}, dimensions)) & set(removed):
-        colour = [e for e in colours(channels_after) if name_and_aggregator(e)[0] not in added]
+    colour = _colour_between(channels_before, channels_after, dimensions, removed, added)
 
     def state(
         config: Mapping[str, Any],

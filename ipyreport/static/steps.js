@@ -781,7 +781,9 @@ export function keyframes(next, data, colors, plain = null) {
   return next.via.map((leg) => {
     const options = leg.animation ?? {};
     if (!leg.config) return { target: last, options };
-    const config = /** @type {NonNullable<Target["config"]>} */ (leg.config);
+    // In the legend's place the player's key, as in the step's own state.
+    const legend = next.target.config && "legend" in next.target.config ? { legend: next.target.config.legend } : {};
+    const config = /** @type {NonNullable<Target["config"]>} */ ({ ...leg.config, ...legend });
     const step = /** @type {Step} */ ({ config });
     const own = /** @type {import("vizzu").Styles.Chart} */ (leg.style ?? {});
     const kept = { ...style, plot: { ...style.plot, ...own.plot, marker: { ...marker, ...own.plot?.marker } } };

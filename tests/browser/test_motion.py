@@ -1088,6 +1088,31 @@ def test_a_staged_move_changes_colours_only_in_the_leg_that_changes_them(played)
         assert worn == regions, (frame.moment, sorted(worn))
 
 
+def test_marks_of_no_colour_wear_their_own_on_the_way_into_a_pie(played):
+    """Gapminder's continents as plain bars into a pie coloured by continent: the bars line up
+    as a strip of touching parts, then bend. The strip was one grey block (five parts in one
+    grey, touching) until the bend brought the colours; each part takes its continent's
+    colour on the way into the strip, and the key alone names them (the engine's legend,
+    which a leg's own state would show, is not drawn beside it)."""
+    story = played("gapminder", DESKTOP.name)
+    step = _step_where(story.document, lambda config: config.get("coordSystem") == "polar")
+    frames = next(f for f in story.frames if f.index == step)
+    continents = {("continent", name) for name in story.document["colors"]["continent"]}
+    later = [
+        frame
+        for chart in _frames(story.document, frames).values()
+        for frame in chart
+        if frame.moment in MOMENTS[1:]
+    ]
+    assert later
+    for frame in later:
+        worn = {owner for worn in frame.worn for owner in worn.meaning}
+        assert worn == continents, (frame.moment, sorted(worn))
+    for ms, texts in frames.said.items():
+        if MOMENTS[0] < ms <= MOMENTS[-1]:
+            assert texts.count("Oceania") <= 1, (ms, texts.count("Oceania"))
+
+
 def test_a_rest_frame_read_under_the_fake_clock_is_the_one_seen_in_real_time(
     played, browser, folder
 ):
