@@ -185,8 +185,9 @@ def test_fixed_cost_of_a_story_stays_within_257_kb():
     # 255 KB until a timeline's labels turned with its moment to the values its bars grow
     # to, read from the data, a highlight's note found a clear place and a point under a
     # bubble went unnamed: 255,994 bytes with them; 256 KB until a timeline's moment took
-    # the size at which no bar nor value covers it (one walk over a state's rows saved
-    # some of it): 256,145 bytes with it.
+    # the size at which no bar nor value covers it, and a staged morph's last state set
+    # back what its legs set and kept the player's key in their legend's place (one walk
+    # over a state's rows saved some of it): 256,241 bytes with them.
     tiny = Story(
         {"a": ["x"], "v": [1.0]}, slides=[Slide(presets.chart(kind="column", x="a", y="v"))]
     )
