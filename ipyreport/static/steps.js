@@ -2141,10 +2141,10 @@ function outliers(marks) {
 function unnamedRow({ chart, record, shape, shown }, categories) {
   if (shape.moving || !chart || !cartesianRectangles(chart)) return false;
   for (const axis of /** @type {const} */ (["x", "y"])) {
-    // An axis of one dimension alone (not a value axis its parts stack along).
-    const [dimension, ...more] = shape.now[axis] ?? [];
+    const dimensions = (shape.now[axis] ?? []).filter((name) => name in categories);
+    const dimension = dimensions.length === 1 && (shape.now[axis] ?? []).length <= 2 ? dimensions[0] : null;
     const written = record.drawnLabels.filter((label) => label.group === `axis-${axis}`).map((label) => label.text.replace(/…$/, ""));
-    if (!dimension || more.length || !(dimension in categories) || !written.length) continue;
+    if (!dimension || !written.length) continue;
     const name = shown.label(dimension, categories[dimension] ?? null);
     if (!written.some((text) => text && name.startsWith(text))) return true;
   }

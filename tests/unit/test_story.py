@@ -187,8 +187,7 @@ def test_fixed_cost_of_a_story_stays_within_257_kb():
     # bubble went unnamed: 255,994 bytes with them; 256 KB until a timeline's moment took
     # the size at which no bar nor value covers it, and a staged morph's last state set
     # back what its legs set and kept the player's key in their legend's place (one walk
-    # over a state's rows saved some of it), and a bar on an unnamed row said no value:
-    # 256,369 bytes with them.
+    # over a state's rows saved some of it): 256,241 bytes with them.
     tiny = Story(
         {"a": ["x"], "v": [1.0]}, slides=[Slide(presets.chart(kind="column", x="a", y="v"))]
     )
