@@ -2132,26 +2132,6 @@ function outliers(marks) {
 }
 
 /**
- * Whether a bar stands at rest on a row whose name its axis leaves out (of 142 countries,
- * about every fourth is named): a value written on it is read as the nearest name's. The
- * names come from the frame before (the engine writes the axis's labels after the marks').
- * @param {Labels} labels
- * @param {Categories} categories
- */
-function unnamedRow({ chart, record, shape, shown }, categories) {
-  if (shape.moving || !chart || !cartesianRectangles(chart)) return false;
-  for (const axis of /** @type {const} */ (["x", "y"])) {
-    const dimensions = (shape.now[axis] ?? []).filter((name) => name in categories);
-    const dimension = dimensions.length === 1 && (shape.now[axis] ?? []).length <= 2 ? dimensions[0] : null;
-    const written = record.drawnLabels.filter((label) => label.group === `axis-${axis}`).map((label) => label.text.replace(/…$/, ""));
-    if (!dimension || !written.length) continue;
-    const name = shown.label(dimension, categories[dimension] ?? null);
-    if (!written.some((text) => text && name.startsWith(text))) return true;
-  }
-  return false;
-}
-
-/**
  * Whether the point of mark `index` lies under a disc drawn after it (a small country's
  * point under China's bubble): a name beside it would name a point no one can see.
  * @param {FrameMarks} marks
@@ -2610,7 +2590,7 @@ function drawMarkerLabel(event, labels) {
     event.preventDefault();
     return;
   }
-  if (known && ((labels.chart && namesOutliers(labels.chart, labels) && !outliers(labels.marks()).has(known.index)) || (dims.length && underAnother(labels.marks(), known.index)) || unnamedRow(labels, known.categories ?? {}))) {
+  if (known && ((labels.chart && namesOutliers(labels.chart, labels) && !outliers(labels.marks()).has(known.index)) || (dims.length && underAnother(labels.marks(), known.index)))) {
     event.preventDefault();
     return;
   }
