@@ -252,9 +252,9 @@ def _colour_between(
     each mark already is (continents coloured on their way into a pie): a strip of touching
     parts in one grey read as one block."""
     colour = _colours(before, dimensions)
-    if set(_dims({"color": before.get("color")}, dimensions)) & set(removed):
-        colour = [e for e in _colours(after, dimensions) if name_and_aggregator(e)[0] not in added]
     coming = _colours(after, dimensions)
+    if set(_dims({"color": before.get("color")}, dimensions)) & set(removed):
+        colour = [e for e in coming if name_and_aggregator(e)[0] not in added]
     named = {name_and_aggregator(e)[0] for e in coming}
     if not colour and coming and named <= set(_dims(before, dimensions)):
         colour = coming
@@ -304,9 +304,6 @@ def _legs(
 
     def stacks(channels: Mapping[str, Any], axis: str | None, names: Sequence[str]) -> bool:
         return axis is not None and set(names) <= set(_dims(channels, dimensions, (axis,)))
-
-    def colours(channels: Mapping[str, Any]) -> list[Any]:
-        return _colours(channels, dimensions)
 
     colour = _colour_between(channels_before, channels_after, dimensions, removed, added)
 
@@ -366,7 +363,7 @@ def _legs(
     legs.append(("layout", state(after, layout, late)))
     if layout is not channels_after:
         legs.append(("merge", state(after, channels_after, late)))
-    final = colours(channels_after)
+    final = _colours(channels_after, dimensions)
     if late:
         # Each new part wears its own colour at once (the player paints a mark by its
         # category while the colour channel changes).

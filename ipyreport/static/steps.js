@@ -3228,24 +3228,31 @@ export function readableLabels(chart, shown, record, options = {}) {
 const MOMENT = { height: 0.2, width: 0.45, narrowWidth: 0.7, narrow: 320, alpha: 0.16, largeAt: 64, darkest: 0.2, pad: 0.12, least: 24 };
 
 /**
- * The size and corner (high: the upper right) of a moment `ratio` times as wide as high.
+ * The size of a moment `ratio` times as wide as high, and where it stands: its right edge,
+ * its baseline, and whether high (in the upper right corner).
  * @param {FrameMarks} marks
  * @param {DrawnLabel[]} labels
  * @param {Box} area
  * @param {number} size the size it has room for
  * @param {number} ratio
- * @returns {[size: number, high: boolean]}
+ * @returns {{ size: number, right: number, bottom: number, high: boolean }}
  */
 function momentPlace(marks, labels, area, size, ratio) {
   const boxes = [...marks.values()].flatMap((mark) => (mark.box && mark.seen ? [mark.box] : []));
   boxes.push(...labels.filter((label) => label.group === "marker").map((label) => label.box));
-  for (let at = size; at >= MOMENT.least; at -= 2) {
+  const at = (/** @type {number} */ wanted, /** @type {boolean} */ high) => ({
+    size: wanted,
+    right: area[2] - wanted * MOMENT.pad,
+    bottom: high ? area[1] + wanted * (1 + MOMENT.pad) : area[3] - wanted * MOMENT.pad,
+    high,
+  });
+  for (let wanted = size; wanted >= MOMENT.least; wanted -= 2) {
     for (const high of [false, true]) {
-      const [right, edge] = [area[2] - at * MOMENT.pad, high ? area[1] + at * (1 + MOMENT.pad) : area[3] - at * MOMENT.pad];
-      if (boxes.every(([left, top, end, bottom]) => end <= right - at * ratio || left >= right || bottom <= edge - at || top >= edge)) return [at, high];
+      const { right, bottom: edge } = at(wanted, high);
+      if (boxes.every(([left, top, end, bottom]) => end <= right - wanted * ratio || left >= right || bottom <= edge - wanted || top >= edge)) return at(wanted, high);
     }
   }
-  return [size, false];
+  return at(size, false);
 }
 
 /**
@@ -3265,14 +3272,14 @@ function drawMoment(context, { record, frame, shape, marks }, area, { ink, famil
   let size = Math.round(rect.size.y * MOMENT.height);
   context.font = `700 ${size}px ${family}`;
   const wide = context.measureText(moment).width;
+  const ratio = wide / size;
   const room = rect.size.x * (rect.size.x < MOMENT.narrow ? MOMENT.narrowWidth : MOMENT.width);
   if (wide > room) size = Math.floor((size * room) / wide);
-  const [fit, high] = momentPlace(marks(true), record.drawnLabels, area, size, wide / Math.round(rect.size.y * MOMENT.height));
-  size = fit; // (`wide` was measured at the height's size)
+  const placed = momentPlace(marks(true), record.drawnLabels, area, size, ratio);
+  const { right, bottom, high } = placed;
+  size = placed.size;
   context.font = `700 ${size}px ${family}`;
   const width = context.measureText(moment).width;
-  const right = rect.pos.x + rect.size.x - size * MOMENT.pad;
-  const bottom = high ? rect.pos.y + size * (1 + MOMENT.pad) : rect.pos.y + rect.size.y - size * MOMENT.pad;
   // Whatever the mark or label it is drawn before.
   context.globalAlpha = turn.alpha * Math.min(MOMENT.darkest, MOMENT.alpha * Math.max(1, MOMENT.largeAt / size));
   context.fillStyle = ink;
