@@ -5,6 +5,8 @@ one engine logo, charts tall enough on a phone."""
 import json
 import re
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 
 import numpy as np
@@ -267,6 +269,24 @@ def corpus(tmp_path_factory):
 KEYLESS = {"us_employment"}
 
 
+@contextmanager
+def opened_once(browser, path, size, *scripts: str) -> Iterator[PageWatch]:
+    """A story open in a context of its own at ``size``, steps jumping (reduced motion), with
+    ``scripts`` run before its own; the context closed afterwards."""
+    context = browser.new_context(
+        viewport={"width": size[0], "height": size[1]}, reduced_motion="reduce"
+    )
+    try:
+        watch = PageWatch(context.new_page(), path.resolve().as_uri())
+        for script in scripts:
+            watch.page.add_init_script(script)
+        watch.page.goto(watch.allowed_url)
+        wait_ready(watch.page)
+        yield watch
+    finally:
+        context.close()
+
+
 @pytest.fixture(scope="module")
 def labelled(browser, demo, corpus):  # noqa: F811
     """Each story played once at each size, steps jumping: its document; per step, what each
@@ -274,16 +294,9 @@ def labelled(browser, demo, corpus):  # noqa: F811
 
     @cache
     def played(name: str, size: tuple[int, int]):
-        context = browser.new_context(
-            viewport={"width": size[0], "height": size[1]}, reduced_motion="reduce"
-        )
-        try:
-            page = context.new_page()
-            path = demo / f"{name}.html" if name in EXAMPLES else corpus(name)
-            watch = PageWatch(page, path.resolve().as_uri())
-            page.add_init_script(RECORD_TEXTS)
-            page.goto(watch.allowed_url)
-            wait_ready(page)
+        path = demo / f"{name}.html" if name in EXAMPLES else corpus(name)
+        with opened_once(browser, path, size, RECORD_TEXTS) as watch:
+            page = watch.page
             document = story_document(page)
             drawn = [
                 (
@@ -297,8 +310,6 @@ def labelled(browser, demo, corpus):  # noqa: F811
                 for step in steps(page)
             ]
             return document, drawn, list(watch.errors)
-        finally:
-            context.close()
 
     return played
 
@@ -440,21 +451,10 @@ def boxed(browser, demo, barley):  # noqa: F811
 
     @cache
     def played(which: int, size: tuple[int, int]):
-        context = browser.new_context(
-            viewport={"width": size[0], "height": size[1]}, reduced_motion="reduce"
-        )
-        try:
-            page = context.new_page()
-            path = stories(demo, barley)[which]
-            watch = PageWatch(page, path.resolve().as_uri())
-            page.add_init_script(RECORD_TEXTS)
-            page.add_init_script(RECORD_BOXES)
-            page.goto(watch.allowed_url)
-            wait_ready(page)
-            drawn = [(step, drawn_boxes(page)) for step in steps(page)]
+        path = stories(demo, barley)[which]
+        with opened_once(browser, path, size, RECORD_TEXTS, RECORD_BOXES) as watch:
+            drawn = [(step, drawn_boxes(watch.page)) for step in steps(watch.page)]
             return drawn, list(watch.errors)
-        finally:
-            context.close()
 
     return played
 
