@@ -275,8 +275,8 @@ def _legs(
     >>> dims = {"Region", "Product"}
     >>> shares = {"align": "stretch", "channels": {"x": ["Region"], "y": ["Revenue", "Product"], "color": ["Product"]}}
     >>> pie = {"coordSystem": "polar", "channels": {"x": ["Revenue", "Region"], "color": ["Region"]}}
-    >>> [name for name, _ in _legs(shares, pie, dims)]
-    ['merge', 'layout', 'bend']
+    >>> [(name, config and config["align"]) for name, config in _legs(shares, pie, dims)]
+    [('merge', 'none'), ('layout', 'none'), ('bend', None)]
     >>> columns = {"channels": {"x": ["Region"], "y": ["Revenue"]}}
     >>> [config["channels"]["color"]["set"] for _, config in _legs(columns, pie, dims)[:-1]]
     [['Region']]
@@ -343,7 +343,11 @@ def _legs(
     merged: Sequence[str] = ()
     if removed:
         if stacks(channels_before, stack_before, removed):
-            legs.append(("merge", state(before, channels_before, removed)))
+            merging = state(before, channels_before, removed)
+            # A 100% chart's parts merged are each 100%: equal columns, read as equal wholes.
+            # The wholes take their own sizes as they form.
+            merging["align"] = "none" if merging["align"] == "stretch" else merging["align"]
+            legs.append(("merge", merging))
             merged = removed
         elif stack_after is not None:
             # The parts fly to their places in the new chart's stacks, then merge there.
@@ -531,7 +535,41 @@ def stages(
         options["show"] = _stage(0.35, 0.65, seconds)
     if reshaped:
         options["geometry"] = _stage(0.25, 0.5, seconds)
+    shade = _shade_stage(channels_before, channels_after, dimensions)
+    if shade is not None:
+        options["color"] = _stage(*shade, seconds)
     return options
+
+
+def _shade_stage(
+    before: Mapping[str, Any], after: Mapping[str, Any], dimensions: Collection[str]
+) -> tuple[float, float] | None:
+    """The half of a move in which the engine changes its colours (start and length, as
+    shares of the move), when they go from categories to a measure's shades alone (a
+    marimekko by product into a heatmap of units) or back; None for other moves.
+
+    The player draws such a move through a neutral grey: from the categories' colours to
+    it, then from it to the shades (or the other way). Its shades are the engine's own, so
+    the engine must have them whole in that half, not blended with the categories' colours.
+
+    >>> product, units = {"color": ["Product"]}, {"lightness": ["Units"]}
+    >>> _shade_stage(product, units, {"Product"}), _shade_stage(units, product, {"Product"})
+    ((0.0, 0.5), (0.5, 0.5))
+    >>> _shade_stage(product, {"color": ["Region"]}, {"Product", "Region"}) is None
+    True
+    """
+
+    def shaded(channels: Mapping[str, Any]) -> bool:
+        measures = [
+            e for e in _series(channels, "lightness") if name_and_aggregator(e)[0] not in dimensions
+        ]
+        return bool(measures) and not _colours(channels, dimensions)
+
+    if _colours(before, dimensions) and shaded(after):
+        return (0.0, 0.5)
+    if shaded(before) and _colours(after, dimensions):
+        return (0.5, 0.5)
+    return None
 
 
 def _tiling(

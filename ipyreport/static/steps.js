@@ -1566,21 +1566,25 @@ function colourChanges(legs, before) {
  * staged move (`legs`, see legsOf) changes colours in the leg that changes them, over that
  * leg's time: before it the marks keep the colours they had, after it they wear their new
  * ones (a pie's regions go on through a treemap of regions in their own colours, and only
- * then split into products).
+ * then split into products). `shaded`: whether each side of an unstaged move colours its
+ * marks by a measure's shades (the lightness channel).
+ * @typedef {{ moving: boolean, progress: number, now: string[], before: string[], shaded: { now: boolean, before: boolean } }} ColourMoment
  * @param {Shape} shape
  * @param {Legs | null | undefined} legs
- * @returns {{ moving: boolean, progress: number, now: string[], before: string[] }}
+ * @returns {ColourMoment}
  */
 function colourMoment(shape, legs) {
   const [now, before] = [shape.now.color ?? [], shape.before.color ?? []];
-  if (!shape.moving || !legs?.length) return { moving: shape.moving, progress: shape.progress, now, before };
+  const shaded = { now: Boolean(shape.now.lightness?.length), before: Boolean(shape.before.lightness?.length) };
+  if (!shape.moving || !legs?.length) return { moving: shape.moving, progress: shape.progress, now, before, shaded };
+  const unshaded = { now: false, before: false };
   const changes = colourChanges(legs, before);
   const at = shape.progress;
   const change = changes.find((one) => at < one.end) ?? changes.at(-1);
-  if (!change) return { moving: true, progress: at, now, before: now };
+  if (!change) return { moving: true, progress: at, now, before: now, shaded: unshaded };
   const length = change.end - change.start;
   const progress = length > 0 ? Math.min(1, Math.max(0, (at - change.start) / length)) : at < change.start ? 0 : 1;
-  return { moving: true, progress, now: change.now, before: change.before };
+  return { moving: true, progress, now: change.now, before: change.before, shaded: unshaded };
 }
 
 // While the colour channel changes (a region's bars split into products), the engine blends
@@ -1599,7 +1603,7 @@ function colourMoment(shape, legs) {
 /**
  * @param {Chart} chart
  * @param {Shown} shown
- * @param {() => { moving: boolean, progress: number, now: string[], before: string[] }} colouring
+ * @param {() => ColourMoment} colouring
  * @param {string} neutral
  */
 function keepColours(chart, shown, colouring, neutral) {
@@ -1607,7 +1611,7 @@ function keepColours(chart, shown, colouring, neutral) {
   /** @type {Map<string, string>} */
   const greys = new Map();
   listen(chart, "plot-marker-draw", (event) => {
-    const { moving, progress, now, before } = colouring();
+    const { moving, progress, now, before, shaded } = colouring();
     if (!moving || JSON.stringify(now) === JSON.stringify(before)) return;
     const categories = event.target?.categories ?? {};
     const context = event.renderingContext;
@@ -1622,9 +1626,13 @@ function keepColours(chart, shown, colouring, neutral) {
     let colour = own([...now, ...before]);
     if (plain(now) && plain(before)) {
       const stage = colourStage(progress);
-      const [from, to] = [own(before), own(now)];
+      // A side coloured by a measure's shades alone (a heatmap's units) wears the engine's
+      // shade: the engine changes colours in the other half (_motion's _shade_stage), so in
+      // this half its colour is that side's own, not blended with the categories' colours.
+      const engine = String(context.fillStyle);
+      const [from, to] = [own(before) ?? (!before.length && shaded.before ? engine : null), own(now) ?? (!now.length && shaded.now ? engine : null)];
       const ways = `${from} ${to}`;
-      if (!greys.has(ways)) greys.set(ways, throughGrey(from, to, neutral, shown.palette()));
+      if (now.length && before.length && !greys.has(ways)) greys.set(ways, throughGrey(from, to, neutral, shown.palette()));
       // Marks coloured by nothing before or after are drawn in `neutral` then: they fade from or to it.
       const grey = now.length && before.length ? /** @type {string} */ (greys.get(ways)) : neutral;
       colour = mix(grey, (stage.now ? to : from) ?? grey, stage.share);

@@ -13,6 +13,7 @@ the rules are then asserted on that one recording.
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import re
 import shutil
@@ -1111,6 +1112,67 @@ def test_marks_of_no_colour_wear_their_own_on_the_way_into_a_pie(played):
     for ms, texts in frames.said.items():
         if MOMENTS[0] < ms <= MOMENTS[-1]:
             assert texts.count("Oceania") <= 1, (ms, texts.count("Oceania"))
+
+
+def test_a_100_percent_charts_parts_merge_into_wholes_of_their_own_sizes(played):
+    """Sales' product mix by region (100% columns) into a pie of regions: the products merged
+    into their regions first, and at 100% each region's merged column was as tall as every
+    other, four equal columns reading as four equal regions. The wholes take their own
+    sizes as they form: a quarter second in, the regions stand in the order of their
+    revenue, Africa's well under half of the Americas'."""
+    story = played("sales-overview", DESKTOP.name)
+    step = _step_where(story.document, lambda config: config.get("coordSystem") == "polar")
+    frames = next(f for f in story.frames if f.index == step)
+    marks = frames.marks[250]
+    last = max(mark["frame"] for mark in marks)
+    tops: dict[str, float] = {}
+    for mark in marks:
+        if mark["frame"] == last and mark["rect"] is not None:
+            bottom, height = mark["rect"][1], mark["rect"][3]
+            region = mark["categories"]["Region"]
+            tops[region] = max(tops.get(region, 0.0), bottom + height)
+    table = [s for slide in story.document["slides"] for s in slide["steps"]][step]["table"]
+    region, revenue = (table["columns"].index(name) for name in ("Region", "Revenue"))
+    totals: dict[str, float] = {}
+    for row in table["rows"]:
+        totals[row[region]] = totals.get(row[region], 0.0) + row[revenue]
+    assert sorted(tops, key=tops.get) == sorted(totals, key=totals.get)
+    assert max(tops.values()) > 2 * min(tops.values())
+
+
+def test_a_heatmaps_shades_come_in_while_its_tiles_settle(played):
+    """The product mix (a marimekko coloured by product) into a heatmap shaded by units: the
+    tiles faded to grey by half-way and stayed one flat grey to the end of the move, a
+    heatmap saying every region sold as much of every product; the shades came at rest, at
+    once. From half-way they come in: at 750 ms each tile is already darker than every tile
+    that sold fewer units."""
+    story = played("orders-at-scale", DESKTOP.name)
+
+    def shaded(config: dict[str, Any]) -> bool:
+        return bool(((config.get("channels") or {}).get("lightness") or {}).get("set"))
+
+    step = _step_where(story.document, shaded)
+    frames = next(f for f in story.frames if f.index == step)
+    table = [s for slide in story.document["slides"] for s in slide["steps"]][step]["table"]
+    region, product, units = (
+        table["columns"].index(name) for name in ("Region", "Product", "Units")
+    )
+    sold = {(row[region], row[product]): row[units] for row in table["rows"]}
+    marks = frames.marks[750]
+    last = max(mark["frame"] for mark in marks)
+    luma = {}
+    for mark in marks:
+        rgba = _rgba(mark["paint"]) if mark["frame"] == last else None
+        if rgba is not None:
+            categories = mark["categories"]
+            luma[categories["Region"], categories["Product"]] = (
+                0.299 * rgba[0] + 0.587 * rgba[1] + 0.114 * rgba[2]
+            )
+    assert set(luma) == set(sold)
+    by_units = sorted(sold, key=sold.get)
+    assert max(luma.values()) - min(luma.values()) > 30
+    for fewer, more in itertools.pairwise(by_units):
+        assert luma[more] <= luma[fewer] + 1, (fewer, more)
 
 
 def test_a_rest_frame_read_under_the_fake_clock_is_the_one_seen_in_real_time(
