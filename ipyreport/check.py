@@ -47,7 +47,10 @@ the step and a suggestion:
 - ``legend``: a colour key (laid out as the player lays it, in rows above
   the plot) that would wrap into more than a quarter of a phone's chart; a
   key of one colour, which the player leaves out, so the colour goes
-  unexplained; or a key that only repeats an axis's categories.
+  unexplained; or a key that only repeats an axis's categories;
+- ``cut``: a line or area whose points leave the value range a step sets
+  (``zoom_range``): the engine draws no segment with an end outside the
+  range, so each line breaks into pieces where it leaves and comes back.
 
 ``colors`` also names, where colours switch from one dimension to another,
 a category that wears the colour another category had a step before (the
@@ -107,7 +110,7 @@ class Finding:
         What kind of warning: ``"flicker"``, ``"colors"``, ``"everything"``,
         ``"axis"``, ``"empty"``, ``"marks"``, ``"crossfilter"``, ``"labels"``,
         ``"format"``, ``"typed"``, ``"slow"``, ``"untrue"``, ``"blank"``,
-        ``"rate"`` or ``"legend"``.
+        ``"rate"``, ``"legend"`` or ``"cut"``.
     message : str
         What is wrong and what to do about it.
     chart : int, optional
@@ -186,6 +189,7 @@ def check(story: Story) -> list[Finding]:
             before = shown[index - 1] if index else None
             after = shown[index + 1] if index + 1 < len(shown) else None
             findings += _empty(current) + _marks(current) + _crowded_labels(current, story)
+            findings += _cut_lines(current)
             findings += _summed_rates(current, story, lazy_rows)
             findings += _unformatted(current, story, told)
             findings += _crossfilter(current, plan.cross_filters.get(current.slide, ()))
@@ -722,6 +726,43 @@ def _axis(before: _Shown, current: _Shown) -> list[Finding]:
                     f"(config channels.{channel}.range) or show the change in smaller steps",
                 )
             )
+    return findings
+
+
+def _cut_lines(current: _Shown) -> list[Finding]:
+    """Points of a line or area outside a value range the step sets, on the axis of one
+    measure: the engine leaves out every segment with an end outside, so the lines break."""
+    rows = current.rows
+    if (
+        not rows
+        or rows["measures"] != 1
+        or current.state.config.get("geometry") not in ("line", "area")
+    ):
+        return []
+    findings = []
+    for channel, bounds in current.state.ranges.items():
+        low, high = (bounds.get(end) for end in ("min", "max"))
+        numbers = [end if isinstance(end, int | float) else None for end in (low, high)]
+        entries = current.state.channels.get(channel) or []
+        on_axis = channel_series(ChartState({channel: entries}, {}, None, current.state.data))[1]
+        if numbers == [None, None] or len(on_axis) != 1:
+            continue
+        position = len(rows["columns"]) - 1
+        values = [row[position] for row in rows["rows"] if row[position] is not None]
+        outside = [
+            value
+            for value in values
+            if (numbers[0] is not None and value < numbers[0])
+            or (numbers[1] is not None and value > numbers[1])
+        ]
+        if outside:
+            message = (
+                f"{len(outside):,} of {len(values):,} points of {on_axis[0][0]} lie outside the "
+                f"{channel} axis's range ({low} to {high}): the chart draws no line between a point "
+                "inside and one outside, so the lines break into pieces; widen the range, or keep "
+                "only the rows it holds (a filter on the time axis)"
+            )
+            findings.append(_where(current, "cut", message))
     return findings
 
 

@@ -576,6 +576,16 @@ KNOWN = {
         ("rate", f"slide 1, step {k}: Miles_per_Gallon reads as a rate or an average ('per')")
         for k in (1, 2, 3)
     ],
+    # Prices from about 5 to 800 and employment from 110K to 138K: the zoomed ranges cut them.
+    "stocks-zoom_range": [
+        (
+            "cut",
+            "slide 1, step 2: 469 of 560 points of price lie outside the y axis's range (100 to 300)",
+        )
+    ],
+    "us_employment-zoom_range": [
+        ("cut", "slide 1, step 2: 14 of 120 points of nonfarm lie outside the y axis's range")
+    ],
     "seattle_weather-line": [
         # A line of every day for four years: one line, though its points are marks to the engine.
         ("marks", "slide 1, step 1: 1,461 marks are more than a chart can show legibly (1,000)"),
@@ -715,3 +725,22 @@ def test_an_amount_whose_name_only_contains_a_rate_word_is_not_a_rate():
         formats={"Operating": "$"},
     )
     assert "rate" not in kinds(story)
+
+
+def prices(low, high):
+    """Four months of one price as a line, then zoomed into [low, high]."""
+    data = encode({"Month": ["Jan", "Feb", "Mar", "Apr"], "Price": [50.0, 150.0, 250.0, 350.0]})
+    steps = presets.zoom_range(data, kind="line", x="Month", y="Price", low=low, high=high)
+    return Story(data, slides=[Slide(*steps)], formats={"Price": "$"})
+
+
+def test_a_line_that_leaves_a_zoomed_range_is_cut():
+    assert [str(f) for f in checked(prices(100, 300))] == [
+        "slide 1, step 2: 2 of 4 points of Price lie outside the y axis's range (100 to 300): "
+        "the chart draws no line between a point inside and one outside, so the lines break "
+        "into pieces; widen the range, or keep only the rows it holds (a filter on the time axis)"
+    ]
+
+
+def test_a_line_that_stays_in_its_zoomed_range_is_whole():
+    assert checked(prices(0, 400)) == []
