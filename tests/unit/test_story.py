@@ -187,7 +187,9 @@ def test_fixed_cost_of_a_story_stays_within_257_kb():
     # bubble went unnamed: 255,994 bytes with them; 256 KB until a timeline's moment took
     # the size at which no bar nor value covers it, and a staged morph's last state set
     # back what its legs set and kept the player's key in their legend's place (one walk
-    # over a state's rows saved some of it): 256,241 bytes with them.
+    # over a state's rows saved some of it): 256,241 bytes with them; 256,785 once a value
+    # stood only on a named row, a crowded axis's turned names hung from their own columns
+    # and a heatmap's shades came in while its tiles settled.
     tiny = Story(
         {"a": ["x"], "v": [1.0]}, slides=[Slide(presets.chart(kind="column", x="a", y="v"))]
     )
