@@ -2141,22 +2141,38 @@ function outliers(marks) {
 
 /**
  * Whether a bar stands at rest on a row whose name its axis leaves out (of 142 countries,
- * about every fourth is named): a value written on it is read as the nearest name's. The
- * names come from the frame before (the engine writes the axis's labels after the marks').
+ * about every fourth is named): a value written on it is read as the nearest name's. A
+ * name is its row's where it stands: a level name centred on its row, a turned name hung
+ * from it (its highest point). The names come from the frame before (the engine writes the
+ * axis's labels after the marks'). An axis that writes other texts than its rows' names (a
+ * run of months read by year) names no row, and hides no value.
  * @param {Labels} labels
- * @param {Categories} categories
+ * @param {string} index the mark's
  */
-function unnamedRow({ chart, marks, record, shape, shown }, categories) {
-  if (shape.moving || !chart || !cartesianRectangles(chart)) return false;
+function unnamedRow({ chart, marks, record, shape, shown }, index) {
+  const mark = marks().get(index);
+  if (shape.moving || !chart || !cartesianRectangles(chart) || !mark?.box) return false;
   for (const axis of /** @type {const} */ (["x", "y"])) {
-    // An axis of one dimension alone (not a value axis its parts stack along).
-    const [dimension, ...more] = shape.now[axis] ?? [];
-    const written = record.drawnLabels.filter((label) => label.group === `axis-${axis}`).map((label) => label.text.replace(/…$/, ""));
-    if (!dimension || more.length || !(dimension in categories) || !written.length) continue;
+    // An axis of dimensions only (not a value axis its parts stack along) names its first:
+    // a drill-down's countries in their continent, a grouped chart's regions.
+    const entries = shape.now[axis] ?? [];
+    const dimension = entries[0];
+    const written = record.drawnLabels.filter((label) => label.group === `axis-${axis}`);
+    if (!dimension || entries.some((entry) => !(entry in mark.categories)) || !written.length) continue;
     const nameOf = (/** @type {Categories} */ own) => shown.label(dimension, own[dimension] ?? null);
-    const names = (/** @type {string} */ name) => written.some((text) => text && name.startsWith(text));
-    // An axis that writes other texts than rows' names (a run of months read by year) names none.
-    if (!names(nameOf(categories)) && [...marks().values()].some((mark) => names(nameOf(mark.categories)))) return true;
+    const texts = written.map((label) => label.text.replace(/…$/, ""));
+    if (![...marks().values()].some((other) => texts.some((text) => text && nameOf(other.categories).startsWith(text)))) continue;
+    // The row: every mark of its category (a group of columns side by side, named once).
+    const along = axis === "x" ? 0 : 1;
+    const row = [...marks().values()].flatMap((other) => (other.box && other.categories[dimension] === mark.categories[dimension] ? [other.box] : []));
+    const [low, high] = [Math.min(...row.map((box) => box[along])), Math.max(...row.map((box) => box[along + 2]))];
+    const at = (/** @type {Corners} */ corners) => {
+      if (axis === "y") return (Math.min(...corners.map((p) => p[1])) + Math.max(...corners.map((p) => p[1]))) / 2;
+      const top = Math.min(...corners.map((p) => p[1]));
+      const highest = corners.filter((p) => p[1] - top < 1);
+      return highest.reduce((sum, p) => sum + p[0], 0) / highest.length;
+    };
+    if (!written.some((label) => at(label.corners) >= low - 1 && at(label.corners) <= high + 1)) return true;
   }
   return false;
 }
@@ -2619,7 +2635,7 @@ function drawMarkerLabel(event, labels) {
     event.preventDefault();
     return;
   }
-  if (known && ((labels.chart && namesOutliers(labels.chart, labels) && !outliers(labels.marks()).has(known.index)) || (dims.length && underAnother(labels.marks(), known.index)) || unnamedRow(labels, known.categories ?? {}))) {
+  if (known && ((labels.chart && namesOutliers(labels.chart, labels) && !outliers(labels.marks()).has(known.index)) || (dims.length && underAnother(labels.marks(), known.index)) || unnamedRow(labels, known.index))) {
     event.preventDefault();
     return;
   }
@@ -2865,7 +2881,8 @@ function placeMarkerLabel(event, labels, text, options) {
   // A pie's slice too thin for its label leaves it out (the key and tooltip say its share).
   const slice = marker ? labels.marks().get(marker.index)?.slice : null;
   const within = labels.chart && slice ? (/** @type {Corners} */ corners) => insideSlice(/** @type {Chart} */ (labels.chart), slice, corners) : undefined;
-  const drawn = drawLabel(event, labels.frame(), "marker", text, beside ? 0 : (align + 1) / 2, options, { shift, avoid: others, within });
+  const inked = inkInside(event, marker ? labels.marks().get(marker.index) : undefined, width, options);
+  const drawn = drawLabel(event, labels.frame(), "marker", text, beside ? 0 : (align + 1) / 2, inked, { shift, avoid: others, within });
   if (!drawn && slice && labels.chart && !labels.shape.moving) {
     // Away from its colour, the label names its slice ("Oceania 0.4%").
     const categories = marker ? labels.marks().get(marker.index)?.categories ?? {} : {};
@@ -2873,6 +2890,31 @@ function placeMarkerLabel(event, labels, text, options) {
     const named = name && !text.startsWith(name) ? `${name} ${text}` : text;
     drawLeader(event, labels.chart, labels.frame(), named, slice, options);
   }
+}
+
+/**
+ * A label written inside its own mark (a treemap's tile, a stacked part) is white, as on
+ * every colour the palette holds (each at least 3:1 against a white page), else the ink
+ * that reads best on the mark's colour; with a halo of the other ink only where it reads
+ * under 4.5:1. The theme's ink on a halo of its paper, on every tile, read as a sticker on
+ * each. Labels beside their marks keep the theme's.
+ * @param {MarkerLabelDraw} event
+ * @param {FrameMark | undefined} mark
+ * @param {number} width the text's width
+ * @param {LabelOptions} options
+ * @returns {LabelOptions}
+ */
+function inkInside(event, mark, width, options) {
+  const [[a, c, e], [b, , f]] = event.detail.outerRect.transform;
+  if (!mark?.box || !mark.colour || options.onMark || b !== 0 || c !== 0) return options;
+  const { pos, size } = event.detail.innerRect;
+  const middle = e + a * (pos.x + size.x / 2);
+  const [top, bottom] = [f + pos.y, f + pos.y + size.y];
+  const [left, up, right, down] = mark.box;
+  if (middle - width / 2 < left || middle + width / 2 > right || top < up || bottom > down) return options;
+  const ink = contrastOf(CELL_INKS[1], mark.colour) >= 3 ? CELL_INKS[1] : readableOn(mark.colour);
+  const paper = contrastOf(ink, mark.colour) < 4.5 ? CELL_INKS.find((other) => other !== ink) : undefined;
+  return { ...options, ink, paper, onMark: true };
 }
 
 // A slice too thin for its label is labelled outside the pie, at the end of a short line

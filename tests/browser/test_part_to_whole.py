@@ -259,3 +259,32 @@ def test_a_slice_too_thin_for_its_label_is_named_outside_the_pie_by_a_leader_lin
     assert min(left, top) >= 0, outside
     assert right <= width, outside
     assert bottom <= height, outside
+
+
+def test_a_value_inside_its_tile_is_written_in_white(open_file, tmp_path):
+    """A treemap's values stood in the theme's dark ink on a white halo, a sticker on every
+    tile. Written inside its own tile a value is white, as every colour of the palette
+    carries it (each at 3:1 or more against a white page), with a halo of the dark ink only
+    where white reads under 4.5:1."""
+    from .pages import RECORD_BOXES, drawn_boxes
+
+    treemap = presets.chart(kind="treemap", x="Region", y="Revenue", color="Product")
+    story = Story(SALES, formats={"Revenue": "$"}, slides=[Slide(treemap)])
+    watch = open_file(story.save_html(tmp_path / "tiles.html"), size=(1280, 720))
+    page = watch.page
+    page.add_init_script(RECORD_BOXES)
+    page.reload()
+    wait_ready(page)
+    canvas = drawn_boxes(page)[0]
+    tiles = [shape["box"] for shape in canvas["shapes"] if shape["rectangle"]]
+    value = re.compile(r"(Africa|Americas|Asia Pacific|Europe) \$\d+\.\dM")
+    values = [text for text in canvas["texts"] if value.fullmatch(text["text"])]
+    assert len(values) == len(_sums(SALES, "Region", "Product")) == 16
+    for text in values:
+        left, top, right, bottom = text["box"]
+        assert any(
+            tile[0] <= left and right <= tile[2] and tile[1] <= top and bottom <= tile[3]
+            for tile in tiles
+        ), text["text"]
+        assert text["ink"] == "#ffffff", text["text"]
+    assert watch.errors == []
