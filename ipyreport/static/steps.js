@@ -2882,7 +2882,9 @@ function placeMarkerLabel(event, labels, text, options) {
   const slice = marker ? labels.marks().get(marker.index)?.slice : null;
   const within = labels.chart && slice ? (/** @type {Corners} */ corners) => insideSlice(/** @type {Chart} */ (labels.chart), slice, corners) : undefined;
   const inked = inkInside(event, marker ? labels.marks().get(marker.index) : undefined, width, options);
-  const drawn = drawLabel(event, labels.frame(), "marker", text, beside ? 0 : (align + 1) / 2, inked, { shift, avoid: others, within });
+  const below = marker ? pastNegativeEnd(event, labels, labels.marks().get(marker.index), width) : null;
+  const place = below ? { avoid: others, transform: below } : { shift, avoid: others, within };
+  const drawn = drawLabel(event, labels.frame(), "marker", text, below ? 0 : beside ? 0 : (align + 1) / 2, inked, place);
   if (!drawn && slice && labels.chart && !labels.shape.moving) {
     // Away from its colour, the label names its slice ("Oceania 0.4%").
     const categories = marker ? labels.marks().get(marker.index)?.categories ?? {} : {};
@@ -2890,6 +2892,31 @@ function placeMarkerLabel(event, labels, text, options) {
     const named = name && !text.startsWith(name) ? `${name} ${text}` : text;
     drawLeader(event, labels.chart, labels.frame(), named, slice, options);
   }
+}
+
+/**
+ * Where the value of a bar below zero goes: the engine writes it at the bar's top, which is
+ * the zero line it hangs from, in a row with its neighbours' and away from the bar, so
+ * "-802" read as a mark above zero. It goes past the bar's own end: under a column, left
+ * of a bar. Null for a mark at or above zero, or not a plain bar or column.
+ * @param {MarkerLabelDraw} event
+ * @param {Labels} labels
+ * @param {FrameMark | undefined} mark
+ * @param {number} width the text's width
+ * @returns {Transform | null}
+ */
+function pastNegativeEnd(event, { chart, shape, shown }, mark, width) {
+  const [[a, c, e], [b, d, f]] = event.detail.outerRect.transform;
+  if (!chart || !mark?.box || !cartesianRectangles(chart) || b !== 0 || c !== 0) return null;
+  const measures = (/** @type {string} */ axis) => (shape.now[axis] ?? []).filter((name) => shown.isMeasure(name));
+  const axis = measures("y").length === 1 && !measures("x").length ? "y" : measures("x").length === 1 && !measures("y").length ? "x" : null;
+  const value = axis ? mark.values[measures(axis)[0]] : null;
+  if (typeof value !== "number" || value >= 0) return null;
+  const { pos } = event.detail.innerRect;
+  const [left, , , bottom] = mark.box;
+  const gap = 3;
+  // The engine's box (`pos`) lies at the transform's origin plus `pos`, as drawLabel draws it.
+  return axis === "y" ? [[a, c, e], [b, d, f + bottom + gap - (f + d * pos.y)]] : [[a, c, e + left - gap - width - (e + a * pos.x)], [b, d, f]];
 }
 
 /**
@@ -2906,7 +2933,8 @@ function placeMarkerLabel(event, labels, text, options) {
  */
 function inkInside(event, mark, width, options) {
   const [[a, c, e], [b, , f]] = event.detail.outerRect.transform;
-  if (!mark?.box || !mark.colour || options.onMark || b !== 0 || c !== 0) return options;
+  // A dimmed mark (a highlight's others) is pale: its label keeps the theme's ink on a halo.
+  if (!mark?.box || !mark.colour || options.onMark || b !== 0 || c !== 0 || event.renderingContext.globalAlpha < 0.9) return options;
   const { pos, size } = event.detail.innerRect;
   const middle = e + a * (pos.x + size.x / 2);
   const [top, bottom] = [f + pos.y, f + pos.y + size.y];

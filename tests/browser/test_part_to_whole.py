@@ -288,3 +288,35 @@ def test_a_value_inside_its_tile_is_written_in_white(open_file, tmp_path):
         ), text["text"]
         assert text["ink"] == "#ffffff", text["text"]
     assert watch.errors == []
+
+
+@pytest.mark.parametrize("kind", ["column", "bar"])
+def test_a_value_below_zero_stands_past_its_bars_end(open_file, tmp_path, kind):
+    """The engine writes a value at its bar's top: below zero that is the zero line the bar
+    hangs from, where each negative month's value stood in a row with its neighbours', on
+    the positive side and away from its bar (us_employment's "-802"). It stands past its
+    bar's own end: under a column, left of a bar."""
+    from .pages import RECORD_BOXES, drawn_boxes
+    from .test_phone import marks_of
+
+    change = {"Month": ["Jan", "Feb", "Mar", "Apr"], "Change": [3.0, -5.0, 4.0, -2.0]}
+    story = Story(change, slides=[Slide(presets.chart(kind=kind, x="Month", y="Change"))])
+    watch = open_file(story.save_html(tmp_path / "change.html"), size=(1280, 720))
+    page = watch.page
+    page.add_init_script(RECORD_BOXES)
+    page.reload()
+    wait_ready(page)
+    marks = marks_of(drawn_boxes(page)[0])
+    labels = page.evaluate("() => document.getElementById('ipyreport').ipyreport.labels()[0]")
+    values = {label["text"]: label["box"] for label in labels if label["group"] == "marker"}
+    assert sorted(values) == ["-2", "-5", "3", "4"]
+    along = 0 if kind == "column" else 1  # the axis the bars stand side by side along
+    for text in ("-5", "-2"):
+        left, top, right, bottom = values[text]
+        middle = ((left + right) / 2, (top + bottom) / 2)[along]
+        (bar,) = [box for box in marks if box[along] <= middle <= box[along + 2]]
+        if kind == "column":
+            assert top >= bar[3], text  # under the column's end
+        else:
+            assert right <= bar[0], text  # left of the bar's end
+    assert watch.errors == []
