@@ -14,6 +14,7 @@ export const DIMMED = 0.3; // opacity of marks a highlight (or a dashboard click
 
 /** @typedef {import("vizzu").default} Chart */
 /** @typedef {import("vizzu").Geom.Point} Point */
+/** @typedef {Point & { values: Record<string, unknown> }} Pointed a highlighted mark's top, and its values */
 /** @typedef {import("vizzu").Events.Marker} Marker */
 /** @typedef {import("./document").Step} Step */
 /** @typedef {import("./document").Filter} Filter */
@@ -65,7 +66,7 @@ export const DIMMED = 0.3; // opacity of marks a highlight (or a dashboard click
  *   leaving?: HTMLElement | null,
  *   hooks: Hooks,
  *   pointing: Pointing | null,
- *   pointedAt: Point[],
+ *   pointedAt: Pointed[],
  *   ringed: string | null,
  *   marks: Mark[],
  *   drawnLabels: steps.DrawnLabel[],
@@ -161,7 +162,7 @@ const pointedOut = (on, marker) => Boolean(on.pointing && marker && !on.pointing
  * @param {Track} on
  */
 function followMarks(on) {
-  /** @type {Point[]} */
+  /** @type {Pointed[]} */
   let tops = [];
   /** @type {Mark[]} */
   let drawing = [];
@@ -175,7 +176,7 @@ function followMarks(on) {
     const context = event.renderingContext;
     if (on.pointing) {
       if (pointedOut(on, marker)) context.globalAlpha *= DIMMED;
-      else if (marker.position?.top) tops.push(marker.position.top);
+      else if (marker.position?.top) tops.push({ x: marker.position.top.x, y: marker.position.top.y, values: { ...marker.values } });
     }
     if (on.ringed !== null && marker.index !== on.ringed) context.globalAlpha *= DIMMED;
     const { index, position } = marker;
@@ -192,20 +193,26 @@ function followMarks(on) {
 }
 
 /**
- * The note of a highlighted step beside the highest mark it points at, kept inside the
- * chart: above it and to its right, else where it covers no mark and no label (to its
+ * The note of a highlighted step beside the mark whose value it says ("Renewables reach
+ * 21.9K": 2017's, not 2010's taller stack), else the highest mark it points at, kept inside
+ * the chart: above it and to its right, else where it covers no mark and no label (to its
  * left, then below, then the nearest such place: nearestClear), else above and to the right.
  * @param {Track} on
+ * @param {ReturnType<typeof steps.display>} shown
  */
-function placeNote(on) {
+function placeNote(on, shown) {
   const note = on.note;
   const text = on.pointing?.note;
   note.hidden = !text;
   if (!text) return;
   note.textContent = text;
   const box = on.element.getBoundingClientRect();
+  const words = text.split(/\s+/).map((word) => word.replace(/[.,;:!?)]+$/, ""));
+  const says = (/** @type {Pointed} */ point) =>
+    Object.entries(point.values).some(([name, value]) => typeof value === "number" && [shown.said(name, value), shown.number(name, value)].some((said) => words.includes(said)));
   /** @type {Point | null} */
-  const top = on.pointedAt.reduce((/** @type {Point | null} */ best, point) => (!best || point.y < best.y ? point : best), null);
+  const highest = on.pointedAt.reduce((/** @type {Point | null} */ best, point) => (!best || point.y < best.y ? point : best), null);
+  const top = on.pointedAt.find(says) ?? highest;
   const anchor = top ?? { x: box.width / 2, y: box.height / 3 };
   const [width, height] = [note.offsetWidth, note.offsetHeight];
   const inside = (/** @type {number} */ x, /** @type {number} */ y) => [Math.min(Math.max(8, x), box.width - width - 8), Math.min(Math.max(8, y), box.height - height - 8)];
@@ -1064,7 +1071,7 @@ async function apply(context, on, entry, options, paused) {
   // shows is (its labels at rest, the marks the explorer reads).
   redraw(on.chart);
   on.drawnAtRest = true;
-  placeNote(on);
+  placeNote(on, context.shown);
 }
 
 /**

@@ -746,6 +746,48 @@ def test_a_highlight_dims_the_other_marks_and_shows_its_note(open_file, tmp_path
     assert watch.errors == []
 
 
+def test_a_highlights_note_stands_by_the_mark_whose_value_it_says(open_file, tmp_path):
+    """Iowa's renewables highlighted in stacked columns by year, its note "Renewables reach
+    21.9K" (2017's) stood over 2010, the tallest stack: the highest mark pointed at, not the
+    one the note speaks of. It stands by the mark whose value it says."""
+    table = pa.table(
+        {
+            "Year": ["2010", "2010", "2017", "2017"],
+            "Source": ["Fossil", "Renewables", "Fossil", "Renewables"],
+            "MWh": [50.0, 10.0, 10.0, 20.0],
+        }
+    )
+    story = Story(
+        table,
+        slides=[
+            Slide(
+                presets.chart(kind="stacked_column", x="Year", y="MWh", color="Source"),
+                presets.highlight(
+                    where={"Source": "Renewables"},
+                    note="Renewables reach {max(MWh, Source=Renewables)}",
+                ),
+            )
+        ],
+    )
+    watch, page = open_story(
+        open_file, story.save_html(tmp_path / "said.html"), reduced_motion="reduce"
+    )
+    page.keyboard.press("ArrowRight")
+    wait_idle(page)
+    note = page.evaluate(NOTE)
+    assert note["text"] == "Renewables reach 20"
+    at = page.locator(".ipyreport-chart canvas").first.bounding_box()
+    labels = page.evaluate("() => document.getElementById('ipyreport').ipyreport.labels()[0]")
+    years = {label["text"]: label["box"] for label in labels if label["group"] == "axis-x"}
+    middle = (note["box"][0] + note["box"][2]) / 2 - at["x"]
+
+    def away(year: str) -> float:
+        return abs(middle - (years[year][0] + years[year][2]) / 2)
+
+    assert away("2017") < away("2010")
+    assert watch.errors == []
+
+
 def test_a_highlights_note_covers_no_bar_and_no_label(open_file, tmp_path):
     """Barley's six sites in 1931 as bars, the longest second from the top highlighted: its
     note stood above and right of the bar's top, over the bar above it and that bar's value
