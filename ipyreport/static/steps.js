@@ -1869,6 +1869,21 @@ function transformOf(event) {
 }
 
 /**
+ * The square around a disc. The engine gives a disc's size as the same share of each side of
+ * the plot, and draws it that share of the longer side across: on a phone's tall plot China's
+ * bubble, 62 px across, had a box 25 px wide, and small points' names were written over it.
+ * @param {Box | null} box
+ * @returns {Box | null}
+ */
+function squared(box) {
+  if (!box) return null;
+  const [left, top, right, bottom] = box;
+  const half = Math.max(right - left, bottom - top) / 2;
+  const [x, y] = [(left + right) / 2, (top + bottom) / 2];
+  return [x - half, y - half, x + half, y + half];
+}
+
+/**
  * Draws a chart's groups of marks apart (see GROUP_SQUEEZE), each mark's label with it:
  * about each group's middle, as its marks spanned in the frame before (a chart at rest is
  * drawn once more where they moved). Returns a mark's box as drawn.
@@ -1976,7 +1991,7 @@ function followFrameMarks(chart, shown, grouped) {
       // A polar chart's mark (a pie's slice) as the engine gives it: angle along x, radius along y.
       slice: configOf(chart)?.coordSystem === "polar" && event.detail.relative ? event.detail.rect : null,
       // A point's disc on the canvas (a scatter's or bubble plot's), the box around it.
-      disc: configOf(chart)?.geometry === "circle" && configOf(chart)?.coordSystem !== "polar" ? canvasBox(chart, event.detail.rect, event.detail.relative) : null,
+      disc: configOf(chart)?.geometry === "circle" && configOf(chart)?.coordSystem !== "polar" ? squared(canvasBox(chart, event.detail.rect, event.detail.relative)) : null,
     });
     if (box && mekko(chart, shown)) {
       event.preventDefault();

@@ -228,6 +228,26 @@ def test_a_bubble_plot_names_no_point_hidden_under_another_bubble(open_file, tmp
     assert watch.errors == []
 
 
+def test_on_a_phone_no_name_lies_across_a_bubble_bigger_than_its_point(open_file, tmp_path):
+    """The same bubble plot on a phone's tall, narrow plot: the engine gives a bubble's box as
+    a share of each side of the plot, and China's bubble, 62 px across, was taken for 25 px
+    wide; "Mongolia", "Peru" and "Libya" were written across it, "Mongolia" read as the name
+    of the largest bubble. A bubble's box is as wide as it is tall, and no small point's name
+    lies across it."""
+    (case,) = [c for c in CASES if c.dataset == "gapminder" and c.preset == "bubble_plot"]
+    data = source("gapminder", "eager", tmp_path)
+    story = Story(data, slides=case.build(data))
+    watch = open_file(story.save_html(tmp_path / "bubbles.html"), size=(390, 844))
+    page = watch.page
+    drawn_at_rest(page)
+    wait_idle(page)
+    drawn = page.evaluate("() => document.getElementById('ipyreport').ipyreport.labels()")[0]
+    names = {label["text"] for label in drawn if label["group"] == "marker"}
+    assert {"Norway", "United States"} <= names
+    assert not {"Mongolia", "Peru", "Libya"} & names
+    assert watch.errors == []
+
+
 def test_a_pie_labels_each_slice_with_its_share_of_the_circle_and_has_no_axis_title(page):
     texts, groups = at_rest(page, 7)
     labels = [label["text"] for label in groups["marker"]]
