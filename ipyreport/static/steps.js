@@ -1799,7 +1799,7 @@ function drawEnd(event, marker, text, frame, { before, ink, paper }) {
 /**
  * A mark drawn in the frame: its categories and values, its box on the canvas
  * (rectangles of a cartesian chart; else null), its centre and whether it shows.
- * @typedef {{ categories: Categories, values: Record<string, unknown>, box: Box | null, center: { x: number, y: number } | null, seen: boolean, colour: string, slice: import("vizzu").Geom.Rect | null, disc: Box | null }} FrameMark
+ * @typedef {{ categories: Categories, values: Record<string, unknown>, box: Box | null, center: { x: number, y: number } | null, seen: boolean, alpha: number, colour: string, slice: import("vizzu").Geom.Rect | null, disc: Box | null }} FrameMark
  */
 /** @typedef {Map<string, FrameMark>} FrameMarks */
 
@@ -1987,6 +1987,7 @@ function followFrameMarks(chart, shown, grouped) {
       box,
       center: marker.position?.center ?? null,
       seen: context.globalAlpha > 0.01,
+      alpha: context.globalAlpha,
       colour: String(context.fillStyle),
       // A polar chart's mark (a pie's slice) as the engine gives it: angle along x, radius along y.
       slice: configOf(chart)?.coordSystem === "polar" && event.detail.relative ? event.detail.rect : null,
@@ -2934,6 +2935,8 @@ function pastNegativeEnd(event, { chart, shape, shown }, mark, width) {
   return axis === "y" ? [[a, c, e], [b, d, f + bottom + gap - (f + d * pos.y)]] : [[a, c, e + left - gap - width - (e + a * pos.x)], [b, d, f]];
 }
 
+// Under this opacity a mark reads as its colour's pale tint on the page, not as the colour.
+const PALE = 0.5;
 /**
  * A label written inside its own mark (a treemap's tile, a stacked part) is white, as on
  * every colour the palette holds (each at least 3:1 against a white page), else the ink
@@ -2948,8 +2951,8 @@ function pastNegativeEnd(event, { chart, shape, shown }, mark, width) {
  */
 function inkInside(event, mark, width, options) {
   const [[a, c, e], [b, , f]] = event.detail.outerRect.transform;
-  // A dimmed mark (a highlight's others) is pale: its label keeps the theme's ink on a halo.
-  if (!mark?.box || !mark.colour || options.onMark || b !== 0 || c !== 0 || event.renderingContext.globalAlpha < 0.9) return options;
+  // A pale mark (a highlight's others, dimmed) keeps the theme's ink on a halo for its label.
+  if (!mark?.box || !mark.colour || options.onMark || b !== 0 || c !== 0 || mark.alpha < PALE) return options;
   const { pos, size } = event.detail.innerRect;
   const middle = e + a * (pos.x + size.x / 2);
   const [top, bottom] = [f + pos.y, f + pos.y + size.y];

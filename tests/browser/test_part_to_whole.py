@@ -310,6 +310,34 @@ def test_a_value_inside_its_tile_is_written_in_white(open_file, tmp_path):
     assert watch.errors == []
 
 
+def test_a_value_inside_a_dimmed_tile_keeps_the_pages_ink(open_file, tmp_path):
+    """A highlight dims the marks it does not pick, and their tiles read as pale tints: white
+    on them could not be read. Their values keep the page's ink on its halo; the values of
+    the marks it picks are white."""
+    from .pages import RECORD_BOXES, drawn_boxes
+
+    stacked = presets.chart(kind="stacked_column", x="Region", y="Revenue", color="Product")
+    laptops = presets.highlight(where={"Product": "Laptops"})
+    story = Story(SALES, formats={"Revenue": "$"}, slides=[Slide(stacked, laptops)])
+    watch = open_file(story.save_html(tmp_path / "dimmed.html"), size=(1280, 720))
+    page = watch.page
+    page.add_init_script(RECORD_BOXES)
+    page.reload()
+    wait_ready(page)
+    page.focus("#ipyreport")
+    page.keyboard.press("ArrowRight")
+    wait_idle(page)
+    inks = {text["text"]: text["ink"] for text in drawn_boxes(page)[0]["texts"]}
+    sums = _sums(SALES, "Region", "Product")
+    said = {key: f"${value / 1e6:.1f}M" for key, value in sums.items()}
+    picked = [said[key] for key in said if key[1] == "Laptops"]
+    dimmed = [said[key] for key in said if key[1] != "Laptops" and said[key] in inks]
+    assert [inks[text] for text in picked] == ["#ffffff"] * 4
+    assert dimmed
+    assert "#ffffff" not in {inks[text] for text in dimmed}
+    assert watch.errors == []
+
+
 @pytest.mark.parametrize("kind", ["column", "bar"])
 def test_a_value_below_zero_stands_past_its_bars_end(open_file, tmp_path, kind):
     """The engine writes a value at its bar's top: below zero that is the zero line the bar
