@@ -94,6 +94,7 @@ export const DIMMED = 0.3; // opacity of marks a highlight (or a dashboard click
  *   axes?: { x: boolean, y: boolean },
  *   plane?: Plane,
  *   markAt?: steps.ChartRecord["markAt"],
+ *   marksIn?: steps.ChartRecord["marksIn"],
  * }} Track
  */
 /**
@@ -262,6 +263,9 @@ function nearestClear(anchor, [width, height], box, clear) {
 function coversChart(on, [left, top, right, bottom]) {
   const texts = on.drawnLabels.some(({ box: [l, t, r, b] }) => l < right && r > left && t < bottom && b > top);
   if (texts) return true;
+  const boxed = on.marksIn?.([left, top, right, bottom]);
+  if (boxed !== undefined) return boxed;
+  // Marks with no box (points, slices, lines): where the engine's hit test finds one.
   for (let i = 0; i <= 4; i += 1) {
     for (let j = 0; j <= 2; j += 1) {
       if (on.markAt?.({ x: left + ((right - left) * i) / 4, y: top + ((bottom - top) * j) / 2 })) return true;

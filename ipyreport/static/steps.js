@@ -376,7 +376,8 @@ function runsAlong(chart, categories, geometry = configOf(chart)?.geometry) {
  * stretch of a line or area is not (`broken`: a gap before them) and the texts drawn
  * last (`drawnLabels`; the marks' labels of the last frame at rest: `restLabels`), and whether the chart moves through a staged morph's in-between
  * states (`staged`: no label rides on a mark while it travels), and its legs (`legs`: see legsOf);
- * readableLabels sets there the mark drawn under a point (`markAt`: see markAt).
+ * readableLabels sets there the mark drawn under a point (`markAt`: see markAt) and whether
+ * a box lies over any (`marksIn`).
  * @typedef {{
  *   expect: (test: Reported | null, previous?: Previous | null, values?: Valued | null) => void,
  *   missing?: Missing,
@@ -396,6 +397,7 @@ function runsAlong(chart, categories, geometry = configOf(chart)?.geometry) {
  *   momentNote?: string | null,
  *   momentLeaving?: { moment: string | null, note: string | null } | null,
  *   markAt?: (point: { x: number, y: number }) => FrameMark | null | undefined,
+ *   marksIn?: (box: Box) => boolean | undefined,
  * }} ChartRecord
  */
 
@@ -2024,6 +2026,23 @@ function markAt(marks, { x, y }) {
 }
 
 /**
+ * Whether `box` (canvas pixels) lies over a mark seen in the frame: a bar however thin (points
+ * sampled across a note missed one 8 px wide), a point's disc, a line's points (a stock's
+ * line, a point every few pixels). Undefined for a frame of slices, which have neither.
+ * @param {FrameMarks} marks
+ * @param {Box} box
+ * @returns {boolean | undefined}
+ */
+function marksIn(marks, [left, top, right, bottom]) {
+  const seen = [...marks.values()].filter((mark) => mark.seen);
+  if (!seen.length || seen.some((mark) => mark.slice)) return undefined;
+  return seen.some(({ box, disc, center }) => {
+    const around = box ?? disc ?? (center ? [center.x - 2, center.y - 2, center.x + 2, center.y + 2] : null);
+    return Boolean(around && around[0] < right && around[2] > left && around[1] < bottom && around[3] > top);
+  });
+}
+
+/**
  * A mark's rectangle in canvas pixels (the engine gives it relative to the plot).
  * @param {Chart} chart
  * @param {import("vizzu").Geom.Rect} rect
@@ -3317,6 +3336,7 @@ export function readableLabels(chart, shown, record, options = {}) {
   // A pointer finds a mark where it is drawn: grouped columns stand closer about their
   // group's middle than the engine lays them, and its hit test would find the gap's.
   record.markAt = (point) => markAt(labels.marks(), point);
+  record.marksIn = (box) => marksIn(labels.marks(), box);
   listen(chart, "plot-axis-label-draw", (event) => {
     const axis = event.target?.parent?.id ?? "x";
     drawScaleLabel(event, labels, axis, { axis: true, group: `axis-${axis}`, anchor: axis === "y" ? 1 : 0.5 });

@@ -788,6 +788,43 @@ def test_a_highlights_note_stands_by_the_mark_whose_value_it_says(open_file, tmp
     assert watch.errors == []
 
 
+def test_a_highlights_note_covers_no_thin_column(open_file, tmp_path):
+    """us_employment's 120 months of job changes, 8 px columns, the worst losses highlighted:
+    the note "Mar 2009 lost most: -802" was tested for marks at a few points across it, which
+    fell between the thin columns, and it stood over 2010's. It covers no column at all."""
+    from tests.corpus import CASES, source
+
+    from .pages import RECORD_BOXES, drawn_boxes
+    from .test_phone import marks_of
+
+    (case,) = [c for c in CASES if c.id == "us_employment-highlight"]
+    data = source("us_employment", "eager", tmp_path)
+    story = Story(data, slides=case.build(data))
+    watch, page = open_story(
+        open_file, story.save_html(tmp_path / "losses.html"), reduced_motion="reduce"
+    )
+    page.add_init_script(RECORD_BOXES)
+    page.reload()
+    wait_ready(page)
+    page.focus("#ipyreport")
+    page.keyboard.press("ArrowRight")
+    wait_idle(page)
+    note = page.evaluate(NOTE)
+    assert note["text"].endswith("lost most: -802")
+    at = page.locator(".ipyreport-chart canvas").first.bounding_box()
+    left, top = note["box"][0] - at["x"], note["box"][1] - at["y"]
+    right, bottom = note["box"][2] - at["x"], note["box"][3] - at["y"]
+    columns = marks_of(drawn_boxes(page)[0])
+    assert len(columns) >= 100
+    under = [
+        box
+        for box in columns
+        if box[0] < right and box[2] > left and box[1] < bottom and box[3] > top
+    ]
+    assert under == []
+    assert watch.errors == []
+
+
 def test_a_highlights_note_covers_no_bar_and_no_label(open_file, tmp_path):
     """Barley's six sites in 1931 as bars, the longest second from the top highlighted: its
     note stood above and right of the bar's top, over the bar above it and that bar's value
