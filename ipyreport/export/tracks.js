@@ -265,7 +265,7 @@ function coversChart(on, [left, top, right, bottom]) {
   if (texts) return true;
   const boxed = on.marksIn?.([left, top, right, bottom]);
   if (boxed !== undefined) return boxed;
-  // Marks with no box (points, slices, lines): where the engine's hit test finds one.
+  // A pie's slices, which marksIn cannot tell: where the engine's hit test finds one.
   for (let i = 0; i <= 4; i += 1) {
     for (let j = 0; j <= 2; j += 1) {
       if (on.markAt?.({ x: left + ((right - left) * i) / 4, y: top + ((bottom - top) * j) / 2 })) return true;

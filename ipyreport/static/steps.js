@@ -2175,6 +2175,20 @@ function outliers(marks) {
 }
 
 /**
+ * Where the drawn marks of `categories` (a column, a group of them) lie along `axis`: from
+ * their least to their greatest pixel, or null when none is drawn as a box.
+ * @param {FrameMarks} marks
+ * @param {Categories} categories
+ * @param {"x" | "y"} axis
+ * @returns {[low: number, high: number] | null}
+ */
+function spanOf(marks, categories, axis) {
+  const along = axis === "x" ? 0 : 1;
+  const boxes = [...marks.values()].flatMap(({ box, categories: own }) => (box && Object.entries(categories).every(([key, value]) => own[key] === value) ? [box] : []));
+  return boxes.length ? [Math.min(...boxes.map((box) => box[along])), Math.max(...boxes.map((box) => box[along + 2]))] : null;
+}
+
+/**
  * Whether a bar stands at rest on a row whose name its axis leaves out (of 142 countries,
  * about every fourth is named): a value written on it is read as the nearest name's. A
  * name is its row's where it stands: a level name centred on its row, a turned name hung
@@ -2198,9 +2212,7 @@ function unnamedRow({ chart, marks, record, shape, shown }, index) {
     const texts = written.map((label) => label.text.replace(/…$/, ""));
     if (![...marks().values()].some((other) => texts.some((text) => text && nameOf(other.categories).startsWith(text)))) continue;
     // The row: every mark of its category (a group of columns side by side, named once).
-    const along = axis === "x" ? 0 : 1;
-    const row = [...marks().values()].flatMap((other) => (other.box && other.categories[dimension] === mark.categories[dimension] ? [other.box] : []));
-    const [low, high] = [Math.min(...row.map((box) => box[along])), Math.max(...row.map((box) => box[along + 2]))];
+    const [low, high] = spanOf(marks(), { [dimension]: mark.categories[dimension] }, axis) ?? [0, 0];
     const at = (/** @type {Corners} */ corners) => {
       if (axis === "y") return (Math.min(...corners.map((p) => p[1])) + Math.max(...corners.map((p) => p[1]))) / 2;
       const top = Math.min(...corners.map((p) => p[1]));
@@ -2907,22 +2919,23 @@ function placeMarkerLabel(event, labels, text, options) {
   const shift = beside && center && left + width > room ? center.x - (left - center.x) - width - left : 0;
   // Never over another mark (a bubble one can tell from a dot, as big as the label's own,
   // included): a label with no room beside or inside its own is left out.
-  const own = marker ? labels.marks().get(marker.index)?.disc : null;
+  const mark = marker ? labels.marks().get(marker.index) : undefined;
+  const own = mark?.disc;
   const big = Math.max(BUBBLE, own ? own[2] - own[0] : 0);
-  const others = [...labels.marks()].flatMap(([index, mark]) => {
-    const box = mark.box ?? (mark.disc && mark.disc[2] - mark.disc[0] >= big ? mark.disc : null);
-    return index !== marker?.index && mark.seen && box ? [box] : [];
+  const others = [...labels.marks()].flatMap(([index, other]) => {
+    const box = other.box ?? (other.disc && other.disc[2] - other.disc[0] >= big ? other.disc : null);
+    return index !== marker?.index && other.seen && box ? [box] : [];
   });
   // A pie's slice too thin for its label leaves it out (the key and tooltip say its share).
-  const slice = marker ? labels.marks().get(marker.index)?.slice : null;
+  const slice = mark?.slice;
   const within = labels.chart && slice ? (/** @type {Corners} */ corners) => insideSlice(/** @type {Chart} */ (labels.chart), slice, corners) : undefined;
-  const inked = inkInside(event, marker ? labels.marks().get(marker.index) : undefined, width, options);
-  const below = marker ? pastNegativeEnd(event, labels, labels.marks().get(marker.index), width) : null;
+  const inked = inkInside(event, mark, width, options);
+  const below = pastNegativeEnd(event, labels, mark, width);
   const place = below ? { avoid: others, transform: below } : { shift, avoid: others, within };
   const drawn = drawLabel(event, labels.frame(), "marker", text, below ? 0 : beside ? 0 : (align + 1) / 2, inked, place);
   if (!drawn && slice && labels.chart && !labels.shape.moving) {
     // Away from its colour, the label names its slice ("Oceania 0.4%").
-    const categories = marker ? labels.marks().get(marker.index)?.categories ?? {} : {};
+    const categories = mark?.categories ?? {};
     const name = Object.entries(categories).map(([dimension, value]) => labels.shown.label(dimension, value)).join(", ");
     const named = name && !text.startsWith(name) ? `${name} ${text}` : text;
     drawLeader(event, labels.chart, labels.frame(), named, slice, options);
@@ -3297,13 +3310,13 @@ function hungFromTick(event, labels, categories) {
   const transform = transformOf(event);
   const [[cos], [sin]] = transform;
   if (sin < 0.01) return null;
-  const boxes = [...labels.marks().values()].flatMap(({ box, categories: own }) => (box && Object.entries(categories).every(([key, value]) => own[key] === value) ? [box] : []));
-  if (!boxes.length) return null;
+  const span = spanOf(labels.marks(), categories, "x");
+  if (!span) return null;
   const { pos, size } = event.detail.innerRect;
   const top = Math.min(...cornersOf(transform, pos.x, pos.y, size.x, size.y).map(([, y]) => y));
   // The end's middle, in the text's own frame, goes to the tick, as high as the engine's text.
   const [ex, ey] = [pos.x + size.x, pos.y + size.y / 2];
-  const [tx, ty] = [(Math.min(...boxes.map((box) => box[0])) + Math.max(...boxes.map((box) => box[2]))) / 2, top + (size.y / 2) * cos];
+  const [tx, ty] = [(span[0] + span[1]) / 2, top + (size.y / 2) * cos];
   return [
     [cos, sin, tx - (cos * ex + sin * ey)],
     [-sin, cos, ty - (-sin * ex + cos * ey)],

@@ -191,7 +191,7 @@ def test_fixed_cost_of_a_story_stays_within_258_kb():
     # stood only on a named row, a crowded axis's turned names hung from their own columns
     # and a heatmap's shades came in while its tiles settled; 257 KB until a value inside
     # its tile was written in white and a row was found where its name stands: 257,179
-    # bytes with them; 257,748 once a value below zero stood past its bar's end, a
+    # bytes with them; 257,718 once a value below zero stood past its bar's end, a
     # highlight's note by the mark whose value it says, clear of thin columns and lines, and
     # a bubble's box squared.
     tiny = Story(
