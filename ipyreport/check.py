@@ -694,13 +694,16 @@ def _repeated_axis(
     return findings
 
 
+def _measures_on(shown: _Shown, channel: str) -> list[str]:
+    """The measures on one channel of the step's chart (its axis's, on ``x`` or ``y``)."""
+    entries = shown.state.channels.get(channel) or []
+    one = ChartState({channel: entries}, {}, None, shown.state.data)
+    return [name for name, _ in channel_series(one)[1]]
+
+
 def _axis_top(shown: _Shown, channel: str) -> tuple[str, float] | None:
     rows = shown.rows
-    entries = shown.state.channels.get(channel) or []
-    measures = [
-        name
-        for name, _ in channel_series(ChartState({channel: entries}, {}, None, shown.state.data))[1]
-    ]
+    measures = _measures_on(shown, channel)
     if not rows or len(measures) != 1:
         return None
     position = len(rows["columns"]) - rows["measures"]
@@ -740,15 +743,14 @@ def _cut_lines(current: _Shown) -> list[Finding]:
     ):
         return []
     findings = []
+    position = len(rows["columns"]) - 1
+    values = [row[position] for row in rows["rows"] if row[position] is not None]
     for channel, bounds in current.state.ranges.items():
         low, high = (bounds.get(end) for end in ("min", "max"))
         numbers = [end if isinstance(end, int | float) else None for end in (low, high)]
-        entries = current.state.channels.get(channel) or []
-        on_axis = channel_series(ChartState({channel: entries}, {}, None, current.state.data))[1]
+        on_axis = _measures_on(current, channel)
         if numbers == [None, None] or len(on_axis) != 1:
             continue
-        position = len(rows["columns"]) - 1
-        values = [row[position] for row in rows["rows"] if row[position] is not None]
         outside = [
             value
             for value in values
@@ -757,7 +759,7 @@ def _cut_lines(current: _Shown) -> list[Finding]:
         ]
         if outside:
             message = (
-                f"{len(outside):,} of {len(values):,} points of {on_axis[0][0]} lie outside the "
+                f"{len(outside):,} of {len(values):,} points of {on_axis[0]} lie outside the "
                 f"{channel} axis's range ({low} to {high}): the chart draws no line between a point "
                 "inside and one outside, so the lines break into pieces; widen the range, or keep "
                 "only the rows it holds (a filter on the time axis)"
