@@ -133,6 +133,16 @@ def drawn_boxes(page) -> list[dict]:
     return page.evaluate("() => window.drawnBoxes()")
 
 
+def recording_boxes(page):
+    """``page`` opened again with RECORD_BOXES at work from its first frame: ready, and
+    focused for the keys a presenter presses. Returns it."""
+    page.add_init_script(RECORD_BOXES)
+    page.reload()
+    wait_ready(page)
+    page.focus("#ipyreport")
+    return page
+
+
 # The texts drawn over the next few animation frames (the resize lands in the first).
 # A frame is awaited at most 200 ms: a page that paints no frame gives an answer, not a hang.
 _FRAMES = """async () => {

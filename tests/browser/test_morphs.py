@@ -600,7 +600,7 @@ def test_columns_after_a_pie_stand_apart_as_they_did_before_it(open_file, tmp_pa
     touching (the engine's spacing, which stays set until it is set again) outlived the pie:
     every column of the story after it touched its neighbours, Gapminder's Europe as one
     green skyline. Back out of the pie, the regions stand apart as they did before it."""
-    from .pages import RECORD_BOXES, drawn_boxes, wait_idle
+    from .pages import drawn_boxes, recording_boxes, wait_idle
     from .test_phone import marks_of
 
     sales = samples.sales()
@@ -609,11 +609,7 @@ def test_columns_after_a_pie_stand_apart_as_they_did_before_it(open_file, tmp_pa
     story = Story(sales, slides=[Slide(column), Slide(pie), Slide(column)])
     assert "via" in story.to_dict()["slides"][1]["steps"][0]["animation"]  # through a strip
     watch = open_file(story.save_html(tmp_path / "pie.html"), size=(1280, 720))
-    page = watch.page
-    page.add_init_script(RECORD_BOXES)
-    page.reload()
-    wait_ready(page)
-    page.focus("#ipyreport")
+    page = recording_boxes(watch.page)
 
     def gaps() -> list[float]:
         marks = sorted(marks_of(drawn_boxes(page)[0]))

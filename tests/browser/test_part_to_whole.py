@@ -286,15 +286,12 @@ def test_a_value_inside_its_tile_is_written_in_white(open_file, tmp_path):
     tile. Written inside its own tile a value is white, as every colour of the palette
     carries it (each at 3:1 or more against a white page), with a halo of the dark ink only
     where white reads under 4.5:1."""
-    from .pages import RECORD_BOXES, drawn_boxes
+    from .pages import drawn_boxes, recording_boxes
 
     treemap = presets.chart(kind="treemap", x="Region", y="Revenue", color="Product")
     story = Story(SALES, formats={"Revenue": "$"}, slides=[Slide(treemap)])
     watch = open_file(story.save_html(tmp_path / "tiles.html"), size=(1280, 720))
-    page = watch.page
-    page.add_init_script(RECORD_BOXES)
-    page.reload()
-    wait_ready(page)
+    page = recording_boxes(watch.page)
     canvas = drawn_boxes(page)[0]
     tiles = [shape["box"] for shape in canvas["shapes"] if shape["rectangle"]]
     value = re.compile(r"(Africa|Americas|Asia Pacific|Europe) \$\d+\.\dM")
@@ -314,17 +311,13 @@ def test_a_value_inside_a_dimmed_tile_keeps_the_pages_ink(open_file, tmp_path):
     """A highlight dims the marks it does not pick, and their tiles read as pale tints: white
     on them could not be read. Their values keep the page's ink on its halo; the values of
     the marks it picks are white."""
-    from .pages import RECORD_BOXES, drawn_boxes
+    from .pages import drawn_boxes, recording_boxes
 
     stacked = presets.chart(kind="stacked_column", x="Region", y="Revenue", color="Product")
     laptops = presets.highlight(where={"Product": "Laptops"})
     story = Story(SALES, formats={"Revenue": "$"}, slides=[Slide(stacked, laptops)])
     watch = open_file(story.save_html(tmp_path / "dimmed.html"), size=(1280, 720))
-    page = watch.page
-    page.add_init_script(RECORD_BOXES)
-    page.reload()
-    wait_ready(page)
-    page.focus("#ipyreport")
+    page = recording_boxes(watch.page)
     page.keyboard.press("ArrowRight")
     wait_idle(page)
     inks = {text["text"]: text["ink"] for text in drawn_boxes(page)[0]["texts"]}
@@ -344,16 +337,13 @@ def test_a_value_below_zero_stands_past_its_bars_end(open_file, tmp_path, kind):
     hangs from, where each negative month's value stood in a row with its neighbours', on
     the positive side and away from its bar (us_employment's "-802"). It stands past its
     bar's own end: under a column, left of a bar."""
-    from .pages import RECORD_BOXES, drawn_boxes
+    from .pages import drawn_boxes, recording_boxes
     from .test_phone import marks_of
 
     change = {"Month": ["Jan", "Feb", "Mar", "Apr"], "Change": [3.0, -5.0, 4.0, -2.0]}
     story = Story(change, slides=[Slide(presets.chart(kind=kind, x="Month", y="Change"))])
     watch = open_file(story.save_html(tmp_path / "change.html"), size=(1280, 720))
-    page = watch.page
-    page.add_init_script(RECORD_BOXES)
-    page.reload()
-    wait_ready(page)
+    page = recording_boxes(watch.page)
     marks = marks_of(drawn_boxes(page)[0])
     labels = page.evaluate("() => document.getElementById('ipyreport').ipyreport.labels()[0]")
     values = {label["text"]: label["box"] for label in labels if label["group"] == "marker"}

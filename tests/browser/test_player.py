@@ -794,7 +794,7 @@ def test_a_highlights_note_covers_no_thin_column(open_file, tmp_path):
     fell between the thin columns, and it stood over 2010's. It covers no column at all."""
     from tests.corpus import CASES, source
 
-    from .pages import RECORD_BOXES, drawn_boxes
+    from .pages import drawn_boxes, recording_boxes
     from .test_phone import marks_of
 
     (case,) = [c for c in CASES if c.id == "us_employment-highlight"]
@@ -803,10 +803,7 @@ def test_a_highlights_note_covers_no_thin_column(open_file, tmp_path):
     watch, page = open_story(
         open_file, story.save_html(tmp_path / "losses.html"), reduced_motion="reduce"
     )
-    page.add_init_script(RECORD_BOXES)
-    page.reload()
-    wait_ready(page)
-    page.focus("#ipyreport")
+    recording_boxes(page)
     page.keyboard.press("ArrowRight")
     wait_idle(page)
     note = page.evaluate(NOTE)
